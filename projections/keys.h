@@ -1,0 +1,24 @@
+// Key layout of the views database. Every view key starts with its view name and the tenant, so
+// a tenant's records are contiguous and no query can wander into another tenant's keys.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace agritrace::projections {
+
+// "po-12" -> "po-000000000012": numeric ids sort in creation order inside RocksDB.
+std::string sort_id(std::string_view id);
+
+// view/tenant/part1[/part2]
+std::string view_key(std::string_view view, std::string_view tenant, std::string_view part1 = {},
+                     std::string_view part2 = {});
+
+// Splices two JSON objects: {"a":1} + {"b":2} -> {"a":1,"b":2}. Both must be objects.
+std::string merge_json_objects(std::string_view a, std::string_view b);
+
+// The string value of a top-level field of a JSON object, if present.
+std::optional<std::string> json_string_field(std::string_view json, std::string_view key);
+
+}  // namespace agritrace::projections

@@ -1,0 +1,240 @@
+#include "projections/production_queries.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "core/json_writer.h"
+#include "projections/keys.h"
+
+namespace agritrace::projections {
+namespace {
+
+Error not_found(std::string_view what, std::string_view id, std::string_view field) {
+  return make_error(ErrorCode::kNotFound, fmt::format("{}_not_found", what),
+                    fmt::format("no {} '{}' in this enterprise", what, id), std::string(field));
+}
+
+int64_t to_int(std::string_view s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+// The unit of a record's quantity field, e.g. "g" (records are written by the projection).
+std::string unit_of(const std::string& record, std::string_view quantity_field) {
+  const std::string marker = fmt::format("\"{}\":{{\"amount\":", quantity_field);
+  const size_t at = record.find(marker);
+  if (at == std::string::npos) return "g";
+  const size_t u = record.find("\"unit\":\"", at);
+  if (u == std::string::npos) return "g";
+  const size_t v = u + 8;
+  return record.substr(v, record.find('"', v) - v);
+}
+
+std::string quantity_json(int64_t amount, std::string_view unit) {
+  JsonWriter w;
+  w.begin_object().field("amount", amount).field("unit", unit).end_object();
+  return w.take();
+}
+
+}  // namespace
+
+Result<std::string> ProductionQueries::enterprise(std::string_view tenant) const {
+  auto v = views_.get(view_key("ent", tenant));
+  if (!v) return not_found("enterprise", tenant, "");
+  return *v;
+}
+
+Result<std::string> ProductionQueries::counterparty(std::string_view tenant, std::string_view id,
+                                                    bool reveal) const {
+  auto v = views_.get(view_key(reveal ? "cp" : "cpm", tenant, sort_id(id)));
+  if (!v) return not_found("counterparty", id, "counterparty_id");
+  return *v;
+}
+
+std::string ProductionQueries::list(std::string_view view, std::string_view tenant, const Page& page,
+                                    std::string_view kind) const {
+  const std::string prefix = view_key(view, tenant);
+  const std::string start = page.after.empty() ? prefix : prefix + sort_id(page.after);
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  uint32_t n = 0;
+  std::string last_id;
+  bool more = false;
+  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
+    if (!page.after.empty() && k <= start) return true;
+    if (n == page.limit) {
+      more = true;
+      return false;
+    }
+    const std::string sid(k.substr(prefix.size()));
+    std::string record(v);
+    if (kind == "po") record = po_document(tenant, sid, record);
+    if (kind == "batch") record = batch_document(tenant, sid, record);
+    w.raw(record);
+    last_id = sid;
+    ++n;
+    return true;
+  });
+  w.end_array();
+  w.key("next_after");
+  if (more) {
+    // Undo the zero padding of the sort id for the cursor the client sends back.
+    const size_t dash = last_id.rfind('-');
+    std::string id = last_id;
+    if (dash != std::string::npos) {
+      const size_t digits = last_id.find_first_not_of('0', dash + 1);
+      id = last_id.substr(0, dash + 1) + (digits == std::string::npos ? "0" : last_id.substr(digits));
+    }
+    w.value(id);
+  } else {
+    w.null();
+  }
+  w.end_object();
+  return w.take();
+}
+
+Result<std::string> ProductionQueries::counterparties(std::string_view tenant, const Page& page) const {
+  return list("cpm", tenant, page, "cp");
+}
+
+std::string ProductionQueries::po_document(std::string_view tenant, std::string_view sid,
+                                           const std::string& record) const {
+  auto status = views_.get(view_key("pos", tenant, sid));
+  return status ? merge_json_objects(record, *status) : record;
+}
+
+Result<std::string> ProductionQueries::purchase_order(std::string_view tenant, std::string_view id) const {
+  const std::string sid = sort_id(id);
+  auto v = views_.get(view_key("po", tenant, sid));
+  if (!v) return not_found("purchase_order", id, "po_id");
+  return po_document(tenant, sid, *v);
+}
+
+Result<std::string> ProductionQueries::purchase_orders(std::string_view tenant, const Page& page) const {
+  return list("po", tenant, page, "po");
+}
+
+std::string ProductionQueries::lot_document(std::string_view tenant, std::string_view sid,
+                                            const std::string& record) const {
+  const std::string unit = unit_of(record, "received_quantity");
+  int64_t received = 0;
+  {
+    const std::string marker = "\"received_quantity\":{\"amount\":";
+    const size_t at = record.find(marker);
+    if (at != std::string::npos) received = to_int(std::string_view(record).substr(at + marker.size()));
+  }
+  const auto consumed_raw = views_.get(view_key("lotc", tenant, sid));
+  const int64_t consumed = consumed_raw ? to_int(*consumed_raw) : 0;
+  JsonWriter w;
+  w.begin_object()
+      .field_raw("consumed_quantity", quantity_json(consumed, unit))
+      .field_raw("remaining_quantity", quantity_json(received - consumed, unit))
+      .end_object();
+  return merge_json_objects(record, w.str());
+}
+
+Result<std::string> ProductionQueries::material_lot(std::string_view tenant, std::string_view id) const {
+  const std::string sid = sort_id(id);
+  auto v = views_.get(view_key("lot", tenant, sid));
+  if (!v) return not_found("material_lot", id, "lot_id");
+  return lot_document(tenant, sid, *v);
+}
+
+std::string ProductionQueries::batch_document(std::string_view tenant, std::string_view sid,
+                                              const std::string& record) const {
+  JsonWriter w;
+  w.begin_object().key("materials").begin_array();
+  const std::string in_prefix = view_key("bin", tenant, sid) + "/";
+  views_.scan_prefix(in_prefix, [&](std::string_view k, std::string_view v) {
+    const std::string lot_sid(k.substr(in_prefix.size()));
+    auto lot = views_.get(view_key("lot", tenant, lot_sid));
+    const std::string unit = lot ? unit_of(*lot, "received_quantity") : "g";
+    w.begin_object()
+        .field("lot_id", lot ? json_string_field(*lot, "lot_id").value_or(lot_sid) : lot_sid)
+        .field_raw("quantity", quantity_json(to_int(v), unit))
+        .end_object();
+    return true;
+  });
+  w.end_array().key("documents").begin_array();
+  const std::string doc_prefix = view_key("bdoc", tenant, sid) + "/";
+  views_.scan_prefix(doc_prefix, [&](std::string_view, std::string_view v) {
+    w.raw(v);
+    return true;
+  });
+  w.end_array().end_object();
+  return merge_json_objects(record, w.str());
+}
+
+Result<std::string> ProductionQueries::batch(std::string_view tenant, std::string_view id) const {
+  const std::string sid = sort_id(id);
+  auto v = views_.get(view_key("batch", tenant, sid));
+  if (!v) return not_found("batch", id, "batch_id");
+  return batch_document(tenant, sid, *v);
+}
+
+Result<std::string> ProductionQueries::batches(std::string_view tenant, const Page& page) const {
+  return list("batch", tenant, page, "batch");
+}
+
+Result<std::string> ProductionQueries::backward_trace(std::string_view tenant,
+                                                      std::string_view batch_id) const {
+  const std::string sid = sort_id(batch_id);
+  auto record = views_.get(view_key("batch", tenant, sid));
+  if (!record) return not_found("batch", batch_id, "batch_id");
+  JsonWriter w;
+  w.begin_object().field_raw("batch", *record);
+  auto ent = views_.get(view_key("ent", tenant));
+  w.key("producer");
+  if (ent) w.raw(*ent); else w.null();
+  w.key("materials").begin_array();
+  const std::string in_prefix = view_key("bin", tenant, sid) + "/";
+  views_.scan_prefix(in_prefix, [&](std::string_view k, std::string_view v) {
+    const std::string lot_sid(k.substr(in_prefix.size()));
+    auto lot = views_.get(view_key("lot", tenant, lot_sid));
+    if (!lot) return true;  // cannot happen: decide() refuses unknown lots
+    const std::string unit = unit_of(*lot, "received_quantity");
+    w.begin_object().field_raw("quantity_used", quantity_json(to_int(v), unit));
+    w.field_raw("lot", lot_document(tenant, lot_sid, *lot));
+    const std::string supplier_id = json_string_field(*lot, "supplier_id").value_or("");
+    auto supplier = views_.get(view_key("cpm", tenant, sort_id(supplier_id)));
+    w.key("supplier");
+    if (supplier) w.raw(*supplier); else w.null();
+    const std::string po_id = json_string_field(*lot, "po_id").value_or("");
+    auto po = views_.get(view_key("po", tenant, sort_id(po_id)));
+    w.key("purchase_order");
+    if (po) w.raw(po_document(tenant, sort_id(po_id), *po)); else w.null();
+    w.end_object();
+    return true;
+  });
+  w.end_array().key("documents").begin_array();
+  const std::string doc_prefix = view_key("bdoc", tenant, sid) + "/";
+  views_.scan_prefix(doc_prefix, [&](std::string_view, std::string_view v) {
+    w.raw(v);
+    return true;
+  });
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> ProductionQueries::forward_trace(std::string_view tenant, std::string_view lot_id) const {
+  const std::string sid = sort_id(lot_id);
+  auto lot = views_.get(view_key("lot", tenant, sid));
+  if (!lot) return not_found("material_lot", lot_id, "lot_id");
+  const std::string unit = unit_of(*lot, "received_quantity");
+  JsonWriter w;
+  w.begin_object().field_raw("lot", lot_document(tenant, sid, *lot)).key("batches").begin_array();
+  const std::string prefix = view_key("fwd", tenant, sid) + "/";
+  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
+    const std::string batch_sid(k.substr(prefix.size()));
+    auto batch = views_.get(view_key("batch", tenant, batch_sid));
+    if (!batch) return true;
+    w.begin_object().field_raw("quantity_used", quantity_json(to_int(v), unit)).field_raw("batch", *batch).end_object();
+    return true;
+  });
+  w.end_array().end_object();
+  return w.take();
+}
+
+}  // namespace agritrace::projections

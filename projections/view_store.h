@@ -1,0 +1,70 @@
+// ViewStore: the RocksDB database that holds every read model, plus the ledger positions the
+// views have consumed. Views and positions change together in one WriteBatch, so after a crash
+// the views resume exactly where their last committed batch ended (nothing lost, nothing doubled).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace rocksdb {
+class DB;
+class WriteBatchWithIndex;
+}  // namespace rocksdb
+
+namespace agritrace::projections {
+
+class ViewStore;
+
+// Pending writes of one projection batch; reads see the batch's own writes first.
+class ViewBatch {
+ public:
+  explicit ViewBatch(ViewStore& store);
+  ~ViewBatch();
+  std::optional<std::string> get(std::string_view key) const;
+  void put(std::string_view key, std::string_view value);
+  void del(std::string_view key);
+  int64_t get_int(std::string_view key) const;  // absent -> 0
+  void add_int(std::string_view key, int64_t delta);
+
+ private:
+  friend class ViewStore;
+  ViewStore& store_;
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
+};
+
+class ViewStore {
+ public:
+  static Result<std::unique_ptr<ViewStore>> open(const std::string& path);
+  ~ViewStore();
+
+  std::optional<std::string> get(std::string_view key) const;
+  // Calls fn(key, value) for keys starting with prefix, in key order, until fn returns false.
+  void scan_prefix(std::string_view prefix,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) const;
+
+  // The next ledger offset to consume per partition (empty when the views are new).
+  std::vector<int64_t> positions() const;
+  // Writes the batch and the new positions atomically.
+  Status commit(ViewBatch& batch, const std::vector<int64_t>& next_offsets);
+
+  // SHA-256 over every key and value, positions included: equal digests mean identical views.
+  std::string digest() const;
+
+  rocksdb::DB* db() const { return db_.get(); }
+
+ private:
+  explicit ViewStore(std::unique_ptr<rocksdb::DB> db);
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+// Deletes the view database at path (views are disposable; the ledger is the truth).
+Status destroy_view_store(const std::string& path);
+
+}  // namespace agritrace::projections

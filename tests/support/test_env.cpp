@@ -1,0 +1,141 @@
+#include "tests/support/test_env.h"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+namespace agritrace::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "agritrace-test-XXXXXX").string();
+  char* p = ::mkdtemp(tmpl.data());
+  REQUIRE(p != nullptr);
+  path_ = p;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string kafka_brokers() {
+  const char* env = std::getenv("AGRITRACE_TEST_KAFKA");
+  if (env == nullptr || *env == '\0') {
+    FAIL("AGRITRACE_TEST_KAFKA not set: run ./scripts/test (it starts a Kafka broker)");
+  }
+  return env;
+}
+
+std::string unique_name(const std::string& prefix) {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  return fmt::format("{}-{:016x}", prefix, rng());
+}
+
+const char* backend_name(Backend b) { return b == Backend::kEmbedded ? "embedded" : "kafka"; }
+
+TestLedger::TestLedger(Backend b) : backend(b) {
+  if (b == Backend::kKafka) topic = unique_name("test-ledger");
+}
+
+std::vector<std::string> TestLedger::flags() const {
+  std::vector<std::string> f{"--data", data.path()};
+  if (backend == Backend::kKafka) {
+    f.insert(f.end(), {"--kafka", kafka_brokers(), "--topic", topic});
+  }
+  return f;
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> flags) : flags_(std::move(flags)) {}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) kill_hard();
+}
+
+void ServerProcess::start() {
+  REQUIRE(pid_ <= 0);
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  std::vector<std::string> args{AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0"};
+  args.insert(args.end(), flags_.begin(), flags_.end());
+  pid_ = ::fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    ::setenv("AGRITRACE_ADMIN_KEY", kAdminKey, 1);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  // The first line on stdout is "agritrace: listening on http://127.0.0.1:PORT (...)".
+  std::string line;
+  char c;
+  while (::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+  ::close(out[0]);
+  const std::string marker = "listening on http://127.0.0.1:";
+  const size_t at = line.find(marker);
+  INFO("server said: ", line);
+  REQUIRE_MESSAGE(at != std::string::npos, "the server did not start (see its stderr above)");
+  port_ = static_cast<uint16_t>(std::stoi(line.substr(at + marker.size())));
+}
+
+void ServerProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+api::HttpClient ServerProcess::client() const { return api::HttpClient("127.0.0.1", port_); }
+
+RunResult run_agritrace(const std::vector<std::string>& args) {
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    std::vector<std::string> all{AGRITRACE_BINARY};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  RunResult r;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(out[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+}  // namespace agritrace::testing
