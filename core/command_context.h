@@ -1,0 +1,19 @@
+// Who issues a command, for which tenant, and when: everything decide() may know about the world
+// besides the tenant's state. Filled by the API layer; decide stays pure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/civil_time.h"
+
+namespace agritrace::core {
+
+struct Context {
+  std::string tenant;   // the authenticated enterprise's USCC
+  std::string actor;    // account or API key id
+  int64_t now_ms = 0;   // Unix ms, UTC
+  Date today;           // the tenant's local calendar date (China: UTC+8), for expiry checks
+};
+
+}  // namespace agritrace::core

@@ -1,0 +1,29 @@
+#include "core/domain_events.h"
+
+#include "core/overloaded.h"
+
+namespace agritrace::core {
+
+std::string_view event_type(const Event& event) {
+  return std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kType; }, event);
+}
+
+std::string event_subject(const Event& event) {
+  return std::visit(
+      Overloaded{
+          [](const EnterpriseRegistered& e) { return e.enterprise_id; },
+          [](const CounterpartyRegistered& e) { return e.counterparty_id; },
+          [](const CounterpartyAmended& e) { return e.counterparty_id; },
+          [](const PurchaseOrderCreated& e) { return e.po_id; },
+          [](const PurchaseOrderAmended& e) { return e.po_id; },
+          [](const PurchaseOrderCancelled& e) { return e.po_id; },
+          [](const PurchaseOrderReceived& e) { return e.po_id; },
+          [](const BatchCreated& e) { return e.batch_id; },
+          [](const BatchAmended& e) { return e.batch_id; },
+          [](const BatchMaterialConsumed& e) { return e.batch_id; },
+          [](const BatchDocumentAttached& e) { return e.batch_id; },
+      },
+      event);
+}
+
+}  // namespace agritrace::core

@@ -1,0 +1,414 @@
+#include "events/domain_codec.h"
+
+#include <simdjson.h>
+
+#include <optional>
+
+#include "core/json_writer.h"
+#include "core/overloaded.h"
+
+namespace agritrace::events {
+namespace {
+
+using core::Date;
+using core::Quantity;
+namespace od = simdjson::ondemand;
+
+// --- encoding -----------------------------------------------------------------------------
+
+void put_quantity(JsonWriter& w, std::string_view key, Quantity q) {
+  w.key(key).begin_object();
+  w.field("amount", q.amount).field("unit", core::unit_name(q.unit));
+  w.end_object();
+}
+
+void put_date(JsonWriter& w, std::string_view key, Date d) { w.field(key, core::format_date(d)); }
+
+void put_optional_date(JsonWriter& w, std::string_view key, const std::optional<Date>& d) {
+  if (d) {
+    put_date(w, key, *d);
+  } else {
+    w.key(key).null();
+  }
+}
+
+void put_counterparty(JsonWriter& w, const std::string& id, const core::CounterpartyRecord& r) {
+  w.field("counterparty_id", id).field("kind", core::counterparty_kind_name(r.kind));
+  w.key("roles").begin_array();
+  if (r.roles.supplier) w.value("supplier");
+  if (r.roles.customer) w.value("customer");
+  w.end_array();
+  w.field("name", r.name)
+      .field("uscc", r.uscc)
+      .field("legal_representative", r.legal_representative)
+      .field("contact_person", r.contact_person)
+      .field("id_number", r.id_number)
+      .field("phone", r.phone)
+      .field("address", r.address);
+}
+
+// --- decoding -----------------------------------------------------------------------------
+
+// Reads fields of one JSON object in any order; the first failure is kept and later reads become
+// no-ops, so decoders read straight through and check once at the end.
+class FieldReader {
+ public:
+  explicit FieldReader(od::object& object) : object_(object) {}
+
+  bool failed() const { return error_.has_value(); }
+  Error error() const { return *error_; }
+
+  std::string str(std::string_view key) {
+    std::string_view s;
+    if (!failed() && object_.find_field_unordered(key).get_string().get(s)) fail(key, "a string");
+    return std::string(s);
+  }
+
+  int64_t i64(std::string_view key) {
+    int64_t n = 0;
+    if (!failed() && object_.find_field_unordered(key).get_int64().get(n)) fail(key, "an integer");
+    return n;
+  }
+
+  Date date(std::string_view key) {
+    const std::string text = str(key);
+    return failed() ? Date{} : parse_date_text(key, text);
+  }
+
+  std::optional<Date> optional_date(std::string_view key) {
+    if (failed()) return std::nullopt;
+    od::value v;
+    bool is_null = false;
+    if (object_.find_field_unordered(key).get(v) || v.is_null().get(is_null)) {
+      fail(key, "a date or null");
+      return std::nullopt;
+    }
+    if (is_null) return std::nullopt;
+    std::string_view text;
+    if (v.get_string().get(text)) {
+      fail(key, "a date or null");
+      return std::nullopt;
+    }
+    return parse_date_text(key, text);
+  }
+
+  Quantity quantity(std::string_view key) {
+    if (failed()) return {};
+    od::object q;
+    int64_t amount = 0;
+    std::string_view unit;
+    if (object_.find_field_unordered(key).get_object().get(q) ||
+        q.find_field_unordered("amount").get_int64().get(amount) ||
+        q.find_field_unordered("unit").get_string().get(unit)) {
+      fail(key, "a quantity {\"amount\":N,\"unit\":\"g\"}");
+      return {};
+    }
+    auto parsed = core::parse_unit_name(unit, key);
+    if (!parsed.ok()) {
+      fail(key, "a base unit (g, ml, piece)");
+      return {};
+    }
+    return Quantity{amount, *parsed};
+  }
+
+  core::CounterpartyRoles roles(std::string_view key) {
+    core::CounterpartyRoles roles;
+    if (failed()) return roles;
+    od::array array;
+    if (object_.find_field_unordered(key).get_array().get(array)) {
+      fail(key, "an array of roles");
+      return roles;
+    }
+    for (auto element : array) {
+      std::string_view name;
+      if (element.get_string().get(name)) {
+        fail(key, "an array of roles");
+        return roles;
+      }
+      auto added = core::add_counterparty_role(roles, name, key);
+      if (!added.ok()) {
+        fail(key, "supplier or customer");
+        return roles;
+      }
+      roles = *added;
+    }
+    return roles;
+  }
+
+  // Maps a name to an enum through one of core's parse_* functions.
+  template <typename T>
+  T enumeration(std::string_view key, Result<T> (*parse)(std::string_view, std::string_view)) {
+    const std::string name = str(key);
+    if (failed()) return T{};
+    auto parsed = parse(name, key);
+    if (!parsed.ok()) {
+      fail(key, "a known value");
+      return T{};
+    }
+    return *parsed;
+  }
+
+ private:
+  Date parse_date_text(std::string_view key, std::string_view text) {
+    auto d = core::parse_date(text, key);
+    if (!d.ok()) {
+      fail(key, "a date YYYY-MM-DD");
+      return Date{};
+    }
+    return *d;
+  }
+
+  void fail(std::string_view key, std::string_view expected) {
+    if (failed()) return;
+    error_ = make_error(ErrorCode::kCorruption, "payload_invalid",
+                        "field \"" + std::string(key) + "\" is missing or not " +
+                            std::string(expected),
+                        std::string(key));
+  }
+
+  od::object& object_;
+  std::optional<Error> error_;
+};
+
+core::CounterpartyRecord read_counterparty(FieldReader& r) {
+  core::CounterpartyRecord c;
+  c.kind = r.enumeration("kind", core::parse_counterparty_kind);
+  c.roles = r.roles("roles");
+  c.name = r.str("name");
+  c.uscc = r.str("uscc");
+  c.legal_representative = r.str("legal_representative");
+  c.contact_person = r.str("contact_person");
+  c.id_number = r.str("id_number");
+  c.phone = r.str("phone");
+  c.address = r.str("address");
+  return c;
+}
+
+using Decoder = core::Event (*)(FieldReader&);
+
+struct DecoderEntry {
+  std::string_view type;
+  Decoder decode;
+};
+
+// Every catalogue type with its decoder; fields are read by name, so key order does not matter.
+constexpr DecoderEntry kDecoders[] = {
+    {core::EnterpriseRegistered::kType,
+     [](FieldReader& r) -> core::Event {
+       core::EnterpriseRegistered e;
+       e.enterprise_id = r.str("enterprise_id");
+       e.name = r.str("name");
+       e.region = r.str("region");
+       e.api_key_id = r.str("api_key_id");
+       e.api_key_sha256 = r.str("api_key_sha256");
+       return e;
+     }},
+    {core::CounterpartyRegistered::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CounterpartyRegistered e;
+       e.counterparty_id = r.str("counterparty_id");
+       e.record = read_counterparty(r);
+       return e;
+     }},
+    {core::CounterpartyAmended::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CounterpartyAmended e;
+       e.counterparty_id = r.str("counterparty_id");
+       e.record = read_counterparty(r);
+       return e;
+     }},
+    {core::PurchaseOrderCreated::kType,
+     [](FieldReader& r) -> core::Event {
+       core::PurchaseOrderCreated e;
+       e.po_id = r.str("po_id");
+       e.material = r.str("material");
+       e.supplier_id = r.str("supplier_id");
+       e.quantity = r.quantity("quantity");
+       e.supplier_lot = r.str("supplier_lot");
+       e.production_date = r.date("production_date");
+       e.expiry_date = r.date("expiry_date");
+       e.note = r.str("note");
+       return e;
+     }},
+    {core::PurchaseOrderAmended::kType,
+     [](FieldReader& r) -> core::Event {
+       core::PurchaseOrderAmended e;
+       e.po_id = r.str("po_id");
+       e.material = r.str("material");
+       e.quantity = r.quantity("quantity");
+       e.supplier_lot = r.str("supplier_lot");
+       e.production_date = r.date("production_date");
+       e.expiry_date = r.date("expiry_date");
+       e.note = r.str("note");
+       return e;
+     }},
+    {core::PurchaseOrderCancelled::kType,
+     [](FieldReader& r) -> core::Event {
+       core::PurchaseOrderCancelled e;
+       e.po_id = r.str("po_id");
+       e.reason = r.str("reason");
+       return e;
+     }},
+    {core::PurchaseOrderReceived::kType,
+     [](FieldReader& r) -> core::Event {
+       core::PurchaseOrderReceived e;
+       e.po_id = r.str("po_id");
+       e.lot_id = r.str("lot_id");
+       e.quantity = r.quantity("quantity");
+       e.received_on = r.date("received_on");
+       e.material = r.str("material");
+       e.supplier_id = r.str("supplier_id");
+       e.supplier_lot = r.str("supplier_lot");
+       e.production_date = r.date("production_date");
+       e.expiry_date = r.date("expiry_date");
+       return e;
+     }},
+    {core::BatchCreated::kType,
+     [](FieldReader& r) -> core::Event {
+       core::BatchCreated e;
+       e.batch_id = r.str("batch_id");
+       e.product = r.str("product");
+       e.lot_code = r.str("lot_code");
+       e.quantity = r.quantity("quantity");
+       e.production_date = r.date("production_date");
+       e.expiry_date = r.optional_date("expiry_date");
+       e.note = r.str("note");
+       return e;
+     }},
+    {core::BatchAmended::kType,
+     [](FieldReader& r) -> core::Event {
+       core::BatchAmended e;
+       e.batch_id = r.str("batch_id");
+       e.product = r.str("product");
+       e.quantity = r.quantity("quantity");
+       e.production_date = r.date("production_date");
+       e.expiry_date = r.optional_date("expiry_date");
+       e.note = r.str("note");
+       return e;
+     }},
+    {core::BatchMaterialConsumed::kType,
+     [](FieldReader& r) -> core::Event {
+       core::BatchMaterialConsumed e;
+       e.batch_id = r.str("batch_id");
+       e.lot_id = r.str("lot_id");
+       e.quantity = r.quantity("quantity");
+       return e;
+     }},
+    {core::BatchDocumentAttached::kType,
+     [](FieldReader& r) -> core::Event {
+       core::BatchDocumentAttached e;
+       e.batch_id = r.str("batch_id");
+       e.document_sha256 = r.str("document_sha256");
+       e.kind = r.enumeration("kind", core::parse_document_kind);
+       e.filename = r.str("filename");
+       e.media_type = r.str("media_type");
+       e.size_bytes = r.i64("size_bytes");
+       return e;
+     }},
+};
+
+static_assert(std::size(kDecoders) == std::variant_size_v<core::Event>,
+              "every event type needs a decoder");
+
+}  // namespace
+
+std::string encode_event_payload(const core::Event& event) {
+  JsonWriter w;
+  w.begin_object();
+  std::visit(
+      core::Overloaded{
+          [&](const core::EnterpriseRegistered& e) {
+            w.field("enterprise_id", e.enterprise_id)
+                .field("name", e.name)
+                .field("region", e.region)
+                .field("api_key_id", e.api_key_id)
+                .field("api_key_sha256", e.api_key_sha256);
+          },
+          [&](const core::CounterpartyRegistered& e) { put_counterparty(w, e.counterparty_id, e.record); },
+          [&](const core::CounterpartyAmended& e) { put_counterparty(w, e.counterparty_id, e.record); },
+          [&](const core::PurchaseOrderCreated& e) {
+            w.field("po_id", e.po_id).field("material", e.material).field("supplier_id", e.supplier_id);
+            put_quantity(w, "quantity", e.quantity);
+            w.field("supplier_lot", e.supplier_lot);
+            put_date(w, "production_date", e.production_date);
+            put_date(w, "expiry_date", e.expiry_date);
+            w.field("note", e.note);
+          },
+          [&](const core::PurchaseOrderAmended& e) {
+            w.field("po_id", e.po_id).field("material", e.material);
+            put_quantity(w, "quantity", e.quantity);
+            w.field("supplier_lot", e.supplier_lot);
+            put_date(w, "production_date", e.production_date);
+            put_date(w, "expiry_date", e.expiry_date);
+            w.field("note", e.note);
+          },
+          [&](const core::PurchaseOrderCancelled& e) {
+            w.field("po_id", e.po_id).field("reason", e.reason);
+          },
+          [&](const core::PurchaseOrderReceived& e) {
+            w.field("po_id", e.po_id).field("lot_id", e.lot_id);
+            put_quantity(w, "quantity", e.quantity);
+            put_date(w, "received_on", e.received_on);
+            w.field("material", e.material)
+                .field("supplier_id", e.supplier_id)
+                .field("supplier_lot", e.supplier_lot);
+            put_date(w, "production_date", e.production_date);
+            put_date(w, "expiry_date", e.expiry_date);
+          },
+          [&](const core::BatchCreated& e) {
+            w.field("batch_id", e.batch_id).field("product", e.product).field("lot_code", e.lot_code);
+            put_quantity(w, "quantity", e.quantity);
+            put_date(w, "production_date", e.production_date);
+            put_optional_date(w, "expiry_date", e.expiry_date);
+            w.field("note", e.note);
+          },
+          [&](const core::BatchAmended& e) {
+            w.field("batch_id", e.batch_id).field("product", e.product);
+            put_quantity(w, "quantity", e.quantity);
+            put_date(w, "production_date", e.production_date);
+            put_optional_date(w, "expiry_date", e.expiry_date);
+            w.field("note", e.note);
+          },
+          [&](const core::BatchMaterialConsumed& e) {
+            w.field("batch_id", e.batch_id).field("lot_id", e.lot_id);
+            put_quantity(w, "quantity", e.quantity);
+          },
+          [&](const core::BatchDocumentAttached& e) {
+            w.field("batch_id", e.batch_id)
+                .field("document_sha256", e.document_sha256)
+                .field("kind", core::document_kind_name(e.kind))
+                .field("filename", e.filename)
+                .field("media_type", e.media_type)
+                .field("size_bytes", e.size_bytes);
+          },
+      },
+      event);
+  w.end_object();
+  return w.take();
+}
+
+Result<core::Event> decode_event_payload(std::string_view type, std::string_view payload_json) {
+  const DecoderEntry* entry = nullptr;
+  for (const DecoderEntry& d : kDecoders) {
+    if (d.type == type) entry = &d;
+  }
+  if (entry == nullptr) {
+    return make_error(ErrorCode::kInternal, "unknown_event_type",
+                      "this build does not know event type \"" + std::string(type) + "\"");
+  }
+  // Parsers are not thread-safe; one per thread keeps decoding allocation-free after warm-up.
+  thread_local od::parser parser;
+  const simdjson::padded_string padded(payload_json);
+  od::document doc;
+  od::object object;
+  if (parser.iterate(padded).get(doc) || doc.get_object().get(object)) {
+    return make_error(ErrorCode::kCorruption, "payload_invalid",
+                      "the payload of a " + std::string(type) + " event is not a JSON object");
+  }
+  FieldReader reader(object);
+  core::Event event = entry->decode(reader);
+  if (reader.failed()) return reader.error();
+  return event;
+}
+
+}  // namespace agritrace::events

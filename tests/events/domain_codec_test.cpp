@@ -1,0 +1,154 @@
+#include <doctest/doctest.h>
+
+#include <set>
+#include <vector>
+
+#include "events/domain_codec.h"
+
+namespace agritrace::events {
+namespace {
+
+using namespace core;  // NOLINT: test file
+
+Date day(const char* text) { return *parse_date(text, "test"); }
+
+CounterpartyRecord enterprise() {
+  CounterpartyRecord r;
+  r.kind = CounterpartyKind::kEnterprise;
+  r.roles = {true, true};
+  r.name = "博罗县绿源农业有限公司 \"quoted\"";
+  r.uscc = "91441322MA4UHK1P0J";
+  r.legal_representative = "张三";
+  r.contact_person = "李四";
+  r.phone = "0752-6123456";
+  r.address = "广东省惠州市博罗县\n罗阳街道";
+  return r;
+}
+
+CounterpartyRecord individual() {
+  CounterpartyRecord r;
+  r.kind = CounterpartyKind::kIndividual;
+  r.roles = {true, false};
+  r.name = "王五";
+  r.id_number = "11010519491231002X";
+  r.phone = "13800138000";
+  return r;
+}
+
+// One sample of every event type, with awkward values (unicode, escapes, null dates).
+std::vector<Event> samples() {
+  return {
+      EnterpriseRegistered{"91350100M000100Y43", "惠州市罗浮山食品有限公司", "广东省惠州市博罗县",
+                           "key-1", std::string(64, 'a')},
+      CounterpartyRegistered{"cp-1", enterprise()},
+      CounterpartyRegistered{"cp-2", individual()},
+      CounterpartyAmended{"cp-1", enterprise()},
+      PurchaseOrderCreated{"po-1", "荔枝", "cp-1", Quantity{100'000, Unit::kGram}, "SUP/11",
+                           day("2026-11-20"), day("2026-12-20"), "tab\there"},
+      PurchaseOrderAmended{"po-1", "花生油", Quantity{5000, Unit::kMillilitre}, "",
+                           day("2026-11-21"), day("2027-11-21"), ""},
+      PurchaseOrderCancelled{"po-1", "供应商缺货"},
+      PurchaseOrderReceived{"po-1", "lot-1", Quantity{95'000, Unit::kGram}, day("2026-11-25"), "荔枝",
+                            "cp-1", "SUP/11", day("2026-11-20"), day("2026-12-20")},
+      BatchCreated{"b-1", "荔枝干", "LZ-20261125", Quantity{500, Unit::kPiece}, day("2026-11-25"),
+                   day("2027-11-25"), "note"},
+      BatchCreated{"b-2", "荔枝干", "LZ-2", Quantity{1, Unit::kPiece}, day("2026-11-25"),
+                   std::nullopt, ""},
+      BatchAmended{"b-1", "荔枝干(特级)", Quantity{480, Unit::kPiece}, day("2026-11-25"),
+                   std::nullopt, "复检"},
+      BatchAmended{"b-1", "荔枝干", Quantity{480, Unit::kPiece}, day("2026-11-25"),
+                   day("2027-05-25"), ""},
+      BatchMaterialConsumed{"b-1", "lot-1", Quantity{60'000, Unit::kGram}},
+      BatchDocumentAttached{"b-1", std::string(64, 'f'), DocumentKind::kInspectionReport,
+                            "检验报告.pdf", "application/pdf", 123'456},
+      BatchDocumentAttached{"b-1", std::string(64, 'e'), DocumentKind::kProductionRecord, "r.xlsx",
+                            "application/vnd.ms-excel", 1},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.8 every event type round-trips through its JSON payload") {
+  std::set<std::string_view> types;
+  for (const Event& e : samples()) {
+    const std::string json = encode_event_payload(e);
+    auto decoded = decode_event_payload(event_type(e), json);
+    REQUIRE_MESSAGE(decoded.ok(), std::string(decoded.status().to_string() + " for " + json));
+    CHECK_MESSAGE(*decoded == e, json);
+    CHECK(encode_event_payload(*decoded) == json);  // byte-stable
+    types.insert(event_type(e));
+  }
+  CHECK(types.size() == std::variant_size_v<Event>);
+}
+
+TEST_CASE("payloads have a fixed, documented shape") {
+  CHECK(encode_event_payload(BatchMaterialConsumed{"b-1", "lot-1", Quantity{60, Unit::kGram}}) ==
+        R"({"batch_id":"b-1","lot_id":"lot-1","quantity":{"amount":60,"unit":"g"}})");
+  CHECK(encode_event_payload(BatchCreated{"b-2", "P", "L2", Quantity{1, Unit::kPiece},
+                                          day("2026-11-25"), std::nullopt, ""}) ==
+        R"({"batch_id":"b-2","product":"P","lot_code":"L2","quantity":{"amount":1,"unit":"piece"},)"
+        R"("production_date":"2026-11-25","expiry_date":null,"note":""})");
+  CHECK(encode_event_payload(CounterpartyRegistered{"cp-2", individual()}) ==
+        R"({"counterparty_id":"cp-2","kind":"individual","roles":["supplier"],"name":"王五",)"
+        R"("uscc":"","legal_representative":"","contact_person":"","id_number":"11010519491231002X",)"
+        R"("phone":"13800138000","address":""})");
+}
+
+TEST_CASE("decoding ignores key order and unknown keys") {
+  auto e = decode_event_payload(
+      "batch.material_consumed",
+      R"({"extra":{"a":[1,2]},"quantity":{"unit":"ml","amount":5},"lot_id":"lot-2","batch_id":"b-3"})");
+  REQUIRE(e.ok());
+  CHECK(std::get<BatchMaterialConsumed>(*e) ==
+        BatchMaterialConsumed{"b-3", "lot-2", Quantity{5, Unit::kMillilitre}});
+}
+
+TEST_CASE("decoding an unknown event type is refused") {
+  auto e = decode_event_payload("sales_order.created", "{}");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().reason == "unknown_event_type");
+  CHECK(e.error().code == ErrorCode::kInternal);
+}
+
+TEST_CASE("decoding a malformed payload is corruption") {
+  const std::string good = encode_event_payload(
+      BatchMaterialConsumed{"b-1", "lot-1", Quantity{60, Unit::kGram}});
+  for (const std::string& bad : {
+           std::string("{not json"),
+           std::string(""),
+           std::string("[]"),
+           std::string("null"),
+           good.substr(0, good.size() / 2),
+           std::string(R"({"lot_id":"lot-1","quantity":{"amount":60,"unit":"g"}})"),      // missing
+           std::string(R"({"batch_id":7,"lot_id":"lot-1","quantity":{"amount":60,"unit":"g"}})"),
+           std::string(R"({"batch_id":"b","lot_id":"l","quantity":{"amount":"60","unit":"g"}})"),
+           std::string(R"({"batch_id":"b","lot_id":"l","quantity":{"amount":60,"unit":"kg"}})"),
+           std::string(R"({"batch_id":"b","lot_id":"l","quantity":{"amount":1.5,"unit":"g"}})"),
+       }) {
+    auto e = decode_event_payload("batch.material_consumed", bad);
+    CHECK_MESSAGE(!e.ok(), bad);
+    if (!e.ok()) {
+      CHECK(e.error().code == ErrorCode::kCorruption);
+      CHECK(e.error().reason == "payload_invalid");
+    }
+  }
+  auto bad_date = decode_event_payload(
+      "purchase_order.cancelled", R"({"po_id":"po-1"})");
+  CHECK(bad_date.error().field == "reason");
+  auto bad_enum = decode_event_payload(
+      "batch.document_attached",
+      R"({"batch_id":"b-1","document_sha256":"x","kind":"invoice","filename":"f","media_type":"a/b","size_bytes":1})");
+  CHECK(bad_enum.error().code == ErrorCode::kCorruption);
+  CHECK(bad_enum.error().field == "kind");
+  auto feb30 = decode_event_payload(
+      "batch.amended",
+      R"({"batch_id":"b-1","product":"p","quantity":{"amount":1,"unit":"piece"},"production_date":"2026-02-30","expiry_date":null,"note":""})");
+  CHECK(feb30.error().code == ErrorCode::kCorruption);
+  CHECK(feb30.error().field == "production_date");
+  auto bad_role = decode_event_payload(
+      "counterparty.registered",
+      R"({"counterparty_id":"cp-1","kind":"individual","roles":["farmer"],"name":"","uscc":"","legal_representative":"","contact_person":"","id_number":"","phone":"","address":""})");
+  CHECK(bad_role.error().field == "roles");
+}
+
+}  // namespace agritrace::events
