@@ -59,7 +59,7 @@ class Ledger {
 
 struct LocalLedgerOptions {
   std::string path;             // RocksDB directory
-  int32_t partitions = 4;       // fixed at creation; a mismatch on reopen is an error
+  int32_t partitions = 4;       // used at creation; an existing ledger keeps its own count
   bool read_only = false;       // replay/verify while no server holds the ledger
 };
 Result<std::unique_ptr<Ledger>> open_local_ledger(const LocalLedgerOptions& options);
