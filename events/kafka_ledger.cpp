@@ -128,11 +128,14 @@ void report_client_error(HealthState* health, rd_kafka_resp_err_t err, const cha
 }
 
 // librdkafka's own log lines: connection failures already reach us through the error callback,
-// so only warnings and worse that are not about connections are printed.
+// so only errors that are not about connections or fatal errors are printed.
 void log_cb(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* buf) {
-  if (level > 4) return;
+  if (level > 3) return;
   const std::string_view f(fac);
-  if (f == "FAIL" || f == "ERROR" || f == "BROKERFAIL" || f == "CONNECT") return;
+  if (f == "FAIL" || f == "ERROR" || f == "BROKERFAIL" || f == "CONNECT" || f == "FATAL" ||
+      f == "TXNERR") {
+    return;  // reported through the error callback / fatal handling
+  }
   std::fprintf(stderr, "kafka: librdkafka %s: %s\n", fac, buf);
 }
 
@@ -459,6 +462,7 @@ class KafkaLedger final : public Ledger {
         out.push_back(Position{s.partition, s.offset});
       }
     }
+    wait_visible(out, deadline);
     health_->up();
     if (positions != nullptr) *positions = std::move(out);
     return Status::Ok();
@@ -691,6 +695,28 @@ class KafkaLedger final : public Ledger {
                               " ms: " + last);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  // commit_transaction returns once the coordinator has logged the decision; the markers that
+  // make the batch visible to read_committed readers are written right after. Wait until the
+  // last stable offset passes our events (ListOffsets uses isolation.level, read_committed by
+  // default) so a reader opened after append returns sees them. Best effort within the
+  // deadline: the batch is committed either way.
+  void wait_visible(const std::vector<Position>& positions, const Deadline& deadline) {
+    std::vector<int64_t> last(options_.partitions, -1);
+    for (const Position& pos : positions) {
+      last[pos.partition] = std::max(last[pos.partition], pos.offset);
+    }
+    for (int32_t p = 0; p < options_.partitions; ++p) {
+      while (last[p] >= 0 && !deadline.expired()) {
+        int64_t lo = 0;
+        int64_t stable = 0;
+        const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+            rk_, options_.topic.c_str(), p, &lo, &stable, std::max(1, deadline.remaining_ms()));
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR && stable > last[p]) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
     }
   }
 
