@@ -730,8 +730,11 @@ class KafkaLedger final : public Ledger {
       pending_ = Pending::kNone;
       return Status::Ok();
     }
-    return consume_txn_error(err, commit ? "resuming commit_transaction"
-                                         : "resuming abort_transaction");
+    Error e = consume_txn_error(err, commit ? "resuming commit_transaction"
+                                            : "resuming abort_transaction")
+                  .error();
+    e.message += "; an earlier batch is still unresolved, this batch was not written";
+    return e;
   }
 
   // Aborts the open transaction; a timeout leaves it to be resumed by the next append.
