@@ -54,7 +54,7 @@ Result<core::Quantity> quantity_at(const JsonInput& in, std::string_view key) {
   if (!amount.ok()) return amount.error();
   auto unit = q->str("unit", 16);
   if (!unit.ok()) return unit.error();
-  return core::parse_quantity(*amount, *unit, std::string(key) + ".amount");
+  return core::parse_quantity(*amount, *unit, key);
 }
 
 Result<core::Date> date_at(const JsonInput& in, std::string_view key) {

@@ -13,6 +13,7 @@
 
 #include "core/decide.h"
 #include "core/domain_events.h"
+#include "core/evolve.h"
 #include "core/tenant_state.h"
 #include "events/domain_codec.h"
 

@@ -13,7 +13,7 @@
 
 #include "events/envelope.h"
 #include "events/ledger.h"
-#include "tests/events/test_ledgers.h"
+#include "tests/support/test_env.h"
 
 namespace agritrace::events {
 namespace {
@@ -37,7 +37,7 @@ LedgerFactory embedded_factory() {
   auto dir = std::make_shared<testing::TempDir>();
   return [dir]() {
     LocalLedgerOptions o;
-    o.path = (dir->path() / "ledger").string();
+    o.path = dir->path() + "/ledger";
     o.partitions = kPartitions;
     return open_local_ledger(o);
   };
@@ -45,7 +45,7 @@ LedgerFactory embedded_factory() {
 
 KafkaLedgerOptions kafka_options(const std::string& suffix) {
   KafkaLedgerOptions o;
-  o.brokers = testing::test_kafka_brokers();
+  o.brokers = testing::kafka_brokers_or_empty();
   o.topic = "agritrace.test." + suffix;
   o.partitions = kPartitions;
   o.transactional_id = "agritrace-test-" + suffix;
@@ -59,7 +59,7 @@ LedgerFactory kafka_factory() {
 }
 
 void require_kafka() {
-  if (testing::test_kafka_brokers().empty()) {
+  if (testing::kafka_brokers_or_empty().empty()) {
     FAIL("AGRITRACE_TEST_KAFKA not set: run ./scripts/test");
   }
 }

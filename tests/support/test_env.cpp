@@ -33,10 +33,17 @@ std::string kafka_brokers() {
   return env;
 }
 
-std::string unique_name(const std::string& prefix) {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  return fmt::format("{}-{:016x}", prefix, rng());
+std::string kafka_brokers_or_empty() {
+  const char* env = std::getenv("AGRITRACE_TEST_KAFKA");
+  return env == nullptr ? std::string() : std::string(env);
 }
+
+std::string unique_suffix() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  return fmt::format("{:016x}", rng());
+}
+
+std::string unique_name(const std::string& prefix) { return prefix + "-" + unique_suffix(); }
 
 const char* backend_name(Backend b) { return b == Backend::kEmbedded ? "embedded" : "kafka"; }
 

@@ -17,6 +17,8 @@ class TempDir {
  public:
   TempDir();
   ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
 
  private:
@@ -25,7 +27,10 @@ class TempDir {
 
 // The broker address from AGRITRACE_TEST_KAFKA. Fails the calling test (not skips) when unset.
 std::string kafka_brokers();
-std::string unique_name(const std::string& prefix);
+std::string kafka_brokers_or_empty();  // for tests that must work without a broker too
+// 16 random hex chars, for topic names, transactional ids and folders.
+std::string unique_suffix();
+std::string unique_name(const std::string& prefix);  // prefix-<suffix>
 
 enum class Backend { kEmbedded, kKafka };
 const char* backend_name(Backend b);

@@ -1,0 +1,23 @@
+// Shared data for the end-to-end tests: valid identifiers and ready-made request bodies.
+#pragma once
+
+#include <string>
+
+#include "tests/support/api_client.h"
+
+namespace agritrace::testing {
+
+inline constexpr const char* kFarmUscc = "93441322MA4W12345F";    // GB 32100 check passes
+inline constexpr const char* kPlantUscc = "91441900MA51ABCD7J";
+inline constexpr const char* kRetailUscc = "91440101MA59XYW12B";
+inline constexpr const char* kPersonId = "441322197806151238";    // GB 11643 check passes
+
+// Registers an enterprise with the admin key; returns its API key.
+std::string register_enterprise(uint16_t port, const std::string& uscc, const std::string& name);
+
+std::string enterprise_supplier_body(const std::string& uscc);
+std::string individual_supplier_body();
+std::string purchase_order_body(const std::string& supplier_id, int64_t kg, const std::string& expiry = "2099-12-31");
+std::string batch_body(const std::string& lot_code);
+
+}  // namespace agritrace::testing
