@@ -70,6 +70,13 @@ class CommandWriterImpl final : public CommandWriter {
         if (!s.ok()) return s;
       }
       if (polled->at_end) break;
+      if (polled->events.empty()) {
+        // Never wait forever for a ledger that cannot be reached: the caller answers 503.
+        const LedgerHealth health = ledger_.health();
+        if (!health.available) {
+          return make_error(ErrorCode::kUnavailable, "ledger_unavailable", health.detail);
+        }
+      }
     }
     {
       std::unique_lock lock(keys_mu_);
@@ -200,6 +207,15 @@ class CommandWriterImpl final : public CommandWriter {
   };
 
   void process(std::vector<CommandSubmission>& group) {
+    // Fail fast while the ledger is unreachable instead of letting commands wait on it.
+    const LedgerHealth health = ledger_.health();
+    if (!health.available) {
+      for (auto& sub : group) {
+        refuse(sub, make_error(ErrorCode::kUnavailable, "ledger_unavailable",
+                               "the ledger is not reachable: " + health.detail));
+      }
+      return;
+    }
     if (needs_rebuild_) {
       Status s = rebuild();
       if (!s.ok()) {
@@ -209,14 +225,6 @@ class CommandWriterImpl final : public CommandWriter {
         }
         return;
       }
-    }
-    const LedgerHealth health = ledger_.health();
-    if (!health.available) {
-      for (auto& sub : group) {
-        refuse(sub, make_error(ErrorCode::kUnavailable, "ledger_unavailable",
-                               "the ledger is not reachable: " + health.detail));
-      }
-      return;
     }
     const int64_t now_ms = options_.clock_ms();
     const core::Context base_ctx{};

@@ -27,6 +27,7 @@ struct ProjectionRunner::Impl {
   bool healthy = true;
   std::string detail;
   uint64_t applied = 0;
+  bool at_end = false;
   struct Waiter {
     events::Position position;
     Clock::time_point deadline;
@@ -88,7 +89,11 @@ struct ProjectionRunner::Impl {
     }
     auto polled = reader->poll(timeout_ms, kBatchEvents);
     if (!polled.ok()) return polled.error();
-    if (polled->events.empty()) return polled->at_end;
+    if (polled->events.empty()) {
+      std::lock_guard lock(mu);
+      at_end = polled->at_end;
+      return polled->at_end;
+    }
     ViewBatch batch(views);
     std::vector<int64_t> new_next;
     {
@@ -115,6 +120,7 @@ struct ProjectionRunner::Impl {
       std::lock_guard lock(mu);
       next = std::move(new_next);
       applied += polled->events.size();
+      at_end = polled->at_end;
     }
     return polled->at_end;
   }
@@ -205,7 +211,7 @@ bool ProjectionRunner::reached(events::Position position) const {
 
 RunnerStatus ProjectionRunner::status() const {
   std::lock_guard lock(impl_->mu);
-  return RunnerStatus{impl_->healthy, impl_->detail, impl_->next, impl_->applied};
+  return RunnerStatus{impl_->healthy, impl_->detail, impl_->next, impl_->applied, impl_->at_end};
 }
 
 }  // namespace agritrace::projections

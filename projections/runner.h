@@ -28,6 +28,7 @@ struct RunnerStatus {
   std::string detail;               // the error that stopped the runner, if any
   std::vector<int64_t> next_offsets;
   uint64_t events_applied = 0;      // since start
+  bool caught_up = false;           // the last poll reached the end of every partition
 };
 
 class ProjectionRunner {

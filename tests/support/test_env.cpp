@@ -116,17 +116,19 @@ int ServerProcess::stop() {
 
 api::HttpClient ServerProcess::client() const { return api::HttpClient("127.0.0.1", port_); }
 
-RunResult run_agritrace(const std::vector<std::string>& args) {
+RunResult run_program(const std::vector<std::string>& argv_in, const std::vector<std::string>& env,
+                      bool with_stderr) {
   int out[2];
   REQUIRE(::pipe(out) == 0);
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::dup2(out[1], STDOUT_FILENO);
+    if (with_stderr) ::dup2(out[1], STDERR_FILENO);
     ::close(out[0]);
     ::close(out[1]);
-    std::vector<std::string> all{AGRITRACE_BINARY};
-    all.insert(all.end(), args.begin(), args.end());
+    for (const std::string& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
+    std::vector<std::string> all = argv_in;
     std::vector<char*> argv;
     for (auto& a : all) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -143,6 +145,12 @@ RunResult run_agritrace(const std::vector<std::string>& args) {
   ::waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+RunResult run_agritrace(const std::vector<std::string>& args, bool with_stderr) {
+  std::vector<std::string> all{AGRITRACE_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  return run_program(all, {}, with_stderr);
 }
 
 }  // namespace agritrace::testing

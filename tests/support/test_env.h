@@ -70,6 +70,9 @@ struct RunResult {
   int exit_code = -1;
   std::string out;
 };
-RunResult run_agritrace(const std::vector<std::string>& args);
+RunResult run_agritrace(const std::vector<std::string>& args, bool with_stderr = false);
+// Runs any program (argv[0] is a path), with extra environment variables "K=V".
+RunResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+                      bool with_stderr = false);
 
 }  // namespace agritrace::testing
