@@ -9,11 +9,14 @@
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "core/decide.h"
+#include "core/identifiers.h"
 #include "core/json_writer.h"
 #include "projections/production_queries.h"
 
 namespace agritrace::api {
 namespace {
+
+using FieldNames = std::vector<std::pair<std::string, std::string>>;
 
 struct Caller {
   std::string tenant;
@@ -162,7 +165,7 @@ Result<core::Command> parse_amend_po(const JsonInput& in, const std::string& id)
 
 Result<core::Command> parse_cancel_po(const JsonInput& in, const std::string& id) {
   AGT_CHECK(in.only({"reason"}));
-  AGT_TRY(reason, in.str("reason", core::kMaxNoteBytes));
+  AGT_TRY(reason, in.opt_str("reason", core::kMaxNoteBytes));
   return core::Command(core::CancelPurchaseOrder{id, reason});
 }
 
@@ -289,8 +292,17 @@ struct Service::Impl {
 
   void submit(const HttpRequest& req, Responder respond, const Caller& caller, std::string name,
               Result<core::Command> command, int32_t success_status,
-              std::function<void(JsonWriter&, const events::CommandOutcome&)> extra = {}) {
-    if (!command.ok()) return respond(problem_from_error(command.error()));
+              std::function<void(JsonWriter&, const events::CommandOutcome&)> extra = {},
+              FieldNames field_names = {}) {
+    // Problems name the request's fields; where a command field is named differently, say the
+    // request's name.
+    auto problem = [field_names](Error e) {
+      for (const auto& [command_field, request_field] : field_names) {
+        if (e.field == command_field) e.field = request_field;
+      }
+      return problem_from_error(e);
+    };
+    if (!command.ok()) return respond(problem(command.error()));
     std::string key;
     if (auto k = req.header("Idempotency-Key")) {
       if (k->empty() || k->size() > 128) {
@@ -306,9 +318,9 @@ struct Service::Impl {
     sub.idempotency_key = std::move(key);
     sub.request_hash = sha256_hex(req.method + "\n" + req.path + "\n" + req.body);
     sub.command = std::move(command).value();
-    sub.done = [respond = std::move(respond), success_status, extra = std::move(extra)](
+    sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem](
                    Result<events::CommandOutcome> r) {
-      if (!r.ok()) return respond(problem_from_error(r.error()));
+      if (!r.ok()) return respond(problem(r.error()));
       const events::CommandOutcome& out = *r;
       JsonWriter w;
       w.begin_object();
@@ -334,16 +346,20 @@ struct Service::Impl {
     writer.submit(std::move(sub));
   }
 
+  // JSON bodies have a limit of their own, far below the server's (documents) limit.
+  bool json_too_large(const HttpRequest& req, Responder& respond) const {
+    if (req.body.size() <= options.max_json_body_bytes) return false;
+    respond(problem_response(413, "body_too_large",
+                             fmt::format("JSON bodies are limited to {} bytes", options.max_json_body_bytes)));
+    return true;
+  }
+
   RouteHandler command_route(std::string name, int32_t status,
                              std::function<Result<core::Command>(const JsonInput&, const PathParams&)> parse) {
     return tenant_route([this, name, status, parse = std::move(parse)](
                             const HttpRequest& req, const PathParams& params, const Caller& caller,
                             Responder respond) {
-      if (req.body.size() > options.max_json_body_bytes) {
-        return respond(problem_response(413, "body_too_large",
-                                        fmt::format("JSON bodies are limited to {} bytes",
-                                                    options.max_json_body_bytes)));
-      }
+      if (json_too_large(req, respond)) return;
       auto in = JsonInput::parse(req.body);
       if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
       submit(req, std::move(respond), caller, name, parse(*in, params), status);
@@ -418,6 +434,7 @@ struct Service::Impl {
       return respond(problem_response(403, "admin_key_required",
                                       "only the platform administrator registers enterprises", "Authorization"));
     }
+    if (json_too_large(req, respond)) return;
     auto in = JsonInput::parse(req.body);
     if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
     auto parsed = [&]() -> Result<core::RegisterEnterprise> {
@@ -443,7 +460,8 @@ struct Service::Impl {
              } else {
                w.field("api_key_id", key.key_id).field("api_key", key.key);
              }
-           });
+           },
+           {{"enterprise_id", "uscc"}});
   }
 
   void upload_document(const HttpRequest& req, const Caller& caller, Responder respond) {
@@ -459,6 +477,7 @@ struct Service::Impl {
 
   void attach_document(const HttpRequest& req, const PathParams& params, const Caller& caller,
                        Responder respond) {
+    if (json_too_large(req, respond)) return;
     auto in = JsonInput::parse(req.body);
     if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
     auto cmd = [&]() -> Result<core::Command> {
@@ -467,7 +486,10 @@ struct Service::Impl {
       AGT_TRY(kind_name, in->str("kind", 32));
       AGT_TRY(kind, core::parse_document_kind(kind_name, "kind"));
       AGT_TRY(filename, in->str("filename", core::kMaxFilenameBytes));
-      AGT_TRY(media, in->opt_str("media_type", 128));
+      AGT_TRY(media, in->opt_str("media_type", 127));
+      if (!core::is_sha256_hex(sha)) {
+        return invalid("sha256_invalid", "sha256 must be 64 lowercase hex characters", "sha256");
+      }
       auto blob = blobs.stat(caller.tenant, sha);
       if (!blob) {
         return make_error(ErrorCode::kNotFound, "document_not_found",
@@ -482,7 +504,8 @@ struct Service::Impl {
       c.size_bytes = blob->size_bytes;
       return core::Command(std::move(c));
     }();
-    submit(req, std::move(respond), caller, "attach_document", std::move(cmd), 201);
+    submit(req, std::move(respond), caller, "attach_document", std::move(cmd), 201, {},
+           {{"document_sha256", "sha256"}});
   }
 
   // Ledger offsets not yet in the views. On Kafka, offsets also count transaction markers, so

@@ -205,10 +205,16 @@ void refusals(Backend backend) {
   expect(c.get("/v1/batches/b-404"), 404, "batch_not_found", "batch_id");
   expect(c.get("/v1/batches?limit=0"), 422, "limit_invalid", "limit");
   expect(c.get("/v1/batches?after=zz"), 400, "position_invalid", "after");
-  // Nothing above reached the ledger.
-  CHECK(c.get("/v1/batches").size("/items") == 0);
+  expect(admin.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12C","name":"x","region":"y"})"), 422,
+         "uscc_check_failed", "uscc");
+  REQUIRE(c.post("/v1/batches", batch_body("DOC-1")).status == 201);
+  expect(c.post("/v1/batches/b-1/documents", R"({"sha256":"XYZ","kind":"inspection_report","filename":"a.pdf"})"),
+         422, "sha256_invalid", "sha256");
+  // Nothing refused above reached the ledger: the only batch is the one accepted.
+  CHECK(c.get_fresh("/v1/batches").size("/items") == 1);
   CHECK(server.stop() == 0);
 }
+
 
 TEST_CASE("bad requests get precise problem+json answers [embedded]") { refusals(Backend::kEmbedded); }
 TEST_CASE("bad requests get precise problem+json answers [kafka]") { refusals(Backend::kKafka); }
