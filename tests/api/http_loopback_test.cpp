@@ -168,7 +168,8 @@ TEST_CASE("431 for oversized headers") {
 TEST_CASE("garbage bytes → 400 problem+json and close; the server keeps serving") {
   Fixture f;
   RawConnection raw(f.server.port());
-  REQUIRE(raw.send_all(std::string("\x16\x03\x01\x02\x00 not http at all\r\n\r\n", 27)));
+  static constexpr char kGarbage[] = "\x16\x03\x01\x02\x00 not http at all\r\n\r\n";
+  REQUIRE(raw.send_all(std::string_view(kGarbage, sizeof(kGarbage) - 1)));  // keeps the NUL
   auto r = raw.read_response();
   REQUIRE(r);
   CHECK(r->status == 400);
