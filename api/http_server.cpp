@@ -124,6 +124,11 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
   void stop();
   std::vector<std::shared_ptr<Session>> live_sessions();
   bool on_io_thread() const;
+  void connection_closed() {
+    std::lock_guard lock(mu);
+    --open_connections;
+    sessions_cv.notify_all();
+  }
 
   std::string next_request_id() {
     uint64_t n = request_counter.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -153,6 +158,7 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
   std::condition_variable sessions_cv;
   std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;
   uint64_t next_session_id = 0;
+  size_t open_connections = 0;  // sessions whose socket is not closed for good yet
 };
 
 // One connection. All members are touched only on `strand_`, except post_response().
@@ -169,9 +175,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   ~Session() {
+    if (!finished_) impl_->connection_closed();
     std::lock_guard lock(impl_->mu);
     impl_->sessions.erase(id_);
-    impl_->sessions_cv.notify_all();
   }
 
   // The strand the socket was accepted on; every handler of this session runs on it.
@@ -192,11 +198,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // On the strand: the server is stopping. Idle → close now; busy → close after the response.
   void on_server_stop() {
-    if (!pending_ && !writing_) stream_.close();
+    if (!pending_ && !writing_) close_connection();
   }
 
   // After the threads are joined: nothing else touches the session any more.
-  void force_close() { stream_.close(); }
+  void force_close() { close_connection(); }
 
  private:
   // Owed response: the Responder handed to the handler holds one of these. If every copy is
@@ -217,9 +223,19 @@ class Session : public std::enable_shared_from_this<Session> {
     std::atomic<bool> done{false};
   };
 
+  // The connection is over once the socket is closed with no response owed; stop() waits for
+  // that, not for the Session object (a Responder held elsewhere may keep it alive longer).
+  void close_connection() {
+    stream_.close();
+    if (!finished_) {
+      finished_ = true;
+      impl_->connection_closed();
+    }
+  }
+
   void do_read() {
     if (impl_->stopping.load()) {
-      stream_.close();
+      close_connection();
       return;
     }
     parser_.emplace();
@@ -242,7 +258,7 @@ class Session : public std::enable_shared_from_this<Session> {
       http::async_write(stream_, continue_,
                         [self = shared_from_this()](beast::error_code wec, size_t) {
                           self->writing_ = false;
-                          if (wec) return self->stream_.close();
+                          if (wec) return self->close_connection();
                           self->read_body();
                         });
       return;
@@ -260,7 +276,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // The client closed between requests: the normal end of a keep-alive connection.
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      stream_.close();
+      close_connection();
       return;
     }
     if (ec == http::error::body_limit) {
@@ -278,12 +294,12 @@ class Session : public std::enable_shared_from_this<Session> {
         ec != http::error::partial_message && !impl_->stopping.load()) {
       return send_and_close(problem_response(400, "malformed_http", ec.message()));
     }
-    stream_.close();  // timeout, reset, shutdown: nobody to answer
+    close_connection();  // timeout, reset, shutdown: nobody to answer
   }
 
   void on_read(beast::error_code ec, size_t) {
     if (ec) return on_read_error(ec);
-    if (impl_->stopped.load()) return stream_.close();
+    if (impl_->stopped.load()) return close_connection();
     stream_.expires_never();  // the handler may take its time; the timeout covers I/O only
     auto msg = parser_->release();
     parser_.reset();
@@ -380,7 +396,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_write(beast::error_code ec, size_t) {
     writing_ = false;
-    if (ec) return stream_.close();
+    if (ec) return close_connection();
     if (!res_.keep_alive()) return linger_close();
     do_read();
   }
@@ -391,7 +407,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void linger_close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec || impl_->stopping.load()) return stream_.close();
+    if (ec || impl_->stopping.load()) return close_connection();
     stream_.expires_after(std::min(kLingerTime, impl_->options.idle_timeout));
     drain();
   }
@@ -402,7 +418,7 @@ class Session : public std::enable_shared_from_this<Session> {
                               self->drained_ += n;
                               if (ec || self->drained_ > kLingerMaxBytes ||
                                   self->impl_->stopping.load()) {
-                                return self->stream_.close();
+                                return self->close_connection();
                               }
                               self->drain();
                             });
@@ -424,6 +440,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool pending_ = false;      // a response is owed for the current request
   bool writing_ = false;      // an async_write is in progress
   bool close_after_ = false;  // close after the current response whatever the request said
+  bool finished_ = false;     // close_connection() has run
   size_t drained_ = 0;
   std::array<char, 4096> drain_buf_{};
 };
@@ -453,6 +470,7 @@ void detail::HttpServerImpl::on_accept(beast::error_code ec, tcp::socket socket)
     uint64_t id = ++next_session_id;
     session = std::make_shared<Session>(shared_from_this(), std::move(socket), id);
     sessions.emplace(id, session);
+    ++open_connections;
   }
   // Registered before the check, so begin_stop() either sees this session or we see stopping.
   if (stopping.load()) {
@@ -504,7 +522,7 @@ void detail::HttpServerImpl::stop() {
   if (!started || joined) return;
   {
     std::unique_lock lock(mu);
-    sessions_cv.wait_for(lock, options.shutdown_grace, [this] { return sessions.empty(); });
+    sessions_cv.wait_for(lock, options.shutdown_grace, [this] { return open_connections == 0; });
     stopped = true;  // under `mu`: no Responder posts after this point
   }
   work.reset();
@@ -567,7 +585,7 @@ void HttpServer::stop() { impl_->stop(); }
 
 size_t HttpServer::open_connections() const {
   std::lock_guard lock(impl_->mu);
-  return impl_->sessions.size();
+  return impl_->open_connections;
 }
 
 }  // namespace agritrace::api

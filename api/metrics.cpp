@@ -82,8 +82,13 @@ const std::vector<double>& default_latency_buckets() {
 std::string format_metric_value(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  char buf[400];
+  // Plain decimals ("0.0005", not "5e-04") in the usual range, like the official clients; the
+  // shortest form that round-trips either way.
+  double mag = std::fabs(v);
+  auto fmt = (mag == 0 || (mag >= 1e-6 && mag < 1e15)) ? std::chars_format::fixed
+                                                       : std::chars_format::general;
+  auto res = std::to_chars(buf, buf + sizeof(buf), v, fmt);
   return std::string(buf, res.ptr);
 }
 

@@ -83,10 +83,9 @@ int32_t http_status_for(ErrorCode code) {
 }
 
 HttpResponse problem_from_error(const Error& error) {
-  // Both branches must be string_views: a ?: between const char* and std::string would make a
-  // temporary std::string that dies before the view is used.
-  const std::string_view code =
-      error.reason.empty() ? std::string_view(error_code_name(error.code)) : std::string_view(error.reason);
+  // Both arms must be string_views: a `const char* : std::string` ternary yields a temporary.
+  std::string_view code = error.reason.empty() ? std::string_view(error_code_name(error.code))
+                                               : std::string_view(error.reason);
   return problem_response(http_status_for(error.code), code, error.message, error.field);
 }
 
