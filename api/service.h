@@ -25,6 +25,8 @@ struct ServiceOptions {
   uint64_t max_json_body_bytes = 64 * 1024;
 };
 
+struct RouteKit;  // api/route_kit.h
+
 class Service {
  public:
   Service(events::Ledger& ledger, events::CommandWriter& writer, projections::ProjectionRunner& runner,
@@ -34,8 +36,7 @@ class Service {
   void register_routes(Router& router);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<RouteKit> impl_;
 };
 
 // A new random API key ("agk_" + 43 base64url chars, 256 bits) and its id.
