@@ -53,4 +53,18 @@ std::optional<std::string> json_string_field(std::string_view json, std::string_
   return std::string(value);
 }
 
+std::optional<QuantityField> json_quantity_field(std::string_view json, std::string_view key) {
+  thread_local simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::document doc;
+  if (parser.iterate(padded).get(doc)) return std::nullopt;
+  simdjson::ondemand::object q;
+  if (doc[key].get_object().get(q)) return std::nullopt;
+  QuantityField out;
+  std::string_view unit;
+  if (q["amount"].get_int64().get(out.amount) || q["unit"].get_string().get(unit)) return std::nullopt;
+  out.unit.assign(unit);
+  return out;
+}
+
 }  // namespace agritrace::projections

@@ -2,6 +2,7 @@
 // a tenant's records are contiguous and no query can wander into another tenant's keys.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,5 +21,12 @@ std::string merge_json_objects(std::string_view a, std::string_view b);
 
 // The string value of a top-level field of a JSON object, if present.
 std::optional<std::string> json_string_field(std::string_view json, std::string_view key);
+
+// A quantity field {"amount":N,"unit":"g"} of a JSON object, if present.
+struct QuantityField {
+  int64_t amount = 0;
+  std::string unit;
+};
+std::optional<QuantityField> json_quantity_field(std::string_view json, std::string_view key);
 
 }  // namespace agritrace::projections

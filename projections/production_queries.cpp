@@ -23,13 +23,8 @@ int64_t to_int(std::string_view s) {
 
 // The unit of a record's quantity field, e.g. "g" (records are written by the projection).
 std::string unit_of(const std::string& record, std::string_view quantity_field) {
-  const std::string marker = fmt::format("\"{}\":{{\"amount\":", quantity_field);
-  const size_t at = record.find(marker);
-  if (at == std::string::npos) return "g";
-  const size_t u = record.find("\"unit\":\"", at);
-  if (u == std::string::npos) return "g";
-  const size_t v = u + 8;
-  return record.substr(v, record.find('"', v) - v);
+  auto q = json_quantity_field(record, quantity_field);
+  return q ? q->unit : std::string("g");
 }
 
 std::string quantity_json(int64_t amount, std::string_view unit) {
@@ -118,13 +113,9 @@ Result<std::string> ProductionQueries::purchase_orders(std::string_view tenant, 
 
 std::string ProductionQueries::lot_document(std::string_view tenant, std::string_view sid,
                                             const std::string& record) const {
-  const std::string unit = unit_of(record, "received_quantity");
-  int64_t received = 0;
-  {
-    const std::string marker = "\"received_quantity\":{\"amount\":";
-    const size_t at = record.find(marker);
-    if (at != std::string::npos) received = to_int(std::string_view(record).substr(at + marker.size()));
-  }
+  const auto received_q = json_quantity_field(record, "received_quantity");
+  const std::string unit = received_q ? received_q->unit : std::string("g");
+  const int64_t received = received_q ? received_q->amount : 0;
   const auto consumed_raw = views_.get(view_key("lotc", tenant, sid));
   const int64_t consumed = consumed_raw ? to_int(*consumed_raw) : 0;
   JsonWriter w;
