@@ -23,6 +23,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "api/blob_store.h"
@@ -653,7 +654,16 @@ int cmd_generate(int argc, char** argv) {
 
   auto ledger = open_ledger(o);
   if (!ledger.ok()) return fail(ledger.status().to_string());
+  // Right after the Kafka ledger creates a topic, the broker may still answer ListOffsets with
+  // NOT_LEADER_FOR_PARTITION although metadata already names the leader (seen with a KRaft
+  // single node); retry briefly instead of failing the run. The writer's fold would hit it too.
   auto ends = (*ledger)->end_offsets();
+  for (int32_t attempt = 0; !ends.ok() && ends.error().code == agritrace::ErrorCode::kUnavailable &&
+                            attempt < 50;
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ends = (*ledger)->end_offsets();
+  }
   if (!ends.ok()) return fail(ends.status().to_string());
   for (int64_t e : *ends) {
     if (e != 0) return fail("the ledger " + (*ledger)->describe() + " is not empty; use a fresh --data or --topic");
@@ -662,10 +672,26 @@ int cmd_generate(int argc, char** argv) {
   // Documents first (untimed): attach refers to a blob the API would have stored, so `serve` on
   // this data folder can hand the documents out. One fsync per file, as BlobStore::put does.
   const auto docs_start = std::chrono::steady_clock::now();
+  // Eight threads: each put waits on fsync, so parallel puts overlap the waits.
   agritrace::api::BlobStore blobs(o.data + "/documents");
-  for (const Document& d : documents) {
-    auto put = blobs.put(d.tenant, d.bytes);
-    if (!put.ok()) return fail("cannot store a document: " + put.status().to_string());
+  {
+    std::mutex put_mu;
+    std::string put_error;
+    std::vector<std::thread> putters;
+    for (size_t w = 0; w < 8; ++w) {
+      putters.emplace_back([&, w] {
+        for (size_t i = w; i < documents.size(); i += 8) {
+          auto put = blobs.put(documents[i].tenant, documents[i].bytes);
+          if (!put.ok()) {
+            std::lock_guard lock(put_mu);
+            put_error = put.status().to_string();
+            return;
+          }
+        }
+      });
+    }
+    for (std::thread& t : putters) t.join();
+    if (!put_error.empty()) return fail("cannot store a document: " + put_error);
   }
   const double docs_secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - docs_start).count();
