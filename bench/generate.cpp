@@ -1,0 +1,782 @@
+// agritrace_bench: benchmark tools. `generate` writes a deterministic, realistic production-end
+// workload straight into the ledger through CommandWriter::submit (decide -> hash chain -> group
+// commit, exactly the path of the HTTP API minus HTTP), so `agritrace replay` can be timed on it.
+//
+// Determinism: one thread builds the whole command sequence from the seed before anything is
+// submitted, and submits it in that order. The writer takes commands FIFO, so every tenant sees its
+// commands in generation order and the ids the deciders hand out (cp-N, po-N, lot-N, b-N) are
+// known in advance. Event ids, command ids and timestamps are the only fields that differ between
+// two runs with the same flags.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "api/blob_store.h"
+#include "core/civil_time.h"
+#include "core/domain_commands.h"
+#include "core/identifiers.h"
+#include "events/command_writer.h"
+#include "events/ledger.h"
+
+namespace {
+
+using agritrace::Result;
+namespace core = agritrace::core;
+namespace events = agritrace::events;
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic randomness. SplitMix64 and our own range mapping rather than <random>
+// distributions, whose output is implementation-defined: the same seed gives the same workload
+// with any standard library.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [lo, hi] (inclusive); the modulo bias is irrelevant for a workload generator.
+  int64_t range(int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(next() % static_cast<uint64_t>(hi - lo + 1));
+  }
+  bool chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
+  template <typename T>
+  const T& pick(const std::vector<T>& v) {
+    return v[static_cast<size_t>(range(0, static_cast<int64_t>(v.size()) - 1))];
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// National identifiers with correct check characters.
+
+// GB 32100-2015 alphabet (no I, O, S, V, Z) and weights.
+constexpr std::string_view kUsccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+constexpr int32_t kUsccWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+
+// GB/T 2260 region codes (prefecture level) of places with food industry.
+const std::vector<std::string> kRegions = {
+    "440100", "440300", "440600", "441900", "442000", "445100", "350100", "350200", "330100",
+    "330200", "320500", "370200", "410100", "430100", "510100", "500000", "450100", "460100"};
+const std::vector<std::string> kRegionNames = {
+    "广东省广州市", "广东省深圳市", "广东省佛山市", "广东省东莞市", "广东省中山市", "广东省潮州市",
+    "福建省福州市", "福建省厦门市", "浙江省杭州市", "浙江省宁波市", "江苏省苏州市", "山东省青岛市",
+    "河南省郑州市", "湖南省长沙市", "四川省成都市", "重庆市", "广西壮族自治区南宁市", "海南省海口市"};
+
+// GB 11714-1997 organisation code: 8 body characters (digits, upper-case letters) and a check
+// character, weights 3 7 9 10 5 8 4 2, C9 = 11 - sum mod 11 (10 -> 'X', 11 -> '0'). It fills
+// positions 9..17 of a USCC. Only digits and USCC letters are used so the USCC stays valid.
+std::string organisation_code(Rng& rng) {
+  static constexpr int32_t kWeights[8] = {3, 7, 9, 10, 5, 8, 4, 2};
+  std::string code;
+  int32_t sum = 0;
+  for (int32_t i = 0; i < 8; ++i) {
+    // Mostly digits, like real codes; letters take the values A=10, B=11, ... (GB 11714).
+    char c;
+    if (rng.chance(0.85)) {
+      c = static_cast<char>('0' + rng.range(0, 9));
+    } else {
+      c = "ABCDEFGHJKLMNPQRTUWXY"[rng.range(0, 20)];
+    }
+    const int32_t value = c <= '9' ? c - '0' : c - 'A' + 10;
+    sum += value * kWeights[i];
+    code.push_back(c);
+  }
+  const int32_t check = 11 - sum % 11;
+  code.push_back(check == 10 ? 'X' : check == 11 ? '0' : static_cast<char>('0' + check));
+  return code;
+}
+
+// "91" (industry & commerce, enterprise) + region + organisation code + GB 32100 check.
+std::string make_uscc(Rng& rng, const std::string& region) {
+  std::string code = "91" + region + organisation_code(rng);
+  int32_t sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    sum += static_cast<int32_t>(kUsccAlphabet.find(code[i])) * kUsccWeights[i];
+  }
+  code.push_back(kUsccAlphabet[static_cast<size_t>((31 - sum % 31) % 31)]);
+  return code;
+}
+
+// GB 11643-1999: county region, birth date, sequence, ISO 7064 MOD 11-2 check character.
+std::string make_resident_id(Rng& rng, const std::string& region) {
+  static constexpr int32_t kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  const core::CivilDate birth = core::civil_from_days(core::days_from_civil({1955, 1, 1}) +
+                                                      static_cast<int32_t>(rng.range(0, 16000)));
+  // Prefecture "xxxx00" -> a county "xxxx02".."xxxx15" under it.
+  std::string id = region.substr(0, 4) + fmt::format("{:02}", rng.range(2, 15)) +
+                   fmt::format("{:04}{:02}{:02}", birth.year, birth.month, birth.day) +
+                   fmt::format("{:03}", rng.range(1, 999));
+  int32_t sum = 0;
+  for (size_t i = 0; i < 17; ++i) sum += (id[i] - '0') * kWeights[i];
+  id.push_back("10X98765432"[sum % 11]);
+  return id;
+}
+
+std::string make_mobile(Rng& rng) {
+  return fmt::format("1{}{:09}", rng.range(3, 9), rng.range(0, 999'999'999));
+}
+
+const std::vector<std::string> kSurnames = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵",
+                                            "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+                                            "何", "林", "罗", "梁", "郑", "谢", "宋", "唐"};
+const std::vector<std::string> kGivenNames = {"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强",
+                                              "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
+                                              "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华"};
+const std::vector<std::string> kTradeWords = {"丰源", "金穗", "绿野", "鸿福", "嘉禾", "康达",
+                                              "恒泰", "瑞丰", "天和", "华润", "益农", "粤港",
+                                              "新禾", "宏达", "永盛", "顺德", "佳美", "源兴"};
+
+std::string person_name(Rng& rng) { return rng.pick(kSurnames) + rng.pick(kGivenNames); }
+
+// ---------------------------------------------------------------------------------------------
+// The workload model: what one food factory buys and makes.
+
+struct Material {
+  std::string name;
+  core::Unit unit;
+  int64_t min_order;   // base units (g, ml, piece)
+  int64_t max_order;
+  int32_t shelf_days;  // long enough that a lot is still usable when the run happens
+};
+
+const std::vector<Material> kMaterials = {
+    {"小麦粉（特一级）", core::Unit::kGram, 500'000, 5'000'000, 900},
+    {"白砂糖", core::Unit::kGram, 200'000, 2'000'000, 1095},
+    {"食用盐", core::Unit::kGram, 100'000, 1'000'000, 1825},
+    {"大豆（非转基因）", core::Unit::kGram, 1'000'000, 8'000'000, 730},
+    {"大米", core::Unit::kGram, 1'000'000, 10'000'000, 730},
+    {"花生油", core::Unit::kMillilitre, 200'000, 2'000'000, 730},
+    {"酿造酱油", core::Unit::kMillilitre, 100'000, 1'000'000, 900},
+    {"米醋", core::Unit::kMillilitre, 100'000, 1'000'000, 1095},
+    {"玻璃瓶 500ml", core::Unit::kPiece, 10'000, 100'000, 3650},
+    {"瓶盖", core::Unit::kPiece, 20'000, 200'000, 3650},
+    {"纸箱 12入", core::Unit::kPiece, 2'000, 20'000, 1825},
+    {"标签", core::Unit::kPiece, 20'000, 200'000, 1825},
+};
+
+const std::vector<std::string> kProducts = {"特级酿造酱油 500ml", "陈醋 500ml",   "挂面 1kg",
+                                            "五常大米 5kg",       "花生油 5L",     "豆豉 250g",
+                                            "腐乳 300g",          "蚝油 700g",     "辣椒酱 280g"};
+
+struct Supplier {
+  std::string id;  // cp-N
+  core::CounterpartyRecord record;
+  std::vector<size_t> materials;  // indexes into kMaterials
+};
+
+struct OpenPo {
+  std::string id;
+  size_t material;
+  core::Quantity quantity;
+  std::string supplier_lot;
+  core::Date production_date;
+  core::Date expiry_date;
+  int32_t day = 0;  // generation day it was created
+};
+
+struct Lot {
+  std::string id;
+  size_t material;
+  int64_t remaining;
+};
+
+struct Batch {
+  std::string id;
+  std::string product;
+  std::string lot_code;
+  core::Quantity quantity;
+  core::Date production_date;
+  core::Date expiry_date;
+};
+
+struct Document {
+  std::string tenant;
+  std::string bytes;
+};
+
+// One command to submit, and the subject its event must carry (checks the id prediction).
+struct Planned {
+  std::string name;
+  std::string tenant;
+  std::string actor;
+  core::Command command;
+  std::string expected_subject;
+};
+
+struct TenantModel {
+  int32_t index = 0;
+  std::string uscc;
+  std::string api_key_id;
+  std::string region;
+  std::vector<Supplier> suppliers;
+  std::map<std::string, OpenPo> open_pos;  // ordered: deterministic iteration
+  std::deque<Lot> lots;                    // FIFO, only lots with something left
+  std::vector<Batch> batches;
+  std::set<std::string> id_numbers;        // uniqueness inside the tenant
+  std::set<std::string> usccs;
+  int64_t counterparties = 0, pos = 0, lot_count = 0, batch_count = 0;
+};
+
+class Generator {
+ public:
+  Generator(uint64_t seed, int32_t tenants, uint64_t target)
+      : rng_(seed), target_(target), tenants_(static_cast<size_t>(tenants)) {
+    // About 55 events per tenant per day; spread over at most 540 days ending on kLastDay, so
+    // every date is in the past and every lot (shelf life >= 730 days) is still usable today.
+    const uint64_t per_tenant = target / static_cast<uint64_t>(tenants) + 1;
+    days_ = static_cast<int32_t>(std::clamp<uint64_t>(per_tenant / 55, 30, 540));
+    per_day_scale_ = std::max(1.0, static_cast<double>(per_tenant) / (55.0 * days_));
+    first_day_ = core::days_from_civil({2026, 11, 1}) - days_;
+  }
+
+  std::vector<Planned> plan(std::vector<Document>* documents) {
+    documents_ = documents;
+    std::set<std::string> tenant_usccs;
+    for (size_t t = 0; t < tenants_.size() && !full(); ++t) {
+      TenantModel& m = tenants_[t];
+      m.index = static_cast<int32_t>(t);
+      m.region = kRegions[t % kRegions.size()];
+      do m.uscc = make_uscc(rng_, m.region);
+      while (!tenant_usccs.insert(m.uscc).second);
+      m.api_key_id = fmt::format("bench-key-{}", t);
+      register_tenant(m, t);
+    }
+    for (int32_t day = 0; !full(); ++day) {
+      for (TenantModel& m : tenants_) {
+        if (full()) break;
+        if (m.uscc.empty()) continue;
+        run_day(m, day);
+      }
+    }
+    return std::move(out_);
+  }
+
+ private:
+  bool full() const { return out_.size() >= target_; }
+
+  core::Date date_of(int32_t day) const {
+    return core::Date{first_day_ + std::min(day, days_ - 1)};
+  }
+
+  void emit(TenantModel& m, std::string name, core::Command command, std::string subject) {
+    if (full()) return;
+    out_.push_back(Planned{std::move(name), m.uscc, m.api_key_id, std::move(command),
+                           std::move(subject)});
+  }
+
+  void register_tenant(TenantModel& m, size_t t) {
+    core::RegisterEnterprise reg;
+    reg.enterprise_id = m.uscc;
+    reg.name = rng_.pick(kTradeWords) + fmt::format("食品{}号厂有限公司", t + 1);
+    reg.region = kRegionNames[t % kRegionNames.size()];
+    reg.api_key_id = m.api_key_id;
+    reg.api_key_sha256 = agritrace::api::sha256_hex("bench api key " + m.uscc);
+    if (full()) return;
+    // Registration is the platform administrator's act (POST /v1/enterprises).
+    out_.push_back(Planned{"register_enterprise", m.uscc, "admin", std::move(reg), m.uscc});
+    const int64_t suppliers = rng_.range(24, 40);
+    for (int64_t i = 0; i < suppliers; ++i) add_supplier(m);
+  }
+
+  void add_supplier(TenantModel& m) {
+    Supplier s;
+    s.id = fmt::format("cp-{}", ++m.counterparties);
+    core::CounterpartyRecord& r = s.record;
+    const std::string& region = rng_.pick(kRegions);
+    r.roles.supplier = true;
+    r.roles.customer = rng_.chance(0.15);  // some suppliers also buy our products
+    r.phone = make_mobile(rng_);
+    r.address = kRegionNames[static_cast<size_t>(
+                    std::find(kRegions.begin(), kRegions.end(), region) - kRegions.begin())] +
+                fmt::format("工业大道{}号", rng_.range(1, 999));
+    if (rng_.chance(0.7)) {
+      r.kind = core::CounterpartyKind::kEnterprise;
+      do r.uscc = make_uscc(rng_, region);
+      while (!m.usccs.insert(r.uscc).second);
+      r.name = rng_.pick(kTradeWords) + rng_.pick(kTradeWords) + "农产品有限公司";
+      r.contact_person = person_name(rng_);
+      if (rng_.chance(0.8)) r.legal_representative = person_name(rng_);
+      for (int64_t k = rng_.range(1, 3); k > 0; --k) {
+        s.materials.push_back(static_cast<size_t>(rng_.range(0, kMaterials.size() - 1)));
+      }
+    } else {
+      // Individual growers sell the farm produce: flour, soy beans, rice.
+      r.kind = core::CounterpartyKind::kIndividual;
+      do r.id_number = make_resident_id(rng_, region);
+      while (!m.id_numbers.insert(r.id_number).second);
+      r.name = person_name(rng_);
+      s.materials.push_back(static_cast<size_t>(rng_.range(3, 4)));
+    }
+    emit(m, "register_counterparty", core::RegisterCounterparty{r}, s.id);
+    m.suppliers.push_back(std::move(s));
+  }
+
+  int64_t scaled(int64_t lo, int64_t hi) {
+    return static_cast<int64_t>(static_cast<double>(rng_.range(lo, hi)) * per_day_scale_ + 0.5);
+  }
+
+  void run_day(TenantModel& m, int32_t day) {
+    const core::Date today = date_of(day);
+    // 1. Yesterday's orders arrive (some short), the rest of the week's too.
+    std::vector<std::string> arriving;
+    for (const auto& [id, po] : m.open_pos) {
+      if (po.day < day) arriving.push_back(id);
+    }
+    for (const std::string& id : arriving) receive(m, id, today);
+    // 2. New purchase orders; a few amended or cancelled before delivery.
+    for (int64_t n = scaled(9, 14); n > 0; --n) create_po(m, day, today);
+    if (!m.open_pos.empty() && rng_.chance(0.4)) amend_po(m);
+    if (!m.open_pos.empty() && rng_.chance(0.15)) cancel_po(m);
+    // 3. Production: batches consuming lots, with inspection reports.
+    for (int64_t n = scaled(4, 7); n > 0; --n) produce(m, day, today);
+    if (!m.batches.empty() && rng_.chance(0.2)) amend_batch(m);
+    if (rng_.chance(0.05)) amend_supplier(m);
+    if (rng_.chance(0.03)) add_supplier(m);
+  }
+
+  void create_po(TenantModel& m, int32_t day, core::Date today) {
+    const Supplier& s = rng_.pick(m.suppliers);
+    const size_t mat = s.materials[static_cast<size_t>(rng_.range(0, s.materials.size() - 1))];
+    const Material& material = kMaterials[mat];
+    OpenPo po;
+    po.id = fmt::format("po-{}", ++m.pos);
+    po.material = mat;
+    // Order in round amounts: whole kg / L / hundreds of pieces.
+    const int64_t step = material.unit == core::Unit::kPiece ? 100 : 1000;
+    po.quantity = core::Quantity{rng_.range(material.min_order / step, material.max_order / step) * step,
+                                 material.unit};
+    po.production_date = core::Date{today.days_since_epoch - static_cast<int32_t>(rng_.range(1, 20))};
+    po.expiry_date = core::Date{po.production_date.days_since_epoch + material.shelf_days};
+    po.supplier_lot = fmt::format("S{}{:04}", core::format_date(po.production_date).substr(2, 2),
+                                  rng_.range(1, 9999));
+    po.day = day;
+    core::CreatePurchaseOrder c;
+    c.material = material.name;
+    c.supplier_id = s.id;
+    c.quantity = po.quantity;
+    c.supplier_lot = po.supplier_lot;
+    c.production_date = po.production_date;
+    c.expiry_date = po.expiry_date;
+    if (rng_.chance(0.2)) c.note = "请随货附检验报告";
+    emit(m, "create_purchase_order", std::move(c), po.id);
+    m.open_pos.emplace(po.id, std::move(po));
+  }
+
+  void receive(TenantModel& m, const std::string& po_id, core::Date today) {
+    auto it = m.open_pos.find(po_id);
+    OpenPo& po = it->second;
+    core::Quantity q = po.quantity;
+    if (rng_.chance(0.1)) q.amount = q.amount * rng_.range(90, 99) / 100;  // short delivery
+    const std::string lot_id = fmt::format("lot-{}", ++m.lot_count);
+    emit(m, "receive_purchase_order", core::ReceivePurchaseOrder{po.id, q, today}, po.id);
+    m.lots.push_back(Lot{lot_id, po.material, q.amount});
+    m.open_pos.erase(it);
+  }
+
+  OpenPo& random_open_po(TenantModel& m) {
+    auto it = m.open_pos.begin();
+    std::advance(it, rng_.range(0, static_cast<int64_t>(m.open_pos.size()) - 1));
+    return it->second;
+  }
+
+  void amend_po(TenantModel& m) {
+    OpenPo& po = random_open_po(m);
+    const int64_t step = po.quantity.unit == core::Unit::kPiece ? 100 : 1000;
+    po.quantity.amount = std::max(step, po.quantity.amount / step * rng_.range(80, 120) / 100 * step);
+    core::AmendPurchaseOrder c{po.id, kMaterials[po.material].name, po.quantity, po.supplier_lot,
+                               po.production_date, po.expiry_date, "数量按供应商确认调整"};
+    emit(m, "amend_purchase_order", std::move(c), po.id);
+  }
+
+  void cancel_po(TenantModel& m) {
+    const std::string id = random_open_po(m).id;  // a copy: erase must not read a freed key
+    emit(m, "cancel_purchase_order", core::CancelPurchaseOrder{id, "供应商缺货"}, id);
+    m.open_pos.erase(id);
+  }
+
+  void produce(TenantModel& m, int32_t day, core::Date today) {
+    if (m.lots.empty()) return;  // nothing received yet (day 0)
+    Batch b;
+    b.id = fmt::format("b-{}", ++m.batch_count);
+    b.product = rng_.pick(kProducts);
+    // Lot code printed on the goods: line letter, date, sequence; URI-safe and <= 20 chars.
+    b.lot_code = fmt::format("{}{}{:04}", static_cast<char>('A' + rng_.range(0, 3)),
+                             core::format_date(today).substr(2), m.batch_count);
+    b.lot_code.erase(std::remove(b.lot_code.begin(), b.lot_code.end(), '-'), b.lot_code.end());
+    b.quantity = core::Quantity{rng_.range(20, 400) * 12, core::Unit::kPiece};
+    b.production_date = today;
+    b.expiry_date = core::Date{today.days_since_epoch + 540};
+    core::CreateBatch c{b.product, b.lot_code, b.quantity, b.production_date, b.expiry_date, {}};
+    emit(m, "create_batch", std::move(c), b.id);
+    // Consume 3..5 lots, oldest first (FIFO), never more than a lot has left.
+    const int64_t inputs = rng_.range(3, 5);
+    for (int64_t i = 0; i < inputs && !m.lots.empty(); ++i) {
+      const size_t window = std::min<size_t>(m.lots.size(), 6);
+      const size_t k = static_cast<size_t>(rng_.range(0, static_cast<int64_t>(window) - 1));
+      Lot& lot = m.lots[k];
+      const int64_t take = lot.remaining <= 10 ? lot.remaining
+                                               : std::max<int64_t>(1, lot.remaining *
+                                                                          rng_.range(10, 100) / 100);
+      emit(m, "consume_material",
+           core::ConsumeMaterial{b.id, lot.id, core::Quantity{take, kMaterials[lot.material].unit}},
+           b.id);
+      lot.remaining -= take;
+      if (lot.remaining == 0) m.lots.erase(m.lots.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+    if (rng_.chance(0.3)) attach(m, b, day);
+    m.batches.push_back(std::move(b));
+  }
+
+  void attach(TenantModel& m, const Batch& b, int32_t day) {
+    const bool inspection = rng_.chance(0.6);
+    // A small, distinct document per batch; written to the blob store before the timed run.
+    std::string bytes = fmt::format(
+        "%PDF-1.4\n% AgriTrace bench {}\n{}\nenterprise {}\nbatch {} lot {} product {}\nday {} "
+        "result: {}\n%%EOF\n",
+        inspection ? "inspection report" : "production record", rng_.next(), m.uscc, b.id,
+        b.lot_code, b.product, day, inspection ? "合格" : "记录完整");
+    core::AttachDocument c;
+    c.batch_id = b.id;
+    c.document_sha256 = agritrace::api::sha256_hex(bytes);
+    c.kind = inspection ? core::DocumentKind::kInspectionReport : core::DocumentKind::kProductionRecord;
+    c.filename = fmt::format("{}-{}.pdf", inspection ? "inspection" : "record", b.lot_code);
+    c.media_type = "application/pdf";
+    c.size_bytes = static_cast<int64_t>(bytes.size());
+    if (full()) return;
+    documents_->push_back(Document{m.uscc, std::move(bytes)});
+    emit(m, "attach_document", std::move(c), b.id);
+  }
+
+  void amend_batch(TenantModel& m) {
+    Batch& b = m.batches[static_cast<size_t>(rng_.range(0, m.batches.size() - 1))];
+    b.quantity.amount = std::max<int64_t>(12, b.quantity.amount - 12 * rng_.range(1, 5));
+    core::AmendBatch c{b.id, b.product, b.quantity, b.production_date, b.expiry_date, "抽检留样，数量核减"};
+    emit(m, "amend_batch", std::move(c), b.id);
+  }
+
+  void amend_supplier(TenantModel& m) {
+    Supplier& s = m.suppliers[static_cast<size_t>(rng_.range(0, m.suppliers.size() - 1))];
+    s.record.phone = make_mobile(rng_);  // a new contact number
+    emit(m, "amend_counterparty", core::AmendCounterparty{s.id, s.record}, s.id);
+  }
+
+  Rng rng_;
+  uint64_t target_;
+  std::vector<TenantModel> tenants_;
+  int32_t days_ = 0;
+  int32_t first_day_ = 0;
+  double per_day_scale_ = 1.0;
+  std::vector<Planned> out_;
+  std::vector<Document>* documents_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Flags (the same names and defaults as `agritrace serve` for the ledger).
+
+struct Options {
+  std::string data = "./var/data";
+  std::string kafka;
+  std::string topic = "agritrace.events";
+  int32_t partitions = 4;
+  uint64_t events = 100'000;
+  uint64_t seed = 1;
+  int32_t tenants = 20;
+  int32_t concurrency = 64;
+};
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "usage: agritrace_bench generate [flags]\n\n"
+               "Appends a deterministic production-end workload through the command writer\n"
+               "(decide -> ledger, as the HTTP API does), then prints the append rate.\n"
+               "The ledger (DIR/ledger, or the Kafka topic) must be empty.\n\n"
+               "flags:\n"
+               "  --data DIR          data folder (default ./var/data): DIR/ledger, DIR/documents\n"
+               "  --kafka HOST:PORT   Kafka bootstrap servers; empty = embedded ledger\n"
+               "  --topic T           Kafka topic (default agritrace.events)\n"
+               "  --partitions P      ledger partitions when created (default 4)\n"
+               "  --events N          about how many events to append (default 100000)\n"
+               "  --seed S            workload seed (default 1)\n"
+               "  --tenants K         enterprises (default 20)\n"
+               "  --concurrency C     commands in flight (default 64)\n");
+}
+
+bool parse_u64(const std::string& s, uint64_t lo, uint64_t hi, uint64_t* out) {
+  try {
+    size_t used = 0;
+    const unsigned long long v = std::stoull(s, &used);
+    if (used != s.size() || v < lo || v > hi || s.starts_with('-')) return false;
+    *out = v;
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::optional<Options> parse(int argc, char** argv) {
+  Options o;
+  for (int i = 2; i < argc; ++i) {
+    std::string name = argv[i], value;
+    if (name == "--help" || name == "-h") {
+      usage(stdout);
+      std::exit(0);
+    }
+    if (const size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      std::fprintf(stderr, "agritrace_bench: %s needs a value\n", name.c_str());
+      return std::nullopt;
+    }
+    uint64_t n = 0;
+    auto number = [&](uint64_t lo, uint64_t hi) {
+      if (parse_u64(value, lo, hi, &n)) return true;
+      std::fprintf(stderr, "agritrace_bench: %s must be an integer in %llu..%llu\n", name.c_str(),
+                   static_cast<unsigned long long>(lo), static_cast<unsigned long long>(hi));
+      return false;
+    };
+    if (name == "--data") {
+      o.data = value;
+    } else if (name == "--kafka") {
+      o.kafka = value;
+    } else if (name == "--topic") {
+      o.topic = value;
+    } else if (name == "--partitions") {
+      if (!number(1, 1024)) return std::nullopt;
+      o.partitions = static_cast<int32_t>(n);
+    } else if (name == "--events") {
+      if (!number(1, 100'000'000)) return std::nullopt;
+      o.events = n;
+    } else if (name == "--seed") {
+      if (!number(0, UINT64_MAX)) return std::nullopt;
+      o.seed = n;
+    } else if (name == "--tenants") {
+      if (!number(1, 10'000)) return std::nullopt;
+      o.tenants = static_cast<int32_t>(n);
+    } else if (name == "--concurrency") {
+      if (!number(1, 100'000)) return std::nullopt;
+      o.concurrency = static_cast<int32_t>(n);
+    } else {
+      std::fprintf(stderr, "agritrace_bench: unknown flag %s\n", name.c_str());
+      return std::nullopt;
+    }
+  }
+  return o;
+}
+
+// The ledger exactly as `agritrace serve` opens it (api/main.cpp open_ledger with writer=true).
+Result<std::unique_ptr<events::Ledger>> open_ledger(const Options& o) {
+  if (!o.kafka.empty()) {
+    events::KafkaLedgerOptions k;
+    k.brokers = o.kafka;
+    k.topic = o.topic;
+    k.partitions = o.partitions;
+    k.replication_factor = 1;
+    k.transactional_id = "agritrace-writer." + o.topic;
+    return events::open_kafka_ledger(k);
+  }
+  std::filesystem::create_directories(o.data);
+  events::LocalLedgerOptions l;
+  l.path = o.data + "/ledger";
+  l.partitions = o.partitions;
+  return events::open_local_ledger(l);
+}
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "agritrace_bench: %s\n", message.c_str());
+  return 1;
+}
+
+// Counts commands in flight: submit waits for a free slot, completions free it.
+class InFlight {
+ public:
+  explicit InFlight(int32_t limit) : free_(limit), limit_(limit) {}
+  void acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return free_ > 0; });
+    --free_;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      ++free_;
+    }
+    cv_.notify_all();
+  }
+  void wait_all() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return free_ == limit_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int32_t free_;
+  const int32_t limit_;
+};
+
+int cmd_generate(int argc, char** argv) {
+  auto parsed = parse(argc, argv);
+  if (!parsed) {
+    usage(stderr);
+    return 2;
+  }
+  const Options o = *parsed;
+
+  const auto plan_start = std::chrono::steady_clock::now();
+  std::vector<Document> documents;
+  std::vector<Planned> plan =
+      Generator(o.seed, o.tenants, o.events).plan(&documents);
+  const double plan_secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - plan_start).count();
+
+  auto ledger = open_ledger(o);
+  if (!ledger.ok()) return fail(ledger.status().to_string());
+  // Right after the Kafka ledger creates a topic, the broker may still answer ListOffsets with
+  // NOT_LEADER_FOR_PARTITION although metadata already names the leader (seen with a KRaft
+  // single node); retry briefly instead of failing the run. The writer's fold would hit it too.
+  auto ends = (*ledger)->end_offsets();
+  for (int32_t attempt = 0; !ends.ok() && ends.error().code == agritrace::ErrorCode::kUnavailable &&
+                            attempt < 50;
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ends = (*ledger)->end_offsets();
+  }
+  if (!ends.ok()) return fail(ends.status().to_string());
+  for (int64_t e : *ends) {
+    if (e != 0) return fail("the ledger " + (*ledger)->describe() + " is not empty; use a fresh --data or --topic");
+  }
+
+  // Documents first (untimed): attach refers to a blob the API would have stored, so `serve` on
+  // this data folder can hand the documents out. One fsync per file, as BlobStore::put does.
+  const auto docs_start = std::chrono::steady_clock::now();
+  // Eight threads: each put waits on fsync, so parallel puts overlap the waits.
+  agritrace::api::BlobStore blobs(o.data + "/documents");
+  {
+    std::mutex put_mu;
+    std::string put_error;
+    std::vector<std::thread> putters;
+    for (size_t w = 0; w < 8; ++w) {
+      putters.emplace_back([&, w] {
+        for (size_t i = w; i < documents.size(); i += 8) {
+          auto put = blobs.put(documents[i].tenant, documents[i].bytes);
+          if (!put.ok()) {
+            std::lock_guard lock(put_mu);
+            put_error = put.status().to_string();
+            return;
+          }
+        }
+      });
+    }
+    for (std::thread& t : putters) t.join();
+    if (!put_error.empty()) return fail("cannot store a document: " + put_error);
+  }
+  const double docs_secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - docs_start).count();
+
+  auto writer = events::start_command_writer(**ledger);
+  if (!writer.ok()) return fail("cannot start the command writer: " + writer.status().to_string());
+
+  std::mutex result_mu;
+  uint64_t refusals = 0, mismatches = 0;
+  std::string first_refusal, first_mismatch;
+  InFlight in_flight(o.concurrency);
+
+  const auto start = std::chrono::steady_clock::now();
+  uint64_t n = 0;
+  for (Planned& p : plan) {
+    in_flight.acquire();
+    events::CommandSubmission sub;
+    sub.command_name = p.name;
+    sub.tenant = p.tenant;
+    sub.actor = p.actor;
+    // What an ERP integration sends: a unique Idempotency-Key and the request's fingerprint.
+    sub.idempotency_key = fmt::format("bench-{}-{}", o.seed, n);
+    sub.request_hash = agritrace::api::sha256_hex(sub.idempotency_key + "\n" + p.name);
+    sub.command = std::move(p.command);
+    sub.done = [&, n, expected = std::move(p.expected_subject)](
+                   Result<events::CommandOutcome> r) {
+      {
+        std::lock_guard lock(result_mu);
+        if (!r.ok()) {
+          if (refusals++ == 0) {
+            first_refusal = fmt::format("command #{}: {} ({})", n, r.error().reason, r.error().message);
+          }
+        } else if (r->events.size() != 1 || r->events[0].subject != expected) {
+          if (mismatches++ == 0) {
+            first_mismatch = fmt::format("command #{}: expected subject {}, got {}", n, expected,
+                                         r->events.empty() ? "no event" : r->events[0].subject);
+          }
+        }
+      }
+      in_flight.release();
+    };
+    (*writer)->submit(std::move(sub));
+    ++n;
+  }
+  in_flight.wait_all();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  (*writer)->stop();
+  const events::CommandWriterStats st = (*writer)->stats();
+
+  std::printf("ledger            %s\n", (*ledger)->describe().c_str());
+  std::printf("workload          seed %llu, %d tenants, %zu commands planned in %.2f s, "
+              "%zu documents stored in %.2f s (untimed)\n",
+              static_cast<unsigned long long>(o.seed), o.tenants, plan.size(), plan_secs,
+              documents.size(), docs_secs);
+  std::map<std::string, uint64_t> mix;
+  for (const Planned& p : plan) ++mix[p.name];
+  std::string mix_line;
+  for (const auto& [name, count] : mix) mix_line += fmt::format(" {} {}", name, count);
+  std::printf("mix              %s\n", mix_line.c_str());
+  std::printf("events appended   %llu\n", static_cast<unsigned long long>(st.events_appended));
+  std::printf("seconds           %.3f\n", secs);
+  std::printf("events/s          %.0f\n", secs > 0 ? static_cast<double>(st.events_appended) / secs : 0.0);
+  std::printf("commands/s        %.0f\n", secs > 0 ? static_cast<double>(st.commands_accepted) / secs : 0.0);
+  std::printf("appends           %llu (%.1f events per group commit, %d in flight)\n",
+              static_cast<unsigned long long>(st.appends),
+              st.appends ? static_cast<double>(st.events_appended) / static_cast<double>(st.appends) : 0.0,
+              o.concurrency);
+  std::printf("refusals          %llu%s%s\n", static_cast<unsigned long long>(refusals),
+              refusals ? "  first: " : "", first_refusal.c_str());
+  if (mismatches) {
+    std::printf("id mismatches     %llu  first: %s\n", static_cast<unsigned long long>(mismatches),
+                first_mismatch.c_str());
+  }
+  return refusals == 0 && mismatches == 0 ? 0 : 3;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (std::string_view(argv[1]) == "generate") return cmd_generate(argc, argv);
+  std::fprintf(stderr, "agritrace_bench: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}
