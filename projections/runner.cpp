@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <list>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -39,10 +40,27 @@ struct ProjectionRunner::Impl {
   std::thread thread;
   std::unique_ptr<events::LedgerReader> reader;
 
+  // Two batches: one being applied here while the other is committed by the store's thread.
+  std::unique_ptr<ViewBatch> batches[2];
+  int current = 0;
+  std::vector<int64_t> applied_next;  // applied, possibly not yet committed (apply thread only)
+  std::optional<Error> commit_error;  // guarded by mu
+
   Impl(events::Ledger& l, ViewStore& v, std::vector<std::unique_ptr<Projection>> p)
       : ledger(l), views(v), projections(std::move(p)) {
     next = views.positions();
     next.resize(static_cast<size_t>(ledger.partition_count()), 0);
+    applied_next = next;
+    batches[0] = std::make_unique<ViewBatch>(views);
+    batches[1] = std::make_unique<ViewBatch>(views);
+  }
+  ~Impl() { views.wait_idle(); }
+
+  std::optional<Error> take_commit_error() {
+    std::lock_guard lock(mu);
+    std::optional<Error> e = std::move(commit_error);
+    commit_error.reset();
+    return e;
   }
 
   bool reached_locked(events::Position pos) const {
@@ -87,19 +105,18 @@ struct ProjectionRunner::Impl {
       if (!r.ok()) return r.error();
       reader = std::move(r).value();
     }
+    if (auto e = take_commit_error()) return *e;
     auto polled = reader->poll(timeout_ms, kBatchEvents);
     if (!polled.ok()) return polled.error();
     if (polled->events.empty()) {
+      views.wait_idle();
+      if (auto e = take_commit_error()) return *e;
       std::lock_guard lock(mu);
       at_end = polled->at_end;
       return polled->at_end;
     }
-    ViewBatch batch(views);
-    std::vector<int64_t> new_next;
-    {
-      std::lock_guard lock(mu);
-      new_next = next;
-    }
+    ViewBatch& batch = *batches[current];
+    std::vector<int64_t>& new_next = applied_next;
     for (const events::StoredEvent& ev : polled->events) {
       const auto p = static_cast<size_t>(ev.position.partition);
       if (p >= new_next.size() || ev.position.offset < new_next[p]) continue;  // already applied
@@ -114,14 +131,21 @@ struct ProjectionRunner::Impl {
       }
       new_next[p] = ev.position.offset + 1;
     }
-    Status s = views.commit(batch, new_next);
-    if (!s.ok()) return s.error();
-    {
+    // Commit on the store's thread while the next batch is read and applied here. Positions
+    // become visible (waiters, status) only once the commit is done.
+    const size_t count = polled->events.size();
+    const bool end = polled->at_end;
+    views.commit_async(batch, new_next, [this, committed = new_next, count, end](Status s) {
       std::lock_guard lock(mu);
-      next = std::move(new_next);
-      applied += polled->events.size();
-      at_end = polled->at_end;
-    }
+      if (!s.ok()) {
+        commit_error = s.error();
+        return;
+      }
+      next = committed;
+      applied += count;
+      at_end = end;
+    });
+    current ^= 1;
     return polled->at_end;
   }
 
@@ -166,9 +190,18 @@ Status ProjectionRunner::catch_up(
       impl_->fail(r.error());
       return r.status();
     }
+    if (*r) break;
     RunnerStatus st = status();
     if (on_progress) on_progress(st.events_applied, st.next_offsets);
-    if (*r) break;
+  }
+  impl_->views.wait_idle();
+  if (auto e = impl_->take_commit_error()) {
+    impl_->fail(*e);
+    return *e;
+  }
+  if (on_progress) {
+    RunnerStatus st = status();
+    on_progress(st.events_applied, st.next_offsets);
   }
   impl_->settle_waiters();
   return Status::Ok();

@@ -4,9 +4,14 @@
 #include <openssl/evp.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/write_batch.h>
 
 #include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace agritrace::projections {
 namespace {
@@ -28,25 +33,47 @@ int64_t parse_int(std::string_view s) {
   return v;
 }
 
+// Counters are decimal strings; a merge operand is a decimal delta.
+class Int64AddOperator final : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    const int64_t base = existing ? parse_int(existing->ToStringView()) : 0;
+    *new_value = std::to_string(base + parse_int(value.ToStringView()));
+    return true;
+  }
+  const char* Name() const override { return "agritrace.int64add"; }
+};
+
 }  // namespace
 
-ViewBatch::ViewBatch(ViewStore& store)
-    : store_(store), batch_(std::make_unique<rocksdb::WriteBatchWithIndex>()) {}
+ViewBatch::ViewBatch(ViewStore& store) : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
 ViewBatch::~ViewBatch() = default;
 
 std::optional<std::string> ViewBatch::get(std::string_view key) const {
-  std::string value;
-  rocksdb::Status s = batch_->GetFromBatchAndDB(store_.db(), rocksdb::ReadOptions(),
-                                                rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.ok()) return value;
-  return std::nullopt;
+  const std::string k(key);
+  if (auto it = written_.find(k); it != written_.end()) return it->second;
+  store_.wait_idle();  // the previous batch may still be on its way into the database
+  auto stored = store_.get(key);
+  if (auto it = added_.find(k); it != added_.end()) {
+    return std::to_string((stored ? parse_int(*stored) : 0) + it->second);
+  }
+  return stored;
 }
 
 void ViewBatch::put(std::string_view key, std::string_view value) {
   batch_->Put(rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+  const std::string k(key);
+  added_.erase(k);
+  written_[k] = std::string(value);
 }
 
-void ViewBatch::del(std::string_view key) { batch_->Delete(rocksdb::Slice(key.data(), key.size())); }
+void ViewBatch::del(std::string_view key) {
+  batch_->Delete(rocksdb::Slice(key.data(), key.size()));
+  const std::string k(key);
+  added_.erase(k);
+  written_[k] = std::nullopt;
+}
 
 int64_t ViewBatch::get_int(std::string_view key) const {
   auto v = get(key);
@@ -54,16 +81,89 @@ int64_t ViewBatch::get_int(std::string_view key) const {
 }
 
 void ViewBatch::add_int(std::string_view key, int64_t delta) {
-  put(key, std::to_string(get_int(key) + delta));
+  const std::string k(key);
+  if (auto it = written_.find(k); it != written_.end()) {
+    // Written in this batch already: the sum is known without reading the database.
+    put(key, std::to_string((it->second ? parse_int(*it->second) : 0) + delta));
+    return;
+  }
+  const std::string operand = std::to_string(delta);
+  batch_->Merge(rocksdb::Slice(key.data(), key.size()), operand);
+  added_[k] += delta;
 }
 
-ViewStore::ViewStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
-ViewStore::~ViewStore() = default;
+void ViewBatch::clear() {
+  batch_->Clear();
+  written_.clear();
+  added_.clear();
+}
+
+struct ViewStore::AsyncCommit {
+  std::mutex mu;
+  std::condition_variable cv;
+  ViewBatch* batch = nullptr;  // the commit in flight, if any
+  std::vector<int64_t> offsets;
+  std::function<void(Status)> done;
+  bool stopping = false;
+  std::thread thread;
+};
+
+ViewStore::ViewStore(std::unique_ptr<rocksdb::DB> db)
+    : db_(std::move(db)), async_(std::make_unique<AsyncCommit>()) {
+  async_->thread = std::thread([this] { commit_loop(); });
+}
+
+void ViewStore::commit_loop() {
+  std::unique_lock lock(async_->mu);
+  for (;;) {
+    async_->cv.wait(lock, [&] { return async_->stopping || async_->batch != nullptr; });
+    if (async_->batch == nullptr) return;
+    ViewBatch* batch = async_->batch;
+    lock.unlock();
+    Status s = commit(*batch, async_->offsets);
+    async_->done(s);
+    lock.lock();
+    async_->batch = nullptr;
+    async_->done = nullptr;
+    async_->cv.notify_all();
+  }
+}
+
+void ViewStore::commit_async(ViewBatch& batch, std::vector<int64_t> next_offsets,
+                             std::function<void(Status)> done) {
+  std::unique_lock lock(async_->mu);
+  async_->cv.wait(lock, [&] { return async_->batch == nullptr; });
+  async_->batch = &batch;
+  async_->offsets = std::move(next_offsets);
+  async_->done = std::move(done);
+  async_->cv.notify_all();
+}
+
+void ViewStore::wait_idle() {
+  std::unique_lock lock(async_->mu);
+  async_->cv.wait(lock, [&] { return async_->batch == nullptr; });
+}
+
+ViewStore::~ViewStore() {
+  {
+    std::lock_guard lock(async_->mu);
+    async_->stopping = true;
+    async_->cv.notify_all();
+  }
+  async_->thread.join();  // finishes a commit in flight first
+  // Without a WAL, unflushed views would be rebuilt after a restart; flush to spare that.
+  if (db_) db_->Flush(rocksdb::FlushOptions());
+}
 
 Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::string& path) {
   rocksdb::Options opts;
   opts.create_if_missing = true;
   opts.compression = rocksdb::kLZ4Compression;
+  opts.merge_operator = std::make_shared<Int64AddOperator>();
+  opts.write_buffer_size = 64 << 20;
+  // View keys are "view/tenant/id...": remembering the last insert position per view+tenant
+  // prefix makes memtable inserts of neighbouring keys cheap (they dominate a replay).
+  opts.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(24));
   opts.IncreaseParallelism(2);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(opts, path, &raw);
@@ -105,10 +205,13 @@ Status ViewStore::commit(ViewBatch& batch, const std::vector<int64_t>& next_offs
     batch.put(position_key(p), std::to_string(next_offsets[p]));
   }
   rocksdb::WriteOptions wo;
-  // Not synced: views can always be re-derived from the ledger; the positions travel with them.
-  rocksdb::Status s = db_->Write(wo, batch.batch_->GetWriteBatch());
+  // No write-ahead log: views can always be re-derived from the ledger. A batch and its
+  // positions sit in the same memtable, so whatever survives a crash is consistent and the
+  // runner resumes from the positions that survived.
+  wo.disableWAL = true;
+  rocksdb::Status s = db_->Write(wo, batch.batch_.get());
   if (!s.ok()) return io_error(s, "views commit");
-  batch.batch_->Clear();
+  batch.clear();
   return Status::Ok();
 }
 

@@ -13,9 +13,11 @@
 
 #include "core/status.h"
 
+#include <unordered_map>
+
 namespace rocksdb {
 class DB;
-class WriteBatchWithIndex;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace agritrace::projections {
@@ -23,6 +25,7 @@ namespace agritrace::projections {
 class ViewStore;
 
 // Pending writes of one projection batch; reads see the batch's own writes first.
+// Counters (add_int) are RocksDB merges: adding never reads the database.
 class ViewBatch {
  public:
   explicit ViewBatch(ViewStore& store);
@@ -35,8 +38,13 @@ class ViewBatch {
 
  private:
   friend class ViewStore;
+  void clear();
   ViewStore& store_;
-  std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
+  // What this batch wrote, so that it reads its own writes: a value, or nullopt for a delete.
+  std::unordered_map<std::string, std::optional<std::string>> written_;
+  // Sums merged into keys this batch has not otherwise written.
+  std::unordered_map<std::string, int64_t> added_;
 };
 
 class ViewStore {
@@ -53,6 +61,13 @@ class ViewStore {
   std::vector<int64_t> positions() const;
   // Writes the batch and the new positions atomically.
   Status commit(ViewBatch& batch, const std::vector<int64_t>& next_offsets);
+  // The same on the store's commit thread, so that the caller can build the next batch
+  // meanwhile (a replay then uses both cores). One commit in flight at a time: this waits for
+  // the previous one. done(status) runs on the commit thread; the batch must stay alive until
+  // then. ViewBatch::get() waits for an in-flight commit before it reads the database.
+  void commit_async(ViewBatch& batch, std::vector<int64_t> next_offsets,
+                    std::function<void(Status)> done);
+  void wait_idle();
 
   // SHA-256 over every key and value, positions included: equal digests mean identical views.
   std::string digest() const;
@@ -61,7 +76,10 @@ class ViewStore {
 
  private:
   explicit ViewStore(std::unique_ptr<rocksdb::DB> db);
+  void commit_loop();
   std::unique_ptr<rocksdb::DB> db_;
+  struct AsyncCommit;
+  std::unique_ptr<AsyncCommit> async_;
 };
 
 // Deletes the view database at path (views are disposable; the ledger is the truth).
