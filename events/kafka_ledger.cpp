@@ -487,14 +487,32 @@ class KafkaLedger final : public Ledger {
     return std::unique_ptr<LedgerReader>(std::move(reader));
   }
 
+  // Asks the cluster for the topic's current metadata (a round trip, bounded by the deadline).
+  bool wait_for_metadata(const Deadline& deadline) {
+    rd_kafka_topic_t* topic = rd_kafka_topic_new(rk_, options_.topic.c_str(), nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_metadata(rk_, 0, topic, &md, std::max(1, std::min(1000, deadline.remaining_ms())));
+    if (md != nullptr) rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(topic);
+    return !deadline.expired();
+  }
+
   Result<std::vector<int64_t>> end_offsets() override {
     const Deadline deadline(options_.timeout_ms);
     std::vector<int64_t> ends(options_.partitions, 0);
     for (int32_t p = 0; p < options_.partitions; ++p) {
       int64_t lo = 0;
       int64_t hi = 0;
-      const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-          rk_, options_.topic.c_str(), p, &lo, &hi, std::max(1, deadline.remaining_ms()));
+      rd_kafka_resp_err_t err;
+      // Right after a topic is created, a partition's leader may still be moving: that error
+      // is transient, so ask again (librdkafka refreshes its metadata) until the deadline.
+      do {
+        err = rd_kafka_query_watermark_offsets(rk_, options_.topic.c_str(), p, &lo, &hi,
+                                               std::max(1, deadline.remaining_ms()));
+      } while ((err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+                err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+                err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) &&
+               deadline.remaining_ms() > 0 && wait_for_metadata(deadline));
       if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         return kafka_error(err, "end offset of " + options_.topic + " partition " +
                                     std::to_string(p), *health_);
