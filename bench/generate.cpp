@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "api/blob_store.h"
@@ -502,6 +503,7 @@ struct Options {
   uint64_t seed = 1;
   int32_t tenants = 20;
   int32_t concurrency = 64;
+  std::string csv;  // write PostgreSQL COPY files and query samples here (untimed)
 };
 
 void usage(FILE* out) {
@@ -518,7 +520,14 @@ void usage(FILE* out) {
                "  --events N          about how many events to append (default 100000)\n"
                "  --seed S            workload seed (default 1)\n"
                "  --tenants K         enterprises (default 20)\n"
-               "  --concurrency C     commands in flight (default 64)\n");
+               "  --concurrency C     commands in flight (default 64)\n"
+               "  --csv DIR           also write the final state as CSV files for PostgreSQL COPY\n"
+               "                      and query samples (DIR/batch_ids.txt, DIR/lot_ids.txt)\n\n"
+               "       agritrace_bench topic --kafka HOST:PORT --topic T [--partitions P]\n"
+               "Creates an empty ledger topic (for the kcat produce baseline).\n\n"
+               "       agritrace_bench query --data DIR --samples FILE --kind backward|forward\n"
+               "                             [--seconds S] [--threads N]\n"
+               "Times ProductionQueries in-process on DIR/views (the server must be stopped).\n");
 }
 
 bool parse_u64(const std::string& s, uint64_t lo, uint64_t hi, uint64_t* out) {
@@ -575,6 +584,8 @@ std::optional<Options> parse(int argc, char** argv) {
     } else if (name == "--tenants") {
       if (!number(1, 10'000)) return std::nullopt;
       o.tenants = static_cast<int32_t>(n);
+    } else if (name == "--csv") {
+      o.csv = value;
     } else if (name == "--concurrency") {
       if (!number(1, 100'000)) return std::nullopt;
       o.concurrency = static_cast<int32_t>(n);
@@ -637,6 +648,168 @@ class InFlight {
   const int32_t limit_;
 };
 
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL baseline data: the final state the plan leads to, as CSV for COPY into the
+// normalised schema of bench/postgres/schema.sql. Written from the plan (the writer accepts every
+// planned command: a run with refusals exits non-zero), so PostgreSQL and the views hold the same
+// records. Tenants are numbered 1..K in registration order (PostgreSQL uses a smallint surrogate).
+
+// CSV field for COPY ... (FORMAT csv): always quoted; an empty optional field is NULL (unquoted).
+std::string csv(std::string_view v, bool null_if_empty = false) {
+  if (v.empty() && null_if_empty) return "";
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+class CsvFile {
+ public:
+  explicit CsvFile(const std::string& path) : f_(std::fopen(path.c_str(), "w")), path_(path) {}
+  ~CsvFile() { if (f_) std::fclose(f_); }
+  bool ok() const { return f_ != nullptr; }
+  void row(const std::vector<std::string>& fields) {
+    std::string line;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) line.push_back(',');
+      line += fields[i];
+    }
+    line.push_back('\n');
+    std::fwrite(line.data(), 1, line.size(), f_);
+  }
+
+ private:
+  FILE* f_;
+  std::string path_;
+};
+
+std::string num(int64_t v) { return std::to_string(v); }
+
+Result<std::string> export_csv(const std::vector<Planned>& plan, const std::string& dir, uint64_t seed) {
+  std::filesystem::create_directories(dir);
+  using Key = std::pair<int32_t, std::string>;  // (tenant number, id)
+  struct Po { std::string supplier, material, supplier_lot, note, status = "open"; core::Quantity q;
+              core::Date prod, expiry; };
+  struct LotRow { std::string po, supplier, material; core::Quantity q; core::Date received_on; };
+  struct BatchRow { std::string product, lot_code, note; core::Quantity q; core::Date prod;
+                    std::optional<core::Date> expiry; };
+  std::map<std::string, int32_t> tenant_no;
+  std::vector<const core::RegisterEnterprise*> enterprises;
+  std::map<Key, core::CounterpartyRecord> cps;
+  std::map<Key, Po> pos;
+  std::map<Key, LotRow> lots;
+  std::map<Key, BatchRow> batches;
+  std::map<std::pair<Key, std::string>, int64_t> inputs;  // ((tenant, batch), lot) -> amount
+  std::vector<std::pair<int32_t, const core::AttachDocument*>> docs;
+  std::map<int32_t, int64_t> lot_counter;
+  for (const Planned& p : plan) {
+    if (const auto* c = std::get_if<core::RegisterEnterprise>(&p.command)) {
+      tenant_no.emplace(p.tenant, static_cast<int32_t>(enterprises.size()) + 1);
+      enterprises.push_back(c);
+      continue;
+    }
+    const int32_t t = tenant_no.at(p.tenant);
+    const Key k{t, p.expected_subject};
+    if (const auto* c = std::get_if<core::RegisterCounterparty>(&p.command)) {
+      cps[k] = c->record;
+    } else if (const auto* c = std::get_if<core::AmendCounterparty>(&p.command)) {
+      cps[k] = c->record;
+    } else if (const auto* c = std::get_if<core::CreatePurchaseOrder>(&p.command)) {
+      pos[k] = Po{c->supplier_id, c->material, c->supplier_lot, c->note, "open", c->quantity,
+                  c->production_date, c->expiry_date};
+    } else if (const auto* c = std::get_if<core::AmendPurchaseOrder>(&p.command)) {
+      Po& po = pos.at(k);
+      po.material = c->material; po.q = c->quantity; po.supplier_lot = c->supplier_lot;
+      po.prod = c->production_date; po.expiry = c->expiry_date; po.note = c->note;
+    } else if (std::holds_alternative<core::CancelPurchaseOrder>(p.command)) {
+      pos.at(k).status = "cancelled";
+    } else if (const auto* c = std::get_if<core::ReceivePurchaseOrder>(&p.command)) {
+      Po& po = pos.at(k);
+      po.status = "received";
+      const std::string lot_id = fmt::format("lot-{}", ++lot_counter[t]);
+      lots[Key{t, lot_id}] = LotRow{c->po_id, po.supplier, po.material, c->quantity, c->received_on};
+    } else if (const auto* c = std::get_if<core::CreateBatch>(&p.command)) {
+      batches[k] = BatchRow{c->product, c->lot_code, c->note, c->quantity, c->production_date, c->expiry_date};
+    } else if (const auto* c = std::get_if<core::AmendBatch>(&p.command)) {
+      BatchRow& b = batches.at(k);
+      b.product = c->product; b.q = c->quantity; b.prod = c->production_date; b.expiry = c->expiry_date;
+    } else if (const auto* c = std::get_if<core::ConsumeMaterial>(&p.command)) {
+      inputs[{Key{t, c->batch_id}, c->lot_id}] += c->quantity.amount;
+    } else if (const auto* c = std::get_if<core::AttachDocument>(&p.command)) {
+      docs.emplace_back(t, c);
+    }
+  }
+  auto open = [&](const char* name) { return std::make_unique<CsvFile>(dir + "/" + name); };
+  auto f_ent = open("enterprise.csv"), f_cp = open("counterparty.csv"), f_po = open("purchase_order.csv"),
+       f_lot = open("material_lot.csv"), f_batch = open("batch.csv"), f_in = open("batch_input.csv"),
+       f_doc = open("batch_document.csv");
+  for (auto* f : {f_ent.get(), f_cp.get(), f_po.get(), f_lot.get(), f_batch.get(), f_in.get(), f_doc.get()}) {
+    if (!f->ok()) return agritrace::make_error(agritrace::ErrorCode::kIoError, "csv_open", "cannot write CSV files in " + dir);
+  }
+  for (size_t i = 0; i < enterprises.size(); ++i) {
+    const auto* e = enterprises[i];
+    f_ent->row({num(static_cast<int64_t>(i) + 1), csv(e->enterprise_id), csv(e->name), csv(e->region)});
+  }
+  for (const auto& [k, r] : cps) {
+    f_cp->row({num(k.first), csv(k.second), csv(core::counterparty_kind_name(r.kind)), csv(r.name),
+               csv(r.uscc, true), csv(r.legal_representative, true), csv(r.contact_person, true),
+               csv(r.id_number, true), csv(r.phone), csv(r.address, true), r.roles.supplier ? "t" : "f",
+               r.roles.customer ? "t" : "f"});
+  }
+  for (const auto& [k, po] : pos) {
+    f_po->row({num(k.first), csv(k.second), csv(po.supplier), csv(po.material), num(po.q.amount),
+               csv(core::unit_name(po.q.unit)), csv(po.supplier_lot), csv(core::format_date(po.prod)),
+               csv(core::format_date(po.expiry)), csv(po.note, true), csv(po.status)});
+  }
+  for (const auto& [k, l] : lots) {
+    f_lot->row({num(k.first), csv(k.second), csv(l.po), csv(l.supplier), csv(l.material), num(l.q.amount),
+                csv(core::unit_name(l.q.unit)), csv(core::format_date(l.received_on))});
+  }
+  for (const auto& [k, b] : batches) {
+    f_batch->row({num(k.first), csv(k.second), csv(b.product), csv(b.lot_code), num(b.q.amount),
+                  csv(core::unit_name(b.q.unit)), csv(core::format_date(b.prod)),
+                  b.expiry ? csv(core::format_date(*b.expiry)) : "", csv(b.note, true)});
+  }
+  for (const auto& [k, amount] : inputs) {
+    f_in->row({num(k.first.first), csv(k.first.second), csv(k.second), num(amount)});
+  }
+  for (const auto& [t, d] : docs) {
+    f_doc->row({num(t), csv(d->batch_id), csv(d->document_sha256), csv(core::document_kind_name(d->kind)),
+                csv(d->filename), csv(d->media_type), num(d->size_bytes)});
+  }
+  // Query samples: uniform over tenants and over ids 1..N where every tenant has N (the smallest
+  // tenant's count), the same distribution the pgbench scripts draw with random().
+  std::map<int32_t, int64_t> nb, nl;
+  for (const auto& [k, b] : batches) ++nb[k.first];
+  for (const auto& [k, l] : lots) ++nl[k.first];
+  int64_t min_b = INT64_MAX, min_l = INT64_MAX;
+  for (size_t t = 1; t <= enterprises.size(); ++t) {
+    min_b = std::min(min_b, nb[static_cast<int32_t>(t)]);
+    min_l = std::min(min_l, nl[static_cast<int32_t>(t)]);
+  }
+  Rng rng(seed ^ 0x5eedULL);
+  FILE* fb = std::fopen((dir + "/batch_ids.txt").c_str(), "w");
+  FILE* fl = std::fopen((dir + "/lot_ids.txt").c_str(), "w");
+  const int64_t tenants = static_cast<int64_t>(enterprises.size());
+  for (int32_t i = 0; i < 20000 && min_b > 0 && min_l > 0; ++i) {
+    const auto* e = enterprises[static_cast<size_t>(rng.range(1, tenants) - 1)];
+    std::fprintf(fb, "%s b-%lld\n", e->enterprise_id.c_str(), static_cast<long long>(rng.range(1, min_b)));
+    const auto* e2 = enterprises[static_cast<size_t>(rng.range(1, tenants) - 1)];
+    std::fprintf(fl, "%s lot-%lld\n", e2->enterprise_id.c_str(), static_cast<long long>(rng.range(1, min_l)));
+  }
+  std::fclose(fb);
+  std::fclose(fl);
+  FILE* env = std::fopen((dir + "/bench.env").c_str(), "w");
+  std::fprintf(env, "TENANTS=%lld\nMIN_BATCHES=%lld\nMIN_LOTS=%lld\n", static_cast<long long>(tenants),
+               static_cast<long long>(min_b), static_cast<long long>(min_l));
+  std::fclose(env);
+  return fmt::format("{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} documents",
+                     cps.size(), pos.size(), lots.size(), batches.size(), inputs.size(), docs.size());
+}
+
 int cmd_generate(int argc, char** argv) {
   auto parsed = parse(argc, argv);
   if (!parsed) {
@@ -651,6 +824,13 @@ int cmd_generate(int argc, char** argv) {
       Generator(o.seed, o.tenants, o.events).plan(&documents);
   const double plan_secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - plan_start).count();
+
+  std::string csv_summary;
+  if (!o.csv.empty()) {
+    auto exported = export_csv(plan, o.csv, o.seed);
+    if (!exported.ok()) return fail(exported.status().to_string());
+    csv_summary = *exported;
+  }
 
   auto ledger = open_ledger(o);
   if (!ledger.ok()) return fail(ledger.status().to_string());
@@ -703,6 +883,8 @@ int cmd_generate(int argc, char** argv) {
   uint64_t refusals = 0, mismatches = 0;
   std::string first_refusal, first_mismatch;
   InFlight in_flight(o.concurrency);
+  // Per-command latency, submit -> done callback (what a client of the writer waits).
+  std::vector<int64_t> latency_us(plan.size());
 
   const auto start = std::chrono::steady_clock::now();
   uint64_t n = 0;
@@ -716,8 +898,10 @@ int cmd_generate(int argc, char** argv) {
     sub.idempotency_key = fmt::format("bench-{}-{}", o.seed, n);
     sub.request_hash = agritrace::api::sha256_hex(sub.idempotency_key + "\n" + p.name);
     sub.command = std::move(p.command);
-    sub.done = [&, n, expected = std::move(p.expected_subject)](
+    sub.done = [&, n, expected = std::move(p.expected_subject), t0 = std::chrono::steady_clock::now()](
                    Result<events::CommandOutcome> r) {
+      latency_us[n] = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - t0).count();
       {
         std::lock_guard lock(result_mu);
         if (!r.ok()) {
@@ -759,6 +943,14 @@ int cmd_generate(int argc, char** argv) {
               static_cast<unsigned long long>(st.appends),
               st.appends ? static_cast<double>(st.events_appended) / static_cast<double>(st.appends) : 0.0,
               o.concurrency);
+  std::sort(latency_us.begin(), latency_us.end());
+  auto pct = [&](double q) {
+    if (latency_us.empty()) return 0.0;
+    const size_t i = std::min(latency_us.size() - 1, static_cast<size_t>(q * static_cast<double>(latency_us.size())));
+    return static_cast<double>(latency_us[i]) / 1000.0;
+  };
+  std::printf("latency ms        p50 %.3f p99 %.3f max %.3f\n", pct(0.50), pct(0.99), pct(1.0));
+  if (!csv_summary.empty()) std::printf("csv               %s: %s\n", o.csv.c_str(), csv_summary.c_str());
   std::printf("refusals          %llu%s%s\n", static_cast<unsigned long long>(refusals),
               refusals ? "  first: " : "", first_refusal.c_str());
   if (mismatches) {
@@ -768,7 +960,25 @@ int cmd_generate(int argc, char** argv) {
   return refusals == 0 && mismatches == 0 ? 0 : 3;
 }
 
+// Creates the ledger topic exactly as the writer would, so kcat can produce into the same shape.
+int cmd_topic(int argc, char** argv) {
+  auto parsed = parse(argc, argv);
+  if (!parsed) {
+    usage(stderr);
+    return 2;
+  }
+  if (parsed->kafka.empty()) return fail("topic needs --kafka");
+  auto ledger = open_ledger(*parsed);
+  if (!ledger.ok()) return fail(ledger.status().to_string());
+  std::printf("%s\n", (*ledger)->describe().c_str());
+  return 0;
+}
+
 }  // namespace
+
+namespace agritrace::bench {
+int cmd_query(int argc, char** argv);  // bench/query.cpp
+}
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
@@ -776,6 +986,8 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   if (std::string_view(argv[1]) == "generate") return cmd_generate(argc, argv);
+  if (std::string_view(argv[1]) == "topic") return cmd_topic(argc, argv);
+  if (std::string_view(argv[1]) == "query") return agritrace::bench::cmd_query(argc, argv);
   std::fprintf(stderr, "agritrace_bench: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return 2;

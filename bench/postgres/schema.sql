@@ -1,0 +1,100 @@
+-- PostgreSQL 15 baseline for the trace benchmarks (scripts/bench): the production-end records of
+-- AgriTrace in normalised tables, loaded with COPY from `agritrace_bench generate --csv`.
+-- Design choices, as a competent PostgreSQL schema would make them:
+--  * every record is owned by an enterprise (tenant); the tenant is a smallint surrogate key and
+--    leads every primary key, so one tenant's rows cluster in each B-tree;
+--  * ids are the API's ids (text, 'b-17'), unique per tenant;
+--  * every foreign key has an index whose leading columns are the FK (PostgreSQL does not create
+--    them by itself); the two edges the traces walk are covering (INCLUDE quantity), so the
+--    consumption edges are answered from the index alone (index-only scans after VACUUM);
+--  * consumed quantity of a lot is NOT stored: it is the SUM over batch_input (normalised), served
+--    by the covering index on (enterprise_id, lot_id).
+DROP TABLE IF EXISTS batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
+
+CREATE TABLE enterprise (
+  id     smallint PRIMARY KEY,
+  uscc   text NOT NULL UNIQUE,
+  name   text NOT NULL,
+  region text NOT NULL
+);
+
+CREATE TABLE counterparty (
+  enterprise_id        smallint NOT NULL REFERENCES enterprise,
+  id                   text NOT NULL,
+  kind                 text NOT NULL CHECK (kind IN ('enterprise', 'individual')),
+  name                 text NOT NULL,
+  uscc                 text,
+  legal_representative text,
+  contact_person       text,
+  id_number            text,
+  phone                text NOT NULL,
+  address              text,
+  is_supplier          boolean NOT NULL,
+  is_customer          boolean NOT NULL,
+  PRIMARY KEY (enterprise_id, id)
+);
+
+CREATE TABLE purchase_order (
+  enterprise_id   smallint NOT NULL,
+  id              text NOT NULL,
+  supplier_id     text NOT NULL,
+  material        text NOT NULL,
+  quantity        bigint NOT NULL,
+  unit            text NOT NULL,
+  supplier_lot    text NOT NULL,
+  production_date date NOT NULL,
+  expiry_date     date NOT NULL,
+  note            text,
+  status          text NOT NULL,
+  PRIMARY KEY (enterprise_id, id),
+  FOREIGN KEY (enterprise_id, supplier_id) REFERENCES counterparty
+);
+
+CREATE TABLE material_lot (
+  enterprise_id     smallint NOT NULL,
+  id                text NOT NULL,
+  po_id             text NOT NULL,
+  supplier_id       text NOT NULL,
+  material          text NOT NULL,
+  received_quantity bigint NOT NULL,
+  unit              text NOT NULL,
+  received_on       date NOT NULL,
+  PRIMARY KEY (enterprise_id, id),
+  FOREIGN KEY (enterprise_id, po_id) REFERENCES purchase_order,
+  FOREIGN KEY (enterprise_id, supplier_id) REFERENCES counterparty
+);
+
+CREATE TABLE batch (
+  enterprise_id   smallint NOT NULL REFERENCES enterprise,
+  id              text NOT NULL,
+  product         text NOT NULL,
+  lot_code        text NOT NULL,
+  quantity        bigint NOT NULL,
+  unit            text NOT NULL,
+  production_date date NOT NULL,
+  expiry_date     date,
+  note            text,
+  PRIMARY KEY (enterprise_id, id)
+);
+
+-- The consumption edge batch <- lot (one row per batch and lot, quantities summed).
+CREATE TABLE batch_input (
+  enterprise_id smallint NOT NULL,
+  batch_id      text NOT NULL,
+  lot_id        text NOT NULL,
+  quantity      bigint NOT NULL,
+  PRIMARY KEY (enterprise_id, batch_id, lot_id),
+  FOREIGN KEY (enterprise_id, batch_id) REFERENCES batch,
+  FOREIGN KEY (enterprise_id, lot_id) REFERENCES material_lot
+);
+
+CREATE TABLE batch_document (
+  enterprise_id smallint NOT NULL,
+  batch_id      text NOT NULL,
+  sha256        text NOT NULL,
+  kind          text NOT NULL,
+  filename      text NOT NULL,
+  media_type    text NOT NULL,
+  size_bytes    bigint NOT NULL,
+  FOREIGN KEY (enterprise_id, batch_id) REFERENCES batch
+);

@@ -1,0 +1,109 @@
+// agritrace_bench query: times the trace queries in-process (ProductionQueries on the RocksDB
+// views, no HTTP), on the ids of a sample file ("<tenant uscc> <id>" per line, written by
+// `generate --csv`). The in-process figure is what the HTTP figure (wrk) adds its edge cost to.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "projections/production_queries.h"
+#include "projections/view_store.h"
+
+namespace agritrace::bench {
+
+int cmd_query(int argc, char** argv) {
+  std::string data = "./var/data", samples, kind = "backward";
+  double seconds = 10;
+  int32_t threads = 1;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string name = argv[i], value = argv[i + 1];
+    if (name == "--data") data = value;
+    else if (name == "--samples") samples = value;
+    else if (name == "--kind") kind = value;
+    else if (name == "--seconds") seconds = std::stod(value);
+    else if (name == "--threads") threads = std::max(1, std::stoi(value));
+    else {
+      std::fprintf(stderr, "agritrace_bench query: unknown flag %s\n", name.c_str());
+      return 2;
+    }
+  }
+  if (samples.empty() || (kind != "backward" && kind != "forward")) {
+    std::fprintf(stderr, "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward "
+                         "[--seconds S] [--threads N]\n");
+    return 2;
+  }
+  std::vector<std::pair<std::string, std::string>> ids;
+  {
+    std::ifstream in(samples);
+    std::string tenant, id;
+    while (in >> tenant >> id) ids.emplace_back(tenant, id);
+  }
+  if (ids.empty()) {
+    std::fprintf(stderr, "agritrace_bench query: no samples in %s\n", samples.c_str());
+    return 1;
+  }
+  auto views = projections::ViewStore::open(data + "/views");
+  if (!views.ok()) {
+    std::fprintf(stderr, "agritrace_bench query: %s\n", views.status().to_string().c_str());
+    return 1;
+  }
+  const projections::ProductionQueries q(**views);
+  const bool backward = kind == "backward";
+
+  // Warm-up: one pass over a slice of the samples (block cache, page cache), untimed.
+  for (size_t i = 0; i < std::min<size_t>(ids.size(), 2000); ++i) {
+    (void)(backward ? q.backward_trace(ids[i].first, ids[i].second) : q.forward_trace(ids[i].first, ids[i].second));
+  }
+
+  std::vector<std::vector<int64_t>> lat(static_cast<size_t>(threads));
+  std::atomic<uint64_t> errors{0}, bytes{0};
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> pool;
+  for (int32_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      std::vector<int64_t>& mine = lat[static_cast<size_t>(t)];
+      mine.reserve(1 << 20);
+      uint64_t my_bytes = 0;
+      for (size_t i = static_cast<size_t>(t) * 7919;; ++i) {
+        const auto& [tenant, id] = ids[i % ids.size()];
+        const auto t0 = std::chrono::steady_clock::now();
+        auto r = backward ? q.backward_trace(tenant, id) : q.forward_trace(tenant, id);
+        const auto t1 = std::chrono::steady_clock::now();
+        mine.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+        if (r.ok()) my_bytes += r->size(); else errors.fetch_add(1);
+        if (t1 >= deadline) break;
+      }
+      bytes.fetch_add(my_bytes);
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<int64_t> all;
+  for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    const size_t i = std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())));
+    return static_cast<double>(all[i]) / 1e6;  // ms
+  };
+  double sum = 0;
+  for (int64_t v : all) sum += static_cast<double>(v);
+  std::printf("queries      %zu (%s trace, %d threads, %.1f s, %llu errors)\n", all.size(), kind.c_str(),
+              threads, secs, static_cast<unsigned long long>(errors.load()));
+  std::printf("queries/s    %.0f\n", static_cast<double>(all.size()) / secs);
+  std::printf("latency ms   avg %.4f p50 %.4f p99 %.4f max %.4f\n", sum / static_cast<double>(all.size()) / 1e6,
+              pct(0.5), pct(0.99), pct(1.0));
+  std::printf("avg bytes    %.0f\n", static_cast<double>(bytes.load()) / static_cast<double>(all.size()));
+  return errors.load() == 0 ? 0 : 3;
+}
+
+}  // namespace agritrace::bench
