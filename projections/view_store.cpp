@@ -4,7 +4,10 @@
 #include <openssl/evp.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/write_batch.h>
 
@@ -18,6 +21,7 @@ namespace {
 
 // Positions live under a prefix that sorts before every view key ('\x01').
 constexpr std::string_view kPositionPrefix = "\x01pos/";
+constexpr size_t kViewBlockCacheBytes = size_t{256} << 20;
 
 std::string position_key(size_t partition) {
   return fmt::format("{}{:06}", kPositionPrefix, partition);
@@ -165,6 +169,18 @@ Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::string& path) {
   // prefix makes memtable inserts of neighbouring keys cheap (they dominate a replay).
   opts.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(24));
   opts.IncreaseParallelism(2);
+  // Traces are many point lookups: keep blocks, indexes and bloom filters in memory, and do not
+  // decompress the hot upper levels.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(kViewBlockCacheBytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  opts.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
+                                rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                rocksdb::kLZ4Compression};
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(opts, path, &raw);
   if (!s.ok()) {
