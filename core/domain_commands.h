@@ -70,7 +70,7 @@ struct CreateBatch {
   Date production_date;
   std::optional<Date> expiry_date;
   std::string note;
-  std::string product_id;  // optional catalogue product (one of the main varieties)
+  std::string product_id = {};  // optional catalogue product (one of the main varieties)
 };
 
 struct AmendBatch {

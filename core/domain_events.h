@@ -103,7 +103,7 @@ struct BatchCreated {
   Date production_date;
   std::optional<Date> expiry_date;
   std::string note;
-  std::string product_id;  // catalogue product, or empty (free-text product only)
+  std::string product_id = {};  // catalogue product, or empty (free-text product only)
   bool operator==(const BatchCreated&) const = default;
 };
 

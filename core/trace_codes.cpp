@@ -56,12 +56,12 @@ std::string encode_segment(std::string_view s) {
 }
 
 // AI (10) and (21) values: GS1 character set 82 is wider, but ours never needs more than the
-// URI-safe subset; anything printable but '/' is accepted when reading others' codes.
+// URI-safe subset; any printable ASCII is accepted when reading others' codes.
 bool printable_value(std::string_view v, size_t max_chars) {
   if (v.empty() || v.size() > max_chars) return false;
   for (char c : v) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x21 || u > 0x7e || c == '/') return false;
+    if (u < 0x21 || u > 0x7e) return false;
   }
   return true;
 }
