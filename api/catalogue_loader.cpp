@@ -12,7 +12,7 @@ namespace agritrace::api {
 
 std::string_view base_catalogue_json() { return kAgritraceCatalogueJson; }
 
-Result<int64_t> load_base_catalogue(events::CommandWriter& writer, std::string_view json) {
+Result<CatalogueLoad> load_base_catalogue(events::CommandWriter& writer, std::string_view json) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   simdjson::dom::array products;
@@ -32,7 +32,7 @@ Result<int64_t> load_base_catalogue(events::CommandWriter& writer, std::string_v
     command.products.push_back(core::CatalogueProduct{std::string(id), std::string(name), std::string(category),
                                                       std::string(unit), std::string(gtin)});
   }
-  std::promise<Result<int64_t>> done;
+  std::promise<Result<CatalogueLoad>> done;
   auto answer = done.get_future();
   events::CommandSubmission sub;
   sub.command_name = "load_catalogue";
@@ -40,8 +40,11 @@ Result<int64_t> load_base_catalogue(events::CommandWriter& writer, std::string_v
   sub.actor = "system";
   sub.command = std::move(command);
   sub.done = [&done](Result<events::CommandOutcome> r) {
-    if (r.ok()) return done.set_value(static_cast<int64_t>(r->events.size()));
-    if (r.error().reason == "catalogue_up_to_date") return done.set_value(int64_t{0});
+    if (r.ok()) {
+      return done.set_value(CatalogueLoad{static_cast<int64_t>(r->events.size()),
+                                          r->events.empty() ? events::Position{} : r->events.back().position});
+    }
+    if (r.error().reason == "catalogue_up_to_date") return done.set_value(CatalogueLoad{});
     done.set_value(r.error());
   };
   writer.submit(std::move(sub));

@@ -13,8 +13,12 @@ namespace agritrace::api {
 
 std::string_view base_catalogue_json();
 
-// Parses the catalogue and submits it; returns the number of products added (0 when the ledger
-// already had them all).
-Result<int64_t> load_base_catalogue(events::CommandWriter& writer, std::string_view json);
+struct CatalogueLoad {
+  int64_t added = 0;           // products appended now (0 when the ledger already had them all)
+  events::Position last;       // position of the last appended event (offset -1 when none)
+};
+
+// Parses the catalogue and submits it.
+Result<CatalogueLoad> load_base_catalogue(events::CommandWriter& writer, std::string_view json);
 
 }  // namespace agritrace::api

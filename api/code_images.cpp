@@ -98,22 +98,22 @@ Result<std::string> qr_png(const std::string& uri, int scale) {
   if (!q.ok()) return q.error();
   const int w = (*q)->width;
   const int size = (w + 2 * kQuietZone) * scale;
-  // Raw image: each row is a filter byte (0) and `size` grey pixels.
-  std::string raw;
-  raw.reserve(static_cast<size_t>(size) * (size + 1));
+  // Raw image: each row is a filter byte (0) and `size` 1-bit pixels (1 = white), MSB first.
+  const size_t row_bytes = (static_cast<size_t>(size) + 7) / 8;
+  std::string raw(static_cast<size_t>(size) * (row_bytes + 1), '\0');
   for (int py = 0; py < size; ++py) {
-    raw.push_back(0);
+    char* row = raw.data() + static_cast<size_t>(py) * (row_bytes + 1) + 1;
     const int my = py / scale - kQuietZone;
     for (int px = 0; px < size; ++px) {
       const int mx = px / scale - kQuietZone;
       const bool dark = my >= 0 && my < w && mx >= 0 && mx < w && ((*q)->data[my * w + mx] & 1);
-      raw.push_back(dark ? '\x00' : '\xff');
+      if (!dark) row[px / 8] = static_cast<char>(row[px / 8] | (0x80 >> (px % 8)));
     }
   }
   uLongf packed_size = compressBound(static_cast<uLong>(raw.size()));
   std::string packed(packed_size, '\0');
   if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(raw.data()),
-                static_cast<uLong>(raw.size()), 9) != Z_OK) {
+                static_cast<uLong>(raw.size()), 6) != Z_OK) {
     return make_error(ErrorCode::kInternal, "png_compress_failed", "zlib could not compress the image");
   }
   packed.resize(packed_size);
@@ -121,7 +121,7 @@ Result<std::string> qr_png(const std::string& uri, int scale) {
   std::string ihdr;
   put_u32(ihdr, static_cast<uint32_t>(size));
   put_u32(ihdr, static_cast<uint32_t>(size));
-  ihdr += std::string("\x08\x00\x00\x00\x00", 5);  // 8-bit, greyscale, deflate, filter 0, no interlace
+  ihdr += std::string("\x01\x00\x00\x00\x00", 5);  // 1-bit, greyscale, deflate, filter 0, no interlace
   png_chunk(png, "IHDR", ihdr);
   png_chunk(png, "IDAT", packed);
   png_chunk(png, "IEND", "");

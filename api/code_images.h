@@ -19,7 +19,7 @@ struct LabelledCode {
 // An A4-width SVG grid, 5 codes a row, the caption under each symbol.
 Result<std::string> qr_svg_sheet(const std::vector<LabelledCode>& codes, const std::string& title);
 
-// One PNG: 8-bit greyscale, `scale` pixels per module.
+// One PNG: 1-bit greyscale, `scale` pixels per module.
 Result<std::string> qr_png(const std::string& uri, int scale = 4);
 
 // A ustar archive of regular files (names up to 100 bytes).

@@ -16,7 +16,7 @@ namespace {
 
 constexpr int64_t kMaxCsvCodes = 10'000;  // per download; larger runs are paged (?offset=&limit=)
 constexpr int64_t kMaxTarCodes = 10'000;
-constexpr int64_t kMaxSvgCodes = 1'000;   // an SVG sheet of 1,000 codes is already ~5 MB
+constexpr int64_t kMaxSvgCodes = 1'000;   // an SVG sheet of 1,000 codes is already ~10 MB
 constexpr int32_t kResolverWaitMs = 2'000;
 
 Result<core::Command> parse_main_varieties(const JsonInput& in) {
