@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "api/http_client.h"
 #include "projections/keys.h"
 
@@ -118,6 +120,38 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
   (void)attach;
   (void)harvest;
   (void)farm_customer;
+
+  // R-4.2.7 / R-4.2.5 / R-4.2.9: main varieties, a code template whose resolver is this server,
+  // 20 trace codes for the batch, one of them disabled, and the product published.
+  DEMO_TRY(varieties, c.call("PUT", "/v1/enterprise/main-varieties", plant_key,
+                             R"({"product_ids":["veg-caixin","veg-gailan"]})", run + "-mainvar"));
+  (void)varieties;
+  DEMO_TRY(tpl, c.call("POST", "/v1/code-templates", plant_key,
+                       fmt::format(R"({{"name":"净菜菜心 500g 单件码","product_id":"veg-caixin","base_url":"{}","serial_format":"base32","packaging_level":"item","quantity_per_code":{{"amount":500,"unit":"g"}}}})", url),
+                       run + "-tpl"));
+  DEMO_TRY(codes, c.call("POST", "/v1/code-runs", plant_key,
+                         fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":20}})", c.field(*tpl, "id"), batch_id),
+                         run + "-codes"));
+  const std::string run_id = c.field(*codes, "id");
+  DEMO_TRY(csv, c.call("GET", fmt::format("/v1/code-runs/{}/codes.csv?limit=2&after={}&wait_ms=10000", run_id,
+                                          c.last_position()),
+                       plant_key, "", ""));
+  // Rows 1 and 2 (after the header): serial,uri,...
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (size_t at = csv->find('\n') + 1; at < csv->size() && rows.size() < 2;) {
+    const size_t end = csv->find('\n', at);
+    const std::string line = csv->substr(at, end - at);
+    const size_t c1 = line.find(','), c2 = line.find(',', c1 + 1);
+    rows.emplace_back(line.substr(0, c1), line.substr(c1 + 1, c2 - c1 - 1));
+    at = end + 1;
+  }
+  if (rows.size() < 2) return make_error(ErrorCode::kInternal, "demo_step_failed", "no codes in the CSV");
+  DEMO_TRY(disable, c.call("POST", fmt::format("/v1/codes/{}/disable", rows[1].first), plant_key,
+                           R"({"reason":"标签打印错误，已作废"})", run + "-disable"));
+  (void)disable;
+  DEMO_TRY(publish, c.call("POST", "/v1/publications", plant_key,
+                           R"({"product_id":"veg-caixin","description":"东莞寮步加工，博罗基地直供净菜菜心"})", run + "-publish"));
+  (void)publish;
 #undef DEMO_TRY
 
   fmt::print(out,
@@ -131,6 +165,14 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
              "  curl -s {}/healthz ; curl -s {}/metrics | head\n",
              url, farm_uscc, farm_key, plant_uscc, plant_key, plant_key, url, batch_id, c.last_position(),
              plant_key, url, plant_key, url, url, url);
+  fmt::print(out,
+             "\nTrace codes (R-4.2.5): run {} of 20 codes for batch {}. Scan or open:\n"
+             "  {}                       (active: 产品追溯 page)\n"
+             "  curl -s -H 'Accept: application/json' {}\n"
+             "  curl -s -i {}    (disabled: 410 Gone)\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/code-runs/{}/codes.svg -o codes.svg\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/market/products?variety=vegetable'\n",
+             run_id, batch_id, rows[0].second, rows[0].second, rows[1].second, plant_key, url, run_id, plant_key, url);
   return Status::Ok();
 }
 

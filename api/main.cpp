@@ -8,12 +8,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "api/blob_store.h"
+#include "api/catalogue_loader.h"
 #include "api/demo.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
@@ -229,6 +231,12 @@ int cmd_serve(int argc, char** argv) {
   };
   auto writer = agritrace::events::start_command_writer(**ledger, wo);
   if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
+  // the base catalogue, appended once (later starts add only new products).
+  auto added = agritrace::api::load_base_catalogue(**writer, agritrace::api::base_catalogue_json());
+  if (!added.ok()) return fail("cannot load the base catalogue: " + added.status().to_string());
+  if (added->added > 0) {
+    std::fprintf(stderr, "agritrace: base catalogue: %lld products added\n", static_cast<long long>(added->added));
+  }
 
   const std::string vpath = views_path(a);
   const std::string identity_file = vpath + ".ledger";
@@ -242,6 +250,13 @@ int cmd_serve(int argc, char** argv) {
   if (!views.ok()) return fail(views.status().to_string());
   agritrace::projections::ProjectionRunner runner(**ledger, **views, agritrace::projections::make_all_projections());
   runner.start();
+  if (added->last.offset >= 0) {
+    // Serve only once the views show the catalogue just appended (bounded: a slow projection
+    // must not keep the server down; queries then simply see it a moment later).
+    std::promise<bool> shown;
+    runner.wait_for(added->last, 30'000, [&shown](bool ok) { shown.set_value(ok); });
+    if (!shown.get_future().get()) std::fprintf(stderr, "agritrace: views still catching up with the catalogue\n");
+  }
 
   agritrace::api::MetricsRegistry metrics;
   agritrace::api::BlobStore blobs(data + "/documents");

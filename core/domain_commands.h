@@ -11,6 +11,7 @@
 #include "core/command_context.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
+#include "core/trace_code_events.h"
 
 namespace agritrace::core {
 
@@ -69,6 +70,7 @@ struct CreateBatch {
   Date production_date;
   std::optional<Date> expiry_date;
   std::string note;
+  std::string product_id = {};  // optional catalogue product (one of the main varieties)
 };
 
 struct AmendBatch {
@@ -98,6 +100,9 @@ struct AttachDocument {
 using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCounterparty,
                              CreatePurchaseOrder, AmendPurchaseOrder, CancelPurchaseOrder,
                              ReceivePurchaseOrder, CreateBatch, AmendBatch, ConsumeMaterial,
-                             AttachDocument>;
+                             AttachDocument,
+                             LoadCatalogue, SetMainVarieties, CreateCodeTemplate, GenerateCodes,
+                             DisableCode, EnableCode, DisableCodeRun, EnableCodeRun,
+                             PublishProduct, UnpublishProduct>;
 
 }  // namespace agritrace::core

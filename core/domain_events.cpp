@@ -22,6 +22,17 @@ std::string event_subject(const Event& event) {
           [](const BatchAmended& e) { return e.batch_id; },
           [](const BatchMaterialConsumed& e) { return e.batch_id; },
           [](const BatchDocumentAttached& e) { return e.batch_id; },
+          [](const CatalogueProductAdded& e) { return e.product.product_id; },
+          [](const MainVarietiesSet&) { return std::string("main-varieties"); },
+          [](const CodeTemplateCreated& e) { return e.template_id; },
+          [](const CodeRunStarted& e) { return e.run_id; },
+          [](const CodesGenerated& e) { return e.run_id; },
+          [](const CodeDisabled& e) { return e.serial; },
+          [](const CodeEnabled& e) { return e.serial; },
+          [](const CodeRunDisabled& e) { return e.run_id; },
+          [](const CodeRunEnabled& e) { return e.run_id; },
+          [](const ProductPublished& e) { return e.product_id; },
+          [](const ProductUnpublished& e) { return e.product_id; },
       },
       event);
 }

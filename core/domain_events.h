@@ -11,6 +11,7 @@
 #include "core/civil_time.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
+#include "core/trace_code_events.h"
 
 namespace agritrace::core {
 
@@ -102,6 +103,7 @@ struct BatchCreated {
   Date production_date;
   std::optional<Date> expiry_date;
   std::string note;
+  std::string product_id = {};  // catalogue product, or empty (free-text product only)
   bool operator==(const BatchCreated&) const = default;
 };
 
@@ -142,7 +144,10 @@ struct BatchDocumentAttached {
 using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, CounterpartyAmended,
                            PurchaseOrderCreated, PurchaseOrderAmended, PurchaseOrderCancelled,
                            PurchaseOrderReceived, BatchCreated, BatchAmended,
-                           BatchMaterialConsumed, BatchDocumentAttached>;
+                           BatchMaterialConsumed, BatchDocumentAttached,
+                           CatalogueProductAdded, MainVarietiesSet, CodeTemplateCreated,
+                           CodeRunStarted, CodesGenerated, CodeDisabled, CodeEnabled,
+                           CodeRunDisabled, CodeRunEnabled, ProductPublished, ProductUnpublished>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/codes_rules.h"
 #include "core/overloaded.h"
 
 namespace agritrace::core {
@@ -112,6 +113,7 @@ void evolve(TenantState& state, const Event& event) {
             batch.quantity = e.quantity;
             batch.production_date = e.production_date;
             batch.expiry_date = e.expiry_date;
+            batch.product_id = e.product_id;
             state.batches[e.batch_id] = std::move(batch);
             state.batch_by_lot_code[e.lot_code] = e.batch_id;
           },
@@ -137,6 +139,17 @@ void evolve(TenantState& state, const Event& event) {
             auto it = state.batches.find(e.batch_id);
             if (it != state.batches.end()) it->second.document_sha256s.insert(e.document_sha256);
           },
+          [&](const CatalogueProductAdded& e) { evolve_code_event(state, e); },
+          [&](const MainVarietiesSet& e) { evolve_code_event(state, e); },
+          [&](const CodeTemplateCreated& e) { evolve_code_event(state, e); },
+          [&](const CodeRunStarted& e) { evolve_code_event(state, e); },
+          [&](const CodesGenerated& e) { evolve_code_event(state, e); },
+          [&](const CodeDisabled& e) { evolve_code_event(state, e); },
+          [&](const CodeEnabled& e) { evolve_code_event(state, e); },
+          [&](const CodeRunDisabled& e) { evolve_code_event(state, e); },
+          [&](const CodeRunEnabled& e) { evolve_code_event(state, e); },
+          [&](const ProductPublished& e) { evolve_code_event(state, e); },
+          [&](const ProductUnpublished& e) { evolve_code_event(state, e); },
       },
       event);
 }

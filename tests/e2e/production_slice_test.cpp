@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "tests/e2e/fixtures.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
@@ -275,7 +278,13 @@ void health_and_metrics(Backend backend) {
   CHECK(m.body.find("agritrace_http_requests_total{") != std::string::npos);
   CHECK(m.body.find("route=\"/v1/batches\"") != std::string::npos);
   CHECK(m.body.find("agritrace_http_request_duration_seconds_bucket{") != std::string::npos);
-  CHECK(m.body.find("agritrace_events_appended_total 2") != std::string::npos);  // enterprise + batch
+  // enterprise + batch + the base catalogue's products, appended at the first start
+  std::ifstream catalogue(std::string(AGRITRACE_SOURCE_DIR) + "/api/catalogue.json");
+  const std::string text((std::istreambuf_iterator<char>(catalogue)), std::istreambuf_iterator<char>());
+  size_t products = 0;
+  for (size_t at = text.find("\"product_id\""); at != std::string::npos; at = text.find("\"product_id\"", at + 1)) ++products;
+  CHECK(products >= 40);
+  CHECK(m.body.find(fmt::format("agritrace_events_appended_total {}\n", 2 + products)) != std::string::npos);
   CHECK(m.body.find("agritrace_projection_lag_events") != std::string::npos);
   CHECK(server.stop() == 0);
 }

@@ -63,12 +63,29 @@ std::vector<Event> samples() {
                             "检验报告.pdf", "application/pdf", 123'456},
       BatchDocumentAttached{"b-1", std::string(64, 'e'), DocumentKind::kProductionRecord, "r.xlsx",
                             "application/vnd.ms-excel", 1},
+      //
+      BatchCreated{"b-3", "菜心", "CX-1", Quantity{1, Unit::kPiece}, day("2026-11-25"), std::nullopt, "",
+                   "veg-caixin"},
+      CatalogueProductAdded{CatalogueProduct{"veg-caixin", "菜心", "vegetable", "kg", "6901234000016"}},
+      MainVarietiesSet{{"veg-caixin", "tea-yingde-black"}},
+      MainVarietiesSet{{}},
+      CodeTemplateCreated{"ct-1", "菜心 \"单件\"", "veg-caixin", "06901234000016", "https://trace.agritrace.cn",
+                          SerialFormat::kHex, PackagingLevel::kCase, Quantity{500, Unit::kGram}},
+      CodeRunStarted{"run-1", "ct-1", "b-3", "06901234000016", "CX-1", "https://trace.agritrace.cn",
+                     SerialFormat::kBase32, PackagingLevel::kPallet, Quantity{2, Unit::kPiece}, 3},
+      CodesGenerated{"run-1", "b-3", 1, {"0123456789ABC", "DEFGHJKMNPQRS", "TVWXYZ0123456"}},
+      CodeDisabled{"0123456789ABC", "run-1", "破损"},
+      CodeEnabled{"0123456789ABC", "run-1"},
+      CodeRunDisabled{"run-1", ""},
+      CodeRunEnabled{"run-1"},
+      ProductPublished{"veg-caixin", "博罗县新鲜菜心"},
+      ProductUnpublished{"veg-caixin"},
   };
 }
 
 }  // namespace
 
-TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.8 every event type round-trips through its JSON payload") {
+TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.5 R-4.2.7 R-4.2.8 R-4.2.9 every event type round-trips through its JSON payload") {
   std::set<std::string_view> types;
   for (const Event& e : samples()) {
     const std::string json = encode_event_payload(e);
