@@ -383,5 +383,6 @@ struct RouteKit {
 
 // Route registration per business area.
 void register_production_routes(RouteKit& kit, Router& router);
+void register_sales_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

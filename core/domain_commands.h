@@ -11,6 +11,7 @@
 #include "core/command_context.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
+#include "core/sales.h"
 
 namespace agritrace::core {
 
@@ -98,6 +99,8 @@ struct AttachDocument {
 using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCounterparty,
                              CreatePurchaseOrder, AmendPurchaseOrder, CancelPurchaseOrder,
                              ReceivePurchaseOrder, CreateBatch, AmendBatch, ConsumeMaterial,
-                             AttachDocument>;
+                             AttachDocument,
+                             CreateSalesOrder, AmendSalesOrder, CancelSalesOrder, ShipSalesOrder,
+                             RaiseRecall>;
 
 }  // namespace agritrace::core

@@ -22,6 +22,12 @@ std::string event_subject(const Event& event) {
           [](const BatchAmended& e) { return e.batch_id; },
           [](const BatchMaterialConsumed& e) { return e.batch_id; },
           [](const BatchDocumentAttached& e) { return e.batch_id; },
+          [](const SalesOrderCreated& e) { return e.so_id; },
+          [](const SalesOrderAmended& e) { return e.so_id; },
+          [](const SalesOrderCancelled& e) { return e.so_id; },
+          [](const ShipmentRecorded& e) { return e.shipment_id; },
+          [](const SalesOrderStatusChanged& e) { return e.so_id; },
+          [](const RecallRaised& e) { return e.recall_id; },
       },
       event);
 }

@@ -11,6 +11,7 @@
 #include "core/civil_time.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
+#include "core/sales.h"
 
 namespace agritrace::core {
 
@@ -142,7 +143,9 @@ struct BatchDocumentAttached {
 using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, CounterpartyAmended,
                            PurchaseOrderCreated, PurchaseOrderAmended, PurchaseOrderCancelled,
                            PurchaseOrderReceived, BatchCreated, BatchAmended,
-                           BatchMaterialConsumed, BatchDocumentAttached>;
+                           BatchMaterialConsumed, BatchDocumentAttached,
+                           SalesOrderCreated, SalesOrderAmended, SalesOrderCancelled,
+                           ShipmentRecorded, SalesOrderStatusChanged, RecallRaised>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

@@ -5,6 +5,7 @@
 #include "core/json_writer.h"
 #include "events/domain_codec.h"
 #include "projections/keys.h"
+#include "projections/sales_projection.h"
 
 namespace agritrace::projections {
 namespace {
@@ -28,6 +29,7 @@ std::string counterparty_json(const std::string& id, const core::CounterpartyRec
     w.field("id_number", masked ? core::mask_id_number(r.id_number) : r.id_number);
   }
   w.field("phone", masked ? core::mask_phone(r.phone) : r.phone).field("address", r.address);
+  if (!r.region.empty()) w.field("region", r.region);
   w.end_object();
   return w.take();
 }
@@ -46,6 +48,9 @@ class ProductionProjection final : public Projection {
   }
 
  private:
+  // Events of other areas (sales, codes, ...) are projected by their own projections.
+  template <typename E>
+  void on(const std::string&, const std::string&, const E&, ViewBatch&) {}
   void on(const std::string& t, const std::string&, const core::EnterpriseRegistered& e, ViewBatch& b) {
     JsonWriter w;
     w.begin_object().field("enterprise_id", e.enterprise_id).field("name", e.name).field("region", e.region).end_object();
@@ -164,6 +169,7 @@ std::unique_ptr<Projection> make_production_projection() {
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
   all.push_back(make_production_projection());
+  all.push_back(make_sales_projection());
   return all;
 }
 
