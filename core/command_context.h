@@ -9,11 +9,16 @@
 
 namespace agritrace::core {
 
+struct TenantState;
+
 struct Context {
   std::string tenant;   // the authenticated enterprise's USCC
   std::string actor;    // account or API key id
   int64_t now_ms = 0;   // Unix ms, UTC
   Date today;           // the tenant's local calendar date (China: UTC+8), for expiry checks
+  // Read-only view of the "platform" tenant's state (the shared catalogue, R-4.2.7), given by
+  // the single writer so that rules may check catalogue ids; null when there is none.
+  const TenantState* platform = nullptr;
 };
 
 }  // namespace agritrace::core

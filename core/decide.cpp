@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "core/decide_sales.h"
+#include "core/codes_rules.h"
 #include "core/identifiers.h"
 #include "core/overloaded.h"
 
@@ -310,16 +311,23 @@ Result<Events> decide_receive_po(const TenantState& state, const ReceivePurchase
 }
 
 Result<Events> decide_create_batch(const TenantState& state, const CreateBatch& c,
-                                   const Context&) {
+                                   const Context& ctx) {
   AGRITRACE_RETURN_IF_ERROR(valid_lot_code(c.lot_code));
   if (auto it = state.batch_by_lot_code.find(c.lot_code); it != state.batch_by_lot_code.end()) {
     return conflict("lot_code_duplicate", "batch " + it->second + " already has lot code " +
                                               c.lot_code, "lot_code");
   }
+  std::string product = c.product;
+  if (!c.product_id.empty()) {
+    // a catalogue product, one of the enterprise's main varieties; it names the product
+    // when no free text is given.
+    AGRITRACE_RETURN_IF_ERROR(check_batch_product_id(state, c.product_id, ctx));
+    if (is_blank(product)) product = find_catalogue_product(ctx, c.product_id)->name;
+  }
   AGRITRACE_RETURN_IF_ERROR(
-      check_batch_fields(c.product, c.quantity, c.production_date, c.expiry_date, c.note));
-  return one(BatchCreated{next_id("b-", state.counters.batch), c.product, c.lot_code, c.quantity,
-                          c.production_date, c.expiry_date, c.note});
+      check_batch_fields(product, c.quantity, c.production_date, c.expiry_date, c.note));
+  return one(BatchCreated{next_id("b-", state.counters.batch), product, c.lot_code, c.quantity,
+                          c.production_date, c.expiry_date, c.note, c.product_id});
 }
 
 Result<Events> decide_amend_batch(const TenantState& state, const AmendBatch& c, const Context&) {
@@ -427,7 +435,8 @@ Result<Events> decide_attach(const TenantState& state, const AttachDocument& c, 
 
 Result<std::vector<Event>> decide(const TenantState& state, const Command& command,
                                   const Context& ctx) {
-  if (!state.registered && !std::holds_alternative<RegisterEnterprise>(command)) {
+  if (!state.registered && !std::holds_alternative<RegisterEnterprise>(command) &&
+      !std::holds_alternative<LoadCatalogue>(command)) {  // the platform tenant registers nothing
     return conflict("tenant_not_registered",
                     "the enterprise must be registered before anything else");
   }
@@ -451,6 +460,16 @@ Result<std::vector<Event>> decide(const TenantState& state, const Command& comma
           [&](const CancelSalesOrder& c) { return decide_cancel_sales_order(state, c, ctx); },
           [&](const ShipSalesOrder& c) { return decide_ship_sales_order(state, c, ctx); },
           [&](const RaiseRecall& c) { return decide_raise_recall(state, c, ctx); },
+          [&](const LoadCatalogue& c) { return decide_load_catalogue(state, c, ctx); },
+          [&](const SetMainVarieties& c) { return decide_set_main_varieties(state, c, ctx); },
+          [&](const CreateCodeTemplate& c) { return decide_create_code_template(state, c, ctx); },
+          [&](const GenerateCodes& c) { return decide_generate_codes(state, c, ctx); },
+          [&](const DisableCode& c) { return decide_disable_code(state, c, ctx); },
+          [&](const EnableCode& c) { return decide_enable_code(state, c, ctx); },
+          [&](const DisableCodeRun& c) { return decide_disable_code_run(state, c, ctx); },
+          [&](const EnableCodeRun& c) { return decide_enable_code_run(state, c, ctx); },
+          [&](const PublishProduct& c) { return decide_publish_product(state, c, ctx); },
+          [&](const UnpublishProduct& c) { return decide_unpublish_product(state, c, ctx); },
       },
       command);
 }

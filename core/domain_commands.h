@@ -12,6 +12,7 @@
 #include "core/domain_types.h"
 #include "core/quantity.h"
 #include "core/sales.h"
+#include "core/trace_code_events.h"
 
 namespace agritrace::core {
 
@@ -70,6 +71,7 @@ struct CreateBatch {
   Date production_date;
   std::optional<Date> expiry_date;
   std::string note;
+  std::string product_id;  // optional catalogue product (one of the main varieties)
 };
 
 struct AmendBatch {
@@ -101,6 +103,9 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              ReceivePurchaseOrder, CreateBatch, AmendBatch, ConsumeMaterial,
                              AttachDocument,
                              CreateSalesOrder, AmendSalesOrder, CancelSalesOrder, ShipSalesOrder,
-                             RaiseRecall>;
+                             RaiseRecall,
+                             LoadCatalogue, SetMainVarieties, CreateCodeTemplate, GenerateCodes,
+                             DisableCode, EnableCode, DisableCodeRun, EnableCodeRun,
+                             PublishProduct, UnpublishProduct>;
 
 }  // namespace agritrace::core

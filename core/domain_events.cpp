@@ -28,6 +28,17 @@ std::string event_subject(const Event& event) {
           [](const ShipmentRecorded& e) { return e.shipment_id; },
           [](const SalesOrderStatusChanged& e) { return e.so_id; },
           [](const RecallRaised& e) { return e.recall_id; },
+          [](const CatalogueProductAdded& e) { return e.product.product_id; },
+          [](const MainVarietiesSet&) { return std::string("main-varieties"); },
+          [](const CodeTemplateCreated& e) { return e.template_id; },
+          [](const CodeRunStarted& e) { return e.run_id; },
+          [](const CodesGenerated& e) { return e.run_id; },
+          [](const CodeDisabled& e) { return e.serial; },
+          [](const CodeEnabled& e) { return e.serial; },
+          [](const CodeRunDisabled& e) { return e.run_id; },
+          [](const CodeRunEnabled& e) { return e.run_id; },
+          [](const ProductPublished& e) { return e.product_id; },
+          [](const ProductUnpublished& e) { return e.product_id; },
       },
       event);
 }

@@ -12,6 +12,7 @@
 #include "core/domain_types.h"
 #include "core/quantity.h"
 #include "core/sales.h"
+#include "core/trace_code_events.h"
 
 namespace agritrace::core {
 
@@ -103,6 +104,7 @@ struct BatchCreated {
   Date production_date;
   std::optional<Date> expiry_date;
   std::string note;
+  std::string product_id;  // catalogue product, or empty (free-text product only)
   bool operator==(const BatchCreated&) const = default;
 };
 
@@ -145,7 +147,10 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            PurchaseOrderReceived, BatchCreated, BatchAmended,
                            BatchMaterialConsumed, BatchDocumentAttached,
                            SalesOrderCreated, SalesOrderAmended, SalesOrderCancelled,
-                           ShipmentRecorded, SalesOrderStatusChanged, RecallRaised>;
+                           ShipmentRecorded, SalesOrderStatusChanged, RecallRaised,
+                           CatalogueProductAdded, MainVarietiesSet, CodeTemplateCreated,
+                           CodeRunStarted, CodesGenerated, CodeDisabled, CodeEnabled,
+                           CodeRunDisabled, CodeRunEnabled, ProductPublished, ProductUnpublished>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/decide_sales.h"
+#include "core/codes_rules.h"
 #include "core/overloaded.h"
 
 namespace agritrace::core {
@@ -113,6 +114,7 @@ void evolve(TenantState& state, const Event& event) {
             batch.quantity = e.quantity;
             batch.production_date = e.production_date;
             batch.expiry_date = e.expiry_date;
+            batch.product_id = e.product_id;
             state.batches[e.batch_id] = std::move(batch);
             state.batch_by_lot_code[e.lot_code] = e.batch_id;
           },
@@ -145,6 +147,17 @@ void evolve(TenantState& state, const Event& event) {
           [&](const ShipmentRecorded& e) { evolve_sales(state, e); },
           [&](const SalesOrderStatusChanged& e) { evolve_sales(state, e); },
           [&](const RecallRaised& e) { evolve_sales(state, e); },
+          [&](const CatalogueProductAdded& e) { evolve_code_event(state, e); },
+          [&](const MainVarietiesSet& e) { evolve_code_event(state, e); },
+          [&](const CodeTemplateCreated& e) { evolve_code_event(state, e); },
+          [&](const CodeRunStarted& e) { evolve_code_event(state, e); },
+          [&](const CodesGenerated& e) { evolve_code_event(state, e); },
+          [&](const CodeDisabled& e) { evolve_code_event(state, e); },
+          [&](const CodeEnabled& e) { evolve_code_event(state, e); },
+          [&](const CodeRunDisabled& e) { evolve_code_event(state, e); },
+          [&](const CodeRunEnabled& e) { evolve_code_event(state, e); },
+          [&](const ProductPublished& e) { evolve_code_event(state, e); },
+          [&](const ProductUnpublished& e) { evolve_code_event(state, e); },
       },
       event);
 }

@@ -13,6 +13,7 @@
 #include "core/domain_types.h"
 #include "core/quantity.h"
 #include "core/sales.h"
+#include "core/trace_codes.h"
 
 namespace agritrace::core {
 
@@ -50,6 +51,7 @@ struct BatchState {
   Date production_date;
   std::optional<Date> expiry_date;
   std::set<std::string, std::less<>> document_sha256s;
+  std::string product_id;  // catalogue product, may be empty
 };
 
 // Last number used for each id prefix ("cp-", "po-", "lot-", "b-"); ids are deterministic.
@@ -75,6 +77,14 @@ struct TenantState {
   std::map<std::string, std::string, std::less<>> batch_by_lot_code;  // lot code -> batch id
   IdCounters counters;
   SalesState sales;  // R-4.2.3 / R-4.2.4 (core/sales.h)
+  // R-4.2.7 (tenant "platform" only): the shared base catalogue, product_id -> product.
+  std::map<std::string, CatalogueProduct, std::less<>> catalogue;
+  std::set<std::string, std::less<>> main_varieties;  // catalogue product ids
+  std::map<std::string, CodeTemplateState, std::less<>> code_templates;
+  std::map<std::string, PublicationState, std::less<>> publications;     // by product_id
+  CodeCounters code_counters;
+  std::map<std::string, TraceCodeState, std::less<>> codes;    // key: the serial (AI 21)
+  std::map<std::string, CodeRunState, std::less<>> code_runs;  // run_id -> run
 };
 
 }  // namespace agritrace::core

@@ -260,6 +260,7 @@ class CommandWriterImpl final : public CommandWriter {
       ctx.actor = sub.actor;
       ctx.now_ms = now_ms;
       ctx.today = core::Date{static_cast<int32_t>((now_ms + kChinaOffsetMs) / kMsPerDay)};
+      ctx.platform = &states_[std::string(core::kPlatformTenant)];  // the catalogue
       core::TenantState& state = states_[sub.tenant];
       auto decided = core::decide(state, sub.command, ctx);
       if (!decided.ok()) {

@@ -100,16 +100,6 @@ class FieldReader {
     return n;
   }
 
-  // Absent -> "": for fields added after the event type's first version.
-  std::string opt_str(std::string_view key) {
-    if (failed()) return {};
-    od::value v;
-    if (object_.find_field_unordered(key).get(v)) return {};
-    std::string_view s;
-    if (v.get_string().get(s)) fail(key, "a string");
-    return std::string(s);
-  }
-
   bool boolean(std::string_view key) {
     bool b = false;
     if (!failed() && object_.find_field_unordered(key).get_bool().get(b)) fail(key, "a boolean");
@@ -131,25 +121,6 @@ class FieldReader {
       return std::nullopt;
     }
     return n;
-  }
-
-  std::vector<std::string> strings(std::string_view key) {
-    std::vector<std::string> out;
-    if (failed()) return out;
-    od::array array;
-    if (object_.find_field_unordered(key).get_array().get(array)) {
-      fail(key, "an array of strings");
-      return out;
-    }
-    for (auto element : array) {
-      std::string_view s;
-      if (element.get_string().get(s)) {
-        fail(key, "an array of strings");
-        return out;
-      }
-      out.emplace_back(s);
-    }
-    return out;
   }
 
   Date date(std::string_view key) {
@@ -215,6 +186,35 @@ class FieldReader {
       roles = *added;
     }
     return roles;
+  }
+
+  // An absent key reads as "" (fields added after schema version 1 was first written).
+  std::string opt_str(std::string_view key) {
+    std::string_view s;
+    if (failed()) return {};
+    od::value v;
+    if (object_.find_field_unordered(key).get(v)) return {};
+    if (v.get_string().get(s)) fail(key, "a string");
+    return std::string(s);
+  }
+
+  std::vector<std::string> strings(std::string_view key) {
+    std::vector<std::string> out;
+    if (failed()) return out;
+    od::array array;
+    if (object_.find_field_unordered(key).get_array().get(array)) {
+      fail(key, "an array of strings");
+      return out;
+    }
+    for (auto element : array) {
+      std::string_view s;
+      if (element.get_string().get(s)) {
+        fail(key, "an array of strings");
+        return out;
+      }
+      out.emplace_back(s);
+    }
+    return out;
   }
 
   // Maps a name to an enum through one of core's parse_* functions.
@@ -371,6 +371,7 @@ constexpr DecoderEntry kDecoders[] = {
        e.production_date = r.date("production_date");
        e.expiry_date = r.optional_date("expiry_date");
        e.note = r.str("note");
+       e.product_id = r.opt_str("product_id");
        return e;
      }},
     {core::BatchAmended::kType,
@@ -453,6 +454,88 @@ constexpr DecoderEntry kDecoders[] = {
        e.batch_ids = r.strings("batch_ids");
        return e;
      }},
+    {core::CatalogueProductAdded::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CatalogueProductAdded e;
+       e.product.product_id = r.str("product_id");
+       e.product.name = r.str("name");
+       e.product.category = r.str("category");
+       e.product.unit = r.str("unit");
+       e.product.gtin = r.str("gtin");
+       return e;
+     }},
+    {core::MainVarietiesSet::kType,
+     [](FieldReader& r) -> core::Event { return core::MainVarietiesSet{r.strings("product_ids")}; }},
+    {core::CodeTemplateCreated::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CodeTemplateCreated e;
+       e.template_id = r.str("template_id");
+       e.name = r.str("name");
+       e.product_id = r.str("product_id");
+       e.gtin14 = r.str("gtin");
+       e.base_url = r.str("base_url");
+       e.serial_format = r.enumeration("serial_format", core::parse_serial_format);
+       e.packaging_level = r.enumeration("packaging_level", core::parse_packaging_level);
+       e.quantity_per_code = r.quantity("quantity_per_code");
+       return e;
+     }},
+    {core::CodeRunStarted::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CodeRunStarted e;
+       e.run_id = r.str("run_id");
+       e.template_id = r.str("template_id");
+       e.batch_id = r.str("batch_id");
+       e.gtin14 = r.str("gtin");
+       e.lot_code = r.str("lot_code");
+       e.base_url = r.str("base_url");
+       e.serial_format = r.enumeration("serial_format", core::parse_serial_format);
+       e.packaging_level = r.enumeration("packaging_level", core::parse_packaging_level);
+       e.quantity_per_code = r.quantity("quantity_per_code");
+       e.count = r.i64("count");
+       return e;
+     }},
+    {core::CodesGenerated::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CodesGenerated e;
+       e.run_id = r.str("run_id");
+       e.batch_id = r.str("batch_id");
+       e.chunk = r.i64("chunk");
+       e.serials = r.strings("serials");
+       return e;
+     }},
+    {core::CodeDisabled::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CodeDisabled e;
+       e.serial = r.str("serial");
+       e.run_id = r.str("run_id");
+       e.reason = r.str("reason");
+       return e;
+     }},
+    {core::CodeEnabled::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CodeEnabled e;
+       e.serial = r.str("serial");
+       e.run_id = r.str("run_id");
+       return e;
+     }},
+    {core::CodeRunDisabled::kType,
+     [](FieldReader& r) -> core::Event {
+       core::CodeRunDisabled e;
+       e.run_id = r.str("run_id");
+       e.reason = r.str("reason");
+       return e;
+     }},
+    {core::CodeRunEnabled::kType,
+     [](FieldReader& r) -> core::Event { return core::CodeRunEnabled{r.str("run_id")}; }},
+    {core::ProductPublished::kType,
+     [](FieldReader& r) -> core::Event {
+       core::ProductPublished e;
+       e.product_id = r.str("product_id");
+       e.description = r.str("description");
+       return e;
+     }},
+    {core::ProductUnpublished::kType,
+     [](FieldReader& r) -> core::Event { return core::ProductUnpublished{r.str("product_id")}; }},
 };
 
 static_assert(std::size(kDecoders) == std::variant_size_v<core::Event>,
@@ -509,6 +592,8 @@ std::string encode_event_payload(const core::Event& event) {
             put_date(w, "production_date", e.production_date);
             put_optional_date(w, "expiry_date", e.expiry_date);
             w.field("note", e.note);
+            // Written only when set, so batches of schema 1 keep their exact bytes.
+            if (!e.product_id.empty()) w.field("product_id", e.product_id);
           },
           [&](const core::BatchAmended& e) {
             w.field("batch_id", e.batch_id).field("product", e.product);
@@ -563,6 +648,40 @@ std::string encode_event_payload(const core::Event& event) {
             put_date(w, "raised_on", e.raised_on);
             put_strings(w, "batch_ids", e.batch_ids);
           },
+          [&](const core::CatalogueProductAdded& e) {
+            w.field("product_id", e.product.product_id).field("name", e.product.name)
+                .field("category", e.product.category).field("unit", e.product.unit).field("gtin", e.product.gtin);
+          },
+          [&](const core::MainVarietiesSet& e) { put_strings(w, "product_ids", e.product_ids); },
+          [&](const core::CodeTemplateCreated& e) {
+            w.field("template_id", e.template_id).field("name", e.name).field("product_id", e.product_id)
+                .field("gtin", e.gtin14).field("base_url", e.base_url)
+                .field("serial_format", core::serial_format_name(e.serial_format))
+                .field("packaging_level", core::packaging_level_name(e.packaging_level));
+            put_quantity(w, "quantity_per_code", e.quantity_per_code);
+          },
+          [&](const core::CodeRunStarted& e) {
+            w.field("run_id", e.run_id).field("template_id", e.template_id).field("batch_id", e.batch_id)
+                .field("gtin", e.gtin14).field("lot_code", e.lot_code).field("base_url", e.base_url)
+                .field("serial_format", core::serial_format_name(e.serial_format))
+                .field("packaging_level", core::packaging_level_name(e.packaging_level));
+            put_quantity(w, "quantity_per_code", e.quantity_per_code);
+            w.field("count", e.count);
+          },
+          [&](const core::CodesGenerated& e) {
+            w.field("run_id", e.run_id).field("batch_id", e.batch_id).field("chunk", e.chunk);
+            put_strings(w, "serials", e.serials);
+          },
+          [&](const core::CodeDisabled& e) {
+            w.field("serial", e.serial).field("run_id", e.run_id).field("reason", e.reason);
+          },
+          [&](const core::CodeEnabled& e) { w.field("serial", e.serial).field("run_id", e.run_id); },
+          [&](const core::CodeRunDisabled& e) { w.field("run_id", e.run_id).field("reason", e.reason); },
+          [&](const core::CodeRunEnabled& e) { w.field("run_id", e.run_id); },
+          [&](const core::ProductPublished& e) {
+            w.field("product_id", e.product_id).field("description", e.description);
+          },
+          [&](const core::ProductUnpublished& e) { w.field("product_id", e.product_id); },
       },
       event);
   w.end_object();

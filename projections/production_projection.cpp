@@ -48,9 +48,6 @@ class ProductionProjection final : public Projection {
   }
 
  private:
-  // Events of other areas (sales, codes, ...) are projected by their own projections.
-  template <typename E>
-  void on(const std::string&, const std::string&, const E&, ViewBatch&) {}
   void on(const std::string& t, const std::string&, const core::EnterpriseRegistered& e, ViewBatch& b) {
     JsonWriter w;
     w.begin_object().field("enterprise_id", e.enterprise_id).field("name", e.name).field("region", e.region).end_object();
@@ -123,9 +120,11 @@ class ProductionProjection final : public Projection {
 
   void put_batch(const std::string& t, const std::string& batch_id, const std::string& product,
                  const std::string& lot_code, const core::Quantity& q, core::Date prod,
-                 const std::optional<core::Date>& exp, const std::string& note, ViewBatch& b) {
+                 const std::optional<core::Date>& exp, const std::string& note, ViewBatch& b,
+                 const std::string& product_id = {}) {
     JsonWriter w;
     w.begin_object().field("batch_id", batch_id).field("product", product).field("lot_code", lot_code);
+    if (!product_id.empty()) w.field("product_id", product_id);  // catalogue product
     write_quantity(w, "quantity", q);
     w.field("production_date", core::format_date(prod));
     w.key("expiry_date");
@@ -134,15 +133,18 @@ class ProductionProjection final : public Projection {
     b.put(view_key("batch", t, sort_id(batch_id)), w.str());
   }
   void on(const std::string& t, const std::string&, const core::BatchCreated& e, ViewBatch& b) {
-    put_batch(t, e.batch_id, e.product, e.lot_code, e.quantity, e.production_date, e.expiry_date, e.note, b);
+    put_batch(t, e.batch_id, e.product, e.lot_code, e.quantity, e.production_date, e.expiry_date, e.note, b,
+              e.product_id);
     b.put(view_key("lotcode", t, e.lot_code), e.batch_id);
   }
   void on(const std::string& t, const std::string&, const core::BatchAmended& e, ViewBatch& b) {
-    std::string lot_code;
+    std::string lot_code, product_id;
     if (auto cur = b.get(view_key("batch", t, sort_id(e.batch_id)))) {
       lot_code = json_string_field(*cur, "lot_code").value_or("");
+      product_id = json_string_field(*cur, "product_id").value_or("");
     }
-    put_batch(t, e.batch_id, e.product, lot_code, e.quantity, e.production_date, e.expiry_date, e.note, b);
+    put_batch(t, e.batch_id, e.product, lot_code, e.quantity, e.production_date, e.expiry_date, e.note, b,
+              product_id);
   }
   void on(const std::string& t, const std::string&, const core::BatchMaterialConsumed& e, ViewBatch& b) {
     const std::string batch = sort_id(e.batch_id);
@@ -158,6 +160,9 @@ class ProductionProjection final : public Projection {
         .field("attached_at", at).end_object();
     b.put(view_key("bdoc", t, sort_id(e.batch_id), e.document_sha256), w.str());
   }
+  // Events of other areas have their own projections.
+  template <typename OtherEvent>
+  void on(const std::string&, const std::string&, const OtherEvent&, ViewBatch&) {}
 };
 
 }  // namespace
