@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/blob_store.h"
+#include "api/catalogue_loader.h"
 #include "api/demo.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
@@ -229,6 +230,10 @@ int cmd_serve(int argc, char** argv) {
   };
   auto writer = agritrace::events::start_command_writer(**ledger, wo);
   if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
+  // the base catalogue, appended once (later starts add only new products).
+  auto added = agritrace::api::load_base_catalogue(**writer, agritrace::api::base_catalogue_json());
+  if (!added.ok()) return fail("cannot load the base catalogue: " + added.status().to_string());
+  if (*added > 0) std::fprintf(stderr, "agritrace: base catalogue: %lld products added\n", static_cast<long long>(*added));
 
   const std::string vpath = views_path(a);
   const std::string identity_file = vpath + ".ledger";

@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,6 +77,31 @@ inline Result<std::optional<core::Date>> opt_date_at(const JsonInput& in, std::s
     if (!s_.ok()) return s_.error(); \
   } while (0)
 
+// The newest ledger position this process has acknowledged, per partition: the resolver waits
+// for the views to reach these before answering, so a code disabled by an acknowledged command
+// answers 410 at the very next scan.
+class AppendedPositions {
+ public:
+  void note(const events::Position& p) {
+    std::lock_guard lock(mu_);
+    const auto i = static_cast<size_t>(p.partition);
+    if (offsets_.size() <= i) offsets_.resize(i + 1, -1);
+    if (p.offset > offsets_[i]) offsets_[i] = p.offset;
+  }
+  std::vector<events::Position> snapshot() const {
+    std::lock_guard lock(mu_);
+    std::vector<events::Position> out;
+    for (size_t i = 0; i < offsets_.size(); ++i) {
+      if (offsets_[i] >= 0) out.push_back(events::Position{static_cast<int32_t>(i), offsets_[i]});
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<int64_t> offsets_;
+};
+
 struct RouteKit {
   events::Ledger& ledger;
   events::CommandWriter& writer;
@@ -85,6 +111,7 @@ struct RouteKit {
   MetricsRegistry& metrics;
   ServiceOptions options;
   projections::ProductionQueries queries;
+  AppendedPositions appended;  // filled by submit()
 
   RouteKit(events::Ledger& l, events::CommandWriter& w, projections::ProjectionRunner& r,
        projections::ViewStore& v, BlobStore& b, MetricsRegistry& m, ServiceOptions o)
@@ -161,10 +188,11 @@ struct RouteKit {
     sub.idempotency_key = std::move(key);
     sub.request_hash = sha256_hex(req.method + "\n" + req.path + "\n" + req.body);
     sub.command = std::move(command).value();
-    sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem](
-                   Result<events::CommandOutcome> r) {
+    sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem,
+                tracker = &appended](Result<events::CommandOutcome> r) {
       if (!r.ok()) return respond(problem(r.error()));
       const events::CommandOutcome& out = *r;
+      if (!out.events.empty()) tracker->note(out.events.back().position);
       JsonWriter w;
       w.begin_object();
       w.field("id", out.events.empty() ? std::string() : out.events.front().subject);
@@ -384,5 +412,6 @@ struct RouteKit {
 // Route registration per business area.
 void register_production_routes(RouteKit& kit, Router& router);
 void register_sales_routes(RouteKit& kit, Router& router);
+void register_codes_routes(RouteKit& kit, Router& router);  // resolver
 
 }  // namespace agritrace::api

@@ -100,9 +100,13 @@ Result<core::Command> parse_receive_po(const JsonInput& in, const std::string& i
 }
 
 Result<core::Command> parse_create_batch(const JsonInput& in) {
-  AGT_CHECK(in.only({"product", "lot_code", "quantity", "production_date", "expiry_date", "note"}));
+  AGT_CHECK(in.only({"product", "product_id", "lot_code", "quantity", "production_date", "expiry_date", "note"}));
   core::CreateBatch c;
-  AGT_TRY(product, in.str("product", core::kMaxNameBytes));
+  // a catalogue product_id may replace the free-text product (or come with it).
+  AGT_TRY(product_id, in.opt_str("product_id", 64));
+  c.product_id = product_id;
+  AGT_TRY(product, product_id.empty() ? in.str("product", core::kMaxNameBytes)
+                                      : in.opt_str("product", core::kMaxNameBytes));
   AGT_TRY(lot_code, in.str("lot_code", 64));
   AGT_TRY(q, quantity_at(in, "quantity"));
   AGT_TRY(prod, date_at(in, "production_date"));

@@ -209,35 +209,41 @@ Result<CodeEvents> decide_generate_codes(const TenantState& s, const GenerateCod
                         batch->second.product_id,
                     "template_id");
   }
-  const auto count = static_cast<int64_t>(c.serials.size());
-  if (count < 1 || count > kMaxCodesPerRun) {
+  if (c.count < 1 || c.count > kMaxCodesPerRun) {
     return invalid("code_count_invalid", fmt::format("count must be 1..{}", kMaxCodesPerRun), "count");
   }
-  // The serials come from the API layer's CSPRNG; decide checks their form and uniqueness.
+  const int64_t count = c.count;
+  if (c.random_bytes.size() != static_cast<size_t>(count) * kSerialRandomBytes) {
+    return invalid("random_bytes_invalid", "the command needs kSerialRandomBytes per code", "count");
+  }
+  // Serials from the CSPRNG bytes; a collision (odds ~ n^2 / 2^65) refuses the command: retry.
+  std::vector<std::string> serials;
+  serials.reserve(static_cast<size_t>(count));
   std::unordered_set<std::string_view> fresh;
-  fresh.reserve(c.serials.size());
-  for (const std::string& serial : c.serials) {
-    if (!is_valid_serial(tpl->second.serial_format, serial)) {
-      return invalid("serial_invalid", "a serial does not match the template's format", "serials");
-    }
+  fresh.reserve(static_cast<size_t>(count));
+  const auto* bytes = reinterpret_cast<const uint8_t*>(c.random_bytes.data());
+  for (int64_t i = 0; i < count; ++i) {
+    serials.push_back(make_serial(tpl->second.serial_format, bytes + i * static_cast<int64_t>(kSerialRandomBytes)));
+  }
+  for (const std::string& serial : serials) {
     if (s.codes.count(serial) != 0 || !fresh.insert(serial).second) {
-      return conflict("serial_collision", "a generated serial already exists; retry", "serials");
+      return conflict("serial_collision", "a generated serial already exists; retry", "count");
     }
   }
   const std::string run_id = next_id("run-", s.code_counters.code_run);
   CodeEvents out;
-  out.reserve(1 + c.serials.size() / kSerialsPerEvent + 1);
+  out.reserve(1 + serials.size() / kSerialsPerEvent + 1);
   out.push_back(CodeRunStarted{run_id, c.template_id, c.batch_id, tpl->second.gtin14,
                                batch->second.lot_code, tpl->second.base_url, tpl->second.serial_format,
                                tpl->second.packaging_level, tpl->second.quantity_per_code, count});
-  for (size_t first = 0, chunk = 0; first < c.serials.size(); first += kSerialsPerEvent, ++chunk) {
-    const size_t last = std::min(c.serials.size(), first + kSerialsPerEvent);
+  for (size_t first = 0, chunk = 0; first < serials.size(); first += kSerialsPerEvent, ++chunk) {
+    const size_t last = std::min(serials.size(), first + kSerialsPerEvent);
     CodesGenerated e;
     e.run_id = run_id;
     e.batch_id = c.batch_id;
     e.chunk = static_cast<int64_t>(chunk);
-    e.serials.assign(c.serials.begin() + static_cast<std::ptrdiff_t>(first),
-                     c.serials.begin() + static_cast<std::ptrdiff_t>(last));
+    e.serials.assign(std::make_move_iterator(serials.begin() + static_cast<std::ptrdiff_t>(first)),
+                     std::make_move_iterator(serials.begin() + static_cast<std::ptrdiff_t>(last)));
     out.push_back(std::move(e));
   }
   return out;

@@ -134,11 +134,13 @@ struct CreateCodeTemplate {
   Quantity quantity_per_code;
 };
 
-// The API layer draws the serials from a CSPRNG (decide stays pure); decide checks them.
+// The API layer draws kSerialRandomBytes per code from a CSPRNG (OpenSSL RAND_bytes) and passes
+// them in, so decide stays pure; decide turns them into serials of the template's format.
 struct GenerateCodes {
   std::string template_id;
   std::string batch_id;
-  std::vector<std::string> serials;
+  int64_t count = 0;
+  std::string random_bytes;  // count * kSerialRandomBytes bytes
 };
 
 struct DisableCode {
