@@ -80,7 +80,7 @@ struct BatchPlaces {
   std::string sid, batch_id, lot_code, product, unit, record;
   int64_t produced = 0, shipped = 0;
   std::vector<ShipmentRow> shipments;                 // in shipment order
-  std::map<std::string, int64_t> shipped_to;          // customer id -> amount shipped
+  std::map<std::string, int64_t> shipped_to;          // customer sort id -> amount shipped
   std::map<std::string, int64_t> held;                // lineage holder -> amount held now
   std::vector<OrderRow> orders;
   std::vector<std::string> recall_ids;
@@ -110,7 +110,7 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
   });
   const std::string whc = view_key("whc", t, bsid) + "/";
   v.scan_prefix(whc, [&](std::string_view k, std::string_view val) {
-    p.shipped_to[plain_id(k.substr(whc.size()))] = to_int(val);
+    p.shipped_to[std::string(k.substr(whc.size()))] = to_int(val);
     return true;
   });
   const std::string linq = view_key("linq", t, bsid) + "/";
@@ -178,7 +178,8 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   quantity(w, "quantity", p.produced - p.shipped, p.unit);
   w.end_object();
   std::map<std::string, bool> direct_holders;
-  for (const auto& [cp_id, amount] : p.shipped_to) {
+  for (const auto& [cp_sid, amount] : p.shipped_to) {
+    const std::string cp_id = plain_id(cp_sid);
     auto cp = customer_record(v, t, cp_id);
     const std::string uscc = cp ? json_string_field(*cp, "uscc").value_or("") : "";
     const std::string holder = lineage_holder(t, cp_id, uscc);
