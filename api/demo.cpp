@@ -118,6 +118,44 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
   (void)attach;
   (void)harvest;
   (void)farm_customer;
+
+  // R-4.2.3: the plant sells to a supermarket and ships 6 coded packs; R-4.2.4: the farm's lot
+  // turns out to be contaminated and is recalled.
+  DEMO_TRY(shop, c.call("POST", "/v1/counterparties", plant_key,
+                        R"({"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"91440101MA59XYW12B","contact_person":"刘洋","phone":"13711112222","address":"广州市天河区天河路 1 号","region":"广东省广州市"})",
+                        run + "-plant-cust"));
+  DEMO_TRY(tpl, c.call("POST", "/v1/code-templates", plant_key,
+                       R"({"name":"净菜菜心 500g 单件码","gtin":"6291041500213","base_url":"https://trace.agritrace.cn","quantity_per_code":{"amount":1,"unit":"piece"}})",
+                       run + "-tpl"));
+  DEMO_TRY(codes_run, c.call("POST", "/v1/code-runs", plant_key,
+                             fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":20}})", c.field(*tpl, "id"), batch_id),
+                             run + "-codes"));
+  DEMO_TRY(codes_csv, c.call("GET", fmt::format("/v1/code-runs/{}/codes.csv?after={}", c.field(*codes_run, "id"),
+                                                c.last_position()),
+                             plant_key, "", ""));
+  std::string scanned;  // the first 6 URIs of the CSV (column 2), as a JSON array body
+  {
+    size_t at = codes_csv->find('\n');
+    for (int n = 0; n < 6 && at != std::string::npos; ++n) {
+      const size_t line = at + 1;
+      const size_t a = codes_csv->find(',', line);
+      const size_t b = a == std::string::npos ? a : codes_csv->find(',', a + 1);
+      if (b == std::string::npos) break;
+      scanned += (scanned.empty() ? "\"" : ",\"") + codes_csv->substr(a + 1, b - a - 1) + "\"";
+      at = codes_csv->find('\n', line);
+    }
+  }
+  DEMO_TRY(order, c.call("POST", "/v1/sales-orders", plant_key,
+                         fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":10,"unit":"piece"}},"price_fen":85000}})",
+                                     c.field(*shop, "id"), batch_id),
+                         run + "-so"));
+  const std::string so_id = c.field(*order, "id");
+  DEMO_TRY(ship, c.call("POST", fmt::format("/v1/sales-orders/{}/shipments", so_id), plant_key,
+                        R"({"codes":[)" + scanned + "]}", run + "-ship"));
+  DEMO_TRY(recall, c.call("POST", "/v1/recalls", plant_key,
+                          R"({"scope":"lot","id":"lot-1","reason":"抽检发现毒死蜱残留超标（GB 2763-2021）"})", run + "-recall"));
+  const std::string recall_id = c.field(*recall, "id");
+  (void)ship;
 #undef DEMO_TRY
 
   fmt::print(out,
@@ -128,9 +166,11 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/batches/{}/trace/backward?after={}'\n"
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/material-lots/lot-1/trace/forward\n"
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/counterparties\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/whereabouts?lot_id=lot-1'\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/recalls/{}/report.csv\n"
              "  curl -s {}/healthz ; curl -s {}/metrics | head\n",
              url, farm_uscc, farm_key, plant_uscc, plant_key, plant_key, url, batch_id, c.last_position(),
-             plant_key, url, plant_key, url, url, url);
+             plant_key, url, plant_key, url, plant_key, url, plant_key, url, recall_id, url, url);
   return Status::Ok();
 }
 
