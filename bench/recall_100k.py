@@ -76,7 +76,7 @@ def main():
         print(f"generate {CODES} codes: {time.time() - t0:.2f} s")
         paths = []
         for offset in range(0, CODES, 10_000):
-            csv = call("GET", f"/v1/code-runs/{run['id']}/codes.csv?offset={offset}&limit=10000&after={run['position']}&wait_ms=60000",
+            csv = call("GET", f"/v1/code-runs/{run['id']}/codes.csv?offset={offset}&limit=10000&after={run['position']}&wait_ms=30000",
                        key, raw=True).decode()
             for line in csv.splitlines()[1:]:
                 uri = line.split(",")[1]
@@ -92,7 +92,7 @@ def main():
                 last = call("POST", f"/v1/sales-orders/{so}/shipments", key, {"codes": paths[start:start + PER_SHIPMENT]})
         print(f"ship {CODES} codes in {CODES // PER_SHIPMENT} shipments over {ORDERS} orders: {time.time() - t0:.2f} s")
         rc = call("POST", "/v1/recalls", key, {"scope": "lot", "id": "lot-1", "reason": "bench"})
-        call("GET", f"/v1/recalls/{rc['id']}?after={rc['position']}&wait_ms=60000", key)  # views caught up
+        call("GET", f"/v1/recalls/{rc['id']}?after={rc['position']}&wait_ms=30000", key)  # views caught up
         for name, path, raw in [("whereabouts?lot_id", "/v1/whereabouts?lot_id=lot-1", False),
                                 ("recall JSON", f"/v1/recalls/{rc['id']}", False),
                                 ("recall report.csv", f"/v1/recalls/{rc['id']}/report.csv", True)]:
