@@ -127,31 +127,49 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
                              R"({"product_ids":["veg-caixin","veg-gailan"]})", run + "-mainvar"));
   (void)varieties;
   DEMO_TRY(tpl, c.call("POST", "/v1/code-templates", plant_key,
-                       fmt::format(R"({{"name":"净菜菜心 500g 单件码","product_id":"veg-caixin","base_url":"{}","serial_format":"base32","packaging_level":"item","quantity_per_code":{{"amount":500,"unit":"g"}}}})", url),
+                       fmt::format(R"({{"name":"净菜菜心 500g 单件码","product_id":"veg-caixin","base_url":"{}","serial_format":"base32","packaging_level":"item","quantity_per_code":{{"amount":1,"unit":"piece"}}}})", url),
                        run + "-tpl"));
   DEMO_TRY(codes, c.call("POST", "/v1/code-runs", plant_key,
                          fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":20}})", c.field(*tpl, "id"), batch_id),
                          run + "-codes"));
   const std::string run_id = c.field(*codes, "id");
-  DEMO_TRY(csv, c.call("GET", fmt::format("/v1/code-runs/{}/codes.csv?limit=2&after={}&wait_ms=10000", run_id,
+  DEMO_TRY(csv, c.call("GET", fmt::format("/v1/code-runs/{}/codes.csv?limit=8&after={}&wait_ms=10000", run_id,
                                           c.last_position()),
                        plant_key, "", ""));
-  // Rows 1 and 2 (after the header): serial,uri,...
+  // The first rows after the header: serial,uri,...
   std::vector<std::pair<std::string, std::string>> rows;
-  for (size_t at = csv->find('\n') + 1; at < csv->size() && rows.size() < 2;) {
+  for (size_t at = csv->find('\n') + 1; at < csv->size() && rows.size() < 8;) {
     const size_t end = csv->find('\n', at);
     const std::string line = csv->substr(at, end - at);
     const size_t c1 = line.find(','), c2 = line.find(',', c1 + 1);
     rows.emplace_back(line.substr(0, c1), line.substr(c1 + 1, c2 - c1 - 1));
     at = end + 1;
   }
-  if (rows.size() < 2) return make_error(ErrorCode::kInternal, "demo_step_failed", "no codes in the CSV");
+  if (rows.size() < 8) return make_error(ErrorCode::kInternal, "demo_step_failed", "no codes in the CSV");
   DEMO_TRY(disable, c.call("POST", fmt::format("/v1/codes/{}/disable", rows[1].first), plant_key,
                            R"({"reason":"标签打印错误，已作废"})", run + "-disable"));
   (void)disable;
   DEMO_TRY(publish, c.call("POST", "/v1/publications", plant_key,
                            R"({"product_id":"veg-caixin","description":"东莞寮步加工，博罗基地直供净菜菜心"})", run + "-publish"));
   (void)publish;
+  // R-4.2.3: the plant sells to a supermarket and ships 6 coded packs; R-4.2.4: the farm's lot
+  // turns out to be contaminated and is recalled.
+  DEMO_TRY(shop, c.call("POST", "/v1/counterparties", plant_key,
+                        R"({"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"91440101MA59XYW12B","contact_person":"刘洋","phone":"13711112222","address":"广州市天河区天河路 1 号","region":"广东省广州市"})",
+                        run + "-plant-cust"));
+  std::string scanned;  // 6 scanned codes (not the disabled one), as a JSON array body
+  for (size_t k = 2; k < 8; ++k) scanned += (scanned.empty() ? "\"" : ",\"") + rows[k].second + "\"";
+  DEMO_TRY(order, c.call("POST", "/v1/sales-orders", plant_key,
+                         fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":10,"unit":"piece"}},"price_fen":85000}})",
+                                     c.field(*shop, "id"), batch_id),
+                         run + "-so"));
+  const std::string so_id = c.field(*order, "id");
+  DEMO_TRY(ship, c.call("POST", fmt::format("/v1/sales-orders/{}/shipments", so_id), plant_key,
+                        R"({"codes":[)" + scanned + "]}", run + "-ship"));
+  DEMO_TRY(recall, c.call("POST", "/v1/recalls", plant_key,
+                          R"({"scope":"lot","id":"lot-1","reason":"抽检发现毒死蜱残留超标（GB 2763-2021）"})", run + "-recall"));
+  const std::string recall_id = c.field(*recall, "id");
+  (void)ship;
 #undef DEMO_TRY
 
   fmt::print(out,
@@ -162,9 +180,11 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/batches/{}/trace/backward?after={}'\n"
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/material-lots/lot-1/trace/forward\n"
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/counterparties\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/whereabouts?lot_id=lot-1'\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/recalls/{}/report.csv\n"
              "  curl -s {}/healthz ; curl -s {}/metrics | head\n",
              url, farm_uscc, farm_key, plant_uscc, plant_key, plant_key, url, batch_id, c.last_position(),
-             plant_key, url, plant_key, url, url, url);
+             plant_key, url, plant_key, url, plant_key, url, plant_key, url, recall_id, url, url);
   fmt::print(out,
              "\nTrace codes (R-4.2.5): run {} of 20 codes for batch {}. Scan or open:\n"
              "  {}                       (active: 产品追溯 page)\n"

@@ -86,7 +86,14 @@ HttpResponse problem_from_error(const Error& error) {
   // Both arms must be string_views: a `const char* : std::string` ternary yields a temporary.
   std::string_view code = error.reason.empty() ? std::string_view(error_code_name(error.code))
                                                : std::string_view(error.reason);
-  return problem_response(http_status_for(error.code), code, error.message, error.field);
+  HttpResponse resp = problem_response(http_status_for(error.code), code, error.message, error.field);
+  if (!error.details_json.empty() && !resp.body.empty() && resp.body.back() == '}') {
+    resp.body.pop_back();
+    resp.body += ",";
+    resp.body += error.details_json;
+    resp.body += "}";
+  }
+  return resp;
 }
 
 }  // namespace agritrace::api

@@ -10,6 +10,8 @@
 #include "api/route_kit.h"
 #include "core/trace_codes.h"
 #include "projections/codes_queries.h"
+#include "projections/keys.h"
+#include "projections/sales_queries.h"
 
 namespace agritrace::api {
 namespace {
@@ -487,6 +489,18 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                  auto trace = i->queries.backward_trace(code->tenant, code->batch_id);
                  if (!trace.ok()) return problem_from_error(trace.error());
                  TraceView view = render_trace(*code, link.serial, *trace, *codes, self);
+                 // a recalled code shows the recall (GS1 link type gs1:recallStatus).
+                 const projections::SalesQueries sales(i->views);
+                 const std::string recall = sales.recall_status(code->tenant, link.lot, link.serial);
+                 view.json = projections::merge_json_objects(view.json, "{\"recall_status\":" + recall + "}");
+                 if (sales.is_recalled(code->tenant, link.lot, link.serial)) {
+                   const size_t body = view.html.find("<body>");
+                   if (body != std::string::npos) {
+                     view.html.insert(body + 6,
+                                      "<p class=\"recall\" role=\"alert\" style=\"color:#b00;font-weight:bold\">"
+                                      "⚠ 召回警告 RECALL: 此批次产品已被生产者召回，请勿食用，请联系购买处退货。</p>");
+                   }
+                 }
                  HttpResponse r;
                  const bool json = link_type == "gs1:traceability" || link_type == "gs1:certificationInfo" ||
                                    (link_type != "gs1:pip" && wants_json(req));

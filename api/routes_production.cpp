@@ -7,7 +7,7 @@ namespace {
 
 Result<core::CounterpartyRecord> counterparty_record(const JsonInput& in) {
   AGT_CHECK(in.only({"kind", "roles", "name", "uscc", "legal_representative", "contact_person",
-                     "id_number", "phone", "address"}));
+                     "id_number", "phone", "address", "region"}));
   core::CounterpartyRecord r;
   AGT_TRY(kind_name, in.str("kind", 16));
   AGT_TRY(kind, core::parse_counterparty_kind(kind_name, "kind"));
@@ -31,6 +31,8 @@ Result<core::CounterpartyRecord> counterparty_record(const JsonInput& in) {
   r.phone = phone;
   AGT_TRY(address, in.opt_str("address", core::kMaxTextBytes));
   r.address = address;
+  AGT_TRY(region, in.opt_str("region", core::kMaxTextBytes));  // analytics by region
+  r.region = region;
   return r;
 }
 

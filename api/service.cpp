@@ -83,6 +83,7 @@ void Service::register_routes(Router& router) {
              i->query_route([i](const Caller& c, const PathParams&, const HttpRequest&) { return i->queries.enterprise(c.tenant); }));
 
   register_production_routes(*i, router);
+  register_sales_routes(*i, router);
   register_codes_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise

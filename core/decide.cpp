@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "core/decide_sales.h"
 #include "core/codes_rules.h"
 #include "core/identifiers.h"
 #include "core/overloaded.h"
@@ -114,6 +115,7 @@ Result<CounterpartyRecord> check_counterparty(const TenantState& state, Counterp
   AGRITRACE_RETURN_IF_ERROR(required_text(record.name, "name", kMaxNameBytes));
   AGRITRACE_RETURN_IF_ERROR(validate_phone(record.phone, "phone"));
   AGRITRACE_RETURN_IF_ERROR(optional_text(record.address, "address", kMaxTextBytes));
+  AGRITRACE_RETURN_IF_ERROR(optional_text(record.region, "region", kMaxTextBytes));
   if (record.kind == CounterpartyKind::kEnterprise) {
     AGRITRACE_RETURN_IF_ERROR(validate_uscc(record.uscc, "uscc"));
     AGRITRACE_RETURN_IF_ERROR(required_text(record.contact_person, "contact_person", kMaxNameBytes));
@@ -453,6 +455,11 @@ Result<std::vector<Event>> decide(const TenantState& state, const Command& comma
           [&](const AmendBatch& c) { return decide_amend_batch(state, c, ctx); },
           [&](const ConsumeMaterial& c) { return decide_consume(state, c, ctx); },
           [&](const AttachDocument& c) { return decide_attach(state, c, ctx); },
+          [&](const CreateSalesOrder& c) { return decide_create_sales_order(state, c, ctx); },
+          [&](const AmendSalesOrder& c) { return decide_amend_sales_order(state, c, ctx); },
+          [&](const CancelSalesOrder& c) { return decide_cancel_sales_order(state, c, ctx); },
+          [&](const ShipSalesOrder& c) { return decide_ship_sales_order(state, c, ctx); },
+          [&](const RaiseRecall& c) { return decide_raise_recall(state, c, ctx); },
           [&](const LoadCatalogue& c) { return decide_load_catalogue(state, c, ctx); },
           [&](const SetMainVarieties& c) { return decide_set_main_varieties(state, c, ctx); },
           [&](const CreateCodeTemplate& c) { return decide_create_code_template(state, c, ctx); },

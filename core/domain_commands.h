@@ -11,6 +11,7 @@
 #include "core/command_context.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
+#include "core/sales.h"
 #include "core/trace_code_events.h"
 
 namespace agritrace::core {
@@ -101,6 +102,8 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              CreatePurchaseOrder, AmendPurchaseOrder, CancelPurchaseOrder,
                              ReceivePurchaseOrder, CreateBatch, AmendBatch, ConsumeMaterial,
                              AttachDocument,
+                             CreateSalesOrder, AmendSalesOrder, CancelSalesOrder, ShipSalesOrder,
+                             RaiseRecall,
                              LoadCatalogue, SetMainVarieties, CreateCodeTemplate, GenerateCodes,
                              DisableCode, EnableCode, DisableCodeRun, EnableCodeRun,
                              PublishProduct, UnpublishProduct>;

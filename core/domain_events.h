@@ -11,6 +11,7 @@
 #include "core/civil_time.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
+#include "core/sales.h"
 #include "core/trace_code_events.h"
 
 namespace agritrace::core {
@@ -145,6 +146,8 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            PurchaseOrderCreated, PurchaseOrderAmended, PurchaseOrderCancelled,
                            PurchaseOrderReceived, BatchCreated, BatchAmended,
                            BatchMaterialConsumed, BatchDocumentAttached,
+                           SalesOrderCreated, SalesOrderAmended, SalesOrderCancelled,
+                           ShipmentRecorded, SalesOrderStatusChanged, RecallRaised,
                            CatalogueProductAdded, MainVarietiesSet, CodeTemplateCreated,
                            CodeRunStarted, CodesGenerated, CodeDisabled, CodeEnabled,
                            CodeRunDisabled, CodeRunEnabled, ProductPublished, ProductUnpublished>;

@@ -36,6 +36,7 @@ struct CounterpartyRecord {
   std::string id_number;             // GB 11643-1999 (individual), stored normalised (upper X)
   std::string phone;
   std::string address;               // optional
+  std::string region;                // optional, e.g. "广东省广州市" (R-4.2.10 analytics by region)
   bool operator==(const CounterpartyRecord&) const = default;
 };
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/decide_sales.h"
 #include "core/codes_rules.h"
 #include "core/overloaded.h"
 
@@ -127,6 +128,7 @@ void evolve(TenantState& state, const Event& event) {
             batch.expiry_date = e.expiry_date;
           },
           [&](const BatchMaterialConsumed& e) {
+            index_lot_batch(state, e.lot_id, e.batch_id);  // recall lineage
             auto it = state.lots.find(e.lot_id);
             if (it == state.lots.end() || it->second.received.unit != e.quantity.unit) return;
             // Saturating add: a forged event with a huge amount must not overflow (UB).
@@ -139,6 +141,12 @@ void evolve(TenantState& state, const Event& event) {
             auto it = state.batches.find(e.batch_id);
             if (it != state.batches.end()) it->second.document_sha256s.insert(e.document_sha256);
           },
+          [&](const SalesOrderCreated& e) { evolve_sales(state, e); },
+          [&](const SalesOrderAmended& e) { evolve_sales(state, e); },
+          [&](const SalesOrderCancelled& e) { evolve_sales(state, e); },
+          [&](const ShipmentRecorded& e) { evolve_sales(state, e); },
+          [&](const SalesOrderStatusChanged& e) { evolve_sales(state, e); },
+          [&](const RecallRaised& e) { evolve_sales(state, e); },
           [&](const CatalogueProductAdded& e) { evolve_code_event(state, e); },
           [&](const MainVarietiesSet& e) { evolve_code_event(state, e); },
           [&](const CodeTemplateCreated& e) { evolve_code_event(state, e); },

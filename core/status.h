@@ -32,6 +32,9 @@ struct Error {
   std::string reason;
   std::string message;
   std::string field;
+  // Extra members for the API's problem document, as JSON object members without braces
+  // (e.g. "\"codes\":[...]" listing every refused trace code of a scan). Usually empty.
+  std::string details_json = {};
 };
 
 inline Error make_error(ErrorCode code, std::string reason, std::string message,

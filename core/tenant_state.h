@@ -12,6 +12,7 @@
 #include "core/civil_time.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
+#include "core/sales.h"
 #include "core/trace_codes.h"
 
 namespace agritrace::core {
@@ -75,6 +76,7 @@ struct TenantState {
   std::map<std::string, BatchState, std::less<>> batches;
   std::map<std::string, std::string, std::less<>> batch_by_lot_code;  // lot code -> batch id
   IdCounters counters;
+  SalesState sales;  // R-4.2.3 / R-4.2.4 (core/sales.h)
   // R-4.2.7 (tenant "platform" only): the shared base catalogue, product_id -> product.
   std::map<std::string, CatalogueProduct, std::less<>> catalogue;
   std::set<std::string, std::less<>> main_varieties;  // catalogue product ids

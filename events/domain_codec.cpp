@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <optional>
+#include <vector>
 
 #include "core/json_writer.h"
 #include "core/overloaded.h"
@@ -45,12 +46,35 @@ void put_counterparty(JsonWriter& w, const std::string& id, const core::Counterp
       .field("id_number", r.id_number)
       .field("phone", r.phone)
       .field("address", r.address);
+  // Added after schema 1 shipped: written only when set, so older payloads keep their bytes.
+  if (!r.region.empty()) w.field("region", r.region);
+}
+
+void put_optional_i64(JsonWriter& w, std::string_view key, const std::optional<int64_t>& v) {
+  if (v) {
+    w.field(key, *v);
+  } else {
+    w.key(key).null();
+  }
 }
 
 void put_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& values) {
   w.key(key).begin_array();
   for (const std::string& v : values) w.value(v);
   w.end_array();
+}
+
+template <typename E>
+void put_sales_order(JsonWriter& w, const E& e) {
+  w.field("so_id", e.so_id)
+      .field("customer_id", e.customer_id)
+      .field("batch_id", e.batch_id)
+      .field("product", e.product);
+  put_quantity(w, "quantity", e.quantity);
+  put_date(w, "production_date", e.production_date);
+  put_optional_date(w, "expiry_date", e.expiry_date);
+  put_optional_i64(w, "price_fen", e.price_fen);
+  w.field("note", e.note);
 }
 
 // --- decoding -----------------------------------------------------------------------------
@@ -73,6 +97,29 @@ class FieldReader {
   int64_t i64(std::string_view key) {
     int64_t n = 0;
     if (!failed() && object_.find_field_unordered(key).get_int64().get(n)) fail(key, "an integer");
+    return n;
+  }
+
+  bool boolean(std::string_view key) {
+    bool b = false;
+    if (!failed() && object_.find_field_unordered(key).get_bool().get(b)) fail(key, "a boolean");
+    return b;
+  }
+
+  std::optional<int64_t> optional_i64(std::string_view key) {
+    if (failed()) return std::nullopt;
+    od::value v;
+    bool is_null = false;
+    if (object_.find_field_unordered(key).get(v) || v.is_null().get(is_null)) {
+      fail(key, "an integer or null");
+      return std::nullopt;
+    }
+    if (is_null) return std::nullopt;
+    int64_t n = 0;
+    if (v.get_int64().get(n)) {
+      fail(key, "an integer or null");
+      return std::nullopt;
+    }
     return n;
   }
 
@@ -216,7 +263,23 @@ core::CounterpartyRecord read_counterparty(FieldReader& r) {
   c.id_number = r.str("id_number");
   c.phone = r.str("phone");
   c.address = r.str("address");
+  c.region = r.opt_str("region");
   return c;
+}
+
+template <typename E>
+E read_sales_order(FieldReader& r) {
+  E e;
+  e.so_id = r.str("so_id");
+  e.customer_id = r.str("customer_id");
+  e.batch_id = r.str("batch_id");
+  e.product = r.str("product");
+  e.quantity = r.quantity("quantity");
+  e.production_date = r.date("production_date");
+  e.expiry_date = r.optional_date("expiry_date");
+  e.price_fen = r.optional_i64("price_fen");
+  e.note = r.str("note");
+  return e;
 }
 
 using Decoder = core::Event (*)(FieldReader&);
@@ -339,6 +402,56 @@ constexpr DecoderEntry kDecoders[] = {
        e.filename = r.str("filename");
        e.media_type = r.str("media_type");
        e.size_bytes = r.i64("size_bytes");
+       return e;
+     }},
+    {core::SalesOrderCreated::kType,
+     [](FieldReader& r) -> core::Event { return read_sales_order<core::SalesOrderCreated>(r); }},
+    {core::SalesOrderAmended::kType,
+     [](FieldReader& r) -> core::Event { return read_sales_order<core::SalesOrderAmended>(r); }},
+    {core::SalesOrderCancelled::kType,
+     [](FieldReader& r) -> core::Event {
+       core::SalesOrderCancelled e;
+       e.so_id = r.str("so_id");
+       e.reason = r.str("reason");
+       return e;
+     }},
+    {core::ShipmentRecorded::kType,
+     [](FieldReader& r) -> core::Event {
+       core::ShipmentRecorded e;
+       e.shipment_id = r.str("shipment_id");
+       e.so_id = r.str("so_id");
+       e.batch_id = r.str("batch_id");
+       e.lot_code = r.str("lot_code");
+       e.product = r.str("product");
+       e.ship_date = r.date("ship_date");
+       e.ship_to_id = r.str("ship_to_id");
+       e.ship_to_name = r.str("ship_to_name");
+       e.ship_to_uscc = r.str("ship_to_uscc");
+       e.ship_to_tenant = r.str("ship_to_tenant");
+       e.ship_to_region = r.str("ship_to_region");
+       e.ship_to_individual = r.boolean("ship_to_individual");
+       e.quantity = r.quantity("quantity");
+       e.quantity_per_code = r.i64("quantity_per_code");
+       e.serials = r.strings("serials");
+       return e;
+     }},
+    {core::SalesOrderStatusChanged::kType,
+     [](FieldReader& r) -> core::Event {
+       core::SalesOrderStatusChanged e;
+       e.so_id = r.str("so_id");
+       e.status = r.enumeration("status", core::parse_sales_order_status);
+       e.shipped = r.quantity("shipped");
+       return e;
+     }},
+    {core::RecallRaised::kType,
+     [](FieldReader& r) -> core::Event {
+       core::RecallRaised e;
+       e.recall_id = r.str("recall_id");
+       e.scope = r.enumeration("scope", core::parse_recall_scope);
+       e.target = r.str("target");
+       e.reason = r.str("reason");
+       e.raised_on = r.date("raised_on");
+       e.batch_ids = r.strings("batch_ids");
        return e;
      }},
     {core::CatalogueProductAdded::kType,
@@ -500,6 +613,40 @@ std::string encode_event_payload(const core::Event& event) {
                 .field("filename", e.filename)
                 .field("media_type", e.media_type)
                 .field("size_bytes", e.size_bytes);
+          },
+          [&](const core::SalesOrderCreated& e) { put_sales_order(w, e); },
+          [&](const core::SalesOrderAmended& e) { put_sales_order(w, e); },
+          [&](const core::SalesOrderCancelled& e) {
+            w.field("so_id", e.so_id).field("reason", e.reason);
+          },
+          [&](const core::ShipmentRecorded& e) {
+            w.field("shipment_id", e.shipment_id)
+                .field("so_id", e.so_id)
+                .field("batch_id", e.batch_id)
+                .field("lot_code", e.lot_code)
+                .field("product", e.product);
+            put_date(w, "ship_date", e.ship_date);
+            w.field("ship_to_id", e.ship_to_id)
+                .field("ship_to_name", e.ship_to_name)
+                .field("ship_to_uscc", e.ship_to_uscc)
+                .field("ship_to_tenant", e.ship_to_tenant)
+                .field("ship_to_region", e.ship_to_region)
+                .field("ship_to_individual", e.ship_to_individual);
+            put_quantity(w, "quantity", e.quantity);
+            w.field("quantity_per_code", e.quantity_per_code);
+            put_strings(w, "serials", e.serials);
+          },
+          [&](const core::SalesOrderStatusChanged& e) {
+            w.field("so_id", e.so_id).field("status", core::sales_order_status_name(e.status));
+            put_quantity(w, "shipped", e.shipped);
+          },
+          [&](const core::RecallRaised& e) {
+            w.field("recall_id", e.recall_id)
+                .field("scope", core::recall_scope_name(e.scope))
+                .field("target", e.target)
+                .field("reason", e.reason);
+            put_date(w, "raised_on", e.raised_on);
+            put_strings(w, "batch_ids", e.batch_ids);
           },
           [&](const core::CatalogueProductAdded& e) {
             w.field("product_id", e.product.product_id).field("name", e.product.name)

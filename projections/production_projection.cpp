@@ -6,6 +6,7 @@
 #include "events/domain_codec.h"
 #include "projections/codes_projection.h"
 #include "projections/keys.h"
+#include "projections/sales_projection.h"
 
 namespace agritrace::projections {
 namespace {
@@ -29,6 +30,7 @@ std::string counterparty_json(const std::string& id, const core::CounterpartyRec
     w.field("id_number", masked ? core::mask_id_number(r.id_number) : r.id_number);
   }
   w.field("phone", masked ? core::mask_phone(r.phone) : r.phone).field("address", r.address);
+  if (!r.region.empty()) w.field("region", r.region);
   w.end_object();
   return w.take();
 }
@@ -173,6 +175,7 @@ std::unique_ptr<Projection> make_production_projection() {
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
   all.push_back(make_production_projection());
+  all.push_back(make_sales_projection());
   all.push_back(make_codes_projection());
   return all;
 }

@@ -80,6 +80,23 @@ std::vector<Event> samples() {
       CodeRunEnabled{"run-1"},
       ProductPublished{"veg-caixin", "博罗县新鲜菜心"},
       ProductUnpublished{"veg-caixin"},
+      // R-4.2.3 / R-4.2.4
+      SalesOrderCreated{"so-1", "cp-2", "b-1", "荔枝干", Quantity{40, Unit::kPiece}, day("2026-11-25"),
+                        day("2027-11-25"), 1'234'500, "含\"引号\""},
+      SalesOrderCreated{"so-2", "cp-2", "b-2", "x", Quantity{1, Unit::kPiece}, day("2026-11-25"),
+                        std::nullopt, std::nullopt, ""},
+      SalesOrderAmended{"so-1", "cp-3", "b-1", "荔枝干", Quantity{41, Unit::kPiece}, day("2026-11-25"),
+                        std::nullopt, 0, ""},
+      SalesOrderCancelled{"so-2", "客户取消"},
+      ShipmentRecorded{"sh-1", "so-1", "b-1", "LZ-20261125", "荔枝干", day("2026-11-25"), "cp-2",
+                       "广州市鲜果超市", "91440101MA59XYW12B", "91440101MA59XYW12B", "广东省广州市",
+                       false, Quantity{6, Unit::kPiece}, 3, {"0123456789abcdef", "fedcba9876543210"}},
+      ShipmentRecorded{"sh-2", "so-1", "b-1", "L", "P", day("2026-11-25"), "cp-4", "王五", "", "", "",
+                       true, Quantity{500, Unit::kGram}, 500, {"A"}},
+      SalesOrderStatusChanged{"so-1", SalesOrderStatus::kPartiallyShipped, Quantity{6, Unit::kPiece}},
+      SalesOrderStatusChanged{"so-1", SalesOrderStatus::kShipped, Quantity{41, Unit::kPiece}},
+      RecallRaised{"rc-1", RecallScope::kLot, "lot-1", "农残超标", day("2026-11-25"), {"b-1", "b-2"}},
+      RecallRaised{"rc-2", RecallScope::kCode, "0123456789abcdef", "破损", day("2026-11-25"), {"b-1"}},
   };
 }
 
@@ -121,7 +138,7 @@ TEST_CASE("decoding ignores key order and unknown keys") {
 }
 
 TEST_CASE("decoding an unknown event type is refused") {
-  auto e = decode_event_payload("sales_order.created", "{}");
+  auto e = decode_event_payload("future.unknown_type", "{}");
   REQUIRE_FALSE(e.ok());
   CHECK(e.error().reason == "unknown_event_type");
   CHECK(e.error().code == ErrorCode::kInternal);
@@ -166,6 +183,28 @@ TEST_CASE("decoding a malformed payload is corruption") {
       "counterparty.registered",
       R"({"counterparty_id":"cp-1","kind":"individual","roles":["farmer"],"name":"","uscc":"","legal_representative":"","contact_person":"","id_number":"","phone":"","address":""})");
   CHECK(bad_role.error().field == "roles");
+}
+
+}  // namespace agritrace::events
+
+namespace agritrace::events {
+
+TEST_CASE("R-4.2.10 counterparty region is optional: old payloads without it still decode") {
+  using namespace core;  // NOLINT: test
+  auto old_payload = decode_event_payload(
+      "counterparty.registered",
+      R"({"counterparty_id":"cp-2","kind":"individual","roles":["customer"],"name":"王五","uscc":"",)"
+      R"("legal_representative":"","contact_person":"","id_number":"11010519491231002X",)"
+      R"("phone":"13800138000","address":""})");
+  REQUIRE(old_payload.ok());
+  CHECK(std::get<CounterpartyRegistered>(*old_payload).record.region.empty());
+  CounterpartyRecord r = std::get<CounterpartyRegistered>(*old_payload).record;
+  r.region = "广东省广州市";
+  const std::string json = encode_event_payload(CounterpartyRegistered{"cp-2", r});
+  CHECK(json.find(R"("region":"广东省广州市")") != std::string::npos);
+  auto back = decode_event_payload("counterparty.registered", json);
+  REQUIRE(back.ok());
+  CHECK(std::get<CounterpartyRegistered>(*back).record.region == "广东省广州市");
 }
 
 }  // namespace agritrace::events

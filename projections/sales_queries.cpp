@@ -1,0 +1,634 @@
+#include "projections/sales_queries.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <vector>
+
+#include "core/json_writer.h"
+#include "projections/keys.h"
+#include "projections/sales_projection.h"
+
+namespace agritrace::projections {
+namespace {
+
+namespace dom = simdjson::dom;
+
+Error not_found(std::string_view what, std::string_view id, std::string_view field) {
+  return make_error(ErrorCode::kNotFound, fmt::format("{}_not_found", what),
+                    fmt::format("no {} '{}' in this enterprise", what, id), std::string(field));
+}
+
+int64_t to_int(std::string_view s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+// Reads fields of a JSON record written by our projections.
+struct Record {
+  dom::parser parser;
+  dom::element root;
+  bool ok = false;
+  explicit Record(std::string_view json) { ok = !parser.parse(json.data(), json.size()).get(root); }
+  std::string str(const char* key) const {
+    std::string_view v;
+    if (!ok || root[key].get_string().get(v)) return {};
+    return std::string(v);
+  }
+  int64_t amount(const char* key) const {
+    int64_t v = 0;
+    if (!ok || root[key]["amount"].get_int64().get(v)) return 0;
+    return v;
+  }
+  std::string unit(const char* key) const {
+    std::string_view v;
+    if (!ok || root[key]["unit"].get_string().get(v)) return "piece";
+    return std::string(v);
+  }
+};
+
+void quantity(JsonWriter& w, std::string_view key, int64_t amount, std::string_view unit) {
+  w.key(key).begin_object().field("amount", amount).field("unit", unit).end_object();
+}
+
+// Inverse of sort_id for ids shown to people ("sh-000000000007" -> "sh-7").
+std::string plain_id(std::string_view sid) {
+  const size_t dash = sid.rfind('-');
+  if (dash == std::string_view::npos) return std::string(sid);
+  const size_t digits = sid.find_first_not_of('0', dash + 1);
+  return std::string(sid.substr(0, dash + 1)) +
+         (digits == std::string_view::npos ? "0" : std::string(sid.substr(digits)));
+}
+
+struct ShipmentRow {
+  std::string summary;  // JSON
+  std::string shipment_id, so_id, ship_to_id, ship_date;
+  int64_t amount = 0;
+};
+
+struct OrderRow {
+  std::string so_id, customer_id, status;
+  int64_t ordered = 0, shipped = 0;
+};
+
+// Everything R-4.2.4 needs about one batch, read from the views.
+struct BatchPlaces {
+  std::string sid, batch_id, lot_code, product, unit, record;
+  int64_t produced = 0, shipped = 0;
+  std::vector<ShipmentRow> shipments;                 // in shipment order
+  std::map<std::string, int64_t> shipped_to;          // customer sort id -> amount shipped
+  std::map<std::string, int64_t> held;                // lineage holder -> amount held now
+  std::vector<OrderRow> orders;
+  std::vector<std::string> recall_ids;
+};
+
+std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, std::string_view bsid) {
+  auto record = v.get(view_key("batch", t, bsid));
+  if (!record) return std::nullopt;
+  BatchPlaces p;
+  p.sid = std::string(bsid);
+  p.record = *record;
+  {
+    Record r(*record);
+    p.batch_id = r.str("batch_id");
+    p.lot_code = r.str("lot_code");
+    p.product = r.str("product");
+    p.produced = r.amount("quantity");
+    p.unit = r.unit("quantity");
+  }
+  if (auto s = v.get(view_key("bsh", t, bsid))) p.shipped = to_int(*s);
+  const std::string shb = view_key("shb", t, bsid) + "/";
+  v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
+    Record r(val);
+    p.shipments.push_back({std::string(val), r.str("shipment_id"), r.str("so_id"), r.str("ship_to_id"),
+                           r.str("ship_date"), r.amount("quantity")});
+    return true;
+  });
+  const std::string whc = view_key("whc", t, bsid) + "/";
+  v.scan_prefix(whc, [&](std::string_view k, std::string_view val) {
+    p.shipped_to[std::string(k.substr(whc.size()))] = to_int(val);
+    return true;
+  });
+  const std::string linq = view_key("linq", t, bsid) + "/";
+  v.scan_prefix(linq, [&](std::string_view k, std::string_view val) {
+    p.held[std::string(k.substr(linq.size()))] = to_int(val);
+    return true;
+  });
+  const std::string sob = view_key("sob", t, bsid) + "/";
+  v.scan_prefix(sob, [&](std::string_view k, std::string_view) {
+    const std::string so_sid(k.substr(sob.size()));
+    auto so = v.get(view_key("so", t, so_sid));
+    if (!so) return true;
+    Record r(*so);
+    OrderRow o{r.str("so_id"), r.str("customer_id"), "open", r.amount("quantity"), 0};
+    if (auto st = v.get(view_key("sos", t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
+    if (auto q = v.get(view_key("sosq", t, so_sid))) o.shipped = to_int(*q);
+    p.orders.push_back(std::move(o));
+    return true;
+  });
+  auto add_recalls = [&](const std::string& prefix) {
+    v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
+      if (std::find(p.recall_ids.begin(), p.recall_ids.end(), val) == p.recall_ids.end()) {
+        p.recall_ids.emplace_back(val);
+      }
+      return true;
+    });
+  };
+  add_recalls(view_key("rcb", t, bsid) + "/");
+  const std::string bin = view_key("bin", t, bsid) + "/";
+  v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
+    add_recalls(view_key("rcl", t, k.substr(bin.size())) + "/");
+    return true;
+  });
+  return p;
+}
+
+std::string enterprise_name(const ViewStore& v, std::string_view t) {
+  auto ent = v.get(view_key("ent", t));
+  return ent ? json_string_field(*ent, "name").value_or(std::string(t)) : std::string(t);
+}
+
+std::string enterprise_region(const ViewStore& v, std::string_view t) {
+  auto ent = v.get(view_key("ent", t));
+  return ent ? json_string_field(*ent, "region").value_or("") : "";
+}
+
+// The masked counterparty record (R-4.2.8 masking), or null.
+std::optional<std::string> customer_record(const ViewStore& v, std::string_view t, std::string_view cp_id) {
+  return v.get(view_key("cpm", t, sort_id(cp_id)));
+}
+
+bool order_is_open(const OrderRow& o) { return o.status == "open" || o.status == "partially_shipped"; }
+
+void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, JsonWriter& w) {
+  w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("product", p.product);
+  quantity(w, "produced", p.produced, p.unit);
+  quantity(w, "shipped", p.shipped, p.unit);
+  quantity(w, "in_stock", p.produced - p.shipped, p.unit);
+  w.key("recall_ids").begin_array();
+  for (const auto& id : p.recall_ids) w.value(id);
+  w.end_array();
+  w.key("locations").begin_array();
+  w.begin_object().field("kind", "own_stock").field("holder", t).field("name", enterprise_name(v, t))
+      .field("region", enterprise_region(v, t));
+  quantity(w, "quantity", p.produced - p.shipped, p.unit);
+  w.end_object();
+  std::map<std::string, bool> direct_holders;
+  for (const auto& [cp_sid, amount] : p.shipped_to) {
+    const std::string cp_id = plain_id(cp_sid);
+    auto cp = customer_record(v, t, cp_id);
+    const std::string uscc = cp ? json_string_field(*cp, "uscc").value_or("") : "";
+    const std::string holder = lineage_holder(t, cp_id, uscc);
+    direct_holders[holder] = true;
+    auto held = p.held.find(holder);
+    w.begin_object().field("kind", "customer").field("holder", holder).field("customer_id", cp_id);
+    w.key("customer");
+    if (cp) w.raw(*cp); else w.null();
+    quantity(w, "shipped", amount, p.unit);
+    // What is still there: shipped minus what the customer sold on (downstream facts).
+    quantity(w, "quantity", held == p.held.end() ? amount : held->second, p.unit);
+    w.key("sales_orders").begin_array();
+    std::vector<std::string> seen;
+    for (const auto& s : p.shipments) {
+      if (s.ship_to_id == cp_id && std::find(seen.begin(), seen.end(), s.so_id) == seen.end()) {
+        seen.push_back(s.so_id);
+        w.value(s.so_id);
+      }
+    }
+    w.end_array().key("shipments").begin_array();
+    for (const auto& s : p.shipments) {
+      if (s.ship_to_id == cp_id) w.raw(s.summary);
+    }
+    w.end_array().end_object();
+  }
+  for (const auto& [holder, amount] : p.held) {
+    if (direct_holders.count(holder) != 0) continue;
+    // Reached through a customer's own sales (circulation end): known by its tenant id.
+    w.begin_object().field("kind", "downstream").field("holder", holder);
+    quantity(w, "quantity", amount, p.unit);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("open_orders").begin_array();
+  for (const auto& o : p.orders) {
+    if (!order_is_open(o)) continue;
+    w.begin_object().field("so_id", o.so_id).field("customer_id", o.customer_id).field("status", o.status);
+    quantity(w, "ordered", o.ordered, p.unit);
+    quantity(w, "shipped", o.shipped, p.unit);
+    quantity(w, "remaining", o.ordered - o.shipped, p.unit);
+    w.end_object();
+  }
+  w.end_array().end_object();
+}
+
+// Batch sort ids affected by a material lot, in batch order.
+std::vector<std::string> lot_batches(const ViewStore& v, std::string_view t, std::string_view lot_sid) {
+  std::vector<std::string> out;
+  const std::string fwd = view_key("fwd", t, lot_sid) + "/";
+  v.scan_prefix(fwd, [&](std::string_view k, std::string_view) {
+    out.emplace_back(k.substr(fwd.size()));
+    return true;
+  });
+  return out;
+}
+
+struct RecallScopeView {
+  std::string record;
+  std::string scope, target;
+  std::vector<std::string> batch_sids;
+  std::string code_serial;  // scope code
+};
+
+Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std::string_view id) {
+  auto rc = v.get(view_key("rc", t, sort_id(id)));
+  if (!rc) return not_found("recall", id, "recall_id");
+  RecallScopeView s;
+  s.record = *rc;
+  s.scope = json_string_field(*rc, "scope").value_or("");
+  s.target = json_string_field(*rc, "target").value_or("");
+  if (s.scope == "lot") {
+    // The lineage as it is now, including batches made from the lot after the recall.
+    s.batch_sids = lot_batches(v, t, sort_id(s.target));
+  } else {
+    Record r(*rc);
+    dom::array ids;
+    if (r.ok && !r.root["batch_ids_at_raising"].get_array().get(ids)) {
+      for (auto id : ids) {
+        std::string_view b;
+        if (!id.get_string().get(b)) s.batch_sids.push_back(sort_id(b));
+      }
+    }
+    if (s.scope == "code") s.code_serial = s.target;
+  }
+  return s;
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Result<std::string> SalesQueries::sales_order(std::string_view t, std::string_view id) const {
+  const std::string sid = sort_id(id);
+  auto so = views_.get(view_key("so", t, sid));
+  if (!so) return not_found("sales_order", id, "so_id");
+  const std::string unit = Record(*so).unit("quantity");
+  std::string doc = *so;
+  if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
+  JsonWriter w;
+  w.begin_object();
+  const auto q = views_.get(view_key("sosq", t, sid));
+  quantity(w, "shipped_quantity", q ? to_int(*q) : 0, unit);
+  w.key("shipments").begin_array();
+  const std::string prefix = view_key("shs", t, sid) + "/";
+  views_.scan_prefix(prefix, [&](std::string_view, std::string_view sh) {
+    w.value(sh);
+    return true;
+  });
+  w.end_array().end_object();
+  return merge_json_objects(doc, w.str());
+}
+
+Result<std::string> SalesQueries::sales_orders(std::string_view t, const Page& page) const {
+  const std::string prefix = view_key("so", t);
+  const std::string start = page.after.empty() ? prefix : prefix + sort_id(page.after);
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  uint32_t n = 0;
+  std::string last;
+  bool more = false;
+  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
+    if (!page.after.empty() && k <= start) return true;
+    if (n == page.limit) {
+      more = true;
+      return false;
+    }
+    const std::string sid(k.substr(prefix.size()));
+    std::string doc(v);
+    if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
+    w.raw(doc);
+    last = sid;
+    ++n;
+    return true;
+  });
+  w.end_array().key("next_after");
+  if (more) w.value(plain_id(last)); else w.null();
+  w.end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::shipment(std::string_view t, std::string_view id) const {
+  auto sh = views_.get(view_key("sh", t, sort_id(id)));
+  if (!sh) return not_found("shipment", id, "shipment_id");
+  return *sh;
+}
+
+Result<std::string> SalesQueries::whereabouts_batch(std::string_view t, std::string_view batch_id) const {
+  auto p = load_batch(views_, t, sort_id(batch_id));
+  if (!p) return not_found("batch", batch_id, "batch_id");
+  JsonWriter w;
+  w.begin_object().key("query").begin_object().field("batch_id", batch_id).end_object();
+  w.key("batches").begin_array();
+  write_places(views_, t, *p, w);
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::whereabouts_lot(std::string_view t, std::string_view lot_id) const {
+  const std::string lot_sid = sort_id(lot_id);
+  auto lot = views_.get(view_key("lot", t, lot_sid));
+  if (!lot) return not_found("material_lot", lot_id, "lot_id");
+  JsonWriter w;
+  w.begin_object().key("query").begin_object().field("lot_id", lot_id).end_object();
+  w.field_raw("lot", *lot);
+  w.key("batches").begin_array();
+  for (const std::string& bsid : lot_batches(views_, t, lot_sid)) {
+    if (auto p = load_batch(views_, t, bsid)) write_places(views_, t, *p, w);
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::string_view lot_code,
+                                                   std::string_view serial) const {
+  auto batch_id = views_.get(view_key("lotcode", t, lot_code));
+  if (!batch_id) return not_found("lot_code", lot_code, "code");
+  auto p = load_batch(views_, t, sort_id(*batch_id));
+  if (!p) return not_found("batch", *batch_id, "code");
+  JsonWriter w;
+  w.begin_object().key("query").begin_object().field("serial", serial).field("lot_code", lot_code).end_object();
+  w.key("code").begin_object().field("serial", serial).field("batch_id", *batch_id);
+  auto shipped = views_.get(view_key("shc", t, serial));
+  if (shipped) {
+    auto sh = views_.get(view_key("sh", t, sort_id(*shipped)));
+    Record r(sh ? *sh : std::string("{}"));
+    w.field("location", "customer").field("shipment_id", *shipped).field("so_id", r.str("so_id"))
+        .field("customer_id", r.str("ship_to_id")).field("ship_date", r.str("ship_date"));
+    w.key("customer");
+    if (auto cp = customer_record(views_, t, r.str("ship_to_id"))) w.raw(*cp); else w.null();
+  } else {
+    w.field("location", "own_stock");
+  }
+  w.field("recalled", is_recalled(t, lot_code, serial));
+  w.end_object();
+  w.key("batches").begin_array();
+  write_places(views_, t, *p, w);
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::recall(std::string_view t, std::string_view recall_id) const {
+  auto s = load_recall(views_, t, recall_id);
+  if (!s.ok()) return s.error();
+  std::vector<BatchPlaces> places;
+  for (const auto& bsid : s->batch_sids) {
+    if (auto p = load_batch(views_, t, bsid)) places.push_back(std::move(*p));
+  }
+  JsonWriter w;
+  w.begin_object().field_raw("recall", s->record);
+  w.key("batches").begin_array();
+  for (const auto& p : places) {
+    w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("product", p.product).end_object();
+  }
+  w.end_array();
+  // 1. Already shipped, with the customer's (masked) contact.
+  w.key("shipped").begin_array();
+  for (const auto& p : places) {
+    for (const auto& sh : p.shipments) {
+      if (!s->code_serial.empty()) {
+        auto at = views_.get(view_key("shc", t, s->code_serial));
+        if (!at || *at != sh.shipment_id) continue;
+      }
+      w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code)
+          .field("shipment_id", sh.shipment_id).field("so_id", sh.so_id).field("ship_date", sh.ship_date)
+          .field("customer_id", sh.ship_to_id);
+      int64_t amount = sh.amount;
+      if (!s->code_serial.empty()) {
+        // A single-code recall: that code's quantity, not the whole shipment's.
+        Record r(sh.summary);
+        if (!r.ok || r.root["quantity_per_code"].get_int64().get(amount)) amount = 1;
+      }
+      quantity(w, "quantity", amount, p.unit);
+      w.key("customer");
+      if (auto cp = customer_record(views_, t, sh.ship_to_id)) w.raw(*cp); else w.null();
+      w.end_object();
+    }
+  }
+  w.end_array();
+  // 2. Open orders that can still be stopped (not for a single-code recall: the batch is fine).
+  w.key("open_orders").begin_array();
+  for (const auto& p : places) {
+    if (!s->code_serial.empty()) break;
+    for (const auto& o : p.orders) {
+      if (!order_is_open(o)) continue;
+      w.begin_object().field("batch_id", p.batch_id).field("so_id", o.so_id).field("customer_id", o.customer_id)
+          .field("status", o.status);
+      quantity(w, "remaining", o.ordered - o.shipped, p.unit);
+      w.key("customer");
+      if (auto cp = customer_record(views_, t, o.customer_id)) w.raw(*cp); else w.null();
+      w.end_object();
+    }
+  }
+  w.end_array();
+  // 3. Stock on hand to quarantine.
+  w.key("quarantine").begin_array();
+  for (const auto& p : places) {
+    if (!s->code_serial.empty()) {
+      if (views_.get(view_key("shc", t, s->code_serial))) continue;
+      w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("serial", s->code_serial).end_object();
+      continue;
+    }
+    if (p.produced - p.shipped <= 0) continue;
+    w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("location", enterprise_name(views_, t));
+    quantity(w, "quantity", p.produced - p.shipped, p.unit);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_view recall_id) const {
+  auto s = load_recall(views_, t, recall_id);
+  if (!s.ok()) return s.error();
+  const std::string from = enterprise_name(views_, t) + " " + enterprise_region(views_, t) + " (" + std::string(t) + ")";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& bsid : s->batch_sids) {
+    auto p = load_batch(views_, t, bsid);
+    if (!p) continue;
+    for (const auto& sh : p->shipments) {
+      if (!s->code_serial.empty()) {
+        auto at = views_.get(view_key("shc", t, s->code_serial));
+        if (!at || *at != sh.shipment_id) continue;
+      }
+      Record r(sh.summary);
+      auto cp = customer_record(views_, t, sh.ship_to_id);
+      std::string to = r.str("ship_to_name");
+      if (cp) {
+        const std::string addr = json_string_field(*cp, "address").value_or("");
+        if (!addr.empty()) to += " " + addr;
+        const std::string phone = json_string_field(*cp, "phone").value_or("");
+        if (!phone.empty()) to += " tel " + phone;
+      }
+      int64_t amount = sh.amount;
+      if (!s->code_serial.empty()) {
+        int64_t per = 1;
+        if (!r.ok || r.root["quantity_per_code"].get_int64().get(per)) per = 1;
+        amount = per;
+      }
+      rows.push_back({p->lot_code, std::to_string(amount), p->unit, p->product, "customer", to, from,
+                      sh.ship_date, from, "shipment", sh.shipment_id, sh.so_id});
+    }
+    if (s->code_serial.empty() && p->produced - p->shipped > 0) {
+      rows.push_back({p->lot_code, std::to_string(p->produced - p->shipped), p->unit, p->product,
+                      "own_stock", from, from, "", from, "stock", p->batch_id, ""});
+    }
+    if (s->code_serial.empty()) {
+      for (const auto& o : p->orders) {
+        if (!order_is_open(o)) continue;
+        rows.push_back({p->lot_code, std::to_string(o.ordered - o.shipped), p->unit, p->product,
+                        "open_order", o.customer_id, from, "", from, "sales_order", o.so_id, o.so_id});
+      }
+    }
+  }
+  // Sortable and stable: lot code, location type, ship date, document number.
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(a[0], a[4], a[7], a[10]) < std::tie(b[0], b[4], b[7], b[10]);
+  });
+  std::string out =
+      "traceability_lot_code,quantity,unit_of_measure,product_description,location_type,"
+      "ship_to_location,ship_from_location,ship_date,traceability_lot_code_source,"
+      "reference_document_type,reference_document_number,sales_order\r\n";
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      out += csv_field(row[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+Result<std::string> SalesQueries::recalls(std::string_view t, const Page& page) const {
+  const std::string prefix = view_key("rc", t);
+  const std::string start = page.after.empty() ? prefix : prefix + sort_id(page.after);
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  uint32_t n = 0;
+  std::string last;
+  bool more = false;
+  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
+    if (!page.after.empty() && k <= start) return true;
+    if (n == page.limit) {
+      more = true;
+      return false;
+    }
+    w.raw(v);
+    last = std::string(k.substr(prefix.size()));
+    ++n;
+    return true;
+  });
+  w.end_array().key("next_after");
+  if (more) w.value(plain_id(last)); else w.null();
+  w.end_object();
+  return w.take();
+}
+
+namespace {
+
+std::vector<std::string> recall_ids_of(const ViewStore& v, std::string_view t, std::string_view lot_code,
+                                       std::string_view serial) {
+  std::vector<std::string> ids;
+  auto add = [&](const std::string& prefix) {
+    v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
+      if (std::find(ids.begin(), ids.end(), val) == ids.end()) ids.emplace_back(val);
+      return true;
+    });
+  };
+  if (!serial.empty()) add(view_key("rcc", t, serial) + "/");
+  if (auto batch_id = v.get(view_key("lotcode", t, lot_code))) {
+    const std::string bsid = sort_id(*batch_id);
+    add(view_key("rcb", t, bsid) + "/");
+    const std::string bin = view_key("bin", t, bsid) + "/";
+    v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
+      add(view_key("rcl", t, k.substr(bin.size())) + "/");
+      return true;
+    });
+  }
+  return ids;
+}
+
+}  // namespace
+
+bool SalesQueries::is_recalled(std::string_view t, std::string_view lot_code, std::string_view serial) const {
+  return !recall_ids_of(views_, t, lot_code, serial).empty();
+}
+
+std::string SalesQueries::recall_status(std::string_view t, std::string_view lot_code,
+                                        std::string_view serial) const {
+  const auto ids = recall_ids_of(views_, t, lot_code, serial);
+  JsonWriter w;
+  w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
+  for (const auto& id : ids) {
+    auto rc = views_.get(view_key("rc", t, sort_id(id)));
+    if (!rc) continue;
+    Record r(*rc);
+    w.begin_object().field("recall_id", id).field("scope", r.str("scope")).field("target", r.str("target"))
+        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on")).end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::downstream(std::string_view t, std::string_view product,
+                                             std::optional<core::Date> from, std::optional<core::Date> to,
+                                             std::string_view group_by) const {
+  const std::string prefix = view_key("ana", t, product) + '\x1f';
+  const std::string from_s = from ? core::format_date(*from) : "";
+  const std::string to_s = to ? core::format_date(*to) : "";
+  // group -> unit -> (wholesale, retail)
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> groups;
+  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
+    std::string_view rest = k.substr(prefix.size());
+    std::string_view parts[4];
+    for (int i = 0; i < 3; ++i) {
+      const size_t at = rest.find('\x1f');
+      if (at == std::string_view::npos) return true;
+      parts[i] = rest.substr(0, at);
+      rest = rest.substr(at + 1);
+    }
+    parts[3] = rest;  // unit
+    const std::string_view day = parts[0];
+    if (!from_s.empty() && day < from_s) return true;
+    if (!to_s.empty() && day > to_s) return false;  // keys are in day order within a product
+    auto& g = groups[{std::string(group_by == "region" ? parts[1] : day), std::string(parts[3])}];
+    (parts[2] == "retail" ? g.second : g.first) += to_int(v);
+    return true;
+  });
+  JsonWriter w;
+  w.begin_object().field("product", product).field("group_by", group_by);
+  w.key("from");
+  if (from) w.value(from_s); else w.null();
+  w.key("to");
+  if (to) w.value(to_s); else w.null();
+  w.key("rows").begin_array();
+  for (const auto& [key, sums] : groups) {
+    w.begin_object().field(group_by == "region" ? "region" : "day", key.first).field("unit", key.second)
+        .field("wholesale", sums.first).field("retail", sums.second).field("total", sums.first + sums.second)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+}  // namespace agritrace::projections
