@@ -16,6 +16,7 @@
 #include "core/evolve.h"
 #include "core/tenant_state.h"
 #include "events/domain_codec.h"
+#include "events/idempotency_index.h"
 
 namespace agritrace::events {
 namespace {
@@ -41,10 +42,6 @@ struct TenantHead {
   std::string hash = genesis_hash();
 };
 
-struct IdempotencyRecord {
-  std::string request_hash;
-  CommandOutcome outcome;
-};
 
 class CommandWriterImpl final : public CommandWriter {
  public:
@@ -147,11 +144,8 @@ class CommandWriterImpl final : public CommandWriter {
     core::evolve(states_[e.tenant], *event);
     note_keys(*event, e.tenant, keys, tenants);
     if (!e.idempotency_key.empty()) {
-      IdempotencyRecord& rec = idempotency_[idem_slot(e.tenant, e.idempotency_key)];
-      if (rec.outcome.command_id != e.command_id) {
-        rec = IdempotencyRecord{e.request_hash, CommandOutcome{e.command_id, {}, true}};
-      }
-      rec.outcome.events.push_back(EventRef{e.id, e.type, e.subject, se.position});
+      idempotency_.add_event(e.tenant, e.idempotency_key, e.request_hash, e.command_id,
+                             EventRef{e.id, e.type, e.subject, se.position});
     }
     return Status::Ok();
   }
@@ -234,14 +228,12 @@ class CommandWriterImpl final : public CommandWriter {
     for (auto& sub : group) {
       if (!sub.idempotency_key.empty()) {
         const std::string slot = idem_slot(sub.tenant, sub.idempotency_key);
-        if (auto it = idempotency_.find(slot); it != idempotency_.end()) {
-          if (it->second.request_hash != sub.request_hash) {
+        if (auto found = idempotency_.find(sub.tenant, sub.idempotency_key, sub.request_hash)) {
+          if (!found->same_request) {
             refuse(sub, reused_key_error());
           } else {
-            audit(sub, "replayed", it->second.outcome.command_id);
-            CommandOutcome out = it->second.outcome;
-            out.replayed = true;
-            sub.done(std::move(out));
+            audit(sub, "replayed", found->outcome.command_id);
+            sub.done(std::move(found->outcome));
           }
           continue;
         }
@@ -336,8 +328,10 @@ class CommandWriterImpl final : public CommandWriter {
         out.events.push_back(EventRef{batch[i].id, batch[i].type, batch[i].subject, positions[i]});
       }
       if (!p.sub->idempotency_key.empty()) {
-        idempotency_[idem_slot(p.sub->tenant, p.sub->idempotency_key)] =
-            IdempotencyRecord{p.sub->request_hash, out};
+        for (const EventRef& ref : out.events) {
+          idempotency_.add_event(p.sub->tenant, p.sub->idempotency_key, p.sub->request_hash,
+                                 p.command_id, ref);
+        }
       }
       audit(*p.sub, "accepted", p.command_id);
       for (auto* f : p.followers) {
@@ -368,7 +362,7 @@ class CommandWriterImpl final : public CommandWriter {
   // Owned by the writer thread (and by rebuild() before the thread starts).
   std::unordered_map<std::string, core::TenantState> states_;
   std::unordered_map<std::string, TenantHead> heads_;
-  std::unordered_map<std::string, IdempotencyRecord> idempotency_;
+  IdempotencyIndex idempotency_;
   bool needs_rebuild_ = false;
 
   mutable std::shared_mutex keys_mu_;
