@@ -1,4 +1,5 @@
 #include "core/decide.h"
+#include "core/rule_errors.h"
 
 #include <string_view>
 
@@ -12,20 +13,7 @@ namespace {
 
 using Events = std::vector<Event>;
 
-Error invalid(std::string reason, std::string message, std::string field) {
-  return make_error(ErrorCode::kInvalidArgument, std::move(reason), std::move(message),
-                    std::move(field));
-}
-Error not_found(std::string reason, std::string message, std::string field) {
-  return make_error(ErrorCode::kNotFound, std::move(reason), std::move(message), std::move(field));
-}
-Error conflict(std::string reason, std::string message, std::string field = {}) {
-  return make_error(ErrorCode::kConflict, std::move(reason), std::move(message), std::move(field));
-}
 
-bool is_blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
 
 Status required_text(std::string_view value, std::string_view field, size_t max_bytes) {
   if (is_blank(value)) {
@@ -91,10 +79,6 @@ Status valid_lot_code(std::string_view code) {
                    "a lot code has 1 to 20 characters from A-Z a-z 0-9 . _ -", "lot_code");
   }
   return Status::Ok();
-}
-
-std::string next_id(std::string_view prefix, int64_t last) {
-  return std::string(prefix) + std::to_string(last + 1);
 }
 
 #define AGRITRACE_RETURN_IF_ERROR(expr)   \

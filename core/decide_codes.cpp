@@ -6,22 +6,13 @@
 
 #include "core/codes_rules.h"
 #include "core/decide.h"
+#include "core/rule_errors.h"
 #include "core/identifiers.h"
 
 namespace agritrace::core {
 namespace {
 
-Error invalid(std::string reason, std::string message, std::string field) {
-  return make_error(ErrorCode::kInvalidArgument, std::move(reason), std::move(message), std::move(field));
-}
-Error not_found(std::string reason, std::string message, std::string field) {
-  return make_error(ErrorCode::kNotFound, std::move(reason), std::move(message), std::move(field));
-}
-Error conflict(std::string reason, std::string message, std::string field = {}) {
-  return make_error(ErrorCode::kConflict, std::move(reason), std::move(message), std::move(field));
-}
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 // Catalogue ids: lowercase ASCII letters, digits and '-', 1..64 characters (used in URLs).
 bool valid_product_id(std::string_view id) {
@@ -30,10 +21,6 @@ bool valid_product_id(std::string_view id) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }
   return true;
-}
-
-std::string next_id(std::string_view prefix, int64_t last) {
-  return std::string(prefix) + std::to_string(last + 1);
 }
 
 // Same rule as evolve.cpp's observe_id: the counter follows the highest number seen.
@@ -105,13 +92,13 @@ Result<CodeEvents> decide_load_catalogue(const TenantState& s, const LoadCatalog
       return invalid("product_id_invalid", "a product id has 1 to 64 characters a-z 0-9 -",
                      at + ".product_id");
     }
-    if (blank(p.name) || p.name.size() > kMaxNameBytes) {
+    if (is_blank(p.name) || p.name.size() > kMaxNameBytes) {
       return invalid("value_required", "a product needs a name", at + ".name");
     }
-    if (blank(p.category) || p.category.size() > 64) {
+    if (is_blank(p.category) || p.category.size() > 64) {
       return invalid("value_required", "a product needs a category", at + ".category");
     }
-    if (blank(p.unit) || p.unit.size() > 32) return invalid("value_required", "a product needs a unit", at + ".unit");
+    if (is_blank(p.unit) || p.unit.size() > 32) return invalid("value_required", "a product needs a unit", at + ".unit");
     if (p.gtin.size() != 13) return invalid("gtin_bad_length", "catalogue GTINs are GTIN-13", at + ".gtin");
     AGT_RETURN_IF_ERROR(validate_gtin(p.gtin, at + ".gtin"));
     if (!seen.insert(p.product_id).second) {
@@ -162,7 +149,7 @@ Status check_batch_product_id(const TenantState& s, std::string_view product_id,
 
 Result<CodeEvents> decide_create_code_template(const TenantState& s, const CreateCodeTemplate& c,
                                                const Context& ctx) {
-  if (blank(c.name) || c.name.size() > kMaxNameBytes) {
+  if (is_blank(c.name) || c.name.size() > kMaxNameBytes) {
     return invalid("value_required", "a template needs a name (at most 256 bytes)", "name");
   }
   std::string gtin14;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/decide.h"
+#include "core/rule_errors.h"
 #include "core/json_writer.h"
 #include "core/trace_codes.h"
 
@@ -14,24 +15,7 @@ namespace {
 
 using Events = std::vector<Event>;
 
-Error invalid(std::string reason, std::string message, std::string field) {
-  return make_error(ErrorCode::kInvalidArgument, std::move(reason), std::move(message),
-                    std::move(field));
-}
-Error not_found(std::string reason, std::string message, std::string field) {
-  return make_error(ErrorCode::kNotFound, std::move(reason), std::move(message), std::move(field));
-}
-Error conflict(std::string reason, std::string message, std::string field = {}) {
-  return make_error(ErrorCode::kConflict, std::move(reason), std::move(message), std::move(field));
-}
 
-bool is_blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-std::string next_id(std::string_view prefix, int64_t last) {
-  return std::string(prefix) + std::to_string(last + 1);
-}
 
 std::string_view status_word(SalesOrderStatus s) { return sales_order_status_name(s); }
 

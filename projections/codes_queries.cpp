@@ -27,42 +27,6 @@ int64_t int_field(std::string_view json, std::string_view key) {
   return v;
 }
 
-// "ct-000000000012" -> "ct-12": the id a client sends back as after_id.
-std::string unsort_id(const std::string& sid) {
-  const size_t dash = sid.rfind('-');
-  if (dash == std::string::npos) return sid;
-  const size_t digits = sid.find_first_not_of('0', dash + 1);
-  return sid.substr(0, dash + 1) + (digits == std::string::npos ? "0" : sid.substr(digits));
-}
-
-// A page of records under view/<tenant>/, in id order; each record may be rewritten by `doc`.
-template <typename Doc>
-std::string list_page(const ViewStore& views, std::string_view view, std::string_view tenant, const Page& page,
-                      Doc doc) {
-  const std::string prefix = view_key(view, tenant);
-  const std::string start = page.after.empty() ? prefix : prefix + sort_id(page.after);
-  JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  uint32_t n = 0;
-  std::string last;
-  bool more = false;
-  views.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
-    if (!page.after.empty() && k <= start) return true;
-    if (n == page.limit) {
-      more = true;
-      return false;
-    }
-    last = std::string(k.substr(prefix.size()));
-    w.raw(doc(last, std::string(v)));
-    ++n;
-    return true;
-  });
-  w.end_array().key("next_after");
-  if (more) w.value(unsort_id(last)); else w.null();
-  w.end_object();
-  return w.take();
-}
-
 }  // namespace
 
 Result<std::string> CodesQueries::catalogue(std::string_view category) const {
@@ -106,7 +70,7 @@ Result<std::string> CodesQueries::main_varieties(std::string_view tenant) const 
 }
 
 Result<std::string> CodesQueries::code_templates(std::string_view tenant, const Page& page) const {
-  return list_page(views_, "ctpl", tenant, page, [](const std::string&, std::string v) { return v; });
+  return list_page(views_, "ctpl", tenant, page);
 }
 
 Result<std::string> CodesQueries::code_template(std::string_view tenant, std::string_view id) const {

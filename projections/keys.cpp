@@ -16,6 +16,14 @@ std::string sort_id(std::string_view id) {
   return fmt::format("{}{:0>12}", id.substr(0, dash + 1), id.substr(dash + 1));
 }
 
+std::string unsort_id(std::string_view sid) {
+  const size_t dash = sid.rfind('-');
+  if (dash == std::string_view::npos) return std::string(sid);
+  const size_t digits = sid.find_first_not_of('0', dash + 1);
+  return std::string(sid.substr(0, dash + 1)) +
+         (digits == std::string_view::npos ? "0" : std::string(sid.substr(digits)));
+}
+
 std::string view_key(std::string_view view, std::string_view tenant, std::string_view part1,
                      std::string_view part2) {
   std::string k;

@@ -12,6 +12,9 @@ namespace agritrace::projections {
 // "po-12" -> "po-000000000012": numeric ids sort in creation order inside RocksDB.
 std::string sort_id(std::string_view id);
 
+// The inverse: "po-000000000012" -> "po-12" (the id clients see and send back).
+std::string unsort_id(std::string_view sid);
+
 // view/tenant/part1[/part2]
 std::string view_key(std::string_view view, std::string_view tenant, std::string_view part1 = {},
                      std::string_view part2 = {});

@@ -48,50 +48,8 @@ Result<std::string> ProductionQueries::counterparty(std::string_view tenant, std
   return *v;
 }
 
-std::string ProductionQueries::list(std::string_view view, std::string_view tenant, const Page& page,
-                                    std::string_view kind) const {
-  const std::string prefix = view_key(view, tenant);
-  const std::string start = page.after.empty() ? prefix : prefix + sort_id(page.after);
-  JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  uint32_t n = 0;
-  std::string last_id;
-  bool more = false;
-  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
-    if (!page.after.empty() && k <= start) return true;
-    if (n == page.limit) {
-      more = true;
-      return false;
-    }
-    const std::string sid(k.substr(prefix.size()));
-    std::string record(v);
-    if (kind == "po") record = po_document(tenant, sid, record);
-    if (kind == "batch") record = batch_document(tenant, sid, record);
-    w.raw(record);
-    last_id = sid;
-    ++n;
-    return true;
-  });
-  w.end_array();
-  w.key("next_after");
-  if (more) {
-    // Undo the zero padding of the sort id for the cursor the client sends back.
-    const size_t dash = last_id.rfind('-');
-    std::string id = last_id;
-    if (dash != std::string::npos) {
-      const size_t digits = last_id.find_first_not_of('0', dash + 1);
-      id = last_id.substr(0, dash + 1) + (digits == std::string::npos ? "0" : last_id.substr(digits));
-    }
-    w.value(id);
-  } else {
-    w.null();
-  }
-  w.end_object();
-  return w.take();
-}
-
 Result<std::string> ProductionQueries::counterparties(std::string_view tenant, const Page& page) const {
-  return list("cpm", tenant, page, "cp");
+  return list_page(views_, "cpm", tenant, page);
 }
 
 std::string ProductionQueries::po_document(std::string_view tenant, std::string_view sid,
@@ -108,7 +66,9 @@ Result<std::string> ProductionQueries::purchase_order(std::string_view tenant, s
 }
 
 Result<std::string> ProductionQueries::purchase_orders(std::string_view tenant, const Page& page) const {
-  return list("po", tenant, page, "po");
+  return list_page(views_, "po", tenant, page, [&](const std::string& sid, std::string record) {
+    return po_document(tenant, sid, record);
+  });
 }
 
 std::string ProductionQueries::lot_document(std::string_view tenant, std::string_view sid,
@@ -166,7 +126,9 @@ Result<std::string> ProductionQueries::batch(std::string_view tenant, std::strin
 }
 
 Result<std::string> ProductionQueries::batches(std::string_view tenant, const Page& page) const {
-  return list("batch", tenant, page, "batch");
+  return list_page(views_, "batch", tenant, page, [&](const std::string& sid, std::string record) {
+    return batch_document(tenant, sid, record);
+  });
 }
 
 Result<std::string> ProductionQueries::backward_trace(std::string_view tenant,

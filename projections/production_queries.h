@@ -8,14 +8,10 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "projections/pagination.h"
 #include "projections/view_store.h"
 
 namespace agritrace::projections {
-
-struct Page {
-  uint32_t limit = 100;
-  std::string after;  // the last id of the previous page
-};
 
 class ProductionQueries {
  public:
@@ -35,8 +31,6 @@ class ProductionQueries {
   Result<std::string> forward_trace(std::string_view tenant, std::string_view lot_id) const;
 
  private:
-  std::string list(std::string_view view, std::string_view tenant, const Page& page,
-                   std::string_view merge_view) const;
   std::string po_document(std::string_view tenant, std::string_view sid, const std::string& record) const;
   std::string lot_document(std::string_view tenant, std::string_view sid, const std::string& record) const;
   std::string batch_document(std::string_view tenant, std::string_view sid, const std::string& record) const;

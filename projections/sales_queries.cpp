@@ -56,13 +56,6 @@ void quantity(JsonWriter& w, std::string_view key, int64_t amount, std::string_v
 }
 
 // Inverse of sort_id for ids shown to people ("sh-000000000007" -> "sh-7").
-std::string plain_id(std::string_view sid) {
-  const size_t dash = sid.rfind('-');
-  if (dash == std::string_view::npos) return std::string(sid);
-  const size_t digits = sid.find_first_not_of('0', dash + 1);
-  return std::string(sid.substr(0, dash + 1)) +
-         (digits == std::string_view::npos ? "0" : std::string(sid.substr(digits)));
-}
 
 struct ShipmentRow {
   std::string summary;  // JSON
@@ -179,7 +172,7 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   w.end_object();
   std::map<std::string, bool> direct_holders;
   for (const auto& [cp_sid, amount] : p.shipped_to) {
-    const std::string cp_id = plain_id(cp_sid);
+    const std::string cp_id = unsort_id(cp_sid);
     auto cp = customer_record(v, t, cp_id);
     const std::string uscc = cp ? json_string_field(*cp, "uscc").value_or("") : "";
     const std::string holder = lineage_holder(t, cp_id, uscc);
@@ -301,31 +294,10 @@ Result<std::string> SalesQueries::sales_order(std::string_view t, std::string_vi
 }
 
 Result<std::string> SalesQueries::sales_orders(std::string_view t, const Page& page) const {
-  const std::string prefix = view_key("so", t);
-  const std::string start = page.after.empty() ? prefix : prefix + sort_id(page.after);
-  JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  uint32_t n = 0;
-  std::string last;
-  bool more = false;
-  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
-    if (!page.after.empty() && k <= start) return true;
-    if (n == page.limit) {
-      more = true;
-      return false;
-    }
-    const std::string sid(k.substr(prefix.size()));
-    std::string doc(v);
+  return list_page(views_, "so", t, page, [&](const std::string& sid, std::string doc) {
     if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
-    w.raw(doc);
-    last = sid;
-    ++n;
-    return true;
+    return doc;
   });
-  w.end_array().key("next_after");
-  if (more) w.value(plain_id(last)); else w.null();
-  w.end_object();
-  return w.take();
 }
 
 Result<std::string> SalesQueries::shipment(std::string_view t, std::string_view id) const {
@@ -520,28 +492,7 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
 }
 
 Result<std::string> SalesQueries::recalls(std::string_view t, const Page& page) const {
-  const std::string prefix = view_key("rc", t);
-  const std::string start = page.after.empty() ? prefix : prefix + sort_id(page.after);
-  JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  uint32_t n = 0;
-  std::string last;
-  bool more = false;
-  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
-    if (!page.after.empty() && k <= start) return true;
-    if (n == page.limit) {
-      more = true;
-      return false;
-    }
-    w.raw(v);
-    last = std::string(k.substr(prefix.size()));
-    ++n;
-    return true;
-  });
-  w.end_array().key("next_after");
-  if (more) w.value(plain_id(last)); else w.null();
-  w.end_object();
-  return w.take();
+  return list_page(views_, "rc", t, page);
 }
 
 namespace {
