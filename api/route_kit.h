@@ -144,11 +144,18 @@ struct RouteKit {
                       "Authorization");
   }
 
+  // A 401 names the scheme to use (RFC 9110 section 11.6.1).
+  static HttpResponse unauthenticated(const Error& e) {
+    HttpResponse r = problem_from_error(e);
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agritrace\"");
+    return r;
+  }
+
   // Wraps a tenant route: authenticates, refuses the administrator key (it owns no records).
   RouteHandler tenant_route(std::function<void(const HttpRequest&, const PathParams&, const Caller&, Responder)> fn) {
     return [this, fn = std::move(fn)](const HttpRequest& req, const PathParams& params, Responder respond) {
       auto caller = authenticate(req);
-      if (!caller.ok()) return respond(problem_from_error(caller.error()));
+      if (!caller.ok()) return respond(unauthenticated(caller.error()));
       if (caller->admin) {
         return respond(problem_response(403, "enterprise_key_required",
                                         "the administrator key manages enterprises; use an enterprise's key",
@@ -300,7 +307,7 @@ struct RouteKit {
 
   void register_enterprise(const HttpRequest& req, const PathParams&, Responder respond) {
     auto caller = authenticate(req);
-    if (!caller.ok()) return respond(problem_from_error(caller.error()));
+    if (!caller.ok()) return respond(unauthenticated(caller.error()));
     if (!caller->admin) {
       return respond(problem_response(403, "admin_key_required",
                                       "only the platform administrator registers enterprises", "Authorization"));

@@ -175,6 +175,7 @@ void refusals(Backend backend) {
     if (!field.empty()) CHECK(r.str("/field") == field);
   };
   expect(anon.get("/v1/batches"), 401, "api_key_missing", "Authorization");
+  CHECK(anon.get("/v1/batches").header("WWW-Authenticate") == "Bearer realm=\"agritrace\"");
   ApiClient wrong(server.port(), "agk_not-a-key");
   expect(wrong.get("/v1/batches"), 401, "api_key_invalid", "Authorization");
   expect(admin.get("/v1/batches"), 403, "enterprise_key_required", "Authorization");
