@@ -367,7 +367,7 @@ class Generator {
   // case codes for a batch (seeded bytes where the API draws RAND_bytes),
   // sales orders to customers and shipments scanning those codes, always within stock.
   void code_and_sell(TenantModel& m, Batch& b, core::Date today) {
-    const int64_t count = std::min<int64_t>(rng_.range(20, 100), b.quantity.amount / 12);
+    const int64_t count = std::min<int64_t>(rng_.range(20, 50), b.quantity.amount / 12);
     if (count < 1 || m.customers.empty()) return;
     core::GenerateCodes g;
     g.template_id = "ct-1";
@@ -562,7 +562,7 @@ class Generator {
       if (lot.remaining == 0) m.lots.erase(m.lots.begin() + static_cast<std::ptrdiff_t>(k));
     }
     if (rng_.chance(0.3)) attach(m, b, day);
-    if (rng_.chance(0.4)) code_and_sell(m, b, today);
+    if (rng_.chance(0.3)) code_and_sell(m, b, today);
     m.batches.push_back(std::move(b));
   }
 
@@ -964,9 +964,30 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
   }
   std::fclose(fb);
   std::fclose(fl);
+  // Recall samples: a recall is raised for a lot that went into products, so these are uniform
+  // over the lots some batch consumed (most received lots are still in the warehouse), written
+  // both for AgriTrace (recall_lot_ids.txt) and for pgbench (recall_sample.csv, row i).
+  std::vector<std::pair<int32_t, std::string>> consumed;
+  {
+    std::set<std::pair<int32_t, std::string>> seen;
+    for (const auto& [k, amount] : inputs) seen.emplace(k.first.first, k.second);
+    consumed.assign(seen.begin(), seen.end());
+  }
+  int64_t recall_samples = 0;
+  {
+    Rng rr(seed ^ 0x7ecaULL);
+    FILE* fr = std::fopen((dir + "/recall_lot_ids.txt").c_str(), "w");
+    CsvFile fs(dir + "/recall_sample.csv");
+    for (int32_t i = 0; i < 20000 && !consumed.empty(); ++i) {
+      const auto& [t, lot] = consumed[static_cast<size_t>(rr.range(0, static_cast<int64_t>(consumed.size()) - 1))];
+      std::fprintf(fr, "%s %s\n", enterprises[static_cast<size_t>(t - 1)]->enterprise_id.c_str(), lot.c_str());
+      fs.row({num(++recall_samples), num(t), csv(lot)});
+    }
+    std::fclose(fr);
+  }
   FILE* env = std::fopen((dir + "/bench.env").c_str(), "w");
-  std::fprintf(env, "TENANTS=%lld\nMIN_BATCHES=%lld\nMIN_LOTS=%lld\n", static_cast<long long>(tenants),
-               static_cast<long long>(min_b), static_cast<long long>(min_l));
+  std::fprintf(env, "TENANTS=%lld\nMIN_BATCHES=%lld\nMIN_LOTS=%lld\nRECALL_SAMPLES=%lld\n", static_cast<long long>(tenants),
+               static_cast<long long>(min_b), static_cast<long long>(min_l), static_cast<long long>(recall_samples));
   std::fclose(env);
   return fmt::format("{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} documents, "
                      "{} codes, {} sales orders, {} shipments",

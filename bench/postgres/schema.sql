@@ -9,7 +9,7 @@
 --    consumption edges are answered from the index alone (index-only scans after VACUUM);
 --  * consumed quantity of a lot is NOT stored: it is the SUM over batch_input (normalised), served
 --    by the covering index on (enterprise_id, lot_id).
-DROP TABLE IF EXISTS shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
+DROP TABLE IF EXISTS recall_sample, shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
 
 CREATE TABLE enterprise (
   id     smallint PRIMARY KEY,
@@ -156,4 +156,12 @@ CREATE TABLE shipment_code (
   PRIMARY KEY (enterprise_id, shipment_id, serial),
   FOREIGN KEY (enterprise_id, shipment_id) REFERENCES shipment,
   FOREIGN KEY (enterprise_id, serial) REFERENCES code
+);
+
+-- The recall benchmark's sample lots (the same list AgriTrace is timed on): pgbench draws a row
+-- number and reads the lot with \gset before the recall query.
+CREATE TABLE recall_sample (
+  i             integer PRIMARY KEY,
+  enterprise_id smallint NOT NULL,
+  lot_id        text NOT NULL
 );
