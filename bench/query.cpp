@@ -1,5 +1,5 @@
 // agritrace_bench query: times the trace queries in-process (ProductionQueries on the RocksDB
-// views, no HTTP), on the ids of a sample file ("<tenant uscc> <id>" per line, written by
+// views, no HTTP; `--kind whereabouts`: SalesQueries::whereabouts_lot, the recall's read), on the ids of a sample file ("<tenant uscc> <id>" per line, written by
 // `generate --csv`). The in-process figure is what the HTTP figure (wrk) adds its edge cost to.
 #include <fmt/format.h>
 
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "projections/production_queries.h"
+#include "projections/sales_queries.h"
 #include "projections/view_store.h"
 
 namespace agritrace::bench {
@@ -36,8 +37,8 @@ int cmd_query(int argc, char** argv) {
       return 2;
     }
   }
-  if (samples.empty() || (kind != "backward" && kind != "forward")) {
-    std::fprintf(stderr, "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward "
+  if (samples.empty() || (kind != "backward" && kind != "forward" && kind != "whereabouts")) {
+    std::fprintf(stderr, "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward|whereabouts "
                          "[--seconds S] [--threads N]\n");
     return 2;
   }
@@ -57,11 +58,17 @@ int cmd_query(int argc, char** argv) {
     return 1;
   }
   const projections::ProductionQueries q(**views);
-  const bool backward = kind == "backward";
+  // whereabouts: what GET /v1/whereabouts?lot_id= answers (api/routes_sales.cpp getWhereabouts).
+  const projections::SalesQueries sales(**views);
+  auto run = [&](const std::string& tenant, const std::string& id) {
+    if (kind == "backward") return q.backward_trace(tenant, id);
+    if (kind == "forward") return q.forward_trace(tenant, id);
+    return sales.whereabouts_lot(tenant, id);
+  };
 
   // Warm-up: one pass over a slice of the samples (block cache, page cache), untimed.
   for (size_t i = 0; i < std::min<size_t>(ids.size(), 2000); ++i) {
-    (void)(backward ? q.backward_trace(ids[i].first, ids[i].second) : q.forward_trace(ids[i].first, ids[i].second));
+    (void)run(ids[i].first, ids[i].second);
   }
 
   std::vector<std::vector<int64_t>> lat(static_cast<size_t>(threads));
@@ -77,7 +84,7 @@ int cmd_query(int argc, char** argv) {
       for (size_t i = static_cast<size_t>(t) * 7919;; ++i) {
         const auto& [tenant, id] = ids[i % ids.size()];
         const auto t0 = std::chrono::steady_clock::now();
-        auto r = backward ? q.backward_trace(tenant, id) : q.forward_trace(tenant, id);
+        auto r = run(tenant, id);
         const auto t1 = std::chrono::steady_clock::now();
         mine.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
         if (r.ok()) my_bytes += r->size(); else errors.fetch_add(1);

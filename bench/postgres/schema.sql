@@ -9,7 +9,7 @@
 --    consumption edges are answered from the index alone (index-only scans after VACUUM);
 --  * consumed quantity of a lot is NOT stored: it is the SUM over batch_input (normalised), served
 --    by the covering index on (enterprise_id, lot_id).
-DROP TABLE IF EXISTS batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
+DROP TABLE IF EXISTS recall_sample, shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
 
 CREATE TABLE enterprise (
   id     smallint PRIMARY KEY,
@@ -31,6 +31,7 @@ CREATE TABLE counterparty (
   address              text,
   is_supplier          boolean NOT NULL,
   is_customer          boolean NOT NULL,
+  region               text,
   PRIMARY KEY (enterprise_id, id)
 );
 
@@ -97,4 +98,70 @@ CREATE TABLE batch_document (
   media_type    text NOT NULL,
   size_bytes    bigint NOT NULL,
   FOREIGN KEY (enterprise_id, batch_id) REFERENCES batch
+);
+
+-- Trace codes (R-4.2.5): one row per generated code (serial = GS1 AI 21, unique per enterprise).
+CREATE TABLE code (
+  enterprise_id smallint NOT NULL,
+  serial        text NOT NULL,
+  run_id        text NOT NULL,
+  batch_id      text NOT NULL,
+  PRIMARY KEY (enterprise_id, serial),
+  FOREIGN KEY (enterprise_id, batch_id) REFERENCES batch
+);
+
+-- Sales (R-4.2.3). shipped is maintained by the application with each shipment (as a team would,
+-- to avoid a SUM per order), status likewise.
+CREATE TABLE sales_order (
+  enterprise_id   smallint NOT NULL,
+  id              text NOT NULL,
+  customer_id     text NOT NULL,
+  batch_id        text NOT NULL,
+  product         text NOT NULL,
+  quantity        bigint NOT NULL,
+  unit            text NOT NULL,
+  production_date date NOT NULL,
+  expiry_date     date,
+  price_fen       bigint,
+  status          text NOT NULL,
+  shipped         bigint NOT NULL,
+  PRIMARY KEY (enterprise_id, id),
+  FOREIGN KEY (enterprise_id, customer_id) REFERENCES counterparty,
+  FOREIGN KEY (enterprise_id, batch_id) REFERENCES batch
+);
+
+-- One scan that left: ship_to_tenant is the customer's enterprise when it is on the platform
+-- (its own shipments continue the lineage downstream).
+CREATE TABLE shipment (
+  enterprise_id     smallint NOT NULL,
+  id                text NOT NULL,
+  so_id             text NOT NULL,
+  batch_id          text NOT NULL,
+  ship_date         date NOT NULL,
+  customer_id       text NOT NULL,
+  ship_to_tenant    smallint REFERENCES enterprise,
+  quantity          bigint NOT NULL,
+  unit              text NOT NULL,
+  quantity_per_code bigint NOT NULL,
+  PRIMARY KEY (enterprise_id, id),
+  FOREIGN KEY (enterprise_id, so_id) REFERENCES sales_order,
+  FOREIGN KEY (enterprise_id, batch_id) REFERENCES batch,
+  FOREIGN KEY (enterprise_id, customer_id) REFERENCES counterparty
+);
+
+CREATE TABLE shipment_code (
+  enterprise_id smallint NOT NULL,
+  shipment_id   text NOT NULL,
+  serial        text NOT NULL,
+  PRIMARY KEY (enterprise_id, shipment_id, serial),
+  FOREIGN KEY (enterprise_id, shipment_id) REFERENCES shipment,
+  FOREIGN KEY (enterprise_id, serial) REFERENCES code
+);
+
+-- The recall benchmark's sample lots (the same list AgriTrace is timed on): pgbench draws a row
+-- number and reads the lot with \gset before the recall query.
+CREATE TABLE recall_sample (
+  i             integer PRIMARY KEY,
+  enterprise_id smallint NOT NULL,
+  lot_id        text NOT NULL
 );

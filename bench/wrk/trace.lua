@@ -1,7 +1,7 @@
 -- wrk script for the trace endpoints (scripts/bench): every request picks the next "<uscc> <id>"
 -- line of $BENCH_SAMPLES (written by `agritrace_bench generate --csv`), authenticates as that
 -- enterprise (the generator's key is "bench api key <uscc>") and asks its backward trace (batch
--- ids) or forward trace (lot ids), per $BENCH_TRACE_KIND.
+-- ids), forward trace or whereabouts (recall; lot ids), per $BENCH_TRACE_KIND.
 local kind = os.getenv("BENCH_TRACE_KIND") or "backward"
 local ids = {}
 for line in io.lines(os.getenv("BENCH_SAMPLES")) do
@@ -26,6 +26,8 @@ function request()
   local path
   if kind == "backward" then
     path = "/v1/batches/" .. s[2] .. "/trace/backward"
+  elseif kind == "whereabouts" then
+    path = "/v1/whereabouts?lot_id=" .. s[2]
   else
     path = "/v1/material-lots/" .. s[2] .. "/trace/forward"
   end
