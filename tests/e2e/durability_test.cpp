@@ -30,6 +30,22 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
+std::string live_views_digest(const TestLedger& l) {
+  auto views = projections::ViewStore::open(views_dir(l));
+  REQUIRE(views.ok());
+  return (*views)->digest();
+}
+
+// Rebuilds every view with `agritrace replay` and returns the digest it prints.
+std::string replay_digest(const TestLedger& l) {
+  RunResult r = run_agritrace(with({"replay"}, l.flags()));
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const size_t d = r.out.find("views digest ");
+  REQUIRE(d != std::string::npos);
+  return r.out.substr(d + 13, 64);
+}
+
 void crash_recovery(Backend backend) {
   TestLedger ledger(backend);
   ServerProcess server(ledger.flags());
@@ -99,16 +115,8 @@ void crash_recovery(Backend backend) {
   CHECK(verify.exit_code == 0);
   // The views that lived through the crash equal views rebuilt from scratch: no event was
   // applied twice or skipped.
-  std::string live_digest;
-  {
-    auto views = projections::ViewStore::open(views_dir(ledger));
-    REQUIRE(views.ok());
-    live_digest = (*views)->digest();
-  }
-  RunResult replayed = run_agritrace(with({"replay"}, ledger.flags()));
-  INFO(replayed.out);
-  REQUIRE(replayed.exit_code == 0);
-  CHECK(replayed.out.find("views digest " + live_digest) != std::string::npos);
+  const std::string live_digest = live_views_digest(ledger);  // before replay replaces the views
+  CHECK(replay_digest(ledger) == live_digest);
 }
 
 TEST_CASE("crash: kill -9 during commands loses no acknowledged command and doubles none [embedded]") {
@@ -144,23 +152,10 @@ void rebuild_identical(Backend backend) {
   CHECK(recall.num("/shipped/0/quantity/amount") == 6);
   CHECK(server.stop() == 0);
 
-  std::string live_digest;
-  {
-    auto views = projections::ViewStore::open(views_dir(ledger));
-    REQUIRE(views.ok());
-    live_digest = (*views)->digest();
-  }
-  auto replay_digest = [&] {
-    RunResult r = run_agritrace(with({"replay"}, ledger.flags()));
-    INFO(r.out);
-    REQUIRE(r.exit_code == 0);
-    const size_t d = r.out.find("views digest ");
-    REQUIRE(d != std::string::npos);
-    return r.out.substr(d + 13, 64);
-  };
-  const std::string first = replay_digest();
+  const std::string live_digest = live_views_digest(ledger);
+  const std::string first = replay_digest(ledger);
   CHECK(first == live_digest);
-  CHECK(replay_digest() == first);
+  CHECK(replay_digest(ledger) == first);
 
   RunResult verify = run_agritrace(with({"verify"}, ledger.flags()));
   INFO(verify.out);
