@@ -1019,16 +1019,8 @@ int cmd_generate(int argc, char** argv) {
 
   auto ledger = open_ledger(o);
   if (!ledger.ok()) return fail(ledger.status().to_string());
-  // Right after the Kafka ledger creates a topic, the broker may still answer ListOffsets with
-  // NOT_LEADER_FOR_PARTITION although metadata already names the leader (seen with a KRaft
-  // single node); retry briefly instead of failing the run. The writer's fold would hit it too.
+  // The Kafka ledger itself retries while a new topic's leaders settle (events/kafka_ledger.cpp).
   auto ends = (*ledger)->end_offsets();
-  for (int32_t attempt = 0; !ends.ok() && ends.error().code == agritrace::ErrorCode::kUnavailable &&
-                            attempt < 50;
-       ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    ends = (*ledger)->end_offsets();
-  }
   if (!ends.ok()) return fail(ends.status().to_string());
   for (int64_t e : *ends) {
     if (e != 0) return fail("the ledger " + (*ledger)->describe() + " is not empty; use a fresh --data or --topic");
