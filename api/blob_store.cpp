@@ -2,13 +2,15 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "core/digest.h"
+#include "core/identifiers.h"
 
 namespace agritrace::api {
 namespace {
@@ -26,32 +28,16 @@ Status fsync_path(const std::string& path, int flags) {
   return Status::Ok();
 }
 
-bool is_sha256_hex(std::string_view s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
-  return hex;
-}
 
 std::string BlobStore::path_of(std::string_view tenant, std::string_view sha256) const {
   return fmt::format("{}/{}/{}/{}", root_, tenant, sha256.substr(0, 2), sha256);
 }
 
 Result<BlobInfo> BlobStore::put(std::string_view tenant, std::string_view bytes) {
-  BlobInfo info{sha256_hex(bytes), static_cast<int64_t>(bytes.size())};
+  BlobInfo info{core::sha256_hex(bytes), static_cast<int64_t>(bytes.size())};
   const std::string path = path_of(tenant, info.sha256);
   if (stat(tenant, info.sha256)) return info;  // content-addressed: same bytes, same file
   const std::string dir = path.substr(0, path.rfind('/'));
@@ -85,7 +71,7 @@ Result<BlobInfo> BlobStore::put(std::string_view tenant, std::string_view bytes)
 }
 
 std::optional<BlobInfo> BlobStore::stat(std::string_view tenant, std::string_view sha256) const {
-  if (!is_sha256_hex(sha256)) return std::nullopt;
+  if (!core::is_sha256_hex(sha256)) return std::nullopt;
   struct ::stat st{};
   if (::stat(path_of(tenant, sha256).c_str(), &st) != 0) return std::nullopt;
   return BlobInfo{std::string(sha256), static_cast<int64_t>(st.st_size)};

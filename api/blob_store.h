@@ -29,6 +29,4 @@ class BlobStore {
   std::string root_;
 };
 
-std::string sha256_hex(std::string_view bytes);
-
 }  // namespace agritrace::api

@@ -22,6 +22,7 @@
 #include "api/router.h"
 #include "api/service.h"
 #include "core/civil_time.h"
+#include "core/digest.h"
 #include "core/json_writer.h"
 #include "events/command_writer.h"
 #include "events/ledger.h"
@@ -261,7 +262,7 @@ int cmd_serve(int argc, char** argv) {
   agritrace::api::MetricsRegistry metrics;
   agritrace::api::BlobStore blobs(data + "/documents");
   agritrace::api::ServiceOptions so;
-  so.admin_key_sha256 = agritrace::api::sha256_hex(*key);
+  so.admin_key_sha256 = agritrace::core::sha256_hex(*key);
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics);
   service.register_routes(router);

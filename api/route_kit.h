@@ -22,6 +22,7 @@
 #include "api/service.h"
 #include "core/decide.h"
 #include "core/identifiers.h"
+#include "core/digest.h"
 #include "core/json_writer.h"
 #include "events/command_writer.h"
 #include "projections/production_queries.h"
@@ -102,6 +103,11 @@ class AppendedPositions {
   std::vector<int64_t> offsets_;
 };
 
+// A path parameter the router has matched (it is always present for the route's pattern).
+inline const std::string& path_param(const PathParams& p, std::string_view name) {
+  return p.find(name)->second;
+}
+
 struct RouteKit {
   events::Ledger& ledger;
   events::CommandWriter& writer;
@@ -134,7 +140,7 @@ struct RouteKit {
       return make_error(ErrorCode::kUnauthenticated, "api_key_missing",
                         "this route needs an API key: 'Authorization: Bearer <api key>'", "Authorization");
     }
-    const std::string sha = sha256_hex(key);
+    const std::string sha = core::sha256_hex(key);
     if (!options.admin_key_sha256.empty() && sha.size() == options.admin_key_sha256.size() &&
         CRYPTO_memcmp(sha.data(), options.admin_key_sha256.data(), sha.size()) == 0) {
       return Caller{"", "admin", true};
@@ -193,7 +199,7 @@ struct RouteKit {
     sub.tenant = caller.tenant;
     sub.actor = caller.actor;
     sub.idempotency_key = std::move(key);
-    sub.request_hash = sha256_hex(req.method + "\n" + req.path + "\n" + req.body);
+    sub.request_hash = core::sha256_hex(req.method + "\n" + req.path + "\n" + req.body);
     sub.command = std::move(command).value();
     sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem,
                 tracker = &appended](Result<events::CommandOutcome> r) {
@@ -374,7 +380,7 @@ struct RouteKit {
                           "upload the document first: POST /v1/documents", "sha256");
       }
       core::AttachDocument c;
-      c.batch_id = params.find("batch_id")->second;
+      c.batch_id = path_param(params, "batch_id");
       c.document_sha256 = sha;
       c.kind = kind;
       c.filename = filename;

@@ -312,7 +312,6 @@ bool wants_json(const HttpRequest& req) {
 void register_codes_routes(RouteKit& kit, Router& router) {
   RouteKit* i = &kit;
   auto codes = std::make_shared<projections::CodesQueries>(kit.views);
-  auto id = [](const PathParams& p, std::string_view name) { return p.find(name)->second; };
 
   // ---- catalogue and main varieties ----
   router.add("GET", "/v1/catalogue", "listCatalogue",
@@ -337,8 +336,8 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                return codes->code_templates(c.tenant, page);
              }));
   router.add("GET", "/v1/code-templates/{template_id}", "getCodeTemplate",
-             i->query_route([codes, id](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return codes->code_template(c.tenant, id(p, "template_id"));
+             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return codes->code_template(c.tenant, path_param(p, "template_id"));
              }));
   router.add("POST", "/v1/code-runs", "generateCodes",
              i->command_route("generate_codes", 201,
@@ -349,19 +348,19 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                return codes->code_runs(c.tenant, page);
              }));
   router.add("GET", "/v1/code-runs/{run_id}", "getCodeRun",
-             i->query_route([codes, id](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return codes->code_run(c.tenant, id(p, "run_id"));
+             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return codes->code_run(c.tenant, path_param(p, "run_id"));
              }));
 
   // Downloads. Each wraps a page of the run (?offset=&limit=) in a file.
-  auto download_route = [i, codes, id](int64_t max_limit,
+  auto download_route = [i, codes](int64_t max_limit,
                                        std::function<Result<HttpResponse>(const projections::RunCodes&)> make) {
-    return i->tenant_route([i, codes, id, max_limit, make](const HttpRequest& req, const PathParams& p,
+    return i->tenant_route([i, codes, max_limit, make](const HttpRequest& req, const PathParams& p,
                                                            const Caller& c, Responder respond) {
       i->with_views(req, std::move(respond), [=]() -> HttpResponse {
         auto range = offset_limit(req, max_limit);
         if (!range.ok()) return problem_from_error(range.error());
-        auto run = codes->run_codes(c.tenant, id(p, "run_id"), range->first, range->second);
+        auto run = codes->run_codes(c.tenant, path_param(p, "run_id"), range->first, range->second);
         if (!run.ok()) return problem_from_error(run.error());
         auto resp = make(*run);
         if (!resp.ok()) return problem_from_error(resp.error());
@@ -405,30 +404,30 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                                tar_archive(files));
              }));
   router.add("POST", "/v1/code-runs/{run_id}/disable", "disableCodeRun",
-             i->tenant_route([i, id](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
                if (i->json_too_large(req, r)) return;
                auto in = body_or_empty(req.body);
                if (!in.ok()) return r(problem_response(400, in.error().reason, in.error().message));
-               i->submit(req, std::move(r), c, "disable_code_run", parse_reason(*in, true, id(p, "run_id")), 200);
+               i->submit(req, std::move(r), c, "disable_code_run", parse_reason(*in, true, path_param(p, "run_id")), 200);
              }));
   router.add("POST", "/v1/code-runs/{run_id}/enable", "enableCodeRun",
-             i->tenant_route([i, id](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
-               i->submit(req, std::move(r), c, "enable_code_run", core::Command(core::EnableCodeRun{id(p, "run_id")}), 200);
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+               i->submit(req, std::move(r), c, "enable_code_run", core::Command(core::EnableCodeRun{path_param(p, "run_id")}), 200);
              }));
   router.add("GET", "/v1/codes/{serial}", "getCode",
-             i->query_route([codes, id](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return codes->code(c.tenant, id(p, "serial"));
+             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return codes->code(c.tenant, path_param(p, "serial"));
              }));
   router.add("POST", "/v1/codes/{serial}/disable", "disableCode",
-             i->tenant_route([i, id](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
                if (i->json_too_large(req, r)) return;
                auto in = body_or_empty(req.body);
                if (!in.ok()) return r(problem_response(400, in.error().reason, in.error().message));
-               i->submit(req, std::move(r), c, "disable_code", parse_reason(*in, false, id(p, "serial")), 200);
+               i->submit(req, std::move(r), c, "disable_code", parse_reason(*in, false, path_param(p, "serial")), 200);
              }));
   router.add("POST", "/v1/codes/{serial}/enable", "enableCode",
-             i->tenant_route([i, id](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
-               i->submit(req, std::move(r), c, "enable_code", core::Command(core::EnableCode{id(p, "serial")}), 200);
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+               i->submit(req, std::move(r), c, "enable_code", core::Command(core::EnableCode{path_param(p, "serial")}), 200);
              }));
 
   // ---- publishing and the market ----
@@ -440,9 +439,9 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                return codes->publications(c.tenant);
              }));
   router.add("POST", "/v1/publications/{product_id}/withdraw", "withdrawPublication",
-             i->tenant_route([i, id](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
                i->submit(req, std::move(r), c, "withdraw_publication",
-                         core::Command(core::UnpublishProduct{id(p, "product_id")}), 200);
+                         core::Command(core::UnpublishProduct{path_param(p, "product_id")}), 200);
              }));
   router.add("GET", "/v1/market/products", "browseMarket",
              i->query_route([codes](const Caller&, const PathParams&, const HttpRequest& req) -> Result<std::string> {
@@ -457,8 +456,8 @@ void register_codes_routes(RouteKit& kit, Router& router) {
 
   // ---- the public resolver: GS1 Digital Link, no API key ----
   router.add("GET", "/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLink",
-             [i, codes, id](const HttpRequest& req, const PathParams& p, Responder respond) {
-               const std::string path = core::format_digital_link("", id(p, "gtin"), id(p, "lot"), id(p, "serial"));
+             [i, codes](const HttpRequest& req, const PathParams& p, Responder respond) {
+               const std::string path = core::format_digital_link("", path_param(p, "gtin"), path_param(p, "lot"), path_param(p, "serial"));
                auto parsed = core::parse_digital_link(path);
                if (!parsed.ok()) {
                  return respond(problem_response(400, parsed.error().reason, parsed.error().message, "code"));

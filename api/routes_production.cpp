@@ -149,7 +149,6 @@ Result<core::Command> parse_consume(const JsonInput& in, const std::string& id) 
 
 void register_production_routes(RouteKit& kit, Router& router) {
   RouteKit* i = &kit;
-  auto id = [](const PathParams& p, std::string_view name) { return p.find(name)->second; };
 
   // counterparties
   router.add("POST", "/v1/counterparties", "registerCounterparty",
@@ -161,13 +160,13 @@ void register_production_routes(RouteKit& kit, Router& router) {
                return i->queries.counterparties(c.tenant, page);
              }));
   router.add("GET", "/v1/counterparties/{counterparty_id}", "getCounterparty",
-             i->query_route([i, id](const Caller& c, const PathParams& p, const HttpRequest&) {
+             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
                // The enterprise that recorded the counterparty is the owner of its personal data.
-               return i->queries.counterparty(c.tenant, id(p, "counterparty_id"), true);
+               return i->queries.counterparty(c.tenant, path_param(p, "counterparty_id"), true);
              }));
   router.add("PUT", "/v1/counterparties/{counterparty_id}", "amendCounterparty",
-             i->command_route("amend_counterparty", 200, [id](const JsonInput& in, const PathParams& p) {
-               return parse_amend_counterparty(in, id(p, "counterparty_id"));
+             i->command_route("amend_counterparty", 200, [](const JsonInput& in, const PathParams& p) {
+               return parse_amend_counterparty(in, path_param(p, "counterparty_id"));
              }));
 
   // purchase orders
@@ -180,30 +179,30 @@ void register_production_routes(RouteKit& kit, Router& router) {
                return i->queries.purchase_orders(c.tenant, page);
              }));
   router.add("GET", "/v1/purchase-orders/{po_id}", "getPurchaseOrder",
-             i->query_route([i, id](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.purchase_order(c.tenant, id(p, "po_id"));
+             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return i->queries.purchase_order(c.tenant, path_param(p, "po_id"));
              }));
   router.add("PUT", "/v1/purchase-orders/{po_id}", "amendPurchaseOrder",
-             i->command_route("amend_purchase_order", 200, [id](const JsonInput& in, const PathParams& p) {
-               return parse_amend_po(in, id(p, "po_id"));
+             i->command_route("amend_purchase_order", 200, [](const JsonInput& in, const PathParams& p) {
+               return parse_amend_po(in, path_param(p, "po_id"));
              }));
   router.add("POST", "/v1/purchase-orders/{po_id}/cancel", "cancelPurchaseOrder",
-             i->command_route("cancel_purchase_order", 200, [id](const JsonInput& in, const PathParams& p) {
-               return parse_cancel_po(in, id(p, "po_id"));
+             i->command_route("cancel_purchase_order", 200, [](const JsonInput& in, const PathParams& p) {
+               return parse_cancel_po(in, path_param(p, "po_id"));
              }));
   router.add("POST", "/v1/purchase-orders/{po_id}/receive", "receivePurchaseOrder",
-             i->command_route("receive_purchase_order", 201, [id](const JsonInput& in, const PathParams& p) {
-               return parse_receive_po(in, id(p, "po_id"));
+             i->command_route("receive_purchase_order", 201, [](const JsonInput& in, const PathParams& p) {
+               return parse_receive_po(in, path_param(p, "po_id"));
              }));
 
   // Material lots (created by receiving a purchase order)
   router.add("GET", "/v1/material-lots/{lot_id}", "getMaterialLot",
-             i->query_route([i, id](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.material_lot(c.tenant, id(p, "lot_id"));
+             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return i->queries.material_lot(c.tenant, path_param(p, "lot_id"));
              }));
   router.add("GET", "/v1/material-lots/{lot_id}/trace/forward", "traceMaterialLotForward",
-             i->query_route([i, id](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.forward_trace(c.tenant, id(p, "lot_id"));
+             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return i->queries.forward_trace(c.tenant, path_param(p, "lot_id"));
              }));
 
   // production batches
@@ -216,24 +215,24 @@ void register_production_routes(RouteKit& kit, Router& router) {
                return i->queries.batches(c.tenant, page);
              }));
   router.add("GET", "/v1/batches/{batch_id}", "getBatch",
-             i->query_route([i, id](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.batch(c.tenant, id(p, "batch_id"));
+             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return i->queries.batch(c.tenant, path_param(p, "batch_id"));
              }));
   router.add("PUT", "/v1/batches/{batch_id}", "amendBatch",
-             i->command_route("amend_batch", 200, [id](const JsonInput& in, const PathParams& p) {
-               return parse_amend_batch(in, id(p, "batch_id"));
+             i->command_route("amend_batch", 200, [](const JsonInput& in, const PathParams& p) {
+               return parse_amend_batch(in, path_param(p, "batch_id"));
              }));
   router.add("POST", "/v1/batches/{batch_id}/materials", "consumeMaterial",
-             i->command_route("consume_material", 201, [id](const JsonInput& in, const PathParams& p) {
-               return parse_consume(in, id(p, "batch_id"));
+             i->command_route("consume_material", 201, [](const JsonInput& in, const PathParams& p) {
+               return parse_consume(in, path_param(p, "batch_id"));
              }));
   router.add("POST", "/v1/batches/{batch_id}/documents", "attachDocument",
              i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
                i->attach_document(req, p, c, std::move(r));
              }));
   router.add("GET", "/v1/batches/{batch_id}/trace/backward", "traceBatchBackward",
-             i->query_route([i, id](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.backward_trace(c.tenant, id(p, "batch_id"));
+             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return i->queries.backward_trace(c.tenant, path_param(p, "batch_id"));
              }));
 
 }

@@ -35,7 +35,6 @@ Result<core::CreateSalesOrder> order_fields(const JsonInput& in) {
   return c;
 }
 
-std::string path_id(const PathParams& p, std::string_view name) { return p.find(name)->second; }
 
 Result<std::optional<core::Date>> opt_query_date(const HttpRequest& req, std::string_view name) {
   auto v = req.query_param(name);
@@ -64,18 +63,18 @@ void register_sales_routes(RouteKit& kit, Router& router) {
              }));
   router.add("GET", "/v1/sales-orders/{so_id}", "getSalesOrder",
              i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->sales_order(c.tenant, path_id(p, "so_id"));
+               return q->sales_order(c.tenant, path_param(p, "so_id"));
              }));
   router.add("PUT", "/v1/sales-orders/{so_id}", "amendSalesOrder",
              i->command_route("amend_sales_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
                AGT_TRY(c, order_fields(in));
-               return core::Command(core::AmendSalesOrder{path_id(p, "so_id"), std::move(c)});
+               return core::Command(core::AmendSalesOrder{path_param(p, "so_id"), std::move(c)});
              }));
   router.add("POST", "/v1/sales-orders/{so_id}/cancel", "cancelSalesOrder",
              i->command_route("cancel_sales_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
                AGT_CHECK(in.only({"reason"}));
                AGT_TRY(reason, in.opt_str("reason", core::kMaxNoteBytes));
-               return core::Command(core::CancelSalesOrder{path_id(p, "so_id"), reason});
+               return core::Command(core::CancelSalesOrder{path_param(p, "so_id"), reason});
              }));
 
   // shipping: the scanned codes; all ship or none (422 lists every bad code).
@@ -84,7 +83,7 @@ void register_sales_routes(RouteKit& kit, Router& router) {
                if (i->json_too_large(req, respond)) return;
                auto in = JsonInput::parse(req.body);
                if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
-               const std::string so_id = path_id(p, "so_id");
+               const std::string so_id = path_param(p, "so_id");
                auto cmd = [&]() -> Result<core::Command> {
                  AGT_CHECK(in->only({"codes", "ship_date"}));
                  AGT_TRY(codes, in->str_array("codes", core::kMaxCodesPerShipment));
@@ -106,7 +105,7 @@ void register_sales_routes(RouteKit& kit, Router& router) {
              }));
   router.add("GET", "/v1/shipments/{shipment_id}", "getShipment",
              i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->shipment(c.tenant, path_id(p, "shipment_id"));
+               return q->shipment(c.tenant, path_param(p, "shipment_id"));
              }));
 
   // whereabouts: exactly one of code, batch_id, lot_id.
@@ -141,11 +140,11 @@ void register_sales_routes(RouteKit& kit, Router& router) {
              }));
   router.add("GET", "/v1/recalls/{recall_id}", "getRecall",
              i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->recall(c.tenant, path_id(p, "recall_id"));
+               return q->recall(c.tenant, path_param(p, "recall_id"));
              }));
   router.add("GET", "/v1/recalls/{recall_id}/report.csv", "getRecallReport",
              i->tenant_route([i, q](const HttpRequest& req, const PathParams& p, const Caller& c, Responder respond) {
-               const std::string id = path_id(p, "recall_id");
+               const std::string id = path_param(p, "recall_id");
                i->with_views(req, std::move(respond), [q, c, id]() {
                  auto csv = q->recall_csv(c.tenant, id);
                  if (!csv.ok()) return problem_from_error(csv.error());

@@ -38,7 +38,7 @@ NewApiKey generate_api_key() {
   NewApiKey k;
   k.key = "agk_" + base64url(secret, sizeof secret);
   k.key_id = "key_" + base64url(id, sizeof id);
-  k.sha256 = sha256_hex(k.key);
+  k.sha256 = core::sha256_hex(k.key);
   return k;
 }
 
@@ -67,7 +67,6 @@ Service::~Service() = default;
 
 void Service::register_routes(Router& router) {
   RouteKit* i = impl_.get();
-  auto id = [](const PathParams& p, std::string_view name) { return p.find(name)->second; };
 
   router.add("GET", "/healthz", "healthz",
              [i](const HttpRequest&, const PathParams&, Responder r) { r(i->healthz()); });
@@ -92,8 +91,8 @@ void Service::register_routes(Router& router) {
                i->upload_document(req, c, std::move(r));
              }));
   router.add("GET", "/v1/documents/{sha256}", "getDocument",
-             i->tenant_route([i, id](const HttpRequest&, const PathParams& p, const Caller& c, Responder r) {
-               auto bytes = i->blobs.get(c.tenant, id(p, "sha256"));
+             i->tenant_route([i](const HttpRequest&, const PathParams& p, const Caller& c, Responder r) {
+               auto bytes = i->blobs.get(c.tenant, path_param(p, "sha256"));
                if (!bytes.ok()) return r(problem_from_error(bytes.error()));
                HttpResponse resp;
                resp.status = 200;

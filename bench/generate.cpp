@@ -28,6 +28,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/digest.h"
 #include "api/blob_store.h"
 #include "core/civil_time.h"
 #include "core/domain_commands.h"
@@ -307,7 +308,7 @@ class Generator {
     reg.name = rng_.pick(kTradeWords) + fmt::format("食品{}号厂有限公司", t + 1);
     reg.region = kRegionNames[t % kRegionNames.size()];
     reg.api_key_id = m.api_key_id;
-    reg.api_key_sha256 = agritrace::api::sha256_hex("bench api key " + m.uscc);
+    reg.api_key_sha256 = agritrace::core::sha256_hex("bench api key " + m.uscc);
     if (full()) return;
     // Registration is the platform administrator's act (POST /v1/enterprises).
     out_.push_back(Planned{"register_enterprise", m.uscc, "admin", std::move(reg), m.uscc});
@@ -576,7 +577,7 @@ class Generator {
         b.lot_code, b.product, day, inspection ? "合格" : "记录完整");
     core::AttachDocument c;
     c.batch_id = b.id;
-    c.document_sha256 = agritrace::api::sha256_hex(bytes);
+    c.document_sha256 = agritrace::core::sha256_hex(bytes);
     c.kind = inspection ? core::DocumentKind::kInspectionReport : core::DocumentKind::kProductionRecord;
     c.filename = fmt::format("{}-{}.pdf", inspection ? "inspection" : "record", b.lot_code);
     c.media_type = "application/pdf";
@@ -1073,7 +1074,7 @@ int cmd_generate(int argc, char** argv) {
     sub.actor = p.actor;
     // What an ERP integration sends: a unique Idempotency-Key and the request's fingerprint.
     sub.idempotency_key = fmt::format("bench-{}-{}", o.seed, n);
-    sub.request_hash = agritrace::api::sha256_hex(sub.idempotency_key + "\n" + p.name);
+    sub.request_hash = agritrace::core::sha256_hex(sub.idempotency_key + "\n" + p.name);
     sub.command = std::move(p.command);
     sub.done = [&, n, expected = std::move(p.expected_subject), t0 = std::chrono::steady_clock::now()](
                    Result<events::CommandOutcome> r) {

@@ -1,13 +1,13 @@
 #include "events/envelope.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <simdjson.h>
 
 #include <charconv>
 #include <ctime>
 
+#include "core/digest.h"
 #include "core/json_writer.h"
 
 namespace agritrace::events {
@@ -15,15 +15,6 @@ namespace {
 
 constexpr std::string_view kTypePrefix = "agritrace.";
 
-std::string to_hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 0xf];
-  }
-  return out;
-}
 
 // RFC 3339 UTC with milliseconds, for the CloudEvents `time` attribute (informative only: the
 // integer milliseconds are what decoding reads back).
@@ -86,10 +77,7 @@ std::string compute_chain_hash(const Envelope& e) {
   append_field(canonical, e.request_hash);
   append_field(canonical, e.subject);
   append_field(canonical, e.payload_json);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(canonical.data(), canonical.size(), digest, &len, EVP_sha256(), nullptr);
-  return to_hex(digest, len);
+  return core::sha256_hex(canonical);
 }
 
 std::string encode_cloudevent(const Envelope& e) {
@@ -197,7 +185,7 @@ std::string new_event_id() {
     // The OS CSPRNG failing is not an expected condition; ids must never repeat.
     throw std::runtime_error("RAND_bytes failed");
   }
-  return to_hex(bytes, sizeof bytes);
+  return core::hex_encode(bytes, sizeof bytes);
 }
 
 }  // namespace agritrace::events

@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include "core/digest.h"
+
 namespace agritrace::events {
 namespace {
 
@@ -22,15 +24,6 @@ std::array<uint8_t, 16> to_bytes(std::string_view hex) {
   return out;
 }
 
-std::string to_hex(const std::array<uint8_t, 16>& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(32, '0');
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 0xf];
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -64,10 +57,10 @@ std::optional<IdempotencyIndex::Found> IdempotencyIndex::find(std::string_view t
   const Record& r = it->second;
   Found found;
   found.same_request = r.request == digest(request_hash, "");
-  found.outcome.command_id = to_hex(r.command_id);
+  found.outcome.command_id = core::hex_encode(r.command_id.data(), r.command_id.size());
   found.outcome.replayed = true;
   for (const Ref& ref : r.events) {
-    found.outcome.events.push_back(EventRef{to_hex(ref.id), types_[ref.type], ref.subject, ref.position});
+    found.outcome.events.push_back(EventRef{core::hex_encode(ref.id.data(), ref.id.size()), types_[ref.type], ref.subject, ref.position});
   }
   return found;
 }

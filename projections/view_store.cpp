@@ -1,5 +1,7 @@
 #include "projections/view_store.h"
 
+#include "core/digest.h"
+
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <rocksdb/db.h>
@@ -247,9 +249,7 @@ std::string ViewStore::digest() const {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, md, &len);
   EVP_MD_CTX_free(ctx);
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
-  return hex;
+  return core::hex_encode(md, len);
 }
 
 Status destroy_view_store(const std::string& path) {
