@@ -30,18 +30,10 @@ class CodesProjection final : public Projection {
  public:
   std::string_view name() const override { return "codes"; }
 
-  Status apply(const events::StoredEvent& se, ViewBatch& b) override {
-    const std::string& type = se.envelope.type;
-    // Skip the payload decode for events of other areas (the codes.generated payloads are big).
-    const bool mine = type.starts_with("catalogue.") || type.starts_with("code") ||
-                      type.starts_with("enterprise.main_varieties") || type.starts_with("publication.") ||
-                      type == core::BatchCreated::kType;
-    if (!mine) return Status::Ok();
-    auto decoded = events::decode_event_payload(type, se.envelope.payload_json);
-    if (!decoded.ok()) return decoded.status();
+  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
     const std::string& t = se.envelope.tenant;
     const std::string at = core::format_rfc3339_utc(se.envelope.occurred_at_ms);
-    std::visit([&](const auto& ev) { on(t, at, ev, b); }, *decoded);
+    std::visit([&](const auto& ev) { on(t, at, ev, b); }, event);
     return Status::Ok();
   }
 

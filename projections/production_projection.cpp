@@ -39,12 +39,10 @@ class ProductionProjection final : public Projection {
  public:
   std::string_view name() const override { return "production"; }
 
-  Status apply(const events::StoredEvent& se, ViewBatch& b) override {
-    auto decoded = events::decode_event_payload(se.envelope.type, se.envelope.payload_json);
-    if (!decoded.ok()) return decoded.status();
+  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
     const std::string& t = se.envelope.tenant;
     const std::string at = core::format_rfc3339_utc(se.envelope.occurred_at_ms);
-    std::visit([&](const auto& ev) { on(t, at, ev, b); }, *decoded);
+    std::visit([&](const auto& ev) { on(t, at, ev, b); }, event);
     return Status::Ok();
   }
 

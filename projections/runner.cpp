@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "events/domain_codec.h"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -120,8 +122,15 @@ struct ProjectionRunner::Impl {
     for (const events::StoredEvent& ev : polled->events) {
       const auto p = static_cast<size_t>(ev.position.partition);
       if (p >= new_next.size() || ev.position.offset < new_next[p]) continue;  // already applied
+      auto payload = events::decode_event_payload(ev.envelope.type, ev.envelope.payload_json);
+      if (!payload.ok()) {
+        Error e = payload.error();
+        e.message = fmt::format("event at {} ({}): {}", ev.position.to_string(), ev.envelope.type,
+                                e.message);
+        return e;
+      }
       for (auto& proj : projections) {
-        Status s = proj->apply(ev, batch);
+        Status s = proj->apply(ev, *payload, batch);
         if (!s.ok()) {
           Error e = s.error();
           e.message = fmt::format("projection {} failed at {} ({}): {}", proj->name(),

@@ -9,18 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "core/domain_events.h"
 #include "core/status.h"
 #include "events/ledger.h"
 #include "projections/view_store.h"
 
 namespace agritrace::projections {
 
-// One read model. apply() must be deterministic: the same events give the same bytes.
+// One read model. apply() must be deterministic: the same events give the same bytes. The runner
+// decodes each event's payload once and hands the typed event to every projection.
 class Projection {
  public:
   virtual ~Projection() = default;
   virtual std::string_view name() const = 0;
-  virtual Status apply(const events::StoredEvent& event, ViewBatch& batch) = 0;
+  virtual Status apply(const events::StoredEvent& event, const core::Event& payload,
+                       ViewBatch& batch) = 0;
 };
 
 struct RunnerStatus {
