@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "core/civil_time.h"
 
@@ -19,6 +21,10 @@ struct Context {
   // Read-only view of the "platform" tenant's state (the shared catalogue, R-4.2.7), given by
   // the single writer so that rules may check catalogue ids; null when there is none.
   const TenantState* platform = nullptr;
+  // Read-only view of another enterprise's state (R-4.3.x: the producer a market order goes to,
+  // the origin of received codes for their disabled/recalled status); null when unknown. Rules
+  // only read facts that other enterprises' own writers decided.
+  std::function<const TenantState*(std::string_view tenant)> tenant_state = {};
 };
 
 }  // namespace agritrace::core

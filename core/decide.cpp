@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/decide_sales.h"
+#include "core/decide_circulation.h"
 #include "core/codes_rules.h"
 #include "core/identifiers.h"
 #include "core/overloaded.h"
@@ -454,6 +455,7 @@ Result<std::vector<Event>> decide(const TenantState& state, const Command& comma
           [&](const EnableCodeRun& c) { return decide_enable_code_run(state, c, ctx); },
           [&](const PublishProduct& c) { return decide_publish_product(state, c, ctx); },
           [&](const UnpublishProduct& c) { return decide_unpublish_product(state, c, ctx); },
+          [&](const auto& c) { return decide_circulation(state, c, ctx); },
       },
       command);
 }

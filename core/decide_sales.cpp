@@ -424,7 +424,11 @@ void evolve_sales(TenantState& state, const SalesOrderCancelled& e) {
 
 void evolve_sales(TenantState& state, const ShipmentRecorded& e) {
   observe(state.sales.last_shipment, e.shipment_id, "sh-");
-  for (const std::string& serial : e.serials) state.sales.shipped_codes.emplace(serial, e.shipment_id);
+  for (const std::string& serial : e.serials) {
+    // A code that came back to us (received again) ships again: the latest shipment wins.
+    state.sales.shipped_codes[serial] = e.shipment_id;
+    state.circulation.held_codes.erase(serial);
+  }
   int64_t& shipped = state.sales.batch_shipped[e.batch_id];
   if (__builtin_add_overflow(shipped, e.quantity.amount, &shipped)) shipped = INT64_MAX;
   if (auto it = state.sales.orders.find(e.so_id); it != state.sales.orders.end()) {

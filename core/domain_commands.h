@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "core/circulation.h"
 #include "core/civil_time.h"
 #include "core/command_context.h"
 #include "core/domain_types.h"
@@ -106,6 +107,9 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              RaiseRecall,
                              LoadCatalogue, SetMainVarieties, CreateCodeTemplate, GenerateCodes,
                              DisableCode, EnableCode, DisableCodeRun, EnableCodeRun,
-                             PublishProduct, UnpublishProduct>;
+                             PublishProduct, UnpublishProduct,
+                             PlaceMarketOrder, CancelMarketOrder, AcceptMarketOrder,
+                             DeclineMarketOrder, ReceiveGoods, ReceiveGoodsManually,
+                             RecordStocktake, RecordFinanceEntry, RecordRetailSale>;
 
 }  // namespace agritrace::core

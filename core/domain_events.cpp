@@ -39,6 +39,14 @@ std::string event_subject(const Event& event) {
           [](const CodeRunEnabled& e) { return e.run_id; },
           [](const ProductPublished& e) { return e.product_id; },
           [](const ProductUnpublished& e) { return e.product_id; },
+          [](const MarketOrderPlaced& e) { return e.mo_id; },
+          [](const MarketOrderCancelled& e) { return e.mo_id; },
+          [](const MarketOrderAccepted& e) { return e.buyer_tenant + "/" + e.mo_id; },
+          [](const MarketOrderDeclined& e) { return e.buyer_tenant + "/" + e.mo_id; },
+          [](const GoodsReceived& e) { return e.receipt_id; },
+          [](const StocktakeRecorded& e) { return e.stocktake_id; },
+          [](const StockAdjusted& e) { return e.item_id; },
+          [](const FinanceEntryRecorded& e) { return e.entry_id; },
       },
       event);
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <variant>
 
+#include "core/circulation.h"
 #include "core/civil_time.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
@@ -150,7 +151,10 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            ShipmentRecorded, SalesOrderStatusChanged, RecallRaised,
                            CatalogueProductAdded, MainVarietiesSet, CodeTemplateCreated,
                            CodeRunStarted, CodesGenerated, CodeDisabled, CodeEnabled,
-                           CodeRunDisabled, CodeRunEnabled, ProductPublished, ProductUnpublished>;
+                           CodeRunDisabled, CodeRunEnabled, ProductPublished, ProductUnpublished,
+                           MarketOrderPlaced, MarketOrderCancelled, MarketOrderAccepted,
+                           MarketOrderDeclined, GoodsReceived, StocktakeRecorded, StockAdjusted,
+                           FinanceEntryRecorded>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/decide_sales.h"
+#include "core/decide_circulation.h"
 #include "core/codes_rules.h"
 #include "core/overloaded.h"
 
@@ -158,6 +159,7 @@ void evolve(TenantState& state, const Event& event) {
           [&](const CodeRunEnabled& e) { evolve_code_event(state, e); },
           [&](const ProductPublished& e) { evolve_code_event(state, e); },
           [&](const ProductUnpublished& e) { evolve_code_event(state, e); },
+          [&](const auto& e) { evolve_circulation(state, e); },
       },
       event);
 }

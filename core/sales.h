@@ -31,6 +31,10 @@ struct SalesOrderCreated {
   std::optional<Date> expiry_date;
   std::optional<int64_t> price_fen;  // total price of the order, in fen; absent when not agreed
   std::string note;
+  // the buyer's market order this sales order fulfils ("" when none); written to the
+  // payload only when set.
+  std::string mo_buyer_tenant = {};
+  std::string mo_id = {};
   bool operator==(const SalesOrderCreated&) const = default;
 };
 
@@ -78,6 +82,13 @@ struct ShipmentRecorded {
   Quantity quantity;           // total: codes x quantity per code
   int64_t quantity_per_code = 1;
   std::vector<std::string> serials;  // GS1 AI (21) of every code shipped
+  // .x, written to the payload only when set (older payloads keep their bytes):
+  std::string origin_tenant = {};    // the producer the goods were made by ("" = this tenant)
+  std::string origin_batch_id = {};  // its batch ("" = batch_id)
+  std::string mo_buyer_tenant = {};  // the market order the shipment answers
+  std::string mo_id = {};
+  std::string payment_voucher = {};  // retail: electronic payment voucher number
+  std::optional<int64_t> price_fen = {};  // the part of the order's price this shipment carries
   bool operator==(const ShipmentRecorded&) const = default;
 };
 
@@ -145,6 +156,7 @@ struct ShipSalesOrder {
   std::vector<std::string> codes;
   std::optional<Date> ship_date;  // absent: today
   std::string customer_tenant_hint;
+  std::optional<Quantity> quantity = {};  // goods without codes (a lot received by hand)
 };
 
 struct RaiseRecall {

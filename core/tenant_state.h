@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "core/circulation.h"
 #include "core/civil_time.h"
 #include "core/domain_types.h"
 #include "core/quantity.h"
@@ -42,6 +43,17 @@ struct MaterialLotState {
   Quantity received;
   int64_t consumed_amount = 0;  // same unit as `received`
   int64_t remaining_amount() const { return received.amount - consumed_amount; }
+  // lots from goods received (po_id empty). The stock left is received - consumed -
+  // shipped (SalesState::batch_shipped, by item id) + adjusted (CirculationState::adjusted).
+  std::string receipt_id;
+  std::string lot_code;
+  std::string product_id;
+  std::optional<Date> expiry;  // expiry_date is kept for PO lots; this one may be absent
+  std::string from_tenant;
+  std::string from_item_id;
+  std::string origin_tenant;
+  std::string origin_batch_id;
+  int64_t quantity_per_code = 0;
 };
 
 struct BatchState {
@@ -85,6 +97,7 @@ struct TenantState {
   CodeCounters code_counters;
   std::map<std::string, TraceCodeState, std::less<>> codes;    // key: the serial (AI 21)
   std::map<std::string, CodeRunState, std::less<>> code_runs;  // run_id -> run
+  CirculationState circulation;  // .x (core/circulation.h)
 };
 
 }  // namespace agritrace::core

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "core/decide.h"
+#include "core/decide_circulation.h"
 #include "core/domain_events.h"
 #include "core/evolve.h"
 #include "core/tenant_state.h"
@@ -141,7 +142,7 @@ class CommandWriterImpl final : public CommandWriter {
     head.hash = e.hash;
     auto event = decode_event_payload(e.type, e.payload_json);
     if (!event.ok()) return event.status();
-    core::evolve(states_[e.tenant], *event);
+    apply(e.tenant, states_[e.tenant], *event);
     note_keys(*event, e.tenant, keys, tenants);
     if (!e.idempotency_key.empty()) {
       idempotency_.add_event(e.tenant, e.idempotency_key, e.request_hash, e.command_id,
@@ -221,7 +222,8 @@ class CommandWriterImpl final : public CommandWriter {
       }
     }
     const int64_t now_ms = options_.clock_ms();
-    const core::Context base_ctx{};
+    core::Context base_ctx{};
+    base_ctx.tenant_state = [this](std::string_view tenant) { return find_state(tenant); };
     std::vector<Envelope> batch;
     std::vector<Pending> pending;
     std::unordered_map<std::string, size_t> pending_by_key;
@@ -262,7 +264,7 @@ class CommandWriterImpl final : public CommandWriter {
       Pending p{&sub, new_event_id(), batch.size(), decided->size(), {}, {}};
       TenantHead& head = heads_[sub.tenant];
       for (const core::Event& ev : *decided) {
-        core::evolve(state, ev);
+        apply(sub.tenant, state, ev);
         if (const auto* reg = std::get_if<core::EnterpriseRegistered>(&ev)) {
           p.new_keys.emplace_back(reg->api_key_sha256, ApiKeyRecord{sub.tenant, reg->api_key_id});
         }
@@ -361,6 +363,19 @@ class CommandWriterImpl final : public CommandWriter {
 
   // Owned by the writer thread (and by rebuild() before the thread starts).
   std::unordered_map<std::string, core::TenantState> states_;
+
+  const core::TenantState* find_state(std::string_view tenant) const {
+    auto it = states_.find(std::string(tenant));
+    return it == states_.end() ? nullptr : &it->second;
+  }
+
+  // Folds an event into its tenant's state and, for facts that cross enterprises (a shipment to a
+  // registered customer, a market order), into the other enterprise's state too.
+  void apply(const std::string& tenant, core::TenantState& state, const core::Event& event) {
+    core::evolve(state, event);
+    std::string target = core::cross_tenant_target(tenant, event);
+    if (!target.empty() && target != tenant) core::evolve_across(states_[target], tenant, event);
+  }
   std::unordered_map<std::string, TenantHead> heads_;
   IdempotencyIndex idempotency_;
   bool needs_rebuild_ = false;

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <type_traits>
 #include <optional>
 #include <vector>
 
@@ -75,6 +76,9 @@ void put_sales_order(JsonWriter& w, const E& e) {
   put_optional_date(w, "expiry_date", e.expiry_date);
   put_optional_i64(w, "price_fen", e.price_fen);
   w.field("note", e.note);
+  if constexpr (std::is_same_v<E, core::SalesOrderCreated>) {
+    if (!e.mo_id.empty()) w.field("mo_buyer_tenant", e.mo_buyer_tenant).field("mo_id", e.mo_id);
+  }
 }
 
 // --- decoding -----------------------------------------------------------------------------
@@ -217,6 +221,46 @@ class FieldReader {
     return out;
   }
 
+  // Absent or null reads as nullopt (fields added after schema version 1 was first written).
+  std::optional<int64_t> absent_or_i64(std::string_view key) {
+    if (failed()) return std::nullopt;
+    od::value v;
+    if (object_.find_field_unordered(key).get(v)) return std::nullopt;
+    bool is_null = false;
+    if (v.is_null().get(is_null)) {
+      fail(key, "an integer or null");
+      return std::nullopt;
+    }
+    if (is_null) return std::nullopt;
+    int64_t n = 0;
+    if (v.get_int64().get(n)) fail(key, "an integer or null");
+    return n;
+  }
+
+  // Calls read(FieldReader&) for every object of an array.
+  template <typename F>
+  void objects(std::string_view key, F&& read) {
+    if (failed()) return;
+    od::array array;
+    if (object_.find_field_unordered(key).get_array().get(array)) {
+      fail(key, "an array of objects");
+      return;
+    }
+    for (auto element : array) {
+      od::object o;
+      if (element.get_object().get(o)) {
+        fail(key, "an array of objects");
+        return;
+      }
+      FieldReader inner(o);
+      read(inner);
+      if (inner.failed()) {
+        error_ = inner.error();
+        return;
+      }
+    }
+  }
+
   // Maps a name to an enum through one of core's parse_* functions.
   template <typename T>
   T enumeration(std::string_view key, Result<T> (*parse)(std::string_view, std::string_view)) {
@@ -279,6 +323,10 @@ E read_sales_order(FieldReader& r) {
   e.expiry_date = r.optional_date("expiry_date");
   e.price_fen = r.optional_i64("price_fen");
   e.note = r.str("note");
+  if constexpr (std::is_same_v<E, core::SalesOrderCreated>) {
+    e.mo_buyer_tenant = r.opt_str("mo_buyer_tenant");
+    e.mo_id = r.opt_str("mo_id");
+  }
   return e;
 }
 
@@ -291,6 +339,116 @@ struct DecoderEntry {
 
 // Every catalogue type with its decoder; fields are read by name, so key order does not matter.
 constexpr DecoderEntry kDecoders[] = {
+    {core::MarketOrderPlaced::kType,
+     [](FieldReader& r) -> core::Event {
+       core::MarketOrderPlaced e;
+       e.mo_id = r.str("mo_id");
+       e.producer_tenant = r.str("producer_tenant");
+       e.producer_name = r.str("producer_name");
+       e.product = r.str("product");
+       e.product_id = r.str("product_id");
+       e.quantity = r.quantity("quantity");
+       e.price_fen = r.optional_i64("price_fen");
+       e.wanted_by = r.optional_date("wanted_by");
+       e.note = r.str("note");
+       e.buyer_name = r.str("buyer_name");
+       e.buyer_region = r.str("buyer_region");
+       return e;
+     }},
+    {core::MarketOrderCancelled::kType,
+     [](FieldReader& r) -> core::Event {
+       core::MarketOrderCancelled e;
+       e.mo_id = r.str("mo_id");
+       e.producer_tenant = r.str("producer_tenant");
+       e.reason = r.str("reason");
+       return e;
+     }},
+    {core::MarketOrderAccepted::kType,
+     [](FieldReader& r) -> core::Event {
+       core::MarketOrderAccepted e;
+       e.buyer_tenant = r.str("buyer_tenant");
+       e.mo_id = r.str("mo_id");
+       e.so_id = r.str("so_id");
+       e.batch_id = r.str("batch_id");
+       return e;
+     }},
+    {core::MarketOrderDeclined::kType,
+     [](FieldReader& r) -> core::Event {
+       core::MarketOrderDeclined e;
+       e.buyer_tenant = r.str("buyer_tenant");
+       e.mo_id = r.str("mo_id");
+       e.reason = r.str("reason");
+       return e;
+     }},
+    {core::GoodsReceived::kType,
+     [](FieldReader& r) -> core::Event {
+       core::GoodsReceived e;
+       e.receipt_id = r.str("receipt_id");
+       e.lot_id = r.str("lot_id");
+       e.source = r.enumeration("source", core::parse_receipt_source);
+       e.received_on = r.date("received_on");
+       e.from_tenant = r.str("from_tenant");
+       e.from_name = r.str("from_name");
+       e.shipment_id = r.str("shipment_id");
+       e.from_item_id = r.str("from_item_id");
+       e.origin_tenant = r.str("origin_tenant");
+       e.origin_batch_id = r.str("origin_batch_id");
+       e.mo_id = r.str("mo_id");
+       e.supplier_id = r.str("supplier_id");
+       e.supplier_name = r.str("supplier_name");
+       e.product = r.str("product");
+       e.product_id = r.str("product_id");
+       e.lot_code = r.str("lot_code");
+       e.production_date = r.date("production_date");
+       e.expiry_date = r.optional_date("expiry_date");
+       e.quantity = r.quantity("quantity");
+       e.quantity_per_code = r.i64("quantity_per_code");
+       e.serials = r.strings("serials");
+       e.missing_serials = r.strings("missing_serials");
+       e.price_fen = r.optional_i64("price_fen");
+       e.note = r.str("note");
+       return e;
+     }},
+    {core::StocktakeRecorded::kType,
+     [](FieldReader& r) -> core::Event {
+       core::StocktakeRecorded e;
+       e.stocktake_id = r.str("stocktake_id");
+       e.taken_on = r.date("taken_on");
+       e.note = r.str("note");
+       r.objects("lines", [&](FieldReader& l) {
+         core::StocktakeLine line;
+         line.item_id = l.str("item_id");
+         line.expected = l.quantity("expected");
+         line.counted = l.quantity("counted");
+         line.reason = l.str("reason");
+         e.lines.push_back(std::move(line));
+       });
+       return e;
+     }},
+    {core::StockAdjusted::kType,
+     [](FieldReader& r) -> core::Event {
+       core::StockAdjusted e;
+       e.item_id = r.str("item_id");
+       e.delta = r.quantity("delta");
+       e.reason = r.str("reason");
+       e.stocktake_id = r.str("stocktake_id");
+       return e;
+     }},
+    {core::FinanceEntryRecorded::kType,
+     [](FieldReader& r) -> core::Event {
+       core::FinanceEntryRecorded e;
+       e.entry_id = r.str("entry_id");
+       e.direction = r.enumeration("direction", core::parse_finance_direction);
+       e.amount_fen = r.i64("amount_fen");
+       e.category = r.str("category");
+       e.counterparty_id = r.str("counterparty_id");
+       e.counterparty_name = r.str("counterparty_name");
+       e.document = r.str("document");
+       e.date = r.date("date");
+       e.note = r.str("note");
+       e.automatic = r.boolean("automatic");
+       return e;
+     }},
     {core::EnterpriseRegistered::kType,
      [](FieldReader& r) -> core::Event {
        core::EnterpriseRegistered e;
@@ -433,6 +591,12 @@ constexpr DecoderEntry kDecoders[] = {
        e.quantity = r.quantity("quantity");
        e.quantity_per_code = r.i64("quantity_per_code");
        e.serials = r.strings("serials");
+       e.origin_tenant = r.opt_str("origin_tenant");
+       e.origin_batch_id = r.opt_str("origin_batch_id");
+       e.mo_buyer_tenant = r.opt_str("mo_buyer_tenant");
+       e.mo_id = r.opt_str("mo_id");
+       e.payment_voucher = r.opt_str("payment_voucher");
+       e.price_fen = r.absent_or_i64("price_fen");
        return e;
      }},
     {core::SalesOrderStatusChanged::kType,
@@ -635,6 +799,13 @@ std::string encode_event_payload(const core::Event& event) {
             put_quantity(w, "quantity", e.quantity);
             w.field("quantity_per_code", e.quantity_per_code);
             put_strings(w, "serials", e.serials);
+            // Added for the circulation end: written only when set, so older payloads keep
+            // their bytes.
+            if (!e.origin_tenant.empty()) w.field("origin_tenant", e.origin_tenant);
+            if (!e.origin_batch_id.empty()) w.field("origin_batch_id", e.origin_batch_id);
+            if (!e.mo_id.empty()) w.field("mo_buyer_tenant", e.mo_buyer_tenant).field("mo_id", e.mo_id);
+            if (!e.payment_voucher.empty()) w.field("payment_voucher", e.payment_voucher);
+            if (e.price_fen) w.field("price_fen", *e.price_fen);
           },
           [&](const core::SalesOrderStatusChanged& e) {
             w.field("so_id", e.so_id).field("status", core::sales_order_status_name(e.status));
@@ -682,6 +853,74 @@ std::string encode_event_payload(const core::Event& event) {
             w.field("product_id", e.product_id).field("description", e.description);
           },
           [&](const core::ProductUnpublished& e) { w.field("product_id", e.product_id); },
+          [&](const core::MarketOrderPlaced& e) {
+            w.field("mo_id", e.mo_id).field("producer_tenant", e.producer_tenant)
+                .field("producer_name", e.producer_name).field("product", e.product)
+                .field("product_id", e.product_id);
+            put_quantity(w, "quantity", e.quantity);
+            put_optional_i64(w, "price_fen", e.price_fen);
+            put_optional_date(w, "wanted_by", e.wanted_by);
+            w.field("note", e.note).field("buyer_name", e.buyer_name)
+                .field("buyer_region", e.buyer_region);
+          },
+          [&](const core::MarketOrderCancelled& e) {
+            w.field("mo_id", e.mo_id).field("producer_tenant", e.producer_tenant)
+                .field("reason", e.reason);
+          },
+          [&](const core::MarketOrderAccepted& e) {
+            w.field("buyer_tenant", e.buyer_tenant).field("mo_id", e.mo_id).field("so_id", e.so_id)
+                .field("batch_id", e.batch_id);
+          },
+          [&](const core::MarketOrderDeclined& e) {
+            w.field("buyer_tenant", e.buyer_tenant).field("mo_id", e.mo_id)
+                .field("reason", e.reason);
+          },
+          [&](const core::GoodsReceived& e) {
+            w.field("receipt_id", e.receipt_id).field("lot_id", e.lot_id)
+                .field("source", core::receipt_source_name(e.source));
+            put_date(w, "received_on", e.received_on);
+            w.field("from_tenant", e.from_tenant).field("from_name", e.from_name)
+                .field("shipment_id", e.shipment_id).field("from_item_id", e.from_item_id)
+                .field("origin_tenant", e.origin_tenant).field("origin_batch_id", e.origin_batch_id)
+                .field("mo_id", e.mo_id).field("supplier_id", e.supplier_id)
+                .field("supplier_name", e.supplier_name).field("product", e.product)
+                .field("product_id", e.product_id).field("lot_code", e.lot_code);
+            put_date(w, "production_date", e.production_date);
+            put_optional_date(w, "expiry_date", e.expiry_date);
+            put_quantity(w, "quantity", e.quantity);
+            w.field("quantity_per_code", e.quantity_per_code);
+            put_strings(w, "serials", e.serials);
+            put_strings(w, "missing_serials", e.missing_serials);
+            put_optional_i64(w, "price_fen", e.price_fen);
+            w.field("note", e.note);
+          },
+          [&](const core::StocktakeRecorded& e) {
+            w.field("stocktake_id", e.stocktake_id);
+            put_date(w, "taken_on", e.taken_on);
+            w.field("note", e.note);
+            w.key("lines").begin_array();
+            for (const core::StocktakeLine& l : e.lines) {
+              w.begin_object().field("item_id", l.item_id);
+              put_quantity(w, "expected", l.expected);
+              put_quantity(w, "counted", l.counted);
+              w.field("reason", l.reason).end_object();
+            }
+            w.end_array();
+          },
+          [&](const core::StockAdjusted& e) {
+            w.field("item_id", e.item_id);
+            put_quantity(w, "delta", e.delta);
+            w.field("reason", e.reason).field("stocktake_id", e.stocktake_id);
+          },
+          [&](const core::FinanceEntryRecorded& e) {
+            w.field("entry_id", e.entry_id)
+                .field("direction", core::finance_direction_name(e.direction))
+                .field("amount_fen", e.amount_fen).field("category", e.category)
+                .field("counterparty_id", e.counterparty_id)
+                .field("counterparty_name", e.counterparty_name).field("document", e.document);
+            put_date(w, "date", e.date);
+            w.field("note", e.note).field("automatic", e.automatic);
+          },
       },
       event);
   w.end_object();
