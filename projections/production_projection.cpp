@@ -5,6 +5,8 @@
 #include "core/json_writer.h"
 #include "events/domain_codec.h"
 #include "projections/codes_projection.h"
+#include "projections/finance_projection.h"
+#include "projections/inventory_projection.h"
 #include "projections/keys.h"
 #include "projections/sales_projection.h"
 
@@ -175,6 +177,8 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_production_projection());
   all.push_back(make_sales_projection());
   all.push_back(make_codes_projection());
+  all.push_back(make_inventory_projection());
+  all.push_back(make_finance_projection());
   return all;
 }
 
