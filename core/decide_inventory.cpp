@@ -14,6 +14,9 @@ using Events = std::vector<Event>;
 
 // A stocktake counts at most this many items (one event; ~200 bytes a line).
 constexpr size_t kMaxStocktakeLines = 1000;
+// The reasons and note of one stocktake together: keeps its event far below the ledger's 1 MB
+// message limit (the API's 64 KiB body limit is lower still).
+constexpr size_t kMaxStocktakeTextBytes = 256 * 1024;
 constexpr size_t kMaxCategoryBytes = 64;
 constexpr size_t kMaxDocumentBytes = 256;
 
@@ -87,6 +90,15 @@ Result<std::vector<Event>> decide_circulation(const TenantState& s, const Record
                      count_field(i, "reason"));
     }
     recorded.lines.push_back(StocktakeLine{count.item_id, item->stock, count.counted, count.reason});
+  }
+
+  size_t text_bytes = recorded.note.size();
+  for (const StocktakeLine& line : recorded.lines) text_bytes += line.reason.size();
+  if (text_bytes > kMaxStocktakeTextBytes) {
+    return invalid("stocktake_too_large",
+                   "the reasons and note of one stocktake exceed " + std::to_string(kMaxStocktakeTextBytes) +
+                       " bytes; split it",
+                   "counts");
   }
 
   Events events;

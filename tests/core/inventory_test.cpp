@@ -141,6 +141,16 @@ TEST_CASE("R-4.3.5 stocktake refusals name the count's field") {
   CHECK(field(no_reason) == "counts[0].reason");
   CHECK(reason(h.apply(count({{h.batch, pieces(9), std::string(kMaxNoteBytes + 1, 'x')}}))) == "value_too_long");
 
+  std::vector<StocktakeCount> wordy;
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = h.must(CreateBatch{"荔枝干", "W" + std::to_string(i), pieces(1), day("2026-11-20"),
+                                              std::nullopt, "", {}});
+    wordy.push_back(StocktakeCount{id, pieces(0), std::string(kMaxNoteBytes, 'r')});
+  }
+  auto large = h.apply(count(wordy));
+  CHECK(reason(large) == "stocktake_too_large");
+  CHECK(field(large) == "counts");
+
   auto future = h.apply(count({{h.batch, pieces(10), ""}}, day("2026-11-26")));
   CHECK(reason(future) == "taken_on_in_future");
   CHECK(field(future) == "taken_on");
