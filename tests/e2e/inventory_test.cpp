@@ -241,6 +241,13 @@ void inventory_slice(Backend backend) {
   CHECK(expenses.str("/items/0/counterparty_name") == "博罗县绿源菜心种植专业合作社");
   CHECK(expenses.str("/items/0/document") == "发票 No.44000123");
   CHECK(expenses.body.find("\"automatic\":false") != std::string::npos);
+  Reply income = plant.get_fresh("/v1/finance/entries?direction=income");
+  REQUIRE(income.size("/items") == 2);
+  CHECK(income.str("/items/0/category") == "政府补贴");  // 2026-11-10
+  CHECK(income.str("/items/1/category") == "sales");    // 2026-11-24, the shipment's date
+  CHECK(income.str("/items/1/document") == "shipment:" + sh_id);
+  CHECK(income.num("/items/1/amount_fen") == 90000);
+  CHECK(income.body.find("\"automatic\":true") != std::string::npos);
   Reply freight = plant.get_fresh("/v1/finance/entries?category=%E8%BF%90%E8%BE%93%E8%B4%B9&limit=1");  // 运输费
   REQUIRE(freight.size("/items") == 1);
   CHECK(freight.str("/items/0/date") == "2026-10-31");
@@ -252,7 +259,9 @@ void inventory_slice(Backend backend) {
   INFO(nov.body);
   REQUIRE(nov.status == 200);
   CHECK(nov.num("/expense_fen") == 35000);
+  // The shipment of 3 of the order's 5 pieces carries 3/5 of its 150000 fen, posted as sales.
   const int64_t sales_posted = nov.num("/reconciliation/sales/posted_fen");
+  CHECK(sales_posted == 90000);
   CHECK(nov.num("/income_fen") == 12000 + sales_posted);
   CHECK(nov.num("/net_fen") == 12000 + sales_posted - 35000);
   CHECK(nov.num("/reconciliation/sales/shipments_fen") == sales_posted);
