@@ -85,10 +85,19 @@ void register_sales_routes(RouteKit& kit, Router& router) {
                if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
                const std::string so_id = path_param(p, "so_id");
                auto cmd = [&]() -> Result<core::Command> {
-                 AGT_CHECK(in->only({"codes", "ship_date"}));
-                 AGT_TRY(codes, in->str_array("codes", core::kMaxCodesPerShipment));
+                 AGT_CHECK(in->only({"codes", "ship_date", "quantity"}));
+                 core::ShipSalesOrder c{so_id, {}, std::nullopt, {}};
+                 // Goods without codes (a lot received by hand) ship by quantity instead.
+                 if (in->has("quantity")) {
+                   AGT_TRY(q, quantity_at(*in, "quantity"));
+                   c.quantity = q;
+                 }
+                 if (!c.quantity || in->has("codes")) {
+                   AGT_TRY(codes, in->str_array("codes", core::kMaxCodesPerShipment));
+                   c.codes = std::move(codes);
+                 }
                  AGT_TRY(date, opt_date_at(*in, "ship_date"));
-                 core::ShipSalesOrder c{so_id, std::move(codes), date, {}};
+                 c.ship_date = date;
                  // Whether the customer is an enterprise registered here (tenant id = USCC). The
                  // views may lag a just-created customer; decide() keeps the hint only if it
                  // equals the customer's USCC, and the lineage is keyed by USCC either way.
