@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <sstream>
 #include <vector>
 
 #include "tests/e2e/fixtures.h"
@@ -13,23 +12,6 @@
 
 namespace agritrace::testing {
 namespace {
-
-// The Digital Link URIs of a run, from the codes CSV download.
-std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id) {
-  Reply csv = c.get_fresh("/v1/code-runs/" + run_id + "/codes.csv");
-  REQUIRE(csv.status == 200);
-  std::vector<std::string> uris;
-  std::istringstream lines(csv.body);
-  std::string line;
-  std::getline(lines, line);  // header
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const size_t a = line.find(',');
-    if (a == std::string::npos) continue;
-    uris.push_back(line.substr(a + 1, line.find(',', a + 1) - a - 1));
-  }
-  return uris;
-}
 
 void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field) {
   INFO(r.body);
