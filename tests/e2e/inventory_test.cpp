@@ -190,6 +190,26 @@ void inventory_slice(Backend backend) {
   check_problem(other.post("/v1/stocktakes", fmt::format(R"({{"counts":[{}]}})", good)),
                 404, "item_not_found", "counts[0].item_id");
 
+  // Goods bought by hand from a farm (receiving's route): a new lot, a "received" movement, and
+  // the priced receipt's automatic purchases expense.
+  Reply rcv = plant.post("/v1/receipts/manual", fmt::format(
+      R"({{"supplier_id":"{}","product":"荔枝","lot_code":"FARM-7","quantity":{{"amount":20,"unit":"kg"}},"production_date":"2026-11-20","received_on":"2026-11-22","price_fen":8000}})",
+      farm_id));
+  INFO(rcv.body);
+  REQUIRE(rcv.status == 201);
+  Reply lychee = plant.get_fresh("/v1/inventory?product=%E8%8D%94%E6%9E%9D");  // 荔枝
+  REQUIRE(lychee.size("/items") == 1);
+  const std::string lot2_id = lychee.str("/items/0/item_id");
+  CHECK(lychee.str("/items/0/source") == "manual");
+  CHECK(lychee.num("/items/0/stock/amount") == 20'000);
+  CHECK(lychee.str("/items/0/supplier_name") == "博罗县绿源菜心种植专业合作社");
+  Reply rm = plant.get_fresh("/v1/inventory/" + lot2_id + "/movements");
+  REQUIRE(rm.size("/items") == 1);
+  CHECK(rm.str("/items/0/kind") == "received");
+  CHECK(rm.str("/items/0/date") == "2026-11-22");
+  CHECK(rm.str("/items/0/document/type") == "receipt");
+  CHECK(rm.str("/items/0/document/id").starts_with("rcv-"));
+
   // R-4.3.6 income and expense by hand.
   Reply fe = plant.post("/v1/finance/entries", fmt::format(
       R"({{"direction":"expense","amount_fen":35000,"category":"运输费","counterparty_id":"{}","document":"发票 No.44000123","date":"2026-11-24","note":"冷链运输"}})",
@@ -217,11 +237,14 @@ void inventory_slice(Backend backend) {
 
   Reply expenses = plant.get_fresh("/v1/finance/entries?direction=expense&from=2026-11-01");
   REQUIRE(expenses.status == 200);
-  REQUIRE(expenses.size("/items") == 1);
-  CHECK(expenses.str("/items/0/entry_id") == fe_id);
-  CHECK(expenses.num("/items/0/amount_fen") == 35000);
-  CHECK(expenses.str("/items/0/counterparty_name") == "博罗县绿源菜心种植专业合作社");
-  CHECK(expenses.str("/items/0/document") == "发票 No.44000123");
+  REQUIRE(expenses.size("/items") == 2);
+  CHECK(expenses.str("/items/0/category") == "purchases");  // 2026-11-22, posted by the receipt
+  CHECK(expenses.num("/items/0/amount_fen") == 8000);
+  CHECK(expenses.str("/items/0/document") == "receipt:" + rm.str("/items/0/document/id"));
+  CHECK(expenses.str("/items/1/entry_id") == fe_id);
+  CHECK(expenses.num("/items/1/amount_fen") == 35000);
+  CHECK(expenses.str("/items/1/counterparty_name") == "博罗县绿源菜心种植专业合作社");
+  CHECK(expenses.str("/items/1/document") == "发票 No.44000123");
   CHECK(expenses.body.find("\"automatic\":false") != std::string::npos);
   Reply income = plant.get_fresh("/v1/finance/entries?direction=income");
   REQUIRE(income.size("/items") == 2);
@@ -240,12 +263,14 @@ void inventory_slice(Backend backend) {
   Reply nov = plant.get_fresh("/v1/finance/statement?from=2026-11-01&to=2026-11-30");
   INFO(nov.body);
   REQUIRE(nov.status == 200);
-  CHECK(nov.num("/expense_fen") == 35000);
+  CHECK(nov.num("/expense_fen") == 35000 + 8000);
+  CHECK(nov.num("/reconciliation/purchases/receipts_fen") == 8000);
+  CHECK(nov.num("/reconciliation/purchases/posted_fen") == 8000);
   // The shipment of 3 of the order's 5 pieces carries 3/5 of its 150000 fen, posted as sales.
   const int64_t sales_posted = nov.num("/reconciliation/sales/posted_fen");
   CHECK(sales_posted == 90000);
   CHECK(nov.num("/income_fen") == 12000 + sales_posted);
-  CHECK(nov.num("/net_fen") == 12000 + sales_posted - 35000);
+  CHECK(nov.num("/net_fen") == 12000 + sales_posted - 35000 - 8000);
   CHECK(nov.num("/reconciliation/sales/shipments_fen") == sales_posted);
   CHECK(nov.num("/reconciliation/sales/difference_fen") == 0);
   CHECK(flag(nov, "/reconciliation/sales/reconciled"));
