@@ -67,6 +67,11 @@ class FinanceProjection final : public Projection {
     priced(se.envelope.tenant, e.ship_date, core::kSalesCategory, "shipment:" + e.shipment_id, *e.price_fen, b);
   }
 
+  void on(const events::StoredEvent& se, const core::PurchaseOrderReceived& e, ViewBatch& b) {
+    if (!e.price_fen) return;
+    priced(se.envelope.tenant, e.received_on, core::kPurchasesCategory, "purchase_order:" + e.po_id, *e.price_fen, b);
+  }
+
   void on(const events::StoredEvent& se, const core::GoodsReceived& e, ViewBatch& b) {
     if (!e.price_fen) return;
     priced(se.envelope.tenant, e.received_on, core::kPurchasesCategory, "receipt:" + e.receipt_id, *e.price_fen, b);

@@ -6,8 +6,10 @@
 //   fcnt/T/DATE S direction S category S auto|manual      number of entries (sum)
 //   fdoc/T/category S document          automatically posted amount per document (sum)
 // and, independently of the entries, from the movements of goods that carry a price:
-//   fmv/T/DATE S sales|purchases        priced shipments (ship date) / receipts (receipt date), fen
-//   fmvd/T/DATE/sales|purchases S doc   one priced movement: its price ("shipment:sh-3", "receipt:rcv-2")
+//   fmv/T/DATE S sales|purchases        priced shipments (ship date) / receipts of goods and of
+//                                       purchase orders (receipt date), fen
+//   fmvd/T/DATE/sales|purchases S doc   one priced movement: its price ("shipment:sh-3",
+//                                       "receipt:rcv-2", "purchase_order:po-4")
 // The statement compares fmv with the automatic entries of fsum; a posting that is missing or
 // differs shows as a difference, and fmvd/fdoc name the documents concerned.
 #pragma once

@@ -47,7 +47,10 @@ void inventory_slice(Backend backend) {
   const std::string retail_id = retail.str("/id");
 
   // Goods in and out through the production end: purchase receipt, batch, consumption, shipment.
-  Reply po = plant.post("/v1/purchase-orders", purchase_order_body(farm_id, 500));
+  // Priced: receiving it posts the purchases expense (the lead's rule), dated the receipt day.
+  Reply po = plant.post("/v1/purchase-orders", fmt::format(
+      R"({{"material":"菜心","supplier_id":"{}","quantity":{{"amount":500,"unit":"kg"}},"supplier_lot":"HZ-1","production_date":"2026-11-01","expiry_date":"2099-12-31","price_fen":100000}})",
+      farm_id));
   REQUIRE(po.status == 201);
   const std::string po_id = po.str("/id");
   REQUIRE(plant.post("/v1/purchase-orders/" + po_id + "/receive",
@@ -237,14 +240,17 @@ void inventory_slice(Backend backend) {
 
   Reply expenses = plant.get_fresh("/v1/finance/entries?direction=expense&from=2026-11-01");
   REQUIRE(expenses.status == 200);
-  REQUIRE(expenses.size("/items") == 2);
-  CHECK(expenses.str("/items/0/category") == "purchases");  // 2026-11-22, posted by the receipt
-  CHECK(expenses.num("/items/0/amount_fen") == 8000);
-  CHECK(expenses.str("/items/0/document") == "receipt:" + rm.str("/items/0/document/id"));
-  CHECK(expenses.str("/items/1/entry_id") == fe_id);
-  CHECK(expenses.num("/items/1/amount_fen") == 35000);
-  CHECK(expenses.str("/items/1/counterparty_name") == "博罗县绿源菜心种植专业合作社");
-  CHECK(expenses.str("/items/1/document") == "发票 No.44000123");
+  REQUIRE(expenses.size("/items") == 3);
+  CHECK(expenses.str("/items/0/category") == "purchases");  // 2026-11-21, posted by the PO receipt
+  CHECK(expenses.num("/items/0/amount_fen") == 100000);
+  CHECK(expenses.str("/items/0/document") == "purchase_order:" + po_id);
+  CHECK(expenses.str("/items/1/category") == "purchases");  // 2026-11-22, posted by the goods receipt
+  CHECK(expenses.num("/items/1/amount_fen") == 8000);
+  CHECK(expenses.str("/items/1/document") == "receipt:" + rm.str("/items/0/document/id"));
+  CHECK(expenses.str("/items/2/entry_id") == fe_id);
+  CHECK(expenses.num("/items/2/amount_fen") == 35000);
+  CHECK(expenses.str("/items/2/counterparty_name") == "博罗县绿源菜心种植专业合作社");
+  CHECK(expenses.str("/items/2/document") == "发票 No.44000123");
   CHECK(expenses.body.find("\"automatic\":false") != std::string::npos);
   Reply income = plant.get_fresh("/v1/finance/entries?direction=income");
   REQUIRE(income.size("/items") == 2);
@@ -263,14 +269,14 @@ void inventory_slice(Backend backend) {
   Reply nov = plant.get_fresh("/v1/finance/statement?from=2026-11-01&to=2026-11-30");
   INFO(nov.body);
   REQUIRE(nov.status == 200);
-  CHECK(nov.num("/expense_fen") == 35000 + 8000);
-  CHECK(nov.num("/reconciliation/purchases/receipts_fen") == 8000);
-  CHECK(nov.num("/reconciliation/purchases/posted_fen") == 8000);
+  CHECK(nov.num("/expense_fen") == 35000 + 8000 + 100000);
+  CHECK(nov.num("/reconciliation/purchases/receipts_fen") == 8000 + 100000);
+  CHECK(nov.num("/reconciliation/purchases/posted_fen") == 8000 + 100000);
   // The shipment of 3 of the order's 5 pieces carries 3/5 of its 150000 fen, posted as sales.
   const int64_t sales_posted = nov.num("/reconciliation/sales/posted_fen");
   CHECK(sales_posted == 90000);
   CHECK(nov.num("/income_fen") == 12000 + sales_posted);
-  CHECK(nov.num("/net_fen") == 12000 + sales_posted - 35000 - 8000);
+  CHECK(nov.num("/net_fen") == 12000 + sales_posted - 35000 - 8000 - 100000);
   CHECK(nov.num("/reconciliation/sales/shipments_fen") == sales_posted);
   CHECK(nov.num("/reconciliation/sales/difference_fen") == 0);
   CHECK(flag(nov, "/reconciliation/sales/reconciled"));

@@ -371,3 +371,27 @@ TEST_CASE("R-4.3.6 statement: totals by category, reconciled with priced shipmen
 }
 
 }  // namespace agritrace::projections
+
+namespace agritrace::projections {
+
+TEST_CASE("R-4.3.6 statement: a priced purchase-order receipt reconciles with its purchases expense") {
+  Views v;
+  using core::FinanceDirection;
+  core::PurchaseOrderReceived po{"po-1", "lot-1", grams(400'000), day("2026-11-21"), "菜心", "cp-1",
+                                 "HZ-1", day("2026-11-01"), day("2026-12-31")};
+  po.price_fen = 120'000;
+  v.feed(kA, po);
+  FinanceQueries q(*v.store);
+  Reply missing = v.answer(q.statement(kA, day("2026-11-01"), day("2026-11-30")));
+  CHECK_FALSE(boolean(missing, "/reconciliation/purchases/reconciled"));
+  CHECK(missing.num("/reconciliation/purchases/receipts_fen") == 120'000);
+  CHECK(missing.str("/reconciliation/purchases/unmatched/0/document") == "purchase_order:po-1");
+  v.feed(kA, posting("fe-1", FinanceDirection::kExpense, 120'000, core::kPurchasesCategory, "purchase_order:po-1",
+                     "2026-11-21", true));
+  Reply ok = v.answer(q.statement(kA, day("2026-11-01"), day("2026-11-30")));
+  CHECK(boolean(ok, "/reconciliation/purchases/reconciled"));
+  CHECK(ok.num("/expense_fen") == 120'000);
+  CHECK(ok.size("/reconciliation/purchases/unmatched") == 0);
+}
+
+}  // namespace agritrace::projections
