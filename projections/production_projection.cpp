@@ -6,6 +6,7 @@
 #include "events/domain_codec.h"
 #include "projections/codes_projection.h"
 #include "projections/keys.h"
+#include "projections/market_projection.h"
 #include "projections/sales_projection.h"
 
 namespace agritrace::projections {
@@ -175,6 +176,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_production_projection());
   all.push_back(make_sales_projection());
   all.push_back(make_codes_projection());
+  all.push_back(make_market_projection());
   return all;
 }
 
