@@ -6,7 +6,6 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include <sstream>
 #include <vector>
 
 #include "tests/e2e/fixtures.h"
@@ -29,28 +28,6 @@ std::string register_in(uint16_t port, const std::string& uscc, const std::strin
 Reply get_after(ApiClient& c, const std::string& target, const std::string& position) {
   const char sep = target.find('?') == std::string::npos ? '?' : '&';
   return c.get(target + sep + "after=" + position + "&wait_ms=20000");
-}
-
-std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id) {
-  Reply csv = c.get_fresh("/v1/code-runs/" + run_id + "/codes.csv");
-  REQUIRE(csv.status == 200);
-  std::vector<std::string> uris;
-  std::istringstream lines(csv.body);
-  std::string line;
-  std::getline(lines, line);  // header
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const size_t a = line.find(',');
-    if (a == std::string::npos) continue;
-    uris.push_back(line.substr(a + 1, line.find(',', a + 1) - a - 1));
-  }
-  return uris;
-}
-
-std::string codes_body(const std::vector<std::string>& codes) {
-  std::string body = R"({"codes":[)";
-  for (size_t i = 0; i < codes.size(); ++i) body += (i ? ",\"" : "\"") + codes[i] + "\"";
-  return body + "]}";
 }
 
 std::string caixin_batch(const std::string& lot, int64_t kg, const std::string& produced) {
@@ -214,6 +191,15 @@ void market_slice(Backend backend) {
   CHECK(answered.num("/shipments/0/code_count") == 4);
   CHECK(answered.num("/shipped_quantity/amount") == 8'000);
   CHECK(answered.size("/receipts") == 0);
+  // The buyer receives the goods by scanning them (R-4.3.2): the receipt shows on its order.
+  Reply received = shop.post("/v1/receipts", codes_body({codes[0], codes[1], codes[2], codes[3]}));
+  INFO(received.body);
+  REQUIRE(received.status == 201);
+  Reply with_receipt = shop.get_fresh("/v1/market/orders/mo-1");
+  REQUIRE(with_receipt.size("/receipts") == 1);
+  CHECK(with_receipt.str("/receipts/0/shipment_id") == shipped.str("/id"));
+  CHECK(with_receipt.str("/receipts/0/from_tenant") == kPlantUscc);
+  CHECK(with_receipt.num("/received_quantity/amount") == 8'000);
   Reply producer_side = plant.get_fresh(plant_orders + "/mo-1");
   CHECK(producer_side.size("/shipments") == 1);
   // The market's stock of the batch went down by what was shipped.
