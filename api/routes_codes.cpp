@@ -451,6 +451,10 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                f.producer = req.query_param("producer").value_or("");
                f.since = req.query_param("since").value_or("");
                if (!f.since.empty()) AGT_CHECK(core::parse_date(f.since, "since").status());
+               f.produced_since = req.query_param("produced_since").value_or("");
+               if (!f.produced_since.empty()) {
+                 AGT_CHECK(core::parse_date(f.produced_since, "produced_since").status());
+               }
                return codes->market(f);
              }));
 

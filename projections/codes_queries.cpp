@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
-#include <deque>
+#include <vector>
 
 #include "core/json_writer.h"
 #include "core/trace_codes.h"
@@ -181,8 +182,48 @@ Result<std::string> CodesQueries::publications(std::string_view tenant) const {
   return w.take();
 }
 
+// the newest batches of a published product, as a buyer sees them: the
+// batch's current values (amendments included) and its stock = quantity - shipped (stocktake
+// adjustments are not in these views yet).
+namespace {
+
+struct MarketBatch {
+  std::string production_date;
+  std::string sid;
+  std::string json;
+};
+
+std::optional<MarketBatch> market_batch(const ViewStore& views, std::string_view producer,
+                                        std::string_view batch_sid, std::string_view pbatch_record) {
+  auto current = views.get(view_key("batch", producer, batch_sid));
+  const std::string_view rec = current ? std::string_view(*current) : pbatch_record;
+  auto q = json_quantity_field(rec, "quantity");
+  if (!q) return std::nullopt;
+  const auto shipped = views.get(view_key("bsh", producer, batch_sid));
+  int64_t shipped_amount = 0;
+  if (shipped) std::from_chars(shipped->data(), shipped->data() + shipped->size(), shipped_amount);
+  MarketBatch out;
+  out.sid = std::string(batch_sid);
+  out.production_date = json_string_field(rec, "production_date").value_or("");
+  const std::string expiry = json_string_field(rec, "expiry_date").value_or("");
+  JsonWriter w;
+  w.begin_object().field("batch_id", json_string_field(rec, "batch_id").value_or(""))
+      .field("product", json_string_field(rec, "product").value_or(""))
+      .field("lot_code", json_string_field(rec, "lot_code").value_or(""));
+  w.key("quantity").begin_object().field("amount", q->amount).field("unit", q->unit).end_object();
+  w.field("production_date", out.production_date);
+  w.key("expiry_date");
+  if (expiry.empty()) w.null(); else w.value(expiry);
+  w.key("shipped").begin_object().field("amount", shipped_amount).field("unit", q->unit).end_object();
+  w.key("in_stock").begin_object().field("amount", q->amount - shipped_amount).field("unit", q->unit).end_object();
+  w.end_object();
+  out.json = w.take();
+  return out;
+}
+
+}  // namespace
+
 Result<std::string> CodesQueries::market(const MarketFilter& f) const {
-  constexpr size_t kNewestBatches = 3;
   JsonWriter w;
   w.begin_object().key("items").begin_array();
   views_.scan_prefix(view_key("market", "all"), [&](std::string_view, std::string_view v) {
@@ -197,16 +238,22 @@ Result<std::string> CodesQueries::market(const MarketFilter& f) const {
     auto ent = views_.get(view_key("ent", producer_id));
     const std::string region = ent ? json_string_field(*ent, "region").value_or("") : "";
     if (!f.region.empty() && region.find(f.region) == std::string::npos) return true;
-    // The newest batches of this product: the last ones in id (= creation) order.
-    std::deque<std::string> newest;
-    std::string newest_date;
-    views_.scan_prefix(view_key("pbatch", producer_id, product_id) + "/", [&](std::string_view, std::string_view b) {
-      newest.emplace_back(b);
-      if (newest.size() > kNewestBatches) newest.pop_front();
-      const std::string d = json_string_field(b, "production_date").value_or("");
-      if (d > newest_date) newest_date = d;
+    // The batches of this product (BatchCreated.product_id), newest production date first (then
+    // newest id); with produced_since only those produced on or after it.
+    std::vector<MarketBatch> batches;
+    const std::string pbatch = view_key("pbatch", producer_id, product_id) + "/";
+    views_.scan_prefix(pbatch, [&](std::string_view k, std::string_view b) {
+      auto mb = market_batch(views_, producer_id, k.substr(pbatch.size()), b);
+      if (mb && (f.produced_since.empty() || mb->production_date >= f.produced_since)) {
+        batches.push_back(std::move(*mb));
+      }
       return true;
     });
+    if (!f.produced_since.empty() && batches.empty()) return true;
+    std::sort(batches.begin(), batches.end(), [](const MarketBatch& a, const MarketBatch& b) {
+      return a.production_date != b.production_date ? a.production_date > b.production_date : a.sid > b.sid;
+    });
+    const std::string newest_date = batches.empty() ? std::string() : batches.front().production_date;
     const std::string published = json_string_field(v, "published_at").value_or("").substr(0, 10);
     if (!f.since.empty() && published < f.since && newest_date < f.since) return true;
     w.begin_object().key("producer");
@@ -216,7 +263,7 @@ Result<std::string> CodesQueries::market(const MarketFilter& f) const {
     w.field("description", json_string_field(v, "description").value_or(""))
         .field("published_at", json_string_field(v, "published_at").value_or(""));
     w.key("newest_batches").begin_array();
-    for (auto it = newest.rbegin(); it != newest.rend(); ++it) w.raw(*it);
+    for (size_t i = 0; i < batches.size() && i < kMarketNewestBatches; ++i) w.raw(batches[i].json);
     w.end_array().end_object();
     return true;
   });

@@ -44,12 +44,17 @@ struct ResolvedCode {
   bool run_disabled = false;
 };
 
+// market browse. Every filter is optional ("" = any).
 struct MarketFilter {
   std::string variety;   // catalogue product id or category
   std::string region;    // substring of the producer's region
   std::string producer;  // the producer's USCC
-  std::string since;     // YYYY-MM-DD: published or with a batch produced on/after
+  std::string since;     // YYYY-MM-DD: published (or republished) or with a batch produced on/after
+  std::string produced_since;  // YYYY-MM-DD: only batches produced on/after; products without one are left out
 };
+
+// How many of a product's newest batches the market shows.
+inline constexpr size_t kMarketNewestBatches = 5;
 
 class CodesQueries {
  public:

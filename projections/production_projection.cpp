@@ -8,6 +8,7 @@
 #include "projections/finance_projection.h"
 #include "projections/inventory_projection.h"
 #include "projections/keys.h"
+#include "projections/market_projection.h"
 #include "projections/sales_projection.h"
 
 namespace agritrace::projections {
@@ -179,6 +180,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_codes_projection());
   all.push_back(make_inventory_projection());
   all.push_back(make_finance_projection());
+  all.push_back(make_market_projection());
   return all;
 }
 
