@@ -84,6 +84,7 @@ void Service::register_routes(Router& router) {
   register_production_routes(*i, router);
   register_sales_routes(*i, router);
   register_codes_routes(*i, router);
+  register_trace_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

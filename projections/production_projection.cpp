@@ -4,6 +4,7 @@
 #include "core/identifiers.h"
 #include "core/json_writer.h"
 #include "events/domain_codec.h"
+#include "projections/circulation_projection.h"
 #include "projections/codes_projection.h"
 #include "projections/keys.h"
 #include "projections/sales_projection.h"
@@ -175,6 +176,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_production_projection());
   all.push_back(make_sales_projection());
   all.push_back(make_codes_projection());
+  all.push_back(make_circulation_projection());
   return all;
 }
 
