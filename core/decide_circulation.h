@@ -65,5 +65,8 @@ Result<StockItem> find_stock_item(const TenantState& s, std::string_view item_id
 // Recall of the goods of an item, through its own recalls or (received lots) the origin
 // producer's or the sender's; the first recall id, or "".
 std::string recall_of_item(const TenantState& s, std::string_view item_id, const Context& ctx);
+// The same for an item of another enterprise ("tenant:rc-N"), through ctx.tenant_state.
+std::string recall_of_remote_item(std::string_view tenant, std::string_view item_id,
+                                  const Context& ctx);
 
 }  // namespace agritrace::core

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/command_context.h"
+#include "core/decide_circulation.h"
 #include "core/domain_events.h"
 #include "core/sales.h"
 #include "core/status.h"
@@ -40,5 +41,30 @@ struct RefusedCode {
 };
 // The problem's extension member for a refused scan: "codes":[{"code":..,"reason":..},..].
 std::string refused_codes_json(const std::vector<RefusedCode>& refused);
+// 422 codes_refused with every refused code listed.
+Error codes_refused(const std::vector<RefusedCode>& refused, size_t scanned, std::string_view what);
+
+// Goods leaving by scan: the codes resolved against the stock item they must belong to (an own
+// batch: codes we generated; a lot: codes we received and still hold). `item_id` empty: the item
+// of the first valid code. All or nothing: any bad code refuses the scan with its reason.
+struct OutgoingScan {
+  std::string item_id;
+  std::vector<std::string> serials;
+  Quantity per_code;
+  Quantity total;
+};
+Result<OutgoingScan> scan_outgoing(const TenantState& state, const std::vector<std::string>& codes,
+                                   std::string_view item_id, const Context& ctx);
+
+// The shipment event of goods leaving for `customer_id` (filled from the counterparty), with the
+// origin of a received lot, the market order of the sales order and its price share.
+ShipmentRecorded make_shipment(const TenantState& state, std::string_view so_id,
+                               const SalesOrderState& so, const StockItem& item, Date ship_date,
+                               std::vector<std::string> serials, Quantity per_code, Quantity total,
+                               std::string_view customer_tenant_hint);
+// The automatic income of a priced shipment ("sales", R-4.3.6), if any.
+std::optional<FinanceEntryRecorded> sales_income(const TenantState& state,
+                                                 const ShipmentRecorded& shipment,
+                                                 int64_t last_entry);
 
 }  // namespace agritrace::core

@@ -169,12 +169,17 @@ struct RaiseRecall {
 
 struct SalesOrderState {
   std::string customer_id;
-  std::string batch_id;
+  std::string batch_id;  // the stock item: an own batch or a lot
   std::string product;
   Quantity quantity;
   Quantity shipped;
   SalesOrderStatus status = SalesOrderStatus::kOpen;
+  std::optional<int64_t> price_fen;
+  int64_t invoiced_fen = 0;  // sum of the shipments' price shares so far
 };
+
+// retail without a customer record: the sale's customer id and the lineage holder.
+inline constexpr std::string_view kAnonymousConsumer = "consumer";
 
 struct SalesState {
   std::map<std::string, SalesOrderState, std::less<>> orders;

@@ -87,4 +87,12 @@ std::string recall_of_item(const TenantState& s, std::string_view item_id, const
   return recall_upstream(s, ctx.tenant, item_id, ctx, 0);
 }
 
+std::string recall_of_remote_item(std::string_view tenant, std::string_view item_id,
+                                  const Context& ctx) {
+  if (!ctx.tenant_state) return {};
+  const TenantState* s = ctx.tenant_state(tenant);
+  if (s == nullptr) return {};
+  return recall_upstream(*s, tenant, item_id, ctx, 0);
+}
+
 }  // namespace agritrace::core
