@@ -79,29 +79,21 @@ void register_sales_routes(RouteKit& kit, Router& router) {
 
   // shipping: the scanned codes; all ship or none (422 lists every bad code).
   router.add("POST", "/v1/sales-orders/{so_id}/shipments", "shipSalesOrder",
-             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& caller, Responder respond) {
-               if (i->json_too_large(req, respond)) return;
-               auto in = JsonInput::parse(req.body);
-               if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
-               const std::string so_id = path_param(p, "so_id");
-               auto cmd = [&]() -> Result<core::Command> {
-                 AGT_CHECK(in->only({"codes", "ship_date"}));
-                 AGT_TRY(codes, in->str_array("codes", core::kMaxCodesPerShipment));
-                 AGT_TRY(date, opt_date_at(*in, "ship_date"));
-                 core::ShipSalesOrder c{so_id, std::move(codes), date, {}};
-                 // Whether the customer is an enterprise registered here (tenant id = USCC). The
-                 // views may lag a just-created customer; decide() keeps the hint only if it
-                 // equals the customer's USCC, and the lineage is keyed by USCC either way.
-                 if (auto so = i->views.get(projections::view_key("so", caller.tenant, projections::sort_id(so_id)))) {
-                   const std::string cp_id = projections::json_string_field(*so, "customer_id").value_or("");
-                   if (auto cp = i->views.get(projections::view_key("cp", caller.tenant, projections::sort_id(cp_id)))) {
-                     const std::string uscc = projections::json_string_field(*cp, "uscc").value_or("");
-                     if (!uscc.empty() && i->writer.tenant_registered(uscc)) c.customer_tenant_hint = uscc;
-                   }
-                 }
-                 return core::Command(std::move(c));
-               }();
-               i->submit(req, std::move(respond), caller, "ship_sales_order", std::move(cmd), 201);
+             i->command_route("ship_sales_order", 201, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
+               AGT_CHECK(in.only({"codes", "ship_date", "quantity"}));
+               core::ShipSalesOrder c{path_param(p, "so_id"), {}, std::nullopt, {}};
+               // Goods without codes (a lot received by hand) ship by quantity instead.
+               if (in.has("quantity")) {
+                 AGT_TRY(q, quantity_at(in, "quantity"));
+                 c.quantity = q;
+               }
+               if (!c.quantity || in.has("codes")) {
+                 AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
+                 c.codes = std::move(codes);
+               }
+               AGT_TRY(date, opt_date_at(in, "ship_date"));
+               c.ship_date = date;
+               return core::Command(std::move(c));
              }));
   router.add("GET", "/v1/shipments/{shipment_id}", "getShipment",
              i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {

@@ -83,6 +83,7 @@ void Service::register_routes(Router& router) {
 
   register_production_routes(*i, router);
   register_sales_routes(*i, router);
+  register_circulation_routes(*i, router);
   register_codes_routes(*i, router);
   register_trace_routes(*i, router);
 

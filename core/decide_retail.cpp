@@ -98,7 +98,7 @@ Result<std::vector<Event>> decide_circulation(const TenantState& state, const Re
   so.shipped = Quantity{0, total.unit};
   so.price_fen = c.price_fen;
   ShipmentRecorded sh = make_shipment(state, order.so_id, so, item, sold_on, std::move(serials),
-                                      per_code, total, {});
+                                      per_code, total, {}, ctx);
   sh.ship_to_individual = true;
   sh.payment_voucher = c.payment_voucher;
   auto income = sales_income(state, sh, state.circulation.last_finance_entry);

@@ -243,7 +243,7 @@ Result<OutgoingScan> scan_outgoing(const TenantState& state, const std::vector<s
 ShipmentRecorded make_shipment(const TenantState& state, std::string_view so_id,
                                const SalesOrderState& so, const StockItem& item, Date ship_date,
                                std::vector<std::string> serials, Quantity per_code, Quantity total,
-                               std::string_view customer_tenant_hint) {
+                               std::string_view customer_tenant_hint, const Context& ctx) {
   ShipmentRecorded sh;
   sh.shipment_id = next_id("sh-", state.sales.last_shipment);
   sh.so_id = std::string(so_id);
@@ -258,7 +258,12 @@ ShipmentRecorded make_shipment(const TenantState& state, std::string_view so_id,
     sh.ship_to_uscc = customer.uscc;
     sh.ship_to_region = customer.region;
     sh.ship_to_individual = customer.kind == CounterpartyKind::kIndividual;
-    if (!customer.uscc.empty() && customer_tenant_hint == customer.uscc) {
+    // The customer is an enterprise registered here: its own receiving continues the lineage.
+    // Known from the writer's states; the API's hint serves callers without them (unit tests).
+    const TenantState* registered =
+        customer.uscc.empty() || !ctx.tenant_state ? nullptr : ctx.tenant_state(customer.uscc);
+    if (!customer.uscc.empty() &&
+        ((registered != nullptr && registered->registered) || customer_tenant_hint == customer.uscc)) {
       sh.ship_to_tenant = customer.uscc;
     }
   } else if (so.customer_id == kAnonymousConsumer) {
@@ -406,7 +411,7 @@ Result<Events> decide_ship_sales_order(const TenantState& state, const ShipSales
                     c.quantity ? "quantity.amount" : "codes");
   }
   ShipmentRecorded sh = make_shipment(state, c.so_id, *so, item, ship_date, std::move(serials),
-                                      per_code, total, c.customer_tenant_hint);
+                                      per_code, total, c.customer_tenant_hint, ctx);
   const int64_t shipped_after = so->shipped.amount + total.amount;
   const SalesOrderStatus next = shipped_after == so->quantity.amount
                                     ? SalesOrderStatus::kShipped

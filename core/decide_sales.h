@@ -61,7 +61,7 @@ Result<OutgoingScan> scan_outgoing(const TenantState& state, const std::vector<s
 ShipmentRecorded make_shipment(const TenantState& state, std::string_view so_id,
                                const SalesOrderState& so, const StockItem& item, Date ship_date,
                                std::vector<std::string> serials, Quantity per_code, Quantity total,
-                               std::string_view customer_tenant_hint);
+                               std::string_view customer_tenant_hint, const Context& ctx);
 // The automatic income of a priced shipment ("sales", R-4.3.6), if any.
 std::optional<FinanceEntryRecorded> sales_income(const TenantState& state,
                                                  const ShipmentRecorded& shipment,

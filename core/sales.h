@@ -148,9 +148,9 @@ struct CancelSalesOrder {
   std::string reason;
 };
 
-// The scanned codes as read (full Digital Link URIs or their paths). `customer_tenant_hint` is
-// filled by the API: the customer's USCC when the platform knows it as a registered enterprise;
-// decide() keeps it only if it still equals the customer's USCC.
+// The scanned codes as read (full Digital Link URIs or their paths). Whether the customer is an
+// enterprise registered here is read from the writer's states (Context::tenant_state);
+// `customer_tenant_hint` (the customer's USCC) says so where there are none (rule tests).
 struct ShipSalesOrder {
   std::string so_id;
   std::vector<std::string> codes;

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -38,6 +40,28 @@ std::string batch_body(const std::string& lot_code) {
   return fmt::format(
       R"({{"product":"净菜菜心 500g","lot_code":"{}","quantity":{{"amount":100,"unit":"piece"}},"production_date":"2026-11-22"}})",
       lot_code);
+}
+
+std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id) {
+  Reply csv = c.get_fresh("/v1/code-runs/" + run_id + "/codes.csv");
+  REQUIRE(csv.status == 200);
+  std::vector<std::string> uris;
+  std::istringstream lines(csv.body);
+  std::string line;
+  std::getline(lines, line);  // header
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const size_t a = line.find(',');
+    if (a == std::string::npos) continue;
+    uris.push_back(line.substr(a + 1, line.find(',', a + 1) - a - 1));
+  }
+  return uris;
+}
+
+std::string codes_body(const std::vector<std::string>& codes) {
+  std::string body = R"({"codes":[)";
+  for (size_t i = 0; i < codes.size(); ++i) body += (i ? ",\"" : "\"") + codes[i] + "\"";
+  return body + "]}";
 }
 
 }  // namespace agritrace::testing

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "tests/support/api_client.h"
 
@@ -19,5 +20,12 @@ std::string enterprise_supplier_body(const std::string& uscc);
 std::string individual_supplier_body();
 std::string purchase_order_body(const std::string& supplier_id, int64_t kg, const std::string& expiry = "2099-12-31");
 std::string batch_body(const std::string& lot_code);
+
+// The Digital Link URIs of a code run, from its CSV download.
+std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id);
+inline std::string path_of(const std::string& uri) { return uri.substr(uri.find("/01/")); }
+inline std::string serial_of(const std::string& uri) { return uri.substr(uri.rfind('/') + 1); }
+// {"codes":["...",...]}
+std::string codes_body(const std::vector<std::string>& codes);
 
 }  // namespace agritrace::testing

@@ -13,32 +13,6 @@
 namespace agritrace::testing {
 namespace {
 
-// The Digital Link URIs of a run, from the codes engineer's CSV download.
-std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id) {
-  Reply csv = c.get_fresh("/v1/code-runs/" + run_id + "/codes.csv");
-  REQUIRE(csv.status == 200);
-  std::vector<std::string> uris;
-  std::istringstream lines(csv.body);
-  std::string line;
-  std::getline(lines, line);  // header
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const size_t a = line.find(',');
-    if (a == std::string::npos) continue;
-    uris.push_back(line.substr(a + 1, line.find(',', a + 1) - a - 1));
-  }
-  return uris;
-}
-
-std::string path_of(const std::string& uri) { return uri.substr(uri.find("/01/")); }
-std::string serial_of(const std::string& uri) { return uri.substr(uri.rfind('/') + 1); }
-
-std::string codes_body(const std::vector<std::string>& codes) {
-  std::string body = R"({"codes":[)";
-  for (size_t i = 0; i < codes.size(); ++i) body += (i ? ",\"" : "\"") + codes[i] + "\"";
-  return body + "]}";
-}
-
 void sales_slice(Backend backend) {
   TestLedger ledger(backend);
   ServerProcess server(ledger.flags());
