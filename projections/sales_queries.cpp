@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "core/json_writer.h"
@@ -729,24 +730,63 @@ Result<std::string> SalesQueries::recalls(std::string_view t, const Page& page) 
 
 namespace {
 
-std::vector<std::string> recall_ids_of(const ViewStore& v, std::string_view t, std::string_view lot_code,
-                                       std::string_view serial) {
-  std::vector<std::string> ids;
-  auto add = [&](const std::string& prefix) {
-    v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
-      if (std::find(ids.begin(), ids.end(), val) == ids.end()) ids.emplace_back(val);
-      return true;
-    });
-  };
-  if (!serial.empty()) add(view_key("rcc", t, serial) + "/");
-  if (auto batch_id = v.get(view_key("lotcode", t, lot_code))) {
-    const std::string bsid = sort_id(*batch_id);
-    add(view_key("rcb", t, bsid) + "/");
-    const std::string bin = view_key("bin", t, bsid) + "/";
+// A recall of any enterprise: its tenant and id.
+struct RecallRef {
+  std::string tenant, id;
+  bool operator==(const RecallRef&) const = default;
+};
+
+void add_recalls(const ViewStore& v, std::string_view t, const std::string& prefix, std::vector<RecallRef>& out) {
+  v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
+    RecallRef r{std::string(t), std::string(val)};
+    if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(std::move(r));
+    return true;
+  });
+}
+
+// Recalls of an item and of everything it was made from or came from, in every enterprise
+// upstream: a batch's recalls and its lots'; a received lot's and its sender's item's.
+void upstream_recalls(const ViewStore& v, const std::string& t, const std::string& item_id, int depth,
+                      std::set<std::string>& seen, std::vector<RecallRef>& out) {
+  if (depth > kMaxTraceDepth || !seen.insert(t + "/" + item_id).second) return;
+  const std::string sid = sort_id(item_id);
+  if (item_id.starts_with("b-")) {
+    add_recalls(v, t, view_key("rcb", t, sid) + "/", out);
+    const std::string bin = view_key("bin", t, sid) + "/";
+    std::vector<std::string> lots;
     v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
-      add(view_key("rcl", t, k.substr(bin.size())) + "/");
+      lots.push_back(unsort_id(k.substr(bin.size())));
       return true;
     });
+    for (const std::string& lot : lots) upstream_recalls(v, t, lot, depth + 1, seen, out);
+    return;
+  }
+  add_recalls(v, t, view_key("rcl", t, sid) + "/", out);
+  auto lot = v.get(view_key("lot", t, sid));
+  const std::string from = lot ? json_string_field(*lot, "from_tenant").value_or("") : "";
+  if (!from.empty()) {
+    upstream_recalls(v, from, json_string_field(*lot, "from_item_id").value_or(""), depth + 1, seen, out);
+  }
+}
+
+// Every recall that covers one code of producer t: of the code, its batch, anything upstream of
+// the batch, and the lots of the enterprises the code went through afterwards.
+std::vector<RecallRef> recall_ids_of(const ViewStore& v, std::string_view t, std::string_view lot_code,
+                                     std::string_view serial) {
+  std::vector<RecallRef> ids;
+  if (!serial.empty()) add_recalls(v, t, view_key("rcc", t, serial) + "/", ids);
+  if (auto batch_id = v.get(view_key("lotcode", t, lot_code))) {
+    std::set<std::string> seen;
+    upstream_recalls(v, std::string(t), *batch_id, 0, seen, ids);
+  }
+  if (!serial.empty()) {
+    if (auto path = code_path(v, serial); path && path->producer == t) {
+      for (const CodeStep& step : path->steps) {
+        if (step.kind == "received") {
+          add_recalls(v, step.tenant, view_key("rcl", step.tenant, sort_id(step.item_id)) + "/", ids);
+        }
+      }
+    }
   }
   return ids;
 }
@@ -762,12 +802,15 @@ std::string SalesQueries::recall_status(std::string_view t, std::string_view lot
   const auto ids = recall_ids_of(views_, t, lot_code, serial);
   JsonWriter w;
   w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
-  for (const auto& id : ids) {
-    auto rc = views_.get(view_key("rc", t, sort_id(id)));
+  for (const auto& ref : ids) {
+    auto rc = views_.get(view_key("rc", ref.tenant, sort_id(ref.id)));
     if (!rc) continue;
     Record r(*rc);
-    w.begin_object().field("recall_id", id).field("scope", r.str("scope")).field("target", r.str("target"))
-        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on")).end_object();
+    w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
+        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"));
+    // Raised by another enterprise the goods came from or went through (R-4.2.4 across enterprises).
+    if (ref.tenant != t) w.field("enterprise", ref.tenant).field("enterprise_name", enterprise_name(views_, ref.tenant));
+    w.end_object();
   }
   w.end_array().end_object();
   return w.take();

@@ -40,8 +40,10 @@ class SalesQueries {
   Result<std::string> recalls(std::string_view tenant, const Page& page) const;
 
   // For the resolver (GS1 link type gs1:recallStatus): whether a code is under a recall, through
-  // its own serial, its batch or a material lot its batch consumed. Always answers a document:
-  // {"recalled":bool,"recalls":[{"recall_id","scope","target","reason","raised_on"}]}.
+  // its own serial, its batch, a material lot its batch consumed, anything upstream of those in
+  // other enterprises, or a lot of an enterprise the code went through. Always answers a document:
+  // {"recalled":bool,"recalls":[{"recall_id","scope","target","reason","raised_on"
+  //  [,"enterprise","enterprise_name" when raised by another enterprise]}]}.
   std::string recall_status(std::string_view tenant, std::string_view lot_code,
                             std::string_view serial) const;
   bool is_recalled(std::string_view tenant, std::string_view lot_code, std::string_view serial) const;

@@ -320,6 +320,15 @@ void chain(Backend backend) {
   Reply held = shop1.get_fresh("/v1/whereabouts?code=" + path_of(packs[2]));
   REQUIRE(held.status == 200);
   CHECK(held.str("/code/location") == "own_stock");
+  CHECK(held.str("/path/holder/enterprise") == kShop1Uscc);
+  Reply made = plant.get_fresh("/v1/whereabouts?code=" + path_of(packs[0]));
+  CHECK(made.str("/path/status") == "sold_to_consumer");
+  // The public resolver warns about the pack: its farm's seed lot is recalled, three enterprises up.
+  ApiClient anonymous(port);
+  Reply scan = anonymous.get(path_of(packs[2]) + "?linkType=gs1:traceability");
+  REQUIRE(scan.status == 200);
+  CHECK(scan.body.find("\"recall_status\":{\"recalled\":true") != std::string::npos);
+  CHECK(scan.body.find(kFarmUscc) != std::string::npos);
 }
 
 }  // namespace

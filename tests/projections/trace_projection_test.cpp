@@ -464,10 +464,26 @@ TEST_CASE("R-4.2.4 R-4.3.4 lineage under the origin batch, whereabouts and one c
   CHECK(linq(kProcessor, (std::string(kRetailer1) + ":cp-1").c_str()) == 1);
   CHECK(linq(kProcessor, (std::string(kRetailer1) + ":consumer").c_str()) == 1);
 
-  // Whereabouts of the processor's batch name downstream holders.
+  // Whereabouts of the processor's batch name downstream holders (consumers only by their seller).
   Reply wb = ok(sales.whereabouts_batch(kProcessor, "b-1"));
   CHECK(wb.num("/batches/0/in_stock/amount") == 8);
   CHECK(wb.size("/retail_sales") == 3);
+  CHECK(wb.body.find(R"("kind":"downstream","holder":"92440300MA5SZRT01K:cp-1","consumer_of":{"enterprise":"92440300MA5SZRT01K")") !=
+        std::string::npos);
+
+  // R-4.2.10: the processor sees its packs downstream: the wholesaler's and the shops' sales.
+  Reply ana = ok(sales.downstream(kProcessor, "净菜菜心 500g", std::nullopt, std::nullopt, "day"));
+  REQUIRE(ana.size("/rows") == 5);
+  CHECK(ana.str("/rows/1/day") == "2026-11-24");
+  CHECK(ana.num("/rows/1/wholesale") == 8);
+  CHECK(ana.str("/rows/4/day") == "2026-11-27");
+  CHECK(ana.num("/rows/4/retail") == 2);
+
+  // The resolver's recall status follows the code upstream (the farm's seed lot) ...
+  Reply status = Reply{200, sales.recall_status(kProcessor, "PROC-1122", "P15"), {}};
+  CHECK(status.body.find("\"recalled\":true") != std::string::npos);
+  CHECK(status.str("/recalls/0/enterprise") == kFarm);
+  CHECK(status.str("/recalls/0/recall_id") == "rc-1");
 
   // One code: sold to a consumer through four enterprises; another in transit; one missing.
   Reply p01 = ok(trace.code(kRetailer1, "P01"));
@@ -489,6 +505,19 @@ TEST_CASE("R-4.2.4 R-4.3.4 lineage under the origin batch, whereabouts and one c
   Reply f01 = ok(trace.code(kFarm, "F01"));
   CHECK(f01.str("/status") == "in_stock");
   CHECK(f01.str("/holder/item_id") == "lot-1");
+  // ... and through the lots of the enterprises the code went to: the wholesaler recalls its lot.
+  {
+    projections::ViewBatch batch(*views.store);
+    events::StoredEvent se;
+    se.envelope.id = "ffffffffffffffffffffffffffffffff";
+    se.envelope.tenant = kWholesaler;
+    const core::Event recall = core::RecallRaised{"rc-1", core::RecallScope::kLot, "lot-1", "冷链中断", day("2026-11-28"), {}};
+    for (auto& p : projections::make_all_projections()) REQUIRE(p->apply(se, recall, batch).ok());
+    REQUIRE(views.store->commit(batch, {}).ok());
+  }
+  CHECK(Reply{200, sales.recall_status(kProcessor, "PROC-1122", "P03"), {}}.size("/recalls") == 2);
+  CHECK(Reply{200, sales.recall_status(kProcessor, "PROC-1122", "P15"), {}}.size("/recalls") == 1);
+  CHECK(sales.is_recalled(kProcessor, "PROC-1122", "P03"));
   // Whereabouts by a code received from upstream.
   Reply wc = ok(sales.whereabouts_code(kRetailer1, "PROC-1122", "P03"));
   CHECK(wc.str("/code/location") == "own_stock");
