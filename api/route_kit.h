@@ -67,6 +67,14 @@ inline Result<std::optional<core::Date>> opt_date_at(const JsonInput& in, std::s
   return std::optional<core::Date>(*d);
 }
 
+// An optional money field in fen: absent -> nullopt (the rules refuse negative amounts).
+inline Result<std::optional<int64_t>> opt_price_at(const JsonInput& in, std::string_view key = "price_fen") {
+  if (!in.has(key)) return std::optional<int64_t>();
+  auto v = in.i64(key);
+  if (!v.ok()) return v.error();
+  return std::optional<int64_t>(*v);
+}
+
 #define AGT_TRY(var, expr)          \
   auto var##_r = (expr);            \
   if (!var##_r.ok()) return var##_r.error(); \

@@ -5,16 +5,6 @@
 #include "core/sales.h"
 
 namespace agritrace::api {
-namespace {
-
-Result<std::optional<int64_t>> opt_price(const JsonInput& in) {
-  if (!in.has("price_fen")) return std::optional<int64_t>();
-  AGT_TRY(price, in.i64("price_fen"));
-  return std::optional<int64_t>(price);
-}
-
-}  // namespace
-
 void register_circulation_routes(RouteKit& kit, Router& router) {
   RouteKit* i = &kit;
 
@@ -26,7 +16,7 @@ void register_circulation_routes(RouteKit& kit, Router& router) {
                core::ReceiveGoods c;
                AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
                AGT_TRY(date, opt_date_at(in, "received_on"));
-               AGT_TRY(price, opt_price(in));
+               AGT_TRY(price, opt_price_at(in));
                AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
                c.codes = std::move(codes);
                c.received_on = date;
@@ -49,7 +39,7 @@ void register_circulation_routes(RouteKit& kit, Router& router) {
                AGT_TRY(produced, date_at(in, "production_date"));
                AGT_TRY(expiry, opt_date_at(in, "expiry_date"));
                AGT_TRY(received, opt_date_at(in, "received_on"));
-               AGT_TRY(price, opt_price(in));
+               AGT_TRY(price, opt_price_at(in));
                AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
                c.supplier_id = supplier;
                c.product = product;
@@ -82,7 +72,7 @@ void register_circulation_routes(RouteKit& kit, Router& router) {
                }
                AGT_TRY(customer, in.opt_str("customer_id", 64));
                AGT_TRY(voucher, in.opt_str("payment_voucher", 64));
-               AGT_TRY(price, opt_price(in));
+               AGT_TRY(price, opt_price_at(in));
                AGT_TRY(sold_on, opt_date_at(in, "sold_on"));
                AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
                c.item_id = item;

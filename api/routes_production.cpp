@@ -48,7 +48,7 @@ Result<core::Command> parse_amend_counterparty(const JsonInput& in, const std::s
 
 Result<core::Command> parse_create_po(const JsonInput& in) {
   AGT_CHECK(in.only({"material", "supplier_id", "quantity", "supplier_lot", "production_date",
-                     "expiry_date", "note"}));
+                     "expiry_date", "note", "price_fen"}));
   core::CreatePurchaseOrder c;
   AGT_TRY(material, in.str("material", core::kMaxNameBytes));
   AGT_TRY(supplier, in.str("supplier_id", 64));
@@ -64,11 +64,14 @@ Result<core::Command> parse_create_po(const JsonInput& in) {
   c.production_date = prod;
   c.expiry_date = exp;
   c.note = note;
+  AGT_TRY(price, opt_price_at(in));
+  c.price_fen = price;
   return core::Command(std::move(c));
 }
 
 Result<core::Command> parse_amend_po(const JsonInput& in, const std::string& id) {
-  AGT_CHECK(in.only({"material", "quantity", "supplier_lot", "production_date", "expiry_date", "note"}));
+  AGT_CHECK(in.only({"material", "quantity", "supplier_lot", "production_date", "expiry_date", "note",
+                     "price_fen"}));
   core::AmendPurchaseOrder c;
   c.po_id = id;
   AGT_TRY(material, in.str("material", core::kMaxNameBytes));
@@ -83,6 +86,8 @@ Result<core::Command> parse_amend_po(const JsonInput& in, const std::string& id)
   c.production_date = prod;
   c.expiry_date = exp;
   c.note = note;
+  AGT_TRY(price, opt_price_at(in));
+  c.price_fen = price;
   return core::Command(std::move(c));
 }
 

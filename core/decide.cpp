@@ -48,6 +48,13 @@ Status must_be_empty(std::string_view value, std::string_view field, std::string
 }
 
 // The API parses amounts into Quantity, but decide does not trust that they are positive.
+Status valid_price(const std::optional<int64_t>& price_fen) {
+  if (price_fen && *price_fen < 0) {
+    return invalid("price_negative", "the price in fen must not be negative", "price_fen");
+  }
+  return Status::Ok();
+}
+
 Status positive_quantity(Quantity q, std::string_view field) {
   if (q.amount <= 0) {
     return invalid("quantity_not_positive", "the quantity must be positive",
@@ -244,9 +251,10 @@ Result<Events> decide_create_po(const TenantState& state, const CreatePurchaseOr
   }
   AGRITRACE_RETURN_IF_ERROR(check_po_fields(c.material, c.quantity, c.supplier_lot,
                                             c.production_date, c.expiry_date, c.note));
+  AGRITRACE_RETURN_IF_ERROR(valid_price(c.price_fen));
   return one(PurchaseOrderCreated{next_id("po-", state.counters.purchase_order), c.material,
                                   c.supplier_id, c.quantity, c.supplier_lot, c.production_date,
-                                  c.expiry_date, c.note});
+                                  c.expiry_date, c.note, c.price_fen});
 }
 
 Result<Events> decide_amend_po(const TenantState& state, const AmendPurchaseOrder& c,
@@ -255,8 +263,9 @@ Result<Events> decide_amend_po(const TenantState& state, const AmendPurchaseOrde
   if (!po.ok()) return po.error();
   AGRITRACE_RETURN_IF_ERROR(check_po_fields(c.material, c.quantity, c.supplier_lot,
                                             c.production_date, c.expiry_date, c.note));
+  AGRITRACE_RETURN_IF_ERROR(valid_price(c.price_fen));
   return one(PurchaseOrderAmended{c.po_id, c.material, c.quantity, c.supplier_lot,
-                                  c.production_date, c.expiry_date, c.note});
+                                  c.production_date, c.expiry_date, c.note, c.price_fen});
 }
 
 Result<Events> decide_cancel_po(const TenantState& state, const CancelPurchaseOrder& c,
@@ -290,9 +299,33 @@ Result<Events> decide_receive_po(const TenantState& state, const ReceivePurchase
   if (c.received_on > ctx.today) {
     return invalid("received_on_in_future", "the receipt date is after today", "received_on");
   }
-  return one(PurchaseOrderReceived{c.po_id, next_id("lot-", state.counters.lot), c.quantity,
-                                   c.received_on, po.material, po.supplier_id, po.supplier_lot,
-                                   po.production_date, po.expiry_date});
+  PurchaseOrderReceived received{c.po_id, next_id("lot-", state.counters.lot), c.quantity,
+                                 c.received_on, po.material, po.supplier_id, po.supplier_lot,
+                                 po.production_date, po.expiry_date};
+  Events events;
+  if (po.price_fen && po.quantity.amount > 0) {
+    // purchases post automatically, the price in proportion to what arrived.
+    received.price_fen = static_cast<int64_t>(static_cast<__int128>(*po.price_fen) *
+                                              c.quantity.amount / po.quantity.amount);
+  }
+  const std::optional<int64_t> price = received.price_fen;
+  events.push_back(std::move(received));
+  if (price && *price > 0) {
+    FinanceEntryRecorded f;
+    f.entry_id = next_id("fe-", state.circulation.last_finance_entry);
+    f.direction = FinanceDirection::kExpense;
+    f.amount_fen = *price;
+    f.category = std::string(kPurchasesCategory);
+    f.counterparty_id = po.supplier_id;
+    if (auto cp = state.counterparties.find(po.supplier_id); cp != state.counterparties.end()) {
+      f.counterparty_name = cp->second.name;
+    }
+    f.document = "purchase_order:" + c.po_id;
+    f.date = c.received_on;
+    f.automatic = true;
+    events.push_back(std::move(f));
+  }
+  return events;
 }
 
 Result<Events> decide_create_batch(const TenantState& state, const CreateBatch& c,

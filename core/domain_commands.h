@@ -42,6 +42,7 @@ struct CreatePurchaseOrder {
   Date production_date;
   Date expiry_date;
   std::string note;
+  std::optional<int64_t> price_fen = {};  // total agreed, in fen
 };
 
 struct AmendPurchaseOrder {
@@ -52,6 +53,7 @@ struct AmendPurchaseOrder {
   Date production_date;
   Date expiry_date;
   std::string note;
+  std::optional<int64_t> price_fen = {};
 };
 
 struct CancelPurchaseOrder {

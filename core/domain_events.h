@@ -55,6 +55,7 @@ struct PurchaseOrderCreated {
   Date production_date;
   Date expiry_date;
   std::string note;
+  std::optional<int64_t> price_fen = {};  // total agreed, in fen; written only when set
   bool operator==(const PurchaseOrderCreated&) const = default;
 };
 
@@ -68,6 +69,7 @@ struct PurchaseOrderAmended {
   Date production_date;
   Date expiry_date;
   std::string note;
+  std::optional<int64_t> price_fen = {};
   bool operator==(const PurchaseOrderAmended&) const = default;
 };
 
@@ -92,6 +94,8 @@ struct PurchaseOrderReceived {
   std::string supplier_lot;
   Date production_date;
   Date expiry_date;
+  // the order's price in proportion to what arrived; written only when set.
+  std::optional<int64_t> price_fen = {};
   bool operator==(const PurchaseOrderReceived&) const = default;
 };
 

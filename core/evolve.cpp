@@ -73,7 +73,7 @@ void evolve(TenantState& state, const Event& event) {
                 PurchaseOrderState{e.material,        e.supplier_id, e.quantity,
                                    e.supplier_lot,    e.production_date,
                                    e.expiry_date,     PurchaseOrderStatus::kOpen,
-                                   {}};
+                                   {},                e.price_fen};
           },
           [&](const PurchaseOrderAmended& e) {
             auto it = state.purchase_orders.find(e.po_id);
@@ -84,6 +84,7 @@ void evolve(TenantState& state, const Event& event) {
             po.supplier_lot = e.supplier_lot;
             po.production_date = e.production_date;
             po.expiry_date = e.expiry_date;
+            po.price_fen = e.price_fen;
           },
           [&](const PurchaseOrderCancelled& e) {
             auto it = state.purchase_orders.find(e.po_id);

@@ -29,6 +29,7 @@ struct PurchaseOrderState {
   Date expiry_date;
   PurchaseOrderStatus status = PurchaseOrderStatus::kOpen;
   std::string lot_id;  // set once received
+  std::optional<int64_t> price_fen = {};
 };
 
 // A material lot: what one PO receipt brought in.

@@ -484,6 +484,7 @@ constexpr DecoderEntry kDecoders[] = {
        e.production_date = r.date("production_date");
        e.expiry_date = r.date("expiry_date");
        e.note = r.str("note");
+       e.price_fen = r.absent_or_i64("price_fen");
        return e;
      }},
     {core::PurchaseOrderAmended::kType,
@@ -496,6 +497,7 @@ constexpr DecoderEntry kDecoders[] = {
        e.production_date = r.date("production_date");
        e.expiry_date = r.date("expiry_date");
        e.note = r.str("note");
+       e.price_fen = r.absent_or_i64("price_fen");
        return e;
      }},
     {core::PurchaseOrderCancelled::kType,
@@ -517,6 +519,7 @@ constexpr DecoderEntry kDecoders[] = {
        e.supplier_lot = r.str("supplier_lot");
        e.production_date = r.date("production_date");
        e.expiry_date = r.date("expiry_date");
+       e.price_fen = r.absent_or_i64("price_fen");
        return e;
      }},
     {core::BatchCreated::kType,
@@ -728,6 +731,7 @@ std::string encode_event_payload(const core::Event& event) {
             put_date(w, "production_date", e.production_date);
             put_date(w, "expiry_date", e.expiry_date);
             w.field("note", e.note);
+            if (e.price_fen) w.field("price_fen", *e.price_fen);  // added later: only when set
           },
           [&](const core::PurchaseOrderAmended& e) {
             w.field("po_id", e.po_id).field("material", e.material);
@@ -736,6 +740,7 @@ std::string encode_event_payload(const core::Event& event) {
             put_date(w, "production_date", e.production_date);
             put_date(w, "expiry_date", e.expiry_date);
             w.field("note", e.note);
+            if (e.price_fen) w.field("price_fen", *e.price_fen);
           },
           [&](const core::PurchaseOrderCancelled& e) {
             w.field("po_id", e.po_id).field("reason", e.reason);
@@ -749,6 +754,7 @@ std::string encode_event_payload(const core::Event& event) {
                 .field("supplier_lot", e.supplier_lot);
             put_date(w, "production_date", e.production_date);
             put_date(w, "expiry_date", e.expiry_date);
+            if (e.price_fen) w.field("price_fen", *e.price_fen);
           },
           [&](const core::BatchCreated& e) {
             w.field("batch_id", e.batch_id).field("product", e.product).field("lot_code", e.lot_code);

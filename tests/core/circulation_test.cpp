@@ -361,3 +361,34 @@ TEST_CASE("R-4.3.2 cross-enterprise facts fold to the same write model in any or
 }
 
 }  // namespace agritrace::core
+
+namespace agritrace::core {
+
+TEST_CASE("R-4.3.6 a priced purchase order posts its purchases expense on receipt, in proportion") {
+  World w;
+  w.register_enterprise(kTenant, "惠州市罗浮山食品有限公司", "广东省惠州市");
+  REQUIRE(w.must(kTenant, RegisterCounterparty{enterprise_supplier()}) == "cp-1");
+  CreatePurchaseOrder po{"荔枝", "cp-1", Quantity{100'000, Unit::kGram}, "", day("2026-11-20"),
+                         day("2026-12-20"), "", 10'000};
+  REQUIRE(w.must(kTenant, po) == "po-1");
+  po.price_fen = -1;
+  CHECK(reason(w.apply(kTenant, po)) == "price_negative");
+  auto r = w.apply(kTenant, ReceivePurchaseOrder{"po-1", Quantity{50'000, Unit::kGram}, day("2026-11-25")});
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 2);
+  CHECK(std::get<PurchaseOrderReceived>((*r)[0]).price_fen == 5'000);
+  const auto& f = std::get<FinanceEntryRecorded>((*r)[1]);
+  CHECK(f.direction == FinanceDirection::kExpense);
+  CHECK(f.category == "purchases");
+  CHECK(f.amount_fen == 5'000);
+  CHECK(f.document == "purchase_order:po-1");
+  CHECK(f.counterparty_id == "cp-1");
+  CHECK(f.automatic);
+  // Unpriced orders post nothing.
+  CreatePurchaseOrder free_po{"菜心", "cp-1", Quantity{10, Unit::kGram}, "", day("2026-11-20"),
+                              day("2026-12-20"), ""};
+  REQUIRE(w.must(kTenant, free_po) == "po-2");
+  CHECK(w.apply(kTenant, ReceivePurchaseOrder{"po-2", Quantity{10, Unit::kGram}, day("2026-11-25")})->size() == 1);
+}
+
+}  // namespace agritrace::core
