@@ -114,6 +114,27 @@ Result<std::vector<std::string>> JsonInput::str_array(std::string_view key, size
   return out;
 }
 
+Result<std::vector<JsonInput>> JsonInput::object_array(std::string_view key, size_t max_items) const {
+  simdjson::dom::element e;
+  if (obj_of(element_)[key].get(e) || e.is_null()) return required(path_of(key));
+  simdjson::dom::array a;
+  if (e.get_array().get(a)) return mismatch(path_of(key), "an array of objects");
+  std::vector<JsonInput> out;
+  size_t i = 0;
+  for (simdjson::dom::element item : a) {
+    const std::string field = fmt::format("{}[{}]", path_of(key), i++);
+    simdjson::dom::object o;
+    if (item.get_object().get(o)) return mismatch(field, "an object");
+    if (out.size() == max_items) {
+      return make_error(ErrorCode::kInvalidArgument, "too_many_items",
+                        fmt::format("'{}' has more than {} items", path_of(key), max_items), path_of(key));
+    }
+    impl_->objects.push_back(std::make_unique<simdjson::dom::object>(o));
+    out.push_back(JsonInput(impl_, impl_->objects.back().get(), field));
+  }
+  return out;
+}
+
 Status JsonInput::only(std::initializer_list<std::string_view> known) const {
   for (auto [k, v] : obj_of(element_)) {
     bool ok = false;

@@ -27,6 +27,9 @@ class JsonInput {
   bool has(std::string_view key) const;
   Result<JsonInput> object(std::string_view key) const;
   Result<std::vector<std::string>> str_array(std::string_view key, size_t max_items = 16) const;
+  // An array of objects; each item's errors name its path ("counts[1].counted.amount").
+  Result<std::vector<JsonInput>> object_array(std::string_view key, size_t max_items = 16) const;
+  const std::string& path() const { return path_; }
   // Fails with unknown_field on the first key not in `known`.
   Status only(std::initializer_list<std::string_view> known) const;
 

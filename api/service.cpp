@@ -86,6 +86,7 @@ void Service::register_routes(Router& router) {
   register_circulation_routes(*i, router);
   register_codes_routes(*i, router);
   register_trace_routes(*i, router);
+  register_inventory_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

@@ -353,6 +353,25 @@ Result<Events> decide_amend_batch(const TenantState& state, const AmendBatch& c,
   if (!batch.ok()) return batch.error();
   AGRITRACE_RETURN_IF_ERROR(
       check_batch_fields(c.product, c.quantity, c.production_date, c.expiry_date, c.note));
+  // stock never goes negative. What left the batch (shipped) and what stocktakes
+  // adjusted stay; the new quantity must still cover them, in the same unit.
+  auto item = find_stock_item(state, c.batch_id, "batch_id");
+  if (!item.ok()) return item.error();
+  const int64_t moved = (*batch)->quantity.amount - item->stock.amount;  // shipped - adjusted
+  const bool has_moved = state.sales.batch_shipped.count(c.batch_id) != 0 ||
+                         state.circulation.adjusted.count(c.batch_id) != 0;
+  if (c.quantity.unit != (*batch)->quantity.unit && has_moved) {
+    return conflict("unit_change_after_movement",
+                    "batch " + c.batch_id + " has shipped or adjusted stock in " +
+                        std::string(unit_name((*batch)->quantity.unit)) + "; its unit cannot change",
+                    "quantity.unit");
+  }
+  if (c.quantity.amount < moved) {
+    return conflict("stock_would_be_negative",
+                    "batch " + c.batch_id + " has " + to_string(item->stock) + " in stock; " +
+                        to_string(c.quantity) + " would leave less than nothing after what was shipped",
+                    "quantity.amount");
+  }
   return one(BatchAmended{c.batch_id, c.product, c.quantity, c.production_date, c.expiry_date,
                           c.note});
 }
@@ -379,10 +398,12 @@ Result<Events> decide_consume(const TenantState& state, const ConsumeMaterial& c
                        std::string(unit_name(lot.received.unit)),
                    "quantity.unit");
   }
-  if (c.quantity.amount > lot.remaining_amount()) {
+  // What is on hand: received - consumed - shipped + stocktake adjustments.
+  auto item = find_stock_item(state, c.lot_id, "lot_id");
+  if (!item.ok()) return item.error();
+  if (c.quantity.amount > item->stock.amount) {
     return conflict("lot_over_consumed",
-                    "material lot " + c.lot_id + " has " +
-                        to_string(Quantity{lot.remaining_amount(), lot.received.unit}) +
+                    "material lot " + c.lot_id + " has " + to_string(item->stock) +
                         " remaining, cannot consume " + to_string(c.quantity),
                     "quantity.amount");
   }

@@ -6,6 +6,8 @@
 #include "events/domain_codec.h"
 #include "projections/circulation_projection.h"
 #include "projections/codes_projection.h"
+#include "projections/finance_projection.h"
+#include "projections/inventory_projection.h"
 #include "projections/keys.h"
 #include "projections/sales_projection.h"
 
@@ -177,6 +179,8 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_sales_projection());
   all.push_back(make_codes_projection());
   all.push_back(make_circulation_projection());
+  all.push_back(make_inventory_projection());
+  all.push_back(make_finance_projection());
   return all;
 }
 
