@@ -435,6 +435,7 @@ void register_production_routes(RouteKit& kit, Router& router);
 void register_sales_routes(RouteKit& kit, Router& router);
 void register_circulation_routes(RouteKit& kit, Router& router);
 void register_codes_routes(RouteKit& kit, Router& router);  // resolver
+void register_trace_routes(RouteKit& kit, Router& router);  // receipts, R-4.2.4 across enterprises
 void register_inventory_routes(RouteKit& kit, Router& router);
 void register_market_routes(RouteKit& kit, Router& router);  // market orders
 

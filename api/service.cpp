@@ -85,6 +85,7 @@ void Service::register_routes(Router& router) {
   register_sales_routes(*i, router);
   register_circulation_routes(*i, router);
   register_codes_routes(*i, router);
+  register_trace_routes(*i, router);
   register_inventory_routes(*i, router);
   register_market_routes(*i, router);
 

@@ -4,6 +4,7 @@
 #include "core/identifiers.h"
 #include "core/json_writer.h"
 #include "events/domain_codec.h"
+#include "projections/circulation_projection.h"
 #include "projections/codes_projection.h"
 #include "projections/finance_projection.h"
 #include "projections/inventory_projection.h"
@@ -178,6 +179,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_production_projection());
   all.push_back(make_sales_projection());
   all.push_back(make_codes_projection());
+  all.push_back(make_circulation_projection());
   all.push_back(make_inventory_projection());
   all.push_back(make_finance_projection());
   all.push_back(make_market_projection());

@@ -6,6 +6,7 @@
 
 #include "core/json_writer.h"
 #include "projections/keys.h"
+#include "projections/trace_queries.h"
 
 namespace agritrace::projections {
 namespace {
@@ -78,11 +79,34 @@ std::string ProductionQueries::lot_document(std::string_view tenant, std::string
   const int64_t received = received_q ? received_q->amount : 0;
   const auto consumed_raw = views_.get(view_key("lotc", tenant, sid));
   const int64_t consumed = consumed_raw ? to_int(*consumed_raw) : 0;
+  // A lot can also be shipped (circulation end) and adjusted by a stocktake.
+  const auto shipped_raw = views_.get(view_key("bsh", tenant, sid));
+  const int64_t shipped = shipped_raw ? to_int(*shipped_raw) : 0;
+  const auto adjusted_raw = views_.get(view_key("xadj", tenant, sid));
+  const int64_t adjusted = adjusted_raw ? to_int(*adjusted_raw) : 0;
   JsonWriter w;
   w.begin_object()
       .field_raw("consumed_quantity", quantity_json(consumed, unit))
       .field_raw("remaining_quantity", quantity_json(received - consumed, unit))
-      .end_object();
+      .field_raw("shipped_quantity", quantity_json(shipped, unit))
+      .field_raw("adjusted_quantity", quantity_json(adjusted, unit))
+      .field_raw("stock_quantity", quantity_json(received - consumed - shipped + adjusted, unit));
+  // a received lot names the producer batch its goods were made in and its receipts.
+  const std::string origin = json_string_field(record, "origin_tenant").value_or("");
+  if (!origin.empty()) {
+    w.key("origin").begin_object().field("enterprise", origin).field("name", enterprise_name_of(views_, origin))
+        .field("batch_id", json_string_field(record, "origin_batch_id").value_or("")).end_object();
+  }
+  if (json_string_field(record, "receipt_id")) {
+    w.key("receipt_ids").begin_array();
+    const std::string prefix = view_key("rcvl", tenant, sid) + "/";
+    views_.scan_prefix(prefix, [&](std::string_view, std::string_view v) {
+      w.value(v);
+      return true;
+    });
+    w.end_array();
+  }
+  w.end_object();
   return merge_json_objects(record, w.str());
 }
 
@@ -158,6 +182,9 @@ Result<std::string> ProductionQueries::backward_trace(std::string_view tenant,
     auto po = views_.get(view_key("po", tenant, sort_id(po_id)));
     w.key("purchase_order");
     if (po) w.raw(po_document(tenant, sort_id(po_id), *po)); else w.null();
+    // A received lot continues upstream: the sender, the origin producer's batch, its lots...
+    w.key("upstream");
+    write_upstream(w, views_, tenant, tenant, unsort_id(lot_sid));
     w.end_object();
     return true;
   });
@@ -186,7 +213,11 @@ Result<std::string> ProductionQueries::forward_trace(std::string_view tenant, st
     w.begin_object().field_raw("quantity_used", quantity_json(to_int(v), unit)).field_raw("batch", *batch).end_object();
     return true;
   });
-  w.end_array().end_object();
+  w.end_array();
+  // Across enterprises: the lot, its batches, their shipments, the lots they became elsewhere...
+  w.key("downstream").begin_object();
+  write_walk(w, views_, tenant, walk_downstream(views_, {ItemRef{std::string(tenant), std::string(lot_id)}}));
+  w.end_object().end_object();
   return w.take();
 }
 

@@ -98,6 +98,12 @@ class SalesProjection final : public Projection {
     w.field("quantity_per_code", e.quantity_per_code)
         .field("code_count", static_cast<int64_t>(e.serials.size()))
         .field("recorded_at", at);
+    // .x, only when set (shipments of the production end keep their bytes).
+    if (!e.origin_tenant.empty()) w.field("origin_tenant", e.origin_tenant);
+    if (!e.origin_batch_id.empty()) w.field("origin_batch_id", e.origin_batch_id);
+    if (!e.mo_id.empty()) w.field("mo_buyer_tenant", e.mo_buyer_tenant).field("mo_id", e.mo_id);
+    if (!e.payment_voucher.empty()) w.field("payment_voucher", e.payment_voucher);
+    if (e.price_fen) w.field("price_fen", *e.price_fen);
     const std::string summary = w.str() + "}";
     w.key("serials").begin_array();
     for (const std::string& s : e.serials) w.value(s);
@@ -108,23 +114,34 @@ class SalesProjection final : public Projection {
     for (const std::string& s : e.serials) b.put(view_key("shc", t, s), e.shipment_id);
     b.add_int(view_key("sosq", t, sort_id(e.so_id)), e.quantity.amount);
     b.add_int(view_key("bsh", t, batch), e.quantity.amount);
-    b.add_int(view_key("whc", t, batch, sort_id(e.ship_to_id)), e.quantity.amount);
+    // A retail sale may name no customer: its amount is kept under "consumer".
+    b.add_int(view_key("whc", t, batch, e.ship_to_id.empty() ? "consumer" : sort_id(e.ship_to_id)),
+              e.quantity.amount);
 
-    // Lineage: a keyed fact and a sum per holder, under the origin (this producer). Downstream
-    // receiving/selling events of other enterprises add their own facts and sums here (a sale
-    // from holder X to Y: linq[X] -= q, linq[Y] += q), so arrival order never matters.
+    // Lineage: a keyed fact and a sum per holder, under the ORIGIN producer and batch (this
+    // tenant and batch for its own batch; the producer's for goods it received). A shipment from
+    // received goods moves q from this holder to the receiver (linq[this] -= q, linq[to] += q);
+    // receipts, consumption and adjustments of received lots add their facts in the circulation
+    // projection. Keyed facts and sums: arrival order across enterprises never matters.
+    const std::string origin = e.origin_tenant.empty() ? t : e.origin_tenant;
+    const std::string origin_batch = e.origin_batch_id.empty() ? batch : sort_id(e.origin_batch_id);
     JsonWriter f;
     f.begin_object().field("event_id", event_id).field("type", core::ShipmentRecorded::kType)
         .field("from", t).field("to", holder).field("ref", e.shipment_id)
         .field("date", core::format_date(e.ship_date));
     write_quantity(f, "quantity", e.quantity);
     f.end_object();
-    b.put(view_key("lin", t, batch, holder + "/" + event_id), f.str());
-    b.add_int(view_key("linq", t, batch, holder), e.quantity.amount);
+    b.put(view_key("lin", origin, origin_batch, holder + "/" + event_id), f.str());
+    b.add_int(view_key("linq", origin, origin_batch, holder), e.quantity.amount);
+    if (origin != t || origin_batch != batch) {
+      b.add_int(view_key("linq", origin, origin_batch, t), -e.quantity.amount);
+    }
 
     // producer -> enterprise customer is wholesale, -> an individual is retail.
     // Circulation events later add their sales under the origin producer with the same key.
-    std::string k = view_key("ana", t, e.product);
+    // Circulation sales of received goods also count for the origin producer (its products
+    // downstream: a wholesaler's sales are wholesale, a retailer's to consumers retail).
+    std::string k = e.product;
     k += kSep;
     k += core::format_date(e.ship_date);
     k += kSep;
@@ -133,7 +150,8 @@ class SalesProjection final : public Projection {
     k += e.ship_to_individual ? "retail" : "wholesale";
     k += kSep;
     k += core::unit_name(e.quantity.unit);
-    b.add_int(k, e.quantity.amount);
+    b.add_int(view_key("ana", t, k), e.quantity.amount);
+    if (origin != t) b.add_int(view_key("ana", origin, k), e.quantity.amount);
   }
 
   void on(const std::string& t, const std::string& at, const std::string&,
@@ -160,7 +178,8 @@ class SalesProjection final : public Projection {
 std::string lineage_holder(std::string_view from_tenant, std::string_view ship_to_id,
                            std::string_view ship_to_uscc) {
   if (!ship_to_uscc.empty()) return std::string(ship_to_uscc);
-  return std::string(from_tenant) + ":" + std::string(ship_to_id);
+  // A retail sale without a recorded customer: the seller's anonymous consumers.
+  return std::string(from_tenant) + ":" + (ship_to_id.empty() ? std::string("consumer") : std::string(ship_to_id));
 }
 
 std::unique_ptr<Projection> make_sales_projection() { return std::make_unique<SalesProjection>(); }

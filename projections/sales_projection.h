@@ -8,6 +8,7 @@
 //   bsh/T/batch        shipped amount (sum)    whc/T/batch/cp     amount at each direct customer
 //   rc/T/rc            recall record           rcb|rcl|rcc/T/{batch|lot|serial}/rc  recall index
 //   lin/ORIGIN/batch/holder/fact  lineage fact  linq/ORIGIN/batch/holder  amount held (sum)
+//     (ORIGIN/batch: the producer batch the goods were made in, also for shipments from a lot)
 //   ana/T/product\x1fday\x1fregion\x1fchannel\x1funit   downstream volume (sum)
 // Every lineage and analytics value is a keyed fact (put once under its own id) or a sum
 // (add_int), so events of different enterprises may arrive in any order across partitions.
@@ -22,7 +23,8 @@ namespace agritrace::projections {
 std::unique_ptr<Projection> make_sales_projection();
 
 // Holder id of a shipment's receiver in the lineage: the USCC for an enterprise (registered or
-// not: the USCC is the platform-wide tenant id), "<tenant>:<counterparty id>" for an individual.
+// not: the USCC is the platform-wide tenant id), "<tenant>:<counterparty id>" for an individual,
+// "<tenant>:consumer" for a retail sale that names no customer.
 std::string lineage_holder(std::string_view from_tenant, std::string_view ship_to_id,
                            std::string_view ship_to_uscc);
 

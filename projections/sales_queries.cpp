@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "core/json_writer.h"
 #include "projections/keys.h"
 #include "projections/sales_projection.h"
+#include "projections/trace_queries.h"
 
 namespace agritrace::projections {
 namespace {
@@ -71,7 +73,8 @@ struct OrderRow {
 // Everything needs about one batch, read from the views.
 struct BatchPlaces {
   std::string sid, batch_id, lot_code, product, unit, record;
-  int64_t produced = 0, shipped = 0;
+  int64_t produced = 0, shipped = 0, adjusted = 0;  // adjusted: stocktakes
+  int64_t stock() const { return produced - shipped + adjusted; }
   std::vector<ShipmentRow> shipments;                 // in shipment order
   std::map<std::string, int64_t> shipped_to;          // customer sort id -> amount shipped
   std::map<std::string, int64_t> held;                // lineage holder -> amount held now
@@ -94,6 +97,7 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     p.unit = r.unit("quantity");
   }
   if (auto s = v.get(view_key("bsh", t, bsid))) p.shipped = to_int(*s);
+  if (auto s = v.get(view_key("xadj", t, bsid))) p.adjusted = to_int(*s);
   const std::string shb = view_key("shb", t, bsid) + "/";
   v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
     Record r(val);
@@ -140,15 +144,8 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
   return p;
 }
 
-std::string enterprise_name(const ViewStore& v, std::string_view t) {
-  auto ent = v.get(view_key("ent", t));
-  return ent ? json_string_field(*ent, "name").value_or(std::string(t)) : std::string(t);
-}
-
-std::string enterprise_region(const ViewStore& v, std::string_view t) {
-  auto ent = v.get(view_key("ent", t));
-  return ent ? json_string_field(*ent, "region").value_or("") : "";
-}
+std::string enterprise_name(const ViewStore& v, std::string_view t) { return enterprise_name_of(v, t); }
+std::string enterprise_region(const ViewStore& v, std::string_view t) { return enterprise_region_of(v, t); }
 
 // The masked counterparty record (R-4.2.8 masking), or null.
 std::optional<std::string> customer_record(const ViewStore& v, std::string_view t, std::string_view cp_id) {
@@ -161,14 +158,14 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("product", p.product);
   quantity(w, "produced", p.produced, p.unit);
   quantity(w, "shipped", p.shipped, p.unit);
-  quantity(w, "in_stock", p.produced - p.shipped, p.unit);
+  quantity(w, "in_stock", p.stock(), p.unit);
   w.key("recall_ids").begin_array();
   for (const auto& id : p.recall_ids) w.value(id);
   w.end_array();
   w.key("locations").begin_array();
   w.begin_object().field("kind", "own_stock").field("holder", t).field("name", enterprise_name(v, t))
       .field("region", enterprise_region(v, t));
-  quantity(w, "quantity", p.produced - p.shipped, p.unit);
+  quantity(w, "quantity", p.stock(), p.unit);
   w.end_object();
   std::map<std::string, bool> direct_holders;
   for (const auto& [cp_sid, amount] : p.shipped_to) {
@@ -200,8 +197,17 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   }
   for (const auto& [holder, amount] : p.held) {
     if (direct_holders.count(holder) != 0) continue;
-    // Reached through a customer's own sales (circulation end): known by its tenant id.
+    // Reached through a customer's own sales (circulation end): known by its tenant id, or
+    // "<tenant>:<customer>" for another enterprise's consumer (never named here).
     w.begin_object().field("kind", "downstream").field("holder", holder);
+    const size_t colon = holder.find(':');
+    if (colon == std::string::npos) {
+      w.field("name", enterprise_name(v, holder));
+    } else {
+      const std::string seller = holder.substr(0, colon);
+      w.key("consumer_of").begin_object().field("enterprise", seller).field("name", enterprise_name(v, seller))
+          .end_object();
+    }
     quantity(w, "quantity", amount, p.unit);
     w.end_object();
   }
@@ -313,7 +319,9 @@ Result<std::string> SalesQueries::whereabouts_batch(std::string_view t, std::str
   w.begin_object().key("query").begin_object().field("batch_id", batch_id).end_object();
   w.key("batches").begin_array();
   write_places(views_, t, *p, w);
-  w.end_array().end_object();
+  w.end_array();
+  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), p->batch_id}}));
+  w.end_object();
   return w.take();
 }
 
@@ -328,12 +336,16 @@ Result<std::string> SalesQueries::whereabouts_lot(std::string_view t, std::strin
   for (const std::string& bsid : lot_batches(views_, t, lot_sid)) {
     if (auto p = load_batch(views_, t, bsid)) write_places(views_, t, *p, w);
   }
-  w.end_array().end_object();
+  w.end_array();
+  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), unsort_id(lot_sid)}}));
+  w.end_object();
   return w.take();
 }
 
 Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::string_view lot_code,
                                                    std::string_view serial) const {
+  const auto path = code_path(views_, serial);
+  if (path && path->producer != t) return whereabouts_received_code(t, *path);
   auto batch_id = views_.get(view_key("lotcode", t, lot_code));
   if (!batch_id) return not_found("lot_code", lot_code, "code");
   auto p = load_batch(views_, t, sort_id(*batch_id));
@@ -356,9 +368,113 @@ Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::stri
   w.end_object();
   w.key("batches").begin_array();
   write_places(views_, t, *p, w);
-  w.end_array().end_object();
+  w.end_array();
+  // The code's own way through the enterprises, and where the rest of its batch went.
+  w.key("path");
+  if (path) {
+    w.begin_object();
+    write_code_path(w, views_, t, *path);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), p->batch_id}}));
+  w.end_object();
   return w.take();
 }
+
+// A code another enterprise made, as an enterprise it passed through sees it: the code's path
+// and the whereabouts of this enterprise's lot it came in.
+Result<std::string> SalesQueries::whereabouts_received_code(std::string_view t, const CodePath& path) const {
+  std::string lot_id;
+  for (const CodeStep& step : path.steps) {
+    if (step.kind == "received" && step.tenant == t) lot_id = step.item_id;
+  }
+  if (lot_id.empty()) return not_found("code", path.serial, "code");
+  JsonWriter w;
+  w.begin_object().key("query").begin_object().field("serial", path.serial).field("lot_code", path.lot_code)
+      .end_object();
+  const bool here = path.holder == t && path.status == "in_stock";
+  w.key("code").begin_object().field("serial", path.serial).field("lot_id", lot_id)
+      .field("location", here ? "own_stock" : path.status == "in_stock" ? "downstream" : path.status)
+      .field("recalled", is_recalled(path.producer, path.lot_code, path.serial)).end_object();
+  w.key("path").begin_object();
+  write_code_path(w, views_, t, path);
+  w.end_object();
+  w.key("batches").begin_array().end_array();
+  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), lot_id}}));
+  w.end_object();
+  return w.take();
+}
+
+namespace {
+
+// The recalled goods beyond the raising enterprise's own batches (those are BatchPlaces): every
+// node the walk reaches through every enterprise, or for a single code its path.
+struct RecallReach {
+  TraceWalk walk;
+  std::vector<size_t> beyond;     // indexes into walk.items
+  std::optional<CodePath> path;   // scope code
+  std::string path_unit;
+  int64_t path_per_code = 1;
+};
+
+RecallReach recall_reach(const ViewStore& v, std::string_view t, const RecallScopeView& s) {
+  RecallReach r;
+  if (!s.code_serial.empty()) {
+    r.path = code_path(v, s.code_serial);
+    if (r.path) {
+      for (const CodeStep& step : r.path->steps) {
+        if (!step.shipment) continue;
+        r.path_unit = Record(step.shipment->summary).unit("quantity");
+        r.path_per_code = step.shipment->per_code;
+      }
+    }
+    return r;
+  }
+  r.walk = walk_downstream(v, {ItemRef{std::string(t), s.target}});
+  for (size_t i = 0; i < r.walk.items.size(); ++i) {
+    const TraceItem& it = r.walk.items[i];
+    const bool covered = it.ref.tenant == t && it.is_batch &&
+                         std::find(s.batch_sids.begin(), s.batch_sids.end(), sort_id(it.ref.item_id)) !=
+                             s.batch_sids.end();
+    if (!covered) r.beyond.push_back(i);
+  }
+  return r;
+}
+
+void enterprise_fields(JsonWriter& w, const ViewStore& v, std::string_view tenant) {
+  w.field("enterprise", tenant).field("enterprise_name", enterprise_name(v, tenant));
+}
+
+// A shipment of another place the recalled goods reached (customers masked for other enterprises).
+void write_reached_shipment(JsonWriter& w, const ViewStore& v, std::string_view t, const ItemRef& at,
+                            std::string_view lot_code, std::string_view unit, const TraceShipment& sh,
+                            int64_t amount) {
+  w.begin_object();
+  enterprise_fields(w, v, at.tenant);
+  w.field("item_id", at.item_id).field("lot_code", lot_code).field("shipment_id", sh.shipment_id)
+      .field("so_id", sh.so_id).field("ship_date", sh.ship_date).field("channel", sh.channel);
+  if (at.tenant == t) w.field("customer_id", sh.ship_to_id);
+  quantity(w, "quantity", amount, unit);
+  w.key("customer");
+  write_shipment_customer(w, v, t, at.tenant, sh);
+  w.key("receiver");
+  if (sh.ship_to_tenant.empty()) {
+    w.null();
+  } else {
+    w.begin_object().field("enterprise", sh.ship_to_tenant).field("name", enterprise_name(v, sh.ship_to_tenant))
+        .end_object();
+  }
+  if (sh.retail()) w.field("payment_voucher_present", !sh.payment_voucher.empty());
+  w.end_object();
+}
+
+std::string location_of(const ViewStore& v, std::string_view tenant) {
+  return enterprise_name(v, tenant) + " " + enterprise_region(v, tenant) + " (" + std::string(tenant) + ")";
+}
+
+}  // namespace
 
 Result<std::string> SalesQueries::recall(std::string_view t, std::string_view recall_id) const {
   auto s = load_recall(views_, t, recall_id);
@@ -367,6 +483,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
   for (const auto& bsid : s->batch_sids) {
     if (auto p = load_batch(views_, t, bsid)) places.push_back(std::move(*p));
   }
+  const RecallReach reach = recall_reach(views_, t, *s);
   JsonWriter w;
   w.begin_object().field_raw("recall", s->record);
   w.key("batches").begin_array();
@@ -374,7 +491,8 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
     w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("product", p.product).end_object();
   }
   w.end_array();
-  // 1. Already shipped, with the customer's (masked) contact.
+  // 1. Already shipped, with the customer's (masked) contact; then every shipment of the goods by
+  // the enterprises they reached (their customers limited and masked).
   w.key("shipped").begin_array();
   for (const auto& p : places) {
     for (const auto& sh : p.shipments) {
@@ -385,6 +503,8 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
       w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code)
           .field("shipment_id", sh.shipment_id).field("so_id", sh.so_id).field("ship_date", sh.ship_date)
           .field("customer_id", sh.ship_to_id);
+      enterprise_fields(w, views_, t);
+      w.field("item_id", p.batch_id).field("channel", Record(sh.summary).str("channel"));
       int64_t amount = sh.amount;
       if (!s->code_serial.empty()) {
         // A single-code recall: that code's quantity, not the whole shipment's.
@@ -397,6 +517,19 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
       w.end_object();
     }
   }
+  for (size_t i : reach.beyond) {
+    const TraceItem& it = reach.walk.items[i];
+    for (const TraceShipment& sh : it.shipments) {
+      write_reached_shipment(w, views_, t, it.ref, it.lot_code, it.unit, sh, sh.amount);
+    }
+  }
+  if (reach.path) {
+    for (const CodeStep& step : reach.path->steps) {
+      if (!step.shipment || step.tenant == t) continue;
+      write_reached_shipment(w, views_, t, {step.tenant, step.item_id}, reach.path->lot_code, reach.path_unit,
+                             *step.shipment, reach.path_per_code);
+    }
+  }
   w.end_array();
   // 2. Open orders that can still be stopped (not for a single-code recall: the batch is fine).
   w.key("open_orders").begin_array();
@@ -406,34 +539,91 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
       if (!order_is_open(o)) continue;
       w.begin_object().field("batch_id", p.batch_id).field("so_id", o.so_id).field("customer_id", o.customer_id)
           .field("status", o.status);
+      enterprise_fields(w, views_, t);
+      w.field("item_id", p.batch_id);
       quantity(w, "remaining", o.ordered - o.shipped, p.unit);
       w.key("customer");
       if (auto cp = customer_record(views_, t, o.customer_id)) w.raw(*cp); else w.null();
       w.end_object();
     }
   }
+  for (size_t i : reach.beyond) {
+    const TraceItem& it = reach.walk.items[i];
+    for (const TraceOrder& o : it.open_orders) {
+      w.begin_object();
+      enterprise_fields(w, views_, it.ref.tenant);
+      w.field("item_id", it.ref.item_id).field("lot_code", it.lot_code).field("so_id", o.so_id).field("status", o.status);
+      if (it.ref.tenant == t) w.field("customer_id", o.customer_id);
+      quantity(w, "remaining", o.ordered - o.shipped, it.unit);
+      w.key("customer");
+      write_counterparty_for(w, views_, t, it.ref.tenant, o.customer_id);
+      w.end_object();
+    }
+  }
   w.end_array();
-  // 3. Stock on hand to quarantine.
+  // 3. Stock on hand to quarantine, wherever it is.
   w.key("quarantine").begin_array();
   for (const auto& p : places) {
     if (!s->code_serial.empty()) {
       if (views_.get(view_key("shc", t, s->code_serial))) continue;
-      w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("serial", s->code_serial).end_object();
+      w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("serial", s->code_serial);
+      enterprise_fields(w, views_, t);
+      w.field("item_id", p.batch_id).end_object();
       continue;
     }
-    if (p.produced - p.shipped <= 0) continue;
+    if (p.stock() <= 0) continue;
     w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("location", enterprise_name(views_, t));
-    quantity(w, "quantity", p.produced - p.shipped, p.unit);
+    enterprise_fields(w, views_, t);
+    w.field("item_id", p.batch_id);
+    quantity(w, "quantity", p.stock(), p.unit);
     w.end_object();
   }
-  w.end_array().end_object();
+  for (size_t i : reach.beyond) {
+    const TraceItem& it = reach.walk.items[i];
+    if (it.stock() <= 0) continue;
+    w.begin_object().field("lot_code", it.lot_code).field("location", enterprise_name(views_, it.ref.tenant));
+    enterprise_fields(w, views_, it.ref.tenant);
+    w.field("item_id", it.ref.item_id).field("kind", it.is_batch ? "batch" : "lot");
+    quantity(w, "quantity", it.stock(), it.unit);
+    w.end_object();
+  }
+  if (reach.path && reach.path->status == "in_stock" && reach.path->holder != t) {
+    w.begin_object().field("lot_code", reach.path->lot_code).field("serial", reach.path->serial)
+        .field("location", enterprise_name(views_, reach.path->holder));
+    enterprise_fields(w, views_, reach.path->holder);
+    w.field("item_id", reach.path->holder_item).field("kind", "lot");
+    quantity(w, "quantity", reach.path_per_code, reach.path_unit);
+    w.end_object();
+  }
+  w.end_array();
+  // Across enterprises: per enterprise reached, every retail sale, shipments still in transit.
+  if (reach.path) {
+    w.key("code_path").begin_object();
+    write_code_path(w, views_, t, *reach.path);
+    w.end_object();
+    w.key("retail_sales").begin_array();
+    if (reach.path->status == "sold_to_consumer") {
+      const CodeStep& sold = reach.path->steps.back();
+      write_retail_sale(w, views_, t, {sold.tenant, sold.item_id}, reach.path->lot_code, "", reach.path_unit,
+                        *sold.shipment, reach.path_per_code);
+    }
+    w.end_array().key("in_transit").begin_array();
+    if (reach.path->status == "in_transit") {
+      const CodeStep& sent = reach.path->steps.back();
+      write_in_transit(w, views_, {sent.tenant, sent.item_id}, reach.path_unit, *sent.shipment, reach.path_per_code);
+    }
+    w.end_array().field("truncated", reach.path->truncated);
+  } else {
+    write_walk(w, views_, t, reach.walk);
+  }
+  w.end_object();
   return w.take();
 }
 
 Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_view recall_id) const {
   auto s = load_recall(views_, t, recall_id);
   if (!s.ok()) return s.error();
-  const std::string from = enterprise_name(views_, t) + " " + enterprise_region(views_, t) + " (" + std::string(t) + ")";
+  const std::string from = location_of(views_, t);
   std::vector<std::vector<std::string>> rows;
   for (const auto& bsid : s->batch_sids) {
     auto p = load_batch(views_, t, bsid);
@@ -461,8 +651,8 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
       rows.push_back({p->lot_code, std::to_string(amount), p->unit, p->product, "customer", to, from,
                       sh.ship_date, from, "shipment", sh.shipment_id, sh.so_id});
     }
-    if (s->code_serial.empty() && p->produced - p->shipped > 0) {
-      rows.push_back({p->lot_code, std::to_string(p->produced - p->shipped), p->unit, p->product,
+    if (s->code_serial.empty() && p->stock() > 0) {
+      rows.push_back({p->lot_code, std::to_string(p->stock()), p->unit, p->product,
                       "own_stock", from, from, "", from, "stock", p->batch_id, ""});
     }
     if (s->code_serial.empty()) {
@@ -473,9 +663,52 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
       }
     }
   }
+  // Every other place across enterprises: one row per lot per location (and document). The
+  // lot code's source is the producer that printed it (the origin of a received lot).
+  const RecallReach reach = recall_reach(views_, t, *s);
+  for (size_t i : reach.beyond) {
+    const TraceItem& it = reach.walk.items[i];
+    const std::string at = location_of(views_, it.ref.tenant);
+    const std::string source = it.origin_tenant.empty() ? at : location_of(views_, it.origin_tenant);
+    for (const TraceShipment& sh : it.shipments) {
+      rows.push_back({it.lot_code, std::to_string(sh.amount), it.unit, it.product, sh.retail() ? "consumer" : "customer",
+                      customer_cell(views_, t, it.ref.tenant, sh), at, sh.ship_date, source, "shipment",
+                      sh.shipment_id, sh.so_id});
+    }
+    if (it.stock() > 0) {
+      rows.push_back({it.lot_code, std::to_string(it.stock()), it.unit, it.product,
+                      it.ref.tenant == t ? "own_stock" : "enterprise_stock", at, at, "", source, "stock",
+                      it.ref.item_id, ""});
+    }
+    for (const TraceOrder& o : it.open_orders) {
+      std::string customer = o.customer_id;
+      if (it.ref.tenant != t) {
+        JsonWriter cw;
+        write_counterparty_for(cw, views_, t, it.ref.tenant, o.customer_id);
+        customer = cw.str() == "null" ? std::string() : json_string_field(cw.str(), "name").value_or("");
+      }
+      rows.push_back({it.lot_code, std::to_string(o.ordered - o.shipped), it.unit, it.product, "open_order",
+                      customer, at, "", source, "sales_order", o.so_id, o.so_id});
+    }
+  }
+  if (reach.path) {
+    const std::string source = location_of(views_, reach.path->producer);
+    for (const CodeStep& step : reach.path->steps) {
+      if (!step.shipment || step.tenant == t) continue;
+      const TraceShipment& sh = *step.shipment;
+      rows.push_back({reach.path->lot_code, std::to_string(reach.path_per_code), reach.path_unit, "",
+                      sh.retail() ? "consumer" : "customer", customer_cell(views_, t, step.tenant, sh),
+                      location_of(views_, step.tenant), sh.ship_date, source, "shipment", sh.shipment_id, sh.so_id});
+    }
+    if (reach.path->status == "in_stock" && reach.path->holder != t) {
+      const std::string at = location_of(views_, reach.path->holder);
+      rows.push_back({reach.path->lot_code, std::to_string(reach.path_per_code), reach.path_unit, "",
+                      "enterprise_stock", at, at, "", source, "stock", reach.path->holder_item, ""});
+    }
+  }
   // Sortable and stable: lot code, location type, ship date, document number.
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return std::tie(a[0], a[4], a[7], a[10]) < std::tie(b[0], b[4], b[7], b[10]);
+    return std::tie(a[0], a[4], a[7], a[10], a[6]) < std::tie(b[0], b[4], b[7], b[10], b[6]);
   });
   std::string out =
       "traceability_lot_code,quantity,unit_of_measure,product_description,location_type,"
@@ -497,24 +730,63 @@ Result<std::string> SalesQueries::recalls(std::string_view t, const Page& page) 
 
 namespace {
 
-std::vector<std::string> recall_ids_of(const ViewStore& v, std::string_view t, std::string_view lot_code,
-                                       std::string_view serial) {
-  std::vector<std::string> ids;
-  auto add = [&](const std::string& prefix) {
-    v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
-      if (std::find(ids.begin(), ids.end(), val) == ids.end()) ids.emplace_back(val);
-      return true;
-    });
-  };
-  if (!serial.empty()) add(view_key("rcc", t, serial) + "/");
-  if (auto batch_id = v.get(view_key("lotcode", t, lot_code))) {
-    const std::string bsid = sort_id(*batch_id);
-    add(view_key("rcb", t, bsid) + "/");
-    const std::string bin = view_key("bin", t, bsid) + "/";
+// A recall of any enterprise: its tenant and id.
+struct RecallRef {
+  std::string tenant, id;
+  bool operator==(const RecallRef&) const = default;
+};
+
+void add_recalls(const ViewStore& v, std::string_view t, const std::string& prefix, std::vector<RecallRef>& out) {
+  v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
+    RecallRef r{std::string(t), std::string(val)};
+    if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(std::move(r));
+    return true;
+  });
+}
+
+// Recalls of an item and of everything it was made from or came from, in every enterprise
+// upstream: a batch's recalls and its lots'; a received lot's and its sender's item's.
+void upstream_recalls(const ViewStore& v, const std::string& t, const std::string& item_id, int depth,
+                      std::set<std::string>& seen, std::vector<RecallRef>& out) {
+  if (depth > kMaxTraceDepth || !seen.insert(t + "/" + item_id).second) return;
+  const std::string sid = sort_id(item_id);
+  if (item_id.starts_with("b-")) {
+    add_recalls(v, t, view_key("rcb", t, sid) + "/", out);
+    const std::string bin = view_key("bin", t, sid) + "/";
+    std::vector<std::string> lots;
     v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
-      add(view_key("rcl", t, k.substr(bin.size())) + "/");
+      lots.push_back(unsort_id(k.substr(bin.size())));
       return true;
     });
+    for (const std::string& lot : lots) upstream_recalls(v, t, lot, depth + 1, seen, out);
+    return;
+  }
+  add_recalls(v, t, view_key("rcl", t, sid) + "/", out);
+  auto lot = v.get(view_key("lot", t, sid));
+  const std::string from = lot ? json_string_field(*lot, "from_tenant").value_or("") : "";
+  if (!from.empty()) {
+    upstream_recalls(v, from, json_string_field(*lot, "from_item_id").value_or(""), depth + 1, seen, out);
+  }
+}
+
+// Every recall that covers one code of producer t: of the code, its batch, anything upstream of
+// the batch, and the lots of the enterprises the code went through afterwards.
+std::vector<RecallRef> recall_ids_of(const ViewStore& v, std::string_view t, std::string_view lot_code,
+                                     std::string_view serial) {
+  std::vector<RecallRef> ids;
+  if (!serial.empty()) add_recalls(v, t, view_key("rcc", t, serial) + "/", ids);
+  if (auto batch_id = v.get(view_key("lotcode", t, lot_code))) {
+    std::set<std::string> seen;
+    upstream_recalls(v, std::string(t), *batch_id, 0, seen, ids);
+  }
+  if (!serial.empty()) {
+    if (auto path = code_path(v, serial); path && path->producer == t) {
+      for (const CodeStep& step : path->steps) {
+        if (step.kind == "received") {
+          add_recalls(v, step.tenant, view_key("rcl", step.tenant, sort_id(step.item_id)) + "/", ids);
+        }
+      }
+    }
   }
   return ids;
 }
@@ -530,12 +802,15 @@ std::string SalesQueries::recall_status(std::string_view t, std::string_view lot
   const auto ids = recall_ids_of(views_, t, lot_code, serial);
   JsonWriter w;
   w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
-  for (const auto& id : ids) {
-    auto rc = views_.get(view_key("rc", t, sort_id(id)));
+  for (const auto& ref : ids) {
+    auto rc = views_.get(view_key("rc", ref.tenant, sort_id(ref.id)));
     if (!rc) continue;
     Record r(*rc);
-    w.begin_object().field("recall_id", id).field("scope", r.str("scope")).field("target", r.str("target"))
-        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on")).end_object();
+    w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
+        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"));
+    // Raised by another enterprise the goods came from or went through (R-4.2.4 across enterprises).
+    if (ref.tenant != t) w.field("enterprise", ref.tenant).field("enterprise_name", enterprise_name(views_, ref.tenant));
+    w.end_object();
   }
   w.end_array().end_object();
   return w.take();

@@ -11,6 +11,7 @@
 #include "core/json_writer.h"
 #include "core/status.h"
 #include "projections/production_queries.h"
+#include "projections/trace_queries.h"
 #include "projections/view_store.h"
 
 namespace agritrace::projections {
@@ -29,6 +30,8 @@ class SalesQueries {
   Result<std::string> whereabouts_lot(std::string_view tenant, std::string_view lot_id) const;
   Result<std::string> whereabouts_code(std::string_view tenant, std::string_view lot_code,
                                        std::string_view serial) const;
+  // Every answer above also carries the goods' way through the other enterprises
+  // (trace_queries.h write_walk: "enterprises", "retail_sales", "in_transit").
 
   // shipped (with customer contacts), open orders to stop, stock to quarantine.
   Result<std::string> recall(std::string_view tenant, std::string_view recall_id) const;
@@ -37,8 +40,10 @@ class SalesQueries {
   Result<std::string> recalls(std::string_view tenant, const Page& page) const;
 
   // For the resolver (GS1 link type gs1:recallStatus): whether a code is under a recall, through
-  // its own serial, its batch or a material lot its batch consumed. Always answers a document:
-  // {"recalled":bool,"recalls":[{"recall_id","scope","target","reason","raised_on"}]}.
+  // its own serial, its batch, a material lot its batch consumed, anything upstream of those in
+  // other enterprises, or a lot of an enterprise the code went through. Always answers a document:
+  // {"recalled":bool,"recalls":[{"recall_id","scope","target","reason","raised_on"
+  //  [,"enterprise","enterprise_name" when raised by another enterprise]}]}.
   std::string recall_status(std::string_view tenant, std::string_view lot_code,
                             std::string_view serial) const;
   bool is_recalled(std::string_view tenant, std::string_view lot_code, std::string_view serial) const;
@@ -50,6 +55,7 @@ class SalesQueries {
                                  std::string_view group_by) const;
 
  private:
+  Result<std::string> whereabouts_received_code(std::string_view tenant, const CodePath& path) const;
   const ViewStore& views_;
 };
 
