@@ -387,9 +387,10 @@ Result<Events> decide_consume(const TenantState& state, const ConsumeMaterial& c
   }
   const MaterialLotState& lot = it->second;
   AGRITRACE_RETURN_IF_ERROR(positive_quantity(c.quantity, "quantity"));
-  if (lot.expiry_date < ctx.today) {
-    return conflict("lot_expired",
-                    "material lot " + c.lot_id + " expired on " + format_date(lot.expiry_date),
+  // Purchased lots always carry an expiry date; received goods only when their batch had one.
+  const std::optional<Date> expiry = lot.po_id.empty() ? lot.expiry : std::optional<Date>(lot.expiry_date);
+  if (expiry && *expiry < ctx.today) {
+    return conflict("lot_expired", "material lot " + c.lot_id + " expired on " + format_date(*expiry),
                     "lot_id");
   }
   if (c.quantity.unit != lot.received.unit) {

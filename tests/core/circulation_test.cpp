@@ -41,13 +41,13 @@ CounterpartyRecord consumer() {
 // The farm's batch b-1 (lot code L1, 500 g per code) with codes s1..s6, shipped to the
 // wholesaler (s1..s4) by sales order so-1 priced 4,000 fen for 2,000 g.
 struct Chain : World {
-  Chain() {
+  explicit Chain(std::optional<Date> expiry = day("2026-11-30")) {
     register_enterprise(kFarm, "博罗绿源农场", "广东省惠州市博罗县");
     register_enterprise(kWholesaler, "广州江南果菜批发", "广东省广州市");
     register_enterprise(kRetailer, "深圳福田鲜果店", "广东省深圳市");
     register_enterprise(kStranger, "北京某超市", "北京市");
     TenantState& farm = states[kFarm];
-    REQUIRE(must(kFarm, CreateBatch{"菜心", "L1", grams(5000), day("2026-11-20"), day("2026-11-30"), "", {}}) == "b-1");
+    REQUIRE(must(kFarm, CreateBatch{"菜心", "L1", grams(5000), day("2026-11-20"), expiry, "", {}}) == "b-1");
     farm.code_templates["ct-1"].quantity_per_code = grams(500);
     CodeRunState& run = farm.code_runs["run-1"];
     run.template_id = "ct-1";
@@ -301,6 +301,22 @@ TEST_CASE("R-4.3.2 R-4.3.4 goods without codes: received by hand, sold by quanti
   bad.received_on = day("2026-12-25");
   CHECK(reason(w.apply(kRetailer, bad)) == "received_on_in_future");
   REQUIRE(w.must(kRetailer, RegisterCounterparty{consumer()}).starts_with("ERROR"));  // same ID number
+}
+
+TEST_CASE("R-4.2.2 R-4.3.2 a received lot is material for production; no expiry date means it does not expire") {
+  Chain w(std::nullopt);
+  ReceiveGoods rc;
+  rc.codes = {uri("L1", "s1"), uri("L1", "s2")};
+  auto r = w.apply(kWholesaler, rc);
+  REQUIRE(r.ok());
+  CHECK_FALSE(first_of<GoodsReceived>(r)->expiry_date.has_value());
+  REQUIRE(w.must(kWholesaler, CreateBatch{"净菜", "W1", Quantity{10, Unit::kPiece}, day("2026-11-25"),
+                                          std::nullopt, "", {}}) == "b-1");
+  auto used = w.apply(kWholesaler, ConsumeMaterial{"b-1", "lot-1", grams(600)});
+  CHECK_MESSAGE(used.ok(), used.status().to_string());
+  CHECK(find_stock_item(w.states[kWholesaler], "lot-1", "x")->stock == grams(400));
+  // More than what is left is refused.
+  CHECK(reason(w.apply(kWholesaler, ConsumeMaterial{"b-1", "lot-1", grams(500)})) != "ok");
 }
 
 TEST_CASE("R-4.3.4 retail refusals") {
