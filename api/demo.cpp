@@ -215,13 +215,16 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
                            R"({"product_id":"veg-caixin","description":"东莞寮步加工，博罗基地直供净菜菜心"})", run + "-publish"));
   (void)publish;
 
-  // ---- The plant sells 12 packs to the Guangzhou wholesaler and ships them by scan. ----
-  DEMO_TRY(plant_cp, customer(plant, wholesaler, run + "-plant-cp"));
-  DEMO_TRY(plant_so, c.call("POST", "/v1/sales-orders", plant.key,
-                            fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":12,"unit":"piece"}},"price_fen":8400}})",
-                                        c.field(*plant_cp, "id"), batch_id),
-                            run + "-plant-so"));
-  DEMO_TRY(plant_ship, c.call("POST", fmt::format("/v1/sales-orders/{}/shipments", c.field(*plant_so, "id")), plant.key,
+  // ---- R-4.3.1 docking: the Guangzhou wholesaler orders 12 packs through the market; the plant
+  // accepts from its batch (the wholesaler becomes its customer) and ships them by scan. ----
+  DEMO_TRY(order, c.call("POST", "/v1/market/orders", wholesaler.key,
+                         fmt::format(R"({{"producer_tenant":"{}","product_id":"veg-caixin","quantity":{{"amount":12,"unit":"piece"}},"price_fen":8400,"note":"周五前到货"}})",
+                                     plant.uscc),
+                         run + "-mo"));
+  const std::string mo_id = c.field(*order, "id");
+  DEMO_TRY(accept, c.call("POST", fmt::format("/v1/market/incoming-orders/{}/{}/accept", wholesaler.uscc, mo_id),
+                          plant.key, fmt::format(R"({{"batch_id":"{}"}})", batch_id), run + "-mo-accept"));
+  DEMO_TRY(plant_ship, c.call("POST", fmt::format("/v1/sales-orders/{}/shipments", c.field(*accept, "so_id")), plant.key,
                               codes_body(*packs, 0, 12), run + "-plant-ship"));
   (void)plant_ship;
 
@@ -263,6 +266,15 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
   DEMO_TRY(eggs_sale, c.call("POST", "/v1/retail-sales", shop1.key,
                              R"({"item_id":"lot-2","quantity":{"amount":10,"unit":"piece"},"price_fen":1500})", run + "-shop-eggs-sale"));
   (void)eggs_sale;
+  // R-4.3.5 / R-4.3.6: the month-end stocktake finds two broken eggs; the shop pays its rent.
+  DEMO_TRY(stocktake, c.call("POST", "/v1/stocktakes", shop1.key,
+                             R"({"note":"月末盘点","counts":[{"item_id":"lot-2","counted":{"amount":48,"unit":"piece"},"reason":"破损 2 枚"}]})",
+                             run + "-shop-stocktake"));
+  (void)stocktake;
+  DEMO_TRY(rent, c.call("POST", "/v1/finance/entries", shop1.key,
+                        R"({"direction":"expense","amount_fen":680000,"category":"rent","document":"福田农批市场 B-12 铺位 11 月租金"})",
+                        run + "-shop-rent"));
+  (void)rent;
 
   // ---- R-4.2.4: the farm's fertiliser lot fails a heavy-metal test; the farm recalls it. ----
   DEMO_TRY(recall, c.call("POST", "/v1/recalls", farm.key,
@@ -282,10 +294,12 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/whereabouts?lot_id=lot-1'\n"
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/batches/{}/trace/backward'\n"
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/material-lots/lot-1/trace/forward\n"
-             "  curl -s -H 'Authorization: Bearer {}' {}/v1/counterparties\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/market/orders/{}\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/inventory?in_stock=true'\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/finance/statement\n"
              "  curl -s {}/healthz ; curl -s {}/metrics | head\n",
              farm.key, url, recall_id, c.last_position(), farm.key, url, recall_id, farm.key, url, plant.key, url,
-             batch_id, plant.key, url, shop1.key, url, url, url);
+             batch_id, plant.key, url, wholesaler.key, url, mo_id, shop1.key, url, shop1.key, url, url, url);
   fmt::print(out,
              "\nTrace codes (R-4.2.5): run {} of 20 pack codes for the plant's batch {}. Scan or open:\n"
              "  {}                       (sold in shop 1)\n"

@@ -155,6 +155,9 @@ void rebuild_identical(Backend backend) {
   REQUIRE(recall.status == 200);
   CHECK(recall.size("/shipped") >= 1);
   CHECK(recall.num("/shipped/0/quantity/amount") == 150'000);
+  // The demo chain's acceptance: the farm's lot recall reaches every consumer sale in both shops.
+  CHECK(recall.size("/retail_sales") == 4);
+  CHECK(recall.size("/enterprises") == 5);
   CHECK(server.stop() == 0);
 
   const std::string live_digest = live_views_digest(ledger);
