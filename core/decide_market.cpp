@@ -11,8 +11,6 @@
 #include "core/codes_rules.h"
 #include "core/decide.h"
 #include "core/decide_circulation.h"
-#include "core/decide_sales.h"
-#include "core/evolve.h"
 #include "core/rule_errors.h"
 
 namespace agritrace::core {
@@ -204,32 +202,23 @@ Result<Events> decide_circulation(const TenantState& s, const AcceptMarketOrder&
   Events events;
   const std::string customer_id = customer_for_buyer(s, order, ctx, events);
 
-  // The sales order goes through the sales rules themselves. When the customer counterparty is
-  // registered or amended by this same command, they run on a copy of the state that already
-  // holds it (only on the first order of a buyer).
-  CreateSalesOrder so;
+  // The sales order, with the values the checks above (and the placement's rules) guarantee
+  // valid; built here rather than through decide_create_sales_order so that a buyer's first order
+  // needs no copy of the producer's whole state to hold the counterparty registered just now.
+  SalesOrderCreated so;
+  so.so_id = next_id("so-", s.sales.last_order);
   so.customer_id = customer_id;
   so.batch_id = c.batch_id;
-  so.product = order.product;
+  so.product = is_blank(order.product) ? item->product : order.product;
   so.quantity = order.quantity;
+  so.production_date = item->production_date;
+  so.expiry_date = item->expiry_date;
   so.price_fen = c.price_fen ? c.price_fen : order.price_fen;
   so.note = c.note;
-  Result<Events> created = [&]() -> Result<Events> {
-    if (events.empty()) return decide_create_sales_order(s, so, ctx);
-    TenantState with_customer = s;
-    for (const Event& e : events) evolve(with_customer, e);
-    return decide_create_sales_order(with_customer, so, ctx);
-  }();
-  if (!created.ok()) return created.error();
-  std::string so_id;
-  for (Event& e : *created) {
-    if (auto* sc = std::get_if<SalesOrderCreated>(&e)) {
-      sc->mo_buyer_tenant = c.buyer_tenant;
-      sc->mo_id = c.mo_id;
-      so_id = sc->so_id;
-    }
-    events.push_back(std::move(e));
-  }
+  so.mo_buyer_tenant = c.buyer_tenant;
+  so.mo_id = c.mo_id;
+  const std::string so_id = so.so_id;
+  events.push_back(std::move(so));
   events.push_back(MarketOrderAccepted{c.buyer_tenant, c.mo_id, so_id, c.batch_id});
   return events;
 }
