@@ -23,21 +23,6 @@ bool valid_product_id(std::string_view id) {
   return true;
 }
 
-// Same rule as evolve.cpp's observe_id: the counter follows the highest number seen.
-void observe_id(int64_t& counter, std::string_view id, std::string_view prefix) {
-  int64_t n = 0;
-  if (id.substr(0, prefix.size()) == prefix) {
-    for (char c : id.substr(prefix.size())) {
-      if (c < '0' || c > '9' || n > INT64_MAX / 10 - 10) {
-        n = 0;
-        break;
-      }
-      n = n * 10 + (c - '0');
-    }
-  }
-  counter = n > counter ? n : counter + (n == 0 ? 1 : 0);
-}
-
 Result<const TraceCodeState*> find_code(const TenantState& s, std::string_view serial) {
   auto it = s.codes.find(serial);
   if (it == s.codes.end()) {

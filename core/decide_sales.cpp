@@ -486,16 +486,6 @@ Result<Events> decide_raise_recall(const TenantState& state, const RaiseRecall& 
 
 namespace {
 
-void observe(int64_t& counter, std::string_view id, std::string_view prefix) {
-  int64_t n = 0;
-  if (id.starts_with(prefix)) {
-    const std::string_view digits = id.substr(prefix.size());
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || end != digits.data() + digits.size()) n = 0;
-  }
-  counter = n > counter ? n : counter + (n == 0 ? 1 : 0);
-}
-
 void put_order(TenantState& state, const std::string& so_id, const std::string& customer,
                const std::string& batch, const std::string& product, Quantity q,
                std::optional<int64_t> price_fen) {
@@ -516,7 +506,7 @@ void mark_recalled(TenantState& state, const std::string& batch_id, const std::s
 }  // namespace
 
 void evolve_sales(TenantState& state, const SalesOrderCreated& e) {
-  observe(state.sales.last_order, e.so_id, "so-");
+  observe_id(state.sales.last_order, e.so_id, "so-");
   put_order(state, e.so_id, e.customer_id, e.batch_id, e.product, e.quantity, e.price_fen);
 }
 
@@ -532,7 +522,7 @@ void evolve_sales(TenantState& state, const SalesOrderCancelled& e) {
 }
 
 void evolve_sales(TenantState& state, const ShipmentRecorded& e) {
-  observe(state.sales.last_shipment, e.shipment_id, "sh-");
+  observe_id(state.sales.last_shipment, e.shipment_id, "sh-");
   for (const std::string& serial : e.serials) {
     // A code that came back to us (received again) ships again: the latest shipment wins.
     state.sales.shipped_codes[serial] = e.shipment_id;
@@ -555,7 +545,7 @@ void evolve_sales(TenantState& state, const SalesOrderStatusChanged& e) {
 }
 
 void evolve_sales(TenantState& state, const RecallRaised& e) {
-  observe(state.sales.last_recall, e.recall_id, "rc-");
+  observe_id(state.sales.last_recall, e.recall_id, "rc-");
   if (e.scope == RecallScope::kCode) {
     // A code recall stops that code only, not its whole batch.
     state.sales.recalled_codes.emplace(e.target, e.recall_id);

@@ -6,21 +6,10 @@
 #include "core/decide_circulation.h"
 #include "core/codes_rules.h"
 #include "core/overloaded.h"
+#include "core/rule_errors.h"
 
 namespace agritrace::core {
 namespace {
-
-// Keeps the counter at the highest number seen, so that replaying any stored history (even one
-// with gaps or foreign ids) never hands out an id twice.
-void observe_id(int64_t& counter, std::string_view id, std::string_view prefix) {
-  int64_t n = 0;
-  if (id.substr(0, prefix.size()) == prefix) {
-    const std::string_view digits = id.substr(prefix.size());
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || end != digits.data() + digits.size()) n = 0;
-  }
-  counter = n > counter ? n : counter + (n == 0 ? 1 : 0);
-}
 
 void index_counterparty(TenantState& state, const std::string& id,
                         const CounterpartyRecord& record) {

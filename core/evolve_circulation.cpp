@@ -6,19 +6,10 @@
 
 #include "core/decide_circulation.h"
 #include "core/overloaded.h"
+#include "core/rule_errors.h"
 
 namespace agritrace::core {
 namespace {
-
-void observe(int64_t& counter, std::string_view id, std::string_view prefix) {
-  int64_t n = 0;
-  if (id.starts_with(prefix)) {
-    const std::string_view digits = id.substr(prefix.size());
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || end != digits.data() + digits.size()) n = 0;
-  }
-  counter = n > counter ? n : counter + (n == 0 ? 1 : 0);
-}
 
 void saturating_add(int64_t& into, int64_t v) {
   if (__builtin_add_overflow(into, v, &into)) into = v > 0 ? INT64_MAX : INT64_MIN;
@@ -31,7 +22,7 @@ std::string inbound_key(std::string_view from_tenant, std::string_view shipment_
 }  // namespace
 
 void evolve_circulation(TenantState& s, const MarketOrderPlaced& e) {
-  observe(s.circulation.last_market_order, e.mo_id, "mo-");
+  observe_id(s.circulation.last_market_order, e.mo_id, "mo-");
   MarketOrderState& mo = s.circulation.market_orders[e.mo_id];
   mo.producer_tenant = e.producer_tenant;
   mo.product = e.product;
@@ -62,8 +53,8 @@ void evolve_circulation(TenantState& s, const MarketOrderDeclined& e) {
 }
 
 void evolve_circulation(TenantState& s, const GoodsReceived& e) {
-  observe(s.circulation.last_receipt, e.receipt_id, "rcv-");
-  observe(s.counters.lot, e.lot_id, "lot-");
+  observe_id(s.circulation.last_receipt, e.receipt_id, "rcv-");
+  observe_id(s.counters.lot, e.lot_id, "lot-");
   MaterialLotState& lot = s.lots[e.lot_id];
   if (lot.receipt_id.empty()) {
     lot.receipt_id = e.receipt_id;
@@ -95,7 +86,7 @@ void evolve_circulation(TenantState& s, const GoodsReceived& e) {
 }
 
 void evolve_circulation(TenantState& s, const StocktakeRecorded& e) {
-  observe(s.circulation.last_stocktake, e.stocktake_id, "st-");
+  observe_id(s.circulation.last_stocktake, e.stocktake_id, "st-");
 }
 
 void evolve_circulation(TenantState& s, const StockAdjusted& e) {
@@ -103,7 +94,7 @@ void evolve_circulation(TenantState& s, const StockAdjusted& e) {
 }
 
 void evolve_circulation(TenantState& s, const FinanceEntryRecorded& e) {
-  observe(s.circulation.last_finance_entry, e.entry_id, "fe-");
+  observe_id(s.circulation.last_finance_entry, e.entry_id, "fe-");
 }
 
 std::string cross_tenant_target(std::string_view from_tenant, const Event& event) {

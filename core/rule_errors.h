@@ -25,6 +25,10 @@ inline std::string next_id(std::string_view prefix, int64_t last) {
   return std::string(prefix) + std::to_string(last + 1);
 }
 
+// Folding an id: the counter follows the highest number seen, so that replaying any stored
+// history (even one with gaps or foreign ids) never hands out an id twice.
+void observe_id(int64_t& counter, std::string_view id, std::string_view prefix);
+
 inline bool is_blank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }

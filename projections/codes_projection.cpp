@@ -11,6 +11,7 @@
 //   pbatch/<t>/<product_id>/<batch sid>  batches of a catalogue product (newest batches)
 //   pub/<t>/<product_id>                 published product; market/all/<t>/<product_id> the same
 #include "projections/codes_projection.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -21,10 +22,6 @@
 
 namespace agritrace::projections {
 namespace {
-
-void write_quantity(JsonWriter& w, std::string_view key, const core::Quantity& q) {
-  w.key(key).begin_object().field("amount", q.amount).field("unit", core::unit_name(q.unit)).end_object();
-}
 
 class CodesProjection final : public Projection {
  public:

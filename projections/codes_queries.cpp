@@ -1,4 +1,5 @@
 #include "projections/codes_queries.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -12,11 +13,6 @@
 
 namespace agritrace::projections {
 namespace {
-
-Error not_found(std::string_view what, std::string_view id, std::string_view field) {
-  return make_error(ErrorCode::kNotFound, fmt::format("{}_not_found", what),
-                    fmt::format("no {} '{}' in this enterprise", what, id), std::string(field));
-}
 
 int64_t int_field(std::string_view json, std::string_view key) {
   const std::string marker = fmt::format("\"{}\":", key);
@@ -76,7 +72,7 @@ Result<std::string> CodesQueries::code_templates(std::string_view tenant, const 
 
 Result<std::string> CodesQueries::code_template(std::string_view tenant, std::string_view id) const {
   auto v = views_.get(view_key("ctpl", tenant, sort_id(id)));
-  if (!v) return not_found("code_template", id, "template_id");
+  if (!v) return view_not_found("code_template", id, "template_id");
   return *v;
 }
 
@@ -98,7 +94,7 @@ Result<std::string> CodesQueries::code_runs(std::string_view tenant, const Page&
 Result<std::string> CodesQueries::code_run(std::string_view tenant, std::string_view id) const {
   const std::string sid = sort_id(id);
   auto v = views_.get(view_key("crun", tenant, sid));
-  if (!v) return not_found("code_run", id, "run_id");
+  if (!v) return view_not_found("code_run", id, "run_id");
   return run_document(tenant, sid, *v);
 }
 
@@ -106,7 +102,7 @@ Result<RunCodes> CodesQueries::run_codes(std::string_view tenant, std::string_vi
                                          int64_t limit) const {
   const std::string sid = sort_id(run_id);
   auto v = views_.get(view_key("crun", tenant, sid));
-  if (!v) return not_found("code_run", run_id, "run_id");
+  if (!v) return view_not_found("code_run", run_id, "run_id");
   RunCodes out;
   out.run_json = run_document(tenant, sid, *v);
   out.run_id = std::string(run_id);
@@ -129,7 +125,7 @@ Result<RunCodes> CodesQueries::run_codes(std::string_view tenant, std::string_vi
 
 Result<std::string> CodesQueries::code(std::string_view tenant, std::string_view serial) const {
   auto v = views_.get(view_key("code", tenant, serial));
-  if (!v) return not_found("code", serial, "serial");
+  if (!v) return view_not_found("code", serial, "serial");
   const std::string run_id = json_string_field(*v, "run_id").value_or("");
   auto run = views_.get(view_key("crun", tenant, sort_id(run_id)));
   const bool run_disabled = views_.get(view_key("crund", tenant, sort_id(run_id))).has_value();

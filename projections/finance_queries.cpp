@@ -1,4 +1,5 @@
 #include "projections/finance_queries.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -19,12 +20,6 @@ constexpr size_t kMaxUnmatched = 1000;
 // Up to this many months a date range is read month by month (a seek each); a longer one is
 // read in one pass over the tenant's keys.
 constexpr int32_t kMaxMonthSeeks = 24;
-
-int64_t to_int(std::string_view s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 std::vector<std::string_view> split(std::string_view s) {
   std::vector<std::string_view> parts;
@@ -138,12 +133,12 @@ Result<std::string> FinanceQueries::statement(std::string_view tenant, core::Dat
   scan_dates(views_, fsum, from, to, [&](std::string_view suffix, std::string_view v) {
     const auto parts = split(suffix);
     if (parts.size() != 4) return true;
-    const int64_t amount = to_int(v);
+    const int64_t amount = view_int(v);
     const bool is_income = parts[1] == core::finance_direction_name(core::FinanceDirection::kIncome);
     (is_income ? income : expense) += amount;
     auto& cat = by_category[{std::string(parts[1]), std::string(parts[2])}];
     cat.first += amount;
-    cat.second += to_int(views_.get(view_key("fcnt", tenant, suffix)).value_or("0"));
+    cat.second += view_int(views_.get(view_key("fcnt", tenant, suffix)).value_or("0"));
     if (parts[3] == "auto") {
       if (is_income && parts[2] == core::kSalesCategory) sales.posted_fen += amount;
       if (!is_income && parts[2] == core::kPurchasesCategory) purchases.posted_fen += amount;
@@ -153,8 +148,8 @@ Result<std::string> FinanceQueries::statement(std::string_view tenant, core::Dat
   scan_dates(views_, view_key("fmv", tenant), from, to, [&](std::string_view suffix, std::string_view v) {
     const auto parts = split(suffix);
     if (parts.size() != 2) return true;
-    if (parts[1] == core::kSalesCategory) sales.movements_fen += to_int(v);
-    if (parts[1] == core::kPurchasesCategory) purchases.movements_fen += to_int(v);
+    if (parts[1] == core::kSalesCategory) sales.movements_fen += view_int(v);
+    if (parts[1] == core::kPurchasesCategory) purchases.movements_fen += view_int(v);
     return true;
   });
 
@@ -181,11 +176,11 @@ Result<std::string> FinanceQueries::statement(std::string_view tenant, core::Dat
         const size_t slash = suffix.find('/');
         const auto parts = split(suffix.substr(slash + 1));
         if (parts.size() != 2 || parts[0] != category) return true;
-        const int64_t price = to_int(v);
+        const int64_t price = view_int(v);
         std::string doc_key(category);
         doc_key += kFinanceKeySep;
         doc_key += parts[1];
-        const int64_t posted = to_int(views_.get(view_key("fdoc", tenant, doc_key)).value_or("0"));
+        const int64_t posted = view_int(views_.get(view_key("fdoc", tenant, doc_key)).value_or("0"));
         if (posted == price) return true;
         w.begin_object().field("document", parts[1]).field("date", suffix.substr(0, slash))
             .field("price_fen", price).field("posted_fen", posted).end_object();

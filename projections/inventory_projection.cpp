@@ -1,4 +1,5 @@
 #include "projections/inventory_projection.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -13,10 +14,6 @@ namespace {
 
 // China Standard Time: the calendar day of events that carry no date of their own.
 constexpr int32_t kChinaOffsetMinutes = 480;
-
-void write_quantity(JsonWriter& w, std::string_view key, int64_t amount, std::string_view unit) {
-  w.key(key).begin_object().field("amount", amount).field("unit", unit).end_object();
-}
 
 void nullable(JsonWriter& w, std::string_view key, std::string_view value) {
   w.key(key);

@@ -1,4 +1,5 @@
 #include "projections/inventory_queries.h"
+#include "projections/view_values.h"
 
 #include <charconv>
 
@@ -13,18 +14,12 @@ Error not_found(std::string reason, std::string message, std::string field) {
   return make_error(ErrorCode::kNotFound, std::move(reason), std::move(message), std::move(field));
 }
 
-int64_t to_int(std::string_view s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
 }  // namespace
 
 std::optional<std::string> InventoryQueries::item_document(std::string_view tenant, std::string_view sid,
                                                            std::string_view record,
                                                            const InventoryFilter& filter) const {
-  const int64_t stock = to_int(views_.get(view_key("invq", tenant, sid)).value_or("0"));
+  const int64_t stock = view_int(views_.get(view_key("invq", tenant, sid)).value_or("0"));
   if (filter.in_stock && *filter.in_stock != (stock > 0)) return std::nullopt;
   const std::string unit = json_string_field(record, "unit").value_or("g");
   JsonWriter w;
@@ -115,7 +110,7 @@ Result<std::string> InventoryQueries::movements(std::string_view tenant, std::st
     }
     after = movement_seq(seq);
   }
-  const int64_t stock = to_int(views_.get(view_key("invq", tenant, sid)).value_or("0"));
+  const int64_t stock = view_int(views_.get(view_key("invq", tenant, sid)).value_or("0"));
   JsonWriter w;
   w.begin_object().field("item_id", std::string(item_id));
   w.key("stock").begin_object().field("amount", stock)
@@ -138,7 +133,7 @@ Result<std::string> InventoryQueries::movements(std::string_view tenant, std::st
     return true;
   });
   w.end_array().key("next_after");
-  if (more) w.value(std::to_string(to_int(last))); else w.null();
+  if (more) w.value(std::to_string(view_int(last))); else w.null();
   w.end_object();
   return w.take();
 }

@@ -1,4 +1,5 @@
 #include "projections/market_projection.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -8,10 +9,6 @@
 
 namespace agritrace::projections {
 namespace {
-
-void write_quantity(JsonWriter& w, std::string_view key, const core::Quantity& q) {
-  w.key(key).begin_object().field("amount", q.amount).field("unit", core::unit_name(q.unit)).end_object();
-}
 
 void write_optional_date(JsonWriter& w, std::string_view key, const std::optional<core::Date>& d) {
   w.key(key);

@@ -1,4 +1,5 @@
 #include "projections/market_queries.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -14,12 +15,6 @@ namespace {
 Error market_order_not_found(std::string_view id) {
   return make_error(ErrorCode::kNotFound, "market_order_not_found",
                     fmt::format("no market order '{}' of this enterprise", id), "mo_id");
-}
-
-int64_t to_int(std::string_view s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
 }
 
 std::string status_of(const std::optional<std::string>& answer, const std::optional<std::string>& cancel) {
@@ -78,7 +73,7 @@ void write_sales_order(JsonWriter& w, const ViewStore& views, std::string_view p
   const auto q = so ? json_quantity_field(*so, "quantity") : std::nullopt;
   w.begin_object().field("so_id", so_id)
       .field("status", st ? json_string_field(*st, "status").value_or("open") : std::string("open"));
-  w.key("shipped_quantity").begin_object().field("amount", shipped ? to_int(*shipped) : int64_t{0})
+  w.key("shipped_quantity").begin_object().field("amount", shipped ? view_int(*shipped) : int64_t{0})
       .field("unit", q ? q->unit : std::string("piece")).end_object();
   w.end_object();
 }

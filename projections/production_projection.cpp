@@ -1,4 +1,5 @@
 #include "projections/production_projection.h"
+#include "projections/view_values.h"
 
 #include "core/domain_events.h"
 #include "core/identifiers.h"
@@ -14,10 +15,6 @@
 
 namespace agritrace::projections {
 namespace {
-
-void write_quantity(JsonWriter& w, std::string_view key, const core::Quantity& q) {
-  w.key(key).begin_object().field("amount", q.amount).field("unit", core::unit_name(q.unit)).end_object();
-}
 
 std::string counterparty_json(const std::string& id, const core::CounterpartyRecord& r, bool masked) {
   JsonWriter w;

@@ -1,4 +1,5 @@
 #include "projections/production_queries.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -10,17 +11,6 @@
 
 namespace agritrace::projections {
 namespace {
-
-Error not_found(std::string_view what, std::string_view id, std::string_view field) {
-  return make_error(ErrorCode::kNotFound, fmt::format("{}_not_found", what),
-                    fmt::format("no {} '{}' in this enterprise", what, id), std::string(field));
-}
-
-int64_t to_int(std::string_view s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 // The unit of a record's quantity field, e.g. "g" (records are written by the projection).
 std::string unit_of(const std::string& record, std::string_view quantity_field) {
@@ -38,14 +28,14 @@ std::string quantity_json(int64_t amount, std::string_view unit) {
 
 Result<std::string> ProductionQueries::enterprise(std::string_view tenant) const {
   auto v = views_.get(view_key("ent", tenant));
-  if (!v) return not_found("enterprise", tenant, "");
+  if (!v) return view_not_found("enterprise", tenant, "");
   return *v;
 }
 
 Result<std::string> ProductionQueries::counterparty(std::string_view tenant, std::string_view id,
                                                     bool reveal) const {
   auto v = views_.get(view_key(reveal ? "cp" : "cpm", tenant, sort_id(id)));
-  if (!v) return not_found("counterparty", id, "counterparty_id");
+  if (!v) return view_not_found("counterparty", id, "counterparty_id");
   return *v;
 }
 
@@ -62,7 +52,7 @@ std::string ProductionQueries::po_document(std::string_view tenant, std::string_
 Result<std::string> ProductionQueries::purchase_order(std::string_view tenant, std::string_view id) const {
   const std::string sid = sort_id(id);
   auto v = views_.get(view_key("po", tenant, sid));
-  if (!v) return not_found("purchase_order", id, "po_id");
+  if (!v) return view_not_found("purchase_order", id, "po_id");
   return po_document(tenant, sid, *v);
 }
 
@@ -78,12 +68,12 @@ std::string ProductionQueries::lot_document(std::string_view tenant, std::string
   const std::string unit = received_q ? received_q->unit : std::string("g");
   const int64_t received = received_q ? received_q->amount : 0;
   const auto consumed_raw = views_.get(view_key("lotc", tenant, sid));
-  const int64_t consumed = consumed_raw ? to_int(*consumed_raw) : 0;
+  const int64_t consumed = consumed_raw ? view_int(*consumed_raw) : 0;
   // A lot can also be shipped (circulation end) and adjusted by a stocktake.
   const auto shipped_raw = views_.get(view_key("bsh", tenant, sid));
-  const int64_t shipped = shipped_raw ? to_int(*shipped_raw) : 0;
+  const int64_t shipped = shipped_raw ? view_int(*shipped_raw) : 0;
   const auto adjusted_raw = views_.get(view_key("xadj", tenant, sid));
-  const int64_t adjusted = adjusted_raw ? to_int(*adjusted_raw) : 0;
+  const int64_t adjusted = adjusted_raw ? view_int(*adjusted_raw) : 0;
   JsonWriter w;
   w.begin_object()
       .field_raw("consumed_quantity", quantity_json(consumed, unit))
@@ -113,7 +103,7 @@ std::string ProductionQueries::lot_document(std::string_view tenant, std::string
 Result<std::string> ProductionQueries::material_lot(std::string_view tenant, std::string_view id) const {
   const std::string sid = sort_id(id);
   auto v = views_.get(view_key("lot", tenant, sid));
-  if (!v) return not_found("material_lot", id, "lot_id");
+  if (!v) return view_not_found("material_lot", id, "lot_id");
   return lot_document(tenant, sid, *v);
 }
 
@@ -128,7 +118,7 @@ std::string ProductionQueries::batch_document(std::string_view tenant, std::stri
     const std::string unit = lot ? unit_of(*lot, "received_quantity") : "g";
     w.begin_object()
         .field("lot_id", lot ? json_string_field(*lot, "lot_id").value_or(lot_sid) : lot_sid)
-        .field_raw("quantity", quantity_json(to_int(v), unit))
+        .field_raw("quantity", quantity_json(view_int(v), unit))
         .end_object();
     return true;
   });
@@ -145,7 +135,7 @@ std::string ProductionQueries::batch_document(std::string_view tenant, std::stri
 Result<std::string> ProductionQueries::batch(std::string_view tenant, std::string_view id) const {
   const std::string sid = sort_id(id);
   auto v = views_.get(view_key("batch", tenant, sid));
-  if (!v) return not_found("batch", id, "batch_id");
+  if (!v) return view_not_found("batch", id, "batch_id");
   return batch_document(tenant, sid, *v);
 }
 
@@ -159,7 +149,7 @@ Result<std::string> ProductionQueries::backward_trace(std::string_view tenant,
                                                       std::string_view batch_id) const {
   const std::string sid = sort_id(batch_id);
   auto record = views_.get(view_key("batch", tenant, sid));
-  if (!record) return not_found("batch", batch_id, "batch_id");
+  if (!record) return view_not_found("batch", batch_id, "batch_id");
   JsonWriter w;
   w.begin_object().field_raw("batch", *record);
   auto ent = views_.get(view_key("ent", tenant));
@@ -172,7 +162,7 @@ Result<std::string> ProductionQueries::backward_trace(std::string_view tenant,
     auto lot = views_.get(view_key("lot", tenant, lot_sid));
     if (!lot) return true;  // cannot happen: decide() refuses unknown lots
     const std::string unit = unit_of(*lot, "received_quantity");
-    w.begin_object().field_raw("quantity_used", quantity_json(to_int(v), unit));
+    w.begin_object().field_raw("quantity_used", quantity_json(view_int(v), unit));
     w.field_raw("lot", lot_document(tenant, lot_sid, *lot));
     const std::string supplier_id = json_string_field(*lot, "supplier_id").value_or("");
     auto supplier = views_.get(view_key("cpm", tenant, sort_id(supplier_id)));
@@ -201,7 +191,7 @@ Result<std::string> ProductionQueries::backward_trace(std::string_view tenant,
 Result<std::string> ProductionQueries::forward_trace(std::string_view tenant, std::string_view lot_id) const {
   const std::string sid = sort_id(lot_id);
   auto lot = views_.get(view_key("lot", tenant, sid));
-  if (!lot) return not_found("material_lot", lot_id, "lot_id");
+  if (!lot) return view_not_found("material_lot", lot_id, "lot_id");
   const std::string unit = unit_of(*lot, "received_quantity");
   JsonWriter w;
   w.begin_object().field_raw("lot", lot_document(tenant, sid, *lot)).key("batches").begin_array();
@@ -210,7 +200,7 @@ Result<std::string> ProductionQueries::forward_trace(std::string_view tenant, st
     const std::string batch_sid(k.substr(prefix.size()));
     auto batch = views_.get(view_key("batch", tenant, batch_sid));
     if (!batch) return true;
-    w.begin_object().field_raw("quantity_used", quantity_json(to_int(v), unit)).field_raw("batch", *batch).end_object();
+    w.begin_object().field_raw("quantity_used", quantity_json(view_int(v), unit)).field_raw("batch", *batch).end_object();
     return true;
   });
   w.end_array();

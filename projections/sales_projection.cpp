@@ -1,4 +1,5 @@
 #include "projections/sales_projection.h"
+#include "projections/view_values.h"
 
 #include "core/domain_events.h"
 #include "core/json_writer.h"
@@ -7,10 +8,6 @@
 
 namespace agritrace::projections {
 namespace {
-
-void write_quantity(JsonWriter& w, std::string_view key, const core::Quantity& q) {
-  w.key(key).begin_object().field("amount", q.amount).field("unit", core::unit_name(q.unit)).end_object();
-}
 
 // Separator inside analytics keys: cannot appear in product names or regions typed by people.
 constexpr char kSep = '\x1f';

@@ -1,4 +1,5 @@
 #include "projections/sales_queries.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -18,17 +19,6 @@ namespace agritrace::projections {
 namespace {
 
 namespace dom = simdjson::dom;
-
-Error not_found(std::string_view what, std::string_view id, std::string_view field) {
-  return make_error(ErrorCode::kNotFound, fmt::format("{}_not_found", what),
-                    fmt::format("no {} '{}' in this enterprise", what, id), std::string(field));
-}
-
-int64_t to_int(std::string_view s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 // Reads fields of a JSON record written by our projections.
 struct Record {
@@ -52,10 +42,6 @@ struct Record {
     return std::string(v);
   }
 };
-
-void quantity(JsonWriter& w, std::string_view key, int64_t amount, std::string_view unit) {
-  w.key(key).begin_object().field("amount", amount).field("unit", unit).end_object();
-}
 
 // Inverse of sort_id for ids shown to people ("sh-000000000007" -> "sh-7").
 
@@ -96,8 +82,8 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     p.produced = r.amount("quantity");
     p.unit = r.unit("quantity");
   }
-  if (auto s = v.get(view_key("bsh", t, bsid))) p.shipped = to_int(*s);
-  if (auto s = v.get(view_key("xadj", t, bsid))) p.adjusted = to_int(*s);
+  if (auto s = v.get(view_key("bsh", t, bsid))) p.shipped = view_int(*s);
+  if (auto s = v.get(view_key("xadj", t, bsid))) p.adjusted = view_int(*s);
   const std::string shb = view_key("shb", t, bsid) + "/";
   v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
     Record r(val);
@@ -107,12 +93,12 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
   });
   const std::string whc = view_key("whc", t, bsid) + "/";
   v.scan_prefix(whc, [&](std::string_view k, std::string_view val) {
-    p.shipped_to[std::string(k.substr(whc.size()))] = to_int(val);
+    p.shipped_to[std::string(k.substr(whc.size()))] = view_int(val);
     return true;
   });
   const std::string linq = view_key("linq", t, bsid) + "/";
   v.scan_prefix(linq, [&](std::string_view k, std::string_view val) {
-    p.held[std::string(k.substr(linq.size()))] = to_int(val);
+    p.held[std::string(k.substr(linq.size()))] = view_int(val);
     return true;
   });
   const std::string sob = view_key("sob", t, bsid) + "/";
@@ -123,7 +109,7 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     Record r(*so);
     OrderRow o{r.str("so_id"), r.str("customer_id"), "open", r.amount("quantity"), 0};
     if (auto st = v.get(view_key("sos", t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
-    if (auto q = v.get(view_key("sosq", t, so_sid))) o.shipped = to_int(*q);
+    if (auto q = v.get(view_key("sosq", t, so_sid))) o.shipped = view_int(*q);
     p.orders.push_back(std::move(o));
     return true;
   });
@@ -156,16 +142,16 @@ bool order_is_open(const OrderRow& o) { return o.status == "open" || o.status ==
 
 void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, JsonWriter& w) {
   w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("product", p.product);
-  quantity(w, "produced", p.produced, p.unit);
-  quantity(w, "shipped", p.shipped, p.unit);
-  quantity(w, "in_stock", p.stock(), p.unit);
+  write_quantity(w, "produced", p.produced, p.unit);
+  write_quantity(w, "shipped", p.shipped, p.unit);
+  write_quantity(w, "in_stock", p.stock(), p.unit);
   w.key("recall_ids").begin_array();
   for (const auto& id : p.recall_ids) w.value(id);
   w.end_array();
   w.key("locations").begin_array();
   w.begin_object().field("kind", "own_stock").field("holder", t).field("name", enterprise_name(v, t))
       .field("region", enterprise_region(v, t));
-  quantity(w, "quantity", p.stock(), p.unit);
+  write_quantity(w, "quantity", p.stock(), p.unit);
   w.end_object();
   std::map<std::string, bool> direct_holders;
   for (const auto& [cp_sid, amount] : p.shipped_to) {
@@ -178,9 +164,9 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
     w.begin_object().field("kind", "customer").field("holder", holder).field("customer_id", cp_id);
     w.key("customer");
     if (cp) w.raw(*cp); else w.null();
-    quantity(w, "shipped", amount, p.unit);
+    write_quantity(w, "shipped", amount, p.unit);
     // What is still there: shipped minus what the customer sold on (downstream facts).
-    quantity(w, "quantity", held == p.held.end() ? amount : held->second, p.unit);
+    write_quantity(w, "quantity", held == p.held.end() ? amount : held->second, p.unit);
     w.key("sales_orders").begin_array();
     std::vector<std::string> seen;
     for (const auto& s : p.shipments) {
@@ -208,7 +194,7 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
       w.key("consumer_of").begin_object().field("enterprise", seller).field("name", enterprise_name(v, seller))
           .end_object();
     }
-    quantity(w, "quantity", amount, p.unit);
+    write_quantity(w, "quantity", amount, p.unit);
     w.end_object();
   }
   w.end_array();
@@ -216,9 +202,9 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   for (const auto& o : p.orders) {
     if (!order_is_open(o)) continue;
     w.begin_object().field("so_id", o.so_id).field("customer_id", o.customer_id).field("status", o.status);
-    quantity(w, "ordered", o.ordered, p.unit);
-    quantity(w, "shipped", o.shipped, p.unit);
-    quantity(w, "remaining", o.ordered - o.shipped, p.unit);
+    write_quantity(w, "ordered", o.ordered, p.unit);
+    write_quantity(w, "shipped", o.shipped, p.unit);
+    write_quantity(w, "remaining", o.ordered - o.shipped, p.unit);
     w.end_object();
   }
   w.end_array().end_object();
@@ -244,7 +230,7 @@ struct RecallScopeView {
 
 Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std::string_view id) {
   auto rc = v.get(view_key("rc", t, sort_id(id)));
-  if (!rc) return not_found("recall", id, "recall_id");
+  if (!rc) return view_not_found("recall", id, "recall_id");
   RecallScopeView s;
   s.record = *rc;
   s.scope = json_string_field(*rc, "scope").value_or("");
@@ -281,14 +267,14 @@ std::string csv_field(std::string_view s) {
 Result<std::string> SalesQueries::sales_order(std::string_view t, std::string_view id) const {
   const std::string sid = sort_id(id);
   auto so = views_.get(view_key("so", t, sid));
-  if (!so) return not_found("sales_order", id, "so_id");
+  if (!so) return view_not_found("sales_order", id, "so_id");
   const std::string unit = Record(*so).unit("quantity");
   std::string doc = *so;
   if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
   JsonWriter w;
   w.begin_object();
   const auto q = views_.get(view_key("sosq", t, sid));
-  quantity(w, "shipped_quantity", q ? to_int(*q) : 0, unit);
+  write_quantity(w, "shipped_quantity", q ? view_int(*q) : 0, unit);
   w.key("shipments").begin_array();
   const std::string prefix = view_key("shs", t, sid) + "/";
   views_.scan_prefix(prefix, [&](std::string_view, std::string_view sh) {
@@ -308,13 +294,13 @@ Result<std::string> SalesQueries::sales_orders(std::string_view t, const Page& p
 
 Result<std::string> SalesQueries::shipment(std::string_view t, std::string_view id) const {
   auto sh = views_.get(view_key("sh", t, sort_id(id)));
-  if (!sh) return not_found("shipment", id, "shipment_id");
+  if (!sh) return view_not_found("shipment", id, "shipment_id");
   return *sh;
 }
 
 Result<std::string> SalesQueries::whereabouts_batch(std::string_view t, std::string_view batch_id) const {
   auto p = load_batch(views_, t, sort_id(batch_id));
-  if (!p) return not_found("batch", batch_id, "batch_id");
+  if (!p) return view_not_found("batch", batch_id, "batch_id");
   JsonWriter w;
   w.begin_object().key("query").begin_object().field("batch_id", batch_id).end_object();
   w.key("batches").begin_array();
@@ -328,7 +314,7 @@ Result<std::string> SalesQueries::whereabouts_batch(std::string_view t, std::str
 Result<std::string> SalesQueries::whereabouts_lot(std::string_view t, std::string_view lot_id) const {
   const std::string lot_sid = sort_id(lot_id);
   auto lot = views_.get(view_key("lot", t, lot_sid));
-  if (!lot) return not_found("material_lot", lot_id, "lot_id");
+  if (!lot) return view_not_found("material_lot", lot_id, "lot_id");
   JsonWriter w;
   w.begin_object().key("query").begin_object().field("lot_id", lot_id).end_object();
   w.field_raw("lot", *lot);
@@ -347,9 +333,9 @@ Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::stri
   const auto path = code_path(views_, serial);
   if (path && path->producer != t) return whereabouts_received_code(t, *path);
   auto batch_id = views_.get(view_key("lotcode", t, lot_code));
-  if (!batch_id) return not_found("lot_code", lot_code, "code");
+  if (!batch_id) return view_not_found("lot_code", lot_code, "code");
   auto p = load_batch(views_, t, sort_id(*batch_id));
-  if (!p) return not_found("batch", *batch_id, "code");
+  if (!p) return view_not_found("batch", *batch_id, "code");
   JsonWriter w;
   w.begin_object().key("query").begin_object().field("serial", serial).field("lot_code", lot_code).end_object();
   w.key("code").begin_object().field("serial", serial).field("batch_id", *batch_id);
@@ -390,7 +376,7 @@ Result<std::string> SalesQueries::whereabouts_received_code(std::string_view t, 
   for (const CodeStep& step : path.steps) {
     if (step.kind == "received" && step.tenant == t) lot_id = step.item_id;
   }
-  if (lot_id.empty()) return not_found("code", path.serial, "code");
+  if (lot_id.empty()) return view_not_found("code", path.serial, "code");
   JsonWriter w;
   w.begin_object().key("query").begin_object().field("serial", path.serial).field("lot_code", path.lot_code)
       .end_object();
@@ -456,7 +442,7 @@ void write_reached_shipment(JsonWriter& w, const ViewStore& v, std::string_view 
   w.field("item_id", at.item_id).field("lot_code", lot_code).field("shipment_id", sh.shipment_id)
       .field("so_id", sh.so_id).field("ship_date", sh.ship_date).field("channel", sh.channel);
   if (at.tenant == t) w.field("customer_id", sh.ship_to_id);
-  quantity(w, "quantity", amount, unit);
+  write_quantity(w, "quantity", amount, unit);
   w.key("customer");
   write_shipment_customer(w, v, t, at.tenant, sh);
   w.key("receiver");
@@ -511,7 +497,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
         Record r(sh.summary);
         if (!r.ok || r.root["quantity_per_code"].get_int64().get(amount)) amount = 1;
       }
-      quantity(w, "quantity", amount, p.unit);
+      write_quantity(w, "quantity", amount, p.unit);
       w.key("customer");
       if (auto cp = customer_record(views_, t, sh.ship_to_id)) w.raw(*cp); else w.null();
       w.end_object();
@@ -541,7 +527,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
           .field("status", o.status);
       enterprise_fields(w, views_, t);
       w.field("item_id", p.batch_id);
-      quantity(w, "remaining", o.ordered - o.shipped, p.unit);
+      write_quantity(w, "remaining", o.ordered - o.shipped, p.unit);
       w.key("customer");
       if (auto cp = customer_record(views_, t, o.customer_id)) w.raw(*cp); else w.null();
       w.end_object();
@@ -554,7 +540,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
       enterprise_fields(w, views_, it.ref.tenant);
       w.field("item_id", it.ref.item_id).field("lot_code", it.lot_code).field("so_id", o.so_id).field("status", o.status);
       if (it.ref.tenant == t) w.field("customer_id", o.customer_id);
-      quantity(w, "remaining", o.ordered - o.shipped, it.unit);
+      write_quantity(w, "remaining", o.ordered - o.shipped, it.unit);
       w.key("customer");
       write_counterparty_for(w, views_, t, it.ref.tenant, o.customer_id);
       w.end_object();
@@ -575,7 +561,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
     w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("location", enterprise_name(views_, t));
     enterprise_fields(w, views_, t);
     w.field("item_id", p.batch_id);
-    quantity(w, "quantity", p.stock(), p.unit);
+    write_quantity(w, "quantity", p.stock(), p.unit);
     w.end_object();
   }
   for (size_t i : reach.beyond) {
@@ -584,7 +570,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
     w.begin_object().field("lot_code", it.lot_code).field("location", enterprise_name(views_, it.ref.tenant));
     enterprise_fields(w, views_, it.ref.tenant);
     w.field("item_id", it.ref.item_id).field("kind", it.is_batch ? "batch" : "lot");
-    quantity(w, "quantity", it.stock(), it.unit);
+    write_quantity(w, "quantity", it.stock(), it.unit);
     w.end_object();
   }
   if (reach.path && reach.path->status == "in_stock" && reach.path->holder != t) {
@@ -592,7 +578,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
         .field("location", enterprise_name(views_, reach.path->holder));
     enterprise_fields(w, views_, reach.path->holder);
     w.field("item_id", reach.path->holder_item).field("kind", "lot");
-    quantity(w, "quantity", reach.path_per_code, reach.path_unit);
+    write_quantity(w, "quantity", reach.path_per_code, reach.path_unit);
     w.end_object();
   }
   w.end_array();
@@ -838,7 +824,7 @@ Result<std::string> SalesQueries::downstream(std::string_view t, std::string_vie
     if (!from_s.empty() && day < from_s) return true;
     if (!to_s.empty() && day > to_s) return false;  // keys are in day order within a product
     auto& g = groups[{std::string(group_by == "region" ? parts[1] : day), std::string(parts[3])}];
-    (parts[2] == "retail" ? g.second : g.first) += to_int(v);
+    (parts[2] == "retail" ? g.second : g.first) += view_int(v);
     return true;
   });
   JsonWriter w;

@@ -1,4 +1,5 @@
 #include "projections/trace_queries.h"
+#include "projections/view_values.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -18,20 +19,9 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-Error not_found(std::string_view what, std::string_view id, std::string_view field) {
-  return make_error(ErrorCode::kNotFound, fmt::format("{}_not_found", what),
-                    fmt::format("no {} '{}' in this enterprise", what, id), std::string(field));
-}
-
-int64_t to_int(std::string_view s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
 int64_t int_at(const ViewStore& v, const std::string& key) {
   auto s = v.get(key);
-  return s ? to_int(*s) : 0;
+  return s ? view_int(*s) : 0;
 }
 
 // Reads fields of a JSON record written by our projections.
@@ -61,10 +51,6 @@ struct Record {
     return std::string(v);
   }
 };
-
-void quantity(JsonWriter& w, std::string_view key, int64_t amount, std::string_view unit) {
-  w.key(key).begin_object().field("amount", amount).field("unit", unit).end_object();
-}
 
 void nullable(JsonWriter& w, std::string_view key, const std::string& s) {
   w.key(key);
@@ -98,7 +84,7 @@ void add_receipts(const ViewStore& v, std::string_view from_tenant, TraceShipmen
     const std::string_view rest = k.substr(prefix.size());  // "<tenant>/<lot sid>"
     const size_t slash = rest.find('/');
     if (slash == std::string_view::npos) return true;
-    s.received += to_int(val);
+    s.received += view_int(val);
     s.received_as.push_back({std::string(rest.substr(0, slash)), unsort_id(rest.substr(slash + 1))});
     return true;
   });
@@ -118,7 +104,7 @@ void write_shipment(JsonWriter& w, const ViewStore& v, std::string_view viewer, 
   const bool own = viewer == owner;
   w.begin_object().field("shipment_id", s.shipment_id).field("so_id", s.so_id).field("ship_date", s.ship_date)
       .field("channel", s.channel);
-  quantity(w, "quantity", s.amount, unit);
+  write_quantity(w, "quantity", s.amount, unit);
   if (own) w.field("customer_id", s.ship_to_id);
   w.key("customer");
   write_shipment_customer(w, v, viewer, owner, s);
@@ -129,8 +115,8 @@ void write_shipment(JsonWriter& w, const ViewStore& v, std::string_view viewer, 
     w.begin_object().field("enterprise", s.ship_to_tenant).field("name", enterprise_name_of(v, s.ship_to_tenant))
         .end_object();
   }
-  quantity(w, "received", s.received, unit);
-  quantity(w, "in_transit", s.in_transit(), unit);
+  write_quantity(w, "received", s.received, unit);
+  write_quantity(w, "in_transit", s.in_transit(), unit);
   w.key("received_as").begin_array();
   for (const ItemRef& r : s.received_as) {
     w.begin_object().field("enterprise", r.tenant).field("lot_id", r.item_id).end_object();
@@ -164,15 +150,15 @@ void write_item(JsonWriter& w, const ViewStore& v, std::string_view viewer, cons
   } else {
     w.null();
   }
-  quantity(w, it.is_batch ? "produced" : "received", it.quantity, it.unit);
-  quantity(w, "consumed", it.consumed, it.unit);
-  quantity(w, "shipped", it.shipped, it.unit);
-  quantity(w, "adjusted", it.adjusted, it.unit);
-  quantity(w, "stock", it.stock(), it.unit);
+  write_quantity(w, it.is_batch ? "produced" : "received", it.quantity, it.unit);
+  write_quantity(w, "consumed", it.consumed, it.unit);
+  write_quantity(w, "shipped", it.shipped, it.unit);
+  write_quantity(w, "adjusted", it.adjusted, it.unit);
+  write_quantity(w, "stock", it.stock(), it.unit);
   w.key("consumed_into").begin_array();
   for (const auto& [batch_id, amount] : it.consumed_into) {
     w.begin_object().field("batch_id", batch_id);
-    quantity(w, "quantity", amount, it.unit);
+    write_quantity(w, "quantity", amount, it.unit);
     w.end_object();
   }
   w.end_array().key("shipments").begin_array();
@@ -181,9 +167,9 @@ void write_item(JsonWriter& w, const ViewStore& v, std::string_view viewer, cons
   for (const TraceOrder& o : it.open_orders) {
     w.begin_object().field("so_id", o.so_id).field("status", o.status);
     if (viewer == owner) w.field("customer_id", o.customer_id);
-    quantity(w, "ordered", o.ordered, it.unit);
-    quantity(w, "shipped", o.shipped, it.unit);
-    quantity(w, "remaining", o.ordered - o.shipped, it.unit);
+    write_quantity(w, "ordered", o.ordered, it.unit);
+    write_quantity(w, "shipped", o.shipped, it.unit);
+    write_quantity(w, "remaining", o.ordered - o.shipped, it.unit);
     w.key("customer");
     write_counterparty_for(w, v, viewer, owner, o.customer_id);
     w.end_object();
@@ -227,7 +213,7 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
     it.consumed = int_at(v, view_key("lotc", t, sid));
     const std::string fwd = view_key("fwd", t, sid) + "/";
     v.scan_prefix(fwd, [&](std::string_view k, std::string_view val) {
-      it.consumed_into.emplace_back(unsort_id(k.substr(fwd.size())), to_int(val));
+      it.consumed_into.emplace_back(unsort_id(k.substr(fwd.size())), view_int(val));
       return true;
     });
   } else {
@@ -420,7 +406,7 @@ void write_retail_sale(JsonWriter& w, const ViewStore& v, std::string_view viewe
   w.begin_object().field("enterprise", at.tenant).field("enterprise_name", enterprise_name_of(v, at.tenant))
       .field("item_id", at.item_id).field("lot_code", lot_code).field("product", product)
       .field("shipment_id", s.shipment_id).field("so_id", s.so_id).field("sold_on", s.ship_date);
-  quantity(w, "quantity", amount, unit);
+  write_quantity(w, "quantity", amount, unit);
   w.field("payment_voucher_present", !s.payment_voucher.empty());
   if (at.tenant == viewer && !s.payment_voucher.empty()) w.field("payment_voucher", s.payment_voucher);
   w.key("customer");
@@ -433,9 +419,9 @@ void write_in_transit(JsonWriter& w, const ViewStore& v, const ItemRef& at, std:
   w.begin_object().field("enterprise", at.tenant).field("enterprise_name", enterprise_name_of(v, at.tenant))
       .field("item_id", at.item_id).field("shipment_id", s.shipment_id).field("ship_date", s.ship_date);
   write_enterprise(w, v, "to", s.ship_to_tenant);
-  quantity(w, "quantity", amount, unit);
-  quantity(w, "shipped", s.amount, unit);
-  quantity(w, "received", s.received, unit);
+  write_quantity(w, "quantity", amount, unit);
+  write_quantity(w, "shipped", s.amount, unit);
+  write_quantity(w, "received", s.received, unit);
   w.end_object();
 }
 
@@ -533,7 +519,7 @@ void write_code_path(JsonWriter& w, const ViewStore& v, std::string_view viewer,
     if (s.kind == "shipped" && s.shipment) {
       const TraceShipment& sh = *s.shipment;
       w.field("shipment_id", sh.shipment_id).field("so_id", sh.so_id).field("channel", sh.channel);
-      quantity(w, "quantity", sh.per_code, Record(sh.summary).unit("quantity"));
+      write_quantity(w, "quantity", sh.per_code, Record(sh.summary).unit("quantity"));
       w.key("customer");
       write_shipment_customer(w, v, viewer, s.tenant, sh);
       w.key("receiver");
@@ -572,7 +558,7 @@ void write_upstream_lot(JsonWriter& w, const ViewStore& v, std::string_view view
       .field("production_date", r.str("production_date"));
   nullable(w, "expiry_date", r.str("expiry_date"));
   w.field("received_on", r.str("received_on"));
-  quantity(w, "received_quantity", r.amount("received_quantity"), r.unit("received_quantity"));
+  write_quantity(w, "received_quantity", r.amount("received_quantity"), r.unit("received_quantity"));
   w.key("supplier");
   write_counterparty_for(w, v, viewer, t, r.str("supplier_id"));
   w.key("upstream");
@@ -591,7 +577,7 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
     Record r(*rec);
     w.begin_object().field("kind", "batch").field("batch_id", item_id).field("product", r.str("product"))
         .field("lot_code", r.str("lot_code"));
-    quantity(w, "quantity", r.amount("quantity"), r.unit("quantity"));
+    write_quantity(w, "quantity", r.amount("quantity"), r.unit("quantity"));
     w.field("production_date", r.str("production_date"));
     nullable(w, "expiry_date", r.str("expiry_date"));
     w.key("materials").begin_array();
@@ -601,7 +587,7 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
       auto lot = v.get(view_key("lot", t, lot_sid));
       if (!lot) return true;
       w.begin_object();
-      quantity(w, "quantity_used", to_int(used), Record(*lot).unit("received_quantity"));
+      write_quantity(w, "quantity_used", view_int(used), Record(*lot).unit("received_quantity"));
       write_upstream_lot(w, v, viewer, t, unsort_id(lot_sid), *lot, depth);
       w.end_object();
       return true;
@@ -642,7 +628,7 @@ void write_upstream(JsonWriter& w, const ViewStore& v, std::string_view viewer, 
   if (auto s = v.get(view_key("shb", from, sort_id(item), sort_id(sh)))) {
     Record sr(*s);
     w.begin_object().field("shipment_id", sh).field("so_id", sr.str("so_id")).field("ship_date", sr.str("ship_date"));
-    quantity(w, "quantity", sr.amount("quantity"), sr.unit("quantity"));
+    write_quantity(w, "quantity", sr.amount("quantity"), sr.unit("quantity"));
     w.end_object();
   } else {
     w.null();
@@ -660,7 +646,7 @@ Result<std::string> TraceQueries::receipts(std::string_view t, const Page& page)
 
 Result<std::string> TraceQueries::receipt(std::string_view t, std::string_view id) const {
   auto rec = views_.get(view_key("rcv", t, sort_id(id)));
-  if (!rec) return not_found("receipt", id, "receipt_id");
+  if (!rec) return view_not_found("receipt", id, "receipt_id");
   const std::string origin = json_string_field(*rec, "origin_tenant").value_or("");
   JsonWriter w;
   w.begin_object();
@@ -699,7 +685,7 @@ Result<std::string> TraceQueries::code(std::string_view t, std::string_view code
   }
   auto path = code_path(views_, serial);
   // A code that never passed through this enterprise is as unknown to it as a code never made.
-  if (!path || !path->passes(t)) return not_found("code", code, "code");
+  if (!path || !path->passes(t)) return view_not_found("code", code, "code");
   JsonWriter w;
   w.begin_object();
   write_code_path(w, views_, t, *path);
