@@ -28,11 +28,12 @@ usage: bench/chain_recall.py build/rel/agritrace [port]
 env:   BENCH_PG_HOST, BENCH_PG_PORT  a running PostgreSQL 15 (socket dir or host; user postgres,
                                      trust) to use, as scripts/bench passes; otherwise a private
                                      cluster is created under a temporary folder and removed
-       CHAIN_SHOPS (40), CHAIN_SALES (10 per shop), CHAIN_ITEMS (20000), CHAIN_RUNS (30)
+       CHAIN_SHOPS (40), CHAIN_SALES (10 per shop), CHAIN_ITEMS (20000), CHAIN_RUNS (50)
        CHAIN_MD=FILE      also write the results as a Markdown section (scripts/bench, docs)
        CHAIN_DUMP=DIR     write both recall documents there (to compare them)
-       CHAIN_PERF=FILE    afterwards, `perf record -g` the server for CHAIN_PERF_SECS (15) s of
-                          recall queries into FILE (not part of the timed figures)
+       CHAIN_PERF=FILE    afterwards, `perf record $CHAIN_PERF_ARGS` (-g) the server for
+                          CHAIN_PERF_SECS (15) s of the three queries into FILE (not part of the
+                          timed figures)
 """
 import csv
 import datetime
@@ -53,7 +54,7 @@ ADMIN = "bench-admin-key-0123456789abcdef0123456789abcdef"
 SHOPS = int(os.environ.get("CHAIN_SHOPS", "40"))
 SALES = int(os.environ.get("CHAIN_SALES", "10"))
 ITEMS = int(os.environ.get("CHAIN_ITEMS", "20000"))
-RUNS = max(20, int(os.environ.get("CHAIN_RUNS", "30")))
+RUNS = max(20, int(os.environ.get("CHAIN_RUNS", "50")))
 WARMUP = 3
 CRATES = 200             # 10 kg each: the farm's 2 t harvest
 PER_REQUEST = 1_000      # codes per scan request (64 KiB JSON body limit)
@@ -421,9 +422,11 @@ class Postgres:
         return time.perf_counter() - t0, {k: len(v) for k, v in tables.items()}
 
     def query_doc(self, farm_id, lot_id):
+        """The document and its size as PostgreSQL sends it."""
         sql = open(os.path.join(ROOT, "bench/postgres/chain_recall.sql")).read()
         sql = sql.replace(":farm_t", str(farm_id)).replace(":farm_lot", f"'{lot_id}'")
-        return json.loads(self.run(["-d", self.db, "-At", "-c", sql]))
+        text = self.run(["-d", self.db, "-At", "-c", sql]).rstrip("\n")
+        return json.loads(text), len(text.encode())
 
     def pgbench(self, farm_id, lot_id, runs, workdir):
         """Latencies (ms) of `runs` transactions after WARMUP in the same connection (prepared)."""
@@ -513,12 +516,11 @@ def main():
         # ---- PostgreSQL, same facts, same question
         pg = Postgres(work)
         load_s, rows = pg.load(chain, work)
-        doc = pg.query_doc(1, "lot-1")
+        doc, pg_size = pg.query_doc(1, "lot-1")
         pg_sales = len(doc["retail_sales"])
         pg_ents = len(doc["enterprises"])
         if pg_sales != want:
             sys.exit(f"PostgreSQL's recall lists {pg_sales} retail sales, expected {want}")
-        pg_size = len(json.dumps(doc, ensure_ascii=False).encode())
         if os.environ.get("CHAIN_DUMP"):  # both documents, to compare them
             os.makedirs(os.environ["CHAIN_DUMP"], exist_ok=True)
             for name, d in (("agritrace-recall.json", recall), ("postgres-recall.json", doc)):
@@ -538,7 +540,8 @@ def main():
 
         if os.environ.get("CHAIN_PERF"):
             secs = float(os.environ.get("CHAIN_PERF_SECS", "15"))
-            perf = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["CHAIN_PERF"], "-p", str(server.pid)],
+            perf = subprocess.Popen(["perf", "record"] + os.environ.get("CHAIN_PERF_ARGS", "-g").split() +
+                                    ["-o", os.environ["CHAIN_PERF"], "-p", str(server.pid)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1)
             end, n = time.time() + secs, 0
