@@ -31,6 +31,7 @@ env:   BENCH_PG_HOST, BENCH_PG_PORT  a running PostgreSQL 15 (socket dir or host
        CHAIN_SHOPS (40), CHAIN_SALES (10 per shop), CHAIN_ITEMS (20000), CHAIN_RUNS (50)
        CHAIN_MD=FILE      also write the results as a Markdown section (scripts/bench, docs)
        CHAIN_DUMP=DIR     write both recall documents there (to compare them)
+       CHAIN_EXPLAIN=FILE write PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of the recall there
        CHAIN_PERF=FILE    afterwards, `perf record $CHAIN_PERF_ARGS` (-g) the server for
                           CHAIN_PERF_SECS (15) s of the three queries into FILE (not part of the
                           timed figures)
@@ -421,11 +422,14 @@ class Postgres:
         self.run(["-d", self.db, "-f", load])
         return time.perf_counter() - t0, {k: len(v) for k, v in tables.items()}
 
-    def query_doc(self, farm_id, lot_id):
-        """The document and its size as PostgreSQL sends it."""
+    def query_doc(self, farm_id, lot_id, explain=None):
+        """The document and its size as PostgreSQL sends it; the plan into `explain` if given."""
         sql = open(os.path.join(ROOT, "bench/postgres/chain_recall.sql")).read()
         sql = sql.replace(":farm_t", str(farm_id)).replace(":farm_lot", f"'{lot_id}'")
         text = self.run(["-d", self.db, "-At", "-c", sql]).rstrip("\n")
+        if explain:
+            with open(explain, "w") as f:
+                f.write(self.run(["-d", self.db, "-At", "-c", "EXPLAIN (ANALYZE, BUFFERS) " + sql]))
         return json.loads(text), len(text.encode())
 
     def pgbench(self, farm_id, lot_id, runs, workdir):
@@ -516,7 +520,7 @@ def main():
         # ---- PostgreSQL, same facts, same question
         pg = Postgres(work)
         load_s, rows = pg.load(chain, work)
-        doc, pg_size = pg.query_doc(1, "lot-1")
+        doc, pg_size = pg.query_doc(1, "lot-1", os.environ.get("CHAIN_EXPLAIN"))
         pg_sales = len(doc["retail_sales"])
         pg_ents = len(doc["enterprises"])
         if pg_sales != want:
