@@ -636,6 +636,11 @@ def report(t, q, queries, pg_lat, pg_size, pg_version, chain, api, seed_s, catch
         a50, a99 = median(lat), pct(lat, 0.99)
         out(f"| `{label}` | {size} | {f2(a50)} | {f2(a99)} | {pg50:.2f} / {pg99:.2f} | **{a50 / pg50:.2f}×** | {a99 / pg99:.2f}× |")
     out("")
+    speedups = [pg50 / median(q[name][0]) for name, _, _ in queries]
+    out(f"**Verdict.** At p50 AgriTrace answers {' / '.join(f'{v:.2f}×' for v in speedups)} as fast as PostgreSQL "
+        f"(recall / CSV / whereabouts; above 1× = faster). Goal for recall (section 3): ≥ 20× PostgreSQL — "
+        f"{'met' if min(speedups) >= 20 else '**short**'}. What limits it: “Circulation-end recall” below.")
+    out("")
     out(f"PostgreSQL: bench/postgres/chain_recall.sql (recursive CTE over consumption → shipment → receipt → …, "
         f"one JSON document of {pg_size} bytes: the reached items of {reached} enterprises with their figures and "
         f"shipments, the shipped / open-order / quarantine lists, the {SHOPS * SALES} retail sales, in transit), "
