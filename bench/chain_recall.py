@@ -27,7 +27,8 @@ pgbench -M prepared (percentiles from its per-transaction log); its retail-sale 
 usage: bench/chain_recall.py build/rel/agritrace [port]
 env:   BENCH_PG_HOST, BENCH_PG_PORT  a running PostgreSQL 15 (socket dir or host; user postgres,
                                      trust) to use, as scripts/bench passes; otherwise a private
-                                     cluster is created under a temporary folder and removed
+                                     cluster is created under a temporary folder (port
+                                     CHAIN_PG_PORT, 25433) and removed
        CHAIN_SHOPS (40), CHAIN_SALES (10 per shop), CHAIN_ITEMS (20000), CHAIN_RUNS (50)
        CHAIN_MD=FILE      also write the results as a Markdown section (scripts/bench, docs)
        CHAIN_DUMP=DIR     write both recall documents there (to compare them)
@@ -359,6 +360,9 @@ class Postgres:
         self.host, self.port = host, port
         self.db = "chain_recall"
         self.psql_base = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", str(port), "-U", "postgres"]
+        self.version = ""
+
+    def create_db(self):
         self.run(["-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {self.db}"])
         self.run(["-d", "postgres", "-c", f"CREATE DATABASE {self.db}"])
         self.version = self.run(["-d", self.db, "-At", "-c", "SHOW server_version"]).strip()
@@ -519,6 +523,7 @@ def main():
 
         # ---- PostgreSQL, same facts, same question
         pg = Postgres(work)
+        pg.create_db()
         load_s, rows = pg.load(chain, work)
         doc, pg_size = pg.query_doc(1, "lot-1", os.environ.get("CHAIN_EXPLAIN"))
         pg_sales = len(doc["retail_sales"])
