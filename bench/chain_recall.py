@@ -1,0 +1,664 @@
+#!/usr/bin/env python3
+"""The circulation end across enterprises (R-4.3.2, R-4.3.4, R-4.2.4): goods moving by scan and a
+recall that follows them through every enterprise, against PostgreSQL 15 in the same run.
+
+Starts `agritrace serve` (embedded ledger) on an empty data folder and seeds through the public
+HTTP API, with registered enterprises whose USCCs carry a valid GB 32100 check character:
+  farm        fertiliser bought on a priced purchase order (lot-1), a harvest batch consuming it,
+              CRATES crate codes of 10 kg, sold to the plant and shipped by scan;
+  plant       receives the crates by scan (its lot-1), consumes that lot into its batch, generates
+              ITEMS item codes, sells them to the wholesaler and ships them by scan, 1,000 codes per
+              request (the JSON body limit is 64 KiB);
+  wholesaler  receives by scan, 1,000 codes per request (one lot per shipment), sells SHOPS
+              orders of ITEMS/SHOPS codes from those lots, ships each by scan;
+  SHOPS shops each a customer counterparty of the wholesaler (enterprise, its USCC, a phone),
+              receives its shipment by scan and makes SALES retail sales of one code each, with
+              a payment voucher;
+and the farm then recalls its fertiliser lot. Measures receive-by-scan and ship-by-scan
+throughput (codes/s), retail-sale latency, and the farm's GET /v1/recalls/rc-1 (asserting it
+lists every retail sale), GET /v1/recalls/rc-1/report.csv and GET /v1/whereabouts?lot_id=lot-1
+(median and p99 of RUNS runs each, over one keep-alive HTTP connection).
+
+Baseline, same run: the same facts (enterprises, items, consumption edges, sales orders,
+shipments, receipts, retail sales) in PostgreSQL 15 (bench/postgres/chain_schema.sql), and
+bench/postgres/chain_recall.sql, a recursive CTE building the same recall document, timed with
+pgbench -M prepared (percentiles from its per-transaction log); its retail-sale count is checked.
+
+usage: bench/chain_recall.py build/rel/agritrace [port]
+env:   BENCH_PG_HOST, BENCH_PG_PORT  a running PostgreSQL 15 (socket dir or host; user postgres,
+                                     trust) to use, as scripts/bench passes; otherwise a private
+                                     cluster is created under a temporary folder (port
+                                     CHAIN_PG_PORT, 25433) and removed
+       CHAIN_SHOPS (40), CHAIN_SALES (10 per shop), CHAIN_ITEMS (20000), CHAIN_RUNS (50)
+       CHAIN_MD=FILE      also write the results as a Markdown section (scripts/bench, docs)
+       CHAIN_DUMP=DIR     write both recall documents there (to compare them)
+       CHAIN_EXPLAIN=FILE write PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of the recall there
+       CHAIN_PERF=FILE    afterwards, `perf record $CHAIN_PERF_ARGS` (-g) the server for
+                          CHAIN_PERF_SECS (15) s of the three queries into FILE (not part of the
+                          timed figures)
+"""
+import csv
+import datetime
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else "build/rel/agritrace"
+PORT = int(sys.argv[2]) if len(sys.argv) > 2 else 18932
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADMIN = "bench-admin-key-0123456789abcdef0123456789abcdef"
+SHOPS = int(os.environ.get("CHAIN_SHOPS", "40"))
+SALES = int(os.environ.get("CHAIN_SALES", "10"))
+ITEMS = int(os.environ.get("CHAIN_ITEMS", "20000"))
+RUNS = max(20, int(os.environ.get("CHAIN_RUNS", "50")))
+WARMUP = 3
+CRATES = 200             # 10 kg each: the farm's 2 t harvest
+PER_REQUEST = 1_000      # codes per scan request (64 KiB JSON body limit)
+PER_SHOP = ITEMS // SHOPS
+assert PER_SHOP >= SALES and ITEMS % PER_REQUEST == 0 and ITEMS % SHOPS == 0
+BASE_URL = "https://trace.example.cn"
+PGBIN = "/usr/lib/postgresql/15/bin"
+
+# ---- identifiers ------------------------------------------------------------------------------
+
+# GB 32100-2015 (core/identifiers.cpp validate_uscc): 31 characters, weights 3^(i-1) mod 31.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def uscc_check(first17):
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def mint_uscc(region6, seq, kind="91"):
+    """An 18-character USCC: registration authority and type (91 = enterprise, 93 = cooperative),
+    the GB/T 2260 region, a 9-character organisation code, the check character."""
+    body = f"{kind}{region6}MA{seq:07d}"
+    assert len(body) == 17
+    return body + uscc_check(body)
+
+
+for known in ("91441900MA51ABCD7J", "91440101MA59XYW12B", "93441322MA4W12345F", "91440300708461136T"):
+    assert uscc_check(known[:17]) == known[17], known  # the demo's real-looking codes
+
+
+def gtin13(first12):
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return first12 + str((10 - total % 10) % 10)
+
+
+# ---- HTTP ---------------------------------------------------------------------------------------
+
+class Api:
+    """One keep-alive connection; commands carry an Idempotency-Key, so a retry after a dropped
+    connection never appends twice."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = None
+        self.positions = {}  # ledger partition -> highest position seen in an answer
+        self.events = 0
+        self.seq = 0
+
+    def request(self, method, path, key, body=None):
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        headers = {"Authorization": "Bearer " + key}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        if method == "POST":
+            self.seq += 1
+            headers["Idempotency-Key"] = f"chain-{self.seq}"
+        for attempt in (1, 2):
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+                self.conn.request(method, path, body=data, headers=headers)
+                r = self.conn.getresponse()
+                return r.status, r.read()
+            except (http.client.HTTPException, ConnectionError, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+
+    def call(self, method, path, key, body=None, raw=False):
+        status, text = self.request(method, path, key, body)
+        if status >= 300:
+            sys.exit(f"{method} {path} -> {status}: {text[:600]!r}")
+        if raw:
+            return text
+        doc = json.loads(text)
+        if method == "POST":
+            for e in doc.get("events", []):
+                self.note(e["position"])
+            self.events += len(doc.get("events", []))
+        return doc
+
+    def timed(self, method, path, key, body=None, raw=False):
+        t0 = time.perf_counter()
+        doc = self.call(method, path, key, body, raw)
+        return doc, (time.perf_counter() - t0) * 1000.0
+
+    def note(self, position):
+        part, _, off = position.partition(":")
+        if int(off) >= self.positions.get(part, (-1, ""))[0]:
+            self.positions[part] = (int(off), position)
+
+
+def pct(values, q):
+    """Nearest-rank percentile (as scripts/bench's pct_file)."""
+    v = sorted(values)
+    i = min(len(v), max(1, int(q * len(v))))
+    return v[i - 1]
+
+
+def median(values):
+    return pct(values, 0.5)
+
+
+# ---- seeding ------------------------------------------------------------------------------------
+
+def beijing_today():
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+
+
+class Chain:
+    """What was seeded, as facts for PostgreSQL (ids exactly as the API answered them)."""
+
+    def __init__(self):
+        self.enterprises = []   # (id, uscc, name, region, key)
+        self.items = []         # (enterprise id, item id, kind, product, lot_code, quantity, unit, produced, expiry)
+        self.consumption = []   # (enterprise id, lot id, batch id, quantity)
+        self.orders = []        # (enterprise id, so id, item id, customer name, quantity, shipped, status)
+        self.shipments = []     # (enterprise id, sh id, so id, item id, date, to enterprise, name, uscc, quantity, unit, codes)
+        self.receipts = []      # (enterprise id, rcv id, lot id, from enterprise, sh id, date, quantity)
+        self.sales = []         # (enterprise id, sh id, so id, item id, date, quantity, unit, name, region, voucher)
+
+
+def code_paths(api, key, run, count):
+    """The Digital Link paths (/01/.../10/.../21/...) of a run, read from its CSV pages."""
+    paths = []
+    for offset in range(0, count, 10_000):
+        text = api.call("GET", f"/v1/code-runs/{run['id']}/codes.csv?offset={offset}&limit=10000"
+                               f"&after={run['position']}&wait_ms=30000", key, raw=True).decode()
+        for line in text.splitlines()[1:]:
+            uri = line.split(",")[1]
+            paths.append(uri[uri.index("/01/"):])
+    assert len(paths) == count, (len(paths), count)
+    return paths
+
+
+def shipment_of(answer):
+    return next(e["subject"] for e in answer["events"] if e["type"] == "shipment.recorded")
+
+
+def seed(api, chain, t):
+    today = beijing_today()
+    d = lambda days: (today + datetime.timedelta(days=days)).isoformat()  # noqa: E731
+    ship_date = d(0)
+
+    # Enterprises: farm, plant, wholesaler, SHOPS shops (USCC minted with the check character).
+    districts = [("440303", "罗湖区"), ("440304", "福田区"), ("440305", "南山区"), ("440306", "宝安区"),
+                 ("440307", "龙岗区"), ("440308", "盐田区")]
+    plan = [(mint_uscc("441322", 1, "93"), "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县"),
+            (mint_uscc("441900", 2), "东莞市鲜达农产品加工有限公司", "广东省东莞市"),
+            (mint_uscc("440111", 3), "广州江南果菜批发有限公司", "广东省广州市白云区")]
+    for k in range(SHOPS):
+        code, district = districts[k % len(districts)]
+        plan.append((mint_uscc(code, 100 + k), f"深圳市{district}鲜果坊第{k + 1}分店", f"广东省深圳市{district}"))
+    for n, (uscc, name, region) in enumerate(plan, start=1):
+        ent = api.call("POST", "/v1/enterprises", ADMIN, {"uscc": uscc, "name": name, "region": region})
+        chain.enterprises.append((n, uscc, name, region, ent["api_key"]))
+    farm, plant, wholesaler, shops = chain.enterprises[0], chain.enterprises[1], chain.enterprises[2], chain.enterprises[3:]
+    key = lambda e: e[4]  # noqa: E731
+
+    def customer(seller, buyer):
+        return api.call("POST", "/v1/counterparties", key(seller), {
+            "kind": "enterprise", "roles": ["customer"], "name": buyer[2], "uscc": buyer[1],
+            "contact_person": "李敏", "phone": "13711112222", "region": buyer[3]})["id"]
+
+    # ---- farm
+    sup = api.call("POST", "/v1/counterparties", key(farm), {
+        "kind": "enterprise", "roles": ["supplier"], "name": "惠州市绿丰肥业有限公司", "uscc": mint_uscc("441322", 9),
+        "contact_person": "陈国强", "phone": "13826601234"})["id"]
+    po = api.call("POST", "/v1/purchase-orders", key(farm), {
+        "material": "有机肥", "supplier_id": sup, "quantity": {"amount": 1, "unit": "t"}, "supplier_lot": "LF-07",
+        "production_date": d(-60), "expiry_date": d(300), "price_fen": 180000})["id"]
+    api.call("POST", f"/v1/purchase-orders/{po}/receive", key(farm),
+             {"quantity": {"amount": 1, "unit": "t"}, "received_on": d(-50)})
+    chain.items.append((farm[0], "lot-1", "lot", "有机肥", "LF-07", 1_000_000, "g", d(-60), d(300)))
+    harvest = api.call("POST", "/v1/batches", key(farm), {
+        "product": "菜心（鲜）", "lot_code": "HZ-CX-1", "quantity": {"amount": CRATES * 10, "unit": "kg"},
+        "production_date": d(-3), "expiry_date": d(30)})["id"]
+    chain.items.append((farm[0], harvest, "batch", "菜心（鲜）", "HZ-CX-1", CRATES * 10_000, "g", d(-3), d(30)))
+    api.call("POST", f"/v1/batches/{harvest}/materials", key(farm),
+             {"lot_id": "lot-1", "quantity": {"amount": 300, "unit": "kg"}})
+    chain.consumption.append((farm[0], "lot-1", harvest, 300_000))
+    tpl = api.call("POST", "/v1/code-templates", key(farm), {
+        "name": "菜心 10kg 周转箱码", "gtin": gtin13("690123400001"), "base_url": BASE_URL,
+        "packaging_level": "case", "quantity_per_code": {"amount": 10, "unit": "kg"}})["id"]
+    run = api.call("POST", "/v1/code-runs", key(farm), {"template_id": tpl, "batch_id": harvest, "count": CRATES})
+    crates = code_paths(api, key(farm), run, CRATES)
+    cp = customer(farm, plant)
+    so = api.call("POST", "/v1/sales-orders", key(farm), {
+        "customer_id": cp, "batch_id": harvest, "quantity": {"amount": CRATES * 10, "unit": "kg"}, "price_fen": 900000})["id"]
+    chain.orders.append((farm[0], so, harvest, plant[2], CRATES * 10_000, CRATES * 10_000, "shipped"))
+    ans, ms = api.timed("POST", f"/v1/sales-orders/{so}/shipments", key(farm), {"codes": crates})
+    t["ship_farm"] = [(CRATES, ms)]
+    chain.shipments.append((farm[0], shipment_of(ans), so, harvest, ship_date, plant[0], plant[2], plant[1],
+                            CRATES * 10_000, "g", CRATES))
+
+    # ---- plant
+    ans, ms = api.timed("POST", "/v1/receipts", key(plant), {"codes": crates, "price_fen": 900000})
+    t["recv_plant"] = [(CRATES, ms)]
+    chain.receipts.append((plant[0], ans["id"], "lot-1", farm[0], chain.shipments[-1][1], ship_date, CRATES * 10_000))
+    chain.items.append((plant[0], "lot-1", "lot", "菜心（鲜）", "HZ-CX-1", CRATES * 10_000, "g", d(-3), d(30)))
+    batch = api.call("POST", "/v1/batches", key(plant), {
+        "product": "净菜菜心 500g 装", "lot_code": "DG-JCX-1", "quantity": {"amount": ITEMS, "unit": "piece"},
+        "production_date": d(-2), "expiry_date": d(5)})["id"]
+    chain.items.append((plant[0], batch, "batch", "净菜菜心 500g 装", "DG-JCX-1", ITEMS, "piece", d(-2), d(5)))
+    api.call("POST", f"/v1/batches/{batch}/materials", key(plant),
+             {"lot_id": "lot-1", "quantity": {"amount": CRATES * 10 - 100, "unit": "kg"}})
+    chain.consumption.append((plant[0], "lot-1", batch, (CRATES * 10 - 100) * 1000))
+    tpl = api.call("POST", "/v1/code-templates", key(plant), {
+        "name": "净菜菜心 500g 单件码", "gtin": gtin13("690123400002"), "base_url": BASE_URL,
+        "packaging_level": "item", "quantity_per_code": {"amount": 1, "unit": "piece"}})["id"]
+    t0 = time.perf_counter()
+    run = api.call("POST", "/v1/code-runs", key(plant), {"template_id": tpl, "batch_id": batch, "count": ITEMS})
+    t["codegen_ms"] = (time.perf_counter() - t0) * 1000
+    items = code_paths(api, key(plant), run, ITEMS)
+    cp = customer(plant, wholesaler)
+    so = api.call("POST", "/v1/sales-orders", key(plant), {
+        "customer_id": cp, "batch_id": batch, "quantity": {"amount": ITEMS, "unit": "piece"}, "price_fen": ITEMS * 700})["id"]
+    chain.orders.append((plant[0], so, batch, wholesaler[2], ITEMS, ITEMS, "shipped"))
+    t["ship_plant"] = []
+    for start in range(0, ITEMS, PER_REQUEST):
+        ans, ms = api.timed("POST", f"/v1/sales-orders/{so}/shipments", key(plant),
+                            {"codes": items[start:start + PER_REQUEST]})
+        t["ship_plant"].append((PER_REQUEST, ms))
+        chain.shipments.append((plant[0], shipment_of(ans), so, batch, ship_date, wholesaler[0], wholesaler[2],
+                                wholesaler[1], PER_REQUEST, "piece", PER_REQUEST))
+
+    # ---- wholesaler: one receipt (and lot) per 1,000-code pallet, as shipped
+    t["recv_wholesaler"] = []
+    for n, start in enumerate(range(0, ITEMS, PER_REQUEST), start=1):
+        ans, ms = api.timed("POST", "/v1/receipts", key(wholesaler),
+                            {"codes": items[start:start + PER_REQUEST], "price_fen": PER_REQUEST * 700})
+        t["recv_wholesaler"].append((PER_REQUEST, ms))
+        lot = f"lot-{n}"  # the wholesaler's n-th receipt creates its lot-n (checked below)
+        chain.receipts.append((wholesaler[0], ans["id"], lot, plant[0], chain.shipments[n][1], ship_date, PER_REQUEST))
+        chain.items.append((wholesaler[0], lot, "lot", "净菜菜心 500g 装", "DG-JCX-1", PER_REQUEST, "piece", d(-2), d(5)))
+    t["ship_wholesaler"] = []
+    for k, shop in enumerate(shops):
+        lot = f"lot-{k * PER_SHOP // PER_REQUEST + 1}"
+        cp = customer(wholesaler, shop)
+        so = api.call("POST", "/v1/sales-orders", key(wholesaler), {
+            "customer_id": cp, "batch_id": lot, "quantity": {"amount": PER_SHOP, "unit": "piece"},
+            "price_fen": PER_SHOP * 900})["id"]
+        chain.orders.append((wholesaler[0], so, lot, shop[2], PER_SHOP, PER_SHOP, "shipped"))
+        ans, ms = api.timed("POST", f"/v1/sales-orders/{so}/shipments", key(wholesaler),
+                            {"codes": items[k * PER_SHOP:(k + 1) * PER_SHOP]})
+        t["ship_wholesaler"].append((PER_SHOP, ms))
+        chain.shipments.append((wholesaler[0], shipment_of(ans), so, lot, ship_date, shop[0], shop[2], shop[1],
+                                PER_SHOP, "piece", PER_SHOP))
+
+    # ---- shops: receive by scan, then sell to consumers one code at a time
+    t["recv_shops"] = []
+    for k, shop in enumerate(shops):
+        ans, ms = api.timed("POST", "/v1/receipts", key(shop),
+                            {"codes": items[k * PER_SHOP:(k + 1) * PER_SHOP], "price_fen": PER_SHOP * 900})
+        t["recv_shops"].append((PER_SHOP, ms))
+        chain.receipts.append((shop[0], ans["id"], "lot-1", wholesaler[0], chain.shipments[1 + ITEMS // PER_REQUEST + k][1],
+                               ship_date, PER_SHOP))
+        chain.items.append((shop[0], "lot-1", "lot", "净菜菜心 500g 装", "DG-JCX-1", PER_SHOP, "piece", d(-2), d(5)))
+    t["retail"] = []
+    for k, shop in enumerate(shops):
+        for j in range(SALES):
+            voucher = f"42000012342026{k:03d}{j:05d}"
+            ans, ms = api.timed("POST", "/v1/retail-sales", key(shop), {
+                "codes": [items[k * PER_SHOP + j]], "payment_voucher": voucher, "price_fen": 1290})
+            t["retail"].append((1, ms))
+            chain.sales.append((shop[0], shipment_of(ans), ans["id"], "lot-1", ship_date, 1, "piece", None, None, voucher))
+    # Retail sales are sales orders of their own (shipped at once), as AgriTrace records them.
+    for s in chain.sales:
+        chain.orders.append((s[0], s[2], s[3], "消费者", 1, 1, "shipped"))
+
+    # ---- the farm recalls its fertiliser lot
+    rc = api.call("POST", "/v1/recalls", key(farm), {"scope": "lot", "id": "lot-1", "reason": "有机肥抽检镉含量超标"})
+    return farm, wholesaler, shops, rc["id"]
+
+
+def wait_views(api, key, path):
+    """Reads `path` once the views include every position any command answered (every partition)."""
+    for _, position in sorted(api.positions.values()):
+        sep = "&" if "?" in path else "?"
+        api.call("GET", f"{path}{sep}after={position}&wait_ms=30000", key, raw=True)
+
+
+def check_ids(api, wholesaler, shop):
+    """The lots the receipts created are the ones the facts name."""
+    for ent, rcv, lot in ((wholesaler, f"rcv-{ITEMS // PER_REQUEST}", f"lot-{ITEMS // PER_REQUEST}"), (shop, "rcv-1", "lot-1")):
+        got = api.call("GET", f"/v1/receipts/{rcv}", ent[4])
+        assert got.get("lot_id") == lot, (ent[1], rcv, got.get("lot_id"), lot)
+
+
+# ---- PostgreSQL -------------------------------------------------------------------------------
+
+class Postgres:
+    def __init__(self, workdir):
+        self.private = None
+        host, port = os.environ.get("BENCH_PG_HOST"), os.environ.get("BENCH_PG_PORT")
+        if not (host and port):
+            host, port = self.start_private(workdir)
+        self.host, self.port = host, port
+        self.db = "chain_recall"
+        self.psql_base = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", str(port), "-U", "postgres"]
+        self.version = ""
+
+    def create_db(self):
+        self.run(["-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {self.db}"])
+        self.run(["-d", "postgres", "-c", f"CREATE DATABASE {self.db}"])
+        self.version = self.run(["-d", self.db, "-At", "-c", "SHOW server_version"]).strip()
+
+    def as_postgres(self, cmd):
+        return (["runuser", "-u", "postgres", "--"] + cmd) if os.geteuid() == 0 else cmd
+
+    def start_private(self, workdir):
+        pgdata = os.path.join(workdir, "pg")
+        os.makedirs(pgdata)
+        if os.geteuid() == 0:
+            shutil.chown(pgdata, "postgres", "postgres")
+            os.chmod(workdir, 0o755)
+        port = os.environ.get("CHAIN_PG_PORT", "25433")
+        subprocess.run(self.as_postgres([f"{PGBIN}/initdb", "-D", pgdata, "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                                         "--no-locale"]), check=True, stdout=subprocess.DEVNULL)
+        # As scripts/bench tunes its cluster for a read benchmark: data in shared_buffers, no JIT.
+        with open(os.path.join(pgdata, "postgresql.conf"), "a") as f:
+            f.write(f"port = {port}\nlisten_addresses = ''\nunix_socket_directories = '{pgdata}'\n"
+                    "shared_buffers = 256MB\nwork_mem = 16MB\njit = off\nfsync = off\n"
+                    "synchronous_commit = off\nfull_page_writes = off\n")
+        subprocess.run(self.as_postgres([f"{PGBIN}/pg_ctl", "-D", pgdata, "-l", os.path.join(pgdata, "server.log"),
+                                         "-w", "start"]), check=True, stdout=subprocess.DEVNULL)
+        self.private = pgdata
+        return pgdata, port
+
+    def stop(self):
+        if self.private:
+            subprocess.run(self.as_postgres([f"{PGBIN}/pg_ctl", "-D", self.private, "-m", "fast", "-w", "stop"]),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.private = None
+
+    def run(self, args):
+        r = subprocess.run(self.psql_base + args, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"psql {' '.join(args)[:200]}: {r.stderr[:2000]}")
+        return r.stdout
+
+    def load(self, chain, workdir):
+        self.run(["-d", self.db, "-f", os.path.join(ROOT, "bench/postgres/chain_schema.sql")])
+        tables = {
+            "enterprise": [e[:4] for e in chain.enterprises],
+            "item": chain.items,
+            "consumption": chain.consumption,
+            "sales_order": chain.orders,
+            "shipment": chain.shipments,
+            "receipt": chain.receipts,
+            "retail_sale": chain.sales,
+        }
+        script = []
+        for table, rows in tables.items():
+            path = os.path.join(workdir, f"{table}.csv")
+            with open(path, "w", newline="") as f:
+                csv.writer(f).writerows([["" if v is None else v for v in row] for row in rows])
+            script.append(f"\\copy {table} FROM '{path}' WITH (FORMAT csv)")
+        script.append("VACUUM (ANALYZE);")
+        load = os.path.join(workdir, "load.sql")
+        with open(load, "w") as f:
+            f.write("\n".join(script) + "\n")
+        t0 = time.perf_counter()
+        self.run(["-d", self.db, "-f", load])
+        return time.perf_counter() - t0, {k: len(v) for k, v in tables.items()}
+
+    def query_doc(self, farm_id, lot_id, explain=None):
+        """The document and its size as PostgreSQL sends it; the plan into `explain` if given."""
+        sql = open(os.path.join(ROOT, "bench/postgres/chain_recall.sql")).read()
+        sql = sql.replace(":farm_t", str(farm_id)).replace(":farm_lot", f"'{lot_id}'")
+        text = self.run(["-d", self.db, "-At", "-c", sql]).rstrip("\n")
+        if explain:
+            with open(explain, "w") as f:
+                f.write(self.run(["-d", self.db, "-At", "-c", "EXPLAIN (ANALYZE, BUFFERS) " + sql]))
+        return json.loads(text), len(text.encode())
+
+    def pgbench(self, farm_id, lot_id, runs, workdir):
+        """Latencies (ms) of `runs` transactions after WARMUP in the same connection (prepared)."""
+        prefix = os.path.join(workdir, "pglog")
+        cmd = ["pgbench", "-n", "-h", self.host, "-p", str(self.port), "-U", "postgres", "-M", "prepared",
+               "-c", "1", "-t", str(runs + WARMUP), "-D", f"farm_t={farm_id}", "-D", f"farm_lot={lot_id}",
+               "-f", os.path.join(ROOT, "bench/postgres/chain_recall.sql"), "--log", f"--log-prefix={prefix}", self.db]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"pgbench: {r.stdout[-1000:]} {r.stderr[-2000:]}")
+        rows = []
+        for name in os.listdir(workdir):
+            if name.startswith("pglog"):
+                with open(os.path.join(workdir, name)) as f:
+                    rows += [(int(cols[1]), int(cols[2])) for cols in (line.split() for line in f)]
+        rows.sort()  # by transaction number; latency in µs
+        assert len(rows) == runs + WARMUP, (len(rows), runs)
+        return [us / 1000.0 for _, us in rows[WARMUP:]]
+
+
+# ---- main ---------------------------------------------------------------------------------------
+
+def throughput(samples):
+    codes = sum(n for n, _ in samples)
+    ms = sum(m for _, m in samples)
+    return codes / (ms / 1000.0), codes, len(samples)
+
+
+def main():
+    t_start = time.time()
+    work = tempfile.mkdtemp(prefix="agritrace-chain-")
+    data = os.path.join(work, "data")
+    env = dict(os.environ, AGRITRACE_ADMIN_KEY=ADMIN)
+    log = open(os.path.join(work, "serve.log"), "w")
+    server = subprocess.Popen([BIN, "serve", "--data", data, "--listen", f"127.0.0.1:{PORT}"], env=env,
+                              stdout=log, stderr=subprocess.STDOUT)
+    pg = None
+    try:
+        for _ in range(300):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+                c.request("GET", "/healthz")
+                c.getresponse().read()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    sys.exit("agritrace serve exited; see " + log.name)
+                time.sleep(0.1)
+        api = Api(PORT)
+        t = {}
+        t0 = time.perf_counter()
+        chain = Chain()
+        farm, wholesaler, shops, rc = seed(api, chain, t)
+        seed_s = time.perf_counter() - t0
+        print(f"seeded {len(chain.enterprises)} enterprises through the API in {seed_s:.1f} s "
+              f"({api.events} events; {ITEMS} item codes, {len(chain.shipments)} shipments, "
+              f"{len(chain.receipts)} receipts, {len(chain.sales)} retail sales)", flush=True)
+        t0 = time.perf_counter()
+        wait_views(api, farm[4], f"/v1/recalls/{rc}")
+        catchup_s = time.perf_counter() - t0
+        check_ids(api, wholesaler, shops[0])
+
+        # The recall must reach every retail sale, or the figures mean nothing.
+        recall = api.call("GET", f"/v1/recalls/{rc}", farm[4])
+        want = SHOPS * SALES
+        got = len(recall.get("retail_sales", []))
+        if got != want or recall.get("truncated"):
+            sys.exit(f"GET /v1/recalls/{rc} lists {got} retail sales (truncated: {recall.get('truncated')}), "
+                     f"expected {want}: the recall does not follow the goods")
+        reached = {e["enterprise"] for e in recall.get("enterprises", [])}
+        print(f"check: the farm's recall lists {got} retail sales in {len(reached)} enterprises", flush=True)
+
+        queries = [("recall", f"/v1/recalls/{rc}", "GET /v1/recalls/rc-1"),
+                   ("csv", f"/v1/recalls/{rc}/report.csv", "GET /v1/recalls/rc-1/report.csv"),
+                   ("where", "/v1/whereabouts?lot_id=lot-1", "GET /v1/whereabouts?lot_id=lot-1")]
+        q = {}
+        for name, path, _ in queries:
+            for _ in range(WARMUP):
+                api.call("GET", path, farm[4], raw=True)
+            lat, size = [], 0
+            for _ in range(RUNS):
+                body, ms = api.timed("GET", path, farm[4], raw=True)
+                lat.append(ms)
+                size = len(body)
+            q[name] = (lat, size)
+
+        # ---- PostgreSQL, same facts, same question
+        pg = Postgres(work)
+        pg.create_db()
+        load_s, rows = pg.load(chain, work)
+        doc, pg_size = pg.query_doc(1, "lot-1", os.environ.get("CHAIN_EXPLAIN"))
+        pg_sales = len(doc["retail_sales"])
+        pg_ents = len(doc["enterprises"])
+        if pg_sales != want:
+            sys.exit(f"PostgreSQL's recall lists {pg_sales} retail sales, expected {want}")
+        if os.environ.get("CHAIN_DUMP"):  # both documents, to compare them
+            os.makedirs(os.environ["CHAIN_DUMP"], exist_ok=True)
+            for name, d in (("agritrace-recall.json", recall), ("postgres-recall.json", doc)):
+                with open(os.path.join(os.environ["CHAIN_DUMP"], name), "w") as f:
+                    json.dump(d, f, ensure_ascii=False, indent=1)
+        pg_lat = pg.pgbench(1, "lot-1", RUNS, work)
+        print(f"check: PostgreSQL {pg.version} lists {pg_sales} retail sales in {pg_ents} enterprises "
+              f"(loaded {sum(rows.values())} rows in {load_s:.2f} s)", flush=True)
+
+        rss = hwm = 0
+        with open(f"/proc/{server.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) // 1024
+                if line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1]) // 1024
+
+        if os.environ.get("CHAIN_PERF"):
+            secs = float(os.environ.get("CHAIN_PERF_SECS", "15"))
+            perf = subprocess.Popen(["perf", "record"] + os.environ.get("CHAIN_PERF_ARGS", "-g").split() +
+                                    ["-o", os.environ["CHAIN_PERF"], "-p", str(server.pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1)
+            end, n = time.time() + secs, 0
+            while time.time() < end:
+                for _, path, _ in queries:
+                    api.call("GET", path, farm[4], raw=True)
+                    n += 1
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
+            print(f"perf: {n} queries recorded into {os.environ['CHAIN_PERF']}", flush=True)
+
+        report(t, q, queries, pg_lat, pg_size, pg.version, chain, api, seed_s, catchup_s, load_s, rows,
+               len(reached), rss, hwm, time.time() - t_start)
+    finally:
+        server.terminate()
+        server.wait()
+        log.close()
+        if pg:
+            pg.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(t, q, queries, pg_lat, pg_size, pg_version, chain, api, seed_s, catchup_s, load_s, rows, reached, rss,
+           hwm, total_s):
+    f2 = lambda v: f"{v:.2f}"  # noqa: E731
+    lines = []
+    out = lines.append
+    rw, nw, kw = throughput(t["recv_wholesaler"])
+    rs, ns, ks = throughput(t["recv_shops"])
+    rall, nall, _ = throughput(t["recv_wholesaler"] + t["recv_shops"])
+    sp, np_, kp = throughput(t["ship_plant"])
+    sw, nws, kws = throughput(t["ship_wholesaler"])
+    sall, nsall, _ = throughput(t["ship_plant"] + t["ship_wholesaler"])
+    retail = [ms for _, ms in t["retail"]]
+    per_req = lambda s: f"{median([ms for _, ms in s]):.1f} / {pct([ms for _, ms in s], 0.99):.1f}"  # noqa: E731
+    pg50, pg99 = median(pg_lat), pct(pg_lat, 0.99)
+    machine = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                machine = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        ram = int(f.readline().split()[1]) / 1048576
+    osname = "Linux"
+    if os.path.exists("/etc/os-release"):
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    osname = line.split("=", 1)[1].strip().strip('"')
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "diff", "--quiet", "HEAD", "--", "."]).returncode != 0
+    load = open("/proc/loadavg").read().split()[:3]
+
+    out(f"**Machine.** {os.cpu_count()} CPUs, {machine}, {ram:.1f} GiB RAM; {osname}, {os.uname().release}. "
+        f"**Date.** {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC. "
+        f"**Commit.** `{commit}{'+dirty' if dirty else ''}`. **Command.** `bench/chain_recall.py {BIN} {PORT}` "
+        f"(CHAIN_SHOPS={SHOPS} CHAIN_SALES={SALES} CHAIN_ITEMS={ITEMS} CHAIN_RUNS={RUNS}); "
+        f"Release `agritrace serve` (embedded ledger, 2 I/O threads); PostgreSQL {pg_version}. "
+        f"**Runtime** {total_s:.0f} s; load average at the end {' '.join(load)} (2 CPUs shared with other engineers).")
+    out("")
+    out(f"**Chain.** {len(chain.enterprises)} registered enterprises: farm → plant → wholesaler → {SHOPS} shops → "
+        f"{SHOPS * SALES} consumers; {CRATES} crate codes, {ITEMS} item codes; {len(chain.shipments)} shipments by scan, "
+        f"{len(chain.receipts)} receipts by scan, {len(chain.sales)} retail sales; {api.events} events, seeded through the "
+        f"API in {seed_s:.1f} s (views caught up {catchup_s:.1f} s after the last command). "
+        f"PostgreSQL: {sum(rows.values())} rows ({', '.join(f'{k} {v}' for k, v in rows.items())}), "
+        f"COPY + VACUUM ANALYZE {load_s:.2f} s. Server RSS after the queries {rss} MiB (peak {hwm}).")
+    out("")
+    out("| command (one client, sequential, over HTTP) | requests | codes | codes/s | ms per request p50 / p99 |")
+    out("|---|---|---|---|---|")
+    out(f"| receive by scan: wholesaler, {PER_REQUEST} codes per request | {kw} | {nw} | {rw:.0f} | {per_req(t['recv_wholesaler'])} |")
+    out(f"| receive by scan: {SHOPS} shops, {PER_SHOP} codes each | {ks} | {ns} | {rs:.0f} | {per_req(t['recv_shops'])} |")
+    out(f"| receive by scan: both | {kw + ks} | {nall} | **{rall:.0f}** | – |")
+    out(f"| ship by scan: plant → wholesaler, {PER_REQUEST} codes per request | {kp} | {np_} | {sp:.0f} | {per_req(t['ship_plant'])} |")
+    out(f"| ship by scan: wholesaler → {SHOPS} shops, {PER_SHOP} codes each | {kws} | {nws} | {sw:.0f} | {per_req(t['ship_wholesaler'])} |")
+    out(f"| ship by scan: both | {kp + kws} | {nsall} | **{sall:.0f}** | – |")
+    out(f"| retail sale (1 code, payment voucher) | {len(retail)} | {len(retail)} | {len(retail) / (sum(retail) / 1000):.0f} | **{f2(median(retail))} / {f2(pct(retail, 0.99))}** |")
+    out("")
+    out(f"Commands have no PostgreSQL baseline in this benchmark (only the recall has). For scale: the plant's "
+        f"{ITEMS} codes were generated in one request in {t['codegen_ms']:.0f} ms; the farm shipped {CRATES} crates in "
+        f"{t['ship_farm'][0][1]:.1f} ms and the plant received them in {t['recv_plant'][0][1]:.1f} ms.")
+    out("")
+    out(f"| query, the farm's key ({RUNS} runs after {WARMUP} warm-up) | bytes | AgriTrace p50 (ms) | AgriTrace p99 (ms) "
+        f"| PostgreSQL p50 / p99 (ms) | AgriTrace / PostgreSQL p50 | p99 |")
+    out("|---|---|---|---|---|---|---|")
+    for name, _, label in queries:
+        lat, size = q[name]
+        a50, a99 = median(lat), pct(lat, 0.99)
+        out(f"| `{label}` | {size} | {f2(a50)} | {f2(a99)} | {pg50:.2f} / {pg99:.2f} | **{a50 / pg50:.2f}×** | {a99 / pg99:.2f}× |")
+    out("")
+    speedups = [pg50 / median(q[name][0]) for name, _, _ in queries]
+    out(f"**Verdict.** At p50 AgriTrace answers {' / '.join(f'{v:.2f}×' for v in speedups)} as fast as PostgreSQL "
+        f"(recall / CSV / whereabouts; above 1× = faster). Goal for recall (section 3): ≥ 20× PostgreSQL — "
+        f"{'met' if min(speedups) >= 20 else '**short**'}. What limits it: “Circulation-end recall” below.")
+    out("")
+    out(f"PostgreSQL: bench/postgres/chain_recall.sql (recursive CTE over consumption → shipment → receipt → …, "
+        f"one JSON document of {pg_size} bytes: the reached items of {reached} enterprises with their figures and "
+        f"shipments, the shipped / open-order / quarantine lists, the {SHOPS * SALES} retail sales, in transit), "
+        f"`pgbench -M prepared -c 1 -t {RUNS + WARMUP}` over the unix socket, first {WARMUP} transactions dropped. "
+        f"AgriTrace: Python `http.client` on one keep-alive TCP connection, time to the last byte. Both list "
+        f"{SHOPS * SALES} retail sales (checked). A ratio above 1× means AgriTrace is slower.")
+    md = "\n".join(lines)
+    print()
+    print(md)
+    if os.environ.get("CHAIN_MD"):
+        with open(os.environ["CHAIN_MD"], "w") as f:
+            f.write(md + "\n")
+
+
+if __name__ == "__main__":
+    main()
