@@ -299,17 +299,16 @@ Result<Events> decide_receive_po(const TenantState& state, const ReceivePurchase
   if (c.received_on > ctx.today) {
     return invalid("received_on_in_future", "the receipt date is after today", "received_on");
   }
-  PurchaseOrderReceived received{c.po_id, next_id("lot-", state.counters.lot), c.quantity,
-                                 c.received_on, po.material, po.supplier_id, po.supplier_lot,
-                                 po.production_date, po.expiry_date};
-  Events events;
+  // purchases post automatically, the order's price in proportion to what arrived.
+  std::optional<int64_t> price;
   if (po.price_fen && po.quantity.amount > 0) {
-    // purchases post automatically, the price in proportion to what arrived.
-    received.price_fen = static_cast<int64_t>(static_cast<__int128>(*po.price_fen) *
-                                              c.quantity.amount / po.quantity.amount);
+    price = static_cast<int64_t>(static_cast<__int128>(*po.price_fen) * c.quantity.amount /
+                                 po.quantity.amount);
   }
-  const std::optional<int64_t> price = received.price_fen;
-  events.push_back(std::move(received));
+  Events events;
+  events.push_back(PurchaseOrderReceived{c.po_id, next_id("lot-", state.counters.lot), c.quantity,
+                                         c.received_on, po.material, po.supplier_id,
+                                         po.supplier_lot, po.production_date, po.expiry_date, price});
   if (price && *price > 0) {
     FinanceEntryRecorded f;
     f.entry_id = next_id("fe-", state.circulation.last_finance_entry);

@@ -33,7 +33,10 @@ class SalesProjection final : public Projection {
     // An amendment may move the order to another batch: drop the old index entry.
     if (auto cur = b.get(view_key("so", t, so))) {
       const std::string old_batch = json_string_field(*cur, "batch_id").value_or("");
-      if (old_batch != e.batch_id) b.del(view_key("sob", t, sort_id(old_batch), so));
+      if (old_batch != e.batch_id) {
+        b.del(view_key("sob", t, sort_id(old_batch), so));
+        b.del(view_key("soo", t, sort_id(old_batch), so));  // only open orders are amended
+      }
     }
     JsonWriter w;
     w.begin_object().field("so_id", e.so_id).field("customer_id", e.customer_id)
@@ -47,6 +50,17 @@ class SalesProjection final : public Projection {
     w.field("note", e.note).end_object();
     b.put(view_key("so", t, so), w.str());
     b.put(view_key("sob", t, sort_id(e.batch_id), so), e.so_id);
+    b.put(view_key("soo", t, sort_id(e.batch_id), so), e.so_id);
+  }
+
+  // An order that is shipped or cancelled leaves the open-orders index of its item, so that
+  // recalls and whereabouts read only the orders they can still stop (retail sales, created
+  // shipped, never stay in it).
+  void close_order(const std::string& t, const std::string& so_id, ViewBatch& b) {
+    const std::string so = sort_id(so_id);
+    if (auto cur = b.get(view_key("so", t, so))) {
+      b.del(view_key("soo", t, sort_id(json_string_field(*cur, "batch_id").value_or("")), so));
+    }
   }
 
   void put_status(const std::string& t, const std::string& so_id, std::string_view status,
@@ -70,10 +84,14 @@ class SalesProjection final : public Projection {
   void on(const std::string& t, const std::string& at, const std::string&,
           const core::SalesOrderCancelled& e, ViewBatch& b) {
     put_status(t, e.so_id, "cancelled", e.reason, at, b);
+    close_order(t, e.so_id, b);
   }
   void on(const std::string& t, const std::string& at, const std::string&,
           const core::SalesOrderStatusChanged& e, ViewBatch& b) {
     put_status(t, e.so_id, core::sales_order_status_name(e.status), "", at, b);
+    if (e.status == core::SalesOrderStatus::kShipped || e.status == core::SalesOrderStatus::kCancelled) {
+      close_order(t, e.so_id, b);
+    }
   }
 
   void on(const std::string& t, const std::string& at, const std::string& event_id,

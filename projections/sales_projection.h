@@ -2,7 +2,8 @@
 // analytics. Queries over them live in sales_queries.h. Key layout (docs/ARCHITECTURE.md
 // "Whereabouts, lineage and recall"):
 //   so/T/so            order record            sos/T/so           status record
-//   sosq/T/so          shipped amount (sum)    sob/T/batch/so     orders by batch
+//   sosq/T/so          shipped amount (sum)    sob/T/batch/so     orders by batch (item)
+//   soo/T/batch/so     open orders by item (open or partially shipped)
 //   sh/T/sh            shipment (with serials) shb/T/batch/sh     shipment summary by batch
 //   shs/T/so/sh        shipments of an order   shc/T/serial       code -> shipment id
 //   bsh/T/batch        shipped amount (sum)    whc/T/batch/cp     amount at each direct customer

@@ -1,4 +1,5 @@
 #include "projections/sales_queries.h"
+#include "projections/view_record.h"
 #include "projections/view_values.h"
 
 #include <fmt/format.h>
@@ -21,28 +22,6 @@ namespace {
 namespace dom = simdjson::dom;
 
 // Reads fields of a JSON record written by our projections.
-struct Record {
-  dom::parser parser;
-  dom::element root;
-  bool ok = false;
-  explicit Record(std::string_view json) { ok = !parser.parse(json.data(), json.size()).get(root); }
-  std::string str(const char* key) const {
-    std::string_view v;
-    if (!ok || root[key].get_string().get(v)) return {};
-    return std::string(v);
-  }
-  int64_t amount(const char* key) const {
-    int64_t v = 0;
-    if (!ok || root[key]["amount"].get_int64().get(v)) return 0;
-    return v;
-  }
-  std::string unit(const char* key) const {
-    std::string_view v;
-    if (!ok || root[key]["unit"].get_string().get(v)) return "piece";
-    return std::string(v);
-  }
-};
-
 // Inverse of sort_id for ids shown to people ("sh-000000000007" -> "sh-7").
 
 struct ShipmentRow {
@@ -75,7 +54,7 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
   p.sid = std::string(bsid);
   p.record = *record;
   {
-    Record r(*record);
+    ViewRecord r(*record);
     p.batch_id = r.str("batch_id");
     p.lot_code = r.str("lot_code");
     p.product = r.str("product");
@@ -86,7 +65,7 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
   if (auto s = v.get(view_key("xadj", t, bsid))) p.adjusted = view_int(*s);
   const std::string shb = view_key("shb", t, bsid) + "/";
   v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
-    Record r(val);
+    ViewRecord r(val);
     p.shipments.push_back({std::string(val), r.str("shipment_id"), r.str("so_id"), r.str("ship_to_id"),
                            r.str("ship_date"), r.amount("quantity")});
     return true;
@@ -101,12 +80,12 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     p.held[std::string(k.substr(linq.size()))] = view_int(val);
     return true;
   });
-  const std::string sob = view_key("sob", t, bsid) + "/";
+  const std::string sob = view_key("soo", t, bsid) + "/";  // open orders only
   v.scan_prefix(sob, [&](std::string_view k, std::string_view) {
     const std::string so_sid(k.substr(sob.size()));
     auto so = v.get(view_key("so", t, so_sid));
     if (!so) return true;
-    Record r(*so);
+    ViewRecord r(*so);
     OrderRow o{r.str("so_id"), r.str("customer_id"), "open", r.amount("quantity"), 0};
     if (auto st = v.get(view_key("sos", t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
     if (auto q = v.get(view_key("sosq", t, so_sid))) o.shipped = view_int(*q);
@@ -239,7 +218,7 @@ Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std:
     // The lineage as it is now, including batches made from the lot after the recall.
     s.batch_sids = lot_batches(v, t, sort_id(s.target));
   } else {
-    Record r(*rc);
+    ViewRecord r(*rc);
     dom::array ids;
     if (r.ok && !r.root["batch_ids_at_raising"].get_array().get(ids)) {
       for (auto id : ids) {
@@ -268,7 +247,7 @@ Result<std::string> SalesQueries::sales_order(std::string_view t, std::string_vi
   const std::string sid = sort_id(id);
   auto so = views_.get(view_key("so", t, sid));
   if (!so) return view_not_found("sales_order", id, "so_id");
-  const std::string unit = Record(*so).unit("quantity");
+  const std::string unit = ViewRecord(*so).unit("quantity");
   std::string doc = *so;
   if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
   JsonWriter w;
@@ -342,7 +321,7 @@ Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::stri
   auto shipped = views_.get(view_key("shc", t, serial));
   if (shipped) {
     auto sh = views_.get(view_key("sh", t, sort_id(*shipped)));
-    Record r(sh ? *sh : std::string("{}"));
+    ViewRecord r(sh ? *sh : std::string("{}"));
     w.field("location", "customer").field("shipment_id", *shipped).field("so_id", r.str("so_id"))
         .field("customer_id", r.str("ship_to_id")).field("ship_date", r.str("ship_date"));
     w.key("customer");
@@ -412,7 +391,7 @@ RecallReach recall_reach(const ViewStore& v, std::string_view t, const RecallSco
     if (r.path) {
       for (const CodeStep& step : r.path->steps) {
         if (!step.shipment) continue;
-        r.path_unit = Record(step.shipment->summary).unit("quantity");
+        r.path_unit = ViewRecord(step.shipment->summary).unit("quantity");
         r.path_per_code = step.shipment->per_code;
       }
     }
@@ -490,11 +469,11 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
           .field("shipment_id", sh.shipment_id).field("so_id", sh.so_id).field("ship_date", sh.ship_date)
           .field("customer_id", sh.ship_to_id);
       enterprise_fields(w, views_, t);
-      w.field("item_id", p.batch_id).field("channel", Record(sh.summary).str("channel"));
+      w.field("item_id", p.batch_id).field("channel", ViewRecord(sh.summary).str("channel"));
       int64_t amount = sh.amount;
       if (!s->code_serial.empty()) {
         // A single-code recall: that code's quantity, not the whole shipment's.
-        Record r(sh.summary);
+        ViewRecord r(sh.summary);
         if (!r.ok || r.root["quantity_per_code"].get_int64().get(amount)) amount = 1;
       }
       write_quantity(w, "quantity", amount, p.unit);
@@ -619,7 +598,7 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
         auto at = views_.get(view_key("shc", t, s->code_serial));
         if (!at || *at != sh.shipment_id) continue;
       }
-      Record r(sh.summary);
+      ViewRecord r(sh.summary);
       auto cp = customer_record(views_, t, sh.ship_to_id);
       std::string to = r.str("ship_to_name");
       if (cp) {
@@ -791,7 +770,7 @@ std::string SalesQueries::recall_status(std::string_view t, std::string_view lot
   for (const auto& ref : ids) {
     auto rc = views_.get(view_key("rc", ref.tenant, sort_id(ref.id)));
     if (!rc) continue;
-    Record r(*rc);
+    ViewRecord r(*rc);
     w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
         .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"));
     // Raised by another enterprise the goods came from or went through (R-4.2.4 across enterprises).

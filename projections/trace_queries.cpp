@@ -1,4 +1,5 @@
 #include "projections/trace_queries.h"
+#include "projections/view_record.h"
 #include "projections/view_values.h"
 
 #include <fmt/format.h>
@@ -25,40 +26,13 @@ int64_t int_at(const ViewStore& v, const std::string& key) {
 }
 
 // Reads fields of a JSON record written by our projections.
-struct Record {
-  dom::parser parser;
-  dom::element root;
-  bool ok = false;
-  explicit Record(std::string_view json) { ok = !parser.parse(json.data(), json.size()).get(root); }
-  std::string str(const char* key) const {
-    std::string_view v;
-    if (!ok || root[key].get_string().get(v)) return {};
-    return std::string(v);
-  }
-  int64_t num(const char* key, int64_t fallback = 0) const {
-    int64_t v = 0;
-    if (!ok || root[key].get_int64().get(v)) return fallback;
-    return v;
-  }
-  int64_t amount(const char* key) const {
-    int64_t v = 0;
-    if (!ok || root[key]["amount"].get_int64().get(v)) return 0;
-    return v;
-  }
-  std::string unit(const char* key) const {
-    std::string_view v;
-    if (!ok || root[key]["unit"].get_string().get(v)) return "piece";
-    return std::string(v);
-  }
-};
-
 void nullable(JsonWriter& w, std::string_view key, const std::string& s) {
   w.key(key);
   if (s.empty()) w.null(); else w.value(s);
 }
 
 TraceShipment shipment_of(std::string_view summary) {
-  Record r(summary);
+  ViewRecord r(summary);
   TraceShipment s;
   s.summary = std::string(summary);
   s.shipment_id = r.str("shipment_id");
@@ -189,7 +163,7 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
   if (ref.item_id.starts_with("b-")) {
     auto rec = v.get(view_key("batch", t, sid));
     if (!rec) return std::nullopt;
-    Record r(*rec);
+    ViewRecord r(*rec);
     it.is_batch = true;
     it.product = r.str("product");
     it.lot_code = r.str("lot_code");
@@ -200,7 +174,7 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
   } else if (ref.item_id.starts_with("lot-")) {
     auto rec = v.get(view_key("lot", t, sid));
     if (!rec) return std::nullopt;
-    Record r(*rec);
+    ViewRecord r(*rec);
     it.product = r.str("material");
     it.lot_code = r.str("lot_code");
     if (it.lot_code.empty()) it.lot_code = r.str("supplier_lot");
@@ -228,12 +202,12 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
     it.shipments.push_back(std::move(s));
     return true;
   });
-  const std::string sob = view_key("sob", t, sid) + "/";
+  const std::string sob = view_key("soo", t, sid) + "/";  // open orders only
   v.scan_prefix(sob, [&](std::string_view k, std::string_view) {
     const std::string so_sid(k.substr(sob.size()));
     auto so = v.get(view_key("so", t, so_sid));
     if (!so) return true;
-    Record r(*so);
+    ViewRecord r(*so);
     TraceOrder o{r.str("so_id"), r.str("customer_id"), "open", r.amount("quantity"), 0};
     if (auto st = v.get(view_key("sos", t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
     o.shipped = int_at(v, view_key("sosq", t, so_sid));
@@ -319,7 +293,7 @@ void write_counterparty_for(JsonWriter& w, const ViewStore& v, std::string_view 
     w.raw(*rec);
     return;
   }
-  Record r(*rec);
+  ViewRecord r(*rec);
   const std::string kind = r.str("kind");
   w.begin_object().field("kind", kind);
   if (kind == "enterprise") {
@@ -437,7 +411,7 @@ bool CodePath::passes(std::string_view tenant) const {
 std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
   auto g = v.get(view_key("dl", "gs1", serial));
   if (!g) return std::nullopt;
-  Record r(*g);
+  ViewRecord r(*g);
   CodePath p;
   p.serial = std::string(serial);
   p.gtin = r.str("gtin");
@@ -475,7 +449,7 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
     if (!summary) break;
     TraceShipment s = shipment_of(*summary);
     add_receipts(v, t, s);
-    const std::string shipped_item = Record(*summary).str("batch_id");
+    const std::string shipped_item = ViewRecord(*summary).str("batch_id");
     const std::string ship_date = s.ship_date;
     const bool retail = s.retail();
     const std::string to = s.ship_to_tenant;
@@ -519,7 +493,7 @@ void write_code_path(JsonWriter& w, const ViewStore& v, std::string_view viewer,
     if (s.kind == "shipped" && s.shipment) {
       const TraceShipment& sh = *s.shipment;
       w.field("shipment_id", sh.shipment_id).field("so_id", sh.so_id).field("channel", sh.channel);
-      write_quantity(w, "quantity", sh.per_code, Record(sh.summary).unit("quantity"));
+      write_quantity(w, "quantity", sh.per_code, ViewRecord(sh.summary).unit("quantity"));
       w.key("customer");
       write_shipment_customer(w, v, viewer, s.tenant, sh);
       w.key("receiver");
@@ -551,7 +525,7 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
 // A lot of enterprise t as another enterprise may see it, with its supplier and its upstream.
 void write_upstream_lot(JsonWriter& w, const ViewStore& v, std::string_view viewer, const std::string& t,
                         const std::string& lot_id, const std::string& record, int depth) {
-  Record r(record);
+  ViewRecord r(record);
   std::string lot_code = r.str("lot_code");
   if (lot_code.empty()) lot_code = r.str("supplier_lot");
   w.field("lot_id", lot_id).field("material", r.str("material")).field("lot_code", lot_code)
@@ -574,7 +548,7 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
       w.null();
       return;
     }
-    Record r(*rec);
+    ViewRecord r(*rec);
     w.begin_object().field("kind", "batch").field("batch_id", item_id).field("product", r.str("product"))
         .field("lot_code", r.str("lot_code"));
     write_quantity(w, "quantity", r.amount("quantity"), r.unit("quantity"));
@@ -587,7 +561,7 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
       auto lot = v.get(view_key("lot", t, lot_sid));
       if (!lot) return true;
       w.begin_object();
-      write_quantity(w, "quantity_used", view_int(used), Record(*lot).unit("received_quantity"));
+      write_quantity(w, "quantity_used", view_int(used), ViewRecord(*lot).unit("received_quantity"));
       write_upstream_lot(w, v, viewer, t, unsort_id(lot_sid), *lot, depth);
       w.end_object();
       return true;
@@ -619,14 +593,14 @@ void write_upstream(JsonWriter& w, const ViewStore& v, std::string_view viewer, 
     w.begin_object().field("enterprise", from).field("truncated", true).end_object();
     return;
   }
-  Record r(*lot);
+  ViewRecord r(*lot);
   const std::string item = r.str("from_item_id");
   const std::string sh = r.str("shipment_id");
   w.begin_object().field("enterprise", from).field("name", enterprise_name_of(v, from))
       .field("region", enterprise_region_of(v, from));
   w.key("shipment");
   if (auto s = v.get(view_key("shb", from, sort_id(item), sort_id(sh)))) {
-    Record sr(*s);
+    ViewRecord sr(*s);
     w.begin_object().field("shipment_id", sh).field("so_id", sr.str("so_id")).field("ship_date", sr.str("ship_date"));
     write_quantity(w, "quantity", sr.amount("quantity"), sr.unit("quantity"));
     w.end_object();
