@@ -24,7 +24,7 @@ shipments, receipts, retail sales) in PostgreSQL 15 (bench/postgres/chain_schema
 bench/postgres/chain_recall.sql, a recursive CTE building the same recall document, timed with
 pgbench -M prepared (percentiles from its per-transaction log); its retail-sale count is checked.
 
-usage: bench/chain_recall.py build/rel/agritrace [port]
+usage: bench/chain_recall.py build/release/agritrace [port]
 env:   BENCH_PG_HOST, BENCH_PG_PORT  a running PostgreSQL 15 (socket dir or host; user postgres,
                                      trust) to use, as scripts/bench passes; otherwise a private
                                      cluster is created under a temporary folder (port
@@ -49,7 +49,7 @@ import sys
 import tempfile
 import time
 
-BIN = sys.argv[1] if len(sys.argv) > 1 else "build/rel/agritrace"
+BIN = sys.argv[1] if len(sys.argv) > 1 else "build/release/agritrace"
 PORT = int(sys.argv[2]) if len(sys.argv) > 2 else 18932
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADMIN = "bench-admin-key-0123456789abcdef0123456789abcdef"
