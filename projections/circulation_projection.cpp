@@ -1,10 +1,10 @@
 #include "projections/circulation_projection.h"
-#include "projections/view_values.h"
 
 #include "core/domain_events.h"
 #include "core/json_writer.h"
 #include "events/domain_codec.h"
 #include "projections/keys.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

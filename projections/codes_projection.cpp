@@ -11,7 +11,6 @@
 //   pbatch/<t>/<product_id>/<batch sid>  batches of a catalogue product (newest batches)
 //   pub/<t>/<product_id>                 published product; market/all/<t>/<product_id> the same
 #include "projections/codes_projection.h"
-#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -19,6 +18,7 @@
 #include "core/json_writer.h"
 #include "events/domain_codec.h"
 #include "projections/keys.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

@@ -1,5 +1,4 @@
 #include "projections/codes_queries.h"
-#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -10,6 +9,7 @@
 #include "core/json_writer.h"
 #include "core/trace_codes.h"
 #include "projections/keys.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

@@ -1,5 +1,4 @@
 #include "projections/finance_queries.h"
-#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -11,6 +10,7 @@
 #include "core/json_writer.h"
 #include "projections/finance_projection.h"
 #include "projections/keys.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

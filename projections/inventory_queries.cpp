@@ -1,11 +1,11 @@
 #include "projections/inventory_queries.h"
-#include "projections/view_values.h"
 
 #include <charconv>
 
 #include "core/json_writer.h"
 #include "projections/inventory_projection.h"
 #include "projections/keys.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

@@ -1,11 +1,11 @@
 #include "projections/market_projection.h"
-#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
 #include "core/domain_events.h"
 #include "core/json_writer.h"
 #include "projections/keys.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

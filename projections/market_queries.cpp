@@ -1,5 +1,4 @@
 #include "projections/market_queries.h"
-#include "projections/view_values.h"
 
 #include <fmt/format.h>
 
@@ -8,6 +7,7 @@
 
 #include "core/json_writer.h"
 #include "projections/keys.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

@@ -1,5 +1,4 @@
 #include "projections/production_projection.h"
-#include "projections/view_values.h"
 
 #include "core/domain_events.h"
 #include "core/identifiers.h"
@@ -12,6 +11,7 @@
 #include "projections/keys.h"
 #include "projections/market_projection.h"
 #include "projections/sales_projection.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

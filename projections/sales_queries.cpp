@@ -1,6 +1,4 @@
 #include "projections/sales_queries.h"
-#include "projections/view_record.h"
-#include "projections/view_values.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -15,6 +13,8 @@
 #include "projections/keys.h"
 #include "projections/sales_projection.h"
 #include "projections/trace_queries.h"
+#include "projections/view_record.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {

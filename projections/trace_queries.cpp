@@ -1,6 +1,4 @@
 #include "projections/trace_queries.h"
-#include "projections/view_record.h"
-#include "projections/view_values.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -14,6 +12,8 @@
 #include "core/trace_codes.h"
 #include "projections/keys.h"
 #include "projections/production_queries.h"
+#include "projections/view_record.h"
+#include "projections/view_values.h"
 
 namespace agritrace::projections {
 namespace {
@@ -258,14 +258,43 @@ TraceWalk walk_downstream(const ViewStore& v, const std::vector<ItemRef>& starts
 
 // ---- JSON for a viewer -----------------------------------------------------------------------
 
-std::string enterprise_name_of(const ViewStore& v, std::string_view t) {
+namespace {
+
+struct EnterpriseLabel {
+  std::string name, region;
+};
+
+// An enterprise's registration never changes once in the views, so its name and region are kept
+// per thread and store: a walk over 40 shops writes them on every row (over 1,000 gets a recall
+// before). Only registered enterprises are kept: one not in the views yet is read again.
+const EnterpriseLabel* enterprise_label(const ViewStore& v, std::string_view t) {
+  struct Cache {
+    uint64_t store = 0;
+    std::map<std::string, EnterpriseLabel, std::less<>> labels;
+  };
+  thread_local Cache cache;
+  if (cache.store != v.instance_id() || cache.labels.size() > 4096) {
+    cache.store = v.instance_id();
+    cache.labels.clear();
+  }
+  if (auto it = cache.labels.find(t); it != cache.labels.end()) return &it->second;
   auto ent = v.get(view_key("ent", t));
-  return ent ? json_string_field(*ent, "name").value_or(std::string(t)) : std::string(t);
+  if (!ent) return nullptr;
+  EnterpriseLabel label{json_string_field(*ent, "name").value_or(std::string(t)),
+                        json_string_field(*ent, "region").value_or("")};
+  return &cache.labels.emplace(std::string(t), std::move(label)).first->second;
+}
+
+}  // namespace
+
+std::string enterprise_name_of(const ViewStore& v, std::string_view t) {
+  const EnterpriseLabel* label = enterprise_label(v, t);
+  return label ? label->name : std::string(t);
 }
 
 std::string enterprise_region_of(const ViewStore& v, std::string_view t) {
-  auto ent = v.get(view_key("ent", t));
-  return ent ? json_string_field(*ent, "region").value_or("") : "";
+  const EnterpriseLabel* label = enterprise_label(v, t);
+  return label ? label->region : std::string();
 }
 
 std::string mask_person_name(std::string_view name) {

@@ -1,5 +1,7 @@
 #include "projections/view_store.h"
 
+#include <atomic>
+
 #include "core/digest.h"
 
 #include <fmt/format.h>
@@ -114,8 +116,12 @@ struct ViewStore::AsyncCommit {
   std::thread thread;
 };
 
+namespace {
+std::atomic<uint64_t> store_instances{0};
+}  // namespace
+
 ViewStore::ViewStore(std::unique_ptr<rocksdb::DB> db)
-    : db_(std::move(db)), async_(std::make_unique<AsyncCommit>()) {
+    : instance_id_(++store_instances), db_(std::move(db)), async_(std::make_unique<AsyncCommit>()) {
   async_->thread = std::thread([this] { commit_loop(); });
 }
 

@@ -73,9 +73,13 @@ class ViewStore {
   std::string digest() const;
 
   rocksdb::DB* db() const { return db_.get(); }
+  // Unique per store opened in this process (never reused), for caches of values that never
+  // change once written (an enterprise's registration).
+  uint64_t instance_id() const { return instance_id_; }
 
  private:
   explicit ViewStore(std::unique_ptr<rocksdb::DB> db);
+  uint64_t instance_id_;
   void commit_loop();
   std::unique_ptr<rocksdb::DB> db_;
   struct AsyncCommit;
