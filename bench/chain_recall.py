@@ -364,9 +364,13 @@ def seed(api, chain, t):
 
 def wait_views(api, key, path):
     """Reads `path` once the views include every position any command answered (every partition)."""
+    # Each read waits for one partition only, so `path` may not exist yet (404) until the last.
+    sep = "&" if "?" in path else "?"
     for _, position in sorted(api.positions.values()):
-        sep = "&" if "?" in path else "?"
-        api.call("GET", f"{path}{sep}after={position}&wait_ms=30000", key, raw=True)
+        status, text = api.request("GET", f"{path}{sep}after={position}&wait_ms=30000", key)
+        if status not in (200, 404):
+            sys.exit(f"GET {path} after {position} -> {status}: {text[:600]!r}")
+    api.call("GET", path, key, raw=True)
 
 
 def check_ids(api, wholesaler, shop):
@@ -492,48 +496,48 @@ class PgCommands:
     DURABLE = ("fsync", "synchronous_commit", "full_page_writes")
     SAFE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_."
 
+    # One statement per request: the conditional UPDATE of the scanned codes is the check and the
+    # lock (a code qualifies only if it is where the command needs it: shipped to the receiver /
+    # held by the shipper in the order's item); the header and one row per code are inserted only
+    # if every scanned code qualified, and the driver COMMITs if so, ROLLBACKs otherwise.
     PREPARE = """
-PREPARE recv_check(text[], smallint) AS
-  SELECT count(*) = cardinality($1) AND count(DISTINCT s.shipment_id) = 1 AS ok,
-         min(s.holder) AS from_e, min(s.shipment_id) AS sh, coalesce(sum(s.per_code), 0) AS qty
-  FROM (SELECT c.holder, c.shipment_id, c.per_code FROM cmd.code c
-        WHERE c.serial = ANY($1) AND c.state = 'shipped' AND c.ship_to = $2 FOR UPDATE) s;
-PREPARE recv_insert(smallint, text, text, smallint, text, bigint, integer) AS
-  INSERT INTO cmd.receipt VALUES ($1, $2, $3, $4, $5, current_date, $6, $7);
-PREPARE recv_move(text[], smallint, text, text) AS
-  WITH moved AS (UPDATE cmd.code c SET holder = $2, item_id = $4, state = 'held', ship_to = NULL
-                 WHERE c.serial = ANY($1) RETURNING c.serial)
-  INSERT INTO cmd.receipt_code SELECT $2, $3, serial FROM moved;
-PREPARE ship_check(text[], smallint, text, text) AS
-  SELECT s.n = cardinality($1) AND o.status <> 'shipped' AND o.shipped + s.qty <= o.quantity AS ok, s.qty
-  FROM cmd.sales_order o,
-       LATERAL (SELECT count(*) AS n, coalesce(sum(x.per_code), 0) AS qty
-                FROM (SELECT c.per_code FROM cmd.code c
-                      WHERE c.serial = ANY($1) AND c.holder = $2 AND c.item_id = $3 AND c.state = 'held'
-                      FOR UPDATE) x) s
-  WHERE o.enterprise_id = $2 AND o.id = $4 AND o.item_id = $3
-  FOR UPDATE OF o;
-PREPARE ship_insert(smallint, text, text, text, smallint, bigint, integer) AS
-  INSERT INTO cmd.shipment VALUES ($1, $2, $3, $4, current_date, $5, $6, $7, false, NULL);
-PREPARE ship_move(text[], smallint, text, smallint) AS
-  WITH moved AS (UPDATE cmd.code c SET state = 'shipped', shipment_id = $3, ship_to = $4
-                 WHERE c.serial = ANY($1) RETURNING c.serial)
-  INSERT INTO cmd.shipment_code SELECT $2, $3, serial FROM moved;
-PREPARE ship_order(smallint, text, bigint) AS
-  UPDATE cmd.sales_order
-  SET shipped = shipped + $3, status = CASE WHEN shipped + $3 >= quantity THEN 'shipped' ELSE 'partially_shipped' END
-  WHERE enterprise_id = $1 AND id = $2;
-PREPARE retail_check(text, smallint, text) AS
-  SELECT count(*) = 1 AS ok, coalesce(sum(x.per_code), 0) AS qty
-  FROM (SELECT c.per_code FROM cmd.code c
-        WHERE c.serial = $1 AND c.holder = $2 AND c.item_id = $3 AND c.state = 'held' FOR UPDATE) x;
-PREPARE retail_order(smallint, text, text, bigint) AS
-  INSERT INTO cmd.sales_order VALUES ($1, $2, $3, '消费者', $4, $4, 'shipped');
-PREPARE retail_shipment(smallint, text, text, text, bigint, text) AS
-  INSERT INTO cmd.shipment VALUES ($1, $2, $3, $4, current_date, NULL, $5, 1, true, $6);
-PREPARE retail_move(text, smallint, text) AS
-  WITH moved AS (UPDATE cmd.code c SET state = 'sold', shipment_id = $3 WHERE c.serial = $1 RETURNING c.serial)
-  INSERT INTO cmd.shipment_code SELECT $2, $3, serial FROM moved;
+PREPARE recv(text[], smallint, text, text) AS
+  WITH moved AS (
+    UPDATE cmd.code c SET holder = $2, item_id = $4, state = 'held', ship_to = NULL
+    WHERE c.serial = ANY($1) AND c.state = 'shipped' AND c.ship_to = $2
+    RETURNING c.serial, c.ship_from, c.shipment_id, c.per_code),
+  hdr AS (SELECT count(*) AS n, count(DISTINCT (m.ship_from, m.shipment_id)) AS k, min(m.ship_from) AS f,
+                 min(m.shipment_id) AS sh, sum(m.per_code) AS q FROM moved m),
+  good AS (SELECT * FROM hdr WHERE n = cardinality($1) AND k = 1),
+  rc AS (INSERT INTO cmd.receipt SELECT $2, $3, $4, f, sh, current_date, q, n FROM good),
+  rcode AS (INSERT INTO cmd.receipt_code SELECT $2, $3, m.serial FROM moved m, good)
+  SELECT count(*) = 1 AS ok FROM good;
+PREPARE ship(text[], smallint, text, text, text, smallint) AS
+  WITH o AS (SELECT quantity, shipped, status FROM cmd.sales_order
+             WHERE enterprise_id = $2 AND id = $4 AND item_id = $3 FOR UPDATE),
+  moved AS (
+    UPDATE cmd.code c SET state = 'shipped', shipment_id = $5, ship_from = $2, ship_to = $6
+    WHERE c.serial = ANY($1) AND c.holder = $2 AND c.item_id = $3 AND c.state = 'held'
+    RETURNING c.serial, c.per_code),
+  hdr AS (SELECT count(*) AS n, coalesce(sum(m.per_code), 0) AS q FROM moved m),
+  good AS (SELECT hdr.* FROM hdr, o
+           WHERE hdr.n = cardinality($1) AND o.status <> 'shipped' AND o.shipped + hdr.q <= o.quantity),
+  sh AS (INSERT INTO cmd.shipment SELECT $2, $5, $4, $3, current_date, $6, q, n, false, NULL FROM good),
+  sc AS (INSERT INTO cmd.shipment_code SELECT $2, $5, m.serial FROM moved m, good),
+  so AS (UPDATE cmd.sales_order s
+         SET shipped = s.shipped + good.q,
+             status = CASE WHEN s.shipped + good.q >= s.quantity THEN 'shipped' ELSE 'partially_shipped' END
+         FROM good WHERE s.enterprise_id = $2 AND s.id = $4)
+  SELECT count(*) = 1 AS ok FROM good;
+PREPARE retail(text, smallint, text, text, text, text) AS
+  WITH moved AS (
+    UPDATE cmd.code c SET state = 'sold', shipment_id = $5
+    WHERE c.serial = $1 AND c.holder = $2 AND c.item_id = $3 AND c.state = 'held'
+    RETURNING c.serial, c.per_code),
+  so AS (INSERT INTO cmd.sales_order SELECT $2, $4, $3, '消费者', per_code, per_code, 'shipped' FROM moved),
+  sh AS (INSERT INTO cmd.shipment SELECT $2, $5, $4, $3, current_date, NULL, per_code, 1, true, $6 FROM moved),
+  sc AS (INSERT INTO cmd.shipment_code SELECT $2, $5, serial FROM moved)
+  SELECT count(*) = 1 AS ok FROM moved;
 """
 
     def __init__(self, pg):
@@ -610,26 +614,15 @@ PREPARE retail_move(text, smallint, text) AS
         return "'{" + ",".join(serials) + "}'"
 
     def script(self, kind, f):
-        n, e = len(f["serials"]), f["e"]
+        e = f["e"]
         if kind == "recv":
-            arr = self.array(f["serials"])
-            body = (f"EXECUTE recv_check({arr}, {e}) \\gset\n\\if :ok\n"
-                    f"EXECUTE recv_insert({e}, '{f['rcv']}', '{f['lot']}', :from_e, :'sh', :qty, {n});\n"
-                    f"EXECUTE recv_move({arr}, {e}, '{f['rcv']}', '{f['lot']}');\n")
+            stmt = f"EXECUTE recv({self.array(f['serials'])}, {e}, '{f['rcv']}', '{f['lot']}')"
         elif kind == "ship":
-            arr = self.array(f["serials"])
-            body = (f"EXECUTE ship_check({arr}, {e}, '{f['item']}', '{f['so']}') \\gset\n\\if :ok\n"
-                    f"EXECUTE ship_insert({e}, '{f['sh']}', '{f['so']}', '{f['item']}', {f['to']}, :qty, {n});\n"
-                    f"EXECUTE ship_move({arr}, {e}, '{f['sh']}', {f['to']});\n"
-                    f"EXECUTE ship_order({e}, '{f['so']}', :qty);\n")
+            stmt = f"EXECUTE ship({self.array(f['serials'])}, {e}, '{f['item']}', '{f['so']}', '{f['sh']}', {f['to']})"
         else:
-            s = f["serials"][0]
-            self.array([s, f["voucher"]])
-            body = (f"EXECUTE retail_check('{s}', {e}, '{f['item']}') \\gset\n\\if :ok\n"
-                    f"EXECUTE retail_order({e}, '{f['so']}', '{f['item']}', :qty);\n"
-                    f"EXECUTE retail_shipment({e}, '{f['sh']}', '{f['so']}', '{f['item']}', :qty, '{f['voucher']}');\n"
-                    f"EXECUTE retail_move('{s}', {e}, '{f['sh']}');\n")
-        return "BEGIN;\n" + body + "COMMIT;\n\\echo DONE\n\\else\nROLLBACK;\n\\echo REFUSED\n\\endif\n"
+            self.array(f["serials"] + [f["voucher"]])
+            stmt = f"EXECUTE retail('{f['serials'][0]}', {e}, '{f['item']}', '{f['so']}', '{f['sh']}', '{f['voucher']}')"
+        return f"BEGIN;\n{stmt} \\gset\n\\if :ok\nCOMMIT;\n\\echo DONE\n\\else\nROLLBACK;\n\\echo REFUSED\n\\endif\n"
 
     def replay(self, commands):
         """Each command in order, timed from writing its script to reading its answer: {bucket: [(codes, ms)]}."""
@@ -643,6 +636,12 @@ PREPARE retail_move(text, smallint, text) AS
             if line.strip() != "DONE":
                 sys.exit(f"PostgreSQL refused or failed {kind} {f.get('sh') or f.get('rcv')} of enterprise {f['e']}: {line!r}")
             t.setdefault(bucket, []).append((len(f["serials"]), ms))
+        # The checks are real: each kind's first scan, made again, must be refused (not timed).
+        for kind in ("recv", "ship", "retail"):
+            again = next(f for _, k, f in commands if k == kind)
+            self.send(self.script(kind, again))
+            if self.proc.stdout.readline().strip() != "REFUSED":
+                sys.exit(f"PostgreSQL accepted a repeated {kind} scan: the baseline does not check")
         return t
 
     def check(self, chain):

@@ -13,9 +13,13 @@
 --    AgriTrace records it;
 --  * a sales order's shipped quantity is maintained with each shipment (checked against the
 --    ordered quantity).
--- The driver (bench/chain_recall.py, class PgCommands) sends each request's script to one
--- long-running psql over a unix socket: BEGIN; a locking check (SELECT ... FOR UPDATE, \gset);
--- \if the check passed: the inserts and the move, COMMIT; else ROLLBACK.
+-- The driver (bench/chain_recall.py, class PgCommands) sends each request to one long-running
+-- psql over a unix socket, as BEGIN; EXECUTE <one prepared statement> \gset; COMMIT if it says
+-- ok, else ROLLBACK. The statement (data-modifying CTEs) is the check and the work: the UPDATE of
+-- the scanned codes, conditional on where each must be (shipped to the receiver and not yet
+-- received / held by the shipper in the order's item and not shipped / held by the shop and not
+-- sold), locks and moves them; the header and the per-code rows are inserted only if EVERY
+-- scanned code qualified (and, for a shipment, the order has that much left).
 DROP SCHEMA IF EXISTS cmd CASCADE;
 CREATE SCHEMA cmd;
 
@@ -37,6 +41,7 @@ CREATE TABLE cmd.code (
   per_code    bigint NOT NULL,    -- quantity per code, base unit
   state       text NOT NULL CHECK (state IN ('held', 'shipped', 'sold')),
   shipment_id text,               -- the shipment that moved it last
+  ship_from   smallint,           -- that shipment's enterprise
   ship_to     smallint            -- the recipient while shipped
 );
 
