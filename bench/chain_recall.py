@@ -23,6 +23,15 @@ Baseline, same run: the same facts (enterprises, items, consumption edges, sales
 shipments, receipts, retail sales) in PostgreSQL 15 (bench/postgres/chain_schema.sql), and
 bench/postgres/chain_recall.sql, a recursive CTE building the same recall document, timed with
 pgbench -M prepared (percentiles from its per-transaction log); its retail-sale count is checked.
+The commands' baseline, same run: PostgreSQL replays every timed scan (the same serials, request
+sizes, order and ids) on the codes as generated (bench/postgres/chain_commands.sql, schema cmd),
+each request one transaction with fsync, synchronous_commit and full_page_writes turned on for the
+phase (ALTER SYSTEM + reload; put back afterwards): one prepared statement whose conditional UPDATE
+of the scanned codes is the check and the lock, inserting the header and one row per code only if
+every code qualified; the driver COMMITs on ok, else ROLLBACKs. It goes through ONE long-running
+`psql` on the unix socket (no process start per request), timed in Python from writing the
+request to reading the `\echo` that ends it. Checked: every code ends where AgriTrace put it, and
+each kind's first scan, made again, is refused.
 
 usage: bench/chain_recall.py build/release/agritrace [port]
 env:   BENCH_PG_HOST, BENCH_PG_PORT  a running PostgreSQL 15 (socket dir or host; user postgres,
