@@ -30,11 +30,6 @@ struct ShipmentRow {
   int64_t amount = 0;
 };
 
-struct OrderRow {
-  std::string so_id, customer_id, status;
-  int64_t ordered = 0, shipped = 0;
-};
-
 // Everything needs about one batch, read from the views.
 struct BatchPlaces {
   std::string sid, batch_id, lot_code, product, unit, record;
@@ -43,7 +38,7 @@ struct BatchPlaces {
   std::vector<ShipmentRow> shipments;                 // in shipment order
   std::map<std::string, int64_t> shipped_to;          // customer sort id -> amount shipped
   std::map<std::string, int64_t> held;                // lineage holder -> amount held now
-  std::vector<OrderRow> orders;
+  std::vector<TraceOrder> orders;  // open ones only
   std::vector<std::string> recall_ids;
 };
 
@@ -80,18 +75,7 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     p.held[std::string(k.substr(linq.size()))] = view_int(val);
     return true;
   });
-  const std::string sob = view_key("soo", t, bsid) + "/";  // open orders only
-  v.scan_prefix(sob, [&](std::string_view k, std::string_view) {
-    const std::string so_sid(k.substr(sob.size()));
-    auto so = v.get(view_key("so", t, so_sid));
-    if (!so) return true;
-    ViewRecord r(*so);
-    OrderRow o{r.str("so_id"), r.str("customer_id"), "open", r.amount("quantity"), 0};
-    if (auto st = v.get(view_key("sos", t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
-    if (auto q = v.get(view_key("sosq", t, so_sid))) o.shipped = view_int(*q);
-    p.orders.push_back(std::move(o));
-    return true;
-  });
+  p.orders = open_orders_of(v, t, bsid);
   auto add_recalls = [&](const std::string& prefix) {
     v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
       if (std::find(p.recall_ids.begin(), p.recall_ids.end(), val) == p.recall_ids.end()) {
@@ -117,7 +101,6 @@ std::optional<std::string> customer_record(const ViewStore& v, std::string_view 
   return v.get(view_key("cpm", t, sort_id(cp_id)));
 }
 
-bool order_is_open(const OrderRow& o) { return o.status == "open" || o.status == "partially_shipped"; }
 
 void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, JsonWriter& w) {
   w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("product", p.product);
@@ -179,7 +162,6 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   w.end_array();
   w.key("open_orders").begin_array();
   for (const auto& o : p.orders) {
-    if (!order_is_open(o)) continue;
     w.begin_object().field("so_id", o.so_id).field("customer_id", o.customer_id).field("status", o.status);
     write_quantity(w, "ordered", o.ordered, p.unit);
     write_quantity(w, "shipped", o.shipped, p.unit);
@@ -501,7 +483,6 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
   for (const auto& p : places) {
     if (!s->code_serial.empty()) break;
     for (const auto& o : p.orders) {
-      if (!order_is_open(o)) continue;
       w.begin_object().field("batch_id", p.batch_id).field("so_id", o.so_id).field("customer_id", o.customer_id)
           .field("status", o.status);
       enterprise_fields(w, views_, t);
@@ -622,7 +603,6 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
     }
     if (s->code_serial.empty()) {
       for (const auto& o : p->orders) {
-        if (!order_is_open(o)) continue;
         rows.push_back({p->lot_code, std::to_string(o.ordered - o.shipped), p->unit, p->product,
                         "open_order", o.customer_id, from, "", from, "sales_order", o.so_id, o.so_id});
       }

@@ -202,18 +202,7 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
     it.shipments.push_back(std::move(s));
     return true;
   });
-  const std::string sob = view_key("soo", t, sid) + "/";  // open orders only
-  v.scan_prefix(sob, [&](std::string_view k, std::string_view) {
-    const std::string so_sid(k.substr(sob.size()));
-    auto so = v.get(view_key("so", t, so_sid));
-    if (!so) return true;
-    ViewRecord r(*so);
-    TraceOrder o{r.str("so_id"), r.str("customer_id"), "open", r.amount("quantity"), 0};
-    if (auto st = v.get(view_key("sos", t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
-    o.shipped = int_at(v, view_key("sosq", t, so_sid));
-    if (order_is_open(o.status)) it.open_orders.push_back(std::move(o));
-    return true;
-  });
+  it.open_orders = open_orders_of(v, t, sid);
   return it;
 }
 
@@ -257,6 +246,23 @@ TraceWalk walk_downstream(const ViewStore& v, const std::vector<ItemRef>& starts
 }
 
 // ---- JSON for a viewer -----------------------------------------------------------------------
+
+std::vector<TraceOrder> open_orders_of(const ViewStore& v, std::string_view t, std::string_view item_sid) {
+  std::vector<TraceOrder> out;
+  const std::string prefix = view_key("soo", t, item_sid) + "/";
+  v.scan_prefix(prefix, [&](std::string_view k, std::string_view) {
+    const std::string so_sid(k.substr(prefix.size()));
+    auto so = v.get(view_key("so", t, so_sid));
+    if (!so) return true;
+    ViewRecord r(*so);
+    TraceOrder o{r.str("so_id"), r.str("customer_id"), "open", r.amount("quantity"), 0};
+    if (auto st = v.get(view_key("sos", t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
+    if (auto q = v.get(view_key("sosq", t, so_sid))) o.shipped = view_int(*q);
+    if (order_is_open(o.status)) out.push_back(std::move(o));
+    return true;
+  });
+  return out;
+}
 
 namespace {
 

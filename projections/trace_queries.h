@@ -55,6 +55,10 @@ struct TraceOrder {
   int64_t ordered = 0, shipped = 0;
 };
 
+// The open (or partially shipped) sales orders of a tenant's stock item (its sort id), in order.
+std::vector<TraceOrder> open_orders_of(const ViewStore& v, std::string_view tenant,
+                                       std::string_view item_sid);
+
 struct TraceItem {
   ItemRef ref;
   bool is_batch = false;
