@@ -261,19 +261,16 @@ enum class MarketOrderStatus : uint8_t { kPlaced, kAccepted, kDeclined, kCancell
 std::string_view market_order_status_name(MarketOrderStatus s);
 
 // A shipment another enterprise sent to this one (from evolve_across).
+// Dates and names are not kept: receiving reads them from the producer's and sender's states.
 struct InboundShipment {
   std::string from_tenant;
-  std::string from_name;
   std::string shipment_id;
   std::string from_item_id;
   std::string origin_tenant;
   std::string origin_batch_id;
-  std::string so_id;
   std::string mo_id;
   std::string product;
   std::string lot_code;
-  Date production_date;
-  std::optional<Date> expiry_date;
   Quantity per_code;
   std::vector<std::string> serials;
   std::string lot_id;  // set by the first receipt

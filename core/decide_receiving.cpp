@@ -1,5 +1,6 @@
 // receiving: by scanning the codes of an incoming shipment (the record fills itself from
 // the shipment the codes left with) or by hand for goods without codes.
+#include <map>
 #include <set>
 
 #include "core/decide.h"
@@ -42,8 +43,10 @@ std::optional<FinanceEntryRecorded> purchase_expense(const GoodsReceived& r, int
   return f;
 }
 
-// Why one scanned code cannot be received here, or "" when it can.
-std::string refusal(const TenantState& state, const ParsedDigitalLink& code, const Context& ctx) {
+// Why one scanned code cannot be received here, or "" when it can. `recalled` memoises the
+// upstream recall walk per inbound shipment: every code of a shipment shares it.
+std::string refusal(const TenantState& state, const ParsedDigitalLink& code, const Context& ctx,
+                    std::map<std::string, bool, std::less<>>& recalled) {
   auto in_key = state.circulation.inbound_codes.find(code.serial);
   if (in_key == state.circulation.inbound_codes.end()) return "code_not_shipped_to_you";
   auto in = state.circulation.inbound.find(in_key->second);
@@ -62,10 +65,12 @@ std::string refusal(const TenantState& state, const ParsedDigitalLink& code, con
     if (generated->second.disabled || run->second.disabled) return "code_disabled";
     if (origin->sales.recalled_codes.count(code.serial) != 0) return "code_recalled";
   }
-  if (!recall_of_remote_item(in->second.from_tenant, in->second.from_item_id, ctx).empty()) {
-    return "code_recalled";
+  auto memo = recalled.find(in->first);
+  if (memo == recalled.end()) {
+    const bool r = !recall_of_remote_item(in->second.from_tenant, in->second.from_item_id, ctx).empty();
+    memo = recalled.emplace(in->first, r).first;
   }
-  return {};
+  return memo->second ? "code_recalled" : "";
 }
 
 }  // namespace
@@ -93,6 +98,7 @@ Result<std::vector<Event>> decide_circulation(const TenantState& state, const Re
   std::vector<std::string> group_order;  // inbound keys in first-scanned order
   std::map<std::string, std::vector<std::string>, std::less<>> groups;
   std::set<std::string, std::less<>> seen;
+  std::map<std::string, bool, std::less<>> recalled;  // inbound key -> recalled upstream
   for (const std::string& scanned : c.codes) {
     auto parsed = parse_digital_link(scanned);
     if (!parsed.ok() || parsed->serial.empty()) {
@@ -103,7 +109,7 @@ Result<std::vector<Event>> decide_circulation(const TenantState& state, const Re
       refused.push_back({scanned, "code_duplicate_in_scan"});
       continue;
     }
-    if (std::string reason = refusal(state, *parsed, ctx); !reason.empty()) {
+    if (std::string reason = refusal(state, *parsed, ctx, recalled); !reason.empty()) {
       refused.push_back({scanned, reason});
       continue;
     }

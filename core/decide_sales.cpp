@@ -565,6 +565,7 @@ void index_lot_batch(TenantState& state, const std::string& lot_id, const std::s
   auto& batches = state.sales.lot_batches[lot_id];
   if (std::find(batches.begin(), batches.end(), batch_id) == batches.end()) {
     batches.push_back(batch_id);
+    state.sales.batch_lots[batch_id].push_back(lot_id);
   }
   if (auto it = state.sales.recalled_lots.find(lot_id); it != state.sales.recalled_lots.end()) {
     mark_recalled(state, batch_id, it->second);

@@ -122,7 +122,6 @@ void evolve_across(TenantState& target, std::string_view from_tenant, const Even
             in.from_item_id = e.batch_id;
             in.origin_tenant = e.origin_tenant.empty() ? std::string(from_tenant) : e.origin_tenant;
             in.origin_batch_id = e.origin_batch_id.empty() ? e.batch_id : e.origin_batch_id;
-            in.so_id = e.so_id;
             in.mo_id = e.mo_buyer_tenant == target.enterprise_id ? e.mo_id : std::string();
             in.product = e.product;
             in.lot_code = e.lot_code;

@@ -186,6 +186,7 @@ struct SalesState {
   std::map<std::string, std::string, std::less<>> shipped_codes;  // serial -> shipment id
   std::map<std::string, int64_t, std::less<>> batch_shipped;      // batch id -> amount shipped
   std::map<std::string, std::vector<std::string>, std::less<>> lot_batches;  // lot -> batches
+  std::map<std::string, std::vector<std::string>, std::less<>> batch_lots;   // batch -> lots
   std::map<std::string, std::vector<std::string>, std::less<>> recalled;  // batch -> recall ids
   std::map<std::string, std::string, std::less<>> recalled_lots;   // lot id -> first recall id
   std::map<std::string, std::string, std::less<>> recalled_codes;  // serial -> first recall id

@@ -1,5 +1,4 @@
 // what is on hand per stock item, from the write model (the rules' view of stock).
-#include <algorithm>
 
 #include "core/decide_circulation.h"
 #include "core/rule_errors.h"
@@ -68,8 +67,9 @@ std::string recall_upstream(const TenantState& s, std::string_view tenant, std::
   }
   if (depth >= 8) return {};
   if (s.batches.count(item_id) != 0) {
-    for (const auto& [lot_id, batches] : s.sales.lot_batches) {
-      if (std::find(batches.begin(), batches.end(), item_id) == batches.end()) continue;
+    auto lots = s.sales.batch_lots.find(item_id);
+    if (lots == s.sales.batch_lots.end()) return {};
+    for (const std::string& lot_id : lots->second) {
       if (std::string r = recall_upstream(s, tenant, lot_id, ctx, depth + 1); !r.empty()) return r;
     }
     return {};
