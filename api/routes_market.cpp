@@ -19,10 +19,8 @@ Result<core::Command> parse_place(const JsonInput& in) {
   AGT_TRY(q, quantity_at(in, "quantity"));
   AGT_TRY(wanted_by, opt_date_at(in, "wanted_by"));
   AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  if (in.has("price_fen")) {
-    AGT_TRY(price, in.i64("price_fen"));
-    c.price_fen = price;
-  }
+  AGT_TRY(price, opt_price_at(in));
+  c.price_fen = price;
   c.producer_tenant = producer;
   c.product = product;
   c.product_id = product_id;
@@ -37,10 +35,8 @@ Result<core::Command> parse_accept(const JsonInput& in, const PathParams& p) {
   core::AcceptMarketOrder c;
   AGT_TRY(batch, in.str("batch_id", 64));
   AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  if (in.has("price_fen")) {
-    AGT_TRY(price, in.i64("price_fen"));
-    c.price_fen = price;
-  }
+  AGT_TRY(price, opt_price_at(in));
+  c.price_fen = price;
   c.buyer_tenant = path_param(p, "buyer_tenant");
   c.mo_id = path_param(p, "mo_id");
   c.batch_id = batch;

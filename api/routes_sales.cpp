@@ -21,10 +21,8 @@ Result<core::CreateSalesOrder> order_fields(const JsonInput& in) {
   AGT_TRY(prod, opt_date_at(in, "production_date"));
   AGT_TRY(exp, opt_date_at(in, "expiry_date"));
   AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  if (in.has("price_fen")) {
-    AGT_TRY(price, in.i64("price_fen"));
-    c.price_fen = price;
-  }
+  AGT_TRY(price, opt_price_at(in));
+  c.price_fen = price;
   c.customer_id = customer;
   c.batch_id = batch;
   c.product = product;

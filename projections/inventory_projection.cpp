@@ -146,20 +146,26 @@ class InventoryProjection final : public Projection {
 
   // ---- own batches ----
 
-  void on(const events::StoredEvent& se, const core::BatchCreated& e, ViewBatch& b) {
+  // An own batch's item record; creation and amendment carry the same values.
+  template <typename E>
+  static ItemRecord batch_item(const E& e, std::string product_id, std::string lot_code) {
     ItemRecord r;
     r.item_id = e.batch_id;
     r.kind = "batch";
     r.source = "production";
     r.product = e.product;
-    r.product_id = e.product_id;
-    r.lot_code = e.lot_code;
+    r.product_id = std::move(product_id);
+    r.lot_code = std::move(lot_code);
     r.quantity = e.quantity;
     r.production_date = e.production_date;
     r.expiry_date = e.expiry_date;
     r.document_type = "batch";
     r.document_id = e.batch_id;
-    put_item(tenant(se), r, b);
+    return r;
+  }
+
+  void on(const events::StoredEvent& se, const core::BatchCreated& e, ViewBatch& b) {
+    put_item(tenant(se), batch_item(e, e.product_id, e.lot_code), b);
     move(se, e.batch_id, {"produced", e.quantity.amount, e.quantity.unit, e.production_date, "batch", e.batch_id, ""}, b);
   }
 
@@ -170,18 +176,8 @@ class InventoryProjection final : public Projection {
     auto cur = b.get(view_key("invi", t, sid));
     if (!cur) return;
     const auto before = json_quantity_field(*cur, "quantity");
-    ItemRecord r;
-    r.item_id = e.batch_id;
-    r.kind = "batch";
-    r.source = "production";
-    r.product = e.product;
-    r.product_id = json_string_field(*cur, "product_id").value_or("");
-    r.lot_code = json_string_field(*cur, "lot_code").value_or("");
-    r.quantity = e.quantity;
-    r.production_date = e.production_date;
-    r.expiry_date = e.expiry_date;
-    r.document_type = "batch";
-    r.document_id = e.batch_id;
+    const ItemRecord r = batch_item(e, json_string_field(*cur, "product_id").value_or(""),
+                                    json_string_field(*cur, "lot_code").value_or(""));
     const std::string old_product = json_string_field(*cur, "product").value_or("");
     if (old_product != e.product) b.del(product_key(t, old_product, sid));
     put_item(t, r, b);
