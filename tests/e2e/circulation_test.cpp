@@ -19,12 +19,6 @@ constexpr const char* kWholesaleUscc = "91440101MA59XYW12B";  // Guangzhou
 constexpr const char* kShopUscc = "91440300708461136T";       // Shenzhen
 constexpr const char* kOtherUscc = "91110000600037341L";
 
-std::string customer_body(const std::string& uscc, const std::string& name, const std::string& region) {
-  return fmt::format(
-      R"({{"kind":"enterprise","roles":["customer"],"name":"{}","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"广东省","region":"{}"}})",
-      name, uscc, region);
-}
-
 std::string event_types(const Reply& r) {
   std::string out;
   for (size_t i = 0; i < r.size("/events"); ++i) out += r.str(fmt::format("/events/{}/type", i)) + " ";
@@ -48,14 +42,9 @@ void circulation_slice(Backend backend) {
   Reply b1 = plant.post("/v1/batches", batch_body("DG-C1"));
   REQUIRE(b1.status == 201);
   const std::string b1_id = b1.str("/id");
-  Reply tpl = plant.post("/v1/code-templates",
-                         R"({"name":"单件","gtin":"6291041500213","base_url":"https://trace.example.cn","quantity_per_code":{"amount":1,"unit":"piece"}})");
-  REQUIRE(tpl.status == 201);
-  Reply run = plant.post("/v1/code-runs", fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":12}})", tpl.str("/id"), b1_id));
-  REQUIRE(run.status == 201);
-  const std::vector<std::string> codes = run_uris(plant, run.str("/id"));
-  REQUIRE(codes.size() == 12);
-  Reply cp = plant.post("/v1/counterparties", customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
+  std::vector<std::string> codes;
+  code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 12, &codes);
+  Reply cp = plant.post("/v1/counterparties", enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
   REQUIRE(cp.status == 201);
   Reply so = plant.post("/v1/sales-orders",
                         fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":8,"unit":"piece"}},"price_fen":8000}})", cp.str("/id"), b1_id));
@@ -118,7 +107,7 @@ void circulation_slice(Backend backend) {
   CHECK(event_types(rcv2) == "goods.received finance.entry_recorded ");
 
   // R-4.3.4 wholesale from the received lot to the Shenzhen shop, by scan.
-  Reply shop_cp = wholesale2.post("/v1/counterparties", customer_body(kShopUscc, "深圳福田鲜果店", "广东省深圳市"));
+  Reply shop_cp = wholesale2.post("/v1/counterparties", enterprise_customer_body(kShopUscc, "深圳福田鲜果店", "广东省深圳市"));
   REQUIRE(shop_cp.status == 201);
   Reply so2 = wholesale2.post("/v1/sales-orders",
                               fmt::format(R"({{"customer_id":"{}","batch_id":"lot-1","quantity":{{"amount":3,"unit":"piece"}}}})", shop_cp.str("/id")));

@@ -9,10 +9,11 @@
 
 namespace agritrace::testing {
 
-std::string register_enterprise(uint16_t port, const std::string& uscc, const std::string& name) {
+std::string register_enterprise(uint16_t port, const std::string& uscc, const std::string& name,
+                                const std::string& region) {
   ApiClient admin(port, kAdminKey);
   Reply r = admin.post("/v1/enterprises",
-                       fmt::format(R"({{"uscc":"{}","name":"{}","region":"广东省"}})", uscc, name));
+                       fmt::format(R"({{"uscc":"{}","name":"{}","region":"{}"}})", uscc, name, region));
   INFO(r.body);
   REQUIRE(r.status == 201);
   return r.str("/api_key");
@@ -62,6 +63,26 @@ std::string codes_body(const std::vector<std::string>& codes) {
   std::string body = R"({"codes":[)";
   for (size_t i = 0; i < codes.size(); ++i) body += (i ? ",\"" : "\"") + codes[i] + "\"";
   return body + "]}";
+}
+
+std::string enterprise_customer_body(const std::string& uscc, const std::string& name,
+                                     const std::string& region) {
+  return fmt::format(
+      R"({{"kind":"enterprise","roles":["customer"],"name":"{}","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"{}","region":"{}"}})",
+      name, uscc, region, region);
+}
+
+std::string code_run(ApiClient& c, const std::string& batch_id, const char* gtin, const char* per_code,
+                     int count, std::vector<std::string>* uris) {
+  Reply tpl = c.post("/v1/code-templates",
+                     fmt::format(R"({{"name":"箱码","gtin":"{}","base_url":"https://trace.example.cn","quantity_per_code":{}}})", gtin, per_code));
+  INFO(tpl.body);
+  REQUIRE(tpl.status == 201);
+  Reply run = c.post("/v1/code-runs", fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":{}}})", tpl.str("/id"), batch_id, count));
+  REQUIRE(run.status == 201);
+  *uris = run_uris(c, run.str("/id"));
+  REQUIRE(uris->size() == static_cast<size_t>(count));
+  return run.str("/id");
 }
 
 }  // namespace agritrace::testing

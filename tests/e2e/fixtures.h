@@ -14,7 +14,11 @@ inline constexpr const char* kRetailUscc = "91440101MA59XYW12B";
 inline constexpr const char* kPersonId = "441322197806151238";    // GB 11643 check passes
 
 // Registers an enterprise with the admin key; returns its API key.
-std::string register_enterprise(uint16_t port, const std::string& uscc, const std::string& name);
+std::string register_enterprise(uint16_t port, const std::string& uscc, const std::string& name,
+                                const std::string& region = "广东省");
+// A customer counterparty for a registered enterprise (goods shipped to it can be received by scan).
+std::string enterprise_customer_body(const std::string& uscc, const std::string& name,
+                                     const std::string& region);
 
 std::string enterprise_supplier_body(const std::string& uscc);
 std::string individual_supplier_body();
@@ -27,5 +31,9 @@ inline std::string path_of(const std::string& uri) { return uri.substr(uri.find(
 inline std::string serial_of(const std::string& uri) { return uri.substr(uri.rfind('/') + 1); }
 // {"codes":["...",...]}
 std::string codes_body(const std::vector<std::string>& codes);
+// A code template (GTIN, quantity per code as JSON) and a run of `count` codes for a batch: the
+// run id; the codes' Digital Link URIs into *uris.
+std::string code_run(ApiClient& c, const std::string& batch_id, const char* gtin, const char* per_code,
+                     int count, std::vector<std::string>* uris);
 
 }  // namespace agritrace::testing

@@ -61,13 +61,8 @@ void inventory_slice(Backend backend) {
   const std::string b1_id = b1.str("/id");
   REQUIRE(plant.post("/v1/batches/" + b1_id + "/materials",
                      fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
-  Reply tpl = plant.post("/v1/code-templates",
-                         R"({"name":"单件","gtin":"6291041500213","base_url":"https://trace.example.cn","quantity_per_code":{"amount":1,"unit":"piece"}})");
-  REQUIRE(tpl.status == 201);
-  Reply run = plant.post("/v1/code-runs", fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":5}})", tpl.str("/id"), b1_id));
-  REQUIRE(run.status == 201);
-  const auto codes = run_uris(plant, run.str("/id"));
-  REQUIRE(codes.size() == 5);
+  std::vector<std::string> codes;
+  code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 5, &codes);
   Reply so = plant.post("/v1/sales-orders", fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":5,"unit":"piece"}},"price_fen":150000}})", retail_id, b1_id));
   REQUIRE(so.status == 201);
   Reply sh = plant.post("/v1/sales-orders/" + so.str("/id") + "/shipments",

@@ -166,13 +166,8 @@ void market_slice(Backend backend) {
   CHECK(plant.get_fresh(plant_orders + "/mo-1").str("/status") == "accepted");
 
   // ---- ship by codes against the sales order (production end) ----
-  Reply tpl = plant.post("/v1/code-templates",
-                         R"({"name":"2kg 箱","gtin":"6291041500213","base_url":"https://trace.example.cn","quantity_per_code":{"amount":2,"unit":"kg"}})");
-  REQUIRE(tpl.status == 201);
-  Reply run = plant.post("/v1/code-runs", fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":10}})", tpl.str("/id"), batch));
-  REQUIRE(run.status == 201);
-  const auto codes = run_uris(plant, run.str("/id"));
-  REQUIRE(codes.size() == 10);
+  std::vector<std::string> codes;
+  code_run(plant, batch, "6291041500213", R"({"amount":2,"unit":"kg"})", 10, &codes);
   Reply shipped = plant.post("/v1/sales-orders/so-1/shipments", codes_body({codes[0], codes[1], codes[2], codes[3]}));
   REQUIRE(shipped.status == 201);
   CHECK(plant.get_fresh("/v1/shipments/" + shipped.str("/id")).str("/ship_to_tenant") == kRetailUscc);

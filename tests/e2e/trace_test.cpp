@@ -34,13 +34,8 @@ void production_end(Backend backend) {
   const std::string b1_id = b1.str("/id");
   REQUIRE(plant.post("/v1/batches/" + b1_id + "/materials",
                      fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
-  Reply tpl = plant.post("/v1/code-templates",
-                         R"({"name":"单件","gtin":"6291041500213","base_url":"https://trace.example.cn","quantity_per_code":{"amount":1,"unit":"piece"}})");
-  REQUIRE(tpl.status == 201);
-  Reply run = plant.post("/v1/code-runs", fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":4}})", tpl.str("/id"), b1_id));
-  REQUIRE(run.status == 201);
-  const auto codes = run_uris(plant, run.str("/id"));
-  REQUIRE(codes.size() == 4);
+  std::vector<std::string> codes;
+  code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 4, &codes);
   Reply shop = plant.post("/v1/counterparties",
                           fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","region":"广东省广州市"}})", kRetailUscc));
   REQUIRE(shop.status == 201);
@@ -119,35 +114,9 @@ constexpr const char* kWholesalerUscc = "91440111MA5CWHL01B";
 constexpr const char* kShop1Uscc = "92440300MA5FTR0015";
 constexpr const char* kShop2Uscc = "92440300MA5FTR0028";
 
-std::string register_in(uint16_t port, const std::string& uscc, const std::string& name, const std::string& region) {
-  ApiClient admin(port, kAdminKey);
-  Reply r = admin.post("/v1/enterprises", fmt::format(R"({{"uscc":"{}","name":"{}","region":"{}"}})", uscc, name, region));
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  return r.str("/api_key");
-}
-
-std::string customer_body(const std::string& name, const std::string& uscc, const std::string& region) {
-  return fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"{}","uscc":"{}","contact_person":"陈经理","phone":"13711112222","region":"{}"}})",
-                     name, uscc, region);
-}
-
 std::string order_body(const std::string& customer_id, const std::string& item, int64_t amount, const char* unit) {
   return fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":{},"unit":"{}"}}}})", customer_id,
                      item, amount, unit);
-}
-
-std::string code_run(ApiClient& c, const std::string& batch_id, const char* gtin, const char* per_code, int count,
-                     std::vector<std::string>* uris) {
-  Reply tpl = c.post("/v1/code-templates",
-                     fmt::format(R"({{"name":"箱码","gtin":"{}","base_url":"https://trace.example.cn","quantity_per_code":{}}})", gtin, per_code));
-  INFO(tpl.body);
-  REQUIRE(tpl.status == 201);
-  Reply run = c.post("/v1/code-runs", fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":{}}})", tpl.str("/id"), batch_id, count));
-  REQUIRE(run.status == 201);
-  *uris = run_uris(c, run.str("/id"));
-  REQUIRE(uris->size() == static_cast<size_t>(count));
-  return run.str("/id");
 }
 
 std::vector<std::string> slice(const std::vector<std::string>& v, size_t from, size_t to) {
@@ -161,11 +130,11 @@ void chain(Backend backend) {
   ServerProcess server(ledger.flags());
   server.start();
   const uint16_t port = server.port();
-  ApiClient farm(port, register_in(port, kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县"));
-  ApiClient plant(port, register_in(port, kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
-  ApiClient wholesaler(port, register_in(port, kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区"));
-  ApiClient shop1(port, register_in(port, kShop1Uscc, "深圳市福田区鲜果超市有限公司", "广东省深圳市福田区"));
-  ApiClient shop2(port, register_in(port, kShop2Uscc, "深圳市南山区生鲜便利店有限公司", "广东省深圳市南山区"));
+  ApiClient farm(port, register_enterprise(port, kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县"));
+  ApiClient plant(port, register_enterprise(port, kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
+  ApiClient wholesaler(port, register_enterprise(port, kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区"));
+  ApiClient shop1(port, register_enterprise(port, kShop1Uscc, "深圳市福田区鲜果超市有限公司", "广东省深圳市福田区"));
+  ApiClient shop2(port, register_enterprise(port, kShop2Uscc, "深圳市南山区生鲜便利店有限公司", "广东省深圳市南山区"));
   // Every client's last write is in the views: each waits for its own position (views only grow).
   auto settle = [&] {
     for (ApiClient* c : {&farm, &plant, &wholesaler, &shop1, &shop2}) REQUIRE(c->get_fresh("/v1/receipts").status == 200);
@@ -185,7 +154,7 @@ void chain(Backend backend) {
                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":2,"unit":"kg"}}}})", seed_lot)).status == 201);
   std::vector<std::string> crates;
   code_run(farm, fb.str("/id"), "6291041500213", R"({"amount":10,"unit":"kg"})", 20, &crates);
-  Reply to_plant = farm.post("/v1/counterparties", customer_body("东莞市鲜达农产品加工有限公司", kPlantUscc, "广东省东莞市"));
+  Reply to_plant = farm.post("/v1/counterparties", enterprise_customer_body(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
   REQUIRE(to_plant.status == 201);
   Reply fso = farm.post("/v1/sales-orders", order_body(to_plant.str("/id"), fb.str("/id"), 100, "kg"));
   REQUIRE(fso.status == 201);
@@ -204,7 +173,7 @@ void chain(Backend backend) {
   REQUIRE(consumed.status == 201);
   std::vector<std::string> packs;
   code_run(plant, pb.str("/id"), "6901234000016", R"({"amount":1,"unit":"piece"})", 20, &packs);
-  Reply to_wholesaler = plant.post("/v1/counterparties", customer_body("广州市江南果菜批发有限公司", kWholesalerUscc, "广东省广州市"));
+  Reply to_wholesaler = plant.post("/v1/counterparties", enterprise_customer_body(kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市"));
   REQUIRE(to_wholesaler.status == 201);
   Reply pso = plant.post("/v1/sales-orders", order_body(to_wholesaler.str("/id"), pb.str("/id"), 12, "piece"));
   REQUIRE(pso.status == 201);
@@ -214,8 +183,8 @@ void chain(Backend backend) {
   // one more to the second shop that it has not received yet.
   REQUIRE(wholesaler.post("/v1/receipts", codes_body(slice(packs, 0, 10))).status == 201);
   REQUIRE(wholesaler.post("/v1/receipts", codes_body(slice(packs, 10, 11))).status == 201);
-  Reply c1 = wholesaler.post("/v1/counterparties", customer_body("深圳市福田区鲜果超市有限公司", kShop1Uscc, "广东省深圳市"));
-  Reply c2 = wholesaler.post("/v1/counterparties", customer_body("深圳市南山区生鲜便利店有限公司", kShop2Uscc, "广东省深圳市"));
+  Reply c1 = wholesaler.post("/v1/counterparties", enterprise_customer_body(kShop1Uscc, "深圳市福田区鲜果超市有限公司", "广东省深圳市"));
+  Reply c2 = wholesaler.post("/v1/counterparties", enterprise_customer_body(kShop2Uscc, "深圳市南山区生鲜便利店有限公司", "广东省深圳市"));
   REQUIRE(c1.status == 201);
   REQUIRE(c2.status == 201);
   Reply wso1 = wholesaler.post("/v1/sales-orders", order_body(c1.str("/id"), "lot-1", 4, "piece"));
