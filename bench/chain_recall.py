@@ -76,7 +76,7 @@ PGBIN = "/usr/lib/postgresql/15/bin"
 
 # ---- identifiers ------------------------------------------------------------------------------
 
-# GB 32100-2015 (core/identifiers.cpp validate_uscc): 31 characters, weights 3^(i-1) mod 31.
+# GB 32100-2015 (core/base/identifiers.cpp validate_uscc): 31 characters, weights 3^(i-1) mod 31.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 

@@ -28,15 +28,15 @@
 #include <variant>
 #include <vector>
 
-#include "core/digest.h"
-#include "api/blob_store.h"
-#include "core/civil_time.h"
-#include "core/domain_commands.h"
-#include "core/identifiers.h"
-#include "core/sales.h"
-#include "core/trace_codes.h"
-#include "events/command_writer.h"
-#include "events/ledger.h"
+#include "core/base/digest.h"
+#include "api/production/blob_store.h"
+#include "core/base/civil_time.h"
+#include "core/domain/command.h"
+#include "core/base/identifiers.h"
+#include "core/sales/model.h"
+#include "core/codes/codes.h"
+#include "events/writer/command_writer.h"
+#include "events/ledger/ledger.h"
 
 namespace {
 
@@ -717,7 +717,7 @@ std::optional<Options> parse(int argc, char** argv) {
   return o;
 }
 
-// The ledger exactly as `agritrace serve` opens it (api/main.cpp open_ledger with writer=true).
+// The ledger exactly as `agritrace serve` opens it (api/cli/main.cpp open_ledger with writer=true).
 Result<std::unique_ptr<events::Ledger>> open_ledger(const Options& o) {
   if (!o.kafka.empty()) {
     events::KafkaLedgerOptions k;
@@ -1020,7 +1020,7 @@ int cmd_generate(int argc, char** argv) {
 
   auto ledger = open_ledger(o);
   if (!ledger.ok()) return fail(ledger.status().to_string());
-  // The Kafka ledger itself retries while a new topic's leaders settle (events/kafka_ledger.cpp).
+  // The Kafka ledger itself retries while a new topic's leaders settle (events/ledger/kafka_ledger.cpp).
   auto ends = (*ledger)->end_offsets();
   if (!ends.ok()) return fail(ends.status().to_string());
   for (int64_t e : *ends) {

@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "projections/production_queries.h"
-#include "projections/sales_queries.h"
-#include "projections/view_store.h"
+#include "projections/production/queries.h"
+#include "projections/sales/queries.h"
+#include "projections/base/view_store.h"
 
 namespace agritrace::bench {
 
@@ -58,7 +58,7 @@ int cmd_query(int argc, char** argv) {
     return 1;
   }
   const projections::ProductionQueries q(**views);
-  // whereabouts: what GET /v1/whereabouts?lot_id= answers (api/routes_sales.cpp getWhereabouts).
+  // whereabouts: what GET /v1/whereabouts?lot_id= answers (api/sales/routes.cpp getWhereabouts).
   const projections::SalesQueries sales(**views);
   auto run = [&](const std::string& tenant, const std::string& id) {
     if (kind == "backward") return q.backward_trace(tenant, id);

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <unordered_map>
 
-#include "projections/production_projection.h"
-#include "projections/runner.h"
-#include "projections/view_store.h"
+#include "projections/production/projection.h"
+#include "projections/base/runner.h"
+#include "projections/base/view_store.h"
 
 namespace agritrace::replay {
 

@@ -6,8 +6,8 @@
 #include <functional>
 #include <string>
 
-#include "core/status.h"
-#include "events/ledger.h"
+#include "core/base/status.h"
+#include "events/ledger/ledger.h"
 
 namespace agritrace::replay {
 

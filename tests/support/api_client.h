@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "api/http_client.h"
+#include "api/http/http_client.h"
 
 namespace agritrace::testing {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "api/http_client.h"
+#include "api/http/http_client.h"
 
 namespace agritrace::testing {
 

@@ -1,0 +1,315 @@
+#include "api/cli/demo.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+#include <vector>
+
+#include "api/http/http_client.h"
+#include "projections/base/keys.h"
+
+namespace agritrace::api {
+namespace {
+
+class DemoClient {
+ public:
+  explicit DemoClient(HttpClient& http) : http_(http) {}
+
+  // Sends a command; the Idempotency-Key makes re-running the demo after a failure safe.
+  Result<std::string> call(std::string_view method, const std::string& target, const std::string& key,
+                           const std::string& body, const std::string& idem,
+                           std::string_view content_type = "application/json") {
+    HeaderList headers{{"Authorization", "Bearer " + key}, {"Content-Type", std::string(content_type)}};
+    if (!idem.empty()) headers.emplace_back("Idempotency-Key", idem);
+    auto r = http_.request(method, target, body, headers);
+    if (!r.ok()) return r.error();
+    if (r->status >= 300) {
+      return make_error(ErrorCode::kInternal, "demo_step_failed",
+                        fmt::format("{} {} answered {}: {}", method, target, r->status, r->body));
+    }
+    last_position_ = projections::json_string_field(r->body, "position").value_or(last_position_);
+    return r->body;
+  }
+  std::string field(const std::string& body, std::string_view name) {
+    return projections::json_string_field(body, name).value_or("");
+  }
+  const std::string& last_position() const { return last_position_; }
+
+  // The first `n` codes of a run as (serial, Digital Link URI), read from its CSV once the views
+  // have the run.
+  Result<std::vector<std::pair<std::string, std::string>>> codes(const std::string& key,
+                                                                  const std::string& run_id, size_t n) {
+    auto csv = call("GET", fmt::format("/v1/code-runs/{}/codes.csv?limit={}&after={}&wait_ms=10000", run_id, n,
+                                       last_position_),
+                    key, "", "");
+    if (!csv.ok()) return csv.error();
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (size_t at = csv->find('\n') + 1; at < csv->size() && rows.size() < n;) {
+      const size_t end = csv->find('\n', at);
+      std::string line = csv->substr(at, end - at);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const size_t c1 = line.find(','), c2 = line.find(',', c1 + 1);
+      rows.emplace_back(line.substr(0, c1), line.substr(c1 + 1, c2 - c1 - 1));
+      at = end == std::string::npos ? csv->size() : end + 1;
+    }
+    if (rows.size() < n) return make_error(ErrorCode::kInternal, "demo_step_failed", "too few codes in the CSV");
+    return rows;
+  }
+
+ private:
+  HttpClient& http_;
+  std::string last_position_;
+};
+
+// {"codes":["uri",...]} of rows [from, to).
+std::string codes_body(const std::vector<std::pair<std::string, std::string>>& rows, size_t from, size_t to,
+                       std::string_view extra = {}) {
+  std::string body = R"({"codes":[)";
+  for (size_t k = from; k < to; ++k) body += (k == from ? "\"" : ",\"") + rows[k].second + "\"";
+  body += "]";
+  body += extra;
+  return body + "}";
+}
+
+struct Enterprise {
+  std::string uscc, name, region, key;
+};
+
+}  // namespace
+
+// The chain (R-4.2.x production end, R-4.3.x circulation end):
+//   fertiliser supplier -> farm (material lot, harvest batch, crate codes)
+//   -> Dongguan processing plant (receives by scan, processes into packs with their own codes)
+//   -> Guangzhou wholesaler (receives by scan) -> two Shenzhen shops (receive by scan)
+//   -> consumers (retail sales with payment vouchers)
+// and finally the farm recalls its fertiliser lot: the recall follows the goods to every sale.
+Status run_demo(const std::string& url, const std::string& admin_key, FILE* out) {
+  auto target = parse_url(url);
+  if (!target.ok()) return target.status();
+  HttpClient http(target->host, target->port);
+  DemoClient c(http);
+  const std::string run = "demo-v2";  // idempotency keys: re-running the demo appends nothing twice
+
+#define DEMO_TRY(var, expr)            \
+  auto var = (expr);                   \
+  if (!var.ok()) return var.status()
+
+  std::vector<Enterprise> ents{
+      {"93441322MA4W12345F", "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县", ""},
+      {"91441900MA51ABCD7J", "东莞市鲜达农产品加工有限公司", "广东省东莞市", ""},
+      {"91440101MA59XYW12B", "广州江南果菜批发有限公司", "广东省广州市白云区", ""},
+      {"91440300708461136T", "深圳市福田区鲜果坊", "广东省深圳市福田区", ""},
+      {"91440304MA5G3XW81N", "深圳市南山区百果园生鲜店", "广东省深圳市南山区", ""},
+  };
+  for (size_t k = 0; k < ents.size(); ++k) {
+    DEMO_TRY(r, c.call("POST", "/v1/enterprises", admin_key,
+                       fmt::format(R"({{"uscc":"{}","name":"{}","region":"{}"}})", ents[k].uscc, ents[k].name,
+                                   ents[k].region),
+                       fmt::format("{}-ent-{}", run, k)));
+    ents[k].key = c.field(*r, "api_key");
+    if (ents[k].key.empty()) {
+      return make_error(ErrorCode::kConflict, "demo_already_seeded",
+                        "the demo enterprises already exist on this server (their keys were shown when "
+                        "they were created); start from an empty data folder to seed again");
+    }
+  }
+  Enterprise& farm = ents[0];
+  Enterprise& plant = ents[1];
+  Enterprise& wholesaler = ents[2];
+  Enterprise& shop1 = ents[3];
+  Enterprise& shop2 = ents[4];
+  // A customer counterparty for a registered enterprise (goods shipped to it can be received by scan).
+  auto customer = [&](const Enterprise& seller, const Enterprise& buyer, const std::string& idem) {
+    return c.call("POST", "/v1/counterparties", seller.key,
+                  fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"{}","uscc":"{}","contact_person":"李敏","phone":"0769-22881234","address":"{}","region":"{}"}})",
+                              buyer.name, buyer.uscc, buyer.region, buyer.region),
+                  idem);
+  };
+
+  // ---- The farm: fertiliser bought in (material lot), a harvest batch, 10 kg crate codes. ----
+  DEMO_TRY(fert_sup, c.call("POST", "/v1/counterparties", farm.key,
+                            R"({"kind":"enterprise","roles":["supplier"],"name":"惠州市绿丰肥业有限公司","uscc":"91441322MA4UHK1P0J","legal_representative":"陈国强","contact_person":"陈国强","phone":"0752-6123456","address":"广东省惠州市博罗县园洲镇"})",
+                            run + "-farm-sup"));
+  DEMO_TRY(fert_po, c.call("POST", "/v1/purchase-orders", farm.key,
+                           fmt::format(R"({{"material":"有机肥","supplier_id":"{}","quantity":{{"amount":1,"unit":"t"}},"supplier_lot":"LF-2610-07","production_date":"2026-10-07","expiry_date":"2027-10-07","price_fen":180000}})",
+                                       c.field(*fert_sup, "id")),
+                           run + "-farm-po"));
+  DEMO_TRY(fert_in, c.call("POST", fmt::format("/v1/purchase-orders/{}/receive", c.field(*fert_po, "id")), farm.key,
+                           R"({"quantity":{"amount":1,"unit":"t"},"received_on":"2026-10-10"})", run + "-farm-rcv"));
+  (void)fert_in;
+  DEMO_TRY(farm_varieties, c.call("PUT", "/v1/enterprise/main-varieties", farm.key,
+                                  R"({"product_ids":["veg-caixin"]})", run + "-farm-mainvar"));
+  (void)farm_varieties;
+  DEMO_TRY(harvest, c.call("POST", "/v1/batches", farm.key,
+                           R"({"product":"菜心（鲜）","lot_code":"HZ-CX-20261120","quantity":{"amount":2,"unit":"t"},"production_date":"2026-11-20","expiry_date":"2026-11-27","note":"博罗基地 3 号田","product_id":"veg-caixin"})",
+                           run + "-farm-batch"));
+  const std::string harvest_id = c.field(*harvest, "id");
+  DEMO_TRY(fert_use, c.call("POST", fmt::format("/v1/batches/{}/materials", harvest_id), farm.key,
+                            R"({"lot_id":"lot-1","quantity":{"amount":300,"unit":"kg"}})", run + "-farm-use"));
+  (void)fert_use;
+  DEMO_TRY(farm_tpl, c.call("POST", "/v1/code-templates", farm.key,
+                            fmt::format(R"({{"name":"菜心 10kg 周转箱码","product_id":"veg-caixin","base_url":"{}","serial_format":"base32","packaging_level":"case","quantity_per_code":{{"amount":10,"unit":"kg"}}}})", url),
+                            run + "-farm-tpl"));
+  DEMO_TRY(farm_run, c.call("POST", "/v1/code-runs", farm.key,
+                            fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":20}})", c.field(*farm_tpl, "id"), harvest_id),
+                            run + "-farm-codes"));
+  DEMO_TRY(crates, c.codes(farm.key, c.field(*farm_run, "id"), 15));
+
+  // The farm sells 150 kg (15 crates) to the plant and ships them by scan.
+  DEMO_TRY(farm_cp, customer(farm, plant, run + "-farm-cp"));
+  DEMO_TRY(farm_so, c.call("POST", "/v1/sales-orders", farm.key,
+                           fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":150,"unit":"kg"}},"price_fen":90000}})",
+                                       c.field(*farm_cp, "id"), harvest_id),
+                           run + "-farm-so"));
+  DEMO_TRY(farm_ship, c.call("POST", fmt::format("/v1/sales-orders/{}/shipments", c.field(*farm_so, "id")), farm.key,
+                             codes_body(*crates, 0, 15), run + "-farm-ship"));
+  (void)farm_ship;
+
+  // ---- The plant: receives the crates by scan, buys ginger from a smallholder, processes. ----
+  DEMO_TRY(plant_in, c.call("POST", "/v1/receipts", plant.key, codes_body(*crates, 0, 15), run + "-plant-rcv"));
+  (void)plant_in;  // lot-1: 150 kg of the farm's batch
+  DEMO_TRY(sup_person, c.call("POST", "/v1/counterparties", plant.key,
+                              R"({"kind":"individual","roles":["supplier"],"name":"张伟","id_number":"441322197806151238","phone":"13912345678","address":"广东省惠州市博罗县龙溪街道"})",
+                              run + "-plant-sup"));
+  DEMO_TRY(ginger_po, c.call("POST", "/v1/purchase-orders", plant.key,
+                             fmt::format(R"({{"material":"生姜","supplier_id":"{}","quantity":{{"amount":50,"unit":"kg"}},"supplier_lot":"ZW-2611","production_date":"2026-11-18","expiry_date":"2027-02-18","price_fen":40000}})",
+                                         c.field(*sup_person, "id")),
+                             run + "-plant-po"));
+  DEMO_TRY(ginger_in, c.call("POST", fmt::format("/v1/purchase-orders/{}/receive", c.field(*ginger_po, "id")), plant.key,
+                             R"({"quantity":{"amount":48,"unit":"kg"},"received_on":"2026-11-21"})", run + "-plant-rcv2"));
+  (void)ginger_in;  // lot-2
+  DEMO_TRY(varieties, c.call("PUT", "/v1/enterprise/main-varieties", plant.key,
+                             R"({"product_ids":["veg-caixin","veg-gailan"]})", run + "-mainvar"));
+  (void)varieties;
+  DEMO_TRY(batch, c.call("POST", "/v1/batches", plant.key,
+                         R"({"product":"净菜菜心 500g 装","lot_code":"DG-JCX-20261122A","quantity":{"amount":250,"unit":"piece"},"production_date":"2026-11-22","expiry_date":"2026-11-26","product_id":"veg-caixin"})",
+                         run + "-batch"));
+  const std::string batch_id = c.field(*batch, "id");
+  DEMO_TRY(use1, c.call("POST", fmt::format("/v1/batches/{}/materials", batch_id), plant.key,
+                        R"({"lot_id":"lot-1","quantity":{"amount":140,"unit":"kg"}})", run + "-use1"));
+  DEMO_TRY(use2, c.call("POST", fmt::format("/v1/batches/{}/materials", batch_id), plant.key,
+                        R"({"lot_id":"lot-2","quantity":{"amount":20,"unit":"kg"}})", run + "-use2"));
+  (void)use1;
+  (void)use2;
+  const std::string report =
+      "广东省农产品质量安全检测报告\n样品：净菜菜心 批次 DG-JCX-20261122A\n农药残留（GB 2763-2021）：未检出\n结论：合格\n";
+  DEMO_TRY(doc, c.call("POST", "/v1/documents", plant.key, report, "", "text/plain; charset=utf-8"));
+  DEMO_TRY(attach, c.call("POST", fmt::format("/v1/batches/{}/documents", batch_id), plant.key,
+                          fmt::format(R"({{"sha256":"{}","kind":"inspection_report","filename":"检测报告-DG-JCX-20261122A.txt","media_type":"text/plain"}})",
+                                      c.field(*doc, "sha256")),
+                          run + "-doc"));
+  (void)attach;
+  // R-4.2.5 / R-4.2.9: pack codes (one disabled), the product published.
+  DEMO_TRY(tpl, c.call("POST", "/v1/code-templates", plant.key,
+                       fmt::format(R"({{"name":"净菜菜心 500g 单件码","product_id":"veg-caixin","base_url":"{}","serial_format":"base32","packaging_level":"item","quantity_per_code":{{"amount":1,"unit":"piece"}}}})", url),
+                       run + "-tpl"));
+  DEMO_TRY(pack_run, c.call("POST", "/v1/code-runs", plant.key,
+                            fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":20}})", c.field(*tpl, "id"), batch_id),
+                            run + "-codes"));
+  const std::string run_id = c.field(*pack_run, "id");
+  DEMO_TRY(packs, c.codes(plant.key, run_id, 20));
+  DEMO_TRY(disable, c.call("POST", fmt::format("/v1/codes/{}/disable", (*packs)[19].first), plant.key,
+                           R"({"reason":"标签打印错误，已作废"})", run + "-disable"));
+  (void)disable;
+  DEMO_TRY(publish, c.call("POST", "/v1/publications", plant.key,
+                           R"({"product_id":"veg-caixin","description":"东莞寮步加工，博罗基地直供净菜菜心"})", run + "-publish"));
+  (void)publish;
+
+  // ---- R-4.3.1 docking: the Guangzhou wholesaler orders 12 packs through the market; the plant
+  // accepts from its batch (the wholesaler becomes its customer) and ships them by scan. ----
+  DEMO_TRY(order, c.call("POST", "/v1/market/orders", wholesaler.key,
+                         fmt::format(R"({{"producer_tenant":"{}","product_id":"veg-caixin","quantity":{{"amount":12,"unit":"piece"}},"price_fen":8400,"note":"周五前到货"}})",
+                                     plant.uscc),
+                         run + "-mo"));
+  const std::string mo_id = c.field(*order, "id");
+  DEMO_TRY(accept, c.call("POST", fmt::format("/v1/market/incoming-orders/{}/{}/accept", wholesaler.uscc, mo_id),
+                          plant.key, fmt::format(R"({{"batch_id":"{}"}})", batch_id), run + "-mo-accept"));
+  DEMO_TRY(plant_ship, c.call("POST", fmt::format("/v1/sales-orders/{}/shipments", c.field(*accept, "so_id")), plant.key,
+                              codes_body(*packs, 0, 12), run + "-plant-ship"));
+  (void)plant_ship;
+
+  // ---- The wholesaler receives by scan and sells on to two Shenzhen shops. ----
+  DEMO_TRY(ws_in, c.call("POST", "/v1/receipts", wholesaler.key, codes_body(*packs, 0, 12), run + "-ws-rcv"));
+  (void)ws_in;  // lot-1 of the wholesaler
+  const std::vector<std::pair<Enterprise*, std::pair<size_t, size_t>>> shops{{&shop1, {0, 5}}, {&shop2, {5, 9}}};
+  for (size_t k = 0; k < shops.size(); ++k) {
+    Enterprise& shop = *shops[k].first;
+    const auto [from, to] = shops[k].second;
+    DEMO_TRY(cp, customer(wholesaler, shop, fmt::format("{}-ws-cp{}", run, k)));
+    DEMO_TRY(so, c.call("POST", "/v1/sales-orders", wholesaler.key,
+                        fmt::format(R"({{"customer_id":"{}","batch_id":"lot-1","quantity":{{"amount":{},"unit":"piece"}},"price_fen":{}}})",
+                                    c.field(*cp, "id"), to - from, (to - from) * 900),
+                        fmt::format("{}-ws-so{}", run, k)));
+    DEMO_TRY(ship, c.call("POST", fmt::format("/v1/sales-orders/{}/shipments", c.field(*so, "id")), wholesaler.key,
+                          codes_body(*packs, from, to), fmt::format("{}-ws-ship{}", run, k)));
+    (void)ship;
+    // The shop receives by scan and sells packs to consumers, paid by WeChat Pay / Alipay.
+    DEMO_TRY(in, c.call("POST", "/v1/receipts", shop.key, codes_body(*packs, from, to), fmt::format("{}-shop-rcv{}", run, k)));
+    (void)in;
+    for (size_t s = from; s < from + 2; ++s) {
+      DEMO_TRY(sale, c.call("POST", "/v1/retail-sales", shop.key,
+                            codes_body(*packs, s, s + 1,
+                                       fmt::format(R"(,"payment_voucher":"42000012342026112{}{:04d}","price_fen":1290)", k, s)),
+                            fmt::format("{}-sale-{}-{}", run, k, s)));
+      (void)sale;
+    }
+  }
+  // Shop 1 also sells eggs from a smallholder, received by hand (no codes), by quantity.
+  DEMO_TRY(egg_farmer, c.call("POST", "/v1/counterparties", shop1.key,
+                              R"({"kind":"individual","roles":["supplier"],"name":"王秀英","id_number":"440305198810108889","phone":"13800138000"})",
+                              run + "-shop-sup"));
+  DEMO_TRY(eggs_in, c.call("POST", "/v1/receipts/manual", shop1.key,
+                           fmt::format(R"({{"supplier_id":"{}","product":"农家土鸡蛋","lot_code":"WXY-1124","quantity":{{"amount":60,"unit":"piece"}},"production_date":"2026-11-24","price_fen":6000}})",
+                                       c.field(*egg_farmer, "id")),
+                           run + "-shop-eggs"));
+  (void)eggs_in;
+  DEMO_TRY(eggs_sale, c.call("POST", "/v1/retail-sales", shop1.key,
+                             R"({"item_id":"lot-2","quantity":{"amount":10,"unit":"piece"},"price_fen":1500})", run + "-shop-eggs-sale"));
+  (void)eggs_sale;
+  // R-4.3.5 / R-4.3.6: the month-end stocktake finds two broken eggs; the shop pays its rent.
+  DEMO_TRY(stocktake, c.call("POST", "/v1/stocktakes", shop1.key,
+                             R"({"note":"月末盘点","counts":[{"item_id":"lot-2","counted":{"amount":48,"unit":"piece"},"reason":"破损 2 枚"}]})",
+                             run + "-shop-stocktake"));
+  (void)stocktake;
+  DEMO_TRY(rent, c.call("POST", "/v1/finance/entries", shop1.key,
+                        R"({"direction":"expense","amount_fen":680000,"category":"rent","document":"福田农批市场 B-12 铺位 11 月租金"})",
+                        run + "-shop-rent"));
+  (void)rent;
+
+  // ---- R-4.2.4: the farm's fertiliser lot fails a heavy-metal test; the farm recalls it. ----
+  DEMO_TRY(recall, c.call("POST", "/v1/recalls", farm.key,
+                          R"({"scope":"lot","id":"lot-1","reason":"有机肥抽检镉含量超标（GB/T 23349-2020）"})", run + "-recall"));
+  const std::string recall_id = c.field(*recall, "id");
+#undef DEMO_TRY
+
+  fmt::print(out, "Demo chain seeded through {}\n\n", url);
+  const char* roles[] = {"Farm", "Plant", "Wholesaler", "Shop 1", "Shop 2"};
+  for (size_t k = 0; k < ents.size(); ++k) {
+    fmt::print(out, "  {:<11}{}  USCC {}\n             API key {}\n", roles[k], ents[k].name, ents[k].uscc, ents[k].key);
+  }
+  fmt::print(out,
+             "\nTry (the farm's recall follows the goods through the plant and the wholesaler to every sale):\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/recalls/{}?after={}'\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/recalls/{}/report.csv\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/whereabouts?lot_id=lot-1'\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/batches/{}/trace/backward'\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/material-lots/lot-1/trace/forward\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/market/orders/{}\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/inventory?in_stock=true'\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/finance/statement\n"
+             "  curl -s {}/healthz ; curl -s {}/metrics | head\n",
+             farm.key, url, recall_id, c.last_position(), farm.key, url, recall_id, farm.key, url, plant.key, url,
+             batch_id, plant.key, url, wholesaler.key, url, mo_id, shop1.key, url, shop1.key, url, url, url);
+  fmt::print(out,
+             "\nTrace codes (R-4.2.5): run {} of 20 pack codes for the plant's batch {}. Scan or open:\n"
+             "  {}                       (sold in shop 1)\n"
+             "  curl -s -H 'Accept: application/json' {}\n"
+             "  curl -s -i {}    (disabled: 410 Gone)\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/code-runs/{}/codes.svg -o codes.svg\n"
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/market/products?variety=vegetable'\n",
+             run_id, batch_id, (*packs)[0].second, (*packs)[0].second, (*packs)[19].second, plant.key, url, run_id,
+             wholesaler.key, url);
+  return Status::Ok();
+}
+
+}  // namespace agritrace::api

@@ -1,0 +1,398 @@
+// agritrace: one binary, subcommands. serve | demo | replay | verify.
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "api/production/blob_store.h"
+#include "api/codes/catalogue_loader.h"
+#include "api/cli/demo.h"
+#include "api/http/http_server.h"
+#include "api/http/metrics.h"
+#include "api/http/router.h"
+#include "api/service/service.h"
+#include "core/base/civil_time.h"
+#include "core/base/digest.h"
+#include "core/base/json_writer.h"
+#include "events/writer/command_writer.h"
+#include "events/ledger/ledger.h"
+#include "projections/production/projection.h"
+#include "projections/base/runner.h"
+#include "replay/replay.h"
+
+namespace {
+
+using agritrace::Error;
+using agritrace::Result;
+using agritrace::Status;
+
+struct Flag {
+  std::string name;
+  std::string default_value;
+  std::string help;
+};
+
+// Parses --name value / --name=value against a known list; unknown flags are an error.
+struct Args {
+  std::map<std::string, std::string> values;
+  bool help = false;
+  std::string error;
+};
+
+Args parse_args(int argc, char** argv, int first, const std::vector<Flag>& flags) {
+  Args a;
+  for (const Flag& f : flags) a.values[f.name] = f.default_value;
+  for (int i = first; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      a.help = true;
+      continue;
+    }
+    if (!arg.starts_with("--")) {
+      a.error = fmt::format("unexpected argument '{}'", arg);
+      return a;
+    }
+    std::string name = arg.substr(2), value;
+    const size_t eq = name.find('=');
+    bool has_value = false;
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    bool known = false;
+    for (const Flag& f : flags) known = known || f.name == name;
+    if (!known) {
+      a.error = fmt::format("unknown flag --{}", name);
+      return a;
+    }
+    if (!has_value) {
+      if (i + 1 >= argc) {
+        a.error = fmt::format("--{} needs a value", name);
+        return a;
+      }
+      value = argv[++i];
+    }
+    a.values[name] = value;
+  }
+  return a;
+}
+
+void print_help(const char* cmd, const char* summary, const std::vector<Flag>& flags) {
+  std::printf("usage: agritrace %s [flags]\n\n%s\n\nflags:\n", cmd, summary);
+  for (const Flag& f : flags) {
+    std::printf("  --%-22s %s%s\n", f.name.c_str(), f.help.c_str(),
+                f.default_value.empty() ? "" : fmt::format(" (default: {})", f.default_value).c_str());
+  }
+}
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "agritrace: %s\n", message.c_str());
+  return 1;
+}
+
+int parse_int_flag(const Args& a, const std::string& name, int lo, int hi, int* out) {
+  try {
+    size_t used = 0;
+    const int v = std::stoi(a.values.at(name), &used);
+    if (used != a.values.at(name).size() || v < lo || v > hi) throw std::out_of_range(name);
+    *out = v;
+    return 0;
+  } catch (const std::exception&) {
+    std::fprintf(stderr, "agritrace: --%s must be an integer in %d..%d\n", name.c_str(), lo, hi);
+    return 2;
+  }
+}
+
+const std::vector<Flag> kLedgerFlags = {
+    {"data", "./var/data", "data folder: embedded ledger, views, documents, admin key"},
+    {"kafka", "", "Kafka bootstrap servers host:port[,host:port]; empty = embedded ledger"},
+    {"topic", "agritrace.events", "Kafka topic of the ledger"},
+    {"partitions", "4", "ledger partitions (used when the ledger or topic is created)"},
+    {"replication-factor", "1", "Kafka replication factor (used when the topic is created)"},
+};
+
+Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(const Args& a, bool writer) {
+  int partitions = 0, rf = 0;
+  if (parse_int_flag(a, "partitions", 1, 1024, &partitions) != 0 ||
+      parse_int_flag(a, "replication-factor", 1, 16, &rf) != 0) {
+    return agritrace::make_error(agritrace::ErrorCode::kInvalidArgument, "bad_flag", "bad flag value");
+  }
+  if (!a.values.at("kafka").empty()) {
+    agritrace::events::KafkaLedgerOptions o;
+    o.brokers = a.values.at("kafka");
+    o.topic = a.values.at("topic");
+    o.partitions = partitions;
+    o.replication_factor = static_cast<int16_t>(rf);
+    if (writer) o.transactional_id = "agritrace-writer." + o.topic;
+    return agritrace::events::open_kafka_ledger(o);
+  }
+  std::filesystem::create_directories(a.values.at("data"));
+  agritrace::events::LocalLedgerOptions o;
+  o.path = a.values.at("data") + "/ledger";
+  o.partitions = partitions;
+  o.read_only = !writer;
+  return agritrace::events::open_local_ledger(o);
+}
+
+std::string views_path(const Args& a) {
+  // Views of the Kafka ledger and of the embedded one never share a folder.
+  const std::string& kafka = a.values.at("kafka");
+  return a.values.at("data") + (kafka.empty() ? "/views" : "/views-kafka-" + a.values.at("topic"));
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// The administrator key: AGRITRACE_ADMIN_KEY, else the key file (created with a new random key).
+Result<std::string> admin_key(const std::string& path) {
+  if (const char* env = std::getenv("AGRITRACE_ADMIN_KEY"); env && *env) return std::string(env);
+  if (std::filesystem::exists(path)) {
+    std::string k = read_file(path);
+    if (k.size() < 16) {
+      return agritrace::make_error(agritrace::ErrorCode::kInvalidArgument, "admin_key_short",
+                                   "the admin key file holds fewer than 16 characters: " + path);
+    }
+    return k;
+  }
+  const std::string key = agritrace::api::generate_api_key().key;
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << key << "\n";
+    if (!out) return agritrace::make_error(agritrace::ErrorCode::kIoError, "admin_key_write", "cannot write " + tmp);
+  }
+  ::chmod(tmp.c_str(), 0600);
+  std::filesystem::rename(tmp, path);
+  return key;
+}
+
+int cmd_serve(int argc, char** argv) {
+  std::vector<Flag> flags = kLedgerFlags;
+  flags.push_back({"listen", "127.0.0.1:8080", "HTTP listen address host:port (port 0: any free port)"});
+  flags.push_back({"threads", "2", "HTTP I/O threads"});
+  flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
+  flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
+                                         " AGRITRACE_ADMIN_KEY overrides)"});
+  Args a = parse_args(argc, argv, 2, flags);
+  if (a.help) {
+    print_help("serve", "Serves the AgriTrace HTTP API on the embedded ledger, or on Kafka with --kafka.", flags);
+    return 0;
+  }
+  if (!a.error.empty()) return fail(a.error);
+  int threads = 0, max_body = 0;
+  if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body)) return 2;
+
+  const std::string data = a.values.at("data");
+  std::error_code ec;
+  std::filesystem::create_directories(data, ec);
+  if (ec) return fail(fmt::format("cannot create {}: {}", data, ec.message()));
+
+  // Block the stop signals before any thread starts, so only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const std::string key_file = a.values.at("admin-key-file").empty() ? data + "/admin.key" : a.values.at("admin-key-file");
+  auto key = admin_key(key_file);
+  if (!key.ok()) return fail(key.error().message);
+
+  auto ledger = open_ledger(a, true);
+  if (!ledger.ok()) return fail(ledger.status().to_string());
+
+  FILE* audit = std::fopen((data + "/audit.log").c_str(), "a");
+  if (!audit) return fail("cannot open " + data + "/audit.log");
+  agritrace::events::CommandWriterOptions wo;
+  wo.audit = [audit](const agritrace::events::AuditRecord& r) {
+    agritrace::JsonWriter w;
+    w.begin_object().field("at", agritrace::core::format_rfc3339_utc(r.at_ms)).field("tenant", r.tenant)
+        .field("actor", r.actor).field("command", r.command_name).field("idempotency_key", r.idempotency_key)
+        .field("outcome", r.outcome).field("command_id", r.command_id).end_object();
+    std::fprintf(audit, "%s\n", w.str().c_str());
+    std::fflush(audit);
+  };
+  auto writer = agritrace::events::start_command_writer(**ledger, wo);
+  if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
+  // the base catalogue, appended once (later starts add only new products).
+  auto added = agritrace::api::load_base_catalogue(**writer, agritrace::api::base_catalogue_json());
+  if (!added.ok()) return fail("cannot load the base catalogue: " + added.status().to_string());
+  if (added->added > 0) {
+    std::fprintf(stderr, "agritrace: base catalogue: %lld products added\n", static_cast<long long>(added->added));
+  }
+
+  const std::string vpath = views_path(a);
+  const std::string identity_file = vpath + ".ledger";
+  if (read_file(identity_file) != (*ledger)->describe()) {
+    // Views built from another ledger are meaningless here: rebuild them from this one.
+    Status d = agritrace::projections::destroy_view_store(vpath);
+    if (!d.ok()) return fail(d.to_string());
+    std::ofstream(identity_file) << (*ledger)->describe() << "\n";
+  }
+  auto views = agritrace::projections::ViewStore::open(vpath);
+  if (!views.ok()) return fail(views.status().to_string());
+  agritrace::projections::ProjectionRunner runner(**ledger, **views, agritrace::projections::make_all_projections());
+  runner.start();
+  if (added->last.offset >= 0) {
+    // Serve only once the views show the catalogue just appended (bounded: a slow projection
+    // must not keep the server down; queries then simply see it a moment later).
+    std::promise<bool> shown;
+    runner.wait_for(added->last, 30'000, [&shown](bool ok) { shown.set_value(ok); });
+    if (!shown.get_future().get()) std::fprintf(stderr, "agritrace: views still catching up with the catalogue\n");
+  }
+
+  agritrace::api::MetricsRegistry metrics;
+  agritrace::api::BlobStore blobs(data + "/documents");
+  agritrace::api::ServiceOptions so;
+  so.admin_key_sha256 = agritrace::core::sha256_hex(*key);
+  agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
+  agritrace::api::Router router(&metrics);
+  service.register_routes(router);
+
+  agritrace::api::HttpServerOptions ho;
+  ho.listen = a.values.at("listen");
+  ho.threads = threads;
+  ho.max_body_bytes = static_cast<uint64_t>(max_body);
+  agritrace::api::HttpServer server(ho, router.handler());
+  Status started = server.start();
+  if (!started.ok()) return fail(started.to_string());
+  const std::string host = ho.listen.substr(0, ho.listen.rfind(':'));
+  std::printf("agritrace: listening on http://%s:%u (ledger %s, views %s)\n", host.c_str(),
+              static_cast<unsigned>(server.port()), (*ledger)->describe().c_str(), vpath.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "agritrace: signal %d, stopping\n", sig);
+  server.stop();
+  (*writer)->stop();
+  runner.stop();
+  std::fclose(audit);
+  return 0;
+}
+
+int cmd_replay(int argc, char** argv) {
+  std::vector<Flag> flags = kLedgerFlags;
+  Args a = parse_args(argc, argv, 2, flags);
+  if (a.help) {
+    print_help("replay",
+               "Rebuilds every view from the ledger (stop the server first: it holds the views),\n"
+               "shows progress on a terminal and prints the views' SHA-256 digest.",
+               flags);
+    return 0;
+  }
+  if (!a.error.empty()) return fail(a.error);
+  auto ledger = open_ledger(a, false);
+  if (!ledger.ok()) return fail(ledger.status().to_string());
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  auto report = agritrace::replay::rebuild_views(
+      **ledger, views_path(a), [tty](uint64_t done, uint64_t total, double secs) {
+        if (!tty) return;
+        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+        const double eta = rate > 0 && total > done ? static_cast<double>(total - done) / rate : 0;
+        std::fprintf(stderr, "\rreplay: %llu/%llu events  %.0f events/s  ETA %.0fs   ",
+                     static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate, eta);
+      });
+  if (tty) std::fprintf(stderr, "\n");
+  if (!report.ok()) return fail(report.status().to_string());
+  std::ofstream(views_path(a) + ".ledger") << (*ledger)->describe() << "\n";
+  std::printf("replayed %llu events in %.3f s (%.0f events/s)\nviews digest %s\n",
+              static_cast<unsigned long long>(report->events), report->seconds,
+              report->seconds > 0 ? static_cast<double>(report->events) / report->seconds : 0.0,
+              report->digest.c_str());
+  return 0;
+}
+
+int cmd_verify(int argc, char** argv) {
+  std::vector<Flag> flags = kLedgerFlags;
+  Args a = parse_args(argc, argv, 2, flags);
+  if (a.help) {
+    print_help("verify", "Checks every tenant's SHA-256 hash chain and names the first broken link.", flags);
+    return 0;
+  }
+  if (!a.error.empty()) return fail(a.error);
+  auto ledger = open_ledger(a, false);
+  if (!ledger.ok()) return fail(ledger.status().to_string());
+  auto report = agritrace::replay::verify_chains(**ledger);
+  if (!report.ok()) return fail(report.status().to_string());
+  if (!report->intact) {
+    std::printf("BROKEN: %s\n", report->first_broken.c_str());
+    return 3;
+  }
+  std::printf("ok: %llu events, %llu tenants, every hash chain intact\n",
+              static_cast<unsigned long long>(report->events), static_cast<unsigned long long>(report->tenants));
+  return 0;
+}
+
+int cmd_demo(int argc, char** argv) {
+  std::vector<Flag> flags = {
+      {"url", "http://127.0.0.1:8080", "the AgriTrace server"},
+      {"admin-key-file", "./var/data/admin.key", "file with the administrator key (AGRITRACE_ADMIN_KEY overrides)"},
+  };
+  Args a = parse_args(argc, argv, 2, flags);
+  if (a.help) {
+    print_help("demo", "Seeds a small Guangdong supply chain through the public API and prints the\n"
+                       "accounts and API keys it created.", flags);
+    return 0;
+  }
+  if (!a.error.empty()) return fail(a.error);
+  std::string key;
+  if (const char* env = std::getenv("AGRITRACE_ADMIN_KEY"); env && *env) {
+    key = env;
+  } else {
+    key = read_file(a.values.at("admin-key-file"));
+  }
+  if (key.empty()) return fail("no administrator key: set AGRITRACE_ADMIN_KEY or --admin-key-file");
+  Status s = agritrace::api::run_demo(a.values.at("url"), key, stdout);
+  if (!s.ok()) return fail(s.to_string());
+  return 0;
+}
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "usage: agritrace <command> [flags]   (agritrace <command> --help for its flags)\n\n"
+               "commands:\n"
+               "  serve    serve the HTTP API (embedded ledger by default, --kafka for Kafka)\n"
+               "  demo     seed a demo supply chain through the API of a running server\n"
+               "  replay   rebuild every view from the ledger and print their digest\n"
+               "  verify   check every tenant's hash chain\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const std::string cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    usage(stdout);
+    return 0;
+  }
+  if (cmd == "serve") return cmd_serve(argc, argv);
+  if (cmd == "replay") return cmd_replay(argc, argv);
+  if (cmd == "verify") return cmd_verify(argc, argv);
+  if (cmd == "demo") return cmd_demo(argc, argv);
+  std::fprintf(stderr, "agritrace: unknown command '%s'\n", cmd.c_str());
+  usage(stderr);
+  return 2;
+}

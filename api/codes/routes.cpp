@@ -1,0 +1,556 @@
+// Routes of the catalogue and main varieties (R-4.2.7), trace codes with their downloads
+// (R-4.2.5), the public GS1 Digital Link resolver (R-4.4.1 groundwork) and product publishing
+// with the market browse (R-4.2.9).
+#include <openssl/rand.h>
+#include <simdjson.h>
+
+#include <memory>
+
+#include "api/codes/code_images.h"
+#include "api/http/route_kit.h"
+#include "core/codes/codes.h"
+#include "projections/codes/queries.h"
+#include "projections/base/keys.h"
+#include "projections/sales/queries.h"
+
+namespace agritrace::api {
+namespace {
+
+constexpr int64_t kMaxCsvCodes = 10'000;  // per download; larger runs are paged (?offset=&limit=)
+constexpr int64_t kMaxTarCodes = 10'000;
+constexpr int64_t kMaxSvgCodes = 1'000;   // an SVG sheet of 1,000 codes is already ~10 MB
+constexpr int32_t kResolverWaitMs = 2'000;
+
+Result<core::Command> parse_main_varieties(const JsonInput& in) {
+  AGT_CHECK(in.only({"product_ids"}));
+  AGT_TRY(ids, in.str_array("product_ids", 200));
+  return core::Command(core::SetMainVarieties{std::move(ids)});
+}
+
+Result<core::Command> parse_code_template(const JsonInput& in) {
+  AGT_CHECK(in.only({"name", "product_id", "gtin", "base_url", "serial_format", "packaging_level",
+                     "quantity_per_code"}));
+  core::CreateCodeTemplate c;
+  AGT_TRY(name, in.str("name", core::kMaxNameBytes));
+  AGT_TRY(product_id, in.opt_str("product_id", 64));
+  AGT_TRY(gtin, in.opt_str("gtin", 14));
+  AGT_TRY(base_url, in.str("base_url", core::kMaxBaseUrlBytes));
+  AGT_TRY(format_name, in.opt_str("serial_format", 16));
+  AGT_TRY(level_name, in.opt_str("packaging_level", 16));
+  AGT_TRY(q, quantity_at(in, "quantity_per_code"));
+  c.name = name;
+  c.product_id = product_id;
+  c.gtin = gtin;
+  c.base_url = base_url;
+  if (!format_name.empty()) {
+    AGT_TRY(f, core::parse_serial_format(format_name, "serial_format"));
+    c.serial_format = f;
+  }
+  if (!level_name.empty()) {
+    AGT_TRY(l, core::parse_packaging_level(level_name, "packaging_level"));
+    c.packaging_level = l;
+  }
+  c.quantity_per_code = q;
+  return core::Command(std::move(c));
+}
+
+Result<core::Command> parse_generate(const JsonInput& in) {
+  AGT_CHECK(in.only({"template_id", "batch_id", "count"}));
+  AGT_TRY(template_id, in.str("template_id", 64));
+  AGT_TRY(batch_id, in.str("batch_id", 64));
+  AGT_TRY(count, in.i64("count"));
+  if (count < 1 || count > core::kMaxCodesPerRun) {
+    return invalid("code_count_invalid", fmt::format("count must be 1..{}", core::kMaxCodesPerRun), "count");
+  }
+  core::GenerateCodes c;
+  c.template_id = template_id;
+  c.batch_id = batch_id;
+  c.count = count;
+  // R-4.2.5: >= 64 bits per serial from OpenSSL's CSPRNG, drawn here so that decide stays pure.
+  c.random_bytes.resize(static_cast<size_t>(count) * core::kSerialRandomBytes);
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(c.random_bytes.data()), static_cast<int>(c.random_bytes.size())) != 1) {
+    return make_error(ErrorCode::kInternal, "random_failed", "the random generator failed");
+  }
+  return core::Command(std::move(c));
+}
+
+Result<core::Command> parse_reason(const JsonInput& in, bool run, const std::string& id) {
+  AGT_CHECK(in.only({"reason"}));
+  AGT_TRY(reason, in.opt_str("reason", core::kMaxNoteBytes));
+  if (run) return core::Command(core::DisableCodeRun{id, reason});
+  return core::Command(core::DisableCode{id, reason});
+}
+
+Result<core::Command> parse_publish(const JsonInput& in) {
+  AGT_CHECK(in.only({"product_id", "description"}));
+  AGT_TRY(product_id, in.str("product_id", 64));
+  AGT_TRY(description, in.opt_str("description", core::kMaxNoteBytes));
+  return core::Command(core::PublishProduct{product_id, description});
+}
+
+// An empty body is allowed for the action routes (enable/withdraw/disable).
+Result<JsonInput> body_or_empty(const std::string& body) {
+  return JsonInput::parse(body.empty() ? std::string_view("{}") : std::string_view(body));
+}
+
+Result<std::pair<int64_t, int64_t>> offset_limit(const HttpRequest& req, int64_t max_limit) {
+  int64_t offset = 0, limit = max_limit;
+  auto read = [&](std::string_view name, int64_t lo, int64_t hi, int64_t* out) -> Status {
+    auto v = req.query_param(name);
+    if (!v) return Status::Ok();
+    int64_t n = 0;
+    auto r = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (r.ec != std::errc() || r.ptr != v->data() + v->size() || n < lo || n > hi) {
+      return invalid(std::string(name) + "_invalid", fmt::format("{} must be {}..{}", name, lo, hi), std::string(name));
+    }
+    *out = n;
+    return Status::Ok();
+  };
+  AGT_CHECK(read("offset", 0, core::kMaxCodesPerRun, &offset));
+  AGT_CHECK(read("limit", 1, max_limit, &limit));
+  return std::make_pair(offset, limit);
+}
+
+HttpResponse download(std::string content_type, std::string filename, std::string body) {
+  HttpResponse r;
+  r.status = 200;
+  r.content_type = std::move(content_type);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  r.body = std::move(body);
+  return r;
+}
+
+// ---- the resolver's page -----------------------------------------------------------------
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Consumers see who supplied a material, not the full name: the first and last characters stay
+// (UTF-8 aware): "博罗县绿源菜心种植专业合作社" -> "博罗****合作社"... "张伟" -> "张*".
+std::string mask_name(std::string_view name) {
+  std::vector<std::string_view> chars;
+  for (size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    chars.push_back(name.substr(i, n));
+    i += n;
+  }
+  std::string out;
+  if (chars.size() <= 2) {
+    if (!chars.empty()) out += chars[0];
+    return out + "*";
+  }
+  const size_t keep_head = chars.size() > 6 ? 2 : 1;
+  const size_t keep_tail = chars.size() > 6 ? 3 : 1;
+  for (size_t i = 0; i < keep_head; ++i) out += chars[i];
+  out += "****";
+  for (size_t i = chars.size() - keep_tail; i < chars.size(); ++i) out += chars[i];
+  return out;
+}
+
+// Lookups that carry errors along instead of failing: a missing part reads as "" or 0.
+using Node = simdjson::simdjson_result<simdjson::dom::element>;
+
+std::string_view sv(Node e, const char* key) {
+  std::string_view s;
+  if (e[key].get_string().get(s)) return {};
+  return s;
+}
+
+int64_t num(Node e, const char* key) {
+  int64_t n = 0;
+  if (e[key].get_int64().get(n)) return 0;
+  return n;
+}
+
+std::string quantity_text(Node q) {
+  const int64_t amount = num(q, "amount");
+  const std::string_view unit = sv(q, "unit");
+  if (unit == "g" && amount % 1000 == 0) return fmt::format("{} kg", amount / 1000);
+  if (unit == "ml" && amount % 1000 == 0) return fmt::format("{} L", amount / 1000);
+  if (unit == "piece") return fmt::format("{} 件", amount);
+  return fmt::format("{} {}", amount, unit);
+}
+
+const char* document_kind_zh(std::string_view kind) {
+  if (kind == "inspection_report") return "检验报告";
+  if (kind == "production_record") return "生产记录";
+  return "其他文件";
+}
+
+// The public answer of a scan: what the producer recorded about the batch, suppliers masked.
+struct TraceView {
+  std::string json;
+  std::string html;
+};
+
+TraceView render_trace(const projections::ResolvedCode& code, std::string_view serial, const std::string& trace_json,
+                       const projections::CodesQueries& codes, const std::string& self_url) {
+  simdjson::dom::parser parser;
+  const Node t = parser.parse(trace_json);
+  const Node batch = t["batch"];
+  const Node producer = t["producer"];
+  JsonWriter w;
+  w.begin_object();
+  w.key("code").begin_object().field("gtin", code.gtin14).field("lot", code.lot_code).field("serial", serial)
+      .field("status", "active").field("uri", self_url).end_object();
+  w.key("product").begin_object().field("name", sv(batch, "product")).field("product_id", sv(batch, "product_id"));
+  if (auto product_json = codes.catalogue_product(sv(batch, "product_id")); product_json && !sv(batch, "product_id").empty()) {
+    w.field_raw("catalogue", *product_json);
+  }
+  w.end_object();
+  w.key("batch").begin_object().field("batch_id", code.batch_id).field("lot_code", sv(batch, "lot_code"))
+      .field("production_date", sv(batch, "production_date"));
+  w.key("expiry_date");
+  std::string_view expiry = sv(batch, "expiry_date");
+  if (expiry.empty()) w.null(); else w.value(expiry);
+  w.end_object();
+  w.key("producer").begin_object().field("name", sv(producer, "name")).field("region", sv(producer, "region"))
+      .field("enterprise_id", sv(producer, "enterprise_id")).end_object();
+
+  std::string html = fmt::format(
+      "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{0} · 产品追溯</title>"
+      "<style>body{{font-family:sans-serif;margin:1em;max-width:40em;color:#222}}h1{{font-size:1.4em}}"
+      "table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3em;text-align:left}}"
+      ".ok{{color:#080}}</style></head><body><h1>{0}</h1><p class=\"ok\">✔ 追溯码有效 · 溯源码 {1}</p>"
+      "<h2>产品与批次</h2><table><tr><th>产品</th><td>{0}</td></tr><tr><th>批号</th><td>{2}</td></tr>"
+      "<tr><th>生产日期</th><td>{3}</td></tr><tr><th>保质期至</th><td>{4}</td></tr></table>"
+      "<h2>生产企业</h2><table><tr><th>名称</th><td>{5}</td></tr><tr><th>地区</th><td>{6}</td></tr>"
+      "<tr><th>统一社会信用代码</th><td>{7}</td></tr></table>",
+      html_escape(sv(batch, "product")), html_escape(serial), html_escape(sv(batch, "lot_code")),
+      html_escape(sv(batch, "production_date")), expiry.empty() ? "—" : html_escape(expiry),
+      html_escape(sv(producer, "name")), html_escape(sv(producer, "region")),
+      html_escape(sv(producer, "enterprise_id")));
+
+  w.key("materials").begin_array();
+  html += "<h2>原料来源</h2><table><tr><th>原料</th><th>供应商</th><th>用量</th><th>生产日期</th></tr>";
+  simdjson::dom::array materials;
+  if (!t["materials"].get(materials)) {
+    for (simdjson::dom::element me : materials) {
+      const Node m(simdjson::dom::element{me});
+      const Node lot = m["lot"];
+      const Node supplier = m["supplier"];
+      const Node used = m["quantity_used"];
+      const std::string supplier_name = mask_name(sv(supplier, "name"));
+      w.begin_object().field("material", sv(lot, "material")).field("supplier", supplier_name)
+          .field("supplier_kind", sv(supplier, "kind")).field("supplier_lot", sv(lot, "supplier_lot"))
+          .field("production_date", sv(lot, "production_date")).field("expiry_date", sv(lot, "expiry_date"))
+          .field_raw("quantity_used", fmt::format("{{\"amount\":{},\"unit\":\"{}\"}}", num(used, "amount"), sv(used, "unit")))
+          .end_object();
+      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", html_escape(sv(lot, "material")),
+                          html_escape(supplier_name), quantity_text(used), html_escape(sv(lot, "production_date")));
+    }
+  }
+  html += "</table>";
+  w.end_array().key("documents").begin_array();
+  html += "<h2>检验报告与生产记录</h2><ul>";
+  simdjson::dom::array docs;
+  bool any_doc = false;
+  if (!t["documents"].get(docs)) {
+    for (simdjson::dom::element de : docs) {
+      const Node d(simdjson::dom::element{de});
+      any_doc = true;
+      w.begin_object().field("kind", sv(d, "kind")).field("filename", sv(d, "filename"))
+          .field("sha256", sv(d, "sha256")).field("attached_at", sv(d, "attached_at")).end_object();
+      html += fmt::format("<li>{}：{}（{}）</li>", document_kind_zh(sv(d, "kind")), html_escape(sv(d, "filename")),
+                          html_escape(sv(d, "attached_at").substr(0, 10)));
+    }
+  }
+  if (!any_doc) html += "<li>暂无</li>";
+  html += "</ul><p><small>GS1 数字链接 " + html_escape(self_url) +
+          "</small></p><p><small>由 AgriTrace 农产品产销对接平台提供</small></p></body></html>";
+  w.end_array().end_object();
+  return TraceView{w.take(), std::move(html)};
+}
+
+std::string linkset(const std::string& self) {
+  JsonWriter w;
+  w.begin_object().key("linkset").begin_array().begin_object().field("anchor", self);
+  w.key("https://gs1.org/voc/pip").begin_array().begin_object().field("href", self + "?linkType=gs1:pip")
+      .field("title", "产品信息").field("type", "text/html").key("hreflang").begin_array().value("zh-CN").end_array()
+      .end_object().end_array();
+  w.key("https://gs1.org/voc/traceability").begin_array().begin_object()
+      .field("href", self + "?linkType=gs1:traceability").field("title", "追溯信息")
+      .field("type", "application/json").end_object().end_array();
+  w.key("https://gs1.org/voc/certificationInfo").begin_array().begin_object()
+      .field("href", self + "?linkType=gs1:certificationInfo").field("title", "检验报告")
+      .field("type", "application/json").end_object().end_array();
+  w.end_object().end_array().end_object();
+  return w.take();
+}
+
+std::string link_header(const std::string& self) {
+  return fmt::format(
+      "<{0}?linkType=gs1:pip>; rel=\"gs1:pip\"; type=\"text/html\"; hreflang=\"zh-CN\", "
+      "<{0}?linkType=gs1:traceability>; rel=\"gs1:traceability\"; type=\"application/json\", "
+      "<{0}?linkType=gs1:certificationInfo>; rel=\"gs1:certificationInfo\"; type=\"application/json\", "
+      "<{0}?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\"",
+      self);
+}
+
+bool wants_json(const HttpRequest& req) {
+  auto accept = req.header("Accept");
+  return accept && accept->find("application/json") != std::string_view::npos &&
+         accept->find("text/html") == std::string_view::npos;
+}
+
+}  // namespace
+
+void register_codes_routes(RouteKit& kit, Router& router) {
+  RouteKit* i = &kit;
+  auto codes = std::make_shared<projections::CodesQueries>(kit.views);
+
+  // ---- R-4.2.7 catalogue and main varieties ----
+  router.add("GET", "/v1/catalogue", "listCatalogue",
+             i->query_route([codes](const Caller&, const PathParams&, const HttpRequest& req) {
+               return codes->catalogue(req.query_param("category").value_or(""));
+             }));
+  router.add("PUT", "/v1/enterprise/main-varieties", "setMainVarieties",
+             i->command_route("set_main_varieties", 200,
+                              [](const JsonInput& in, const PathParams&) { return parse_main_varieties(in); }));
+  router.add("GET", "/v1/enterprise/main-varieties", "getMainVarieties",
+             i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest&) {
+               return codes->main_varieties(c.tenant);
+             }));
+
+  // ---- R-4.2.5 code templates, runs, codes ----
+  router.add("POST", "/v1/code-templates", "createCodeTemplate",
+             i->command_route("create_code_template", 201,
+                              [](const JsonInput& in, const PathParams&) { return parse_code_template(in); }));
+  router.add("GET", "/v1/code-templates", "listCodeTemplates",
+             i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+               AGT_TRY(page, RouteKit::page_of(req));
+               return codes->code_templates(c.tenant, page);
+             }));
+  router.add("GET", "/v1/code-templates/{template_id}", "getCodeTemplate",
+             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return codes->code_template(c.tenant, path_param(p, "template_id"));
+             }));
+  router.add("POST", "/v1/code-runs", "generateCodes",
+             i->command_route("generate_codes", 201,
+                              [](const JsonInput& in, const PathParams&) { return parse_generate(in); }));
+  router.add("GET", "/v1/code-runs", "listCodeRuns",
+             i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+               AGT_TRY(page, RouteKit::page_of(req));
+               return codes->code_runs(c.tenant, page);
+             }));
+  router.add("GET", "/v1/code-runs/{run_id}", "getCodeRun",
+             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return codes->code_run(c.tenant, path_param(p, "run_id"));
+             }));
+
+  // Downloads. Each wraps a page of the run (?offset=&limit=) in a file.
+  auto download_route = [i, codes](int64_t max_limit,
+                                       std::function<Result<HttpResponse>(const projections::RunCodes&)> make) {
+    return i->tenant_route([i, codes, max_limit, make](const HttpRequest& req, const PathParams& p,
+                                                           const Caller& c, Responder respond) {
+      i->with_views(req, std::move(respond), [=]() -> HttpResponse {
+        auto range = offset_limit(req, max_limit);
+        if (!range.ok()) return problem_from_error(range.error());
+        auto run = codes->run_codes(c.tenant, path_param(p, "run_id"), range->first, range->second);
+        if (!run.ok()) return problem_from_error(run.error());
+        auto resp = make(*run);
+        if (!resp.ok()) return problem_from_error(resp.error());
+        resp->headers.emplace_back("X-Total-Count", std::to_string(run->total));
+        return std::move(resp).value();
+      });
+    });
+  };
+  router.add("GET", "/v1/code-runs/{run_id}/codes.csv", "downloadCodesCsv",
+             download_route(kMaxCsvCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
+               std::string csv = "serial,uri,gtin,lot,run_id,batch_id,status\r\n";
+               for (const auto& code : run.codes) {
+                 csv += fmt::format("{},{},{},{},{},{},{}\r\n", code.serial,
+                                    core::format_digital_link(run.base_url, run.gtin14, run.lot_code, code.serial),
+                                    run.gtin14, run.lot_code, run.run_id, run.batch_id,
+                                    code.disabled ? "disabled" : "active");
+               }
+               return download("text/csv; charset=utf-8", run.run_id + "-" + std::to_string(run.offset) + ".csv",
+                               std::move(csv));
+             }));
+  router.add("GET", "/v1/code-runs/{run_id}/codes.svg", "downloadCodesSvg",
+             download_route(kMaxSvgCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
+               std::vector<LabelledCode> labels;
+               for (const auto& code : run.codes) {
+                 labels.push_back({core::format_digital_link(run.base_url, run.gtin14, run.lot_code, code.serial),
+                                   code.serial});
+               }
+               AGT_TRY(svg, qr_svg_sheet(labels, fmt::format("{} · GTIN {} · 批号 {} · {}–{}", run.run_id, run.gtin14,
+                                                              run.lot_code, run.offset + 1,
+                                                              run.offset + static_cast<int64_t>(run.codes.size()))));
+               return download("image/svg+xml", run.run_id + "-" + std::to_string(run.offset) + ".svg", std::move(svg));
+             }));
+  router.add("GET", "/v1/code-runs/{run_id}/codes.tar", "downloadCodesPng",
+             download_route(kMaxTarCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
+               std::vector<std::pair<std::string, std::string>> files;
+               for (const auto& code : run.codes) {
+                 AGT_TRY(png, qr_png(core::format_digital_link(run.base_url, run.gtin14, run.lot_code, code.serial)));
+                 files.emplace_back(code.serial + ".png", std::move(png));
+               }
+               return download("application/x-tar", run.run_id + "-" + std::to_string(run.offset) + ".tar",
+                               tar_archive(files));
+             }));
+  router.add("POST", "/v1/code-runs/{run_id}/disable", "disableCodeRun",
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+               if (i->json_too_large(req, r)) return;
+               auto in = body_or_empty(req.body);
+               if (!in.ok()) return r(problem_response(400, in.error().reason, in.error().message));
+               i->submit(req, std::move(r), c, "disable_code_run", parse_reason(*in, true, path_param(p, "run_id")), 200);
+             }));
+  router.add("POST", "/v1/code-runs/{run_id}/enable", "enableCodeRun",
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+               i->submit(req, std::move(r), c, "enable_code_run", core::Command(core::EnableCodeRun{path_param(p, "run_id")}), 200);
+             }));
+  router.add("GET", "/v1/codes/{serial}", "getCode",
+             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return codes->code(c.tenant, path_param(p, "serial"));
+             }));
+  router.add("POST", "/v1/codes/{serial}/disable", "disableCode",
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+               if (i->json_too_large(req, r)) return;
+               auto in = body_or_empty(req.body);
+               if (!in.ok()) return r(problem_response(400, in.error().reason, in.error().message));
+               i->submit(req, std::move(r), c, "disable_code", parse_reason(*in, false, path_param(p, "serial")), 200);
+             }));
+  router.add("POST", "/v1/codes/{serial}/enable", "enableCode",
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+               i->submit(req, std::move(r), c, "enable_code", core::Command(core::EnableCode{path_param(p, "serial")}), 200);
+             }));
+
+  // ---- R-4.2.9 publishing and the market ----
+  router.add("POST", "/v1/publications", "publishProduct",
+             i->command_route("publish_product", 201,
+                              [](const JsonInput& in, const PathParams&) { return parse_publish(in); }));
+  router.add("GET", "/v1/publications", "listPublications",
+             i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest&) {
+               return codes->publications(c.tenant);
+             }));
+  router.add("POST", "/v1/publications/{product_id}/withdraw", "withdrawPublication",
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
+               i->submit(req, std::move(r), c, "withdraw_publication",
+                         core::Command(core::UnpublishProduct{path_param(p, "product_id")}), 200);
+             }));
+  router.add("GET", "/v1/market/products", "browseMarket",
+             i->query_route([codes](const Caller&, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+               projections::MarketFilter f;
+               f.variety = req.query_param("variety").value_or("");
+               f.region = req.query_param("region").value_or("");
+               f.producer = req.query_param("producer").value_or("");
+               f.since = req.query_param("since").value_or("");
+               if (!f.since.empty()) AGT_CHECK(core::parse_date(f.since, "since").status());
+               f.produced_since = req.query_param("produced_since").value_or("");
+               if (!f.produced_since.empty()) {
+                 AGT_CHECK(core::parse_date(f.produced_since, "produced_since").status());
+               }
+               return codes->market(f);
+             }));
+
+  // ---- the public resolver: GS1 Digital Link, no API key ----
+  router.add("GET", "/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLink",
+             [i, codes](const HttpRequest& req, const PathParams& p, Responder respond) {
+               const std::string path = core::format_digital_link("", path_param(p, "gtin"), path_param(p, "lot"), path_param(p, "serial"));
+               auto parsed = core::parse_digital_link(path);
+               if (!parsed.ok()) {
+                 return respond(problem_response(400, parsed.error().reason, parsed.error().message, "code"));
+               }
+               // A code disabled by an acknowledged command answers 410 at the next scan: wait (bounded)
+               // until the views include every position this process has acknowledged so far.
+               std::vector<events::Position> targets = i->appended.snapshot();
+               auto answer = [i, codes, req, link = *parsed]() -> HttpResponse {
+                 auto code = codes->resolve(link.serial);
+                 if (!code || code->gtin14 != link.gtin14 || code->lot_code != link.lot) {
+                   return problem_response(404, "code_not_found", "no trace code with this GTIN, lot and serial", "code");
+                 }
+                 if (code->disabled) {
+                   return problem_response(410, "code_disabled",
+                                           code->run_disabled ? "this trace code's run was disabled by its producer"
+                                                              : "this trace code was disabled by its producer",
+                                           "code");
+                 }
+                 const std::string host = std::string(req.header("Host").value_or("localhost"));
+                 const std::string self = "http://" + host + core::format_digital_link("", link.gtin14, link.lot, link.serial);
+                 const std::string link_type(req.query_param("linkType").value_or(""));
+                 if (link_type == "all" || link_type == "linkset") {
+                   HttpResponse r = json_response(200, linkset(self));
+                   r.content_type = "application/linkset+json";
+                   r.headers.emplace_back("Link", link_header(self));
+                   return r;
+                 }
+                 auto trace = i->queries.backward_trace(code->tenant, code->batch_id);
+                 if (!trace.ok()) return problem_from_error(trace.error());
+                 TraceView view = render_trace(*code, link.serial, *trace, *codes, self);
+                 // R-4.2.4: a recalled code shows the recall (GS1 link type gs1:recallStatus).
+                 const projections::SalesQueries sales(i->views);
+                 const std::string recall = sales.recall_status(code->tenant, link.lot, link.serial);
+                 view.json = projections::merge_json_objects(view.json, "{\"recall_status\":" + recall + "}");
+                 if (sales.is_recalled(code->tenant, link.lot, link.serial)) {
+                   const size_t body = view.html.find("<body>");
+                   if (body != std::string::npos) {
+                     view.html.insert(body + 6,
+                                      "<p class=\"recall\" role=\"alert\" style=\"color:#b00;font-weight:bold\">"
+                                      "⚠ 召回警告 RECALL: 此批次产品已被生产者召回，请勿食用，请联系购买处退货。</p>");
+                   }
+                 }
+                 HttpResponse r;
+                 const bool json = link_type == "gs1:traceability" || link_type == "gs1:certificationInfo" ||
+                                   (link_type != "gs1:pip" && wants_json(req));
+                 if (json) {
+                   r = json_response(200, std::move(view.json));
+                 } else {
+                   r.status = 200;
+                   r.content_type = "text/html; charset=utf-8";
+                   r.body = std::move(view.html);
+                 }
+                 r.headers.emplace_back("Link", link_header(self));
+                 r.headers.emplace_back("Cache-Control", "no-store");  // a code may be disabled at any time
+                 return r;
+               };
+               // Chain the waits, one partition after the other, within one overall deadline.
+               struct Waiter : std::enable_shared_from_this<Waiter> {
+                 RouteKit* kit;
+                 std::vector<events::Position> targets;
+                 std::chrono::steady_clock::time_point deadline;
+                 std::function<HttpResponse()> answer;
+                 Responder respond;
+                 void next(size_t k) {
+                   while (k < targets.size() && kit->runner.reached(targets[k])) ++k;
+                   if (k == targets.size()) return respond(answer());
+                   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       deadline - std::chrono::steady_clock::now()).count();
+                   auto self = shared_from_this();
+                   kit->runner.wait_for(targets[k], static_cast<int32_t>(std::max<int64_t>(0, left)),
+                                        [self, k](bool ok) {
+                                          if (!ok) {
+                                            HttpResponse r = problem_response(
+                                                503, "views_behind", "the trace views are catching up; retry");
+                                            r.headers.emplace_back("Retry-After", "1");
+                                            return self->respond(std::move(r));
+                                          }
+                                          self->next(k + 1);
+                                        });
+                 }
+               };
+               auto w = std::make_shared<Waiter>();
+               w->kit = i;
+               w->targets = std::move(targets);
+               w->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kResolverWaitMs);
+               w->answer = std::move(answer);
+               w->respond = std::move(respond);
+               w->next(0);
+             });
+}
+
+}  // namespace agritrace::api

@@ -1,0 +1,99 @@
+#include "api/http/problem.h"
+
+#include <string>
+
+#include "core/base/json_writer.h"
+
+namespace agritrace::api {
+
+std::string_view http_reason_phrase(int32_t status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";  // RFC 9110 §15.5.14
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";  // RFC 9110 §15.5.21
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
+  }
+}
+
+HttpResponse problem_response(int32_t status, std::string_view code, std::string_view message,
+                              std::string_view field) {
+  std::string type(kProblemTypeBase);
+  type += code;
+  JsonWriter w;
+  w.begin_object()
+      .field("type", type)
+      .field("title", http_reason_phrase(status))
+      .field("status", status)
+      .field("detail", message)
+      .field("code", code);
+  if (!field.empty()) w.field("field", field);
+  w.end_object();
+  HttpResponse r;
+  r.status = status;
+  r.content_type = std::string(kProblemContentType);
+  r.body = w.take();
+  return r;
+}
+
+int32_t http_status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 422;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kTimeout: return 504;
+    case ErrorCode::kIoError:
+    case ErrorCode::kCorruption:
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+HttpResponse problem_from_error(const Error& error) {
+  // Both arms must be string_views: a `const char* : std::string` ternary yields a temporary.
+  std::string_view code = error.reason.empty() ? std::string_view(error_code_name(error.code))
+                                               : std::string_view(error.reason);
+  HttpResponse resp = problem_response(http_status_for(error.code), code, error.message, error.field);
+  if (!error.details_json.empty() && !resp.body.empty() && resp.body.back() == '}') {
+    resp.body.pop_back();
+    resp.body += ",";
+    resp.body += error.details_json;
+    resp.body += "}";
+  }
+  return resp;
+}
+
+}  // namespace agritrace::api

@@ -1,0 +1,442 @@
+// RouteKit: what every route file of the API shares — authentication, the command path (parse ->
+// CommandWriter -> answer with positions), read-your-writes waits, pagination, problem answers.
+// Each business area registers its routes in its own file (routes_*.cpp) with these tools.
+// Internal to api/: include it only from api/*.cpp.
+#pragma once
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include <charconv>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/production/blob_store.h"
+#include "api/http/json_input.h"
+#include "api/http/metrics.h"
+#include "api/http/problem.h"
+#include "api/http/router.h"
+#include "api/service/service.h"
+#include "core/domain/decide.h"
+#include "core/base/identifiers.h"
+#include "core/base/digest.h"
+#include "core/base/json_writer.h"
+#include "events/writer/command_writer.h"
+#include "projections/production/queries.h"
+#include "projections/base/runner.h"
+
+namespace agritrace::api {
+
+using FieldNames = std::vector<std::pair<std::string, std::string>>;
+
+struct Caller {
+  std::string tenant;
+  std::string actor;
+  bool admin = false;
+};
+
+inline Error invalid(std::string reason, std::string message, std::string field) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(reason), std::move(message), std::move(field));
+}
+
+inline Result<core::Quantity> quantity_at(const JsonInput& in, std::string_view key) {
+  auto q = in.object(key);
+  if (!q.ok()) return q.error();
+  Status only = q->only({"amount", "unit"});
+  if (!only.ok()) return only.error();
+  auto amount = q->i64("amount");
+  if (!amount.ok()) return amount.error();
+  auto unit = q->str("unit", 16);
+  if (!unit.ok()) return unit.error();
+  return core::parse_quantity(*amount, *unit, key);
+}
+
+inline Result<core::Date> date_at(const JsonInput& in, std::string_view key) {
+  auto s = in.str(key, 10);
+  if (!s.ok()) return s.error();
+  return core::parse_date(*s, key);
+}
+
+inline Result<std::optional<core::Date>> opt_date_at(const JsonInput& in, std::string_view key) {
+  if (!in.has(key)) return std::optional<core::Date>();
+  auto d = date_at(in, key);
+  if (!d.ok()) return d.error();
+  return std::optional<core::Date>(*d);
+}
+
+// An optional money field in fen: absent -> nullopt (the rules refuse negative amounts).
+inline Result<std::optional<int64_t>> opt_price_at(const JsonInput& in, std::string_view key = "price_fen") {
+  if (!in.has(key)) return std::optional<int64_t>();
+  auto v = in.i64(key);
+  if (!v.ok()) return v.error();
+  return std::optional<int64_t>(*v);
+}
+
+#define AGT_TRY(var, expr)          \
+  auto var##_r = (expr);            \
+  if (!var##_r.ok()) return var##_r.error(); \
+  auto var = std::move(var##_r).value()
+
+#define AGT_CHECK(expr)             \
+  do {                              \
+    Status s_ = (expr);             \
+    if (!s_.ok()) return s_.error(); \
+  } while (0)
+
+// The newest ledger position this process has acknowledged, per partition: the resolver waits
+// for the views to reach these before answering, so a code disabled by an acknowledged command
+// answers 410 at the very next scan.
+class AppendedPositions {
+ public:
+  void note(const events::Position& p) {
+    std::lock_guard lock(mu_);
+    const auto i = static_cast<size_t>(p.partition);
+    if (offsets_.size() <= i) offsets_.resize(i + 1, -1);
+    if (p.offset > offsets_[i]) offsets_[i] = p.offset;
+  }
+  std::vector<events::Position> snapshot() const {
+    std::lock_guard lock(mu_);
+    std::vector<events::Position> out;
+    for (size_t i = 0; i < offsets_.size(); ++i) {
+      if (offsets_[i] >= 0) out.push_back(events::Position{static_cast<int32_t>(i), offsets_[i]});
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<int64_t> offsets_;
+};
+
+// A path parameter the router has matched (it is always present for the route's pattern).
+inline const std::string& path_param(const PathParams& p, std::string_view name) {
+  return p.find(name)->second;
+}
+
+struct RouteKit {
+  events::Ledger& ledger;
+  events::CommandWriter& writer;
+  projections::ProjectionRunner& runner;
+  projections::ViewStore& views;
+  BlobStore& blobs;
+  MetricsRegistry& metrics;
+  ServiceOptions options;
+  projections::ProductionQueries queries;
+  AppendedPositions appended;  // filled by submit()
+
+  RouteKit(events::Ledger& l, events::CommandWriter& w, projections::ProjectionRunner& r,
+       projections::ViewStore& v, BlobStore& b, MetricsRegistry& m, ServiceOptions o)
+      : ledger(l), writer(w), runner(r), views(v), blobs(b), metrics(m), options(std::move(o)), queries(v) {}
+
+  // ---- authentication ----
+
+  Result<Caller> authenticate(const HttpRequest& req) const {
+    std::string_view key;
+    if (auto auth = req.header("Authorization")) {
+      constexpr std::string_view kBearer = "Bearer ";
+      if (!auth->starts_with(kBearer)) {
+        return make_error(ErrorCode::kUnauthenticated, "bad_authorization",
+                          "use 'Authorization: Bearer <api key>'", "Authorization");
+      }
+      key = auth->substr(kBearer.size());
+    } else if (auto x = req.header("X-API-Key")) {
+      key = *x;
+    } else {
+      return make_error(ErrorCode::kUnauthenticated, "api_key_missing",
+                        "this route needs an API key: 'Authorization: Bearer <api key>'", "Authorization");
+    }
+    const std::string sha = core::sha256_hex(key);
+    if (!options.admin_key_sha256.empty() && sha.size() == options.admin_key_sha256.size() &&
+        CRYPTO_memcmp(sha.data(), options.admin_key_sha256.data(), sha.size()) == 0) {
+      return Caller{"", "admin", true};
+    }
+    if (auto rec = writer.find_api_key(sha)) return Caller{rec->tenant, rec->key_id, false};
+    return make_error(ErrorCode::kUnauthenticated, "api_key_invalid", "the API key is not valid",
+                      "Authorization");
+  }
+
+  // A 401 names the scheme to use (RFC 9110 section 11.6.1).
+  static HttpResponse unauthenticated(const Error& e) {
+    HttpResponse r = problem_from_error(e);
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agritrace\"");
+    return r;
+  }
+
+  // Wraps a tenant route: authenticates, refuses the administrator key (it owns no records).
+  RouteHandler tenant_route(std::function<void(const HttpRequest&, const PathParams&, const Caller&, Responder)> fn) {
+    return [this, fn = std::move(fn)](const HttpRequest& req, const PathParams& params, Responder respond) {
+      auto caller = authenticate(req);
+      if (!caller.ok()) return respond(unauthenticated(caller.error()));
+      if (caller->admin) {
+        return respond(problem_response(403, "enterprise_key_required",
+                                        "the administrator key manages enterprises; use an enterprise's key",
+                                        "Authorization"));
+      }
+      fn(req, params, *caller, std::move(respond));
+    };
+  }
+
+  // ---- commands ----
+
+  void submit(const HttpRequest& req, Responder respond, const Caller& caller, std::string name,
+              Result<core::Command> command, int32_t success_status,
+              std::function<void(JsonWriter&, const events::CommandOutcome&)> extra = {},
+              FieldNames field_names = {}) {
+    // Problems name the request's fields; where a command field is named differently, say the
+    // request's name.
+    auto problem = [field_names](Error e) {
+      for (const auto& [command_field, request_field] : field_names) {
+        if (e.field == command_field) e.field = request_field;
+      }
+      return problem_from_error(e);
+    };
+    if (!command.ok()) return respond(problem(command.error()));
+    std::string key;
+    if (auto k = req.header("Idempotency-Key")) {
+      if (k->empty() || k->size() > 128) {
+        return respond(problem_response(422, "idempotency_key_invalid",
+                                        "Idempotency-Key must be 1 to 128 characters", "Idempotency-Key"));
+      }
+      key.assign(*k);
+    }
+    events::CommandSubmission sub;
+    sub.command_name = std::move(name);
+    sub.tenant = caller.tenant;
+    sub.actor = caller.actor;
+    sub.idempotency_key = std::move(key);
+    sub.request_hash = core::sha256_hex(req.method + "\n" + req.path + "\n" + req.body);
+    sub.command = std::move(command).value();
+    sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem,
+                tracker = &appended](Result<events::CommandOutcome> r) {
+      if (!r.ok()) return respond(problem(r.error()));
+      const events::CommandOutcome& out = *r;
+      if (!out.events.empty()) tracker->note(out.events.back().position);
+      JsonWriter w;
+      w.begin_object();
+      w.field("id", out.events.empty() ? std::string() : out.events.front().subject);
+      w.field("command_id", out.command_id);
+      w.field("position", out.events.empty() ? std::string() : out.events.back().position.to_string());
+      w.key("events").begin_array();
+      for (const auto& e : out.events) {
+        w.begin_object().field("id", e.id).field("type", e.type).field("subject", e.subject)
+            .field("position", e.position.to_string()).end_object();
+      }
+      w.end_array();
+      w.field("replayed", out.replayed);
+      if (extra) extra(w, out);
+      w.end_object();
+      HttpResponse resp = json_response(success_status, w.take());
+      if (out.replayed) resp.headers.emplace_back("Idempotent-Replayed", "true");
+      if (!out.events.empty()) {
+        resp.headers.emplace_back("X-Agritrace-Position", out.events.back().position.to_string());
+      }
+      respond(std::move(resp));
+    };
+    writer.submit(std::move(sub));
+  }
+
+  // JSON bodies have a limit of their own, far below the server's (documents) limit.
+  bool json_too_large(const HttpRequest& req, Responder& respond) const {
+    if (req.body.size() <= options.max_json_body_bytes) return false;
+    respond(problem_response(413, "body_too_large",
+                             fmt::format("JSON bodies are limited to {} bytes", options.max_json_body_bytes)));
+    return true;
+  }
+
+  RouteHandler command_route(std::string name, int32_t status,
+                             std::function<Result<core::Command>(const JsonInput&, const PathParams&)> parse) {
+    return tenant_route([this, name, status, parse = std::move(parse)](
+                            const HttpRequest& req, const PathParams& params, const Caller& caller,
+                            Responder respond) {
+      if (json_too_large(req, respond)) return;
+      auto in = JsonInput::parse(req.body);
+      if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+      submit(req, std::move(respond), caller, name, parse(*in, params), status);
+    });
+  }
+
+  // ---- queries ----
+
+  // Runs fn once the views include the position named by ?after= (or X-Agritrace-After).
+  void with_views(const HttpRequest& req, Responder respond, std::function<HttpResponse()> fn) {
+    std::optional<std::string_view> after = req.query_param("after");
+    if (!after) after = req.header("X-Agritrace-After");
+    if (!after || after->empty()) return respond(fn());
+    auto pos = events::parse_position(*after);
+    if (!pos.ok()) return respond(problem_response(400, "position_invalid", pos.error().message, "after"));
+    if (pos->partition >= ledger.partition_count()) {
+      return respond(problem_response(400, "position_invalid", "no such ledger partition", "after"));
+    }
+    int32_t wait_ms = options.default_wait_ms;
+    if (auto w = req.query_param("wait_ms")) {
+      int32_t v = -1;
+      auto r = std::from_chars(w->data(), w->data() + w->size(), v);
+      if (r.ec != std::errc() || r.ptr != w->data() + w->size() || v < 0 || v > options.max_wait_ms) {
+        return respond(problem_response(400, "wait_ms_invalid",
+                                        fmt::format("wait_ms must be 0..{}", options.max_wait_ms), "wait_ms"));
+      }
+      wait_ms = v;
+    }
+    runner.wait_for(*pos, wait_ms, [respond = std::move(respond), fn = std::move(fn)](bool reached) {
+      if (!reached) {
+        HttpResponse r = problem_response(503, "views_behind",
+                                          "the views have not reached the requested position yet; retry");
+        r.headers.emplace_back("Retry-After", "1");
+        return respond(std::move(r));
+      }
+      respond(fn());
+    });
+  }
+
+  static HttpResponse answer(const Result<std::string>& r) {
+    if (!r.ok()) return problem_from_error(r.error());
+    return json_response(200, *r);
+  }
+
+  static Result<projections::Page> page_of(const HttpRequest& req) {
+    projections::Page page;
+    if (auto l = req.query_param("limit")) {
+      uint32_t v = 0;
+      auto r = std::from_chars(l->data(), l->data() + l->size(), v);
+      if (r.ec != std::errc() || r.ptr != l->data() + l->size() || v < 1 || v > 1000) {
+        return invalid("limit_invalid", "limit must be 1..1000", "limit");
+      }
+      page.limit = v;
+    }
+    if (auto a = req.query_param("after_id")) page.after.assign(*a);
+    return page;
+  }
+
+  RouteHandler query_route(std::function<Result<std::string>(const Caller&, const PathParams&, const HttpRequest&)> q) {
+    return tenant_route([this, q = std::move(q)](const HttpRequest& req, const PathParams& params,
+                                                 const Caller& caller, Responder respond) {
+      with_views(req, std::move(respond), [q, req, params, caller] { return answer(q(caller, params, req)); });
+    });
+  }
+
+  // ---- special routes ----
+
+  void register_enterprise(const HttpRequest& req, const PathParams&, Responder respond) {
+    auto caller = authenticate(req);
+    if (!caller.ok()) return respond(unauthenticated(caller.error()));
+    if (!caller->admin) {
+      return respond(problem_response(403, "admin_key_required",
+                                      "only the platform administrator registers enterprises", "Authorization"));
+    }
+    if (json_too_large(req, respond)) return;
+    auto in = JsonInput::parse(req.body);
+    if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+    auto parsed = [&]() -> Result<core::RegisterEnterprise> {
+      AGT_CHECK(in->only({"uscc", "name", "region"}));
+      AGT_TRY(uscc, in->str("uscc", 32));
+      AGT_TRY(name, in->str("name", core::kMaxNameBytes));
+      AGT_TRY(region, in->str("region", core::kMaxTextBytes));
+      return core::RegisterEnterprise{uscc, name, region, "", ""};
+    }();
+    if (!parsed.ok()) return respond(problem_from_error(parsed.error()));
+    // The key is generated here and never stored: the ledger keeps its SHA-256 only. A retry with
+    // the same Idempotency-Key cannot show the key again (only its id); that is deliberate.
+    NewApiKey key = generate_api_key();
+    parsed->api_key_id = key.key_id;
+    parsed->api_key_sha256 = key.sha256;
+    Caller as_tenant{parsed->enterprise_id, "admin", true};
+    // The request hash must not depend on the random key, so it is computed from the request.
+    submit(req, std::move(respond), as_tenant, "register_enterprise", core::Command(std::move(*parsed)), 201,
+           [key](JsonWriter& w, const events::CommandOutcome& out) {
+             // On a replay the key generated for this request was never registered: say so.
+             if (out.replayed) {
+               w.field("api_key_id", "(shown in the first answer only)");
+             } else {
+               w.field("api_key_id", key.key_id).field("api_key", key.key);
+             }
+           },
+           {{"enterprise_id", "uscc"}});
+  }
+
+  void upload_document(const HttpRequest& req, const Caller& caller, Responder respond) {
+    if (req.body.empty()) {
+      return respond(problem_response(422, "document_empty", "the document has no bytes", "body"));
+    }
+    auto info = blobs.put(caller.tenant, req.body);
+    if (!info.ok()) return respond(problem_from_error(info.error()));
+    JsonWriter w;
+    w.begin_object().field("sha256", info->sha256).field("size_bytes", info->size_bytes).end_object();
+    respond(json_response(201, w.take()));
+  }
+
+  void attach_document(const HttpRequest& req, const PathParams& params, const Caller& caller,
+                       Responder respond) {
+    if (json_too_large(req, respond)) return;
+    auto in = JsonInput::parse(req.body);
+    if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+    auto cmd = [&]() -> Result<core::Command> {
+      AGT_CHECK(in->only({"sha256", "kind", "filename", "media_type"}));
+      AGT_TRY(sha, in->str("sha256", 64));
+      AGT_TRY(kind_name, in->str("kind", 32));
+      AGT_TRY(kind, core::parse_document_kind(kind_name, "kind"));
+      AGT_TRY(filename, in->str("filename", core::kMaxFilenameBytes));
+      AGT_TRY(media, in->opt_str("media_type", 127));
+      if (!core::is_sha256_hex(sha)) {
+        return invalid("sha256_invalid", "sha256 must be 64 lowercase hex characters", "sha256");
+      }
+      auto blob = blobs.stat(caller.tenant, sha);
+      if (!blob) {
+        return make_error(ErrorCode::kNotFound, "document_not_found",
+                          "upload the document first: POST /v1/documents", "sha256");
+      }
+      core::AttachDocument c;
+      c.batch_id = path_param(params, "batch_id");
+      c.document_sha256 = sha;
+      c.kind = kind;
+      c.filename = filename;
+      c.media_type = media.empty() ? "application/octet-stream" : media;
+      c.size_bytes = blob->size_bytes;
+      return core::Command(std::move(c));
+    }();
+    submit(req, std::move(respond), caller, "attach_document", std::move(cmd), 201, {},
+           {{"document_sha256", "sha256"}});
+  }
+
+  // Ledger offsets not yet in the views. On Kafka, offsets also count transaction markers, so
+  // this is an upper bound while behind, and 0 once the runner has read to the end.
+  int64_t projection_lag(const projections::RunnerStatus& rs) const {
+    if (rs.caught_up) return 0;
+    auto ends = ledger.end_offsets();
+    if (!ends.ok()) return -1;
+    int64_t lag = 0;
+    for (size_t p = 0; p < ends->size() && p < rs.next_offsets.size(); ++p) {
+      lag += std::max<int64_t>(0, (*ends)[p] - rs.next_offsets[p]);
+    }
+    return lag;
+  }
+
+  HttpResponse healthz() const {
+    const events::LedgerHealth lh = ledger.health();
+    const projections::RunnerStatus rs = runner.status();
+    const int64_t lag = projection_lag(rs);
+    const bool ok = lh.available && rs.healthy;
+    JsonWriter w;
+    w.begin_object().field("status", ok ? "ok" : "degraded");
+    w.key("ledger").begin_object().field("backend", ledger.describe()).field("available", lh.available)
+        .field("detail", lh.detail).end_object();
+    w.key("projections").begin_object().field("healthy", rs.healthy).field("detail", rs.detail)
+        .field("lag_events", lag).end_object();
+    w.end_object();
+    return json_response(ok ? 200 : 503, w.take());
+  }
+};
+
+
+// Route registration per business area.
+void register_production_routes(RouteKit& kit, Router& router);
+void register_sales_routes(RouteKit& kit, Router& router);
+void register_circulation_routes(RouteKit& kit, Router& router);
+void register_codes_routes(RouteKit& kit, Router& router);  // resolver
+void register_trace_routes(RouteKit& kit, Router& router);  // receipts, R-4.2.4 across enterprises
+void register_inventory_routes(RouteKit& kit, Router& router);
+void register_market_routes(RouteKit& kit, Router& router);  // market orders
+
+}  // namespace agritrace::api

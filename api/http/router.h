@@ -1,0 +1,63 @@
+// Router: method + path pattern → handler, with path parameters, RFC 9457 404/405 answers and
+// automatic request metrics. Patterns are literal segments and whole-segment parameters:
+// "/v1/batches/{batch_id}/trace/backward".
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http/http_types.h"
+
+namespace agritrace::api {
+
+class MetricsRegistry;
+class Counter;
+class Histogram;
+
+// Decoded path parameters by name; std::less<> allows lookup by string_view.
+using PathParams = std::map<std::string, std::string, std::less<>>;
+
+using RouteHandler = std::function<void(const HttpRequest&, const PathParams&, Responder)>;
+
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+  std::string name;  // stable handler name (logs, OpenAPI operationId comparison)
+};
+
+class Router {
+ public:
+  // With a registry, records agritrace_http_requests_total{route,method,status} and
+  // agritrace_http_request_duration_seconds{route}; route is the pattern (bounded cardinality),
+  // "unmatched" for 404s. The registry must outlive the router.
+  explicit Router(MetricsRegistry* metrics = nullptr);
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Registration happens before serving; a malformed pattern or a duplicate (method, shape)
+  // is a programming error and throws std::invalid_argument.
+  void add(std::string method, std::string pattern, std::string name, RouteHandler handler);
+
+  // Finds the route and calls it. Unknown path → 404 route_not_found; known path, other method →
+  // 405 method_not_allowed with Allow; undecodable path → 400 bad_path; an exception thrown by
+  // the handler → 500 internal (unless it had already responded). Thread-safe after setup.
+  void dispatch(HttpRequest request, Responder respond) const;
+
+  // Adapter for HttpServer; the router must outlive the server.
+  Handler handler() const;
+
+  std::vector<RouteInfo> routes() const;
+
+ private:
+  struct Route;
+  std::vector<std::unique_ptr<Route>> routes_;
+  Counter* requests_total_ = nullptr;
+  Histogram* duration_ = nullptr;
+};
+
+}  // namespace agritrace::api

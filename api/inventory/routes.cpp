@@ -1,0 +1,153 @@
+// Routes of inventory and stocktakes and income and expense.
+#include <memory>
+
+#include "api/http/route_kit.h"
+#include "core/market/model.h"
+#include "projections/finance/queries.h"
+#include "projections/inventory/queries.h"
+
+namespace agritrace::api {
+namespace {
+
+// A stocktake counts at most this many items (the rules say so too; this bounds the parsing).
+constexpr size_t kMaxCounts = 1000;
+
+// A counted quantity may be zero (nothing left), which parse_quantity refuses; a negative one is
+// handed to the rules, which refuse it with the field's path (stock never goes negative).
+Result<core::Quantity> counted_at(const JsonInput& in, std::string_view key) {
+  const std::string path = in.path() + "." + std::string(key);
+  AGT_TRY(q, in.object(key));
+  AGT_CHECK(q.only({"amount", "unit"}));
+  AGT_TRY(amount, q.i64("amount"));
+  AGT_TRY(unit, q.str("unit", 16));
+  if (amount > 0) return core::parse_quantity(amount, unit, path);
+  AGT_TRY(one, core::parse_quantity(1, unit, path));
+  return core::Quantity{amount, one.unit};
+}
+
+Result<core::Command> stocktake_command(const JsonInput& in) {
+  AGT_CHECK(in.only({"taken_on", "note", "counts"}));
+  core::RecordStocktake c;
+  AGT_TRY(taken_on, opt_date_at(in, "taken_on"));
+  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
+  AGT_TRY(counts, in.object_array("counts", kMaxCounts));
+  c.taken_on = taken_on;
+  c.note = note;
+  for (const JsonInput& line : counts) {
+    AGT_CHECK(line.only({"item_id", "counted", "reason"}));
+    AGT_TRY(item_id, line.str("item_id", 64));
+    AGT_TRY(counted, counted_at(line, "counted"));
+    AGT_TRY(reason, line.opt_str("reason", core::kMaxNoteBytes));
+    c.counts.push_back(core::StocktakeCount{item_id, counted, reason});
+  }
+  return core::Command(std::move(c));
+}
+
+Result<core::Command> finance_entry_command(const JsonInput& in) {
+  AGT_CHECK(in.only({"direction", "amount_fen", "category", "counterparty_id", "document", "date", "note"}));
+  core::RecordFinanceEntry c;
+  AGT_TRY(direction_name, in.str("direction", 16));
+  AGT_TRY(direction, core::parse_finance_direction(direction_name, "direction"));
+  AGT_TRY(amount, in.i64("amount_fen"));
+  AGT_TRY(category, in.str("category", 64));
+  AGT_TRY(counterparty, in.opt_str("counterparty_id", 64));
+  AGT_TRY(document, in.opt_str("document", 256));
+  AGT_TRY(date, opt_date_at(in, "date"));
+  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
+  c.direction = direction;
+  c.amount_fen = amount;
+  c.category = category;
+  c.counterparty_id = counterparty;
+  c.document = document;
+  c.date = date;
+  c.note = note;
+  return core::Command(std::move(c));
+}
+
+Result<std::optional<core::Date>> query_date(const HttpRequest& req, std::string_view name) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return std::optional<core::Date>();
+  auto d = core::parse_date(*v, name);
+  if (!d.ok()) return d.error();
+  return std::optional<core::Date>(*d);
+}
+
+Result<core::Date> required_query_date(const HttpRequest& req, std::string_view name) {
+  AGT_TRY(d, query_date(req, name));
+  if (!d) return invalid("field_required", "give " + std::string(name) + " (YYYY-MM-DD)", std::string(name));
+  return *d;
+}
+
+}  // namespace
+
+void register_inventory_routes(RouteKit& kit, Router& router) {
+  RouteKit* i = &kit;
+  auto inv = std::make_shared<projections::InventoryQueries>(kit.views);
+  auto fin = std::make_shared<projections::FinanceQueries>(kit.views);
+
+  // stock per item, movements, stocktakes
+  router.add("GET", "/v1/inventory", "listInventory",
+             i->query_route([inv](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+               AGT_TRY(page, RouteKit::page_of(req));
+               projections::InventoryFilter filter;
+               if (auto s = req.query_param("in_stock")) {
+                 if (*s != "true" && *s != "false") {
+                   return invalid("in_stock_invalid", "in_stock is true or false", "in_stock");
+                 }
+                 filter.in_stock = *s == "true";
+               }
+               filter.product.assign(req.query_param("product").value_or(""));
+               return inv->items(c.tenant, filter, page);
+             }));
+  router.add("GET", "/v1/inventory/{item_id}", "getInventoryItem",
+             i->query_route([inv](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return inv->item(c.tenant, path_param(p, "item_id"));
+             }));
+  router.add("GET", "/v1/inventory/{item_id}/movements", "listInventoryMovements",
+             i->query_route([inv](const Caller& c, const PathParams& p, const HttpRequest& req) -> Result<std::string> {
+               AGT_TRY(page, RouteKit::page_of(req));
+               return inv->movements(c.tenant, path_param(p, "item_id"), page);
+             }));
+  router.add("POST", "/v1/stocktakes", "recordStocktake",
+             i->command_route("record_stocktake", 201, [](const JsonInput& in, const PathParams&) {
+               return stocktake_command(in);
+             }));
+  router.add("GET", "/v1/stocktakes", "listStocktakes",
+             i->query_route([inv](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+               AGT_TRY(page, RouteKit::page_of(req));
+               return inv->stocktakes(c.tenant, page);
+             }));
+  router.add("GET", "/v1/stocktakes/{stocktake_id}", "getStocktake",
+             i->query_route([inv](const Caller& c, const PathParams& p, const HttpRequest&) {
+               return inv->stocktake(c.tenant, path_param(p, "stocktake_id"));
+             }));
+
+  // income and expense
+  router.add("POST", "/v1/finance/entries", "recordFinanceEntry",
+             i->command_route("record_finance_entry", 201, [](const JsonInput& in, const PathParams&) {
+               return finance_entry_command(in);
+             }));
+  router.add("GET", "/v1/finance/entries", "listFinanceEntries",
+             i->query_route([fin](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+               AGT_TRY(page, RouteKit::page_of(req));
+               projections::FinanceFilter filter;
+               AGT_TRY(from, query_date(req, "from"));
+               AGT_TRY(to, query_date(req, "to"));
+               filter.from = from;
+               filter.to = to;
+               if (auto d = req.query_param("direction"); d && !d->empty()) {
+                 AGT_TRY(direction, core::parse_finance_direction(*d, "direction"));
+                 filter.direction = direction;
+               }
+               filter.category.assign(req.query_param("category").value_or(""));
+               return fin->entries(c.tenant, filter, page);
+             }));
+  router.add("GET", "/v1/finance/statement", "getFinanceStatement",
+             i->query_route([fin](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+               AGT_TRY(from, required_query_date(req, "from"));
+               AGT_TRY(to, required_query_date(req, "to"));
+               return fin->statement(c.tenant, from, to);
+             }));
+}
+
+}  // namespace agritrace::api

@@ -1,0 +1,88 @@
+// Commands of the circulation end: receiving by scan or by hand and retail sales
+// . Their views (receipts, stock, trace) are served by api/trace/routes.cpp and
+// api/inventory/routes.cpp.
+#include "api/http/route_kit.h"
+#include "core/sales/model.h"
+
+namespace agritrace::api {
+void register_circulation_routes(RouteKit& kit, Router& router) {
+  RouteKit* i = &kit;
+
+  // by scan: one receipt per inbound shipment the codes belong to; all or nothing (422
+  // lists every refused code with its reason).
+  router.add("POST", "/v1/receipts", "receiveGoods",
+             i->command_route("receive_goods", 201, [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
+               AGT_CHECK(in.only({"codes", "received_on", "price_fen", "note"}));
+               core::ReceiveGoods c;
+               AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
+               AGT_TRY(date, opt_date_at(in, "received_on"));
+               AGT_TRY(price, opt_price_at(in));
+               AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
+               c.codes = std::move(codes);
+               c.received_on = date;
+               c.price_fen = price;
+               c.note = note;
+               return core::Command(std::move(c));
+             }));
+
+  // by hand: goods without codes, from a supplier counterparty.
+  router.add("POST", "/v1/receipts/manual", "receiveGoodsManually",
+             i->command_route("receive_goods_manually", 201, [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
+               AGT_CHECK(in.only({"supplier_id", "product", "product_id", "lot_code", "quantity",
+                                  "production_date", "expiry_date", "received_on", "price_fen", "note"}));
+               core::ReceiveGoodsManually c;
+               AGT_TRY(supplier, in.str("supplier_id", 64));
+               AGT_TRY(product, in.opt_str("product", core::kMaxNameBytes));
+               AGT_TRY(product_id, in.opt_str("product_id", 64));
+               AGT_TRY(lot_code, in.opt_str("lot_code", 64));
+               AGT_TRY(q, quantity_at(in, "quantity"));
+               AGT_TRY(produced, date_at(in, "production_date"));
+               AGT_TRY(expiry, opt_date_at(in, "expiry_date"));
+               AGT_TRY(received, opt_date_at(in, "received_on"));
+               AGT_TRY(price, opt_price_at(in));
+               AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
+               c.supplier_id = supplier;
+               c.product = product;
+               c.product_id = product_id;
+               c.lot_code = lot_code;
+               c.quantity = q;
+               c.production_date = produced;
+               c.expiry_date = expiry;
+               c.received_on = received;
+               c.price_fen = price;
+               c.note = note;
+               return core::Command(std::move(c));
+             }));
+
+  // retail: a sale to a consumer, by scanned codes or (goods without codes) item and
+  // quantity; optional customer record and electronic payment voucher number.
+  router.add("POST", "/v1/retail-sales", "recordRetailSale",
+             i->command_route("record_retail_sale", 201, [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
+               AGT_CHECK(in.only({"codes", "item_id", "quantity", "customer_id", "payment_voucher",
+                                  "price_fen", "sold_on", "note"}));
+               core::RecordRetailSale c;
+               if (in.has("codes")) {
+                 AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
+                 c.codes = std::move(codes);
+               }
+               AGT_TRY(item, in.opt_str("item_id", 64));
+               if (in.has("quantity")) {
+                 AGT_TRY(q, quantity_at(in, "quantity"));
+                 c.quantity = q;
+               }
+               AGT_TRY(customer, in.opt_str("customer_id", 64));
+               AGT_TRY(voucher, in.opt_str("payment_voucher", 64));
+               AGT_TRY(price, opt_price_at(in));
+               AGT_TRY(sold_on, opt_date_at(in, "sold_on"));
+               AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
+               c.item_id = item;
+               c.customer_id = customer;
+               c.payment_voucher = voucher;
+               c.price_fen = price;
+               c.sold_on = sold_on;
+               c.note = note;
+               return core::Command(std::move(c));
+             }));
+}
+
+}  // namespace agritrace::api

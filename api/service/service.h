@@ -1,0 +1,50 @@
+// Service: the product's HTTP routes. Commands (POST/PUT) are parsed into core commands and handed
+// to the CommandWriter; queries (GET) read the projections' views. Every /v1 route needs an API
+// key (Authorization: Bearer ...); a key belongs to one enterprise (tenant) and sees only its
+// records. Registering enterprises needs the platform administrator key.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/production/blob_store.h"
+#include "api/http/metrics.h"
+#include "api/http/router.h"
+#include "events/writer/command_writer.h"
+#include "events/ledger/ledger.h"
+#include "projections/base/runner.h"
+#include "projections/base/view_store.h"
+
+namespace agritrace::api {
+
+struct ServiceOptions {
+  std::string admin_key_sha256;       // hex SHA-256 of the platform administrator's key
+  int32_t default_wait_ms = 5000;     // read-your-writes wait when ?after= is given
+  int32_t max_wait_ms = 30000;
+  uint64_t max_json_body_bytes = 64 * 1024;
+};
+
+struct RouteKit;  // api/http/route_kit.h
+
+class Service {
+ public:
+  Service(events::Ledger& ledger, events::CommandWriter& writer, projections::ProjectionRunner& runner,
+          projections::ViewStore& views, BlobStore& blobs, MetricsRegistry& metrics,
+          ServiceOptions options);
+  ~Service();
+  void register_routes(Router& router);
+
+ private:
+  std::unique_ptr<RouteKit> impl_;
+};
+
+// A new random API key ("agk_" + 43 base64url chars, 256 bits) and its id.
+struct NewApiKey {
+  std::string key;
+  std::string key_id;
+  std::string sha256;
+};
+NewApiKey generate_api_key();
+
+}  // namespace agritrace::api

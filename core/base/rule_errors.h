@@ -1,0 +1,36 @@
+// What every decider shares: the shapes of a refusal: an invalid value (422), a missing referenced
+// entity (404) or a state that does not allow the command (409), each with a stable reason and
+// the field path of the offending input.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/base/status.h"
+
+namespace agritrace::core {
+
+inline Error invalid(std::string reason, std::string message, std::string field) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(reason), std::move(message), std::move(field));
+}
+inline Error not_found(std::string reason, std::string message, std::string field) {
+  return make_error(ErrorCode::kNotFound, std::move(reason), std::move(message), std::move(field));
+}
+inline Error conflict(std::string reason, std::string message, std::string field = {}) {
+  return make_error(ErrorCode::kConflict, std::move(reason), std::move(message), std::move(field));
+}
+// The id after the tenant's last one of a kind: "po-" and 11 -> "po-12".
+inline std::string next_id(std::string_view prefix, int64_t last) {
+  return std::string(prefix) + std::to_string(last + 1);
+}
+
+// Folding an id: the counter follows the highest number seen, so that replaying any stored
+// history (even one with gaps or foreign ids) never hands out an id twice.
+void observe_id(int64_t& counter, std::string_view id, std::string_view prefix);
+
+inline bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+}  // namespace agritrace::core

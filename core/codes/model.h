@@ -1,0 +1,173 @@
+// Events and commands of the catalogue and main varieties, trace codes and
+// product publishing. Included by core/domain/event.h / core/domain/command.h, whose variants
+// list them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/quantity.h"
+#include "core/codes/codes.h"
+
+namespace agritrace::core {
+
+// ---- events ---------------------------------------------------------------------------------
+
+// the platform's base catalogue grew by one product (tenant "platform", actor "system").
+struct CatalogueProductAdded {
+  static constexpr std::string_view kType = "catalogue.product_added";
+  CatalogueProduct product;
+  bool operator==(const CatalogueProductAdded&) const = default;
+};
+
+// the enterprise's main varieties, the full new list of catalogue product ids.
+struct MainVarietiesSet {
+  static constexpr std::string_view kType = "enterprise.main_varieties_set";
+  std::vector<std::string> product_ids;
+  bool operator==(const MainVarietiesSet&) const = default;
+};
+
+//
+struct CodeTemplateCreated {
+  static constexpr std::string_view kType = "code_template.created";
+  std::string template_id;  // "ct-N"
+  std::string name;
+  std::string product_id;   // catalogue product; may be empty
+  std::string gtin14;
+  std::string base_url;
+  SerialFormat serial_format = SerialFormat::kBase32;
+  PackagingLevel packaging_level = PackagingLevel::kItem;
+  Quantity quantity_per_code;
+  bool operator==(const CodeTemplateCreated&) const = default;
+};
+
+// a generation run starts; its serials follow in codes.generated chunks of the same
+// command. The template's values are copied in so the run is described by its own events.
+struct CodeRunStarted {
+  static constexpr std::string_view kType = "code_run.started";
+  std::string run_id;  // "run-N"
+  std::string template_id;
+  std::string batch_id;
+  std::string gtin14;
+  std::string lot_code;
+  std::string base_url;
+  SerialFormat serial_format = SerialFormat::kBase32;
+  PackagingLevel packaging_level = PackagingLevel::kItem;
+  Quantity quantity_per_code;
+  int64_t count = 0;  // serials in the whole run
+  bool operator==(const CodeRunStarted&) const = default;
+};
+
+// up to kSerialsPerEvent serials of a run (chunk 0, 1, ...).
+struct CodesGenerated {
+  static constexpr std::string_view kType = "codes.generated";
+  std::string run_id;
+  std::string batch_id;
+  int64_t chunk = 0;
+  std::vector<std::string> serials;
+  bool operator==(const CodesGenerated&) const = default;
+};
+
+struct CodeDisabled {
+  static constexpr std::string_view kType = "code.disabled";
+  std::string serial;
+  std::string run_id;
+  std::string reason;
+  bool operator==(const CodeDisabled&) const = default;
+};
+
+struct CodeEnabled {
+  static constexpr std::string_view kType = "code.enabled";
+  std::string serial;
+  std::string run_id;
+  bool operator==(const CodeEnabled&) const = default;
+};
+
+struct CodeRunDisabled {
+  static constexpr std::string_view kType = "code_run.disabled";
+  std::string run_id;
+  std::string reason;
+  bool operator==(const CodeRunDisabled&) const = default;
+};
+
+struct CodeRunEnabled {
+  static constexpr std::string_view kType = "code_run.enabled";
+  std::string run_id;
+  bool operator==(const CodeRunEnabled&) const = default;
+};
+
+// a main product is on the market (again, with a new description).
+struct ProductPublished {
+  static constexpr std::string_view kType = "publication.published";
+  std::string product_id;
+  std::string description;
+  bool operator==(const ProductPublished&) const = default;
+};
+
+struct ProductUnpublished {
+  static constexpr std::string_view kType = "publication.withdrawn";
+  std::string product_id;
+  bool operator==(const ProductUnpublished&) const = default;
+};
+
+// ---- commands -------------------------------------------------------------------------------
+
+// Issued by the server at start for tenant "platform": adds the catalogue products the ledger
+// does not have yet (refused with catalogue_up_to_date when there are none).
+struct LoadCatalogue {
+  std::vector<CatalogueProduct> products;
+};
+
+struct SetMainVarieties {
+  std::vector<std::string> product_ids;
+};
+
+struct CreateCodeTemplate {
+  std::string name;
+  std::string product_id;  // optional; gives the GTIN when `gtin` is empty
+  std::string gtin;        // optional GTIN-8/12/13/14
+  std::string base_url;
+  SerialFormat serial_format = SerialFormat::kBase32;
+  PackagingLevel packaging_level = PackagingLevel::kItem;
+  Quantity quantity_per_code;
+};
+
+// The API layer draws kSerialRandomBytes per code from a CSPRNG (OpenSSL RAND_bytes) and passes
+// them in, so decide stays pure; decide turns them into serials of the template's format.
+struct GenerateCodes {
+  std::string template_id;
+  std::string batch_id;
+  int64_t count = 0;
+  std::string random_bytes;  // count * kSerialRandomBytes bytes
+};
+
+struct DisableCode {
+  std::string serial;
+  std::string reason;
+};
+
+struct EnableCode {
+  std::string serial;
+};
+
+struct DisableCodeRun {
+  std::string run_id;
+  std::string reason;
+};
+
+struct EnableCodeRun {
+  std::string run_id;
+};
+
+struct PublishProduct {
+  std::string product_id;
+  std::string description;
+};
+
+struct UnpublishProduct {
+  std::string product_id;
+};
+
+}  // namespace agritrace::core

@@ -1,0 +1,202 @@
+// Sales and shipping and recalls: the events, commands and write-model state
+// of this business area. The variants in core/domain/event.h / core/domain/command.h list these types;
+// the rules are in core/sales/decide.cpp, the folding in evolve_sales.cpp.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/civil_time.h"
+#include "core/base/quantity.h"
+#include "core/base/status.h"
+
+namespace agritrace::core {
+
+// ---- events ------------------------------------------------------------------------------
+
+// a sales order. Product and dates default from the batch when the request omits them;
+// the event always carries the effective values.
+struct SalesOrderCreated {
+  static constexpr std::string_view kType = "sales_order.created";
+  std::string so_id;  // "so-N"
+  std::string customer_id;
+  std::string batch_id;
+  std::string product;
+  Quantity quantity;
+  Date production_date;
+  std::optional<Date> expiry_date;
+  std::optional<int64_t> price_fen;  // total price of the order, in fen; absent when not agreed
+  std::string note;
+  // the buyer's market order this sales order fulfils ("" when none); written to the
+  // payload only when set.
+  std::string mo_buyer_tenant = {};
+  std::string mo_id = {};
+  bool operator==(const SalesOrderCreated&) const = default;
+};
+
+// full new values, only while nothing has been shipped.
+struct SalesOrderAmended {
+  static constexpr std::string_view kType = "sales_order.amended";
+  std::string so_id;
+  std::string customer_id;
+  std::string batch_id;
+  std::string product;
+  Quantity quantity;
+  Date production_date;
+  std::optional<Date> expiry_date;
+  std::optional<int64_t> price_fen;
+  std::string note;
+  bool operator==(const SalesOrderAmended&) const = default;
+};
+
+struct SalesOrderCancelled {
+  static constexpr std::string_view kType = "sales_order.cancelled";
+  std::string so_id;
+  std::string reason;
+  bool operator==(const SalesOrderCancelled&) const = default;
+};
+
+// goods left with these trace codes (GS1 EPCIS ObjectEvent OBSERVE, bizStep shipping).
+// The event describes the shipment alone (batch, lot code, product, parties), so whereabouts,
+// recall and analytics need no join with the order's history. `ship_to_tenant` is the customer's
+// USCC when that enterprise was registered on the platform at shipping time: the key under which
+// its own receiving and sales events (circulation end) will continue the lineage.
+struct ShipmentRecorded {
+  static constexpr std::string_view kType = "shipment.recorded";
+  std::string shipment_id;  // "sh-N"
+  std::string so_id;
+  std::string batch_id;
+  std::string lot_code;
+  std::string product;
+  Date ship_date;
+  std::string ship_to_id;      // the customer counterparty
+  std::string ship_to_name;
+  std::string ship_to_uscc;    // empty for an individual customer
+  std::string ship_to_tenant;  // empty unless the customer is a registered enterprise
+  std::string ship_to_region;  // the counterparty's region, may be empty
+  bool ship_to_individual = false;
+  Quantity quantity;           // total: codes x quantity per code
+  int64_t quantity_per_code = 1;
+  std::vector<std::string> serials;  // GS1 AI (21) of every code shipped
+  // .x, written to the payload only when set (older payloads keep their bytes):
+  std::string origin_tenant = {};    // the producer the goods were made by ("" = this tenant)
+  std::string origin_batch_id = {};  // its batch ("" = batch_id)
+  std::string mo_buyer_tenant = {};  // the market order the shipment answers
+  std::string mo_id = {};
+  std::string payment_voucher = {};  // retail: electronic payment voucher number
+  std::optional<int64_t> price_fen = {};  // the part of the order's price this shipment carries
+  bool operator==(const ShipmentRecorded&) const = default;
+};
+
+enum class SalesOrderStatus : uint8_t { kOpen, kPartiallyShipped, kShipped, kCancelled };
+std::string_view sales_order_status_name(SalesOrderStatus status);
+Result<SalesOrderStatus> parse_sales_order_status(std::string_view name, std::string_view field);
+
+// every status change after creation is an event of its own (shipping appends it next
+// to the shipment when the shipped quantity moves the order to partially shipped or shipped).
+struct SalesOrderStatusChanged {
+  static constexpr std::string_view kType = "sales_order.status_changed";
+  std::string so_id;
+  SalesOrderStatus status = SalesOrderStatus::kOpen;
+  Quantity shipped;  // cumulative, after the change
+  bool operator==(const SalesOrderStatusChanged&) const = default;
+};
+
+enum class RecallScope : uint8_t { kLot, kBatch, kCode };
+std::string_view recall_scope_name(RecallScope scope);  // "lot" | "batch" | "code"
+Result<RecallScope> parse_recall_scope(std::string_view name, std::string_view field);
+
+// a recall of a material lot, a production batch or one trace code. `target` is the
+// lot id, the batch id or the code's serial. The batches affected at raising time are recorded
+// for the audit; the read model keeps following the lineage after it.
+struct RecallRaised {
+  static constexpr std::string_view kType = "recall.raised";
+  std::string recall_id;  // "rc-N"
+  RecallScope scope = RecallScope::kBatch;
+  std::string target;
+  std::string reason;
+  Date raised_on;
+  std::vector<std::string> batch_ids;
+  bool operator==(const RecallRaised&) const = default;
+};
+
+// ---- commands ----------------------------------------------------------------------------
+
+// Optional fields: an empty product and absent dates take the batch's values.
+struct CreateSalesOrder {
+  std::string customer_id;
+  std::string batch_id;
+  std::string product;
+  Quantity quantity;
+  std::optional<Date> production_date;
+  std::optional<Date> expiry_date;
+  std::optional<int64_t> price_fen;
+  std::string note;
+};
+
+struct AmendSalesOrder {
+  std::string so_id;
+  CreateSalesOrder values;
+};
+
+struct CancelSalesOrder {
+  std::string so_id;
+  std::string reason;
+};
+
+// The scanned codes as read (full Digital Link URIs or their paths). Whether the customer is an
+// enterprise registered here is read from the writer's states (Context::tenant_state);
+// `customer_tenant_hint` (the customer's USCC) says so where there are none (rule tests).
+struct ShipSalesOrder {
+  std::string so_id;
+  std::vector<std::string> codes;
+  std::optional<Date> ship_date;  // absent: today
+  std::string customer_tenant_hint;
+  std::optional<Quantity> quantity = {};  // goods without codes (a lot received by hand)
+};
+
+struct RaiseRecall {
+  RecallScope scope = RecallScope::kBatch;
+  std::string target;  // lot id, batch id, or a code (URI, path or serial)
+  std::string reason;
+};
+
+// ---- write-model state -------------------------------------------------------------------
+
+struct SalesOrderState {
+  std::string customer_id;
+  std::string batch_id;  // the stock item: an own batch or a lot
+  std::string product;
+  Quantity quantity;
+  Quantity shipped;
+  SalesOrderStatus status = SalesOrderStatus::kOpen;
+  std::optional<int64_t> price_fen;
+  int64_t invoiced_fen = 0;  // sum of the shipments' price shares so far
+};
+
+// retail without a customer record: the sale's customer id and the lineage holder.
+inline constexpr std::string_view kAnonymousConsumer = "consumer";
+
+struct SalesState {
+  std::map<std::string, SalesOrderState, std::less<>> orders;
+  std::map<std::string, std::string, std::less<>> shipped_codes;  // serial -> shipment id
+  std::map<std::string, int64_t, std::less<>> batch_shipped;      // batch id -> amount shipped
+  std::map<std::string, std::vector<std::string>, std::less<>> lot_batches;  // lot -> batches
+  std::map<std::string, std::vector<std::string>, std::less<>> batch_lots;   // batch -> lots
+  std::map<std::string, std::vector<std::string>, std::less<>> recalled;  // batch -> recall ids
+  std::map<std::string, std::string, std::less<>> recalled_lots;   // lot id -> first recall id
+  std::map<std::string, std::string, std::less<>> recalled_codes;  // serial -> first recall id
+  int64_t last_order = 0;
+  int64_t last_shipment = 0;
+  int64_t last_recall = 0;
+};
+
+// A shipment names at most this many codes: keeps each event far below the ledger's 1 MB
+// message limit (a serial is at most 20 characters).
+inline constexpr size_t kMaxCodesPerShipment = 5000;
+
+}  // namespace agritrace::core

@@ -1,0 +1,839 @@
+// KafkaLedger: the Ledger on an Apache Kafka topic through the librdkafka C API.
+// Writes go through one transactional producer (exactly-once, atomic batches, fencing of stale
+// writers); readers are group-less consumers (assign at explicit offsets, read_committed) so
+// aborted batches are never seen.
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "events/envelope/envelope.h"
+#include "events/ledger/ledger.h"
+
+namespace agritrace::events {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Deadline {
+ public:
+  explicit Deadline(int32_t ms) : end_(Clock::now() + std::chrono::milliseconds(ms)) {}
+  int32_t remaining_ms() const {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(end_ - Clock::now()).count();
+    return static_cast<int32_t>(std::max<int64_t>(0, left));
+  }
+  bool expired() const { return Clock::now() >= end_; }
+
+ private:
+  Clock::time_point end_;
+};
+
+// Errors that mean "the cluster is not reachable right now" rather than a bug or a bad request.
+bool is_unavailable(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__RESOLVE:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__WAIT_COORD:
+    case RD_KAFKA_RESP_ERR__NODE_UPDATE:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_BROKER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_fenced(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR__FENCED || err == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+         err == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  static const char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 12; ++i) s.push_back(kHex[rd() % 16]);
+  return s;
+}
+
+// Broker reachability shared by the ledger's producer and its readers' consumers. Logs once per
+// state change so a dead broker does not flood stderr.
+class HealthState {
+ public:
+  explicit HealthState(std::string brokers) : brokers_(std::move(brokers)) {}
+
+  void down(const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu_);
+    detail_ = "broker " + brokers_ + " unreachable: " + why;
+    if (available_) {
+      available_ = false;
+      std::fprintf(stderr, "kafka: %s\n", detail_.c_str());
+    }
+  }
+  void up() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!available_) {
+      available_ = true;
+      std::fprintf(stderr, "kafka: broker %s reachable again\n", brokers_.c_str());
+    }
+    detail_ = "broker " + brokers_ + " reachable";
+  }
+  bool available() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return available_;
+  }
+  LedgerHealth get() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return LedgerHealth{available_, detail_};
+  }
+  std::string last_problem() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return available_ ? std::string() : detail_;
+  }
+  const std::string& brokers() const { return brokers_; }
+
+ private:
+  const std::string brokers_;
+  mutable std::mutex mu_;
+  bool available_ = true;
+  std::string detail_;
+};
+
+void report_client_error(HealthState* health, rd_kafka_resp_err_t err, const char* reason) {
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+      err == RD_KAFKA_RESP_ERR__RESOLVE) {
+    health->down(reason);
+  }
+}
+
+// librdkafka's own log lines: connection failures already reach us through the error callback,
+// so only errors that are not about connections or fatal errors are printed.
+void log_cb(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* buf) {
+  if (level > 3) return;
+  const std::string_view f(fac);
+  if (f == "FAIL" || f == "ERROR" || f == "BROKERFAIL" || f == "CONNECT" || f == "FATAL" ||
+      f == "TXNERR") {
+    return;  // reported through the error callback / fatal handling
+  }
+  std::fprintf(stderr, "kafka: librdkafka %s: %s\n", fac, buf);
+}
+
+Error kafka_error(rd_kafka_resp_err_t err, std::string_view what, const HealthState& health) {
+  std::string msg = "kafka: " + std::string(what) + ": " + rd_kafka_err2str(err);
+  if (is_unavailable(err)) {
+    const std::string problem = health.last_problem();
+    msg += " (" + (problem.empty() ? "broker " + health.brokers() : problem) + ")";
+    return make_error(ErrorCode::kUnavailable, "kafka_unavailable", std::move(msg));
+  }
+  return make_error(ErrorCode::kInternal, "kafka_error", std::move(msg));
+}
+
+struct ConfDeleter {
+  void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }
+};
+using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
+
+Status set_conf(rd_kafka_conf_t* conf, const char* key, const std::string& value) {
+  char errstr[512];
+  if (rd_kafka_conf_set(conf, key, value.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
+    return make_error(ErrorCode::kInvalidArgument, "kafka_bad_config",
+                      std::string("kafka: config ") + key + "=" + value + ": " + errstr);
+  }
+  return Status::Ok();
+}
+
+Status set_confs(rd_kafka_conf_t* conf,
+                 const std::vector<std::pair<const char*, std::string>>& kv) {
+  for (const auto& [k, v] : kv) {
+    if (Status s = set_conf(conf, k, v); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+class KafkaReader final : public LedgerReader {
+ public:
+  KafkaReader(std::shared_ptr<HealthState> health, std::string topic, int32_t partitions)
+      : health_(std::move(health)), topic_(std::move(topic)), eof_(partitions, false) {}
+
+  ~KafkaReader() override {
+    if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
+    if (rk_ != nullptr) {
+      rd_kafka_consumer_close(rk_);
+      rd_kafka_destroy(rk_);
+    }
+  }
+
+  Status start(const std::vector<int64_t>& next_offsets) {
+    ConfPtr conf(rd_kafka_conf_new());
+    // librdkafka's consumer API needs a group.id even for assign(); it is never sent to the
+    // broker because we neither subscribe nor commit.
+    Status s = set_confs(conf.get(), {{"bootstrap.servers", health_->brokers()},
+                                      {"client.id", "agritrace-ledger-reader"},
+                                      {"group.id", "agritrace-reader-" + random_suffix()},
+                                      {"enable.auto.commit", "false"},
+                                      {"enable.auto.offset.store", "false"},
+                                      {"isolation.level", "read_committed"},
+                                      {"enable.partition.eof", "true"},
+                                      // A gap (retention, wrong offsets) must not be skipped.
+                                      {"auto.offset.reset", "error"},
+                                      {"fetch.wait.max.ms", "100"},
+                                      {"log.connection.close", "false"}});
+    if (!s.ok()) return s;
+    rd_kafka_conf_set_log_cb(conf.get(), log_cb);
+    rd_kafka_conf_set_error_cb(conf.get(), [](rd_kafka_t*, int err, const char* reason, void* op) {
+      report_client_error(static_cast<HealthState*>(op), static_cast<rd_kafka_resp_err_t>(err),
+                          reason);
+    });
+    rd_kafka_conf_set_opaque(conf.get(), health_.get());
+    char errstr[512];
+    rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof(errstr));
+    if (rk_ == nullptr) {
+      return make_error(ErrorCode::kInternal, "kafka_client", std::string("kafka: ") + errstr);
+    }
+    conf.release();  // owned by rk_ now
+    rd_kafka_poll_set_consumer(rk_);
+
+    rd_kafka_topic_partition_list_t* list =
+        rd_kafka_topic_partition_list_new(static_cast<int>(eof_.size()));
+    for (size_t p = 0; p < eof_.size(); ++p) {
+      const int64_t off = p < next_offsets.size() ? next_offsets[p] : 0;
+      rd_kafka_topic_partition_list_add(list, topic_.c_str(), static_cast<int32_t>(p))->offset =
+          off;
+    }
+    const rd_kafka_resp_err_t err = rd_kafka_assign(rk_, list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return kafka_error(err, "assign", *health_);
+    queue_ = rd_kafka_queue_get_consumer(rk_);
+    return Status::Ok();
+  }
+
+  Result<PollResult> poll(int32_t timeout_ms, size_t max_events) override {
+    PollResult out;
+    // Batch consume for replay throughput. rd_kafka_consume_batch_queue waits for a FULL batch
+    // when given a timeout, so drain what is buffered without waiting, and block (in
+    // consumer_poll) only when nothing at all was buffered.
+    batch_.resize(std::clamp<size_t>(max_events, 1, 4096));
+    size_t handled = 0;
+    while (out.events.size() < max_events) {
+      const size_t want = std::min(batch_.size(), max_events - out.events.size());
+      const ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, batch_.data(), want);
+      if (n <= 0) break;
+      handled += static_cast<size_t>(n);
+      if (Status st = handle(batch_.data(), static_cast<size_t>(n), &out); !st.ok()) return st;
+      if (static_cast<size_t>(n) < want) break;
+    }
+    if (handled == 0 && max_events > 0 && timeout_ms > 0) {
+      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, timeout_ms)) {
+        if (Status st = handle(&m, 1, &out); !st.ok()) return st;
+        const size_t want = std::min(batch_.size(), max_events - out.events.size());
+        const ssize_t n =
+            want > 0 ? rd_kafka_consume_batch_queue(queue_, 0, batch_.data(), want) : 0;
+        if (n > 0) {
+          if (Status st = handle(batch_.data(), static_cast<size_t>(n), &out); !st.ok()) {
+            return st;
+          }
+        }
+      }
+    }
+    out.at_end = all_eof();
+    return out;
+  }
+
+ private:
+  bool all_eof() const {
+    return std::all_of(eof_.begin(), eof_.end(), [](bool b) { return b; });
+  }
+
+  // Takes ownership of msgs[0..n); on error destroys the rest too.
+  Status handle(rd_kafka_message_t** msgs, size_t n, PollResult* out) {
+    Status result;
+    for (size_t i = 0; i < n; ++i) {
+      rd_kafka_message_t* m = msgs[i];
+      if (result.ok()) result = handle_one(m, out);
+      rd_kafka_message_destroy(m);
+    }
+    return result;
+  }
+
+  Status handle_one(const rd_kafka_message_t* m, PollResult* out) {
+    const int32_t p = m->partition;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (p >= 0 && static_cast<size_t>(p) < eof_.size()) eof_[p] = true;
+      health_->up();
+      return Status::Ok();
+    }
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const std::string what = rd_kafka_message_errstr(m);
+      if (is_unavailable(m->err)) {  // transient: librdkafka keeps retrying
+        health_->down(what);
+        return Status::Ok();
+      }
+      if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+          m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+        return make_error(ErrorCode::kCorruption, "kafka_offset_out_of_range",
+                          "kafka: " + topic_ + " partition " + std::to_string(p) +
+                              ": requested offset is not in the log: " + what);
+      }
+      return make_error(ErrorCode::kUnavailable, "kafka_consume_error",
+                        "kafka: consuming " + topic_ + " partition " + std::to_string(p) + ": " +
+                            what);
+    }
+    if (p < 0 || static_cast<size_t>(p) >= eof_.size()) {
+      return make_error(ErrorCode::kInternal, "kafka_unexpected_partition",
+                        "kafka: message from unassigned partition " + std::to_string(p));
+    }
+    eof_[p] = false;
+    Result<Envelope> env = decode_cloudevent(
+        std::string_view(static_cast<const char*>(m->payload), m->payload ? m->len : 0));
+    if (!env.ok()) {
+      return make_error(ErrorCode::kCorruption, "ledger_entry_corrupt",
+                        "kafka: " + topic_ + " partition " + std::to_string(p) + " offset " +
+                            std::to_string(m->offset) + ": " + env.error().message);
+    }
+    out->events.push_back(StoredEvent{Position{p, m->offset}, std::move(env).value()});
+    return Status::Ok();
+  }
+
+  std::shared_ptr<HealthState> health_;
+  const std::string topic_;
+  std::vector<bool> eof_;  // partition reported EOF since its last message
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_queue_t* queue_ = nullptr;
+  std::vector<rd_kafka_message_t*> batch_;
+};
+
+// ---------------------------------------------------------------------------------------------
+class KafkaLedger final : public Ledger {
+ public:
+  explicit KafkaLedger(KafkaLedgerOptions options)
+      : options_(std::move(options)), health_(std::make_shared<HealthState>(options_.brokers)) {}
+
+  ~KafkaLedger() override {
+    stop_.store(true);
+    if (poller_.joinable()) poller_.join();
+    if (rk_ != nullptr) rd_kafka_destroy(rk_);
+  }
+
+  Status open() {
+    const Deadline deadline(options_.timeout_ms);
+    ConfPtr conf(rd_kafka_conf_new());
+    Status s = set_confs(conf.get(), {{"bootstrap.servers", options_.brokers},
+                                      {"client.id", "agritrace-ledger"},
+                                      {"log.connection.close", "false"}});
+    if (!s.ok()) return s;
+    if (writer()) {
+      s = set_confs(conf.get(),
+                    {{"transactional.id", options_.transactional_id},
+                     {"enable.idempotence", "true"},
+                     {"acks", "all"},
+                     {"linger.ms", "2"},
+                     // A longer bound than ours so librdkafka never expires a batch we still
+                     // wait for; a crashed writer's open batch is aborted by the next init.
+                     {"transaction.timeout.ms",
+                      std::to_string(std::max<int32_t>(60000, options_.timeout_ms))}});
+      if (!s.ok()) return s;
+    }
+    rd_kafka_conf_set_log_cb(conf.get(), log_cb);
+    rd_kafka_conf_set_error_cb(conf.get(), on_error);
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    char errstr[512];
+    rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof(errstr));
+    if (rk_ == nullptr) {
+      return make_error(ErrorCode::kInternal, "kafka_client", std::string("kafka: ") + errstr);
+    }
+    conf.release();
+    // Serves error callbacks (health) and delivery reports even between appends.
+    poller_ = std::thread([this] { poll_loop(); });
+
+    Result<int32_t> existing = topic_partitions(deadline);
+    if (!existing.ok()) return existing.status();
+    if (*existing == 0) {
+      s = create_topic(deadline);
+      if (!s.ok()) return s;
+    } else if (*existing != options_.partitions) {
+      return make_error(ErrorCode::kInvalidArgument, "kafka_partition_mismatch",
+                        "kafka: topic " + options_.topic + " on " + options_.brokers + " has " +
+                            std::to_string(*existing) + " partitions but the ledger is configured "
+                            "for " + std::to_string(options_.partitions));
+    }
+    s = wait_for_leaders(deadline);
+    if (!s.ok()) return s;
+    if (writer()) {
+      // Fences any older writer with the same id and aborts its open transaction.
+      rd_kafka_error_t* err = rd_kafka_init_transactions(rk_, deadline.remaining_ms());
+      if (err != nullptr) return consume_txn_error(err, "init_transactions");
+    }
+    health_->up();
+    return Status::Ok();
+  }
+
+  int32_t partition_count() const override { return options_.partitions; }
+
+  Status append(const std::vector<Envelope>& events, std::vector<Position>* positions) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (positions != nullptr) positions->clear();
+    if (!writer()) {
+      return make_error(ErrorCode::kInternal, "ledger_read_only",
+                        "kafka: ledger " + describe() + " was opened without a transactional id "
+                        "(read-only)");
+    }
+    if (std::string f = fatal(); !f.empty()) {
+      return make_error(ErrorCode::kInternal, "kafka_writer_fatal",
+                        "kafka: writer is unusable after a fatal error: " + f);
+    }
+    const Deadline deadline(options_.timeout_ms);
+    if (Status s = resolve_pending(deadline); !s.ok()) return s;
+    if (events.empty()) return Status::Ok();
+
+    std::vector<std::string> values;
+    values.reserve(events.size());
+    for (const Envelope& e : events) values.push_back(encode_cloudevent(e));
+    uint64_t batch = 0;
+    {
+      std::lock_guard<std::mutex> dr_lock(dr_mu_);
+      batch = ++batch_id_;
+      slots_.assign(events.size(), Slot{});
+    }
+
+    if (rd_kafka_error_t* err = rd_kafka_begin_transaction(rk_)) {
+      return consume_txn_error(err, "begin_transaction");
+    }
+    for (size_t i = 0; i < events.size(); ++i) {
+      const std::string& tenant = events[i].tenant;
+      // The opaque tags each report with its batch, so a late report of an aborted batch can
+      // never land in the current one.
+      void* tag = reinterpret_cast<void*>(static_cast<uintptr_t>((batch << 32) | i));
+      while (true) {
+        const rd_kafka_resp_err_t err = rd_kafka_producev(
+            rk_, RD_KAFKA_V_TOPIC(options_.topic.c_str()),
+            RD_KAFKA_V_PARTITION(partition_for(tenant)),
+            RD_KAFKA_V_KEY(const_cast<char*>(tenant.data()), tenant.size()),
+            RD_KAFKA_V_VALUE(values[i].data(), values[i].size()),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(tag), RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !deadline.expired()) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poller drains reports
+          continue;
+        }
+        Error e = kafka_error(err, "produce to " + options_.topic, *health_);
+        abort_txn(deadline);
+        return e;
+      }
+    }
+    if (rd_kafka_error_t* err = rd_kafka_commit_transaction(rk_, deadline.remaining_ms())) {
+      return consume_txn_error(err, "commit_transaction");
+    }
+
+    std::vector<Position> out;
+    out.reserve(events.size());
+    {
+      std::lock_guard<std::mutex> dr_lock(dr_mu_);
+      for (size_t i = 0; i < slots_.size(); ++i) {
+        const Slot& s = slots_[i];
+        if (!s.done || s.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          return make_error(ErrorCode::kInternal, "kafka_delivery_unknown",
+                            "kafka: transaction committed but event " + std::to_string(i) +
+                                (s.done ? std::string(" failed: ") + rd_kafka_err2str(s.err)
+                                        : std::string(" has no delivery report")));
+        }
+        out.push_back(Position{s.partition, s.offset});
+      }
+    }
+    wait_visible(out, deadline);
+    health_->up();
+    if (positions != nullptr) *positions = std::move(out);
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<LedgerReader>> open_reader(
+      const std::vector<int64_t>& next_offsets) override {
+    if (next_offsets.size() > static_cast<size_t>(options_.partitions)) {
+      return make_error(ErrorCode::kInvalidArgument, "bad_offsets",
+                        "kafka: " + std::to_string(next_offsets.size()) +
+                            " offsets given for a ledger of " +
+                            std::to_string(options_.partitions) + " partitions");
+    }
+    for (int64_t o : next_offsets) {
+      if (o < 0) {
+        return make_error(ErrorCode::kInvalidArgument, "bad_offsets",
+                          "kafka: negative start offset " + std::to_string(o));
+      }
+    }
+    auto reader = std::make_unique<KafkaReader>(health_, options_.topic, options_.partitions);
+    if (Status s = reader->start(next_offsets); !s.ok()) return s;
+    return std::unique_ptr<LedgerReader>(std::move(reader));
+  }
+
+  // Asks the cluster for the topic's current metadata (a round trip, bounded by the deadline).
+  bool wait_for_metadata(const Deadline& deadline) {
+    rd_kafka_topic_t* topic = rd_kafka_topic_new(rk_, options_.topic.c_str(), nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_metadata(rk_, 0, topic, &md, std::max(1, std::min(1000, deadline.remaining_ms())));
+    if (md != nullptr) rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(topic);
+    return !deadline.expired();
+  }
+
+  Result<std::vector<int64_t>> end_offsets() override {
+    const Deadline deadline(options_.timeout_ms);
+    std::vector<int64_t> ends(options_.partitions, 0);
+    for (int32_t p = 0; p < options_.partitions; ++p) {
+      int64_t lo = 0;
+      int64_t hi = 0;
+      rd_kafka_resp_err_t err;
+      // Right after a topic is created, a partition's leader may still be moving: that error
+      // is transient, so ask again (librdkafka refreshes its metadata) until the deadline.
+      do {
+        err = rd_kafka_query_watermark_offsets(rk_, options_.topic.c_str(), p, &lo, &hi,
+                                               std::max(1, deadline.remaining_ms()));
+      } while ((err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+                err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+                err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) &&
+               deadline.remaining_ms() > 0 && wait_for_metadata(deadline));
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return kafka_error(err, "end offset of " + options_.topic + " partition " +
+                                    std::to_string(p), *health_);
+      }
+      ends[p] = hi;
+    }
+    health_->up();
+    return ends;
+  }
+
+  LedgerHealth health() const override {
+    LedgerHealth h = health_->get();
+    std::lock_guard<std::mutex> lock(fatal_mu_);
+    if (!fatal_.empty()) {
+      h.available = false;
+      h.detail = "writer unusable: " + fatal_;
+    }
+    return h;
+  }
+
+  std::string describe() const override {
+    return "kafka:" + options_.brokers + "/" + options_.topic;
+  }
+
+ private:
+  struct Slot {
+    bool done = false;
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    int32_t partition = -1;
+    int64_t offset = -1;
+  };
+  enum class Pending { kNone, kCommit, kAbort };
+
+  bool writer() const { return !options_.transactional_id.empty(); }
+
+  static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+    auto* self = static_cast<KafkaLedger*>(opaque);
+    const auto code = static_cast<rd_kafka_resp_err_t>(err);
+    if (code == RD_KAFKA_RESP_ERR__FATAL) {
+      char buf[512];
+      const rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
+      self->set_fatal(std::string(rd_kafka_err2name(orig)) + ": " + buf);
+      return;
+    }
+    report_client_error(self->health_.get(), code, reason);
+  }
+
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto* self = static_cast<KafkaLedger*>(opaque);
+    const auto tag = reinterpret_cast<uintptr_t>(m->_private);
+    const uint64_t batch = static_cast<uint64_t>(tag) >> 32;
+    const size_t index = static_cast<size_t>(tag & 0xffffffffu);
+    std::lock_guard<std::mutex> lock(self->dr_mu_);
+    if ((batch & 0xffffffffu) != (self->batch_id_ & 0xffffffffu) || index >= self->slots_.size()) {
+      return;  // a late report of an earlier, aborted batch
+    }
+    self->slots_[index] = Slot{true, m->err, m->partition, m->offset};
+  }
+
+  std::string fatal() const {
+    std::lock_guard<std::mutex> lock(fatal_mu_);
+    return fatal_;
+  }
+  void set_fatal(const std::string& what) {
+    std::lock_guard<std::mutex> lock(fatal_mu_);
+    if (fatal_.empty()) {
+      fatal_ = what;
+      std::fprintf(stderr, "kafka: ledger writer %s on %s is unusable: %s\n",
+                   options_.transactional_id.c_str(), describe().c_str(), what.c_str());
+    }
+  }
+
+  void poll_loop() {
+    auto next_probe = Clock::now();
+    while (!stop_.load()) {
+      rd_kafka_poll(rk_, 100);
+      // While the broker is marked down, probe it so health() recovers without an append.
+      if (!health_->available() && Clock::now() >= next_probe) {
+        next_probe = Clock::now() + std::chrono::seconds(1);
+        const rd_kafka_metadata_t* md = nullptr;
+        if (rd_kafka_metadata(rk_, 0, nullptr, &md, 1000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+          rd_kafka_metadata_destroy(md);
+          health_->up();
+        }
+      }
+    }
+  }
+
+  // Partition count of the topic, 0 when it does not exist. Asks for all topics so a broker
+  // with auto.create.topics.enable never creates it behind our back with the wrong count.
+  Result<int32_t> topic_partitions(const Deadline& deadline) {
+    const rd_kafka_metadata_t* md = nullptr;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_metadata(rk_, 1, nullptr, &md, std::max(1, deadline.remaining_ms()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      std::string why = health_->last_problem();
+      if (why.empty()) why = "broker " + options_.brokers + " unreachable";
+      return make_error(ErrorCode::kUnavailable, "kafka_unavailable",
+                        "kafka: " + why + " (no metadata within " +
+                            std::to_string(options_.timeout_ms) + " ms: " +
+                            rd_kafka_err2str(err) + ")");
+    }
+    int32_t count = 0;
+    for (int i = 0; i < md->topic_cnt; ++i) {
+      if (options_.topic == md->topics[i].topic &&
+          md->topics[i].err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+        count = md->topics[i].partition_cnt;
+      }
+    }
+    rd_kafka_metadata_destroy(md);
+    return count;
+  }
+
+  Status create_topic(const Deadline& deadline) {
+    char errstr[512];
+    rd_kafka_NewTopic_t* topic =
+        rd_kafka_NewTopic_new(options_.topic.c_str(), options_.partitions,
+                              options_.replication_factor, errstr, sizeof(errstr));
+    if (topic == nullptr) {
+      return make_error(ErrorCode::kInvalidArgument, "kafka_bad_topic",
+                        "kafka: topic " + options_.topic + ": " + errstr);
+    }
+    // The ledger is the system of record: never expire events.
+    rd_kafka_NewTopic_set_config(topic, "retention.ms", "-1");
+    rd_kafka_NewTopic_set_config(topic, "retention.bytes", "-1");
+    rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk_, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    const int32_t ms = std::max(1, deadline.remaining_ms());
+    rd_kafka_AdminOptions_set_request_timeout(opts, ms, errstr, sizeof(errstr));
+    rd_kafka_AdminOptions_set_operation_timeout(opts, ms, errstr, sizeof(errstr));
+    rd_kafka_queue_t* q = rd_kafka_queue_new(rk_);
+    rd_kafka_CreateTopics(rk_, &topic, 1, opts, q);
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(q, ms + 1000);  // request timeout bounds it
+    Status result;
+    if (ev == nullptr) {
+      result = kafka_error(RD_KAFKA_RESP_ERR__TIMED_OUT, "create topic " + options_.topic,
+                           *health_);
+    } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      result = kafka_error(rd_kafka_event_error(ev), "create topic " + options_.topic + " (" +
+                                                         rd_kafka_event_error_string(ev) + ")",
+                           *health_);
+    } else {
+      size_t cnt = 0;
+      const rd_kafka_topic_result_t** res =
+          rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
+      for (size_t i = 0; i < cnt; ++i) {
+        const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(res[i]);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+          continue;  // a concurrent open may have created it first
+        }
+        const char* msg = rd_kafka_topic_result_error_string(res[i]);
+        Error e = kafka_error(err, "create topic " + options_.topic + " (" +
+                                       (msg ? msg : "") + ")", *health_);
+        if (!is_unavailable(err)) e.code = ErrorCode::kInvalidArgument;  // e.g. replication > brokers
+        result = e;
+      }
+    }
+    if (ev != nullptr) rd_kafka_event_destroy(ev);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_NewTopic_destroy(topic);
+    return result;
+  }
+
+  Status wait_for_leaders(const Deadline& deadline) {
+    std::string last = "no metadata";
+    while (true) {
+      const rd_kafka_metadata_t* md = nullptr;
+      rd_kafka_resp_err_t err =
+          rd_kafka_metadata(rk_, 1, nullptr, &md, std::max(1, deadline.remaining_ms()));
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        bool ready = false;
+        for (int i = 0; i < md->topic_cnt; ++i) {
+          const rd_kafka_metadata_topic_t& t = md->topics[i];
+          if (options_.topic != t.topic) continue;
+          if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            last = std::string("topic: ") + rd_kafka_err2str(t.err);
+          } else if (t.partition_cnt != options_.partitions) {
+            last = std::to_string(t.partition_cnt) + " partitions";
+          } else {
+            ready = true;
+            for (int j = 0; j < t.partition_cnt; ++j) {
+              if (t.partitions[j].err != RD_KAFKA_RESP_ERR_NO_ERROR || t.partitions[j].leader < 0) {
+                ready = false;
+                last = "partition " + std::to_string(t.partitions[j].id) + " has no leader";
+              }
+            }
+          }
+        }
+        rd_kafka_metadata_destroy(md);
+        if (ready) return Status::Ok();
+      } else {
+        last = rd_kafka_err2str(err);
+      }
+      if (deadline.expired()) {
+        return make_error(ErrorCode::kUnavailable, "kafka_no_leader",
+                          "kafka: topic " + options_.topic + " on " + options_.brokers +
+                              " not ready within " + std::to_string(options_.timeout_ms) +
+                              " ms: " + last);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  // commit_transaction returns once the coordinator has logged the decision; the markers that
+  // make the batch visible to read_committed readers are written right after. Wait until the
+  // last stable offset passes our events (ListOffsets uses isolation.level, read_committed by
+  // default) so a reader opened after append returns sees them. Best effort within the
+  // deadline: the batch is committed either way.
+  void wait_visible(const std::vector<Position>& positions, const Deadline& deadline) {
+    std::vector<int64_t> last(options_.partitions, -1);
+    for (const Position& pos : positions) {
+      last[pos.partition] = std::max(last[pos.partition], pos.offset);
+    }
+    for (int32_t p = 0; p < options_.partitions; ++p) {
+      while (last[p] >= 0 && !deadline.expired()) {
+        int64_t lo = 0;
+        int64_t stable = 0;
+        const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+            rk_, options_.topic.c_str(), p, &lo, &stable, std::max(1, deadline.remaining_ms()));
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR && stable > last[p]) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+  }
+
+  // Finishes a commit or abort that timed out in an earlier append (both are resumable).
+  Status resolve_pending(const Deadline& deadline) {
+    if (pending_ == Pending::kNone) return Status::Ok();
+    const bool commit = pending_ == Pending::kCommit;
+    rd_kafka_error_t* err = commit ? rd_kafka_commit_transaction(rk_, deadline.remaining_ms())
+                                   : rd_kafka_abort_transaction(rk_, deadline.remaining_ms());
+    if (err == nullptr) {
+      pending_ = Pending::kNone;
+      return Status::Ok();
+    }
+    Error e = consume_txn_error(err, commit ? "resuming commit_transaction"
+                                            : "resuming abort_transaction")
+                  .error();
+    e.message += "; an earlier batch is still unresolved, this batch was not written";
+    return e;
+  }
+
+  // Aborts the open transaction; a timeout leaves it to be resumed by the next append.
+  void abort_txn(const Deadline& deadline) {
+    rd_kafka_error_t* err = rd_kafka_abort_transaction(rk_, std::max(1000, deadline.remaining_ms()));
+    if (err == nullptr) {
+      pending_ = Pending::kNone;
+      return;
+    }
+    if (rd_kafka_error_is_fatal(err)) {
+      set_fatal(rd_kafka_error_string(err));
+    } else {
+      pending_ = Pending::kAbort;
+    }
+    rd_kafka_error_destroy(err);
+  }
+
+  // Turns a transactional API error into a Status, cleaning up the transaction as librdkafka
+  // requires: fatal => unusable, abortable => abort, retriable timeout => resume later.
+  Status consume_txn_error(rd_kafka_error_t* err, const char* what) {
+    const rd_kafka_resp_err_t code = rd_kafka_error_code(err);
+    const std::string text = rd_kafka_error_string(err);
+    const bool fatal = rd_kafka_error_is_fatal(err);
+    const bool abortable = rd_kafka_error_txn_requires_abort(err);
+    const bool retriable = rd_kafka_error_is_retriable(err);
+    rd_kafka_error_destroy(err);
+
+    if (fatal || is_fenced(code)) {
+      set_fatal(text);
+      return make_error(ErrorCode::kInternal,
+                        is_fenced(code) ? "kafka_writer_fenced" : "kafka_writer_fatal",
+                        std::string("kafka: ") + what + ": " + text +
+                            (is_fenced(code) ? " (another writer with transactional id " +
+                                                   options_.transactional_id + " took over)"
+                                             : ""));
+    }
+    Error e = kafka_error(code, what, *health_);
+    e.message += std::string(" [") + text + "]";
+    if (abortable) {
+      abort_txn(Deadline(options_.timeout_ms));
+    } else if (retriable && std::string_view(what) == "commit_transaction") {
+      // The commit goes on in the background: its outcome is not known yet.
+      pending_ = Pending::kCommit;
+      e.reason = "kafka_commit_uncertain";
+      e.message += "; the batch may still become visible";
+    } else if (std::string_view(what) == "commit_transaction") {
+      abort_txn(Deadline(options_.timeout_ms));
+    }
+    if (retriable || abortable) e.code = ErrorCode::kUnavailable;
+    return e;
+  }
+
+  const KafkaLedgerOptions options_;
+  std::shared_ptr<HealthState> health_;
+  rd_kafka_t* rk_ = nullptr;
+  std::thread poller_;
+  std::atomic<bool> stop_{false};
+
+  std::mutex mu_;  // serialises append()
+  Pending pending_ = Pending::kNone;
+
+  std::mutex dr_mu_;  // guards delivery slots, written by the poller or the committing thread
+  uint64_t batch_id_ = 0;
+  std::vector<Slot> slots_;
+
+  mutable std::mutex fatal_mu_;
+  std::string fatal_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger>> open_kafka_ledger(const KafkaLedgerOptions& options) {
+  if (options.brokers.empty() || options.topic.empty() || options.partitions < 1 ||
+      options.replication_factor < 1 || options.timeout_ms < 1) {
+    return make_error(ErrorCode::kInvalidArgument, "kafka_bad_options",
+                      "kafka: brokers and topic must be set, partitions, replication factor and "
+                      "timeout must be positive");
+  }
+  auto ledger = std::make_unique<KafkaLedger>(options);
+  if (Status s = ledger->open(); !s.ok()) return s;
+  return std::unique_ptr<Ledger>(std::move(ledger));
+}
+
+}  // namespace agritrace::events

@@ -1,0 +1,77 @@
+// The Ledger: an append-only, partitioned, durable log of event envelopes.
+// Two backends: LocalLedger (embedded RocksDB, the default) and KafkaLedger (librdkafka).
+// Both pass the same contract suite (tests/events/ledger/ledger_contract_test.cpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/status.h"
+#include "events/envelope/envelope.h"
+
+namespace agritrace::events {
+
+struct PollResult {
+  std::vector<StoredEvent> events;
+  // True when, at the time of this poll, the reader had consumed every partition up to its end.
+  bool at_end = false;
+};
+
+// Reads the ledger from given positions onward, in order within each partition.
+class LedgerReader {
+ public:
+  virtual ~LedgerReader() = default;
+  // Waits at most timeout_ms for new events; returns up to max_events (possibly none).
+  virtual Result<PollResult> poll(int32_t timeout_ms, size_t max_events) = 0;
+};
+
+struct LedgerHealth {
+  bool available = true;
+  std::string detail;  // human readable: broker address, last error...
+};
+
+class Ledger {
+ public:
+  virtual ~Ledger() = default;
+
+  virtual int32_t partition_count() const = 0;
+  // Which partition a tenant's events go to: XXH3-64(tenant) mod partition_count. Same on both
+  // backends so positions mean the same thing.
+  int32_t partition_for(std::string_view tenant) const;
+
+  // Appends every envelope atomically (all or none become visible) and durably (synced / acks=all)
+  // before returning; positions[i] is where events[i] landed. Order is kept per partition.
+  virtual Status append(const std::vector<Envelope>& events, std::vector<Position>* positions) = 0;
+
+  // A reader that starts at next_offsets[p] for partition p (missing entries start at 0).
+  virtual Result<std::unique_ptr<LedgerReader>> open_reader(
+      const std::vector<int64_t>& next_offsets) = 0;
+
+  // The next offset that would be written, per partition.
+  virtual Result<std::vector<int64_t>> end_offsets() = 0;
+
+  virtual LedgerHealth health() const = 0;
+  virtual std::string describe() const = 0;  // "embedded:/path" or "kafka:host:port/topic"
+};
+
+struct LocalLedgerOptions {
+  std::string path;             // RocksDB directory
+  int32_t partitions = 4;       // used at creation; an existing ledger keeps its own count
+  bool read_only = false;       // replay/verify while no server holds the ledger
+};
+Result<std::unique_ptr<Ledger>> open_local_ledger(const LocalLedgerOptions& options);
+
+struct KafkaLedgerOptions {
+  std::string brokers;               // "host:port[,host:port]"
+  std::string topic = "agritrace.events";
+  int32_t partitions = 4;            // used when the topic is created
+  int16_t replication_factor = 1;    // used when the topic is created
+  std::string transactional_id;      // the single writer's id; empty => read-only ledger
+  int32_t timeout_ms = 10000;        // bound on append and admin calls
+};
+Result<std::unique_ptr<Ledger>> open_kafka_ledger(const KafkaLedgerOptions& options);
+
+}  // namespace agritrace::events

@@ -1,0 +1,90 @@
+// CommandWriter: the single writer in front of the ledger. Commands are queued from any thread;
+// one writer thread takes them in groups, checks Idempotency-Keys, runs the pure deciders against
+// the in-memory write model (core::TenantState per tenant), chains hashes, appends the whole group
+// in one durable ledger append (group commit) and only then completes each command.
+// On start it folds the whole ledger into the write model (state, hash chain heads, keys seen).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/domain/command.h"
+#include "core/base/status.h"
+#include "events/envelope/envelope.h"
+#include "events/ledger/ledger.h"
+
+namespace agritrace::events {
+
+struct EventRef {
+  std::string id;
+  std::string type;
+  std::string subject;
+  Position position;
+};
+
+// What a command answers; identical for the first call and for every retry with the same key.
+struct CommandOutcome {
+  std::string command_id;
+  std::vector<EventRef> events;
+  bool replayed = false;  // true when answered from the Idempotency-Key record
+};
+
+struct CommandSubmission {
+  std::string command_name;  // e.g. "create_purchase_order", for the audit trail and metrics
+  std::string tenant;
+  std::string actor;
+  std::string idempotency_key;  // may be empty (no retry protection)
+  std::string request_hash;     // fingerprint of the request, to refuse a key reused for another one
+  core::Command command;
+  std::function<void(Result<CommandOutcome>)> done;  // called exactly once, on the writer thread
+};
+
+// Answers "which tenant owns this API key" from the events seen so far.
+struct ApiKeyRecord {
+  std::string tenant;
+  std::string key_id;
+};
+
+struct CommandWriterStats {
+  uint64_t commands_accepted = 0;
+  uint64_t commands_rejected = 0;
+  uint64_t events_appended = 0;
+  uint64_t appends = 0;
+};
+
+class CommandWriter {
+ public:
+  virtual ~CommandWriter() = default;
+  virtual void submit(CommandSubmission submission) = 0;
+  virtual std::optional<ApiKeyRecord> find_api_key(std::string_view key_sha256) const = 0;
+  virtual bool tenant_registered(std::string_view tenant) const = 0;
+  virtual CommandWriterStats stats() const = 0;
+  virtual void stop() = 0;  // finishes the queued commands, refuses new ones, joins the thread
+};
+
+// One line of the audit trail: every command, accepted or refused.
+struct AuditRecord {
+  int64_t at_ms = 0;
+  std::string tenant;
+  std::string actor;
+  std::string command_name;
+  std::string idempotency_key;
+  std::string outcome;  // "accepted", "replayed" or the refusal reason
+  std::string command_id;
+};
+
+struct CommandWriterOptions {
+  size_t max_group_commands = 256;
+  std::function<void(const AuditRecord&)> audit;  // called on the writer thread; keep it cheap
+  std::function<int64_t()> clock_ms;  // UTC ms; defaults to the system clock
+};
+
+// Folds the existing ledger (blocking) and starts the writer thread.
+Result<std::unique_ptr<CommandWriter>> start_command_writer(Ledger& ledger,
+                                                            CommandWriterOptions options = {});
+
+}  // namespace agritrace::events

@@ -1,0 +1,78 @@
+#include "projections/base/keys.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+namespace agritrace::projections {
+
+std::string sort_id(std::string_view id) {
+  const size_t dash = id.rfind('-');
+  if (dash == std::string_view::npos || dash + 1 >= id.size() || id.size() - dash - 1 > 12) {
+    return std::string(id);
+  }
+  for (size_t i = dash + 1; i < id.size(); ++i) {
+    if (id[i] < '0' || id[i] > '9') return std::string(id);
+  }
+  return fmt::format("{}{:0>12}", id.substr(0, dash + 1), id.substr(dash + 1));
+}
+
+std::string unsort_id(std::string_view sid) {
+  const size_t dash = sid.rfind('-');
+  if (dash == std::string_view::npos) return std::string(sid);
+  const size_t digits = sid.find_first_not_of('0', dash + 1);
+  return std::string(sid.substr(0, dash + 1)) +
+         (digits == std::string_view::npos ? "0" : std::string(sid.substr(digits)));
+}
+
+std::string view_key(std::string_view view, std::string_view tenant, std::string_view part1,
+                     std::string_view part2) {
+  std::string k;
+  k.reserve(view.size() + tenant.size() + part1.size() + part2.size() + 3);
+  k += view;
+  k.push_back('/');
+  k += tenant;
+  k.push_back('/');
+  k += part1;
+  if (!part2.empty()) {
+    k.push_back('/');
+    k += part2;
+  }
+  return k;
+}
+
+std::string merge_json_objects(std::string_view a, std::string_view b) {
+  if (a.size() < 2) return std::string(b);
+  if (b.size() < 2) return std::string(a);
+  std::string out(a.substr(0, a.size() - 1));
+  const bool a_empty = a.find_first_not_of(" \t\r\n", 1) == a.size() - 1;
+  const bool b_empty = b.find_first_not_of(" \t\r\n", 1) == b.size() - 1;
+  if (!a_empty && !b_empty) out.push_back(',');
+  out += b.substr(1);
+  return out;
+}
+
+std::optional<std::string> json_string_field(std::string_view json, std::string_view key) {
+  thread_local simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::document doc;
+  if (parser.iterate(padded).get(doc)) return std::nullopt;
+  std::string_view value;
+  if (doc[key].get_string().get(value)) return std::nullopt;
+  return std::string(value);
+}
+
+std::optional<QuantityField> json_quantity_field(std::string_view json, std::string_view key) {
+  thread_local simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::document doc;
+  if (parser.iterate(padded).get(doc)) return std::nullopt;
+  simdjson::ondemand::object q;
+  if (doc[key].get_object().get(q)) return std::nullopt;
+  QuantityField out;
+  std::string_view unit;
+  if (q["amount"].get_int64().get(out.amount) || q["unit"].get_string().get(unit)) return std::nullopt;
+  out.unit.assign(unit);
+  return out;
+}
+
+}  // namespace agritrace::projections

@@ -1,0 +1,259 @@
+#include "projections/base/runner.h"
+
+#include <fmt/format.h>
+
+#include "events/codec/domain_codec.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <list>
+#include <optional>
+#include <mutex>
+#include <thread>
+
+namespace agritrace::projections {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+constexpr size_t kBatchEvents = 2048;
+constexpr int32_t kPollMs = 50;  // also the granularity of wait_for timeouts
+}  // namespace
+
+struct ProjectionRunner::Impl {
+  events::Ledger& ledger;
+  ViewStore& views;
+  std::vector<std::unique_ptr<Projection>> projections;
+
+  mutable std::mutex mu;
+  std::vector<int64_t> next;  // committed next offsets
+  bool healthy = true;
+  std::string detail;
+  uint64_t applied = 0;
+  bool at_end = false;
+  struct Waiter {
+    events::Position position;
+    Clock::time_point deadline;
+    std::function<void(bool)> done;
+  };
+  std::list<Waiter> waiters;
+
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+  std::unique_ptr<events::LedgerReader> reader;
+
+  // Two batches: one being applied here while the other is committed by the store's thread.
+  std::unique_ptr<ViewBatch> batches[2];
+  int current = 0;
+  std::vector<int64_t> applied_next;  // applied, possibly not yet committed (apply thread only)
+  std::optional<Error> commit_error;  // guarded by mu
+
+  Impl(events::Ledger& l, ViewStore& v, std::vector<std::unique_ptr<Projection>> p)
+      : ledger(l), views(v), projections(std::move(p)) {
+    next = views.positions();
+    next.resize(static_cast<size_t>(ledger.partition_count()), 0);
+    applied_next = next;
+    batches[0] = std::make_unique<ViewBatch>(views);
+    batches[1] = std::make_unique<ViewBatch>(views);
+  }
+  ~Impl() { views.wait_idle(); }
+
+  std::optional<Error> take_commit_error() {
+    std::lock_guard lock(mu);
+    std::optional<Error> e = std::move(commit_error);
+    commit_error.reset();
+    return e;
+  }
+
+  bool reached_locked(events::Position pos) const {
+    const auto p = static_cast<size_t>(pos.partition);
+    return p < next.size() && next[p] > pos.offset;
+  }
+
+  // Completes waiters that are satisfied or expired; callbacks run outside the lock.
+  void settle_waiters() {
+    std::vector<std::pair<std::function<void(bool)>, bool>> ready;
+    {
+      std::lock_guard lock(mu);
+      const auto now = Clock::now();
+      for (auto it = waiters.begin(); it != waiters.end();) {
+        const bool ok = reached_locked(it->position);
+        if (ok || now >= it->deadline) {
+          ready.emplace_back(std::move(it->done), ok);
+          it = waiters.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& [fn, ok] : ready) fn(ok);
+  }
+
+  void fail(const Error& e) {
+    std::lock_guard lock(mu);
+    healthy = false;
+    detail = e.message.empty() ? e.reason : e.message;
+  }
+
+  // Polls once and applies what came; returns at_end.
+  Result<bool> step(int32_t timeout_ms) {
+    if (!reader) {
+      std::vector<int64_t> start;
+      {
+        std::lock_guard lock(mu);
+        start = next;
+      }
+      auto r = ledger.open_reader(start);
+      if (!r.ok()) return r.error();
+      reader = std::move(r).value();
+    }
+    if (auto e = take_commit_error()) return *e;
+    auto polled = reader->poll(timeout_ms, kBatchEvents);
+    if (!polled.ok()) return polled.error();
+    if (polled->events.empty()) {
+      views.wait_idle();
+      if (auto e = take_commit_error()) return *e;
+      std::lock_guard lock(mu);
+      at_end = polled->at_end;
+      return polled->at_end;
+    }
+    ViewBatch& batch = *batches[current];
+    std::vector<int64_t>& new_next = applied_next;
+    for (const events::StoredEvent& ev : polled->events) {
+      const auto p = static_cast<size_t>(ev.position.partition);
+      if (p >= new_next.size() || ev.position.offset < new_next[p]) continue;  // already applied
+      auto payload = events::decode_event_payload(ev.envelope.type, ev.envelope.payload_json);
+      if (!payload.ok()) {
+        Error e = payload.error();
+        e.message = fmt::format("event at {} ({}): {}", ev.position.to_string(), ev.envelope.type,
+                                e.message);
+        return e;
+      }
+      for (auto& proj : projections) {
+        Status s = proj->apply(ev, *payload, batch);
+        if (!s.ok()) {
+          Error e = s.error();
+          e.message = fmt::format("projection {} failed at {} ({}): {}", proj->name(),
+                                  ev.position.to_string(), ev.envelope.type, e.message);
+          return e;
+        }
+      }
+      new_next[p] = ev.position.offset + 1;
+    }
+    // Commit on the store's thread while the next batch is read and applied here. Positions
+    // become visible (waiters, status) only once the commit is done.
+    const size_t count = polled->events.size();
+    const bool end = polled->at_end;
+    views.commit_async(batch, new_next, [this, committed = new_next, count, end](Status s) {
+      std::lock_guard lock(mu);
+      if (!s.ok()) {
+        commit_error = s.error();
+        return;
+      }
+      next = committed;
+      applied += count;
+      at_end = end;
+    });
+    current ^= 1;
+    return polled->at_end;
+  }
+
+  void run() {
+    while (!stopping.load()) {
+      bool is_healthy;
+      {
+        std::lock_guard lock(mu);
+        is_healthy = healthy;
+      }
+      if (is_healthy) {
+        auto r = step(kPollMs);
+        if (!r.ok()) {
+          fail(r.error());
+          std::fprintf(stderr, "projections: stopped: %s\n", r.error().message.c_str());
+        }
+      } else {
+        // A broken projection is a bug or a damaged ledger: stay stopped and visible in /healthz
+        // instead of skipping events. Keep expiring waiters.
+        std::unique_lock lock(mu);
+        std::condition_variable_any cv;
+        cv.wait_for(lock, std::chrono::milliseconds(kPollMs), [&] { return stopping.load(); });
+      }
+      settle_waiters();
+    }
+  }
+};
+
+ProjectionRunner::ProjectionRunner(events::Ledger& ledger, ViewStore& views,
+                                   std::vector<std::unique_ptr<Projection>> projections)
+    : impl_(std::make_unique<Impl>(ledger, views, std::move(projections))) {}
+
+ProjectionRunner::~ProjectionRunner() { stop(); }
+
+Status ProjectionRunner::catch_up(
+    const std::function<void(uint64_t, const std::vector<int64_t>&)>& on_progress) {
+  auto ends = impl_->ledger.end_offsets();
+  if (!ends.ok()) return ends.status();
+  for (;;) {
+    auto r = impl_->step(200);
+    if (!r.ok()) {
+      impl_->fail(r.error());
+      return r.status();
+    }
+    if (*r) break;
+    RunnerStatus st = status();
+    if (on_progress) on_progress(st.events_applied, st.next_offsets);
+  }
+  impl_->views.wait_idle();
+  if (auto e = impl_->take_commit_error()) {
+    impl_->fail(*e);
+    return *e;
+  }
+  if (on_progress) {
+    RunnerStatus st = status();
+    on_progress(st.events_applied, st.next_offsets);
+  }
+  impl_->settle_waiters();
+  return Status::Ok();
+}
+
+void ProjectionRunner::start() {
+  impl_->stopping = false;
+  impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+void ProjectionRunner::stop() {
+  impl_->stopping = true;
+  if (impl_->thread.joinable()) impl_->thread.join();
+  std::vector<std::function<void(bool)>> pending;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (auto& w : impl_->waiters) pending.push_back(std::move(w.done));
+    impl_->waiters.clear();
+  }
+  for (auto& fn : pending) fn(false);
+}
+
+void ProjectionRunner::wait_for(events::Position position, int32_t timeout_ms,
+                                std::function<void(bool)> done) {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (!impl_->reached_locked(position)) {
+      impl_->waiters.push_back(
+          Impl::Waiter{position, Clock::now() + std::chrono::milliseconds(timeout_ms), std::move(done)});
+      return;
+    }
+  }
+  done(true);
+}
+
+bool ProjectionRunner::reached(events::Position position) const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->reached_locked(position);
+}
+
+RunnerStatus ProjectionRunner::status() const {
+  std::lock_guard lock(impl_->mu);
+  return RunnerStatus{impl_->healthy, impl_->detail, impl_->next, impl_->applied, impl_->at_end};
+}
+
+}  // namespace agritrace::projections

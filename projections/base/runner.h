@@ -1,0 +1,62 @@
+// ProjectionRunner: follows the ledger and folds events into the ViewStore through every
+// registered Projection, committing views and consumed positions in one WriteBatch.
+// Also the read-your-writes gate: wait_for() completes once the views include a position.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/domain/event.h"
+#include "core/base/status.h"
+#include "events/ledger/ledger.h"
+#include "projections/base/view_store.h"
+
+namespace agritrace::projections {
+
+// One read model. apply() must be deterministic: the same events give the same bytes. The runner
+// decodes each event's payload once and hands the typed event to every projection.
+class Projection {
+ public:
+  virtual ~Projection() = default;
+  virtual std::string_view name() const = 0;
+  virtual Status apply(const events::StoredEvent& event, const core::Event& payload,
+                       ViewBatch& batch) = 0;
+};
+
+struct RunnerStatus {
+  bool healthy = true;
+  std::string detail;               // the error that stopped the runner, if any
+  std::vector<int64_t> next_offsets;
+  uint64_t events_applied = 0;      // since start
+  bool caught_up = false;           // the last poll reached the end of every partition
+};
+
+class ProjectionRunner {
+ public:
+  ProjectionRunner(events::Ledger& ledger, ViewStore& views,
+                   std::vector<std::unique_ptr<Projection>> projections);
+  ~ProjectionRunner();
+
+  // Applies everything up to the ledger's current end on the calling thread; on_progress is
+  // called after each committed batch with (events so far, next offsets). Used by replay.
+  Status catch_up(const std::function<void(uint64_t, const std::vector<int64_t>&)>& on_progress = {});
+
+  // Follows the tail on a background thread.
+  void start();
+  void stop();
+
+  // Calls done(true) once the views include `position`, or done(false) after timeout_ms.
+  void wait_for(events::Position position, int32_t timeout_ms, std::function<void(bool)> done);
+  bool reached(events::Position position) const;
+
+  RunnerStatus status() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agritrace::projections

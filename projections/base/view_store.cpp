@@ -1,0 +1,267 @@
+#include "projections/base/view_store.h"
+
+#include <atomic>
+
+#include "core/base/digest.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/write_batch.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace agritrace::projections {
+namespace {
+
+// Positions live under a prefix that sorts before every view key ('\x01').
+constexpr std::string_view kPositionPrefix = "\x01pos/";
+constexpr size_t kViewBlockCacheBytes = size_t{256} << 20;
+
+std::string position_key(size_t partition) {
+  return fmt::format("{}{:06}", kPositionPrefix, partition);
+}
+
+Error io_error(const rocksdb::Status& s, std::string_view what) {
+  return make_error(ErrorCode::kIoError, "views_io_error", fmt::format("{}: {}", what, s.ToString()));
+}
+
+int64_t parse_int(std::string_view s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+// Counters are decimal strings; a merge operand is a decimal delta.
+class Int64AddOperator final : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    const int64_t base = existing ? parse_int(existing->ToStringView()) : 0;
+    *new_value = std::to_string(base + parse_int(value.ToStringView()));
+    return true;
+  }
+  const char* Name() const override { return "agritrace.int64add"; }
+};
+
+}  // namespace
+
+ViewBatch::ViewBatch(ViewStore& store) : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+ViewBatch::~ViewBatch() = default;
+
+std::optional<std::string> ViewBatch::get(std::string_view key) const {
+  const std::string k(key);
+  if (auto it = written_.find(k); it != written_.end()) return it->second;
+  store_.wait_idle();  // the previous batch may still be on its way into the database
+  auto stored = store_.get(key);
+  if (auto it = added_.find(k); it != added_.end()) {
+    return std::to_string((stored ? parse_int(*stored) : 0) + it->second);
+  }
+  return stored;
+}
+
+void ViewBatch::put(std::string_view key, std::string_view value) {
+  batch_->Put(rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+  const std::string k(key);
+  added_.erase(k);
+  written_[k] = std::string(value);
+}
+
+void ViewBatch::del(std::string_view key) {
+  batch_->Delete(rocksdb::Slice(key.data(), key.size()));
+  const std::string k(key);
+  added_.erase(k);
+  written_[k] = std::nullopt;
+}
+
+int64_t ViewBatch::get_int(std::string_view key) const {
+  auto v = get(key);
+  return v ? parse_int(*v) : 0;
+}
+
+void ViewBatch::add_int(std::string_view key, int64_t delta) {
+  const std::string k(key);
+  if (auto it = written_.find(k); it != written_.end()) {
+    // Written in this batch already: the sum is known without reading the database.
+    put(key, std::to_string((it->second ? parse_int(*it->second) : 0) + delta));
+    return;
+  }
+  const std::string operand = std::to_string(delta);
+  batch_->Merge(rocksdb::Slice(key.data(), key.size()), operand);
+  added_[k] += delta;
+}
+
+void ViewBatch::clear() {
+  batch_->Clear();
+  written_.clear();
+  added_.clear();
+}
+
+struct ViewStore::AsyncCommit {
+  std::mutex mu;
+  std::condition_variable cv;
+  ViewBatch* batch = nullptr;  // the commit in flight, if any
+  std::vector<int64_t> offsets;
+  std::function<void(Status)> done;
+  bool stopping = false;
+  std::thread thread;
+};
+
+namespace {
+std::atomic<uint64_t> store_instances{0};
+}  // namespace
+
+ViewStore::ViewStore(std::unique_ptr<rocksdb::DB> db)
+    : instance_id_(++store_instances), db_(std::move(db)), async_(std::make_unique<AsyncCommit>()) {
+  async_->thread = std::thread([this] { commit_loop(); });
+}
+
+void ViewStore::commit_loop() {
+  std::unique_lock lock(async_->mu);
+  for (;;) {
+    async_->cv.wait(lock, [&] { return async_->stopping || async_->batch != nullptr; });
+    if (async_->batch == nullptr) return;
+    ViewBatch* batch = async_->batch;
+    lock.unlock();
+    Status s = commit(*batch, async_->offsets);
+    async_->done(s);
+    lock.lock();
+    async_->batch = nullptr;
+    async_->done = nullptr;
+    async_->cv.notify_all();
+  }
+}
+
+void ViewStore::commit_async(ViewBatch& batch, std::vector<int64_t> next_offsets,
+                             std::function<void(Status)> done) {
+  std::unique_lock lock(async_->mu);
+  async_->cv.wait(lock, [&] { return async_->batch == nullptr; });
+  async_->batch = &batch;
+  async_->offsets = std::move(next_offsets);
+  async_->done = std::move(done);
+  async_->cv.notify_all();
+}
+
+void ViewStore::wait_idle() {
+  std::unique_lock lock(async_->mu);
+  async_->cv.wait(lock, [&] { return async_->batch == nullptr; });
+}
+
+ViewStore::~ViewStore() {
+  {
+    std::lock_guard lock(async_->mu);
+    async_->stopping = true;
+    async_->cv.notify_all();
+  }
+  async_->thread.join();  // finishes a commit in flight first
+  // Without a WAL, unflushed views would be rebuilt after a restart; flush to spare that.
+  if (db_) db_->Flush(rocksdb::FlushOptions());
+}
+
+Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::string& path) {
+  rocksdb::Options opts;
+  opts.create_if_missing = true;
+  opts.compression = rocksdb::kLZ4Compression;
+  opts.merge_operator = std::make_shared<Int64AddOperator>();
+  opts.write_buffer_size = 64 << 20;
+  // View keys are "view/tenant/id...": remembering the last insert position per view+tenant
+  // prefix makes memtable inserts of neighbouring keys cheap (they dominate a replay).
+  opts.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(24));
+  opts.IncreaseParallelism(2);
+  // Traces are many point lookups: keep blocks, indexes and bloom filters in memory, and do not
+  // decompress the hot upper levels.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(kViewBlockCacheBytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  opts.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
+                                rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                rocksdb::kLZ4Compression};
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(opts, path, &raw);
+  if (!s.ok()) {
+    return make_error(ErrorCode::kIoError, "views_open_failed",
+                      fmt::format("cannot open the views at {}: {}", path, s.ToString()));
+  }
+  return std::unique_ptr<ViewStore>(new ViewStore(std::unique_ptr<rocksdb::DB>(raw)));
+}
+
+std::optional<std::string> ViewStore::get(std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.ok()) return value;
+  return std::nullopt;
+}
+
+void ViewStore::scan_prefix(std::string_view prefix,
+                            const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    const std::string_view k = it->key().ToStringView();
+    if (!k.starts_with(prefix)) break;
+    if (!fn(k, it->value().ToStringView())) break;
+  }
+}
+
+std::vector<int64_t> ViewStore::positions() const {
+  std::vector<int64_t> out;
+  scan_prefix(kPositionPrefix, [&](std::string_view, std::string_view v) {
+    out.push_back(parse_int(v));
+    return true;
+  });
+  return out;
+}
+
+Status ViewStore::commit(ViewBatch& batch, const std::vector<int64_t>& next_offsets) {
+  for (size_t p = 0; p < next_offsets.size(); ++p) {
+    batch.put(position_key(p), std::to_string(next_offsets[p]));
+  }
+  rocksdb::WriteOptions wo;
+  // No write-ahead log: views can always be re-derived from the ledger. A batch and its
+  // positions sit in the same memtable, so whatever survives a crash is consistent and the
+  // runner resumes from the positions that survived.
+  wo.disableWAL = true;
+  rocksdb::Status s = db_->Write(wo, batch.batch_.get());
+  if (!s.ok()) return io_error(s, "views commit");
+  batch.clear();
+  return Status::Ok();
+}
+
+std::string ViewStore::digest() const {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const uint64_t klen = it->key().size();
+    const uint64_t vlen = it->value().size();
+    EVP_DigestUpdate(ctx, &klen, sizeof klen);
+    EVP_DigestUpdate(ctx, it->key().data(), klen);
+    EVP_DigestUpdate(ctx, &vlen, sizeof vlen);
+    EVP_DigestUpdate(ctx, it->value().data(), vlen);
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  return core::hex_encode(md, len);
+}
+
+Status destroy_view_store(const std::string& path) {
+  rocksdb::Status s = rocksdb::DestroyDB(path, rocksdb::Options());
+  if (!s.ok()) return io_error(s, "views destroy");
+  return Status::Ok();
+}
+
+}  // namespace agritrace::projections

@@ -1,0 +1,186 @@
+#include "projections/production/projection.h"
+
+#include "core/domain/event.h"
+#include "core/base/identifiers.h"
+#include "core/base/json_writer.h"
+#include "events/codec/domain_codec.h"
+#include "projections/receiving/projection.h"
+#include "projections/codes/projection.h"
+#include "projections/finance/projection.h"
+#include "projections/inventory/projection.h"
+#include "projections/base/keys.h"
+#include "projections/market/projection.h"
+#include "projections/sales/projection.h"
+#include "projections/base/view_values.h"
+
+namespace agritrace::projections {
+namespace {
+
+std::string counterparty_json(const std::string& id, const core::CounterpartyRecord& r, bool masked) {
+  JsonWriter w;
+  w.begin_object().field("counterparty_id", id).field("kind", core::counterparty_kind_name(r.kind));
+  w.key("roles").begin_array();
+  if (r.roles.supplier) w.value("supplier");
+  if (r.roles.customer) w.value("customer");
+  w.end_array().field("name", r.name);
+  if (r.kind == core::CounterpartyKind::kEnterprise) {
+    w.field("uscc", r.uscc)
+        .field("legal_representative", r.legal_representative)
+        .field("contact_person", r.contact_person);
+  } else {
+    w.field("id_number", masked ? core::mask_id_number(r.id_number) : r.id_number);
+  }
+  w.field("phone", masked ? core::mask_phone(r.phone) : r.phone).field("address", r.address);
+  if (!r.region.empty()) w.field("region", r.region);
+  w.end_object();
+  return w.take();
+}
+
+class ProductionProjection final : public Projection {
+ public:
+  std::string_view name() const override { return "production"; }
+
+  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
+    const std::string& t = se.envelope.tenant;
+    const std::string at = core::format_rfc3339_utc(se.envelope.occurred_at_ms);
+    std::visit([&](const auto& ev) { on(t, at, ev, b); }, event);
+    return Status::Ok();
+  }
+
+ private:
+  void on(const std::string& t, const std::string&, const core::EnterpriseRegistered& e, ViewBatch& b) {
+    JsonWriter w;
+    w.begin_object().field("enterprise_id", e.enterprise_id).field("name", e.name).field("region", e.region).end_object();
+    b.put(view_key("ent", t), w.str());
+  }
+
+  void put_counterparty(const std::string& t, const std::string& id, const core::CounterpartyRecord& r,
+                        ViewBatch& b) {
+    b.put(view_key("cp", t, sort_id(id)), counterparty_json(id, r, false));
+    b.put(view_key("cpm", t, sort_id(id)), counterparty_json(id, r, true));
+  }
+  void on(const std::string& t, const std::string&, const core::CounterpartyRegistered& e, ViewBatch& b) {
+    put_counterparty(t, e.counterparty_id, e.record, b);
+  }
+  void on(const std::string& t, const std::string&, const core::CounterpartyAmended& e, ViewBatch& b) {
+    put_counterparty(t, e.counterparty_id, e.record, b);
+  }
+
+  void put_po(const std::string& t, const std::string& po_id, const std::string& material,
+              const std::string& supplier_id, const core::Quantity& q, const std::string& supplier_lot,
+              core::Date prod, core::Date exp, const std::string& note, ViewBatch& b) {
+    JsonWriter w;
+    w.begin_object().field("po_id", po_id).field("material", material).field("supplier_id", supplier_id);
+    write_quantity(w, "quantity", q);
+    w.field("supplier_lot", supplier_lot)
+        .field("production_date", core::format_date(prod))
+        .field("expiry_date", core::format_date(exp))
+        .field("note", note)
+        .end_object();
+    b.put(view_key("po", t, sort_id(po_id)), w.str());
+  }
+  void put_po_status(const std::string& t, const std::string& po_id, std::string_view status,
+                     std::string_view lot_id, std::string_view reason, const std::string& at, ViewBatch& b) {
+    JsonWriter w;
+    w.begin_object().field("status", status);
+    if (!lot_id.empty()) w.field("lot_id", lot_id);
+    if (!reason.empty()) w.field("cancel_reason", reason);
+    w.field("status_changed_at", at).end_object();
+    b.put(view_key("pos", t, sort_id(po_id)), w.str());
+  }
+  void on(const std::string& t, const std::string& at, const core::PurchaseOrderCreated& e, ViewBatch& b) {
+    put_po(t, e.po_id, e.material, e.supplier_id, e.quantity, e.supplier_lot, e.production_date,
+           e.expiry_date, e.note, b);
+    put_po_status(t, e.po_id, "open", "", "", at, b);
+  }
+  void on(const std::string& t, const std::string&, const core::PurchaseOrderAmended& e, ViewBatch& b) {
+    // The supplier never changes on amendment; keep the one recorded at creation.
+    std::string supplier;
+    if (auto cur = b.get(view_key("po", t, sort_id(e.po_id)))) {
+      supplier = json_string_field(*cur, "supplier_id").value_or("");
+    }
+    put_po(t, e.po_id, e.material, supplier, e.quantity, e.supplier_lot, e.production_date,
+           e.expiry_date, e.note, b);
+  }
+  void on(const std::string& t, const std::string& at, const core::PurchaseOrderCancelled& e, ViewBatch& b) {
+    put_po_status(t, e.po_id, "cancelled", "", e.reason, at, b);
+  }
+  void on(const std::string& t, const std::string& at, const core::PurchaseOrderReceived& e, ViewBatch& b) {
+    put_po_status(t, e.po_id, "received", e.lot_id, "", at, b);
+    JsonWriter w;
+    w.begin_object().field("lot_id", e.lot_id).field("po_id", e.po_id).field("material", e.material)
+        .field("supplier_id", e.supplier_id).field("supplier_lot", e.supplier_lot);
+    write_quantity(w, "received_quantity", e.quantity);
+    w.field("received_on", core::format_date(e.received_on))
+        .field("production_date", core::format_date(e.production_date))
+        .field("expiry_date", core::format_date(e.expiry_date))
+        .end_object();
+    b.put(view_key("lot", t, sort_id(e.lot_id)), w.str());
+  }
+
+  void put_batch(const std::string& t, const std::string& batch_id, const std::string& product,
+                 const std::string& lot_code, const core::Quantity& q, core::Date prod,
+                 const std::optional<core::Date>& exp, const std::string& note, ViewBatch& b,
+                 const std::string& product_id = {}) {
+    JsonWriter w;
+    w.begin_object().field("batch_id", batch_id).field("product", product).field("lot_code", lot_code);
+    if (!product_id.empty()) w.field("product_id", product_id);  // catalogue product
+    write_quantity(w, "quantity", q);
+    w.field("production_date", core::format_date(prod));
+    w.key("expiry_date");
+    if (exp) w.value(core::format_date(*exp)); else w.null();
+    w.field("note", note).end_object();
+    b.put(view_key("batch", t, sort_id(batch_id)), w.str());
+  }
+  void on(const std::string& t, const std::string&, const core::BatchCreated& e, ViewBatch& b) {
+    put_batch(t, e.batch_id, e.product, e.lot_code, e.quantity, e.production_date, e.expiry_date, e.note, b,
+              e.product_id);
+    b.put(view_key("lotcode", t, e.lot_code), e.batch_id);
+  }
+  void on(const std::string& t, const std::string&, const core::BatchAmended& e, ViewBatch& b) {
+    std::string lot_code, product_id;
+    if (auto cur = b.get(view_key("batch", t, sort_id(e.batch_id)))) {
+      lot_code = json_string_field(*cur, "lot_code").value_or("");
+      product_id = json_string_field(*cur, "product_id").value_or("");
+    }
+    put_batch(t, e.batch_id, e.product, lot_code, e.quantity, e.production_date, e.expiry_date, e.note, b,
+              product_id);
+  }
+  void on(const std::string& t, const std::string&, const core::BatchMaterialConsumed& e, ViewBatch& b) {
+    const std::string batch = sort_id(e.batch_id);
+    const std::string lot = sort_id(e.lot_id);
+    b.add_int(view_key("bin", t, batch, lot), e.quantity.amount);
+    b.add_int(view_key("fwd", t, lot, batch), e.quantity.amount);
+    b.add_int(view_key("lotc", t, lot), e.quantity.amount);
+  }
+  void on(const std::string& t, const std::string& at, const core::BatchDocumentAttached& e, ViewBatch& b) {
+    JsonWriter w;
+    w.begin_object().field("sha256", e.document_sha256).field("kind", core::document_kind_name(e.kind))
+        .field("filename", e.filename).field("media_type", e.media_type).field("size_bytes", e.size_bytes)
+        .field("attached_at", at).end_object();
+    b.put(view_key("bdoc", t, sort_id(e.batch_id), e.document_sha256), w.str());
+  }
+  // Events of other areas have their own projections.
+  template <typename OtherEvent>
+  void on(const std::string&, const std::string&, const OtherEvent&, ViewBatch&) {}
+};
+
+}  // namespace
+
+std::unique_ptr<Projection> make_production_projection() {
+  return std::make_unique<ProductionProjection>();
+}
+
+std::vector<std::unique_ptr<Projection>> make_all_projections() {
+  std::vector<std::unique_ptr<Projection>> all;
+  all.push_back(make_production_projection());
+  all.push_back(make_sales_projection());
+  all.push_back(make_codes_projection());
+  all.push_back(make_circulation_projection());
+  all.push_back(make_inventory_projection());
+  all.push_back(make_finance_projection());
+  all.push_back(make_market_projection());
+  return all;
+}
+
+}  // namespace agritrace::projections

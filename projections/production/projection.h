@@ -1,0 +1,17 @@
+// The production-end read model: enterprises, counterparties,
+// purchase orders, material lots, production batches with their inputs and documents, and the
+// lot -> batch forward index. Queries over it live in projections/production/queries.h.
+#pragma once
+
+#include <memory>
+
+#include "projections/base/runner.h"
+
+namespace agritrace::projections {
+
+std::unique_ptr<Projection> make_production_projection();
+
+// Every projection the server runs, in a fixed order (the order is part of the views' bytes).
+std::vector<std::unique_ptr<Projection>> make_all_projections();
+
+}  // namespace agritrace::projections

@@ -1,0 +1,805 @@
+#include "projections/sales/queries.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "core/base/json_writer.h"
+#include "projections/base/keys.h"
+#include "projections/sales/projection.h"
+#include "projections/trace/queries.h"
+#include "projections/base/view_record.h"
+#include "projections/base/view_values.h"
+
+namespace agritrace::projections {
+namespace {
+
+namespace dom = simdjson::dom;
+
+// Reads fields of a JSON record written by our projections.
+// Inverse of sort_id for ids shown to people ("sh-000000000007" -> "sh-7").
+
+struct ShipmentRow {
+  std::string summary;  // JSON
+  std::string shipment_id, so_id, ship_to_id, ship_date;
+  int64_t amount = 0;
+};
+
+// Everything R-4.2.4 needs about one batch, read from the views.
+struct BatchPlaces {
+  std::string sid, batch_id, lot_code, product, unit, record;
+  int64_t produced = 0, shipped = 0, adjusted = 0;  // adjusted: stocktakes (R-4.3.5)
+  int64_t stock() const { return produced - shipped + adjusted; }
+  std::vector<ShipmentRow> shipments;                 // in shipment order
+  std::map<std::string, int64_t> shipped_to;          // customer sort id -> amount shipped
+  std::map<std::string, int64_t> held;                // lineage holder -> amount held now
+  std::vector<TraceOrder> orders;  // open ones only
+  std::vector<std::string> recall_ids;
+};
+
+std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, std::string_view bsid) {
+  auto record = v.get(view_key("batch", t, bsid));
+  if (!record) return std::nullopt;
+  BatchPlaces p;
+  p.sid = std::string(bsid);
+  p.record = *record;
+  {
+    ViewRecord r(*record);
+    p.batch_id = r.str("batch_id");
+    p.lot_code = r.str("lot_code");
+    p.product = r.str("product");
+    p.produced = r.amount("quantity");
+    p.unit = r.unit("quantity");
+  }
+  if (auto s = v.get(view_key("bsh", t, bsid))) p.shipped = view_int(*s);
+  if (auto s = v.get(view_key("xadj", t, bsid))) p.adjusted = view_int(*s);
+  const std::string shb = view_key("shb", t, bsid) + "/";
+  v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
+    ViewRecord r(val);
+    p.shipments.push_back({std::string(val), r.str("shipment_id"), r.str("so_id"), r.str("ship_to_id"),
+                           r.str("ship_date"), r.amount("quantity")});
+    return true;
+  });
+  const std::string whc = view_key("whc", t, bsid) + "/";
+  v.scan_prefix(whc, [&](std::string_view k, std::string_view val) {
+    p.shipped_to[std::string(k.substr(whc.size()))] = view_int(val);
+    return true;
+  });
+  const std::string linq = view_key("linq", t, bsid) + "/";
+  v.scan_prefix(linq, [&](std::string_view k, std::string_view val) {
+    p.held[std::string(k.substr(linq.size()))] = view_int(val);
+    return true;
+  });
+  p.orders = open_orders_of(v, t, bsid);
+  auto add_recalls = [&](const std::string& prefix) {
+    v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
+      if (std::find(p.recall_ids.begin(), p.recall_ids.end(), val) == p.recall_ids.end()) {
+        p.recall_ids.emplace_back(val);
+      }
+      return true;
+    });
+  };
+  add_recalls(view_key("rcb", t, bsid) + "/");
+  const std::string bin = view_key("bin", t, bsid) + "/";
+  v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
+    add_recalls(view_key("rcl", t, k.substr(bin.size())) + "/");
+    return true;
+  });
+  return p;
+}
+
+std::string enterprise_name(const ViewStore& v, std::string_view t) { return enterprise_name_of(v, t); }
+std::string enterprise_region(const ViewStore& v, std::string_view t) { return enterprise_region_of(v, t); }
+
+// The masked counterparty record (R-4.2.8 masking), or null.
+std::optional<std::string> customer_record(const ViewStore& v, std::string_view t, std::string_view cp_id) {
+  return v.get(view_key("cpm", t, sort_id(cp_id)));
+}
+
+
+void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, JsonWriter& w) {
+  w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("product", p.product);
+  write_quantity(w, "produced", p.produced, p.unit);
+  write_quantity(w, "shipped", p.shipped, p.unit);
+  write_quantity(w, "in_stock", p.stock(), p.unit);
+  w.key("recall_ids").begin_array();
+  for (const auto& id : p.recall_ids) w.value(id);
+  w.end_array();
+  w.key("locations").begin_array();
+  w.begin_object().field("kind", "own_stock").field("holder", t).field("name", enterprise_name(v, t))
+      .field("region", enterprise_region(v, t));
+  write_quantity(w, "quantity", p.stock(), p.unit);
+  w.end_object();
+  std::map<std::string, bool> direct_holders;
+  for (const auto& [cp_sid, amount] : p.shipped_to) {
+    const std::string cp_id = unsort_id(cp_sid);
+    auto cp = customer_record(v, t, cp_id);
+    const std::string uscc = cp ? json_string_field(*cp, "uscc").value_or("") : "";
+    const std::string holder = lineage_holder(t, cp_id, uscc);
+    direct_holders[holder] = true;
+    auto held = p.held.find(holder);
+    w.begin_object().field("kind", "customer").field("holder", holder).field("customer_id", cp_id);
+    w.key("customer");
+    if (cp) w.raw(*cp); else w.null();
+    write_quantity(w, "shipped", amount, p.unit);
+    // What is still there: shipped minus what the customer sold on (downstream facts).
+    write_quantity(w, "quantity", held == p.held.end() ? amount : held->second, p.unit);
+    w.key("sales_orders").begin_array();
+    std::vector<std::string> seen;
+    for (const auto& s : p.shipments) {
+      if (s.ship_to_id == cp_id && std::find(seen.begin(), seen.end(), s.so_id) == seen.end()) {
+        seen.push_back(s.so_id);
+        w.value(s.so_id);
+      }
+    }
+    w.end_array().key("shipments").begin_array();
+    for (const auto& s : p.shipments) {
+      if (s.ship_to_id == cp_id) w.raw(s.summary);
+    }
+    w.end_array().end_object();
+  }
+  for (const auto& [holder, amount] : p.held) {
+    if (direct_holders.count(holder) != 0) continue;
+    // Reached through a customer's own sales (circulation end): known by its tenant id, or
+    // "<tenant>:<customer>" for another enterprise's consumer (never named here).
+    w.begin_object().field("kind", "downstream").field("holder", holder);
+    const size_t colon = holder.find(':');
+    if (colon == std::string::npos) {
+      w.field("name", enterprise_name(v, holder));
+    } else {
+      const std::string seller = holder.substr(0, colon);
+      w.key("consumer_of").begin_object().field("enterprise", seller).field("name", enterprise_name(v, seller))
+          .end_object();
+    }
+    write_quantity(w, "quantity", amount, p.unit);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("open_orders").begin_array();
+  for (const auto& o : p.orders) {
+    w.begin_object().field("so_id", o.so_id).field("customer_id", o.customer_id).field("status", o.status);
+    write_quantity(w, "ordered", o.ordered, p.unit);
+    write_quantity(w, "shipped", o.shipped, p.unit);
+    write_quantity(w, "remaining", o.ordered - o.shipped, p.unit);
+    w.end_object();
+  }
+  w.end_array().end_object();
+}
+
+// Batch sort ids affected by a material lot, in batch order.
+std::vector<std::string> lot_batches(const ViewStore& v, std::string_view t, std::string_view lot_sid) {
+  std::vector<std::string> out;
+  const std::string fwd = view_key("fwd", t, lot_sid) + "/";
+  v.scan_prefix(fwd, [&](std::string_view k, std::string_view) {
+    out.emplace_back(k.substr(fwd.size()));
+    return true;
+  });
+  return out;
+}
+
+struct RecallScopeView {
+  std::string record;
+  std::string scope, target;
+  std::vector<std::string> batch_sids;
+  std::string code_serial;  // scope code
+};
+
+Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std::string_view id) {
+  auto rc = v.get(view_key("rc", t, sort_id(id)));
+  if (!rc) return view_not_found("recall", id, "recall_id");
+  RecallScopeView s;
+  s.record = *rc;
+  s.scope = json_string_field(*rc, "scope").value_or("");
+  s.target = json_string_field(*rc, "target").value_or("");
+  if (s.scope == "lot") {
+    // The lineage as it is now, including batches made from the lot after the recall.
+    s.batch_sids = lot_batches(v, t, sort_id(s.target));
+  } else {
+    ViewRecord r(*rc);
+    dom::array ids;
+    if (r.ok && !r.root["batch_ids_at_raising"].get_array().get(ids)) {
+      for (auto id : ids) {
+        std::string_view b;
+        if (!id.get_string().get(b)) s.batch_sids.push_back(sort_id(b));
+      }
+    }
+    if (s.scope == "code") s.code_serial = s.target;
+  }
+  return s;
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Result<std::string> SalesQueries::sales_order(std::string_view t, std::string_view id) const {
+  const std::string sid = sort_id(id);
+  auto so = views_.get(view_key("so", t, sid));
+  if (!so) return view_not_found("sales_order", id, "so_id");
+  const std::string unit = ViewRecord(*so).unit("quantity");
+  std::string doc = *so;
+  if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
+  JsonWriter w;
+  w.begin_object();
+  const auto q = views_.get(view_key("sosq", t, sid));
+  write_quantity(w, "shipped_quantity", q ? view_int(*q) : 0, unit);
+  w.key("shipments").begin_array();
+  const std::string prefix = view_key("shs", t, sid) + "/";
+  views_.scan_prefix(prefix, [&](std::string_view, std::string_view sh) {
+    w.value(sh);
+    return true;
+  });
+  w.end_array().end_object();
+  return merge_json_objects(doc, w.str());
+}
+
+Result<std::string> SalesQueries::sales_orders(std::string_view t, const Page& page) const {
+  return list_page(views_, "so", t, page, [&](const std::string& sid, std::string doc) {
+    if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
+    return doc;
+  });
+}
+
+Result<std::string> SalesQueries::shipment(std::string_view t, std::string_view id) const {
+  auto sh = views_.get(view_key("sh", t, sort_id(id)));
+  if (!sh) return view_not_found("shipment", id, "shipment_id");
+  return *sh;
+}
+
+Result<std::string> SalesQueries::whereabouts_batch(std::string_view t, std::string_view batch_id) const {
+  auto p = load_batch(views_, t, sort_id(batch_id));
+  if (!p) return view_not_found("batch", batch_id, "batch_id");
+  JsonWriter w;
+  w.begin_object().key("query").begin_object().field("batch_id", batch_id).end_object();
+  w.key("batches").begin_array();
+  write_places(views_, t, *p, w);
+  w.end_array();
+  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), p->batch_id}}));
+  w.end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::whereabouts_lot(std::string_view t, std::string_view lot_id) const {
+  const std::string lot_sid = sort_id(lot_id);
+  auto lot = views_.get(view_key("lot", t, lot_sid));
+  if (!lot) return view_not_found("material_lot", lot_id, "lot_id");
+  JsonWriter w;
+  w.begin_object().key("query").begin_object().field("lot_id", lot_id).end_object();
+  w.field_raw("lot", *lot);
+  w.key("batches").begin_array();
+  for (const std::string& bsid : lot_batches(views_, t, lot_sid)) {
+    if (auto p = load_batch(views_, t, bsid)) write_places(views_, t, *p, w);
+  }
+  w.end_array();
+  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), unsort_id(lot_sid)}}));
+  w.end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::string_view lot_code,
+                                                   std::string_view serial) const {
+  const auto path = code_path(views_, serial);
+  if (path && path->producer != t) return whereabouts_received_code(t, *path);
+  auto batch_id = views_.get(view_key("lotcode", t, lot_code));
+  if (!batch_id) return view_not_found("lot_code", lot_code, "code");
+  auto p = load_batch(views_, t, sort_id(*batch_id));
+  if (!p) return view_not_found("batch", *batch_id, "code");
+  JsonWriter w;
+  w.begin_object().key("query").begin_object().field("serial", serial).field("lot_code", lot_code).end_object();
+  w.key("code").begin_object().field("serial", serial).field("batch_id", *batch_id);
+  auto shipped = views_.get(view_key("shc", t, serial));
+  if (shipped) {
+    auto sh = views_.get(view_key("sh", t, sort_id(*shipped)));
+    ViewRecord r(sh ? *sh : std::string("{}"));
+    w.field("location", "customer").field("shipment_id", *shipped).field("so_id", r.str("so_id"))
+        .field("customer_id", r.str("ship_to_id")).field("ship_date", r.str("ship_date"));
+    w.key("customer");
+    if (auto cp = customer_record(views_, t, r.str("ship_to_id"))) w.raw(*cp); else w.null();
+  } else {
+    w.field("location", "own_stock");
+  }
+  w.field("recalled", is_recalled(t, lot_code, serial));
+  w.end_object();
+  w.key("batches").begin_array();
+  write_places(views_, t, *p, w);
+  w.end_array();
+  // The code's own way through the enterprises, and where the rest of its batch went.
+  w.key("path");
+  if (path) {
+    w.begin_object();
+    write_code_path(w, views_, t, *path);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), p->batch_id}}));
+  w.end_object();
+  return w.take();
+}
+
+// A code another enterprise made, as an enterprise it passed through sees it: the code's path
+// and the whereabouts of this enterprise's lot it came in.
+Result<std::string> SalesQueries::whereabouts_received_code(std::string_view t, const CodePath& path) const {
+  std::string lot_id;
+  for (const CodeStep& step : path.steps) {
+    if (step.kind == "received" && step.tenant == t) lot_id = step.item_id;
+  }
+  if (lot_id.empty()) return view_not_found("code", path.serial, "code");
+  JsonWriter w;
+  w.begin_object().key("query").begin_object().field("serial", path.serial).field("lot_code", path.lot_code)
+      .end_object();
+  const bool here = path.holder == t && path.status == "in_stock";
+  w.key("code").begin_object().field("serial", path.serial).field("lot_id", lot_id)
+      .field("location", here ? "own_stock" : path.status == "in_stock" ? "downstream" : path.status)
+      .field("recalled", is_recalled(path.producer, path.lot_code, path.serial)).end_object();
+  w.key("path").begin_object();
+  write_code_path(w, views_, t, path);
+  w.end_object();
+  w.key("batches").begin_array().end_array();
+  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), lot_id}}));
+  w.end_object();
+  return w.take();
+}
+
+namespace {
+
+// The recalled goods beyond the raising enterprise's own batches (those are BatchPlaces): every
+// node the walk reaches through every enterprise, or for a single code its path.
+struct RecallReach {
+  TraceWalk walk;
+  std::vector<size_t> beyond;     // indexes into walk.items
+  std::optional<CodePath> path;   // scope code
+  std::string path_unit;
+  int64_t path_per_code = 1;
+};
+
+RecallReach recall_reach(const ViewStore& v, std::string_view t, const RecallScopeView& s) {
+  RecallReach r;
+  if (!s.code_serial.empty()) {
+    r.path = code_path(v, s.code_serial);
+    if (r.path) {
+      for (const CodeStep& step : r.path->steps) {
+        if (!step.shipment) continue;
+        r.path_unit = ViewRecord(step.shipment->summary).unit("quantity");
+        r.path_per_code = step.shipment->per_code;
+      }
+    }
+    return r;
+  }
+  r.walk = walk_downstream(v, {ItemRef{std::string(t), s.target}});
+  for (size_t i = 0; i < r.walk.items.size(); ++i) {
+    const TraceItem& it = r.walk.items[i];
+    const bool covered = it.ref.tenant == t && it.is_batch &&
+                         std::find(s.batch_sids.begin(), s.batch_sids.end(), sort_id(it.ref.item_id)) !=
+                             s.batch_sids.end();
+    if (!covered) r.beyond.push_back(i);
+  }
+  return r;
+}
+
+void enterprise_fields(JsonWriter& w, const ViewStore& v, std::string_view tenant) {
+  w.field("enterprise", tenant).field("enterprise_name", enterprise_name(v, tenant));
+}
+
+// A shipment of another place the recalled goods reached (customers masked for other enterprises).
+void write_reached_shipment(JsonWriter& w, const ViewStore& v, std::string_view t, const ItemRef& at,
+                            std::string_view lot_code, std::string_view unit, const TraceShipment& sh,
+                            int64_t amount) {
+  w.begin_object();
+  enterprise_fields(w, v, at.tenant);
+  w.field("item_id", at.item_id).field("lot_code", lot_code).field("shipment_id", sh.shipment_id)
+      .field("so_id", sh.so_id).field("ship_date", sh.ship_date).field("channel", sh.channel);
+  if (at.tenant == t) w.field("customer_id", sh.ship_to_id);
+  write_quantity(w, "quantity", amount, unit);
+  w.key("customer");
+  write_shipment_customer(w, v, t, at.tenant, sh);
+  w.key("receiver");
+  if (sh.ship_to_tenant.empty()) {
+    w.null();
+  } else {
+    w.begin_object().field("enterprise", sh.ship_to_tenant).field("name", enterprise_name(v, sh.ship_to_tenant))
+        .end_object();
+  }
+  if (sh.retail()) w.field("payment_voucher_present", !sh.payment_voucher.empty());
+  w.end_object();
+}
+
+std::string location_of(const ViewStore& v, std::string_view tenant) {
+  return enterprise_name(v, tenant) + " " + enterprise_region(v, tenant) + " (" + std::string(tenant) + ")";
+}
+
+}  // namespace
+
+Result<std::string> SalesQueries::recall(std::string_view t, std::string_view recall_id) const {
+  auto s = load_recall(views_, t, recall_id);
+  if (!s.ok()) return s.error();
+  std::vector<BatchPlaces> places;
+  for (const auto& bsid : s->batch_sids) {
+    if (auto p = load_batch(views_, t, bsid)) places.push_back(std::move(*p));
+  }
+  const RecallReach reach = recall_reach(views_, t, *s);
+  JsonWriter w;
+  w.begin_object().field_raw("recall", s->record);
+  w.key("batches").begin_array();
+  for (const auto& p : places) {
+    w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("product", p.product).end_object();
+  }
+  w.end_array();
+  // 1. Already shipped, with the customer's (masked) contact; then every shipment of the goods by
+  // the enterprises they reached (their customers limited and masked).
+  w.key("shipped").begin_array();
+  for (const auto& p : places) {
+    for (const auto& sh : p.shipments) {
+      if (!s->code_serial.empty()) {
+        auto at = views_.get(view_key("shc", t, s->code_serial));
+        if (!at || *at != sh.shipment_id) continue;
+      }
+      w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code)
+          .field("shipment_id", sh.shipment_id).field("so_id", sh.so_id).field("ship_date", sh.ship_date)
+          .field("customer_id", sh.ship_to_id);
+      enterprise_fields(w, views_, t);
+      w.field("item_id", p.batch_id).field("channel", ViewRecord(sh.summary).str("channel"));
+      int64_t amount = sh.amount;
+      if (!s->code_serial.empty()) {
+        // A single-code recall: that code's quantity, not the whole shipment's.
+        ViewRecord r(sh.summary);
+        if (!r.ok || r.root["quantity_per_code"].get_int64().get(amount)) amount = 1;
+      }
+      write_quantity(w, "quantity", amount, p.unit);
+      w.key("customer");
+      if (auto cp = customer_record(views_, t, sh.ship_to_id)) w.raw(*cp); else w.null();
+      w.end_object();
+    }
+  }
+  for (size_t i : reach.beyond) {
+    const TraceItem& it = reach.walk.items[i];
+    for (const TraceShipment& sh : it.shipments) {
+      write_reached_shipment(w, views_, t, it.ref, it.lot_code, it.unit, sh, sh.amount);
+    }
+  }
+  if (reach.path) {
+    for (const CodeStep& step : reach.path->steps) {
+      if (!step.shipment || step.tenant == t) continue;
+      write_reached_shipment(w, views_, t, {step.tenant, step.item_id}, reach.path->lot_code, reach.path_unit,
+                             *step.shipment, reach.path_per_code);
+    }
+  }
+  w.end_array();
+  // 2. Open orders that can still be stopped (not for a single-code recall: the batch is fine).
+  w.key("open_orders").begin_array();
+  for (const auto& p : places) {
+    if (!s->code_serial.empty()) break;
+    for (const auto& o : p.orders) {
+      w.begin_object().field("batch_id", p.batch_id).field("so_id", o.so_id).field("customer_id", o.customer_id)
+          .field("status", o.status);
+      enterprise_fields(w, views_, t);
+      w.field("item_id", p.batch_id);
+      write_quantity(w, "remaining", o.ordered - o.shipped, p.unit);
+      w.key("customer");
+      if (auto cp = customer_record(views_, t, o.customer_id)) w.raw(*cp); else w.null();
+      w.end_object();
+    }
+  }
+  for (size_t i : reach.beyond) {
+    const TraceItem& it = reach.walk.items[i];
+    for (const TraceOrder& o : it.open_orders) {
+      w.begin_object();
+      enterprise_fields(w, views_, it.ref.tenant);
+      w.field("item_id", it.ref.item_id).field("lot_code", it.lot_code).field("so_id", o.so_id).field("status", o.status);
+      if (it.ref.tenant == t) w.field("customer_id", o.customer_id);
+      write_quantity(w, "remaining", o.ordered - o.shipped, it.unit);
+      w.key("customer");
+      write_counterparty_for(w, views_, t, it.ref.tenant, o.customer_id);
+      w.end_object();
+    }
+  }
+  w.end_array();
+  // 3. Stock on hand to quarantine, wherever it is.
+  w.key("quarantine").begin_array();
+  for (const auto& p : places) {
+    if (!s->code_serial.empty()) {
+      if (views_.get(view_key("shc", t, s->code_serial))) continue;
+      w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("serial", s->code_serial);
+      enterprise_fields(w, views_, t);
+      w.field("item_id", p.batch_id).end_object();
+      continue;
+    }
+    if (p.stock() <= 0) continue;
+    w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("location", enterprise_name(views_, t));
+    enterprise_fields(w, views_, t);
+    w.field("item_id", p.batch_id);
+    write_quantity(w, "quantity", p.stock(), p.unit);
+    w.end_object();
+  }
+  for (size_t i : reach.beyond) {
+    const TraceItem& it = reach.walk.items[i];
+    if (it.stock() <= 0) continue;
+    w.begin_object().field("lot_code", it.lot_code).field("location", enterprise_name(views_, it.ref.tenant));
+    enterprise_fields(w, views_, it.ref.tenant);
+    w.field("item_id", it.ref.item_id).field("kind", it.is_batch ? "batch" : "lot");
+    write_quantity(w, "quantity", it.stock(), it.unit);
+    w.end_object();
+  }
+  if (reach.path && reach.path->status == "in_stock" && reach.path->holder != t) {
+    w.begin_object().field("lot_code", reach.path->lot_code).field("serial", reach.path->serial)
+        .field("location", enterprise_name(views_, reach.path->holder));
+    enterprise_fields(w, views_, reach.path->holder);
+    w.field("item_id", reach.path->holder_item).field("kind", "lot");
+    write_quantity(w, "quantity", reach.path_per_code, reach.path_unit);
+    w.end_object();
+  }
+  w.end_array();
+  // Across enterprises: per enterprise reached, every retail sale, shipments still in transit.
+  if (reach.path) {
+    w.key("code_path").begin_object();
+    write_code_path(w, views_, t, *reach.path);
+    w.end_object();
+    w.key("retail_sales").begin_array();
+    if (reach.path->status == "sold_to_consumer") {
+      const CodeStep& sold = reach.path->steps.back();
+      write_retail_sale(w, views_, t, {sold.tenant, sold.item_id}, reach.path->lot_code, "", reach.path_unit,
+                        *sold.shipment, reach.path_per_code);
+    }
+    w.end_array().key("in_transit").begin_array();
+    if (reach.path->status == "in_transit") {
+      const CodeStep& sent = reach.path->steps.back();
+      write_in_transit(w, views_, {sent.tenant, sent.item_id}, reach.path_unit, *sent.shipment, reach.path_per_code);
+    }
+    w.end_array().field("truncated", reach.path->truncated);
+  } else {
+    write_walk(w, views_, t, reach.walk);
+  }
+  w.end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_view recall_id) const {
+  auto s = load_recall(views_, t, recall_id);
+  if (!s.ok()) return s.error();
+  const std::string from = location_of(views_, t);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& bsid : s->batch_sids) {
+    auto p = load_batch(views_, t, bsid);
+    if (!p) continue;
+    for (const auto& sh : p->shipments) {
+      if (!s->code_serial.empty()) {
+        auto at = views_.get(view_key("shc", t, s->code_serial));
+        if (!at || *at != sh.shipment_id) continue;
+      }
+      ViewRecord r(sh.summary);
+      auto cp = customer_record(views_, t, sh.ship_to_id);
+      std::string to = r.str("ship_to_name");
+      if (cp) {
+        const std::string addr = json_string_field(*cp, "address").value_or("");
+        if (!addr.empty()) to += " " + addr;
+        const std::string phone = json_string_field(*cp, "phone").value_or("");
+        if (!phone.empty()) to += " tel " + phone;
+      }
+      int64_t amount = sh.amount;
+      if (!s->code_serial.empty()) {
+        int64_t per = 1;
+        if (!r.ok || r.root["quantity_per_code"].get_int64().get(per)) per = 1;
+        amount = per;
+      }
+      rows.push_back({p->lot_code, std::to_string(amount), p->unit, p->product, "customer", to, from,
+                      sh.ship_date, from, "shipment", sh.shipment_id, sh.so_id});
+    }
+    if (s->code_serial.empty() && p->stock() > 0) {
+      rows.push_back({p->lot_code, std::to_string(p->stock()), p->unit, p->product,
+                      "own_stock", from, from, "", from, "stock", p->batch_id, ""});
+    }
+    if (s->code_serial.empty()) {
+      for (const auto& o : p->orders) {
+        rows.push_back({p->lot_code, std::to_string(o.ordered - o.shipped), p->unit, p->product,
+                        "open_order", o.customer_id, from, "", from, "sales_order", o.so_id, o.so_id});
+      }
+    }
+  }
+  // Every other place across enterprises: one row per lot per location (and document). The
+  // lot code's source is the producer that printed it (the origin of a received lot).
+  const RecallReach reach = recall_reach(views_, t, *s);
+  for (size_t i : reach.beyond) {
+    const TraceItem& it = reach.walk.items[i];
+    const std::string at = location_of(views_, it.ref.tenant);
+    const std::string source = it.origin_tenant.empty() ? at : location_of(views_, it.origin_tenant);
+    for (const TraceShipment& sh : it.shipments) {
+      rows.push_back({it.lot_code, std::to_string(sh.amount), it.unit, it.product, sh.retail() ? "consumer" : "customer",
+                      customer_cell(views_, t, it.ref.tenant, sh), at, sh.ship_date, source, "shipment",
+                      sh.shipment_id, sh.so_id});
+    }
+    if (it.stock() > 0) {
+      rows.push_back({it.lot_code, std::to_string(it.stock()), it.unit, it.product,
+                      it.ref.tenant == t ? "own_stock" : "enterprise_stock", at, at, "", source, "stock",
+                      it.ref.item_id, ""});
+    }
+    for (const TraceOrder& o : it.open_orders) {
+      std::string customer = o.customer_id;
+      if (it.ref.tenant != t) {
+        JsonWriter cw;
+        write_counterparty_for(cw, views_, t, it.ref.tenant, o.customer_id);
+        customer = cw.str() == "null" ? std::string() : json_string_field(cw.str(), "name").value_or("");
+      }
+      rows.push_back({it.lot_code, std::to_string(o.ordered - o.shipped), it.unit, it.product, "open_order",
+                      customer, at, "", source, "sales_order", o.so_id, o.so_id});
+    }
+  }
+  if (reach.path) {
+    const std::string source = location_of(views_, reach.path->producer);
+    for (const CodeStep& step : reach.path->steps) {
+      if (!step.shipment || step.tenant == t) continue;
+      const TraceShipment& sh = *step.shipment;
+      rows.push_back({reach.path->lot_code, std::to_string(reach.path_per_code), reach.path_unit, "",
+                      sh.retail() ? "consumer" : "customer", customer_cell(views_, t, step.tenant, sh),
+                      location_of(views_, step.tenant), sh.ship_date, source, "shipment", sh.shipment_id, sh.so_id});
+    }
+    if (reach.path->status == "in_stock" && reach.path->holder != t) {
+      const std::string at = location_of(views_, reach.path->holder);
+      rows.push_back({reach.path->lot_code, std::to_string(reach.path_per_code), reach.path_unit, "",
+                      "enterprise_stock", at, at, "", source, "stock", reach.path->holder_item, ""});
+    }
+  }
+  // Sortable and stable: lot code, location type, ship date, document number.
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(a[0], a[4], a[7], a[10], a[6]) < std::tie(b[0], b[4], b[7], b[10], b[6]);
+  });
+  std::string out =
+      "traceability_lot_code,quantity,unit_of_measure,product_description,location_type,"
+      "ship_to_location,ship_from_location,ship_date,traceability_lot_code_source,"
+      "reference_document_type,reference_document_number,sales_order\r\n";
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      out += csv_field(row[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+Result<std::string> SalesQueries::recalls(std::string_view t, const Page& page) const {
+  return list_page(views_, "rc", t, page);
+}
+
+namespace {
+
+// A recall of any enterprise: its tenant and id.
+struct RecallRef {
+  std::string tenant, id;
+  bool operator==(const RecallRef&) const = default;
+};
+
+void add_recalls(const ViewStore& v, std::string_view t, const std::string& prefix, std::vector<RecallRef>& out) {
+  v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
+    RecallRef r{std::string(t), std::string(val)};
+    if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(std::move(r));
+    return true;
+  });
+}
+
+// Recalls of an item and of everything it was made from or came from, in every enterprise
+// upstream: a batch's recalls and its lots'; a received lot's and its sender's item's.
+void upstream_recalls(const ViewStore& v, const std::string& t, const std::string& item_id, int depth,
+                      std::set<std::string>& seen, std::vector<RecallRef>& out) {
+  if (depth > kMaxTraceDepth || !seen.insert(t + "/" + item_id).second) return;
+  const std::string sid = sort_id(item_id);
+  if (item_id.starts_with("b-")) {
+    add_recalls(v, t, view_key("rcb", t, sid) + "/", out);
+    const std::string bin = view_key("bin", t, sid) + "/";
+    std::vector<std::string> lots;
+    v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
+      lots.push_back(unsort_id(k.substr(bin.size())));
+      return true;
+    });
+    for (const std::string& lot : lots) upstream_recalls(v, t, lot, depth + 1, seen, out);
+    return;
+  }
+  add_recalls(v, t, view_key("rcl", t, sid) + "/", out);
+  auto lot = v.get(view_key("lot", t, sid));
+  const std::string from = lot ? json_string_field(*lot, "from_tenant").value_or("") : "";
+  if (!from.empty()) {
+    upstream_recalls(v, from, json_string_field(*lot, "from_item_id").value_or(""), depth + 1, seen, out);
+  }
+}
+
+// Every recall that covers one code of producer t: of the code, its batch, anything upstream of
+// the batch, and the lots of the enterprises the code went through afterwards.
+std::vector<RecallRef> recall_ids_of(const ViewStore& v, std::string_view t, std::string_view lot_code,
+                                     std::string_view serial) {
+  std::vector<RecallRef> ids;
+  if (!serial.empty()) add_recalls(v, t, view_key("rcc", t, serial) + "/", ids);
+  if (auto batch_id = v.get(view_key("lotcode", t, lot_code))) {
+    std::set<std::string> seen;
+    upstream_recalls(v, std::string(t), *batch_id, 0, seen, ids);
+  }
+  if (!serial.empty()) {
+    if (auto path = code_path(v, serial); path && path->producer == t) {
+      for (const CodeStep& step : path->steps) {
+        if (step.kind == "received") {
+          add_recalls(v, step.tenant, view_key("rcl", step.tenant, sort_id(step.item_id)) + "/", ids);
+        }
+      }
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+bool SalesQueries::is_recalled(std::string_view t, std::string_view lot_code, std::string_view serial) const {
+  return !recall_ids_of(views_, t, lot_code, serial).empty();
+}
+
+std::string SalesQueries::recall_status(std::string_view t, std::string_view lot_code,
+                                        std::string_view serial) const {
+  const auto ids = recall_ids_of(views_, t, lot_code, serial);
+  JsonWriter w;
+  w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
+  for (const auto& ref : ids) {
+    auto rc = views_.get(view_key("rc", ref.tenant, sort_id(ref.id)));
+    if (!rc) continue;
+    ViewRecord r(*rc);
+    w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
+        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"));
+    // Raised by another enterprise the goods came from or went through (R-4.2.4 across enterprises).
+    if (ref.tenant != t) w.field("enterprise", ref.tenant).field("enterprise_name", enterprise_name(views_, ref.tenant));
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> SalesQueries::downstream(std::string_view t, std::string_view product,
+                                             std::optional<core::Date> from, std::optional<core::Date> to,
+                                             std::string_view group_by) const {
+  const std::string prefix = view_key("ana", t, product) + '\x1f';
+  const std::string from_s = from ? core::format_date(*from) : "";
+  const std::string to_s = to ? core::format_date(*to) : "";
+  // group -> unit -> (wholesale, retail)
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> groups;
+  views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
+    std::string_view rest = k.substr(prefix.size());
+    std::string_view parts[4];
+    for (int i = 0; i < 3; ++i) {
+      const size_t at = rest.find('\x1f');
+      if (at == std::string_view::npos) return true;
+      parts[i] = rest.substr(0, at);
+      rest = rest.substr(at + 1);
+    }
+    parts[3] = rest;  // unit
+    const std::string_view day = parts[0];
+    if (!from_s.empty() && day < from_s) return true;
+    if (!to_s.empty() && day > to_s) return false;  // keys are in day order within a product
+    auto& g = groups[{std::string(group_by == "region" ? parts[1] : day), std::string(parts[3])}];
+    (parts[2] == "retail" ? g.second : g.first) += view_int(v);
+    return true;
+  });
+  JsonWriter w;
+  w.begin_object().field("product", product).field("group_by", group_by);
+  w.key("from");
+  if (from) w.value(from_s); else w.null();
+  w.key("to");
+  if (to) w.value(to_s); else w.null();
+  w.key("rows").begin_array();
+  for (const auto& [key, sums] : groups) {
+    w.begin_object().field(group_by == "region" ? "region" : "day", key.first).field("unit", key.second)
+        .field("wholesale", sums.first).field("retail", sums.second).field("total", sums.first + sums.second)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+}  // namespace agritrace::projections

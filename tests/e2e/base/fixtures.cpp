@@ -1,0 +1,88 @@
+#include "tests/e2e/base/fixtures.h"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "tests/support/test_env.h"
+
+namespace agritrace::testing {
+
+std::string register_enterprise(uint16_t port, const std::string& uscc, const std::string& name,
+                                const std::string& region) {
+  ApiClient admin(port, kAdminKey);
+  Reply r = admin.post("/v1/enterprises",
+                       fmt::format(R"({{"uscc":"{}","name":"{}","region":"{}"}})", uscc, name, region));
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  return r.str("/api_key");
+}
+
+std::string enterprise_supplier_body(const std::string& uscc) {
+  return fmt::format(
+      R"({{"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"{}","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"}})",
+      uscc);
+}
+
+std::string individual_supplier_body() {
+  return fmt::format(
+      R"({{"kind":"individual","roles":["supplier"],"name":"张伟","id_number":"{}","phone":"13912345678"}})",
+      kPersonId);
+}
+
+std::string purchase_order_body(const std::string& supplier_id, int64_t kg, const std::string& expiry) {
+  return fmt::format(
+      R"({{"material":"菜心","supplier_id":"{}","quantity":{{"amount":{},"unit":"kg"}},"supplier_lot":"HZ-1","production_date":"2026-11-01","expiry_date":"{}"}})",
+      supplier_id, kg, expiry);
+}
+
+std::string batch_body(const std::string& lot_code) {
+  return fmt::format(
+      R"({{"product":"净菜菜心 500g","lot_code":"{}","quantity":{{"amount":100,"unit":"piece"}},"production_date":"2026-11-22"}})",
+      lot_code);
+}
+
+std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id) {
+  Reply csv = c.get_fresh("/v1/code-runs/" + run_id + "/codes.csv");
+  REQUIRE(csv.status == 200);
+  std::vector<std::string> uris;
+  std::istringstream lines(csv.body);
+  std::string line;
+  std::getline(lines, line);  // header
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const size_t a = line.find(',');
+    if (a == std::string::npos) continue;
+    uris.push_back(line.substr(a + 1, line.find(',', a + 1) - a - 1));
+  }
+  return uris;
+}
+
+std::string codes_body(const std::vector<std::string>& codes) {
+  std::string body = R"({"codes":[)";
+  for (size_t i = 0; i < codes.size(); ++i) body += (i ? ",\"" : "\"") + codes[i] + "\"";
+  return body + "]}";
+}
+
+std::string enterprise_customer_body(const std::string& uscc, const std::string& name,
+                                     const std::string& region) {
+  return fmt::format(
+      R"({{"kind":"enterprise","roles":["customer"],"name":"{}","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"{}","region":"{}"}})",
+      name, uscc, region, region);
+}
+
+std::string code_run(ApiClient& c, const std::string& batch_id, const char* gtin, const char* per_code,
+                     int count, std::vector<std::string>* uris) {
+  Reply tpl = c.post("/v1/code-templates",
+                     fmt::format(R"({{"name":"箱码","gtin":"{}","base_url":"https://trace.example.cn","quantity_per_code":{}}})", gtin, per_code));
+  INFO(tpl.body);
+  REQUIRE(tpl.status == 201);
+  Reply run = c.post("/v1/code-runs", fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":{}}})", tpl.str("/id"), batch_id, count));
+  REQUIRE(run.status == 201);
+  *uris = run_uris(c, run.str("/id"));
+  REQUIRE(uris->size() == static_cast<size_t>(count));
+  return run.str("/id");
+}
+
+}  // namespace agritrace::testing

@@ -1,0 +1,245 @@
+#include <doctest/doctest.h>
+
+#include <set>
+#include <vector>
+
+#include "events/codec/domain_codec.h"
+
+namespace agritrace::events {
+namespace {
+
+using namespace core;  // NOLINT: test file
+
+Date day(const char* text) { return *parse_date(text, "test"); }
+
+CounterpartyRecord enterprise() {
+  CounterpartyRecord r;
+  r.kind = CounterpartyKind::kEnterprise;
+  r.roles = {true, true};
+  r.name = "博罗县绿源农业有限公司 \"quoted\"";
+  r.uscc = "91441322MA4UHK1P0J";
+  r.legal_representative = "张三";
+  r.contact_person = "李四";
+  r.phone = "0752-6123456";
+  r.address = "广东省惠州市博罗县\n罗阳街道";
+  return r;
+}
+
+CounterpartyRecord individual() {
+  CounterpartyRecord r;
+  r.kind = CounterpartyKind::kIndividual;
+  r.roles = {true, false};
+  r.name = "王五";
+  r.id_number = "11010519491231002X";
+  r.phone = "13800138000";
+  return r;
+}
+
+// One sample of every event type, with awkward values (unicode, escapes, null dates).
+std::vector<Event> samples() {
+  return {
+      EnterpriseRegistered{"91350100M000100Y43", "惠州市罗浮山食品有限公司", "广东省惠州市博罗县",
+                           "key-1", std::string(64, 'a')},
+      CounterpartyRegistered{"cp-1", enterprise()},
+      CounterpartyRegistered{"cp-2", individual()},
+      CounterpartyAmended{"cp-1", enterprise()},
+      PurchaseOrderCreated{"po-1", "荔枝", "cp-1", Quantity{100'000, Unit::kGram}, "SUP/11",
+                           day("2026-11-20"), day("2026-12-20"), "tab\there"},
+      PurchaseOrderAmended{"po-1", "花生油", Quantity{5000, Unit::kMillilitre}, "",
+                           day("2026-11-21"), day("2027-11-21"), ""},
+      PurchaseOrderCancelled{"po-1", "供应商缺货"},
+      PurchaseOrderCreated{"po-2", "荔枝", "cp-1", Quantity{100'000, Unit::kGram}, "", day("2026-11-20"),
+                           day("2026-12-20"), "", 1'200'000},
+      PurchaseOrderAmended{"po-2", "荔枝", Quantity{90'000, Unit::kGram}, "", day("2026-11-21"),
+                           day("2027-11-21"), "", 1'100'000},
+      PurchaseOrderReceived{"po-2", "lot-2", Quantity{45'000, Unit::kGram}, day("2026-11-25"), "荔枝",
+                            "cp-1", "", day("2026-11-20"), day("2026-12-20"), 550'000},
+      PurchaseOrderReceived{"po-1", "lot-1", Quantity{95'000, Unit::kGram}, day("2026-11-25"), "荔枝",
+                            "cp-1", "SUP/11", day("2026-11-20"), day("2026-12-20")},
+      BatchCreated{"b-1", "荔枝干", "LZ-20261125", Quantity{500, Unit::kPiece}, day("2026-11-25"),
+                   day("2027-11-25"), "note"},
+      BatchCreated{"b-2", "荔枝干", "LZ-2", Quantity{1, Unit::kPiece}, day("2026-11-25"),
+                   std::nullopt, ""},
+      BatchAmended{"b-1", "荔枝干(特级)", Quantity{480, Unit::kPiece}, day("2026-11-25"),
+                   std::nullopt, "复检"},
+      BatchAmended{"b-1", "荔枝干", Quantity{480, Unit::kPiece}, day("2026-11-25"),
+                   day("2027-05-25"), ""},
+      BatchMaterialConsumed{"b-1", "lot-1", Quantity{60'000, Unit::kGram}},
+      BatchDocumentAttached{"b-1", std::string(64, 'f'), DocumentKind::kInspectionReport,
+                            "检验报告.pdf", "application/pdf", 123'456},
+      BatchDocumentAttached{"b-1", std::string(64, 'e'), DocumentKind::kProductionRecord, "r.xlsx",
+                            "application/vnd.ms-excel", 1},
+      // R-4.2.5, R-4.2.7, R-4.2.9
+      BatchCreated{"b-3", "菜心", "CX-1", Quantity{1, Unit::kPiece}, day("2026-11-25"), std::nullopt, "",
+                   "veg-caixin"},
+      CatalogueProductAdded{CatalogueProduct{"veg-caixin", "菜心", "vegetable", "kg", "6901234000016"}},
+      MainVarietiesSet{{"veg-caixin", "tea-yingde-black"}},
+      MainVarietiesSet{{}},
+      CodeTemplateCreated{"ct-1", "菜心 \"单件\"", "veg-caixin", "06901234000016", "https://trace.agritrace.cn",
+                          SerialFormat::kHex, PackagingLevel::kCase, Quantity{500, Unit::kGram}},
+      CodeRunStarted{"run-1", "ct-1", "b-3", "06901234000016", "CX-1", "https://trace.agritrace.cn",
+                     SerialFormat::kBase32, PackagingLevel::kPallet, Quantity{2, Unit::kPiece}, 3},
+      CodesGenerated{"run-1", "b-3", 1, {"0123456789ABC", "DEFGHJKMNPQRS", "TVWXYZ0123456"}},
+      CodeDisabled{"0123456789ABC", "run-1", "破损"},
+      CodeEnabled{"0123456789ABC", "run-1"},
+      CodeRunDisabled{"run-1", ""},
+      CodeRunEnabled{"run-1"},
+      ProductPublished{"veg-caixin", "博罗县新鲜菜心"},
+      ProductUnpublished{"veg-caixin"},
+      // R-4.2.3 / R-4.2.4
+      SalesOrderCreated{"so-1", "cp-2", "b-1", "荔枝干", Quantity{40, Unit::kPiece}, day("2026-11-25"),
+                        day("2027-11-25"), 1'234'500, "含\"引号\""},
+      SalesOrderCreated{"so-2", "cp-2", "b-2", "x", Quantity{1, Unit::kPiece}, day("2026-11-25"),
+                        std::nullopt, std::nullopt, ""},
+      SalesOrderAmended{"so-1", "cp-3", "b-1", "荔枝干", Quantity{41, Unit::kPiece}, day("2026-11-25"),
+                        std::nullopt, 0, ""},
+      SalesOrderCancelled{"so-2", "客户取消"},
+      ShipmentRecorded{"sh-1", "so-1", "b-1", "LZ-20261125", "荔枝干", day("2026-11-25"), "cp-2",
+                       "广州市鲜果超市", "91440101MA59XYW12B", "91440101MA59XYW12B", "广东省广州市",
+                       false, Quantity{6, Unit::kPiece}, 3, {"0123456789abcdef", "fedcba9876543210"}},
+      ShipmentRecorded{"sh-2", "so-1", "b-1", "L", "P", day("2026-11-25"), "cp-4", "王五", "", "", "",
+                       true, Quantity{500, Unit::kGram}, 500, {"A"}},
+      SalesOrderStatusChanged{"so-1", SalesOrderStatus::kPartiallyShipped, Quantity{6, Unit::kPiece}},
+      SalesOrderStatusChanged{"so-1", SalesOrderStatus::kShipped, Quantity{41, Unit::kPiece}},
+      RecallRaised{"rc-1", RecallScope::kLot, "lot-1", "农残超标", day("2026-11-25"), {"b-1", "b-2"}},
+      RecallRaised{"rc-2", RecallScope::kCode, "0123456789abcdef", "破损", day("2026-11-25"), {"b-1"}},
+      // R-4.3.x: the circulation end, and the fields it added to older events
+      SalesOrderCreated{"so-3", "cp-5", "b-1", "菜心", Quantity{10, Unit::kGram}, day("2026-11-25"),
+                        std::nullopt, 100, "", "91440101MA59XYW12B", "mo-2"},
+      ShipmentRecorded{"sh-3", "so-3", "lot-2", "L", "P", day("2026-11-25"), "cp-4", "王五", "", "",
+                       "", true, Quantity{500, Unit::kGram}, 500, {"B"}, "91441322MA4W000001",
+                       "b-7", "91440101MA59XYW12B", "mo-2", "WX4200001", 1'990},
+      MarketOrderPlaced{"mo-1", "91441322MA4W000001", "博罗农场", "菜心", "veg-caixin",
+                        Quantity{100'000, Unit::kGram}, 80'000, day("2026-12-01"), "急", "广州批发",
+                        "广东省广州市"},
+      MarketOrderPlaced{"mo-2", "P", "N", "x", "", Quantity{1, Unit::kPiece}, std::nullopt,
+                        std::nullopt, "", "B", ""},
+      MarketOrderCancelled{"mo-2", "P", "不要了"},
+      MarketOrderAccepted{"91440101MA59XYW12B", "mo-1", "so-4", "b-2"},
+      MarketOrderDeclined{"91440101MA59XYW12B", "mo-3", "缺货"},
+      GoodsReceived{"rcv-1", "lot-3", ReceiptSource::kScan, day("2026-11-26"), "91441322MA4W000001",
+                    "博罗农场", "sh-1", "b-1", "91441322MA4W000001", "b-1", "mo-1", "", "", "菜心",
+                    "veg-caixin", "L1", day("2026-11-25"), day("2026-12-05"),
+                    Quantity{1'000, Unit::kGram}, 500, {"A", "B"}, {"C"}, 12'000, ""},
+      GoodsReceived{"rcv-2", "lot-4", ReceiptSource::kManual, day("2026-11-26"), "", "", "", "", "",
+                    "", "", "cp-3", "张三", "鸡蛋", "", "", day("2026-11-25"), std::nullopt,
+                    Quantity{30, Unit::kPiece}, 0, {}, {}, std::nullopt, "散户"},
+      StocktakeRecorded{"st-1", day("2026-11-30"), "月末盘点",
+                        {{"lot-3", Quantity{500, Unit::kGram}, Quantity{480, Unit::kGram}, "损耗"},
+                         {"b-1", Quantity{3, Unit::kPiece}, Quantity{3, Unit::kPiece}, ""}}},
+      StockAdjusted{"lot-3", Quantity{-20, Unit::kGram}, "损耗", "st-1"},
+      FinanceEntryRecorded{"fe-1", FinanceDirection::kExpense, 50'000, "rent", "cp-3", "张三",
+                           "document:ab", day("2026-11-30"), "", false},
+      FinanceEntryRecorded{"fe-2", FinanceDirection::kIncome, 1'990, "sales", "", "", "shipment:sh-3",
+                           day("2026-11-30"), "", true},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.5 R-4.2.7 R-4.2.8 R-4.2.9 every event type round-trips through its JSON payload") {
+  std::set<std::string_view> types;
+  for (const Event& e : samples()) {
+    const std::string json = encode_event_payload(e);
+    auto decoded = decode_event_payload(event_type(e), json);
+    REQUIRE_MESSAGE(decoded.ok(), std::string(decoded.status().to_string() + " for " + json));
+    CHECK_MESSAGE(*decoded == e, json);
+    CHECK(encode_event_payload(*decoded) == json);  // byte-stable
+    types.insert(event_type(e));
+  }
+  CHECK(types.size() == std::variant_size_v<Event>);
+}
+
+TEST_CASE("payloads have a fixed, documented shape") {
+  CHECK(encode_event_payload(BatchMaterialConsumed{"b-1", "lot-1", Quantity{60, Unit::kGram}}) ==
+        R"({"batch_id":"b-1","lot_id":"lot-1","quantity":{"amount":60,"unit":"g"}})");
+  CHECK(encode_event_payload(BatchCreated{"b-2", "P", "L2", Quantity{1, Unit::kPiece},
+                                          day("2026-11-25"), std::nullopt, ""}) ==
+        R"({"batch_id":"b-2","product":"P","lot_code":"L2","quantity":{"amount":1,"unit":"piece"},)"
+        R"("production_date":"2026-11-25","expiry_date":null,"note":""})");
+  CHECK(encode_event_payload(CounterpartyRegistered{"cp-2", individual()}) ==
+        R"({"counterparty_id":"cp-2","kind":"individual","roles":["supplier"],"name":"王五",)"
+        R"("uscc":"","legal_representative":"","contact_person":"","id_number":"11010519491231002X",)"
+        R"("phone":"13800138000","address":""})");
+}
+
+TEST_CASE("decoding ignores key order and unknown keys") {
+  auto e = decode_event_payload(
+      "batch.material_consumed",
+      R"({"extra":{"a":[1,2]},"quantity":{"unit":"ml","amount":5},"lot_id":"lot-2","batch_id":"b-3"})");
+  REQUIRE(e.ok());
+  CHECK(std::get<BatchMaterialConsumed>(*e) ==
+        BatchMaterialConsumed{"b-3", "lot-2", Quantity{5, Unit::kMillilitre}});
+}
+
+TEST_CASE("decoding an unknown event type is refused") {
+  auto e = decode_event_payload("future.unknown_type", "{}");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().reason == "unknown_event_type");
+  CHECK(e.error().code == ErrorCode::kInternal);
+}
+
+TEST_CASE("decoding a malformed payload is corruption") {
+  const std::string good = encode_event_payload(
+      BatchMaterialConsumed{"b-1", "lot-1", Quantity{60, Unit::kGram}});
+  for (const std::string& bad : {
+           std::string("{not json"),
+           std::string(""),
+           std::string("[]"),
+           std::string("null"),
+           good.substr(0, good.size() / 2),
+           std::string(R"({"lot_id":"lot-1","quantity":{"amount":60,"unit":"g"}})"),      // missing
+           std::string(R"({"batch_id":7,"lot_id":"lot-1","quantity":{"amount":60,"unit":"g"}})"),
+           std::string(R"({"batch_id":"b","lot_id":"l","quantity":{"amount":"60","unit":"g"}})"),
+           std::string(R"({"batch_id":"b","lot_id":"l","quantity":{"amount":60,"unit":"kg"}})"),
+           std::string(R"({"batch_id":"b","lot_id":"l","quantity":{"amount":1.5,"unit":"g"}})"),
+       }) {
+    auto e = decode_event_payload("batch.material_consumed", bad);
+    CHECK_MESSAGE(!e.ok(), bad);
+    if (!e.ok()) {
+      CHECK(e.error().code == ErrorCode::kCorruption);
+      CHECK(e.error().reason == "payload_invalid");
+    }
+  }
+  auto bad_date = decode_event_payload(
+      "purchase_order.cancelled", R"({"po_id":"po-1"})");
+  CHECK(bad_date.error().field == "reason");
+  auto bad_enum = decode_event_payload(
+      "batch.document_attached",
+      R"({"batch_id":"b-1","document_sha256":"x","kind":"invoice","filename":"f","media_type":"a/b","size_bytes":1})");
+  CHECK(bad_enum.error().code == ErrorCode::kCorruption);
+  CHECK(bad_enum.error().field == "kind");
+  auto feb30 = decode_event_payload(
+      "batch.amended",
+      R"({"batch_id":"b-1","product":"p","quantity":{"amount":1,"unit":"piece"},"production_date":"2026-02-30","expiry_date":null,"note":""})");
+  CHECK(feb30.error().code == ErrorCode::kCorruption);
+  CHECK(feb30.error().field == "production_date");
+  auto bad_role = decode_event_payload(
+      "counterparty.registered",
+      R"({"counterparty_id":"cp-1","kind":"individual","roles":["farmer"],"name":"","uscc":"","legal_representative":"","contact_person":"","id_number":"","phone":"","address":""})");
+  CHECK(bad_role.error().field == "roles");
+}
+
+}  // namespace agritrace::events
+
+namespace agritrace::events {
+
+TEST_CASE("R-4.2.10 counterparty region is optional: old payloads without it still decode") {
+  using namespace core;  // NOLINT: test
+  auto old_payload = decode_event_payload(
+      "counterparty.registered",
+      R"({"counterparty_id":"cp-2","kind":"individual","roles":["customer"],"name":"王五","uscc":"",)"
+      R"("legal_representative":"","contact_person":"","id_number":"11010519491231002X",)"
+      R"("phone":"13800138000","address":""})");
+  REQUIRE(old_payload.ok());
+  CHECK(std::get<CounterpartyRegistered>(*old_payload).record.region.empty());
+  CounterpartyRecord r = std::get<CounterpartyRegistered>(*old_payload).record;
+  r.region = "广东省广州市";
+  const std::string json = encode_event_payload(CounterpartyRegistered{"cp-2", r});
+  CHECK(json.find(R"("region":"广东省广州市")") != std::string::npos);
+  auto back = decode_event_payload("counterparty.registered", json);
+  REQUIRE(back.ok());
+  CHECK(std::get<CounterpartyRegistered>(*back).record.region == "广东省广州市");
+}
+
+}  // namespace agritrace::events
