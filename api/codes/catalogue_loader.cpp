@@ -4,7 +4,7 @@
 
 #include <future>
 
-#include "core/codes/model.h"
+#include "core/codes/commands.h"
 
 extern const char kAgritraceCatalogueJson[];  // generated from api/codes/catalogue.json by CMake
 

@@ -1,6 +1,6 @@
 // Routes of the catalogue and main varieties, trace codes with their downloads
 // the public GS1 Digital Link resolver (R-4.4.1 groundwork) and product publishing
-// with the market browse.
+// (R-4.2.9; the market browse of published products is in api/market/routes.cpp).
 #include <openssl/rand.h>
 #include <simdjson.h>
 
@@ -430,7 +430,7 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                i->submit(req, std::move(r), c, "enable_code", core::Command(core::EnableCode{path_param(p, "serial")}), 200);
              }));
 
-  // ---- publishing and the market ----
+  // ---- publishing (the market browse is in api/market/routes.cpp) ----
   router.add("POST", "/v1/publications", "publishProduct",
              i->command_route("publish_product", 201,
                               [](const JsonInput& in, const PathParams&) { return parse_publish(in); }));
@@ -443,21 +443,6 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                i->submit(req, std::move(r), c, "withdraw_publication",
                          core::Command(core::UnpublishProduct{path_param(p, "product_id")}), 200);
              }));
-  router.add("GET", "/v1/market/products", "browseMarket",
-             i->query_route([codes](const Caller&, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               projections::MarketFilter f;
-               f.variety = req.query_param("variety").value_or("");
-               f.region = req.query_param("region").value_or("");
-               f.producer = req.query_param("producer").value_or("");
-               f.since = req.query_param("since").value_or("");
-               if (!f.since.empty()) AGT_CHECK(core::parse_date(f.since, "since").status());
-               f.produced_since = req.query_param("produced_since").value_or("");
-               if (!f.produced_since.empty()) {
-                 AGT_CHECK(core::parse_date(f.produced_since, "produced_since").status());
-               }
-               return codes->market(f);
-             }));
-
   // ---- the public resolver: GS1 Digital Link, no API key ----
   router.add("GET", "/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLink",
              [i, codes](const HttpRequest& req, const PathParams& p, Responder respond) {

@@ -1,4 +1,8 @@
 // One of the two Beast translation units (the other is http_server.cpp); keep it that way.
+// Boost 1.74 Asio with g++ 12 in C++20 needs <utility> before any of its headers
+// (notes/toolchain.md pitfall 3; awaitable.hpp uses std::exchange).
+#include <utility>  // first: see above
+
 #include "api/http/http_client.h"
 
 #include <cctype>

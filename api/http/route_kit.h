@@ -433,10 +433,12 @@ struct RouteKit {
 // Route registration per business area.
 void register_production_routes(RouteKit& kit, Router& router);
 void register_sales_routes(RouteKit& kit, Router& router);
-void register_circulation_routes(RouteKit& kit, Router& router);
+void register_receiving_routes(RouteKit& kit, Router& router);
+void register_retail_routes(RouteKit& kit, Router& router);
 void register_codes_routes(RouteKit& kit, Router& router);  // resolver
 void register_trace_routes(RouteKit& kit, Router& router);  // receipts, R-4.2.4 across enterprises
-void register_inventory_routes(RouteKit& kit, Router& router);
+void register_inventory_routes(RouteKit& kit, Router& router);
+void register_finance_routes(RouteKit& kit, Router& router);
 void register_market_routes(RouteKit& kit, Router& router);  // market orders
 
 }  // namespace agritrace::api

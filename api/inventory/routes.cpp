@@ -1,9 +1,8 @@
-// Routes of inventory and stocktakes and income and expense.
+// Routes of inventory and stocktakes; income and expense are in api/finance/routes.cpp.
 #include <memory>
 
 #include "api/http/route_kit.h"
-#include "core/market/model.h"
-#include "projections/finance/queries.h"
+#include "core/domain/command.h"
 #include "projections/inventory/queries.h"
 
 namespace agritrace::api {
@@ -43,47 +42,11 @@ Result<core::Command> stocktake_command(const JsonInput& in) {
   return core::Command(std::move(c));
 }
 
-Result<core::Command> finance_entry_command(const JsonInput& in) {
-  AGT_CHECK(in.only({"direction", "amount_fen", "category", "counterparty_id", "document", "date", "note"}));
-  core::RecordFinanceEntry c;
-  AGT_TRY(direction_name, in.str("direction", 16));
-  AGT_TRY(direction, core::parse_finance_direction(direction_name, "direction"));
-  AGT_TRY(amount, in.i64("amount_fen"));
-  AGT_TRY(category, in.str("category", 64));
-  AGT_TRY(counterparty, in.opt_str("counterparty_id", 64));
-  AGT_TRY(document, in.opt_str("document", 256));
-  AGT_TRY(date, opt_date_at(in, "date"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  c.direction = direction;
-  c.amount_fen = amount;
-  c.category = category;
-  c.counterparty_id = counterparty;
-  c.document = document;
-  c.date = date;
-  c.note = note;
-  return core::Command(std::move(c));
-}
-
-Result<std::optional<core::Date>> query_date(const HttpRequest& req, std::string_view name) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return std::optional<core::Date>();
-  auto d = core::parse_date(*v, name);
-  if (!d.ok()) return d.error();
-  return std::optional<core::Date>(*d);
-}
-
-Result<core::Date> required_query_date(const HttpRequest& req, std::string_view name) {
-  AGT_TRY(d, query_date(req, name));
-  if (!d) return invalid("field_required", "give " + std::string(name) + " (YYYY-MM-DD)", std::string(name));
-  return *d;
-}
-
 }  // namespace
 
 void register_inventory_routes(RouteKit& kit, Router& router) {
   RouteKit* i = &kit;
   auto inv = std::make_shared<projections::InventoryQueries>(kit.views);
-  auto fin = std::make_shared<projections::FinanceQueries>(kit.views);
 
   // stock per item, movements, stocktakes
   router.add("GET", "/v1/inventory", "listInventory",
@@ -122,32 +85,6 @@ void register_inventory_routes(RouteKit& kit, Router& router) {
                return inv->stocktake(c.tenant, path_param(p, "stocktake_id"));
              }));
 
-  // income and expense
-  router.add("POST", "/v1/finance/entries", "recordFinanceEntry",
-             i->command_route("record_finance_entry", 201, [](const JsonInput& in, const PathParams&) {
-               return finance_entry_command(in);
-             }));
-  router.add("GET", "/v1/finance/entries", "listFinanceEntries",
-             i->query_route([fin](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               projections::FinanceFilter filter;
-               AGT_TRY(from, query_date(req, "from"));
-               AGT_TRY(to, query_date(req, "to"));
-               filter.from = from;
-               filter.to = to;
-               if (auto d = req.query_param("direction"); d && !d->empty()) {
-                 AGT_TRY(direction, core::parse_finance_direction(*d, "direction"));
-                 filter.direction = direction;
-               }
-               filter.category.assign(req.query_param("category").value_or(""));
-               return fin->entries(c.tenant, filter, page);
-             }));
-  router.add("GET", "/v1/finance/statement", "getFinanceStatement",
-             i->query_route([fin](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(from, required_query_date(req, "from"));
-               AGT_TRY(to, required_query_date(req, "to"));
-               return fin->statement(c.tenant, from, to);
-             }));
 }
 
 }  // namespace agritrace::api

@@ -1,10 +1,11 @@
 // Routes of production–marketing docking: the buyer's market orders and the orders
 // placed with a producer (accept / decline). The browse of published products with their newest
-// batches is GET /v1/market/products (api/codes/routes.cpp). Shipping against an accepted order is
+// batches is GET /v1/market/products (at the end, served from the codes views). Shipping against an accepted order is
 // the production end's POST /v1/sales-orders/{so_id}/shipments.
 #include <memory>
 
 #include "api/http/route_kit.h"
+#include "projections/codes/queries.h"
 #include "projections/market/queries.h"
 
 namespace agritrace::api {
@@ -106,6 +107,23 @@ void register_market_routes(RouteKit& kit, Router& router) {
                AGT_CHECK(in.only({"reason"}));
                AGT_TRY(reason, in.str("reason", core::kMaxNoteBytes));
                return core::Command(core::DeclineMarketOrder{path_param(p, "buyer_tenant"), path_param(p, "mo_id"), reason});
+             }));
+
+  // ---- the market of published products, served from the codes views ----
+  auto published = std::make_shared<projections::CodesQueries>(kit.views);
+  router.add("GET", "/v1/market/products", "browseMarket",
+             i->query_route([published](const Caller&, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+               projections::MarketFilter f;
+               f.variety = req.query_param("variety").value_or("");
+               f.region = req.query_param("region").value_or("");
+               f.producer = req.query_param("producer").value_or("");
+               f.since = req.query_param("since").value_or("");
+               if (!f.since.empty()) AGT_CHECK(core::parse_date(f.since, "since").status());
+               f.produced_since = req.query_param("produced_since").value_or("");
+               if (!f.produced_since.empty()) {
+                 AGT_CHECK(core::parse_date(f.produced_since, "produced_since").status());
+               }
+               return published->market(f);
              }));
 }
 

@@ -1,11 +1,11 @@
-// Commands of the circulation end: receiving by scan or by hand and retail sales
-// . Their views (receipts, stock, trace) are served by api/trace/routes.cpp and
+// Commands of receiving by scan or by hand; retail sales are in api/retail/routes.cpp.
+// Their views (receipts, stock, trace) are served by api/trace/routes.cpp and
 // api/inventory/routes.cpp.
 #include "api/http/route_kit.h"
-#include "core/sales/model.h"
+#include "core/sales/commands.h"
 
 namespace agritrace::api {
-void register_circulation_routes(RouteKit& kit, Router& router) {
+void register_receiving_routes(RouteKit& kit, Router& router) {
   RouteKit* i = &kit;
 
   // by scan: one receipt per inbound shipment the codes belong to; all or nothing (422
@@ -50,36 +50,6 @@ void register_circulation_routes(RouteKit& kit, Router& router) {
                c.expiry_date = expiry;
                c.received_on = received;
                c.price_fen = price;
-               c.note = note;
-               return core::Command(std::move(c));
-             }));
-
-  // retail: a sale to a consumer, by scanned codes or (goods without codes) item and
-  // quantity; optional customer record and electronic payment voucher number.
-  router.add("POST", "/v1/retail-sales", "recordRetailSale",
-             i->command_route("record_retail_sale", 201, [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
-               AGT_CHECK(in.only({"codes", "item_id", "quantity", "customer_id", "payment_voucher",
-                                  "price_fen", "sold_on", "note"}));
-               core::RecordRetailSale c;
-               if (in.has("codes")) {
-                 AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
-                 c.codes = std::move(codes);
-               }
-               AGT_TRY(item, in.opt_str("item_id", 64));
-               if (in.has("quantity")) {
-                 AGT_TRY(q, quantity_at(in, "quantity"));
-                 c.quantity = q;
-               }
-               AGT_TRY(customer, in.opt_str("customer_id", 64));
-               AGT_TRY(voucher, in.opt_str("payment_voucher", 64));
-               AGT_TRY(price, opt_price_at(in));
-               AGT_TRY(sold_on, opt_date_at(in, "sold_on"));
-               AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-               c.item_id = item;
-               c.customer_id = customer;
-               c.payment_voucher = voucher;
-               c.price_fen = price;
-               c.sold_on = sold_on;
                c.note = note;
                return core::Command(std::move(c));
              }));

@@ -83,10 +83,12 @@ void Service::register_routes(Router& router) {
 
   register_production_routes(*i, router);
   register_sales_routes(*i, router);
-  register_circulation_routes(*i, router);
+  register_receiving_routes(*i, router);
+  register_retail_routes(*i, router);
   register_codes_routes(*i, router);
   register_trace_routes(*i, router);
   register_inventory_routes(*i, router);
+  register_finance_routes(*i, router);
   register_market_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise

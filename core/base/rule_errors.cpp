@@ -14,4 +14,26 @@ void observe_id(int64_t& counter, std::string_view id, std::string_view prefix) 
   counter = n > counter ? n : counter + (n == 0 ? 1 : 0);
 }
 
+
+Status required_text(std::string_view value, std::string_view field, size_t max_bytes) {
+  if (is_blank(value)) {
+    return invalid("value_required", std::string(field) + " is required", std::string(field));
+  }
+  if (value.size() > max_bytes) {
+    return invalid("value_too_long",
+                   std::string(field) + " exceeds " + std::to_string(max_bytes) + " bytes",
+                   std::string(field));
+  }
+  return Status::Ok();
+}
+
+Status optional_text(std::string_view value, std::string_view field, size_t max_bytes) {
+  if (value.size() > max_bytes) {
+    return invalid("value_too_long",
+                   std::string(field) + " exceeds " + std::to_string(max_bytes) + " bytes",
+                   std::string(field));
+  }
+  return Status::Ok();
+}
+
 }  // namespace agritrace::core

@@ -29,6 +29,17 @@ inline std::string next_id(std::string_view prefix, int64_t last) {
 // history (even one with gaps or foreign ids) never hands out an id twice.
 void observe_id(int64_t& counter, std::string_view id, std::string_view prefix);
 
+// Folding an amount: a forged event with a huge amount must not overflow (UB).
+inline void saturating_add(int64_t& into, int64_t v) {
+  if (__builtin_add_overflow(into, v, &into)) into = v > 0 ? INT64_MAX : INT64_MIN;
+}
+
+// Free text a command must carry: not blank, at most max_bytes of UTF-8 (422 value_required,
+// value_too_long).
+Status required_text(std::string_view value, std::string_view field, size_t max_bytes);
+// Free text a command may carry: at most max_bytes of UTF-8 (422 value_too_long).
+Status optional_text(std::string_view value, std::string_view field, size_t max_bytes);
+
 inline bool is_blank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }

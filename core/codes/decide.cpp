@@ -4,7 +4,7 @@
 
 #include <unordered_set>
 
-#include "core/codes/decide.h"
+#include "core/codes/rules.h"
 #include "core/domain/decide.h"
 #include "core/base/rule_errors.h"
 #include "core/base/identifiers.h"
@@ -63,7 +63,7 @@ const CatalogueProduct* find_catalogue_product(const Context& ctx, std::string_v
 
 // ---- catalogue and main varieties ---------------------------------------------------
 
-Result<CodeEvents> decide_load_catalogue(const TenantState& s, const LoadCatalogue& c, const Context& ctx) {
+Result<std::vector<Event>> decide(const TenantState& s, const LoadCatalogue& c, const Context& ctx) {
   if (ctx.tenant != kPlatformTenant) {
     return make_error(ErrorCode::kPermissionDenied, "platform_only",
                       "only the platform loads the base catalogue", "tenant");
@@ -96,7 +96,7 @@ Result<CodeEvents> decide_load_catalogue(const TenantState& s, const LoadCatalog
   return out;
 }
 
-Result<CodeEvents> decide_set_main_varieties(const TenantState&, const SetMainVarieties& c, const Context& ctx) {
+Result<std::vector<Event>> decide(const TenantState&, const SetMainVarieties& c, const Context& ctx) {
   if (c.product_ids.size() > 200) {
     return invalid("too_many_items", "at most 200 main varieties", "product_ids");
   }
@@ -132,7 +132,7 @@ Status check_batch_product_id(const TenantState& s, std::string_view product_id,
 
 // ---- trace codes --------------------------------------------------------------------
 
-Result<CodeEvents> decide_create_code_template(const TenantState& s, const CreateCodeTemplate& c,
+Result<std::vector<Event>> decide(const TenantState& s, const CreateCodeTemplate& c,
                                                const Context& ctx) {
   if (is_blank(c.name) || c.name.size() > kMaxNameBytes) {
     return invalid("value_required", "a template needs a name (at most 256 bytes)", "name");
@@ -169,7 +169,7 @@ Result<CodeEvents> decide_create_code_template(const TenantState& s, const Creat
                                         c.quantity_per_code}};
 }
 
-Result<CodeEvents> decide_generate_codes(const TenantState& s, const GenerateCodes& c, const Context&) {
+Result<std::vector<Event>> decide(const TenantState& s, const GenerateCodes& c, const Context&) {
   auto tpl = s.code_templates.find(c.template_id);
   if (tpl == s.code_templates.end()) {
     return not_found("code_template_not_found", "no code template " + c.template_id, "template_id");
@@ -223,7 +223,7 @@ Result<CodeEvents> decide_generate_codes(const TenantState& s, const GenerateCod
   return out;
 }
 
-Result<CodeEvents> decide_disable_code(const TenantState& s, const DisableCode& c, const Context&) {
+Result<std::vector<Event>> decide(const TenantState& s, const DisableCode& c, const Context&) {
   auto code = find_code(s, c.serial);
   if (!code.ok()) return code.error();
   AGT_RETURN_IF_ERROR(optional_reason(c.reason));
@@ -233,7 +233,7 @@ Result<CodeEvents> decide_disable_code(const TenantState& s, const DisableCode& 
   return CodeEvents{CodeDisabled{c.serial, (*code)->run_id, c.reason}};
 }
 
-Result<CodeEvents> decide_enable_code(const TenantState& s, const EnableCode& c, const Context&) {
+Result<std::vector<Event>> decide(const TenantState& s, const EnableCode& c, const Context&) {
   auto code = find_code(s, c.serial);
   if (!code.ok()) return code.error();
   if (!(*code)->disabled_individually) {
@@ -248,7 +248,7 @@ Result<CodeEvents> decide_enable_code(const TenantState& s, const EnableCode& c,
   return CodeEvents{CodeEnabled{c.serial, (*code)->run_id}};
 }
 
-Result<CodeEvents> decide_disable_code_run(const TenantState& s, const DisableCodeRun& c, const Context&) {
+Result<std::vector<Event>> decide(const TenantState& s, const DisableCodeRun& c, const Context&) {
   auto run = find_run(s, c.run_id);
   if (!run.ok()) return run.error();
   AGT_RETURN_IF_ERROR(optional_reason(c.reason));
@@ -256,7 +256,7 @@ Result<CodeEvents> decide_disable_code_run(const TenantState& s, const DisableCo
   return CodeEvents{CodeRunDisabled{c.run_id, c.reason}};
 }
 
-Result<CodeEvents> decide_enable_code_run(const TenantState& s, const EnableCodeRun& c, const Context&) {
+Result<std::vector<Event>> decide(const TenantState& s, const EnableCodeRun& c, const Context&) {
   auto run = find_run(s, c.run_id);
   if (!run.ok()) return run.error();
   if (!(*run)->disabled) return conflict("code_run_not_disabled", "code run " + c.run_id + " is not disabled", "run_id");
@@ -265,7 +265,7 @@ Result<CodeEvents> decide_enable_code_run(const TenantState& s, const EnableCode
 
 // ---- publishing ---------------------------------------------------------------------
 
-Result<CodeEvents> decide_publish_product(const TenantState& s, const PublishProduct& c, const Context& ctx) {
+Result<std::vector<Event>> decide(const TenantState& s, const PublishProduct& c, const Context& ctx) {
   if (find_catalogue_product(ctx, c.product_id) == nullptr) {
     return invalid("catalogue_product_unknown", "no catalogue product '" + c.product_id + "'", "product_id");
   }
@@ -279,83 +279,12 @@ Result<CodeEvents> decide_publish_product(const TenantState& s, const PublishPro
   return CodeEvents{ProductPublished{c.product_id, c.description}};
 }
 
-Result<CodeEvents> decide_unpublish_product(const TenantState& s, const UnpublishProduct& c, const Context&) {
+Result<std::vector<Event>> decide(const TenantState& s, const UnpublishProduct& c, const Context&) {
   auto it = s.publications.find(c.product_id);
   if (it == s.publications.end() || !it->second.published) {
     return conflict("not_published", "product " + c.product_id + " is not published", "product_id");
   }
   return CodeEvents{ProductUnpublished{c.product_id}};
-}
-
-// ---- evolve ---------------------------------------------------------------------------------
-
-void evolve_code_event(TenantState& s, const CatalogueProductAdded& e) {
-  s.catalogue[e.product.product_id] = e.product;
-}
-
-void evolve_code_event(TenantState& s, const MainVarietiesSet& e) {
-  s.main_varieties.clear();
-  s.main_varieties.insert(e.product_ids.begin(), e.product_ids.end());
-}
-
-void evolve_code_event(TenantState& s, const CodeTemplateCreated& e) {
-  observe_id(s.code_counters.code_template, e.template_id, "ct-");
-  s.code_templates[e.template_id] = CodeTemplateState{e.name, e.product_id, e.gtin14, e.base_url,
-                                                      e.serial_format, e.packaging_level,
-                                                      e.quantity_per_code};
-}
-
-void evolve_code_event(TenantState& s, const CodeRunStarted& e) {
-  observe_id(s.code_counters.code_run, e.run_id, "run-");
-  CodeRunState run;
-  run.template_id = e.template_id;
-  run.batch_id = e.batch_id;
-  run.gtin = e.gtin14;
-  run.lot_code = e.lot_code;
-  s.code_runs[e.run_id] = std::move(run);
-}
-
-void evolve_code_event(TenantState& s, const CodesGenerated& e) {
-  auto run = s.code_runs.find(e.run_id);
-  const bool run_disabled = run != s.code_runs.end() && run->second.disabled;
-  if (run != s.code_runs.end()) run->second.count += static_cast<int64_t>(e.serials.size());
-  for (const std::string& serial : e.serials) {
-    s.codes.insert_or_assign(serial, TraceCodeState{e.run_id, e.batch_id, run_disabled, false});
-  }
-}
-
-void evolve_code_event(TenantState& s, const CodeDisabled& e) {
-  auto it = s.codes.find(e.serial);
-  if (it == s.codes.end()) return;
-  it->second.disabled = true;
-  it->second.disabled_individually = true;
-}
-
-void evolve_code_event(TenantState& s, const CodeEnabled& e) {
-  auto it = s.codes.find(e.serial);
-  if (it == s.codes.end()) return;
-  it->second.disabled_individually = false;
-  auto run = s.code_runs.find(it->second.run_id);
-  it->second.disabled = run != s.code_runs.end() && run->second.disabled;
-}
-
-// A run's codes are found by scanning the tenant's codes: run toggles are rare, and keeping a
-// per-run list would double the memory per code.
-static void set_run_disabled(TenantState& s, const std::string& run_id, bool disabled) {
-  auto run = s.code_runs.find(run_id);
-  if (run == s.code_runs.end()) return;
-  run->second.disabled = disabled;
-  for (auto& [serial, code] : s.codes) {
-    if (code.run_id == run_id) code.disabled = disabled || code.disabled_individually;
-  }
-}
-
-void evolve_code_event(TenantState& s, const CodeRunDisabled& e) { set_run_disabled(s, e.run_id, true); }
-void evolve_code_event(TenantState& s, const CodeRunEnabled& e) { set_run_disabled(s, e.run_id, false); }
-
-void evolve_code_event(TenantState& s, const ProductPublished& e) { s.publications[e.product_id].published = true; }
-void evolve_code_event(TenantState& s, const ProductUnpublished& e) {
-  s.publications[e.product_id].published = false;
 }
 
 }  // namespace agritrace::core

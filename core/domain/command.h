@@ -1,105 +1,22 @@
-// The production-end commands. Values arrive already parsed into
-// typed form (Quantity, Date, enums) by the API layer; business rules are checked by decide().
+// The commands of every area, as one variant; the structs live in core/<area>/commands.h.
+// Values arrive already parsed into typed form by the API layer; business rules are checked by
+// decide() (core/domain/decide.h).
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string>
 #include <variant>
 
-#include "core/market/model.h"
-#include "core/base/civil_time.h"
+#include "core/accounts/commands.h"
 #include "core/base/command_context.h"
-#include "core/production/types.h"
-#include "core/base/quantity.h"
-#include "core/sales/model.h"
-#include "core/codes/model.h"
+#include "core/codes/commands.h"
+#include "core/finance/commands.h"
+#include "core/inventory/commands.h"
+#include "core/market/commands.h"
+#include "core/production/commands.h"
+#include "core/receiving/commands.h"
+#include "core/retail/commands.h"
+#include "core/sales/commands.h"
 
 namespace agritrace::core {
-
-struct RegisterEnterprise {
-  std::string enterprise_id;  // the USCC; must equal Context::tenant
-  std::string name;
-  std::string region;
-  std::string api_key_id;
-  std::string api_key_sha256;
-};
-
-struct RegisterCounterparty {
-  CounterpartyRecord record;
-};
-
-struct AmendCounterparty {
-  std::string counterparty_id;
-  CounterpartyRecord record;  // the full new record
-};
-
-struct CreatePurchaseOrder {
-  std::string material;
-  std::string supplier_id;
-  Quantity quantity;
-  std::string supplier_lot;
-  Date production_date;
-  Date expiry_date;
-  std::string note;
-  std::optional<int64_t> price_fen = {};  // total agreed, in fen
-};
-
-struct AmendPurchaseOrder {
-  std::string po_id;
-  std::string material;
-  Quantity quantity;
-  std::string supplier_lot;
-  Date production_date;
-  Date expiry_date;
-  std::string note;
-  std::optional<int64_t> price_fen = {};
-};
-
-struct CancelPurchaseOrder {
-  std::string po_id;
-  std::string reason;
-};
-
-struct ReceivePurchaseOrder {
-  std::string po_id;
-  Quantity quantity;
-  Date received_on;
-};
-
-struct CreateBatch {
-  std::string product;
-  std::string lot_code;
-  Quantity quantity;
-  Date production_date;
-  std::optional<Date> expiry_date;
-  std::string note;
-  std::string product_id = {};  // optional catalogue product (one of the main varieties)
-};
-
-struct AmendBatch {
-  std::string batch_id;
-  std::string product;
-  Quantity quantity;
-  Date production_date;
-  std::optional<Date> expiry_date;
-  std::string note;
-};
-
-struct ConsumeMaterial {
-  std::string batch_id;
-  std::string lot_id;
-  Quantity quantity;
-};
-
-struct AttachDocument {
-  std::string batch_id;
-  std::string document_sha256;
-  DocumentKind kind = DocumentKind::kOther;
-  std::string filename;
-  std::string media_type;
-  int64_t size_bytes = 0;
-};
 
 using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCounterparty,
                              CreatePurchaseOrder, AmendPurchaseOrder, CancelPurchaseOrder,

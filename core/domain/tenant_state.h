@@ -3,68 +3,38 @@
 // quantities, uniqueness indexes, id counters).
 #pragma once
 
+
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 
-#include "core/market/model.h"
-#include "core/base/civil_time.h"
-#include "core/production/types.h"
-#include "core/base/quantity.h"
-#include "core/sales/model.h"
 #include "core/codes/codes.h"
+#include "core/market/state.h"
+#include "core/production/state.h"
+#include "core/production/types.h"
+#include "core/receiving/state.h"
+#include "core/sales/state.h"
 
 namespace agritrace::core {
 
-enum class PurchaseOrderStatus : uint8_t { kOpen, kCancelled, kReceived };
-
-struct PurchaseOrderState {
-  std::string material;
-  std::string supplier_id;
-  Quantity quantity;  // ordered
-  std::string supplier_lot;
-  Date production_date;
-  Date expiry_date;
-  PurchaseOrderStatus status = PurchaseOrderStatus::kOpen;
-  std::string lot_id;  // set once received
-  std::optional<int64_t> price_fen = {};
-};
-
-// A material lot: what one PO receipt brought in.
-struct MaterialLotState {
-  std::string po_id;
-  std::string material;
-  std::string supplier_id;
-  std::string supplier_lot;
-  Date production_date;
-  Date expiry_date;
-  Date received_on;
-  Quantity received;
-  int64_t consumed_amount = 0;  // same unit as `received`
-  int64_t remaining_amount() const { return received.amount - consumed_amount; }
-  // lots from goods received (po_id empty). The stock left is received - consumed -
-  // shipped (SalesState::batch_shipped, by item id) + adjusted (CirculationState::adjusted).
-  std::string receipt_id;
-  std::string lot_code;
-  std::string product_id;
-  std::optional<Date> expiry;  // expiry_date is kept for PO lots; this one may be absent
-  std::string from_tenant;
-  std::string from_item_id;
-  std::string origin_tenant;
-  std::string origin_batch_id;
-  int64_t quantity_per_code = 0;
-};
-
-struct BatchState {
-  std::string product;
-  std::string lot_code;
-  Quantity quantity;
-  Date production_date;
-  std::optional<Date> expiry_date;
-  std::set<std::string, std::less<>> document_sha256s;
-  std::string product_id;  // catalogue product, may be empty
+// The circulation end's part of the write model (R-4.3.x). Facts of one enterprise that another
+// one's rules need (a shipment to it, a market order placed with it, the answer to its order)
+// reach the other enterprise's write model through evolve_across() (core/domain/across.h),
+// called by the single writer.
+struct CirculationState {
+  std::map<std::string, InboundShipment, std::less<>> inbound;  // "from_tenant/sh-N"
+  std::map<std::string, std::string, std::less<>> inbound_codes;   // serial -> inbound key
+  std::map<std::string, std::string, std::less<>> received_codes;  // serial -> inbound key
+  std::map<std::string, std::string, std::less<>> held_codes;      // serial -> lot id in stock
+  std::map<std::string, MarketOrderState, std::less<>> market_orders;        // mo-N
+  std::map<std::string, IncomingMarketOrder, std::less<>> incoming_orders;  // buyer/mo-N
+  std::map<std::string, std::string, std::less<>> so_market_order;  // so-N -> buyer/mo-N
+  std::map<std::string, int64_t, std::less<>> adjusted;     // item id -> net adjustment
+  int64_t last_receipt = 0;
+  int64_t last_market_order = 0;
+  int64_t last_stocktake = 0;
+  int64_t last_finance_entry = 0;
 };
 
 // Last number used for each id prefix ("cp-", "po-", "lot-", "b-"); ids are deterministic.

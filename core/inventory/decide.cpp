@@ -4,7 +4,8 @@
 #include <set>
 
 #include "core/domain/decide.h"
-#include "core/domain/across.h"
+#include "core/inventory/rules.h"
+#include "core/inventory/stock.h"
 #include "core/base/rule_errors.h"
 
 namespace agritrace::core {
@@ -17,8 +18,6 @@ constexpr size_t kMaxStocktakeLines = 1000;
 // The reasons and note of one stocktake together: keeps its event far below the ledger's 1 MB
 // message limit (the API's 64 KiB body limit is lower still).
 constexpr size_t kMaxStocktakeTextBytes = 256 * 1024;
-constexpr size_t kMaxCategoryBytes = 64;
-constexpr size_t kMaxDocumentBytes = 256;
 
 std::string count_field(size_t i, std::string_view leaf) {
   return "counts[" + std::to_string(i) + "]." + std::string(leaf);
@@ -29,23 +28,11 @@ Error too_long(std::string_view field, size_t max_bytes) {
                  std::string(field));
 }
 
-// "Sales ", "PURCHASES": the reserved categories whatever their case or surrounding blanks.
-bool is_reserved_category(std::string_view category) {
-  const size_t first = category.find_first_not_of(" \t\r\n");
-  const size_t last = category.find_last_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return false;
-  std::string folded(category.substr(first, last - first + 1));
-  for (char& ch : folded) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  }
-  return folded == kSalesCategory || folded == kPurchasesCategory;
-}
-
 }  // namespace
 
 // counted quantities, expected = the stock the rules hold, and one adjustment per line
 // with a variance (counted - expected, with the reason given for it).
-Result<std::vector<Event>> decide_circulation(const TenantState& s, const RecordStocktake& c,
+Result<std::vector<Event>> decide(const TenantState& s, const RecordStocktake& c,
                                               const Context& ctx) {
   if (c.counts.empty()) {
     return invalid("counts_required", "a stocktake counts at least one item", "counts");
@@ -111,56 +98,6 @@ Result<std::vector<Event>> decide_circulation(const TenantState& s, const Record
   }
   events.push_back(std::move(recorded));
   for (StockAdjusted& a : adjustments) events.push_back(std::move(a));
-  return events;
-}
-
-// an income or expense item entered by hand. Sales and purchases post automatically
-// from shipments and receipts, so their categories are refused here: the statement can then
-// reconcile them with the goods that moved.
-Result<std::vector<Event>> decide_circulation(const TenantState& s, const RecordFinanceEntry& c,
-                                              const Context& ctx) {
-  if (c.direction != FinanceDirection::kIncome && c.direction != FinanceDirection::kExpense) {
-    return invalid("direction_unknown", "direction is income or expense", "direction");
-  }
-  if (c.amount_fen <= 0) {
-    return invalid("amount_not_positive", "the amount in fen must be positive", "amount_fen");
-  }
-  if (is_blank(c.category)) return invalid("value_required", "category is required", "category");
-  if (c.category.size() > kMaxCategoryBytes) return too_long("category", kMaxCategoryBytes);
-  for (char ch : c.category) {
-    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
-      return invalid("category_invalid", "a category has no control characters", "category");
-    }
-  }
-  if (is_reserved_category(c.category)) {
-    return invalid("category_reserved",
-                   "the categories sales and purchases are posted automatically from shipments and "
-                   "receipts; use another category",
-                   "category");
-  }
-  FinanceEntryRecorded e;
-  if (!c.counterparty_id.empty()) {
-    auto cp = s.counterparties.find(c.counterparty_id);
-    if (cp == s.counterparties.end()) {
-      return not_found("counterparty_not_found", "no counterparty " + c.counterparty_id, "counterparty_id");
-    }
-    e.counterparty_id = c.counterparty_id;
-    e.counterparty_name = cp->second.name;
-  }
-  if (c.document.size() > kMaxDocumentBytes) return too_long("document", kMaxDocumentBytes);
-  const Date date = c.date.value_or(ctx.today);
-  if (date > ctx.today) return invalid("date_in_future", "the entry's date is after today", "date");
-  if (c.note.size() > kMaxNoteBytes) return too_long("note", kMaxNoteBytes);
-  e.entry_id = next_id("fe-", s.circulation.last_finance_entry);
-  e.direction = c.direction;
-  e.amount_fen = c.amount_fen;
-  e.category = c.category;
-  e.document = c.document;
-  e.date = date;
-  e.note = c.note;
-  e.automatic = false;
-  Events events;
-  events.push_back(std::move(e));
   return events;
 }
 

@@ -1,6 +1,6 @@
 // what is on hand per stock item, from the write model (the rules' view of stock).
 
-#include "core/domain/across.h"
+#include "core/inventory/stock.h"
 #include "core/base/rule_errors.h"
 
 namespace agritrace::core {

@@ -8,9 +8,10 @@
 // side's state (evolve_across), and the views meet them in any order.
 #include <utility>
 
-#include "core/codes/decide.h"
+#include "core/codes/rules.h"
 #include "core/domain/decide.h"
-#include "core/domain/across.h"
+#include "core/market/rules.h"
+#include "core/inventory/stock.h"
 #include "core/base/rule_errors.h"
 
 namespace agritrace::core {
@@ -93,7 +94,7 @@ std::string customer_for_buyer(const TenantState& s, const IncomingMarketOrder& 
 
 }  // namespace
 
-Result<Events> decide_circulation(const TenantState& s, const PlaceMarketOrder& c,
+Result<Events> decide(const TenantState& s, const PlaceMarketOrder& c,
                                   const Context& ctx) {
   if (is_blank(c.producer_tenant)) {
     return invalid("value_required", "producer_tenant is required", "producer_tenant");
@@ -150,7 +151,7 @@ Result<Events> decide_circulation(const TenantState& s, const PlaceMarketOrder& 
   return events;
 }
 
-Result<Events> decide_circulation(const TenantState& s, const CancelMarketOrder& c,
+Result<Events> decide(const TenantState& s, const CancelMarketOrder& c,
                                   const Context&) {
   auto it = s.circulation.market_orders.find(c.mo_id);
   // An entry without a producer holds only a folded answer, not an order of this tenant.
@@ -166,7 +167,7 @@ Result<Events> decide_circulation(const TenantState& s, const CancelMarketOrder&
   return events;
 }
 
-Result<Events> decide_circulation(const TenantState& s, const AcceptMarketOrder& c,
+Result<Events> decide(const TenantState& s, const AcceptMarketOrder& c,
                                   const Context& ctx) {
   auto found = find_open_incoming(s, c.buyer_tenant, c.mo_id);
   if (!found.ok()) return found.error();
@@ -223,7 +224,7 @@ Result<Events> decide_circulation(const TenantState& s, const AcceptMarketOrder&
   return events;
 }
 
-Result<Events> decide_circulation(const TenantState& s, const DeclineMarketOrder& c,
+Result<Events> decide(const TenantState& s, const DeclineMarketOrder& c,
                                   const Context&) {
   auto found = find_open_incoming(s, c.buyer_tenant, c.mo_id);
   if (!found.ok()) return found.error();

@@ -1,13 +1,14 @@
-#include "core/domain/decide.h"
-#include "core/base/rule_errors.h"
+// The rules of the production end (core/production/rules.h): counterparties, purchase
+// orders, batches and their documents.
+#include "core/production/rules.h"
 
 #include <string_view>
 
-#include "core/sales/decide.h"
-#include "core/domain/across.h"
-#include "core/codes/decide.h"
 #include "core/base/identifiers.h"
-#include "core/base/overloaded.h"
+#include "core/base/rule_errors.h"
+#include "core/codes/rules.h"
+#include "core/domain/decide.h"
+#include "core/sales/rules.h"
 
 namespace agritrace::core {
 namespace {
@@ -15,27 +16,6 @@ namespace {
 using Events = std::vector<Event>;
 
 
-
-Status required_text(std::string_view value, std::string_view field, size_t max_bytes) {
-  if (is_blank(value)) {
-    return invalid("value_required", std::string(field) + " is required", std::string(field));
-  }
-  if (value.size() > max_bytes) {
-    return invalid("value_too_long",
-                   std::string(field) + " exceeds " + std::to_string(max_bytes) + " bytes",
-                   std::string(field));
-  }
-  return Status::Ok();
-}
-
-Status optional_text(std::string_view value, std::string_view field, size_t max_bytes) {
-  if (value.size() > max_bytes) {
-    return invalid("value_too_long",
-                   std::string(field) + " exceeds " + std::to_string(max_bytes) + " bytes",
-                   std::string(field));
-  }
-  return Status::Ok();
-}
 
 Status must_be_empty(std::string_view value, std::string_view field, std::string_view kind) {
   if (!value.empty()) {
@@ -190,31 +170,11 @@ Result<Events> one(Event e) {
   return events;
 }
 
+}  // namespace
+
 // --- one function per command -------------------------------------------------------------
 
-Result<Events> decide_register_enterprise(const TenantState& state, const RegisterEnterprise& c,
-                                          const Context& ctx) {
-  AGRITRACE_RETURN_IF_ERROR(validate_uscc(c.enterprise_id, "enterprise_id"));
-  if (c.enterprise_id != ctx.tenant) {
-    return invalid("tenant_mismatch", "enterprise_id must be the USCC of the calling tenant",
-                   "enterprise_id");
-  }
-  if (state.registered) {
-    return conflict("enterprise_already_registered",
-                    "enterprise " + state.enterprise_id + " is already registered",
-                    "enterprise_id");
-  }
-  AGRITRACE_RETURN_IF_ERROR(required_text(c.name, "name", kMaxNameBytes));
-  AGRITRACE_RETURN_IF_ERROR(required_text(c.region, "region", kMaxTextBytes));
-  AGRITRACE_RETURN_IF_ERROR(required_text(c.api_key_id, "api_key_id", kMaxNameBytes));
-  if (!is_sha256_hex(c.api_key_sha256)) {
-    return invalid("sha256_invalid", "expected 64 lowercase hex characters", "api_key_sha256");
-  }
-  return one(EnterpriseRegistered{c.enterprise_id, c.name, c.region, c.api_key_id,
-                                  c.api_key_sha256});
-}
-
-Result<Events> decide_register_counterparty(const TenantState& state,
+Result<Events> decide(const TenantState& state,
                                             const RegisterCounterparty& c, const Context& ctx) {
   auto record = check_counterparty(state, c.record, {}, ctx);
   if (!record.ok()) return record.error();
@@ -222,7 +182,7 @@ Result<Events> decide_register_counterparty(const TenantState& state,
                                     std::move(record).value()});
 }
 
-Result<Events> decide_amend_counterparty(const TenantState& state, const AmendCounterparty& c,
+Result<Events> decide(const TenantState& state, const AmendCounterparty& c,
                                          const Context& ctx) {
   auto it = state.counterparties.find(c.counterparty_id);
   if (it == state.counterparties.end()) {
@@ -238,7 +198,7 @@ Result<Events> decide_amend_counterparty(const TenantState& state, const AmendCo
   return one(CounterpartyAmended{c.counterparty_id, std::move(record).value()});
 }
 
-Result<Events> decide_create_po(const TenantState& state, const CreatePurchaseOrder& c,
+Result<Events> decide(const TenantState& state, const CreatePurchaseOrder& c,
                                 const Context&) {
   auto supplier = state.counterparties.find(c.supplier_id);
   if (supplier == state.counterparties.end()) {
@@ -257,7 +217,7 @@ Result<Events> decide_create_po(const TenantState& state, const CreatePurchaseOr
                                   c.expiry_date, c.note, c.price_fen});
 }
 
-Result<Events> decide_amend_po(const TenantState& state, const AmendPurchaseOrder& c,
+Result<Events> decide(const TenantState& state, const AmendPurchaseOrder& c,
                                const Context&) {
   auto po = find_open_po(state, c.po_id);
   if (!po.ok()) return po.error();
@@ -268,7 +228,7 @@ Result<Events> decide_amend_po(const TenantState& state, const AmendPurchaseOrde
                                   c.production_date, c.expiry_date, c.note, c.price_fen});
 }
 
-Result<Events> decide_cancel_po(const TenantState& state, const CancelPurchaseOrder& c,
+Result<Events> decide(const TenantState& state, const CancelPurchaseOrder& c,
                                 const Context&) {
   auto po = find_open_po(state, c.po_id);
   if (!po.ok()) return po.error();
@@ -278,7 +238,7 @@ Result<Events> decide_cancel_po(const TenantState& state, const CancelPurchaseOr
 
 // One receipt per PO: the quantity that arrived may be less than ordered (short delivery) but
 // never more, and the PO is then closed; a later delivery is a new PO.
-Result<Events> decide_receive_po(const TenantState& state, const ReceivePurchaseOrder& c,
+Result<Events> decide(const TenantState& state, const ReceivePurchaseOrder& c,
                                  const Context& ctx) {
   auto found = find_open_po(state, c.po_id);
   if (!found.ok()) return found.error();
@@ -327,7 +287,7 @@ Result<Events> decide_receive_po(const TenantState& state, const ReceivePurchase
   return events;
 }
 
-Result<Events> decide_create_batch(const TenantState& state, const CreateBatch& c,
+Result<Events> decide(const TenantState& state, const CreateBatch& c,
                                    const Context& ctx) {
   AGRITRACE_RETURN_IF_ERROR(valid_lot_code(c.lot_code));
   if (auto it = state.batch_by_lot_code.find(c.lot_code); it != state.batch_by_lot_code.end()) {
@@ -347,7 +307,7 @@ Result<Events> decide_create_batch(const TenantState& state, const CreateBatch& 
                           c.production_date, c.expiry_date, c.note, c.product_id});
 }
 
-Result<Events> decide_amend_batch(const TenantState& state, const AmendBatch& c, const Context&) {
+Result<Events> decide(const TenantState& state, const AmendBatch& c, const Context&) {
   auto batch = find_batch(state, c.batch_id);
   if (!batch.ok()) return batch.error();
   AGRITRACE_RETURN_IF_ERROR(
@@ -376,7 +336,7 @@ Result<Events> decide_amend_batch(const TenantState& state, const AmendBatch& c,
 }
 
 // link a batch to the material it consumed, never more than the lot holds.
-Result<Events> decide_consume(const TenantState& state, const ConsumeMaterial& c,
+Result<Events> decide(const TenantState& state, const ConsumeMaterial& c,
                               const Context& ctx) {
   auto batch = find_batch(state, c.batch_id);
   if (!batch.ok()) return batch.error();
@@ -410,6 +370,8 @@ Result<Events> decide_consume(const TenantState& state, const ConsumeMaterial& c
   return one(BatchMaterialConsumed{c.batch_id, c.lot_id, c.quantity});
 }
 
+namespace {
+
 bool valid_filename(std::string_view name) {
   if (is_blank(name) || name.size() > kMaxFilenameBytes || name == "." || name == "..") {
     return false;
@@ -438,8 +400,10 @@ bool valid_media_type(std::string_view media_type) {
   return true;
 }
 
+}  // namespace
+
 // inspection reports and production records.
-Result<Events> decide_attach(const TenantState& state, const AttachDocument& c, const Context&) {
+Result<Events> decide(const TenantState& state, const AttachDocument& c, const Context&) {
   auto batch = find_batch(state, c.batch_id);
   if (!batch.ok()) return batch.error();
   if (!is_sha256_hex(c.document_sha256)) {
@@ -468,50 +432,6 @@ Result<Events> decide_attach(const TenantState& state, const AttachDocument& c, 
   }
   return one(BatchDocumentAttached{c.batch_id, c.document_sha256, c.kind, c.filename,
                                    c.media_type, c.size_bytes});
-}
-
-}  // namespace
-
-Result<std::vector<Event>> decide(const TenantState& state, const Command& command,
-                                  const Context& ctx) {
-  if (!state.registered && !std::holds_alternative<RegisterEnterprise>(command) &&
-      !std::holds_alternative<LoadCatalogue>(command)) {  // the platform tenant registers nothing
-    return conflict("tenant_not_registered",
-                    "the enterprise must be registered before anything else");
-  }
-  return std::visit(
-      Overloaded{
-          [&](const RegisterEnterprise& c) { return decide_register_enterprise(state, c, ctx); },
-          [&](const RegisterCounterparty& c) {
-            return decide_register_counterparty(state, c, ctx);
-          },
-          [&](const AmendCounterparty& c) { return decide_amend_counterparty(state, c, ctx); },
-          [&](const CreatePurchaseOrder& c) { return decide_create_po(state, c, ctx); },
-          [&](const AmendPurchaseOrder& c) { return decide_amend_po(state, c, ctx); },
-          [&](const CancelPurchaseOrder& c) { return decide_cancel_po(state, c, ctx); },
-          [&](const ReceivePurchaseOrder& c) { return decide_receive_po(state, c, ctx); },
-          [&](const CreateBatch& c) { return decide_create_batch(state, c, ctx); },
-          [&](const AmendBatch& c) { return decide_amend_batch(state, c, ctx); },
-          [&](const ConsumeMaterial& c) { return decide_consume(state, c, ctx); },
-          [&](const AttachDocument& c) { return decide_attach(state, c, ctx); },
-          [&](const CreateSalesOrder& c) { return decide_create_sales_order(state, c, ctx); },
-          [&](const AmendSalesOrder& c) { return decide_amend_sales_order(state, c, ctx); },
-          [&](const CancelSalesOrder& c) { return decide_cancel_sales_order(state, c, ctx); },
-          [&](const ShipSalesOrder& c) { return decide_ship_sales_order(state, c, ctx); },
-          [&](const RaiseRecall& c) { return decide_raise_recall(state, c, ctx); },
-          [&](const LoadCatalogue& c) { return decide_load_catalogue(state, c, ctx); },
-          [&](const SetMainVarieties& c) { return decide_set_main_varieties(state, c, ctx); },
-          [&](const CreateCodeTemplate& c) { return decide_create_code_template(state, c, ctx); },
-          [&](const GenerateCodes& c) { return decide_generate_codes(state, c, ctx); },
-          [&](const DisableCode& c) { return decide_disable_code(state, c, ctx); },
-          [&](const EnableCode& c) { return decide_enable_code(state, c, ctx); },
-          [&](const DisableCodeRun& c) { return decide_disable_code_run(state, c, ctx); },
-          [&](const EnableCodeRun& c) { return decide_enable_code_run(state, c, ctx); },
-          [&](const PublishProduct& c) { return decide_publish_product(state, c, ctx); },
-          [&](const UnpublishProduct& c) { return decide_unpublish_product(state, c, ctx); },
-          [&](const auto& c) { return decide_circulation(state, c, ctx); },
-      },
-      command);
 }
 
 }  // namespace agritrace::core

@@ -4,8 +4,9 @@
 #include <set>
 
 #include "core/domain/decide.h"
-#include "core/domain/across.h"
-#include "core/sales/decide.h"
+#include "core/receiving/rules.h"
+#include "core/inventory/stock.h"
+#include "core/sales/rules.h"
 #include "core/base/rule_errors.h"
 #include "core/codes/codes.h"
 
@@ -79,7 +80,7 @@ std::string refusal(const TenantState& state, const ParsedDigitalLink& code, con
 // not shipped to us, disabled, recalled, already received or unreadable refuses the scan with the
 // reason per code (nothing is recorded, the receiver fixes the pallet and scans again). Codes of a
 // shipment that were not scanned are recorded as missing; scanning them later adds to the lot.
-Result<std::vector<Event>> decide_circulation(const TenantState& state, const ReceiveGoods& c,
+Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoods& c,
                                               const Context& ctx) {
   if (c.codes.empty()) return invalid("codes_required", "scan at least one trace code", "codes");
   if (c.codes.size() > kMaxCodesPerShipment) {
@@ -195,7 +196,7 @@ Result<std::vector<Event>> decide_circulation(const TenantState& state, const Re
 }
 
 // Goods without codes: the supplier (a counterparty with the supplier role) and what arrived.
-Result<std::vector<Event>> decide_circulation(const TenantState& state, const ReceiveGoodsManually& c,
+Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoodsManually& c,
                                               const Context& ctx) {
   auto cp = state.counterparties.find(c.supplier_id);
   if (cp == state.counterparties.end()) {

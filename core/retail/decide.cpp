@@ -2,13 +2,14 @@
 // (goods without codes) by quantity. It is a sales order shipped at once: the same events as an
 // order and its shipment, so whereabouts, recalls and analytics see retail sales like any other.
 #include "core/domain/decide.h"
-#include "core/domain/across.h"
-#include "core/sales/decide.h"
+#include "core/retail/rules.h"
+#include "core/inventory/stock.h"
+#include "core/sales/rules.h"
 #include "core/base/rule_errors.h"
 
 namespace agritrace::core {
 
-Result<std::vector<Event>> decide_circulation(const TenantState& state, const RecordRetailSale& c,
+Result<std::vector<Event>> decide(const TenantState& state, const RecordRetailSale& c,
                                               const Context& ctx) {
   const Date sold_on = c.sold_on.value_or(ctx.today);
   if (sold_on > ctx.today) return invalid("sold_on_in_future", "the sale date is after today", "sold_on");

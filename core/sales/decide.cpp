@@ -1,5 +1,5 @@
 // sales orders and shipping, R-4.2.4 recalls: pure rules over TenantState.
-#include "core/sales/decide.h"
+#include "core/sales/rules.h"
 
 #include <algorithm>
 #include <charconv>
@@ -308,7 +308,7 @@ std::optional<FinanceEntryRecorded> sales_income(const TenantState& state,
   return f;
 }
 
-Result<Events> decide_create_sales_order(const TenantState& state, const CreateSalesOrder& c,
+Result<Events> decide(const TenantState& state, const CreateSalesOrder& c,
                                          const Context& ctx) {
   auto e = order_values(state, c, next_id("so-", state.sales.last_order), ctx);
   if (!e.ok()) return e.error();
@@ -317,7 +317,7 @@ Result<Events> decide_create_sales_order(const TenantState& state, const CreateS
   return events;
 }
 
-Result<Events> decide_amend_sales_order(const TenantState& state, const AmendSalesOrder& c,
+Result<Events> decide(const TenantState& state, const AmendSalesOrder& c,
                                         const Context& ctx) {
   const SalesOrderState* so = find_order(state, c.so_id);
   if (so == nullptr) return not_found("sales_order_not_found", "no sales order " + c.so_id, "so_id");
@@ -336,7 +336,7 @@ Result<Events> decide_amend_sales_order(const TenantState& state, const AmendSal
   return events;
 }
 
-Result<Events> decide_cancel_sales_order(const TenantState& state, const CancelSalesOrder& c,
+Result<Events> decide(const TenantState& state, const CancelSalesOrder& c,
                                          const Context&) {
   const SalesOrderState* so = find_order(state, c.so_id);
   if (so == nullptr) return not_found("sales_order_not_found", "no sales order " + c.so_id, "so_id");
@@ -357,7 +357,7 @@ Result<Events> decide_cancel_sales_order(const TenantState& state, const CancelS
 // the whole scan ships or nothing does. Every bad code is listed with its
 // reason so the packer can fix the pallet in one go instead of rescanning code by code. Goods
 // without codes (a lot received by hand) ship by quantity instead.
-Result<Events> decide_ship_sales_order(const TenantState& state, const ShipSalesOrder& c,
+Result<Events> decide(const TenantState& state, const ShipSalesOrder& c,
                                        const Context& ctx) {
   const SalesOrderState* so = find_order(state, c.so_id);
   if (so == nullptr) return not_found("sales_order_not_found", "no sales order " + c.so_id, "so_id");
@@ -427,7 +427,7 @@ Result<Events> decide_ship_sales_order(const TenantState& state, const ShipSales
   return events;
 }
 
-Result<Events> decide_raise_recall(const TenantState& state, const RaiseRecall& c,
+Result<Events> decide(const TenantState& state, const RaiseRecall& c,
                                    const Context& ctx) {
   if (is_blank(c.reason)) return invalid("value_required", "reason is required", "reason");
   if (c.reason.size() > kMaxNoteBytes) {
@@ -480,96 +480,6 @@ Result<Events> decide_raise_recall(const TenantState& state, const RaiseRecall& 
   Events events;
   events.push_back(std::move(e));
   return events;
-}
-
-// ---- evolve ------------------------------------------------------------------------------
-
-namespace {
-
-void put_order(TenantState& state, const std::string& so_id, const std::string& customer,
-               const std::string& batch, const std::string& product, Quantity q,
-               std::optional<int64_t> price_fen) {
-  SalesOrderState& so = state.sales.orders[so_id];
-  so.price_fen = price_fen;
-  so.customer_id = customer;
-  so.batch_id = batch;
-  so.product = product;
-  so.quantity = q;
-  so.shipped.unit = q.unit;
-}
-
-void mark_recalled(TenantState& state, const std::string& batch_id, const std::string& recall_id) {
-  auto& ids = state.sales.recalled[batch_id];
-  if (std::find(ids.begin(), ids.end(), recall_id) == ids.end()) ids.push_back(recall_id);
-}
-
-}  // namespace
-
-void evolve_sales(TenantState& state, const SalesOrderCreated& e) {
-  observe_id(state.sales.last_order, e.so_id, "so-");
-  put_order(state, e.so_id, e.customer_id, e.batch_id, e.product, e.quantity, e.price_fen);
-}
-
-void evolve_sales(TenantState& state, const SalesOrderAmended& e) {
-  if (state.sales.orders.count(e.so_id) == 0) return;
-  put_order(state, e.so_id, e.customer_id, e.batch_id, e.product, e.quantity, e.price_fen);
-}
-
-void evolve_sales(TenantState& state, const SalesOrderCancelled& e) {
-  if (auto it = state.sales.orders.find(e.so_id); it != state.sales.orders.end()) {
-    it->second.status = SalesOrderStatus::kCancelled;
-  }
-}
-
-void evolve_sales(TenantState& state, const ShipmentRecorded& e) {
-  observe_id(state.sales.last_shipment, e.shipment_id, "sh-");
-  for (const std::string& serial : e.serials) {
-    // A code that came back to us (received again) ships again: the latest shipment wins.
-    state.sales.shipped_codes[serial] = e.shipment_id;
-    state.circulation.held_codes.erase(serial);
-  }
-  int64_t& shipped = state.sales.batch_shipped[e.batch_id];
-  if (__builtin_add_overflow(shipped, e.quantity.amount, &shipped)) shipped = INT64_MAX;
-  if (auto it = state.sales.orders.find(e.so_id); it != state.sales.orders.end()) {
-    int64_t& so_shipped = it->second.shipped.amount;
-    if (__builtin_add_overflow(so_shipped, e.quantity.amount, &so_shipped)) so_shipped = INT64_MAX;
-    int64_t& invoiced = it->second.invoiced_fen;
-    if (e.price_fen && __builtin_add_overflow(invoiced, *e.price_fen, &invoiced)) invoiced = INT64_MAX;
-  }
-}
-
-void evolve_sales(TenantState& state, const SalesOrderStatusChanged& e) {
-  if (auto it = state.sales.orders.find(e.so_id); it != state.sales.orders.end()) {
-    it->second.status = e.status;
-  }
-}
-
-void evolve_sales(TenantState& state, const RecallRaised& e) {
-  observe_id(state.sales.last_recall, e.recall_id, "rc-");
-  if (e.scope == RecallScope::kCode) {
-    // A code recall stops that code only, not its whole batch.
-    state.sales.recalled_codes.emplace(e.target, e.recall_id);
-    return;
-  }
-  for (const std::string& b : e.batch_ids) mark_recalled(state, b, e.recall_id);
-  if (e.scope == RecallScope::kLot) {
-    // Batches that consume the lot after the recall are marked by index_lot_batch.
-    state.sales.recalled_lots.emplace(e.target, e.recall_id);
-    if (auto it = state.sales.lot_batches.find(e.target); it != state.sales.lot_batches.end()) {
-      for (const std::string& b : it->second) mark_recalled(state, b, e.recall_id);
-    }
-  }
-}
-
-void index_lot_batch(TenantState& state, const std::string& lot_id, const std::string& batch_id) {
-  auto& batches = state.sales.lot_batches[lot_id];
-  if (std::find(batches.begin(), batches.end(), batch_id) == batches.end()) {
-    batches.push_back(batch_id);
-    state.sales.batch_lots[batch_id].push_back(lot_id);
-  }
-  if (auto it = state.sales.recalled_lots.find(lot_id); it != state.sales.recalled_lots.end()) {
-    mark_recalled(state, batch_id, it->second);
-  }
 }
 
 }  // namespace agritrace::core

@@ -1,9 +1,12 @@
-// Events and commands of the catalogue and main varieties, trace codes and
+// Events of the catalogue and main varieties, trace codes and
 // product publishing. Included by core/domain/event.h / core/domain/command.h, whose variants
 // list them.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,8 +15,6 @@
 #include "core/codes/codes.h"
 
 namespace agritrace::core {
-
-// ---- events ---------------------------------------------------------------------------------
 
 // the platform's base catalogue grew by one product (tenant "platform", actor "system").
 struct CatalogueProductAdded {
@@ -110,64 +111,6 @@ struct ProductUnpublished {
   static constexpr std::string_view kType = "publication.withdrawn";
   std::string product_id;
   bool operator==(const ProductUnpublished&) const = default;
-};
-
-// ---- commands -------------------------------------------------------------------------------
-
-// Issued by the server at start for tenant "platform": adds the catalogue products the ledger
-// does not have yet (refused with catalogue_up_to_date when there are none).
-struct LoadCatalogue {
-  std::vector<CatalogueProduct> products;
-};
-
-struct SetMainVarieties {
-  std::vector<std::string> product_ids;
-};
-
-struct CreateCodeTemplate {
-  std::string name;
-  std::string product_id;  // optional; gives the GTIN when `gtin` is empty
-  std::string gtin;        // optional GTIN-8/12/13/14
-  std::string base_url;
-  SerialFormat serial_format = SerialFormat::kBase32;
-  PackagingLevel packaging_level = PackagingLevel::kItem;
-  Quantity quantity_per_code;
-};
-
-// The API layer draws kSerialRandomBytes per code from a CSPRNG (OpenSSL RAND_bytes) and passes
-// them in, so decide stays pure; decide turns them into serials of the template's format.
-struct GenerateCodes {
-  std::string template_id;
-  std::string batch_id;
-  int64_t count = 0;
-  std::string random_bytes;  // count * kSerialRandomBytes bytes
-};
-
-struct DisableCode {
-  std::string serial;
-  std::string reason;
-};
-
-struct EnableCode {
-  std::string serial;
-};
-
-struct DisableCodeRun {
-  std::string run_id;
-  std::string reason;
-};
-
-struct EnableCodeRun {
-  std::string run_id;
-};
-
-struct PublishProduct {
-  std::string product_id;
-  std::string description;
-};
-
-struct UnpublishProduct {
-  std::string product_id;
 };
 
 }  // namespace agritrace::core

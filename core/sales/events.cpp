@@ -1,4 +1,4 @@
-#include "core/sales/model.h"
+#include "core/sales/events.h"
 
 namespace agritrace::core {
 

@@ -4,32 +4,35 @@
 #include <vector>
 
 #include "core/base/command_context.h"
-#include "core/domain/across.h"
+#include "core/inventory/stock.h"
 #include "core/domain/event.h"
-#include "core/sales/model.h"
+#include "core/sales/commands.h"
+#include "core/finance/events.h"
+#include "core/sales/events.h"
+#include "core/sales/state.h"
 #include "core/base/status.h"
 #include "core/domain/tenant_state.h"
 
 namespace agritrace::core {
 
-Result<std::vector<Event>> decide_create_sales_order(const TenantState& state,
+Result<std::vector<Event>> decide(const TenantState& state,
                                                      const CreateSalesOrder& c, const Context& ctx);
-Result<std::vector<Event>> decide_amend_sales_order(const TenantState& state,
+Result<std::vector<Event>> decide(const TenantState& state,
                                                     const AmendSalesOrder& c, const Context& ctx);
-Result<std::vector<Event>> decide_cancel_sales_order(const TenantState& state,
+Result<std::vector<Event>> decide(const TenantState& state,
                                                      const CancelSalesOrder& c, const Context& ctx);
-Result<std::vector<Event>> decide_ship_sales_order(const TenantState& state,
+Result<std::vector<Event>> decide(const TenantState& state,
                                                    const ShipSalesOrder& c, const Context& ctx);
-Result<std::vector<Event>> decide_raise_recall(const TenantState& state, const RaiseRecall& c,
+Result<std::vector<Event>> decide(const TenantState& state, const RaiseRecall& c,
                                                const Context& ctx);
 
 // Folding of the sales events into TenantState::sales (called from evolve()).
-void evolve_sales(TenantState& state, const SalesOrderCreated& e);
-void evolve_sales(TenantState& state, const SalesOrderAmended& e);
-void evolve_sales(TenantState& state, const SalesOrderCancelled& e);
-void evolve_sales(TenantState& state, const ShipmentRecorded& e);
-void evolve_sales(TenantState& state, const SalesOrderStatusChanged& e);
-void evolve_sales(TenantState& state, const RecallRaised& e);
+void evolve(TenantState& state, const SalesOrderCreated& e);
+void evolve(TenantState& state, const SalesOrderAmended& e);
+void evolve(TenantState& state, const SalesOrderCancelled& e);
+void evolve(TenantState& state, const ShipmentRecorded& e);
+void evolve(TenantState& state, const SalesOrderStatusChanged& e);
+void evolve(TenantState& state, const RecallRaised& e);
 // Lineage index used by recalls: material lot -> batches that consumed it.
 void index_lot_batch(TenantState& state, const std::string& lot_id, const std::string& batch_id);
 

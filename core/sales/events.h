@@ -1,11 +1,13 @@
-// Sales and shipping and recalls: the events, commands and write-model state
+// Sales and shipping and recalls: the events
 // of this business area. The variants in core/domain/event.h / core/domain/command.h list these types;
 // the rules are in core/sales/decide.cpp, the folding in evolve_sales.cpp.
+#pragma once
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +17,6 @@
 #include "core/base/status.h"
 
 namespace agritrace::core {
-
-// ---- events ------------------------------------------------------------------------------
 
 // a sales order. Product and dates default from the batch when the request omits them;
 // the event always carries the effective values.
@@ -123,80 +123,5 @@ struct RecallRaised {
   std::vector<std::string> batch_ids;
   bool operator==(const RecallRaised&) const = default;
 };
-
-// ---- commands ----------------------------------------------------------------------------
-
-// Optional fields: an empty product and absent dates take the batch's values.
-struct CreateSalesOrder {
-  std::string customer_id;
-  std::string batch_id;
-  std::string product;
-  Quantity quantity;
-  std::optional<Date> production_date;
-  std::optional<Date> expiry_date;
-  std::optional<int64_t> price_fen;
-  std::string note;
-};
-
-struct AmendSalesOrder {
-  std::string so_id;
-  CreateSalesOrder values;
-};
-
-struct CancelSalesOrder {
-  std::string so_id;
-  std::string reason;
-};
-
-// The scanned codes as read (full Digital Link URIs or their paths). Whether the customer is an
-// enterprise registered here is read from the writer's states (Context::tenant_state);
-// `customer_tenant_hint` (the customer's USCC) says so where there are none (rule tests).
-struct ShipSalesOrder {
-  std::string so_id;
-  std::vector<std::string> codes;
-  std::optional<Date> ship_date;  // absent: today
-  std::string customer_tenant_hint;
-  std::optional<Quantity> quantity = {};  // goods without codes (a lot received by hand)
-};
-
-struct RaiseRecall {
-  RecallScope scope = RecallScope::kBatch;
-  std::string target;  // lot id, batch id, or a code (URI, path or serial)
-  std::string reason;
-};
-
-// ---- write-model state -------------------------------------------------------------------
-
-struct SalesOrderState {
-  std::string customer_id;
-  std::string batch_id;  // the stock item: an own batch or a lot
-  std::string product;
-  Quantity quantity;
-  Quantity shipped;
-  SalesOrderStatus status = SalesOrderStatus::kOpen;
-  std::optional<int64_t> price_fen;
-  int64_t invoiced_fen = 0;  // sum of the shipments' price shares so far
-};
-
-// retail without a customer record: the sale's customer id and the lineage holder.
-inline constexpr std::string_view kAnonymousConsumer = "consumer";
-
-struct SalesState {
-  std::map<std::string, SalesOrderState, std::less<>> orders;
-  std::map<std::string, std::string, std::less<>> shipped_codes;  // serial -> shipment id
-  std::map<std::string, int64_t, std::less<>> batch_shipped;      // batch id -> amount shipped
-  std::map<std::string, std::vector<std::string>, std::less<>> lot_batches;  // lot -> batches
-  std::map<std::string, std::vector<std::string>, std::less<>> batch_lots;   // batch -> lots
-  std::map<std::string, std::vector<std::string>, std::less<>> recalled;  // batch -> recall ids
-  std::map<std::string, std::string, std::less<>> recalled_lots;   // lot id -> first recall id
-  std::map<std::string, std::string, std::less<>> recalled_codes;  // serial -> first recall id
-  int64_t last_order = 0;
-  int64_t last_shipment = 0;
-  int64_t last_recall = 0;
-};
-
-// A shipment names at most this many codes: keeps each event far below the ledger's 1 MB
-// message limit (a serial is at most 20 characters).
-inline constexpr size_t kMaxCodesPerShipment = 5000;
 
 }  // namespace agritrace::core

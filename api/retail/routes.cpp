@@ -1,0 +1,41 @@
+// Commands of retail: a sale to a consumer. Its views (stock, trace, recalls) are served
+// by api/inventory/routes.cpp, api/trace/routes.cpp and api/sales/routes.cpp.
+#include "api/http/route_kit.h"
+#include "core/sales/commands.h"
+
+namespace agritrace::api {
+void register_retail_routes(RouteKit& kit, Router& router) {
+  RouteKit* i = &kit;
+
+  // retail: a sale to a consumer, by scanned codes or (goods without codes) item and
+  // quantity; optional customer record and electronic payment voucher number.
+  router.add("POST", "/v1/retail-sales", "recordRetailSale",
+             i->command_route("record_retail_sale", 201, [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
+               AGT_CHECK(in.only({"codes", "item_id", "quantity", "customer_id", "payment_voucher",
+                                  "price_fen", "sold_on", "note"}));
+               core::RecordRetailSale c;
+               if (in.has("codes")) {
+                 AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
+                 c.codes = std::move(codes);
+               }
+               AGT_TRY(item, in.opt_str("item_id", 64));
+               if (in.has("quantity")) {
+                 AGT_TRY(q, quantity_at(in, "quantity"));
+                 c.quantity = q;
+               }
+               AGT_TRY(customer, in.opt_str("customer_id", 64));
+               AGT_TRY(voucher, in.opt_str("payment_voucher", 64));
+               AGT_TRY(price, opt_price_at(in));
+               AGT_TRY(sold_on, opt_date_at(in, "sold_on"));
+               AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
+               c.item_id = item;
+               c.customer_id = customer;
+               c.payment_voucher = voucher;
+               c.price_fen = price;
+               c.sold_on = sold_on;
+               c.note = note;
+               return core::Command(std::move(c));
+             }));
+}
+
+}  // namespace agritrace::api

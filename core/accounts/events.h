@@ -1,0 +1,25 @@
+// Events of accounts: the enterprise registers itself on the platform (R-4.2.8 context).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agritrace::core {
+
+// context: the enterprise itself; enterprise_id is its USCC and the tenant.
+struct EnterpriseRegistered {
+  static constexpr std::string_view kType = "enterprise.registered";
+  std::string enterprise_id;
+  std::string name;
+  std::string region;          // free text, e.g. "广东省惠州市博罗县"
+  std::string api_key_id;
+  std::string api_key_sha256;  // hex SHA-256 of the API key; the key itself is never stored
+  bool operator==(const EnterpriseRegistered&) const = default;
+};
+
+}  // namespace agritrace::core

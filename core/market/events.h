@@ -1,0 +1,64 @@
+// Events of production–marketing docking: market orders between a buyer and a
+// producer registered on the platform. Each struct is one catalogue type (kType).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/civil_time.h"
+#include "core/base/quantity.h"
+#include "core/base/status.h"
+
+namespace agritrace::core {
+
+// the buyer (this tenant) orders goods from a producer registered on the platform.
+struct MarketOrderPlaced {
+  static constexpr std::string_view kType = "market_order.placed";
+  std::string mo_id;  // "mo-N", numbered by the buyer
+  std::string producer_tenant;
+  std::string producer_name;
+  std::string product;
+  std::string product_id;  // catalogue product, may be empty
+  Quantity quantity;
+  std::optional<int64_t> price_fen;  // total offered, in fen
+  std::optional<Date> wanted_by;
+  std::string note;
+  std::string buyer_name;
+  std::string buyer_region;
+  bool operator==(const MarketOrderPlaced&) const = default;
+};
+
+// the buyer withdraws an order the producer has not answered yet.
+struct MarketOrderCancelled {
+  static constexpr std::string_view kType = "market_order.cancelled";
+  std::string mo_id;
+  std::string producer_tenant;
+  std::string reason;
+  bool operator==(const MarketOrderCancelled&) const = default;
+};
+
+// R-4.3.1 (producer's partition): accepted; the producer's sales order `so_id` fulfils it and is
+// shipped with the production end's shipping.
+struct MarketOrderAccepted {
+  static constexpr std::string_view kType = "market_order.accepted";
+  std::string buyer_tenant;
+  std::string mo_id;
+  std::string so_id;
+  std::string batch_id;
+  bool operator==(const MarketOrderAccepted&) const = default;
+};
+
+struct MarketOrderDeclined {
+  static constexpr std::string_view kType = "market_order.declined";
+  std::string buyer_tenant;
+  std::string mo_id;
+  std::string reason;
+  bool operator==(const MarketOrderDeclined&) const = default;
+};
+
+}  // namespace agritrace::core

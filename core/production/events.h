@@ -1,0 +1,139 @@
+// Events of the production end: counterparties, purchase orders, batches
+// and their documents. Events are facts: evolve() applies them, never re-validates.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/civil_time.h"
+#include "core/base/quantity.h"
+#include "core/base/status.h"
+#include "core/production/types.h"
+
+namespace agritrace::core {
+
+//
+struct CounterpartyRegistered {
+  static constexpr std::string_view kType = "counterparty.registered";
+  std::string counterparty_id;  // "cp-N"
+  CounterpartyRecord record;
+  bool operator==(const CounterpartyRegistered&) const = default;
+};
+
+// the full new record (kind never changes).
+struct CounterpartyAmended {
+  static constexpr std::string_view kType = "counterparty.amended";
+  std::string counterparty_id;
+  CounterpartyRecord record;
+  bool operator==(const CounterpartyAmended&) const = default;
+};
+
+//
+struct PurchaseOrderCreated {
+  static constexpr std::string_view kType = "purchase_order.created";
+  std::string po_id;  // "po-N"
+  std::string material;
+  std::string supplier_id;
+  Quantity quantity;
+  std::string supplier_lot;  // the supplier's own lot/batch code; may be empty
+  Date production_date;
+  Date expiry_date;
+  std::string note;
+  std::optional<int64_t> price_fen = {};  // total agreed, in fen; written only when set
+  bool operator==(const PurchaseOrderCreated&) const = default;
+};
+
+// full new values; the supplier does not change (cancel and re-create instead).
+struct PurchaseOrderAmended {
+  static constexpr std::string_view kType = "purchase_order.amended";
+  std::string po_id;
+  std::string material;
+  Quantity quantity;
+  std::string supplier_lot;
+  Date production_date;
+  Date expiry_date;
+  std::string note;
+  std::optional<int64_t> price_fen = {};
+  bool operator==(const PurchaseOrderAmended&) const = default;
+};
+
+struct PurchaseOrderCancelled {
+  static constexpr std::string_view kType = "purchase_order.cancelled";
+  std::string po_id;
+  std::string reason;
+  bool operator==(const PurchaseOrderCancelled&) const = default;
+};
+
+// goods in. Creates material lot `lot_id`. The PO's material, supplier and
+// dates are copied in so that the lot is described by this event alone (read models and recall
+// need no join with the PO's history).
+struct PurchaseOrderReceived {
+  static constexpr std::string_view kType = "purchase_order.received";
+  std::string po_id;
+  std::string lot_id;  // "lot-N"
+  Quantity quantity;   // what actually arrived: <= ordered, same unit
+  Date received_on;
+  std::string material;
+  std::string supplier_id;
+  std::string supplier_lot;
+  Date production_date;
+  Date expiry_date;
+  // the order's price in proportion to what arrived; written only when set.
+  std::optional<int64_t> price_fen = {};
+  bool operator==(const PurchaseOrderReceived&) const = default;
+};
+
+//
+struct BatchCreated {
+  static constexpr std::string_view kType = "batch.created";
+  std::string batch_id;  // "b-N"
+  std::string product;
+  std::string lot_code;  // printed on the goods, GS1 AI (10); unique per tenant
+  Quantity quantity;
+  Date production_date;
+  std::optional<Date> expiry_date;
+  std::string note;
+  std::string product_id = {};  // catalogue product, or empty (free-text product only)
+  bool operator==(const BatchCreated&) const = default;
+};
+
+// full new values; the lot code does not change (it is printed on goods).
+struct BatchAmended {
+  static constexpr std::string_view kType = "batch.amended";
+  std::string batch_id;
+  std::string product;
+  Quantity quantity;
+  Date production_date;
+  std::optional<Date> expiry_date;
+  std::string note;
+  bool operator==(const BatchAmended&) const = default;
+};
+
+// the batch consumed `quantity` of material lot `lot_id` (EPCIS TransformationEvent input).
+struct BatchMaterialConsumed {
+  static constexpr std::string_view kType = "batch.material_consumed";
+  std::string batch_id;
+  std::string lot_id;
+  Quantity quantity;
+  bool operator==(const BatchMaterialConsumed&) const = default;
+};
+
+// an inspection report or production record. The bytes live in a content-addressed
+// store; the ledger keeps their SHA-256.
+struct BatchDocumentAttached {
+  static constexpr std::string_view kType = "batch.document_attached";
+  std::string batch_id;
+  std::string document_sha256;  // 64 lowercase hex
+  DocumentKind kind = DocumentKind::kOther;
+  std::string filename;
+  std::string media_type;
+  int64_t size_bytes = 0;
+  bool operator==(const BatchDocumentAttached&) const = default;
+};
+
+}  // namespace agritrace::core

@@ -1,0 +1,39 @@
+// Write-model state of receiving: shipments other enterprises sent to this one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/civil_time.h"
+#include "core/base/quantity.h"
+#include "core/base/status.h"
+
+namespace agritrace::core {
+
+// The key of an inbound shipment in CirculationState::inbound: "from_tenant/sh-N".
+inline std::string inbound_key(std::string_view from_tenant, std::string_view shipment_id) {
+  return std::string(from_tenant) + "/" + std::string(shipment_id);
+}
+
+// A shipment another enterprise sent to this one (from evolve_across).
+// Dates and names are not kept: receiving reads them from the producer's and sender's states.
+struct InboundShipment {
+  std::string from_tenant;
+  std::string shipment_id;
+  std::string from_item_id;
+  std::string origin_tenant;
+  std::string origin_batch_id;
+  std::string mo_id;
+  std::string product;
+  std::string lot_code;
+  Quantity per_code;
+  std::vector<std::string> serials;
+  std::string lot_id;  // set by the first receipt
+};
+
+}  // namespace agritrace::core

@@ -1,0 +1,19 @@
+// Rules of retail sales to consumers. A retail sale appends sales events
+// (core/sales/events.h), so retail has no events or fold of its own.
+#pragma once
+
+#include <vector>
+
+#include "core/base/command_context.h"
+#include "core/base/status.h"
+#include "core/domain/event.h"
+#include "core/domain/tenant_state.h"
+#include "core/retail/commands.h"
+
+namespace agritrace::core {
+
+// The rules: the events to append, or the reason why not (core/domain/decide.h).
+Result<std::vector<Event>> decide(const TenantState& state, const RecordRetailSale& c,
+                                  const Context& ctx);
+
+}  // namespace agritrace::core

@@ -1,0 +1,2 @@
+// Layering probe (CMakeLists.txt agritrace_layering_test): an api header.
+#include "api/http/problem.h"
