@@ -9,6 +9,14 @@
 
 #include "core/base/status.h"
 
+// Returns the error of a failed Status from the enclosing decider.
+#define AGRITRACE_RETURN_IF_ERROR(expr)   \
+  do {                                    \
+    if (Status s_ = (expr); !s_.ok()) {   \
+      return s_.error();                  \
+    }                                     \
+  } while (false)
+
 namespace agritrace::core {
 
 inline Error invalid(std::string reason, std::string message, std::string field) {

@@ -4,9 +4,9 @@
 #include <unordered_set>
 
 #include "core/codes/rules.h"
-#include "core/domain/decide.h"
-#include "core/base/rule_errors.h"
 #include "core/base/identifiers.h"
+#include "core/base/rule_errors.h"
+#include "core/domain/decide.h"
 
 namespace agritrace::core {
 

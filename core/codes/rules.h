@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "core/base/command_context.h"
+#include "core/base/status.h"
 #include "core/codes/commands.h"
 #include "core/codes/events.h"
 #include "core/domain/event.h"
-#include "core/base/status.h"
 #include "core/domain/tenant_state.h"
 
 namespace agritrace::core {

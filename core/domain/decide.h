@@ -1,12 +1,13 @@
-// The business rules of the production end: a pure function from (state, command, context) to
-// the events to append, or the reason why not. No I/O, no clock: the context carries the time.
+// The business rules: a pure function from (state, command, context) to the events to append, or
+// the reason why not. No I/O, no clock: the context carries the time. This dispatches to the
+// decide(state, <area command>, ctx) overloads of core/<area>/rules.h (core/domain/decide.cpp).
 #pragma once
 
 #include <vector>
 
+#include "core/base/status.h"
 #include "core/domain/command.h"
 #include "core/domain/event.h"
-#include "core/base/status.h"
 #include "core/domain/tenant_state.h"
 
 namespace agritrace::core {

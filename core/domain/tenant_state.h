@@ -59,7 +59,7 @@ struct TenantState {
   std::map<std::string, BatchState, std::less<>> batches;
   std::map<std::string, std::string, std::less<>> batch_by_lot_code;  // lot code -> batch id
   IdCounters counters;
-  SalesState sales;  // R-4.2.3 / R-4.2.4 (core/sales/model.h)
+  SalesState sales;  // R-4.2.3 / R-4.2.4 (core/sales/state.h)
   // R-4.2.7 (tenant "platform" only): the shared base catalogue, product_id -> product.
   std::map<std::string, CatalogueProduct, std::less<>> catalogue;
   std::set<std::string, std::less<>> main_varieties;  // catalogue product ids
@@ -68,7 +68,7 @@ struct TenantState {
   CodeCounters code_counters;
   std::map<std::string, TraceCodeState, std::less<>> codes;    // key: the serial (AI 21)
   std::map<std::string, CodeRunState, std::less<>> code_runs;  // run_id -> run
-  CirculationState circulation;  // .x (core/market/model.h)
+  CirculationState circulation;  // .x (above)
 };
 
 }  // namespace agritrace::core

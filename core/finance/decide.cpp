@@ -9,6 +9,8 @@
 namespace agritrace::core {
 namespace {
 
+using Events = std::vector<Event>;
+
 constexpr size_t kMaxCategoryBytes = 64;
 constexpr size_t kMaxDocumentBytes = 256;
 

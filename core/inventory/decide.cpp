@@ -3,10 +3,10 @@
 // through StockAdjusted events, so stock never goes negative (counts are >= 0).
 #include <set>
 
+#include "core/base/rule_errors.h"
 #include "core/domain/decide.h"
 #include "core/inventory/rules.h"
 #include "core/inventory/stock.h"
-#include "core/base/rule_errors.h"
 
 namespace agritrace::core {
 namespace {

@@ -8,11 +8,11 @@
 // side's state (evolve_across), and the views meet them in any order.
 #include <utility>
 
+#include "core/base/rule_errors.h"
 #include "core/codes/rules.h"
 #include "core/domain/decide.h"
-#include "core/market/rules.h"
 #include "core/inventory/stock.h"
-#include "core/base/rule_errors.h"
+#include "core/market/rules.h"
 
 namespace agritrace::core {
 namespace {

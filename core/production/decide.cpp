@@ -69,13 +69,6 @@ Status valid_lot_code(std::string_view code) {
   return Status::Ok();
 }
 
-#define AGRITRACE_RETURN_IF_ERROR(expr)   \
-  do {                                    \
-    if (Status s_ = (expr); !s_.ok()) {   \
-      return s_.error();                  \
-    }                                     \
-  } while (false)
-
 // checks a counterparty record and returns it normalised. `self_id` is the counterparty
 // being amended (empty when registering), so it does not collide with itself.
 Result<CounterpartyRecord> check_counterparty(const TenantState& state, CounterpartyRecord record,

@@ -3,9 +3,9 @@
 
 #include <charconv>
 
-#include "core/sales/rules.h"
-#include "core/codes/rules.h"
 #include "core/base/rule_errors.h"
+#include "core/codes/rules.h"
+#include "core/sales/rules.h"
 
 namespace agritrace::core {
 namespace {

@@ -3,12 +3,12 @@
 #include <map>
 #include <set>
 
-#include "core/domain/decide.h"
-#include "core/receiving/rules.h"
-#include "core/inventory/stock.h"
-#include "core/sales/rules.h"
 #include "core/base/rule_errors.h"
 #include "core/codes/codes.h"
+#include "core/domain/decide.h"
+#include "core/inventory/stock.h"
+#include "core/receiving/rules.h"
+#include "core/sales/rules.h"
 
 namespace agritrace::core {
 namespace {

@@ -1,11 +1,11 @@
 // retail: a sale to a consumer at the counter, from one stock item, by scanned codes or
 // (goods without codes) by quantity. It is a sales order shipped at once: the same events as an
 // order and its shipment, so whereabouts, recalls and analytics see retail sales like any other.
-#include "core/domain/decide.h"
-#include "core/retail/rules.h"
-#include "core/inventory/stock.h"
-#include "core/sales/rules.h"
 #include "core/base/rule_errors.h"
+#include "core/domain/decide.h"
+#include "core/inventory/stock.h"
+#include "core/retail/rules.h"
+#include "core/sales/rules.h"
 
 namespace agritrace::core {
 

@@ -1,6 +1,6 @@
 // Sales and shipping and recalls: the events
 // of this business area. The variants in core/domain/event.h / core/domain/command.h list these types;
-// the rules are in core/sales/decide.cpp, the folding in evolve_sales.cpp.
+// the rules are in core/sales/rules.h (decide.cpp, evolve.cpp).
 #pragma once
 #pragma once
 

@@ -5,10 +5,10 @@
 #include <charconv>
 #include <set>
 
-#include "core/domain/decide.h"
-#include "core/base/rule_errors.h"
 #include "core/base/json_writer.h"
+#include "core/base/rule_errors.h"
 #include "core/codes/codes.h"
+#include "core/domain/decide.h"
 
 namespace agritrace::core {
 

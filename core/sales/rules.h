@@ -4,14 +4,14 @@
 #include <vector>
 
 #include "core/base/command_context.h"
-#include "core/inventory/stock.h"
+#include "core/base/status.h"
 #include "core/domain/event.h"
-#include "core/sales/commands.h"
+#include "core/domain/tenant_state.h"
 #include "core/finance/events.h"
+#include "core/inventory/stock.h"
+#include "core/sales/commands.h"
 #include "core/sales/events.h"
 #include "core/sales/state.h"
-#include "core/base/status.h"
-#include "core/domain/tenant_state.h"
 
 namespace agritrace::core {
 
