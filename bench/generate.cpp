@@ -28,15 +28,15 @@
 #include <variant>
 #include <vector>
 
-#include "core/base/digest.h"
 #include "api/production/blob_store.h"
 #include "core/base/civil_time.h"
-#include "core/domain/command.h"
+#include "core/base/digest.h"
 #include "core/base/identifiers.h"
-#include "core/sales/model.h"
 #include "core/codes/codes.h"
-#include "events/writer/command_writer.h"
+#include "core/domain/command.h"
+#include "core/sales/commands.h"
 #include "events/ledger/ledger.h"
+#include "events/writer/command_writer.h"
 
 namespace {
 

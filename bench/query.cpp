@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "projections/base/view_store.h"
 #include "projections/production/queries.h"
 #include "projections/sales/queries.h"
-#include "projections/base/view_store.h"
 
 namespace agritrace::bench {
 

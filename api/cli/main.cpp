@@ -14,20 +14,20 @@
 #include <string>
 #include <vector>
 
-#include "api/production/blob_store.h"
-#include "api/codes/catalogue_loader.h"
 #include "api/cli/demo.h"
+#include "api/codes/catalogue_loader.h"
 #include "api/http/http_server.h"
 #include "api/http/metrics.h"
 #include "api/http/router.h"
+#include "api/production/blob_store.h"
 #include "api/service/service.h"
 #include "core/base/civil_time.h"
 #include "core/base/digest.h"
 #include "core/base/json_writer.h"
-#include "events/writer/command_writer.h"
 #include "events/ledger/ledger.h"
-#include "projections/production/projection.h"
+#include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
+#include "projections/production/projection.h"
 #include "replay/replay.h"
 
 namespace {

@@ -9,8 +9,8 @@
 #include "api/codes/code_images.h"
 #include "api/http/route_kit.h"
 #include "core/codes/codes.h"
-#include "projections/codes/queries.h"
 #include "projections/base/keys.h"
+#include "projections/codes/queries.h"
 #include "projections/sales/queries.h"
 
 namespace agritrace::api {

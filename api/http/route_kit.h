@@ -14,19 +14,19 @@
 #include <utility>
 #include <vector>
 
-#include "api/production/blob_store.h"
 #include "api/http/json_input.h"
 #include "api/http/metrics.h"
 #include "api/http/problem.h"
 #include "api/http/router.h"
+#include "api/production/blob_store.h"
 #include "api/service/service.h"
-#include "core/domain/decide.h"
-#include "core/base/identifiers.h"
 #include "core/base/digest.h"
+#include "core/base/identifiers.h"
 #include "core/base/json_writer.h"
+#include "core/domain/decide.h"
 #include "events/writer/command_writer.h"
-#include "projections/production/queries.h"
 #include "projections/base/runner.h"
+#include "projections/production/queries.h"
 
 namespace agritrace::api {
 

@@ -84,7 +84,6 @@ void register_inventory_routes(RouteKit& kit, Router& router) {
              i->query_route([inv](const Caller& c, const PathParams& p, const HttpRequest&) {
                return inv->stocktake(c.tenant, path_param(p, "stocktake_id"));
              }));
-
 }
 
 }  // namespace agritrace::api

@@ -8,11 +8,11 @@
 #include <memory>
 #include <string>
 
-#include "api/production/blob_store.h"
 #include "api/http/metrics.h"
 #include "api/http/router.h"
-#include "events/writer/command_writer.h"
+#include "api/production/blob_store.h"
 #include "events/ledger/ledger.h"
+#include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
 #include "projections/base/view_store.h"
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/domain/event.h"
 #include "core/base/status.h"
+#include "core/domain/event.h"
 #include "events/ledger/ledger.h"
 #include "projections/base/view_store.h"
 

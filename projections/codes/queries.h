@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/base/status.h"
-#include "projections/production/queries.h"
 #include "projections/base/view_store.h"
+#include "projections/production/queries.h"
 
 namespace agritrace::projections {
 

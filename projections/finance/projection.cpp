@@ -1,7 +1,7 @@
 #include "projections/finance/projection.h"
 
-#include "core/domain/event.h"
 #include "core/base/json_writer.h"
+#include "core/domain/event.h"
 #include "projections/base/keys.h"
 
 namespace agritrace::projections {

@@ -8,9 +8,9 @@
 #include <utility>
 
 #include "core/base/json_writer.h"
-#include "projections/finance/projection.h"
 #include "projections/base/keys.h"
 #include "projections/base/view_values.h"
+#include "projections/finance/projection.h"
 
 namespace agritrace::projections {
 namespace {

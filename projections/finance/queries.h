@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/market/model.h"
 #include "core/base/civil_time.h"
 #include "core/base/status.h"
+#include "core/finance/events.h"
 #include "projections/base/pagination.h"
 #include "projections/base/view_store.h"
 

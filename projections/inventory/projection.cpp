@@ -4,8 +4,8 @@
 
 #include <optional>
 
-#include "core/domain/event.h"
 #include "core/base/json_writer.h"
+#include "core/domain/event.h"
 #include "projections/base/keys.h"
 #include "projections/base/view_values.h"
 

@@ -3,9 +3,9 @@
 #include <charconv>
 
 #include "core/base/json_writer.h"
-#include "projections/inventory/projection.h"
 #include "projections/base/keys.h"
 #include "projections/base/view_values.h"
+#include "projections/inventory/projection.h"
 
 namespace agritrace::projections {
 namespace {

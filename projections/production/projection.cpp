@@ -1,17 +1,17 @@
 #include "projections/production/projection.h"
 
-#include "core/domain/event.h"
 #include "core/base/identifiers.h"
 #include "core/base/json_writer.h"
+#include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
-#include "projections/receiving/projection.h"
+#include "projections/base/keys.h"
+#include "projections/base/view_values.h"
 #include "projections/codes/projection.h"
 #include "projections/finance/projection.h"
 #include "projections/inventory/projection.h"
-#include "projections/base/keys.h"
 #include "projections/market/projection.h"
+#include "projections/receiving/projection.h"
 #include "projections/sales/projection.h"
-#include "projections/base/view_values.h"
 
 namespace agritrace::projections {
 namespace {

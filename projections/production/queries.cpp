@@ -6,8 +6,8 @@
 
 #include "core/base/json_writer.h"
 #include "projections/base/keys.h"
-#include "projections/trace/queries.h"
 #include "projections/base/view_values.h"
+#include "projections/trace/queries.h"
 
 namespace agritrace::projections {
 namespace {

@@ -1,7 +1,7 @@
 #include "projections/receiving/projection.h"
 
-#include "core/domain/event.h"
 #include "core/base/json_writer.h"
+#include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
 #include "projections/base/keys.h"
 #include "projections/base/view_values.h"

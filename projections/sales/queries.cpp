@@ -11,10 +11,10 @@
 
 #include "core/base/json_writer.h"
 #include "projections/base/keys.h"
-#include "projections/sales/projection.h"
-#include "projections/trace/queries.h"
 #include "projections/base/view_record.h"
 #include "projections/base/view_values.h"
+#include "projections/sales/projection.h"
+#include "projections/trace/queries.h"
 
 namespace agritrace::projections {
 namespace {

@@ -10,9 +10,9 @@
 #include "core/base/civil_time.h"
 #include "core/base/json_writer.h"
 #include "core/base/status.h"
+#include "projections/base/view_store.h"
 #include "projections/production/queries.h"
 #include "projections/trace/queries.h"
-#include "projections/base/view_store.h"
 
 namespace agritrace::projections {
 

@@ -11,9 +11,9 @@
 #include "core/base/identifiers.h"
 #include "core/codes/codes.h"
 #include "projections/base/keys.h"
-#include "projections/production/queries.h"
 #include "projections/base/view_record.h"
 #include "projections/base/view_values.h"
+#include "projections/production/queries.h"
 
 namespace agritrace::projections {
 namespace {

@@ -11,15 +11,15 @@
 #include <tuple>
 #include <utility>
 
-#include "api/production/blob_store.h"
 #include "api/http/metrics.h"
 #include "api/http/router.h"
+#include "api/production/blob_store.h"
 #include "api/service/service.h"
-#include "events/writer/command_writer.h"
 #include "events/ledger/ledger.h"
-#include "projections/production/projection.h"
+#include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
 #include "projections/base/view_store.h"
+#include "projections/production/projection.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {

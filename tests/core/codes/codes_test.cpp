@@ -2,8 +2,8 @@
 // publishing and the GS1 Digital Link parser.
 #include <doctest/doctest.h>
 
-#include "core/codes/decide.h"
 #include "core/base/identifiers.h"
+#include "core/codes/rules.h"
 #include "tests/core/domain/domain_fixture.h"
 
 namespace agritrace::core::testing {

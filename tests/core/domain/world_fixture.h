@@ -8,9 +8,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/domain/decide.h"
 #include "core/domain/across.h"
+#include "core/domain/decide.h"
 #include "core/domain/evolve.h"
+#include "core/inventory/stock.h"
 #include "tests/core/domain/domain_fixture.h"
 
 namespace agritrace::core::testing {

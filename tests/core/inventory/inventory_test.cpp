@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "core/domain/across.h"
+#include "core/inventory/stock.h"
 #include "tests/core/domain/domain_fixture.h"
 
 namespace agritrace::core {

@@ -5,8 +5,8 @@
 
 #include <map>
 
-#include "core/domain/across.h"
 #include "core/codes/codes.h"
+#include "core/domain/across.h"
 #include "tests/core/domain/domain_fixture.h"
 
 namespace agritrace::core {

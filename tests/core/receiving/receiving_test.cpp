@@ -2,8 +2,8 @@
 // they move, their automatic postings, across several enterprises.
 #include <doctest/doctest.h>
 
-#include "core/sales/decide.h"
 #include "core/codes/codes.h"
+#include "core/sales/rules.h"
 #include "tests/core/domain/world_fixture.h"
 
 namespace agritrace::core {

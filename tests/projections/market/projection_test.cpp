@@ -8,9 +8,9 @@
 
 #include "core/base/civil_time.h"
 #include "events/envelope/envelope.h"
+#include "projections/base/view_store.h"
 #include "projections/market/queries.h"
 #include "projections/production/projection.h"
-#include "projections/base/view_store.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {

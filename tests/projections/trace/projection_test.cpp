@@ -14,11 +14,11 @@
 #include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
 #include "events/envelope/envelope.h"
+#include "projections/base/view_store.h"
 #include "projections/production/projection.h"
 #include "projections/production/queries.h"
 #include "projections/sales/queries.h"
 #include "projections/trace/queries.h"
-#include "projections/base/view_store.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
 
