@@ -5,9 +5,9 @@
 #include <chrono>
 #include <unordered_map>
 
-#include "projections/production/projection.h"
 #include "projections/base/runner.h"
 #include "projections/base/view_store.h"
+#include "projections/production/projection.h"
 
 namespace agritrace::replay {
 

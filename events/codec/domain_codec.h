@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/domain/event.h"
 #include "core/base/status.h"
+#include "core/domain/event.h"
 
 namespace agritrace::events {
 

@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/domain/decide.h"
 #include "core/domain/across.h"
+#include "core/domain/decide.h"
 #include "core/domain/event.h"
 #include "core/domain/evolve.h"
 #include "core/domain/tenant_state.h"

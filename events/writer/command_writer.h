@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "core/domain/command.h"
 #include "core/base/status.h"
+#include "core/domain/command.h"
 #include "events/envelope/envelope.h"
 #include "events/ledger/ledger.h"
 
