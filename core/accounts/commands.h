@@ -1,13 +1,7 @@
 // Commands of accounts (R-4.2.8 context); rules in core/accounts/rules.h.
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <set>
 #include <string>
-#include <string_view>
-#include <vector>
 
 namespace agritrace::core {
 

@@ -1,13 +1,8 @@
 // Events of accounts: the enterprise registers itself on the platform (R-4.2.8 context).
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <set>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace agritrace::core {
 

@@ -3,16 +3,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "core/base/civil_time.h"
 #include "core/base/quantity.h"
-#include "core/base/status.h"
 
 namespace agritrace::core {
 

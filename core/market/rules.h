@@ -3,16 +3,12 @@
 
 #include <vector>
 
-#include "core/base/command_context.h"
-#include "core/base/status.h"
+#include "core/domain/command.h"
 #include "core/domain/event.h"
 #include "core/domain/tenant_state.h"
-#include "core/market/commands.h"
-#include "core/market/events.h"
 
 namespace agritrace::core {
 
-// The rules: the events to append, or the reason why not (core/domain/decide.h).
 Result<std::vector<Event>> decide(const TenantState& state, const PlaceMarketOrder& c,
                                   const Context& ctx);
 Result<std::vector<Event>> decide(const TenantState& state, const CancelMarketOrder& c,
@@ -22,7 +18,6 @@ Result<std::vector<Event>> decide(const TenantState& state, const AcceptMarketOr
 Result<std::vector<Event>> decide(const TenantState& state, const DeclineMarketOrder& c,
                                   const Context& ctx);
 
-// The fold of the area's own events into the tenant's write model.
 void evolve(TenantState& state, const MarketOrderPlaced& e);
 void evolve(TenantState& state, const MarketOrderCancelled& e);
 void evolve(TenantState& state, const MarketOrderAccepted& e);

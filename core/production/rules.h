@@ -4,16 +4,12 @@
 
 #include <vector>
 
-#include "core/base/command_context.h"
-#include "core/base/status.h"
+#include "core/domain/command.h"
 #include "core/domain/event.h"
 #include "core/domain/tenant_state.h"
-#include "core/production/commands.h"
-#include "core/production/events.h"
 
 namespace agritrace::core {
 
-// The rules: the events to append, or the reason why not (core/domain/decide.h).
 Result<std::vector<Event>> decide(const TenantState& state, const RegisterCounterparty& c,
                                   const Context& ctx);
 Result<std::vector<Event>> decide(const TenantState& state, const AmendCounterparty& c,
@@ -35,7 +31,6 @@ Result<std::vector<Event>> decide(const TenantState& state, const ConsumeMateria
 Result<std::vector<Event>> decide(const TenantState& state, const AttachDocument& c,
                                   const Context& ctx);
 
-// The fold of the area's own events into the tenant's write model.
 void evolve(TenantState& state, const CounterpartyRegistered& e);
 void evolve(TenantState& state, const CounterpartyAmended& e);
 void evolve(TenantState& state, const PurchaseOrderCreated& e);

@@ -1,17 +1,11 @@
 // Write-model state of receiving: shipments other enterprises sent to this one.
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/base/civil_time.h"
 #include "core/base/quantity.h"
-#include "core/base/status.h"
 
 namespace agritrace::core {
 

@@ -4,15 +4,12 @@
 
 #include <vector>
 
-#include "core/base/command_context.h"
-#include "core/base/status.h"
+#include "core/domain/command.h"
 #include "core/domain/event.h"
 #include "core/domain/tenant_state.h"
-#include "core/retail/commands.h"
 
 namespace agritrace::core {
 
-// The rules: the events to append, or the reason why not (core/domain/decide.h).
 Result<std::vector<Event>> decide(const TenantState& state, const RecordRetailSale& c,
                                   const Context& ctx);
 

@@ -4,14 +4,11 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/base/civil_time.h"
 #include "core/base/quantity.h"
-#include "core/base/status.h"
 #include "core/sales/events.h"
 
 namespace agritrace::core {
