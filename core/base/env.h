@@ -1,6 +1,6 @@
 // Env: the one seam through which AgriTrace reads time, draws randomness and touches the files it
 // manages itself (documents, identity files, the audit log), in the spirit of LevelDB's Env.
-// Production uses the POSIX implementation (events/posix_env.h); tests and demos substitute a
+// Production uses the POSIX implementation (events/env/posix_env.h); tests and demos substitute a
 // controllable one (events/controlled_env.h: fixed, stepped or offset clock, seeded randomness,
 // injected file faults). Nothing outside an Env implementation may read the wall clock or draw
 // randomness (a lint test enforces it). The business rules in core never see an Env: the writer
@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/civil_time.h"
-#include "core/status.h"
+#include "core/base/civil_time.h"
+#include "core/base/status.h"
 
 namespace agritrace {
 
