@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <random>
 
+#include "tests/support/test_clock.h"
+
 namespace agritrace::testing {
 
 TempDir::TempDir() {
@@ -69,7 +71,10 @@ void ServerProcess::start() {
   REQUIRE(pid_ <= 0);
   int out[2];
   REQUIRE(::pipe(out) == 0);
-  std::vector<std::string> args{AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0"};
+  // The server runs on the test clock (tests/support/test_clock.h): its "today" is test_today(),
+  // and a restarted server resumes where the clock is now, never before an earlier start.
+  std::vector<std::string> args{AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0",
+                                "--clock-start", test_now_rfc3339()};
   args.insert(args.end(), flags_.begin(), flags_.end());
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
@@ -78,6 +83,7 @@ void ServerProcess::start() {
     ::close(out[0]);
     ::close(out[1]);
     ::setenv("AGRITRACE_ADMIN_KEY", kAdminKey, 1);
+    ::setenv("AGRITRACE_ALLOW_TEST_CLOCK", "1", 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

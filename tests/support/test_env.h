@@ -47,7 +47,8 @@ struct TestLedger {
 
 inline constexpr const char* kAdminKey = "test-admin-key-0123456789abcdef";
 
-// `agritrace serve` on 127.0.0.1 with an ephemeral port. start() returns once the server has
+// `agritrace serve` on 127.0.0.1 with an ephemeral port, on the test clock (`--clock-start`, see
+// tests/support/test_clock.h; AGRITRACE_ALLOW_TEST_CLOCK=1 in its environment). start() returns once the server has
 // printed its listening line (read from its stdout pipe: no sleeping, no polling).
 class ServerProcess {
  public:
