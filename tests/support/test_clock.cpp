@@ -37,7 +37,7 @@ const TestClock& clock() {
   static const TestClock c = [] {
     TestClock t;
     t.offset_days = read_offset_days();
-    Env& env = posix_env();
+    Env& env = events::posix_env();
     t.anchor_monotonic = env.monotonic_ns();
     t.day = core::Date{env.today().days_since_epoch + t.offset_days};
     t.anchor_ms = static_cast<int64_t>(t.day.days_since_epoch) * kMsPerDay + kAnchorUtcMs;
@@ -62,7 +62,7 @@ std::string first_of_month() {
 
 int64_t test_now_ms() {
   const TestClock& c = clock();
-  return c.anchor_ms + (posix_env().monotonic_ns() - c.anchor_monotonic) / 1'000'000;
+  return c.anchor_ms + (events::posix_env().monotonic_ns() - c.anchor_monotonic) / 1'000'000;
 }
 
 std::string test_now_rfc3339() { return core::format_rfc3339_utc(test_now_ms()); }
