@@ -1,5 +1,6 @@
 // One of the two Beast translation units (the other is http_client.cpp); keep it that way.
 #include "api/http_server.h"
+#include "events/posix_env.h"
 
 #include <array>
 #include <atomic>
@@ -9,7 +10,6 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -112,9 +112,10 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
         handler(std::move(h)),
         acceptor(asio::make_strand(ioc)),
         retry_timer(acceptor.get_executor()) {
-    std::random_device rd;
+    // Not a secret: tells apart the request ids of servers (and restarts) in one log.
+    Env& env = options.env != nullptr ? *options.env : events::posix_env();
     char buf[16];
-    std::snprintf(buf, sizeof(buf), "%08x", static_cast<unsigned>(rd()));
+    std::snprintf(buf, sizeof(buf), "%08x", static_cast<unsigned>(env.random_seed()));
     id_prefix = buf;
   }
 

@@ -62,6 +62,8 @@ class Env {
   // The whole file. kNotFound/`file_not_found` when it does not exist.
   virtual Result<std::string> read_file(const std::string& path) = 0;
   virtual bool file_exists(const std::string& path) = 0;
+  // The size in bytes of a regular file. kNotFound/`file_not_found` when it does not exist.
+  virtual Result<uint64_t> file_size(const std::string& path) = 0;
   // mkdir -p with the given mode (0700 for data folders).
   virtual Status create_dirs(const std::string& path, uint32_t mode = 0700) = 0;
   // Opens (creating) `path` for appending.

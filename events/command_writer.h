@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/domain_commands.h"
+#include "core/env.h"
 #include "core/status.h"
 #include "events/envelope.h"
 #include "events/ledger.h"
@@ -80,7 +81,9 @@ struct AuditRecord {
 struct CommandWriterOptions {
   size_t max_group_commands = 256;
   std::function<void(const AuditRecord&)> audit;  // called on the writer thread; keep it cheap
-  std::function<int64_t()> clock_ms;  // UTC ms; defaults to the system clock
+  // The clock (each event's instant, the rules' calendar day) and the CSPRNG (event and command
+  // ids). Null: the POSIX Env.
+  Env* env = nullptr;
 };
 
 // Folds the existing ledger (blocking) and starts the writer thread.

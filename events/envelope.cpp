@@ -1,7 +1,6 @@
 #include "events/envelope.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 #include <simdjson.h>
 
 #include <charconv>
@@ -179,12 +178,11 @@ Result<Envelope> decode_cloudevent(std::string_view json) {
   return e;
 }
 
-std::string new_event_id() {
+Result<std::string> new_event_id(Env& env) {
   unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    // The OS CSPRNG failing is not an expected condition; ids must never repeat.
-    throw std::runtime_error("RAND_bytes failed");
-  }
+  // Ids must never repeat: a failed draw is an error, never a weaker id.
+  Status s = env.random_bytes(bytes, sizeof bytes);
+  if (!s.ok()) return s.error();
   return core::hex_encode(bytes, sizeof bytes);
 }
 

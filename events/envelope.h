@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/env.h"
 #include "core/status.h"
 
 namespace agritrace::events {
@@ -53,7 +54,7 @@ std::string compute_chain_hash(const Envelope& e);
 std::string encode_cloudevent(const Envelope& e);
 Result<Envelope> decode_cloudevent(std::string_view json);
 
-// 128 random bits from the OS CSPRNG as 32 hex chars.
-std::string new_event_id();
+// 128 random bits from the Env's CSPRNG as 32 hex chars.
+Result<std::string> new_event_id(Env& env);
 
 }  // namespace agritrace::events

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/domain_events.h"
+#include "core/env.h"
 #include "core/status.h"
 #include "events/ledger.h"
 #include "projections/view_store.h"
@@ -36,8 +37,9 @@ struct RunnerStatus {
 
 class ProjectionRunner {
  public:
+  // `env` (null: the POSIX Env) gives the monotonic clock of wait_for's deadlines.
   ProjectionRunner(events::Ledger& ledger, ViewStore& views,
-                   std::vector<std::unique_ptr<Projection>> projections);
+                   std::vector<std::unique_ptr<Projection>> projections, Env* env = nullptr);
   ~ProjectionRunner();
 
   // Applies everything up to the ledger's current end on the calling thread; on_progress is

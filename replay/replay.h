@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "core/env.h"
 #include "core/status.h"
 #include "events/ledger.h"
 
@@ -18,8 +19,8 @@ struct ReplayReport {
 };
 
 // Deletes the views at views_path and rebuilds them from the whole ledger. on_progress receives
-// (events so far, total events, seconds so far) after every batch.
-Result<ReplayReport> rebuild_views(events::Ledger& ledger, const std::string& views_path,
+// (events so far, total events, seconds so far, on env's monotonic clock) after every batch.
+Result<ReplayReport> rebuild_views(Env& env, events::Ledger& ledger, const std::string& views_path,
                                    const std::function<void(uint64_t, uint64_t, double)>& on_progress = {});
 
 struct VerifyReport {

@@ -17,6 +17,7 @@
 #include "api/service.h"
 #include "events/command_writer.h"
 #include "events/ledger.h"
+#include "events/posix_env.h"
 #include "projections/production_projection.h"
 #include "projections/runner.h"
 #include "projections/view_store.h"
@@ -108,7 +109,7 @@ TEST_CASE("OpenAPI: docs/openapi.yaml documents exactly the routes the server re
   projections::ProjectionRunner runner(**ledger, **views, projections::make_all_projections());
   runner.start();
   api::MetricsRegistry metrics;
-  api::BlobStore blobs(dir.path() + "/documents");
+  api::BlobStore blobs(events::posix_env(), dir.path() + "/documents");
   api::Service service(**ledger, **writer, runner, **views, blobs, metrics, api::ServiceOptions{});
   api::Router router(&metrics);
   service.register_routes(router);

@@ -9,7 +9,9 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <random>
+
+#include "events/controlled_env.h"
+#include "events/posix_env.h"
 
 #include "tests/support/test_clock.h"
 
@@ -41,8 +43,9 @@ std::string kafka_brokers_or_empty() {
 }
 
 std::string unique_suffix() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  return fmt::format("{:016x}", rng());
+  // Unique, not secret: a PRNG per thread seeded once from the Env's CSPRNG.
+  static thread_local events::SeededRandom rng(events::posix_env().random_seed());
+  return fmt::format("{:016x}", rng.next());
 }
 
 std::string unique_name(const std::string& prefix) { return prefix + "-" + unique_suffix(); }

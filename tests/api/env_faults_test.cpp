@@ -1,0 +1,214 @@
+// File faults and the test clock through the API layer, with a ControlledEnv: the blob store
+// turns each fault into a Status and leaves no file behind; the problem mapping answers a full
+// disk with 507; the real Service (routes, writer, views, in process) answers a document upload on
+// a full disk with a clean problem+json, takes its clock from the Env (/healthz) and refuses to
+// register an enterprise when the CSPRNG fails.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "api/blob_store.h"
+#include "api/metrics.h"
+#include "api/problem.h"
+#include "api/router.h"
+#include "api/service.h"
+#include "core/civil_time.h"
+#include "core/digest.h"
+#include "events/command_writer.h"
+#include "events/controlled_env.h"
+#include "events/ledger.h"
+#include "events/posix_env.h"
+#include "projections/production_projection.h"
+#include "projections/runner.h"
+#include "projections/view_store.h"
+#include "tests/support/test_env.h"
+
+namespace agritrace::testing {
+namespace {
+
+using events::ControlledEnv;
+using events::FileFault;
+
+size_t files_under(const std::string& dir) {
+  if (!std::filesystem::exists(dir)) return 0;
+  size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) n += e.is_regular_file() ? 1 : 0;
+  return n;
+}
+
+TEST_CASE("blob store: each file fault is a Status with its reason and leaves no file") {
+  TempDir dir;
+  ControlledEnv env(events::posix_env());
+  const std::string root = dir.path() + "/documents";
+  api::BlobStore blobs(env, root);
+  const std::string bytes = "inspection report, 2 pages";
+  for (auto [fault, reason] : {std::pair{FileFault::kDiskFull, "disk_full"},
+                               std::pair{FileFault::kFsyncFailed, "fsync_failed"},
+                               std::pair{FileFault::kReadOnly, "read_only"}}) {
+    CAPTURE(reason);
+    env.inject_fault(root, fault);
+    auto put = blobs.put("T1", bytes);
+    REQUIRE_FALSE(put.ok());
+    CHECK(put.error().code == ErrorCode::kIoError);
+    CHECK(put.error().reason == reason);
+    CHECK(files_under(root) == 0);
+    CHECK_FALSE(blobs.stat("T1", core::sha256_hex(bytes)));
+    env.clear_faults();
+  }
+  auto put = blobs.put("T1", bytes);
+  REQUIRE(put.ok());
+  CHECK(put->sha256 == core::sha256_hex(bytes));
+  CHECK(blobs.stat("T1", put->sha256)->size_bytes == static_cast<int64_t>(bytes.size()));
+  CHECK(*blobs.get("T1", put->sha256) == bytes);
+  CHECK(blobs.get("T2", put->sha256).error().reason == "document_not_found");
+  // Stored bytes stay readable on a read-only disk, and storing them again is a no-op.
+  env.inject_fault(root, FileFault::kReadOnly);
+  CHECK(*blobs.get("T1", put->sha256) == bytes);
+  CHECK(blobs.put("T1", bytes).ok());
+}
+
+TEST_CASE("problem mapping: a full disk is 507 Insufficient Storage, other I/O failures 500") {
+  auto full = api::problem_from_error(make_error(ErrorCode::kIoError, "disk_full", "no space"));
+  CHECK(full.status == 507);
+  CHECK(full.content_type == "application/problem+json");
+  CHECK(full.body.find("\"title\":\"Insufficient Storage\"") != std::string::npos);
+  CHECK(full.body.find("\"code\":\"disk_full\"") != std::string::npos);
+  CHECK(api::problem_from_error(make_error(ErrorCode::kIoError, "fsync_failed", "eio")).status == 500);
+  CHECK(api::problem_from_error(make_error(ErrorCode::kIoError, "read_only", "erofs")).status == 500);
+  // disk_full only means 507 on an I/O error.
+  CHECK(api::problem_from_error(make_error(ErrorCode::kConflict, "disk_full", "x")).status == 409);
+}
+
+// The real Service, routes and single writer in process, on a ControlledEnv.
+struct InProcessServer {
+  static constexpr const char* kAdmin = "admin-key-for-env-faults-0123456789";
+  TempDir dir;
+  ControlledEnv env{events::posix_env()};
+  std::unique_ptr<events::Ledger> ledger;
+  std::unique_ptr<events::CommandWriter> writer;
+  std::unique_ptr<projections::ViewStore> views;
+  std::unique_ptr<projections::ProjectionRunner> runner;
+  api::MetricsRegistry metrics;
+  std::unique_ptr<api::BlobStore> blobs;
+  std::unique_ptr<api::Service> service;
+  std::unique_ptr<api::Router> router;
+
+  InProcessServer() {
+    env.set_now_ms(*core::parse_rfc3339("2027-03-01T02:03:04.005Z", "t"));
+    env.seed_random(2026);
+    events::LocalLedgerOptions lo;
+    lo.path = dir.path() + "/ledger";
+    lo.partitions = 2;
+    auto l = events::open_local_ledger(lo);
+    REQUIRE(l.ok());
+    ledger = std::move(l).value();
+    events::CommandWriterOptions wo;
+    wo.env = &env;
+    auto w = events::start_command_writer(*ledger, wo);
+    REQUIRE(w.ok());
+    writer = std::move(w).value();
+    auto v = projections::ViewStore::open(dir.path() + "/views");
+    REQUIRE(v.ok());
+    views = std::move(v).value();
+    runner = std::make_unique<projections::ProjectionRunner>(*ledger, *views, projections::make_all_projections(), &env);
+    runner->start();
+    blobs = std::make_unique<api::BlobStore>(env, dir.path() + "/documents");
+    api::ServiceOptions so;
+    so.admin_key_sha256 = core::sha256_hex(kAdmin);
+    so.env = &env;
+    so.test_clock = true;
+    service = std::make_unique<api::Service>(*ledger, *writer, *runner, *views, *blobs, metrics, so);
+    router = std::make_unique<api::Router>(&metrics, &env);
+    service->register_routes(*router);
+  }
+  ~InProcessServer() {
+    writer->stop();
+    runner->stop();
+  }
+
+  api::HttpResponse call(const std::string& method, const std::string& path, const std::string& key,
+                         std::string body) {
+    api::HttpRequest req;
+    req.method = method;
+    req.target = path;
+    req.path = path;
+    if (!key.empty()) req.headers.emplace_back("Authorization", "Bearer " + key);
+    req.body = std::move(body);
+    std::promise<api::HttpResponse> answered;
+    router->dispatch(std::move(req), [&answered](api::HttpResponse r) { answered.set_value(std::move(r)); });
+    return answered.get_future().get();
+  }
+
+  // The new enterprise's API key, from the 201 answer.
+  std::string register_farm() {
+    api::HttpResponse r = call("POST", "/v1/enterprises", kAdmin,
+                               R"({"uscc":"93441322MA4W12345F","name":"绿源农场","region":"广东省"})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    const std::string marker = "\"api_key\":\"";
+    const size_t at = r.body.find(marker);
+    REQUIRE(at != std::string::npos);
+    return r.body.substr(at + marker.size(), r.body.find('"', at + marker.size()) - at - marker.size());
+  }
+};
+
+TEST_CASE("service on a ControlledEnv: a document upload on a full disk answers 507 disk_full") {
+  InProcessServer s;
+  const std::string key = s.register_farm();
+  s.env.inject_fault(s.dir.path() + "/documents", FileFault::kDiskFull);
+  api::HttpResponse full = s.call("POST", "/v1/documents", key, "lab report bytes");
+  INFO(full.body);
+  CHECK(full.status == 507);
+  CHECK(full.content_type == "application/problem+json");
+  CHECK(full.body.find("\"code\":\"disk_full\"") != std::string::npos);
+  CHECK(files_under(s.dir.path() + "/documents") == 0);
+  s.env.inject_fault(s.dir.path() + "/documents", FileFault::kFsyncFailed);
+  api::HttpResponse eio = s.call("POST", "/v1/documents", key, "lab report bytes");
+  CHECK(eio.status == 500);
+  CHECK(eio.body.find("\"code\":\"fsync_failed\"") != std::string::npos);
+  CHECK(files_under(s.dir.path() + "/documents") == 0);
+  // The disk has room again: the same upload succeeds and the bytes come back.
+  s.env.clear_faults();
+  api::HttpResponse ok = s.call("POST", "/v1/documents", key, "lab report bytes");
+  CHECK(ok.status == 201);
+  api::HttpResponse got = s.call("GET", "/v1/documents/" + core::sha256_hex("lab report bytes"), key, "");
+  CHECK(got.status == 200);
+  CHECK(got.body == "lab report bytes");
+}
+
+TEST_CASE("service on a ControlledEnv: /healthz shows the Env's clock and platform day") {
+  InProcessServer s;
+  api::HttpResponse h = s.call("GET", "/healthz", "", "");
+  INFO(h.body);
+  CHECK(h.body.find(R"("clock":{"now":"2027-03-01T02:03:04.005Z","today":"2027-03-01","test_clock":true})") !=
+        std::string::npos);
+  // 16:00 UTC is already the next day in Shanghai.
+  s.env.set_now_ms(*core::parse_rfc3339("2027-12-31T16:00:00Z", "t"));
+  h = s.call("GET", "/healthz", "", "");
+  CHECK(h.body.find(R"("today":"2028-01-01")") != std::string::npos);
+}
+
+TEST_CASE("service on a ControlledEnv: seeded keys are reproducible; a failed CSPRNG refuses with 500") {
+  std::string first, second;
+  {
+    InProcessServer s;
+    first = s.register_farm();
+  }
+  {
+    InProcessServer s;
+    second = s.register_farm();
+    s.env.fail_random(true);
+    api::HttpResponse r = s.call("POST", "/v1/enterprises", InProcessServer::kAdmin,
+                                 R"({"uscc":"91441900MA51ABCD7J","name":"鲜达","region":"广东省"})");
+    CHECK(r.status == 500);
+    CHECK(r.body.find("\"code\":\"random_failed\"") != std::string::npos);
+  }
+  CHECK(first.starts_with("agk_"));
+  CHECK(first == second);
+}
+
+}  // namespace
+}  // namespace agritrace::testing
