@@ -12,7 +12,6 @@
 
 #include "events/controlled_env.h"
 #include "events/posix_env.h"
-
 #include "tests/support/test_clock.h"
 
 namespace agritrace::testing {
