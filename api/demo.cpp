@@ -357,7 +357,7 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/market/orders/{}\n"
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/inventory?in_stock=true'\n"
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/finance/statement?from={}&to={}'\n"
-             "  curl -s {}/healthz ; curl -s {}/metrics | head\n",
+             "  curl -s {}/healthz ; curl -s {}/metrics | grep '^agritrace_commands'\n",
              farm.key, url, recall_id, c.last_position(), farm.key, url, recall_id, farm.key, url, plant.key, url,
              batch_id, plant.key, url, wholesaler.key, url, mo_id, shop1.key, url, shop1.key, url, cal.day(-30),
              cal.day(0), url, url);

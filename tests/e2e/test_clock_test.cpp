@@ -76,7 +76,7 @@ TEST_CASE("serve refuses a test clock unless AGRITRACE_ALLOW_TEST_CLOCK=1") {
 
 TEST_CASE("healthz reports the real clock when no test clock is set") {
   TempDir dir;
-  ServerProcess server({"--data", dir.path()});
+  ServerProcess server({"--data", dir.path()}, ServerClock::kWallClock);
   server.start();
   const std::string before = platform_day_plus(0);
   Reply h = ApiClient(server.port()).get("/healthz");

@@ -63,7 +63,8 @@ std::vector<std::string> TestLedger::flags() const {
   return f;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> flags) : flags_(std::move(flags)) {}
+ServerProcess::ServerProcess(std::vector<std::string> flags, ServerClock clock)
+    : flags_(std::move(flags)), clock_(clock) {}
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) kill_hard();
@@ -73,10 +74,14 @@ void ServerProcess::start() {
   REQUIRE(pid_ <= 0);
   int out[2];
   REQUIRE(::pipe(out) == 0);
+  std::vector<std::string> args{AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0"};
   // The server runs on the test clock (tests/support/test_clock.h): its "today" is test_today(),
-  // and a restarted server resumes where the clock is now, never before an earlier start.
-  std::vector<std::string> args{AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0",
-                                "--clock-start", test_now_rfc3339()};
+  // and a restarted server resumes where the clock is now, never before an earlier start. A test
+  // that passes its own --clock-* flag (or asks for the wall clock) keeps its choice.
+  bool own_clock = false;
+  for (const std::string& f : flags_) own_clock = own_clock || f == "--clock-start" || f == "--clock-offset-days";
+  const bool test_clock = clock_ == ServerClock::kTestClock && !own_clock;
+  if (test_clock) args.insert(args.end(), {"--clock-start", test_now_rfc3339()});
   args.insert(args.end(), flags_.begin(), flags_.end());
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
@@ -85,7 +90,7 @@ void ServerProcess::start() {
     ::close(out[0]);
     ::close(out[1]);
     ::setenv("AGRITRACE_ADMIN_KEY", kAdminKey, 1);
-    ::setenv("AGRITRACE_ALLOW_TEST_CLOCK", "1", 1);
+    if (test_clock) ::setenv("AGRITRACE_ALLOW_TEST_CLOCK", "1", 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
