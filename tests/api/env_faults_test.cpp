@@ -247,6 +247,17 @@ TEST_CASE("service on a ControlledEnv: seeded keys are reproducible; a failed CS
                                  R"({"uscc":"91441900MA51ABCD7J","name":"鲜达","region":"广东省"})");
     CHECK(r.status == 500);
     CHECK(r.body.find("\"code\":\"random_failed\"") != std::string::npos);
+    // The writer draws event ids from the same Env: a command is refused, nothing is appended.
+    const uint64_t appended = s.writer->stats().events_appended;
+    api::HttpResponse c = s.call("POST", "/v1/counterparties", second,
+        R"({"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"91441900MA51ABCD7J","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"})");
+    CHECK(c.status == 500);
+    CHECK(c.body.find("\"code\":\"random_failed\"") != std::string::npos);
+    CHECK(s.writer->stats().events_appended == appended);
+    s.env.fail_random(false);
+    CHECK(s.call("POST", "/v1/counterparties", second,
+                 R"({"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"91441900MA51ABCD7J","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"})")
+              .status == 201);
   }
   CHECK(first.starts_with("agk_"));
   CHECK(first == second);
