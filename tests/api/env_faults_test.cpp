@@ -33,6 +33,11 @@ namespace {
 using events::ControlledEnv;
 using events::FileFault;
 
+constexpr const char* kSupplierBody =
+    R"({"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社",)"
+    R"("uscc":"91441900MA51ABCD7J","contact_person":"黄国华","phone":"13826601234",)"
+    R"("address":"广东省惠州市博罗县"})";
+
 size_t files_under(const std::string& dir) {
   if (!std::filesystem::exists(dir)) return 0;
   size_t n = 0;
@@ -114,7 +119,8 @@ struct InProcessServer {
     auto v = projections::ViewStore::open(dir.path() + "/views");
     REQUIRE(v.ok());
     views = std::move(v).value();
-    runner = std::make_unique<projections::ProjectionRunner>(*ledger, *views, projections::make_all_projections(), &env);
+    runner = std::make_unique<projections::ProjectionRunner>(*ledger, *views,
+                                                              projections::make_all_projections(), &env);
     runner->start();
     blobs = std::make_unique<api::BlobStore>(env, dir.path() + "/documents");
     api::ServiceOptions so;
@@ -206,8 +212,7 @@ TEST_CASE("service on a ControlledEnv: the rules' day is the Env's Asia/Shanghai
   s.env.set_now_ms(*core::parse_rfc3339("2027-03-10T15:59:00Z", "t"));
   const std::string key = s.register_farm();
   auto post = [&](const std::string& path, const std::string& body) { return s.call("POST", path, key, body); };
-  api::HttpResponse supplier = post("/v1/counterparties",
-      R"({"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"91441900MA51ABCD7J","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"})");
+  api::HttpResponse supplier = post("/v1/counterparties", kSupplierBody);
   REQUIRE_MESSAGE(supplier.status == 201, supplier.body);
   api::HttpResponse po = post("/v1/purchase-orders", fmt::format(
       R"({{"material":"菜心","supplier_id":"{}","quantity":{{"amount":10,"unit":"kg"}},"supplier_lot":"HZ-1","production_date":"2027-02-01","expiry_date":"2027-03-10"}})",
@@ -249,15 +254,12 @@ TEST_CASE("service on a ControlledEnv: seeded keys are reproducible; a failed CS
     CHECK(r.body.find("\"code\":\"random_failed\"") != std::string::npos);
     // The writer draws event ids from the same Env: a command is refused, nothing is appended.
     const uint64_t appended = s.writer->stats().events_appended;
-    api::HttpResponse c = s.call("POST", "/v1/counterparties", second,
-        R"({"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"91441900MA51ABCD7J","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"})");
+    api::HttpResponse c = s.call("POST", "/v1/counterparties", second, kSupplierBody);
     CHECK(c.status == 500);
     CHECK(c.body.find("\"code\":\"random_failed\"") != std::string::npos);
     CHECK(s.writer->stats().events_appended == appended);
     s.env.fail_random(false);
-    CHECK(s.call("POST", "/v1/counterparties", second,
-                 R"({"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"91441900MA51ABCD7J","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"})")
-              .status == 201);
+    CHECK(s.call("POST", "/v1/counterparties", second, kSupplierBody).status == 201);
   }
   CHECK(first.starts_with("agk_"));
   CHECK(first == second);
