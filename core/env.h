@@ -1,8 +1,8 @@
 // Env: the one seam through which AgriTrace reads time, draws randomness and touches the files it
 // manages itself (documents, identity files, the audit log), in the spirit of LevelDB's Env.
 // Production uses the POSIX implementation (events/posix_env.h); tests and demos substitute a
-// controllable one (events/controlled_env.h: fixed, stepped, offset or started-at clock, seeded
-// randomness, injected file faults). Nothing outside an Env implementation may read the wall clock or draw
+// controllable one (events/controlled_env.h: fixed, stepped or offset clock, seeded randomness,
+// injected file faults). Nothing outside an Env implementation may read the wall clock or draw
 // randomness (a lint test enforces it). The business rules in core never see an Env: the writer
 // passes them the instant and the calendar day as plain values (core::Context).
 // This header only declares the interface; core itself does no I/O.
