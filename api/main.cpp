@@ -221,11 +221,12 @@ int configure_test_clock(const Args& a, agritrace::events::ControlledEnv& contro
   }
   *test_clock = true;
   const int64_t now = controlled.now_ms();
+  const std::string today = agritrace::core::format_date(
+      agritrace::core::date_from_unix_ms(now, agritrace::kPlatformUtcOffsetMinutes));
   std::fprintf(stderr,
                "agritrace: WARNING: TEST CLOCK (%s): now %s, platform day %s. Never serve production "
                "data like this.\n",
-               what.c_str(), agritrace::core::format_rfc3339_utc(now).c_str(),
-               agritrace::core::format_date(agritrace::core::date_from_unix_ms(now, agritrace::kPlatformUtcOffsetMinutes)).c_str());
+               what.c_str(), agritrace::core::format_rfc3339_utc(now).c_str(), today.c_str());
   return 0;
 }
 

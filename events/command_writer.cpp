@@ -256,21 +256,12 @@ class CommandWriterImpl final : public CommandWriter {
         continue;
       }
       // Every id is drawn before the write model changes: a failed draw refuses the command.
-      std::vector<std::string> ids;
-      ids.reserve(decided->size() + 1);
-      Status drawn = Status::Ok();
-      for (size_t n = 0; n <= decided->size() && drawn.ok(); ++n) {
-        auto id = new_event_id(*options_.env);
-        if (id.ok()) {
-          ids.push_back(std::move(id).value());
-        } else {
-          drawn = id.status();
-        }
-      }
+      auto drawn = new_event_ids(*options_.env, decided->size() + 1);
       if (!drawn.ok()) {
         refuse(sub, drawn.error());
         continue;
       }
+      std::vector<std::string>& ids = *drawn;
       Pending p{&sub, std::move(ids[0]), batch.size(), decided->size(), {}, {}};
       size_t next_id = 1;
       TenantHead& head = heads_[sub.tenant];

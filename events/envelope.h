@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/env.h"
 #include "core/status.h"
@@ -56,5 +57,7 @@ Result<Envelope> decode_cloudevent(std::string_view json);
 
 // 128 random bits from the Env's CSPRNG as 32 hex chars.
 Result<std::string> new_event_id(Env& env);
+// n such ids from one draw (the writer needs one per event plus the command's).
+Result<std::vector<std::string>> new_event_ids(Env& env, size_t n);
 
 }  // namespace agritrace::events

@@ -4,6 +4,7 @@
 // a full disk with a clean problem+json, takes its clock from the Env (/healthz) and refuses to
 // register an enterprise when the CSPRNG fails.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <future>
@@ -31,6 +32,11 @@ namespace {
 
 using events::ControlledEnv;
 using events::FileFault;
+
+constexpr const char* kSupplierBody =
+    R"({"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社",)"
+    R"("uscc":"91441900MA51ABCD7J","contact_person":"黄国华","phone":"13826601234",)"
+    R"("address":"广东省惠州市博罗县"})";
 
 size_t files_under(const std::string& dir) {
   if (!std::filesystem::exists(dir)) return 0;
@@ -113,7 +119,8 @@ struct InProcessServer {
     auto v = projections::ViewStore::open(dir.path() + "/views");
     REQUIRE(v.ok());
     views = std::move(v).value();
-    runner = std::make_unique<projections::ProjectionRunner>(*ledger, *views, projections::make_all_projections(), &env);
+    runner = std::make_unique<projections::ProjectionRunner>(*ledger, *views,
+                                                              projections::make_all_projections(), &env);
     runner->start();
     blobs = std::make_unique<api::BlobStore>(env, dir.path() + "/documents");
     api::ServiceOptions so;
@@ -191,6 +198,46 @@ TEST_CASE("service on a ControlledEnv: /healthz shows the Env's clock and platfo
   CHECK(h.body.find(R"("today":"2028-01-01")") != std::string::npos);
 }
 
+std::string json_str(const std::string& body, const std::string& name) {
+  const std::string marker = "\"" + name + "\":\"";
+  const size_t at = body.find(marker);
+  REQUIRE_MESSAGE(at != std::string::npos, name << " in " << body);
+  const size_t from = at + marker.size();
+  return body.substr(from, body.find('"', from) - from);
+}
+
+TEST_CASE("service on a ControlledEnv: the rules' day is the Env's Asia/Shanghai day") {
+  InProcessServer s;
+  // 15:59 UTC on 10 March is 23:59 in Shanghai: still the lot's last day.
+  s.env.set_now_ms(*core::parse_rfc3339("2027-03-10T15:59:00Z", "t"));
+  const std::string key = s.register_farm();
+  auto post = [&](const std::string& path, const std::string& body) { return s.call("POST", path, key, body); };
+  api::HttpResponse supplier = post("/v1/counterparties", kSupplierBody);
+  REQUIRE_MESSAGE(supplier.status == 201, supplier.body);
+  api::HttpResponse po = post("/v1/purchase-orders", fmt::format(
+      R"({{"material":"菜心","supplier_id":"{}","quantity":{{"amount":10,"unit":"kg"}},"supplier_lot":"HZ-1","production_date":"2027-02-01","expiry_date":"2027-03-10"}})",
+      json_str(supplier.body, "id")));
+  REQUIRE_MESSAGE(po.status == 201, po.body);
+  api::HttpResponse received = post("/v1/purchase-orders/" + json_str(po.body, "id") + "/receive",
+                                    R"({"quantity":{"amount":10,"unit":"kg"},"received_on":"2027-03-09"})");
+  REQUIRE_MESSAGE(received.status == 201, received.body);
+  api::HttpResponse batch = post("/v1/batches",
+      R"({"product":"净菜菜心 500g","lot_code":"A1","quantity":{"amount":100,"unit":"piece"},"production_date":"2027-03-10"})");
+  REQUIRE_MESSAGE(batch.status == 201, batch.body);
+  const std::string materials = "/v1/batches/" + json_str(batch.body, "id") + "/materials";
+  const std::string one_kg = R"({"lot_id":"lot-1","quantity":{"amount":1,"unit":"kg"}})";
+  api::HttpResponse used = post(materials, one_kg);
+  CHECK_MESSAGE(used.status == 201, used.body);
+  // One minute later it is 11 March in Shanghai (still 10 March in UTC): the lot has expired.
+  s.env.set_now_ms(*core::parse_rfc3339("2027-03-10T16:00:00Z", "t"));
+  api::HttpResponse expired = post(materials, one_kg);
+  CHECK(expired.status == 409);
+  CHECK(expired.body.find("\"code\":\"lot_expired\"") != std::string::npos);
+  // And back: the Env is the only clock the rules see.
+  s.env.set_now_ms(*core::parse_rfc3339("2027-03-10T08:00:00Z", "t"));
+  CHECK(post(materials, one_kg).status == 201);
+}
+
 TEST_CASE("service on a ControlledEnv: seeded keys are reproducible; a failed CSPRNG refuses with 500") {
   std::string first, second;
   {
@@ -205,6 +252,14 @@ TEST_CASE("service on a ControlledEnv: seeded keys are reproducible; a failed CS
                                  R"({"uscc":"91441900MA51ABCD7J","name":"鲜达","region":"广东省"})");
     CHECK(r.status == 500);
     CHECK(r.body.find("\"code\":\"random_failed\"") != std::string::npos);
+    // The writer draws event ids from the same Env: a command is refused, nothing is appended.
+    const uint64_t appended = s.writer->stats().events_appended;
+    api::HttpResponse c = s.call("POST", "/v1/counterparties", second, kSupplierBody);
+    CHECK(c.status == 500);
+    CHECK(c.body.find("\"code\":\"random_failed\"") != std::string::npos);
+    CHECK(s.writer->stats().events_appended == appended);
+    s.env.fail_random(false);
+    CHECK(s.call("POST", "/v1/counterparties", second, kSupplierBody).status == 201);
   }
   CHECK(first.starts_with("agk_"));
   CHECK(first == second);
