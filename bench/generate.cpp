@@ -37,6 +37,8 @@
 #include "core/sales/commands.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
+#include "core/sales/model.h"
+#include "events/env/posix_env.h"
 
 namespace {
 
@@ -365,7 +367,7 @@ class Generator {
     m.customers.push_back(std::move(c));
   }
 
-  // case codes for a batch (seeded bytes where the API draws RAND_bytes),
+  // case codes for a batch (seeded bytes where the API draws from the Env's CSPRNG),
   // sales orders to customers and shipments scanning those codes, always within stock.
   void code_and_sell(TenantModel& m, Batch& b, core::Date today) {
     const int64_t count = std::min<int64_t>(rng_.range(20, 50), b.quantity.amount / 12);
@@ -1004,12 +1006,13 @@ int cmd_generate(int argc, char** argv) {
   }
   const Options o = *parsed;
 
-  const auto plan_start = std::chrono::steady_clock::now();
+  // Timings on the Env's monotonic clock (the benches run on the POSIX Env).
+  agritrace::Env& env = events::posix_env();
+  const int64_t plan_start = env.monotonic_ns();
   std::vector<Document> documents;
   std::vector<Planned> plan =
       Generator(o.seed, o.tenants, o.events).plan(&documents);
-  const double plan_secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - plan_start).count();
+  const double plan_secs = static_cast<double>(env.monotonic_ns() - plan_start) / 1e9;
 
   std::string csv_summary;
   if (!o.csv.empty()) {
@@ -1029,9 +1032,9 @@ int cmd_generate(int argc, char** argv) {
 
   // Documents first (untimed): attach refers to a blob the API would have stored, so `serve` on
   // this data folder can hand the documents out. One fsync per file, as BlobStore::put does.
-  const auto docs_start = std::chrono::steady_clock::now();
+  const int64_t docs_start = env.monotonic_ns();
   // Eight threads: each put waits on fsync, so parallel puts overlap the waits.
-  agritrace::api::BlobStore blobs(o.data + "/documents");
+  agritrace::api::BlobStore blobs(env, o.data + "/documents");
   {
     std::mutex put_mu;
     std::string put_error;
@@ -1051,10 +1054,11 @@ int cmd_generate(int argc, char** argv) {
     for (std::thread& t : putters) t.join();
     if (!put_error.empty()) return fail("cannot store a document: " + put_error);
   }
-  const double docs_secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - docs_start).count();
+  const double docs_secs = static_cast<double>(env.monotonic_ns() - docs_start) / 1e9;
 
-  auto writer = events::start_command_writer(**ledger);
+  events::CommandWriterOptions writer_options;
+  writer_options.env = &env;
+  auto writer = events::start_command_writer(**ledger, writer_options);
   if (!writer.ok()) return fail("cannot start the command writer: " + writer.status().to_string());
 
   std::mutex result_mu;
@@ -1064,7 +1068,7 @@ int cmd_generate(int argc, char** argv) {
   // Per-command latency, submit -> done callback (what a client of the writer waits).
   std::vector<int64_t> latency_us(plan.size());
 
-  const auto start = std::chrono::steady_clock::now();
+  const int64_t start = env.monotonic_ns();
   uint64_t n = 0;
   for (Planned& p : plan) {
     in_flight.acquire();
@@ -1076,10 +1080,9 @@ int cmd_generate(int argc, char** argv) {
     sub.idempotency_key = fmt::format("bench-{}-{}", o.seed, n);
     sub.request_hash = agritrace::core::sha256_hex(sub.idempotency_key + "\n" + p.name);
     sub.command = std::move(p.command);
-    sub.done = [&, n, expected = std::move(p.expected_subject), t0 = std::chrono::steady_clock::now()](
+    sub.done = [&, n, expected = std::move(p.expected_subject), t0 = env.monotonic_ns()](
                    Result<events::CommandOutcome> r) {
-      latency_us[n] = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - t0).count();
+      latency_us[n] = (env.monotonic_ns() - t0) / 1000;
       {
         std::lock_guard lock(result_mu);
         if (!r.ok()) {
@@ -1099,7 +1102,7 @@ int cmd_generate(int argc, char** argv) {
     ++n;
   }
   in_flight.wait_all();
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs = static_cast<double>(env.monotonic_ns() - start) / 1e9;
   (*writer)->stop();
   const events::CommandWriterStats st = (*writer)->stats();
 

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <unordered_map>
 
 #include "projections/base/runner.h"
@@ -11,7 +10,7 @@
 
 namespace agritrace::replay {
 
-Result<ReplayReport> rebuild_views(events::Ledger& ledger, const std::string& views_path,
+Result<ReplayReport> rebuild_views(Env& env, events::Ledger& ledger, const std::string& views_path,
                                    const std::function<void(uint64_t, uint64_t, double)>& on_progress) {
   Status destroyed = projections::destroy_view_store(views_path);
   if (!destroyed.ok()) return destroyed.error();
@@ -21,11 +20,9 @@ Result<ReplayReport> rebuild_views(events::Ledger& ledger, const std::string& vi
   if (!ends.ok()) return ends.error();
   uint64_t total = 0;
   for (int64_t e : *ends) total += static_cast<uint64_t>(e);  // upper bound on Kafka (markers)
-  const auto start = std::chrono::steady_clock::now();
-  auto seconds = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  projections::ProjectionRunner runner(ledger, **views, projections::make_all_projections());
+  const int64_t start = env.monotonic_ns();
+  auto seconds = [&] { return static_cast<double>(env.monotonic_ns() - start) / 1e9; };
+  projections::ProjectionRunner runner(ledger, **views, projections::make_all_projections(), &env);
   Status s = runner.catch_up([&](uint64_t done, const std::vector<int64_t>&) {
     if (on_progress) on_progress(done, total, seconds());
   });

@@ -8,6 +8,7 @@
 
 #include "core/base/status.h"
 #include "events/ledger/ledger.h"
+#include "core/base/env.h"
 
 namespace agritrace::replay {
 
@@ -18,8 +19,8 @@ struct ReplayReport {
 };
 
 // Deletes the views at views_path and rebuilds them from the whole ledger. on_progress receives
-// (events so far, total events, seconds so far) after every batch.
-Result<ReplayReport> rebuild_views(events::Ledger& ledger, const std::string& views_path,
+// (events so far, total events, seconds so far, on env's monotonic clock) after every batch.
+Result<ReplayReport> rebuild_views(Env& env, events::Ledger& ledger, const std::string& views_path,
                                    const std::function<void(uint64_t, uint64_t, double)>& on_progress = {});
 
 struct VerifyReport {

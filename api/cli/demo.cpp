@@ -1,12 +1,14 @@
 #include "api/cli/demo.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <utility>
 #include <vector>
 
 #include "api/http/http_client.h"
 #include "projections/base/keys.h"
+#include "core/base/civil_time.h"
 
 namespace agritrace::api {
 namespace {
@@ -75,6 +77,47 @@ struct Enterprise {
   std::string uscc, name, region, key;
 };
 
+// The demo's calendar: every date is relative to the server's own platform day (clock.today of
+// /healthz), so the story is the same on any day of any year and under a test clock.
+class DemoCalendar {
+ public:
+  explicit DemoCalendar(core::Date today) : today_(today) {}
+  core::CivilDate civil(int32_t n) const { return core::civil_from_days(today_.days_since_epoch + n); }
+  // "YYYY-MM-DD" of today + n days.
+  std::string day(int32_t n) const { return core::format_date(core::Date{today_.days_since_epoch + n}); }
+  // "YYYYMMDD", "YYMM" and "MMDD" of today + n days, for lot codes and payment vouchers.
+  std::string compact(int32_t n) const {
+    const core::CivilDate c = civil(n);
+    return fmt::format("{:04d}{:02d}{:02d}", c.year, c.month, c.day);
+  }
+  std::string yymm(int32_t n) const {
+    const core::CivilDate c = civil(n);
+    return fmt::format("{:02d}{:02d}", c.year % 100, c.month);
+  }
+  std::string mmdd(int32_t n) const {
+    const core::CivilDate c = civil(n);
+    return fmt::format("{:02d}{:02d}", c.month, c.day);
+  }
+
+ private:
+  core::Date today_;
+};
+
+// The server's platform day from GET /healthz ("clock":{"today":"YYYY-MM-DD",...}).
+Result<core::Date> server_today(HttpClient& http) {
+  auto r = http.request("GET", "/healthz", "", {});
+  if (!r.ok()) return r.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view today;
+  if (r->status != 200 || parser.parse(r->body).get(doc) || doc.at_pointer("/clock/today").get(today)) {
+    return make_error(ErrorCode::kInternal, "demo_step_failed",
+                      fmt::format("step server_clock: GET /healthz answered {} without clock.today: {}", r->status,
+                                  r->body));
+  }
+  return core::parse_date(today, "clock.today");
+}
+
 }  // namespace
 
 // The chain (R-4.2.x production end, R-4.3.x circulation end):
@@ -88,11 +131,19 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
   if (!target.ok()) return target.status();
   HttpClient http(target->host, target->port);
   DemoClient c(http);
-  const std::string run = "demo-v2";  // idempotency keys: re-running the demo appends nothing twice
+  const std::string run = "demo-v3";  // idempotency keys: re-running the demo appends nothing twice
+  auto today = server_today(http);
+  if (!today.ok()) return today.status();
+  const DemoCalendar cal(*today);
 
-#define DEMO_TRY(var, expr)            \
-  auto var = (expr);                   \
-  if (!var.ok()) return var.status()
+  // A failed step names itself: "step fert_use: POST /v1/batches/b-1/materials answered 409: {...}".
+#define DEMO_TRY(var, expr)                                                                         \
+  auto var = (expr);                                                                                \
+  if (!var.ok()) {                                                                                  \
+    Error e = var.error();                                                                          \
+    e.message = fmt::format("step {}: {}", #var, e.message);                                       \
+    return e;                                                                                       \
+  }
 
   std::vector<Enterprise> ents{
       {"93441322MA4W12345F", "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县", ""},
@@ -102,11 +153,11 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
       {"91440304MA5G3XW81N", "深圳市南山区百果园生鲜店", "广东省深圳市南山区", ""},
   };
   for (size_t k = 0; k < ents.size(); ++k) {
-    DEMO_TRY(r, c.call("POST", "/v1/enterprises", admin_key,
+    DEMO_TRY(enterprise, c.call("POST", "/v1/enterprises", admin_key,
                        fmt::format(R"({{"uscc":"{}","name":"{}","region":"{}"}})", ents[k].uscc, ents[k].name,
                                    ents[k].region),
                        fmt::format("{}-ent-{}", run, k)));
-    ents[k].key = c.field(*r, "api_key");
+    ents[k].key = c.field(*enterprise, "api_key");
     if (ents[k].key.empty()) {
       return make_error(ErrorCode::kConflict, "demo_already_seeded",
                         "the demo enterprises already exist on this server (their keys were shown when "
@@ -131,17 +182,21 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
                             R"({"kind":"enterprise","roles":["supplier"],"name":"惠州市绿丰肥业有限公司","uscc":"91441322MA4UHK1P0J","legal_representative":"陈国强","contact_person":"陈国强","phone":"0752-6123456","address":"广东省惠州市博罗县园洲镇"})",
                             run + "-farm-sup"));
   DEMO_TRY(fert_po, c.call("POST", "/v1/purchase-orders", farm.key,
-                           fmt::format(R"({{"material":"有机肥","supplier_id":"{}","quantity":{{"amount":1,"unit":"t"}},"supplier_lot":"LF-2610-07","production_date":"2026-10-07","expiry_date":"2027-10-07","price_fen":180000}})",
-                                       c.field(*fert_sup, "id")),
+                           fmt::format(R"({{"material":"有机肥","supplier_id":"{}","quantity":{{"amount":1,"unit":"t"}},"supplier_lot":"LF-{}-{}","production_date":"{}","expiry_date":"{}","price_fen":180000}})",
+                                       c.field(*fert_sup, "id"), cal.yymm(-53), cal.mmdd(-53).substr(2),
+                                       cal.day(-53), cal.day(-53 + 365)),
                            run + "-farm-po"));
   DEMO_TRY(fert_in, c.call("POST", fmt::format("/v1/purchase-orders/{}/receive", c.field(*fert_po, "id")), farm.key,
-                           R"({"quantity":{"amount":1,"unit":"t"},"received_on":"2026-10-10"})", run + "-farm-rcv"));
+                           fmt::format(R"({{"quantity":{{"amount":1,"unit":"t"}},"received_on":"{}"}})", cal.day(-50)),
+                           run + "-farm-rcv"));
   (void)fert_in;
   DEMO_TRY(farm_varieties, c.call("PUT", "/v1/enterprise/main-varieties", farm.key,
                                   R"({"product_ids":["veg-caixin"]})", run + "-farm-mainvar"));
   (void)farm_varieties;
+  // Harvested two days ago, keeps a week.
   DEMO_TRY(harvest, c.call("POST", "/v1/batches", farm.key,
-                           R"({"product":"菜心（鲜）","lot_code":"HZ-CX-20261120","quantity":{"amount":2,"unit":"t"},"production_date":"2026-11-20","expiry_date":"2026-11-27","note":"博罗基地 3 号田","product_id":"veg-caixin"})",
+                           fmt::format(R"({{"product":"菜心（鲜）","lot_code":"HZ-CX-{}","quantity":{{"amount":2,"unit":"t"}},"production_date":"{}","expiry_date":"{}","note":"博罗基地 3 号田","product_id":"veg-caixin"}})",
+                                       cal.compact(-2), cal.day(-2), cal.day(5)),
                            run + "-farm-batch"));
   const std::string harvest_id = c.field(*harvest, "id");
   DEMO_TRY(fert_use, c.call("POST", fmt::format("/v1/batches/{}/materials", harvest_id), farm.key,
@@ -172,17 +227,20 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
                               R"({"kind":"individual","roles":["supplier"],"name":"张伟","id_number":"441322197806151238","phone":"13912345678","address":"广东省惠州市博罗县龙溪街道"})",
                               run + "-plant-sup"));
   DEMO_TRY(ginger_po, c.call("POST", "/v1/purchase-orders", plant.key,
-                             fmt::format(R"({{"material":"生姜","supplier_id":"{}","quantity":{{"amount":50,"unit":"kg"}},"supplier_lot":"ZW-2611","production_date":"2026-11-18","expiry_date":"2027-02-18","price_fen":40000}})",
-                                         c.field(*sup_person, "id")),
+                             fmt::format(R"({{"material":"生姜","supplier_id":"{}","quantity":{{"amount":50,"unit":"kg"}},"supplier_lot":"ZW-{}","production_date":"{}","expiry_date":"{}","price_fen":40000}})",
+                                         c.field(*sup_person, "id"), cal.yymm(-4), cal.day(-4), cal.day(-4 + 92)),
                              run + "-plant-po"));
   DEMO_TRY(ginger_in, c.call("POST", fmt::format("/v1/purchase-orders/{}/receive", c.field(*ginger_po, "id")), plant.key,
-                             R"({"quantity":{"amount":48,"unit":"kg"},"received_on":"2026-11-21"})", run + "-plant-rcv2"));
+                             fmt::format(R"({{"quantity":{{"amount":48,"unit":"kg"}},"received_on":"{}"}})", cal.day(-3)),
+                             run + "-plant-rcv2"));
   (void)ginger_in;  // lot-2
   DEMO_TRY(varieties, c.call("PUT", "/v1/enterprise/main-varieties", plant.key,
                              R"({"product_ids":["veg-caixin","veg-gailan"]})", run + "-mainvar"));
   (void)varieties;
+  const std::string pack_lot = fmt::format("DG-JCX-{}A", cal.compact(-1));  // packed yesterday, keeps 4 days
   DEMO_TRY(batch, c.call("POST", "/v1/batches", plant.key,
-                         R"({"product":"净菜菜心 500g 装","lot_code":"DG-JCX-20261122A","quantity":{"amount":250,"unit":"piece"},"production_date":"2026-11-22","expiry_date":"2026-11-26","product_id":"veg-caixin"})",
+                         fmt::format(R"({{"product":"净菜菜心 500g 装","lot_code":"{}","quantity":{{"amount":250,"unit":"piece"}},"production_date":"{}","expiry_date":"{}","product_id":"veg-caixin"}})",
+                                     pack_lot, cal.day(-1), cal.day(3)),
                          run + "-batch"));
   const std::string batch_id = c.field(*batch, "id");
   DEMO_TRY(use1, c.call("POST", fmt::format("/v1/batches/{}/materials", batch_id), plant.key,
@@ -191,12 +249,12 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
                         R"({"lot_id":"lot-2","quantity":{"amount":20,"unit":"kg"}})", run + "-use2"));
   (void)use1;
   (void)use2;
-  const std::string report =
-      "广东省农产品质量安全检测报告\n样品：净菜菜心 批次 DG-JCX-20261122A\n农药残留（GB 2763-2021）：未检出\n结论：合格\n";
+  const std::string report = fmt::format(
+      "广东省农产品质量安全检测报告\n样品：净菜菜心 批次 {}\n农药残留（GB 2763-2021）：未检出\n结论：合格\n", pack_lot);
   DEMO_TRY(doc, c.call("POST", "/v1/documents", plant.key, report, "", "text/plain; charset=utf-8"));
   DEMO_TRY(attach, c.call("POST", fmt::format("/v1/batches/{}/documents", batch_id), plant.key,
-                          fmt::format(R"({{"sha256":"{}","kind":"inspection_report","filename":"检测报告-DG-JCX-20261122A.txt","media_type":"text/plain"}})",
-                                      c.field(*doc, "sha256")),
+                          fmt::format(R"({{"sha256":"{}","kind":"inspection_report","filename":"检测报告-{}.txt","media_type":"text/plain"}})",
+                                      c.field(*doc, "sha256"), pack_lot),
                           run + "-doc"));
   (void)attach;
   // R-4.2.5 / R-4.2.9: pack codes (one disabled), the product published.
@@ -249,7 +307,7 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
     for (size_t s = from; s < from + 2; ++s) {
       DEMO_TRY(sale, c.call("POST", "/v1/retail-sales", shop.key,
                             codes_body(*packs, s, s + 1,
-                                       fmt::format(R"(,"payment_voucher":"42000012342026112{}{:04d}","price_fen":1290)", k, s)),
+                                       fmt::format(R"(,"payment_voucher":"4200001234{}{}{:03d}","price_fen":1290)", cal.compact(0), k, s)),
                             fmt::format("{}-sale-{}-{}", run, k, s)));
       (void)sale;
     }
@@ -259,20 +317,21 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
                               R"({"kind":"individual","roles":["supplier"],"name":"王秀英","id_number":"440305198810108889","phone":"13800138000"})",
                               run + "-shop-sup"));
   DEMO_TRY(eggs_in, c.call("POST", "/v1/receipts/manual", shop1.key,
-                           fmt::format(R"({{"supplier_id":"{}","product":"农家土鸡蛋","lot_code":"WXY-1124","quantity":{{"amount":60,"unit":"piece"}},"production_date":"2026-11-24","price_fen":6000}})",
-                                       c.field(*egg_farmer, "id")),
+                           fmt::format(R"({{"supplier_id":"{}","product":"农家土鸡蛋","lot_code":"WXY-{}","quantity":{{"amount":60,"unit":"piece"}},"production_date":"{}","price_fen":6000}})",
+                                       c.field(*egg_farmer, "id"), cal.mmdd(-1), cal.day(-1)),
                            run + "-shop-eggs"));
   (void)eggs_in;
   DEMO_TRY(eggs_sale, c.call("POST", "/v1/retail-sales", shop1.key,
                              R"({"item_id":"lot-2","quantity":{"amount":10,"unit":"piece"},"price_fen":1500})", run + "-shop-eggs-sale"));
   (void)eggs_sale;
-  // R-4.3.5 / R-4.3.6: the month-end stocktake finds two broken eggs; the shop pays its rent.
+  // R-4.3.5 / R-4.3.6: the stocktake finds two broken eggs; the shop pays this month's rent.
   DEMO_TRY(stocktake, c.call("POST", "/v1/stocktakes", shop1.key,
-                             R"({"note":"月末盘点","counts":[{"item_id":"lot-2","counted":{"amount":48,"unit":"piece"},"reason":"破损 2 枚"}]})",
+                             R"({"note":"盘点","counts":[{"item_id":"lot-2","counted":{"amount":48,"unit":"piece"},"reason":"破损 2 枚"}]})",
                              run + "-shop-stocktake"));
   (void)stocktake;
   DEMO_TRY(rent, c.call("POST", "/v1/finance/entries", shop1.key,
-                        R"({"direction":"expense","amount_fen":680000,"category":"rent","document":"福田农批市场 B-12 铺位 11 月租金"})",
+                        fmt::format(R"({{"direction":"expense","amount_fen":680000,"category":"rent","document":"福田农批市场 B-12 铺位 {} 月租金"}})",
+                                    cal.civil(0).month),
                         run + "-shop-rent"));
   (void)rent;
 
@@ -288,7 +347,8 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
     fmt::print(out, "  {:<11}{}  USCC {}\n             API key {}\n", roles[k], ents[k].name, ents[k].uscc, ents[k].key);
   }
   fmt::print(out,
-             "\nTry (the farm's recall follows the goods through the plant and the wholesaler to every sale):\n"
+             "\nTry (every line below works when pasted into a shell; the farm's recall follows the goods\n"
+             "through the plant and the wholesaler to every sale):\n"
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/recalls/{}?after={}'\n"
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/recalls/{}/report.csv\n"
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/whereabouts?lot_id=lot-1'\n"
@@ -296,15 +356,16 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/material-lots/lot-1/trace/forward\n"
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/market/orders/{}\n"
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/inventory?in_stock=true'\n"
-             "  curl -s -H 'Authorization: Bearer {}' {}/v1/finance/statement\n"
-             "  curl -s {}/healthz ; curl -s {}/metrics | head\n",
+             "  curl -s -H 'Authorization: Bearer {}' '{}/v1/finance/statement?from={}&to={}'\n"
+             "  curl -s {}/healthz ; curl -s {}/metrics | grep '^agritrace_commands'\n",
              farm.key, url, recall_id, c.last_position(), farm.key, url, recall_id, farm.key, url, plant.key, url,
-             batch_id, plant.key, url, wholesaler.key, url, mo_id, shop1.key, url, shop1.key, url, url, url);
+             batch_id, plant.key, url, wholesaler.key, url, mo_id, shop1.key, url, shop1.key, url, cal.day(-30),
+             cal.day(0), url, url);
   fmt::print(out,
              "\nTrace codes (R-4.2.5): run {} of 20 pack codes for the plant's batch {}. Scan or open:\n"
-             "  {}                       (sold in shop 1)\n"
+             "  {}                       # sold in shop 1\n"
              "  curl -s -H 'Accept: application/json' {}\n"
-             "  curl -s -i {}    (disabled: 410 Gone)\n"
+             "  curl -s -i {}    # disabled: 410 Gone\n"
              "  curl -s -H 'Authorization: Bearer {}' {}/v1/code-runs/{}/codes.svg -o codes.svg\n"
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/market/products?variety=vegetable'\n",
              run_id, batch_id, (*packs)[0].second, (*packs)[0].second, (*packs)[19].second, plant.key, url, run_id,

@@ -7,10 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,10 +26,13 @@
 #include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
 #include "projections/production/projection.h"
+#include "events/env/controlled_env.h"
+#include "events/env/posix_env.h"
 #include "replay/replay.h"
 
 namespace {
 
+using agritrace::Env;
 using agritrace::Error;
 using agritrace::Result;
 using agritrace::Status;
@@ -122,7 +123,7 @@ const std::vector<Flag> kLedgerFlags = {
     {"replication-factor", "1", "Kafka replication factor (used when the topic is created)"},
 };
 
-Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(const Args& a, bool writer) {
+Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(Env& env, const Args& a, bool writer) {
   int partitions = 0, rf = 0;
   if (parse_int_flag(a, "partitions", 1, 1024, &partitions) != 0 ||
       parse_int_flag(a, "replication-factor", 1, 16, &rf) != 0) {
@@ -134,6 +135,7 @@ Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(const Args& a, bo
     o.topic = a.values.at("topic");
     o.partitions = partitions;
     o.replication_factor = static_cast<int16_t>(rf);
+    o.env = &env;
     if (writer) o.transactional_id = "agritrace-writer." + o.topic;
     return agritrace::events::open_kafka_ledger(o);
   }
@@ -151,36 +153,81 @@ std::string views_path(const Args& a) {
   return a.values.at("data") + (kafka.empty() ? "/views" : "/views-kafka-" + a.values.at("topic"));
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
+// A small text file (identity, key) without its trailing newline; "" when it does not exist.
+std::string read_text_file(Env& env, const std::string& path) {
+  auto r = env.read_file(path);
+  if (!r.ok()) return {};
+  std::string s = std::move(r).value();
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
 }
 
-// The administrator key: AGRITRACE_ADMIN_KEY, else the key file (created with a new random key).
-Result<std::string> admin_key(const std::string& path) {
-  if (const char* env = std::getenv("AGRITRACE_ADMIN_KEY"); env && *env) return std::string(env);
-  if (std::filesystem::exists(path)) {
-    std::string k = read_file(path);
+// The administrator key: AGRITRACE_ADMIN_KEY, else the key file (created with a new random key,
+// mode 0600, written durably).
+Result<std::string> admin_key(Env& env, const std::string& path) {
+  if (const char* e = std::getenv("AGRITRACE_ADMIN_KEY"); e && *e) return std::string(e);
+  if (env.file_exists(path)) {
+    std::string k = read_text_file(env, path);
     if (k.size() < 16) {
       return agritrace::make_error(agritrace::ErrorCode::kInvalidArgument, "admin_key_short",
                                    "the admin key file holds fewer than 16 characters: " + path);
     }
     return k;
   }
-  const std::string key = agritrace::api::generate_api_key().key;
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << key << "\n";
-    if (!out) return agritrace::make_error(agritrace::ErrorCode::kIoError, "admin_key_write", "cannot write " + tmp);
+  auto generated = agritrace::api::generate_api_key(env);
+  if (!generated.ok()) return generated.error();
+  Status w = env.write_file_durably(path, generated->key + "\n");
+  if (!w.ok()) return w.error();
+  return generated->key;
+}
+
+constexpr const char* kAllowTestClockVar = "AGRITRACE_ALLOW_TEST_CLOCK";
+
+// --clock-offset-days / --clock-start: a test clock, refused (exit 2) unless
+// AGRITRACE_ALLOW_TEST_CLOCK=1, so that no production server runs on a fake clock by accident.
+// Returns 0 and sets *test_clock when one was configured on `controlled`.
+int configure_test_clock(const Args& a, agritrace::events::ControlledEnv& controlled, bool* test_clock) {
+  const std::string& offset = a.values.at("clock-offset-days");
+  const std::string& start = a.values.at("clock-start");
+  *test_clock = false;
+  if (offset.empty() && start.empty()) return 0;
+  const char* flag = offset.empty() ? "--clock-start" : "--clock-offset-days";
+  const char* allow = std::getenv(kAllowTestClockVar);
+  if (allow == nullptr || std::string_view(allow) != "1") {
+    std::fprintf(stderr,
+                 "agritrace: %s sets a test clock and is refused: it is for tests and demos only.\n"
+                 "agritrace: set %s=1 in the environment to allow it (never on a production server).\n",
+                 flag, kAllowTestClockVar);
+    return 2;
   }
-  ::chmod(tmp.c_str(), 0600);
-  std::filesystem::rename(tmp, path);
-  return key;
+  if (!offset.empty() && !start.empty()) {
+    std::fprintf(stderr, "agritrace: --clock-offset-days and --clock-start exclude each other\n");
+    return 2;
+  }
+  std::string what;
+  if (!offset.empty()) {
+    int days = 0;
+    if (parse_int_flag(a, "clock-offset-days", -36500, 36500, &days) != 0) return 2;
+    controlled.set_offset_ms(int64_t{days} * 86'400'000);
+    what = fmt::format("wall clock {:+d} days", days);
+  } else {
+    auto at = agritrace::core::parse_rfc3339(start, "clock-start");
+    if (!at.ok()) {
+      std::fprintf(stderr, "agritrace: --clock-start: %s\n", at.error().message.c_str());
+      return 2;
+    }
+    controlled.start_at(*at);
+    what = "started at " + start;
+  }
+  *test_clock = true;
+  const int64_t now = controlled.now_ms();
+  const std::string today = agritrace::core::format_date(
+      agritrace::core::date_from_unix_ms(now, agritrace::kPlatformUtcOffsetMinutes));
+  std::fprintf(stderr,
+               "agritrace: WARNING: TEST CLOCK (%s): now %s, platform day %s. Never serve production "
+               "data like this.\n",
+               what.c_str(), agritrace::core::format_rfc3339_utc(now).c_str(), today.c_str());
+  return 0;
 }
 
 int cmd_serve(int argc, char** argv) {
@@ -190,6 +237,10 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
+  flags.push_back({"clock-offset-days", "", "TESTS/DEMOS ONLY: the server's clock is the wall clock + N days"
+                                            " (N may be negative); needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
+  flags.push_back({"clock-start", "", "TESTS/DEMOS ONLY: the server's clock starts at this RFC 3339 instant"
+                                      " and advances with the monotonic clock; needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("serve", "Serves the AgriTrace HTTP API on the embedded ledger, or on Kafka with --kafka.", flags);
@@ -199,10 +250,14 @@ int cmd_serve(int argc, char** argv) {
   int threads = 0, max_body = 0;
   if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body)) return 2;
 
+  // The server's Env: the POSIX one, or a test clock over it (refused unless explicitly allowed).
+  agritrace::events::ControlledEnv test_env(agritrace::events::posix_env());
+  bool test_clock = false;
+  if (int rc = configure_test_clock(a, test_env, &test_clock); rc != 0) return rc;
+  Env& env = test_clock ? static_cast<Env&>(test_env) : agritrace::events::posix_env();
+
   const std::string data = a.values.at("data");
-  std::error_code ec;
-  std::filesystem::create_directories(data, ec);
-  if (ec) return fail(fmt::format("cannot create {}: {}", data, ec.message()));
+  if (Status s = env.create_dirs(data); !s.ok()) return fail(fmt::format("cannot create {}: {}", data, s.to_string()));
 
   // Block the stop signals before any thread starts, so only sigwait below receives them.
   sigset_t stop_signals;
@@ -213,22 +268,28 @@ int cmd_serve(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   const std::string key_file = a.values.at("admin-key-file").empty() ? data + "/admin.key" : a.values.at("admin-key-file");
-  auto key = admin_key(key_file);
+  auto key = admin_key(env, key_file);
   if (!key.ok()) return fail(key.error().message);
 
-  auto ledger = open_ledger(a, true);
+  auto ledger = open_ledger(env, a, true);
   if (!ledger.ok()) return fail(ledger.status().to_string());
 
-  FILE* audit = std::fopen((data + "/audit.log").c_str(), "a");
-  if (!audit) return fail("cannot open " + data + "/audit.log");
+  auto opened_audit = env.open_appendable(data + "/audit.log");
+  if (!opened_audit.ok()) return fail("cannot open the audit log: " + opened_audit.status().to_string());
+  std::unique_ptr<agritrace::AppendableFile> audit = std::move(opened_audit).value();
   agritrace::events::CommandWriterOptions wo;
-  wo.audit = [audit](const agritrace::events::AuditRecord& r) {
+  wo.env = &env;
+  wo.audit = [file = audit.get(), failing = false](const agritrace::events::AuditRecord& r) mutable {
     agritrace::JsonWriter w;
     w.begin_object().field("at", agritrace::core::format_rfc3339_utc(r.at_ms)).field("tenant", r.tenant)
         .field("actor", r.actor).field("command", r.command_name).field("idempotency_key", r.idempotency_key)
         .field("outcome", r.outcome).field("command_id", r.command_id).end_object();
-    std::fprintf(audit, "%s\n", w.str().c_str());
-    std::fflush(audit);
+    std::string line = w.take();
+    line.push_back('\n');
+    Status s = file->append(line);
+    // Said once per failing stretch, not once per command (the writer thread must not stall).
+    if (!s.ok() && !failing) std::fprintf(stderr, "agritrace: audit log: %s\n", s.to_string().c_str());
+    failing = !s.ok();
   };
   auto writer = agritrace::events::start_command_writer(**ledger, wo);
   if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
@@ -241,15 +302,16 @@ int cmd_serve(int argc, char** argv) {
 
   const std::string vpath = views_path(a);
   const std::string identity_file = vpath + ".ledger";
-  if (read_file(identity_file) != (*ledger)->describe()) {
+  if (read_text_file(env, identity_file) != (*ledger)->describe()) {
     // Views built from another ledger are meaningless here: rebuild them from this one.
     Status d = agritrace::projections::destroy_view_store(vpath);
     if (!d.ok()) return fail(d.to_string());
-    std::ofstream(identity_file) << (*ledger)->describe() << "\n";
+    Status w = env.write_file_durably(identity_file, (*ledger)->describe() + "\n");
+    if (!w.ok()) return fail(w.to_string());
   }
   auto views = agritrace::projections::ViewStore::open(vpath);
   if (!views.ok()) return fail(views.status().to_string());
-  agritrace::projections::ProjectionRunner runner(**ledger, **views, agritrace::projections::make_all_projections());
+  agritrace::projections::ProjectionRunner runner(**ledger, **views, agritrace::projections::make_all_projections(), &env);
   runner.start();
   if (added->last.offset >= 0) {
     // Serve only once the views show the catalogue just appended (bounded: a slow projection
@@ -260,17 +322,20 @@ int cmd_serve(int argc, char** argv) {
   }
 
   agritrace::api::MetricsRegistry metrics;
-  agritrace::api::BlobStore blobs(data + "/documents");
+  agritrace::api::BlobStore blobs(env, data + "/documents");
   agritrace::api::ServiceOptions so;
   so.admin_key_sha256 = agritrace::core::sha256_hex(*key);
+  so.env = &env;
+  so.test_clock = test_clock;
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
-  agritrace::api::Router router(&metrics);
+  agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);
 
   agritrace::api::HttpServerOptions ho;
   ho.listen = a.values.at("listen");
   ho.threads = threads;
   ho.max_body_bytes = static_cast<uint64_t>(max_body);
+  ho.env = &env;
   agritrace::api::HttpServer server(ho, router.handler());
   Status started = server.start();
   if (!started.ok()) return fail(started.to_string());
@@ -285,7 +350,7 @@ int cmd_serve(int argc, char** argv) {
   server.stop();
   (*writer)->stop();
   runner.stop();
-  std::fclose(audit);
+  if (Status c = audit->close(); !c.ok()) std::fprintf(stderr, "agritrace: audit log: %s\n", c.to_string().c_str());
   return 0;
 }
 
@@ -300,11 +365,11 @@ int cmd_replay(int argc, char** argv) {
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
-  auto ledger = open_ledger(a, false);
+  auto ledger = open_ledger(agritrace::events::posix_env(), a, false);
   if (!ledger.ok()) return fail(ledger.status().to_string());
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   auto report = agritrace::replay::rebuild_views(
-      **ledger, views_path(a), [tty](uint64_t done, uint64_t total, double secs) {
+      agritrace::events::posix_env(), **ledger, views_path(a), [tty](uint64_t done, uint64_t total, double secs) {
         if (!tty) return;
         const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
         const double eta = rate > 0 && total > done ? static_cast<double>(total - done) / rate : 0;
@@ -313,7 +378,9 @@ int cmd_replay(int argc, char** argv) {
       });
   if (tty) std::fprintf(stderr, "\n");
   if (!report.ok()) return fail(report.status().to_string());
-  std::ofstream(views_path(a) + ".ledger") << (*ledger)->describe() << "\n";
+  Status identity = agritrace::events::posix_env().write_file_durably(views_path(a) + ".ledger",
+                                                                     (*ledger)->describe() + "\n");
+  if (!identity.ok()) return fail(identity.to_string());
   std::printf("replayed %llu events in %.3f s (%.0f events/s)\nviews digest %s\n",
               static_cast<unsigned long long>(report->events), report->seconds,
               report->seconds > 0 ? static_cast<double>(report->events) / report->seconds : 0.0,
@@ -329,7 +396,7 @@ int cmd_verify(int argc, char** argv) {
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
-  auto ledger = open_ledger(a, false);
+  auto ledger = open_ledger(agritrace::events::posix_env(), a, false);
   if (!ledger.ok()) return fail(ledger.status().to_string());
   auto report = agritrace::replay::verify_chains(**ledger);
   if (!report.ok()) return fail(report.status().to_string());
@@ -358,7 +425,7 @@ int cmd_demo(int argc, char** argv) {
   if (const char* env = std::getenv("AGRITRACE_ADMIN_KEY"); env && *env) {
     key = env;
   } else {
-    key = read_file(a.values.at("admin-key-file"));
+    key = read_text_file(agritrace::events::posix_env(), a.values.at("admin-key-file"));
   }
   if (key.empty()) return fail("no administrator key: set AGRITRACE_ADMIN_KEY or --admin-key-file");
   Status s = agritrace::api::run_demo(a.values.at("url"), key, stdout);

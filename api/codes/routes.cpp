@@ -1,7 +1,6 @@
 // Routes of the catalogue and main varieties, trace codes with their downloads
 // the public GS1 Digital Link resolver (R-4.4.1 groundwork) and product publishing
 // (R-4.2.9; the market browse of published products is in api/market/routes.cpp).
-#include <openssl/rand.h>
 #include <simdjson.h>
 
 #include <memory>
@@ -54,7 +53,7 @@ Result<core::Command> parse_code_template(const JsonInput& in) {
   return core::Command(std::move(c));
 }
 
-Result<core::Command> parse_generate(const JsonInput& in) {
+Result<core::Command> parse_generate(const JsonInput& in, Env& env) {
   AGT_CHECK(in.only({"template_id", "batch_id", "count"}));
   AGT_TRY(template_id, in.str("template_id", 64));
   AGT_TRY(batch_id, in.str("batch_id", 64));
@@ -66,11 +65,9 @@ Result<core::Command> parse_generate(const JsonInput& in) {
   c.template_id = template_id;
   c.batch_id = batch_id;
   c.count = count;
-  // >= 64 bits per serial from OpenSSL's CSPRNG, drawn here so that decide stays pure.
+  // >= 64 bits per serial from the Env's CSPRNG, drawn here so that decide stays pure.
   c.random_bytes.resize(static_cast<size_t>(count) * core::kSerialRandomBytes);
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(c.random_bytes.data()), static_cast<int>(c.random_bytes.size())) != 1) {
-    return make_error(ErrorCode::kInternal, "random_failed", "the random generator failed");
-  }
+  if (Status s = env.random_bytes(c.random_bytes.data(), c.random_bytes.size()); !s.ok()) return s.error();
   return core::Command(std::move(c));
 }
 
@@ -341,7 +338,7 @@ void register_codes_routes(RouteKit& kit, Router& router) {
              }));
   router.add("POST", "/v1/code-runs", "generateCodes",
              i->command_route("generate_codes", 201,
-                              [](const JsonInput& in, const PathParams&) { return parse_generate(in); }));
+                              [i](const JsonInput& in, const PathParams&) { return parse_generate(in, i->env); }));
   router.add("GET", "/v1/code-runs", "listCodeRuns",
              i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
                AGT_TRY(page, RouteKit::page_of(req));
@@ -507,14 +504,13 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                struct Waiter : std::enable_shared_from_this<Waiter> {
                  RouteKit* kit;
                  std::vector<events::Position> targets;
-                 std::chrono::steady_clock::time_point deadline;
+                 int64_t deadline_ns;  // on the kit's Env's monotonic clock
                  std::function<HttpResponse()> answer;
                  Responder respond;
                  void next(size_t k) {
                    while (k < targets.size() && kit->runner.reached(targets[k])) ++k;
                    if (k == targets.size()) return respond(answer());
-                   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       deadline - std::chrono::steady_clock::now()).count();
+                   const int64_t left = (deadline_ns - kit->env.monotonic_ns()) / 1'000'000;
                    auto self = shared_from_this();
                    kit->runner.wait_for(targets[k], static_cast<int32_t>(std::max<int64_t>(0, left)),
                                         [self, k](bool ok) {
@@ -531,7 +527,7 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                auto w = std::make_shared<Waiter>();
                w->kit = i;
                w->targets = std::move(targets);
-               w->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kResolverWaitMs);
+               w->deadline_ns = i->env.monotonic_ns() + int64_t{kResolverWaitMs} * 1'000'000;
                w->answer = std::move(answer);
                w->respond = std::move(respond);
                w->next(0);

@@ -4,6 +4,7 @@
 #include <utility>  // first: see above
 
 #include "api/http/http_server.h"
+#include "events/env/posix_env.h"
 
 #include <array>
 #include <atomic>
@@ -13,7 +14,6 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -116,9 +116,10 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
         handler(std::move(h)),
         acceptor(asio::make_strand(ioc)),
         retry_timer(acceptor.get_executor()) {
-    std::random_device rd;
+    // Not a secret: tells apart the request ids of servers (and restarts) in one log.
+    Env& env = options.env != nullptr ? *options.env : events::posix_env();
     char buf[16];
-    std::snprintf(buf, sizeof(buf), "%08x", static_cast<unsigned>(rd()));
+    std::snprintf(buf, sizeof(buf), "%08x", static_cast<unsigned>(env.random_seed()));
     id_prefix = buf;
   }
 

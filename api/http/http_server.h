@@ -14,6 +14,7 @@
 
 #include "api/http/http_types.h"
 #include "core/base/status.h"
+#include "core/base/env.h"
 
 namespace agritrace::api {
 
@@ -31,6 +32,8 @@ struct HttpServerOptions {
   std::chrono::milliseconds idle_timeout{30000};
   // stop() waits this long for in-flight requests to be answered before closing them.
   std::chrono::milliseconds shutdown_grace{5000};
+  // Draws the per-server request-id prefix (null: the POSIX Env). Timeouts are Asio timers.
+  Env* env = nullptr;
 };
 
 class HttpServer {

@@ -41,6 +41,7 @@ std::string_view http_reason_phrase(int32_t status) {
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
+    case 507: return "Insufficient Storage";  // RFC 4918 §11.5
     default: return "Unknown";
   }
 }
@@ -86,7 +87,11 @@ HttpResponse problem_from_error(const Error& error) {
   // Both arms must be string_views: a `const char* : std::string` ternary yields a temporary.
   std::string_view code = error.reason.empty() ? std::string_view(error_code_name(error.code))
                                                : std::string_view(error.reason);
-  HttpResponse resp = problem_response(http_status_for(error.code), code, error.message, error.field);
+  // A full disk is the one I/O failure the client can tell apart (507: the server could not store
+  // the representation; retrying later may work). Other I/O failures stay 500.
+  const int32_t status =
+      error.code == ErrorCode::kIoError && error.reason == "disk_full" ? 507 : http_status_for(error.code);
+  HttpResponse resp = problem_response(status, code, error.message, error.field);
   if (!error.details_json.empty() && !resp.body.empty() && resp.body.back() == '}') {
     resp.body.pop_back();
     resp.body += ",";

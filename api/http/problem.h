@@ -23,7 +23,8 @@ HttpResponse problem_response(int32_t status, std::string_view code, std::string
 // kPermissionDenied 403, kUnavailable 503, kTooLarge 413, kTimeout 504, others 500.
 int32_t http_status_for(ErrorCode code);
 
-// Uses error.reason as the problem code (error_code_name() when the reason is empty).
+// Uses error.reason as the problem code (error_code_name() when the reason is empty). The status
+// is http_status_for(error.code), except kIoError `disk_full`: 507 Insufficient Storage.
 HttpResponse problem_from_error(const Error& error);
 
 // Standard reason phrase ("Not Found"); "Unknown" for codes we never send.

@@ -27,6 +27,8 @@
 #include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
 #include "projections/production/queries.h"
+#include "core/base/civil_time.h"
+#include "events/env/posix_env.h"
 
 namespace agritrace::api {
 
@@ -124,12 +126,14 @@ struct RouteKit {
   BlobStore& blobs;
   MetricsRegistry& metrics;
   ServiceOptions options;
+  Env& env;  // clock and CSPRNG of every route
   projections::ProductionQueries queries;
   AppendedPositions appended;  // filled by submit()
 
   RouteKit(events::Ledger& l, events::CommandWriter& w, projections::ProjectionRunner& r,
        projections::ViewStore& v, BlobStore& b, MetricsRegistry& m, ServiceOptions o)
-      : ledger(l), writer(w), runner(r), views(v), blobs(b), metrics(m), options(std::move(o)), queries(v) {}
+      : ledger(l), writer(w), runner(r), views(v), blobs(b), metrics(m), options(std::move(o)),
+        env(options.env != nullptr ? *options.env : events::posix_env()), queries(v) {}
 
   // ---- authentication ----
 
@@ -339,7 +343,9 @@ struct RouteKit {
     if (!parsed.ok()) return respond(problem_from_error(parsed.error()));
     // The key is generated here and never stored: the ledger keeps its SHA-256 only. A retry with
     // the same Idempotency-Key cannot show the key again (only its id); that is deliberate.
-    NewApiKey key = generate_api_key();
+    auto generated = generate_api_key(env);
+    if (!generated.ok()) return respond(problem_from_error(generated.error()));
+    NewApiKey key = std::move(generated).value();
     parsed->api_key_id = key.key_id;
     parsed->api_key_sha256 = key.sha256;
     Caller as_tenant{parsed->enterprise_id, "admin", true};
@@ -424,6 +430,12 @@ struct RouteKit {
         .field("detail", lh.detail).end_object();
     w.key("projections").begin_object().field("healthy", rs.healthy).field("detail", rs.detail)
         .field("lag_events", lag).end_object();
+    // The server's own clock and platform day: clients (the demo, the tests) compute relative
+    // dates from these, so they agree with the rules even under a test clock.
+    const int64_t now = env.now_ms();
+    w.key("clock").begin_object().field("now", core::format_rfc3339_utc(now))
+        .field("today", core::format_date(core::date_from_unix_ms(now, kPlatformUtcOffsetMinutes)))
+        .field("test_clock", options.test_clock).end_object();
     w.end_object();
     return json_response(ok ? 200 : 503, w.take());
   }

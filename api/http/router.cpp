@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
 
 #include "api/http/metrics.h"
 #include "api/http/problem.h"
+#include "events/env/posix_env.h"
 
 namespace agritrace::api {
 
@@ -80,7 +80,7 @@ struct Router::Route {
   }
 };
 
-Router::Router(MetricsRegistry* metrics) {
+Router::Router(MetricsRegistry* metrics, Env* env) : env_(env != nullptr ? env : &events::posix_env()) {
   if (metrics) {
     requests_total_ = &metrics->counter("agritrace_http_requests_total",
                                         "HTTP requests answered, by route pattern, method and status.",
@@ -129,24 +129,25 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
   // second call (a handler that answered and then threw).
   struct State {
     std::atomic<bool> done{false};
-    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    int64_t start_ns = 0;  // on the Env's monotonic clock
     std::string route;
     std::string method;
     Responder respond;
   };
   auto state = std::make_shared<State>();
+  state->start_ns = env_->monotonic_ns();
   state->method = std::string(method_label(request.method));
   state->respond = std::move(respond);
   Counter* requests_total = requests_total_;
   Histogram* duration = duration_;
-  auto finish = [state, requests_total, duration](HttpResponse res) {
+  auto finish = [state, requests_total, duration, env = env_](HttpResponse res) {
     if (state->done.exchange(true)) return;
     if (requests_total) {
       requests_total->inc({state->route, state->method, std::to_string(res.status)});
     }
     if (duration) {
-      std::chrono::duration<double> secs = std::chrono::steady_clock::now() - state->start;
-      duration->observe({state->route}, secs.count());
+      const double secs = static_cast<double>(env->monotonic_ns() - state->start_ns) / 1e9;
+      duration->observe({state->route}, secs);
     }
     state->respond(std::move(res));
   };

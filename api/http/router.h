@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/http/http_types.h"
+#include "core/base/env.h"
 
 namespace agritrace::api {
 
@@ -33,8 +34,9 @@ class Router {
  public:
   // With a registry, records agritrace_http_requests_total{route,method,status} and
   // agritrace_http_request_duration_seconds{route}; route is the pattern (bounded cardinality),
-  // "unmatched" for 404s. The registry must outlive the router.
-  explicit Router(MetricsRegistry* metrics = nullptr);
+  // "unmatched" for 404s. The registry must outlive the router. Request durations are measured on
+  // env's monotonic clock (null: the POSIX Env).
+  explicit Router(MetricsRegistry* metrics = nullptr, Env* env = nullptr);
   ~Router();
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
@@ -58,6 +60,7 @@ class Router {
   std::vector<std::unique_ptr<Route>> routes_;
   Counter* requests_total_ = nullptr;
   Histogram* duration_ = nullptr;
+  Env* env_;
 };
 
 }  // namespace agritrace::api

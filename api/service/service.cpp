@@ -29,12 +29,11 @@ std::string base64url(const unsigned char* bytes, size_t n) {
 
 }  // namespace
 
-NewApiKey generate_api_key() {
+Result<NewApiKey> generate_api_key(Env& env) {
   unsigned char secret[32];
   unsigned char id[6];
-  if (RAND_bytes(secret, sizeof secret) != 1 || RAND_bytes(id, sizeof id) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
-  }
+  if (Status s = env.random_bytes(secret, sizeof secret); !s.ok()) return s.error();
+  if (Status s = env.random_bytes(id, sizeof id); !s.ok()) return s.error();
   NewApiKey k;
   k.key = "agk_" + base64url(secret, sizeof secret);
   k.key_id = "key_" + base64url(id, sizeof id);

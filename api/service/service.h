@@ -15,6 +15,7 @@
 #include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
 #include "projections/base/view_store.h"
+#include "core/base/env.h"
 
 namespace agritrace::api {
 
@@ -23,6 +24,11 @@ struct ServiceOptions {
   int32_t default_wait_ms = 5000;     // read-your-writes wait when ?after= is given
   int32_t max_wait_ms = 30000;
   uint64_t max_json_body_bytes = 64 * 1024;
+  // The server's clock and CSPRNG (API keys, trace-code serials, resolver deadlines). Null: the
+  // POSIX Env. It must outlive the Service.
+  Env* env = nullptr;
+  // True when `serve` runs on a test clock (--clock-offset-days/--clock-start): /healthz says so.
+  bool test_clock = false;
 };
 
 struct RouteKit;  // api/http/route_kit.h
@@ -45,6 +51,7 @@ struct NewApiKey {
   std::string key_id;
   std::string sha256;
 };
-NewApiKey generate_api_key();
+// Fails (kInternal `random_failed`) only when the Env's CSPRNG does: never a weaker key.
+Result<NewApiKey> generate_api_key(Env& env);
 
 }  // namespace agritrace::api

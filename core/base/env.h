@@ -1,7 +1,7 @@
 // Env: the one seam through which AgriTrace reads time, draws randomness and touches the files it
 // manages itself (documents, identity files, the audit log), in the spirit of LevelDB's Env.
 // Production uses the POSIX implementation (events/env/posix_env.h); tests and demos substitute a
-// controllable one (events/controlled_env.h: fixed, stepped or offset clock, seeded randomness,
+// controllable one (events/env/controlled_env.h: fixed, stepped or offset clock, seeded randomness,
 // injected file faults). Nothing outside an Env implementation may read the wall clock or draw
 // randomness (a lint test enforces it). The business rules in core never see an Env: the writer
 // passes them the instant and the calendar day as plain values (core::Context).
@@ -62,6 +62,8 @@ class Env {
   // The whole file. kNotFound/`file_not_found` when it does not exist.
   virtual Result<std::string> read_file(const std::string& path) = 0;
   virtual bool file_exists(const std::string& path) = 0;
+  // The size in bytes of a regular file. kNotFound/`file_not_found` when it does not exist.
+  virtual Result<uint64_t> file_size(const std::string& path) = 0;
   // mkdir -p with the given mode (0700 for data folders).
   virtual Status create_dirs(const std::string& path, uint32_t mode = 0700) = 0;
   // Opens (creating) `path` for appending.

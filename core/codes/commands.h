@@ -31,7 +31,7 @@ struct CreateCodeTemplate {
   Quantity quantity_per_code;
 };
 
-// The API layer draws kSerialRandomBytes per code from a CSPRNG (OpenSSL RAND_bytes) and passes
+// The API layer draws kSerialRandomBytes per code from the Env's CSPRNG (Env::random_bytes) and passes
 // them in, so decide stays pure; decide turns them into serials of the template's format.
 struct GenerateCodes {
   std::string template_id;

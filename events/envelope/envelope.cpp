@@ -1,7 +1,6 @@
 #include "events/envelope/envelope.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 #include <simdjson.h>
 
 #include <charconv>
@@ -179,13 +178,24 @@ Result<Envelope> decode_cloudevent(std::string_view json) {
   return e;
 }
 
-std::string new_event_id() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    // The OS CSPRNG failing is not an expected condition; ids must never repeat.
-    throw std::runtime_error("RAND_bytes failed");
+Result<std::string> new_event_id(Env& env) {
+  auto ids = new_event_ids(env, 1);
+  if (!ids.ok()) return ids.error();
+  return std::move(ids->front());
+}
+
+Result<std::vector<std::string>> new_event_ids(Env& env, size_t n) {
+  constexpr size_t kIdBytes = 16;
+  std::string bytes(n * kIdBytes, '\0');
+  // Ids must never repeat: a failed draw is an error, never a weaker id.
+  Status s = env.random_bytes(bytes.data(), bytes.size());
+  if (!s.ok()) return s.error();
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    ids.push_back(core::hex_encode(reinterpret_cast<const unsigned char*>(bytes.data()) + i * kIdBytes, kIdBytes));
   }
-  return core::hex_encode(bytes, sizeof bytes);
+  return ids;
 }
 
 }  // namespace agritrace::events

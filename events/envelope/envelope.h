@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/status.h"
+#include "core/base/env.h"
 
 namespace agritrace::events {
 
@@ -53,7 +55,9 @@ std::string compute_chain_hash(const Envelope& e);
 std::string encode_cloudevent(const Envelope& e);
 Result<Envelope> decode_cloudevent(std::string_view json);
 
-// 128 random bits from the OS CSPRNG as 32 hex chars.
-std::string new_event_id();
+// 128 random bits from the Env's CSPRNG as 32 hex chars.
+Result<std::string> new_event_id(Env& env);
+// n such ids from one draw (the writer needs one per event plus the command's).
+Result<std::vector<std::string>> new_event_ids(Env& env, size_t n);
 
 }  // namespace agritrace::events

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -17,24 +16,24 @@
 
 #include "events/envelope/envelope.h"
 #include "events/ledger/ledger.h"
+#include "events/env/posix_env.h"
 
 namespace agritrace::events {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
+// A bound on the Env's monotonic clock.
 class Deadline {
  public:
-  explicit Deadline(int32_t ms) : end_(Clock::now() + std::chrono::milliseconds(ms)) {}
+  Deadline(Env& env, int32_t ms) : env_(env), end_ns_(env.monotonic_ns() + int64_t{ms} * 1'000'000) {}
   int32_t remaining_ms() const {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(end_ - Clock::now()).count();
+    const int64_t left = (end_ns_ - env_.monotonic_ns()) / 1'000'000;
     return static_cast<int32_t>(std::max<int64_t>(0, left));
   }
-  bool expired() const { return Clock::now() >= end_; }
+  bool expired() const { return env_.monotonic_ns() >= end_ns_; }
 
  private:
-  Clock::time_point end_;
+  Env& env_;
+  int64_t end_ns_;
 };
 
 // Errors that mean "the cluster is not reachable right now" rather than a bug or a bad request.
@@ -69,11 +68,12 @@ bool is_fenced(rd_kafka_resp_err_t err) {
          err == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
 }
 
-std::string random_suffix() {
-  std::random_device rd;
+// Not a secret: keeps the group ids of concurrent readers apart.
+std::string random_suffix(Env& env) {
   static const char kHex[] = "0123456789abcdef";
+  uint64_t bits = env.random_seed();
   std::string s;
-  for (int i = 0; i < 12; ++i) s.push_back(kHex[rd() % 16]);
+  for (int i = 0; i < 12; ++i, bits >>= 4) s.push_back(kHex[bits & 0xf]);
   return s;
 }
 
@@ -174,8 +174,8 @@ Status set_confs(rd_kafka_conf_t* conf,
 // ---------------------------------------------------------------------------------------------
 class KafkaReader final : public LedgerReader {
  public:
-  KafkaReader(std::shared_ptr<HealthState> health, std::string topic, int32_t partitions)
-      : health_(std::move(health)), topic_(std::move(topic)), eof_(partitions, false) {}
+  KafkaReader(Env& env, std::shared_ptr<HealthState> health, std::string topic, int32_t partitions)
+      : env_(env), health_(std::move(health)), topic_(std::move(topic)), eof_(partitions, false) {}
 
   ~KafkaReader() override {
     if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
@@ -191,7 +191,7 @@ class KafkaReader final : public LedgerReader {
     // broker because we neither subscribe nor commit.
     Status s = set_confs(conf.get(), {{"bootstrap.servers", health_->brokers()},
                                       {"client.id", "agritrace-ledger-reader"},
-                                      {"group.id", "agritrace-reader-" + random_suffix()},
+                                      {"group.id", "agritrace-reader-" + random_suffix(env_)},
                                       {"enable.auto.commit", "false"},
                                       {"enable.auto.offset.store", "false"},
                                       {"isolation.level", "read_committed"},
@@ -316,6 +316,7 @@ class KafkaReader final : public LedgerReader {
     return Status::Ok();
   }
 
+  Env& env_;  // seeds of group ids
   std::shared_ptr<HealthState> health_;
   const std::string topic_;
   std::vector<bool> eof_;  // partition reported EOF since its last message
@@ -328,7 +329,9 @@ class KafkaReader final : public LedgerReader {
 class KafkaLedger final : public Ledger {
  public:
   explicit KafkaLedger(KafkaLedgerOptions options)
-      : options_(std::move(options)), health_(std::make_shared<HealthState>(options_.brokers)) {}
+      : options_(std::move(options)),
+        env_(options_.env != nullptr ? *options_.env : posix_env()),
+        health_(std::make_shared<HealthState>(options_.brokers)) {}
 
   ~KafkaLedger() override {
     stop_.store(true);
@@ -337,7 +340,7 @@ class KafkaLedger final : public Ledger {
   }
 
   Status open() {
-    const Deadline deadline(options_.timeout_ms);
+    const Deadline deadline(env_, options_.timeout_ms);
     ConfPtr conf(rd_kafka_conf_new());
     Status s = set_confs(conf.get(), {{"bootstrap.servers", options_.brokers},
                                       {"client.id", "agritrace-ledger"},
@@ -404,7 +407,7 @@ class KafkaLedger final : public Ledger {
       return make_error(ErrorCode::kInternal, "kafka_writer_fatal",
                         "kafka: writer is unusable after a fatal error: " + f);
     }
-    const Deadline deadline(options_.timeout_ms);
+    const Deadline deadline(env_, options_.timeout_ms);
     if (Status s = resolve_pending(deadline); !s.ok()) return s;
     if (events.empty()) return Status::Ok();
 
@@ -482,7 +485,7 @@ class KafkaLedger final : public Ledger {
                           "kafka: negative start offset " + std::to_string(o));
       }
     }
-    auto reader = std::make_unique<KafkaReader>(health_, options_.topic, options_.partitions);
+    auto reader = std::make_unique<KafkaReader>(env_, health_, options_.topic, options_.partitions);
     if (Status s = reader->start(next_offsets); !s.ok()) return s;
     return std::unique_ptr<LedgerReader>(std::move(reader));
   }
@@ -498,7 +501,7 @@ class KafkaLedger final : public Ledger {
   }
 
   Result<std::vector<int64_t>> end_offsets() override {
-    const Deadline deadline(options_.timeout_ms);
+    const Deadline deadline(env_, options_.timeout_ms);
     std::vector<int64_t> ends(options_.partitions, 0);
     for (int32_t p = 0; p < options_.partitions; ++p) {
       int64_t lo = 0;
@@ -586,12 +589,12 @@ class KafkaLedger final : public Ledger {
   }
 
   void poll_loop() {
-    auto next_probe = Clock::now();
+    int64_t next_probe_ns = env_.monotonic_ns();
     while (!stop_.load()) {
       rd_kafka_poll(rk_, 100);
       // While the broker is marked down, probe it so health() recovers without an append.
-      if (!health_->available() && Clock::now() >= next_probe) {
-        next_probe = Clock::now() + std::chrono::seconds(1);
+      if (!health_->available() && env_.monotonic_ns() >= next_probe_ns) {
+        next_probe_ns = env_.monotonic_ns() + 1'000'000'000;
         const rd_kafka_metadata_t* md = nullptr;
         if (rd_kafka_metadata(rk_, 0, nullptr, &md, 1000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
           rd_kafka_metadata_destroy(md);
@@ -792,20 +795,21 @@ class KafkaLedger final : public Ledger {
     Error e = kafka_error(code, what, *health_);
     e.message += std::string(" [") + text + "]";
     if (abortable) {
-      abort_txn(Deadline(options_.timeout_ms));
+      abort_txn(Deadline(env_, options_.timeout_ms));
     } else if (retriable && std::string_view(what) == "commit_transaction") {
       // The commit goes on in the background: its outcome is not known yet.
       pending_ = Pending::kCommit;
       e.reason = "kafka_commit_uncertain";
       e.message += "; the batch may still become visible";
     } else if (std::string_view(what) == "commit_transaction") {
-      abort_txn(Deadline(options_.timeout_ms));
+      abort_txn(Deadline(env_, options_.timeout_ms));
     }
     if (retriable || abortable) e.code = ErrorCode::kUnavailable;
     return e;
   }
 
   const KafkaLedgerOptions options_;
+  Env& env_;  // monotonic clock of deadlines and probes, seeds of reader group ids
   std::shared_ptr<HealthState> health_;
   rd_kafka_t* rk_ = nullptr;
   std::thread poller_;

@@ -11,6 +11,7 @@
 
 #include "core/base/status.h"
 #include "events/envelope/envelope.h"
+#include "core/base/env.h"
 
 namespace agritrace::events {
 
@@ -71,6 +72,7 @@ struct KafkaLedgerOptions {
   int16_t replication_factor = 1;    // used when the topic is created
   std::string transactional_id;      // the single writer's id; empty => read-only ledger
   int32_t timeout_ms = 10000;        // bound on append and admin calls
+  Env* env = nullptr;                // monotonic clock of the bounds; null: the POSIX Env
 };
 Result<std::unique_ptr<Ledger>> open_kafka_ledger(const KafkaLedgerOptions& options);
 

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -18,18 +17,11 @@
 #include "core/domain/tenant_state.h"
 #include "events/codec/domain_codec.h"
 #include "events/writer/idempotency_index.h"
+#include "events/env/posix_env.h"
 
 namespace agritrace::events {
 namespace {
 
-constexpr int64_t kMsPerDay = 86'400'000;
-constexpr int64_t kChinaOffsetMs = 8 * 3'600'000;  // dates on goods are Beijing-time dates
-
-int64_t system_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string idem_slot(std::string_view tenant, std::string_view key) {
   std::string s(tenant);
@@ -48,7 +40,7 @@ class CommandWriterImpl final : public CommandWriter {
  public:
   CommandWriterImpl(Ledger& ledger, CommandWriterOptions options)
       : ledger_(ledger), options_(std::move(options)) {
-    if (!options_.clock_ms) options_.clock_ms = system_clock_ms;
+    if (options_.env == nullptr) options_.env = &posix_env();
   }
   ~CommandWriterImpl() override { stop(); }
 
@@ -162,7 +154,7 @@ class CommandWriterImpl final : public CommandWriter {
 
   void audit(const CommandSubmission& sub, std::string outcome, const std::string& command_id) {
     if (!options_.audit) return;
-    options_.audit(AuditRecord{options_.clock_ms(), sub.tenant, sub.actor, sub.command_name,
+    options_.audit(AuditRecord{options_.env->now_ms(), sub.tenant, sub.actor, sub.command_name,
                                sub.idempotency_key, std::move(outcome), command_id});
   }
 
@@ -221,7 +213,9 @@ class CommandWriterImpl final : public CommandWriter {
         return;
       }
     }
-    const int64_t now_ms = options_.clock_ms();
+    // One instant per group; the calendar day is the platform's (Asia/Shanghai) day of it.
+    const int64_t now_ms = options_.env->now_ms();
+    const core::Date today = core::date_from_unix_ms(now_ms, kPlatformUtcOffsetMinutes);
     core::Context base_ctx{};
     base_ctx.tenant_state = [this](std::string_view tenant) { return find_state(tenant); };
     std::vector<Envelope> batch;
@@ -253,7 +247,7 @@ class CommandWriterImpl final : public CommandWriter {
       ctx.tenant = sub.tenant;
       ctx.actor = sub.actor;
       ctx.now_ms = now_ms;
-      ctx.today = core::Date{static_cast<int32_t>((now_ms + kChinaOffsetMs) / kMsPerDay)};
+      ctx.today = today;
       ctx.platform = &states_[std::string(core::kPlatformTenant)];  // the catalogue
       core::TenantState& state = states_[sub.tenant];
       auto decided = core::decide(state, sub.command, ctx);
@@ -261,7 +255,15 @@ class CommandWriterImpl final : public CommandWriter {
         refuse(sub, decided.error());
         continue;
       }
-      Pending p{&sub, new_event_id(), batch.size(), decided->size(), {}, {}};
+      // Every id is drawn before the write model changes: a failed draw refuses the command.
+      auto drawn = new_event_ids(*options_.env, decided->size() + 1);
+      if (!drawn.ok()) {
+        refuse(sub, drawn.error());
+        continue;
+      }
+      std::vector<std::string>& ids = *drawn;
+      Pending p{&sub, std::move(ids[0]), batch.size(), decided->size(), {}, {}};
+      size_t next_id = 1;
       TenantHead& head = heads_[sub.tenant];
       for (const core::Event& ev : *decided) {
         apply(sub.tenant, state, ev);
@@ -269,7 +271,7 @@ class CommandWriterImpl final : public CommandWriter {
           p.new_keys.emplace_back(reg->api_key_sha256, ApiKeyRecord{sub.tenant, reg->api_key_id});
         }
         Envelope e;
-        e.id = new_event_id();
+        e.id = std::move(ids[next_id++]);
         e.type = std::string(core::event_type(ev));
         e.tenant = sub.tenant;
         e.tenant_seq = ++head.seq;

@@ -16,6 +16,7 @@
 #include "core/domain/command.h"
 #include "events/envelope/envelope.h"
 #include "events/ledger/ledger.h"
+#include "core/base/env.h"
 
 namespace agritrace::events {
 
@@ -80,7 +81,9 @@ struct AuditRecord {
 struct CommandWriterOptions {
   size_t max_group_commands = 256;
   std::function<void(const AuditRecord&)> audit;  // called on the writer thread; keep it cheap
-  std::function<int64_t()> clock_ms;  // UTC ms; defaults to the system clock
+  // The clock (each event's instant, the rules' calendar day) and the CSPRNG (event and command
+  // ids). Null: the POSIX Env.
+  Env* env = nullptr;
 };
 
 // Folds the existing ledger (blocking) and starts the writer thread.

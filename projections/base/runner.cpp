@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "events/codec/domain_codec.h"
+#include "events/env/posix_env.h"
 
 #include <atomic>
 #include <chrono>
@@ -15,7 +16,6 @@
 namespace agritrace::projections {
 
 namespace {
-using Clock = std::chrono::steady_clock;
 constexpr size_t kBatchEvents = 2048;
 constexpr int32_t kPollMs = 50;  // also the granularity of wait_for timeouts
 }  // namespace
@@ -24,6 +24,7 @@ struct ProjectionRunner::Impl {
   events::Ledger& ledger;
   ViewStore& views;
   std::vector<std::unique_ptr<Projection>> projections;
+  Env& env;  // the monotonic clock of wait_for deadlines
 
   mutable std::mutex mu;
   std::vector<int64_t> next;  // committed next offsets
@@ -33,7 +34,7 @@ struct ProjectionRunner::Impl {
   bool at_end = false;
   struct Waiter {
     events::Position position;
-    Clock::time_point deadline;
+    int64_t deadline_ns;  // on env.monotonic_ns()
     std::function<void(bool)> done;
   };
   std::list<Waiter> waiters;
@@ -48,8 +49,8 @@ struct ProjectionRunner::Impl {
   std::vector<int64_t> applied_next;  // applied, possibly not yet committed (apply thread only)
   std::optional<Error> commit_error;  // guarded by mu
 
-  Impl(events::Ledger& l, ViewStore& v, std::vector<std::unique_ptr<Projection>> p)
-      : ledger(l), views(v), projections(std::move(p)) {
+  Impl(events::Ledger& l, ViewStore& v, std::vector<std::unique_ptr<Projection>> p, Env& e)
+      : ledger(l), views(v), projections(std::move(p)), env(e) {
     next = views.positions();
     next.resize(static_cast<size_t>(ledger.partition_count()), 0);
     applied_next = next;
@@ -75,10 +76,10 @@ struct ProjectionRunner::Impl {
     std::vector<std::pair<std::function<void(bool)>, bool>> ready;
     {
       std::lock_guard lock(mu);
-      const auto now = Clock::now();
+      const int64_t now = env.monotonic_ns();
       for (auto it = waiters.begin(); it != waiters.end();) {
         const bool ok = reached_locked(it->position);
-        if (ok || now >= it->deadline) {
+        if (ok || now >= it->deadline_ns) {
           ready.emplace_back(std::move(it->done), ok);
           it = waiters.erase(it);
         } else {
@@ -184,8 +185,9 @@ struct ProjectionRunner::Impl {
 };
 
 ProjectionRunner::ProjectionRunner(events::Ledger& ledger, ViewStore& views,
-                                   std::vector<std::unique_ptr<Projection>> projections)
-    : impl_(std::make_unique<Impl>(ledger, views, std::move(projections))) {}
+                                   std::vector<std::unique_ptr<Projection>> projections, Env* env)
+    : impl_(std::make_unique<Impl>(ledger, views, std::move(projections),
+                                   env != nullptr ? *env : events::posix_env())) {}
 
 ProjectionRunner::~ProjectionRunner() { stop(); }
 
@@ -239,7 +241,7 @@ void ProjectionRunner::wait_for(events::Position position, int32_t timeout_ms,
     std::lock_guard lock(impl_->mu);
     if (!impl_->reached_locked(position)) {
       impl_->waiters.push_back(
-          Impl::Waiter{position, Clock::now() + std::chrono::milliseconds(timeout_ms), std::move(done)});
+          Impl::Waiter{position, impl_->env.monotonic_ns() + int64_t{timeout_ms} * 1'000'000, std::move(done)});
       return;
     }
   }

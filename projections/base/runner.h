@@ -13,6 +13,7 @@
 #include "core/domain/event.h"
 #include "events/ledger/ledger.h"
 #include "projections/base/view_store.h"
+#include "core/base/env.h"
 
 namespace agritrace::projections {
 
@@ -36,8 +37,9 @@ struct RunnerStatus {
 
 class ProjectionRunner {
  public:
+  // `env` (null: the POSIX Env) gives the monotonic clock of wait_for's deadlines.
   ProjectionRunner(events::Ledger& ledger, ViewStore& views,
-                   std::vector<std::unique_ptr<Projection>> projections);
+                   std::vector<std::unique_ptr<Projection>> projections, Env* env = nullptr);
   ~ProjectionRunner();
 
   // Applies everything up to the ledger's current end on the calling thread; on_progress is

@@ -9,7 +9,10 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <random>
+
+#include "events/env/controlled_env.h"
+#include "events/env/posix_env.h"
+#include "tests/support/test_clock.h"
 
 namespace agritrace::testing {
 
@@ -39,8 +42,9 @@ std::string kafka_brokers_or_empty() {
 }
 
 std::string unique_suffix() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  return fmt::format("{:016x}", rng());
+  // Unique, not secret: a PRNG per thread seeded once from the Env's CSPRNG.
+  static thread_local events::SeededRandom rng(events::posix_env().random_seed());
+  return fmt::format("{:016x}", rng.next());
 }
 
 std::string unique_name(const std::string& prefix) { return prefix + "-" + unique_suffix(); }
@@ -59,7 +63,8 @@ std::vector<std::string> TestLedger::flags() const {
   return f;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> flags) : flags_(std::move(flags)) {}
+ServerProcess::ServerProcess(std::vector<std::string> flags, ServerClock clock)
+    : flags_(std::move(flags)), clock_(clock) {}
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) kill_hard();
@@ -70,6 +75,13 @@ void ServerProcess::start() {
   int out[2];
   REQUIRE(::pipe(out) == 0);
   std::vector<std::string> args{AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0"};
+  // The server runs on the test clock (tests/support/test_clock.h): its "today" is test_today(),
+  // and a restarted server resumes where the clock is now, never before an earlier start. A test
+  // that passes its own --clock-* flag (or asks for the wall clock) keeps its choice.
+  bool own_clock = false;
+  for (const std::string& f : flags_) own_clock = own_clock || f == "--clock-start" || f == "--clock-offset-days";
+  const bool test_clock = clock_ == ServerClock::kTestClock && !own_clock;
+  if (test_clock) args.insert(args.end(), {"--clock-start", test_now_rfc3339()});
   args.insert(args.end(), flags_.begin(), flags_.end());
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
@@ -78,6 +90,7 @@ void ServerProcess::start() {
     ::close(out[0]);
     ::close(out[1]);
     ::setenv("AGRITRACE_ADMIN_KEY", kAdminKey, 1);
+    if (test_clock) ::setenv("AGRITRACE_ALLOW_TEST_CLOCK", "1", 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -47,11 +47,17 @@ struct TestLedger {
 
 inline constexpr const char* kAdminKey = "test-admin-key-0123456789abcdef";
 
-// `agritrace serve` on 127.0.0.1 with an ephemeral port. start() returns once the server has
+// `agritrace serve` on 127.0.0.1 with an ephemeral port, on the test clock (`--clock-start`, see
+// tests/support/test_clock.h; AGRITRACE_ALLOW_TEST_CLOCK=1 in its environment). start() returns once the server has
 // printed its listening line (read from its stdout pipe: no sleeping, no polling).
+enum class ServerClock {
+  kTestClock,  // the default: `--clock-start` on the test clock, unless `flags` set a clock themselves
+  kWallClock,  // the real clock, no test-clock flag and no AGRITRACE_ALLOW_TEST_CLOCK
+};
+
 class ServerProcess {
  public:
-  explicit ServerProcess(std::vector<std::string> flags);
+  explicit ServerProcess(std::vector<std::string> flags, ServerClock clock = ServerClock::kTestClock);
   ~ServerProcess();  // SIGKILL if still running
   void start();
   void kill_hard();  // SIGKILL, like a crash
@@ -61,6 +67,7 @@ class ServerProcess {
 
  private:
   std::vector<std::string> flags_;
+  ServerClock clock_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };

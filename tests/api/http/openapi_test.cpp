@@ -20,6 +20,7 @@
 #include "projections/base/runner.h"
 #include "projections/base/view_store.h"
 #include "projections/production/projection.h"
+#include "events/env/posix_env.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -108,7 +109,7 @@ TEST_CASE("OpenAPI: docs/openapi.yaml documents exactly the routes the server re
   projections::ProjectionRunner runner(**ledger, **views, projections::make_all_projections());
   runner.start();
   api::MetricsRegistry metrics;
-  api::BlobStore blobs(dir.path() + "/documents");
+  api::BlobStore blobs(events::posix_env(), dir.path() + "/documents");
   api::Service service(**ledger, **writer, runner, **views, blobs, metrics, api::ServiceOptions{});
   api::Router router(&metrics);
   service.register_routes(router);

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -33,14 +34,14 @@ std::string individual_supplier_body() {
 
 std::string purchase_order_body(const std::string& supplier_id, int64_t kg, const std::string& expiry) {
   return fmt::format(
-      R"({{"material":"菜心","supplier_id":"{}","quantity":{{"amount":{},"unit":"kg"}},"supplier_lot":"HZ-1","production_date":"2026-11-01","expiry_date":"{}"}})",
-      supplier_id, kg, expiry);
+      R"({{"material":"菜心","supplier_id":"{}","quantity":{{"amount":{},"unit":"kg"}},"supplier_lot":"HZ-1","production_date":"{}","expiry_date":"{}"}})",
+      supplier_id, kg, days_from_today(-33), expiry);
 }
 
 std::string batch_body(const std::string& lot_code) {
   return fmt::format(
-      R"({{"product":"净菜菜心 500g","lot_code":"{}","quantity":{{"amount":100,"unit":"piece"}},"production_date":"2026-11-22"}})",
-      lot_code);
+      R"({{"product":"净菜菜心 500g","lot_code":"{}","quantity":{{"amount":100,"unit":"piece"}},"production_date":"{}"}})",
+      lot_code, days_from_today(-12));
 }
 
 std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tests/support/api_client.h"
+#include "tests/support/test_clock.h"
 
 namespace agritrace::testing {
 
@@ -22,7 +23,7 @@ std::string enterprise_customer_body(const std::string& uscc, const std::string&
 
 std::string enterprise_supplier_body(const std::string& uscc);
 std::string individual_supplier_body();
-std::string purchase_order_body(const std::string& supplier_id, int64_t kg, const std::string& expiry = "2099-12-31");
+std::string purchase_order_body(const std::string& supplier_id, int64_t kg, const std::string& expiry = days_from_today(3650));  // far ahead
 std::string batch_body(const std::string& lot_code);
 
 // The Digital Link URIs of a code run, from its CSV download.

@@ -50,7 +50,7 @@ void codes_slice(Backend backend) {
 
   // A batch names a catalogue product (a main variety); the free text stays optional.
   Reply not_main = plant.post("/v1/batches",
-                              R"({"product_id":"fruit-banana","lot_code":"X1","quantity":{"amount":1,"unit":"piece"},"production_date":"2026-11-20"})");
+                              R"({"product_id":"fruit-banana","lot_code":"X1","quantity":{"amount":1,"unit":"piece"},"production_date":")" + days_from_today(-14) + R"("})");
   CHECK(not_main.status == 409);
   CHECK(not_main.str("/code") == "not_a_main_variety");
   // The material behind the batch, for the resolver's backward trace.
@@ -59,9 +59,9 @@ void codes_slice(Backend backend) {
   Reply po = plant.post("/v1/purchase-orders", purchase_order_body(farm.str("/id"), 800));
   REQUIRE(po.status == 201);
   REQUIRE(plant.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":800,"unit":"kg"},"received_on":"2026-11-21"})").status == 201);
+                     R"({"quantity":{"amount":800,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
   Reply batch = plant.post("/v1/batches",
-                           R"({"product_id":"veg-caixin","lot_code":"CX-1125","quantity":{"amount":400,"unit":"kg"},"production_date":"2026-11-25","expiry_date":"2026-12-05"})");
+                           R"({"product_id":"veg-caixin","lot_code":"CX-1125","quantity":{"amount":400,"unit":"kg"},"production_date":")" + days_from_today(-9) + R"(","expiry_date":")" + days_from_today(1) + R"("})");
   REQUIRE(batch.status == 201);
   const std::string batch_id = batch.str("/id");
   REQUIRE(plant.post("/v1/batches/" + batch_id + "/materials",
@@ -126,7 +126,7 @@ void codes_slice(Backend backend) {
   REQUIRE(json.status == 200);
   CHECK(json.str("/product/name") == "菜心");
   CHECK(json.str("/batch/lot_code") == "CX-1125");
-  CHECK(json.str("/batch/expiry_date") == "2026-12-05");
+  CHECK(json.str("/batch/expiry_date") == days_from_today(1));
   CHECK(json.str("/producer/name") == "东莞市鲜达农产品加工有限公司");
   CHECK(json.str("/materials/0/material") == "菜心");
   CHECK(json.str("/materials/0/supplier") == "博罗****合作社");
@@ -180,7 +180,9 @@ void codes_slice(Backend backend) {
   CHECK(shop.get("/v1/market/products?variety=tea").size("/items") == 0);
   CHECK(shop.get("/v1/market/products?producer=" + std::string(kRetailUscc)).size("/items") == 0);
   CHECK(shop.get("/v1/market/products?region=%E5%B9%BF%E4%B8%9C").size("/items") == 1);
-  CHECK(shop.get("/v1/market/products?since=2099-01-01").size("/items") == 0);
+  // Published today by the server's clock, which is the test clock.
+  CHECK(shop.get("/v1/market/products?since=" + test_today()).size("/items") == 1);
+  CHECK(shop.get("/v1/market/products?since=" + days_from_today(1)).size("/items") == 0);
   CHECK(shop.get("/v1/market/products?since=2026-13-01").status == 422);
   REQUIRE(plant.post("/v1/publications/veg-caixin/withdraw", "").status == 200);
   CHECK(plant.post("/v1/publications/veg-caixin/withdraw", "").str("/code") == "not_published");

@@ -8,6 +8,7 @@
 
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
+#include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -49,12 +50,12 @@ void inventory_slice(Backend backend) {
   // Goods in and out through the production end: purchase receipt, batch, consumption, shipment.
   // Priced: receiving it posts the purchases expense (the lead's rule), dated the receipt day.
   Reply po = plant.post("/v1/purchase-orders", fmt::format(
-      R"({{"material":"菜心","supplier_id":"{}","quantity":{{"amount":500,"unit":"kg"}},"supplier_lot":"HZ-1","production_date":"2026-11-01","expiry_date":"2099-12-31","price_fen":100000}})",
-      farm_id));
+      R"({{"material":"菜心","supplier_id":"{}","quantity":{{"amount":500,"unit":"kg"}},"supplier_lot":"HZ-1","production_date":"{}","expiry_date":"{}","price_fen":100000}})",
+      farm_id, days_from_today(-33), days_from_today(3650)));
   REQUIRE(po.status == 201);
   const std::string po_id = po.str("/id");
   REQUIRE(plant.post("/v1/purchase-orders/" + po_id + "/receive",
-                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":"2026-11-21"})").status == 201);
+                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
   const std::string lot_id = plant.get_fresh("/v1/purchase-orders/" + po_id).str("/lot_id");
   Reply b1 = plant.post("/v1/batches", batch_body("INV-1"));
   REQUIRE(b1.status == 201);
@@ -66,7 +67,7 @@ void inventory_slice(Backend backend) {
   Reply so = plant.post("/v1/sales-orders", fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":5,"unit":"piece"}},"price_fen":150000}})", retail_id, b1_id));
   REQUIRE(so.status == 201);
   Reply sh = plant.post("/v1/sales-orders/" + so.str("/id") + "/shipments",
-                        fmt::format(R"({{"codes":["{}","{}","{}"],"ship_date":"2026-11-24"}})", codes[0], codes[1], codes[2]));
+                        fmt::format(R"({{"codes":["{}","{}","{}"],"ship_date":"{}"}})", codes[0], codes[1], codes[2], days_from_today(-10)));
   REQUIRE(sh.status == 201);
   const std::string sh_id = sh.str("/id");
 
@@ -98,7 +99,7 @@ void inventory_slice(Backend backend) {
   CHECK(bm.str("/items/0/document/type") == "batch");
   CHECK(bm.str("/items/1/kind") == "shipped");
   CHECK(bm.num("/items/1/quantity/amount") == -3);
-  CHECK(bm.str("/items/1/date") == "2026-11-24");
+  CHECK(bm.str("/items/1/date") == days_from_today(-10));
   CHECK(bm.str("/items/1/document/type") == "shipment");
   CHECK(bm.str("/items/1/document/id") == sh_id);
   CHECK(bm.num("/items/0/seq") < bm.num("/items/1/seq"));
@@ -116,8 +117,8 @@ void inventory_slice(Backend backend) {
 
   // R-4.3.5 a stocktake: the batch is two short, the lot lost 50 kg; each variance is adjusted.
   Reply st = plant.post("/v1/stocktakes", fmt::format(
-      R"({{"taken_on":"2026-11-25","note":"月末盘点","counts":[{{"item_id":"{}","counted":{{"amount":95,"unit":"piece"}},"reason":"两件破损"}},{{"item_id":"{}","counted":{{"amount":150,"unit":"kg"}},"reason":"水分损耗"}}]}})",
-      b1_id, lot_id));
+      R"({{"taken_on":"{}","note":"月末盘点","counts":[{{"item_id":"{}","counted":{{"amount":95,"unit":"piece"}},"reason":"两件破损"}},{{"item_id":"{}","counted":{{"amount":150,"unit":"kg"}},"reason":"水分损耗"}}]}})",
+      days_from_today(-9), b1_id, lot_id));
   INFO(st.body);
   REQUIRE(st.status == 201);
   CHECK(st.str("/id") == "st-1");
@@ -131,7 +132,7 @@ void inventory_slice(Backend backend) {
   REQUIRE(adj.size("/items") == 1);
   CHECK(adj.str("/items/0/kind") == "adjusted");
   CHECK(adj.num("/items/0/quantity/amount") == -2);
-  CHECK(adj.str("/items/0/date") == "2026-11-25");
+  CHECK(adj.str("/items/0/date") == days_from_today(-9));
   CHECK(adj.str("/items/0/document/type") == "stocktake");
   CHECK(adj.str("/items/0/document/id") == "st-1");
   CHECK(adj.str("/items/0/reason") == "两件破损");
@@ -177,7 +178,7 @@ void inventory_slice(Backend backend) {
                     R"({{"counts":[{{"item_id":"{}","counted":{{"unit":"piece"}}}}]}})", b1_id)),
                 422, "field_required", "counts[0].counted.amount");
   check_problem(plant.post("/v1/stocktakes", R"({"counts":[]})"), 422, "counts_required", "counts");
-  check_problem(plant.post("/v1/stocktakes", fmt::format(R"({{"taken_on":"2099-01-01","counts":[{}]}})", good)),
+  check_problem(plant.post("/v1/stocktakes", fmt::format(R"({{"taken_on":"{}","counts":[{}]}})", days_from_today(1), good)),
                 422, "taken_on_in_future", "taken_on");
   // Another enterprise sees none of it and cannot count it.
   check_problem(other.get_fresh("/v1/inventory/" + b1_id), 404, "item_not_found", "item_id");
@@ -191,8 +192,8 @@ void inventory_slice(Backend backend) {
   // Goods bought by hand from a farm (receiving's route): a new lot, a "received" movement, and
   // the priced receipt's automatic purchases expense.
   Reply rcv = plant.post("/v1/receipts/manual", fmt::format(
-      R"({{"supplier_id":"{}","product":"荔枝","lot_code":"FARM-7","quantity":{{"amount":20,"unit":"kg"}},"production_date":"2026-11-20","received_on":"2026-11-22","price_fen":8000}})",
-      farm_id));
+      R"({{"supplier_id":"{}","product":"荔枝","lot_code":"FARM-7","quantity":{{"amount":20,"unit":"kg"}},"production_date":"{}","received_on":"{}","price_fen":8000}})",
+      farm_id, days_from_today(-14), days_from_today(-12)));
   INFO(rcv.body);
   REQUIRE(rcv.status == 201);
   Reply lychee = plant.get_fresh("/v1/inventory?product=%E8%8D%94%E6%9E%9D");  // 荔枝
@@ -204,20 +205,20 @@ void inventory_slice(Backend backend) {
   Reply rm = plant.get_fresh("/v1/inventory/" + lot2_id + "/movements");
   REQUIRE(rm.size("/items") == 1);
   CHECK(rm.str("/items/0/kind") == "received");
-  CHECK(rm.str("/items/0/date") == "2026-11-22");
+  CHECK(rm.str("/items/0/date") == days_from_today(-12));
   CHECK(rm.str("/items/0/document/type") == "receipt");
   CHECK(rm.str("/items/0/document/id").starts_with("rcv-"));
 
   // R-4.3.6 income and expense by hand.
   Reply fe = plant.post("/v1/finance/entries", fmt::format(
-      R"({{"direction":"expense","amount_fen":35000,"category":"运输费","counterparty_id":"{}","document":"发票 No.44000123","date":"2026-11-24","note":"冷链运输"}})",
-      farm_id));
+      R"({{"direction":"expense","amount_fen":35000,"category":"运输费","counterparty_id":"{}","document":"发票 No.44000123","date":"{}","note":"冷链运输"}})",
+      farm_id, days_from_today(-10)));
   INFO(fe.body);
   REQUIRE(fe.status == 201);
   const std::string fe_id = fe.str("/id");
   CHECK(fe_id.starts_with("fe-"));
-  REQUIRE(plant.post("/v1/finance/entries", R"({"direction":"income","amount_fen":12000,"category":"政府补贴","date":"2026-11-10"})").status == 201);
-  REQUIRE(plant.post("/v1/finance/entries", R"({"direction":"expense","amount_fen":500,"category":"运输费","date":"2026-10-31"})").status == 201);
+  REQUIRE(plant.post("/v1/finance/entries", R"({"direction":"income","amount_fen":12000,"category":"政府补贴","date":")" + days_from_today(-24) + R"("})").status == 201);
+  REQUIRE(plant.post("/v1/finance/entries", R"({"direction":"expense","amount_fen":500,"category":"运输费","date":")" + days_from_today(-34) + R"("})").status == 201);
   check_problem(plant.post("/v1/finance/entries", R"({"direction":"income","amount_fen":100,"category":"sales"})"),
                 422, "category_reserved", "category");
   check_problem(plant.post("/v1/finance/entries", R"({"direction":"expense","amount_fen":100,"category":"purchases"})"),
@@ -228,18 +229,18 @@ void inventory_slice(Backend backend) {
                 422, "direction_unknown", "direction");
   check_problem(plant.post("/v1/finance/entries", R"({"direction":"income","amount_fen":1,"category":"补贴","counterparty_id":"cp-99"})"),
                 404, "counterparty_not_found", "counterparty_id");
-  check_problem(plant.post("/v1/finance/entries", R"({"direction":"income","amount_fen":1,"category":"补贴","date":"2099-01-01"})"),
+  check_problem(plant.post("/v1/finance/entries", R"({"direction":"income","amount_fen":1,"category":"补贴","date":")" + days_from_today(1) + R"("})"),
                 422, "date_in_future", "date");
   check_problem(plant.post("/v1/finance/entries", R"({"direction":"income","amount_fen":1,"category":"补贴","vat":true})"),
                 422, "unknown_field", "vat");
 
-  Reply expenses = plant.get_fresh("/v1/finance/entries?direction=expense&from=2026-11-01");
+  Reply expenses = plant.get_fresh("/v1/finance/entries?direction=expense&from=" + days_from_today(-33));
   REQUIRE(expenses.status == 200);
   REQUIRE(expenses.size("/items") == 3);
-  CHECK(expenses.str("/items/0/category") == "purchases");  // 2026-11-21, posted by the PO receipt
+  CHECK(expenses.str("/items/0/category") == "purchases");  // today-13, posted by the PO receipt
   CHECK(expenses.num("/items/0/amount_fen") == 100000);
   CHECK(expenses.str("/items/0/document") == "purchase_order:" + po_id);
-  CHECK(expenses.str("/items/1/category") == "purchases");  // 2026-11-22, posted by the goods receipt
+  CHECK(expenses.str("/items/1/category") == "purchases");  // today-12, posted by the goods receipt
   CHECK(expenses.num("/items/1/amount_fen") == 8000);
   CHECK(expenses.str("/items/1/document") == "receipt:" + rm.str("/items/0/document/id"));
   CHECK(expenses.str("/items/2/entry_id") == fe_id);
@@ -249,19 +250,21 @@ void inventory_slice(Backend backend) {
   CHECK(expenses.body.find("\"automatic\":false") != std::string::npos);
   Reply income = plant.get_fresh("/v1/finance/entries?direction=income");
   REQUIRE(income.size("/items") == 2);
-  CHECK(income.str("/items/0/category") == "政府补贴");  // 2026-11-10
-  CHECK(income.str("/items/1/category") == "sales");    // 2026-11-24, the shipment's date
+  CHECK(income.str("/items/0/category") == "政府补贴");  // today-24
+  CHECK(income.str("/items/1/category") == "sales");    // today-10, the shipment's date
   CHECK(income.str("/items/1/document") == "shipment:" + sh_id);
   CHECK(income.num("/items/1/amount_fen") == 90000);
   CHECK(income.body.find("\"automatic\":true") != std::string::npos);
   Reply freight = plant.get_fresh("/v1/finance/entries?category=%E8%BF%90%E8%BE%93%E8%B4%B9&limit=1");  // 运输费
   REQUIRE(freight.size("/items") == 1);
-  CHECK(freight.str("/items/0/date") == "2026-10-31");
+  CHECK(freight.str("/items/0/date") == days_from_today(-34));
   CHECK(plant.get_fresh("/v1/finance/entries?category=%E8%BF%90%E8%BE%93%E8%B4%B9&after_id=" +
                         freight.str("/next_after")).str("/items/0/entry_id") == fe_id);
 
-  // The statement of November: the hand entries, and sales/purchases reconciled with the goods.
-  Reply nov = plant.get_fresh("/v1/finance/statement?from=2026-11-01&to=2026-11-30");
+  // The statement of a period (today-33 .. today-4): the hand entries, and sales/purchases
+  // reconciled with the goods; the period before it holds only the freight of today-34.
+  const std::string period = "from=" + days_from_today(-33) + "&to=" + days_from_today(-4);
+  Reply nov = plant.get_fresh("/v1/finance/statement?" + period);
   INFO(nov.body);
   REQUIRE(nov.status == 200);
   CHECK(nov.num("/expense_fen") == 35000 + 8000 + 100000);
@@ -277,10 +280,10 @@ void inventory_slice(Backend backend) {
   CHECK(flag(nov, "/reconciliation/sales/reconciled"));
   CHECK(flag(nov, "/reconciliation/purchases/reconciled"));
   CHECK(nov.body.find("\"category\":\"政府补贴\",\"amount_fen\":12000,\"entries\":1") != std::string::npos);
-  CHECK(plant.get_fresh("/v1/finance/statement?from=2026-10-01&to=2026-10-31").num("/expense_fen") == 500);
-  check_problem(plant.get_fresh("/v1/finance/statement?from=2026-11-01"), 422, "field_required", "to");
-  check_problem(plant.get_fresh("/v1/finance/statement?from=2026-11-30&to=2026-11-01"), 422, "period_invalid", "to");
-  Reply theirs = other.get_fresh("/v1/finance/statement?from=2026-11-01&to=2026-11-30");
+  CHECK(plant.get_fresh("/v1/finance/statement?from=" + days_from_today(-64) + "&to=" + days_from_today(-34)).num("/expense_fen") == 500);
+  check_problem(plant.get_fresh("/v1/finance/statement?from=" + days_from_today(-33)), 422, "field_required", "to");
+  check_problem(plant.get_fresh("/v1/finance/statement?from=" + days_from_today(-4) + "&to=" + days_from_today(-33)), 422, "period_invalid", "to");
+  Reply theirs = other.get_fresh("/v1/finance/statement?" + period);
   CHECK(theirs.num("/income_fen") == 0);
   CHECK(theirs.num("/expense_fen") == 0);
   CHECK(other.get_fresh("/v1/finance/entries").size("/items") == 0);

@@ -10,6 +10,7 @@
 
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
+#include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -38,8 +39,8 @@ std::string caixin_batch(const std::string& lot, int64_t kg, const std::string& 
 
 std::string order_body(const std::string& producer, int64_t kg) {
   return fmt::format(
-      R"({{"producer_tenant":"{}","product_id":"veg-caixin","quantity":{{"amount":{},"unit":"kg"}},"price_fen":50000,"wanted_by":"2099-01-01","note":"早上六点前到货"}})",
-      producer, kg);
+      R"({{"producer_tenant":"{}","product_id":"veg-caixin","quantity":{{"amount":{},"unit":"kg"}},"price_fen":50000,"wanted_by":"{}","note":"早上六点前到货"}})",
+      producer, kg, days_from_today(30));
 }
 
 void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field) {
@@ -62,14 +63,14 @@ void market_slice(Backend backend) {
   // The producer: 菜心 is a main variety, published; six batches of it (the market shows 5).
   REQUIRE(plant.put("/v1/enterprise/main-varieties", R"({"product_ids":["veg-caixin"]})").status == 200);
   REQUIRE(plant.post("/v1/publications", R"({"product_id":"veg-caixin","description":"每日现采菜心"})").status == 201);
-  const char* dates[] = {"2026-11-01", "2026-11-05", "2026-11-03", "2026-11-10", "2026-11-08", "2026-11-12"};
+  const std::string dates[] = {days_from_today(-33), days_from_today(-29), days_from_today(-31), days_from_today(-24), days_from_today(-26), days_from_today(-22)};
   std::vector<std::string> batches;
   for (int k = 0; k < 6; ++k) {
     Reply b = plant.post("/v1/batches", caixin_batch(fmt::format("CX-{}", k + 1), 100, dates[k]));
     REQUIRE(b.status == 201);
     batches.push_back(b.str("/id"));
   }
-  const std::string batch = batches[5];  // produced 2026-11-12, the newest
+  const std::string batch = batches[5];  // produced today-22, the newest
 
   // ---- browse (R-4.2.9 / R-4.3.1) ----
   Reply market = get_after(shop, "/v1/market/products?variety=veg-caixin", plant.last_position());
@@ -81,7 +82,7 @@ void market_slice(Backend backend) {
   CHECK(market.str("/items/0/newest_batches/0/lot_code") == "CX-6");  // newest production date first
   CHECK(market.str("/items/0/newest_batches/1/lot_code") == "CX-4");
   CHECK(market.str("/items/0/newest_batches/4/lot_code") == "CX-3");
-  CHECK(market.str("/items/0/newest_batches/0/production_date") == "2026-11-12");
+  CHECK(market.str("/items/0/newest_batches/0/production_date") == days_from_today(-22));
   CHECK(market.num("/items/0/newest_batches/0/in_stock/amount") == 100'000);
   CHECK(market.str("/items/0/newest_batches/0/in_stock/unit") == "g");
   CHECK(shop.get("/v1/market/products?variety=vegetable").size("/items") == 1);
@@ -90,10 +91,10 @@ void market_slice(Backend backend) {
   CHECK(shop.get("/v1/market/products?region=%E5%B9%BF%E5%B7%9E").size("/items") == 0);  // 广州
   CHECK(shop.get("/v1/market/products?producer=" + std::string(kPlantUscc)).size("/items") == 1);
   CHECK(shop.get("/v1/market/products?producer=" + std::string(kFarmUscc)).size("/items") == 0);
-  Reply recent = shop.get("/v1/market/products?produced_since=2026-11-09");
+  Reply recent = shop.get("/v1/market/products?produced_since=" + days_from_today(-25));
   REQUIRE(recent.size("/items") == 1);
   CHECK(recent.size("/items/0/newest_batches") == 2);
-  CHECK(shop.get("/v1/market/products?produced_since=2026-11-13").size("/items") == 0);
+  CHECK(shop.get("/v1/market/products?produced_since=" + days_from_today(-21)).size("/items") == 0);
   check_problem(shop.get("/v1/market/products?produced_since=2026-02-30"), 422, "date_invalid", "produced_since");
 
   // ---- place (buyer) ----
@@ -106,7 +107,7 @@ void market_slice(Backend backend) {
   CHECK(mine.str("/producer_name") == "东莞市鲜达农产品加工有限公司");
   CHECK(mine.str("/product") == "菜心");
   CHECK(mine.num("/quantity/amount") == 20'000);
-  CHECK(mine.str("/wanted_by") == "2099-01-01");
+  CHECK(mine.str("/wanted_by") == days_from_today(30));
 
   // ---- the producer sees it ----
   Reply inbox = get_after(plant, "/v1/market/incoming-orders", shop.last_position());
@@ -270,7 +271,7 @@ void market_slice(Backend backend) {
                           fmt::format(R"({{"producer_tenant":"{}","quantity":{{"amount":1,"unit":"kg"}}}})", kPlantUscc)),
                 422, "value_required", "product");
   check_problem(shop.post("/v1/market/orders",
-                          fmt::format(R"({{"producer_tenant":"{}","product":"菜心","quantity":{{"amount":1,"unit":"kg"}},"wanted_by":"2020-01-01"}})", kPlantUscc)),
+                          fmt::format(R"({{"producer_tenant":"{}","product":"菜心","quantity":{{"amount":1,"unit":"kg"}},"wanted_by":"{}"}})", kPlantUscc, days_from_today(-1))),
                 422, "wanted_by_in_past", "wanted_by");
   check_problem(shop.post("/v1/market/orders",
                           fmt::format(R"({{"producer_tenant":"{}","product":"菜心","quantity":{{"amount":1,"unit":"kg"}},"colour":"red"}})", kPlantUscc)),

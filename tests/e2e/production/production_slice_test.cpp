@@ -43,7 +43,7 @@ void production_slice(Backend backend) {
   REQUIRE(po1.status == 201);
   const std::string po1_id = po1.str("/id");
   Reply amended = plant.put("/v1/purchase-orders/" + po1_id,
-                            R"({"material":"菜心","quantity":{"amount":900,"unit":"kg"},"supplier_lot":"HZ-2","production_date":"2026-11-01","expiry_date":"2099-12-31"})");
+                            R"({"material":"菜心","quantity":{"amount":900,"unit":"kg"},"supplier_lot":"HZ-2","production_date":")" + days_from_today(-33) + R"(","expiry_date":")" + days_from_today(3650) + R"("})");
   REQUIRE(amended.status == 200);
   Reply po1_view = plant.get_fresh("/v1/purchase-orders/" + po1_id);
   CHECK(po1_view.num("/quantity/amount") == 900000);
@@ -61,7 +61,7 @@ void production_slice(Backend backend) {
   CHECK(cancel_again.str("/code") == "purchase_order_not_open");
 
   Reply received = plant.post("/v1/purchase-orders/" + po1_id + "/receive",
-                              R"({"quantity":{"amount":900,"unit":"kg"},"received_on":"2026-11-21"})");
+                              R"({"quantity":{"amount":900,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})");
   REQUIRE(received.status == 201);
   Reply po1_after = plant.get_fresh("/v1/purchase-orders/" + po1_id);
   CHECK(po1_after.str("/status") == "received");
@@ -89,10 +89,10 @@ void production_slice(Backend backend) {
                      fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
 
   // An expired lot is refused.
-  Reply old_po = plant.post("/v1/purchase-orders", purchase_order_body(farm_id, 10, "2026-11-02"));
+  Reply old_po = plant.post("/v1/purchase-orders", purchase_order_body(farm_id, 10, days_from_today(-32)));
   REQUIRE(old_po.status == 201);
   REQUIRE(plant.post("/v1/purchase-orders/" + old_po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":10,"unit":"kg"},"received_on":"2026-11-02"})").status == 201);
+                     R"({"quantity":{"amount":10,"unit":"kg"},"received_on":")" + days_from_today(-32) + R"("})").status == 201);
   const std::string old_lot = plant.get_fresh("/v1/purchase-orders/" + old_po.str("/id")).str("/lot_id");
   Reply expired = plant.post("/v1/batches/" + b1_id + "/materials",
                              fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":1,"unit":"kg"}}}})", old_lot));
@@ -188,17 +188,17 @@ void refusals(Backend backend) {
   expect(c.post("/v1/batches", "{\"product\": "), 400, "malformed_json", "");
   expect(c.post("/v1/batches", "[1,2]"), 400, "malformed_json", "");
   expect(c.post("/v1/batches", std::string(70 * 1024, ' ')), 413, "body_too_large", "");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":"2026-11-01","colour":"red"})"),
+  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"(","colour":"red"})"),
          422, "unknown_field", "colour");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"bushel"},"production_date":"2026-11-01"})"),
+  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"bushel"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "unit_unknown", "quantity.unit");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":-1,"unit":"kg"},"production_date":"2026-11-01"})"),
+  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":-1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "quantity_not_positive", "quantity.amount");
   expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":"2026-02-30"})"),
          422, "date_invalid", "production_date");
-  expect(c.post("/v1/batches", R"({"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":"2026-11-01"})"),
+  expect(c.post("/v1/batches", R"({"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "field_required", "product");
-  expect(c.post("/v1/batches", R"({"product":7,"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":"2026-11-01"})"),
+  expect(c.post("/v1/batches", R"({"product":7,"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "type_mismatch", "product");
   // GB 32100: a USCC whose check character is wrong; GB 11643: an ID number whose check digit is wrong.
   expect(c.post("/v1/counterparties", enterprise_supplier_body("93441322MA4W12345G")), 422, "uscc_check_failed", "uscc");

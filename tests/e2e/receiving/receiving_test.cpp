@@ -146,11 +146,11 @@ void circulation_slice(Backend backend) {
                             fmt::format(R"({{"kind":"individual","roles":["supplier"],"name":"王五","id_number":"{}","phone":"13912345678"}})", kPersonId));
   REQUIRE(farmer.status == 201);
   Reply manual = shop2.post("/v1/receipts/manual",
-                            fmt::format(R"({{"supplier_id":"{}","product":"土鸡蛋","lot_code":"WANG-1125","quantity":{{"amount":30,"unit":"piece"}},"production_date":"2026-11-20","price_fen":3000}})", farmer.str("/id")));
+                            fmt::format(R"({{"supplier_id":"{}","product":"土鸡蛋","lot_code":"WANG-1125","quantity":{{"amount":30,"unit":"piece"}},"production_date":"{}","price_fen":3000}})", farmer.str("/id"), days_from_today(-14)));
   INFO(manual.body);
   REQUIRE(manual.status == 201);
   CHECK(event_types(manual) == "goods.received finance.entry_recorded ");
-  CHECK(shop2.post("/v1/receipts/manual", R"({"supplier_id":"cp-99","product":"x","quantity":{"amount":1,"unit":"piece"},"production_date":"2026-11-20"})").status == 404);
+  CHECK(shop2.post("/v1/receipts/manual", R"({"supplier_id":"cp-99","product":"x","quantity":{"amount":1,"unit":"piece"},"production_date":")" + days_from_today(-14) + R"("})").status == 404);
   CHECK(shop2.post("/v1/receipts/manual", R"({"supplier_id":"cp-1","product":"x","quantity":{"amount":1,"unit":"piece"}})").str("/field") == "production_date");
   Reply eggs = shop2.post("/v1/retail-sales", R"({"item_id":"lot-2","quantity":{"amount":12,"unit":"piece"},"price_fen":2400})");
   INFO(eggs.body);

@@ -37,7 +37,7 @@ void sales_slice(Backend backend) {
   Reply po = plant.post("/v1/purchase-orders", purchase_order_body(farm_id, 500));
   REQUIRE(po.status == 201);
   REQUIRE(plant.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":"2026-11-21"})").status == 201);
+                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
   const std::string lot_id = plant.get_fresh("/v1/purchase-orders/" + po.str("/id")).str("/lot_id");
   Reply b1 = plant.post("/v1/batches", batch_body("DG-S1"));
   REQUIRE(b1.status == 201);
@@ -66,7 +66,7 @@ void sales_slice(Backend backend) {
   const std::string so1_id = so1.str("/id");
   Reply so1_view = plant.get_fresh("/v1/sales-orders/" + so1_id);
   CHECK(so1_view.str("/product") == "净菜菜心 500g");
-  CHECK(so1_view.str("/production_date") == "2026-11-22");
+  CHECK(so1_view.str("/production_date") == days_from_today(-12));
   CHECK(so1_view.str("/status") == "open");
   CHECK(so1_view.num("/price_fen") == 150000);
   REQUIRE(plant.put("/v1/sales-orders/" + so1_id, fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":6,"unit":"piece"}}}})", retail_id, b1_id)).status == 200);
@@ -117,7 +117,7 @@ void sales_slice(Backend backend) {
   CHECK(over.status == 409);
   CHECK(over.str("/code") == "order_over_shipped");
   Reply sh2 = plant.post("/v1/sales-orders/" + so1_id + "/shipments",
-                         R"({"codes":[")" + codes[5] + R"(",")" + codes[6] + R"("],"ship_date":"2026-11-24"})");
+                         R"({"codes":[")" + codes[5] + R"(",")" + codes[6] + R"("],"ship_date":")" + days_from_today(-10) + R"("})");
   REQUIRE(sh2.status == 201);
   CHECK(plant.get_fresh("/v1/sales-orders/" + so1_id).str("/status") == "shipped");
   CHECK(plant.post("/v1/sales-orders/" + so1_id + "/shipments", codes_body({codes[7]})).str("/code") == "sales_order_not_open");
@@ -167,10 +167,10 @@ void sales_slice(Backend backend) {
   Reply by_day = plant.get_fresh("/v1/analytics/downstream?product=" + std::string("净菜菜心%20500g") + "&group_by=day");
   REQUIRE(by_day.status == 200);
   REQUIRE(by_day.size("/rows") == 2);
-  CHECK(by_day.str("/rows/0/day") == "2026-11-24");
+  CHECK(by_day.str("/rows/0/day") == days_from_today(-10));
   CHECK(by_day.num("/rows/0/wholesale") == 2);
   CHECK(by_day.num("/rows/1/wholesale") + by_day.num("/rows/1/retail") == 5);
-  Reply by_region = plant.get_fresh("/v1/analytics/downstream?product=" + std::string("净菜菜心%20500g") + "&group_by=region&from=2026-01-01");
+  Reply by_region = plant.get_fresh("/v1/analytics/downstream?product=" + std::string("净菜菜心%20500g") + "&group_by=region&from=" + days_from_today(-337));
   REQUIRE(by_region.size("/rows") == 2);
   CHECK(by_region.str("/rows/0/region") == "广东省广州市");
   CHECK(by_region.num("/rows/0/wholesale") == 6);

@@ -27,7 +27,7 @@ void production_end(Backend backend) {
   Reply po = plant.post("/v1/purchase-orders", purchase_order_body(farm.str("/id"), 500));
   REQUIRE(po.status == 201);
   REQUIRE(plant.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":"2026-11-21"})").status == 201);
+                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
   const std::string lot_id = plant.get_fresh("/v1/purchase-orders/" + po.str("/id")).str("/lot_id");
   Reply b1 = plant.post("/v1/batches", batch_body("DG-T1"));
   REQUIRE(b1.status == 201);
@@ -146,9 +146,9 @@ void chain(Backend backend) {
   Reply po = farm.post("/v1/purchase-orders", purchase_order_body(seeds.str("/id"), 5));
   REQUIRE(po.status == 201);
   REQUIRE(farm.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                    R"({"quantity":{"amount":5,"unit":"kg"},"received_on":"2026-11-10"})").status == 201);
+                    R"({"quantity":{"amount":5,"unit":"kg"},"received_on":")" + days_from_today(-24) + R"("})").status == 201);
   const std::string seed_lot = farm.get_fresh("/v1/purchase-orders/" + po.str("/id")).str("/lot_id");
-  Reply fb = farm.post("/v1/batches", R"({"product":"菜心","lot_code":"FARM-1120","quantity":{"amount":200,"unit":"kg"},"production_date":"2026-11-20","expiry_date":"2026-12-20"})");
+  Reply fb = farm.post("/v1/batches", R"({"product":"菜心","lot_code":"FARM-1120","quantity":{"amount":200,"unit":"kg"},"production_date":")" + days_from_today(-14) + R"(","expiry_date":")" + days_from_today(16) + R"("})");
   REQUIRE(fb.status == 201);
   REQUIRE(farm.post("/v1/batches/" + fb.str("/id") + "/materials",
                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":2,"unit":"kg"}}}})", seed_lot)).status == 201);
@@ -217,7 +217,7 @@ void chain(Backend backend) {
   CHECK(rcv1.str("/from_name") == "东莞市鲜达农产品加工有限公司");
   CHECK(rcv1.str("/product") == "净菜菜心 500g");
   CHECK(rcv1.str("/lot_code") == "PROC-1122");
-  CHECK(rcv1.str("/production_date") == "2026-11-22");
+  CHECK(rcv1.str("/production_date") == days_from_today(-12));
   CHECK(rcv1.num("/quantity/amount") == 10);
   CHECK(rcv1.size("/serials") == 10);
   CHECK(rcv1.size("/missing_serials") == 2);

@@ -1,12 +1,13 @@
 #include <doctest/doctest.h>
 
 #include "events/envelope/envelope.h"
+#include "events/env/posix_env.h"
 
 namespace agritrace::events {
 
 static Envelope sample_envelope() {
   Envelope e;
-  e.id = new_event_id();
+  e.id = new_event_id(posix_env()).value();
   e.type = "purchase_order.created";
   e.tenant = "91350100M000100Y43";
   e.tenant_seq = 3;

@@ -13,12 +13,14 @@
 
 #include "events/envelope/envelope.h"
 #include "events/ledger/ledger.h"
+#include "events/env/posix_env.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::events {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// Deadlines and durations on the Env's monotonic clock (nothing reads a clock directly).
+int64_t mono_ms() { return posix_env().monotonic_ns() / 1'000'000; }
 using LedgerPtr = std::unique_ptr<Ledger>;
 
 // Opens (or reopens) the one ledger a test case works on.
@@ -66,7 +68,7 @@ void require_kafka() {
 
 Envelope make_event(const std::string& tenant, int64_t seq, std::string* prev_hash) {
   Envelope e;
-  e.id = new_event_id();
+  e.id = new_event_id(posix_env()).value();
   e.type = "batch.received";
   e.schema_version = 2;
   e.tenant = tenant;
@@ -124,8 +126,8 @@ struct ReadAll {
 // Polls until at_end (or a 20 s deadline): the way replay reads the ledger.
 ReadAll read_to_end(LedgerReader& reader) {
   ReadAll out;
-  const auto deadline = Clock::now() + std::chrono::seconds(20);
-  while (Clock::now() < deadline) {
+  const int64_t deadline = mono_ms() + 20'000;
+  while (mono_ms() < deadline) {
     Result<PollResult> r = reader.poll(200, 1000);
     REQUIRE_MESSAGE(r.ok(), r.status().to_string());
     for (StoredEvent& e : r->events) out.events.push_back(std::move(e));
@@ -271,8 +273,8 @@ void run_ledger_contract(const LedgerFactory& open) {
     std::vector<Position> pos3 = append_ok(*ledger, batch3);
     std::vector<StoredEvent> seen;
     bool at_end = false;
-    const auto deadline = Clock::now() + std::chrono::seconds(20);
-    while (Clock::now() < deadline && !(seen.size() >= batch3.size() && at_end)) {
+    const int64_t deadline = mono_ms() + 20'000;
+    while (mono_ms() < deadline && !(seen.size() >= batch3.size() && at_end)) {
       Result<PollResult> r = (*reader)->poll(200, 100);
       REQUIRE(r.ok());
       for (StoredEvent& e : r->events) seen.push_back(std::move(e));
@@ -333,10 +335,10 @@ TEST_CASE("kafka ledger: open against a dead broker fails within the timeout") {
   o.topic = "agritrace.test.dead";
   o.transactional_id = "agritrace-test-dead";
   o.timeout_ms = 1500;
-  const auto t0 = Clock::now();
+  const int64_t t0 = mono_ms();
   Result<std::unique_ptr<Ledger>> r = open_kafka_ledger(o);
   const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+      mono_ms() - t0;
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kUnavailable);
   CHECK_MESSAGE(r.error().message.find("127.0.0.1:1") != std::string::npos, r.error().message);

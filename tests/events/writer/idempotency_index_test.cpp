@@ -2,14 +2,15 @@
 
 #include "events/envelope/envelope.h"
 #include "events/writer/idempotency_index.h"
+#include "events/env/posix_env.h"
 
 namespace agritrace::events {
 
 TEST_CASE("IdempotencyIndex returns a keyed command's first answer, per tenant and request") {
   IdempotencyIndex index;
-  const std::string cmd = new_event_id();
-  const EventRef a{new_event_id(), "purchase_order.received", "po-7", Position{2, 41}};
-  const EventRef b{new_event_id(), "batch.created", "b-12", Position{2, 42}};
+  const std::string cmd = new_event_id(posix_env()).value();
+  const EventRef a{new_event_id(posix_env()).value(), "purchase_order.received", "po-7", Position{2, 41}};
+  const EventRef b{new_event_id(posix_env()).value(), "batch.created", "b-12", Position{2, 42}};
   index.add_event("T1", "key-1", "hash-A", cmd, a);
   index.add_event("T1", "key-1", "hash-A", cmd, b);
   CHECK(index.size() == 1);
@@ -36,8 +37,8 @@ TEST_CASE("IdempotencyIndex returns a keyed command's first answer, per tenant a
   CHECK_FALSE(index.find("T1k", "ey-1", "hash-A").has_value());   // no ambiguity at the seam
 
   // A later command under the same key (after a restart the ledger is folded again) replaces it.
-  const std::string cmd2 = new_event_id();
-  index.add_event("T1", "key-1", "hash-C", cmd2, EventRef{new_event_id(), "batch.amended", "b-12", Position{2, 50}});
+  const std::string cmd2 = new_event_id(posix_env()).value();
+  index.add_event("T1", "key-1", "hash-C", cmd2, EventRef{new_event_id(posix_env()).value(), "batch.amended", "b-12", Position{2, 50}});
   auto again = index.find("T1", "key-1", "hash-C");
   REQUIRE(again.has_value());
   CHECK(again->outcome.command_id == cmd2);
