@@ -37,7 +37,6 @@
 #include "core/sales/commands.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
-#include "core/sales/model.h"
 #include "events/env/posix_env.h"
 
 namespace {
