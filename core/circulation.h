@@ -16,9 +16,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/civil_time.h"
+#include "core/describe.h"
 #include "core/quantity.h"
 #include "core/status.h"
 
@@ -41,6 +43,18 @@ struct MarketOrderPlaced {
   std::string buyer_name;
   std::string buyer_region;
   bool operator==(const MarketOrderPlaced&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("mo_id", &MarketOrderPlaced::mo_id),
+      describe::field("producer_tenant", &MarketOrderPlaced::producer_tenant),
+      describe::field("producer_name", &MarketOrderPlaced::producer_name),
+      describe::field("product", &MarketOrderPlaced::product),
+      describe::field("product_id", &MarketOrderPlaced::product_id),
+      describe::field("quantity", &MarketOrderPlaced::quantity),
+      describe::field("price_fen", &MarketOrderPlaced::price_fen, describe::kNullWhenAbsent),
+      describe::field("wanted_by", &MarketOrderPlaced::wanted_by, describe::kNullWhenAbsent),
+      describe::field("note", &MarketOrderPlaced::note),
+      describe::field("buyer_name", &MarketOrderPlaced::buyer_name),
+      describe::field("buyer_region", &MarketOrderPlaced::buyer_region));
 };
 
 // the buyer withdraws an order the producer has not answered yet.
@@ -50,6 +64,10 @@ struct MarketOrderCancelled {
   std::string producer_tenant;
   std::string reason;
   bool operator==(const MarketOrderCancelled&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("mo_id", &MarketOrderCancelled::mo_id),
+      describe::field("producer_tenant", &MarketOrderCancelled::producer_tenant),
+      describe::field("reason", &MarketOrderCancelled::reason));
 };
 
 // R-4.3.1 (producer's partition): accepted; the producer's sales order `so_id` fulfils it and is
@@ -61,6 +79,11 @@ struct MarketOrderAccepted {
   std::string so_id;
   std::string batch_id;
   bool operator==(const MarketOrderAccepted&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("buyer_tenant", &MarketOrderAccepted::buyer_tenant),
+      describe::field("mo_id", &MarketOrderAccepted::mo_id),
+      describe::field("so_id", &MarketOrderAccepted::so_id),
+      describe::field("batch_id", &MarketOrderAccepted::batch_id));
 };
 
 struct MarketOrderDeclined {
@@ -69,11 +92,18 @@ struct MarketOrderDeclined {
   std::string mo_id;
   std::string reason;
   bool operator==(const MarketOrderDeclined&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("buyer_tenant", &MarketOrderDeclined::buyer_tenant),
+      describe::field("mo_id", &MarketOrderDeclined::mo_id),
+      describe::field("reason", &MarketOrderDeclined::reason));
 };
 
 enum class ReceiptSource : uint8_t { kScan, kManual };
 std::string_view receipt_source_name(ReceiptSource source);  // "scan" | "manual"
 Result<ReceiptSource> parse_receipt_source(std::string_view name, std::string_view field);
+template <>
+struct describe::EnumText<ReceiptSource>
+    : describe::EnumTextOf<ReceiptSource, receipt_source_name, parse_receipt_source> {};
 
 // goods in. Creates lot `lot_id` (or adds to it: a later receipt of codes missing from
 // the same shipment). A scanned receipt copies the shipment's facts so the lot is described by this
@@ -108,6 +138,31 @@ struct GoodsReceived {
   std::optional<int64_t> price_fen;
   std::string note;
   bool operator==(const GoodsReceived&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("receipt_id", &GoodsReceived::receipt_id),
+      describe::field("lot_id", &GoodsReceived::lot_id),
+      describe::field("source", &GoodsReceived::source),
+      describe::field("received_on", &GoodsReceived::received_on),
+      describe::field("from_tenant", &GoodsReceived::from_tenant),
+      describe::field("from_name", &GoodsReceived::from_name),
+      describe::field("shipment_id", &GoodsReceived::shipment_id),
+      describe::field("from_item_id", &GoodsReceived::from_item_id),
+      describe::field("origin_tenant", &GoodsReceived::origin_tenant),
+      describe::field("origin_batch_id", &GoodsReceived::origin_batch_id),
+      describe::field("mo_id", &GoodsReceived::mo_id),
+      describe::field("supplier_id", &GoodsReceived::supplier_id),
+      describe::field("supplier_name", &GoodsReceived::supplier_name),
+      describe::field("product", &GoodsReceived::product),
+      describe::field("product_id", &GoodsReceived::product_id),
+      describe::field("lot_code", &GoodsReceived::lot_code),
+      describe::field("production_date", &GoodsReceived::production_date),
+      describe::field("expiry_date", &GoodsReceived::expiry_date, describe::kNullWhenAbsent),
+      describe::field("quantity", &GoodsReceived::quantity),
+      describe::field("quantity_per_code", &GoodsReceived::quantity_per_code),
+      describe::field("serials", &GoodsReceived::serials),
+      describe::field("missing_serials", &GoodsReceived::missing_serials),
+      describe::field("price_fen", &GoodsReceived::price_fen, describe::kNullWhenAbsent),
+      describe::field("note", &GoodsReceived::note));
 };
 
 // a count of stock items (own batches "b-N", lots "lot-N"). Every line with a variance
@@ -118,6 +173,11 @@ struct StocktakeLine {
   Quantity counted;
   std::string reason;
   bool operator==(const StocktakeLine&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("item_id", &StocktakeLine::item_id),
+      describe::field("expected", &StocktakeLine::expected),
+      describe::field("counted", &StocktakeLine::counted),
+      describe::field("reason", &StocktakeLine::reason));
 };
 
 struct StocktakeRecorded {
@@ -127,6 +187,11 @@ struct StocktakeRecorded {
   std::string note;
   std::vector<StocktakeLine> lines;
   bool operator==(const StocktakeRecorded&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("stocktake_id", &StocktakeRecorded::stocktake_id),
+      describe::field("taken_on", &StocktakeRecorded::taken_on),
+      describe::field("note", &StocktakeRecorded::note),
+      describe::field("lines", &StocktakeRecorded::lines));
 };
 
 // stock of `item_id` changes by `delta` (negative: loss) for `reason`.
@@ -137,11 +202,19 @@ struct StockAdjusted {
   std::string reason;
   std::string stocktake_id;
   bool operator==(const StockAdjusted&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("item_id", &StockAdjusted::item_id),
+      describe::field("delta", &StockAdjusted::delta),
+      describe::field("reason", &StockAdjusted::reason),
+      describe::field("stocktake_id", &StockAdjusted::stocktake_id));
 };
 
 enum class FinanceDirection : uint8_t { kIncome, kExpense };
 std::string_view finance_direction_name(FinanceDirection d);  // "income" | "expense"
 Result<FinanceDirection> parse_finance_direction(std::string_view name, std::string_view field);
+template <>
+struct describe::EnumText<FinanceDirection>
+    : describe::EnumTextOf<FinanceDirection, finance_direction_name, parse_finance_direction> {};
 
 // Categories posted automatically; refused for entries by hand so statements reconcile.
 inline constexpr std::string_view kSalesCategory = "sales";
@@ -162,6 +235,17 @@ struct FinanceEntryRecorded {
   std::string note;
   bool automatic = false;
   bool operator==(const FinanceEntryRecorded&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("entry_id", &FinanceEntryRecorded::entry_id),
+      describe::field("direction", &FinanceEntryRecorded::direction),
+      describe::field("amount_fen", &FinanceEntryRecorded::amount_fen),
+      describe::field("category", &FinanceEntryRecorded::category),
+      describe::field("counterparty_id", &FinanceEntryRecorded::counterparty_id),
+      describe::field("counterparty_name", &FinanceEntryRecorded::counterparty_name),
+      describe::field("document", &FinanceEntryRecorded::document),
+      describe::field("date", &FinanceEntryRecorded::date),
+      describe::field("note", &FinanceEntryRecorded::note),
+      describe::field("automatic", &FinanceEntryRecorded::automatic));
 };
 
 // ---- commands ----------------------------------------------------------------------------
