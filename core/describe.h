@@ -3,16 +3,16 @@
 // round-trip tests are all derived from these lists, so a struct's wire shape is written once,
 // next to the struct:
 //
-//   struct StockAdjusted {
-//     static constexpr std::string_view kType = "stock.adjusted";
-//     std::string item_id;
-//     Quantity delta;
-//     std::optional<int64_t> price_fen;
-//     bool operator==(const StockAdjusted&) const = default;
+//   struct BatchAmended {
+//     static constexpr std::string_view kType = "batch.amended";
+//     std::string batch_id;
+//     Quantity quantity;
+//     std::optional<Date> expiry_date;
+//     bool operator==(const BatchAmended&) const = default;
 //     static constexpr auto kFields = std::make_tuple(
-//         describe::field("item_id", &StockAdjusted::item_id),
-//         describe::field("delta", &StockAdjusted::delta),
-//         describe::field("price_fen", &StockAdjusted::price_fen, describe::kOmitWhenEmpty));
+//         describe::field("batch_id", &BatchAmended::batch_id),
+//         describe::field("quantity", &BatchAmended::quantity),
+//         describe::field("expiry_date", &BatchAmended::expiry_date, describe::kNullWhenAbsent));
 //   };
 //
 // Keys are written in list order (the bytes are hashed into the chain: never reorder a list, only

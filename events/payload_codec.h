@@ -98,13 +98,12 @@ void encode_fields(JsonWriter& w, const T& value) {
     const auto& member = value.*f.member;
     if constexpr (std::is_same_v<Policy, describe::Inline>) {
       encode_fields(w, member);
-      return;
-    } else if constexpr (std::is_same_v<Policy, describe::OmitWhenEmpty>) {
-      if (is_empty_value(member)) return;
-    } else if constexpr (kIsWrittenWith<Policy>) {
-      if ((value.*f.policy.guard).empty()) return;
-    }
-    if constexpr (!std::is_same_v<Policy, describe::Inline>) {
+    } else {
+      if constexpr (std::is_same_v<Policy, describe::OmitWhenEmpty>) {
+        if (is_empty_value(member)) return;
+      } else if constexpr (kIsWrittenWith<Policy>) {
+        if ((value.*f.policy.guard).empty()) return;
+      }
       w.key(f.name);
       encode_value(w, member);
     }
