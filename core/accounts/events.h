@@ -3,6 +3,8 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
+#include "core/base/describe.h"
 
 namespace agritrace::core {
 
@@ -15,6 +17,12 @@ struct EnterpriseRegistered {
   std::string api_key_id;
   std::string api_key_sha256;  // hex SHA-256 of the API key; the key itself is never stored
   bool operator==(const EnterpriseRegistered&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("enterprise_id", &EnterpriseRegistered::enterprise_id),
+      describe::field("name", &EnterpriseRegistered::name),
+      describe::field("region", &EnterpriseRegistered::region),
+      describe::field("api_key_id", &EnterpriseRegistered::api_key_id),
+      describe::field("api_key_sha256", &EnterpriseRegistered::api_key_sha256));
 };
 
 }  // namespace agritrace::core

@@ -10,8 +10,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <tuple>
 
 #include "core/base/civil_time.h"
+#include "core/base/describe.h"
 #include "core/base/quantity.h"
 #include "core/base/status.h"
 
@@ -33,6 +35,12 @@ struct CatalogueProduct {
   std::string unit;        // the selling unit as text, e.g. "kg", "盒"
   std::string gtin;        // GTIN-13 with a valid check digit
   bool operator==(const CatalogueProduct&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("product_id", &CatalogueProduct::product_id),
+      describe::field("name", &CatalogueProduct::name),
+      describe::field("category", &CatalogueProduct::category),
+      describe::field("unit", &CatalogueProduct::unit),
+      describe::field("gtin", &CatalogueProduct::gtin));
 };
 
 // How a serial (AI 21) is written. Both carry at least 64 bits from a CSPRNG so codes cannot be
@@ -40,6 +48,9 @@ struct CatalogueProduct {
 enum class SerialFormat : uint8_t { kBase32, kHex };
 std::string_view serial_format_name(SerialFormat f);  // "base32" | "hex"
 Result<SerialFormat> parse_serial_format(std::string_view name, std::string_view field);
+template <>
+struct describe::EnumText<SerialFormat>
+    : describe::EnumTextOf<SerialFormat, serial_format_name, parse_serial_format> {};
 size_t serial_length(SerialFormat f);                 // 13 | 16
 inline constexpr size_t kSerialRandomBytes = 9;       // enough for either format
 // Turns kSerialRandomBytes random bytes into a serial of the format.
@@ -49,6 +60,9 @@ bool is_valid_serial(SerialFormat f, std::string_view serial);
 enum class PackagingLevel : uint8_t { kItem, kCase, kPallet };
 std::string_view packaging_level_name(PackagingLevel p);  // "item" | "case" | "pallet"
 Result<PackagingLevel> parse_packaging_level(std::string_view name, std::string_view field);
+template <>
+struct describe::EnumText<PackagingLevel>
+    : describe::EnumTextOf<PackagingLevel, packaging_level_name, parse_packaging_level> {};
 
 struct CodeTemplateState {
   std::string name;

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <tuple>
 
+#include "core/base/describe.h"
 #include "core/base/quantity.h"
 #include "core/codes/codes.h"
 
@@ -18,6 +20,8 @@ struct CatalogueProductAdded {
   static constexpr std::string_view kType = "catalogue.product_added";
   CatalogueProduct product;
   bool operator==(const CatalogueProductAdded&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("product", &CatalogueProductAdded::product, describe::kInline));
 };
 
 // the enterprise's main varieties, the full new list of catalogue product ids.
@@ -25,6 +29,8 @@ struct MainVarietiesSet {
   static constexpr std::string_view kType = "enterprise.main_varieties_set";
   std::vector<std::string> product_ids;
   bool operator==(const MainVarietiesSet&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("product_ids", &MainVarietiesSet::product_ids));
 };
 
 //
@@ -39,6 +45,15 @@ struct CodeTemplateCreated {
   PackagingLevel packaging_level = PackagingLevel::kItem;
   Quantity quantity_per_code;
   bool operator==(const CodeTemplateCreated&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("template_id", &CodeTemplateCreated::template_id),
+      describe::field("name", &CodeTemplateCreated::name),
+      describe::field("product_id", &CodeTemplateCreated::product_id),
+      describe::field("gtin", &CodeTemplateCreated::gtin14),
+      describe::field("base_url", &CodeTemplateCreated::base_url),
+      describe::field("serial_format", &CodeTemplateCreated::serial_format),
+      describe::field("packaging_level", &CodeTemplateCreated::packaging_level),
+      describe::field("quantity_per_code", &CodeTemplateCreated::quantity_per_code));
 };
 
 // a generation run starts; its serials follow in codes.generated chunks of the same
@@ -56,6 +71,17 @@ struct CodeRunStarted {
   Quantity quantity_per_code;
   int64_t count = 0;  // serials in the whole run
   bool operator==(const CodeRunStarted&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("run_id", &CodeRunStarted::run_id),
+      describe::field("template_id", &CodeRunStarted::template_id),
+      describe::field("batch_id", &CodeRunStarted::batch_id),
+      describe::field("gtin", &CodeRunStarted::gtin14),
+      describe::field("lot_code", &CodeRunStarted::lot_code),
+      describe::field("base_url", &CodeRunStarted::base_url),
+      describe::field("serial_format", &CodeRunStarted::serial_format),
+      describe::field("packaging_level", &CodeRunStarted::packaging_level),
+      describe::field("quantity_per_code", &CodeRunStarted::quantity_per_code),
+      describe::field("count", &CodeRunStarted::count));
 };
 
 // up to kSerialsPerEvent serials of a run (chunk 0, 1, ...).
@@ -66,6 +92,11 @@ struct CodesGenerated {
   int64_t chunk = 0;
   std::vector<std::string> serials;
   bool operator==(const CodesGenerated&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("run_id", &CodesGenerated::run_id),
+      describe::field("batch_id", &CodesGenerated::batch_id),
+      describe::field("chunk", &CodesGenerated::chunk),
+      describe::field("serials", &CodesGenerated::serials));
 };
 
 struct CodeDisabled {
@@ -74,6 +105,10 @@ struct CodeDisabled {
   std::string run_id;
   std::string reason;
   bool operator==(const CodeDisabled&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("serial", &CodeDisabled::serial),
+      describe::field("run_id", &CodeDisabled::run_id),
+      describe::field("reason", &CodeDisabled::reason));
 };
 
 struct CodeEnabled {
@@ -81,6 +116,9 @@ struct CodeEnabled {
   std::string serial;
   std::string run_id;
   bool operator==(const CodeEnabled&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("serial", &CodeEnabled::serial),
+      describe::field("run_id", &CodeEnabled::run_id));
 };
 
 struct CodeRunDisabled {
@@ -88,12 +126,17 @@ struct CodeRunDisabled {
   std::string run_id;
   std::string reason;
   bool operator==(const CodeRunDisabled&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("run_id", &CodeRunDisabled::run_id),
+      describe::field("reason", &CodeRunDisabled::reason));
 };
 
 struct CodeRunEnabled {
   static constexpr std::string_view kType = "code_run.enabled";
   std::string run_id;
   bool operator==(const CodeRunEnabled&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("run_id", &CodeRunEnabled::run_id));
 };
 
 // a main product is on the market (again, with a new description).
@@ -102,12 +145,17 @@ struct ProductPublished {
   std::string product_id;
   std::string description;
   bool operator==(const ProductPublished&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("product_id", &ProductPublished::product_id),
+      describe::field("description", &ProductPublished::description));
 };
 
 struct ProductUnpublished {
   static constexpr std::string_view kType = "publication.withdrawn";
   std::string product_id;
   bool operator==(const ProductUnpublished&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("product_id", &ProductUnpublished::product_id));
 };
 
 }  // namespace agritrace::core

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "core/base/civil_time.h"
+#include "core/base/describe.h"
 #include "core/base/status.h"
 
 namespace agritrace::core {
@@ -13,6 +15,9 @@ namespace agritrace::core {
 enum class FinanceDirection : uint8_t { kIncome, kExpense };
 std::string_view finance_direction_name(FinanceDirection d);  // "income" | "expense"
 Result<FinanceDirection> parse_finance_direction(std::string_view name, std::string_view field);
+template <>
+struct describe::EnumText<FinanceDirection>
+    : describe::EnumTextOf<FinanceDirection, finance_direction_name, parse_finance_direction> {};
 
 // Categories posted automatically; refused for entries by hand so statements reconcile.
 inline constexpr std::string_view kSalesCategory = "sales";
@@ -33,6 +38,17 @@ struct FinanceEntryRecorded {
   std::string note;
   bool automatic = false;
   bool operator==(const FinanceEntryRecorded&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("entry_id", &FinanceEntryRecorded::entry_id),
+      describe::field("direction", &FinanceEntryRecorded::direction),
+      describe::field("amount_fen", &FinanceEntryRecorded::amount_fen),
+      describe::field("category", &FinanceEntryRecorded::category),
+      describe::field("counterparty_id", &FinanceEntryRecorded::counterparty_id),
+      describe::field("counterparty_name", &FinanceEntryRecorded::counterparty_name),
+      describe::field("document", &FinanceEntryRecorded::document),
+      describe::field("date", &FinanceEntryRecorded::date),
+      describe::field("note", &FinanceEntryRecorded::note),
+      describe::field("automatic", &FinanceEntryRecorded::automatic));
 };
 
 }  // namespace agritrace::core

@@ -5,8 +5,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <tuple>
 
 #include "core/base/civil_time.h"
+#include "core/base/describe.h"
 #include "core/base/quantity.h"
 
 namespace agritrace::core {
@@ -19,6 +21,11 @@ struct StocktakeLine {
   Quantity counted;
   std::string reason;
   bool operator==(const StocktakeLine&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("item_id", &StocktakeLine::item_id),
+      describe::field("expected", &StocktakeLine::expected),
+      describe::field("counted", &StocktakeLine::counted),
+      describe::field("reason", &StocktakeLine::reason));
 };
 
 struct StocktakeRecorded {
@@ -28,6 +35,11 @@ struct StocktakeRecorded {
   std::string note;
   std::vector<StocktakeLine> lines;
   bool operator==(const StocktakeRecorded&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("stocktake_id", &StocktakeRecorded::stocktake_id),
+      describe::field("taken_on", &StocktakeRecorded::taken_on),
+      describe::field("note", &StocktakeRecorded::note),
+      describe::field("lines", &StocktakeRecorded::lines));
 };
 
 // stock of `item_id` changes by `delta` (negative: loss) for `reason`.
@@ -38,6 +50,11 @@ struct StockAdjusted {
   std::string reason;
   std::string stocktake_id;
   bool operator==(const StockAdjusted&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("item_id", &StockAdjusted::item_id),
+      describe::field("delta", &StockAdjusted::delta),
+      describe::field("reason", &StockAdjusted::reason),
+      describe::field("stocktake_id", &StockAdjusted::stocktake_id));
 };
 
 }  // namespace agritrace::core

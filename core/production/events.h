@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "core/base/civil_time.h"
+#include "core/base/describe.h"
 #include "core/base/quantity.h"
 #include "core/production/types.h"
 
@@ -19,6 +21,9 @@ struct CounterpartyRegistered {
   std::string counterparty_id;  // "cp-N"
   CounterpartyRecord record;
   bool operator==(const CounterpartyRegistered&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("counterparty_id", &CounterpartyRegistered::counterparty_id),
+      describe::field("record", &CounterpartyRegistered::record, describe::kInline));
 };
 
 // the full new record (kind never changes).
@@ -27,6 +32,9 @@ struct CounterpartyAmended {
   std::string counterparty_id;
   CounterpartyRecord record;
   bool operator==(const CounterpartyAmended&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("counterparty_id", &CounterpartyAmended::counterparty_id),
+      describe::field("record", &CounterpartyAmended::record, describe::kInline));
 };
 
 //
@@ -42,6 +50,16 @@ struct PurchaseOrderCreated {
   std::string note;
   std::optional<int64_t> price_fen = {};  // total agreed, in fen; written only when set
   bool operator==(const PurchaseOrderCreated&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("po_id", &PurchaseOrderCreated::po_id),
+      describe::field("material", &PurchaseOrderCreated::material),
+      describe::field("supplier_id", &PurchaseOrderCreated::supplier_id),
+      describe::field("quantity", &PurchaseOrderCreated::quantity),
+      describe::field("supplier_lot", &PurchaseOrderCreated::supplier_lot),
+      describe::field("production_date", &PurchaseOrderCreated::production_date),
+      describe::field("expiry_date", &PurchaseOrderCreated::expiry_date),
+      describe::field("note", &PurchaseOrderCreated::note),
+      describe::field("price_fen", &PurchaseOrderCreated::price_fen, describe::kOmitWhenEmpty));
 };
 
 // full new values; the supplier does not change (cancel and re-create instead).
@@ -56,6 +74,15 @@ struct PurchaseOrderAmended {
   std::string note;
   std::optional<int64_t> price_fen = {};
   bool operator==(const PurchaseOrderAmended&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("po_id", &PurchaseOrderAmended::po_id),
+      describe::field("material", &PurchaseOrderAmended::material),
+      describe::field("quantity", &PurchaseOrderAmended::quantity),
+      describe::field("supplier_lot", &PurchaseOrderAmended::supplier_lot),
+      describe::field("production_date", &PurchaseOrderAmended::production_date),
+      describe::field("expiry_date", &PurchaseOrderAmended::expiry_date),
+      describe::field("note", &PurchaseOrderAmended::note),
+      describe::field("price_fen", &PurchaseOrderAmended::price_fen, describe::kOmitWhenEmpty));
 };
 
 struct PurchaseOrderCancelled {
@@ -63,6 +90,9 @@ struct PurchaseOrderCancelled {
   std::string po_id;
   std::string reason;
   bool operator==(const PurchaseOrderCancelled&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("po_id", &PurchaseOrderCancelled::po_id),
+      describe::field("reason", &PurchaseOrderCancelled::reason));
 };
 
 // goods in. Creates material lot `lot_id`. The PO's material, supplier and
@@ -82,6 +112,17 @@ struct PurchaseOrderReceived {
   // the order's price in proportion to what arrived; written only when set.
   std::optional<int64_t> price_fen = {};
   bool operator==(const PurchaseOrderReceived&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("po_id", &PurchaseOrderReceived::po_id),
+      describe::field("lot_id", &PurchaseOrderReceived::lot_id),
+      describe::field("quantity", &PurchaseOrderReceived::quantity),
+      describe::field("received_on", &PurchaseOrderReceived::received_on),
+      describe::field("material", &PurchaseOrderReceived::material),
+      describe::field("supplier_id", &PurchaseOrderReceived::supplier_id),
+      describe::field("supplier_lot", &PurchaseOrderReceived::supplier_lot),
+      describe::field("production_date", &PurchaseOrderReceived::production_date),
+      describe::field("expiry_date", &PurchaseOrderReceived::expiry_date),
+      describe::field("price_fen", &PurchaseOrderReceived::price_fen, describe::kOmitWhenEmpty));
 };
 
 //
@@ -96,6 +137,15 @@ struct BatchCreated {
   std::string note;
   std::string product_id = {};  // catalogue product, or empty (free-text product only)
   bool operator==(const BatchCreated&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("batch_id", &BatchCreated::batch_id),
+      describe::field("product", &BatchCreated::product),
+      describe::field("lot_code", &BatchCreated::lot_code),
+      describe::field("quantity", &BatchCreated::quantity),
+      describe::field("production_date", &BatchCreated::production_date),
+      describe::field("expiry_date", &BatchCreated::expiry_date, describe::kNullWhenAbsent),
+      describe::field("note", &BatchCreated::note),
+      describe::field("product_id", &BatchCreated::product_id, describe::kOmitWhenEmpty));
 };
 
 // full new values; the lot code does not change (it is printed on goods).
@@ -108,6 +158,13 @@ struct BatchAmended {
   std::optional<Date> expiry_date;
   std::string note;
   bool operator==(const BatchAmended&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("batch_id", &BatchAmended::batch_id),
+      describe::field("product", &BatchAmended::product),
+      describe::field("quantity", &BatchAmended::quantity),
+      describe::field("production_date", &BatchAmended::production_date),
+      describe::field("expiry_date", &BatchAmended::expiry_date, describe::kNullWhenAbsent),
+      describe::field("note", &BatchAmended::note));
 };
 
 // the batch consumed `quantity` of material lot `lot_id` (EPCIS TransformationEvent input).
@@ -117,6 +174,10 @@ struct BatchMaterialConsumed {
   std::string lot_id;
   Quantity quantity;
   bool operator==(const BatchMaterialConsumed&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("batch_id", &BatchMaterialConsumed::batch_id),
+      describe::field("lot_id", &BatchMaterialConsumed::lot_id),
+      describe::field("quantity", &BatchMaterialConsumed::quantity));
 };
 
 // an inspection report or production record. The bytes live in a content-addressed
@@ -130,6 +191,13 @@ struct BatchDocumentAttached {
   std::string media_type;
   int64_t size_bytes = 0;
   bool operator==(const BatchDocumentAttached&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("batch_id", &BatchDocumentAttached::batch_id),
+      describe::field("document_sha256", &BatchDocumentAttached::document_sha256),
+      describe::field("kind", &BatchDocumentAttached::kind),
+      describe::field("filename", &BatchDocumentAttached::filename),
+      describe::field("media_type", &BatchDocumentAttached::media_type),
+      describe::field("size_bytes", &BatchDocumentAttached::size_bytes));
 };
 
 }  // namespace agritrace::core

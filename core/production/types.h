@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 
+#include "core/base/describe.h"
 #include "core/base/status.h"
 
 namespace agritrace::core {
@@ -12,6 +14,9 @@ namespace agritrace::core {
 enum class CounterpartyKind : uint8_t { kEnterprise, kIndividual };
 std::string_view counterparty_kind_name(CounterpartyKind kind);  // "enterprise" | "individual"
 Result<CounterpartyKind> parse_counterparty_kind(std::string_view name, std::string_view field);
+template <>
+struct describe::EnumText<CounterpartyKind>
+    : describe::EnumTextOf<CounterpartyKind, counterparty_kind_name, parse_counterparty_kind> {};
 
 // A counterparty may be both a supplier and a customer.
 struct CounterpartyRoles {
@@ -38,11 +43,25 @@ struct CounterpartyRecord {
   std::string address;               // optional
   std::string region;                // optional, e.g. "广东省广州市" (R-4.2.10 analytics by region)
   bool operator==(const CounterpartyRecord&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("kind", &CounterpartyRecord::kind),
+      describe::field("roles", &CounterpartyRecord::roles),
+      describe::field("name", &CounterpartyRecord::name),
+      describe::field("uscc", &CounterpartyRecord::uscc),
+      describe::field("legal_representative", &CounterpartyRecord::legal_representative),
+      describe::field("contact_person", &CounterpartyRecord::contact_person),
+      describe::field("id_number", &CounterpartyRecord::id_number),
+      describe::field("phone", &CounterpartyRecord::phone),
+      describe::field("address", &CounterpartyRecord::address),
+      describe::field("region", &CounterpartyRecord::region, describe::kOmitWhenEmpty));
 };
 
 enum class DocumentKind : uint8_t { kInspectionReport, kProductionRecord, kOther };
 // "inspection_report" | "production_record" | "other"
 std::string_view document_kind_name(DocumentKind kind);
 Result<DocumentKind> parse_document_kind(std::string_view name, std::string_view field);
+template <>
+struct describe::EnumText<DocumentKind>
+    : describe::EnumTextOf<DocumentKind, document_kind_name, parse_document_kind> {};
 
 }  // namespace agritrace::core

@@ -1,7 +1,10 @@
-// JSON payloads of the production-end domain events (schema version 1): the `data` of the
-// envelope. Encoding is compact with a fixed key order, so the same event always gives the same
-// bytes (they are hashed into the tenant's chain). Quantities are {"amount":N,"unit":"g"} in
-// base units, dates "YYYY-MM-DD", absent optional dates null.
+// JSON payloads of the domain events (schema version 1): the `data` of the envelope. Each event
+// struct's field list (its kFields, see core/base/describe.h) gives the keys, their order and how
+// empty values are written; the generic codec in events/codec/payload_codec.h walks it, so this file
+// names no event type (the type -> decoder table is built from core::Event's alternatives).
+// Encoding is compact with a fixed key order, so the same event always gives the same bytes (they
+// are hashed into the tenant's chain; tests/events/codec/codec_golden.txt pins them). Quantities are
+// {"amount":N,"unit":"g"} in base units, dates "YYYY-MM-DD", enums by name.
 #pragma once
 
 #include <string>

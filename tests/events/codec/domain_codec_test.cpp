@@ -243,3 +243,76 @@ TEST_CASE("R-4.2.10 counterparty region is optional: old payloads without it sti
 }
 
 }  // namespace agritrace::events
+
+namespace agritrace::events {
+
+// Each field policy of core/base/describe.h, read back: a bad value names its field.
+TEST_CASE("decode errors name the field, for every field policy") {
+  auto field_of = [](std::string_view type, std::string_view json) {
+    auto e = decode_event_payload(type, json);
+    REQUIRE_MESSAGE(!e.ok(), json);
+    CHECK(e.error().code == ErrorCode::kCorruption);
+    CHECK(e.error().reason == "payload_invalid");
+    return e.error().field;
+  };
+  const std::string po_head =
+      R"({"po_id":"po-1","material":"m","supplier_id":"cp-1","quantity":{"amount":1,"unit":"g"},)"
+      R"("supplier_lot":"","production_date":"2026-11-20","expiry_date":"2026-12-20","note":"")";
+  // kOmitWhenEmpty optional: absent or null reads as unset, a wrong type is refused.
+  const std::vector<std::pair<std::string, std::optional<int64_t>>> prices = {
+      {"}", std::nullopt}, {",\"price_fen\":null}", std::nullopt}, {",\"price_fen\":5}", 5}};
+  for (const auto& [tail, price] : prices) {
+    auto e = decode_event_payload("purchase_order.created", po_head + tail);
+    REQUIRE_MESSAGE(e.ok(), tail);
+    CHECK(std::get<core::PurchaseOrderCreated>(*e).price_fen == price);
+  }
+  CHECK(field_of("purchase_order.created", po_head + R"(,"price_fen":"5"})") == "price_fen");
+  // kRequired date: missing, wrong type, impossible date.
+  CHECK(field_of("purchase_order.cancelled", R"({"reason":"r"})") == "po_id");
+  CHECK(field_of("batch.amended",
+                 R"({"batch_id":"b","product":"p","quantity":{"amount":1,"unit":"g"},"note":"",)"
+                 R"("expiry_date":null})") == "production_date");
+  // kNullWhenAbsent: the key must be there (null or a value).
+  const std::string so_head =
+      R"({"so_id":"so-1","customer_id":"cp","batch_id":"b","product":"p",)"
+      R"("quantity":{"amount":1,"unit":"g"},"production_date":"2026-11-20","note":"")";
+  CHECK(field_of("sales_order.amended", so_head + R"(,"expiry_date":null})") == "price_fen");
+  CHECK(field_of("sales_order.amended", so_head + R"(,"expiry_date":7,"price_fen":null})") ==
+        "expiry_date");
+  CHECK(field_of("sales_order.amended",
+                 so_head + R"(,"expiry_date":"2026-13-01","price_fen":null})") == "expiry_date");
+  // kOmitWhenEmpty / written_with strings: absent reads as "", a wrong type is refused.
+  auto so = decode_event_payload("sales_order.created",
+                                 so_head + R"(,"expiry_date":null,"price_fen":null})");
+  REQUIRE(so.ok());
+  CHECK(std::get<core::SalesOrderCreated>(*so).mo_buyer_tenant.empty());
+  CHECK(field_of("sales_order.created",
+                 so_head + R"(,"expiry_date":null,"price_fen":null,"mo_buyer_tenant":1})") ==
+        "mo_buyer_tenant");
+  // kInline record: its fields are read at the top level.
+  const std::string cp =
+      R"({"counterparty_id":"cp-1","kind":"individual","roles":["customer"],"name":"","uscc":"",)"
+      R"("legal_representative":"","contact_person":"","id_number":"","phone":"","address":"")";
+  CHECK(field_of("counterparty.amended", cp + R"(,"region":5})") == "region");
+  CHECK(field_of("counterparty.amended", R"({"counterparty_id":"cp-1","kind":"company"})") == "kind");
+  CHECK(field_of("catalogue.product_added",
+                 R"({"product_id":"p","name":"n","category":"c","unit":"kg"})") == "gtin");
+  // Arrays: of strings, and of described structs (the element's own key is named).
+  CHECK(field_of("codes.generated", R"({"run_id":"r","batch_id":"b","chunk":0,"serials":["A",1]})") ==
+        "serials");
+  CHECK(field_of("codes.generated", R"({"run_id":"r","batch_id":"b","chunk":true,"serials":[]})") ==
+        "chunk");
+  CHECK(field_of("stocktake.recorded",
+                 R"({"stocktake_id":"st-1","taken_on":"2026-11-30","note":"","lines":[)"
+                 R"({"item_id":"b-1","expected":{"amount":1,"unit":"g"},"counted":{"amount":1},)"
+                 R"("reason":""}]})") == "counted");
+  CHECK(field_of("stocktake.recorded",
+                 R"({"stocktake_id":"st-1","taken_on":"2026-11-30","note":"","lines":[1]})") ==
+        "lines");
+  CHECK(field_of("finance.entry_recorded",
+                 R"({"entry_id":"fe-1","direction":"income","amount_fen":1,"category":"c",)"
+                 R"("counterparty_id":"","counterparty_name":"","document":"","date":"2026-11-30",)"
+                 R"("note":"","automatic":"yes"})") == "automatic");
+}
+
+}  // namespace agritrace::events
