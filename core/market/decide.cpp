@@ -78,7 +78,8 @@ std::string customer_for_buyer(const TenantState& s, const IncomingMarketOrder& 
     }
     return it->second;
   }
-  const auto buyer = ctx.facts != nullptr ? ctx.facts->enterprise(order.buyer_tenant) : std::nullopt;
+  const auto buyer =
+      ctx.facts != nullptr ? ctx.facts->enterprise(order.buyer_tenant) : std::nullopt;
   CounterpartyRecord record;
   record.kind = CounterpartyKind::kEnterprise;
   record.roles.customer = true;

@@ -58,8 +58,9 @@ std::string refusal(const TenantState& state, const ParsedDigitalLink& code, con
     return "code_already_received";
   }
   if (in->second.lot_code != code.lot) return "code_unknown";
-  const auto origin =
-      ctx.facts != nullptr ? ctx.facts->origin_code(in->second.origin_tenant, code.serial) : std::nullopt;
+  const auto origin = ctx.facts != nullptr
+                          ? ctx.facts->origin_code(in->second.origin_tenant, code.serial)
+                          : std::nullopt;
   if (origin) {
     if (!origin->generated || origin->gtin14 != code.gtin14) return "code_unknown";
     if (origin->disabled) return "code_disabled";
@@ -154,8 +155,9 @@ Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoods& 
       r.supplier_id = cp->second;
     }
     // Production and expiry dates, and the catalogue product, are the producer batch's.
-    if (auto b = ctx.facts != nullptr ? ctx.facts->producer_batch(in.origin_tenant, in.origin_batch_id)
-                                      : std::nullopt) {
+    if (auto b = ctx.facts != nullptr
+                     ? ctx.facts->producer_batch(in.origin_tenant, in.origin_batch_id)
+                     : std::nullopt) {
       r.production_date = b->production_date;
       r.expiry_date = b->expiry_date;
       r.product_id = b->product_id;

@@ -110,7 +110,9 @@ struct ScannedCode {
 std::string code_recall_at_origin(const TenantState& state, std::string_view lot_id,
                                   std::string_view serial, const Context& ctx) {
   auto lot = state.lots.find(lot_id);
-  if (lot == state.lots.end() || lot->second.origin_tenant.empty() || ctx.facts == nullptr) return {};
+  if (lot == state.lots.end() || lot->second.origin_tenant.empty() || ctx.facts == nullptr) {
+    return {};
+  }
   auto origin = ctx.facts->origin_code(lot->second.origin_tenant, serial);
   return origin ? origin->recall_id : std::string();
 }
