@@ -128,12 +128,7 @@ void demo_names_a_failed_step(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("demo: dates follow the server's clock and every printed curl line works [embedded]") {
-  demo_on_the_test_clock(Backend::kEmbedded);
-}
-TEST_CASE("demo: dates follow the server's clock and every printed curl line works [kafka]") {
-  demo_on_the_test_clock(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("demo: dates follow the server's clock and every printed curl line works", demo_on_the_test_clock)
 TEST_CASE("demo: a refused step exits non-zero and names the step and the server's answer [embedded]") {
   demo_names_a_failed_step(Backend::kEmbedded);
 }

@@ -119,12 +119,7 @@ void crash_recovery(Backend backend) {
   CHECK(replay_digest(ledger) == live_digest);
 }
 
-TEST_CASE("crash: kill -9 during commands loses no acknowledged command and doubles none [embedded]") {
-  crash_recovery(Backend::kEmbedded);
-}
-TEST_CASE("crash: kill -9 during commands loses no acknowledged command and doubles none [kafka]") {
-  crash_recovery(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("crash: kill -9 during commands loses no acknowledged command and doubles none", crash_recovery)
 
 void rebuild_identical(Backend backend) {
   TestLedger ledger(backend);
@@ -177,12 +172,7 @@ void rebuild_identical(Backend backend) {
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("views rebuilt from the ledger are byte-identical to the live ones [embedded]") {
-  rebuild_identical(Backend::kEmbedded);
-}
-TEST_CASE("views rebuilt from the ledger are byte-identical to the live ones [kafka]") {
-  rebuild_identical(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("views rebuilt from the ledger are byte-identical to the live ones", rebuild_identical)
 
 TEST_CASE("verify names the first altered event of a tampered embedded ledger") {
   TestLedger ledger(Backend::kEmbedded);

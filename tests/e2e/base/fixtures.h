@@ -7,6 +7,12 @@
 #include "tests/support/api_client.h"
 #include "tests/support/test_clock.h"
 
+// Registers fn(Backend) as the two test cases "<name> [embedded]" and "<name> [kafka]": an
+// end-to-end test runs on both ledgers (scripts/test's time-travel pass selects these suffixes).
+#define AGRITRACE_TEST_BOTH_LEDGERS(name, fn)                                      \
+  TEST_CASE(name " [embedded]") { fn(::agritrace::testing::Backend::kEmbedded); } \
+  TEST_CASE(name " [kafka]") { fn(::agritrace::testing::Backend::kKafka); }
+
 namespace agritrace::testing {
 
 inline constexpr const char* kFarmUscc = "93441322MA4W12345F";    // GB 32100 check passes

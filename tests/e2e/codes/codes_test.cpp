@@ -211,15 +211,7 @@ void catalogue_once(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.2.5 R-4.2.7 R-4.2.9 catalogue, trace codes, resolver, publishing end to end [embedded]") {
-  codes_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.5 R-4.2.7 R-4.2.9 catalogue, trace codes, resolver, publishing end to end [kafka]") {
-  codes_slice(Backend::kKafka);
-}
-TEST_CASE("R-4.2.7 the base catalogue is appended once across restarts [embedded]") {
-  catalogue_once(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.7 the base catalogue is appended once across restarts [kafka]") { catalogue_once(Backend::kKafka); }
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.5 R-4.2.7 R-4.2.9 catalogue, trace codes, resolver, publishing end to end", codes_slice)
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.7 the base catalogue is appended once across restarts", catalogue_once)
 
 }  // namespace agritrace::testing

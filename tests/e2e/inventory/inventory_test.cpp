@@ -291,11 +291,6 @@ void inventory_slice(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.3.5 R-4.3.6 inventory, stocktakes, income and expense [embedded]") {
-  inventory_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.3.5 R-4.3.6 inventory, stocktakes, income and expense [kafka]") {
-  inventory_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.3.5 R-4.3.6 inventory, stocktakes, income and expense", inventory_slice)
 
 }  // namespace agritrace::testing

@@ -16,15 +16,6 @@
 namespace agritrace::testing {
 namespace {
 
-std::string register_in(uint16_t port, const std::string& uscc, const std::string& name, const std::string& region) {
-  ApiClient admin(port, kAdminKey);
-  Reply r = admin.post("/v1/enterprises",
-                       fmt::format(R"({{"uscc":"{}","name":"{}","region":"{}"}})", uscc, name, region));
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  return r.str("/api_key");
-}
-
 // GET once the views include `position` (another enterprise's command: its partition).
 Reply get_after(ApiClient& c, const std::string& target, const std::string& position) {
   const char sep = target.find('?') == std::string::npos ? '?' : '&';
@@ -55,9 +46,9 @@ void market_slice(Backend backend) {
   ServerProcess server(ledger.flags());
   server.start();
   const uint16_t port = server.port();
-  ApiClient plant(port, register_in(port, kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
-  ApiClient shop(port, register_in(port, kRetailUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区"));
-  ApiClient farm(port, register_in(port, kFarmUscc, "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县"));
+  ApiClient plant(port, register_enterprise(port, kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
+  ApiClient shop(port, register_enterprise(port, kRetailUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区"));
+  ApiClient farm(port, register_enterprise(port, kFarmUscc, "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县"));
   const std::string plant_orders = "/v1/market/incoming-orders/" + std::string(kRetailUscc);
 
   // The producer: 菜心 is a main variety, published; six batches of it (the market shows 5).
@@ -284,11 +275,6 @@ void market_slice(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.3.1 production-marketing docking: browse, order, accept, ship, decline, cancel [embedded]") {
-  market_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.3.1 production-marketing docking: browse, order, accept, ship, decline, cancel [kafka]") {
-  market_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.3.1 production-marketing docking: browse, order, accept, ship, decline, cancel", market_slice)
 
 }  // namespace agritrace::testing

@@ -149,12 +149,7 @@ void production_slice(Backend backend) {
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.8 production slice end to end [embedded]") {
-  production_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.8 production slice end to end [kafka]") {
-  production_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.1 R-4.2.2 R-4.2.8 production slice end to end", production_slice)
 
 void refusals(Backend backend) {
   TestLedger ledger(backend);
@@ -220,8 +215,7 @@ void refusals(Backend backend) {
 }
 
 
-TEST_CASE("bad requests get precise problem+json answers [embedded]") { refusals(Backend::kEmbedded); }
-TEST_CASE("bad requests get precise problem+json answers [kafka]") { refusals(Backend::kKafka); }
+AGRITRACE_TEST_BOTH_LEDGERS("bad requests get precise problem+json answers", refusals)
 
 void idempotency(Backend backend) {
   TestLedger ledger(backend);
@@ -256,12 +250,7 @@ void idempotency(Backend backend) {
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("Idempotency-Key: a retried command returns the first answer, appends nothing [embedded]") {
-  idempotency(Backend::kEmbedded);
-}
-TEST_CASE("Idempotency-Key: a retried command returns the first answer, appends nothing [kafka]") {
-  idempotency(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("Idempotency-Key: a retried command returns the first answer, appends nothing", idempotency)
 
 void health_and_metrics(Backend backend) {
   TestLedger ledger(backend);
@@ -290,8 +279,7 @@ void health_and_metrics(Backend backend) {
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("healthz and Prometheus metrics [embedded]") { health_and_metrics(Backend::kEmbedded); }
-TEST_CASE("healthz and Prometheus metrics [kafka]") { health_and_metrics(Backend::kKafka); }
+AGRITRACE_TEST_BOTH_LEDGERS("healthz and Prometheus metrics", health_and_metrics)
 
 }  // namespace
 }  // namespace agritrace::testing

@@ -162,11 +162,6 @@ void circulation_slice(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.3.2 R-4.3.4 R-4.3.6 goods move producer -> wholesaler -> retailer -> consumer by scan [embedded]") {
-  circulation_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.3.2 R-4.3.4 R-4.3.6 goods move producer -> wholesaler -> retailer -> consumer by scan [kafka]") {
-  circulation_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.3.2 R-4.3.4 R-4.3.6 goods move producer -> wholesaler -> retailer -> consumer by scan", circulation_slice)
 
 }  // namespace agritrace::testing

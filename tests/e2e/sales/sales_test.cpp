@@ -227,11 +227,6 @@ void sales_slice(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.2.3 R-4.2.4 R-4.2.10 sales, shipping, whereabouts, recall, analytics [embedded]") {
-  sales_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.3 R-4.2.4 R-4.2.10 sales, shipping, whereabouts, recall, analytics [kafka]") {
-  sales_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.3 R-4.2.4 R-4.2.10 sales, shipping, whereabouts, recall, analytics", sales_slice)
 
 }  // namespace agritrace::testing

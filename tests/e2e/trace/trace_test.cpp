@@ -302,18 +302,8 @@ void chain(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.2.4 R-4.3.2 R-4.3.4 farm to consumer: a recall of the farm's lot finds every retail sale [embedded]") {
-  chain(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.4 R-4.3.2 R-4.3.4 farm to consumer: a recall of the farm's lot finds every retail sale [kafka]") {
-  chain(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.4 R-4.3.2 R-4.3.4 farm to consumer: a recall of the farm's lot finds every retail sale", chain)
 
-TEST_CASE("R-4.2.4 R-4.3.2 tracing across enterprises, production end [embedded]") {
-  production_end(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.4 R-4.3.2 tracing across enterprises, production end [kafka]") {
-  production_end(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.4 R-4.3.2 tracing across enterprises, production end", production_end)
 
 }  // namespace agritrace::testing
