@@ -38,6 +38,17 @@ std::string purchase_order_body(const std::string& supplier_id, int64_t kg, cons
       supplier_id, kg, days_from_today(-33), expiry);
 }
 
+ReceivedLot receive_material(ApiClient& c, const std::string& supplier_id, int64_t kg, int received_days_ago,
+                             const std::string& expiry) {
+  Reply po = c.post("/v1/purchase-orders", purchase_order_body(supplier_id, kg, expiry));
+  REQUIRE(po.status == 201);
+  const std::string po_id = po.str("/id");
+  REQUIRE(c.post("/v1/purchase-orders/" + po_id + "/receive",
+                 fmt::format(R"({{"quantity":{{"amount":{},"unit":"kg"}},"received_on":"{}"}})", kg,
+                             days_from_today(-received_days_ago))).status == 201);
+  return {po_id, c.get_fresh("/v1/purchase-orders/" + po_id).str("/lot_id")};
+}
+
 std::string batch_body(const std::string& lot_code) {
   return fmt::format(
       R"({{"product":"净菜菜心 500g","lot_code":"{}","quantity":{{"amount":100,"unit":"piece"}},"production_date":"{}"}})",

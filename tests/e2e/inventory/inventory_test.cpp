@@ -33,11 +33,9 @@ bool flag(const Reply& r, const std::string& pointer) {
 }
 
 void inventory_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient plant(server.port(), register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
-  ApiClient other(server.port(), register_enterprise(server.port(), kRetailUscc, "广州市天河区鲜果超市有限公司"));
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient other = app.enterprise(kRetailUscc, "广州市天河区鲜果超市有限公司");
 
   Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
   REQUIRE(farm.status == 201);

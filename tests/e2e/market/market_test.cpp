@@ -42,13 +42,10 @@ void check_problem(const Reply& r, int32_t status, const std::string& code, cons
 }
 
 void market_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const uint16_t port = server.port();
-  ApiClient plant(port, register_enterprise(port, kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
-  ApiClient shop(port, register_enterprise(port, kRetailUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区"));
-  ApiClient farm(port, register_enterprise(port, kFarmUscc, "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县"));
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市");
+  ApiClient shop = app.enterprise(kRetailUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区");
+  ApiClient farm = app.enterprise(kFarmUscc, "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县");
   const std::string plant_orders = "/v1/market/incoming-orders/" + std::string(kRetailUscc);
 
   // The producer: 菜心 is a main variety, published; six batches of it (the market shows 5).
@@ -270,7 +267,7 @@ void market_slice(Backend backend) {
   check_problem(shop.post("/v1/market/orders", R"({"product":"菜心","quantity":{"amount":1,"unit":"kg"}})"), 422,
                 "field_required", "producer_tenant");
   check_problem(shop.get("/v1/market/orders/mo-99"), 404, "market_order_not_found", "mo_id");
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
 }  // namespace

@@ -15,10 +15,8 @@ namespace agritrace::testing {
 namespace {
 
 void production_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient plant(server.port(), register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
 
   // R-4.2.8 counterparties: an enterprise (USCC) and an individual (resident ID).
   Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
@@ -89,11 +87,7 @@ void production_slice(Backend backend) {
                      fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
 
   // An expired lot is refused.
-  Reply old_po = plant.post("/v1/purchase-orders", purchase_order_body(farm_id, 10, days_from_today(-32)));
-  REQUIRE(old_po.status == 201);
-  REQUIRE(plant.post("/v1/purchase-orders/" + old_po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":10,"unit":"kg"},"received_on":")" + days_from_today(-32) + R"("})").status == 201);
-  const std::string old_lot = plant.get_fresh("/v1/purchase-orders/" + old_po.str("/id")).str("/lot_id");
+  const std::string old_lot = receive_material(plant, farm_id, 10, 32, days_from_today(-32)).lot_id;
   Reply expired = plant.post("/v1/batches/" + b1_id + "/materials",
                              fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":1,"unit":"kg"}}}})", old_lot));
   CHECK(expired.str("/code") == "lot_expired");
@@ -140,25 +134,23 @@ void production_slice(Backend backend) {
   CHECK(fwd.num("/batches/1/quantity_used/amount") == 300000);
 
   // Tenant isolation: another enterprise sees none of it.
-  ApiClient other(server.port(), register_enterprise(server.port(), kRetailUscc, "广州市某批发商行"));
+  ApiClient other = app.enterprise(kRetailUscc, "广州市某批发商行");
   CHECK(other.get("/v1/batches/" + b1_id).status == 404);
   CHECK(other.get("/v1/material-lots/" + lot_id + "/trace/forward").status == 404);
   CHECK(other.get("/v1/documents/" + sha).status == 404);
   CHECK(other.get_fresh("/v1/counterparties").size("/items") == 0);
 
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
 AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.1 R-4.2.2 R-4.2.8 production slice end to end", production_slice)
 
 void refusals(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const std::string key = register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
-  ApiClient c(server.port(), key);
-  ApiClient anon(server.port());
-  ApiClient admin(server.port(), kAdminKey);
+  TestApp app(backend);
+  const std::string key = register_enterprise(app.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient c(app.port(), key);
+  ApiClient anon(app.port());
+  ApiClient admin(app.port(), kAdminKey);
 
   auto expect = [](const Reply& r, int32_t status, const std::string& code, const std::string& field) {
     INFO(r.body);
@@ -171,7 +163,7 @@ void refusals(Backend backend) {
   };
   expect(anon.get("/v1/batches"), 401, "api_key_missing", "Authorization");
   CHECK(anon.get("/v1/batches").header("WWW-Authenticate") == "Bearer realm=\"agritrace\"");
-  ApiClient wrong(server.port(), "agk_not-a-key");
+  ApiClient wrong(app.port(), "agk_not-a-key");
   expect(wrong.get("/v1/batches"), 401, "api_key_invalid", "Authorization");
   expect(admin.get("/v1/batches"), 403, "enterprise_key_required", "Authorization");
   expect(c.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12B","name":"x","region":"y"})"), 403,
@@ -211,17 +203,15 @@ void refusals(Backend backend) {
          422, "sha256_invalid", "sha256");
   // Nothing refused above reached the ledger: the only batch is the one accepted.
   CHECK(c.get_fresh("/v1/batches").size("/items") == 1);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
 
 AGRITRACE_TEST_BOTH_LEDGERS("bad requests get precise problem+json answers", refusals)
 
 void idempotency(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient c(server.port(), register_enterprise(server.port(), kPlantUscc, "鲜达"));
+  TestApp app(backend);
+  ApiClient c = app.enterprise(kPlantUscc, "鲜达");
   Reply first = c.post("/v1/batches", batch_body("IDEM-1"), "key-1");
   REQUIRE(first.status == 201);
   CHECK(first.header("Idempotent-Replayed").empty());
@@ -238,25 +228,23 @@ void idempotency(Backend backend) {
   CHECK(reused.str("/field") == "Idempotency-Key");
   CHECK(c.get_fresh("/v1/batches").size("/items") == 1);
 
-  // The key survives a restart: the writer rebuilds its memory from the ledger.
-  CHECK(server.stop() == 0);
-  server.start();
-  ApiClient after(server.port(), c.key());
+  // The key survives a restart: the writer rebuilds its memory from the app.ledger.
+  CHECK(app.server.stop() == 0);
+  app.server.start();
+  ApiClient after(app.port(), c.key());
   Reply third = after.post("/v1/batches", batch_body("IDEM-1"), "key-1");
   CHECK(third.status == 201);
   CHECK(third.header("Idempotent-Replayed") == "true");
   CHECK(third.str("/id") == first.str("/id"));
   CHECK(after.get("/v1/batches?after=" + first.str("/position")).size("/items") == 1);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
 AGRITRACE_TEST_BOTH_LEDGERS("Idempotency-Key: a retried command returns the first answer, appends nothing", idempotency)
 
 void health_and_metrics(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient c(server.port(), register_enterprise(server.port(), kPlantUscc, "鲜达"));
+  TestApp app(backend);
+  ApiClient c = app.enterprise(kPlantUscc, "鲜达");
   REQUIRE(c.post("/v1/batches", batch_body("M-1")).status == 201);
   Reply h = c.get_fresh("/healthz");
   CHECK(h.status == 200);
@@ -276,7 +264,7 @@ void health_and_metrics(Backend backend) {
   CHECK(products >= 40);
   CHECK(m.body.find(fmt::format("agritrace_events_appended_total {}\n", 2 + products)) != std::string::npos);
   CHECK(m.body.find("agritrace_projection_lag_events") != std::string::npos);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
 AGRITRACE_TEST_BOTH_LEDGERS("healthz and Prometheus metrics", health_and_metrics)

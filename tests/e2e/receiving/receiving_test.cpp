@@ -26,17 +26,15 @@ std::string event_types(const Reply& r) {
 }
 
 void circulation_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const std::string plant_key = register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
-  const std::string wholesale_key = register_enterprise(server.port(), kWholesaleUscc, "广州江南果菜批发有限公司");
-  const std::string shop_key = register_enterprise(server.port(), kShopUscc, "深圳福田鲜果店");
-  const std::string other_key = register_enterprise(server.port(), kOtherUscc, "北京某超市");
-  ApiClient plant(server.port(), plant_key);
-  ApiClient wholesale(server.port(), wholesale_key);
-  ApiClient shop(server.port(), shop_key);
-  ApiClient other(server.port(), other_key);
+  TestApp app(backend);
+  const std::string plant_key = register_enterprise(app.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  const std::string wholesale_key = register_enterprise(app.port(), kWholesaleUscc, "广州江南果菜批发有限公司");
+  const std::string shop_key = register_enterprise(app.port(), kShopUscc, "深圳福田鲜果店");
+  const std::string other_key = register_enterprise(app.port(), kOtherUscc, "北京某超市");
+  ApiClient plant(app.port(), plant_key);
+  ApiClient wholesale(app.port(), wholesale_key);
+  ApiClient shop(app.port(), shop_key);
+  ApiClient other(app.port(), other_key);
 
   // The producer: a batch of 12 pieces with codes, a sales order to the wholesaler, priced.
   Reply b1 = plant.post("/v1/batches", batch_body("DG-C1"));
@@ -72,7 +70,7 @@ void circulation_slice(Backend backend) {
   CHECK(wholesale.post("/v1/receipts", R"({"codes":["x"],"colour":"red"})").status == 422);
   CHECK(wholesale.post("/v1/receipts", R"({"codes":"x"})").status == 422);
   CHECK(wholesale.post("/v1/receipts", "{").status == 400);
-  ApiClient anonymous(server.port());
+  ApiClient anonymous(app.port());
   CHECK(anonymous.post("/v1/receipts", codes_body({codes[0]})).status == 401);
 
   // A partial receipt by scan (paths or full URIs), then the rest of the shipment.
@@ -94,11 +92,11 @@ void circulation_slice(Backend backend) {
 
   // A restart folds the ledger again: the wholesaler still knows what was shipped to it and what
   // it received (the cross-enterprise facts of the write model are rebuilt from the ledger).
-  REQUIRE(server.stop() == 0);
-  server.start();
-  ApiClient wholesale2(server.port(), wholesale_key);
-  ApiClient shop2(server.port(), shop_key);
-  ApiClient plant2(server.port(), plant_key);
+  REQUIRE(app.server.stop() == 0);
+  app.server.start();
+  ApiClient wholesale2(app.port(), wholesale_key);
+  ApiClient shop2(app.port(), shop_key);
+  ApiClient plant2(app.port(), plant_key);
   CHECK(wholesale2.post("/v1/receipts", codes_body({codes[1]})).str("/codes/0/reason") == "code_already_received");
   Reply rcv2 = wholesale2.post("/v1/receipts", R"({"codes":[")" + codes[6] + R"(",")" + codes[7] + R"("],"price_fen":2000})");
   INFO(rcv2.body);

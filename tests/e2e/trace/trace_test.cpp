@@ -16,19 +16,13 @@ namespace {
 // The production end alone: the plant ships coded goods to a registered retailer that has not
 // received them yet.
 void production_end(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient plant(server.port(), register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
-  ApiClient retail(server.port(), register_enterprise(server.port(), kRetailUscc, "广州市天河区鲜果超市有限公司"));
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient retail = app.enterprise(kRetailUscc, "广州市天河区鲜果超市有限公司");
 
   Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
   REQUIRE(farm.status == 201);
-  Reply po = plant.post("/v1/purchase-orders", purchase_order_body(farm.str("/id"), 500));
-  REQUIRE(po.status == 201);
-  REQUIRE(plant.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
-  const std::string lot_id = plant.get_fresh("/v1/purchase-orders/" + po.str("/id")).str("/lot_id");
+  const auto [po_id, lot_id] = receive_material(plant, farm.str("/id"), 500);
   Reply b1 = plant.post("/v1/batches", batch_body("DG-T1"));
   REQUIRE(b1.status == 201);
   const std::string b1_id = b1.str("/id");
@@ -87,7 +81,7 @@ void production_end(Backend backend) {
   // Backward trace of a purchased lot: its supplier and order, nothing further upstream.
   Reply back = plant.get_fresh("/v1/material-lots/" + lot_id + "/trace/backward");
   REQUIRE(back.status == 200);
-  CHECK(back.str("/purchase_order/po_id") == po.str("/id"));
+  CHECK(back.str("/purchase_order/po_id") == po_id);
   CHECK(back.str("/supplier/name") == "博罗县绿源菜心种植专业合作社");
   CHECK(back.body.find("\"upstream\":null") != std::string::npos);
   CHECK(plant.get_fresh("/v1/material-lots/lot-99/trace/backward").str("/code") == "material_lot_not_found");
@@ -126,15 +120,13 @@ std::vector<std::string> slice(const std::vector<std::string>& v, size_t from, s
 // The demo chain over HTTP: farm -> processor -> Guangzhou wholesaler -> two Shenzhen shops ->
 // consumers; the farm's recall of its seed lot finds every retail sale.
 void chain(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const uint16_t port = server.port();
-  ApiClient farm(port, register_enterprise(port, kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县"));
-  ApiClient plant(port, register_enterprise(port, kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
-  ApiClient wholesaler(port, register_enterprise(port, kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区"));
-  ApiClient shop1(port, register_enterprise(port, kShop1Uscc, "深圳市福田区鲜果超市有限公司", "广东省深圳市福田区"));
-  ApiClient shop2(port, register_enterprise(port, kShop2Uscc, "深圳市南山区生鲜便利店有限公司", "广东省深圳市南山区"));
+  TestApp app(backend);
+  const uint16_t port = app.port();
+  ApiClient farm = app.enterprise(kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县");
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市");
+  ApiClient wholesaler = app.enterprise(kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区");
+  ApiClient shop1 = app.enterprise(kShop1Uscc, "深圳市福田区鲜果超市有限公司", "广东省深圳市福田区");
+  ApiClient shop2 = app.enterprise(kShop2Uscc, "深圳市南山区生鲜便利店有限公司", "广东省深圳市南山区");
   // Every client's last write is in the views: each waits for its own position (views only grow).
   auto settle = [&] {
     for (ApiClient* c : {&farm, &plant, &wholesaler, &shop1, &shop2}) REQUIRE(c->get_fresh("/v1/receipts").status == 200);
@@ -143,11 +135,7 @@ void chain(Backend backend) {
   // Farm: seed lot -> batch of 200 kg in 10 kg crates -> 100 kg to the processor.
   Reply seeds = farm.post("/v1/counterparties", enterprise_supplier_body("91440101MA59XYW12B"));
   REQUIRE(seeds.status == 201);
-  Reply po = farm.post("/v1/purchase-orders", purchase_order_body(seeds.str("/id"), 5));
-  REQUIRE(po.status == 201);
-  REQUIRE(farm.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                    R"({"quantity":{"amount":5,"unit":"kg"},"received_on":")" + days_from_today(-24) + R"("})").status == 201);
-  const std::string seed_lot = farm.get_fresh("/v1/purchase-orders/" + po.str("/id")).str("/lot_id");
+  const std::string seed_lot = receive_material(farm, seeds.str("/id"), 5, 24).lot_id;
   Reply fb = farm.post("/v1/batches", R"({"product":"菜心","lot_code":"FARM-1120","quantity":{"amount":200,"unit":"kg"},"production_date":")" + days_from_today(-14) + R"(","expiry_date":")" + days_from_today(16) + R"("})");
   REQUIRE(fb.status == 201);
   REQUIRE(farm.post("/v1/batches/" + fb.str("/id") + "/materials",
