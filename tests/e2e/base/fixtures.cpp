@@ -20,6 +20,13 @@ std::string register_enterprise(uint16_t port, const std::string& uscc, const st
   return r.str("/api_key");
 }
 
+std::string new_counterparty(ApiClient& c, const std::string& body) {
+  Reply r = c.post("/v1/counterparties", body);
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  return r.str("/id");
+}
+
 std::string enterprise_supplier_body(const std::string& uscc) {
   return fmt::format(
       R"({{"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"{}","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"}})",

@@ -42,6 +42,9 @@ struct TestApp {
 std::string enterprise_customer_body(const std::string& uscc, const std::string& name,
                                      const std::string& region);
 
+// Registers a counterparty (POST /v1/counterparties) that must be accepted; its id.
+std::string new_counterparty(ApiClient& c, const std::string& body);
+
 std::string enterprise_supplier_body(const std::string& uscc);
 std::string individual_supplier_body();
 std::string purchase_order_body(const std::string& supplier_id, int64_t kg, const std::string& expiry = days_from_today(3650));  // far ahead

@@ -52,9 +52,8 @@ void codes_slice(Backend backend) {
   CHECK(not_main.status == 409);
   CHECK(not_main.str("/code") == "not_a_main_variety");
   // The material behind the batch, for the resolver's backward trace.
-  Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
-  REQUIRE(farm.status == 201);
-  receive_material(plant, farm.str("/id"), 800);
+  const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  receive_material(plant, farm_id, 800);
   Reply batch = plant.post("/v1/batches",
                            R"({"product_id":"veg-caixin","lot_code":"CX-1125","quantity":{"amount":400,"unit":"kg"},"production_date":")" + days_from_today(-9) + R"(","expiry_date":")" + days_from_today(1) + R"("})");
   REQUIRE(batch.status == 201);

@@ -40,10 +40,7 @@ void inventory_slice(Backend backend) {
   Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
   REQUIRE(farm.status == 201);
   const std::string farm_id = farm.str("/id");
-  Reply retail = plant.post("/v1/counterparties",
-                            fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"广州市天河路 1 号","region":"广东省广州市"}})", kRetailUscc));
-  REQUIRE(retail.status == 201);
-  const std::string retail_id = retail.str("/id");
+  const std::string retail_id = new_counterparty(plant, fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"广州市天河路 1 号","region":"广东省广州市"}})", kRetailUscc));
 
   // Goods in and out through the production end: purchase receipt, batch, consumption, shipment.
   // Priced: receiving it posts the purchases expense (the lead's rule), dated the receipt day.

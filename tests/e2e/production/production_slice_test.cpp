@@ -19,12 +19,8 @@ void production_slice(Backend backend) {
   ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
 
   // counterparties: an enterprise (USCC) and an individual (resident ID).
-  Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
-  REQUIRE(farm.status == 201);
-  const std::string farm_id = farm.str("/id");
-  Reply person = plant.post("/v1/counterparties", individual_supplier_body());
-  REQUIRE(person.status == 201);
-  const std::string person_id = person.str("/id");
+  const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  const std::string person_id = new_counterparty(plant, individual_supplier_body());
 
   // Personal data: masked in lists, shown to the owning enterprise on the record itself.
   Reply list = plant.get_fresh("/v1/counterparties");

@@ -42,10 +42,9 @@ void circulation_slice(Backend backend) {
   const std::string b1_id = b1.str("/id");
   std::vector<std::string> codes;
   code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 12, &codes);
-  Reply cp = plant.post("/v1/counterparties", enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
-  REQUIRE(cp.status == 201);
+  const std::string cp_id = new_counterparty(plant, enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
   Reply so = plant.post("/v1/sales-orders",
-                        fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":8,"unit":"piece"}},"price_fen":8000}})", cp.str("/id"), b1_id));
+                        fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":8,"unit":"piece"}},"price_fen":8000}})", cp_id, b1_id));
   REQUIRE(so.status == 201);
   Reply shipped = plant.post("/v1/sales-orders/" + so.str("/id") + "/shipments",
                              codes_body({codes[0], codes[1], codes[2], codes[3], codes[4], codes[5], codes[6], codes[7]}));
@@ -105,10 +104,9 @@ void circulation_slice(Backend backend) {
   CHECK(event_types(rcv2) == "goods.received finance.entry_recorded ");
 
   // R-4.3.4 wholesale from the received lot to the Shenzhen shop, by scan.
-  Reply shop_cp = wholesale2.post("/v1/counterparties", enterprise_customer_body(kShopUscc, "深圳福田鲜果店", "广东省深圳市"));
-  REQUIRE(shop_cp.status == 201);
+  const std::string shop_cp_id = new_counterparty(wholesale2, enterprise_customer_body(kShopUscc, "深圳福田鲜果店", "广东省深圳市"));
   Reply so2 = wholesale2.post("/v1/sales-orders",
-                              fmt::format(R"({{"customer_id":"{}","batch_id":"lot-1","quantity":{{"amount":3,"unit":"piece"}}}})", shop_cp.str("/id")));
+                              fmt::format(R"({{"customer_id":"{}","batch_id":"lot-1","quantity":{{"amount":3,"unit":"piece"}}}})", shop_cp_id));
   INFO(so2.body);
   REQUIRE(so2.status == 201);
   CHECK(wholesale2.get_fresh("/v1/sales-orders/" + so2.str("/id")).str("/product") ==
@@ -140,11 +138,9 @@ void circulation_slice(Backend backend) {
   CHECK(shop2.post("/v1/retail-sales", R"({"item_id":"lot-1","quantity":{"amount":9,"unit":"piece"}})").str("/code") == "stock_insufficient");
 
   // Goods without codes: received by hand from a farmer, sold by quantity.
-  Reply farmer = shop2.post("/v1/counterparties",
-                            fmt::format(R"({{"kind":"individual","roles":["supplier"],"name":"王五","id_number":"{}","phone":"13912345678"}})", kPersonId));
-  REQUIRE(farmer.status == 201);
+  const std::string farmer_id = new_counterparty(shop2, fmt::format(R"({{"kind":"individual","roles":["supplier"],"name":"王五","id_number":"{}","phone":"13912345678"}})", kPersonId));
   Reply manual = shop2.post("/v1/receipts/manual",
-                            fmt::format(R"({{"supplier_id":"{}","product":"土鸡蛋","lot_code":"WANG-1125","quantity":{{"amount":30,"unit":"piece"}},"production_date":"{}","price_fen":3000}})", farmer.str("/id"), days_from_today(-14)));
+                            fmt::format(R"({{"supplier_id":"{}","product":"土鸡蛋","lot_code":"WANG-1125","quantity":{{"amount":30,"unit":"piece"}},"production_date":"{}","price_fen":3000}})", farmer_id, days_from_today(-14)));
   INFO(manual.body);
   REQUIRE(manual.status == 201);
   CHECK(event_types(manual) == "goods.received finance.entry_recorded ");

@@ -23,13 +23,8 @@ void sales_slice(Backend backend) {
                             fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"广州市天河路 1 号","region":"广东省广州市"}})", kRetailUscc));
   REQUIRE(retail.status == 201);
   const std::string retail_id = retail.str("/id");
-  Reply person = plant.post("/v1/counterparties",
-                            fmt::format(R"({{"kind":"individual","roles":["customer"],"name":"张伟","id_number":"{}","phone":"13912345678","region":"广东省深圳市"}})", kPersonId));
-  REQUIRE(person.status == 201);
-  const std::string person_id = person.str("/id");
-  Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
-  REQUIRE(farm.status == 201);
-  const std::string farm_id = farm.str("/id");
+  const std::string person_id = new_counterparty(plant, fmt::format(R"({{"kind":"individual","roles":["customer"],"name":"张伟","id_number":"{}","phone":"13912345678","region":"广东省深圳市"}})", kPersonId));
+  const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
 
   // Material lot -> batch b1 (100 pieces); batch b2 for the wrong-batch refusal.
   const std::string lot_id = receive_material(plant, farm_id, 500).lot_id;

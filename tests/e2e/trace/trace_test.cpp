@@ -20,9 +20,8 @@ void production_end(Backend backend) {
   ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
   ApiClient retail = app.enterprise(kRetailUscc, "广州市天河区鲜果超市有限公司");
 
-  Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
-  REQUIRE(farm.status == 201);
-  const auto [po_id, lot_id] = receive_material(plant, farm.str("/id"), 500);
+  const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  const auto [po_id, lot_id] = receive_material(plant, farm_id, 500);
   Reply b1 = plant.post("/v1/batches", batch_body("DG-T1"));
   REQUIRE(b1.status == 201);
   const std::string b1_id = b1.str("/id");
@@ -30,10 +29,8 @@ void production_end(Backend backend) {
                      fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
   std::vector<std::string> codes;
   code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 4, &codes);
-  Reply shop = plant.post("/v1/counterparties",
-                          fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","region":"广东省广州市"}})", kRetailUscc));
-  REQUIRE(shop.status == 201);
-  Reply so = plant.post("/v1/sales-orders", fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":2,"unit":"piece"}}}})", shop.str("/id"), b1_id));
+  const std::string shop_id = new_counterparty(plant, fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","region":"广东省广州市"}})", kRetailUscc));
+  Reply so = plant.post("/v1/sales-orders", fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":2,"unit":"piece"}}}})", shop_id, b1_id));
   REQUIRE(so.status == 201);
   // The shipping route learns from the views whether the customer is a registered enterprise.
   REQUIRE(plant.get_fresh("/v1/sales-orders/" + so.str("/id")).status == 200);
@@ -133,18 +130,16 @@ void chain(Backend backend) {
   };
 
   // Farm: seed lot -> batch of 200 kg in 10 kg crates -> 100 kg to the processor.
-  Reply seeds = farm.post("/v1/counterparties", enterprise_supplier_body("91440101MA59XYW12B"));
-  REQUIRE(seeds.status == 201);
-  const std::string seed_lot = receive_material(farm, seeds.str("/id"), 5, 24).lot_id;
+  const std::string seeds_id = new_counterparty(farm, enterprise_supplier_body("91440101MA59XYW12B"));
+  const std::string seed_lot = receive_material(farm, seeds_id, 5, 24).lot_id;
   Reply fb = farm.post("/v1/batches", R"({"product":"菜心","lot_code":"FARM-1120","quantity":{"amount":200,"unit":"kg"},"production_date":")" + days_from_today(-14) + R"(","expiry_date":")" + days_from_today(16) + R"("})");
   REQUIRE(fb.status == 201);
   REQUIRE(farm.post("/v1/batches/" + fb.str("/id") + "/materials",
                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":2,"unit":"kg"}}}})", seed_lot)).status == 201);
   std::vector<std::string> crates;
   code_run(farm, fb.str("/id"), "6291041500213", R"({"amount":10,"unit":"kg"})", 20, &crates);
-  Reply to_plant = farm.post("/v1/counterparties", enterprise_customer_body(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
-  REQUIRE(to_plant.status == 201);
-  Reply fso = farm.post("/v1/sales-orders", order_body(to_plant.str("/id"), fb.str("/id"), 100, "kg"));
+  const std::string to_plant_id = new_counterparty(farm, enterprise_customer_body(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
+  Reply fso = farm.post("/v1/sales-orders", order_body(to_plant_id, fb.str("/id"), 100, "kg"));
   REQUIRE(fso.status == 201);
   Reply fsh = farm.post("/v1/sales-orders/" + fso.str("/id") + "/shipments", codes_body(slice(crates, 0, 10)));
   REQUIRE(fsh.status == 201);
@@ -161,9 +156,8 @@ void chain(Backend backend) {
   REQUIRE(consumed.status == 201);
   std::vector<std::string> packs;
   code_run(plant, pb.str("/id"), "6901234000016", R"({"amount":1,"unit":"piece"})", 20, &packs);
-  Reply to_wholesaler = plant.post("/v1/counterparties", enterprise_customer_body(kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市"));
-  REQUIRE(to_wholesaler.status == 201);
-  Reply pso = plant.post("/v1/sales-orders", order_body(to_wholesaler.str("/id"), pb.str("/id"), 12, "piece"));
+  const std::string to_wholesaler_id = new_counterparty(plant, enterprise_customer_body(kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市"));
+  Reply pso = plant.post("/v1/sales-orders", order_body(to_wholesaler_id, pb.str("/id"), 12, "piece"));
   REQUIRE(pso.status == 201);
   REQUIRE(plant.post("/v1/sales-orders/" + pso.str("/id") + "/shipments", codes_body(slice(packs, 0, 12))).status == 201);
 
@@ -186,10 +180,8 @@ void chain(Backend backend) {
   // Shops: receive and sell to consumers (one with a customer record and a WeChat Pay voucher).
   REQUIRE(shop1.post("/v1/receipts", codes_body(slice(packs, 0, 4))).status == 201);
   REQUIRE(shop2.post("/v1/receipts", codes_body(slice(packs, 4, 8))).status == 201);
-  Reply zhang = shop1.post("/v1/counterparties",
-                           fmt::format(R"({{"kind":"individual","roles":["customer"],"name":"张伟","id_number":"{}","phone":"13912345678","region":"广东省深圳市"}})", kPersonId));
-  REQUIRE(zhang.status == 201);
-  Reply sale1 = shop1.post("/v1/retail-sales", fmt::format(R"({{"codes":["{}"],"customer_id":"{}","payment_voucher":"4200001234202611250001","price_fen":1290}})", packs[0], zhang.str("/id")));
+  const std::string zhang_id = new_counterparty(shop1, fmt::format(R"({{"kind":"individual","roles":["customer"],"name":"张伟","id_number":"{}","phone":"13912345678","region":"广东省深圳市"}})", kPersonId));
+  Reply sale1 = shop1.post("/v1/retail-sales", fmt::format(R"({{"codes":["{}"],"customer_id":"{}","payment_voucher":"4200001234202611250001","price_fen":1290}})", packs[0], zhang_id));
   INFO(sale1.body);
   REQUIRE(sale1.status == 201);
   REQUIRE(shop1.post("/v1/retail-sales", codes_body(slice(packs, 1, 2))).status == 201);
