@@ -62,6 +62,15 @@ std::string batch_body(const std::string& lot_code) {
       lot_code, days_from_today(-12));
 }
 
+std::string batch_of_lot(ApiClient& c, const std::string& lot_code, const std::string& lot_id, int64_t kg) {
+  Reply b = c.post("/v1/batches", batch_body(lot_code));
+  REQUIRE(b.status == 201);
+  const std::string id = b.str("/id");
+  REQUIRE(c.post("/v1/batches/" + id + "/materials",
+                 fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":{},"unit":"kg"}}}})", lot_id, kg)).status == 201);
+  return id;
+}
+
 std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id) {
   Reply csv = c.get_fresh("/v1/code-runs/" + run_id + "/codes.csv");
   REQUIRE(csv.status == 200);

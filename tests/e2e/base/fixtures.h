@@ -49,6 +49,8 @@ std::string enterprise_supplier_body(const std::string& uscc);
 std::string individual_supplier_body();
 std::string purchase_order_body(const std::string& supplier_id, int64_t kg, const std::string& expiry = days_from_today(3650));  // far ahead
 std::string batch_body(const std::string& lot_code);
+// A batch (batch_body(lot_code)) made with `kg` kg of the material lot `lot_id`; its id.
+std::string batch_of_lot(ApiClient& c, const std::string& lot_code, const std::string& lot_id, int64_t kg);
 
 // A purchase order of `kg` kg of 菜心 from `supplier_id` (purchase_order_body), received in full
 // `received_days_ago` days ago; requires each step to succeed.

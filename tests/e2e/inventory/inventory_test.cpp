@@ -52,11 +52,7 @@ void inventory_slice(Backend backend) {
   REQUIRE(plant.post("/v1/purchase-orders/" + po_id + "/receive",
                      R"({"quantity":{"amount":500,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
   const std::string lot_id = plant.get_fresh("/v1/purchase-orders/" + po_id).str("/lot_id");
-  Reply b1 = plant.post("/v1/batches", batch_body("INV-1"));
-  REQUIRE(b1.status == 201);
-  const std::string b1_id = b1.str("/id");
-  REQUIRE(plant.post("/v1/batches/" + b1_id + "/materials",
-                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
+  const std::string b1_id = batch_of_lot(plant, "INV-1", lot_id, 300);
   std::vector<std::string> codes;
   code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 5, &codes);
   Reply so = plant.post("/v1/sales-orders", fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":5,"unit":"piece"}},"price_fen":150000}})", retail_id, b1_id));

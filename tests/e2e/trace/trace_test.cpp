@@ -22,11 +22,7 @@ void production_end(Backend backend) {
 
   const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
   const auto [po_id, lot_id] = receive_material(plant, farm_id, 500);
-  Reply b1 = plant.post("/v1/batches", batch_body("DG-T1"));
-  REQUIRE(b1.status == 201);
-  const std::string b1_id = b1.str("/id");
-  REQUIRE(plant.post("/v1/batches/" + b1_id + "/materials",
-                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
+  const std::string b1_id = batch_of_lot(plant, "DG-T1", lot_id, 300);
   std::vector<std::string> codes;
   code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 4, &codes);
   const std::string shop_id = new_counterparty(plant, fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","region":"广东省广州市"}})", kRetailUscc));
