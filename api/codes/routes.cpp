@@ -366,31 +366,17 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                                tar_archive(files));
              }));
   router.add("POST", "/v1/code-runs/{run_id}/disable", "disableCodeRun",
-             i->command_route(
-                 "disable_code_run", 200,
-                 [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
-                   AGT_TRY(reason, reason_only(in));
-                   return core::Command(core::DisableCodeRun{path_param(p, "run_id"), reason});
-                 },
-                 {}, /*empty_body_is_object=*/true));
+             i->command_route("disable_code_run", 200, RouteKit::reason_command<core::DisableCodeRun>("run_id"), {},
+                              /*empty_body_is_object=*/true));
   router.add("POST", "/v1/code-runs/{run_id}/enable", "enableCodeRun",
-             i->path_command_route("enable_code_run", 200, [](const PathParams& p) {
-               return core::Command(core::EnableCodeRun{path_param(p, "run_id")});
-             }));
+             i->path_command_route<core::EnableCodeRun>("enable_code_run", 200, "run_id"));
   router.add("GET", "/v1/codes/{serial}", "getCode",
              i->get_route("serial", codes, &projections::CodesQueries::code));
   router.add("POST", "/v1/codes/{serial}/disable", "disableCode",
-             i->command_route(
-                 "disable_code", 200,
-                 [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
-                   AGT_TRY(reason, reason_only(in));
-                   return core::Command(core::DisableCode{path_param(p, "serial"), reason});
-                 },
-                 {}, /*empty_body_is_object=*/true));
+             i->command_route("disable_code", 200, RouteKit::reason_command<core::DisableCode>("serial"), {},
+                              /*empty_body_is_object=*/true));
   router.add("POST", "/v1/codes/{serial}/enable", "enableCode",
-             i->path_command_route("enable_code", 200, [](const PathParams& p) {
-               return core::Command(core::EnableCode{path_param(p, "serial")});
-             }));
+             i->path_command_route<core::EnableCode>("enable_code", 200, "serial"));
 
   // ---- publishing (the market browse is in api/market/routes.cpp) ----
   router.add("POST", "/v1/publications", "publishProduct",
@@ -401,9 +387,7 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                return codes->publications(c.tenant);
              }));
   router.add("POST", "/v1/publications/{product_id}/withdraw", "withdrawPublication",
-             i->path_command_route("withdraw_publication", 200, [](const PathParams& p) {
-               return core::Command(core::UnpublishProduct{path_param(p, "product_id")});
-             }));
+             i->path_command_route<core::UnpublishProduct>("withdraw_publication", 200, "product_id"));
   // ---- the public resolver: GS1 Digital Link, no API key ----
   router.add("GET", "/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLink",
              [i, codes](const HttpRequest& req, const PathParams& p, Responder respond) {

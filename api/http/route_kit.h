@@ -292,14 +292,24 @@ struct RouteKit {
     });
   }
 
-  // A command named by the path alone; the body is not read.
-  RouteHandler path_command_route(std::string name, int32_t status,
-                                  std::function<core::Command(const PathParams&)> make) {
-    return tenant_route([this, name, status, make = std::move(make)](
+  // A command whose only field is its subject, the path parameter `param`; the body is not read.
+  template <class Command>
+  RouteHandler path_command_route(std::string name, int32_t status, std::string param) {
+    return tenant_route([this, name = std::move(name), status, param = std::move(param)](
                             const HttpRequest& req, const PathParams& params, const Caller& caller,
                             Responder respond) {
-      submit(req, std::move(respond), caller, name, make(params), status);
+      submit(req, std::move(respond), caller, name, core::Command(Command{path_param(params, param)}), status);
     });
+  }
+
+  // The parser of a command {subject, reason}: the subject is the path parameter `param`, the body
+  // is {"reason"} alone (cancel, disable).
+  template <class Command>
+  static CommandParser reason_command(std::string param) {
+    return [param = std::move(param)](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
+      AGT_TRY(reason, reason_only(in));
+      return core::Command(Command{path_param(p, param), reason});
+    };
   }
 
   // ---- queries ----

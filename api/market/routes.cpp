@@ -50,10 +50,7 @@ void register_market_routes(RouteKit& kit, Router& router) {
   router.add("GET", "/v1/market/orders/{mo_id}", "getMarketOrder",
              i->get_route("mo_id", q, &projections::MarketQueries::order));
   router.add("POST", "/v1/market/orders/{mo_id}/cancel", "cancelMarketOrder",
-             i->command_route("cancel_market_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
-               AGT_TRY(reason, reason_only(in));
-               return core::Command(core::CancelMarketOrder{path_param(p, "mo_id"), reason});
-             }));
+             i->command_route("cancel_market_order", 200, RouteKit::reason_command<core::CancelMarketOrder>("mo_id")));
 
   // ---- the producer ----
   router.add("GET", "/v1/market/incoming-orders", "listIncomingMarketOrders",

@@ -142,10 +142,7 @@ void register_production_routes(RouteKit& kit, Router& router) {
                return parse_amend_po(in, path_param(p, "po_id"));
              }));
   router.add("POST", "/v1/purchase-orders/{po_id}/cancel", "cancelPurchaseOrder",
-             i->command_route("cancel_purchase_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
-               AGT_TRY(reason, reason_only(in));
-               return core::Command(core::CancelPurchaseOrder{path_param(p, "po_id"), reason});
-             }));
+             i->command_route("cancel_purchase_order", 200, RouteKit::reason_command<core::CancelPurchaseOrder>("po_id")));
   router.add("POST", "/v1/purchase-orders/{po_id}/receive", "receivePurchaseOrder",
              i->command_route("receive_purchase_order", 201, [](const JsonInput& in, const PathParams& p) {
                return parse_receive_po(in, path_param(p, "po_id"));

@@ -47,10 +47,7 @@ void register_sales_routes(RouteKit& kit, Router& router) {
                return core::Command(core::AmendSalesOrder{path_param(p, "so_id"), std::move(c)});
              }));
   router.add("POST", "/v1/sales-orders/{so_id}/cancel", "cancelSalesOrder",
-             i->command_route("cancel_sales_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
-               AGT_TRY(reason, reason_only(in));
-               return core::Command(core::CancelSalesOrder{path_param(p, "so_id"), reason});
-             }));
+             i->command_route("cancel_sales_order", 200, RouteKit::reason_command<core::CancelSalesOrder>("so_id")));
 
   // shipping: the scanned codes; all ship or none (422 lists every bad code).
   router.add("POST", "/v1/sales-orders/{so_id}/shipments", "shipSalesOrder",
