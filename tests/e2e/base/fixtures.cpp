@@ -20,6 +20,16 @@ std::string register_enterprise(uint16_t port, const std::string& uscc, const st
   return r.str("/api_key");
 }
 
+void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field) {
+  INFO(r.body);
+  CHECK(r.status == status);
+  CHECK(r.header("Content-Type") == "application/problem+json");
+  CHECK(r.str("/code") == code);
+  CHECK(r.num("/status") == status);
+  CHECK(!r.str("/detail").empty());
+  if (!field.empty()) CHECK(r.str("/field") == field);
+}
+
 std::string new_counterparty(ApiClient& c, const std::string& body) {
   Reply r = c.post("/v1/counterparties", body);
   INFO(r.body);

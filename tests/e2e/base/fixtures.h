@@ -42,6 +42,10 @@ struct TestApp {
 std::string enterprise_customer_body(const std::string& uscc, const std::string& name,
                                      const std::string& region);
 
+// A problem+json answer (RFC 9457) with this status and reason code, a detail and, unless
+// `field` is empty, this field.
+void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field);
+
 // Registers a counterparty (POST /v1/counterparties) that must be accepted; its id.
 std::string new_counterparty(ApiClient& c, const std::string& body);
 

@@ -14,14 +14,6 @@
 namespace agritrace::testing {
 namespace {
 
-void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field) {
-  INFO(r.body);
-  CHECK(r.status == status);
-  CHECK(r.header("Content-Type").starts_with("application/problem+json"));
-  CHECK(r.str("/code") == code);
-  CHECK(r.str("/field") == field);
-}
-
 bool flag(const Reply& r, const std::string& pointer) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;

@@ -34,13 +34,6 @@ std::string order_body(const std::string& producer, int64_t kg) {
       producer, kg, days_from_today(30));
 }
 
-void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field) {
-  INFO(r.body);
-  CHECK(r.status == status);
-  CHECK(r.str("/code") == code);
-  if (!field.empty()) CHECK(r.str("/field") == field);
-}
-
 void market_slice(Backend backend) {
   TestApp app(backend);
   ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市");

@@ -148,54 +148,45 @@ void refusals(Backend backend) {
   ApiClient anon(app.port());
   ApiClient admin(app.port(), kAdminKey);
 
-  auto expect = [](const Reply& r, int32_t status, const std::string& code, const std::string& field) {
-    INFO(r.body);
-    CHECK(r.status == status);
-    CHECK(r.header("Content-Type") == "application/problem+json");
-    CHECK(r.str("/code") == code);
-    CHECK(r.num("/status") == status);
-    CHECK(!r.str("/detail").empty());
-    if (!field.empty()) CHECK(r.str("/field") == field);
-  };
-  expect(anon.get("/v1/batches"), 401, "api_key_missing", "Authorization");
+  check_problem(anon.get("/v1/batches"), 401, "api_key_missing", "Authorization");
   CHECK(anon.get("/v1/batches").header("WWW-Authenticate") == "Bearer realm=\"agritrace\"");
   ApiClient wrong(app.port(), "agk_not-a-key");
-  expect(wrong.get("/v1/batches"), 401, "api_key_invalid", "Authorization");
-  expect(admin.get("/v1/batches"), 403, "enterprise_key_required", "Authorization");
-  expect(c.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12B","name":"x","region":"y"})"), 403,
+  check_problem(wrong.get("/v1/batches"), 401, "api_key_invalid", "Authorization");
+  check_problem(admin.get("/v1/batches"), 403, "enterprise_key_required", "Authorization");
+  check_problem(c.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12B","name":"x","region":"y"})"), 403,
          "admin_key_required", "Authorization");
-  expect(c.get("/v1/nothing-here"), 404, "route_not_found", "");
+  check_problem(c.get("/v1/nothing-here"), 404, "route_not_found", "");
   Reply wrong_method = c.call("DELETE", "/v1/batches", "", {{"Authorization", "Bearer " + key}});
-  expect(wrong_method, 405, "method_not_allowed", "");
+  check_problem(wrong_method, 405, "method_not_allowed", "");
   CHECK(wrong_method.header("Allow").find("GET") != std::string::npos);
-  expect(c.post("/v1/batches", "{\"product\": "), 400, "malformed_json", "");
-  expect(c.post("/v1/batches", "[1,2]"), 400, "malformed_json", "");
-  expect(c.post("/v1/batches", std::string(70 * 1024, ' ')), 413, "body_too_large", "");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"(","colour":"red"})"),
+  check_problem(c.post("/v1/batches", "{\"product\": "), 400, "malformed_json", "");
+  check_problem(c.post("/v1/batches", "[1,2]"), 400, "malformed_json", "");
+  check_problem(c.post("/v1/batches", std::string(70 * 1024, ' ')), 413, "body_too_large", "");
+  check_problem(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"(","colour":"red"})"),
          422, "unknown_field", "colour");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"bushel"},"production_date":")" + days_from_today(-33) + R"("})"),
+  check_problem(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"bushel"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "unit_unknown", "quantity.unit");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":-1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
+  check_problem(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":-1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "quantity_not_positive", "quantity.amount");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":"2026-02-30"})"),
+  check_problem(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":"2026-02-30"})"),
          422, "date_invalid", "production_date");
-  expect(c.post("/v1/batches", R"({"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
+  check_problem(c.post("/v1/batches", R"({"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "field_required", "product");
-  expect(c.post("/v1/batches", R"({"product":7,"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
+  check_problem(c.post("/v1/batches", R"({"product":7,"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "type_mismatch", "product");
   // GB 32100: a USCC whose check character is wrong; GB 11643: an ID number whose check digit is wrong.
-  expect(c.post("/v1/counterparties", enterprise_supplier_body("93441322MA4W12345G")), 422, "uscc_check_failed", "uscc");
-  expect(c.post("/v1/counterparties",
+  check_problem(c.post("/v1/counterparties", enterprise_supplier_body("93441322MA4W12345G")), 422, "uscc_check_failed", "uscc");
+  check_problem(c.post("/v1/counterparties",
                 R"({"kind":"individual","roles":["supplier"],"name":"张伟","id_number":"441322197806151239","phone":"13912345678"})"),
          422, "id_number_check_failed", "id_number");
-  expect(c.post("/v1/purchase-orders", purchase_order_body("cp-99", 1)), 404, "supplier_not_found", "supplier_id");
-  expect(c.get("/v1/batches/b-404"), 404, "batch_not_found", "batch_id");
-  expect(c.get("/v1/batches?limit=0"), 422, "limit_invalid", "limit");
-  expect(c.get("/v1/batches?after=zz"), 400, "position_invalid", "after");
-  expect(admin.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12C","name":"x","region":"y"})"), 422,
+  check_problem(c.post("/v1/purchase-orders", purchase_order_body("cp-99", 1)), 404, "supplier_not_found", "supplier_id");
+  check_problem(c.get("/v1/batches/b-404"), 404, "batch_not_found", "batch_id");
+  check_problem(c.get("/v1/batches?limit=0"), 422, "limit_invalid", "limit");
+  check_problem(c.get("/v1/batches?after=zz"), 400, "position_invalid", "after");
+  check_problem(admin.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12C","name":"x","region":"y"})"), 422,
          "uscc_check_failed", "uscc");
   REQUIRE(c.post("/v1/batches", batch_body("DOC-1")).status == 201);
-  expect(c.post("/v1/batches/b-1/documents", R"({"sha256":"XYZ","kind":"inspection_report","filename":"a.pdf"})"),
+  check_problem(c.post("/v1/batches/b-1/documents", R"({"sha256":"XYZ","kind":"inspection_report","filename":"a.pdf"})"),
          422, "sha256_invalid", "sha256");
   // Nothing refused above reached the ledger: the only batch is the one accepted.
   CHECK(c.get_fresh("/v1/batches").size("/items") == 1);
