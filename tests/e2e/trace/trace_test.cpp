@@ -54,12 +54,8 @@ void production_end(Backend backend) {
   CHECK(path.str("/steps/1/receiver/enterprise") == kRetailUscc);
   CHECK(plant.get_fresh("/v1/trace/code?code=" + serial_of(codes[3])).str("/status") == "in_stock");
   Reply not_theirs = retail.get_fresh("/v1/trace/code?code=" + path_of(codes[0]) + "&after=" + plant.last_position());
-  CHECK(not_theirs.status == 404);
-  CHECK(not_theirs.str("/code") == "code_not_found");
-  Reply no_code = plant.get_fresh("/v1/trace/code");
-  CHECK(no_code.status == 422);
-  CHECK(no_code.str("/code") == "field_required");
-  CHECK(no_code.str("/field") == "code");
+  check_problem(not_theirs, 404, "code_not_found", "");
+  check_problem(plant.get_fresh("/v1/trace/code"), 422, "field_required", "code");
   CHECK(plant.get_fresh("/v1/trace/code?code=/01/123/10/x/21/y").status == 422);
 
   // Whereabouts and recall list the shipment in transit; the walk starts at the plant.
