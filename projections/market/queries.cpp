@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/base/json_writer.h"
+#include "core/market/state.h"
 #include "projections/base/keys.h"
 #include "projections/market/keys.h"
 #include "projections/sales/keys.h"
@@ -19,9 +20,21 @@ Error market_order_not_found(std::string_view id) {
                     fmt::format("no market order '{}' of this enterprise", id), "mo_id");
 }
 
-std::string status_of(const std::optional<std::string>& answer, const std::optional<std::string>& cancel) {
-  if (answer) return json_string_field(*answer, "status").value_or("accepted");
-  return cancel ? "cancelled" : "placed";
+// The status a stored answer or a caller's filter names ("placed", "accepted", ...), if any.
+std::optional<core::MarketOrderStatus> market_status_named(std::string_view name) {
+  using core::MarketOrderStatus;
+  for (auto st : {MarketOrderStatus::kPlaced, MarketOrderStatus::kAccepted, MarketOrderStatus::kDeclined,
+                  MarketOrderStatus::kCancelled}) {
+    if (core::market_order_status_name(st) == name) return st;
+  }
+  return std::nullopt;
+}
+
+// An answer beats the placement; a cancellation counts only without an answer.
+std::optional<core::MarketOrderStatus> status_of(const std::optional<std::string>& answer,
+                                                 const std::optional<std::string>& cancel) {
+  if (answer) return market_status_named(json_string_field(*answer, "status").value_or("accepted"));
+  return cancel ? core::MarketOrderStatus::kCancelled : core::MarketOrderStatus::kPlaced;
 }
 
 // The record with its status (see projections/market/queries.h) and the answer's or the cancellation's
@@ -88,9 +101,7 @@ std::string unit_of(const std::string& record) {
 }  // namespace
 
 Status check_market_order_status(std::string_view status) {
-  if (status == "placed" || status == "accepted" || status == "declined" || status == "cancelled") {
-    return Status::Ok();
-  }
+  if (market_status_named(status)) return Status::Ok();
   return make_error(ErrorCode::kInvalidArgument, "status_invalid",
                     "status is placed, accepted, declined or cancelled", "status");
 }
@@ -130,6 +141,8 @@ Result<std::string> MarketQueries::order(std::string_view buyer, std::string_vie
 Result<std::string> MarketQueries::incoming_orders(std::string_view producer, const Page& page,
                                                    std::string_view status) const {
   const std::string prefix = market::keys::inbox(producer);
+  const std::optional<core::MarketOrderStatus> wanted =
+      status.empty() ? std::nullopt : market_status_named(status);
   std::string start;
   if (!page.after.empty()) {
     const size_t slash = page.after.rfind('/');
@@ -157,7 +170,7 @@ Result<std::string> MarketQueries::incoming_orders(std::string_view producer, co
     const std::string_view facts = part.substr(first + 1);
     const auto answer = views_.get(market::keys::inbox_answer(producer, facts));
     const auto cancel = views_.get(market::keys::inbox_cancelled(producer, facts));
-    if (!status.empty() && status_of(answer, cancel) != status) return true;
+    if (!status.empty() && (!wanted || status_of(answer, cancel) != wanted)) return true;
     if (n == page.limit) {
       more = true;
       return false;
