@@ -24,8 +24,9 @@ std::string unsort_id(std::string_view sid) {
          (digits == std::string_view::npos ? "0" : std::string(sid.substr(digits)));
 }
 
-std::string view_key(std::string_view view, std::string_view tenant, std::string_view part1,
+std::string view_key(ViewKind kind, std::string_view tenant, std::string_view part1,
                      std::string_view part2) {
+  const std::string_view view = view_prefix(kind);
   std::string k;
   k.reserve(view.size() + tenant.size() + part1.size() + part2.size() + 3);
   k += view;

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "projections/base/view_kind.h"
+
 namespace agritrace::projections {
 
 // "po-12" -> "po-000000000012": numeric ids sort in creation order inside RocksDB.
@@ -15,9 +17,20 @@ std::string sort_id(std::string_view id);
 // The inverse: "po-000000000012" -> "po-12" (the id clients see and send back).
 std::string unsort_id(std::string_view sid);
 
-// view/tenant/part1[/part2]
-std::string view_key(std::string_view view, std::string_view tenant, std::string_view part1 = {},
+// prefix/tenant/part1[/part2], the prefix being the kind's (projections/base/view_kind.h). Areas
+// name their keys through their key modules (projections/<area>/keys.h).
+std::string view_key(ViewKind kind, std::string_view tenant, std::string_view part1 = {},
                      std::string_view part2 = {});
+
+// The typed key builder of one view kind (each area names its kinds in projections/<area>/keys.h):
+// key(tenant) is the prefix of a tenant's records ("so/T/"), key(tenant, a[, b]) a record's key.
+template <ViewKind Kind>
+struct ViewKey {
+  std::string operator()(std::string_view tenant, std::string_view part1 = {},
+                         std::string_view part2 = {}) const {
+    return view_key(Kind, tenant, part1, part2);
+  }
+};
 
 // Splices two JSON objects: {"a":1} + {"b":2} -> {"a":1,"b":2}. Both must be objects.
 std::string merge_json_objects(std::string_view a, std::string_view b);

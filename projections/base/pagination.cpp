@@ -5,7 +5,7 @@
 
 namespace agritrace::projections {
 
-std::string list_page(const ViewStore& views, std::string_view view, std::string_view tenant,
+std::string list_page(const ViewStore& views, ViewKind view, std::string_view tenant,
                       const Page& page, const PageDocument& document) {
   const std::string prefix = view_key(view, tenant);
   const std::string start = page.after.empty() ? prefix : prefix + sort_id(page.after);

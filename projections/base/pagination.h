@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "projections/base/view_kind.h"
 #include "projections/base/view_store.h"
 
 namespace agritrace::projections {
@@ -18,7 +19,7 @@ struct Page {
 // `document(sort_id, record)` may rewrite each stored record (e.g. merge its status) before it is
 // listed; by default records are listed as stored.
 using PageDocument = std::function<std::string(const std::string& sort_id, std::string record)>;
-std::string list_page(const ViewStore& views, std::string_view view, std::string_view tenant,
+std::string list_page(const ViewStore& views, ViewKind view, std::string_view tenant,
                       const Page& page, const PageDocument& document = {});
 
 }  // namespace agritrace::projections

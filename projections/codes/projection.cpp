@@ -18,32 +18,25 @@
 #include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
 #include "projections/base/keys.h"
+#include "projections/codes/keys.h"
 #include "projections/base/view_values.h"
 
 namespace agritrace::projections {
 namespace {
 
-class CodesProjection final : public Projection {
+class CodesProjection final : public EventProjection<CodesProjection, codes::Handled, tenant_and_time> {
  public:
   std::string_view name() const override { return "codes"; }
 
-  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
-    const std::string& t = se.envelope.tenant;
-    const std::string at = core::format_rfc3339_utc(se.envelope.occurred_at_ms);
-    std::visit([&](const auto& ev) { on(t, at, ev, b); }, event);
-    return Status::Ok();
-  }
-
  private:
-  template <typename OtherEvent>
-  void on(const std::string&, const std::string&, const OtherEvent&, ViewBatch&) {}
+  friend EventProjection;
 
   void on(const std::string& t, const std::string&, const core::CatalogueProductAdded& e, ViewBatch& b) {
     JsonWriter w;
     w.begin_object().field("product_id", e.product.product_id).field("name", e.product.name)
         .field("category", e.product.category).field("unit", e.product.unit).field("gtin", e.product.gtin)
         .end_object();
-    b.put(view_key("cat", t, e.product.product_id), w.str());
+    b.put(codes::keys::catalogue(t, e.product.product_id), w.str());
   }
 
   void on(const std::string& t, const std::string& at, const core::MainVarietiesSet& e, ViewBatch& b) {
@@ -51,7 +44,7 @@ class CodesProjection final : public Projection {
     w.begin_object().key("product_ids").begin_array();
     for (const auto& id : e.product_ids) w.value(id);
     w.end_array().field("updated_at", at).end_object();
-    b.put(view_key("mainvar", t), w.str());
+    b.put(codes::keys::main_varieties(t), w.str());
   }
 
   void on(const std::string& t, const std::string& at, const core::CodeTemplateCreated& e, ViewBatch& b) {
@@ -62,7 +55,7 @@ class CodesProjection final : public Projection {
         .field("packaging_level", core::packaging_level_name(e.packaging_level));
     write_quantity(w, "quantity_per_code", e.quantity_per_code);
     w.field("created_at", at).end_object();
-    b.put(view_key("ctpl", t, sort_id(e.template_id)), w.str());
+    b.put(codes::keys::code_template(t, sort_id(e.template_id)), w.str());
   }
 
   void on(const std::string& t, const std::string& at, const core::CodeRunStarted& e, ViewBatch& b) {
@@ -73,26 +66,26 @@ class CodesProjection final : public Projection {
         .field("packaging_level", core::packaging_level_name(e.packaging_level));
     write_quantity(w, "quantity_per_code", e.quantity_per_code);
     w.field("count", e.count).field("created_at", at).end_object();
-    b.put(view_key("crun", t, sort_id(e.run_id)), w.str());
+    b.put(codes::keys::code_run(t, sort_id(e.run_id)), w.str());
   }
 
   void on(const std::string& t, const std::string&, const core::CodesGenerated& e, ViewBatch& b) {
     const std::string run_sid = sort_id(e.run_id);
-    auto run = b.get(view_key("crun", t, run_sid));
+    auto run = b.get(codes::keys::code_run(t, run_sid));
     const std::string gtin = run ? json_string_field(*run, "gtin").value_or("") : "";
     const std::string lot = run ? json_string_field(*run, "lot_code").value_or("") : "";
     const int64_t first = e.chunk * static_cast<int64_t>(core::kSerialsPerEvent);
     for (size_t i = 0; i < e.serials.size(); ++i) {
       const std::string& serial = e.serials[i];
       const int64_t index = first + static_cast<int64_t>(i);
-      b.put(view_key("crcode", t, run_sid, fmt::format("{:09d}", index)), serial);
+      b.put(codes::keys::code_of_run(t, run_sid, fmt::format("{:09d}", index)), serial);
       JsonWriter c;
       c.begin_object().field("run_id", e.run_id).field("batch_id", e.batch_id).field("index", index).end_object();
-      b.put(view_key("code", t, serial), c.str());
+      b.put(codes::keys::code(t, serial), c.str());
       JsonWriter g;
       g.begin_object().field("tenant", t).field("run_id", e.run_id).field("batch_id", e.batch_id)
           .field("gtin", gtin).field("lot", lot).end_object();
-      b.put(view_key("dl", "gs1", serial), g.str());
+      b.put(codes::keys::digital_link("gs1", serial), g.str());
     }
   }
 
@@ -103,16 +96,16 @@ class CodesProjection final : public Projection {
   }
 
   void on(const std::string& t, const std::string& at, const core::CodeDisabled& e, ViewBatch& b) {
-    b.put(view_key("codedis", t, e.serial), reason_json(e.reason, at));
+    b.put(codes::keys::code_disabled(t, e.serial), reason_json(e.reason, at));
   }
   void on(const std::string& t, const std::string&, const core::CodeEnabled& e, ViewBatch& b) {
-    b.del(view_key("codedis", t, e.serial));
+    b.del(codes::keys::code_disabled(t, e.serial));
   }
   void on(const std::string& t, const std::string& at, const core::CodeRunDisabled& e, ViewBatch& b) {
-    b.put(view_key("crund", t, sort_id(e.run_id)), reason_json(e.reason, at));
+    b.put(codes::keys::code_run_disabled(t, sort_id(e.run_id)), reason_json(e.reason, at));
   }
   void on(const std::string& t, const std::string&, const core::CodeRunEnabled& e, ViewBatch& b) {
-    b.del(view_key("crund", t, sort_id(e.run_id)));
+    b.del(codes::keys::code_run_disabled(t, sort_id(e.run_id)));
   }
 
   void on(const std::string& t, const std::string&, const core::BatchCreated& e, ViewBatch& b) {
@@ -124,19 +117,19 @@ class CodesProjection final : public Projection {
     w.key("expiry_date");
     if (e.expiry_date) w.value(core::format_date(*e.expiry_date)); else w.null();
     w.end_object();
-    b.put(view_key("pbatch", t, e.product_id, sort_id(e.batch_id)), w.str());
+    b.put(codes::keys::product_batch(t, e.product_id, sort_id(e.batch_id)), w.str());
   }
 
   void on(const std::string& t, const std::string& at, const core::ProductPublished& e, ViewBatch& b) {
     JsonWriter w;
     w.begin_object().field("producer_id", t).field("product_id", e.product_id).field("description", e.description)
         .field("published_at", at).end_object();
-    b.put(view_key("pub", t, e.product_id), w.str());
-    b.put(view_key("market", "all", t, e.product_id), w.str());
+    b.put(codes::keys::publication(t, e.product_id), w.str());
+    b.put(codes::keys::market_listing("all", t, e.product_id), w.str());
   }
   void on(const std::string& t, const std::string&, const core::ProductUnpublished& e, ViewBatch& b) {
-    b.del(view_key("pub", t, e.product_id));
-    b.del(view_key("market", "all", t, e.product_id));
+    b.del(codes::keys::publication(t, e.product_id));
+    b.del(codes::keys::market_listing("all", t, e.product_id));
   }
 };
 

@@ -9,6 +9,9 @@
 #include "core/base/json_writer.h"
 #include "core/codes/codes.h"
 #include "projections/base/keys.h"
+#include "projections/codes/keys.h"
+#include "projections/production/keys.h"
+#include "projections/sales/keys.h"
 #include "projections/base/view_values.h"
 
 namespace agritrace::projections {
@@ -29,7 +32,7 @@ int64_t int_field(std::string_view json, std::string_view key) {
 Result<std::string> CodesQueries::catalogue(std::string_view category) const {
   JsonWriter w;
   w.begin_object().key("items").begin_array();
-  views_.scan_prefix(view_key("cat", core::kPlatformTenant), [&](std::string_view, std::string_view v) {
+  views_.scan_prefix(codes::keys::catalogue(core::kPlatformTenant), [&](std::string_view, std::string_view v) {
     if (category.empty() || json_string_field(v, "category").value_or("") == category) w.raw(v);
     return true;
   });
@@ -38,11 +41,11 @@ Result<std::string> CodesQueries::catalogue(std::string_view category) const {
 }
 
 std::optional<std::string> CodesQueries::catalogue_product(std::string_view product_id) const {
-  return views_.get(view_key("cat", core::kPlatformTenant, product_id));
+  return views_.get(codes::keys::catalogue(core::kPlatformTenant, product_id));
 }
 
 Result<std::string> CodesQueries::main_varieties(std::string_view tenant) const {
-  auto v = views_.get(view_key("mainvar", tenant));
+  auto v = views_.get(codes::keys::main_varieties(tenant));
   JsonWriter w;
   w.begin_object().key("products").begin_array();
   if (v) {
@@ -67,18 +70,18 @@ Result<std::string> CodesQueries::main_varieties(std::string_view tenant) const 
 }
 
 Result<std::string> CodesQueries::code_templates(std::string_view tenant, const Page& page) const {
-  return list_page(views_, "ctpl", tenant, page);
+  return list_page(views_, ViewKind::kCodeTemplate, tenant, page);
 }
 
 Result<std::string> CodesQueries::code_template(std::string_view tenant, std::string_view id) const {
-  auto v = views_.get(view_key("ctpl", tenant, sort_id(id)));
+  auto v = views_.get(codes::keys::code_template(tenant, sort_id(id)));
   if (!v) return view_not_found("code_template", id, "template_id");
   return *v;
 }
 
 std::string CodesQueries::run_document(std::string_view tenant, std::string_view sid,
                                        const std::string& record) const {
-  auto dis = views_.get(view_key("crund", tenant, sid));
+  auto dis = views_.get(codes::keys::code_run_disabled(tenant, sid));
   JsonWriter w;
   w.begin_object().field("disabled", dis.has_value());
   if (dis) w.field("disabled_reason", json_string_field(*dis, "reason").value_or(""));
@@ -87,13 +90,13 @@ std::string CodesQueries::run_document(std::string_view tenant, std::string_view
 }
 
 Result<std::string> CodesQueries::code_runs(std::string_view tenant, const Page& page) const {
-  return list_page(views_, "crun", tenant, page,
+  return list_page(views_, ViewKind::kCodeRun, tenant, page,
                    [&](const std::string& sid, std::string v) { return run_document(tenant, sid, v); });
 }
 
 Result<std::string> CodesQueries::code_run(std::string_view tenant, std::string_view id) const {
   const std::string sid = sort_id(id);
-  auto v = views_.get(view_key("crun", tenant, sid));
+  auto v = views_.get(codes::keys::code_run(tenant, sid));
   if (!v) return view_not_found("code_run", id, "run_id");
   return run_document(tenant, sid, *v);
 }
@@ -101,7 +104,7 @@ Result<std::string> CodesQueries::code_run(std::string_view tenant, std::string_
 Result<RunCodes> CodesQueries::run_codes(std::string_view tenant, std::string_view run_id, int64_t offset,
                                          int64_t limit) const {
   const std::string sid = sort_id(run_id);
-  auto v = views_.get(view_key("crun", tenant, sid));
+  auto v = views_.get(codes::keys::code_run(tenant, sid));
   if (!v) return view_not_found("code_run", run_id, "run_id");
   RunCodes out;
   out.run_json = run_document(tenant, sid, *v);
@@ -110,26 +113,26 @@ Result<RunCodes> CodesQueries::run_codes(std::string_view tenant, std::string_vi
   out.base_url = json_string_field(*v, "base_url").value_or("");
   out.gtin14 = json_string_field(*v, "gtin").value_or("");
   out.lot_code = json_string_field(*v, "lot_code").value_or("");
-  out.run_disabled = views_.get(view_key("crund", tenant, sid)).has_value();
+  out.run_disabled = views_.get(codes::keys::code_run_disabled(tenant, sid)).has_value();
   out.total = int_field(*v, "count");
   out.offset = offset;
   // Codes are numbered densely from 0, so a page is a run of point reads.
   for (int64_t i = offset; i < offset + limit && i < out.total; ++i) {
-    auto serial = views_.get(view_key("crcode", tenant, sid, fmt::format("{:09d}", i)));
+    auto serial = views_.get(codes::keys::code_of_run(tenant, sid, fmt::format("{:09d}", i)));
     if (!serial) break;  // the views have not yet applied the later chunks
-    const bool disabled = out.run_disabled || views_.get(view_key("codedis", tenant, *serial)).has_value();
+    const bool disabled = out.run_disabled || views_.get(codes::keys::code_disabled(tenant, *serial)).has_value();
     out.codes.push_back(RunCodes::Code{std::move(*serial), disabled});
   }
   return out;
 }
 
 Result<std::string> CodesQueries::code(std::string_view tenant, std::string_view serial) const {
-  auto v = views_.get(view_key("code", tenant, serial));
+  auto v = views_.get(codes::keys::code(tenant, serial));
   if (!v) return view_not_found("code", serial, "serial");
   const std::string run_id = json_string_field(*v, "run_id").value_or("");
-  auto run = views_.get(view_key("crun", tenant, sort_id(run_id)));
-  const bool run_disabled = views_.get(view_key("crund", tenant, sort_id(run_id))).has_value();
-  auto own = views_.get(view_key("codedis", tenant, serial));
+  auto run = views_.get(codes::keys::code_run(tenant, sort_id(run_id)));
+  const bool run_disabled = views_.get(codes::keys::code_run_disabled(tenant, sort_id(run_id))).has_value();
+  auto own = views_.get(codes::keys::code_disabled(tenant, serial));
   JsonWriter w;
   w.begin_object().field("serial", serial).field("run_id", run_id)
       .field("batch_id", json_string_field(*v, "batch_id").value_or(""));
@@ -148,7 +151,7 @@ Result<std::string> CodesQueries::code(std::string_view tenant, std::string_view
 }
 
 std::optional<ResolvedCode> CodesQueries::resolve(std::string_view serial) const {
-  auto v = views_.get(view_key("dl", "gs1", serial));
+  auto v = views_.get(codes::keys::digital_link("gs1", serial));
   if (!v) return std::nullopt;
   ResolvedCode r;
   r.tenant = json_string_field(*v, "tenant").value_or("");
@@ -156,15 +159,15 @@ std::optional<ResolvedCode> CodesQueries::resolve(std::string_view serial) const
   r.batch_id = json_string_field(*v, "batch_id").value_or("");
   r.gtin14 = json_string_field(*v, "gtin").value_or("");
   r.lot_code = json_string_field(*v, "lot").value_or("");
-  r.run_disabled = views_.get(view_key("crund", r.tenant, sort_id(r.run_id))).has_value();
-  r.disabled = r.run_disabled || views_.get(view_key("codedis", r.tenant, serial)).has_value();
+  r.run_disabled = views_.get(codes::keys::code_run_disabled(r.tenant, sort_id(r.run_id))).has_value();
+  r.disabled = r.run_disabled || views_.get(codes::keys::code_disabled(r.tenant, serial)).has_value();
   return r;
 }
 
 Result<std::string> CodesQueries::publications(std::string_view tenant) const {
   JsonWriter w;
   w.begin_object().key("items").begin_array();
-  views_.scan_prefix(view_key("pub", tenant), [&](std::string_view, std::string_view v) {
+  views_.scan_prefix(codes::keys::publication(tenant), [&](std::string_view, std::string_view v) {
     const std::string product_id = json_string_field(v, "product_id").value_or("");
     auto product = catalogue_product(product_id);
     JsonWriter extra;
@@ -191,11 +194,11 @@ struct MarketBatch {
 
 std::optional<MarketBatch> market_batch(const ViewStore& views, std::string_view producer,
                                         std::string_view batch_sid, std::string_view pbatch_record) {
-  auto current = views.get(view_key("batch", producer, batch_sid));
+  auto current = views.get(production::keys::batch(producer, batch_sid));
   const std::string_view rec = current ? std::string_view(*current) : pbatch_record;
   auto q = json_quantity_field(rec, "quantity");
   if (!q) return std::nullopt;
-  const auto shipped = views.get(view_key("bsh", producer, batch_sid));
+  const auto shipped = views.get(sales::keys::batch_shipped(producer, batch_sid));
   int64_t shipped_amount = 0;
   if (shipped) std::from_chars(shipped->data(), shipped->data() + shipped->size(), shipped_amount);
   MarketBatch out;
@@ -222,7 +225,7 @@ std::optional<MarketBatch> market_batch(const ViewStore& views, std::string_view
 Result<std::string> CodesQueries::market(const MarketFilter& f) const {
   JsonWriter w;
   w.begin_object().key("items").begin_array();
-  views_.scan_prefix(view_key("market", "all"), [&](std::string_view, std::string_view v) {
+  views_.scan_prefix(codes::keys::market_listing("all"), [&](std::string_view, std::string_view v) {
     const std::string producer_id = json_string_field(v, "producer_id").value_or("");
     const std::string product_id = json_string_field(v, "product_id").value_or("");
     if (!f.producer.empty() && producer_id != f.producer) return true;
@@ -231,13 +234,13 @@ Result<std::string> CodesQueries::market(const MarketFilter& f) const {
         (!product || json_string_field(*product, "category").value_or("") != f.variety)) {
       return true;
     }
-    auto ent = views_.get(view_key("ent", producer_id));
+    auto ent = views_.get(production::keys::enterprise(producer_id));
     const std::string region = ent ? json_string_field(*ent, "region").value_or("") : "";
     if (!f.region.empty() && region.find(f.region) == std::string::npos) return true;
     // The batches of this product (BatchCreated.product_id), newest production date first (then
     // newest id); with produced_since only those produced on or after it.
     std::vector<MarketBatch> batches;
-    const std::string pbatch = view_key("pbatch", producer_id, product_id) + "/";
+    const std::string pbatch = codes::keys::product_batch(producer_id, product_id) + "/";
     views_.scan_prefix(pbatch, [&](std::string_view k, std::string_view b) {
       auto mb = market_batch(views_, producer_id, k.substr(pbatch.size()), b);
       if (mb && (f.produced_since.empty() || mb->production_date >= f.produced_since)) {

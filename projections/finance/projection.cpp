@@ -3,6 +3,7 @@
 #include "core/base/json_writer.h"
 #include "core/domain/event.h"
 #include "projections/base/keys.h"
+#include "projections/finance/keys.h"
 
 namespace agritrace::projections {
 namespace {
@@ -16,18 +17,12 @@ std::string joined(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
-class FinanceProjection final : public Projection {
+class FinanceProjection final : public EventProjection<FinanceProjection, finance::Handled, whole_event> {
  public:
   std::string_view name() const override { return "finance"; }
 
-  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
-    std::visit([&](const auto& ev) { on(se, ev, b); }, event);
-    return Status::Ok();
-  }
-
  private:
-  template <typename E>
-  void on(const events::StoredEvent&, const E&, ViewBatch&) {}
+  friend EventProjection;
 
   void on(const events::StoredEvent& se, const core::FinanceEntryRecorded& e, ViewBatch& b) {
     const std::string& t = se.envelope.tenant;
@@ -44,13 +39,13 @@ class FinanceProjection final : public Projection {
     w.field("document", e.document).field("date", date).field("note", e.note)
         .field("automatic", e.automatic)
         .field("recorded_at", core::format_rfc3339_utc(se.envelope.occurred_at_ms)).end_object();
-    b.put(view_key("fin", t, date, sid), w.str());
-    b.put(view_key("fini", t, sid), date);
+    b.put(finance::keys::entry(t, date, sid), w.str());
+    b.put(finance::keys::entry_date(t, sid), date);
     const std::string sum = joined({date, direction, e.category, e.automatic ? "auto" : "manual"});
-    b.add_int(view_key("fsum", t, sum), e.amount_fen);
-    b.add_int(view_key("fcnt", t, sum), 1);
+    b.add_int(finance::keys::sum(t, sum), e.amount_fen);
+    b.add_int(finance::keys::count(t, sum), 1);
     if (e.automatic && !e.document.empty()) {
-      b.add_int(view_key("fdoc", t, joined({e.category, e.document})), e.amount_fen);
+      b.add_int(finance::keys::by_document(t, joined({e.category, e.document})), e.amount_fen);
     }
   }
 
@@ -58,8 +53,8 @@ class FinanceProjection final : public Projection {
   void priced(const std::string& t, core::Date day, std::string_view category, const std::string& document,
               int64_t price_fen, ViewBatch& b) {
     const std::string date = core::format_date(day);
-    b.add_int(view_key("fmv", t, joined({date, category})), price_fen);
-    b.put(view_key("fmvd", t, date, joined({category, document})), std::to_string(price_fen));
+    b.add_int(finance::keys::priced_movements(t, joined({date, category})), price_fen);
+    b.put(finance::keys::priced_movement(t, date, joined({category, document})), std::to_string(price_fen));
   }
 
   void on(const events::StoredEvent& se, const core::ShipmentRecorded& e, ViewBatch& b) {

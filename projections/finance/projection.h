@@ -16,9 +16,16 @@
 
 #include <memory>
 
+#include "projections/base/dispatch.h"
 #include "projections/base/runner.h"
 
 namespace agritrace::projections {
+
+namespace finance {
+// The events the finance projection reacts to (projections/base/dispatch.h).
+using Handled = EventList<core::FinanceEntryRecorded, core::ShipmentRecorded, core::PurchaseOrderReceived, core::GoodsReceived>;
+static_assert(are_events_v<Handled>);
+}  // namespace finance
 
 std::unique_ptr<Projection> make_finance_projection();
 

@@ -9,6 +9,7 @@
 
 #include "core/base/json_writer.h"
 #include "projections/base/keys.h"
+#include "projections/finance/keys.h"
 #include "projections/base/view_values.h"
 #include "projections/finance/projection.h"
 
@@ -87,7 +88,7 @@ Result<std::string> FinanceQueries::entries(std::string_view tenant, const Finan
   std::string after;  // "DATE/fe-..." of the last entry of the previous page
   if (!page.after.empty()) {
     const std::string sid = sort_id(page.after);
-    auto date = views_.get(view_key("fini", tenant, sid));
+    auto date = views_.get(finance::keys::entry_date(tenant, sid));
     if (!date) {
       return make_error(ErrorCode::kInvalidArgument, "after_id_invalid",
                         "after_id is the id of the last entry of the previous page", "after_id");
@@ -102,7 +103,7 @@ Result<std::string> FinanceQueries::entries(std::string_view tenant, const Finan
   uint32_t n = 0;
   std::string last;
   bool more = false;
-  scan_dates(views_, view_key("fin", tenant), from, filter.to, [&](std::string_view suffix, std::string_view v) {
+  scan_dates(views_, finance::keys::entry(tenant), from, filter.to, [&](std::string_view suffix, std::string_view v) {
     if (!after.empty() && suffix <= after) return true;
     if (!direction.empty() && json_string_field(v, "direction").value_or("") != direction) return true;
     if (!filter.category.empty() && json_string_field(v, "category").value_or("") != filter.category) return true;
@@ -129,7 +130,7 @@ Result<std::string> FinanceQueries::statement(std::string_view tenant, core::Dat
   // (direction, category) -> (amount, entries)
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> by_category;
   Reconciliation sales, purchases;
-  const std::string fsum = view_key("fsum", tenant);
+  const std::string fsum = finance::keys::sum(tenant);
   scan_dates(views_, fsum, from, to, [&](std::string_view suffix, std::string_view v) {
     const auto parts = split(suffix);
     if (parts.size() != 4) return true;
@@ -138,14 +139,14 @@ Result<std::string> FinanceQueries::statement(std::string_view tenant, core::Dat
     (is_income ? income : expense) += amount;
     auto& cat = by_category[{std::string(parts[1]), std::string(parts[2])}];
     cat.first += amount;
-    cat.second += view_int(views_.get(view_key("fcnt", tenant, suffix)).value_or("0"));
+    cat.second += view_int(views_.get(finance::keys::count(tenant, suffix)).value_or("0"));
     if (parts[3] == "auto") {
       if (is_income && parts[2] == core::kSalesCategory) sales.posted_fen += amount;
       if (!is_income && parts[2] == core::kPurchasesCategory) purchases.posted_fen += amount;
     }
     return true;
   });
-  scan_dates(views_, view_key("fmv", tenant), from, to, [&](std::string_view suffix, std::string_view v) {
+  scan_dates(views_, finance::keys::priced_movements(tenant), from, to, [&](std::string_view suffix, std::string_view v) {
     const auto parts = split(suffix);
     if (parts.size() != 2) return true;
     if (parts[1] == core::kSalesCategory) sales.movements_fen += view_int(v);
@@ -172,7 +173,7 @@ Result<std::string> FinanceQueries::statement(std::string_view tenant, core::Dat
     w.key("unmatched").begin_array();
     if (difference != 0) {
       size_t listed = 0;
-      scan_dates(views_, view_key("fmvd", tenant), from, to, [&](std::string_view suffix, std::string_view v) {
+      scan_dates(views_, finance::keys::priced_movement(tenant), from, to, [&](std::string_view suffix, std::string_view v) {
         const size_t slash = suffix.find('/');
         const auto parts = split(suffix.substr(slash + 1));
         if (parts.size() != 2 || parts[0] != category) return true;
@@ -180,7 +181,7 @@ Result<std::string> FinanceQueries::statement(std::string_view tenant, core::Dat
         std::string doc_key(category);
         doc_key += kFinanceKeySep;
         doc_key += parts[1];
-        const int64_t posted = view_int(views_.get(view_key("fdoc", tenant, doc_key)).value_or("0"));
+        const int64_t posted = view_int(views_.get(finance::keys::by_document(tenant, doc_key)).value_or("0"));
         if (posted == price) return true;
         w.begin_object().field("document", parts[1]).field("date", suffix.substr(0, slash))
             .field("price_fen", price).field("posted_fen", posted).end_object();

@@ -7,6 +7,7 @@
 #include "core/base/json_writer.h"
 #include "core/domain/event.h"
 #include "projections/base/keys.h"
+#include "projections/inventory/keys.h"
 #include "projections/base/view_values.h"
 
 namespace agritrace::projections {
@@ -81,18 +82,12 @@ struct Movement {
   std::string_view reason;
 };
 
-class InventoryProjection final : public Projection {
+class InventoryProjection final : public EventProjection<InventoryProjection, inventory::Handled, whole_event> {
  public:
   std::string_view name() const override { return "inventory"; }
 
-  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
-    std::visit([&](const auto& ev) { on(se, ev, b); }, event);
-    return Status::Ok();
-  }
-
  private:
-  template <typename E>
-  void on(const events::StoredEvent&, const E&, ViewBatch&) {}
+  friend EventProjection;
 
   static const std::string& tenant(const events::StoredEvent& se) { return se.envelope.tenant; }
 
@@ -101,7 +96,7 @@ class InventoryProjection final : public Projection {
   }
 
   static std::string product_key(const std::string& t, std::string_view product, std::string_view item_sid) {
-    std::string k = view_key("invp", t, product);
+    std::string k = inventory::keys::item_by_product(t, product);
     k += kInventoryKeySep;
     k += item_sid;
     return k;
@@ -109,7 +104,7 @@ class InventoryProjection final : public Projection {
 
   void put_item(const std::string& t, const ItemRecord& r, ViewBatch& b) {
     const std::string sid = sort_id(r.item_id);
-    b.put(view_key("invi", t, sid), r.json());
+    b.put(inventory::keys::item(t, sid), r.json());
     b.put(product_key(t, r.product, sid), r.item_id);
   }
 
@@ -129,13 +124,13 @@ class InventoryProjection final : public Projection {
     }
     if (!m.reason.empty()) w.field("reason", m.reason);
     w.field("recorded_at", core::format_rfc3339_utc(se.envelope.occurred_at_ms)).end_object();
-    b.put(view_key("invm", t, sid, movement_seq(se.envelope.tenant_seq)), w.str());
-    b.add_int(view_key("invq", t, sid), m.amount);
+    b.put(inventory::keys::item_movement(t, sid, movement_seq(se.envelope.tenant_seq)), w.str());
+    b.add_int(inventory::keys::item_stock(t, sid), m.amount);
   }
 
   // The unit of an item already in the view, if it is there.
   static std::optional<core::Unit> item_unit(const std::string& t, std::string_view item_id, const ViewBatch& b) {
-    auto rec = b.get(view_key("invi", t, sort_id(item_id)));
+    auto rec = b.get(inventory::keys::item(t, sort_id(item_id)));
     if (!rec) return std::nullopt;
     auto unit = json_string_field(*rec, "unit");
     if (!unit) return std::nullopt;
@@ -173,7 +168,7 @@ class InventoryProjection final : public Projection {
   void on(const events::StoredEvent& se, const core::BatchAmended& e, ViewBatch& b) {
     const std::string& t = tenant(se);
     const std::string sid = sort_id(e.batch_id);
-    auto cur = b.get(view_key("invi", t, sid));
+    auto cur = b.get(inventory::keys::item(t, sid));
     if (!cur) return;
     const auto before = json_quantity_field(*cur, "quantity");
     const ItemRecord r = batch_item(e, json_string_field(*cur, "product_id").value_or(""),
@@ -272,19 +267,19 @@ class InventoryProjection final : public Projection {
       w.field("reason", l.reason).end_object();
     }
     w.end_array().end_object();
-    b.put(view_key("stk", t, sid), w.str());
+    b.put(inventory::keys::stocktake(t, sid), w.str());
     JsonWriter s;
     s.begin_object().field("stocktake_id", e.stocktake_id).field("taken_on", core::format_date(e.taken_on))
         .field("note", e.note).field("line_count", static_cast<int64_t>(e.lines.size()))
         .field("variance_count", variances).field("recorded_at", at).end_object();
-    b.put(view_key("stks", t, sid), s.str());
+    b.put(inventory::keys::stocktake_summary(t, sid), s.str());
   }
 
   // Dated by its stocktake (recorded just before, in the same command).
   void on(const events::StoredEvent& se, const core::StockAdjusted& e, ViewBatch& b) {
     core::Date date = event_day(se);
     if (!e.stocktake_id.empty()) {
-      if (auto st = b.get(view_key("stk", tenant(se), sort_id(e.stocktake_id)))) {
+      if (auto st = b.get(inventory::keys::stocktake(tenant(se), sort_id(e.stocktake_id)))) {
         if (auto taken = json_string_field(*st, "taken_on")) {
           if (auto d = core::parse_date(*taken, "taken_on"); d.ok()) date = *d;
         }

@@ -16,9 +16,16 @@
 #include <string>
 #include <string_view>
 
+#include "projections/base/dispatch.h"
 #include "projections/base/runner.h"
 
 namespace agritrace::projections {
+
+namespace inventory {
+// The events the inventory projection reacts to (projections/base/dispatch.h).
+using Handled = EventList<core::BatchCreated, core::BatchAmended, core::PurchaseOrderReceived, core::GoodsReceived, core::BatchMaterialConsumed, core::ShipmentRecorded, core::StocktakeRecorded, core::StockAdjusted>;
+static_assert(are_events_v<Handled>);
+}  // namespace inventory
 
 std::unique_ptr<Projection> make_inventory_projection();
 

@@ -4,6 +4,8 @@
 
 #include "core/base/json_writer.h"
 #include "projections/base/keys.h"
+#include "projections/inventory/keys.h"
+#include "projections/production/keys.h"
 #include "projections/base/view_values.h"
 #include "projections/inventory/projection.h"
 
@@ -19,7 +21,7 @@ Error not_found(std::string reason, std::string message, std::string field) {
 std::optional<std::string> InventoryQueries::item_document(std::string_view tenant, std::string_view sid,
                                                            std::string_view record,
                                                            const InventoryFilter& filter) const {
-  const int64_t stock = view_int(views_.get(view_key("invq", tenant, sid)).value_or("0"));
+  const int64_t stock = view_int(views_.get(inventory::keys::item_stock(tenant, sid)).value_or("0"));
   if (filter.in_stock && *filter.in_stock != (stock > 0)) return std::nullopt;
   const std::string unit = json_string_field(record, "unit").value_or("g");
   JsonWriter w;
@@ -32,7 +34,7 @@ std::optional<std::string> InventoryQueries::item_document(std::string_view tena
     const std::string supplier_id = json_string_field(record, "supplier_id").value_or("");
     std::optional<std::string> name;
     if (!supplier_id.empty()) {
-      if (auto cp = views_.get(view_key("cpm", tenant, sort_id(supplier_id)))) name = json_string_field(*cp, "name");
+      if (auto cp = views_.get(production::keys::counterparty_masked(tenant, sort_id(supplier_id)))) name = json_string_field(*cp, "name");
     }
     w.key("supplier_name");
     if (name) w.value(*name); else w.null();
@@ -46,9 +48,9 @@ Result<std::string> InventoryQueries::items(std::string_view tenant, const Inven
   // By product: the invp index; otherwise every item record.
   std::string prefix;
   if (filter.product.empty()) {
-    prefix = view_key("invi", tenant);
+    prefix = inventory::keys::item(tenant);
   } else {
-    prefix = view_key("invp", tenant, filter.product);
+    prefix = inventory::keys::item_by_product(tenant, filter.product);
     prefix += kInventoryKeySep;
   }
   const std::string after = page.after.empty() ? std::string() : sort_id(page.after);
@@ -64,7 +66,7 @@ Result<std::string> InventoryQueries::items(std::string_view tenant, const Inven
     if (filter.product.empty()) {
       record = std::string(v);
     } else {
-      record = views_.get(view_key("invi", tenant, sid));
+      record = views_.get(inventory::keys::item(tenant, sid));
     }
     if (!record) return true;
     auto doc = item_document(tenant, sid, *record, filter);
@@ -86,7 +88,7 @@ Result<std::string> InventoryQueries::items(std::string_view tenant, const Inven
 
 Result<std::string> InventoryQueries::item(std::string_view tenant, std::string_view item_id) const {
   const std::string sid = sort_id(item_id);
-  auto record = views_.get(view_key("invi", tenant, sid));
+  auto record = views_.get(inventory::keys::item(tenant, sid));
   if (!record) {
     return not_found("item_not_found", "no batch or lot '" + std::string(item_id) + "' in this enterprise", "item_id");
   }
@@ -96,7 +98,7 @@ Result<std::string> InventoryQueries::item(std::string_view tenant, std::string_
 Result<std::string> InventoryQueries::movements(std::string_view tenant, std::string_view item_id,
                                                 const Page& page) const {
   const std::string sid = sort_id(item_id);
-  auto record = views_.get(view_key("invi", tenant, sid));
+  auto record = views_.get(inventory::keys::item(tenant, sid));
   if (!record) {
     return not_found("item_not_found", "no batch or lot '" + std::string(item_id) + "' in this enterprise", "item_id");
   }
@@ -110,13 +112,13 @@ Result<std::string> InventoryQueries::movements(std::string_view tenant, std::st
     }
     after = movement_seq(seq);
   }
-  const int64_t stock = view_int(views_.get(view_key("invq", tenant, sid)).value_or("0"));
+  const int64_t stock = view_int(views_.get(inventory::keys::item_stock(tenant, sid)).value_or("0"));
   JsonWriter w;
   w.begin_object().field("item_id", std::string(item_id));
   w.key("stock").begin_object().field("amount", stock)
       .field("unit", json_string_field(*record, "unit").value_or("g")).end_object();
   w.key("items").begin_array();
-  const std::string prefix = view_key("invm", tenant, sid) + "/";
+  const std::string prefix = inventory::keys::item_movement(tenant, sid) + "/";
   uint32_t n = 0;
   std::string last;
   bool more = false;
@@ -139,7 +141,7 @@ Result<std::string> InventoryQueries::movements(std::string_view tenant, std::st
 }
 
 Result<std::string> InventoryQueries::stocktake(std::string_view tenant, std::string_view stocktake_id) const {
-  auto record = views_.get(view_key("stk", tenant, sort_id(stocktake_id)));
+  auto record = views_.get(inventory::keys::stocktake(tenant, sort_id(stocktake_id)));
   if (!record) {
     return not_found("stocktake_not_found", "no stocktake '" + std::string(stocktake_id) + "' in this enterprise",
                      "stocktake_id");
@@ -148,7 +150,7 @@ Result<std::string> InventoryQueries::stocktake(std::string_view tenant, std::st
 }
 
 Result<std::string> InventoryQueries::stocktakes(std::string_view tenant, const Page& page) const {
-  return list_page(views_, "stks", tenant, page);
+  return list_page(views_, ViewKind::kStocktakeSummary, tenant, page);
 }
 
 }  // namespace agritrace::projections

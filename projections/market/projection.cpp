@@ -5,6 +5,7 @@
 #include "core/base/json_writer.h"
 #include "core/domain/event.h"
 #include "projections/base/keys.h"
+#include "projections/market/keys.h"
 #include "projections/base/view_values.h"
 
 namespace agritrace::projections {
@@ -25,19 +26,12 @@ std::string incoming_part(std::string_view buyer, std::string_view mo_id) {
   return std::string(buyer) + "/" + sort_id(mo_id);
 }
 
-class MarketProjection final : public Projection {
+class MarketProjection final : public EventProjection<MarketProjection, market::Handled, tenant_and_ms> {
  public:
   std::string_view name() const override { return "market"; }
 
-  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
-    const std::string& t = se.envelope.tenant;
-    std::visit([&](const auto& ev) { on(t, se.envelope.occurred_at_ms, ev, b); }, event);
-    return Status::Ok();
-  }
-
  private:
-  template <typename OtherEvent>
-  void on(const std::string&, int64_t, const OtherEvent&, ViewBatch&) {}
+  friend EventProjection;
 
   // ---- the buyer's events ----
 
@@ -52,19 +46,19 @@ class MarketProjection final : public Projection {
     write_optional_date(w, "wanted_by", e.wanted_by);
     w.field("note", e.note).field("placed_at", at).end_object();
     const std::string mo = sort_id(e.mo_id);
-    b.put(view_key("mko", buyer, mo), w.str());
+    b.put(market::keys::order(buyer, mo), w.str());
     // The producer's inbox, in placement order (the envelope's time: the same in every replay).
     const std::string part = incoming_part(buyer, e.mo_id);
     const std::string ordered = fmt::format("{:016d}/{}", at_ms < 0 ? 0 : at_ms, part);
-    b.put(view_key("mki", e.producer_tenant, ordered), w.str());
-    b.put(view_key("mkix", e.producer_tenant, part), ordered);
+    b.put(market::keys::inbox(e.producer_tenant, ordered), w.str());
+    b.put(market::keys::inbox_index(e.producer_tenant, part), ordered);
   }
 
   void on(const std::string& buyer, int64_t at_ms, const core::MarketOrderCancelled& e, ViewBatch& b) {
     JsonWriter w;
     w.begin_object().field("reason", e.reason).field("cancelled_at", core::format_rfc3339_utc(at_ms)).end_object();
-    b.put(view_key("mkoc", buyer, sort_id(e.mo_id)), w.str());
-    b.put(view_key("mkic", e.producer_tenant, incoming_part(buyer, e.mo_id)), w.str());
+    b.put(market::keys::order_cancelled(buyer, sort_id(e.mo_id)), w.str());
+    b.put(market::keys::inbox_cancelled(e.producer_tenant, incoming_part(buyer, e.mo_id)), w.str());
   }
 
   void on(const std::string& buyer, int64_t at_ms, const core::GoodsReceived& e, ViewBatch& b) {
@@ -76,7 +70,7 @@ class MarketProjection final : public Projection {
     write_quantity(w, "quantity", e.quantity);
     write_optional_fen(w, "price_fen", e.price_fen);
     w.field("recorded_at", core::format_rfc3339_utc(at_ms)).end_object();
-    b.put(view_key("mkorc", buyer, sort_id(e.mo_id), sort_id(e.receipt_id)), w.str());
+    b.put(market::keys::order_receipt(buyer, sort_id(e.mo_id), sort_id(e.receipt_id)), w.str());
   }
 
   // ---- the producer's events ----
@@ -89,8 +83,8 @@ class MarketProjection final : public Projection {
     if (!so_id.empty()) w.field("so_id", so_id).field("batch_id", batch_id);
     if (!reason.empty()) w.field("decline_reason", reason);
     w.field("answered_at", core::format_rfc3339_utc(at_ms)).end_object();
-    b.put(view_key("mkoa", buyer, sort_id(mo_id)), w.str());
-    b.put(view_key("mkia", producer, incoming_part(buyer, mo_id)), w.str());
+    b.put(market::keys::order_answer(buyer, sort_id(mo_id)), w.str());
+    b.put(market::keys::inbox_answer(producer, incoming_part(buyer, mo_id)), w.str());
   }
 
   void on(const std::string& producer, int64_t at_ms, const core::MarketOrderAccepted& e, ViewBatch& b) {
@@ -103,7 +97,7 @@ class MarketProjection final : public Projection {
 
   void on(const std::string& producer, int64_t, const core::SalesOrderCreated& e, ViewBatch& b) {
     if (e.mo_id.empty() || e.mo_buyer_tenant.empty()) return;
-    b.put(view_key("mkso", producer, sort_id(e.so_id)), e.mo_buyer_tenant + "/" + e.mo_id);
+    b.put(market::keys::order_of_sales_order(producer, sort_id(e.so_id)), e.mo_buyer_tenant + "/" + e.mo_id);
   }
 
   void on(const std::string& producer, int64_t at_ms, const core::ShipmentRecorded& e, ViewBatch& b) {
@@ -112,7 +106,7 @@ class MarketProjection final : public Projection {
     std::string buyer = e.mo_buyer_tenant;
     std::string mo_id = e.mo_id;
     if (mo_id.empty() || buyer.empty()) {
-      auto link = b.get(view_key("mkso", producer, sort_id(e.so_id)));
+      auto link = b.get(market::keys::order_of_sales_order(producer, sort_id(e.so_id)));
       if (!link) return;
       const size_t slash = link->rfind('/');
       if (slash == std::string::npos) return;
@@ -127,7 +121,7 @@ class MarketProjection final : public Projection {
     w.field("quantity_per_code", e.quantity_per_code)
         .field("code_count", static_cast<int64_t>(e.serials.size()))
         .field("recorded_at", core::format_rfc3339_utc(at_ms)).end_object();
-    b.put(view_key("mkosh", buyer, sort_id(mo_id), producer + "/" + sort_id(e.shipment_id)), w.str());
+    b.put(market::keys::order_shipment(buyer, sort_id(mo_id), producer + "/" + sort_id(e.shipment_id)), w.str());
   }
 };
 

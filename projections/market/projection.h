@@ -19,9 +19,16 @@
 
 #include <memory>
 
+#include "projections/base/dispatch.h"
 #include "projections/base/runner.h"
 
 namespace agritrace::projections {
+
+namespace market {
+// The events the market projection reacts to (projections/base/dispatch.h).
+using Handled = EventList<core::MarketOrderPlaced, core::MarketOrderCancelled, core::MarketOrderAccepted, core::MarketOrderDeclined, core::GoodsReceived, core::SalesOrderCreated, core::ShipmentRecorded>;
+static_assert(are_events_v<Handled>);
+}  // namespace market
 
 std::unique_ptr<Projection> make_market_projection();
 

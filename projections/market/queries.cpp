@@ -6,7 +6,10 @@
 #include <optional>
 
 #include "core/base/json_writer.h"
+#include "core/market/state.h"
 #include "projections/base/keys.h"
+#include "projections/market/keys.h"
+#include "projections/sales/keys.h"
 #include "projections/base/view_values.h"
 
 namespace agritrace::projections {
@@ -17,9 +20,21 @@ Error market_order_not_found(std::string_view id) {
                     fmt::format("no market order '{}' of this enterprise", id), "mo_id");
 }
 
-std::string status_of(const std::optional<std::string>& answer, const std::optional<std::string>& cancel) {
-  if (answer) return json_string_field(*answer, "status").value_or("accepted");
-  return cancel ? "cancelled" : "placed";
+// The status a stored answer or a caller's filter names ("placed", "accepted", ...), if any.
+std::optional<core::MarketOrderStatus> market_status_named(std::string_view name) {
+  using core::MarketOrderStatus;
+  for (auto st : {MarketOrderStatus::kPlaced, MarketOrderStatus::kAccepted, MarketOrderStatus::kDeclined,
+                  MarketOrderStatus::kCancelled}) {
+    if (core::market_order_status_name(st) == name) return st;
+  }
+  return std::nullopt;
+}
+
+// An answer beats the placement; a cancellation counts only without an answer.
+std::optional<core::MarketOrderStatus> status_of(const std::optional<std::string>& answer,
+                                                 const std::optional<std::string>& cancel) {
+  if (answer) return market_status_named(json_string_field(*answer, "status").value_or("accepted"));
+  return cancel ? core::MarketOrderStatus::kCancelled : core::MarketOrderStatus::kPlaced;
 }
 
 // The record with its status (see projections/market/queries.h) and the answer's or the cancellation's
@@ -67,9 +82,9 @@ void write_sales_order(JsonWriter& w, const ViewStore& views, std::string_view p
     return;
   }
   const std::string sid = sort_id(so_id);
-  auto so = views.get(view_key("so", producer, sid));
-  auto st = views.get(view_key("sos", producer, sid));
-  auto shipped = views.get(view_key("sosq", producer, sid));
+  auto so = views.get(sales::keys::order(producer, sid));
+  auto st = views.get(sales::keys::order_status(producer, sid));
+  auto shipped = views.get(sales::keys::order_shipped(producer, sid));
   const auto q = so ? json_quantity_field(*so, "quantity") : std::nullopt;
   w.begin_object().field("so_id", so_id)
       .field("status", st ? json_string_field(*st, "status").value_or("open") : std::string("open"));
@@ -86,27 +101,25 @@ std::string unit_of(const std::string& record) {
 }  // namespace
 
 Status check_market_order_status(std::string_view status) {
-  if (status == "placed" || status == "accepted" || status == "declined" || status == "cancelled") {
-    return Status::Ok();
-  }
+  if (market_status_named(status)) return Status::Ok();
   return make_error(ErrorCode::kInvalidArgument, "status_invalid",
                     "status is placed, accepted, declined or cancelled", "status");
 }
 
 Result<std::string> MarketQueries::orders(std::string_view buyer, const Page& page) const {
-  return list_page(views_, "mko", buyer, page, [&](const std::string& sid, std::string record) {
-    return with_status(record, views_.get(view_key("mkoa", buyer, sid)), views_.get(view_key("mkoc", buyer, sid)));
+  return list_page(views_, ViewKind::kMarketOrder, buyer, page, [&](const std::string& sid, std::string record) {
+    return with_status(record, views_.get(market::keys::order_answer(buyer, sid)), views_.get(market::keys::order_cancelled(buyer, sid)));
   });
 }
 
 Result<std::string> MarketQueries::order(std::string_view buyer, std::string_view mo_id) const {
   const std::string sid = sort_id(mo_id);
-  auto record = views_.get(view_key("mko", buyer, sid));
+  auto record = views_.get(market::keys::order(buyer, sid));
   if (!record) return market_order_not_found(mo_id);
-  const auto answer = views_.get(view_key("mkoa", buyer, sid));
+  const auto answer = views_.get(market::keys::order_answer(buyer, sid));
   const std::string producer = json_string_field(*record, "producer_tenant").value_or("");
   const std::string unit = unit_of(*record);
-  const Shipments sh = shipments_at(views_, view_key("mkosh", buyer, sid) + "/");
+  const Shipments sh = shipments_at(views_, market::keys::order_shipment(buyer, sid) + "/");
   JsonWriter w;
   w.begin_object();
   write_sales_order(w, views_, producer, answer);
@@ -114,7 +127,7 @@ Result<std::string> MarketQueries::order(std::string_view buyer, std::string_vie
   w.key("shipped_quantity").begin_object().field("amount", sh.amount).field("unit", unit).end_object();
   int64_t received = 0;
   w.key("receipts").begin_array();
-  views_.scan_prefix(view_key("mkorc", buyer, sid) + "/", [&](std::string_view, std::string_view v) {
+  views_.scan_prefix(market::keys::order_receipt(buyer, sid) + "/", [&](std::string_view, std::string_view v) {
     w.raw(v);
     if (auto q = json_quantity_field(v, "quantity")) received += q->amount;
     return true;
@@ -122,18 +135,20 @@ Result<std::string> MarketQueries::order(std::string_view buyer, std::string_vie
   w.end_array();
   w.key("received_quantity").begin_object().field("amount", received).field("unit", unit).end_object();
   w.end_object();
-  return merge_json_objects(with_status(*record, answer, views_.get(view_key("mkoc", buyer, sid))), w.str());
+  return merge_json_objects(with_status(*record, answer, views_.get(market::keys::order_cancelled(buyer, sid))), w.str());
 }
 
 Result<std::string> MarketQueries::incoming_orders(std::string_view producer, const Page& page,
                                                    std::string_view status) const {
-  const std::string prefix = view_key("mki", producer);
+  const std::string prefix = market::keys::inbox(producer);
+  const std::optional<core::MarketOrderStatus> wanted =
+      status.empty() ? std::nullopt : market_status_named(status);
   std::string start;
   if (!page.after.empty()) {
     const size_t slash = page.after.rfind('/');
     std::optional<std::string> ordered;
     if (slash != std::string::npos) {
-      ordered = views_.get(view_key("mkix", producer, page.after.substr(0, slash),
+      ordered = views_.get(market::keys::inbox_index(producer, page.after.substr(0, slash),
                                     sort_id(page.after.substr(slash + 1))));
     }
     if (!ordered) {
@@ -153,9 +168,9 @@ Result<std::string> MarketQueries::incoming_orders(std::string_view producer, co
     const std::string_view part = k.substr(prefix.size());
     const size_t first = part.find('/');
     const std::string_view facts = part.substr(first + 1);
-    const auto answer = views_.get(view_key("mkia", producer, facts));
-    const auto cancel = views_.get(view_key("mkic", producer, facts));
-    if (!status.empty() && status_of(answer, cancel) != status) return true;
+    const auto answer = views_.get(market::keys::inbox_answer(producer, facts));
+    const auto cancel = views_.get(market::keys::inbox_cancelled(producer, facts));
+    if (!status.empty() && (!wanted || status_of(answer, cancel) != wanted)) return true;
     if (n == page.limit) {
       more = true;
       return false;
@@ -176,24 +191,24 @@ Result<std::string> MarketQueries::incoming_orders(std::string_view producer, co
 Result<std::string> MarketQueries::incoming_order(std::string_view producer, std::string_view buyer,
                                                   std::string_view mo_id) const {
   const std::string part = std::string(buyer) + "/" + sort_id(mo_id);
-  auto ordered = views_.get(view_key("mkix", producer, part));
-  auto record = ordered ? views_.get(view_key("mki", producer, *ordered)) : std::nullopt;
+  auto ordered = views_.get(market::keys::inbox_index(producer, part));
+  auto record = ordered ? views_.get(market::keys::inbox(producer, *ordered)) : std::nullopt;
   if (!record) {
     return make_error(ErrorCode::kNotFound, "market_order_not_found",
                       fmt::format("no market order '{}' of enterprise '{}' placed with this enterprise", mo_id, buyer),
                       "mo_id");
   }
-  const auto answer = views_.get(view_key("mkia", producer, part));
+  const auto answer = views_.get(market::keys::inbox_answer(producer, part));
   // Only this producer's own shipments; the buyer's receipts stay the buyer's.
   const Shipments sh =
-      shipments_at(views_, view_key("mkosh", buyer, sort_id(mo_id), std::string(producer)) + "/");
+      shipments_at(views_, market::keys::order_shipment(buyer, sort_id(mo_id), std::string(producer)) + "/");
   JsonWriter w;
   w.begin_object();
   write_sales_order(w, views_, producer, answer);
   w.field_raw("shipments", sh.json);
   w.key("shipped_quantity").begin_object().field("amount", sh.amount).field("unit", unit_of(*record)).end_object();
   w.end_object();
-  return merge_json_objects(with_status(*record, answer, views_.get(view_key("mkic", producer, part))), w.str());
+  return merge_json_objects(with_status(*record, answer, views_.get(market::keys::inbox_cancelled(producer, part))), w.str());
 }
 
 }  // namespace agritrace::projections

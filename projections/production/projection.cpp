@@ -5,6 +5,7 @@
 #include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
 #include "projections/base/keys.h"
+#include "projections/production/keys.h"
 #include "projections/base/view_values.h"
 #include "projections/codes/projection.h"
 #include "projections/finance/projection.h"
@@ -36,28 +37,23 @@ std::string counterparty_json(const std::string& id, const core::CounterpartyRec
   return w.take();
 }
 
-class ProductionProjection final : public Projection {
+class ProductionProjection final : public EventProjection<ProductionProjection, production::Handled, tenant_and_time> {
  public:
   std::string_view name() const override { return "production"; }
 
-  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
-    const std::string& t = se.envelope.tenant;
-    const std::string at = core::format_rfc3339_utc(se.envelope.occurred_at_ms);
-    std::visit([&](const auto& ev) { on(t, at, ev, b); }, event);
-    return Status::Ok();
-  }
-
  private:
+  friend EventProjection;
+
   void on(const std::string& t, const std::string&, const core::EnterpriseRegistered& e, ViewBatch& b) {
     JsonWriter w;
     w.begin_object().field("enterprise_id", e.enterprise_id).field("name", e.name).field("region", e.region).end_object();
-    b.put(view_key("ent", t), w.str());
+    b.put(production::keys::enterprise(t), w.str());
   }
 
   void put_counterparty(const std::string& t, const std::string& id, const core::CounterpartyRecord& r,
                         ViewBatch& b) {
-    b.put(view_key("cp", t, sort_id(id)), counterparty_json(id, r, false));
-    b.put(view_key("cpm", t, sort_id(id)), counterparty_json(id, r, true));
+    b.put(production::keys::counterparty(t, sort_id(id)), counterparty_json(id, r, false));
+    b.put(production::keys::counterparty_masked(t, sort_id(id)), counterparty_json(id, r, true));
   }
   void on(const std::string& t, const std::string&, const core::CounterpartyRegistered& e, ViewBatch& b) {
     put_counterparty(t, e.counterparty_id, e.record, b);
@@ -77,7 +73,7 @@ class ProductionProjection final : public Projection {
         .field("expiry_date", core::format_date(exp))
         .field("note", note)
         .end_object();
-    b.put(view_key("po", t, sort_id(po_id)), w.str());
+    b.put(production::keys::purchase_order(t, sort_id(po_id)), w.str());
   }
   void put_po_status(const std::string& t, const std::string& po_id, std::string_view status,
                      std::string_view lot_id, std::string_view reason, const std::string& at, ViewBatch& b) {
@@ -86,7 +82,7 @@ class ProductionProjection final : public Projection {
     if (!lot_id.empty()) w.field("lot_id", lot_id);
     if (!reason.empty()) w.field("cancel_reason", reason);
     w.field("status_changed_at", at).end_object();
-    b.put(view_key("pos", t, sort_id(po_id)), w.str());
+    b.put(production::keys::purchase_order_status(t, sort_id(po_id)), w.str());
   }
   void on(const std::string& t, const std::string& at, const core::PurchaseOrderCreated& e, ViewBatch& b) {
     put_po(t, e.po_id, e.material, e.supplier_id, e.quantity, e.supplier_lot, e.production_date,
@@ -96,7 +92,7 @@ class ProductionProjection final : public Projection {
   void on(const std::string& t, const std::string&, const core::PurchaseOrderAmended& e, ViewBatch& b) {
     // The supplier never changes on amendment; keep the one recorded at creation.
     std::string supplier;
-    if (auto cur = b.get(view_key("po", t, sort_id(e.po_id)))) {
+    if (auto cur = b.get(production::keys::purchase_order(t, sort_id(e.po_id)))) {
       supplier = json_string_field(*cur, "supplier_id").value_or("");
     }
     put_po(t, e.po_id, e.material, supplier, e.quantity, e.supplier_lot, e.production_date,
@@ -115,7 +111,7 @@ class ProductionProjection final : public Projection {
         .field("production_date", core::format_date(e.production_date))
         .field("expiry_date", core::format_date(e.expiry_date))
         .end_object();
-    b.put(view_key("lot", t, sort_id(e.lot_id)), w.str());
+    b.put(production::keys::lot(t, sort_id(e.lot_id)), w.str());
   }
 
   void put_batch(const std::string& t, const std::string& batch_id, const std::string& product,
@@ -130,16 +126,16 @@ class ProductionProjection final : public Projection {
     w.key("expiry_date");
     if (exp) w.value(core::format_date(*exp)); else w.null();
     w.field("note", note).end_object();
-    b.put(view_key("batch", t, sort_id(batch_id)), w.str());
+    b.put(production::keys::batch(t, sort_id(batch_id)), w.str());
   }
   void on(const std::string& t, const std::string&, const core::BatchCreated& e, ViewBatch& b) {
     put_batch(t, e.batch_id, e.product, e.lot_code, e.quantity, e.production_date, e.expiry_date, e.note, b,
               e.product_id);
-    b.put(view_key("lotcode", t, e.lot_code), e.batch_id);
+    b.put(production::keys::lot_by_code(t, e.lot_code), e.batch_id);
   }
   void on(const std::string& t, const std::string&, const core::BatchAmended& e, ViewBatch& b) {
     std::string lot_code, product_id;
-    if (auto cur = b.get(view_key("batch", t, sort_id(e.batch_id)))) {
+    if (auto cur = b.get(production::keys::batch(t, sort_id(e.batch_id)))) {
       lot_code = json_string_field(*cur, "lot_code").value_or("");
       product_id = json_string_field(*cur, "product_id").value_or("");
     }
@@ -149,20 +145,17 @@ class ProductionProjection final : public Projection {
   void on(const std::string& t, const std::string&, const core::BatchMaterialConsumed& e, ViewBatch& b) {
     const std::string batch = sort_id(e.batch_id);
     const std::string lot = sort_id(e.lot_id);
-    b.add_int(view_key("bin", t, batch, lot), e.quantity.amount);
-    b.add_int(view_key("fwd", t, lot, batch), e.quantity.amount);
-    b.add_int(view_key("lotc", t, lot), e.quantity.amount);
+    b.add_int(production::keys::batch_input(t, batch, lot), e.quantity.amount);
+    b.add_int(production::keys::forward(t, lot, batch), e.quantity.amount);
+    b.add_int(production::keys::lot_consumed(t, lot), e.quantity.amount);
   }
   void on(const std::string& t, const std::string& at, const core::BatchDocumentAttached& e, ViewBatch& b) {
     JsonWriter w;
     w.begin_object().field("sha256", e.document_sha256).field("kind", core::document_kind_name(e.kind))
         .field("filename", e.filename).field("media_type", e.media_type).field("size_bytes", e.size_bytes)
         .field("attached_at", at).end_object();
-    b.put(view_key("bdoc", t, sort_id(e.batch_id), e.document_sha256), w.str());
+    b.put(production::keys::batch_document(t, sort_id(e.batch_id), e.document_sha256), w.str());
   }
-  // Events of other areas have their own projections.
-  template <typename OtherEvent>
-  void on(const std::string&, const std::string&, const OtherEvent&, ViewBatch&) {}
 };
 
 }  // namespace
@@ -170,6 +163,15 @@ class ProductionProjection final : public Projection {
 std::unique_ptr<Projection> make_production_projection() {
   return std::make_unique<ProductionProjection>();
 }
+
+// Events that no view shows, each with its reason. Empty today: every event reaches a view.
+using NoView = EventList<>;
+
+// A core::Event alternative that no projection declares (and that is not in NoView) fails here,
+// naming the type: adding an event means deciding where it is shown.
+static_assert(every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
+                                   receiving::Handled, inventory::Handled, finance::Handled,
+                                   market::Handled, NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;

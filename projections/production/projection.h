@@ -5,9 +5,16 @@
 
 #include <memory>
 
+#include "projections/base/dispatch.h"
 #include "projections/base/runner.h"
 
 namespace agritrace::projections {
+
+namespace production {
+// The events the production projection reacts to (projections/base/dispatch.h).
+using Handled = EventList<core::EnterpriseRegistered, core::CounterpartyRegistered, core::CounterpartyAmended, core::PurchaseOrderCreated, core::PurchaseOrderAmended, core::PurchaseOrderCancelled, core::PurchaseOrderReceived, core::BatchCreated, core::BatchAmended, core::BatchMaterialConsumed, core::BatchDocumentAttached>;
+static_assert(are_events_v<Handled>);
+}  // namespace production
 
 std::unique_ptr<Projection> make_production_projection();
 

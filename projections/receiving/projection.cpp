@@ -4,6 +4,9 @@
 #include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
 #include "projections/base/keys.h"
+#include "projections/production/keys.h"
+#include "projections/receiving/keys.h"
+#include "projections/sales/keys.h"
 #include "projections/base/view_values.h"
 
 namespace agritrace::projections {
@@ -25,7 +28,7 @@ struct Origin {
 };
 
 std::optional<Origin> origin_of_lot(const ViewBatch& b, const std::string& t, const std::string& lot_sid) {
-  auto lot = b.get(view_key("lot", t, lot_sid));
+  auto lot = b.get(production::keys::lot(t, lot_sid));
   if (!lot) return std::nullopt;
   Origin o{json_string_field(*lot, "origin_tenant").value_or(""),
            json_string_field(*lot, "origin_batch_id").value_or("")};
@@ -33,20 +36,12 @@ std::optional<Origin> origin_of_lot(const ViewBatch& b, const std::string& t, co
   return o;
 }
 
-class CirculationProjection final : public Projection {
+class CirculationProjection final : public EventProjection<CirculationProjection, receiving::Handled, tenant_time_and_id> {
  public:
   std::string_view name() const override { return "circulation"; }
 
-  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
-    const std::string& t = se.envelope.tenant;
-    const std::string at = core::format_rfc3339_utc(se.envelope.occurred_at_ms);
-    std::visit([&](const auto& ev) { on(t, at, se.envelope.id, ev, b); }, event);
-    return Status::Ok();
-  }
-
  private:
-  template <typename E>
-  void on(const std::string&, const std::string&, const std::string&, const E&, ViewBatch&) {}
+  friend EventProjection;
 
   // A lineage fact under the origin batch (same layout as the sales projection's shipments).
   static void lineage_fact(const Origin& o, const std::string& holder, const std::string& event_id,
@@ -60,7 +55,7 @@ class CirculationProjection final : public Projection {
     if (!date.empty()) f.field("date", date);
     write_quantity(f, "quantity", q);
     f.end_object();
-    b.put(view_key("lin", o.tenant, sort_id(o.batch_id), holder + "/" + event_id), f.str());
+    b.put(sales::keys::lineage(o.tenant, sort_id(o.batch_id), holder + "/" + event_id), f.str());
   }
 
   void put_lot(const std::string& t, const core::GoodsReceived& e, ViewBatch& b) {
@@ -70,7 +65,7 @@ class CirculationProjection final : public Projection {
     std::string first_receipt = e.receipt_id;
     std::string received_on = core::format_date(e.received_on);
     int64_t amount = e.quantity.amount;
-    if (auto cur = b.get(view_key("lot", t, lot))) {
+    if (auto cur = b.get(production::keys::lot(t, lot))) {
       first_receipt = json_string_field(*cur, "receipt_id").value_or(first_receipt);
       received_on = json_string_field(*cur, "received_on").value_or(received_on);
       if (auto q = json_quantity_field(*cur, "received_quantity")) amount += q->amount;
@@ -89,7 +84,7 @@ class CirculationProjection final : public Projection {
         .field("shipment_id", e.shipment_id).field("origin_tenant", e.origin_tenant)
         .field("origin_batch_id", e.origin_batch_id).field("mo_id", e.mo_id)
         .field("quantity_per_code", e.quantity_per_code).end_object();
-    b.put(view_key("lot", t, lot), w.str());
+    b.put(production::keys::lot(t, lot), w.str());
   }
 
   // goods in: the receipt, the lot, the code indexes and the edges to the sender.
@@ -117,27 +112,27 @@ class CirculationProjection final : public Projection {
     w.key("price_fen");
     if (e.price_fen) w.value(*e.price_fen); else w.null();
     w.field("note", e.note).field("recorded_at", at);
-    b.put(view_key("rcvs", t, rcv), w.str() + "}");
+    b.put(receiving::keys::receipt_summary(t, rcv), w.str() + "}");
     w.key("serials").begin_array();
     for (const std::string& s : e.serials) w.value(s);
     w.end_array().key("missing_serials").begin_array();
     for (const std::string& s : e.missing_serials) w.value(s);
     w.end_array().end_object();
-    b.put(view_key("rcv", t, rcv), w.str());
-    b.put(view_key("rcvl", t, lot, rcv), e.receipt_id);
+    b.put(receiving::keys::receipt(t, rcv), w.str());
+    b.put(receiving::keys::receipt_of_lot(t, lot, rcv), e.receipt_id);
 
     JsonWriter code;
     code.begin_object().field("receipt_id", e.receipt_id).field("lot_id", e.lot_id).end_object();
-    for (const std::string& s : e.serials) b.put(view_key("rcvc", t, s), code.str());
-    for (const std::string& s : e.missing_serials) b.put(view_key("rcvm", t, s), code.str());
+    for (const std::string& s : e.serials) b.put(receiving::keys::received_code(t, s), code.str());
+    for (const std::string& s : e.missing_serials) b.put(receiving::keys::missing_code(t, s), code.str());
 
     put_lot(t, e, b);
     if (!scanned) return;
 
     // Edges under the sender, written by the receiver: sums, so arrival order does not matter.
     const std::string to = t + "/" + lot;
-    b.add_int(view_key("xrc", e.from_tenant, sort_id(e.from_item_id), to), e.quantity.amount);
-    b.add_int(view_key("xrs", e.from_tenant, sort_id(e.shipment_id), to), e.quantity.amount);
+    b.add_int(receiving::keys::received_from_item(e.from_tenant, sort_id(e.from_item_id), to), e.quantity.amount);
+    b.add_int(receiving::keys::received_from_shipment(e.from_tenant, sort_id(e.shipment_id), to), e.quantity.amount);
     // Lineage: a receipt is a fact only; the shipment already moved the quantity to this holder.
     const Origin o{e.origin_tenant.empty() ? e.from_tenant : e.origin_tenant,
                    e.origin_batch_id.empty() ? e.from_item_id : e.origin_batch_id};
@@ -151,7 +146,7 @@ class CirculationProjection final : public Projection {
           const core::BatchMaterialConsumed& e, ViewBatch& b) {
     auto o = origin_of_lot(b, t, sort_id(e.lot_id));
     if (!o) return;
-    b.add_int(view_key("linq", o->tenant, sort_id(o->batch_id), t), -e.quantity.amount);
+    b.add_int(sales::keys::lineage_held(o->tenant, sort_id(o->batch_id), t), -e.quantity.amount);
     lineage_fact(*o, t, event_id, core::BatchMaterialConsumed::kType, e.lot_id, "",
                  core::Quantity{-e.quantity.amount, e.quantity.unit}, b, "into", e.batch_id);
   }
@@ -160,10 +155,10 @@ class CirculationProjection final : public Projection {
   void on(const std::string& t, const std::string&, const std::string& event_id,
           const core::StockAdjusted& e, ViewBatch& b) {
     const std::string item = sort_id(e.item_id);
-    b.add_int(view_key("xadj", t, item), e.delta.amount);
+    b.add_int(receiving::keys::adjusted(t, item), e.delta.amount);
     auto o = origin_of_lot(b, t, item);
     if (!o) return;
-    b.add_int(view_key("linq", o->tenant, sort_id(o->batch_id), t), e.delta.amount);
+    b.add_int(sales::keys::lineage_held(o->tenant, sort_id(o->batch_id), t), e.delta.amount);
     lineage_fact(*o, t, event_id, core::StockAdjusted::kType, e.item_id, "", e.delta, b, "reason", e.reason);
   }
 };

@@ -16,9 +16,16 @@
 
 #include <memory>
 
+#include "projections/base/dispatch.h"
 #include "projections/base/runner.h"
 
 namespace agritrace::projections {
+
+namespace receiving {
+// The events the receiving projection reacts to (projections/base/dispatch.h).
+using Handled = EventList<core::GoodsReceived, core::BatchMaterialConsumed, core::StockAdjusted>;
+static_assert(are_events_v<Handled>);
+}  // namespace receiving
 
 std::unique_ptr<Projection> make_circulation_projection();
 

@@ -4,6 +4,7 @@
 #include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
 #include "projections/base/keys.h"
+#include "projections/sales/keys.h"
 #include "projections/base/view_values.h"
 
 namespace agritrace::projections {
@@ -12,30 +13,22 @@ namespace {
 // Separator inside analytics keys: cannot appear in product names or regions typed by people.
 constexpr char kSep = '\x1f';
 
-class SalesProjection final : public Projection {
+class SalesProjection final : public EventProjection<SalesProjection, sales::Handled, tenant_time_and_id> {
  public:
   std::string_view name() const override { return "sales"; }
 
-  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
-    const std::string& t = se.envelope.tenant;
-    const std::string at = core::format_rfc3339_utc(se.envelope.occurred_at_ms);
-    std::visit([&](const auto& ev) { on(t, at, se.envelope.id, ev, b); }, event);
-    return Status::Ok();
-  }
-
  private:
-  template <typename E>
-  void on(const std::string&, const std::string&, const std::string&, const E&, ViewBatch&) {}
+  friend EventProjection;
 
   template <typename E>
   void put_order(const std::string& t, const E& e, ViewBatch& b) {
     const std::string so = sort_id(e.so_id);
     // An amendment may move the order to another batch: drop the old index entry.
-    if (auto cur = b.get(view_key("so", t, so))) {
+    if (auto cur = b.get(sales::keys::order(t, so))) {
       const std::string old_batch = json_string_field(*cur, "batch_id").value_or("");
       if (old_batch != e.batch_id) {
-        b.del(view_key("sob", t, sort_id(old_batch), so));
-        b.del(view_key("soo", t, sort_id(old_batch), so));  // only open orders are amended
+        b.del(sales::keys::order_by_batch(t, sort_id(old_batch), so));
+        b.del(sales::keys::open_order_by_batch(t, sort_id(old_batch), so));  // only open orders are amended
       }
     }
     JsonWriter w;
@@ -48,9 +41,9 @@ class SalesProjection final : public Projection {
     w.key("price_fen");
     if (e.price_fen) w.value(*e.price_fen); else w.null();
     w.field("note", e.note).end_object();
-    b.put(view_key("so", t, so), w.str());
-    b.put(view_key("sob", t, sort_id(e.batch_id), so), e.so_id);
-    b.put(view_key("soo", t, sort_id(e.batch_id), so), e.so_id);
+    b.put(sales::keys::order(t, so), w.str());
+    b.put(sales::keys::order_by_batch(t, sort_id(e.batch_id), so), e.so_id);
+    b.put(sales::keys::open_order_by_batch(t, sort_id(e.batch_id), so), e.so_id);
   }
 
   // An order that is shipped or cancelled leaves the open-orders index of its item, so that
@@ -58,8 +51,8 @@ class SalesProjection final : public Projection {
   // shipped, never stay in it).
   void close_order(const std::string& t, const std::string& so_id, ViewBatch& b) {
     const std::string so = sort_id(so_id);
-    if (auto cur = b.get(view_key("so", t, so))) {
-      b.del(view_key("soo", t, sort_id(json_string_field(*cur, "batch_id").value_or("")), so));
+    if (auto cur = b.get(sales::keys::order(t, so))) {
+      b.del(sales::keys::open_order_by_batch(t, sort_id(json_string_field(*cur, "batch_id").value_or("")), so));
     }
   }
 
@@ -69,7 +62,7 @@ class SalesProjection final : public Projection {
     w.begin_object().field("status", status);
     if (!reason.empty()) w.field("cancel_reason", reason);
     w.field("status_changed_at", at).end_object();
-    b.put(view_key("sos", t, sort_id(so_id)), w.str());
+    b.put(sales::keys::order_status(t, sort_id(so_id)), w.str());
   }
 
   void on(const std::string& t, const std::string& at, const std::string&,
@@ -123,14 +116,14 @@ class SalesProjection final : public Projection {
     w.key("serials").begin_array();
     for (const std::string& s : e.serials) w.value(s);
     w.end_array().end_object();
-    b.put(view_key("sh", t, sh), w.str());
-    b.put(view_key("shb", t, batch, sh), summary);
-    b.put(view_key("shs", t, sort_id(e.so_id), sh), e.shipment_id);
-    for (const std::string& s : e.serials) b.put(view_key("shc", t, s), e.shipment_id);
-    b.add_int(view_key("sosq", t, sort_id(e.so_id)), e.quantity.amount);
-    b.add_int(view_key("bsh", t, batch), e.quantity.amount);
+    b.put(sales::keys::shipment(t, sh), w.str());
+    b.put(sales::keys::shipment_by_batch(t, batch, sh), summary);
+    b.put(sales::keys::shipment_of_order(t, sort_id(e.so_id), sh), e.shipment_id);
+    for (const std::string& s : e.serials) b.put(sales::keys::shipment_of_code(t, s), e.shipment_id);
+    b.add_int(sales::keys::order_shipped(t, sort_id(e.so_id)), e.quantity.amount);
+    b.add_int(sales::keys::batch_shipped(t, batch), e.quantity.amount);
     // A retail sale may name no customer: its amount is kept under "consumer".
-    b.add_int(view_key("whc", t, batch, e.ship_to_id.empty() ? "consumer" : sort_id(e.ship_to_id)),
+    b.add_int(sales::keys::at_customer(t, batch, e.ship_to_id.empty() ? "consumer" : sort_id(e.ship_to_id)),
               e.quantity.amount);
 
     // Lineage: a keyed fact and a sum per holder, under the ORIGIN producer and batch (this
@@ -146,10 +139,10 @@ class SalesProjection final : public Projection {
         .field("date", core::format_date(e.ship_date));
     write_quantity(f, "quantity", e.quantity);
     f.end_object();
-    b.put(view_key("lin", origin, origin_batch, holder + "/" + event_id), f.str());
-    b.add_int(view_key("linq", origin, origin_batch, holder), e.quantity.amount);
+    b.put(sales::keys::lineage(origin, origin_batch, holder + "/" + event_id), f.str());
+    b.add_int(sales::keys::lineage_held(origin, origin_batch, holder), e.quantity.amount);
     if (origin != t || origin_batch != batch) {
-      b.add_int(view_key("linq", origin, origin_batch, t), -e.quantity.amount);
+      b.add_int(sales::keys::lineage_held(origin, origin_batch, t), -e.quantity.amount);
     }
 
     // producer -> enterprise customer is wholesale, -> an individual is retail.
@@ -165,8 +158,8 @@ class SalesProjection final : public Projection {
     k += e.ship_to_individual ? "retail" : "wholesale";
     k += kSep;
     k += core::unit_name(e.quantity.unit);
-    b.add_int(view_key("ana", t, k), e.quantity.amount);
-    if (origin != t) b.add_int(view_key("ana", origin, k), e.quantity.amount);
+    b.add_int(sales::keys::analytics(t, k), e.quantity.amount);
+    if (origin != t) b.add_int(sales::keys::analytics(origin, k), e.quantity.amount);
   }
 
   void on(const std::string& t, const std::string& at, const std::string&,
@@ -179,11 +172,11 @@ class SalesProjection final : public Projection {
     w.key("batch_ids_at_raising").begin_array();
     for (const std::string& id : e.batch_ids) w.value(id);
     w.end_array().end_object();
-    b.put(view_key("rc", t, rc), w.str());
+    b.put(sales::keys::recall(t, rc), w.str());
     switch (e.scope) {
-      case core::RecallScope::kLot: b.put(view_key("rcl", t, sort_id(e.target), rc), e.recall_id); break;
-      case core::RecallScope::kBatch: b.put(view_key("rcb", t, sort_id(e.target), rc), e.recall_id); break;
-      case core::RecallScope::kCode: b.put(view_key("rcc", t, e.target, rc), e.recall_id); break;
+      case core::RecallScope::kLot: b.put(sales::keys::recall_by_lot(t, sort_id(e.target), rc), e.recall_id); break;
+      case core::RecallScope::kBatch: b.put(sales::keys::recall_by_batch(t, sort_id(e.target), rc), e.recall_id); break;
+      case core::RecallScope::kCode: b.put(sales::keys::recall_by_code(t, e.target, rc), e.recall_id); break;
     }
   }
 };

@@ -17,9 +17,16 @@
 
 #include <memory>
 
+#include "projections/base/dispatch.h"
 #include "projections/base/runner.h"
 
 namespace agritrace::projections {
+
+namespace sales {
+// The events the sales projection reacts to (projections/base/dispatch.h).
+using Handled = EventList<core::SalesOrderCreated, core::SalesOrderAmended, core::SalesOrderCancelled, core::SalesOrderStatusChanged, core::ShipmentRecorded, core::RecallRaised>;
+static_assert(are_events_v<Handled>);
+}  // namespace sales
 
 std::unique_ptr<Projection> make_sales_projection();
 

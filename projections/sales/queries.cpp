@@ -10,7 +10,11 @@
 #include <vector>
 
 #include "core/base/json_writer.h"
+#include "core/sales/events.h"
 #include "projections/base/keys.h"
+#include "projections/production/keys.h"
+#include "projections/receiving/keys.h"
+#include "projections/sales/keys.h"
 #include "projections/base/view_record.h"
 #include "projections/base/view_values.h"
 #include "projections/sales/projection.h"
@@ -43,7 +47,7 @@ struct BatchPlaces {
 };
 
 std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, std::string_view bsid) {
-  auto record = v.get(view_key("batch", t, bsid));
+  auto record = v.get(production::keys::batch(t, bsid));
   if (!record) return std::nullopt;
   BatchPlaces p;
   p.sid = std::string(bsid);
@@ -56,21 +60,21 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     p.produced = r.amount("quantity");
     p.unit = r.unit("quantity");
   }
-  if (auto s = v.get(view_key("bsh", t, bsid))) p.shipped = view_int(*s);
-  if (auto s = v.get(view_key("xadj", t, bsid))) p.adjusted = view_int(*s);
-  const std::string shb = view_key("shb", t, bsid) + "/";
+  if (auto s = v.get(sales::keys::batch_shipped(t, bsid))) p.shipped = view_int(*s);
+  if (auto s = v.get(receiving::keys::adjusted(t, bsid))) p.adjusted = view_int(*s);
+  const std::string shb = sales::keys::shipment_by_batch(t, bsid) + "/";
   v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
     ViewRecord r(val);
     p.shipments.push_back({std::string(val), r.str("shipment_id"), r.str("so_id"), r.str("ship_to_id"),
                            r.str("ship_date"), r.amount("quantity")});
     return true;
   });
-  const std::string whc = view_key("whc", t, bsid) + "/";
+  const std::string whc = sales::keys::at_customer(t, bsid) + "/";
   v.scan_prefix(whc, [&](std::string_view k, std::string_view val) {
     p.shipped_to[std::string(k.substr(whc.size()))] = view_int(val);
     return true;
   });
-  const std::string linq = view_key("linq", t, bsid) + "/";
+  const std::string linq = sales::keys::lineage_held(t, bsid) + "/";
   v.scan_prefix(linq, [&](std::string_view k, std::string_view val) {
     p.held[std::string(k.substr(linq.size()))] = view_int(val);
     return true;
@@ -84,10 +88,10 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
       return true;
     });
   };
-  add_recalls(view_key("rcb", t, bsid) + "/");
-  const std::string bin = view_key("bin", t, bsid) + "/";
+  add_recalls(sales::keys::recall_by_batch(t, bsid) + "/");
+  const std::string bin = production::keys::batch_input(t, bsid) + "/";
   v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
-    add_recalls(view_key("rcl", t, k.substr(bin.size())) + "/");
+    add_recalls(sales::keys::recall_by_lot(t, k.substr(bin.size())) + "/");
     return true;
   });
   return p;
@@ -98,7 +102,7 @@ std::string enterprise_region(const ViewStore& v, std::string_view t) { return e
 
 // The masked counterparty record (R-4.2.8 masking), or null.
 std::optional<std::string> customer_record(const ViewStore& v, std::string_view t, std::string_view cp_id) {
-  return v.get(view_key("cpm", t, sort_id(cp_id)));
+  return v.get(production::keys::counterparty_masked(t, sort_id(cp_id)));
 }
 
 
@@ -174,7 +178,7 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
 // Batch sort ids affected by a material lot, in batch order.
 std::vector<std::string> lot_batches(const ViewStore& v, std::string_view t, std::string_view lot_sid) {
   std::vector<std::string> out;
-  const std::string fwd = view_key("fwd", t, lot_sid) + "/";
+  const std::string fwd = production::keys::forward(t, lot_sid) + "/";
   v.scan_prefix(fwd, [&](std::string_view k, std::string_view) {
     out.emplace_back(k.substr(fwd.size()));
     return true;
@@ -184,19 +188,22 @@ std::vector<std::string> lot_batches(const ViewStore& v, std::string_view t, std
 
 struct RecallScopeView {
   std::string record;
-  std::string scope, target;
+  std::optional<core::RecallScope> scope;  // none if the record is unreadable
+  std::string target;
   std::vector<std::string> batch_sids;
   std::string code_serial;  // scope code
 };
 
 Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std::string_view id) {
-  auto rc = v.get(view_key("rc", t, sort_id(id)));
+  auto rc = v.get(sales::keys::recall(t, sort_id(id)));
   if (!rc) return view_not_found("recall", id, "recall_id");
   RecallScopeView s;
   s.record = *rc;
-  s.scope = json_string_field(*rc, "scope").value_or("");
+  if (auto scope = core::parse_recall_scope(json_string_field(*rc, "scope").value_or(""), "scope"); scope.ok()) {
+    s.scope = *scope;
+  }
   s.target = json_string_field(*rc, "target").value_or("");
-  if (s.scope == "lot") {
+  if (s.scope == core::RecallScope::kLot) {
     // The lineage as it is now, including batches made from the lot after the recall.
     s.batch_sids = lot_batches(v, t, sort_id(s.target));
   } else {
@@ -208,7 +215,7 @@ Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std:
         if (!id.get_string().get(b)) s.batch_sids.push_back(sort_id(b));
       }
     }
-    if (s.scope == "code") s.code_serial = s.target;
+    if (s.scope == core::RecallScope::kCode) s.code_serial = s.target;
   }
   return s;
 }
@@ -227,17 +234,17 @@ std::string csv_field(std::string_view s) {
 
 Result<std::string> SalesQueries::sales_order(std::string_view t, std::string_view id) const {
   const std::string sid = sort_id(id);
-  auto so = views_.get(view_key("so", t, sid));
+  auto so = views_.get(sales::keys::order(t, sid));
   if (!so) return view_not_found("sales_order", id, "so_id");
   const std::string unit = ViewRecord(*so).unit("quantity");
   std::string doc = *so;
-  if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
+  if (auto st = views_.get(sales::keys::order_status(t, sid))) doc = merge_json_objects(doc, *st);
   JsonWriter w;
   w.begin_object();
-  const auto q = views_.get(view_key("sosq", t, sid));
+  const auto q = views_.get(sales::keys::order_shipped(t, sid));
   write_quantity(w, "shipped_quantity", q ? view_int(*q) : 0, unit);
   w.key("shipments").begin_array();
-  const std::string prefix = view_key("shs", t, sid) + "/";
+  const std::string prefix = sales::keys::shipment_of_order(t, sid) + "/";
   views_.scan_prefix(prefix, [&](std::string_view, std::string_view sh) {
     w.value(sh);
     return true;
@@ -247,14 +254,14 @@ Result<std::string> SalesQueries::sales_order(std::string_view t, std::string_vi
 }
 
 Result<std::string> SalesQueries::sales_orders(std::string_view t, const Page& page) const {
-  return list_page(views_, "so", t, page, [&](const std::string& sid, std::string doc) {
-    if (auto st = views_.get(view_key("sos", t, sid))) doc = merge_json_objects(doc, *st);
+  return list_page(views_, ViewKind::kSalesOrder, t, page, [&](const std::string& sid, std::string doc) {
+    if (auto st = views_.get(sales::keys::order_status(t, sid))) doc = merge_json_objects(doc, *st);
     return doc;
   });
 }
 
 Result<std::string> SalesQueries::shipment(std::string_view t, std::string_view id) const {
-  auto sh = views_.get(view_key("sh", t, sort_id(id)));
+  auto sh = views_.get(sales::keys::shipment(t, sort_id(id)));
   if (!sh) return view_not_found("shipment", id, "shipment_id");
   return *sh;
 }
@@ -274,7 +281,7 @@ Result<std::string> SalesQueries::whereabouts_batch(std::string_view t, std::str
 
 Result<std::string> SalesQueries::whereabouts_lot(std::string_view t, std::string_view lot_id) const {
   const std::string lot_sid = sort_id(lot_id);
-  auto lot = views_.get(view_key("lot", t, lot_sid));
+  auto lot = views_.get(production::keys::lot(t, lot_sid));
   if (!lot) return view_not_found("material_lot", lot_id, "lot_id");
   JsonWriter w;
   w.begin_object().key("query").begin_object().field("lot_id", lot_id).end_object();
@@ -293,16 +300,16 @@ Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::stri
                                                    std::string_view serial) const {
   const auto path = code_path(views_, serial);
   if (path && path->producer != t) return whereabouts_received_code(t, *path);
-  auto batch_id = views_.get(view_key("lotcode", t, lot_code));
+  auto batch_id = views_.get(production::keys::lot_by_code(t, lot_code));
   if (!batch_id) return view_not_found("lot_code", lot_code, "code");
   auto p = load_batch(views_, t, sort_id(*batch_id));
   if (!p) return view_not_found("batch", *batch_id, "code");
   JsonWriter w;
   w.begin_object().key("query").begin_object().field("serial", serial).field("lot_code", lot_code).end_object();
   w.key("code").begin_object().field("serial", serial).field("batch_id", *batch_id);
-  auto shipped = views_.get(view_key("shc", t, serial));
+  auto shipped = views_.get(sales::keys::shipment_of_code(t, serial));
   if (shipped) {
-    auto sh = views_.get(view_key("sh", t, sort_id(*shipped)));
+    auto sh = views_.get(sales::keys::shipment(t, sort_id(*shipped)));
     ViewRecord r(sh ? *sh : std::string("{}"));
     w.field("location", "customer").field("shipment_id", *shipped).field("so_id", r.str("so_id"))
         .field("customer_id", r.str("ship_to_id")).field("ship_date", r.str("ship_date"));
@@ -444,7 +451,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
   for (const auto& p : places) {
     for (const auto& sh : p.shipments) {
       if (!s->code_serial.empty()) {
-        auto at = views_.get(view_key("shc", t, s->code_serial));
+        auto at = views_.get(sales::keys::shipment_of_code(t, s->code_serial));
         if (!at || *at != sh.shipment_id) continue;
       }
       w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code)
@@ -511,7 +518,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
   w.key("quarantine").begin_array();
   for (const auto& p : places) {
     if (!s->code_serial.empty()) {
-      if (views_.get(view_key("shc", t, s->code_serial))) continue;
+      if (views_.get(sales::keys::shipment_of_code(t, s->code_serial))) continue;
       w.begin_object().field("batch_id", p.batch_id).field("lot_code", p.lot_code).field("serial", s->code_serial);
       enterprise_fields(w, views_, t);
       w.field("item_id", p.batch_id).end_object();
@@ -576,7 +583,7 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
     if (!p) continue;
     for (const auto& sh : p->shipments) {
       if (!s->code_serial.empty()) {
-        auto at = views_.get(view_key("shc", t, s->code_serial));
+        auto at = views_.get(sales::keys::shipment_of_code(t, s->code_serial));
         if (!at || *at != sh.shipment_id) continue;
       }
       ViewRecord r(sh.summary);
@@ -670,7 +677,7 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
 }
 
 Result<std::string> SalesQueries::recalls(std::string_view t, const Page& page) const {
-  return list_page(views_, "rc", t, page);
+  return list_page(views_, ViewKind::kRecall, t, page);
 }
 
 namespace {
@@ -696,8 +703,8 @@ void upstream_recalls(const ViewStore& v, const std::string& t, const std::strin
   if (depth > kMaxTraceDepth || !seen.insert(t + "/" + item_id).second) return;
   const std::string sid = sort_id(item_id);
   if (item_id.starts_with("b-")) {
-    add_recalls(v, t, view_key("rcb", t, sid) + "/", out);
-    const std::string bin = view_key("bin", t, sid) + "/";
+    add_recalls(v, t, sales::keys::recall_by_batch(t, sid) + "/", out);
+    const std::string bin = production::keys::batch_input(t, sid) + "/";
     std::vector<std::string> lots;
     v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
       lots.push_back(unsort_id(k.substr(bin.size())));
@@ -706,8 +713,8 @@ void upstream_recalls(const ViewStore& v, const std::string& t, const std::strin
     for (const std::string& lot : lots) upstream_recalls(v, t, lot, depth + 1, seen, out);
     return;
   }
-  add_recalls(v, t, view_key("rcl", t, sid) + "/", out);
-  auto lot = v.get(view_key("lot", t, sid));
+  add_recalls(v, t, sales::keys::recall_by_lot(t, sid) + "/", out);
+  auto lot = v.get(production::keys::lot(t, sid));
   const std::string from = lot ? json_string_field(*lot, "from_tenant").value_or("") : "";
   if (!from.empty()) {
     upstream_recalls(v, from, json_string_field(*lot, "from_item_id").value_or(""), depth + 1, seen, out);
@@ -719,8 +726,8 @@ void upstream_recalls(const ViewStore& v, const std::string& t, const std::strin
 std::vector<RecallRef> recall_ids_of(const ViewStore& v, std::string_view t, std::string_view lot_code,
                                      std::string_view serial) {
   std::vector<RecallRef> ids;
-  if (!serial.empty()) add_recalls(v, t, view_key("rcc", t, serial) + "/", ids);
-  if (auto batch_id = v.get(view_key("lotcode", t, lot_code))) {
+  if (!serial.empty()) add_recalls(v, t, sales::keys::recall_by_code(t, serial) + "/", ids);
+  if (auto batch_id = v.get(production::keys::lot_by_code(t, lot_code))) {
     std::set<std::string> seen;
     upstream_recalls(v, std::string(t), *batch_id, 0, seen, ids);
   }
@@ -728,7 +735,7 @@ std::vector<RecallRef> recall_ids_of(const ViewStore& v, std::string_view t, std
     if (auto path = code_path(v, serial); path && path->producer == t) {
       for (const CodeStep& step : path->steps) {
         if (step.kind == "received") {
-          add_recalls(v, step.tenant, view_key("rcl", step.tenant, sort_id(step.item_id)) + "/", ids);
+          add_recalls(v, step.tenant, sales::keys::recall_by_lot(step.tenant, sort_id(step.item_id)) + "/", ids);
         }
       }
     }
@@ -748,7 +755,7 @@ std::string SalesQueries::recall_status(std::string_view t, std::string_view lot
   JsonWriter w;
   w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
   for (const auto& ref : ids) {
-    auto rc = views_.get(view_key("rc", ref.tenant, sort_id(ref.id)));
+    auto rc = views_.get(sales::keys::recall(ref.tenant, sort_id(ref.id)));
     if (!rc) continue;
     ViewRecord r(*rc);
     w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
@@ -764,7 +771,7 @@ std::string SalesQueries::recall_status(std::string_view t, std::string_view lot
 Result<std::string> SalesQueries::downstream(std::string_view t, std::string_view product,
                                              std::optional<core::Date> from, std::optional<core::Date> to,
                                              std::string_view group_by) const {
-  const std::string prefix = view_key("ana", t, product) + '\x1f';
+  const std::string prefix = sales::keys::analytics(t, product) + '\x1f';
   const std::string from_s = from ? core::format_date(*from) : "";
   const std::string to_s = to ? core::format_date(*to) : "";
   // group -> unit -> (wholesale, retail)

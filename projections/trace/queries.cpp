@@ -10,7 +10,13 @@
 
 #include "core/base/identifiers.h"
 #include "core/codes/codes.h"
+#include "core/production/types.h"
+#include "core/sales/events.h"
 #include "projections/base/keys.h"
+#include "projections/codes/keys.h"
+#include "projections/production/keys.h"
+#include "projections/receiving/keys.h"
+#include "projections/sales/keys.h"
 #include "projections/base/view_record.h"
 #include "projections/base/view_values.h"
 #include "projections/production/queries.h"
@@ -53,7 +59,7 @@ TraceShipment shipment_of(std::string_view summary) {
 // What the registered receiver made of a shipment: its lots and the amounts received.
 void add_receipts(const ViewStore& v, std::string_view from_tenant, TraceShipment& s) {
   if (s.ship_to_tenant.empty()) return;
-  const std::string prefix = view_key("xrs", from_tenant, sort_id(s.shipment_id)) + "/";
+  const std::string prefix = receiving::keys::received_from_shipment(from_tenant, sort_id(s.shipment_id)) + "/";
   v.scan_prefix(prefix, [&](std::string_view k, std::string_view val) {
     const std::string_view rest = k.substr(prefix.size());  // "<tenant>/<lot sid>"
     const size_t slash = rest.find('/');
@@ -64,7 +70,11 @@ void add_receipts(const ViewStore& v, std::string_view from_tenant, TraceShipmen
   });
 }
 
-bool order_is_open(std::string_view status) { return status == "open" || status == "partially_shipped"; }
+// The status as stored by the sales projection (core::sales_order_status_name).
+bool order_is_open(std::string_view status) {
+  const auto s = core::parse_sales_order_status(status, "status");
+  return s.ok() && (*s == core::SalesOrderStatus::kOpen || *s == core::SalesOrderStatus::kPartiallyShipped);
+}
 
 std::string key_of(const ItemRef& r) { return r.tenant + "/" + r.item_id; }
 
@@ -161,7 +171,7 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
   TraceItem it;
   it.ref = ref;
   if (ref.item_id.starts_with("b-")) {
-    auto rec = v.get(view_key("batch", t, sid));
+    auto rec = v.get(production::keys::batch(t, sid));
     if (!rec) return std::nullopt;
     ViewRecord r(*rec);
     it.is_batch = true;
@@ -172,7 +182,7 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
     it.production_date = r.str("production_date");
     it.expiry_date = r.str("expiry_date");
   } else if (ref.item_id.starts_with("lot-")) {
-    auto rec = v.get(view_key("lot", t, sid));
+    auto rec = v.get(production::keys::lot(t, sid));
     if (!rec) return std::nullopt;
     ViewRecord r(*rec);
     it.product = r.str("material");
@@ -184,8 +194,8 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
     it.expiry_date = r.str("expiry_date");
     it.origin_tenant = r.str("origin_tenant");
     it.origin_batch_id = r.str("origin_batch_id");
-    it.consumed = int_at(v, view_key("lotc", t, sid));
-    const std::string fwd = view_key("fwd", t, sid) + "/";
+    it.consumed = int_at(v, production::keys::lot_consumed(t, sid));
+    const std::string fwd = production::keys::forward(t, sid) + "/";
     v.scan_prefix(fwd, [&](std::string_view k, std::string_view val) {
       it.consumed_into.emplace_back(unsort_id(k.substr(fwd.size())), view_int(val));
       return true;
@@ -193,9 +203,9 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
   } else {
     return std::nullopt;
   }
-  it.shipped = int_at(v, view_key("bsh", t, sid));
-  it.adjusted = int_at(v, view_key("xadj", t, sid));
-  const std::string shb = view_key("shb", t, sid) + "/";
+  it.shipped = int_at(v, sales::keys::batch_shipped(t, sid));
+  it.adjusted = int_at(v, receiving::keys::adjusted(t, sid));
+  const std::string shb = sales::keys::shipment_by_batch(t, sid) + "/";
   v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
     TraceShipment s = shipment_of(val);
     add_receipts(v, t, s);
@@ -249,15 +259,15 @@ TraceWalk walk_downstream(const ViewStore& v, const std::vector<ItemRef>& starts
 
 std::vector<TraceOrder> open_orders_of(const ViewStore& v, std::string_view t, std::string_view item_sid) {
   std::vector<TraceOrder> out;
-  const std::string prefix = view_key("soo", t, item_sid) + "/";
+  const std::string prefix = sales::keys::open_order_by_batch(t, item_sid) + "/";
   v.scan_prefix(prefix, [&](std::string_view k, std::string_view) {
     const std::string so_sid(k.substr(prefix.size()));
-    auto so = v.get(view_key("so", t, so_sid));
+    auto so = v.get(sales::keys::order(t, so_sid));
     if (!so) return true;
     ViewRecord r(*so);
     TraceOrder o{r.str("so_id"), r.str("customer_id"), "open", r.amount("quantity"), 0};
-    if (auto st = v.get(view_key("sos", t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
-    if (auto q = v.get(view_key("sosq", t, so_sid))) o.shipped = view_int(*q);
+    if (auto st = v.get(sales::keys::order_status(t, so_sid))) o.status = json_string_field(*st, "status").value_or("open");
+    if (auto q = v.get(sales::keys::order_shipped(t, so_sid))) o.shipped = view_int(*q);
     if (order_is_open(o.status)) out.push_back(std::move(o));
     return true;
   });
@@ -284,7 +294,7 @@ const EnterpriseLabel* enterprise_label(const ViewStore& v, std::string_view t) 
     cache.labels.clear();
   }
   if (auto it = cache.labels.find(t); it != cache.labels.end()) return &it->second;
-  auto ent = v.get(view_key("ent", t));
+  auto ent = v.get(production::keys::enterprise(t));
   if (!ent) return nullptr;
   EnterpriseLabel label{json_string_field(*ent, "name").value_or(std::string(t)),
                         json_string_field(*ent, "region").value_or("")};
@@ -319,7 +329,7 @@ std::string mask_person_name(std::string_view name) {
 
 void write_counterparty_for(JsonWriter& w, const ViewStore& v, std::string_view viewer, std::string_view owner,
                             std::string_view counterparty_id) {
-  auto rec = counterparty_id.empty() ? std::nullopt : v.get(view_key("cpm", owner, sort_id(counterparty_id)));
+  auto rec = counterparty_id.empty() ? std::nullopt : v.get(production::keys::counterparty_masked(owner, sort_id(counterparty_id)));
   if (!rec) {
     w.null();
     return;
@@ -331,7 +341,8 @@ void write_counterparty_for(JsonWriter& w, const ViewStore& v, std::string_view 
   ViewRecord r(*rec);
   const std::string kind = r.str("kind");
   w.begin_object().field("kind", kind);
-  if (kind == "enterprise") {
+  const auto parsed = core::parse_counterparty_kind(kind, "kind");
+  if (parsed.ok() && *parsed == core::CounterpartyKind::kEnterprise) {
     w.field("name", r.str("name")).field("uscc", r.str("uscc"));
   } else {
     w.field("name", mask_person_name(r.str("name")));
@@ -360,7 +371,7 @@ std::string customer_cell(const ViewStore& v, std::string_view viewer, std::stri
                           const TraceShipment& s) {
   if (viewer == owner) {
     std::string to = s.ship_to_name;
-    if (auto cp = s.ship_to_id.empty() ? std::nullopt : v.get(view_key("cpm", owner, sort_id(s.ship_to_id)))) {
+    if (auto cp = s.ship_to_id.empty() ? std::nullopt : v.get(production::keys::counterparty_masked(owner, sort_id(s.ship_to_id)))) {
       const std::string addr = json_string_field(*cp, "address").value_or("");
       if (!addr.empty()) to += " " + addr;
       const std::string phone = json_string_field(*cp, "phone").value_or("");
@@ -444,7 +455,7 @@ bool CodePath::passes(std::string_view tenant) const {
 }
 
 std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
-  auto g = v.get(view_key("dl", "gs1", serial));
+  auto g = v.get(codes::keys::digital_link("gs1", serial));
   if (!g) return std::nullopt;
   ViewRecord r(*g);
   CodePath p;
@@ -454,7 +465,7 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
   p.producer = r.str("tenant");
   p.batch_id = r.str("batch_id");
   std::string production_date;
-  if (auto b = v.get(view_key("batch", p.producer, sort_id(p.batch_id)))) {
+  if (auto b = v.get(production::keys::batch(p.producer, sort_id(p.batch_id)))) {
     production_date = json_string_field(*b, "production_date").value_or("");
   }
   p.steps.push_back({"produced", p.producer, p.batch_id, "", production_date, std::nullopt});
@@ -470,7 +481,7 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
       p.truncated = true;
       break;
     }
-    auto sh_id = v.get(view_key("shc", t, serial));
+    auto sh_id = v.get(sales::keys::shipment_of_code(t, serial));
     if (!sh_id) {
       p.status = "in_stock";
       if (!item.starts_with("b-")) {
@@ -479,8 +490,8 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
       }
       break;
     }
-    std::optional<std::string> summary = v.get(view_key("shb", t, sort_id(item), sort_id(*sh_id)));
-    if (!summary) summary = v.get(view_key("sh", t, sort_id(*sh_id)));
+    std::optional<std::string> summary = v.get(sales::keys::shipment_by_batch(t, sort_id(item), sort_id(*sh_id)));
+    if (!summary) summary = v.get(sales::keys::shipment(t, sort_id(*sh_id)));
     if (!summary) break;
     TraceShipment s = shipment_of(*summary);
     add_receipts(v, t, s);
@@ -497,15 +508,15 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
       p.status = "shipped_to_unregistered";
       break;
     }
-    auto rc = v.get(view_key("rcvc", to, serial));
+    auto rc = v.get(receiving::keys::received_code(to, serial));
     if (!rc) {
-      p.status = v.get(view_key("rcvm", to, serial)) ? "missing_at_receipt" : "in_transit";
+      p.status = v.get(receiving::keys::missing_code(to, serial)) ? "missing_at_receipt" : "in_transit";
       break;
     }
     const std::string receipt_id = json_string_field(*rc, "receipt_id").value_or("");
     const std::string lot_id = json_string_field(*rc, "lot_id").value_or("");
     std::string received_on;
-    if (auto rec = v.get(view_key("rcvs", to, sort_id(receipt_id)))) {
+    if (auto rec = v.get(receiving::keys::receipt_summary(to, sort_id(receipt_id)))) {
       received_on = json_string_field(*rec, "received_on").value_or("");
     }
     p.steps.push_back({"received", to, lot_id, receipt_id, received_on, std::nullopt});
@@ -578,7 +589,7 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
                          const std::string& item_id, int depth) {
   const std::string sid = sort_id(item_id);
   if (item_id.starts_with("b-")) {
-    auto rec = v.get(view_key("batch", t, sid));
+    auto rec = v.get(production::keys::batch(t, sid));
     if (!rec) {
       w.null();
       return;
@@ -590,10 +601,10 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
     w.field("production_date", r.str("production_date"));
     nullable(w, "expiry_date", r.str("expiry_date"));
     w.key("materials").begin_array();
-    const std::string bin = view_key("bin", t, sid) + "/";
+    const std::string bin = production::keys::batch_input(t, sid) + "/";
     v.scan_prefix(bin, [&](std::string_view k, std::string_view used) {
       const std::string lot_sid(k.substr(bin.size()));
-      auto lot = v.get(view_key("lot", t, lot_sid));
+      auto lot = v.get(production::keys::lot(t, lot_sid));
       if (!lot) return true;
       w.begin_object();
       write_quantity(w, "quantity_used", view_int(used), ViewRecord(*lot).unit("received_quantity"));
@@ -604,7 +615,7 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
     w.end_array().end_object();
     return;
   }
-  auto rec = v.get(view_key("lot", t, sid));
+  auto rec = v.get(production::keys::lot(t, sid));
   if (!rec) {
     w.null();
     return;
@@ -618,7 +629,7 @@ void write_upstream_item(JsonWriter& w, const ViewStore& v, std::string_view vie
 
 void write_upstream(JsonWriter& w, const ViewStore& v, std::string_view viewer, std::string_view tenant,
                     std::string_view lot_id, int depth) {
-  auto lot = v.get(view_key("lot", tenant, sort_id(lot_id)));
+  auto lot = v.get(production::keys::lot(tenant, sort_id(lot_id)));
   const std::string from = lot ? json_string_field(*lot, "from_tenant").value_or("") : "";
   if (from.empty()) {
     w.null();
@@ -634,7 +645,7 @@ void write_upstream(JsonWriter& w, const ViewStore& v, std::string_view viewer, 
   w.begin_object().field("enterprise", from).field("name", enterprise_name_of(v, from))
       .field("region", enterprise_region_of(v, from));
   w.key("shipment");
-  if (auto s = v.get(view_key("shb", from, sort_id(item), sort_id(sh)))) {
+  if (auto s = v.get(sales::keys::shipment_by_batch(from, sort_id(item), sort_id(sh)))) {
     ViewRecord sr(*s);
     w.begin_object().field("shipment_id", sh).field("so_id", sr.str("so_id")).field("ship_date", sr.str("ship_date"));
     write_quantity(w, "quantity", sr.amount("quantity"), sr.unit("quantity"));
@@ -650,11 +661,11 @@ void write_upstream(JsonWriter& w, const ViewStore& v, std::string_view viewer, 
 // ---- routes' queries -------------------------------------------------------------------------
 
 Result<std::string> TraceQueries::receipts(std::string_view t, const Page& page) const {
-  return list_page(views_, "rcvs", t, page);
+  return list_page(views_, ViewKind::kReceiptSummary, t, page);
 }
 
 Result<std::string> TraceQueries::receipt(std::string_view t, std::string_view id) const {
-  auto rec = views_.get(view_key("rcv", t, sort_id(id)));
+  auto rec = views_.get(receiving::keys::receipt(t, sort_id(id)));
   if (!rec) return view_not_found("receipt", id, "receipt_id");
   const std::string origin = json_string_field(*rec, "origin_tenant").value_or("");
   JsonWriter w;
