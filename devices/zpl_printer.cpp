@@ -168,11 +168,15 @@ Status ZplPrinterDriver::connect() {
   if (!conn.ok()) return conn.status();
   conn_ = std::move(conn.value());
   // ~JA: cancel every format a previous connection left in the buffer (they are in doubt and
-  // about to be voided; they must not print now).
+  // about to be voided; they must not print now). The ~HS after it is answered only once the
+  // printer has executed ~JA (tilde commands run in order of arrival), so when connect() returns
+  // the cancel is done. A printer that stays silent (error state) gets no_response.
   if (Status st = conn_.write_all(env_, "~JA", options_.endpoint.io_timeout_ms); !st.ok()) {
     return fail(st);
   }
-  return Status::Ok();
+  if (Status st = request_status(); !st.ok()) return st;
+  DriverProgress none;
+  return poll(options_.endpoint.io_timeout_ms, none);
 }
 
 void ZplPrinterDriver::disconnect() {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -32,11 +33,26 @@ inline std::vector<std::string> make_codes(const std::string& lot, size_t n) {
 // Collects the runner's events (the sink) and lets the test thread wait for one.
 class Recorder {
  public:
+  Recorder() = default;
+  // With a device: every CodesVoided also notes how long the device's print log was then, so
+  // check_job can prove no voided code was printed afterwards.
+  explicit Recorder(const sim::SimDevice* device) : device_(device) {}
   void operator()(const cd::PrintJobEvent& e) {
+    size_t log_size = device_ && std::holds_alternative<cd::CodesVoided>(e)
+                          ? device_->printed().size()
+                          : 0;
     std::lock_guard lock(mu_);
+    if (const auto* v = std::get_if<cd::CodesVoided>(&e); v && device_) {
+      for (const auto& code : v->codes) voided_at_[code] = log_size;
+    }
     events_.push_back(e);
     if (std::holds_alternative<cd::CodePrinted>(e)) ++printed_;
     cv_.notify_all();
+  }
+  // code -> size of the device's print log when the code was voided (devices given only).
+  std::map<std::string, size_t> voided_at() const {
+    std::lock_guard lock(mu_);
+    return voided_at_;
   }
   std::vector<cd::PrintJobEvent> events() const {
     std::lock_guard lock(mu_);
@@ -65,7 +81,9 @@ class Recorder {
  private:
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  const sim::SimDevice* device_ = nullptr;
   std::vector<cd::PrintJobEvent> events_;
+  std::map<std::string, size_t> voided_at_;
   size_t printed_ = 0;
 };
 
@@ -84,8 +102,9 @@ size_t count_of(const std::vector<cd::PrintJobEvent>& events) {
 // The invariants after a job: the rules' history check (closed: printed ∪ voided = issued,
 // disjoint, printed once and only after sent), no code physically printed twice, every code the
 // events call printed really printed, and every code physically printed but not acknowledged
-// voided as in doubt (never as anything else, never left open).
-inline void check_job(const std::vector<cd::PrintJobEvent>& events, const sim::SimDevice& device) {
+// voided as in doubt (never as anything else, never left open) and printed before it was voided.
+inline void check_job(const std::vector<cd::PrintJobEvent>& events, const sim::SimDevice& device,
+                      const std::map<std::string, size_t>& voided_at = {}) {
   Status st = cd::check_history(events, /*require_closed=*/true);
   CHECK_MESSAGE(st.ok(), st.to_string());
   CHECK(device.max_prints_of_one_code() <= 1);
@@ -104,6 +123,12 @@ inline void check_job(const std::vector<cd::PrintJobEvent>& events, const sim::S
   for (const auto& code : acked) CHECK_MESSAGE(on_paper.count(code) == 1, code);
   for (const auto& code : on_paper) {
     CHECK_MESSAGE((acked.count(code) == 1 || in_doubt.count(code) == 1), code);
+  }
+  for (size_t i = 0; i < physical.size(); ++i) {
+    auto it = voided_at.find(physical[i]);
+    if (it == voided_at.end()) continue;
+    const std::string what = "printed after voided: " + physical[i];
+    CHECK_MESSAGE(i < it->second, what);
   }
 }
 

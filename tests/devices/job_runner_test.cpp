@@ -2,6 +2,7 @@
 // without printing any code twice.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
 
 #include "devices/job_runner.h"
@@ -32,14 +33,20 @@ void crash_and_resume(bool paced, SimArgs... sim_args) {
 
   // The first runner "crashes" (stops without another event) after 100 acknowledgements, with
   // codes sent and not acknowledged.
-  Recorder first;
   std::vector<cd::PrintJobEvent> ledger;
+  std::map<std::string, size_t> voided_at;  // code -> print log size when voided
+  auto append = [&](const cd::PrintJobEvent& e) {
+    ledger.push_back(e);
+    if (const auto* v = std::get_if<cd::CodesVoided>(&e)) {
+      for (const auto& code : v->codes) voided_at[code] = sim.printed().size();
+    }
+  };
   {
     Driver driver(env, o);
     std::unique_ptr<dv::JobRunner> runner;
     size_t printed = 0;
     runner = std::make_unique<dv::JobRunner>(env, driver, [&](const cd::PrintJobEvent& e) {
-      ledger.push_back(e);
+      append(e);
       if (std::holds_alternative<cd::CodePrinted>(e) && ++printed == 100) runner->stop();
     });
     REQUIRE(runner->start(cd::QueueJob{"job-1", "line-1", codes}).ok());
@@ -52,14 +59,14 @@ void crash_and_resume(bool paced, SimArgs... sim_args) {
 
   // A new runner (new driver, new connection) resumes from the events.
   Driver driver(env, o);
-  dv::JobRunner runner(env, driver, [&](const cd::PrintJobEvent& e) { ledger.push_back(e); });
+  dv::JobRunner runner(env, driver, append);
   REQUIRE(runner.resume(ledger).ok());
   REQUIRE(runner.run().ok());
   CHECK(runner.state().status == cd::JobStatus::kDone);
   CHECK(runner.state().printed >= 100);
   CHECK(runner.state().printed + runner.state().voided == 300);
   if (paced) CHECK(runner.stats().in_doubt_voided > 0);
-  check_job(ledger, sim);
+  check_job(ledger, sim, voided_at);
 }
 
 }  // namespace
@@ -74,14 +81,14 @@ TEST_CASE("runner: a job resumes from the events of a crashed runner (coder)") {
   crash_and_resume<dv::sim::TextCoderSim, dv::TextCoderDriver, dv::TextCoderOptions>(true, size_t{32}, 1);
 }
 
-TEST_CASE("runner: operator pause holds sending; resume finishes the job") {
+TEST_CASE("runner: operator pause holds sending - resume finishes the job") {
   SteadyEnv env;
   dv::sim::TextCoderSim sim(env, 32, 1);
   REQUIRE(sim.start().ok());
   dv::TextCoderOptions o;
   o.endpoint.port = sim.port();
   dv::TextCoderDriver driver(env, o);
-  Recorder rec;
+  Recorder rec(&sim);
   dv::JobRunner runner(env, driver, std::ref(rec));
   REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 200)}).ok());
   std::thread t([&] { CHECK(runner.run().ok()); });
@@ -97,5 +104,5 @@ TEST_CASE("runner: operator pause holds sending; resume finishes the job") {
   runner.request_resume();
   t.join();
   CHECK(runner.state().status == cd::JobStatus::kDone);
-  check_job(rec.events(), sim);
+  check_job(rec.events(), sim, rec.voided_at());
 }

@@ -32,7 +32,7 @@ TextCoderOptions options_for(const TextCoderSim& sim) {
 struct Run {
   SteadyEnv env;
   TextCoderSim sim;
-  Recorder rec;
+  Recorder rec{&sim};
   explicit Run(size_t queue = 32, int interval_ms = 0) : sim(env, queue, interval_ms) {
     REQUIRE(sim.start().ok());
   }
@@ -50,7 +50,7 @@ TEST_CASE("coder: every code printed once, in order, each on its print-complete 
   CHECK(runner.state().status == cd::JobStatus::kDone);
   CHECK(r.sim.printed() == codes);
   CHECK(driver.queue_capacity() == 32);
-  check_job(r.rec.events(), r.sim);
+  check_job(r.rec.events(), r.sim, r.rec.voided_at());
 }
 
 TEST_CASE("coder: never more in flight than the update queue holds (QSZ)") {
@@ -62,10 +62,10 @@ TEST_CASE("coder: never more in flight than the update queue holds (QSZ)") {
   CHECK(runner.state().printed == 100);
   CHECK(r.sim.stats().max_queue_seen <= 8);
   CHECK(r.sim.stats().naks_sent == 0);
-  check_job(r.rec.events(), r.sim);
+  check_job(r.rec.events(), r.sim, r.rec.voided_at());
 }
 
-TEST_CASE("coder: NAK queue-full is retried; any other NAK voids the code as rejected") {
+TEST_CASE("coder: NAK queue-full is retried - any other NAK voids the code as rejected") {
   SUBCASE("QFULL") {
     Run r;
     r.sim.nak_next(3, "QFULL");
@@ -75,7 +75,7 @@ TEST_CASE("coder: NAK queue-full is retried; any other NAK voids the code as rej
     REQUIRE(runner.run().ok());
     CHECK(runner.state().printed == 50);
     CHECK(r.sim.stats().naks_sent == 3);
-    check_job(r.rec.events(), r.sim);
+    check_job(r.rec.events(), r.sim, r.rec.voided_at());
   }
   SUBCASE("BADDATA") {
     Run r;
@@ -88,7 +88,7 @@ TEST_CASE("coder: NAK queue-full is retried; any other NAK voids the code as rej
     CHECK(runner.state().printed == 48);
     CHECK(runner.state().voided == 2);
     CHECK(runner.stats().rejected == 2);
-    check_job(r.rec.events(), r.sim);
+    check_job(r.rec.events(), r.sim, r.rec.voided_at());
   }
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("coder: slow acknowledgements and slow printing still print everything
   REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 100)}).ok());
   REQUIRE(runner.run().ok());
   CHECK(runner.state().printed == 100);
-  check_job(r.rec.events(), r.sim);
+  check_job(r.rec.events(), r.sim, r.rec.voided_at());
 }
 
 TEST_CASE("coder: duplicate print-complete messages are ignored") {
@@ -113,10 +113,10 @@ TEST_CASE("coder: duplicate print-complete messages are ignored") {
   CHECK(runner.state().printed == 200);
   CHECK(count_of<cd::CodePrinted>(r.rec.events()) == 200);
   CHECK(runner.stats().duplicate_acks >= 199);  // the last one may arrive after the job closed
-  check_job(r.rec.events(), r.sim);
+  check_job(r.rec.events(), r.sim, r.rec.voided_at());
 }
 
-TEST_CASE("coder: a device fault pauses the job; clearing it resumes") {
+TEST_CASE("coder: a device fault pauses the job - clearing it resumes") {
   Run r(32, /*interval_ms=*/1);
   TextCoderDriver driver(r.env, options_for(r.sim));
   JobRunner runner(r.env, driver, std::ref(r.rec));
@@ -130,7 +130,7 @@ TEST_CASE("coder: a device fault pauses the job; clearing it resumes") {
   t.join();
   CHECK(runner.state().status == cd::JobStatus::kDone);
   CHECK(count_of<cd::JobResumed>(r.rec.events()) >= 1);
-  check_job(r.rec.events(), r.sim);
+  check_job(r.rec.events(), r.sim, r.rec.voided_at());
 }
 
 TEST_CASE("coder: a disconnect mid-job: reconnect, queue cleared, in-doubt voided, none twice") {
@@ -144,5 +144,5 @@ TEST_CASE("coder: a disconnect mid-job: reconnect, queue cleared, in-doubt voide
   CHECK(r.sim.connections() == 2);
   CHECK(r.sim.stats().clears >= 2);
   CHECK(runner.state().printed + runner.state().voided == 400);
-  check_job(r.rec.events(), r.sim);
+  check_job(r.rec.events(), r.sim, r.rec.voided_at());
 }

@@ -34,7 +34,7 @@ ZplOptions options_for(const ZplPrinterSim& sim, size_t in_flight = 64) {
 
 }  // namespace
 
-TEST_CASE("~HS: the three status strings parse; partial input waits, garbage is refused") {
+TEST_CASE("~HS: the three status strings parse - partial input waits, garbage is refused") {
   const std::string reply =
       "\x02" "030,1,0,1225,007,1,0,1,000,0,0,0\x03\r\n"
       "\x02" "001,0,1,1,1,2,6,0,00000003,1,000\x03\r\n"
@@ -66,7 +66,7 @@ TEST_CASE("~HS: the three status strings parse; partial input waits, garbage is 
   CHECK((*again)->labels_remaining == 3);
 }
 
-TEST_CASE("ZPL label: the URI in a QR code and the serial in text; ^ ~ _ cannot escape a field") {
+TEST_CASE("ZPL label: the URI in a QR code and the serial in text - ^ ~ _ cannot escape a field") {
   const std::string uri = "https://id.example.cn/01/06901234567892/10/L1/21/S100";
   std::string label = agritrace::devices::zpl_label(uri);
   CHECK(label.starts_with("^XA"));
@@ -85,7 +85,7 @@ TEST_CASE("ZPL: a job prints every code once, in order, and ends done") {
   ZplPrinterSim sim(env);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim));
-  Recorder rec;
+  Recorder rec(&sim);
   JobRunner runner(env, driver, std::ref(rec));
   auto codes = make_codes("L1", 500);
   REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", codes}).ok());
@@ -93,7 +93,7 @@ TEST_CASE("ZPL: a job prints every code once, in order, and ends done") {
   CHECK(runner.state().status == cd::JobStatus::kDone);
   CHECK(runner.state().printed == 500);
   CHECK(sim.printed() == codes);
-  check_job(rec.events(), sim);
+  check_job(rec.events(), sim, rec.voided_at());
 }
 
 TEST_CASE("ZPL: back-pressure keeps the printer's buffer from overflowing") {
@@ -101,13 +101,13 @@ TEST_CASE("ZPL: back-pressure keeps the printer's buffer from overflowing") {
   ZplPrinterSim sim(env, /*print_interval_ms=*/1, /*buffer_formats=*/8);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim, /*in_flight=*/8));
-  Recorder rec;
+  Recorder rec(&sim);
   JobRunner runner(env, driver, std::ref(rec));
   REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 120)}).ok());
   REQUIRE(runner.run().ok());
   CHECK(runner.state().printed == 120);
   CHECK(sim.stats().formats_overflowed == 0);
-  check_job(rec.events(), sim);
+  check_job(rec.events(), sim, rec.voided_at());
 }
 
 TEST_CASE("ZPL: the buffer-full flag stops sending until it clears") {
@@ -115,7 +115,7 @@ TEST_CASE("ZPL: the buffer-full flag stops sending until it clears") {
   ZplPrinterSim sim(env, /*print_interval_ms=*/1);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim, 16));
-  Recorder rec;
+  Recorder rec(&sim);
   JobRunner runner(env, driver, std::ref(rec));
   REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 300)}).ok());
   std::thread t([&] { CHECK(runner.run().ok()); });
@@ -130,10 +130,10 @@ TEST_CASE("ZPL: the buffer-full flag stops sending until it clears") {
   sim.set_buffer_full(false);
   t.join();
   CHECK(runner.state().status == cd::JobStatus::kDone);
-  check_job(rec.events(), sim);
+  check_job(rec.events(), sim, rec.voided_at());
 }
 
-TEST_CASE("ZPL: paper out, ribbon out, head open and pause stop the job; it resumes after") {
+TEST_CASE("ZPL: paper out, ribbon out, head open and pause stop the job - it resumes after") {
   struct Fault {
     const char* reason;
     void (ZplPrinterSim::*set)(bool);
@@ -152,7 +152,7 @@ TEST_CASE("ZPL: paper out, ribbon out, head open and pause stop the job; it resu
     sim.set_silent_on_error(f.silent);
     REQUIRE(sim.start().ok());
     ZplPrinterDriver driver(env, options_for(sim, 16));
-    Recorder rec;
+    Recorder rec(&sim);
     JobRunner runner(env, driver, std::ref(rec));
     REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 200)}).ok());
     std::thread t([&] { CHECK(runner.run().ok()); });
@@ -165,7 +165,7 @@ TEST_CASE("ZPL: paper out, ribbon out, head open and pause stop the job; it resu
     CHECK(runner.state().status == cd::JobStatus::kDone);
     CHECK(count_of<cd::JobResumed>(rec.events()) >= 1);
     CHECK(printed_while_paused < 200);
-    check_job(rec.events(), sim);
+    check_job(rec.events(), sim, rec.voided_at());
   }
 }
 
@@ -175,7 +175,7 @@ TEST_CASE("ZPL: a disconnect mid-job: reconnect, in-doubt codes voided, none pri
   sim.disconnect_after_formats(100);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim));
-  Recorder rec;
+  Recorder rec(&sim);
   JobRunner runner(env, driver, std::ref(rec));
   REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 400)}).ok());
   REQUIRE(runner.run().ok());
@@ -196,7 +196,7 @@ TEST_CASE("ZPL: cancel clears the printer and voids what was not printed") {
   ZplPrinterSim sim(env, /*print_interval_ms=*/2);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim, 16));
-  Recorder rec;
+  Recorder rec(&sim);
   JobRunner runner(env, driver, std::ref(rec));
   REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 300)}).ok());
   std::thread t([&] { CHECK(runner.run().ok()); });
@@ -208,7 +208,7 @@ TEST_CASE("ZPL: cancel clears the printer and voids what was not printed") {
   CHECK(runner.state().voided > 0);
   size_t after_cancel = sim.printed().size();
   CHECK(after_cancel < 300);
-  check_job(rec.events(), sim);
+  check_job(rec.events(), sim, rec.voided_at());
 }
 
 TEST_CASE("ZPL: an unreachable printer fails the job after the back-off, every code voided") {
