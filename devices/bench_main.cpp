@@ -69,7 +69,8 @@ double run_lines(agritrace::Env& env, bool zpl, size_t lines, size_t codes_per_j
       ro.max_batch = 256;
       dv::JobRunner runner(env, *ls[i].driver, nullptr, ro);
       std::string job = "job" + std::to_string(i);
-      (void)runner.start(cd::QueueJob{job, "line" + std::to_string(i), make_codes(job, codes_per_job)});
+      auto codes = make_codes(job, codes_per_job);
+      (void)runner.start(cd::QueueJob{job, "line" + std::to_string(i), std::move(codes)});
       (void)runner.run();
       if (runner.state().printed != codes_per_job) std::fprintf(stderr, "line %zu short\n", i);
     });
@@ -99,7 +100,8 @@ int main(int argc, char** argv) {
     const char* name = zpl ? "zpl printer " : "text coder  ";
     double one = run_lines(env, zpl, 1, codes);
     double many = run_lines(env, zpl, lines, codes);
-    std::printf("%s 1 line: %9.0f codes/s | %zu lines at once: %9.0f codes/s total, %8.0f per line\n",
+    std::printf("%s 1 line: %9.0f codes/s | %zu lines at once: %9.0f codes/s total, "
+                "%8.0f per line\n",
                 name, one, lines, many, many / static_cast<double>(lines));
   }
   for (bool zpl : {true, false}) {

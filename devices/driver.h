@@ -58,8 +58,10 @@ class PrintDriver {
   virtual Status poll(int timeout_ms, DriverProgress& progress) = 0;
   virtual const DeviceStatus& status() const = 0;
   virtual size_t in_flight() const = 0;
-  // Cancels everything in the device's buffer (ZPL ~JA, coder CQI): in-flight codes will not print.
-  virtual Status clear_device() = 0;
+  // Cancels everything in the device's buffer (ZPL ~JA, coder CQI) and waits until the device
+  // confirms it: afterwards no in-flight code prints. Acknowledgements that arrive before the
+  // confirmation are appended to `progress`; every other in-flight code is dropped (in doubt).
+  virtual Status clear_device(DriverProgress& progress) = 0;
 };
 
 // Connects with exponential back-off and jitter until it succeeds or give_up_ms has passed.

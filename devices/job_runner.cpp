@@ -48,11 +48,37 @@ Status JobRunner::void_unprinted(const std::string& reason) {
 }
 
 Status JobRunner::end(bool failed, const std::string& reason) {
-  if (driver_.connected()) (void)driver_.clear_device();  // in-flight codes must not print
+  if (driver_.connected()) {
+    // In-flight codes must not print once voided: clear the device, record what it printed
+    // before the clear took effect. If that fails the connection is gone; the next connect()
+    // (of any job on this device) clears it before anything else.
+    DriverProgress progress;
+    (void)driver_.clear_device(progress);
+    if (Status p = apply_progress(progress); !p.ok()) return p;
+    if (cd::is_terminal(state_.status)) return Status::Ok();  // the last codes printed meanwhile
+  }
   Status st = failed ? apply(cd::FailJob{reason}) : apply(cd::CancelJob{reason});
   if (!st.ok()) return st;
   return options_.void_unprinted_at_end ? void_unprinted(failed ? "job_failed" : "job_cancelled")
                                         : Status::Ok();
+}
+
+Status JobRunner::apply_progress(const DriverProgress& progress) {
+  using cd::JobStatus;
+  for (const auto& code : progress.printed) {
+    Status st = apply(cd::AcknowledgePrinted{code});
+    if (!st.ok()) ++stats_.duplicate_acks;  // already printed, or voided as in doubt
+  }
+  stats_.duplicate_acks += progress.duplicate_acks.size();
+  if (progress.rejected.empty()) return Status::Ok();
+  stats_.rejected += progress.rejected.size();
+  bool was_sending = state_.status == JobStatus::kSending;
+  if (was_sending) {
+    if (Status st = apply(cd::PauseJob{"device_rejected"}); !st.ok()) return st;
+  }
+  if (Status st = apply(cd::VoidCodes{progress.rejected, "device_rejected"}); !st.ok()) return st;
+  if (was_sending && state_.status == JobStatus::kPaused) return apply(cd::ResumeJob{});
+  return Status::Ok();
 }
 
 Status JobRunner::ensure_connected() {
@@ -124,24 +150,7 @@ Status JobRunner::run() {
 
     DriverProgress progress;
     Status polled = driver_.poll(options_.poll_timeout_ms, progress);
-    for (const auto& code : progress.printed) {
-      Status st = apply(cd::AcknowledgePrinted{code});
-      if (!st.ok()) ++stats_.duplicate_acks;  // already printed, or voided as in doubt
-    }
-    stats_.duplicate_acks += progress.duplicate_acks.size();
-    if (!progress.rejected.empty()) {
-      stats_.rejected += progress.rejected.size();
-      bool was_sending = state_.status == JobStatus::kSending;
-      if (was_sending) {
-        if (Status st = apply(cd::PauseJob{"device_rejected"}); !st.ok()) return st;
-      }
-      if (Status st = apply(cd::VoidCodes{progress.rejected, "device_rejected"}); !st.ok()) {
-        return st;
-      }
-      if (was_sending && state_.status == JobStatus::kPaused) {
-        if (Status st = apply(cd::ResumeJob{}); !st.ok()) return st;
-      }
-    }
+    if (Status st = apply_progress(progress); !st.ok()) return st;
     if (!polled.ok()) continue;  // connection lost: the next round reconnects
     if (state_.closed()) break;
 

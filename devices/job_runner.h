@@ -64,6 +64,7 @@ class JobRunner {
   Status ensure_connected();
   Status void_unprinted(const std::string& reason);
   Status end(bool failed, const std::string& reason);
+  Status apply_progress(const DriverProgress& progress);
 
   Env& env_;
   PrintDriver& driver_;

@@ -110,12 +110,18 @@ Status TextCoderDriver::resend_retries() {
   return again.empty() ? Status::Ok() : send(again);
 }
 
-Status TextCoderDriver::clear_device() {
+Status TextCoderDriver::clear_device(DriverProgress& progress) {
   if (!conn_.is_open()) return make_error(ErrorCode::kUnavailable, "connection_lost", "closed");
   if (Status st = write("CQI\r"); !st.ok()) return st;
   pending_.push_back(Pending::kCqi);
-  // What was queued is cleared (or printed just before: then a PRC still arrives and is
-  // reported as a late acknowledgement, which the rules refuse for a voided code).
+  // Every reply before the CQI's ACK (JDI ACKs, PRCs of codes printed meanwhile) is read first;
+  // once the ACK is in, nothing queued before it can print.
+  int64_t deadline = env_.monotonic_ns() + int64_t{options_.endpoint.io_timeout_ms} * 1'000'000;
+  while (!pending_.empty()) {
+    int left = remaining_ms(env_, deadline);
+    if (left == 0) return fail(make_error(ErrorCode::kTimeout, "reply_timeout", "coder silent"));
+    if (Status st = read_until_idle(left, progress); !st.ok()) return st;
+  }
   awaiting_ack_.clear();
   queued_.clear();
   retry_.clear();

@@ -50,8 +50,10 @@ class TextCoderDriver final : public PrintDriver {
   Status send(const std::vector<std::string>& codes) override;
   Status poll(int timeout_ms, DriverProgress& progress) override;
   const DeviceStatus& status() const override { return status_; }
-  size_t in_flight() const override { return awaiting_ack_.size() + queued_.size() + retry_.size(); }
-  Status clear_device() override;
+  size_t in_flight() const override {
+    return awaiting_ack_.size() + queued_.size() + retry_.size();
+  }
+  Status clear_device(DriverProgress& progress) override;
   size_t queue_capacity() const { return queue_capacity_; }
 
  private:

@@ -219,15 +219,23 @@ Status ZplPrinterDriver::request_status() {
   return Status::Ok();
 }
 
-Status ZplPrinterDriver::clear_device() {
+Status ZplPrinterDriver::clear_device(DriverProgress& progress) {
   if (!conn_.is_open()) return make_error(ErrorCode::kUnavailable, "connection_lost", "closed");
-  if (Status st = conn_.write_all(env_, "~JA", options_.endpoint.io_timeout_ms); !st.ok()) {
-    return fail(st);
+  const int io = options_.endpoint.io_timeout_ms;
+  // 1. A last count of what printed (any ~HS already asked is answered first).
+  if (hs_outstanding_) {
+    if (Status st = poll(io, progress); !st.ok()) return st;
   }
-  // What was in flight is cancelled (or printed before ~JA arrived: in doubt either way).
+  if (Status st = request_status(); !st.ok()) return st;
+  if (Status st = poll(io, progress); !st.ok()) return st;
+  // 2. ~JA, then a ~HS whose reply proves the cancel ran. What was still in flight is cancelled
+  // (or printed between the count and ~JA: in doubt, and voided before anything else happens).
+  if (Status st = conn_.write_all(env_, "~JA", io); !st.ok()) return fail(st);
   in_flight_.clear();
   confirmed_ = written_;
-  return Status::Ok();
+  if (Status st = request_status(); !st.ok()) return st;
+  DriverProgress none;
+  return poll(io, none);
 }
 
 Status ZplPrinterDriver::poll(int timeout_ms, DriverProgress& progress) {

@@ -86,7 +86,7 @@ class ZplPrinterDriver final : public PrintDriver {
   Status poll(int timeout_ms, DriverProgress& progress) override;
   const DeviceStatus& status() const override { return status_; }
   size_t in_flight() const override { return in_flight_.size(); }
-  Status clear_device() override;
+  Status clear_device(DriverProgress& progress) override;
 
  private:
   Status request_status();

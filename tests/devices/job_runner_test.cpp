@@ -77,8 +77,9 @@ TEST_CASE("runner: a job resumes from the events of a crashed runner (ZPL)") {
 }
 
 TEST_CASE("runner: a job resumes from the events of a crashed runner (coder)") {
-  crash_and_resume<dv::sim::TextCoderSim, dv::TextCoderDriver, dv::TextCoderOptions>(false, size_t{32}, 0);
-  crash_and_resume<dv::sim::TextCoderSim, dv::TextCoderDriver, dv::TextCoderOptions>(true, size_t{32}, 1);
+  using Sim = dv::sim::TextCoderSim;
+  crash_and_resume<Sim, dv::TextCoderDriver, dv::TextCoderOptions>(false, size_t{32}, 0);
+  crash_and_resume<Sim, dv::TextCoderDriver, dv::TextCoderOptions>(true, size_t{32}, 1);
 }
 
 TEST_CASE("runner: operator pause holds sending - resume finishes the job") {

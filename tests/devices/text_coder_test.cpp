@@ -146,3 +146,19 @@ TEST_CASE("coder: a disconnect mid-job: reconnect, queue cleared, in-doubt voide
   CHECK(runner.state().printed + runner.state().voided == 400);
   check_job(r.rec.events(), r.sim, r.rec.voided_at());
 }
+
+TEST_CASE("coder: cancel clears the queue, records what printed meanwhile, voids the rest") {
+  Run r(32, /*interval_ms=*/2);
+  TextCoderDriver driver(r.env, options_for(r.sim));
+  JobRunner runner(r.env, driver, std::ref(r.rec));
+  REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 300)}).ok());
+  std::thread t([&] { CHECK(runner.run().ok()); });
+  REQUIRE(r.rec.wait_printed(10));
+  runner.request_cancel();
+  t.join();
+  CHECK(runner.state().status == cd::JobStatus::kCancelled);
+  CHECK(runner.state().closed());
+  CHECK(r.sim.stats().clears >= 2);  // on connect and on cancel
+  CHECK(runner.state().printed == r.sim.printed().size());
+  check_job(r.rec.events(), r.sim, r.rec.voided_at());
+}
