@@ -83,7 +83,9 @@ Status JobRunner::apply_progress(const DriverProgress& progress) {
 
 Status JobRunner::ensure_connected() {
   if (driver_.connected()) return Status::Ok();
-  if (state_.status == cd::JobStatus::kSending || state_.status == cd::JobStatus::kQueued) {
+  // The first connection of a job is no loss; any later one is.
+  if (ever_connected_ &&
+      (state_.status == cd::JobStatus::kSending || state_.status == cd::JobStatus::kQueued)) {
     if (Status st = apply(cd::PauseJob{kConnectionLost}); !st.ok()) return st;
     lost_at_ns_ = env_.monotonic_ns();
   }
@@ -92,6 +94,7 @@ Status JobRunner::ensure_connected() {
                                    options_.reconnect_max_ms, options_.reconnect_give_up_ms,
                                    &attempts);
   if (!st.ok()) return end(true, "device_unreachable");
+  ever_connected_ = true;
   ++stats_.reconnects;
   // connect() cleared the device buffer: what was sent and not acknowledged is in doubt.
   auto in_doubt = cd::codes_in_state(state_, cd::CodeState::kSent);

@@ -29,7 +29,7 @@ struct RunnerOptions {
 };
 
 struct RunnerStats {
-  uint64_t reconnects = 0;
+  uint64_t reconnects = 0;  // connections made, the first one included
   uint64_t duplicate_acks = 0;  // acknowledgements the rules refused (already printed / voided)
   uint64_t in_doubt_voided = 0;
   uint64_t rejected = 0;
@@ -74,6 +74,7 @@ class JobRunner {
   RunnerStats stats_;
   int64_t fault_since_ns_ = 0;
   int64_t lost_at_ns_ = 0;
+  bool ever_connected_ = false;
   std::atomic<bool> pause_requested_{false};
   std::atomic<bool> resume_requested_{false};
   std::atomic<bool> cancel_requested_{false};

@@ -94,6 +94,7 @@ Status TextCoderDriver::send(const std::vector<std::string>& codes) {
     batch += "|\r";
   }
   if (Status st = write(batch); !st.ok()) return st;
+  if (pending_.empty()) last_reply_ns_ = env_.monotonic_ns();
   for (const auto& code : codes) {
     pending_.push_back(Pending::kJdi);
     awaiting_ack_.push_back(code);
@@ -130,6 +131,7 @@ Status TextCoderDriver::clear_device(DriverProgress& progress) {
 
 Status TextCoderDriver::handle_line(std::string_view line, DriverProgress& progress) {
   if (line.empty()) return Status::Ok();
+  last_reply_ns_ = env_.monotonic_ns();
   if (line[0] == kAck || line[0] == kNak) {
     if (pending_.empty()) return protocol_error("unexpected ACK/NAK");
     Pending p = pending_.front();
@@ -230,7 +232,12 @@ Status TextCoderDriver::poll(int timeout_ms, DriverProgress& progress) {
     if (Status st = read_until_idle(remaining_ms(env_, deadline), progress); !st.ok()) return st;
     bool moved = progress.printed.size() + progress.rejected.size() != before ||
                  pending_.size() != waiting;
-    if (moved || remaining_ms(env_, deadline) == 0) return Status::Ok();
+    if (moved) return Status::Ok();
+    if (!pending_.empty() && env_.monotonic_ns() - last_reply_ns_ >
+                                 int64_t{options_.endpoint.io_timeout_ms} * 1'000'000) {
+      return fail(make_error(ErrorCode::kTimeout, "reply_timeout", "coder stopped answering"));
+    }
+    if (remaining_ms(env_, deadline) == 0) return Status::Ok();
   }
 }
 

@@ -19,7 +19,9 @@
 //                  async "PRC|<code>|\r" and "STS|<state>|<fault>|\r".
 // "Printed" is exact: a code is printed when its PRC arrives. NAK QFULL (update queue full) keeps
 // the code in flight and it is sent again once PRCs free room; any other NAK rejects the code
-// (never printed). Back-pressure: never more in flight than the queue capacity from QSZ.
+// (never printed). Back-pressure: never more in flight than the queue capacity from QSZ. A reply
+// that does not come within io_timeout_ms means the link is dead: the connection is dropped (the
+// runner reconnects, clears the queue and voids what is in doubt).
 #pragma once
 
 #include <cstdint>
@@ -75,6 +77,7 @@ class TextCoderDriver final : public PrintDriver {
   std::deque<std::string> recent_printed_;  // to recognise duplicate PRCs
   std::unordered_set<std::string> recent_set_;
   size_t queue_capacity_ = 0;
+  int64_t last_reply_ns_ = 0;  // when a reply last arrived (or, idle, when one was first awaited)
   DeviceStatus status_;
 };
 

@@ -162,3 +162,22 @@ TEST_CASE("coder: cancel clears the queue, records what printed meanwhile, voids
   CHECK(runner.state().printed == r.sim.printed().size());
   check_job(r.rec.events(), r.sim, r.rec.voided_at());
 }
+
+TEST_CASE("coder: a coder that stops answering is reconnected, in-doubt codes voided") {
+  Run r(32, /*interval_ms=*/1);
+  TextCoderOptions o = options_for(r.sim);
+  o.endpoint.io_timeout_ms = 200;
+  TextCoderDriver driver(r.env, o);
+  JobRunner runner(r.env, driver, std::ref(r.rec));
+  REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 300)}).ok());
+  std::thread t([&] { CHECK(runner.run().ok()); });
+  REQUIRE(r.rec.wait_printed(20));
+  r.sim.set_reply_delay_ms(60'000);  // silent from now on
+  REQUIRE(r.rec.wait_for(
+      [](const cd::PrintJobEvent& e) { return is_pause(e, "connection_lost"); }));
+  r.sim.set_reply_delay_ms(0);
+  t.join();
+  CHECK(runner.state().status == cd::JobStatus::kDone);
+  CHECK(r.sim.connections() >= 2);
+  check_job(r.rec.events(), r.sim, r.rec.voided_at());
+}

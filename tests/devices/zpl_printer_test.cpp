@@ -93,6 +93,7 @@ TEST_CASE("ZPL: a job prints every code once, in order, and ends done") {
   CHECK(runner.state().status == cd::JobStatus::kDone);
   CHECK(runner.state().printed == 500);
   CHECK(sim.printed() == codes);
+  CHECK(count_of<cd::JobPaused>(rec.events()) == 0);  // the first connection is no loss
   check_job(rec.events(), sim, rec.voided_at());
 }
 
