@@ -10,7 +10,7 @@
 #include "devices/sim/zpl_printer_sim.h"
 #include "devices/text_coder.h"
 #include "devices/zpl_printer.h"
-#include "tests/devices/device_test_support.h"
+#include "device_test_support.h"  // same folder: no include root needed
 
 namespace cd = agritrace::core::devices;
 namespace dv = agritrace::devices;

@@ -6,7 +6,7 @@
 #include "devices/job_runner.h"
 #include "devices/sim/text_coder_sim.h"
 #include "devices/text_coder.h"
-#include "tests/devices/device_test_support.h"
+#include "device_test_support.h"  // same folder: no include root needed
 
 namespace cd = agritrace::core::devices;
 using agritrace::devices::JobRunner;
