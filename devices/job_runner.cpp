@@ -32,6 +32,7 @@ Status JobRunner::resume(const std::vector<cd::PrintJobEvent>& history) {
   if (state_.status == cd::JobStatus::kNone) {
     return make_error(ErrorCode::kNotFound, "job_not_found", "no PrintJobQueued in the history");
   }
+  fault_since_ns_ = env_.monotonic_ns();  // a fault pause carried over counts from now
   // Whatever the old runner had sent and not seen acknowledged is in doubt; the connection made
   // by run() clears the device and voids it.
   if (state_.sent > 0 && state_.status == cd::JobStatus::kSending) {
