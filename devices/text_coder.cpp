@@ -225,6 +225,14 @@ Status TextCoderDriver::poll(int timeout_ms, DriverProgress& progress) {
   if (!conn_.is_open()) return make_error(ErrorCode::kUnavailable, "connection_lost", "closed");
   if (Status st = resend_retries(); !st.ok()) return st;
   int64_t start = env_.monotonic_ns();
+  // Heartbeat: a coder waiting for products may print nothing for minutes, so silence proves
+  // nothing by itself; a GST after half the reply timeout of quiet must be answered in time.
+  if (pending_.empty() &&
+      start - last_reply_ns_ > int64_t{options_.endpoint.io_timeout_ms} * 500'000) {
+    if (Status st = write("GST\r"); !st.ok()) return st;
+    pending_.push_back(Pending::kGst);
+    last_reply_ns_ = start;
+  }
   size_t before = progress.printed.size() + progress.rejected.size();
   int64_t deadline = start + int64_t{timeout_ms} * 1'000'000;
   for (;;) {

@@ -21,7 +21,9 @@
 // the code in flight and it is sent again once PRCs free room; any other NAK rejects the code
 // (never printed). Back-pressure: never more in flight than the queue capacity from QSZ. A reply
 // that does not come within io_timeout_ms means the link is dead: the connection is dropped (the
-// runner reconnects, clears the queue and voids what is in doubt).
+// runner reconnects, clears the queue and voids what is in doubt). After half that time without
+// any reply the driver sends GST as a heartbeat, so a silent link is found even when nothing is
+// awaited (a coder waiting for products legitimately prints nothing for a long time).
 #pragma once
 
 #include <cstdint>

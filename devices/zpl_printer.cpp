@@ -242,6 +242,7 @@ Status ZplPrinterDriver::poll(int timeout_ms, DriverProgress& progress) {
   if (!conn_.is_open()) return make_error(ErrorCode::kUnavailable, "connection_lost", "closed");
   int64_t now = env_.monotonic_ns();
   if (!hs_outstanding_) {
+    rx_.clear();  // nothing is due: whatever arrived unasked is stale
     bool due = !in_flight_.empty() || !status_.known ||
                now - last_status_ns_ >= int64_t{options_.status_interval_ms} * 1'000'000;
     if (due) {
@@ -256,7 +257,9 @@ Status ZplPrinterDriver::poll(int timeout_ms, DriverProgress& progress) {
       if (!parsed.ok()) return fail(parsed.status());
       if (parsed->has_value()) {
         const ZplHostStatus& hs = **parsed;
-        rx_.erase(0, used);
+        // Only one ~HS is ever outstanding: bytes after its reply answer nothing (a repeated
+        // reply) and must not be taken for the reply to the next ~HS, whose count they predate.
+        rx_.clear();
         hs_outstanding_ = false;
         last_status_ns_ = env_.monotonic_ns();
         status_.known = true;

@@ -43,7 +43,8 @@ void ZplPrinterSim::on_bytes(std::string& rx) {
       hs.head_up = head_open_;
       hs.ribbon_out = ribbon_out_;
       hs.labels_remaining = 0;  // the format being printed is still counted in the buffer
-      send_to_client(format_host_status(hs));
+      std::string reply = format_host_status(hs);
+      send_to_client(duplicate_status_ ? reply + reply : reply);
     } else if (rest.starts_with("~JA")) {
       pos += 3;
       ++stats_.cancels;

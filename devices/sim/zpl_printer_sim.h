@@ -2,7 +2,8 @@
 // prints them in order (at once, or one per print_interval_ms), answers ~HS with the three
 // status strings and ~JA by cancelling the buffer. Faults: paper out, ribbon out, head open,
 // paused (printing stops; ~HS says so, or stays silent like newer firmware when
-// silent_on_error), receive buffer full (forced flag), disconnect after N more formats.
+// silent_on_error), receive buffer full (forced flag), disconnect after N more formats, every
+// status reply sent twice.
 #pragma once
 
 #include <deque>
@@ -29,6 +30,8 @@ class ZplPrinterSim final : public SimDevice {
   void set_paused(bool on) { set([&] { paused_ = on; }); }
   void set_buffer_full(bool on) { set([&] { forced_full_ = on; }); }
   void set_silent_on_error(bool on) { set([&] { silent_on_error_ = on; }); }
+  // Every ~HS reply is sent twice (a duplicated acknowledgement).
+  void set_duplicate_status(bool on) { set([&] { duplicate_status_ = on; }); }
   void set_print_interval_ms(int ms) { set([&] { interval_ns_ = int64_t{ms} * 1'000'000; }); }
   // Drops the connection when `n` more formats have arrived (bytes after them are lost).
   void disconnect_after_formats(int64_t n) { set([&] { disconnect_after_ = n; }); }
@@ -58,6 +61,7 @@ class ZplPrinterSim final : public SimDevice {
   int64_t next_print_ns_ = 0;
   bool paper_out_ = false, ribbon_out_ = false, head_open_ = false, paused_ = false;
   bool forced_full_ = false, silent_on_error_ = false, partial_ = false;
+  bool duplicate_status_ = false;
   int64_t disconnect_after_ = -1;
   ZplSimStats stats_;
 };

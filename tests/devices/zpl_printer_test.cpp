@@ -234,3 +234,26 @@ TEST_CASE("ZPL: an unreachable printer fails the job after the back-off, every c
   CHECK(runner.state().voided == 5);
   CHECK(cd::check_history(rec.events(), true).ok());
 }
+
+TEST_CASE("ZPL: a repeated status reply is not taken for the next one (nothing acked early)") {
+  SteadyEnv env;
+  ZplPrinterSim sim(env, /*print_interval_ms=*/1);
+  sim.set_duplicate_status(true);
+  REQUIRE(sim.start().ok());
+  ZplPrinterDriver driver(env, options_for(sim, 16));
+  Recorder rec(&sim);
+  // Every acknowledgement must already be on paper when it is recorded.
+  size_t early = 0;
+  JobRunner runner(env, driver, [&](const cd::PrintJobEvent& e) {
+    if (const auto* p = std::get_if<cd::CodePrinted>(&e)) {
+      auto paper = sim.printed();
+      if (std::find(paper.begin(), paper.end(), p->code) == paper.end()) ++early;
+    }
+    rec(e);
+  });
+  REQUIRE(runner.start(cd::QueueJob{"job-1", "line-1", make_codes("L1", 200)}).ok());
+  REQUIRE(runner.run().ok());
+  CHECK(runner.state().status == cd::JobStatus::kDone);
+  CHECK(early == 0);
+  check_job(rec.events(), sim, rec.voided_at());
+}
