@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "devices/job_runner.h"
-#include "devices/sim/steady_env.h"
+#include "events/env/posix_env.h"
 #include "devices/sim/text_coder_sim.h"
 #include "devices/sim/zpl_printer_sim.h"
 #include "devices/text_coder.h"
@@ -95,7 +95,7 @@ double recovery_ms(agritrace::Env& env, bool zpl) {
 int main(int argc, char** argv) {
   size_t codes = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20000;
   size_t lines = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 4;
-  sim::SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   for (bool zpl : {true, false}) {
     const char* name = zpl ? "zpl printer " : "text coder  ";
     double one = run_lines(env, zpl, 1, codes);

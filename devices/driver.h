@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/env.h"
-#include "core/status.h"
+#include "core/base/env.h"
+#include "core/base/status.h"
 
 namespace agritrace::devices {
 

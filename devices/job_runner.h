@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/devices/print_job.h"
-#include "core/env.h"
+#include "core/base/env.h"
 #include "devices/driver.h"
 
 namespace agritrace::devices {

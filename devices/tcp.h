@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/env.h"
-#include "core/status.h"
+#include "core/base/env.h"
+#include "core/base/status.h"
 
 namespace agritrace::devices {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "core/trace_codes.h"
+#include "core/codes/codes.h"
 
 namespace agritrace::devices {
 

@@ -5,7 +5,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "core/overloaded.h"
+#include "core/base/overloaded.h"
 
 namespace agritrace::core::devices {
 

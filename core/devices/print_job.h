@@ -18,7 +18,7 @@
 #include <variant>
 #include <vector>
 
-#include "core/status.h"
+#include "core/base/status.h"
 
 namespace agritrace::core::devices {
 

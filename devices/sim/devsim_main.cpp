@@ -12,12 +12,11 @@
 #include <sstream>
 #include <string>
 
-#include "devices/sim/steady_env.h"
+#include "events/env/posix_env.h"
 #include "devices/sim/text_coder_sim.h"
 #include "devices/sim/zpl_printer_sim.h"
 
 using agritrace::devices::sim::SimDevice;
-using agritrace::devices::sim::SteadyEnv;
 using agritrace::devices::sim::TextCoderSim;
 using agritrace::devices::sim::ZplPrinterSim;
 
@@ -29,7 +28,7 @@ int main(int argc, char** argv) {
   std::string kind = argv[1];
   auto port = static_cast<uint16_t>(argc > 2 ? std::atoi(argv[2]) : 0);
   int interval = argc > 3 ? std::atoi(argv[3]) : 0;
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   std::unique_ptr<ZplPrinterSim> zpl;
   std::unique_ptr<TextCoderSim> coder;
   SimDevice* device = nullptr;

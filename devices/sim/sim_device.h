@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/env.h"
+#include "core/base/env.h"
 #include "devices/tcp.h"
 
 namespace agritrace::devices::sim {

@@ -15,7 +15,7 @@
 
 #include "core/devices/print_job.h"
 #include "devices/sim/sim_device.h"
-#include "devices/sim/steady_env.h"
+#include "events/env/posix_env.h"
 
 namespace agritrace::devices::testing {
 

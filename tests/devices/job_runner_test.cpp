@@ -14,7 +14,6 @@
 
 namespace cd = agritrace::core::devices;
 namespace dv = agritrace::devices;
-using agritrace::devices::sim::SteadyEnv;
 using agritrace::devices::testing::check_job;
 using agritrace::devices::testing::make_codes;
 using agritrace::devices::testing::Recorder;
@@ -24,7 +23,7 @@ namespace {
 // `paced`: the device prints slower than the runner sends, so the crash leaves codes in doubt.
 template <typename Sim, typename Driver, typename Options, typename... SimArgs>
 void crash_and_resume(bool paced, SimArgs... sim_args) {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   Sim sim(env, sim_args...);
   REQUIRE(sim.start().ok());
   Options o;
@@ -83,7 +82,7 @@ TEST_CASE("runner: a job resumes from the events of a crashed runner (coder)") {
 }
 
 TEST_CASE("runner: operator pause holds sending - resume finishes the job") {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   dv::sim::TextCoderSim sim(env, 32, 1);
   REQUIRE(sim.start().ok());
   dv::TextCoderOptions o;

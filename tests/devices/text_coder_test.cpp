@@ -12,7 +12,6 @@ namespace cd = agritrace::core::devices;
 using agritrace::devices::JobRunner;
 using agritrace::devices::TextCoderDriver;
 using agritrace::devices::TextCoderOptions;
-using agritrace::devices::sim::SteadyEnv;
 using agritrace::devices::sim::TextCoderSim;
 using agritrace::devices::testing::check_job;
 using agritrace::devices::testing::count_of;
@@ -30,7 +29,7 @@ TextCoderOptions options_for(const TextCoderSim& sim) {
 }
 
 struct Run {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   TextCoderSim sim;
   Recorder rec{&sim};
   explicit Run(size_t queue = 32, int interval_ms = 0) : sim(env, queue, interval_ms) {

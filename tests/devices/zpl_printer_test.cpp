@@ -13,7 +13,6 @@ using agritrace::devices::JobRunner;
 using agritrace::devices::RunnerOptions;
 using agritrace::devices::ZplOptions;
 using agritrace::devices::ZplPrinterDriver;
-using agritrace::devices::sim::SteadyEnv;
 using agritrace::devices::sim::ZplPrinterSim;
 using agritrace::devices::testing::check_job;
 using agritrace::devices::testing::count_of;
@@ -81,7 +80,7 @@ TEST_CASE("ZPL label: the URI in a QR code and the serial in text - ^ ~ _ cannot
 }
 
 TEST_CASE("ZPL: a job prints every code once, in order, and ends done") {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   ZplPrinterSim sim(env);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim));
@@ -98,7 +97,7 @@ TEST_CASE("ZPL: a job prints every code once, in order, and ends done") {
 }
 
 TEST_CASE("ZPL: back-pressure keeps the printer's buffer from overflowing") {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   ZplPrinterSim sim(env, /*print_interval_ms=*/1, /*buffer_formats=*/8);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim, /*in_flight=*/8));
@@ -112,7 +111,7 @@ TEST_CASE("ZPL: back-pressure keeps the printer's buffer from overflowing") {
 }
 
 TEST_CASE("ZPL: the buffer-full flag stops sending until it clears") {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   ZplPrinterSim sim(env, /*print_interval_ms=*/1);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim, 16));
@@ -148,7 +147,7 @@ TEST_CASE("ZPL: paper out, ribbon out, head open and pause stop the job - it res
                           {"no_status_response", &ZplPrinterSim::set_head_open, true}};
   for (const auto& f : faults) {
     CAPTURE(f.reason);
-    SteadyEnv env;
+    agritrace::Env& env = agritrace::events::posix_env();
     ZplPrinterSim sim(env, /*print_interval_ms=*/1);
     sim.set_silent_on_error(f.silent);
     REQUIRE(sim.start().ok());
@@ -171,7 +170,7 @@ TEST_CASE("ZPL: paper out, ribbon out, head open and pause stop the job - it res
 }
 
 TEST_CASE("ZPL: a disconnect mid-job: reconnect, in-doubt codes voided, none printed twice") {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   ZplPrinterSim sim(env);
   sim.disconnect_after_formats(100);
   REQUIRE(sim.start().ok());
@@ -193,7 +192,7 @@ TEST_CASE("ZPL: a disconnect mid-job: reconnect, in-doubt codes voided, none pri
 }
 
 TEST_CASE("ZPL: cancel clears the printer and voids what was not printed") {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   ZplPrinterSim sim(env, /*print_interval_ms=*/2);
   REQUIRE(sim.start().ok());
   ZplPrinterDriver driver(env, options_for(sim, 16));
@@ -213,7 +212,7 @@ TEST_CASE("ZPL: cancel clears the printer and voids what was not printed") {
 }
 
 TEST_CASE("ZPL: an unreachable printer fails the job after the back-off, every code voided") {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   uint16_t port = 0;
   {
     ZplPrinterSim gone(env);
@@ -236,7 +235,7 @@ TEST_CASE("ZPL: an unreachable printer fails the job after the back-off, every c
 }
 
 TEST_CASE("ZPL: a repeated status reply is not taken for the next one (nothing acked early)") {
-  SteadyEnv env;
+  agritrace::Env& env = agritrace::events::posix_env();
   ZplPrinterSim sim(env, /*print_interval_ms=*/1);
   sim.set_duplicate_status(true);
   REQUIRE(sim.start().ok());
