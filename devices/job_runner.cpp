@@ -22,13 +22,19 @@ Status JobRunner::apply(const cd::PrintJobCommand& command) {
     cd::evolve(state_, e);
     if (sink_) sink_(e);
   }
+  // A sink that could not record the events stops the runner: nothing more reaches the device.
+  if (stop_requested_) return make_error(ErrorCode::kUnavailable, "runner_stopped", "the job runner was stopped");
   return Status::Ok();
 }
 
 Status JobRunner::start(const cd::QueueJob& job) { return apply(job); }
 
 Status JobRunner::resume(const std::vector<cd::PrintJobEvent>& history) {
-  state_ = cd::fold(history);
+  return resume_from(cd::fold(history));
+}
+
+Status JobRunner::resume_from(cd::PrintJobState state) {
+  state_ = std::move(state);
   if (state_.status == cd::JobStatus::kNone) {
     return make_error(ErrorCode::kNotFound, "job_not_found", "no PrintJobQueued in the history");
   }
@@ -115,6 +121,12 @@ Status JobRunner::ensure_connected() {
 }
 
 Status JobRunner::run() {
+  Status st = run_loop();
+  if (flush_) flush_();
+  return stop_requested_ ? Status::Ok() : st;
+}
+
+Status JobRunner::run_loop() {
   using cd::JobStatus;
   while (!state_.closed()) {
     if (stop_requested_) return Status::Ok();
@@ -155,6 +167,7 @@ Status JobRunner::run() {
     DriverProgress progress;
     Status polled = driver_.poll(options_.poll_timeout_ms, progress);
     if (Status st = apply_progress(progress); !st.ok()) return st;
+    if (flush_) flush_();
     if (!polled.ok()) continue;  // connection lost: the next round reconnects
     if (state_.closed()) break;
 

@@ -45,6 +45,8 @@ class JobRunner {
   // A new job (emits PrintJobQueued), or the events of an earlier runner of the same job.
   Status start(const core::devices::QueueJob& job);
   Status resume(const std::vector<core::devices::PrintJobEvent>& history);
+  // The same from the job's folded state (the server folds the ledger's job events itself).
+  Status resume_from(core::devices::PrintJobState state);
 
   // Runs until the job is closed (terminal, every code printed or voided) or stop() is called.
   Status run();
@@ -55,11 +57,15 @@ class JobRunner {
   void request_cancel() { cancel_requested_ = true; }
   // Ends run() at once without another event: what a crash looks like to the ledger.
   void stop() { stop_requested_ = true; }
+  // Called after each acknowledgement group (one poll of the device) and when run() returns: a
+  // sink that batches acknowledgements appends them here (the ledger integration does).
+  void set_flush(std::function<void()> flush) { flush_ = std::move(flush); }
 
   const core::devices::PrintJobState& state() const { return state_; }
   const RunnerStats& stats() const { return stats_; }
 
  private:
+  Status run_loop();
   Status apply(const core::devices::PrintJobCommand& command);
   Status ensure_connected();
   Status void_unprinted(const std::string& reason);
@@ -69,6 +75,7 @@ class JobRunner {
   Env& env_;
   PrintDriver& driver_;
   EventSink sink_;
+  std::function<void()> flush_;
   RunnerOptions options_;
   core::devices::PrintJobState state_;
   RunnerStats stats_;

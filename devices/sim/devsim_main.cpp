@@ -1,10 +1,13 @@
-// agritrace-devsim: runs one device simulator until stdin closes (or Ctrl-C).
+// agritrace-devsim: runs one device simulator until a signal ends it (Ctrl-C, SIGTERM).
 //   agritrace-devsim zpl   [port] [print_interval_ms]   a ZPL label printer (raw TCP, ~HS)
 //   agritrace-devsim coder [port] [print_interval_ms]   a text-protocol coder (JDI/PRC)
 // Prints "listening 127.0.0.1:<port>" once ready; port 0 (the default) lets the kernel choose.
 // Lines on stdin inject faults: paper_out on|off, ribbon_out on|off, head_open on|off,
 // paused on|off, buffer_full on|off (zpl); fault <TEXT>|clear, nak <n> <ERR>, delay <ms>,
-// duplicate on|off (coder); disconnect (both). "printed" prints the print log's size.
+// duplicate on|off (coder); disconnect (both). "printed" prints the print log's size, "log" the
+// print log itself (every code in the order it printed).
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -56,6 +59,11 @@ int main(int argc, char** argv) {
     bool on = arg == "on";
     if (cmd == "disconnect") device->disconnect_now();
     else if (cmd == "printed") std::printf("printed %zu\n", device->printed().size());
+    else if (cmd == "log") {  // the physical print log: every code in the order it printed
+      std::printf("log");
+      for (const std::string& code : device->printed()) std::printf(" %s", code.c_str());
+      std::printf("\n");
+    }
     else if (zpl && cmd == "paper_out") zpl->set_paper_out(on);
     else if (zpl && cmd == "ribbon_out") zpl->set_ribbon_out(on);
     else if (zpl && cmd == "head_open") zpl->set_head_open(on);
@@ -68,5 +76,7 @@ int main(int argc, char** argv) {
     else std::printf("unknown command\n");
     std::fflush(stdout);
   }
-  return 0;
+  // Without commands (stdin closed, e.g. started in the background by ./scripts/run) the device
+  // keeps serving until a signal ends the process.
+  for (;;) ::pause();
 }
