@@ -395,7 +395,7 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out,
   DEMO_TRY(line, c.call("POST", "/v1/lines", plant.key, R"({"name":"净菜包装一号线"})", run + "-line"));
   const std::string line_id = c.field(*line, "id");
   DEMO_TRY(device, c.call("POST", "/v1/devices", plant.key,
-                          fmt::format(R"({{"line_id":"{}","name":"贴标机 (simulator)","protocol":"{}","host":"{}","port":{}}})",
+                          fmt::format(R"({{"line_id":"{}","name":"贴标机（模拟）","protocol":"{}","host":"{}","port":{}}})",
                                       line_id, protocol, host, port),
                           run + "-device"));
 #undef DEMO_TRY
