@@ -25,19 +25,6 @@ Result<Qr> encode(const std::string& text) {
   return q;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 void put_u32(std::string& out, uint32_t v) {
   out.push_back(static_cast<char>(v >> 24));
@@ -152,6 +139,26 @@ std::string tar_archive(const std::vector<std::pair<std::string, std::string>>& 
     out.append((512 - bytes.size() % 512) % 512, '\0');
   }
   out.append(1024, '\0');
+  return out;
+}
+
+std::string xml_escape(std::string_view s, bool apostrophe) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'':
+        if (apostrophe) {
+          out += "&#39;";
+          break;
+        }
+        [[fallthrough]];
+      default: out.push_back(c);
+    }
+  }
   return out;
 }
 

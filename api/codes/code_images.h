@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,10 @@ Result<std::string> qr_svg_sheet(const std::vector<LabelledCode>& codes, const s
 
 // One PNG: 1-bit greyscale, `scale` pixels per module.
 Result<std::string> qr_png(const std::string& uri, int scale = 4);
+
+// Escapes & < > " for XML text and attributes; with `apostrophe`, ' as well (HTML attributes
+// may be single-quoted).
+std::string xml_escape(std::string_view s, bool apostrophe = false);
 
 // A ustar archive of regular files (names up to 100 bytes).
 std::string tar_archive(const std::vector<std::pair<std::string, std::string>>& files);

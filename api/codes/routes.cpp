@@ -71,23 +71,11 @@ Result<core::Command> parse_generate(const JsonInput& in, Env& env) {
   return core::Command(std::move(c));
 }
 
-Result<core::Command> parse_reason(const JsonInput& in, bool run, const std::string& id) {
-  AGT_CHECK(in.only({"reason"}));
-  AGT_TRY(reason, in.opt_str("reason", core::kMaxNoteBytes));
-  if (run) return core::Command(core::DisableCodeRun{id, reason});
-  return core::Command(core::DisableCode{id, reason});
-}
-
 Result<core::Command> parse_publish(const JsonInput& in) {
   AGT_CHECK(in.only({"product_id", "description"}));
   AGT_TRY(product_id, in.str("product_id", 64));
   AGT_TRY(description, in.opt_str("description", core::kMaxNoteBytes));
   return core::Command(core::PublishProduct{product_id, description});
-}
-
-// An empty body is allowed for the action routes (enable/withdraw/disable).
-Result<JsonInput> body_or_empty(const std::string& body) {
-  return JsonInput::parse(body.empty() ? std::string_view("{}") : std::string_view(body));
 }
 
 Result<std::pair<int64_t, int64_t>> offset_limit(const HttpRequest& req, int64_t max_limit) {
@@ -119,20 +107,7 @@ HttpResponse download(std::string content_type, std::string filename, std::strin
 
 // ---- the resolver's page -----------------------------------------------------------------
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string html_escape(std::string_view s) { return xml_escape(s, /*apostrophe=*/true); }
 
 // Consumers see who supplied a material, not the full name: the first and last characters stay
 // (UTF-8 aware): "博罗县绿源菜心种植专业合作社" -> "博罗****合作社"... "张伟" -> "张*".
@@ -328,26 +303,16 @@ void register_codes_routes(RouteKit& kit, Router& router) {
              i->command_route("create_code_template", 201,
                               [](const JsonInput& in, const PathParams&) { return parse_code_template(in); }));
   router.add("GET", "/v1/code-templates", "listCodeTemplates",
-             i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return codes->code_templates(c.tenant, page);
-             }));
+             i->list_route(codes, &projections::CodesQueries::code_templates));
   router.add("GET", "/v1/code-templates/{template_id}", "getCodeTemplate",
-             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return codes->code_template(c.tenant, path_param(p, "template_id"));
-             }));
+             i->get_route("template_id", codes, &projections::CodesQueries::code_template));
   router.add("POST", "/v1/code-runs", "generateCodes",
              i->command_route("generate_codes", 201,
                               [i](const JsonInput& in, const PathParams&) { return parse_generate(in, i->env); }));
   router.add("GET", "/v1/code-runs", "listCodeRuns",
-             i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return codes->code_runs(c.tenant, page);
-             }));
+             i->list_route(codes, &projections::CodesQueries::code_runs));
   router.add("GET", "/v1/code-runs/{run_id}", "getCodeRun",
-             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return codes->code_run(c.tenant, path_param(p, "run_id"));
-             }));
+             i->get_route("run_id", codes, &projections::CodesQueries::code_run));
 
   // Downloads. Each wraps a page of the run (?offset=&limit=) in a file.
   auto download_route = [i, codes](int64_t max_limit,
@@ -401,31 +366,17 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                                tar_archive(files));
              }));
   router.add("POST", "/v1/code-runs/{run_id}/disable", "disableCodeRun",
-             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
-               if (i->json_too_large(req, r)) return;
-               auto in = body_or_empty(req.body);
-               if (!in.ok()) return r(problem_response(400, in.error().reason, in.error().message));
-               i->submit(req, std::move(r), c, "disable_code_run", parse_reason(*in, true, path_param(p, "run_id")), 200);
-             }));
+             i->command_route("disable_code_run", 200, RouteKit::reason_command<core::DisableCodeRun>("run_id"), {},
+                              /*empty_body_is_object=*/true));
   router.add("POST", "/v1/code-runs/{run_id}/enable", "enableCodeRun",
-             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
-               i->submit(req, std::move(r), c, "enable_code_run", core::Command(core::EnableCodeRun{path_param(p, "run_id")}), 200);
-             }));
+             i->path_command_route<core::EnableCodeRun>("enable_code_run", 200, "run_id"));
   router.add("GET", "/v1/codes/{serial}", "getCode",
-             i->query_route([codes](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return codes->code(c.tenant, path_param(p, "serial"));
-             }));
+             i->get_route("serial", codes, &projections::CodesQueries::code));
   router.add("POST", "/v1/codes/{serial}/disable", "disableCode",
-             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
-               if (i->json_too_large(req, r)) return;
-               auto in = body_or_empty(req.body);
-               if (!in.ok()) return r(problem_response(400, in.error().reason, in.error().message));
-               i->submit(req, std::move(r), c, "disable_code", parse_reason(*in, false, path_param(p, "serial")), 200);
-             }));
+             i->command_route("disable_code", 200, RouteKit::reason_command<core::DisableCode>("serial"), {},
+                              /*empty_body_is_object=*/true));
   router.add("POST", "/v1/codes/{serial}/enable", "enableCode",
-             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
-               i->submit(req, std::move(r), c, "enable_code", core::Command(core::EnableCode{path_param(p, "serial")}), 200);
-             }));
+             i->path_command_route<core::EnableCode>("enable_code", 200, "serial"));
 
   // ---- R-4.2.9 publishing (the market browse is in api/market/routes.cpp) ----
   router.add("POST", "/v1/publications", "publishProduct",
@@ -436,10 +387,7 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                return codes->publications(c.tenant);
              }));
   router.add("POST", "/v1/publications/{product_id}/withdraw", "withdrawPublication",
-             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& c, Responder r) {
-               i->submit(req, std::move(r), c, "withdraw_publication",
-                         core::Command(core::UnpublishProduct{path_param(p, "product_id")}), 200);
-             }));
+             i->path_command_route<core::UnpublishProduct>("withdraw_publication", 200, "product_id"));
   // ---- the public resolver: GS1 Digital Link, no API key ----
   router.add("GET", "/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLink",
              [i, codes](const HttpRequest& req, const PathParams& p, Responder respond) {

@@ -12,29 +12,14 @@ Result<core::Command> finance_entry_command(const JsonInput& in) {
   AGT_CHECK(in.only({"direction", "amount_fen", "category", "counterparty_id", "document", "date", "note"}));
   core::RecordFinanceEntry c;
   AGT_TRY(direction_name, in.str("direction", 16));
-  AGT_TRY(direction, core::parse_finance_direction(direction_name, "direction"));
-  AGT_TRY(amount, in.i64("amount_fen"));
-  AGT_TRY(category, in.str("category", 64));
-  AGT_TRY(counterparty, in.opt_str("counterparty_id", 64));
-  AGT_TRY(document, in.opt_str("document", 256));
-  AGT_TRY(date, opt_date_at(in, "date"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  c.direction = direction;
-  c.amount_fen = amount;
-  c.category = category;
-  c.counterparty_id = counterparty;
-  c.document = document;
-  c.date = date;
-  c.note = note;
+  AGT_SET(c.direction, core::parse_finance_direction(direction_name, "direction"));
+  AGT_SET(c.amount_fen, in.i64("amount_fen"));
+  AGT_SET(c.category, in.str("category", 64));
+  AGT_SET(c.counterparty_id, in.opt_str("counterparty_id", 64));
+  AGT_SET(c.document, in.opt_str("document", 256));
+  AGT_SET(c.date, opt_date_at(in, "date"));
+  AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
   return core::Command(std::move(c));
-}
-
-Result<std::optional<core::Date>> query_date(const HttpRequest& req, std::string_view name) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return std::optional<core::Date>();
-  auto d = core::parse_date(*v, name);
-  if (!d.ok()) return d.error();
-  return std::optional<core::Date>(*d);
 }
 
 Result<core::Date> required_query_date(const HttpRequest& req, std::string_view name) {
@@ -58,13 +43,10 @@ void register_finance_routes(RouteKit& kit, Router& router) {
              i->query_route([fin](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
                AGT_TRY(page, RouteKit::page_of(req));
                projections::FinanceFilter filter;
-               AGT_TRY(from, query_date(req, "from"));
-               AGT_TRY(to, query_date(req, "to"));
-               filter.from = from;
-               filter.to = to;
+               AGT_SET(filter.from, query_date(req, "from"));
+               AGT_SET(filter.to, query_date(req, "to"));
                if (auto d = req.query_param("direction"); d && !d->empty()) {
-                 AGT_TRY(direction, core::parse_finance_direction(*d, "direction"));
-                 filter.direction = direction;
+                 AGT_SET(filter.direction, core::parse_finance_direction(*d, "direction"));
                }
                filter.category.assign(req.query_param("category").value_or(""));
                return fin->entries(c.tenant, filter, page);

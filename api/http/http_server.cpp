@@ -1,7 +1,5 @@
 // One of the two Beast translation units (the other is http_client.cpp); keep it that way.
-// Boost 1.74 Asio with g++ 12 in C++20 needs <utility> before any of its headers
-// (notes/toolchain.md pitfall 3; awaitable.hpp uses std::exchange).
-#include <utility>  // first: see above
+#include "api/http/beast_tu.h"  // first: Asio needs <utility> before its headers
 
 #include "api/http/http_server.h"
 #include "events/env/posix_env.h"
@@ -21,29 +19,16 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "api/http/problem.h"
 
 namespace agritrace::api {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 namespace {
 

@@ -129,20 +129,22 @@ Result<ParsedTarget> parse_target(std::string_view target) {
   return out;
 }
 
-HttpResponse json_response(int32_t status, std::string body) {
+namespace {
+HttpResponse response(int32_t status, std::string content_type, std::string body) {
   HttpResponse r;
   r.status = status;
-  r.content_type = "application/json";
+  r.content_type = std::move(content_type);
   r.body = std::move(body);
   return r;
 }
+}  // namespace
+
+HttpResponse json_response(int32_t status, std::string body) {
+  return response(status, "application/json", std::move(body));
+}
 
 HttpResponse text_response(int32_t status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::move(body);
-  return r;
+  return response(status, "text/plain; charset=utf-8", std::move(body));
 }
 
 }  // namespace agritrace::api

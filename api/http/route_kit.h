@@ -77,10 +77,34 @@ inline Result<std::optional<int64_t>> opt_price_at(const JsonInput& in, std::str
   return std::optional<int64_t>(*v);
 }
 
+// A date in the query string: absent or empty -> nullopt.
+inline Result<std::optional<core::Date>> query_date(const HttpRequest& req, std::string_view name) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return std::optional<core::Date>();
+  auto d = core::parse_date(*v, name);
+  if (!d.ok()) return d.error();
+  return std::optional<core::Date>(*d);
+}
+
+// The body of the cancel / decline / disable commands: {"reason"} alone, optional or required.
+inline Result<std::string> reason_only(const JsonInput& in, bool required = false) {
+  Status only = in.only({"reason"});
+  if (!only.ok()) return only.error();
+  return required ? in.str("reason", core::kMaxNoteBytes) : in.opt_str("reason", core::kMaxNoteBytes);
+}
+
 #define AGT_TRY(var, expr)          \
   auto var##_r = (expr);            \
   if (!var##_r.ok()) return var##_r.error(); \
   auto var = std::move(var##_r).value()
+
+// Reads one request field straight into a command's member, so each field is named once.
+#define AGT_SET(target, expr)                \
+  do {                                       \
+    auto set_r_ = (expr);                    \
+    if (!set_r_.ok()) return set_r_.error(); \
+    (target) = std::move(set_r_).value();    \
+  } while (0)
 
 #define AGT_CHECK(expr)             \
   do {                              \
@@ -250,16 +274,42 @@ struct RouteKit {
     return true;
   }
 
-  RouteHandler command_route(std::string name, int32_t status,
-                             std::function<Result<core::Command>(const JsonInput&, const PathParams&)> parse) {
-    return tenant_route([this, name, status, parse = std::move(parse)](
+  using CommandParser = std::function<Result<core::Command>(const JsonInput&, const PathParams&)>;
+  using AnswerExtra = std::function<void(JsonWriter&, const events::CommandOutcome&)>;
+
+  // A command from the JSON body: parse(body, path) -> submit. `extra` adds fields to the answer;
+  // with `empty_body_is_object` an empty body reads as {} (commands whose fields are all optional).
+  RouteHandler command_route(std::string name, int32_t status, CommandParser parse, AnswerExtra extra = {},
+                             bool empty_body_is_object = false) {
+    return tenant_route([this, name, status, parse = std::move(parse), extra = std::move(extra),
+                         empty_body_is_object](const HttpRequest& req, const PathParams& params,
+                                               const Caller& caller, Responder respond) {
+      if (json_too_large(req, respond)) return;
+      auto in = JsonInput::parse(empty_body_is_object && req.body.empty() ? std::string_view("{}")
+                                                                         : std::string_view(req.body));
+      if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+      submit(req, std::move(respond), caller, name, parse(*in, params), status, extra);
+    });
+  }
+
+  // A command whose only field is its subject, the path parameter `param`; the body is not read.
+  template <class Command>
+  RouteHandler path_command_route(std::string name, int32_t status, std::string param) {
+    return tenant_route([this, name = std::move(name), status, param = std::move(param)](
                             const HttpRequest& req, const PathParams& params, const Caller& caller,
                             Responder respond) {
-      if (json_too_large(req, respond)) return;
-      auto in = JsonInput::parse(req.body);
-      if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
-      submit(req, std::move(respond), caller, name, parse(*in, params), status);
+      submit(req, std::move(respond), caller, name, core::Command(Command{path_param(params, param)}), status);
     });
+  }
+
+  // The parser of a command {subject, reason}: the subject is the path parameter `param`, the body
+  // is {"reason"} alone (cancel, disable).
+  template <class Command>
+  static CommandParser reason_command(std::string param) {
+    return [param = std::move(param)](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
+      AGT_TRY(reason, reason_only(in));
+      return core::Command(Command{path_param(p, param), reason});
+    };
   }
 
   // ---- queries ----
@@ -318,6 +368,26 @@ struct RouteKit {
     return tenant_route([this, q = std::move(q)](const HttpRequest& req, const PathParams& params,
                                                  const Caller& caller, Responder respond) {
       with_views(req, std::move(respond), [q, req, params, caller] { return answer(q(caller, params, req)); });
+    });
+  }
+
+  // GET of one record named by the path parameter `param`: get(*queries, tenant, id), where get
+  // is a query's member function (or a callable taking the same arguments).
+  template <class QueriesPtr, class Get>
+  RouteHandler get_route(std::string param, QueriesPtr queries, Get get) {
+    return query_route([param = std::move(param), queries, get](const Caller& c, const PathParams& p,
+                                                                const HttpRequest&) -> Result<std::string> {
+      return std::invoke(get, *queries, c.tenant, path_param(p, param));
+    });
+  }
+
+  // GET of a page of a tenant's records (?limit=&after_id=): list(*queries, tenant, page).
+  template <class QueriesPtr, class List>
+  RouteHandler list_route(QueriesPtr queries, List list) {
+    return query_route([queries, list](const Caller& c, const PathParams&,
+                                       const HttpRequest& req) -> Result<std::string> {
+      AGT_TRY(page, page_of(req));
+      return std::invoke(list, *queries, c.tenant, page);
     });
   }
 

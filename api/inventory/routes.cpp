@@ -27,11 +27,9 @@ Result<core::Quantity> counted_at(const JsonInput& in, std::string_view key) {
 Result<core::Command> stocktake_command(const JsonInput& in) {
   AGT_CHECK(in.only({"taken_on", "note", "counts"}));
   core::RecordStocktake c;
-  AGT_TRY(taken_on, opt_date_at(in, "taken_on"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
+  AGT_SET(c.taken_on, opt_date_at(in, "taken_on"));
+  AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
   AGT_TRY(counts, in.object_array("counts", kMaxCounts));
-  c.taken_on = taken_on;
-  c.note = note;
   for (const JsonInput& line : counts) {
     AGT_CHECK(line.only({"item_id", "counted", "reason"}));
     AGT_TRY(item_id, line.str("item_id", 64));
@@ -63,9 +61,7 @@ void register_inventory_routes(RouteKit& kit, Router& router) {
                return inv->items(c.tenant, filter, page);
              }));
   router.add("GET", "/v1/inventory/{item_id}", "getInventoryItem",
-             i->query_route([inv](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return inv->item(c.tenant, path_param(p, "item_id"));
-             }));
+             i->get_route("item_id", inv, &projections::InventoryQueries::item));
   router.add("GET", "/v1/inventory/{item_id}/movements", "listInventoryMovements",
              i->query_route([inv](const Caller& c, const PathParams& p, const HttpRequest& req) -> Result<std::string> {
                AGT_TRY(page, RouteKit::page_of(req));
@@ -76,14 +72,9 @@ void register_inventory_routes(RouteKit& kit, Router& router) {
                return stocktake_command(in);
              }));
   router.add("GET", "/v1/stocktakes", "listStocktakes",
-             i->query_route([inv](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return inv->stocktakes(c.tenant, page);
-             }));
+             i->list_route(inv, &projections::InventoryQueries::stocktakes));
   router.add("GET", "/v1/stocktakes/{stocktake_id}", "getStocktake",
-             i->query_route([inv](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return inv->stocktake(c.tenant, path_param(p, "stocktake_id"));
-             }));
+             i->get_route("stocktake_id", inv, &projections::InventoryQueries::stocktake));
 }
 
 }  // namespace agritrace::api

@@ -14,34 +14,24 @@ namespace {
 Result<core::Command> parse_place(const JsonInput& in) {
   AGT_CHECK(in.only({"producer_tenant", "product", "product_id", "quantity", "price_fen", "wanted_by", "note"}));
   core::PlaceMarketOrder c;
-  AGT_TRY(producer, in.str("producer_tenant", 32));
-  AGT_TRY(product, in.opt_str("product", core::kMaxNameBytes));
-  AGT_TRY(product_id, in.opt_str("product_id", 64));
-  AGT_TRY(q, quantity_at(in, "quantity"));
-  AGT_TRY(wanted_by, opt_date_at(in, "wanted_by"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  AGT_TRY(price, opt_price_at(in));
-  c.price_fen = price;
-  c.producer_tenant = producer;
-  c.product = product;
-  c.product_id = product_id;
-  c.quantity = q;
-  c.wanted_by = wanted_by;
-  c.note = note;
+  AGT_SET(c.producer_tenant, in.str("producer_tenant", 32));
+  AGT_SET(c.product, in.opt_str("product", core::kMaxNameBytes));
+  AGT_SET(c.product_id, in.opt_str("product_id", 64));
+  AGT_SET(c.quantity, quantity_at(in, "quantity"));
+  AGT_SET(c.wanted_by, opt_date_at(in, "wanted_by"));
+  AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
+  AGT_SET(c.price_fen, opt_price_at(in));
   return core::Command(std::move(c));
 }
 
 Result<core::Command> parse_accept(const JsonInput& in, const PathParams& p) {
   AGT_CHECK(in.only({"batch_id", "price_fen", "note"}));
   core::AcceptMarketOrder c;
-  AGT_TRY(batch, in.str("batch_id", 64));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  AGT_TRY(price, opt_price_at(in));
-  c.price_fen = price;
   c.buyer_tenant = path_param(p, "buyer_tenant");
   c.mo_id = path_param(p, "mo_id");
-  c.batch_id = batch;
-  c.note = note;
+  AGT_SET(c.batch_id, in.str("batch_id", 64));
+  AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
+  AGT_SET(c.price_fen, opt_price_at(in));
   return core::Command(std::move(c));
 }
 
@@ -56,20 +46,11 @@ void register_market_routes(RouteKit& kit, Router& router) {
              i->command_route("place_market_order", 201,
                               [](const JsonInput& in, const PathParams&) { return parse_place(in); }));
   router.add("GET", "/v1/market/orders", "listMarketOrders",
-             i->query_route([q](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return q->orders(c.tenant, page);
-             }));
+             i->list_route(q, &projections::MarketQueries::orders));
   router.add("GET", "/v1/market/orders/{mo_id}", "getMarketOrder",
-             i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->order(c.tenant, path_param(p, "mo_id"));
-             }));
+             i->get_route("mo_id", q, &projections::MarketQueries::order));
   router.add("POST", "/v1/market/orders/{mo_id}/cancel", "cancelMarketOrder",
-             i->command_route("cancel_market_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
-               AGT_CHECK(in.only({"reason"}));
-               AGT_TRY(reason, in.opt_str("reason", core::kMaxNoteBytes));
-               return core::Command(core::CancelMarketOrder{path_param(p, "mo_id"), reason});
-             }));
+             i->command_route("cancel_market_order", 200, RouteKit::reason_command<core::CancelMarketOrder>("mo_id")));
 
   // ---- the producer ----
   router.add("GET", "/v1/market/incoming-orders", "listIncomingMarketOrders",
@@ -86,26 +67,20 @@ void register_market_routes(RouteKit& kit, Router& router) {
   // Accepting registers the buyer as a customer if needed and opens the sales order to ship
   // against: the answer names it (`so_id`); `id` is the first event's subject.
   router.add("POST", "/v1/market/incoming-orders/{buyer_tenant}/{mo_id}/accept", "acceptMarketOrder",
-             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& caller, Responder respond) {
-               if (i->json_too_large(req, respond)) return;
-               auto in = JsonInput::parse(req.body);
-               if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
-               i->submit(req, std::move(respond), caller, "accept_market_order", parse_accept(*in, p), 201,
-                         [](JsonWriter& w, const events::CommandOutcome& out) {
-                           std::string so_id, customer_id;
-                           for (const auto& e : out.events) {
-                             if (e.type == core::SalesOrderCreated::kType) so_id = e.subject;
-                             if (e.type == core::CounterpartyRegistered::kType) customer_id = e.subject;
-                           }
-                           w.field("so_id", so_id);
-                           w.key("registered_customer_id");
-                           if (customer_id.empty()) w.null(); else w.value(customer_id);
-                         });
-             }));
+             i->command_route("accept_market_order", 201, parse_accept,
+                              [](JsonWriter& w, const events::CommandOutcome& out) {
+                                std::string so_id, customer_id;
+                                for (const auto& e : out.events) {
+                                  if (e.type == core::SalesOrderCreated::kType) so_id = e.subject;
+                                  if (e.type == core::CounterpartyRegistered::kType) customer_id = e.subject;
+                                }
+                                w.field("so_id", so_id);
+                                w.key("registered_customer_id");
+                                if (customer_id.empty()) w.null(); else w.value(customer_id);
+                              }));
   router.add("POST", "/v1/market/incoming-orders/{buyer_tenant}/{mo_id}/decline", "declineMarketOrder",
              i->command_route("decline_market_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
-               AGT_CHECK(in.only({"reason"}));
-               AGT_TRY(reason, in.str("reason", core::kMaxNoteBytes));
+               AGT_TRY(reason, reason_only(in, true));
                return core::Command(core::DeclineMarketOrder{path_param(p, "buyer_tenant"), path_param(p, "mo_id"), reason});
              }));
 

@@ -10,62 +10,42 @@ Result<core::CounterpartyRecord> counterparty_record(const JsonInput& in) {
                      "id_number", "phone", "address", "region"}));
   core::CounterpartyRecord r;
   AGT_TRY(kind_name, in.str("kind", 16));
-  AGT_TRY(kind, core::parse_counterparty_kind(kind_name, "kind"));
-  r.kind = kind;
+  AGT_SET(r.kind, core::parse_counterparty_kind(kind_name, "kind"));
   AGT_TRY(roles, in.str_array("roles", 4));
   for (size_t i = 0; i < roles.size(); ++i) {
-    AGT_TRY(next, core::add_counterparty_role(r.roles, roles[i], fmt::format("roles[{}]", i)));
-    r.roles = next;
+    AGT_SET(r.roles, core::add_counterparty_role(r.roles, roles[i], fmt::format("roles[{}]", i)));
   }
-  AGT_TRY(name, in.str("name", core::kMaxNameBytes));
-  r.name = name;
-  AGT_TRY(uscc, in.opt_str("uscc", 32));
-  r.uscc = uscc;
-  AGT_TRY(legal, in.opt_str("legal_representative", core::kMaxNameBytes));
-  r.legal_representative = legal;
-  AGT_TRY(contact, in.opt_str("contact_person", core::kMaxNameBytes));
-  r.contact_person = contact;
-  AGT_TRY(idn, in.opt_str("id_number", 32));
-  r.id_number = idn;
-  AGT_TRY(phone, in.opt_str("phone", 32));
-  r.phone = phone;
-  AGT_TRY(address, in.opt_str("address", core::kMaxTextBytes));
-  r.address = address;
-  AGT_TRY(region, in.opt_str("region", core::kMaxTextBytes));  // analytics by region
-  r.region = region;
+  AGT_SET(r.name, in.str("name", core::kMaxNameBytes));
+  AGT_SET(r.uscc, in.opt_str("uscc", 32));
+  AGT_SET(r.legal_representative, in.opt_str("legal_representative", core::kMaxNameBytes));
+  AGT_SET(r.contact_person, in.opt_str("contact_person", core::kMaxNameBytes));
+  AGT_SET(r.id_number, in.opt_str("id_number", 32));
+  AGT_SET(r.phone, in.opt_str("phone", 32));
+  AGT_SET(r.address, in.opt_str("address", core::kMaxTextBytes));
+  AGT_SET(r.region, in.opt_str("region", core::kMaxTextBytes));  // analytics by region
   return r;
 }
 
-Result<core::Command> parse_register_counterparty(const JsonInput& in) {
-  AGT_TRY(r, counterparty_record(in));
-  return core::Command(core::RegisterCounterparty{std::move(r)});
-}
-
-Result<core::Command> parse_amend_counterparty(const JsonInput& in, const std::string& id) {
-  AGT_TRY(r, counterparty_record(in));
-  return core::Command(core::AmendCounterparty{id, std::move(r)});
+// The fields a purchase order is created and amended with (the supplier is fixed at creation),
+// read in the order of the request's documentation.
+template <class PurchaseOrder>
+Status purchase_order_fields(const JsonInput& in, PurchaseOrder& c) {
+  AGT_SET(c.material, in.str("material", core::kMaxNameBytes));
+  if constexpr (requires { c.supplier_id; }) AGT_SET(c.supplier_id, in.str("supplier_id", 64));
+  AGT_SET(c.quantity, quantity_at(in, "quantity"));
+  AGT_SET(c.supplier_lot, in.opt_str("supplier_lot", core::kMaxTextBytes));
+  AGT_SET(c.production_date, date_at(in, "production_date"));
+  AGT_SET(c.expiry_date, date_at(in, "expiry_date"));
+  AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
+  AGT_SET(c.price_fen, opt_price_at(in));
+  return Status::Ok();
 }
 
 Result<core::Command> parse_create_po(const JsonInput& in) {
   AGT_CHECK(in.only({"material", "supplier_id", "quantity", "supplier_lot", "production_date",
                      "expiry_date", "note", "price_fen"}));
   core::CreatePurchaseOrder c;
-  AGT_TRY(material, in.str("material", core::kMaxNameBytes));
-  AGT_TRY(supplier, in.str("supplier_id", 64));
-  AGT_TRY(q, quantity_at(in, "quantity"));
-  AGT_TRY(lot, in.opt_str("supplier_lot", core::kMaxTextBytes));
-  AGT_TRY(prod, date_at(in, "production_date"));
-  AGT_TRY(exp, date_at(in, "expiry_date"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  c.material = material;
-  c.supplier_id = supplier;
-  c.quantity = q;
-  c.supplier_lot = lot;
-  c.production_date = prod;
-  c.expiry_date = exp;
-  c.note = note;
-  AGT_TRY(price, opt_price_at(in));
-  c.price_fen = price;
+  AGT_CHECK(purchase_order_fields(in, c));
   return core::Command(std::move(c));
 }
 
@@ -74,27 +54,8 @@ Result<core::Command> parse_amend_po(const JsonInput& in, const std::string& id)
                      "price_fen"}));
   core::AmendPurchaseOrder c;
   c.po_id = id;
-  AGT_TRY(material, in.str("material", core::kMaxNameBytes));
-  AGT_TRY(q, quantity_at(in, "quantity"));
-  AGT_TRY(lot, in.opt_str("supplier_lot", core::kMaxTextBytes));
-  AGT_TRY(prod, date_at(in, "production_date"));
-  AGT_TRY(exp, date_at(in, "expiry_date"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  c.material = material;
-  c.quantity = q;
-  c.supplier_lot = lot;
-  c.production_date = prod;
-  c.expiry_date = exp;
-  c.note = note;
-  AGT_TRY(price, opt_price_at(in));
-  c.price_fen = price;
+  AGT_CHECK(purchase_order_fields(in, c));
   return core::Command(std::move(c));
-}
-
-Result<core::Command> parse_cancel_po(const JsonInput& in, const std::string& id) {
-  AGT_CHECK(in.only({"reason"}));
-  AGT_TRY(reason, in.opt_str("reason", core::kMaxNoteBytes));
-  return core::Command(core::CancelPurchaseOrder{id, reason});
 }
 
 Result<core::Command> parse_receive_po(const JsonInput& in, const std::string& id) {
@@ -104,25 +65,25 @@ Result<core::Command> parse_receive_po(const JsonInput& in, const std::string& i
   return core::Command(core::ReceivePurchaseOrder{id, q, on});
 }
 
+// The fields after the product that a batch is created and amended with.
+template <class Batch>
+Status batch_fields(const JsonInput& in, Batch& c) {
+  AGT_SET(c.quantity, quantity_at(in, "quantity"));
+  AGT_SET(c.production_date, date_at(in, "production_date"));
+  AGT_SET(c.expiry_date, opt_date_at(in, "expiry_date"));
+  AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
+  return Status::Ok();
+}
+
 Result<core::Command> parse_create_batch(const JsonInput& in) {
   AGT_CHECK(in.only({"product", "product_id", "lot_code", "quantity", "production_date", "expiry_date", "note"}));
   core::CreateBatch c;
   // a catalogue product_id may replace the free-text product (or come with it).
-  AGT_TRY(product_id, in.opt_str("product_id", 64));
-  c.product_id = product_id;
-  AGT_TRY(product, product_id.empty() ? in.str("product", core::kMaxNameBytes)
-                                      : in.opt_str("product", core::kMaxNameBytes));
-  AGT_TRY(lot_code, in.str("lot_code", 64));
-  AGT_TRY(q, quantity_at(in, "quantity"));
-  AGT_TRY(prod, date_at(in, "production_date"));
-  AGT_TRY(exp, opt_date_at(in, "expiry_date"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  c.product = product;
-  c.lot_code = lot_code;
-  c.quantity = q;
-  c.production_date = prod;
-  c.expiry_date = exp;
-  c.note = note;
+  AGT_SET(c.product_id, in.opt_str("product_id", 64));
+  AGT_SET(c.product, c.product_id.empty() ? in.str("product", core::kMaxNameBytes)
+                                          : in.opt_str("product", core::kMaxNameBytes));
+  AGT_SET(c.lot_code, in.str("lot_code", 64));
+  AGT_CHECK(batch_fields(in, c));
   return core::Command(std::move(c));
 }
 
@@ -130,16 +91,8 @@ Result<core::Command> parse_amend_batch(const JsonInput& in, const std::string& 
   AGT_CHECK(in.only({"product", "quantity", "production_date", "expiry_date", "note"}));
   core::AmendBatch c;
   c.batch_id = id;
-  AGT_TRY(product, in.str("product", core::kMaxNameBytes));
-  AGT_TRY(q, quantity_at(in, "quantity"));
-  AGT_TRY(prod, date_at(in, "production_date"));
-  AGT_TRY(exp, opt_date_at(in, "expiry_date"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  c.product = product;
-  c.quantity = q;
-  c.production_date = prod;
-  c.expiry_date = exp;
-  c.note = note;
+  AGT_SET(c.product, in.str("product", core::kMaxNameBytes));
+  AGT_CHECK(batch_fields(in, c));
   return core::Command(std::move(c));
 }
 
@@ -154,24 +107,26 @@ Result<core::Command> parse_consume(const JsonInput& in, const std::string& id) 
 
 void register_production_routes(RouteKit& kit, Router& router) {
   RouteKit* i = &kit;
+  const projections::ProductionQueries* q = &kit.queries;
 
   // counterparties
   router.add("POST", "/v1/counterparties", "registerCounterparty",
-             i->command_route("register_counterparty", 201,
-                              [](const JsonInput& in, const PathParams&) { return parse_register_counterparty(in); }));
+             i->command_route("register_counterparty", 201, [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
+               AGT_TRY(r, counterparty_record(in));
+               return core::Command(core::RegisterCounterparty{std::move(r)});
+             }));
   router.add("GET", "/v1/counterparties", "listCounterparties",
-             i->query_route([i](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return i->queries.counterparties(c.tenant, page);
-             }));
+             i->list_route(q, &projections::ProductionQueries::counterparties));
   router.add("GET", "/v1/counterparties/{counterparty_id}", "getCounterparty",
-             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
-               // The enterprise that recorded the counterparty is the owner of its personal data.
-               return i->queries.counterparty(c.tenant, path_param(p, "counterparty_id"), true);
-             }));
+             i->get_route("counterparty_id", q,
+                          [](const projections::ProductionQueries& queries, std::string_view tenant, std::string_view id) {
+                            // The enterprise that recorded the counterparty owns its personal data.
+                            return queries.counterparty(tenant, id, true);
+                          }));
   router.add("PUT", "/v1/counterparties/{counterparty_id}", "amendCounterparty",
-             i->command_route("amend_counterparty", 200, [](const JsonInput& in, const PathParams& p) {
-               return parse_amend_counterparty(in, path_param(p, "counterparty_id"));
+             i->command_route("amend_counterparty", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
+               AGT_TRY(r, counterparty_record(in));
+               return core::Command(core::AmendCounterparty{path_param(p, "counterparty_id"), std::move(r)});
              }));
 
   // purchase orders
@@ -179,22 +134,15 @@ void register_production_routes(RouteKit& kit, Router& router) {
              i->command_route("create_purchase_order", 201,
                               [](const JsonInput& in, const PathParams&) { return parse_create_po(in); }));
   router.add("GET", "/v1/purchase-orders", "listPurchaseOrders",
-             i->query_route([i](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return i->queries.purchase_orders(c.tenant, page);
-             }));
+             i->list_route(q, &projections::ProductionQueries::purchase_orders));
   router.add("GET", "/v1/purchase-orders/{po_id}", "getPurchaseOrder",
-             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.purchase_order(c.tenant, path_param(p, "po_id"));
-             }));
+             i->get_route("po_id", q, &projections::ProductionQueries::purchase_order));
   router.add("PUT", "/v1/purchase-orders/{po_id}", "amendPurchaseOrder",
              i->command_route("amend_purchase_order", 200, [](const JsonInput& in, const PathParams& p) {
                return parse_amend_po(in, path_param(p, "po_id"));
              }));
   router.add("POST", "/v1/purchase-orders/{po_id}/cancel", "cancelPurchaseOrder",
-             i->command_route("cancel_purchase_order", 200, [](const JsonInput& in, const PathParams& p) {
-               return parse_cancel_po(in, path_param(p, "po_id"));
-             }));
+             i->command_route("cancel_purchase_order", 200, RouteKit::reason_command<core::CancelPurchaseOrder>("po_id")));
   router.add("POST", "/v1/purchase-orders/{po_id}/receive", "receivePurchaseOrder",
              i->command_route("receive_purchase_order", 201, [](const JsonInput& in, const PathParams& p) {
                return parse_receive_po(in, path_param(p, "po_id"));
@@ -202,27 +150,18 @@ void register_production_routes(RouteKit& kit, Router& router) {
 
   // Material lots (created by receiving a purchase order)
   router.add("GET", "/v1/material-lots/{lot_id}", "getMaterialLot",
-             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.material_lot(c.tenant, path_param(p, "lot_id"));
-             }));
+             i->get_route("lot_id", q, &projections::ProductionQueries::material_lot));
   router.add("GET", "/v1/material-lots/{lot_id}/trace/forward", "traceMaterialLotForward",
-             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.forward_trace(c.tenant, path_param(p, "lot_id"));
-             }));
+             i->get_route("lot_id", q, &projections::ProductionQueries::forward_trace));
 
   // production batches
   router.add("POST", "/v1/batches", "createBatch",
              i->command_route("create_batch", 201,
                               [](const JsonInput& in, const PathParams&) { return parse_create_batch(in); }));
   router.add("GET", "/v1/batches", "listBatches",
-             i->query_route([i](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return i->queries.batches(c.tenant, page);
-             }));
+             i->list_route(q, &projections::ProductionQueries::batches));
   router.add("GET", "/v1/batches/{batch_id}", "getBatch",
-             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.batch(c.tenant, path_param(p, "batch_id"));
-             }));
+             i->get_route("batch_id", q, &projections::ProductionQueries::batch));
   router.add("PUT", "/v1/batches/{batch_id}", "amendBatch",
              i->command_route("amend_batch", 200, [](const JsonInput& in, const PathParams& p) {
                return parse_amend_batch(in, path_param(p, "batch_id"));
@@ -236,10 +175,7 @@ void register_production_routes(RouteKit& kit, Router& router) {
                i->attach_document(req, p, c, std::move(r));
              }));
   router.add("GET", "/v1/batches/{batch_id}/trace/backward", "traceBatchBackward",
-             i->query_route([i](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return i->queries.backward_trace(c.tenant, path_param(p, "batch_id"));
-             }));
-
+             i->get_route("batch_id", q, &projections::ProductionQueries::backward_trace));
 }
 
 }  // namespace agritrace::api

@@ -14,14 +14,10 @@ void register_receiving_routes(RouteKit& kit, Router& router) {
              i->command_route("receive_goods", 201, [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
                AGT_CHECK(in.only({"codes", "received_on", "price_fen", "note"}));
                core::ReceiveGoods c;
-               AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
-               AGT_TRY(date, opt_date_at(in, "received_on"));
-               AGT_TRY(price, opt_price_at(in));
-               AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-               c.codes = std::move(codes);
-               c.received_on = date;
-               c.price_fen = price;
-               c.note = note;
+               AGT_SET(c.codes, in.str_array("codes", core::kMaxCodesPerShipment));
+               AGT_SET(c.received_on, opt_date_at(in, "received_on"));
+               AGT_SET(c.price_fen, opt_price_at(in));
+               AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
                return core::Command(std::move(c));
              }));
 
@@ -31,26 +27,16 @@ void register_receiving_routes(RouteKit& kit, Router& router) {
                AGT_CHECK(in.only({"supplier_id", "product", "product_id", "lot_code", "quantity",
                                   "production_date", "expiry_date", "received_on", "price_fen", "note"}));
                core::ReceiveGoodsManually c;
-               AGT_TRY(supplier, in.str("supplier_id", 64));
-               AGT_TRY(product, in.opt_str("product", core::kMaxNameBytes));
-               AGT_TRY(product_id, in.opt_str("product_id", 64));
-               AGT_TRY(lot_code, in.opt_str("lot_code", 64));
-               AGT_TRY(q, quantity_at(in, "quantity"));
-               AGT_TRY(produced, date_at(in, "production_date"));
-               AGT_TRY(expiry, opt_date_at(in, "expiry_date"));
-               AGT_TRY(received, opt_date_at(in, "received_on"));
-               AGT_TRY(price, opt_price_at(in));
-               AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-               c.supplier_id = supplier;
-               c.product = product;
-               c.product_id = product_id;
-               c.lot_code = lot_code;
-               c.quantity = q;
-               c.production_date = produced;
-               c.expiry_date = expiry;
-               c.received_on = received;
-               c.price_fen = price;
-               c.note = note;
+               AGT_SET(c.supplier_id, in.str("supplier_id", 64));
+               AGT_SET(c.product, in.opt_str("product", core::kMaxNameBytes));
+               AGT_SET(c.product_id, in.opt_str("product_id", 64));
+               AGT_SET(c.lot_code, in.opt_str("lot_code", 64));
+               AGT_SET(c.quantity, quantity_at(in, "quantity"));
+               AGT_SET(c.production_date, date_at(in, "production_date"));
+               AGT_SET(c.expiry_date, opt_date_at(in, "expiry_date"));
+               AGT_SET(c.received_on, opt_date_at(in, "received_on"));
+               AGT_SET(c.price_fen, opt_price_at(in));
+               AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
                return core::Command(std::move(c));
              }));
 }

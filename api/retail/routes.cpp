@@ -14,26 +14,14 @@ void register_retail_routes(RouteKit& kit, Router& router) {
                AGT_CHECK(in.only({"codes", "item_id", "quantity", "customer_id", "payment_voucher",
                                   "price_fen", "sold_on", "note"}));
                core::RecordRetailSale c;
-               if (in.has("codes")) {
-                 AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
-                 c.codes = std::move(codes);
-               }
-               AGT_TRY(item, in.opt_str("item_id", 64));
-               if (in.has("quantity")) {
-                 AGT_TRY(q, quantity_at(in, "quantity"));
-                 c.quantity = q;
-               }
-               AGT_TRY(customer, in.opt_str("customer_id", 64));
-               AGT_TRY(voucher, in.opt_str("payment_voucher", 64));
-               AGT_TRY(price, opt_price_at(in));
-               AGT_TRY(sold_on, opt_date_at(in, "sold_on"));
-               AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-               c.item_id = item;
-               c.customer_id = customer;
-               c.payment_voucher = voucher;
-               c.price_fen = price;
-               c.sold_on = sold_on;
-               c.note = note;
+               if (in.has("codes")) AGT_SET(c.codes, in.str_array("codes", core::kMaxCodesPerShipment));
+               AGT_SET(c.item_id, in.opt_str("item_id", 64));
+               if (in.has("quantity")) AGT_SET(c.quantity, quantity_at(in, "quantity"));
+               AGT_SET(c.customer_id, in.opt_str("customer_id", 64));
+               AGT_SET(c.payment_voucher, in.opt_str("payment_voucher", 64));
+               AGT_SET(c.price_fen, opt_price_at(in));
+               AGT_SET(c.sold_on, opt_date_at(in, "sold_on"));
+               AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
                return core::Command(std::move(c));
              }));
 }

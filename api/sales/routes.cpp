@@ -14,32 +14,15 @@ Result<core::CreateSalesOrder> order_fields(const JsonInput& in) {
   AGT_CHECK(in.only({"customer_id", "batch_id", "product", "quantity", "production_date", "expiry_date",
                      "price_fen", "note"}));
   core::CreateSalesOrder c;
-  AGT_TRY(customer, in.str("customer_id", 64));
-  AGT_TRY(batch, in.str("batch_id", 64));
-  AGT_TRY(product, in.opt_str("product", core::kMaxNameBytes));
-  AGT_TRY(q, quantity_at(in, "quantity"));
-  AGT_TRY(prod, opt_date_at(in, "production_date"));
-  AGT_TRY(exp, opt_date_at(in, "expiry_date"));
-  AGT_TRY(note, in.opt_str("note", core::kMaxNoteBytes));
-  AGT_TRY(price, opt_price_at(in));
-  c.price_fen = price;
-  c.customer_id = customer;
-  c.batch_id = batch;
-  c.product = product;
-  c.quantity = q;
-  c.production_date = prod;
-  c.expiry_date = exp;
-  c.note = note;
+  AGT_SET(c.customer_id, in.str("customer_id", 64));
+  AGT_SET(c.batch_id, in.str("batch_id", 64));
+  AGT_SET(c.product, in.opt_str("product", core::kMaxNameBytes));
+  AGT_SET(c.quantity, quantity_at(in, "quantity"));
+  AGT_SET(c.production_date, opt_date_at(in, "production_date"));
+  AGT_SET(c.expiry_date, opt_date_at(in, "expiry_date"));
+  AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
+  AGT_SET(c.price_fen, opt_price_at(in));
   return c;
-}
-
-
-Result<std::optional<core::Date>> opt_query_date(const HttpRequest& req, std::string_view name) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return std::optional<core::Date>();
-  auto d = core::parse_date(*v, name);
-  if (!d.ok()) return d.error();
-  return std::optional<core::Date>(*d);
 }
 
 }  // namespace
@@ -55,25 +38,16 @@ void register_sales_routes(RouteKit& kit, Router& router) {
                return core::Command(std::move(c));
              }));
   router.add("GET", "/v1/sales-orders", "listSalesOrders",
-             i->query_route([q](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return q->sales_orders(c.tenant, page);
-             }));
+             i->list_route(q, &projections::SalesQueries::sales_orders));
   router.add("GET", "/v1/sales-orders/{so_id}", "getSalesOrder",
-             i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->sales_order(c.tenant, path_param(p, "so_id"));
-             }));
+             i->get_route("so_id", q, &projections::SalesQueries::sales_order));
   router.add("PUT", "/v1/sales-orders/{so_id}", "amendSalesOrder",
              i->command_route("amend_sales_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
                AGT_TRY(c, order_fields(in));
                return core::Command(core::AmendSalesOrder{path_param(p, "so_id"), std::move(c)});
              }));
   router.add("POST", "/v1/sales-orders/{so_id}/cancel", "cancelSalesOrder",
-             i->command_route("cancel_sales_order", 200, [](const JsonInput& in, const PathParams& p) -> Result<core::Command> {
-               AGT_CHECK(in.only({"reason"}));
-               AGT_TRY(reason, in.opt_str("reason", core::kMaxNoteBytes));
-               return core::Command(core::CancelSalesOrder{path_param(p, "so_id"), reason});
-             }));
+             i->command_route("cancel_sales_order", 200, RouteKit::reason_command<core::CancelSalesOrder>("so_id")));
 
   // shipping: the scanned codes; all ship or none (422 lists every bad code).
   router.add("POST", "/v1/sales-orders/{so_id}/shipments", "shipSalesOrder",
@@ -81,22 +55,15 @@ void register_sales_routes(RouteKit& kit, Router& router) {
                AGT_CHECK(in.only({"codes", "ship_date", "quantity"}));
                core::ShipSalesOrder c{path_param(p, "so_id"), {}, std::nullopt, {}};
                // Goods without codes (a lot received by hand) ship by quantity instead.
-               if (in.has("quantity")) {
-                 AGT_TRY(q, quantity_at(in, "quantity"));
-                 c.quantity = q;
-               }
+               if (in.has("quantity")) AGT_SET(c.quantity, quantity_at(in, "quantity"));
                if (!c.quantity || in.has("codes")) {
-                 AGT_TRY(codes, in.str_array("codes", core::kMaxCodesPerShipment));
-                 c.codes = std::move(codes);
+                 AGT_SET(c.codes, in.str_array("codes", core::kMaxCodesPerShipment));
                }
-               AGT_TRY(date, opt_date_at(in, "ship_date"));
-               c.ship_date = date;
+               AGT_SET(c.ship_date, opt_date_at(in, "ship_date"));
                return core::Command(std::move(c));
              }));
   router.add("GET", "/v1/shipments/{shipment_id}", "getShipment",
-             i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->shipment(c.tenant, path_param(p, "shipment_id"));
-             }));
+             i->get_route("shipment_id", q, &projections::SalesQueries::shipment));
 
   // whereabouts: exactly one of code, batch_id, lot_id.
   router.add("GET", "/v1/whereabouts", "getWhereabouts",
@@ -124,14 +91,9 @@ void register_sales_routes(RouteKit& kit, Router& router) {
                return core::Command(core::RaiseRecall{scope, id, reason});
              }));
   router.add("GET", "/v1/recalls", "listRecalls",
-             i->query_route([q](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return q->recalls(c.tenant, page);
-             }));
+             i->list_route(q, &projections::SalesQueries::recalls));
   router.add("GET", "/v1/recalls/{recall_id}", "getRecall",
-             i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->recall(c.tenant, path_param(p, "recall_id"));
-             }));
+             i->get_route("recall_id", q, &projections::SalesQueries::recall));
   router.add("GET", "/v1/recalls/{recall_id}/report.csv", "getRecallReport",
              i->tenant_route([i, q](const HttpRequest& req, const PathParams& p, const Caller& c, Responder respond) {
                const std::string id = path_param(p, "recall_id");
@@ -159,8 +121,8 @@ void register_sales_routes(RouteKit& kit, Router& router) {
              i->query_route([q](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
                const auto product = req.query_param("product");
                if (!product || product->empty()) return invalid("field_required", "give the product", "product");
-               AGT_TRY(from, opt_query_date(req, "from"));
-               AGT_TRY(to, opt_query_date(req, "to"));
+               AGT_TRY(from, query_date(req, "from"));
+               AGT_TRY(to, query_date(req, "to"));
                const std::string group_by(req.query_param("group_by").value_or("day"));
                if (group_by != "day" && group_by != "region") {
                  return invalid("group_by_invalid", "group_by is day or region", "group_by");

@@ -14,18 +14,11 @@ void register_trace_routes(RouteKit& kit, Router& router) {
   auto q = std::make_shared<projections::TraceQueries>(kit.views);
 
   router.add("GET", "/v1/receipts", "listReceipts",
-             i->query_route([q](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return q->receipts(c.tenant, page);
-             }));
+             i->list_route(q, &projections::TraceQueries::receipts));
   router.add("GET", "/v1/receipts/{receipt_id}", "getReceipt",
-             i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->receipt(c.tenant, path_param(p, "receipt_id"));
-             }));
+             i->get_route("receipt_id", q, &projections::TraceQueries::receipt));
   router.add("GET", "/v1/material-lots/{lot_id}/trace/backward", "traceMaterialLotBackward",
-             i->query_route([q](const Caller& c, const PathParams& p, const HttpRequest&) {
-               return q->lot_backward(c.tenant, path_param(p, "lot_id"));
-             }));
+             i->get_route("lot_id", q, &projections::TraceQueries::lot_backward));
   // For investigators: the full path of one code (answered only to an enterprise it passed).
   router.add("GET", "/v1/trace/code", "traceCode",
              i->query_route([q](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
+#include <functional>  // kept for includers that relied on it
 #include <string>
 #include <string_view>
 
@@ -11,20 +11,16 @@
 
 namespace agritrace::core {
 
-struct TenantState;
+class CrossTenantFacts;
 
 struct Context {
   std::string tenant;   // the authenticated enterprise's USCC
   std::string actor;    // account or API key id
   int64_t now_ms = 0;   // Unix ms, UTC
   Date today;           // the tenant's local calendar date (China: UTC+8), for expiry checks
-  // Read-only view of the "platform" tenant's state (the shared catalogue, R-4.2.7), given by
-  // the single writer so that rules may check catalogue ids; null when there is none.
-  const TenantState* platform = nullptr;
-  // Read-only view of another enterprise's state (R-4.3.x: the producer a market order goes to,
-  // the origin of received codes for their disabled/recalled status); null when unknown. Rules
-  // only read facts that other enterprises' own writers decided.
-  std::function<const TenantState*(std::string_view tenant)> tenant_state = {};
+  // The facts of other enterprises (and of the platform's catalogue) the rules may read, given by
+  // the single writer (core/domain/cross_tenant_facts.h); null when there are none.
+  const CrossTenantFacts* facts = nullptr;
 };
 
 }  // namespace agritrace::core

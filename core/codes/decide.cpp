@@ -7,6 +7,7 @@
 #include "core/codes/rules.h"
 #include "core/base/identifiers.h"
 #include "core/base/rule_errors.h"
+#include "core/domain/cross_tenant_facts.h"
 #include "core/domain/decide.h"
 
 namespace agritrace::core {
@@ -55,10 +56,10 @@ Status optional_reason(std::string_view reason) {
 
 }  // namespace
 
-const CatalogueProduct* find_catalogue_product(const Context& ctx, std::string_view product_id) {
-  if (ctx.platform == nullptr) return nullptr;
-  auto it = ctx.platform->catalogue.find(product_id);
-  return it == ctx.platform->catalogue.end() ? nullptr : &it->second;
+std::optional<CatalogueProduct> find_catalogue_product(const Context& ctx,
+                                                      std::string_view product_id) {
+  if (ctx.facts == nullptr) return std::nullopt;
+  return ctx.facts->catalogue_product(product_id);
 }
 
 // ---- catalogue and main varieties ---------------------------------------------------
@@ -103,7 +104,7 @@ Result<std::vector<Event>> decide(const TenantState&, const SetMainVarieties& c,
   std::set<std::string, std::less<>> seen;
   for (size_t i = 0; i < c.product_ids.size(); ++i) {
     const std::string field = fmt::format("product_ids[{}]", i);
-    if (find_catalogue_product(ctx, c.product_ids[i]) == nullptr) {
+    if (!find_catalogue_product(ctx, c.product_ids[i])) {
       return invalid("catalogue_product_unknown",
                      "no catalogue product '" + c.product_ids[i] + "' (GET /v1/catalogue)", field);
     }
@@ -115,7 +116,7 @@ Result<std::vector<Event>> decide(const TenantState&, const SetMainVarieties& c,
 }
 
 Status check_batch_product_id(const TenantState& s, std::string_view product_id, const Context& ctx) {
-  if (find_catalogue_product(ctx, product_id) == nullptr) {
+  if (!find_catalogue_product(ctx, product_id)) {
     return invalid("catalogue_product_unknown",
                    "no catalogue product '" + std::string(product_id) + "'", "product_id");
   }
@@ -139,8 +140,8 @@ Result<std::vector<Event>> decide(const TenantState& s, const CreateCodeTemplate
   }
   std::string gtin14;
   if (!c.product_id.empty()) {
-    const CatalogueProduct* p = find_catalogue_product(ctx, c.product_id);
-    if (p == nullptr) {
+    const auto p = find_catalogue_product(ctx, c.product_id);
+    if (!p) {
       return invalid("catalogue_product_unknown", "no catalogue product '" + c.product_id + "'", "product_id");
     }
     if (s.main_varieties.count(c.product_id) == 0) {
@@ -266,7 +267,7 @@ Result<std::vector<Event>> decide(const TenantState& s, const EnableCodeRun& c, 
 // ---- publishing ---------------------------------------------------------------------
 
 Result<std::vector<Event>> decide(const TenantState& s, const PublishProduct& c, const Context& ctx) {
-  if (find_catalogue_product(ctx, c.product_id) == nullptr) {
+  if (!find_catalogue_product(ctx, c.product_id)) {
     return invalid("catalogue_product_unknown", "no catalogue product '" + c.product_id + "'", "product_id");
   }
   if (s.main_varieties.count(c.product_id) == 0) {

@@ -2,6 +2,7 @@
 // dispatched from core/domain/decide.cpp and evolve.cpp.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/base/command_context.h"
@@ -27,8 +28,9 @@ Result<std::vector<Event>> decide(const TenantState& s, const PublishProduct& c,
 Result<std::vector<Event>> decide(const TenantState& s, const UnpublishProduct& c, const Context& ctx);
 // a batch's optional catalogue product must be in the catalogue and a main variety.
 Status check_batch_product_id(const TenantState& s, std::string_view product_id, const Context& ctx);
-// The catalogue product, or null (looks in ctx.platform).
-const CatalogueProduct* find_catalogue_product(const Context& ctx, std::string_view product_id);
+// The catalogue product, or null (asks ctx.facts).
+std::optional<CatalogueProduct> find_catalogue_product(const Context& ctx,
+                                                      std::string_view product_id);
 
 void evolve(TenantState& s, const CatalogueProductAdded& e);
 void evolve(TenantState& s, const MainVarietiesSet& e);

@@ -52,47 +52,45 @@ Result<StockItem> find_stock_item(const TenantState& s, std::string_view item_id
   return not_found("item_not_found", "no batch or lot " + std::string(item_id), std::string(field));
 }
 
-namespace {
-
-// Depth-limited walk upstream: an item's own recalls, the lots an own batch consumed, and for a
-// received lot the sender's item (which itself leads on to its producer's batch).
-std::string recall_upstream(const TenantState& s, std::string_view tenant, std::string_view item_id,
-                            const Context& ctx, int depth) {
-  auto qualify = [&](const std::string& r) {
-    return tenant == ctx.tenant ? r : std::string(tenant) + ":" + r;
-  };
-  if (std::string own = first_recall(s.sales.recalled, item_id); !own.empty()) return qualify(own);
+std::optional<UpstreamRecall> recall_walk(const TenantState& s, std::string_view tenant,
+                                          std::string_view item_id, const CrossTenantFacts* facts,
+                                          int depth) {
+  auto found = [&](const std::string& r) { return UpstreamRecall{std::string(tenant), r}; };
+  if (std::string own = first_recall(s.sales.recalled, item_id); !own.empty()) return found(own);
   if (auto it = s.sales.recalled_lots.find(item_id); it != s.sales.recalled_lots.end()) {
-    return qualify(it->second);
+    return found(it->second);
   }
-  if (depth >= 8) return {};
+  if (depth >= 8) return std::nullopt;
   if (s.batches.count(item_id) != 0) {
     auto lots = s.sales.batch_lots.find(item_id);
-    if (lots == s.sales.batch_lots.end()) return {};
+    if (lots == s.sales.batch_lots.end()) return std::nullopt;
     for (const std::string& lot_id : lots->second) {
-      if (std::string r = recall_upstream(s, tenant, lot_id, ctx, depth + 1); !r.empty()) return r;
+      if (auto r = recall_walk(s, tenant, lot_id, facts, depth + 1)) return r;
     }
-    return {};
+    return std::nullopt;
   }
   auto l = s.lots.find(item_id);
-  if (l == s.lots.end() || l->second.from_tenant.empty() || !ctx.tenant_state) return {};
-  const TenantState* from = ctx.tenant_state(l->second.from_tenant);
-  if (from == nullptr) return {};
-  return recall_upstream(*from, l->second.from_tenant, l->second.from_item_id, ctx, depth + 1);
+  if (l == s.lots.end() || l->second.from_tenant.empty() || facts == nullptr) return std::nullopt;
+  return facts->upstream_recall(l->second.from_tenant, l->second.from_item_id, depth + 1);
+}
+
+namespace {
+
+std::string qualified(const std::optional<UpstreamRecall>& r, const Context& ctx) {
+  if (!r) return {};
+  return r->tenant == ctx.tenant ? r->recall_id : r->tenant + ":" + r->recall_id;
 }
 
 }  // namespace
 
 std::string recall_of_item(const TenantState& s, std::string_view item_id, const Context& ctx) {
-  return recall_upstream(s, ctx.tenant, item_id, ctx, 0);
+  return qualified(recall_walk(s, ctx.tenant, item_id, ctx.facts, 0), ctx);
 }
 
 std::string recall_of_remote_item(std::string_view tenant, std::string_view item_id,
                                   const Context& ctx) {
-  if (!ctx.tenant_state) return {};
-  const TenantState* s = ctx.tenant_state(tenant);
-  if (s == nullptr) return {};
-  return recall_upstream(*s, tenant, item_id, ctx, 0);
+  if (ctx.facts == nullptr) return {};
+  return qualified(ctx.facts->upstream_recall(tenant, item_id, 0), ctx);
 }
 
 }  // namespace agritrace::core

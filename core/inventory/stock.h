@@ -9,6 +9,7 @@
 #include "core/base/command_context.h"
 #include "core/base/quantity.h"
 #include "core/base/status.h"
+#include "core/domain/cross_tenant_facts.h"
 #include "core/domain/tenant_state.h"
 
 namespace agritrace::core {
@@ -31,8 +32,14 @@ Result<StockItem> find_stock_item(const TenantState& s, std::string_view item_id
 // Recall of the goods of an item, through its own recalls or (received lots) the origin
 // producer's or the sender's; the first recall id, or "".
 std::string recall_of_item(const TenantState& s, std::string_view item_id, const Context& ctx);
-// The same for an item of another enterprise ("tenant:rc-N"), through ctx.tenant_state.
+// The same for an item of another enterprise ("tenant:rc-N"), through ctx.facts.
 std::string recall_of_remote_item(std::string_view tenant, std::string_view item_id,
                                   const Context& ctx);
+// The walk behind both, from `tenant`'s state `s`: the item's own recalls, the lots an own batch
+// consumed, and for a received lot the sender's item through `facts` (the write model calls it
+// for CrossTenantFacts::upstream_recall). Stops at depth 8.
+std::optional<UpstreamRecall> recall_walk(const TenantState& s, std::string_view tenant,
+                                          std::string_view item_id, const CrossTenantFacts* facts,
+                                          int depth);
 
 }  // namespace agritrace::core

@@ -10,6 +10,7 @@
 
 #include "core/base/rule_errors.h"
 #include "core/codes/rules.h"
+#include "core/domain/cross_tenant_facts.h"
 #include "core/domain/decide.h"
 #include "core/inventory/stock.h"
 #include "core/market/rules.h"
@@ -77,15 +78,16 @@ std::string customer_for_buyer(const TenantState& s, const IncomingMarketOrder& 
     }
     return it->second;
   }
-  const TenantState* buyer = ctx.tenant_state ? ctx.tenant_state(order.buyer_tenant) : nullptr;
+  const auto buyer =
+      ctx.facts != nullptr ? ctx.facts->enterprise(order.buyer_tenant) : std::nullopt;
   CounterpartyRecord record;
   record.kind = CounterpartyKind::kEnterprise;
   record.roles.customer = true;
   record.uscc = order.buyer_tenant;
   // The enterprise's registered name and region; contact person and phone are not known to the
   // platform and stay empty until the producer completes them (PUT /v1/counterparties/{id}).
-  record.name = buyer != nullptr && !buyer->name.empty() ? buyer->name : order.buyer_name;
-  record.region = buyer != nullptr && !buyer->region.empty() ? buyer->region : order.buyer_region;
+  record.name = buyer && !buyer->name.empty() ? buyer->name : order.buyer_name;
+  record.region = buyer && !buyer->region.empty() ? buyer->region : order.buyer_region;
   if (record.name.empty()) record.name = order.buyer_tenant;
   std::string id = next_id("cp-", s.counters.counterparty);
   out.push_back(CounterpartyRegistered{id, std::move(record)});
@@ -102,16 +104,17 @@ Result<Events> decide(const TenantState& s, const PlaceMarketOrder& c,
   if (c.producer_tenant == ctx.tenant) {
     return invalid("producer_is_self", "an enterprise cannot order from itself", "producer_tenant");
   }
-  const TenantState* producer = ctx.tenant_state ? ctx.tenant_state(c.producer_tenant) : nullptr;
-  if (producer == nullptr || !producer->registered) {
+  const auto producer =
+      ctx.facts != nullptr ? ctx.facts->enterprise(c.producer_tenant) : std::nullopt;
+  if (!producer || !producer->registered) {
     return not_found("producer_not_found",
                      "no enterprise " + c.producer_tenant + " is registered on the platform",
                      "producer_tenant");
   }
   std::string product = c.product;
   if (!c.product_id.empty()) {
-    const CatalogueProduct* p = find_catalogue_product(ctx, c.product_id);
-    if (p == nullptr) {
+    const auto p = find_catalogue_product(ctx, c.product_id);
+    if (!p) {
       return not_found("product_not_found",
                        "no product " + c.product_id + " in the platform catalogue", "product_id");
     }

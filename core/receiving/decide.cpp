@@ -5,6 +5,7 @@
 
 #include "core/base/rule_errors.h"
 #include "core/codes/codes.h"
+#include "core/domain/cross_tenant_facts.h"
 #include "core/domain/decide.h"
 #include "core/inventory/stock.h"
 #include "core/receiving/rules.h"
@@ -57,14 +58,13 @@ std::string refusal(const TenantState& state, const ParsedDigitalLink& code, con
     return "code_already_received";
   }
   if (in->second.lot_code != code.lot) return "code_unknown";
-  const TenantState* origin = ctx.tenant_state ? ctx.tenant_state(in->second.origin_tenant) : nullptr;
-  if (origin != nullptr) {
-    auto generated = origin->codes.find(code.serial);
-    if (generated == origin->codes.end()) return "code_unknown";
-    auto run = origin->code_runs.find(generated->second.run_id);
-    if (run == origin->code_runs.end() || run->second.gtin != code.gtin14) return "code_unknown";
-    if (generated->second.disabled || run->second.disabled) return "code_disabled";
-    if (origin->sales.recalled_codes.count(code.serial) != 0) return "code_recalled";
+  const auto origin = ctx.facts != nullptr
+                          ? ctx.facts->origin_code(in->second.origin_tenant, code.serial)
+                          : std::nullopt;
+  if (origin) {
+    if (!origin->generated || origin->gtin14 != code.gtin14) return "code_unknown";
+    if (origin->disabled) return "code_disabled";
+    if (origin->recalled) return "code_recalled";
   }
   auto memo = recalled.find(in->first);
   if (memo == recalled.end()) {
@@ -147,7 +147,7 @@ Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoods& 
     r.mo_id = in.mo_id;
     r.product = in.product;
     r.lot_code = in.lot_code;
-    if (const TenantState* from = ctx.tenant_state ? ctx.tenant_state(in.from_tenant) : nullptr) {
+    if (auto from = ctx.facts != nullptr ? ctx.facts->enterprise(in.from_tenant) : std::nullopt) {
       r.from_name = from->name;
     }
     r.supplier_name = r.from_name;
@@ -155,12 +155,12 @@ Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoods& 
       r.supplier_id = cp->second;
     }
     // Production and expiry dates, and the catalogue product, are the producer batch's.
-    if (const TenantState* origin = ctx.tenant_state ? ctx.tenant_state(in.origin_tenant) : nullptr) {
-      if (auto b = origin->batches.find(in.origin_batch_id); b != origin->batches.end()) {
-        r.production_date = b->second.production_date;
-        r.expiry_date = b->second.expiry_date;
-        r.product_id = b->second.product_id;
-      }
+    if (auto b = ctx.facts != nullptr
+                     ? ctx.facts->producer_batch(in.origin_tenant, in.origin_batch_id)
+                     : std::nullopt) {
+      r.production_date = b->production_date;
+      r.expiry_date = b->expiry_date;
+      r.product_id = b->product_id;
     }
     r.quantity_per_code = in.per_code.amount;
     int64_t amount = 0;
@@ -209,12 +209,9 @@ Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoodsMa
   GoodsReceived r;
   r.product = c.product;
   if (!c.product_id.empty()) {
-    const CatalogueProduct* product = nullptr;
-    if (ctx.platform != nullptr) {
-      auto p = ctx.platform->catalogue.find(c.product_id);
-      if (p != ctx.platform->catalogue.end()) product = &p->second;
-    }
-    if (product == nullptr) {
+    const auto product =
+        ctx.facts != nullptr ? ctx.facts->catalogue_product(c.product_id) : std::nullopt;
+    if (!product) {
       return not_found("product_not_found", "no catalogue product " + c.product_id, "product_id");
     }
     if (is_blank(r.product)) r.product = product->name;

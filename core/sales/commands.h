@@ -35,7 +35,7 @@ struct CancelSalesOrder {
 };
 
 // The scanned codes as read (full Digital Link URIs or their paths). Whether the customer is an
-// enterprise registered here is read from the writer's states (Context::tenant_state);
+// enterprise registered here is asked of the writer (Context::facts, CrossTenantFacts::enterprise);
 // `customer_tenant_hint` (the customer's USCC) says so where there are none (rule tests).
 struct ShipSalesOrder {
   std::string so_id;

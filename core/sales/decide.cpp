@@ -8,6 +8,7 @@
 #include "core/base/json_writer.h"
 #include "core/base/rule_errors.h"
 #include "core/codes/codes.h"
+#include "core/domain/cross_tenant_facts.h"
 #include "core/domain/decide.h"
 
 namespace agritrace::core {
@@ -109,11 +110,11 @@ struct ScannedCode {
 std::string code_recall_at_origin(const TenantState& state, std::string_view lot_id,
                                   std::string_view serial, const Context& ctx) {
   auto lot = state.lots.find(lot_id);
-  if (lot == state.lots.end() || lot->second.origin_tenant.empty() || !ctx.tenant_state) return {};
-  const TenantState* origin = ctx.tenant_state(lot->second.origin_tenant);
-  if (origin == nullptr) return {};
-  auto it = origin->sales.recalled_codes.find(serial);
-  return it == origin->sales.recalled_codes.end() ? std::string() : it->second;
+  if (lot == state.lots.end() || lot->second.origin_tenant.empty() || ctx.facts == nullptr) {
+    return {};
+  }
+  auto origin = ctx.facts->origin_code(lot->second.origin_tenant, serial);
+  return origin ? origin->recall_id : std::string();
 }
 
 // Checks one scanned code against our generated codes or the codes we hold; the reason when it
@@ -260,10 +261,11 @@ ShipmentRecorded make_shipment(const TenantState& state, std::string_view so_id,
     sh.ship_to_individual = customer.kind == CounterpartyKind::kIndividual;
     // The customer is an enterprise registered here: its own receiving continues the lineage.
     // Known from the writer's states; the API's hint serves callers without them (unit tests).
-    const TenantState* registered =
-        customer.uscc.empty() || !ctx.tenant_state ? nullptr : ctx.tenant_state(customer.uscc);
+    const auto registered = customer.uscc.empty() || ctx.facts == nullptr
+                                ? std::nullopt
+                                : ctx.facts->enterprise(customer.uscc);
     if (!customer.uscc.empty() &&
-        ((registered != nullptr && registered->registered) || customer_tenant_hint == customer.uscc)) {
+        ((registered && registered->registered) || customer_tenant_hint == customer.uscc)) {
       sh.ship_to_tenant = customer.uscc;
     }
   } else if (so.customer_id == kAnonymousConsumer) {

@@ -10,14 +10,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/domain/across.h"
 #include "core/domain/decide.h"
 #include "core/domain/event.h"
-#include "core/domain/evolve.h"
 #include "core/domain/tenant_state.h"
+#include "core/domain/write_model.h"
 #include "events/codec/domain_codec.h"
-#include "events/writer/idempotency_index.h"
 #include "events/env/posix_env.h"
+#include "events/writer/idempotency_index.h"
 
 namespace agritrace::events {
 namespace {
@@ -134,7 +133,7 @@ class CommandWriterImpl final : public CommandWriter {
     head.hash = e.hash;
     auto event = decode_event_payload(e.type, e.payload_json);
     if (!event.ok()) return event.status();
-    apply(e.tenant, states_[e.tenant], *event);
+    states_.apply(e.tenant, *event);
     note_keys(*event, e.tenant, keys, tenants);
     if (!e.idempotency_key.empty()) {
       idempotency_.add_event(e.tenant, e.idempotency_key, e.request_hash, e.command_id,
@@ -217,7 +216,7 @@ class CommandWriterImpl final : public CommandWriter {
     const int64_t now_ms = options_.env->now_ms();
     const core::Date today = core::date_from_unix_ms(now_ms, kPlatformUtcOffsetMinutes);
     core::Context base_ctx{};
-    base_ctx.tenant_state = [this](std::string_view tenant) { return find_state(tenant); };
+    base_ctx.facts = &states_;  // other enterprises' facts and the catalogue
     std::vector<Envelope> batch;
     std::vector<Pending> pending;
     std::unordered_map<std::string, size_t> pending_by_key;
@@ -248,7 +247,6 @@ class CommandWriterImpl final : public CommandWriter {
       ctx.actor = sub.actor;
       ctx.now_ms = now_ms;
       ctx.today = today;
-      ctx.platform = &states_[std::string(core::kPlatformTenant)];  // the catalogue
       core::TenantState& state = states_[sub.tenant];
       auto decided = core::decide(state, sub.command, ctx);
       if (!decided.ok()) {
@@ -266,7 +264,7 @@ class CommandWriterImpl final : public CommandWriter {
       size_t next_id = 1;
       TenantHead& head = heads_[sub.tenant];
       for (const core::Event& ev : *decided) {
-        apply(sub.tenant, state, ev);
+        states_.apply(sub.tenant, ev);
         if (const auto* reg = std::get_if<core::EnterpriseRegistered>(&ev)) {
           p.new_keys.emplace_back(reg->api_key_sha256, ApiKeyRecord{sub.tenant, reg->api_key_id});
         }
@@ -364,20 +362,8 @@ class CommandWriterImpl final : public CommandWriter {
   std::thread thread_;
 
   // Owned by the writer thread (and by rebuild() before the thread starts).
-  std::unordered_map<std::string, core::TenantState> states_;
-
-  const core::TenantState* find_state(std::string_view tenant) const {
-    auto it = states_.find(std::string(tenant));
-    return it == states_.end() ? nullptr : &it->second;
-  }
-
-  // Folds an event into its tenant's state and, for facts that cross enterprises (a shipment to a
-  // registered customer, a market order), into the other enterprise's state too.
-  void apply(const std::string& tenant, core::TenantState& state, const core::Event& event) {
-    core::evolve(state, event);
-    std::string target = core::cross_tenant_target(tenant, event);
-    if (!target.empty() && target != tenant) core::evolve_across(states_[target], tenant, event);
-  }
+  // Every tenant's state; an event folds into its tenant and into the enterprise it concerns.
+  core::WriteModel states_;
   std::unordered_map<std::string, TenantHead> heads_;
   IdempotencyIndex idempotency_;
   bool needs_rebuild_ = false;

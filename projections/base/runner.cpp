@@ -12,6 +12,7 @@
 #include <optional>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 namespace agritrace::projections {
 
@@ -48,6 +49,12 @@ struct ProjectionRunner::Impl {
   int current = 0;
   std::vector<int64_t> applied_next;  // applied, possibly not yet committed (apply thread only)
   std::optional<Error> commit_error;  // guarded by mu
+  // Gap detection (apply thread only): each tenant's events carry a dense sequence (the writer's
+  // hash chain), so an event whose sequence does not follow the last one applied for its tenant
+  // means events are missing. A tenant first met in a partition the reader started at offset 0
+  // must start at 1; one first met mid-ledger is taken as it comes.
+  std::unordered_map<std::string, int64_t> tenant_seq;
+  std::vector<bool> from_start;
 
   Impl(events::Ledger& l, ViewStore& v, std::vector<std::unique_ptr<Projection>> p, Env& e)
       : ledger(l), views(v), projections(std::move(p)), env(e) {
@@ -91,7 +98,13 @@ struct ProjectionRunner::Impl {
   }
 
   void fail(const Error& e) {
+    // Nothing of the failed poll is kept: the half-applied batch is dropped and the next step
+    // reads again from the committed positions (a later catch_up resumes exactly there).
+    views.wait_idle();
+    reader.reset();
+    batches[current] = std::make_unique<ViewBatch>(views);
     std::lock_guard lock(mu);
+    applied_next = next;
     healthy = false;
     detail = e.message.empty() ? e.reason : e.message;
   }
@@ -107,6 +120,9 @@ struct ProjectionRunner::Impl {
       auto r = ledger.open_reader(start);
       if (!r.ok()) return r.error();
       reader = std::move(r).value();
+      from_start.assign(start.size(), false);
+      for (size_t p = 0; p < start.size(); ++p) from_start[p] = start[p] == 0;
+      tenant_seq.clear();
     }
     if (auto e = take_commit_error()) return *e;
     auto polled = reader->poll(timeout_ms, kBatchEvents);
@@ -123,6 +139,15 @@ struct ProjectionRunner::Impl {
     for (const events::StoredEvent& ev : polled->events) {
       const auto p = static_cast<size_t>(ev.position.partition);
       if (p >= new_next.size() || ev.position.offset < new_next[p]) continue;  // already applied
+      auto [seq, first] = tenant_seq.try_emplace(ev.envelope.tenant, 0);
+      if ((!first || from_start[p]) && ev.envelope.tenant_seq != seq->second + 1) {
+        return make_error(ErrorCode::kCorruption, "ledger_gap",
+                          fmt::format("ledger gap: tenant {} event {} at {} follows event {} "
+                                      "(events missing; nothing was skipped)",
+                                      ev.envelope.tenant, ev.envelope.tenant_seq,
+                                      ev.position.to_string(), seq->second));
+      }
+      seq->second = ev.envelope.tenant_seq;
       auto payload = events::decode_event_payload(ev.envelope.type, ev.envelope.payload_json);
       if (!payload.ok()) {
         Error e = payload.error();

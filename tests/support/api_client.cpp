@@ -19,37 +19,33 @@ simdjson::dom::element at(simdjson::dom::parser& parser, const std::string& body
 
 }  // namespace
 
-std::string Reply::str(const std::string& pointer) const {
-  simdjson::dom::parser parser;
+// The value of type T at `pointer` (views into `parser`); fails the test when it is absent or of
+// another type.
+template <class T>
+T value_at(simdjson::dom::parser& parser, const std::string& body, const std::string& pointer,
+           const char* type_name) {
   bool found = false;
   auto e = at(parser, body, pointer, &found);
   INFO("body: ", body);
   REQUIRE_MESSAGE(found, "no value at ", pointer);
-  std::string_view s;
-  REQUIRE_MESSAGE(!e.get_string().get(s), pointer, " is not a string");
-  return std::string(s);
+  T v{};
+  REQUIRE_MESSAGE(!e.get(v), pointer, " is not ", type_name);
+  return v;
+}
+
+std::string Reply::str(const std::string& pointer) const {
+  simdjson::dom::parser parser;
+  return std::string(value_at<std::string_view>(parser, body, pointer, "a string"));
 }
 
 int64_t Reply::num(const std::string& pointer) const {
   simdjson::dom::parser parser;
-  bool found = false;
-  auto e = at(parser, body, pointer, &found);
-  INFO("body: ", body);
-  REQUIRE_MESSAGE(found, "no value at ", pointer);
-  int64_t v = 0;
-  REQUIRE_MESSAGE(!e.get_int64().get(v), pointer, " is not an integer");
-  return v;
+  return value_at<int64_t>(parser, body, pointer, "an integer");
 }
 
 size_t Reply::size(const std::string& pointer) const {
   simdjson::dom::parser parser;
-  bool found = false;
-  auto e = at(parser, body, pointer, &found);
-  INFO("body: ", body);
-  REQUIRE_MESSAGE(found, "no value at ", pointer);
-  simdjson::dom::array a;
-  REQUIRE_MESSAGE(!e.get_array().get(a), pointer, " is not an array");
-  return a.size();
+  return value_at<simdjson::dom::array>(parser, body, pointer, "an array").size();
 }
 
 bool Reply::has(const std::string& pointer) const {

@@ -63,6 +63,26 @@ std::vector<std::string> TestLedger::flags() const {
   return f;
 }
 
+namespace {
+
+// In a forked child: stdout (and stderr with `with_stderr`) into the pipe `out`, the variables
+// "K=V" of `env` set, then argv[0] runs with argv; 127 if it cannot.
+[[noreturn]] void exec_child(const int out[2], bool with_stderr, const std::vector<std::string>& env,
+                             std::vector<std::string> argv) {
+  ::dup2(out[1], STDOUT_FILENO);
+  if (with_stderr) ::dup2(out[1], STDERR_FILENO);
+  ::close(out[0]);
+  ::close(out[1]);
+  for (const std::string& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
+}
+
+}  // namespace
+
 ServerProcess::ServerProcess(std::vector<std::string> flags, ServerClock clock)
     : flags_(std::move(flags)), clock_(clock) {}
 
@@ -86,16 +106,9 @@ void ServerProcess::start() {
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
-    ::dup2(out[1], STDOUT_FILENO);
-    ::close(out[0]);
-    ::close(out[1]);
-    ::setenv("AGRITRACE_ADMIN_KEY", kAdminKey, 1);
-    if (test_clock) ::setenv("AGRITRACE_ALLOW_TEST_CLOCK", "1", 1);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+    std::vector<std::string> env{std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey};
+    if (test_clock) env.emplace_back("AGRITRACE_ALLOW_TEST_CLOCK=1");
+    exec_child(out, false, env, std::move(args));
   }
   ::close(out[1]);
   // The first line on stdout is "agritrace: listening on http://127.0.0.1:PORT (...)".
@@ -135,19 +148,7 @@ RunResult run_program(const std::vector<std::string>& argv_in, const std::vector
   REQUIRE(::pipe(out) == 0);
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(out[1], STDOUT_FILENO);
-    if (with_stderr) ::dup2(out[1], STDERR_FILENO);
-    ::close(out[0]);
-    ::close(out[1]);
-    for (const std::string& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
-    std::vector<std::string> all = argv_in;
-    std::vector<char*> argv;
-    for (auto& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
+  if (pid == 0) exec_child(out, with_stderr, env, argv_in);
   ::close(out[1]);
   RunResult r;
   char buf[4096];

@@ -4,15 +4,17 @@
 
 #include "core/base/identifiers.h"
 #include "core/codes/rules.h"
+#include "core/domain/write_model.h"
 #include "tests/core/domain/domain_fixture.h"
 
 namespace agritrace::core::testing {
 namespace {
 
 struct CodesHarness : Harness {
-  TenantState platform;
+  WriteModel world;  // the platform's catalogue, read by the rules through ctx.facts
+  TenantState& platform = world[kPlatformTenant];
   CodesHarness() {
-    ctx.platform = &platform;
+    ctx.facts = &world;
     Context pctx = ctx;
     pctx.tenant = std::string(kPlatformTenant);
     auto events = decide(platform, LoadCatalogue{{{"veg-caixin", "菜心", "vegetable", "kg", "6901234000016"},

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "core/codes/codes.h"
-#include "core/domain/across.h"
+#include "core/domain/write_model.h"
 #include "tests/core/domain/domain_fixture.h"
 
 namespace agritrace::core {
@@ -24,8 +24,8 @@ Quantity kg(int64_t n) { return Quantity{n * 1000, Unit::kGram}; }
 // The single writer in miniature for several enterprises: decide with the other enterprises'
 // states in the context, evolve the own state, fold cross-enterprise facts into the target.
 struct World {
-  std::map<std::string, TenantState> states;
-  TenantState platform;
+  WriteModel states;  // the single writer's own write model
+  TenantState& platform = states[std::string(kPlatformTenant)];
   std::map<std::string, std::vector<Event>> log;  // each tenant's events in order
 
   World() {
@@ -37,11 +37,7 @@ struct World {
 
   Context ctx(const std::string& tenant) {
     Context c{tenant, "key-1", 1'795'622'341'123, day("2026-11-25")};
-    c.platform = &platform;
-    c.tenant_state = [this](std::string_view t) -> const TenantState* {
-      auto it = states.find(std::string(t));
-      return it == states.end() ? nullptr : &it->second;
-    };
+    c.facts = &states;
     return c;
   }
 
@@ -49,9 +45,7 @@ struct World {
     auto events = decide(states[tenant], command, ctx(tenant));
     if (events.ok()) {
       for (const Event& e : *events) {
-        evolve(states[tenant], e);
-        const std::string target = cross_tenant_target(tenant, e);
-        if (!target.empty()) evolve_across(states[target], tenant, e);
+        states.apply(tenant, e);
         log[tenant].push_back(e);
       }
     }
@@ -351,32 +345,26 @@ MarketView view_of(const TenantState& s) {
 
 // Folds each tenant's events in its own order, the tenants one after the other in `order`, as a
 // rebuild from a ledger with one partition per tenant may.
-std::map<std::string, TenantState> fold(const std::map<std::string, std::vector<Event>>& log,
-                                        const std::vector<std::string>& order) {
-  std::map<std::string, TenantState> states;
+WriteModel fold(const std::map<std::string, std::vector<Event>>& log,
+                const std::vector<std::string>& order) {
+  WriteModel states;
   for (const std::string& tenant : order) {
-    for (const Event& e : log.at(tenant)) {
-      evolve(states[tenant], e);
-      const std::string target = cross_tenant_target(tenant, e);
-      if (!target.empty()) evolve_across(states[target], tenant, e);
-    }
+    for (const Event& e : log.at(tenant)) states.apply(tenant, e);
   }
   return states;
 }
 
 // Folds the two tenants' events interleaved one by one, starting with `first`.
-std::map<std::string, TenantState> zip(const std::map<std::string, std::vector<Event>>& log,
-                                       const std::string& first, const std::string& second) {
-  std::map<std::string, TenantState> states;
+WriteModel zip(const std::map<std::string, std::vector<Event>>& log, const std::string& first,
+               const std::string& second) {
+  WriteModel states;
   const auto& a = log.at(first);
   const auto& b = log.at(second);
   for (size_t i = 0; i < a.size() || i < b.size(); ++i) {
     for (const auto* side : {&first, &second}) {
       const auto& events = *side == first ? a : b;
       if (i >= events.size()) continue;
-      evolve(states[*side], events[i]);
-      const std::string target = cross_tenant_target(*side, events[i]);
-      if (!target.empty()) evolve_across(states[target], *side, events[i]);
+      states.apply(*side, events[i]);
     }
   }
   return states;

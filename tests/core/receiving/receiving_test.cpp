@@ -347,12 +347,12 @@ TEST_CASE("R-4.3.2 cross-enterprise facts fold to the same write model in any or
   rc.codes = {uri("L1", "s1"), uri("L1", "s2")};
   REQUIRE(w.apply(kWholesaler, rc).ok());
   // Refold: all wholesaler events first, then everyone else's (each tenant's own order kept).
-  std::map<std::string, TenantState, std::less<>> reordered;
+  WriteModel reordered;
   for (const auto& [tenant, e] : w.log) {
-    if (tenant == kWholesaler) World::fold(reordered, tenant, e);
+    if (tenant == kWholesaler) reordered.apply(tenant, e);
   }
   for (const auto& [tenant, e] : w.log) {
-    if (tenant != kWholesaler) World::fold(reordered, tenant, e);
+    if (tenant != kWholesaler) reordered.apply(tenant, e);
   }
   const CirculationState& a = w.states[kWholesaler].circulation;
   const CirculationState& b = reordered[kWholesaler].circulation;

@@ -52,10 +52,8 @@ std::string api_key_of(const std::string& out, const char* role) {
 }
 
 void demo_on_the_test_clock(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient anyone(server.port());
+  TestApp app(backend);
+  ApiClient anyone(app.port());
   Reply health = anyone.get("/healthz");
   REQUIRE(health.status == 200);
   CHECK(health.str("/clock/today") == test_today());  // the server runs on the test clock
@@ -64,13 +62,13 @@ void demo_on_the_test_clock(Backend backend) {
   // its curl lines start a print job and show it.
   devices::sim::ZplPrinterSim printer(events::posix_env());
   REQUIRE(printer.start().ok());
-  RunResult demo = run_demo(server.port(), fmt::format("zpl:127.0.0.1:{}", printer.port()));
+  RunResult demo = run_demo(app.port(), fmt::format("zpl:127.0.0.1:{}", printer.port()));
   INFO(demo.out);
   REQUIRE(demo.exit_code == 0);
 
   // The chain's dates are relative to the server's day: the plant packed yesterday, the pack
   // batch keeps 4 days, the farm's fertiliser came in 50 days ago.
-  ApiClient plant(server.port(), api_key_of(demo.out, "Plant"));
+  ApiClient plant(app.port(), api_key_of(demo.out, "Plant"));
   const size_t at = demo.out.find("after=");
   REQUIRE(at != std::string::npos);
   const std::string position = demo.out.substr(at + 6, demo.out.find('\'', at) - at - 6);
@@ -79,7 +77,7 @@ void demo_on_the_test_clock(Backend backend) {
   REQUIRE(batch.status == 200);
   CHECK(batch.str("/production_date") == days_from_today(-1));
   CHECK(batch.str("/expiry_date") == days_from_today(3));
-  ApiClient farm(server.port(), api_key_of(demo.out, "Farm"));
+  ApiClient farm(app.port(), api_key_of(demo.out, "Farm"));
   Reply fert = farm.get("/v1/inventory/lot-1/movements?wait_ms=20000&after=" + position);
   INFO(fert.body);
   REQUIRE(fert.status == 200);
@@ -128,12 +126,10 @@ void demo_on_the_test_clock(Backend backend) {
 
 // A step the server refuses: the demo exits non-zero and names the step and the answer.
 void demo_names_a_failed_step(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
+  TestApp app(backend);
   // The demo's farm already exists (registered without the demo's idempotency key).
-  register_enterprise(server.port(), "93441322MA4W12345F", "博罗县绿源菜心种植专业合作社");
-  RunResult demo = run_demo(server.port());
+  register_enterprise(app.port(), "93441322MA4W12345F", "博罗县绿源菜心种植专业合作社");
+  RunResult demo = run_demo(app.port());
   INFO(demo.out);
   CHECK(demo.exit_code != 0);
   CHECK(demo.out.find("step enterprise: POST /v1/enterprises answered 409") != std::string::npos);
@@ -142,12 +138,7 @@ void demo_names_a_failed_step(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("demo: dates follow the server's clock and every printed curl line works [embedded]") {
-  demo_on_the_test_clock(Backend::kEmbedded);
-}
-TEST_CASE("demo: dates follow the server's clock and every printed curl line works [kafka]") {
-  demo_on_the_test_clock(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("demo: dates follow the server's clock and every printed curl line works", demo_on_the_test_clock)
 TEST_CASE("demo: a refused step exits non-zero and names the step and the server's answer [embedded]") {
   demo_names_a_failed_step(Backend::kEmbedded);
 }

@@ -47,11 +47,9 @@ std::string replay_digest(const TestLedger& l) {
 }
 
 void crash_recovery(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const std::string key = register_enterprise(server.port(), kPlantUscc, "鲜达");
-  ApiClient setup(server.port(), key);
+  TestApp app(backend);
+  const std::string key = register_enterprise(app.port(), kPlantUscc, "鲜达");
+  ApiClient setup(app.port(), key);
   const std::string supplier = setup.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc)).str("/id");
 
   constexpr int kCommands = 150;
@@ -60,7 +58,7 @@ void crash_recovery(Backend backend) {
   std::condition_variable cv;
   std::map<int, std::string> acked;  // command index -> purchase order id
   std::atomic<int> next{0};
-  const uint16_t port = server.port();
+  const uint16_t port = app.port();
   auto body = [&](int i) { return purchase_order_body(supplier, i + 1); };
   auto idem = [](int i) { return fmt::format("crash-{}", i); };
   auto worker = [&] {
@@ -80,14 +78,14 @@ void crash_recovery(Backend backend) {
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return acked.size() >= kKillAfterAcks; });
   }
-  server.kill_hard();  // a crash with commands in flight
+  app.server.kill_hard();  // a crash with commands in flight
   for (auto& t : workers) t.join();
   const std::map<int, std::string> acked_before = acked;
   INFO("acknowledged before the crash: ", acked_before.size());
   CHECK(acked_before.size() < static_cast<size_t>(kCommands));
 
-  server.start();
-  ApiClient c(server.port(), key);
+  app.server.start();
+  ApiClient c(app.port(), key);
   std::map<int, std::string> final_ids = acked_before;
   for (int i = 0; i < kCommands; ++i) {
     Reply r = c.post("/v1/purchase-orders", body(i), idem(i));
@@ -109,29 +107,22 @@ void crash_recovery(Backend backend) {
     Reply po = c.get("/v1/purchase-orders/" + id);
     CHECK(po.num("/quantity/amount") == (i + 1) * 1000);
   }
-  CHECK(server.stop() == 0);
-  RunResult verify = run_agritrace(with({"verify"}, ledger.flags()));
+  CHECK(app.server.stop() == 0);
+  RunResult verify = run_agritrace(with({"verify"}, app.ledger.flags()));
   INFO(verify.out);
   CHECK(verify.exit_code == 0);
   // The views that lived through the crash equal views rebuilt from scratch: no event was
   // applied twice or skipped.
-  const std::string live_digest = live_views_digest(ledger);  // before replay replaces the views
-  CHECK(replay_digest(ledger) == live_digest);
+  const std::string live_digest = live_views_digest(app.ledger);  // before replay replaces the views
+  CHECK(replay_digest(app.ledger) == live_digest);
 }
 
-TEST_CASE("crash: kill -9 during commands loses no acknowledged command and doubles none [embedded]") {
-  crash_recovery(Backend::kEmbedded);
-}
-TEST_CASE("crash: kill -9 during commands loses no acknowledged command and doubles none [kafka]") {
-  crash_recovery(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("crash: kill -9 during commands loses no acknowledged command and doubles none", crash_recovery)
 
 void rebuild_identical(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
+  TestApp app(backend);
   // The demo seeds through the public API, as a user would.
-  RunResult demo = run_program({AGRITRACE_BINARY, "demo", "--url", fmt::format("http://127.0.0.1:{}", server.port())},
+  RunResult demo = run_program({AGRITRACE_BINARY, "demo", "--url", fmt::format("http://127.0.0.1:{}", app.port())},
                                {std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey}, true);
   INFO(demo.out);
   REQUIRE(demo.exit_code == 0);
@@ -143,8 +134,8 @@ void rebuild_identical(Backend backend) {
     return demo.out.substr(key_at + 8, demo.out.find('\n', key_at) - key_at - 8);
   };
   const std::string plant_key = key_of("Plant");
-  ApiClient c(server.port(), plant_key);
-  ApiClient farm(server.port(), key_of("Farm"));
+  ApiClient c(app.port(), plant_key);
+  ApiClient farm(app.port(), key_of("Farm"));
   Reply trace = c.get("/v1/batches/b-1/trace/backward?after=" + position + "&wait_ms=20000");
   REQUIRE(trace.status == 200);
   CHECK(trace.size("/materials") == 2);
@@ -158,43 +149,36 @@ void rebuild_identical(Backend backend) {
   // The demo chain's acceptance: the farm's lot recall reaches every consumer sale in both shops.
   CHECK(recall.size("/retail_sales") == 4);
   CHECK(recall.size("/enterprises") == 5);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 
-  const std::string live_digest = live_views_digest(ledger);
-  const std::string first = replay_digest(ledger);
+  const std::string live_digest = live_views_digest(app.ledger);
+  const std::string first = replay_digest(app.ledger);
   CHECK(first == live_digest);
-  CHECK(replay_digest(ledger) == first);
+  CHECK(replay_digest(app.ledger) == first);
 
-  RunResult verify = run_agritrace(with({"verify"}, ledger.flags()));
+  RunResult verify = run_agritrace(with({"verify"}, app.ledger.flags()));
   INFO(verify.out);
   CHECK(verify.exit_code == 0);
   CHECK(verify.out.find("every hash chain intact") != std::string::npos);
 
   // The rebuilt views serve the same answers.
-  server.start();
-  ApiClient again(server.port(), plant_key);
+  app.server.start();
+  ApiClient again(app.port(), plant_key);
   CHECK(again.get("/v1/batches/b-1/trace/backward").body == trace.body);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
-TEST_CASE("views rebuilt from the ledger are byte-identical to the live ones [embedded]") {
-  rebuild_identical(Backend::kEmbedded);
-}
-TEST_CASE("views rebuilt from the ledger are byte-identical to the live ones [kafka]") {
-  rebuild_identical(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("views rebuilt from the ledger are byte-identical to the live ones", rebuild_identical)
 
 TEST_CASE("verify names the first altered event of a tampered embedded ledger") {
-  TestLedger ledger(Backend::kEmbedded);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient c(server.port(), register_enterprise(server.port(), kPlantUscc, "鲜达"));
+  TestApp app(Backend::kEmbedded);
+  ApiClient c = app.enterprise(kPlantUscc, "鲜达");
   for (int i = 0; i < 5; ++i) REQUIRE(c.post("/v1/batches", batch_body(fmt::format("T-{}", i))).status == 201);
-  CHECK(server.stop() == 0);
-  CHECK(run_agritrace(with({"verify"}, ledger.flags())).exit_code == 0);
+  CHECK(app.server.stop() == 0);
+  CHECK(run_agritrace(with({"verify"}, app.ledger.flags())).exit_code == 0);
   {
     rocksdb::DB* raw = nullptr;
-    REQUIRE(rocksdb::DB::Open(rocksdb::Options(), ledger.data.path() + "/ledger", &raw).ok());
+    REQUIRE(rocksdb::DB::Open(rocksdb::Options(), app.ledger.data.path() + "/ledger", &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
     int seen = 0;
@@ -208,7 +192,7 @@ TEST_CASE("verify names the first altered event of a tampered embedded ledger") 
     }
     REQUIRE(seen == 1);
   }
-  RunResult verify = run_agritrace(with({"verify"}, ledger.flags()));
+  RunResult verify = run_agritrace(with({"verify"}, app.ledger.flags()));
   INFO(verify.out);
   CHECK(verify.exit_code == 3);
   CHECK(verify.out.find(fmt::format("BROKEN: tenant {} seq 4", kPlantUscc)) != std::string::npos);

@@ -20,6 +20,23 @@ std::string register_enterprise(uint16_t port, const std::string& uscc, const st
   return r.str("/api_key");
 }
 
+void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field) {
+  INFO(r.body);
+  CHECK(r.status == status);
+  CHECK(r.header("Content-Type") == "application/problem+json");
+  CHECK(r.str("/code") == code);
+  CHECK(r.num("/status") == status);
+  CHECK(!r.str("/detail").empty());
+  if (!field.empty()) CHECK(r.str("/field") == field);
+}
+
+std::string new_counterparty(ApiClient& c, const std::string& body) {
+  Reply r = c.post("/v1/counterparties", body);
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  return r.str("/id");
+}
+
 std::string enterprise_supplier_body(const std::string& uscc) {
   return fmt::format(
       R"({{"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"{}","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"}})",
@@ -38,10 +55,30 @@ std::string purchase_order_body(const std::string& supplier_id, int64_t kg, cons
       supplier_id, kg, days_from_today(-33), expiry);
 }
 
+ReceivedLot receive_material(ApiClient& c, const std::string& supplier_id, int64_t kg, int received_days_ago,
+                             const std::string& expiry) {
+  Reply po = c.post("/v1/purchase-orders", purchase_order_body(supplier_id, kg, expiry));
+  REQUIRE(po.status == 201);
+  const std::string po_id = po.str("/id");
+  REQUIRE(c.post("/v1/purchase-orders/" + po_id + "/receive",
+                 fmt::format(R"({{"quantity":{{"amount":{},"unit":"kg"}},"received_on":"{}"}})", kg,
+                             days_from_today(-received_days_ago))).status == 201);
+  return {po_id, c.get_fresh("/v1/purchase-orders/" + po_id).str("/lot_id")};
+}
+
 std::string batch_body(const std::string& lot_code) {
   return fmt::format(
       R"({{"product":"净菜菜心 500g","lot_code":"{}","quantity":{{"amount":100,"unit":"piece"}},"production_date":"{}"}})",
       lot_code, days_from_today(-12));
+}
+
+std::string batch_of_lot(ApiClient& c, const std::string& lot_code, const std::string& lot_id, int64_t kg) {
+  Reply b = c.post("/v1/batches", batch_body(lot_code));
+  REQUIRE(b.status == 201);
+  const std::string id = b.str("/id");
+  REQUIRE(c.post("/v1/batches/" + id + "/materials",
+                 fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":{},"unit":"kg"}}}})", lot_id, kg)).status == 201);
+  return id;
 }
 
 std::vector<std::string> run_uris(ApiClient& c, const std::string& run_id) {

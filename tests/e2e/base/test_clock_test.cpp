@@ -45,6 +45,18 @@ std::string platform_day_plus(int32_t days) {
   return core::format_date(core::Date{today.days_since_epoch + days});
 }
 
+// GET /healthz: its platform day is today + `days` (read before and after the request, in case the
+// day turns meanwhile) and it says whether a test clock is set.
+Reply healthz_on_day(const ServerProcess& server, int32_t days, bool test_clock) {
+  const std::string before = platform_day_plus(days);
+  Reply h = ApiClient(server.port()).get("/healthz");
+  const std::string after = platform_day_plus(days);
+  REQUIRE(h.status == 200);
+  CHECK((h.str("/clock/today") == before || h.str("/clock/today") == after));
+  CHECK(h.body.find(test_clock ? "\"test_clock\":true" : "\"test_clock\":false") != std::string::npos);
+  return h;
+}
+
 TEST_CASE("serve refuses a test clock unless AGRITRACE_ALLOW_TEST_CLOCK=1") {
   TempDir dir;
   for (const char* value : {static_cast<const char*>(nullptr), "0", "yes"}) {
@@ -78,12 +90,7 @@ TEST_CASE("healthz reports the real clock when no test clock is set") {
   TempDir dir;
   ServerProcess server({"--data", dir.path()}, ServerClock::kWallClock);
   server.start();
-  const std::string before = platform_day_plus(0);
-  Reply h = ApiClient(server.port()).get("/healthz");
-  const std::string after = platform_day_plus(0);
-  REQUIRE(h.status == 200);
-  CHECK((h.str("/clock/today") == before || h.str("/clock/today") == after));
-  CHECK(h.body.find("\"test_clock\":false") != std::string::npos);
+  Reply h = healthz_on_day(server, 0, false);
   CHECK(core::parse_rfc3339(h.str("/clock/now"), "now").ok());
   CHECK(server.stop() == 0);
 }
@@ -93,12 +100,7 @@ TEST_CASE("serve --clock-offset-days moves the server's clock and the writer's i
   TempDir dir;
   ServerProcess server({"--data", dir.path(), "--clock-offset-days", "400"});
   server.start();
-  const std::string before = platform_day_plus(400);
-  Reply h = ApiClient(server.port()).get("/healthz");
-  const std::string after = platform_day_plus(400);
-  REQUIRE(h.status == 200);
-  CHECK((h.str("/clock/today") == before || h.str("/clock/today") == after));
-  CHECK(h.body.find("\"test_clock\":true") != std::string::npos);
+  Reply h = healthz_on_day(server, 400, true);
   auto now = core::parse_rfc3339(h.str("/clock/now"), "now");
   REQUIRE(now.ok());
   const int64_t ahead_ms = *now - events::posix_env().now_ms();

@@ -24,11 +24,9 @@ std::string first_serial(const std::string& csv) {
 }
 
 void codes_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient plant(server.port(), register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
-  ApiClient public_client(server.port());  // no key: the resolver is public
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient public_client(app.port());  // no key: the resolver is public
 
   // R-4.2.7 the base catalogue is there from the first start.
   Reply catalogue = plant.get("/v1/catalogue");
@@ -54,12 +52,8 @@ void codes_slice(Backend backend) {
   CHECK(not_main.status == 409);
   CHECK(not_main.str("/code") == "not_a_main_variety");
   // The material behind the batch, for the resolver's backward trace.
-  Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
-  REQUIRE(farm.status == 201);
-  Reply po = plant.post("/v1/purchase-orders", purchase_order_body(farm.str("/id"), 800));
-  REQUIRE(po.status == 201);
-  REQUIRE(plant.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":800,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
+  const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  receive_material(plant, farm_id, 800);
   Reply batch = plant.post("/v1/batches",
                            R"({"product_id":"veg-caixin","lot_code":"CX-1125","quantity":{"amount":400,"unit":"kg"},"production_date":")" + days_from_today(-9) + R"(","expiry_date":")" + days_from_today(1) + R"("})");
   REQUIRE(batch.status == 201);
@@ -69,7 +63,7 @@ void codes_slice(Backend backend) {
   CHECK(plant.get_fresh("/v1/batches/" + batch_id).str("/product_id") == "veg-caixin");
 
   // R-4.2.5 templates and a run of 5,001 codes (two codes.generated events).
-  const std::string base = fmt::format("http://127.0.0.1:{}", server.port());
+  const std::string base = fmt::format("http://127.0.0.1:{}", app.port());
   Reply bad_tpl = plant.post("/v1/code-templates",
                              R"({"name":"x","gtin":"06901234000017","base_url":"https://t.cn","quantity_per_code":{"amount":1,"unit":"piece"}})");
   CHECK(bad_tpl.status == 422);
@@ -169,7 +163,7 @@ void codes_slice(Backend backend) {
   CHECK(plant.post("/v1/publications", R"({"product_id":"fruit-banana"})").str("/code") == "not_a_main_variety");
   CHECK(plant.post("/v1/publications", R"({"product_id":"nope"})").status == 422);
   REQUIRE(plant.post("/v1/publications", R"({"product_id":"veg-caixin","description":"每日现采菜心"})").status == 201);
-  ApiClient shop(server.port(), register_enterprise(server.port(), kRetailUscc, "广州市江南果菜批发有限公司"));
+  ApiClient shop = app.enterprise(kRetailUscc, "广州市江南果菜批发有限公司");
   plant.get_fresh("/v1/publications");
   Reply market = shop.get("/v1/market/products?variety=vegetable");
   REQUIRE(market.status == 200);
@@ -187,7 +181,7 @@ void codes_slice(Backend backend) {
   REQUIRE(plant.post("/v1/publications/veg-caixin/withdraw", "").status == 200);
   CHECK(plant.post("/v1/publications/veg-caixin/withdraw", "").str("/code") == "not_published");
   CHECK(plant.get_fresh("/v1/publications").size("/items") == 0);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
 // R-4.2.7: the catalogue is appended once; a restart on the same ledger appends nothing.
@@ -211,15 +205,7 @@ void catalogue_once(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.2.5 R-4.2.7 R-4.2.9 catalogue, trace codes, resolver, publishing end to end [embedded]") {
-  codes_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.5 R-4.2.7 R-4.2.9 catalogue, trace codes, resolver, publishing end to end [kafka]") {
-  codes_slice(Backend::kKafka);
-}
-TEST_CASE("R-4.2.7 the base catalogue is appended once across restarts [embedded]") {
-  catalogue_once(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.7 the base catalogue is appended once across restarts [kafka]") { catalogue_once(Backend::kKafka); }
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.5 R-4.2.7 R-4.2.9 catalogue, trace codes, resolver, publishing end to end", codes_slice)
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.7 the base catalogue is appended once across restarts", catalogue_once)
 
 }  // namespace agritrace::testing

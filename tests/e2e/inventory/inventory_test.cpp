@@ -14,14 +14,6 @@
 namespace agritrace::testing {
 namespace {
 
-void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field) {
-  INFO(r.body);
-  CHECK(r.status == status);
-  CHECK(r.header("Content-Type").starts_with("application/problem+json"));
-  CHECK(r.str("/code") == code);
-  CHECK(r.str("/field") == field);
-}
-
 bool flag(const Reply& r, const std::string& pointer) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -33,19 +25,14 @@ bool flag(const Reply& r, const std::string& pointer) {
 }
 
 void inventory_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient plant(server.port(), register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
-  ApiClient other(server.port(), register_enterprise(server.port(), kRetailUscc, "广州市天河区鲜果超市有限公司"));
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient other = app.enterprise(kRetailUscc, "广州市天河区鲜果超市有限公司");
 
   Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
   REQUIRE(farm.status == 201);
   const std::string farm_id = farm.str("/id");
-  Reply retail = plant.post("/v1/counterparties",
-                            fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"广州市天河路 1 号","region":"广东省广州市"}})", kRetailUscc));
-  REQUIRE(retail.status == 201);
-  const std::string retail_id = retail.str("/id");
+  const std::string retail_id = new_counterparty(plant, fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"广州市天河路 1 号","region":"广东省广州市"}})", kRetailUscc));
 
   // Goods in and out through the production end: purchase receipt, batch, consumption, shipment.
   // Priced: receiving it posts the purchases expense (the lead's rule), dated the receipt day.
@@ -57,11 +44,7 @@ void inventory_slice(Backend backend) {
   REQUIRE(plant.post("/v1/purchase-orders/" + po_id + "/receive",
                      R"({"quantity":{"amount":500,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
   const std::string lot_id = plant.get_fresh("/v1/purchase-orders/" + po_id).str("/lot_id");
-  Reply b1 = plant.post("/v1/batches", batch_body("INV-1"));
-  REQUIRE(b1.status == 201);
-  const std::string b1_id = b1.str("/id");
-  REQUIRE(plant.post("/v1/batches/" + b1_id + "/materials",
-                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
+  const std::string b1_id = batch_of_lot(plant, "INV-1", lot_id, 300);
   std::vector<std::string> codes;
   code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 5, &codes);
   Reply so = plant.post("/v1/sales-orders", fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":5,"unit":"piece"}},"price_fen":150000}})", retail_id, b1_id));
@@ -291,11 +274,6 @@ void inventory_slice(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.3.5 R-4.3.6 inventory, stocktakes, income and expense [embedded]") {
-  inventory_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.3.5 R-4.3.6 inventory, stocktakes, income and expense [kafka]") {
-  inventory_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.3.5 R-4.3.6 inventory, stocktakes, income and expense", inventory_slice)
 
 }  // namespace agritrace::testing

@@ -16,15 +16,6 @@
 namespace agritrace::testing {
 namespace {
 
-std::string register_in(uint16_t port, const std::string& uscc, const std::string& name, const std::string& region) {
-  ApiClient admin(port, kAdminKey);
-  Reply r = admin.post("/v1/enterprises",
-                       fmt::format(R"({{"uscc":"{}","name":"{}","region":"{}"}})", uscc, name, region));
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  return r.str("/api_key");
-}
-
 // GET once the views include `position` (another enterprise's command: its partition).
 Reply get_after(ApiClient& c, const std::string& target, const std::string& position) {
   const char sep = target.find('?') == std::string::npos ? '?' : '&';
@@ -43,21 +34,11 @@ std::string order_body(const std::string& producer, int64_t kg) {
       producer, kg, days_from_today(30));
 }
 
-void check_problem(const Reply& r, int32_t status, const std::string& code, const std::string& field) {
-  INFO(r.body);
-  CHECK(r.status == status);
-  CHECK(r.str("/code") == code);
-  if (!field.empty()) CHECK(r.str("/field") == field);
-}
-
 void market_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const uint16_t port = server.port();
-  ApiClient plant(port, register_in(port, kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
-  ApiClient shop(port, register_in(port, kRetailUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区"));
-  ApiClient farm(port, register_in(port, kFarmUscc, "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县"));
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市");
+  ApiClient shop = app.enterprise(kRetailUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区");
+  ApiClient farm = app.enterprise(kFarmUscc, "博罗县绿源菜心种植专业合作社", "广东省惠州市博罗县");
   const std::string plant_orders = "/v1/market/incoming-orders/" + std::string(kRetailUscc);
 
   // The producer: 菜心 is a main variety, published; six batches of it (the market shows 5).
@@ -279,16 +260,11 @@ void market_slice(Backend backend) {
   check_problem(shop.post("/v1/market/orders", R"({"product":"菜心","quantity":{"amount":1,"unit":"kg"}})"), 422,
                 "field_required", "producer_tenant");
   check_problem(shop.get("/v1/market/orders/mo-99"), 404, "market_order_not_found", "mo_id");
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
 }  // namespace
 
-TEST_CASE("R-4.3.1 production-marketing docking: browse, order, accept, ship, decline, cancel [embedded]") {
-  market_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.3.1 production-marketing docking: browse, order, accept, ship, decline, cancel [kafka]") {
-  market_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.3.1 production-marketing docking: browse, order, accept, ship, decline, cancel", market_slice)
 
 }  // namespace agritrace::testing

@@ -15,18 +15,12 @@ namespace agritrace::testing {
 namespace {
 
 void production_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient plant(server.port(), register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
 
   // R-4.2.8 counterparties: an enterprise (USCC) and an individual (resident ID).
-  Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
-  REQUIRE(farm.status == 201);
-  const std::string farm_id = farm.str("/id");
-  Reply person = plant.post("/v1/counterparties", individual_supplier_body());
-  REQUIRE(person.status == 201);
-  const std::string person_id = person.str("/id");
+  const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  const std::string person_id = new_counterparty(plant, individual_supplier_body());
 
   // Personal data: masked in lists, shown to the owning enterprise on the record itself.
   Reply list = plant.get_fresh("/v1/counterparties");
@@ -89,11 +83,7 @@ void production_slice(Backend backend) {
                      fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
 
   // An expired lot is refused.
-  Reply old_po = plant.post("/v1/purchase-orders", purchase_order_body(farm_id, 10, days_from_today(-32)));
-  REQUIRE(old_po.status == 201);
-  REQUIRE(plant.post("/v1/purchase-orders/" + old_po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":10,"unit":"kg"},"received_on":")" + days_from_today(-32) + R"("})").status == 201);
-  const std::string old_lot = plant.get_fresh("/v1/purchase-orders/" + old_po.str("/id")).str("/lot_id");
+  const std::string old_lot = receive_material(plant, farm_id, 10, 32, days_from_today(-32)).lot_id;
   Reply expired = plant.post("/v1/batches/" + b1_id + "/materials",
                              fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":1,"unit":"kg"}}}})", old_lot));
   CHECK(expired.str("/code") == "lot_expired");
@@ -140,94 +130,75 @@ void production_slice(Backend backend) {
   CHECK(fwd.num("/batches/1/quantity_used/amount") == 300000);
 
   // Tenant isolation: another enterprise sees none of it.
-  ApiClient other(server.port(), register_enterprise(server.port(), kRetailUscc, "广州市某批发商行"));
+  ApiClient other = app.enterprise(kRetailUscc, "广州市某批发商行");
   CHECK(other.get("/v1/batches/" + b1_id).status == 404);
   CHECK(other.get("/v1/material-lots/" + lot_id + "/trace/forward").status == 404);
   CHECK(other.get("/v1/documents/" + sha).status == 404);
   CHECK(other.get_fresh("/v1/counterparties").size("/items") == 0);
 
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
-TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.8 production slice end to end [embedded]") {
-  production_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.8 production slice end to end [kafka]") {
-  production_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.1 R-4.2.2 R-4.2.8 production slice end to end", production_slice)
 
 void refusals(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const std::string key = register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
-  ApiClient c(server.port(), key);
-  ApiClient anon(server.port());
-  ApiClient admin(server.port(), kAdminKey);
+  TestApp app(backend);
+  const std::string key = register_enterprise(app.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient c(app.port(), key);
+  ApiClient anon(app.port());
+  ApiClient admin(app.port(), kAdminKey);
 
-  auto expect = [](const Reply& r, int32_t status, const std::string& code, const std::string& field) {
-    INFO(r.body);
-    CHECK(r.status == status);
-    CHECK(r.header("Content-Type") == "application/problem+json");
-    CHECK(r.str("/code") == code);
-    CHECK(r.num("/status") == status);
-    CHECK(!r.str("/detail").empty());
-    if (!field.empty()) CHECK(r.str("/field") == field);
-  };
-  expect(anon.get("/v1/batches"), 401, "api_key_missing", "Authorization");
+  check_problem(anon.get("/v1/batches"), 401, "api_key_missing", "Authorization");
   CHECK(anon.get("/v1/batches").header("WWW-Authenticate") == "Bearer realm=\"agritrace\"");
-  ApiClient wrong(server.port(), "agk_not-a-key");
-  expect(wrong.get("/v1/batches"), 401, "api_key_invalid", "Authorization");
-  expect(admin.get("/v1/batches"), 403, "enterprise_key_required", "Authorization");
-  expect(c.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12B","name":"x","region":"y"})"), 403,
+  ApiClient wrong(app.port(), "agk_not-a-key");
+  check_problem(wrong.get("/v1/batches"), 401, "api_key_invalid", "Authorization");
+  check_problem(admin.get("/v1/batches"), 403, "enterprise_key_required", "Authorization");
+  check_problem(c.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12B","name":"x","region":"y"})"), 403,
          "admin_key_required", "Authorization");
-  expect(c.get("/v1/nothing-here"), 404, "route_not_found", "");
+  check_problem(c.get("/v1/nothing-here"), 404, "route_not_found", "");
   Reply wrong_method = c.call("DELETE", "/v1/batches", "", {{"Authorization", "Bearer " + key}});
-  expect(wrong_method, 405, "method_not_allowed", "");
+  check_problem(wrong_method, 405, "method_not_allowed", "");
   CHECK(wrong_method.header("Allow").find("GET") != std::string::npos);
-  expect(c.post("/v1/batches", "{\"product\": "), 400, "malformed_json", "");
-  expect(c.post("/v1/batches", "[1,2]"), 400, "malformed_json", "");
-  expect(c.post("/v1/batches", std::string(70 * 1024, ' ')), 413, "body_too_large", "");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"(","colour":"red"})"),
+  check_problem(c.post("/v1/batches", "{\"product\": "), 400, "malformed_json", "");
+  check_problem(c.post("/v1/batches", "[1,2]"), 400, "malformed_json", "");
+  check_problem(c.post("/v1/batches", std::string(70 * 1024, ' ')), 413, "body_too_large", "");
+  check_problem(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"(","colour":"red"})"),
          422, "unknown_field", "colour");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"bushel"},"production_date":")" + days_from_today(-33) + R"("})"),
+  check_problem(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"bushel"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "unit_unknown", "quantity.unit");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":-1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
+  check_problem(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":-1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "quantity_not_positive", "quantity.amount");
-  expect(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":"2026-02-30"})"),
+  check_problem(c.post("/v1/batches", R"({"product":"x","lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":"2026-02-30"})"),
          422, "date_invalid", "production_date");
-  expect(c.post("/v1/batches", R"({"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
+  check_problem(c.post("/v1/batches", R"({"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "field_required", "product");
-  expect(c.post("/v1/batches", R"({"product":7,"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
+  check_problem(c.post("/v1/batches", R"({"product":7,"lot_code":"L1","quantity":{"amount":1,"unit":"kg"},"production_date":")" + days_from_today(-33) + R"("})"),
          422, "type_mismatch", "product");
   // GB 32100: a USCC whose check character is wrong; GB 11643: an ID number whose check digit is wrong.
-  expect(c.post("/v1/counterparties", enterprise_supplier_body("93441322MA4W12345G")), 422, "uscc_check_failed", "uscc");
-  expect(c.post("/v1/counterparties",
+  check_problem(c.post("/v1/counterparties", enterprise_supplier_body("93441322MA4W12345G")), 422, "uscc_check_failed", "uscc");
+  check_problem(c.post("/v1/counterparties",
                 R"({"kind":"individual","roles":["supplier"],"name":"张伟","id_number":"441322197806151239","phone":"13912345678"})"),
          422, "id_number_check_failed", "id_number");
-  expect(c.post("/v1/purchase-orders", purchase_order_body("cp-99", 1)), 404, "supplier_not_found", "supplier_id");
-  expect(c.get("/v1/batches/b-404"), 404, "batch_not_found", "batch_id");
-  expect(c.get("/v1/batches?limit=0"), 422, "limit_invalid", "limit");
-  expect(c.get("/v1/batches?after=zz"), 400, "position_invalid", "after");
-  expect(admin.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12C","name":"x","region":"y"})"), 422,
+  check_problem(c.post("/v1/purchase-orders", purchase_order_body("cp-99", 1)), 404, "supplier_not_found", "supplier_id");
+  check_problem(c.get("/v1/batches/b-404"), 404, "batch_not_found", "batch_id");
+  check_problem(c.get("/v1/batches?limit=0"), 422, "limit_invalid", "limit");
+  check_problem(c.get("/v1/batches?after=zz"), 400, "position_invalid", "after");
+  check_problem(admin.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12C","name":"x","region":"y"})"), 422,
          "uscc_check_failed", "uscc");
   REQUIRE(c.post("/v1/batches", batch_body("DOC-1")).status == 201);
-  expect(c.post("/v1/batches/b-1/documents", R"({"sha256":"XYZ","kind":"inspection_report","filename":"a.pdf"})"),
+  check_problem(c.post("/v1/batches/b-1/documents", R"({"sha256":"XYZ","kind":"inspection_report","filename":"a.pdf"})"),
          422, "sha256_invalid", "sha256");
   // Nothing refused above reached the ledger: the only batch is the one accepted.
   CHECK(c.get_fresh("/v1/batches").size("/items") == 1);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
 
-TEST_CASE("bad requests get precise problem+json answers [embedded]") { refusals(Backend::kEmbedded); }
-TEST_CASE("bad requests get precise problem+json answers [kafka]") { refusals(Backend::kKafka); }
+AGRITRACE_TEST_BOTH_LEDGERS("bad requests get precise problem+json answers", refusals)
 
 void idempotency(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient c(server.port(), register_enterprise(server.port(), kPlantUscc, "鲜达"));
+  TestApp app(backend);
+  ApiClient c = app.enterprise(kPlantUscc, "鲜达");
   Reply first = c.post("/v1/batches", batch_body("IDEM-1"), "key-1");
   REQUIRE(first.status == 201);
   CHECK(first.header("Idempotent-Replayed").empty());
@@ -244,30 +215,23 @@ void idempotency(Backend backend) {
   CHECK(reused.str("/field") == "Idempotency-Key");
   CHECK(c.get_fresh("/v1/batches").size("/items") == 1);
 
-  // The key survives a restart: the writer rebuilds its memory from the ledger.
-  CHECK(server.stop() == 0);
-  server.start();
-  ApiClient after(server.port(), c.key());
+  // The key survives a restart: the writer rebuilds its memory from the app.ledger.
+  CHECK(app.server.stop() == 0);
+  app.server.start();
+  ApiClient after(app.port(), c.key());
   Reply third = after.post("/v1/batches", batch_body("IDEM-1"), "key-1");
   CHECK(third.status == 201);
   CHECK(third.header("Idempotent-Replayed") == "true");
   CHECK(third.str("/id") == first.str("/id"));
   CHECK(after.get("/v1/batches?after=" + first.str("/position")).size("/items") == 1);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
-TEST_CASE("Idempotency-Key: a retried command returns the first answer, appends nothing [embedded]") {
-  idempotency(Backend::kEmbedded);
-}
-TEST_CASE("Idempotency-Key: a retried command returns the first answer, appends nothing [kafka]") {
-  idempotency(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("Idempotency-Key: a retried command returns the first answer, appends nothing", idempotency)
 
 void health_and_metrics(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient c(server.port(), register_enterprise(server.port(), kPlantUscc, "鲜达"));
+  TestApp app(backend);
+  ApiClient c = app.enterprise(kPlantUscc, "鲜达");
   REQUIRE(c.post("/v1/batches", batch_body("M-1")).status == 201);
   Reply h = c.get_fresh("/healthz");
   CHECK(h.status == 200);
@@ -287,11 +251,10 @@ void health_and_metrics(Backend backend) {
   CHECK(products >= 40);
   CHECK(m.body.find(fmt::format("agritrace_events_appended_total {}\n", 2 + products)) != std::string::npos);
   CHECK(m.body.find("agritrace_projection_lag_events") != std::string::npos);
-  CHECK(server.stop() == 0);
+  CHECK(app.server.stop() == 0);
 }
 
-TEST_CASE("healthz and Prometheus metrics [embedded]") { health_and_metrics(Backend::kEmbedded); }
-TEST_CASE("healthz and Prometheus metrics [kafka]") { health_and_metrics(Backend::kKafka); }
+AGRITRACE_TEST_BOTH_LEDGERS("healthz and Prometheus metrics", health_and_metrics)
 
 }  // namespace
 }  // namespace agritrace::testing

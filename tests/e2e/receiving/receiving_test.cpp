@@ -26,17 +26,15 @@ std::string event_types(const Reply& r) {
 }
 
 void circulation_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const std::string plant_key = register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
-  const std::string wholesale_key = register_enterprise(server.port(), kWholesaleUscc, "广州江南果菜批发有限公司");
-  const std::string shop_key = register_enterprise(server.port(), kShopUscc, "深圳福田鲜果店");
-  const std::string other_key = register_enterprise(server.port(), kOtherUscc, "北京某超市");
-  ApiClient plant(server.port(), plant_key);
-  ApiClient wholesale(server.port(), wholesale_key);
-  ApiClient shop(server.port(), shop_key);
-  ApiClient other(server.port(), other_key);
+  TestApp app(backend);
+  const std::string plant_key = register_enterprise(app.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  const std::string wholesale_key = register_enterprise(app.port(), kWholesaleUscc, "广州江南果菜批发有限公司");
+  const std::string shop_key = register_enterprise(app.port(), kShopUscc, "深圳福田鲜果店");
+  const std::string other_key = register_enterprise(app.port(), kOtherUscc, "北京某超市");
+  ApiClient plant(app.port(), plant_key);
+  ApiClient wholesale(app.port(), wholesale_key);
+  ApiClient shop(app.port(), shop_key);
+  ApiClient other(app.port(), other_key);
 
   // The producer: a batch of 12 pieces with codes, a sales order to the wholesaler, priced.
   Reply b1 = plant.post("/v1/batches", batch_body("DG-C1"));
@@ -44,10 +42,9 @@ void circulation_slice(Backend backend) {
   const std::string b1_id = b1.str("/id");
   std::vector<std::string> codes;
   code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 12, &codes);
-  Reply cp = plant.post("/v1/counterparties", enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
-  REQUIRE(cp.status == 201);
+  const std::string cp_id = new_counterparty(plant, enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
   Reply so = plant.post("/v1/sales-orders",
-                        fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":8,"unit":"piece"}},"price_fen":8000}})", cp.str("/id"), b1_id));
+                        fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":8,"unit":"piece"}},"price_fen":8000}})", cp_id, b1_id));
   REQUIRE(so.status == 201);
   Reply shipped = plant.post("/v1/sales-orders/" + so.str("/id") + "/shipments",
                              codes_body({codes[0], codes[1], codes[2], codes[3], codes[4], codes[5], codes[6], codes[7]}));
@@ -72,7 +69,7 @@ void circulation_slice(Backend backend) {
   CHECK(wholesale.post("/v1/receipts", R"({"codes":["x"],"colour":"red"})").status == 422);
   CHECK(wholesale.post("/v1/receipts", R"({"codes":"x"})").status == 422);
   CHECK(wholesale.post("/v1/receipts", "{").status == 400);
-  ApiClient anonymous(server.port());
+  ApiClient anonymous(app.port());
   CHECK(anonymous.post("/v1/receipts", codes_body({codes[0]})).status == 401);
 
   // A partial receipt by scan (paths or full URIs), then the rest of the shipment.
@@ -94,11 +91,11 @@ void circulation_slice(Backend backend) {
 
   // A restart folds the ledger again: the wholesaler still knows what was shipped to it and what
   // it received (the cross-enterprise facts of the write model are rebuilt from the ledger).
-  REQUIRE(server.stop() == 0);
-  server.start();
-  ApiClient wholesale2(server.port(), wholesale_key);
-  ApiClient shop2(server.port(), shop_key);
-  ApiClient plant2(server.port(), plant_key);
+  REQUIRE(app.server.stop() == 0);
+  app.server.start();
+  ApiClient wholesale2(app.port(), wholesale_key);
+  ApiClient shop2(app.port(), shop_key);
+  ApiClient plant2(app.port(), plant_key);
   CHECK(wholesale2.post("/v1/receipts", codes_body({codes[1]})).str("/codes/0/reason") == "code_already_received");
   Reply rcv2 = wholesale2.post("/v1/receipts", R"({"codes":[")" + codes[6] + R"(",")" + codes[7] + R"("],"price_fen":2000})");
   INFO(rcv2.body);
@@ -107,10 +104,9 @@ void circulation_slice(Backend backend) {
   CHECK(event_types(rcv2) == "goods.received finance.entry_recorded ");
 
   // R-4.3.4 wholesale from the received lot to the Shenzhen shop, by scan.
-  Reply shop_cp = wholesale2.post("/v1/counterparties", enterprise_customer_body(kShopUscc, "深圳福田鲜果店", "广东省深圳市"));
-  REQUIRE(shop_cp.status == 201);
+  const std::string shop_cp_id = new_counterparty(wholesale2, enterprise_customer_body(kShopUscc, "深圳福田鲜果店", "广东省深圳市"));
   Reply so2 = wholesale2.post("/v1/sales-orders",
-                              fmt::format(R"({{"customer_id":"{}","batch_id":"lot-1","quantity":{{"amount":3,"unit":"piece"}}}})", shop_cp.str("/id")));
+                              fmt::format(R"({{"customer_id":"{}","batch_id":"lot-1","quantity":{{"amount":3,"unit":"piece"}}}})", shop_cp_id));
   INFO(so2.body);
   REQUIRE(so2.status == 201);
   CHECK(wholesale2.get_fresh("/v1/sales-orders/" + so2.str("/id")).str("/product") ==
@@ -142,11 +138,9 @@ void circulation_slice(Backend backend) {
   CHECK(shop2.post("/v1/retail-sales", R"({"item_id":"lot-1","quantity":{"amount":9,"unit":"piece"}})").str("/code") == "stock_insufficient");
 
   // Goods without codes: received by hand from a farmer, sold by quantity.
-  Reply farmer = shop2.post("/v1/counterparties",
-                            fmt::format(R"({{"kind":"individual","roles":["supplier"],"name":"王五","id_number":"{}","phone":"13912345678"}})", kPersonId));
-  REQUIRE(farmer.status == 201);
+  const std::string farmer_id = new_counterparty(shop2, fmt::format(R"({{"kind":"individual","roles":["supplier"],"name":"王五","id_number":"{}","phone":"13912345678"}})", kPersonId));
   Reply manual = shop2.post("/v1/receipts/manual",
-                            fmt::format(R"({{"supplier_id":"{}","product":"土鸡蛋","lot_code":"WANG-1125","quantity":{{"amount":30,"unit":"piece"}},"production_date":"{}","price_fen":3000}})", farmer.str("/id"), days_from_today(-14)));
+                            fmt::format(R"({{"supplier_id":"{}","product":"土鸡蛋","lot_code":"WANG-1125","quantity":{{"amount":30,"unit":"piece"}},"production_date":"{}","price_fen":3000}})", farmer_id, days_from_today(-14)));
   INFO(manual.body);
   REQUIRE(manual.status == 201);
   CHECK(event_types(manual) == "goods.received finance.entry_recorded ");
@@ -162,11 +156,6 @@ void circulation_slice(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.3.2 R-4.3.4 R-4.3.6 goods move producer -> wholesaler -> retailer -> consumer by scan [embedded]") {
-  circulation_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.3.2 R-4.3.4 R-4.3.6 goods move producer -> wholesaler -> retailer -> consumer by scan [kafka]") {
-  circulation_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.3.2 R-4.3.4 R-4.3.6 goods move producer -> wholesaler -> retailer -> consumer by scan", circulation_slice)
 
 }  // namespace agritrace::testing

@@ -14,31 +14,20 @@ namespace agritrace::testing {
 namespace {
 
 void sales_slice(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient plant(server.port(), register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
-  register_enterprise(server.port(), kRetailUscc, "广州市天河区鲜果超市有限公司");
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  register_enterprise(app.port(), kRetailUscc, "广州市天河区鲜果超市有限公司");
 
   // Counterparties: a registered retail enterprise and an individual as customers, a supplier.
   Reply retail = plant.post("/v1/counterparties",
                             fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","address":"广州市天河路 1 号","region":"广东省广州市"}})", kRetailUscc));
   REQUIRE(retail.status == 201);
   const std::string retail_id = retail.str("/id");
-  Reply person = plant.post("/v1/counterparties",
-                            fmt::format(R"({{"kind":"individual","roles":["customer"],"name":"张伟","id_number":"{}","phone":"13912345678","region":"广东省深圳市"}})", kPersonId));
-  REQUIRE(person.status == 201);
-  const std::string person_id = person.str("/id");
-  Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
-  REQUIRE(farm.status == 201);
-  const std::string farm_id = farm.str("/id");
+  const std::string person_id = new_counterparty(plant, fmt::format(R"({{"kind":"individual","roles":["customer"],"name":"张伟","id_number":"{}","phone":"13912345678","region":"广东省深圳市"}})", kPersonId));
+  const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
 
   // Material lot -> batch b1 (100 pieces); batch b2 for the wrong-batch refusal.
-  Reply po = plant.post("/v1/purchase-orders", purchase_order_body(farm_id, 500));
-  REQUIRE(po.status == 201);
-  REQUIRE(plant.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
-  const std::string lot_id = plant.get_fresh("/v1/purchase-orders/" + po.str("/id")).str("/lot_id");
+  const std::string lot_id = receive_material(plant, farm_id, 500).lot_id;
   Reply b1 = plant.post("/v1/batches", batch_body("DG-S1"));
   REQUIRE(b1.status == 201);
   const std::string b1_id = b1.str("/id");
@@ -209,7 +198,7 @@ void sales_slice(Backend backend) {
   Reply status = plant.get_fresh("/v1/recall-status?code=" + path_of(codes[0]));
   CHECK(status.status == 200);
   CHECK(status.body.find("\"recalled\":true") != std::string::npos);
-  ApiClient anonymous(server.port());
+  ApiClient anonymous(app.port());
   Reply resolved = anonymous.get(path_of(codes[0]) + "?linkType=gs1:traceability");
   REQUIRE(resolved.status == 200);
   CHECK(resolved.body.find("\"recall_status\":{\"recalled\":true") != std::string::npos);
@@ -227,11 +216,6 @@ void sales_slice(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.2.3 R-4.2.4 R-4.2.10 sales, shipping, whereabouts, recall, analytics [embedded]") {
-  sales_slice(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.3 R-4.2.4 R-4.2.10 sales, shipping, whereabouts, recall, analytics [kafka]") {
-  sales_slice(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.3 R-4.2.4 R-4.2.10 sales, shipping, whereabouts, recall, analytics", sales_slice)
 
 }  // namespace agritrace::testing

@@ -16,30 +16,17 @@ namespace {
 // The production end alone: the plant ships coded goods to a registered retailer that has not
 // received them yet.
 void production_end(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  ApiClient plant(server.port(), register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
-  ApiClient retail(server.port(), register_enterprise(server.port(), kRetailUscc, "广州市天河区鲜果超市有限公司"));
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient retail = app.enterprise(kRetailUscc, "广州市天河区鲜果超市有限公司");
 
-  Reply farm = plant.post("/v1/counterparties", enterprise_supplier_body(kFarmUscc));
-  REQUIRE(farm.status == 201);
-  Reply po = plant.post("/v1/purchase-orders", purchase_order_body(farm.str("/id"), 500));
-  REQUIRE(po.status == 201);
-  REQUIRE(plant.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                     R"({"quantity":{"amount":500,"unit":"kg"},"received_on":")" + days_from_today(-13) + R"("})").status == 201);
-  const std::string lot_id = plant.get_fresh("/v1/purchase-orders/" + po.str("/id")).str("/lot_id");
-  Reply b1 = plant.post("/v1/batches", batch_body("DG-T1"));
-  REQUIRE(b1.status == 201);
-  const std::string b1_id = b1.str("/id");
-  REQUIRE(plant.post("/v1/batches/" + b1_id + "/materials",
-                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":300,"unit":"kg"}}}})", lot_id)).status == 201);
+  const std::string farm_id = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  const auto [po_id, lot_id] = receive_material(plant, farm_id, 500);
+  const std::string b1_id = batch_of_lot(plant, "DG-T1", lot_id, 300);
   std::vector<std::string> codes;
   code_run(plant, b1_id, "6291041500213", R"({"amount":1,"unit":"piece"})", 4, &codes);
-  Reply shop = plant.post("/v1/counterparties",
-                          fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","region":"广东省广州市"}})", kRetailUscc));
-  REQUIRE(shop.status == 201);
-  Reply so = plant.post("/v1/sales-orders", fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":2,"unit":"piece"}}}})", shop.str("/id"), b1_id));
+  const std::string shop_id = new_counterparty(plant, fmt::format(R"({{"kind":"enterprise","roles":["customer"],"name":"广州市天河区鲜果超市有限公司","uscc":"{}","contact_person":"刘洋","phone":"13711112222","region":"广东省广州市"}})", kRetailUscc));
+  Reply so = plant.post("/v1/sales-orders", fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":2,"unit":"piece"}}}})", shop_id, b1_id));
   REQUIRE(so.status == 201);
   // The shipping route learns from the views whether the customer is a registered enterprise.
   REQUIRE(plant.get_fresh("/v1/sales-orders/" + so.str("/id")).status == 200);
@@ -67,12 +54,8 @@ void production_end(Backend backend) {
   CHECK(path.str("/steps/1/receiver/enterprise") == kRetailUscc);
   CHECK(plant.get_fresh("/v1/trace/code?code=" + serial_of(codes[3])).str("/status") == "in_stock");
   Reply not_theirs = retail.get_fresh("/v1/trace/code?code=" + path_of(codes[0]) + "&after=" + plant.last_position());
-  CHECK(not_theirs.status == 404);
-  CHECK(not_theirs.str("/code") == "code_not_found");
-  Reply no_code = plant.get_fresh("/v1/trace/code");
-  CHECK(no_code.status == 422);
-  CHECK(no_code.str("/code") == "field_required");
-  CHECK(no_code.str("/field") == "code");
+  check_problem(not_theirs, 404, "code_not_found", "");
+  check_problem(plant.get_fresh("/v1/trace/code"), 422, "field_required", "code");
   CHECK(plant.get_fresh("/v1/trace/code?code=/01/123/10/x/21/y").status == 422);
 
   // Whereabouts and recall list the shipment in transit; the walk starts at the plant.
@@ -87,7 +70,7 @@ void production_end(Backend backend) {
   // Backward trace of a purchased lot: its supplier and order, nothing further upstream.
   Reply back = plant.get_fresh("/v1/material-lots/" + lot_id + "/trace/backward");
   REQUIRE(back.status == 200);
-  CHECK(back.str("/purchase_order/po_id") == po.str("/id"));
+  CHECK(back.str("/purchase_order/po_id") == po_id);
   CHECK(back.str("/supplier/name") == "博罗县绿源菜心种植专业合作社");
   CHECK(back.body.find("\"upstream\":null") != std::string::npos);
   CHECK(plant.get_fresh("/v1/material-lots/lot-99/trace/backward").str("/code") == "material_lot_not_found");
@@ -126,37 +109,29 @@ std::vector<std::string> slice(const std::vector<std::string>& v, size_t from, s
 // The demo chain over HTTP: farm -> processor -> Guangzhou wholesaler -> two Shenzhen shops ->
 // consumers; the farm's recall of its seed lot finds every retail sale.
 void chain(Backend backend) {
-  TestLedger ledger(backend);
-  ServerProcess server(ledger.flags());
-  server.start();
-  const uint16_t port = server.port();
-  ApiClient farm(port, register_enterprise(port, kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县"));
-  ApiClient plant(port, register_enterprise(port, kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
-  ApiClient wholesaler(port, register_enterprise(port, kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区"));
-  ApiClient shop1(port, register_enterprise(port, kShop1Uscc, "深圳市福田区鲜果超市有限公司", "广东省深圳市福田区"));
-  ApiClient shop2(port, register_enterprise(port, kShop2Uscc, "深圳市南山区生鲜便利店有限公司", "广东省深圳市南山区"));
+  TestApp app(backend);
+  const uint16_t port = app.port();
+  ApiClient farm = app.enterprise(kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县");
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市");
+  ApiClient wholesaler = app.enterprise(kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区");
+  ApiClient shop1 = app.enterprise(kShop1Uscc, "深圳市福田区鲜果超市有限公司", "广东省深圳市福田区");
+  ApiClient shop2 = app.enterprise(kShop2Uscc, "深圳市南山区生鲜便利店有限公司", "广东省深圳市南山区");
   // Every client's last write is in the views: each waits for its own position (views only grow).
   auto settle = [&] {
     for (ApiClient* c : {&farm, &plant, &wholesaler, &shop1, &shop2}) REQUIRE(c->get_fresh("/v1/receipts").status == 200);
   };
 
   // Farm: seed lot -> batch of 200 kg in 10 kg crates -> 100 kg to the processor.
-  Reply seeds = farm.post("/v1/counterparties", enterprise_supplier_body("91440101MA59XYW12B"));
-  REQUIRE(seeds.status == 201);
-  Reply po = farm.post("/v1/purchase-orders", purchase_order_body(seeds.str("/id"), 5));
-  REQUIRE(po.status == 201);
-  REQUIRE(farm.post("/v1/purchase-orders/" + po.str("/id") + "/receive",
-                    R"({"quantity":{"amount":5,"unit":"kg"},"received_on":")" + days_from_today(-24) + R"("})").status == 201);
-  const std::string seed_lot = farm.get_fresh("/v1/purchase-orders/" + po.str("/id")).str("/lot_id");
+  const std::string seeds_id = new_counterparty(farm, enterprise_supplier_body("91440101MA59XYW12B"));
+  const std::string seed_lot = receive_material(farm, seeds_id, 5, 24).lot_id;
   Reply fb = farm.post("/v1/batches", R"({"product":"菜心","lot_code":"FARM-1120","quantity":{"amount":200,"unit":"kg"},"production_date":")" + days_from_today(-14) + R"(","expiry_date":")" + days_from_today(16) + R"("})");
   REQUIRE(fb.status == 201);
   REQUIRE(farm.post("/v1/batches/" + fb.str("/id") + "/materials",
                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":2,"unit":"kg"}}}})", seed_lot)).status == 201);
   std::vector<std::string> crates;
   code_run(farm, fb.str("/id"), "6291041500213", R"({"amount":10,"unit":"kg"})", 20, &crates);
-  Reply to_plant = farm.post("/v1/counterparties", enterprise_customer_body(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
-  REQUIRE(to_plant.status == 201);
-  Reply fso = farm.post("/v1/sales-orders", order_body(to_plant.str("/id"), fb.str("/id"), 100, "kg"));
+  const std::string to_plant_id = new_counterparty(farm, enterprise_customer_body(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市"));
+  Reply fso = farm.post("/v1/sales-orders", order_body(to_plant_id, fb.str("/id"), 100, "kg"));
   REQUIRE(fso.status == 201);
   Reply fsh = farm.post("/v1/sales-orders/" + fso.str("/id") + "/shipments", codes_body(slice(crates, 0, 10)));
   REQUIRE(fsh.status == 201);
@@ -173,9 +148,8 @@ void chain(Backend backend) {
   REQUIRE(consumed.status == 201);
   std::vector<std::string> packs;
   code_run(plant, pb.str("/id"), "6901234000016", R"({"amount":1,"unit":"piece"})", 20, &packs);
-  Reply to_wholesaler = plant.post("/v1/counterparties", enterprise_customer_body(kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市"));
-  REQUIRE(to_wholesaler.status == 201);
-  Reply pso = plant.post("/v1/sales-orders", order_body(to_wholesaler.str("/id"), pb.str("/id"), 12, "piece"));
+  const std::string to_wholesaler_id = new_counterparty(plant, enterprise_customer_body(kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市"));
+  Reply pso = plant.post("/v1/sales-orders", order_body(to_wholesaler_id, pb.str("/id"), 12, "piece"));
   REQUIRE(pso.status == 201);
   REQUIRE(plant.post("/v1/sales-orders/" + pso.str("/id") + "/shipments", codes_body(slice(packs, 0, 12))).status == 201);
 
@@ -198,10 +172,8 @@ void chain(Backend backend) {
   // Shops: receive and sell to consumers (one with a customer record and a WeChat Pay voucher).
   REQUIRE(shop1.post("/v1/receipts", codes_body(slice(packs, 0, 4))).status == 201);
   REQUIRE(shop2.post("/v1/receipts", codes_body(slice(packs, 4, 8))).status == 201);
-  Reply zhang = shop1.post("/v1/counterparties",
-                           fmt::format(R"({{"kind":"individual","roles":["customer"],"name":"张伟","id_number":"{}","phone":"13912345678","region":"广东省深圳市"}})", kPersonId));
-  REQUIRE(zhang.status == 201);
-  Reply sale1 = shop1.post("/v1/retail-sales", fmt::format(R"({{"codes":["{}"],"customer_id":"{}","payment_voucher":"4200001234202611250001","price_fen":1290}})", packs[0], zhang.str("/id")));
+  const std::string zhang_id = new_counterparty(shop1, fmt::format(R"({{"kind":"individual","roles":["customer"],"name":"张伟","id_number":"{}","phone":"13912345678","region":"广东省深圳市"}})", kPersonId));
+  Reply sale1 = shop1.post("/v1/retail-sales", fmt::format(R"({{"codes":["{}"],"customer_id":"{}","payment_voucher":"4200001234202611250001","price_fen":1290}})", packs[0], zhang_id));
   INFO(sale1.body);
   REQUIRE(sale1.status == 201);
   REQUIRE(shop1.post("/v1/retail-sales", codes_body(slice(packs, 1, 2))).status == 201);
@@ -302,18 +274,8 @@ void chain(Backend backend) {
 
 }  // namespace
 
-TEST_CASE("R-4.2.4 R-4.3.2 R-4.3.4 farm to consumer: a recall of the farm's lot finds every retail sale [embedded]") {
-  chain(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.4 R-4.3.2 R-4.3.4 farm to consumer: a recall of the farm's lot finds every retail sale [kafka]") {
-  chain(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.4 R-4.3.2 R-4.3.4 farm to consumer: a recall of the farm's lot finds every retail sale", chain)
 
-TEST_CASE("R-4.2.4 R-4.3.2 tracing across enterprises, production end [embedded]") {
-  production_end(Backend::kEmbedded);
-}
-TEST_CASE("R-4.2.4 R-4.3.2 tracing across enterprises, production end [kafka]") {
-  production_end(Backend::kKafka);
-}
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.4 R-4.3.2 tracing across enterprises, production end", production_end)
 
 }  // namespace agritrace::testing

@@ -1,0 +1,192 @@
+// The projection runner against a ledger that injects faults (tests/support/fault_ledger.h) over
+// a real LocalLedger and real RocksDB views: views and positions are committed together, a failing
+// projection or reader stops it with a health detail without advancing positions, a reader gap is
+// reported (never skipped), and a catch_up after the fault reaches the digest of a clean run.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <future>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "core/base/civil_time.h"
+#include "core/domain/command.h"
+#include "events/env/controlled_env.h"
+#include "events/env/posix_env.h"
+#include "events/ledger/ledger.h"
+#include "events/writer/command_writer.h"
+#include "projections/base/runner.h"
+#include "projections/base/view_store.h"
+#include "projections/production/projection.h"
+#include "tests/support/fault_ledger.h"
+#include "tests/support/test_env.h"
+
+namespace agritrace::testing {
+namespace {
+
+constexpr const char* kFarm = "91350100M000100Y43";
+constexpr const char* kShop = "92441322MA51AB2C36";
+
+// A projection that writes nothing and fails its `fail_at`-th event (counting from 1) while armed.
+class TripProjection final : public projections::Projection {
+ public:
+  explicit TripProjection(std::shared_ptr<std::atomic<int>> fail_at) : fail_at_(std::move(fail_at)) {}
+  std::string_view name() const override { return "trip"; }
+  Status apply(const events::StoredEvent&, const core::Event&, projections::ViewBatch&) override {
+    ++seen_;
+    if (*fail_at_ > 0 && seen_ == *fail_at_) {
+      return make_error(ErrorCode::kInternal, "trip", "tripped on purpose");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::shared_ptr<std::atomic<int>> fail_at_;
+  int seen_ = 0;
+};
+
+int64_t total(const std::vector<int64_t>& offsets) {
+  return std::accumulate(offsets.begin(), offsets.end(), int64_t{0});
+}
+
+// A ledger of two enterprises' real events (the farm's first, so that its partition starts with
+// a run of the farm's own events), and the digest of views built from it without faults.
+struct Rig {
+  TempDir dir;
+  events::ControlledEnv env{events::posix_env()};
+  std::unique_ptr<events::Ledger> local;
+  std::unique_ptr<FaultLedger> ledger;
+  std::string clean_digest;
+  std::vector<int64_t> ends;
+
+  Rig() {
+    env.set_now_ms(*core::parse_rfc3339("2026-11-25T04:00:00.000Z", "t"));
+    env.seed_random(11);
+    events::LocalLedgerOptions lo;
+    lo.path = dir.path() + "/ledger";
+    lo.partitions = 2;
+    auto l = events::open_local_ledger(lo);
+    REQUIRE(l.ok());
+    local = std::move(l).value();
+    ledger = std::make_unique<FaultLedger>(*local);
+    {
+      events::CommandWriterOptions wo;
+      wo.env = &env;
+      auto w = events::start_command_writer(*local, wo);
+      REQUIRE(w.ok());
+      auto run = [&](const std::string& tenant, core::Command c) {
+        std::promise<bool> done;
+        events::CommandSubmission s;
+        s.command_name = "test";
+        s.tenant = tenant;
+        s.actor = "key-" + tenant;
+        s.command = std::move(c);
+        s.done = [&done](Result<events::CommandOutcome> r) { done.set_value(r.ok()); };
+        (*w)->submit(std::move(s));
+        REQUIRE(done.get_future().get());
+      };
+      for (const char* t : {kFarm, kShop}) {
+        run(t, core::RegisterEnterprise{t, std::string("企业 ") + t, "广东省", std::string("key-") + t,
+                                        std::string(64, 'a')});
+        for (const char* lot : {"L1", "L2", "L3", "L4"}) {
+          run(t, core::CreateBatch{"菜心", lot, core::Quantity{5000, core::Unit::kGram},
+                                   *core::parse_date("2026-11-20", "t"), std::nullopt, "", {}});
+        }
+      }
+      (*w)->stop();
+    }
+    auto e = local->end_offsets();
+    REQUIRE(e.ok());
+    ends = *e;
+    REQUIRE(total(ends) >= 10);
+    auto views = open_views("clean");
+    projections::ProjectionRunner runner(*local, *views, projections::make_all_projections(), &env);
+    REQUIRE(runner.catch_up().ok());
+    CHECK(views->positions() == ends);
+    clean_digest = views->digest();
+  }
+
+  std::unique_ptr<projections::ViewStore> open_views(const std::string& name) {
+    auto v = projections::ViewStore::open(dir.path() + "/views-" + name);
+    REQUIRE(v.ok());
+    return std::move(v).value();
+  }
+};
+
+std::vector<std::unique_ptr<projections::Projection>> with_trip(std::shared_ptr<std::atomic<int>> at) {
+  std::vector<std::unique_ptr<projections::Projection>> out;
+  out.push_back(std::make_unique<TripProjection>(std::move(at)));  // first: the event is not applied
+  for (auto& p : projections::make_all_projections()) out.push_back(std::move(p));
+  return out;
+}
+
+TEST_CASE("projection runner: a failing projection stops it with a health detail; positions stay; catch_up resumes to the clean digest") {
+  Rig rig;
+  rig.ledger->cap_poll(3);
+  auto views = rig.open_views("trip");
+  auto fail_at = std::make_shared<std::atomic<int>>(5);  // in the second poll of three events
+  projections::ProjectionRunner runner(*rig.ledger, *views, with_trip(fail_at), &rig.env);
+  Status failed = runner.catch_up();
+  REQUIRE_FALSE(failed.ok());
+  const projections::RunnerStatus st = runner.status();
+  CHECK_FALSE(st.healthy);
+  CHECK(st.detail.find("projection trip failed at") != std::string::npos);
+  CHECK(st.detail.find("tripped on purpose") != std::string::npos);
+  // Views and positions were committed together, batch by batch: the first poll only.
+  CHECK(total(views->positions()) == 3);
+  CHECK(total(st.next_offsets) == 3);
+  *fail_at = 0;
+  REQUIRE(runner.catch_up().ok());
+  CHECK(views->positions() == rig.ends);
+  CHECK(views->digest() == rig.clean_digest);
+}
+
+TEST_CASE("projection runner: a failing reader stops it without advancing positions; a restart resumes to the clean digest") {
+  Rig rig;
+  rig.ledger->cap_poll(3);
+  rig.ledger->fail_poll(make_error(ErrorCode::kUnavailable, "broker_down", "all brokers down"), 2);
+  auto views = rig.open_views("reader");
+  {
+    projections::ProjectionRunner runner(*rig.ledger, *views, projections::make_all_projections(), &rig.env);
+    Status failed = runner.catch_up();
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.error().reason == "broker_down");
+    CHECK_FALSE(runner.status().healthy);
+    CHECK(runner.status().detail == "all brokers down");
+    CHECK(total(views->positions()) == 6);
+  }
+  // A new runner on the same views (a restart) continues from the committed positions: had views
+  // and positions not been committed together, events would be lost or counted twice.
+  projections::ProjectionRunner again(*rig.ledger, *views, projections::make_all_projections(), &rig.env);
+  REQUIRE(again.catch_up().ok());
+  CHECK(views->positions() == rig.ends);
+  CHECK(views->digest() == rig.clean_digest);
+}
+
+TEST_CASE("projection runner: a reader gap is reported as ledger_gap, nothing is skipped; catch_up resumes to the clean digest") {
+  Rig rig;
+  const int32_t p = rig.local->partition_for(kFarm);
+  auto views = rig.open_views("gap");
+  projections::ProjectionRunner runner(*rig.ledger, *views, projections::make_all_projections(), &rig.env);
+  SUBCASE("an event lost in the middle of a tenant's history") {
+    rig.ledger->drop_on_next_poll(p, 1, 1);  // the farm's second event
+  }
+  SUBCASE("a tenant's first events lost at the start of the ledger") {
+    rig.ledger->drop_on_next_poll(p, 0, 2);
+  }
+  Status failed = runner.catch_up();
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().reason == "ledger_gap");
+  const projections::RunnerStatus st = runner.status();
+  CHECK_FALSE(st.healthy);
+  CHECK(st.detail.find("ledger gap: tenant") != std::string::npos);
+  CHECK(total(views->positions()) == 0);
+  REQUIRE(runner.catch_up().ok());
+  CHECK(views->positions() == rig.ends);
+  CHECK(views->digest() == rig.clean_digest);
+}
+
+}  // namespace
+}  // namespace agritrace::testing
