@@ -79,7 +79,7 @@ TEST_CASE("devices: a job takes the enterprise's own codes, each in at most one 
   CHECK(h.must(QueuePrintJob{"ln-1", "", 0, std::nullopt, {"A1"}}) == "pj-2");
 }
 
-TEST_CASE("devices: printed codes are never printed again; a cancelled job voids the rest") {
+TEST_CASE("devices: printed codes are never printed again - a cancelled job voids the rest") {
   DevicesHarness h;
   const std::string line = h.line_with_device();
   REQUIRE(h.run(QueuePrintJob{line, "run-1", 0, 4, {}}).ok());  // A1..A4
