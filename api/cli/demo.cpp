@@ -126,7 +126,7 @@ Result<core::Date> server_today(HttpClient& http) {
 //   -> Guangzhou wholesaler (receives by scan) -> two Shenzhen shops (receive by scan)
 //   -> consumers (retail sales with payment vouchers)
 // and finally the farm recalls its fertiliser lot: the recall follows the goods to every sale.
-Status run_demo(const std::string& url, const std::string& admin_key, FILE* out) {
+Status run_demo(const std::string& url, const std::string& admin_key, FILE* out, const std::string& printer) {
   auto target = parse_url(url);
   if (!target.ok()) return target.status();
   HttpClient http(target->host, target->port);
@@ -370,6 +370,43 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out)
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/market/products?variety=vegetable'\n",
              run_id, batch_id, (*packs)[0].second, (*packs)[0].second, (*packs)[19].second, plant.key, url, run_id,
              wholesaler.key, url);
+  if (printer.empty()) return Status::Ok();
+
+  // R-4.2.6: a packing line with the given printer (e.g. the simulator ./scripts/run starts) and
+  // a run of 50 codes to print on it.
+  const size_t c1 = printer.find(':'), c2 = printer.rfind(':');
+  if (c1 == std::string::npos || c1 == c2) {
+    return make_error(ErrorCode::kInvalidArgument, "invalid_printer", "--printer is zpl|coder:HOST:PORT");
+  }
+  const std::string protocol = printer.substr(0, c1);
+  const std::string host = printer.substr(c1 + 1, c2 - c1 - 1);
+  const std::string port = printer.substr(c2 + 1);
+#define DEMO_TRY(var, expr)                  \
+  auto var = (expr);                         \
+  if (!var.ok()) {                           \
+    Error e = var.error();                   \
+    e.message = fmt::format("step {}: {}", #var, e.message); \
+    return e;                                \
+  }
+  DEMO_TRY(print_run, c.call("POST", "/v1/code-runs", plant.key,
+                             fmt::format(R"({{"template_id":"{}","batch_id":"{}","count":50}})", c.field(*tpl, "id"), batch_id),
+                             run + "-print-codes"));
+  const std::string print_run_id = c.field(*print_run, "id");
+  DEMO_TRY(line, c.call("POST", "/v1/lines", plant.key, R"({"name":"净菜包装一号线"})", run + "-line"));
+  const std::string line_id = c.field(*line, "id");
+  DEMO_TRY(device, c.call("POST", "/v1/devices", plant.key,
+                          fmt::format(R"({{"line_id":"{}","name":"贴标机（模拟）","protocol":"{}","host":"{}","port":{}}})",
+                                      line_id, protocol, host, port),
+                          run + "-device"));
+#undef DEMO_TRY
+  fmt::print(out,
+             "\nPrinting (R-4.2.6): line {} has a {} printer at {}:{}. Start a job of the 50 codes of run {}\n"
+             "(the Idempotency-Key makes a second paste answer the same job), then watch it and a code:\n"
+             "  curl -s -H 'Authorization: Bearer {}' -H 'Idempotency-Key: demo-print-1' -d '{{\"line_id\":\"{}\",\"run_id\":\"{}\"}}' {}/v1/print-jobs\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/print-jobs\n"
+             "  curl -s -H 'Authorization: Bearer {}' {}/v1/lines\n",
+             line_id, protocol, host, port, print_run_id, plant.key, line_id, print_run_id, url, plant.key, url,
+             plant.key, url);
   return Status::Ok();
 }
 

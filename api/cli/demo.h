@@ -9,6 +9,8 @@
 
 namespace agritrace::api {
 
-Status run_demo(const std::string& url, const std::string& admin_key, FILE* out);
+// `printer` ("zpl:HOST:PORT" or "coder:HOST:PORT", may be empty): also registers a packing line
+// with that device and prints the curl lines that start a print job on it and show its progress.
+Status run_demo(const std::string& url, const std::string& admin_key, FILE* out, const std::string& printer = {});
 
 }  // namespace agritrace::api

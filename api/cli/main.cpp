@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "api/devices/print_lines.h"
 #include "api/cli/demo.h"
 #include "api/codes/catalogue_loader.h"
 #include "api/http/http_server.h"
@@ -327,6 +328,10 @@ int cmd_serve(int argc, char** argv) {
   so.admin_key_sha256 = agritrace::core::sha256_hex(*key);
   so.env = &env;
   so.test_clock = test_clock;
+  // one job runner per production line, resuming unfinished jobs from the ledger.
+  agritrace::api::PrintLines print_lines(**ledger, **writer, env);
+  if (Status p = print_lines.start(); !p.ok()) return fail("cannot start the print lines: " + p.to_string());
+  so.print_lines = &print_lines;
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);
@@ -348,6 +353,7 @@ int cmd_serve(int argc, char** argv) {
   sigwait(&stop_signals, &sig);
   std::fprintf(stderr, "agritrace: signal %d, stopping\n", sig);
   server.stop();
+  print_lines.stop();  // before the writer: the runners append through it
   (*writer)->stop();
   runner.stop();
   if (Status c = audit->close(); !c.ok()) std::fprintf(stderr, "agritrace: audit log: %s\n", c.to_string().c_str());
@@ -413,6 +419,7 @@ int cmd_demo(int argc, char** argv) {
   std::vector<Flag> flags = {
       {"url", "http://127.0.0.1:8080", "the AgriTrace server"},
       {"admin-key-file", "./var/data/admin.key", "file with the administrator key (AGRITRACE_ADMIN_KEY overrides)"},
+      {"printer", "", "zpl|coder:HOST:PORT: also register a packing line with this printer (R-4.2.6)"},
   };
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
@@ -428,7 +435,7 @@ int cmd_demo(int argc, char** argv) {
     key = read_text_file(agritrace::events::posix_env(), a.values.at("admin-key-file"));
   }
   if (key.empty()) return fail("no administrator key: set AGRITRACE_ADMIN_KEY or --admin-key-file");
-  Status s = agritrace::api::run_demo(a.values.at("url"), key, stdout);
+  Status s = agritrace::api::run_demo(a.values.at("url"), key, stdout, a.values.at("printer"));
   if (!s.ok()) return fail(s.to_string());
   return 0;
 }

@@ -522,5 +522,6 @@ void register_trace_routes(RouteKit& kit, Router& router);  // R-4.3.2 receipts,
 void register_inventory_routes(RouteKit& kit, Router& router);
 void register_finance_routes(RouteKit& kit, Router& router);
 void register_market_routes(RouteKit& kit, Router& router);  // market orders
+void register_devices_routes(RouteKit& kit, Router& router);  // lines, devices, print jobs
 
 }  // namespace agritrace::api

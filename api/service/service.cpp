@@ -89,6 +89,7 @@ void Service::register_routes(Router& router) {
   register_inventory_routes(*i, router);
   register_finance_routes(*i, router);
   register_market_routes(*i, router);
+  register_devices_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

@@ -19,6 +19,8 @@
 
 namespace agritrace::api {
 
+class PrintLines;  // api/devices/print_lines.h
+
 struct ServiceOptions {
   std::string admin_key_sha256;       // hex SHA-256 of the platform administrator's key
   int32_t default_wait_ms = 5000;     // read-your-writes wait when ?after= is given
@@ -29,6 +31,8 @@ struct ServiceOptions {
   Env* env = nullptr;
   // True when `serve` runs on a test clock (--clock-offset-days/--clock-start): /healthz says so.
   bool test_clock = false;
+  // The print lines pause/resume/cancel requests go to; null: those routes answer 503.
+  PrintLines* print_lines = nullptr;
 };
 
 struct RouteKit;  // api/http/route_kit.h

@@ -8,6 +8,7 @@
 #include "core/accounts/commands.h"
 #include "core/base/command_context.h"
 #include "core/codes/commands.h"
+#include "core/devices/commands.h"
 #include "core/finance/commands.h"
 #include "core/inventory/commands.h"
 #include "core/market/commands.h"
@@ -29,6 +30,7 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              PublishProduct, UnpublishProduct,
                              PlaceMarketOrder, CancelMarketOrder, AcceptMarketOrder,
                              DeclineMarketOrder, ReceiveGoods, ReceiveGoodsManually,
-                             RecordStocktake, RecordFinanceEntry, RecordRetailSale>;
+                             RecordStocktake, RecordFinanceEntry, RecordRetailSale,
+                             RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress>;
 
 }  // namespace agritrace::core

@@ -8,6 +8,7 @@
 #include "core/accounts/rules.h"
 #include "core/base/rule_errors.h"
 #include "core/codes/rules.h"
+#include "core/devices/rules.h"
 #include "core/finance/rules.h"
 #include "core/inventory/rules.h"
 #include "core/market/rules.h"

@@ -47,6 +47,17 @@ std::string event_subject(const Event& event) {
           [](const StocktakeRecorded& e) { return e.stocktake_id; },
           [](const StockAdjusted& e) { return e.item_id; },
           [](const FinanceEntryRecorded& e) { return e.entry_id; },
+          [](const LineRegistered& e) { return e.line_id; },
+          [](const DeviceRegistered& e) { return e.device_id; },
+          [](const PrintJobQueued& e) { return e.job_id; },
+          [](const PrintJobCodesSent& e) { return e.job_id; },
+          [](const PrintJobCodesPrinted& e) { return e.job_id; },
+          [](const PrintJobCodesVoided& e) { return e.job_id; },
+          [](const PrintJobPaused& e) { return e.job_id; },
+          [](const PrintJobResumed& e) { return e.job_id; },
+          [](const PrintJobFailed& e) { return e.job_id; },
+          [](const PrintJobCancelled& e) { return e.job_id; },
+          [](const PrintJobDone& e) { return e.job_id; },
       },
       event);
 }

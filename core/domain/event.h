@@ -8,6 +8,7 @@
 
 #include "core/accounts/events.h"
 #include "core/codes/events.h"
+#include "core/devices/events.h"
 #include "core/finance/events.h"
 #include "core/inventory/events.h"
 #include "core/market/events.h"
@@ -28,7 +29,10 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            CodeRunDisabled, CodeRunEnabled, ProductPublished, ProductUnpublished,
                            MarketOrderPlaced, MarketOrderCancelled, MarketOrderAccepted,
                            MarketOrderDeclined, GoodsReceived, StocktakeRecorded, StockAdjusted,
-                           FinanceEntryRecorded>;
+                           FinanceEntryRecorded, LineRegistered, DeviceRegistered,
+                           PrintJobQueued, PrintJobCodesSent, PrintJobCodesPrinted,
+                           PrintJobCodesVoided, PrintJobPaused, PrintJobResumed, PrintJobFailed,
+                           PrintJobCancelled, PrintJobDone>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

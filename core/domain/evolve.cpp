@@ -7,6 +7,7 @@
 
 #include "core/accounts/rules.h"
 #include "core/codes/rules.h"
+#include "core/devices/rules.h"
 #include "core/finance/rules.h"
 #include "core/inventory/rules.h"
 #include "core/market/rules.h"

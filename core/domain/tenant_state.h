@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/codes/codes.h"
+#include "core/devices/state.h"
 #include "core/market/state.h"
 #include "core/production/state.h"
 #include "core/production/types.h"
@@ -69,6 +70,7 @@ struct TenantState {
   std::map<std::string, TraceCodeState, std::less<>> codes;    // key: the serial (AI 21)
   std::map<std::string, CodeRunState, std::less<>> code_runs;  // run_id -> run
   CirculationState circulation;  // .x (above)
+  DevicesState devices;          // lines, devices, print jobs (core/devices/state.h)
 };
 
 }  // namespace agritrace::core

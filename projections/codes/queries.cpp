@@ -1,3 +1,4 @@
+#include "projections/devices/queries.h"
 #include "projections/codes/queries.h"
 
 #include <fmt/format.h>
@@ -146,6 +147,10 @@ Result<std::string> CodesQueries::code(std::string_view tenant, std::string_view
       .field("disabled_individually", own.has_value())
       .field("run_disabled", run_disabled);
   if (own) w.field("disabled_reason", json_string_field(*own, "reason").value_or(""));
+  // printed by a coder or label printer of a line (projections/devices/).
+  const CodePrintStatus print = DevicesQueries(views_).code_status(tenant, serial);
+  w.field("printed", print.status == "printed").field("print_status", print.status).key("print_job_id");
+  if (print.job_id.empty()) w.null(); else w.value(print.job_id);
   w.end_object();
   return w.take();
 }

@@ -8,6 +8,7 @@
 #include "projections/production/keys.h"
 #include "projections/base/view_values.h"
 #include "projections/codes/projection.h"
+#include "projections/devices/projection.h"
 #include "projections/finance/projection.h"
 #include "projections/inventory/projection.h"
 #include "projections/market/projection.h"
@@ -182,6 +183,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_inventory_projection());
   all.push_back(make_finance_projection());
   all.push_back(make_market_projection());
+  all.push_back(make_devices_projection());
   return all;
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "devices/sim/zpl_printer_sim.h"
+#include "events/env/posix_env.h"
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_clock.h"
@@ -17,9 +19,13 @@
 namespace agritrace::testing {
 namespace {
 
-RunResult run_demo(uint16_t port) {
-  return run_program({AGRITRACE_BINARY, "demo", "--url", fmt::format("http://127.0.0.1:{}", port)},
-                     {std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey}, true);
+RunResult run_demo(uint16_t port, const std::string& printer = {}) {
+  std::vector<std::string> argv{AGRITRACE_BINARY, "demo", "--url", fmt::format("http://127.0.0.1:{}", port)};
+  if (!printer.empty()) {
+    argv.push_back("--printer");
+    argv.push_back(printer);
+  }
+  return run_program(argv, {std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey}, true);
 }
 
 std::string trim(const std::string& s) {
@@ -52,7 +58,11 @@ void demo_on_the_test_clock(Backend backend) {
   REQUIRE(health.status == 200);
   CHECK(health.str("/clock/today") == test_today());  // the server runs on the test clock
 
-  RunResult demo = run_demo(app.port());
+  // As ./scripts/run does: a simulated label printer the demo registers on a packing line
+  // its curl lines start a print job and show it.
+  devices::sim::ZplPrinterSim printer(events::posix_env());
+  REQUIRE(printer.start().ok());
+  RunResult demo = run_demo(app.port(), fmt::format("zpl:127.0.0.1:{}", printer.port()));
   INFO(demo.out);
   REQUIRE(demo.exit_code == 0);
 
@@ -77,7 +87,7 @@ void demo_on_the_test_clock(Backend backend) {
   // `curl` function that reports each answer's status on stderr; a line's expected status is
   // 2xx unless its own comment names another ("# disabled: 410 Gone").
   const std::vector<std::string> lines = curl_lines(demo.out);
-  CHECK(lines.size() == 13);
+  CHECK(lines.size() == 16);
   TempDir scratch;
   const std::regex status_re("agritrace-curl-status ([0-9]{3})");
   const std::regex expected_re("# .*\\b([1-5][0-9]{2})\\b");
@@ -108,6 +118,10 @@ void demo_on_the_test_clock(Backend backend) {
     }
     CHECK(answered == invocations);
   }
+  // The print job the pasted curl line started runs on the simulated printer: all 50 codes, once.
+  CHECK(printer.wait_until([&] { return printer.printed().size() >= 50; }, 30'000));
+  CHECK(printer.printed().size() == 50);
+  CHECK(printer.max_prints_of_one_code() == 1);
 }
 
 // A step the server refuses: the demo exits non-zero and names the step and the answer.

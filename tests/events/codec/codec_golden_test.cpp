@@ -87,6 +87,17 @@ std::vector<Event> full_samples() {
       StockAdjusted{"lot-3", Quantity{-20, Unit::kGram}, "损耗", "st-1"},
       FinanceEntryRecorded{"fe-1", FinanceDirection::kExpense, 50'000, "rent", "cp-3", "张三",
                            "document:ab", day("2026-11-30"), "n", true},
+      LineRegistered{"ln-1", "一号线"},
+      DeviceRegistered{"dev-1", "ln-1", "Zebra", DeviceProtocol::kCoder, "10.0.3.17", 9100, 32},
+      PrintJobQueued{"pj-1", "ln-1", "dev-1", "run-1", {"A1", "A2"}},
+      PrintJobCodesSent{"pj-1", {"A1", "A2"}},
+      PrintJobCodesPrinted{"pj-1", {"A1"}},
+      PrintJobCodesVoided{"pj-1", {"A2"}, "job_cancelled"},
+      PrintJobPaused{"pj-1", "paper_out"},
+      PrintJobResumed{"pj-1", "r"},
+      PrintJobFailed{"pj-1", "device_unreachable"},
+      PrintJobCancelled{"pj-1", "operator"},
+      PrintJobDone{"pj-1", "d"},
   };
 }
 

@@ -132,6 +132,17 @@ std::vector<Event> samples() {
                            "document:ab", day("2026-11-30"), "", false},
       FinanceEntryRecorded{"fe-2", FinanceDirection::kIncome, 1'990, "sales", "", "", "shipment:sh-3",
                            day("2026-11-30"), "", true},
+      LineRegistered{"ln-1", "一号线"},
+      DeviceRegistered{"dev-1", "ln-1", "Zebra", DeviceProtocol::kZpl, "10.0.3.17", 9100, 0},
+      PrintJobQueued{"pj-1", "ln-1", "dev-1", "", {"A1", "A2"}},
+      PrintJobCodesSent{"pj-1", {"A1", "A2"}},
+      PrintJobCodesPrinted{"pj-1", {"A1"}},
+      PrintJobCodesVoided{"pj-1", {"A2"}, "in_doubt_after_disconnect"},
+      PrintJobPaused{"pj-1", "connection_lost"},
+      PrintJobResumed{"pj-1", ""},
+      PrintJobFailed{"pj-1", "device_unreachable"},
+      PrintJobCancelled{"pj-1", "operator"},
+      PrintJobDone{"pj-1", ""},
   };
 }
 
