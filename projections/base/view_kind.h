@@ -91,9 +91,16 @@ enum class ViewKind : uint8_t {
   kMarketOrderReceipt,  // mkorc/ a receipt against the order
   kMarketOrderShipment,  // mkosh/ a shipment against the order
   kMarketOrderOfSalesOrder,  // mkso/ sales order -> market order
+  // devices
+  kPrintLine,  // pline/ production line
+  kPrintDevice,  // pdev/ printer or coder of a line
+  kPrintJob,  // pjob/ print job as queued
+  kPrintJobStatus,  // pjst/ print job status
+  kPrintJobCount,  // pjn/ print job counts (sum)
+  kCodePrintStatus,  // pcode/ print status of a code
 };
 
-inline constexpr std::array<std::string_view, 73> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 79> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -167,8 +174,14 @@ inline constexpr std::array<std::string_view, 73> kViewPrefixes = {
     "mkorc",  // kMarketOrderReceipt
     "mkosh",  // kMarketOrderShipment
     "mkso",  // kMarketOrderOfSalesOrder
+    "pline",  // kPrintLine
+    "pdev",  // kPrintDevice
+    "pjob",  // kPrintJob
+    "pjst",  // kPrintJobStatus
+    "pjn",  // kPrintJobCount
+    "pcode",  // kCodePrintStatus
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kMarketOrderOfSalesOrder) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kCodePrintStatus) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

@@ -3,6 +3,7 @@
 #include "core/base/json_writer.h"
 #include "core/domain/event.h"
 #include "projections/base/keys.h"
+#include "projections/devices/keys.h"
 
 namespace agritrace::projections {
 namespace {
@@ -11,21 +12,15 @@ std::string count_key(std::string_view t, std::string_view job_id, std::string_v
   std::string part = sort_id(job_id);
   part += kDevicesKeySep;
   part += what;
-  return view_key("pjn", t, part);
+  return devices::keys::job_count(t, part);
 }
 
-class DevicesProjection final : public Projection {
+class DevicesProjection final : public EventProjection<DevicesProjection, devices::Handled, whole_event> {
  public:
   std::string_view name() const override { return "devices"; }
 
-  Status apply(const events::StoredEvent& se, const core::Event& event, ViewBatch& b) override {
-    std::visit([&](const auto& ev) { on(se, ev, b); }, event);
-    return Status::Ok();
-  }
-
  private:
-  template <typename E>
-  void on(const events::StoredEvent&, const E&, ViewBatch&) {}
+  friend EventProjection;
 
   static std::string line_json(std::string_view id, std::string_view name, std::string_view device_id) {
     JsonWriter w;
@@ -36,7 +31,7 @@ class DevicesProjection final : public Projection {
   }
 
   void on(const events::StoredEvent& se, const core::LineRegistered& e, ViewBatch& b) {
-    b.put(view_key("pline", se.envelope.tenant, sort_id(e.line_id)), line_json(e.line_id, e.name, ""));
+    b.put(devices::keys::line(se.envelope.tenant, sort_id(e.line_id)), line_json(e.line_id, e.name, ""));
   }
 
   void on(const events::StoredEvent& se, const core::DeviceRegistered& e, ViewBatch& b) {
@@ -45,8 +40,8 @@ class DevicesProjection final : public Projection {
     w.begin_object().field("device_id", e.device_id).field("line_id", e.line_id).field("name", e.name)
         .field("protocol", core::device_protocol_name(e.protocol)).field("host", e.host)
         .field("port", e.port).field("max_in_flight", e.max_in_flight).end_object();
-    b.put(view_key("pdev", t, sort_id(e.device_id)), w.take());
-    const std::string lk = view_key("pline", t, sort_id(e.line_id));
+    b.put(devices::keys::device(t, sort_id(e.device_id)), w.take());
+    const std::string lk = devices::keys::line(t, sort_id(e.line_id));
     auto line = b.get(lk);
     const std::string name = line ? json_string_field(*line, "name").value_or("") : "";
     b.put(lk, line_json(e.line_id, name, e.device_id));
@@ -59,7 +54,7 @@ class DevicesProjection final : public Projection {
     v += reason;
     v += kDevicesKeySep;
     v += core::format_rfc3339_utc(se.envelope.occurred_at_ms);
-    b.put(view_key("pjst", se.envelope.tenant, sort_id(job_id)), v);
+    b.put(devices::keys::job_status(se.envelope.tenant, sort_id(job_id)), v);
   }
 
   // Moves codes to `to`, keeping the job's counts (a code leaving "sent" lowers sent).
@@ -67,7 +62,7 @@ class DevicesProjection final : public Projection {
                 std::string_view to, ViewBatch& b) {
     int64_t left_sent = 0;
     for (const std::string& code : codes) {
-      const std::string k = view_key("pcode", t, code);
+      const std::string k = devices::keys::code_status(t, code);
       auto cur = b.get(k);
       if (cur && cur->rfind("sent", 0) == 0) ++left_sent;
       std::string v(to);
@@ -86,10 +81,10 @@ class DevicesProjection final : public Projection {
         .key("run_id");
     if (e.run_id.empty()) w.null(); else w.value(e.run_id);
     w.field("queued_at", core::format_rfc3339_utc(se.envelope.occurred_at_ms)).end_object();
-    b.put(view_key("pjob", t, sort_id(e.job_id)), w.take());
+    b.put(devices::keys::job(t, sort_id(e.job_id)), w.take());
     status(se, e.job_id, "queued", "", b);
     b.add_int(count_key(t, e.job_id, "issued"), static_cast<int64_t>(e.codes.size()));
-    for (const std::string& code : e.codes) b.put(view_key("pcode", t, code), "queued" + std::string(1, kDevicesKeySep) + e.job_id);
+    for (const std::string& code : e.codes) b.put(devices::keys::code_status(t, code), "queued" + std::string(1, kDevicesKeySep) + e.job_id);
   }
   void on(const events::StoredEvent& se, const core::PrintJobCodesSent& e, ViewBatch& b) {
     codes_to(se.envelope.tenant, e.job_id, e.codes, "sent", b);

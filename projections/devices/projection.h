@@ -10,9 +10,18 @@
 
 #include <memory>
 
+#include "projections/base/dispatch.h"
 #include "projections/base/runner.h"
 
 namespace agritrace::projections {
+
+namespace devices {
+// The events the devices projection reacts to (projections/base/dispatch.h).
+using Handled = EventList<core::LineRegistered, core::DeviceRegistered, core::PrintJobQueued, core::PrintJobCodesSent,
+                          core::PrintJobCodesPrinted, core::PrintJobCodesVoided, core::PrintJobPaused,
+                          core::PrintJobResumed, core::PrintJobFailed, core::PrintJobCancelled, core::PrintJobDone>;
+static_assert(are_events_v<Handled>);
+}  // namespace devices
 
 std::unique_ptr<Projection> make_devices_projection();
 

@@ -3,12 +3,13 @@
 #include "core/base/json_writer.h"
 #include "projections/base/keys.h"
 #include "projections/base/view_values.h"
+#include "projections/devices/keys.h"
 #include "projections/devices/projection.h"
 
 namespace agritrace::projections {
 namespace {
 
-std::string list(const ViewStore& views, std::string_view view, std::string_view tenant) {
+std::string list(const ViewStore& views, ViewKind view, std::string_view tenant) {
   JsonWriter w;
   w.begin_object().key("items").begin_array();
   views.scan_prefix(view_key(view, tenant), [&](std::string_view, std::string_view v) {
@@ -33,17 +34,17 @@ std::vector<std::string> split(std::string_view s) {
 
 }  // namespace
 
-Result<std::string> DevicesQueries::lines(std::string_view tenant) const { return list(views_, "pline", tenant); }
-Result<std::string> DevicesQueries::devices(std::string_view tenant) const { return list(views_, "pdev", tenant); }
+Result<std::string> DevicesQueries::lines(std::string_view tenant) const { return list(views_, ViewKind::kPrintLine, tenant); }
+Result<std::string> DevicesQueries::devices(std::string_view tenant) const { return list(views_, ViewKind::kPrintDevice, tenant); }
 
 std::string DevicesQueries::job_json(std::string_view tenant, std::string_view sid, std::string_view record) const {
-  const std::string st = views_.get(view_key("pjst", tenant, sid)).value_or("queued");
+  const std::string st = views_.get(devices::keys::job_status(tenant, sid)).value_or("queued");
   const std::vector<std::string> parts = split(st);
   auto count = [&](std::string_view what) -> int64_t {
     std::string part(sid);
     part += kDevicesKeySep;
     part += what;
-    auto v = views_.get(view_key("pjn", tenant, part));
+    auto v = views_.get(devices::keys::job_count(tenant, part));
     return v ? view_int(*v) : 0;
   };
   const int64_t issued = count("issued"), printed = count("printed"), voided = count("voided");
@@ -60,7 +61,7 @@ std::string DevicesQueries::job_json(std::string_view tenant, std::string_view s
 Result<std::string> DevicesQueries::jobs(std::string_view tenant) const {
   JsonWriter w;
   w.begin_object().key("items").begin_array();
-  const std::string prefix = view_key("pjob", tenant);
+  const std::string prefix = devices::keys::job(tenant);
   views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
     w.raw(job_json(tenant, k.substr(prefix.size()), v));
     return true;
@@ -71,13 +72,13 @@ Result<std::string> DevicesQueries::jobs(std::string_view tenant) const {
 
 Result<std::string> DevicesQueries::job(std::string_view tenant, std::string_view job_id) const {
   const std::string sid = sort_id(job_id);
-  auto v = views_.get(view_key("pjob", tenant, sid));
+  auto v = views_.get(devices::keys::job(tenant, sid));
   if (!v) return view_not_found("print job", job_id, "job_id");
   return job_json(tenant, sid, *v);
 }
 
 CodePrintStatus DevicesQueries::code_status(std::string_view tenant, std::string_view serial) const {
-  auto v = views_.get(view_key("pcode", tenant, serial));
+  auto v = views_.get(devices::keys::code_status(tenant, serial));
   if (!v) return {"not_queued", ""};
   auto parts = split(*v);
   return {parts[0], parts.size() > 1 ? parts[1] : ""};

@@ -172,7 +172,7 @@ using NoView = EventList<>;
 // naming the type: adding an event means deciding where it is shown.
 static_assert(every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
                                    receiving::Handled, inventory::Handled, finance::Handled,
-                                   market::Handled, NoView>::value);
+                                   market::Handled, devices::Handled, NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;

@@ -91,6 +91,12 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kMarketOrderReceipt, "mkorc"},
       {ViewKind::kMarketOrderShipment, "mkosh"},
       {ViewKind::kMarketOrderOfSalesOrder, "mkso"},
+      {ViewKind::kPrintLine, "pline"},
+      {ViewKind::kPrintDevice, "pdev"},
+      {ViewKind::kPrintJob, "pjob"},
+      {ViewKind::kPrintJobStatus, "pjst"},
+      {ViewKind::kPrintJobCount, "pjn"},
+      {ViewKind::kCodePrintStatus, "pcode"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
