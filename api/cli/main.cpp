@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <future>
@@ -15,6 +18,7 @@
 #include "api/devices/print_lines.h"
 #include "api/cli/demo.h"
 #include "api/codes/catalogue_loader.h"
+#include "api/http/http_client.h"
 #include "api/http/http_server.h"
 #include "api/http/metrics.h"
 #include "api/http/router.h"
@@ -25,6 +29,7 @@
 #include "core/base/json_writer.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
+#include "projections/base/keys.h"
 #include "projections/base/runner.h"
 #include "projections/production/projection.h"
 #include "events/env/controlled_env.h"
@@ -440,6 +445,156 @@ int cmd_demo(int argc, char** argv) {
   return 0;
 }
 
+// `agritrace print ACTION`: the print-job CLI for operators on the line. A thin client
+// of the HTTP API (the same routes, the same answers): it prints the server's JSON on stdout and,
+// for a refusal, the problem's code and detail on stderr. Exit 0 on 2xx, 1 on a refusal or a
+// server that cannot be reached, 2 on bad usage.
+int cmd_print(int argc, char** argv) {
+  static const char* kActions =
+      "actions:\n"
+      "  lines | devices | jobs            list\n"
+      "  register-line --name N\n"
+      "  register-device --line ID --name N --protocol zpl|coder --host H --port P [--max-in-flight K]\n"
+      "  start --line ID (--run RUN [--offset O] [--limit L] | --codes S1,S2,...)\n"
+      "  show | pause | resume | cancel | void --job ID\n";
+  if (argc < 3 || std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
+    std::printf("usage: agritrace print ACTION [flags]\n\nSends print jobs to the coders and label printers "
+                "of a production line\nthrough the HTTP API of a running server.\n\n%s\nflags: --url "
+                "(http://127.0.0.1:8080), --key-file FILE (or AGRITRACE_KEY),\n       --idempotency-key K "
+                "(commands; a retry with the same key never acts twice)\n",
+                kActions);
+    return argc < 3 ? 2 : 0;
+  }
+  const std::string action = argv[2];
+  std::vector<Flag> flags = {
+      {"url", "http://127.0.0.1:8080", "the AgriTrace server"},
+      {"key-file", "", "file with the enterprise's API key (AGRITRACE_KEY overrides)"},
+      {"idempotency-key", "", "Idempotency-Key of a command"},
+      {"name", "", "name of a line or device"},
+      {"line", "", "line id (ln-N)"},
+      {"protocol", "", "zpl | coder"},
+      {"host", "", "device host"},
+      {"port", "", "device TCP port"},
+      {"max-in-flight", "", "codes sent ahead of the device's acknowledgements"},
+      {"run", "", "code run id (run-N)"},
+      {"offset", "", "first code of the run (0-based)"},
+      {"limit", "", "number of codes of the run"},
+      {"codes", "", "comma-separated serials or Digital Link URIs"},
+      {"job", "", "print job id (pj-N)"},
+  };
+  Args a = parse_args(argc, argv, 3, flags);
+  if (a.help) {
+    print_help("print ACTION", kActions, flags);
+    return 0;
+  }
+  if (!a.error.empty()) {
+    std::fprintf(stderr, "agritrace: %s\n", a.error.c_str());
+    return 2;
+  }
+  auto need = [&](const char* name) -> bool {
+    if (!a.values.at(name).empty()) return true;
+    std::fprintf(stderr, "agritrace: print %s needs --%s\n", action.c_str(), name);
+    return false;
+  };
+  auto integer = [&](const char* name, int64_t* out) -> bool {
+    const std::string& v = a.values.at(name);
+    char* end = nullptr;
+    errno = 0;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || errno != 0 || n < 0) {
+      std::fprintf(stderr, "agritrace: --%s must be a non-negative integer\n", name);
+      return false;
+    }
+    *out = n;
+    return true;
+  };
+  std::string method = "GET", target, body;
+  agritrace::JsonWriter w;
+  if (action == "lines" || action == "devices" || action == "jobs") {
+    target = action == "jobs" ? "/v1/print-jobs" : "/v1/" + action;
+  } else if (action == "register-line") {
+    if (!need("name")) return 2;
+    method = "POST", target = "/v1/lines";
+    w.begin_object().field("name", a.values.at("name")).end_object();
+  } else if (action == "register-device") {
+    int64_t port = 0, max_in_flight = 0;
+    if (!need("line") || !need("name") || !need("protocol") || !need("host") || !need("port")) return 2;
+    if (!integer("port", &port)) return 2;
+    method = "POST", target = "/v1/devices";
+    w.begin_object().field("line_id", a.values.at("line")).field("name", a.values.at("name"))
+        .field("protocol", a.values.at("protocol")).field("host", a.values.at("host")).field("port", port);
+    if (!a.values.at("max-in-flight").empty()) {
+      if (!integer("max-in-flight", &max_in_flight)) return 2;
+      w.field("max_in_flight", max_in_flight);
+    }
+    w.end_object();
+  } else if (action == "start") {
+    if (!need("line")) return 2;
+    const bool by_run = !a.values.at("run").empty(), by_codes = !a.values.at("codes").empty();
+    if (by_run == by_codes) {
+      std::fprintf(stderr, "agritrace: print start needs exactly one of --run and --codes\n");
+      return 2;
+    }
+    method = "POST", target = "/v1/print-jobs";
+    w.begin_object().field("line_id", a.values.at("line"));
+    if (by_run) {
+      w.field("run_id", a.values.at("run"));
+      for (const char* name : {"offset", "limit"}) {
+        int64_t n = 0;
+        if (a.values.at(name).empty()) continue;
+        if (!integer(name, &n)) return 2;
+        w.field(name, n);
+      }
+    } else {
+      w.key("codes").begin_array();
+      const std::string& codes = a.values.at("codes");
+      for (size_t at = 0; at <= codes.size();) {
+        const size_t comma = std::min(codes.find(',', at), codes.size());
+        if (comma > at) w.value(std::string_view(codes).substr(at, comma - at));
+        at = comma + 1;
+      }
+      w.end_array();
+    }
+    w.end_object();
+  } else if (action == "show" || action == "pause" || action == "resume" || action == "cancel" ||
+             action == "void") {
+    if (!need("job")) return 2;
+    target = "/v1/print-jobs/" + a.values.at("job");
+    if (action != "show") method = "POST", target += "/" + action, w.begin_object().end_object();
+  } else {
+    std::fprintf(stderr, "agritrace: unknown print action '%s'\n\n%s", action.c_str(), kActions);
+    return 2;
+  }
+  if (method == "POST") body = w.take();
+
+  std::string key;
+  if (const char* env = std::getenv("AGRITRACE_KEY"); env && *env) {
+    key = env;
+  } else if (!a.values.at("key-file").empty()) {
+    key = read_text_file(agritrace::events::posix_env(), a.values.at("key-file"));
+  }
+  if (key.empty()) return fail("no API key: set AGRITRACE_KEY or --key-file");
+  auto url = agritrace::api::parse_url(a.values.at("url"));
+  if (!url.ok()) return fail(url.status().to_string());
+  agritrace::api::HttpClient http(url->host, url->port);
+  agritrace::api::HeaderList headers{{"Authorization", "Bearer " + key}};
+  if (method == "POST") headers.emplace_back("Content-Type", "application/json");
+  if (method == "POST" && !a.values.at("idempotency-key").empty()) {
+    headers.emplace_back("Idempotency-Key", a.values.at("idempotency-key"));
+  }
+  auto r = http.request(method, target, body, headers);
+  if (!r.ok()) return fail(r.status().to_string());
+  if (r->status >= 300) {
+    const std::string code = agritrace::projections::json_string_field(r->body, "code").value_or("");
+    const std::string detail = agritrace::projections::json_string_field(r->body, "detail").value_or(r->body);
+    std::fprintf(stderr, "agritrace: %s %s answered %d %s: %s\n", method.c_str(), target.c_str(), r->status,
+                 code.c_str(), detail.c_str());
+    return 1;
+  }
+  std::printf("%s\n", r->body.c_str());
+  return 0;
+}
+
 void usage(FILE* out) {
   std::fprintf(out,
                "usage: agritrace <command> [flags]   (agritrace <command> --help for its flags)\n\n"
@@ -447,7 +602,8 @@ void usage(FILE* out) {
                "  serve    serve the HTTP API (embedded ledger by default, --kafka for Kafka)\n"
                "  demo     seed a demo supply chain through the API of a running server\n"
                "  replay   rebuild every view from the ledger and print their digest\n"
-               "  verify   check every tenant's hash chain\n");
+               "  verify   check every tenant's hash chain\n"
+               "  print    print jobs on a line's coders and label printers (through the API)\n");
 }
 
 }  // namespace
@@ -466,6 +622,7 @@ int main(int argc, char** argv) {
   if (cmd == "replay") return cmd_replay(argc, argv);
   if (cmd == "verify") return cmd_verify(argc, argv);
   if (cmd == "demo") return cmd_demo(argc, argv);
+  if (cmd == "print") return cmd_print(argc, argv);
   std::fprintf(stderr, "agritrace: unknown command '%s'\n", cmd.c_str());
   usage(stderr);
   return 2;

@@ -221,5 +221,78 @@ TEST_CASE("R-4.2.6 print jobs on a line's label printer, with faults and a serve
   devices_slice(Backend::kKafka);
 }
 
+// The operator's CLI (`agritrace print …`) drives the same routes: register a line and its
+// printer, start a job from a run, follow it, with exit codes 0 / 1 (refused) / 2 (usage).
+std::string json_id(const std::string& out) {
+  const size_t at = out.find(R"("id":")");
+  return at == std::string::npos ? "" : out.substr(at + 6, out.find('"', at + 6) - at - 6);
+}
+
+void print_cli(Backend backend) {
+  TestLedger ledger(backend);
+  ServerProcess server(ledger.flags());
+  server.start();
+  const std::string key = register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient client(server.port(), key);
+  Reply batch = client.post("/v1/batches", batch_body("CLI-1"));
+  REQUIRE(batch.status == 201);
+  std::vector<std::string> uris;
+  const std::string run_id = code_run(client, batch.str("/id"), "6291041500213", R"({"amount":1,"unit":"piece"})", 30, &uris);
+  ZplPrinterSim sim(events::posix_env());
+  REQUIRE(sim.start().ok());
+
+  TempDir dir;
+  const std::string key_file = dir.path() + "/key";
+  REQUIRE(events::posix_env().write_file_durably(key_file, key + "\n").ok());
+  const std::string url = fmt::format("http://127.0.0.1:{}", server.port());
+  auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "print");
+    args.insert(args.end(), {"--url", url, "--key-file", key_file});
+    return run_agritrace(args, true);
+  };
+
+  RunResult line = cli({"register-line", "--name", "二号包装线"});
+  INFO(line.out);
+  REQUIRE(line.exit_code == 0);
+  const std::string line_id = json_id(line.out);
+  REQUIRE(!line_id.empty());
+  RunResult dev = cli({"register-device", "--line", line_id, "--name", "Zebra", "--protocol", "zpl", "--host",
+                       "127.0.0.1", "--port", std::to_string(sim.port())});
+  REQUIRE(dev.exit_code == 0);
+  RunResult started = cli({"start", "--line", line_id, "--run", run_id, "--limit", "30", "--idempotency-key", "cli-1"});
+  REQUIRE(started.exit_code == 0);
+  const std::string job = json_id(started.out);
+  REQUIRE(!job.empty());
+  // The same Idempotency-Key answers the same job: no second job.
+  RunResult again = cli({"start", "--line", line_id, "--run", run_id, "--limit", "30", "--idempotency-key", "cli-1"});
+  CHECK(again.exit_code == 0);
+  CHECK(json_id(again.out) == job);
+
+  JobView v = wait_job(client, sim, job, closed);
+  CHECK(v.status == "done");
+  CHECK(v.printed == 30);
+  RunResult shown = cli({"show", "--job", job});
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find(R"("printed":30)") != std::string::npos);
+  RunResult jobs = cli({"jobs"});
+  CHECK(jobs.exit_code == 0);
+  CHECK(jobs.out.find(job) != std::string::npos);
+  CHECK(sim.max_prints_of_one_code() == 1);
+
+  // Refusals: the server's problem on stderr and exit 1; bad usage exit 2, nothing sent.
+  RunResult missing = cli({"show", "--job", "pj-999"});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.out.find("404") != std::string::npos);
+  RunResult taken = cli({"start", "--line", line_id, "--run", run_id, "--limit", "30"});
+  CHECK(taken.exit_code == 1);
+  CHECK(cli({"start", "--line", line_id}).exit_code == 2);
+  CHECK(cli({"start", "--line", line_id, "--run", run_id, "--limit", "-3"}).exit_code == 2);
+  CHECK(cli({"reprint"}).exit_code == 2);
+  CHECK(run_agritrace({"print", "jobs", "--url", url}, true).exit_code == 1);  // no key
+  CHECK(client.get("/v1/print-jobs").size("/items") == 1);
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.2.6 the print-job CLI against a running server", print_cli)
+
 }  // namespace
 }  // namespace agritrace::testing
