@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include <doctest/doctest.h>
+
+#include "core/base/civil_time.h"
+#include "events/env/posix_env.h"
+
 namespace agritrace::testing {
 
 class FaultLedger::Reader final : public events::LedgerReader {
@@ -130,6 +135,18 @@ Result<std::unique_ptr<events::LedgerReader>> FaultLedger::open_reader(
   auto inner = inner_.open_reader(next_offsets);
   if (!inner.ok()) return inner.status();
   return std::unique_ptr<events::LedgerReader>(std::make_unique<Reader>(*this, std::move(inner).value()));
+}
+
+FaultLedgerRig::FaultLedgerRig(uint64_t seed) : env(events::posix_env()) {
+  env.set_now_ms(*core::parse_rfc3339("2026-11-25T04:00:00.000Z", "t"));
+  env.seed_random(seed);
+  events::LocalLedgerOptions lo;
+  lo.path = dir.path() + "/ledger";
+  lo.partitions = 2;
+  auto l = events::open_local_ledger(lo);
+  REQUIRE(l.ok());
+  local = std::move(l).value();
+  ledger = std::make_unique<FaultLedger>(*local);
 }
 
 }  // namespace agritrace::testing

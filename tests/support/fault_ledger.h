@@ -19,7 +19,9 @@
 #include <vector>
 
 #include "core/base/status.h"
+#include "events/env/controlled_env.h"
 #include "events/ledger/ledger.h"
+#include "tests/support/test_env.h"
 
 namespace agritrace::testing {
 
@@ -72,6 +74,17 @@ class FaultLedger final : public events::Ledger {
   size_t fail_poll_after_ = 0;
   std::optional<Drop> drop_;
   size_t cap_ = 0;
+};
+
+// What the writer and runner fault tests share: a real embedded ledger (2 partitions) in a fresh
+// folder behind a FaultLedger, and a ControlledEnv pinned to 2026-11-25 12:00 in Shanghai with
+// seeded randomness (the clock is an input here: nothing reads the wall clock).
+struct FaultLedgerRig {
+  explicit FaultLedgerRig(uint64_t seed);
+  TempDir dir;
+  events::ControlledEnv env;
+  std::unique_ptr<events::Ledger> local;
+  std::unique_ptr<FaultLedger> ledger;
 };
 
 }  // namespace agritrace::testing

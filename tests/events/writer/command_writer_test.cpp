@@ -34,23 +34,10 @@ core::Command batch_cmd(const std::string& lot, int64_t grams = 5000) {
                            *core::parse_date("2026-11-20", "t"), std::nullopt, "", {}};
 }
 
-struct Rig {
-  TempDir dir;
-  events::ControlledEnv env{events::posix_env()};
-  std::unique_ptr<events::Ledger> local;
-  std::unique_ptr<FaultLedger> ledger;
+struct Rig : FaultLedgerRig {
   std::unique_ptr<events::CommandWriter> writer;
 
-  Rig() {
-    env.set_now_ms(*core::parse_rfc3339("2026-11-25T04:00:00.000Z", "t"));
-    env.seed_random(10);
-    events::LocalLedgerOptions lo;
-    lo.path = dir.path() + "/ledger";
-    lo.partitions = 2;
-    auto l = events::open_local_ledger(lo);
-    REQUIRE(l.ok());
-    local = std::move(l).value();
-    ledger = std::make_unique<FaultLedger>(*local);
+  Rig() : FaultLedgerRig(10) {
     events::CommandWriterOptions wo;
     wo.env = &env;
     auto w = events::start_command_writer(*ledger, wo);

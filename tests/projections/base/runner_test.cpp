@@ -53,24 +53,11 @@ int64_t total(const std::vector<int64_t>& offsets) {
 
 // A ledger of two enterprises' real events (the farm's first, so that its partition starts with
 // a run of the farm's own events), and the digest of views built from it without faults.
-struct Rig {
-  TempDir dir;
-  events::ControlledEnv env{events::posix_env()};
-  std::unique_ptr<events::Ledger> local;
-  std::unique_ptr<FaultLedger> ledger;
+struct Rig : FaultLedgerRig {
   std::string clean_digest;
   std::vector<int64_t> ends;
 
-  Rig() {
-    env.set_now_ms(*core::parse_rfc3339("2026-11-25T04:00:00.000Z", "t"));
-    env.seed_random(11);
-    events::LocalLedgerOptions lo;
-    lo.path = dir.path() + "/ledger";
-    lo.partitions = 2;
-    auto l = events::open_local_ledger(lo);
-    REQUIRE(l.ok());
-    local = std::move(l).value();
-    ledger = std::make_unique<FaultLedger>(*local);
+  Rig() : FaultLedgerRig(11) {
     {
       events::CommandWriterOptions wo;
       wo.env = &env;
