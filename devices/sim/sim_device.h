@@ -54,6 +54,16 @@ class SimDevice {
   void wake();                                  // from any thread, after changing settings
   int64_t now_ns() { return env_.monotonic_ns(); }
 
+  // Changes a setting from any thread: runs f under mu_, then tells the waiters and the loop.
+  template <typename F>
+  void set(F&& f) {
+    {
+      std::lock_guard lock(mu_);
+      f();
+      bump();
+    }
+    wake();
+  }
   void bump() {  // under mu_: a state change the waiters should see
     ++version_;
     changed_.notify_all();

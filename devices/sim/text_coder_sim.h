@@ -46,15 +46,6 @@ class TextCoderSim final : public SimDevice {
   int64_t next_due_ns() const override;
 
  private:
-  template <typename F>
-  void set(F&& f) {
-    {
-      std::lock_guard lock(mu_);
-      f();
-      bump();
-    }
-    wake();
-  }
   void reply(std::string line);
   void status_line(const char* kind);
   void print_due(int64_t now_ns);

@@ -43,15 +43,6 @@ class ZplPrinterSim final : public SimDevice {
   int64_t next_due_ns() const override;
 
  private:
-  template <typename F>
-  void set(F&& f) {
-    {
-      std::lock_guard lock(mu_);
-      f();
-      bump();
-    }
-    wake();
-  }
   bool blocked() const { return paper_out_ || ribbon_out_ || head_open_ || paused_; }
   void print_due(int64_t now_ns);
 
