@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "api/devices/print_lines.h"
+#include "api/cli/cli_support.h"
 #include "api/cli/demo.h"
+#include "api/cli/investigate.h"
 #include "api/codes/catalogue_loader.h"
 #include "api/http/http_client.h"
 #include "api/http/http_server.h"
@@ -43,130 +45,18 @@ using agritrace::Error;
 using agritrace::Result;
 using agritrace::Status;
 
-struct Flag {
-  std::string name;
-  std::string default_value;
-  std::string help;
-};
-
-// Parses --name value / --name=value against a known list; unknown flags are an error.
-struct Args {
-  std::map<std::string, std::string> values;
-  bool help = false;
-  std::string error;
-};
-
-Args parse_args(int argc, char** argv, int first, const std::vector<Flag>& flags) {
-  Args a;
-  for (const Flag& f : flags) a.values[f.name] = f.default_value;
-  for (int i = first; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      a.help = true;
-      continue;
-    }
-    if (!arg.starts_with("--")) {
-      a.error = fmt::format("unexpected argument '{}'", arg);
-      return a;
-    }
-    std::string name = arg.substr(2), value;
-    const size_t eq = name.find('=');
-    bool has_value = false;
-    if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    bool known = false;
-    for (const Flag& f : flags) known = known || f.name == name;
-    if (!known) {
-      a.error = fmt::format("unknown flag --{}", name);
-      return a;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) {
-        a.error = fmt::format("--{} needs a value", name);
-        return a;
-      }
-      value = argv[++i];
-    }
-    a.values[name] = value;
-  }
-  return a;
-}
-
-void print_help(const char* cmd, const char* summary, const std::vector<Flag>& flags) {
-  std::printf("usage: agritrace %s [flags]\n\n%s\n\nflags:\n", cmd, summary);
-  for (const Flag& f : flags) {
-    std::printf("  --%-22s %s%s\n", f.name.c_str(), f.help.c_str(),
-                f.default_value.empty() ? "" : fmt::format(" (default: {})", f.default_value).c_str());
-  }
-}
-
-int fail(const std::string& message) {
-  std::fprintf(stderr, "agritrace: %s\n", message.c_str());
-  return 1;
-}
-
-int parse_int_flag(const Args& a, const std::string& name, int lo, int hi, int* out) {
-  try {
-    size_t used = 0;
-    const int v = std::stoi(a.values.at(name), &used);
-    if (used != a.values.at(name).size() || v < lo || v > hi) throw std::out_of_range(name);
-    *out = v;
-    return 0;
-  } catch (const std::exception&) {
-    std::fprintf(stderr, "agritrace: --%s must be an integer in %d..%d\n", name.c_str(), lo, hi);
-    return 2;
-  }
-}
-
-const std::vector<Flag> kLedgerFlags = {
-    {"data", "./var/data", "data folder: embedded ledger, views, documents, admin key"},
-    {"kafka", "", "Kafka bootstrap servers host:port[,host:port]; empty = embedded ledger"},
-    {"topic", "agritrace.events", "Kafka topic of the ledger"},
-    {"partitions", "4", "ledger partitions (used when the ledger or topic is created)"},
-    {"replication-factor", "1", "Kafka replication factor (used when the topic is created)"},
-};
-
-Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(Env& env, const Args& a, bool writer) {
-  int partitions = 0, rf = 0;
-  if (parse_int_flag(a, "partitions", 1, 1024, &partitions) != 0 ||
-      parse_int_flag(a, "replication-factor", 1, 16, &rf) != 0) {
-    return agritrace::make_error(agritrace::ErrorCode::kInvalidArgument, "bad_flag", "bad flag value");
-  }
-  if (!a.values.at("kafka").empty()) {
-    agritrace::events::KafkaLedgerOptions o;
-    o.brokers = a.values.at("kafka");
-    o.topic = a.values.at("topic");
-    o.partitions = partitions;
-    o.replication_factor = static_cast<int16_t>(rf);
-    o.env = &env;
-    if (writer) o.transactional_id = "agritrace-writer." + o.topic;
-    return agritrace::events::open_kafka_ledger(o);
-  }
-  std::filesystem::create_directories(a.values.at("data"));
-  agritrace::events::LocalLedgerOptions o;
-  o.path = a.values.at("data") + "/ledger";
-  o.partitions = partitions;
-  o.read_only = !writer;
-  return agritrace::events::open_local_ledger(o);
-}
-
-std::string views_path(const Args& a) {
-  // Views of the Kafka ledger and of the embedded one never share a folder.
-  const std::string& kafka = a.values.at("kafka");
-  return a.values.at("data") + (kafka.empty() ? "/views" : "/views-kafka-" + a.values.at("topic"));
-}
-
-// A small text file (identity, key) without its trailing newline; "" when it does not exist.
-std::string read_text_file(Env& env, const std::string& path) {
-  auto r = env.read_file(path);
-  if (!r.ok()) return {};
-  std::string s = std::move(r).value();
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
+using agritrace::cli::Args;
+using agritrace::cli::configure_test_clock;
+using agritrace::cli::fail;
+using agritrace::cli::Flag;
+using agritrace::cli::kLedgerFlags;
+using agritrace::cli::kTestClockFlags;
+using agritrace::cli::open_ledger;
+using agritrace::cli::parse_args;
+using agritrace::cli::parse_int_flag;
+using agritrace::cli::print_help;
+using agritrace::cli::read_text_file;
+using agritrace::cli::views_path;
 
 // The administrator key: AGRITRACE_ADMIN_KEY, else the key file (created with a new random key,
 // mode 0600, written durably).
@@ -187,54 +77,6 @@ Result<std::string> admin_key(Env& env, const std::string& path) {
   return generated->key;
 }
 
-constexpr const char* kAllowTestClockVar = "AGRITRACE_ALLOW_TEST_CLOCK";
-
-// --clock-offset-days / --clock-start: a test clock, refused (exit 2) unless
-// AGRITRACE_ALLOW_TEST_CLOCK=1, so that no production server runs on a fake clock by accident.
-// Returns 0 and sets *test_clock when one was configured on `controlled`.
-int configure_test_clock(const Args& a, agritrace::events::ControlledEnv& controlled, bool* test_clock) {
-  const std::string& offset = a.values.at("clock-offset-days");
-  const std::string& start = a.values.at("clock-start");
-  *test_clock = false;
-  if (offset.empty() && start.empty()) return 0;
-  const char* flag = offset.empty() ? "--clock-start" : "--clock-offset-days";
-  const char* allow = std::getenv(kAllowTestClockVar);
-  if (allow == nullptr || std::string_view(allow) != "1") {
-    std::fprintf(stderr,
-                 "agritrace: %s sets a test clock and is refused: it is for tests and demos only.\n"
-                 "agritrace: set %s=1 in the environment to allow it (never on a production server).\n",
-                 flag, kAllowTestClockVar);
-    return 2;
-  }
-  if (!offset.empty() && !start.empty()) {
-    std::fprintf(stderr, "agritrace: --clock-offset-days and --clock-start exclude each other\n");
-    return 2;
-  }
-  std::string what;
-  if (!offset.empty()) {
-    int days = 0;
-    if (parse_int_flag(a, "clock-offset-days", -36500, 36500, &days) != 0) return 2;
-    controlled.set_offset_ms(int64_t{days} * 86'400'000);
-    what = fmt::format("wall clock {:+d} days", days);
-  } else {
-    auto at = agritrace::core::parse_rfc3339(start, "clock-start");
-    if (!at.ok()) {
-      std::fprintf(stderr, "agritrace: --clock-start: %s\n", at.error().message.c_str());
-      return 2;
-    }
-    controlled.start_at(*at);
-    what = "started at " + start;
-  }
-  *test_clock = true;
-  const int64_t now = controlled.now_ms();
-  const std::string today = agritrace::core::format_date(
-      agritrace::core::date_from_unix_ms(now, agritrace::kPlatformUtcOffsetMinutes));
-  std::fprintf(stderr,
-               "agritrace: WARNING: TEST CLOCK (%s): now %s, platform day %s. Never serve production "
-               "data like this.\n",
-               what.c_str(), agritrace::core::format_rfc3339_utc(now).c_str(), today.c_str());
-  return 0;
-}
 
 int cmd_serve(int argc, char** argv) {
   std::vector<Flag> flags = kLedgerFlags;
@@ -243,10 +85,7 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
-  flags.push_back({"clock-offset-days", "", "TESTS/DEMOS ONLY: the server's clock is the wall clock + N days"
-                                            " (N may be negative); needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
-  flags.push_back({"clock-start", "", "TESTS/DEMOS ONLY: the server's clock starts at this RFC 3339 instant"
-                                      " and advances with the monotonic clock; needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
+  flags.insert(flags.end(), kTestClockFlags.begin(), kTestClockFlags.end());
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("serve", "Serves the AgriTrace HTTP API on the embedded ledger, or on Kafka with --kafka.", flags);
@@ -367,27 +206,31 @@ int cmd_serve(int argc, char** argv) {
 
 int cmd_replay(int argc, char** argv) {
   std::vector<Flag> flags = kLedgerFlags;
+  flags.push_back({"as-of", "", "RFC 3339 instant: build the views as they stood then, into --out (the"
+                                " server's views are left alone; it may keep running)"});
+  flags.push_back({"out", "", "with --as-of: the folder to build them in (query it with investigate --views)"});
+  flags.insert(flags.end(), kTestClockFlags.begin(), kTestClockFlags.end());
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("replay",
                "Rebuilds every view from the ledger (stop the server first: it holds the views),\n"
-               "shows progress on a terminal and prints the views' SHA-256 digest.",
+               "shows progress on a terminal and prints the views' SHA-256 digest.\n"
+               "With --as-of T --out DIR: every view as it stood at T, in DIR (exit codes: docs/INVESTIGATION.md).",
                flags);
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
+  if (!a.values.at("as-of").empty() || !a.values.at("out").empty()) {
+    agritrace::events::ControlledEnv test_env(agritrace::events::posix_env());
+    bool test_clock = false;
+    if (int rc = configure_test_clock(a, test_env, &test_clock); rc != 0) return rc;
+    return agritrace::cli::replay_as_of(a, test_clock ? static_cast<Env&>(test_env) : agritrace::events::posix_env());
+  }
   auto ledger = open_ledger(agritrace::events::posix_env(), a, false);
   if (!ledger.ok()) return fail(ledger.status().to_string());
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  auto report = agritrace::replay::rebuild_views(
-      agritrace::events::posix_env(), **ledger, views_path(a), [tty](uint64_t done, uint64_t total, double secs) {
-        if (!tty) return;
-        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
-        const double eta = rate > 0 && total > done ? static_cast<double>(total - done) / rate : 0;
-        std::fprintf(stderr, "\rreplay: %llu/%llu events  %.0f events/s  ETA %.0fs   ",
-                     static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate, eta);
-      });
-  if (tty) std::fprintf(stderr, "\n");
+  auto report = agritrace::replay::rebuild_views(agritrace::events::posix_env(), **ledger, views_path(a),
+                                                 agritrace::cli::progress_bar("replay"));
+  agritrace::cli::finish_progress();
   if (!report.ok()) return fail(report.status().to_string());
   Status identity = agritrace::events::posix_env().write_file_durably(views_path(a) + ".ledger",
                                                                      (*ledger)->describe() + "\n");
@@ -602,7 +445,10 @@ void usage(FILE* out) {
                "  serve    serve the HTTP API (embedded ledger by default, --kafka for Kafka)\n"
                "  demo     seed a demo supply chain through the API of a running server\n"
                "  replay   rebuild every view from the ledger and print their digest\n"
+               "           (--as-of T --out DIR: every view as it stood at an instant)\n"
                "  verify   check every tenant's hash chain\n"
+               "  investigate  timeline | whereabouts | recall-report | diff: ask the ledger about the past\n"
+               "  audit    an enterprise's events with their hash-chain status, for an external auditor\n"
                "  print    print jobs on a line's coders and label printers (through the API)\n");
 }
 
@@ -623,6 +469,8 @@ int main(int argc, char** argv) {
   if (cmd == "verify") return cmd_verify(argc, argv);
   if (cmd == "demo") return cmd_demo(argc, argv);
   if (cmd == "print") return cmd_print(argc, argv);
+  if (cmd == "investigate") return agritrace::cli::cmd_investigate(argc, argv);
+  if (cmd == "audit") return agritrace::cli::cmd_audit(argc, argv);
   std::fprintf(stderr, "agritrace: unknown command '%s'\n", cmd.c_str());
   usage(stderr);
   return 2;
