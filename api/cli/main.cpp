@@ -23,6 +23,7 @@
 #include "api/http/http_client.h"
 #include "api/http/http_server.h"
 #include "api/http/metrics.h"
+#include "api/http/problem.h"
 #include "api/http/router.h"
 #include "api/production/blob_store.h"
 #include "api/service/service.h"
@@ -36,6 +37,7 @@
 #include "projections/production/projection.h"
 #include "events/env/controlled_env.h"
 #include "events/env/posix_env.h"
+#include "replay/as_of.h"
 #include "replay/replay.h"
 
 namespace {
@@ -78,6 +80,80 @@ Result<std::string> admin_key(Env& env, const std::string& path) {
 }
 
 
+// Blocks the stop signals before any thread starts, so only sigwait receives them.
+sigset_t block_stop_signals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return stop_signals;
+}
+
+// `serve --views DIR` (issue 18): the API over a folder made by `replay --as-of T --out DIR`, read
+// only. The ledger is read as of T (API keys of enterprises registered by then authenticate);
+// every command answers 409 problem+json `read_only`; no print line runs and nothing is appended
+// or written to the data folder.
+int serve_views(const Args& a, Env& env, bool test_clock, int threads, int max_body) {
+  auto folder = agritrace::replay::open_as_of_folder(env, a.values.at("views"));
+  if (!folder.ok()) return fail(folder.error().message);
+  const sigset_t stop_signals = block_stop_signals();
+  const std::string data = a.values.at("data");
+  const std::string key_file = a.values.at("admin-key-file").empty() ? data + "/admin.key" : a.values.at("admin-key-file");
+  auto key = admin_key(env, key_file);
+  if (!key.ok()) return fail(key.error().message);
+  auto base = open_ledger(env, a, false);
+  if (!base.ok()) return fail(base.status().to_string());
+  std::unique_ptr<agritrace::events::Ledger> ledger = agritrace::replay::ledger_as_of(**base, folder->as_of_ms);
+  agritrace::events::CommandWriterOptions wo;
+  wo.env = &env;
+  auto writer = agritrace::events::start_command_writer(*ledger, wo);
+  if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
+  auto views = agritrace::projections::ViewStore::open(folder->views);
+  if (!views.ok()) return fail(views.status().to_string());
+  agritrace::projections::ProjectionRunner runner(*ledger, **views, agritrace::projections::make_all_projections(), &env);
+  // Up to the instant only (the views already are): positions before it then pass ?after=.
+  if (Status s = runner.catch_up(); !s.ok()) return fail("views: " + s.to_string());
+
+  agritrace::api::MetricsRegistry metrics;
+  agritrace::api::BlobStore blobs(env, data + "/documents");
+  agritrace::api::ServiceOptions so;
+  so.admin_key_sha256 = agritrace::core::sha256_hex(*key);
+  so.env = &env;
+  so.test_clock = test_clock;
+  agritrace::api::Service service(*ledger, **writer, runner, **views, blobs, metrics, so);
+  agritrace::api::Router router(&metrics, &env);
+  service.register_routes(router);
+  const std::string detail =
+      fmt::format("this server answers from the views as of {} (serve --views); it accepts no commands",
+                  agritrace::core::format_rfc3339_utc(folder->as_of_ms));
+  agritrace::api::Handler handler = [inner = router.handler(), detail](agritrace::api::HttpRequest req,
+                                                                       agritrace::api::Responder respond) {
+    if (req.method != "GET" && req.method != "HEAD") {
+      return respond(agritrace::api::problem_response(409, "read_only", detail));
+    }
+    inner(std::move(req), std::move(respond));
+  };
+  agritrace::api::HttpServerOptions ho;
+  ho.listen = a.values.at("listen");
+  ho.threads = threads;
+  ho.max_body_bytes = static_cast<uint64_t>(max_body);
+  ho.env = &env;
+  agritrace::api::HttpServer server(ho, handler);
+  if (Status started = server.start(); !started.ok()) return fail(started.to_string());
+  const std::string host = ho.listen.substr(0, ho.listen.rfind(':'));
+  std::printf("agritrace: listening on http://%s:%u (read-only: %s, views %s)\n", host.c_str(),
+              static_cast<unsigned>(server.port()), ledger->describe().c_str(), folder->views.c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "agritrace: signal %d, stopping\n", sig);
+  server.stop();
+  (*writer)->stop();
+  return 0;
+}
+
 int cmd_serve(int argc, char** argv) {
   std::vector<Flag> flags = kLedgerFlags;
   flags.push_back({"listen", "127.0.0.1:8080", "HTTP listen address host:port (port 0: any free port)"});
@@ -86,6 +162,8 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
   flags.insert(flags.end(), kTestClockFlags.begin(), kTestClockFlags.end());
+  flags.push_back({"views", "", "serve READ-ONLY from a folder made by `replay --as-of T --out DIR`: queries answer"
+                                " as of T, commands answer 409 read_only"});
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("serve", "Serves the AgriTrace HTTP API on the embedded ledger, or on Kafka with --kafka.", flags);
@@ -104,13 +182,8 @@ int cmd_serve(int argc, char** argv) {
   const std::string data = a.values.at("data");
   if (Status s = env.create_dirs(data); !s.ok()) return fail(fmt::format("cannot create {}: {}", data, s.to_string()));
 
-  // Block the stop signals before any thread starts, so only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  if (!a.values.at("views").empty()) return serve_views(a, env, test_clock, threads, max_body);
+  const sigset_t stop_signals = block_stop_signals();
 
   const std::string key_file = a.values.at("admin-key-file").empty() ? data + "/admin.key" : a.values.at("admin-key-file");
   auto key = admin_key(env, key_file);

@@ -148,6 +148,15 @@ void answers_as_of(Backend backend) {
   CHECK(csv.out == csv_then.body);
   CHECK(cli(app, split(fmt::format("investigate recall-report --lot lot-1 --tenant {} --format csv", kFarmUscc))).out ==
         farm_now.get("/v1/recalls/rc-1/report.csv").body);
+
+  // The API itself over that folder (serve --views): the answers of t1, and no commands.
+  ServerProcess past(with_flags(app.ledger.flags(), {"--views", folder.path()}));
+  past.start();
+  ApiClient farm_past(past.port(), demo.key("Farm"));
+  CHECK(farm_past.get("/v1/whereabouts?lot_id=lot-1").body == where_then.body);
+  CHECK(farm_past.get("/v1/recalls/rc-1").body == recall_then.body);
+  check_problem(farm_past.post("/v1/batches", batch_body("NEW-1")), 409, "read_only", "");
+  CHECK(past.stop() == 0);
   CHECK(app.server.stop() == 0);
 }
 
