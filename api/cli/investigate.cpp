@@ -257,22 +257,6 @@ Result<std::unique_ptr<projections::ViewStore>> query_views(const Args& a, Env& 
   return projections::ViewStore::open(built->views);
 }
 
-// Parses the command's flags; on --help prints them and returns 0 in *rc.
-bool parse_command(int argc, char** argv, const char* name, const char* summary, const std::vector<Flag>& flags,
-                   Args* a, int* rc) {
-  *a = parse_args(argc, argv, 3, flags);
-  if (a->help) {
-    print_help(name, summary, flags);
-    *rc = kExitOk;
-    return false;
-  }
-  if (!a->error.empty()) {
-    *rc = usage_error(a->error);
-    return false;
-  }
-  return true;
-}
-
 std::vector<Flag> with_ledger_flags(std::vector<Flag> own) {
   own.insert(own.end(), kLedgerFlags.begin(), kLedgerFlags.end());
   own.insert(own.end(), kTestClockFlags.begin(), kTestClockFlags.end());
@@ -284,6 +268,41 @@ int need(const Args& a, std::initializer_list<const char*> names, const char* cm
     if (a.values.at(n).empty()) return usage_error(fmt::format("{} needs --{}", cmd, n));
   }
   return kExitOk;
+}
+
+// One investigate subcommand: its flags (own + ledger + test clock + --format), parsed and checked.
+struct Command {
+  Args a;
+  Format format = Format::kJson;
+  CommandEnv ce;
+  Env& env() { return ce.env(); }
+  const std::string& operator[](const char* flag) const { return a.values.at(flag); }
+};
+
+// Parses argv into *cmd; false with the exit code in *rc on --help (0) or bad usage.
+bool start_command(int argc, char** argv, const char* name, const char* summary, std::vector<Flag> own,
+                   std::initializer_list<const char*> required, Command* cmd, int* rc) {
+  own.push_back(kFormatFlag);
+  const std::vector<Flag> flags = with_ledger_flags(std::move(own));
+  cmd->a = parse_args(argc, argv, 3, flags);
+  *rc = kExitOk;
+  if (cmd->a.help) {
+    print_help(name, summary, flags);
+    return false;
+  }
+  if (!cmd->a.error.empty()) {
+    *rc = usage_error(cmd->a.error);
+    return false;
+  }
+  if ((*rc = need(cmd->a, required, name)) != kExitOk) return false;
+  auto format = format_of(cmd->a);
+  if (!format.ok()) {
+    *rc = usage_error(format.error().message);
+    return false;
+  }
+  cmd->format = *format;
+  *rc = configure_test_clock(cmd->a, cmd->ce.test, &cmd->ce.test_clock);
+  return *rc == kExitOk;
 }
 
 // --- commands ----------------------------------------------------------------------------------
@@ -300,66 +319,52 @@ int finish_entries(const std::vector<LedgerEntry>& entries, Format format) {
 }
 
 int investigate_timeline(int argc, char** argv) {
-  const auto flags = with_ledger_flags({
-      {"code", "", "a trace code: its serial or its GS1 Digital Link URI"},
-      {"lot", "", "a lot or batch id (lot-3, b-2)"},
-      {"tenant", "", "only this enterprise's events (its USCC)"},
-      kFormatFlag,
-  });
-  Args a;
+  Command cmd;
   int rc = 0;
-  if (!parse_command(argc, argv, "investigate timeline",
+  if (!start_command(argc, argv, "investigate timeline",
                      "Every event that touched a code or a lot, in recorded order, with its enterprise, time,\n"
                      "ledger position and hash-chain link (prev_hash -> hash, verified).",
-                     flags, &a, &rc)) {
+                     {{"code", "", "a trace code: its serial or its GS1 Digital Link URI"},
+                      {"lot", "", "a lot or batch id (lot-3, b-2)"},
+                      {"tenant", "", "only this enterprise's events (its USCC)"}},
+                     {}, &cmd, &rc)) {
     return rc;
   }
-  if (a.values.at("code").empty() == a.values.at("lot").empty()) {
+  if (cmd["code"].empty() == cmd["lot"].empty()) {
     return usage_error("investigate timeline needs exactly one of --code and --lot");
   }
-  auto format = format_of(a);
-  if (!format.ok()) return usage_error(format.error().message);
-  CommandEnv ce;
-  if (int c = configure_test_clock(a, ce.test, &ce.test_clock); c != 0) return c;
-  auto ledger = open_ledger(ce.env(), a, false);
+  auto ledger = open_ledger(cmd.env(), cmd.a, false);
   if (!ledger.ok()) return report_error(ledger.error());
-  replay::TimelineQuery q{a.values.at("code"), a.values.at("lot"), a.values.at("tenant")};
-  auto entries = replay::timeline(ce.env(), **ledger, q, progress_bar("timeline"));
+  replay::TimelineQuery q{cmd["code"], cmd["lot"], cmd["tenant"]};
+  auto entries = replay::timeline(cmd.env(), **ledger, q, progress_bar("timeline"));
   finish_progress();
   if (!entries.ok()) return report_error(entries.error());
-  return finish_entries(*entries, *format);
+  return finish_entries(*entries, cmd.format);
 }
 
+const Flag kAsOfFlag{"as-of", "", "RFC 3339 instant: the answer as it stood then (default: now)"};
+const Flag kViewsFlag{"views", "", "a folder made by `replay --as-of T --out DIR` (instead of --as-of)"};
+
 int investigate_whereabouts(int argc, char** argv) {
-  const auto flags = with_ledger_flags({
-      {"lot", "", "the lot (or batch) id, as the enterprise knows it (lot-3, b-2)"},
-      {"tenant", "", "the enterprise asking (its USCC): the answer is the one GET /v1/whereabouts gives it"},
-      {"as-of", "", "RFC 3339 instant: where the goods were then (default: now)"},
-      {"views", "", "a folder made by `replay --as-of T --out DIR` (instead of --as-of)"},
-      kFormatFlag,
-  });
-  Args a;
+  Command cmd;
   int rc = 0;
-  if (!parse_command(argc, argv, "investigate whereabouts",
+  if (!start_command(argc, argv, "investigate whereabouts",
                      "Where the goods of a lot are (or were at --as-of): the same answer as\n"
                      "GET /v1/whereabouts?lot_id=ID for the enterprise --tenant, from views rebuilt as of the instant.",
-                     flags, &a, &rc)) {
+                     {{"lot", "", "the lot (or batch) id, as the enterprise knows it (lot-3, b-2)"},
+                      {"tenant", "", "the enterprise asking (its USCC): the answer is the one GET /v1/whereabouts gives it"},
+                      kAsOfFlag, kViewsFlag},
+                     {"lot", "tenant"}, &cmd, &rc)) {
     return rc;
   }
-  if (int c = need(a, {"lot", "tenant"}, "investigate whereabouts"); c != 0) return c;
-  auto format = format_of(a);
-  if (!format.ok()) return usage_error(format.error().message);
-  CommandEnv ce;
-  if (int c = configure_test_clock(a, ce.test, &ce.test_clock); c != 0) return c;
   ScratchDir scratch;
-  auto views = query_views(a, ce.env(), scratch);
+  auto views = query_views(cmd.a, cmd.env(), scratch);
   if (!views.ok()) return report_error(views.error());
-  const std::string& lot = a.values.at("lot");
+  const std::string& lot = cmd["lot"];
   projections::SalesQueries q(**views);
-  auto answer = lot.starts_with("b-") ? q.whereabouts_batch(a.values.at("tenant"), lot)
-                                      : q.whereabouts_lot(a.values.at("tenant"), lot);
+  auto answer = lot.starts_with("b-") ? q.whereabouts_batch(cmd["tenant"], lot) : q.whereabouts_lot(cmd["tenant"], lot);
   if (!answer.ok()) return report_error(answer.error());
-  return print_document(*answer, *format);
+  return print_document(*answer, cmd.format);
 }
 
 // The recalls of `tenant` whose target is `lot` (GET /v1/recalls, every page).
@@ -392,103 +397,86 @@ Result<std::vector<std::string>> recalls_of_lot(const projections::SalesQueries&
 }
 
 int investigate_recall_report(int argc, char** argv) {
-  const auto flags = with_ledger_flags({
-      {"lot", "", "the recalled lot (or batch) id of the enterprise (lot-3, b-2)"},
-      {"recall", "", "the recall id (rc-1) instead of --lot"},
-      {"tenant", "", "the enterprise that raised the recall (its USCC)"},
-      {"as-of", "", "RFC 3339 instant: the report as it stood then (default: now)"},
-      {"views", "", "a folder made by `replay --as-of T --out DIR` (instead of --as-of)"},
-      kFormatFlag,
-  });
-  Args a;
+  Command cmd;
   int rc = 0;
-  if (!parse_command(argc, argv, "investigate recall-report",
+  if (!start_command(argc, argv, "investigate recall-report",
                      "The recall report of a lot: the same answer as GET /v1/recalls/{id} (CSV: as\n"
                      "GET /v1/recalls/{id}/report.csv) for the enterprise that raised it, as of an instant.\n"
                      "Several recalls of the lot: a JSON array of their reports.",
-                     flags, &a, &rc)) {
+                     {{"lot", "", "the recalled lot (or batch) id of the enterprise (lot-3, b-2)"},
+                      {"recall", "", "the recall id (rc-1) instead of --lot"},
+                      {"tenant", "", "the enterprise that raised the recall (its USCC)"},
+                      kAsOfFlag, kViewsFlag},
+                     {"tenant"}, &cmd, &rc)) {
     return rc;
   }
-  if (int c = need(a, {"tenant"}, "investigate recall-report"); c != 0) return c;
-  if (a.values.at("lot").empty() == a.values.at("recall").empty()) {
+  if (cmd["lot"].empty() == cmd["recall"].empty()) {
     return usage_error("investigate recall-report needs exactly one of --lot and --recall");
   }
-  auto format = format_of(a);
-  if (!format.ok()) return usage_error(format.error().message);
-  CommandEnv ce;
-  if (int c = configure_test_clock(a, ce.test, &ce.test_clock); c != 0) return c;
   ScratchDir scratch;
-  auto views = query_views(a, ce.env(), scratch);
+  auto views = query_views(cmd.a, cmd.env(), scratch);
   if (!views.ok()) return report_error(views.error());
-  const std::string& tenant = a.values.at("tenant");
+  const std::string& tenant = cmd["tenant"];
   projections::SalesQueries q(**views);
-  std::vector<std::string> ids{a.values.at("recall")};
+  std::vector<std::string> ids{cmd["recall"]};
   if (ids[0].empty()) {
-    auto found = recalls_of_lot(q, tenant, a.values.at("lot"));
+    auto found = recalls_of_lot(q, tenant, cmd["lot"]);
     if (!found.ok()) return report_error(found.error());
     if (found->empty()) {
       return report_error(make_error(ErrorCode::kNotFound, "recall_not_found",
                                      fmt::format("enterprise {} raised no recall of {} (as of this instant)", tenant,
-                                                 a.values.at("lot"))));
+                                                 cmd["lot"])));
     }
     ids = std::move(found).value();
   }
   std::vector<std::string> answers;
   for (const std::string& id : ids) {
-    auto answer = *format == Format::kCsv ? q.recall_csv(tenant, id) : q.recall(tenant, id);
+    auto answer = cmd.format == Format::kCsv ? q.recall_csv(tenant, id) : q.recall(tenant, id);
     if (!answer.ok()) return report_error(answer.error());
     answers.push_back(std::move(answer).value());
   }
-  if (*format == Format::kCsv) {
+  if (cmd.format == Format::kCsv) {
     for (const std::string& csv : answers) std::fputs(csv.c_str(), stdout);
     return kExitOk;
   }
-  if (answers.size() == 1) return print_document(answers[0], *format);
+  if (answers.size() == 1) return print_document(answers[0], cmd.format);
   std::string all = "[";
   for (size_t i = 0; i < answers.size(); ++i) all += (i ? "," : "") + answers[i];
-  return print_document(all + "]", *format);
+  return print_document(all + "]", cmd.format);
 }
 
 int investigate_diff(int argc, char** argv) {
-  const auto flags = with_ledger_flags({
-      {"from", "", "RFC 3339 instant: the earlier state"},
-      {"to", "", "RFC 3339 instant: the later state (default: now)"},
-      {"lot", "", "only events that name this lot or batch id"},
-      {"tenant", "", "only this enterprise's events (its USCC)"},
-      kFormatFlag,
-  });
-  Args a;
+  Command cmd;
   int rc = 0;
-  if (!parse_command(argc, argv, "investigate diff",
+  if (!start_command(argc, argv, "investigate diff",
                      "What moved between two instants: every event recorded after --from and up to --to\n"
                      "(shipments, receipts, consumptions, sales, recalls...), in order, with its chain link.",
-                     flags, &a, &rc)) {
+                     {{"from", "", "RFC 3339 instant: the earlier state"},
+                      {"to", "", "RFC 3339 instant: the later state (default: now)"},
+                      {"lot", "", "only events that name this lot or batch id"},
+                      {"tenant", "", "only this enterprise's events (its USCC)"}},
+                     {"from"}, &cmd, &rc)) {
     return rc;
   }
-  if (int c = need(a, {"from"}, "investigate diff"); c != 0) return c;
-  auto format = format_of(a);
-  if (!format.ok()) return usage_error(format.error().message);
-  CommandEnv ce;
-  if (int c = configure_test_clock(a, ce.test, &ce.test_clock); c != 0) return c;
-  auto from = parse_instant(a.values.at("from"), "from");
+  auto from = parse_instant(cmd["from"], "from");
   if (!from.ok()) return usage_error(from.error().message);
-  int64_t to = ce.env().now_ms();
-  if (!a.values.at("to").empty()) {
-    auto parsed = parse_instant(a.values.at("to"), "to");
+  int64_t to = cmd.env().now_ms();
+  if (!cmd["to"].empty()) {
+    auto parsed = parse_instant(cmd["to"], "to");
     if (!parsed.ok()) return usage_error(parsed.error().message);
     to = *parsed;
   }
   if (*from >= to) return usage_error("--from must be before --to");
-  auto ledger = open_ledger(ce.env(), a, false);
+  auto ledger = open_ledger(cmd.env(), cmd.a, false);
   if (!ledger.ok()) return report_error(ledger.error());
   for (auto [at, name] : {std::pair{*from, "from"}, std::pair{to, "to"}}) {
-    if (Status s = replay::check_instant(ce.env(), **ledger, at, name); !s.ok()) return report_error(s.error());
+    if (Status s = replay::check_instant(cmd.env(), **ledger, at, name); !s.ok()) return report_error(s.error());
   }
-  replay::TimelineQuery lot{"", a.values.at("lot"), a.values.at("tenant")};
-  auto entries = replay::recorded_between(ce.env(), **ledger, *from, to, lot, progress_bar("diff"));
+  replay::TimelineQuery lot{"", cmd["lot"], cmd["tenant"]};
+  auto entries = replay::recorded_between(cmd.env(), **ledger, *from, to, lot, progress_bar("diff"));
   finish_progress();
   if (!entries.ok()) return report_error(entries.error());
-  return finish_entries(*entries, *format);
+  return finish_entries(*entries, cmd.format);
 }
 
 }  // namespace
