@@ -498,6 +498,17 @@ int replay_as_of(const Args& a, Env& env) {
   }
   auto at = parse_instant(a.values.at("as-of"), "as-of");
   if (!at.ok()) return usage_error(at.error().message);
+  // Never over production's views, nor over a folder that is not an as-of folder already.
+  const std::string& out = a.values.at("out");
+  std::error_code ec;
+  const auto canonical = [&ec](const std::string& p) { return std::filesystem::weakly_canonical(p, ec).string(); };
+  if (canonical(out + "/views") == canonical(views_path(a)) || canonical(out) == canonical(a.values.at("data"))) {
+    return usage_error(fmt::format("--out {} would replace the server's views: give a folder of its own", out));
+  }
+  if (std::filesystem::exists(out, ec) && !std::filesystem::is_empty(out, ec) &&
+      !replay::open_as_of_folder(env, out).ok()) {
+    return usage_error(fmt::format("--out {} exists and is not an as-of folder: give a new or empty folder", out));
+  }
   auto ledger = open_ledger(env, a, false);
   if (!ledger.ok()) return report_error(ledger.error());
   auto report = replay::build_views_as_of(env, **ledger, a.values.at("out"), *at, progress_bar("replay as of"));

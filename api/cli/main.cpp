@@ -105,6 +105,10 @@ int serve_views(const Args& a, Env& env, bool test_clock, int threads, int max_b
   if (!key.ok()) return fail(key.error().message);
   auto base = open_ledger(env, a, false);
   if (!base.ok()) return fail(base.status().to_string());
+  if (folder->ledger != (*base)->describe()) {
+    return fail(fmt::format("{} was built from {}, not from this ledger ({})", a.values.at("views"), folder->ledger,
+                            (*base)->describe()));
+  }
   std::unique_ptr<agritrace::events::Ledger> ledger = agritrace::replay::ledger_as_of(**base, folder->as_of_ms);
   agritrace::events::CommandWriterOptions wo;
   wo.env = &env;

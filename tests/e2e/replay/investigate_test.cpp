@@ -231,6 +231,9 @@ void timeline_and_exit_codes(Backend backend) {
   CHECK(code_of({"investigate", "whereabouts", "--lot", lot, "--tenant", kFarmUscc, "--views", dir.path()},
                 "is not a folder made by") == 7);
   CHECK(code_of({"investigate", "teleport"}, "unknown investigate subcommand") == 2);
+  // An as-of folder never replaces production's views.
+  CHECK(code_of({"replay", "--as-of", core::format_rfc3339_utc(test_now_ms()), "--out", app.ledger.data.path()},
+                "would replace the server's views") == 2);
   RunResult help = cli(app, {"investigate", "diff", "--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--from") != std::string::npos);
