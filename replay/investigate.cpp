@@ -24,8 +24,25 @@ bool names(std::string_view payload_json, const std::string& quoted) {
 
 std::string quoted(std::string_view id) { return fmt::format("\"{}\"", id); }
 
+bool lot_matches(const events::Envelope& e, const TimelineQuery& q, const std::string& quoted_lot) {
+  if (!q.tenant.empty() && e.tenant != q.tenant) return false;
+  return e.subject == q.lot || names(e.payload_json, quoted_lot);
+}
+
+}  // namespace
+
+std::string link_problem(int64_t head_seq, const std::string& head_hash, const events::Envelope& e) {
+  if (e.tenant_seq != head_seq + 1) return fmt::format("sequence jumps from {} to {}", head_seq, e.tenant_seq);
+  if (e.prev_hash != head_hash) return "prev_hash does not match the previous event's hash";
+  return {};
+}
+
+std::string hash_problem(const events::Envelope& e) {
+  return events::compute_chain_hash(e) == e.hash ? std::string() : "hash does not match the event's bytes (altered event)";
+}
+
 // A code as given (a bare serial or a Digital Link URI / path) -> its serial.
-Result<std::string> serial_of(const std::string& code) {
+Result<std::string> code_serial(const std::string& code) {
   if (code.find("/01/") == std::string::npos) return code;
   auto link = core::parse_digital_link(code);
   if (!link.ok()) return link.error();
@@ -35,13 +52,6 @@ Result<std::string> serial_of(const std::string& code) {
   }
   return link->serial;
 }
-
-bool lot_matches(const events::Envelope& e, const TimelineQuery& q, const std::string& quoted_lot) {
-  if (!q.tenant.empty() && e.tenant != q.tenant) return false;
-  return e.subject == q.lot || names(e.payload_json, quoted_lot);
-}
-
-}  // namespace
 
 Result<std::vector<LedgerEntry>> scan_ledger(Env& env, events::Ledger& ledger, const ScanFilter& filter,
                                              const ScanProgress& progress) {
@@ -78,13 +88,8 @@ Result<std::vector<LedgerEntry>> scan_ledger(Env& env, events::Ledger& ledger, c
       if (wanted) {
         LedgerEntry entry;
         entry.position = se.position;
-        if (e.tenant_seq != h.seq + 1) {
-          entry.problem = fmt::format("sequence jumps from {} to {}", h.seq, e.tenant_seq);
-        } else if (e.prev_hash != h.hash) {
-          entry.problem = "prev_hash does not match the previous event's hash";
-        } else if (events::compute_chain_hash(e) != e.hash) {
-          entry.problem = "hash does not match the event's bytes (altered event)";
-        }
+        entry.problem = link_problem(h.seq, h.hash, e);
+        if (entry.problem.empty()) entry.problem = hash_problem(e);
         entry.verified = entry.problem.empty();
         h.seq = e.tenant_seq;
         h.hash = e.hash;
@@ -112,7 +117,7 @@ Result<std::vector<LedgerEntry>> timeline(Env& env, events::Ledger& ledger, cons
                                           const ScanProgress& progress) {
   ScanFilter filter;
   if (!q.code.empty()) {
-    auto serial = serial_of(q.code);
+    auto serial = code_serial(q.code);
     if (!serial.ok()) return serial.error();
     const std::string s = *serial, quoted_serial = quoted(s);
     filter.tenant = q.tenant;

@@ -44,6 +44,14 @@ struct ScanFilter {
 Result<std::vector<LedgerEntry>> scan_ledger(Env& env, events::Ledger& ledger, const ScanFilter& filter,
                                              const ScanProgress& progress = {});
 
+// The two checks of every event read: its link to the tenant's previous event (whose sequence and
+// hash are given) and its own hash. "" when it passes, else what is wrong.
+std::string link_problem(int64_t head_seq, const std::string& head_hash, const events::Envelope& e);
+std::string hash_problem(const events::Envelope& e);
+
+// The serial of a code given as a bare serial or a GS1 Digital Link URI / path.
+Result<std::string> code_serial(const std::string& code);
+
 // What a timeline follows: a code (a bare serial or a GS1 Digital Link URI) or a lot / batch id
 // ("lot-3", "b-2"), optionally of one enterprise.
 struct TimelineQuery {

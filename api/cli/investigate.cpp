@@ -17,6 +17,7 @@
 #include "projections/base/view_store.h"
 #include "projections/sales/queries.h"
 #include "replay/as_of.h"
+#include "replay/code_index.h"
 #include "replay/investigate.h"
 
 namespace agritrace::cli {
@@ -326,7 +327,9 @@ int investigate_timeline(int argc, char** argv) {
                      "ledger position and hash-chain link (prev_hash -> hash, verified).",
                      {{"code", "", "a trace code: its serial or its GS1 Digital Link URI"},
                       {"lot", "", "a lot or batch id (lot-3, b-2)"},
-                      {"tenant", "", "only this enterprise's events (its USCC)"}},
+                      {"tenant", "", "only this enterprise's events (its USCC)"},
+                      {"index", "", "a code index folder of your own (created, then brought up to date on each"
+                                    " use): a code's timeline reads it instead of scanning the ledger"}},
                      {}, &cmd, &rc)) {
     return rc;
   }
@@ -335,6 +338,18 @@ int investigate_timeline(int argc, char** argv) {
   }
   auto ledger = open_ledger(cmd.env(), cmd.a, false);
   if (!ledger.ok()) return report_error(ledger.error());
+  auto serial = cmd["code"].empty() ? Result<std::string>(std::string()) : replay::code_serial(cmd["code"]);
+  if (!serial.ok()) return report_error(serial.error());
+  if (!cmd["index"].empty() && replay::CodeIndex::covers(*serial)) {
+    auto index = replay::CodeIndex::open(cmd["index"]);
+    if (!index.ok()) return report_error(index.error());
+    Status caught_up = (*index)->catch_up(cmd.env(), **ledger, progress_bar("index"));
+    finish_progress();
+    if (!caught_up.ok()) return report_error(caught_up.error());
+    auto entries = (*index)->timeline(**ledger, *serial, cmd["tenant"]);
+    if (!entries.ok()) return report_error(entries.error());
+    return finish_entries(*entries, cmd.format);
+  }
   replay::TimelineQuery q{cmd["code"], cmd["lot"], cmd["tenant"]};
   auto entries = replay::timeline(cmd.env(), **ledger, q, progress_bar("timeline"));
   finish_progress();

@@ -195,6 +195,23 @@ void timeline_and_exit_codes(Backend backend) {
   // The same serial without the Digital Link gives the same timeline.
   CHECK(cli(app, {"investigate", "timeline", "--code", serial_of(packs[0]), "--format", "json"}).out == t.out);
 
+  // The code index (--index DIR) answers every code's timeline exactly as the scan does, and is
+  // brought up to date on each use: a code disabled later shows in its timeline.
+  TempDir index;
+  const std::vector<std::string> with_index{"--format", "json", "--index", index.path()};
+  for (const std::string& uri : packs) {
+    const std::vector<std::string> q{"investigate", "timeline", "--code", uri};
+    RunResult scanned = cli(app, with_flags(q, {"--format", "json"}));
+    RunResult indexed = cli(app, with_flags(q, with_index));
+    CHECK(indexed.exit_code == 0);
+    CHECK(indexed.out == scanned.out);
+  }
+  REQUIRE(plant.post("/v1/codes/" + serial_of(packs[3]) + "/disable", "{}").status == 200);
+  RunResult later = cli(app, with_flags({"investigate", "timeline", "--code", packs[3]}, with_index));
+  INFO(later.out);
+  CHECK(later.out.find(R"("type":"code.disabled")") != std::string::npos);
+  CHECK(later.out == cli(app, {"investigate", "timeline", "--code", packs[3], "--format", "json"}).out);
+
   // Positions and chain links are the ledger's: the audit export of the plant has the same
   // hash at the same position.
   TempDir dir;
