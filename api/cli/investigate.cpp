@@ -65,8 +65,9 @@ const Flag kFormatFlag{"format", "", "table | json | csv (default: table on a te
 
 // A CSV cell: quoted when needed; a leading = + - @ neutralised (spreadsheets run them as formulas).
 std::string csv_cell(std::string_view v) {
-  std::string s(v);
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(0, "'");
+  const bool formula = !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@');
+  std::string s = formula ? "'" : "";
+  s.append(v);
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -105,7 +106,10 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
 void print_csv(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   auto line = [](const std::vector<std::string>& r) {
     std::string out;
-    for (size_t c = 0; c < r.size(); ++c) out += (c ? "," : "") + csv_cell(r[c]);
+    for (size_t c = 0; c < r.size(); ++c) {
+      if (c > 0) out += ',';
+      out += csv_cell(r[c]);
+    }
     std::printf("%s\n", out.c_str());
   };
   line(header);
@@ -456,7 +460,10 @@ int investigate_recall_report(int argc, char** argv) {
   }
   if (answers.size() == 1) return print_document(answers[0], cmd.format);
   std::string all = "[";
-  for (size_t i = 0; i < answers.size(); ++i) all += (i ? "," : "") + answers[i];
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (i > 0) all += ',';
+    all += answers[i];
+  }
   return print_document(all + "]", cmd.format);
 }
 
