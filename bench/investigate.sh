@@ -2,7 +2,7 @@
 # The investigation figures of docs/PERFORMANCE.md ("Investigation", issue 18), embedded ledger:
 # generate EVENTS events, then three rounds of {full replay, replay --as-of now, replay --as-of
 # the middle instant} interleaved (so a noisy machine hurts each alike), and three timelines of one
-# code (a full scan of the ledger). Usage: bench/investigate.sh [EVENTS (200000)]
+# code (a full scan of the ledger), then the same timeline through a code index (--index). Usage: bench/investigate.sh [EVENTS (200000)]
 # Env: BENCH_DIR (/tmp/agritrace-investigate, wiped), BIN (build/release).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,4 +26,12 @@ for i in 1 2 3; do
   /usr/bin/time -f "timeline of code $serial $i: %e s, max RSS %M KB" \
     "$BIN/agritrace" investigate timeline --data data --code "$serial" --format json >/dev/null
 done
+rm -rf index
+/usr/bin/time -f "code index built (whole ledger) + first lookup: %e s, max RSS %M KB" \
+  "$BIN/agritrace" investigate timeline --data data --code "$serial" --index index --format json >/dev/null
+for i in 1 2 3; do
+  /usr/bin/time -f "timeline of code $serial through the index $i: %e s" \
+    "$BIN/agritrace" investigate timeline --data data --code "$serial" --index index --format json >/dev/null
+done
+echo "index size: $(du -sh index | cut -f1), ledger size: $(du -sh data/ledger | cut -f1)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
