@@ -12,12 +12,12 @@
 
 #include "core/domain/command.h"
 #include "events/env/controlled_env.h"
-#include "events/env/posix_env.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
 #include "replay/as_of.h"
 #include "replay/investigate.h"
 #include "replay/replay.h"
+#include "tests/support/fault_ledger.h"
 #include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
@@ -28,23 +28,14 @@ constexpr const char* kFarm = "91350100M000100Y43";
 constexpr const char* kShop = "92441322MA51AB2C36";
 constexpr int64_t kStepMs = 60'000;  // one minute between commands
 
-// A fresh embedded ledger, written on a clock that stands still until advanced.
-struct SteppedLedger {
-  TempDir dir;
-  events::ControlledEnv env{events::posix_env()};
-  std::unique_ptr<events::Ledger> ledger;
+// A fresh embedded ledger (tests/support/fault_ledger.h, no fault injected), written by the single
+// writer on a clock that stands still until advanced.
+struct SteppedLedger : FaultLedgerRig {
   std::unique_ptr<events::CommandWriter> writer;
   int64_t start_ms;
 
-  explicit SteppedLedger(int64_t start = test_now_ms()) : start_ms(start) {
+  explicit SteppedLedger(int64_t start = test_now_ms()) : FaultLedgerRig(7), start_ms(start) {
     env.set_now_ms(start_ms);
-    env.seed_random(7);
-    events::LocalLedgerOptions lo;
-    lo.path = dir.path() + "/ledger";
-    lo.partitions = 2;
-    auto l = events::open_local_ledger(lo);
-    REQUIRE(l.ok());
-    ledger = std::move(l).value();
     events::CommandWriterOptions wo;
     wo.env = &env;
     auto w = events::start_command_writer(*ledger, wo);
