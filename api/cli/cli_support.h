@@ -1,4 +1,5 @@
-// What every `agritrace` subcommand shares: the flag parser (--name value / --name=value against
+// What every `agritrace` subcommand shares (defined in api/cli/main.cpp; api/cli/investigate.cpp,
+// built into the same executable, uses them): the flag parser (--name value / --name=value against
 // a known list), --help text, the ledger flags and opening the ledger they name, and the test
 // clock flags (--clock-offset-days / --clock-start, refused unless AGRITRACE_ALLOW_TEST_CLOCK=1).
 #pragma once
