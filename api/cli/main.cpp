@@ -356,14 +356,17 @@ int serve_views(const Args& a, Env& env, bool test_clock, int threads, int max_b
 
 int cmd_serve(int argc, char** argv) {
   std::vector<Flag> flags = kLedgerFlags;
+  flags.push_back({"views", "", "serve READ-ONLY from a folder made by `replay --as-of T --out DIR`: queries answer"
+                                " as of T, commands answer 409 read_only"});
   flags.push_back({"listen", "127.0.0.1:8080", "HTTP listen address host:port (port 0: any free port)"});
   flags.push_back({"threads", "2", "HTTP I/O threads"});
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
-  flags.insert(flags.end(), kTestClockFlags.begin(), kTestClockFlags.end());
-  flags.push_back({"views", "", "serve READ-ONLY from a folder made by `replay --as-of T --out DIR`: queries answer"
-                                " as of T, commands answer 409 read_only"});
+  flags.push_back({"clock-offset-days", "", "TESTS/DEMOS ONLY: the server's clock is the wall clock + N days"
+                                            " (N may be negative); needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
+  flags.push_back({"clock-start", "", "TESTS/DEMOS ONLY: the server's clock starts at this RFC 3339 instant"
+                                      " and advances with the monotonic clock; needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("serve", "Serves the AgriTrace HTTP API on the embedded ledger, or on Kafka with --kafka.", flags);
@@ -501,9 +504,16 @@ int cmd_replay(int argc, char** argv) {
   }
   auto ledger = open_ledger(agritrace::events::posix_env(), a, false);
   if (!ledger.ok()) return fail(ledger.status().to_string());
-  auto report = agritrace::replay::rebuild_views(agritrace::events::posix_env(), **ledger, views_path(a),
-                                                 agritrace::cli::progress_bar("replay"));
-  agritrace::cli::finish_progress();
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  auto report = agritrace::replay::rebuild_views(
+      agritrace::events::posix_env(), **ledger, views_path(a), [tty](uint64_t done, uint64_t total, double secs) {
+        if (!tty) return;
+        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+        const double eta = rate > 0 && total > done ? static_cast<double>(total - done) / rate : 0;
+        std::fprintf(stderr, "\rreplay: %llu/%llu events  %.0f events/s  ETA %.0fs   ",
+                     static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate, eta);
+      });
+  if (tty) std::fprintf(stderr, "\n");
   if (!report.ok()) return fail(report.status().to_string());
   Status identity = agritrace::events::posix_env().write_file_durably(views_path(a) + ".ledger",
                                                                      (*ledger)->describe() + "\n");
@@ -718,11 +728,11 @@ void usage(FILE* out) {
                "  serve    serve the HTTP API (embedded ledger by default, --kafka for Kafka)\n"
                "  demo     seed a demo supply chain through the API of a running server\n"
                "  replay   rebuild every view from the ledger and print their digest\n"
-               "           (--as-of T --out DIR: every view as it stood at an instant)\n"
                "  verify   check every tenant's hash chain\n"
+               "  print    print jobs on a line's coders and label printers (through the API)\n"
                "  investigate  timeline | whereabouts | recall-report | diff: ask the ledger about the past\n"
-               "  audit    an enterprise's events with their hash-chain status, for an external auditor\n"
-               "  print    print jobs on a line's coders and label printers (through the API)\n");
+               "           (replay --as-of T --out DIR: every view as it stood at an instant; serve --views DIR)\n"
+               "  audit    an enterprise's events with their hash-chain status, for an external auditor\n");
 }
 
 }  // namespace
