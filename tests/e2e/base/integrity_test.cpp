@@ -349,7 +349,7 @@ void delete_all_records(const std::string& topic) {
   rd_kafka_destroy(rk);
 }
 
-TEST_CASE("integrity [kafka]: signed checkpoints verify; a topic cut by DeleteRecords -> truncated (5)") {
+TEST_CASE("integrity [kafka]: signed checkpoints verify and a topic cut by DeleteRecords -> truncated (5)") {
   Keys keys;
   SignedApp app(Backend::kKafka, keys, 4);
   RunResult ok = app.verify();

@@ -15,6 +15,7 @@
 #include "events/env/controlled_env.h"
 #include "events/env/posix_env.h"
 #include "events/integrity/checkpoint.h"
+#include "events/integrity/checkpointer.h"
 #include "events/ledger/ledger.h"
 #include "tests/support/test_env.h"
 
@@ -237,6 +238,63 @@ TEST_CASE("checkpoints: truncation, an erased tenant, a re-hashed rewrite and an
     CHECK(f.chain().finding == Finding::kChainBroken);
     CHECK(f.chain().detail == "tenant T9 seq 2 at 1:1: hash does not match the event's bytes (altered event)");
   }
+}
+
+TEST_CASE("checkpointer: a first checkpoint at start, every N events, a final one at stop, in all three places") {
+  testing::TempDir dir;
+  ControlledEnv env(posix_env());
+  env.seed_random(7);
+  env.set_now_ms(1'000'000);
+  auto key = generate_signing_key(env);
+  REQUIRE(key.ok());
+  auto ledger = ledger_with(dir.path() + "/ledger", {"T1"}, 2);
+  CheckpointerOptions o;
+  o.env = &env;
+  o.ledger_name = "embedded";
+  o.key = *key;
+  o.files.manifest = dir.path() + "/ledger.manifest";
+  o.files.log = dir.path() + "/checkpoints.log";
+  o.every_events = 1'000'000;  // only the start and the stop write one here
+  o.every_ms = 3'600'000;
+  auto found = load_checkpoints(env, ledger.get(), o.files, o.ledger_name);
+  REQUIRE(found.ok());
+  CHECK(found->empty());
+  auto check = check_ledger(env, *ledger, *found, key->public_key);
+  REQUIRE(check.ok());
+  CHECK(check->report.finding == Finding::kIntact);
+  Checkpointer cp(*ledger, o, std::move(check).value());
+  REQUIRE(cp.start().ok());
+  CHECK(cp.written() == 1);
+  std::string prev;
+  {
+    ChainFold f;
+    REQUIRE(fold_ledger(*ledger, &f).ok());
+    prev = f.snapshot(2).tenants.at(0).hash;
+  }
+  for (int i = 3; i <= 5; ++i) REQUIRE(ledger->append({chained("T1", i, &prev)}, nullptr).ok());
+  REQUIRE(cp.stop().ok());
+  CHECK(cp.written() == 2);  // the final one: no periodic one was due
+  auto again = load_checkpoints(env, ledger.get(), o.files, o.ledger_name);
+  REQUIRE(again.ok());
+  REQUIRE(again->size() == 4);  // manifest (newest), log (two), the ledger's own copy (newest)
+  for (const FoundCheckpoint& f : *again) CHECK(f.checkpoint.signed_by(key->public_key));
+  const Checkpoint& newest = again->front().checkpoint;
+  CHECK(newest.number == 2);
+  CHECK(newest.events == 5);
+  CHECK(newest.created_at_ms == 1'000'000);
+  REQUIRE(newest.tenants.size() == 1);
+  CHECK(newest.tenants[0].seq == 5);
+  CHECK(newest.tenants[0].hash == prev);
+  CHECK(again->back().checkpoint.encode() == newest.encode());
+  // A restart compares with it, and a shorter ledger is refused.
+  auto check2 = check_ledger(env, *ledger, *again, key->public_key);
+  REQUIRE(check2.ok());
+  CHECK(check2->report.finding == Finding::kIntact);
+  auto shorter = ledger_with(dir.path() + "/shorter", {"T1"}, 4);
+  auto check3 = check_ledger(env, *shorter, *again, key->public_key);
+  REQUIRE(check3.ok());
+  CHECK(check3->report.finding == Finding::kTruncated);
+  CHECK(check3->report.detail.find("tenant T1 ends at seq 4") != std::string::npos);
 }
 
 TEST_CASE("env: make_private leaves no group/other permission on the data folder or new files") {
