@@ -167,9 +167,12 @@ Status Checkpointer::start() {
 }
 
 void Checkpointer::run() {
+  int64_t drain_deadline_ns = 0;  // at stop: read to the end, but not forever (a broker may be gone)
   for (;;) {
     const bool stopping = stopping_.load();
-    auto polled = reader_->poll(stopping ? 0 : 200, 4096);
+    if (stopping && drain_deadline_ns == 0) drain_deadline_ns = options_.env->monotonic_ns() + 10'000'000'000;
+    const bool drained_enough = stopping && options_.env->monotonic_ns() >= drain_deadline_ns;
+    auto polled = reader_->poll(stopping ? 20 : 200, 4096);
     Status s;
     if (!polled.ok()) {
       s = polled.status();
@@ -179,7 +182,7 @@ void Checkpointer::run() {
         s = make_error(ErrorCode::kCorruption, finding_name(fold_.chain().finding), fold_.chain().detail);
       }
     }
-    const bool caught_up = polled.ok() && polled->at_end;
+    const bool caught_up = (polled.ok() && polled->at_end) || drained_enough;
     if (s.ok()) {
       const uint64_t news = fold_.events() - folded_at_last_;
       const bool due = news >= options_.every_events ||
