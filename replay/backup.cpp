@@ -44,20 +44,24 @@ Result<uint64_t> copy_documents(Env& env, const fs::path& from, const fs::path& 
   uint64_t copied = 0;
   std::error_code ec;
   if (!fs::is_directory(from, ec)) return copied;
-  for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(from, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const fs::path rel = fs::relative(it->path(), from, ec);
     if (ec) break;
     if (it->is_directory(ec)) {
       if (Status s = env.create_dirs((to / rel).string()); !s.ok()) return s.error();
       continue;
     }
-    if (!it->is_regular_file(ec) || it->path().filename().string().find(".tmp.") != std::string::npos) continue;
+    if (!it->is_regular_file(ec) ||
+        it->path().filename().string().find(".tmp.") != std::string::npos)
+      continue;
     if (env.file_exists((to / rel).string())) continue;  // content-addressed: same name, same bytes
     if (Status s = copy_file(env, it->path(), to / rel); !s.ok()) return s.error();
     ++copied;
   }
-  if (ec) return backup_error("backup_io_error", fmt::format("reading {}: {}", from.string(), ec.message()));
+  if (ec)
+    return backup_error("backup_io_error",
+                        fmt::format("reading {}: {}", from.string(), ec.message()));
   return copied;
 }
 
@@ -94,10 +98,11 @@ Result<std::pair<uint64_t, uint64_t>> sync_staging(rocksdb::DB& source, rocksdb:
     total += is_event_key(k) ? 1 : 0;
     for (; dst->Valid() && dst->key().compare(k) < 0; dst->Next()) {
       if (is_event_key(dst->key())) {
-        return make_error(ErrorCode::kCorruption, "backup_ledger_shrank",
-                          fmt::format("the ledger lost entry {} that an earlier backup holds: it was "
-                                      "truncated or rewritten (run agritrace verify)",
-                                      printable_key(dst->key())));
+        return make_error(
+            ErrorCode::kCorruption, "backup_ledger_shrank",
+            fmt::format("the ledger lost entry {} that an earlier backup holds: it was "
+                        "truncated or rewritten (run agritrace verify)",
+                        printable_key(dst->key())));
       }
     }
     const bool held = dst->Valid() && dst->key() == k;
@@ -136,7 +141,8 @@ Result<BackupReport> backup_data_folder(Env& env, const std::string& data, const
   // 1. The small files first (so the ledger copied next extends every checkpoint they record).
   std::vector<fs::path> kept;
   for (const auto& entry : fs::directory_iterator(data, ec)) {
-    if (entry.is_regular_file() && is_kept_file(entry.path().filename().string())) kept.push_back(entry.path());
+    if (entry.is_regular_file() && is_kept_file(entry.path().filename().string()))
+      kept.push_back(entry.path());
   }
   if (ec) return backup_error("backup_io_error", fmt::format("reading {}: {}", data, ec.message()));
   std::vector<std::pair<std::string, std::string>> small;  // name -> bytes
@@ -153,16 +159,19 @@ Result<BackupReport> backup_data_folder(Env& env, const std::string& data, const
   {
     rocksdb::BackupEngine* raw = nullptr;
     rocksdb::IOStatus s = rocksdb::BackupEngine::Open(
-        rocksdb::BackupEngineOptions((root / "ledger-backups").string()), rocksdb::Env::Default(), &raw);
+        rocksdb::BackupEngineOptions((root / "ledger-backups").string()), rocksdb::Env::Default(),
+        &raw);
     if (!s.ok()) return rocks_error(s, "opening the backup engine");
     engine.reset(raw);
   }
   rocksdb::BackupID id = 0;
   if (report.embedded_ledger) {
     rocksdb::Options so;
-    so.max_open_files = -1;  // a handle on every table file: the server's compactions cannot pull them away
+    so.max_open_files =
+        -1;  // a handle on every table file: the server's compactions cannot pull them away
     rocksdb::DB* raw_source = nullptr;
-    rocksdb::Status s = rocksdb::DB::OpenAsSecondary(so, ledger, (root / "secondary").string(), &raw_source);
+    rocksdb::Status s =
+        rocksdb::DB::OpenAsSecondary(so, ledger, (root / "secondary").string(), &raw_source);
     if (!s.ok()) return rocks_error(s, "opening the ledger for backup");
     std::unique_ptr<rocksdb::DB> source(raw_source);
     s = source->TryCatchUpWithPrimary();
@@ -189,7 +198,8 @@ Result<BackupReport> backup_data_folder(Env& env, const std::string& data, const
     engine->GetBackupInfo(&infos);
     uint32_t highest = 0;
     for (const fs::directory_entry& e : fs::directory_iterator(root / "sets", ec)) {
-      highest = std::max<uint32_t>(highest, static_cast<uint32_t>(std::atoi(e.path().filename().c_str())));
+      highest = std::max<uint32_t>(highest,
+                                   static_cast<uint32_t>(std::atoi(e.path().filename().c_str())));
     }
     for (const auto& i : infos) highest = std::max<uint32_t>(highest, i.backup_id);
     id = highest + 1;
@@ -205,9 +215,9 @@ Result<BackupReport> backup_data_folder(Env& env, const std::string& data, const
   for (const auto& [name, bytes] : small) {
     if (Status s = env.write_file_durably((set / name).string(), bytes); !s.ok()) return s.error();
   }
-  const std::string info = fmt::format("backup {}\nledger {}\nevents {}\n", id,
-                                       report.embedded_ledger ? "embedded" : "kafka (not in this backup)",
-                                       report.entries_total);
+  const std::string info = fmt::format(
+      "backup {}\nledger {}\nevents {}\n", id,
+      report.embedded_ledger ? "embedded" : "kafka (not in this backup)", report.entries_total);
   if (Status s = env.write_file_durably((set / "BACKUP").string(), info); !s.ok()) return s.error();
   return report;
 }
@@ -226,7 +236,8 @@ Result<RestoreReport> restore_data_folder(Env& env, const std::string& from, con
   RestoreReport report;
   rocksdb::BackupEngineReadOnly* raw = nullptr;
   rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(
-      rocksdb::BackupEngineOptions((root / "ledger-backups").string()), rocksdb::Env::Default(), &raw);
+      rocksdb::BackupEngineOptions((root / "ledger-backups").string()), rocksdb::Env::Default(),
+      &raw);
   if (!s.ok()) return rocks_error(s, "opening the backup");
   std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
   std::vector<rocksdb::BackupInfo> infos;
@@ -239,7 +250,8 @@ Result<RestoreReport> restore_data_folder(Env& env, const std::string& from, con
   }
   const fs::path set = root / "sets" / std::to_string(id);
   if (id == 0 || !fs::is_directory(set, ec)) {
-    return make_error(ErrorCode::kNotFound, "restore_no_backup", fmt::format("no backup {} in {}", id, from));
+    return make_error(ErrorCode::kNotFound, "restore_no_backup",
+                      fmt::format("no backup {} in {}", id, from));
   }
   if (Status c = env.create_dirs(to); !c.ok()) return c.error();
   if (Status c = env.make_private(to); !c.ok()) return c.error();
@@ -252,7 +264,8 @@ Result<RestoreReport> restore_data_folder(Env& env, const std::string& from, con
   }
   for (const fs::directory_entry& e : fs::directory_iterator(set, ec)) {
     if (e.path().filename() == "BACKUP") continue;
-    if (Status c = copy_file(env, e.path(), fs::path(to) / e.path().filename()); !c.ok()) return c.error();
+    if (Status c = copy_file(env, e.path(), fs::path(to) / e.path().filename()); !c.ok())
+      return c.error();
   }
   auto docs = copy_documents(env, root / "documents", fs::path(to) / "documents");
   if (!docs.ok()) return docs.error();

@@ -27,7 +27,7 @@ namespace agritrace::replay {
 
 struct BackupReport {
   uint32_t backup_id = 0;
-  uint64_t entries_copied = 0;   // ledger entries new since the previous backup
+  uint64_t entries_copied = 0;  // ledger entries new since the previous backup
   uint64_t entries_total = 0;
   uint64_t documents_copied = 0;
   bool embedded_ledger = false;  // false: a Kafka data folder (the topic is backed up by Kafka)

@@ -47,24 +47,27 @@ int refuse_vanished_ledger(Env& env, const std::string& data, const IntegrityPat
   }
   for (const events::FoundCheckpoint& f : *found) {
     if (f.checkpoint.events == 0) continue;
-    std::fprintf(stderr,
-                 "agritrace: ledger_vanished: no ledger at %s/ledger, but %s records %llu events of "
-                 "%zu tenants (checkpoint %llu): refusing to start on an empty ledger; restore it "
-                 "from a backup (docs/OPERATIONS.md)\n",
-                 data.c_str(), f.origin.c_str(), static_cast<unsigned long long>(f.checkpoint.events),
-                 f.checkpoint.tenants.size(), static_cast<unsigned long long>(f.checkpoint.number));
+    std::fprintf(
+        stderr,
+        "agritrace: ledger_vanished: no ledger at %s/ledger, but %s records %llu events of "
+        "%zu tenants (checkpoint %llu): refusing to start on an empty ledger; restore it "
+        "from a backup (docs/OPERATIONS.md)\n",
+        data.c_str(), f.origin.c_str(), static_cast<unsigned long long>(f.checkpoint.events),
+        f.checkpoint.tenants.size(), static_cast<unsigned long long>(f.checkpoint.number));
     return events::integrity_exit_code(events::Finding::kLedgerVanished);
   }
   return 0;
 }
 
-Result<events::SigningKey> load_signing_key(Env& env, const std::string& path, const std::string& data) {
+Result<events::SigningKey> load_signing_key(Env& env, const std::string& path,
+                                            const std::string& data) {
   if (inside(path, data)) {
-    return make_error(ErrorCode::kInvalidArgument, "checkpoint_key_in_data_folder",
-                      fmt::format("the checkpoint signing key {} is inside the data folder {}: keep "
-                                  "it elsewhere, or whoever can alter the ledger can re-sign it",
-                                  path, data),
-                      "checkpoint-key");
+    return make_error(
+        ErrorCode::kInvalidArgument, "checkpoint_key_in_data_folder",
+        fmt::format("the checkpoint signing key {} is inside the data folder {}: keep "
+                    "it elsewhere, or whoever can alter the ledger can re-sign it",
+                    path, data),
+        "checkpoint-key");
   }
   auto text = env.read_file(path);
   if (!text.ok()) return text.error();
@@ -87,7 +90,8 @@ std::unique_ptr<events::Checkpointer> start_checkpointer(Env& env, events::Ledge
   if (key) public_key = key->public_key;
   auto check = events::check_ledger(env, ledger, *found, public_key);
   if (!check.ok()) {
-    std::fprintf(stderr, "agritrace: cannot check the ledger: %s\n", check.status().to_string().c_str());
+    std::fprintf(stderr, "agritrace: cannot check the ledger: %s\n",
+                 check.status().to_string().c_str());
     *exit_code = exit_code_for(check.error());
     return nullptr;
   }
@@ -122,7 +126,8 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
     }
     auto pk = events::parse_public_key_file(*text);
     if (!pk.ok()) {
-      std::fprintf(stderr, "agritrace: %s: %s\n", public_key_file.c_str(), pk.error().message.c_str());
+      std::fprintf(stderr, "agritrace: %s: %s\n", public_key_file.c_str(),
+                   pk.error().message.c_str());
       return 2;
     }
     public_key = *pk;
@@ -134,7 +139,8 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
   }
   auto check = events::check_ledger(env, ledger, *found, public_key);
   if (!check.ok()) {
-    std::fprintf(out, "BROKEN: %s: %s\n", check.error().reason.c_str(), check.error().message.c_str());
+    std::fprintf(out, "BROKEN: %s: %s\n", check.error().reason.c_str(),
+                 check.error().message.c_str());
     return exit_code_for(check.error());
   }
   if (check->report.finding != events::Finding::kIntact) {
@@ -147,20 +153,24 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
   if (!check->newest) {
     std::fprintf(out, "checkpoints: none found (%s)\n", paths.files.manifest.c_str());
   } else if (!public_key) {
-    std::fprintf(out,
-                 "checkpoints: the ledger extends checkpoint %llu (%s), signatures NOT checked: give "
-                 "--checkpoint-key PUB\n",
-                 static_cast<unsigned long long>(check->newest->number), check->newest_origin.c_str());
+    std::fprintf(
+        out,
+        "checkpoints: the ledger extends checkpoint %llu (%s), signatures NOT checked: give "
+        "--checkpoint-key PUB\n",
+        static_cast<unsigned long long>(check->newest->number), check->newest_origin.c_str());
   } else if (check->newest->key_id.empty()) {
-    std::fprintf(out, "checkpoints: the newest (%llu, %s) is unsigned: the server ran without "
-                      "--checkpoint-key\n",
-                 static_cast<unsigned long long>(check->newest->number), check->newest_origin.c_str());
+    std::fprintf(out,
+                 "checkpoints: the newest (%llu, %s) is unsigned: the server ran without "
+                 "--checkpoint-key\n",
+                 static_cast<unsigned long long>(check->newest->number),
+                 check->newest_origin.c_str());
   } else {
     std::fprintf(out,
                  "checkpoints: %zu checked with key %s; the ledger extends signed checkpoint %llu "
                  "(%s)\n",
                  check->checkpoints_seen, events::key_id(*public_key).c_str(),
-                 static_cast<unsigned long long>(check->newest->number), check->newest_origin.c_str());
+                 static_cast<unsigned long long>(check->newest->number),
+                 check->newest_origin.c_str());
   }
   return 0;
 }
@@ -168,8 +178,8 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
 int run_keygen(Env& env, const std::string& prefix, FILE* out) {
   const std::string secret = prefix + ".key", pub = prefix + ".pub";
   if (env.file_exists(secret) || env.file_exists(pub)) {
-    std::fprintf(stderr, "agritrace: %s or %s exists: refusing to overwrite a key\n", secret.c_str(),
-                 pub.c_str());
+    std::fprintf(stderr, "agritrace: %s or %s exists: refusing to overwrite a key\n",
+                 secret.c_str(), pub.c_str());
     return 1;
   }
   auto key = events::generate_signing_key(env);
@@ -184,7 +194,8 @@ int run_keygen(Env& env, const std::string& prefix, FILE* out) {
       return 1;
     }
   }
-  std::fprintf(out, "key %s: secret %s (serve --checkpoint-key), public %s (verify --checkpoint-key)\n",
+  std::fprintf(out,
+               "key %s: secret %s (serve --checkpoint-key), public %s (verify --checkpoint-key)\n",
                events::key_id(key->public_key).c_str(), secret.c_str(), pub.c_str());
   return 0;
 }

@@ -33,7 +33,8 @@ int exit_code_for(const Error& e);
 int refuse_vanished_ledger(Env& env, const std::string& data, const IntegrityPaths& paths);
 
 // The signing key of `serve`: a secret key file that must not be inside the data folder.
-Result<events::SigningKey> load_signing_key(Env& env, const std::string& path, const std::string& data);
+Result<events::SigningKey> load_signing_key(Env& env, const std::string& path,
+                                            const std::string& data);
 
 // `serve`: folds the ledger, compares it with every checkpoint copy and, when intact, starts the
 // checkpointer. On a finding or an error prints it and sets *exit_code (nonzero) and returns null.

@@ -42,7 +42,8 @@ std::optional<std::string> from_hex(std::string_view hex, size_t bytes) {
 }
 
 std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -117,7 +118,12 @@ std::string Checkpoint::body() const {
   w.end_array();
   w.key("tenants").begin_array();
   for (const TenantHead& t : tenants) {
-    w.begin_array().value(t.tenant).value(t.seq).value(t.hash).value(t.position.to_string()).end_array();
+    w.begin_array()
+        .value(t.tenant)
+        .value(t.seq)
+        .value(t.hash)
+        .value(t.position.to_string())
+        .end_array();
   }
   w.end_array();
   w.end_object();
@@ -151,7 +157,8 @@ bool Checkpoint::signed_by(std::string_view public_key) const {
   const std::string b = body();
   return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()),
                                      reinterpret_cast<const unsigned char*>(b.data()), b.size(),
-                                     reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
+                                     reinterpret_cast<const unsigned char*>(public_key.data())) ==
+         0;
 }
 
 Result<Checkpoint> decode_checkpoint(std::string_view line) {
@@ -160,7 +167,8 @@ Result<Checkpoint> decode_checkpoint(std::string_view line) {
   simdjson::padded_string padded(line);
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
-  if (parser.iterate(padded).get(doc) || doc.get_object().get(obj)) return unreadable("not a JSON object");
+  if (parser.iterate(padded).get(doc) || doc.get_object().get(obj))
+    return unreadable("not a JSON object");
   Checkpoint c;
   bool versioned = false;
   for (auto field : obj) {
@@ -224,13 +232,20 @@ Result<Checkpoint> decode_checkpoint(std::string_view line) {
 
 const char* finding_name(Finding f) {
   switch (f) {
-    case Finding::kIntact: return "intact";
-    case Finding::kChainBroken: return "chain_broken";
-    case Finding::kTruncated: return "truncated";
-    case Finding::kTenantErased: return "tenant_erased";
-    case Finding::kRewritten: return "rewritten";
-    case Finding::kCheckpointForged: return "checkpoint_forged";
-    case Finding::kLedgerVanished: return "ledger_vanished";
+    case Finding::kIntact:
+      return "intact";
+    case Finding::kChainBroken:
+      return "chain_broken";
+    case Finding::kTruncated:
+      return "truncated";
+    case Finding::kTenantErased:
+      return "tenant_erased";
+    case Finding::kRewritten:
+      return "rewritten";
+    case Finding::kCheckpointForged:
+      return "checkpoint_forged";
+    case Finding::kLedgerVanished:
+      return "ledger_vanished";
   }
   return "?";
 }
@@ -276,12 +291,14 @@ Checkpoint ChainFold::snapshot(int32_t partitions) const {
   c.ends = next_;
   c.ends.resize(static_cast<size_t>(std::max(partitions, 0)), 0);
   c.events = events_;
-  for (const auto& [tenant, h] : heads_) c.tenants.push_back(TenantHead{tenant, h.seq, h.hash, h.position});
+  for (const auto& [tenant, h] : heads_)
+    c.tenants.push_back(TenantHead{tenant, h.seq, h.hash, h.position});
   return c;
 }
 
 IntegrityReport ChainFold::compare(const Checkpoint& c, const std::vector<int64_t>& ends) const {
-  const std::string at = fmt::format("{}checkpoint {}", c.key_id.empty() ? "" : "signed ", c.number);
+  const std::string at =
+      fmt::format("{}checkpoint {}", c.key_id.empty() ? "" : "signed ", c.number);
   if (events_ == 0 && c.events > 0) {
     return {Finding::kLedgerVanished,
             fmt::format("the ledger is empty, but {} recorded {} events of {} tenants in it", at,
@@ -290,22 +307,24 @@ IntegrityReport ChainFold::compare(const Checkpoint& c, const std::vector<int64_
   for (const TenantHead& t : c.tenants) {
     auto h = heads_.find(t.tenant);
     if (h == heads_.end()) {
-      return {Finding::kTenantErased,
-              fmt::format("tenant {} has no event, but {} recorded its chain at seq {} (at {}, hash "
-                          "{})",
-                          t.tenant, at, t.seq, t.position.to_string(), t.hash)};
+      return {
+          Finding::kTenantErased,
+          fmt::format("tenant {} has no event, but {} recorded its chain at seq {} (at {}, hash "
+                      "{})",
+                      t.tenant, at, t.seq, t.position.to_string(), t.hash)};
     }
     if (h->second.seq < t.seq) {
-      return {Finding::kTruncated,
-              fmt::format("tenant {} ends at seq {} (at {}), but {} recorded seq {} at {} (hash {}): "
-                          "{} events missing",
-                          t.tenant, h->second.seq, h->second.position.to_string(), at, t.seq,
-                          t.position.to_string(), t.hash, t.seq - h->second.seq)};
+      return {
+          Finding::kTruncated,
+          fmt::format("tenant {} ends at seq {} (at {}), but {} recorded seq {} at {} (hash {}): "
+                      "{} events missing",
+                      t.tenant, h->second.seq, h->second.position.to_string(), at, t.seq,
+                      t.position.to_string(), t.hash, t.seq - h->second.seq)};
     }
     auto w = watched_.find(t.tenant);
     const std::string seen = w != watched_.end() && w->second.first == t.seq ? w->second.second
-                             : h->second.seq == t.seq                         ? h->second.hash
-                                                                              : std::string();
+                             : h->second.seq == t.seq                        ? h->second.hash
+                                                                             : std::string();
     if (seen != t.hash) {
       return {Finding::kRewritten,
               fmt::format("tenant {} seq {}: {} expected hash {} (at {}), the ledger holds {}: the "

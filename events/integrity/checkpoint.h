@@ -9,7 +9,8 @@
 //
 // A ChainFold reads the ledger once, checks every link as it goes (the unkeyed chain: sequence,
 // prev_hash, hash of the bytes) and remembers the heads; compare() then says whether the ledger
-// extends a checkpoint, and if not, precisely how (which tenant, which position, what was expected).
+// extends a checkpoint, and if not, precisely how (which tenant, which position, what was
+// expected).
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,7 @@ namespace agritrace::events {
 
 // ---- keys ----
 struct SigningKey {
-  std::string secret;  // crypto_sign_SECRETKEYBYTES raw bytes
+  std::string secret;      // crypto_sign_SECRETKEYBYTES raw bytes
   std::string public_key;  // crypto_sign_PUBLICKEYBYTES raw bytes
 };
 // A new key pair from 32 bytes of the Env's CSPRNG.
@@ -49,7 +50,7 @@ struct TenantHead {
 };
 
 struct Checkpoint {
-  std::string ledger;  // "embedded" or "kafka:<topic>": which ledger, not where it is mounted
+  std::string ledger;   // "embedded" or "kafka:<topic>": which ledger, not where it is mounted
   uint64_t number = 0;  // 1, 2, 3... per ledger
   int64_t created_at_ms = 0;
   std::vector<int64_t> ends;        // next offset per partition
@@ -57,9 +58,9 @@ struct Checkpoint {
   std::string key_id;               // empty: unsigned (a manifest written without a key)
   std::string signature;            // hex Ed25519 over body()
 
-  uint64_t events = 0;  // not signed: informational (events folded when it was taken)
-  std::string body() const;                          // the canonical signed bytes
-  std::string encode() const;                        // one line of JSON (no newline)
+  uint64_t events = 0;         // not signed: informational (events folded when it was taken)
+  std::string body() const;    // the canonical signed bytes
+  std::string encode() const;  // one line of JSON (no newline)
   void sign(const SigningKey& key);
   bool signed_by(std::string_view public_key) const;  // a valid signature by this key
 };

@@ -8,8 +8,8 @@ namespace agritrace::events {
 namespace {
 
 // Each line of `text` that is not blank is one checkpoint.
-Status add_lines(std::string_view text, const std::string& origin_prefix, const std::string& ledger_name,
-                 std::vector<FoundCheckpoint>* out) {
+Status add_lines(std::string_view text, const std::string& origin_prefix,
+                 const std::string& ledger_name, std::vector<FoundCheckpoint>* out) {
   size_t line_no = 0;
   for (size_t at = 0; at < text.size();) {
     const size_t nl = std::min(text.find('\n', at), text.size());
@@ -50,23 +50,25 @@ Result<std::vector<FoundCheckpoint>> load_checkpoints(Env& env, Ledger* ledger,
   if (ledger != nullptr) {
     auto inside = ledger->load_checkpoint();
     if (!inside.ok()) return inside.error();
-    if (Status s = add_lines(*inside, "the ledger's own copy", ledger_name, &found); !s.ok()) return s;
+    if (Status s = add_lines(*inside, "the ledger's own copy", ledger_name, &found); !s.ok())
+      return s;
   }
   return found;
 }
 
-Result<LedgerCheck> check_ledger(Env& /*env*/, Ledger& ledger, const std::vector<FoundCheckpoint>& found,
+Result<LedgerCheck> check_ledger(Env& /*env*/, Ledger& ledger,
+                                 const std::vector<FoundCheckpoint>& found,
                                  const std::optional<std::string>& public_key) {
   LedgerCheck check;
   check.checkpoints_seen = found.size();
   const FoundCheckpoint* newest = nullptr;
   for (const FoundCheckpoint& f : found) {
     if (public_key && !f.checkpoint.key_id.empty() && !f.checkpoint.signed_by(*public_key)) {
-      check.report = {Finding::kCheckpointForged,
-                      fmt::format("{}: checkpoint {} does not carry a valid signature of key {} "
-                                  "(it names key {})",
-                                  f.origin, f.checkpoint.number, key_id(*public_key),
-                                  f.checkpoint.key_id)};
+      check.report = {
+          Finding::kCheckpointForged,
+          fmt::format("{}: checkpoint {} does not carry a valid signature of key {} "
+                      "(it names key {})",
+                      f.origin, f.checkpoint.number, key_id(*public_key), f.checkpoint.key_id)};
       return check;
     }
     const bool newer = newest == nullptr || f.checkpoint.number > newest->checkpoint.number ||
@@ -78,7 +80,8 @@ Result<LedgerCheck> check_ledger(Env& /*env*/, Ledger& ledger, const std::vector
   if (Status s = fold_ledger(ledger, &check.fold); !s.ok()) {
     if (s.error().reason == "kafka_offset_out_of_range") {
       // The oldest events of a partition are gone (DeleteRecords, retention): the topic was cut.
-      check.report = {Finding::kTruncated, s.error().message + " (events deleted from the topic's start)"};
+      check.report = {Finding::kTruncated,
+                      s.error().message + " (events deleted from the topic's start)"};
       return check;
     }
     return s.error();
@@ -94,7 +97,8 @@ Result<LedgerCheck> check_ledger(Env& /*env*/, Ledger& ledger, const std::vector
     if (!ends.ok()) return ends.error();
     check.report = check.fold.compare(newest->checkpoint, *ends);
     if (check.report.finding != Finding::kIntact) {
-      check.report.detail = fmt::format("{} (checkpoint from {})", check.report.detail, newest->origin);
+      check.report.detail =
+          fmt::format("{} (checkpoint from {})", check.report.detail, newest->origin);
     }
   }
   return check;
@@ -102,13 +106,20 @@ Result<LedgerCheck> check_ledger(Env& /*env*/, Ledger& ledger, const std::vector
 
 int integrity_exit_code(Finding f) {
   switch (f) {
-    case Finding::kIntact: return 0;
-    case Finding::kChainBroken: return 3;
-    case Finding::kTruncated: return 5;
-    case Finding::kTenantErased: return 6;
-    case Finding::kRewritten: return 7;
-    case Finding::kCheckpointForged: return 8;
-    case Finding::kLedgerVanished: return 9;
+    case Finding::kIntact:
+      return 0;
+    case Finding::kChainBroken:
+      return 3;
+    case Finding::kTruncated:
+      return 5;
+    case Finding::kTenantErased:
+      return 6;
+    case Finding::kRewritten:
+      return 7;
+    case Finding::kCheckpointForged:
+      return 8;
+    case Finding::kLedgerVanished:
+      return 9;
   }
   return 1;
 }
@@ -167,10 +178,12 @@ Status Checkpointer::start() {
 }
 
 void Checkpointer::run() {
-  int64_t drain_deadline_ns = 0;  // at stop: read to the end, but not forever (a broker may be gone)
+  int64_t drain_deadline_ns =
+      0;  // at stop: read to the end, but not forever (a broker may be gone)
   for (;;) {
     const bool stopping = stopping_.load();
-    if (stopping && drain_deadline_ns == 0) drain_deadline_ns = options_.env->monotonic_ns() + 10'000'000'000;
+    if (stopping && drain_deadline_ns == 0)
+      drain_deadline_ns = options_.env->monotonic_ns() + 10'000'000'000;
     const bool drained_enough = stopping && options_.env->monotonic_ns() >= drain_deadline_ns;
     auto polled = reader_->poll(stopping ? 20 : 200, 4096);
     Status s;
@@ -179,7 +192,8 @@ void Checkpointer::run() {
     } else {
       for (const StoredEvent& se : polled->events) fold_.observe(se);
       if (fold_.chain().finding != Finding::kIntact) {
-        s = make_error(ErrorCode::kCorruption, finding_name(fold_.chain().finding), fold_.chain().detail);
+        s = make_error(ErrorCode::kCorruption, finding_name(fold_.chain().finding),
+                       fold_.chain().detail);
       }
     }
     const bool caught_up = (polled.ok() && polled->at_end) || drained_enough;

@@ -9,7 +9,8 @@
 //     without a signing key (then unsigned: it still catches loss, not a determined attacker).
 //   - the checkpoint log (--checkpoint-dir, DATA by default; operators point it at another disk or
 //     ship it off-site): every signed checkpoint, appended and synced. Only with a signing key.
-//   - inside the ledger itself (the embedded ledger's metadata key m:checkpoint): travels with every
+//   - inside the ledger itself (the embedded ledger's metadata key m:checkpoint): travels with
+//   every
 //     backup of the ledger. The Kafka ledger has no such place (docs/OPERATIONS.md).
 // The checks use the newest checkpoint found among all copies (and any extra file given, such as an
 // off-site copy); every signed one must verify with the public key.
@@ -32,14 +33,14 @@
 namespace agritrace::events {
 
 struct CheckpointFiles {
-  std::string manifest;             // newest checkpoint (always written)
-  std::string log;                  // signed checkpoints, appended (written only with a key)
-  std::vector<std::string> extra;   // read only: off-site copies given to verify
+  std::string manifest;            // newest checkpoint (always written)
+  std::string log;                 // signed checkpoints, appended (written only with a key)
+  std::vector<std::string> extra;  // read only: off-site copies given to verify
 };
 
 struct LedgerCheck {
   ChainFold fold;
-  IntegrityReport report;           // the first finding, or kIntact
+  IntegrityReport report;            // the first finding, or kIntact
   std::optional<Checkpoint> newest;  // the newest checkpoint compared against
   std::string newest_origin;         // where it was found
   size_t checkpoints_seen = 0;
@@ -59,7 +60,8 @@ Result<std::vector<FoundCheckpoint>> load_checkpoints(Env& env, Ledger* ledger,
 // Folds the whole ledger, checks every link and compares it with the newest checkpoint. With a
 // public key, a checkpoint with a bad signature is kCheckpointForged. Errors reading the ledger are
 // returned as errors (kCorruption for damaged storage).
-Result<LedgerCheck> check_ledger(Env& env, Ledger& ledger, const std::vector<FoundCheckpoint>& found,
+Result<LedgerCheck> check_ledger(Env& env, Ledger& ledger,
+                                 const std::vector<FoundCheckpoint>& found,
                                  const std::optional<std::string>& public_key);
 
 // The exit code of `agritrace verify` and of a refused `serve` for each finding: 0 intact,
@@ -71,10 +73,10 @@ inline constexpr int kExitLedgerCorrupt = 4;
 struct CheckpointerOptions {
   Env* env = nullptr;
   std::string ledger_name;
-  std::optional<SigningKey> key;   // none: unsigned manifest only
+  std::optional<SigningKey> key;  // none: unsigned manifest only
   CheckpointFiles files;
-  uint64_t every_events = 1000;    // a checkpoint after this many new events...
-  int64_t every_ms = 60'000;       // ...or this long (Env clock) after the last one with news
+  uint64_t every_events = 1000;  // a checkpoint after this many new events...
+  int64_t every_ms = 60'000;     // ...or this long (Env clock) after the last one with news
 };
 
 // Follows the ledger on its own reader (like a projection), keeps the chain heads and writes a

@@ -50,19 +50,23 @@ struct SignedApp {
     ApiClient c(server.port(), register_enterprise(server.port(), kPlantUscc, "鲜达"));
     ApiClient farm(server.port(), register_enterprise(server.port(), kFarmUscc, "绿源"));
     REQUIRE(farm.post("/v1/batches", batch_body("F-1")).status == 201);
-    for (int i = 0; i < batches; ++i) REQUIRE(c.post("/v1/batches", batch_body(fmt::format("T-{}", i))).status == 201);
+    for (int i = 0; i < batches; ++i)
+      REQUIRE(c.post("/v1/batches", batch_body(fmt::format("T-{}", i))).status == 201);
     REQUIRE(server.stop() == 0);  // a clean stop writes the final checkpoint
   }
   std::vector<std::string> server_flags() const {
-    return with(ledger.flags(), {"--checkpoint-key", keys.secret(), "--checkpoint-every-events", "3"});
+    return with(ledger.flags(),
+                {"--checkpoint-key", keys.secret(), "--checkpoint-every-events", "3"});
   }
   RunResult verify() const {
     return run_agritrace(with(with({"verify"}, ledger.flags()), {"--checkpoint-key", keys.pub()}));
   }
   // `serve` expected to refuse: bounded by timeout(1), so a server that starts fails the test.
   RunResult refused_serve() const {
-    std::vector<std::string> argv{"/usr/bin/timeout", "60", AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0"};
-    return run_program(with(argv, server_flags()), {std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey}, true);
+    std::vector<std::string> argv{"/usr/bin/timeout", "60",         AGRITRACE_BINARY, "serve",
+                                  "--listen",         "127.0.0.1:0"};
+    return run_program(with(argv, server_flags()),
+                       {std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey}, true);
   }
   std::string ledger_dir() const { return ledger.data.path() + "/ledger"; }
 
@@ -170,7 +174,8 @@ TEST_CASE("integrity [embedded]: an untouched ledger verifies against its signed
   CHECK(lines >= 3);  // every 3 events, and at each clean stop
 }
 
-TEST_CASE("integrity [embedded]: the newest events deleted -> truncated (5), naming tenant and seq") {
+TEST_CASE(
+    "integrity [embedded]: the newest events deleted -> truncated (5), naming tenant and seq") {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, 5);
   int deleted = 0;
@@ -179,7 +184,8 @@ TEST_CASE("integrity [embedded]: the newest events deleted -> truncated (5), nam
     return true;
   });
   REQUIRE(deleted > 0);
-  expect_refused(app, 5, {"truncated", fmt::format("tenant {} ends at seq 4", kPlantUscc), "events missing"});
+  expect_refused(
+      app, 5, {"truncated", fmt::format("tenant {} ends at seq 4", kPlantUscc), "events missing"});
 }
 
 TEST_CASE("integrity [embedded]: a tenant erased -> tenant_erased (6)") {
@@ -189,13 +195,15 @@ TEST_CASE("integrity [embedded]: a tenant erased -> tenant_erased (6)") {
   expect_refused(app, 6, {"tenant_erased", fmt::format("tenant {} has no event", kFarmUscc)});
 }
 
-TEST_CASE("integrity [embedded]: a payload edited and every later hash recomputed -> rewritten (7)") {
+TEST_CASE(
+    "integrity [embedded]: a payload edited and every later hash recomputed -> rewritten (7)") {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, 5);
   std::string prev;
   rewrite_embedded(app.ledger_dir(), [&](events::Envelope& e) {
     if (e.tenant != kPlantUscc) return true;
-    if (const size_t at = e.payload_json.find("T-2"); at != std::string::npos) e.payload_json.replace(at, 3, "T-9");
+    if (const size_t at = e.payload_json.find("T-2"); at != std::string::npos)
+      e.payload_json.replace(at, 3, "T-9");
     if (!prev.empty()) e.prev_hash = prev;
     e.hash = events::compute_chain_hash(e);
     if (e.payload_json.find("T-9") != std::string::npos || !prev.empty()) prev = e.hash;
@@ -226,7 +234,8 @@ TEST_CASE("integrity [embedded]: an event edited in place -> chain broken (3) at
   expect_refused(app, 3, {fmt::format("tenant {} seq 4", kPlantUscc), "altered event"});
 }
 
-TEST_CASE("integrity [embedded]: a forged checkpoint or the wrong public key -> checkpoint_forged (8)") {
+TEST_CASE(
+    "integrity [embedded]: a forged checkpoint or the wrong public key -> checkpoint_forged (8)") {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, 3);
   const std::string manifest = app.ledger.data.path() + "/ledger.manifest";
@@ -239,15 +248,19 @@ TEST_CASE("integrity [embedded]: a forged checkpoint or the wrong public key -> 
   REQUIRE(events_at != std::string::npos);
   text.insert(events_at + 9, "1");  // claims more events, keeps the old signature
   { std::ofstream(manifest) << text << "\n"; }
-  expect_refused(app, 8, {"checkpoint_forged", "ledger.manifest line 1", "does not carry a valid signature"});
+  expect_refused(
+      app, 8, {"checkpoint_forged", "ledger.manifest line 1", "does not carry a valid signature"});
 
   Keys other;
-  RunResult v = run_agritrace(with(with({"verify"}, app.ledger.flags()), {"--checkpoint-key", other.pub()}));
+  RunResult v =
+      run_agritrace(with(with({"verify"}, app.ledger.flags()), {"--checkpoint-key", other.pub()}));
   INFO(v.out);
   CHECK(v.exit_code == 8);
 }
 
-TEST_CASE("integrity [embedded]: the ledger folder deleted -> ledger_vanished (9), no start on an empty ledger") {
+TEST_CASE(
+    "integrity [embedded]: the ledger folder deleted -> ledger_vanished (9), no start on an empty "
+    "ledger") {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, 2);
   std::filesystem::remove_all(app.ledger_dir());
@@ -262,7 +275,9 @@ TEST_CASE("integrity [embedded]: the ledger folder deleted -> ledger_vanished (9
   expect_refused(app, 9, {"ledger_vanished", "the ledger is empty"});
 }
 
-TEST_CASE("integrity [embedded]: one flipped byte in the WAL -> ledger damaged (4), no event silently dropped") {
+TEST_CASE(
+    "integrity [embedded]: one flipped byte in the WAL -> ledger damaged (4), no event silently "
+    "dropped") {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, 30);
   const std::string wal = newest_wal(app.ledger_dir());
@@ -272,14 +287,17 @@ TEST_CASE("integrity [embedded]: one flipped byte in the WAL -> ledger damaged (
   expect_refused(app, 4, {"damaged", "no event was dropped"});
 }
 
-TEST_CASE("integrity [embedded]: a corrupted first WAL record -> ledger damaged (4), never an empty start") {
+TEST_CASE(
+    "integrity [embedded]: a corrupted first WAL record -> ledger damaged (4), never an empty "
+    "start") {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, 2);
   flip_byte(newest_wal(app.ledger_dir()), 12);
   expect_refused(app, 4, {"damaged"});
 }
 
-TEST_CASE("integrity [embedded]: m:partitions set to a non-number -> a precise error (4), no abort") {
+TEST_CASE(
+    "integrity [embedded]: m:partitions set to a non-number -> a precise error (4), no abort") {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, 1);
   with_rocksdb(app.ledger_dir(), [](rocksdb::DB& db) {
@@ -291,13 +309,15 @@ TEST_CASE("integrity [embedded]: m:partitions set to a non-number -> a precise e
 TEST_CASE("integrity: the signing key inside the data folder is refused") {
   TempDir data;
   REQUIRE(run_agritrace({"keygen", "--out", data.path() + "/cp"}).exit_code == 0);
-  RunResult r = run_program({"/usr/bin/timeout", "60", AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
-                             data.path(), "--checkpoint-key", data.path() + "/cp.key"},
-                            {std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey}, true);
+  RunResult r =
+      run_program({"/usr/bin/timeout", "60", AGRITRACE_BINARY, "serve", "--listen", "127.0.0.1:0",
+                   "--data", data.path(), "--checkpoint-key", data.path() + "/cp.key"},
+                  {std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey}, true);
   INFO(r.out);
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("inside the data folder") != std::string::npos);
-  CHECK(run_agritrace({"keygen", "--out", data.path() + "/cp"}).exit_code == 1);  // never overwritten
+  CHECK(run_agritrace({"keygen", "--out", data.path() + "/cp"}).exit_code ==
+        1);  // never overwritten
 }
 
 TEST_CASE("integrity [embedded]: data folders and files are not world-readable") {
@@ -327,13 +347,15 @@ TEST_CASE("integrity [embedded]: data folders and files are not world-readable")
 void delete_all_records(const std::string& topic) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  REQUIRE(rd_kafka_conf_set(conf, "bootstrap.servers", kafka_brokers().c_str(), err, sizeof err) == RD_KAFKA_CONF_OK);
+  REQUIRE(rd_kafka_conf_set(conf, "bootstrap.servers", kafka_brokers().c_str(), err, sizeof err) ==
+          RD_KAFKA_CONF_OK);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   REQUIRE(rk != nullptr);
   rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(4);
   for (int32_t p = 0; p < 4; ++p) {
     int64_t lo = 0, hi = 0;
-    REQUIRE(rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &lo, &hi, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    REQUIRE(rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &lo, &hi, 10000) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR);
     rd_kafka_topic_partition_list_add(offsets, topic.c_str(), p)->offset = hi;
   }
   rd_kafka_DeleteRecords_t* del = rd_kafka_DeleteRecords_new(offsets);
@@ -349,7 +371,9 @@ void delete_all_records(const std::string& topic) {
   rd_kafka_destroy(rk);
 }
 
-TEST_CASE("integrity [kafka]: signed checkpoints verify and a topic cut by DeleteRecords -> truncated (5)") {
+TEST_CASE(
+    "integrity [kafka]: signed checkpoints verify and a topic cut by DeleteRecords -> truncated "
+    "(5)") {
   Keys keys;
   SignedApp app(Backend::kKafka, keys, 4);
   RunResult ok = app.verify();
@@ -363,7 +387,8 @@ TEST_CASE("integrity [kafka]: signed checkpoints verify and a topic cut by Delet
 TEST_CASE("integrity [kafka]: a forged checkpoint of the Kafka ledger -> checkpoint_forged (8)") {
   Keys keys;
   SignedApp app(Backend::kKafka, keys, 2);
-  const std::string manifest = app.ledger.data.path() + "/ledger-kafka-" + app.ledger.topic + ".manifest";
+  const std::string manifest =
+      app.ledger.data.path() + "/ledger-kafka-" + app.ledger.topic + ".manifest";
   std::string text;
   {
     std::ifstream in(manifest);
@@ -389,14 +414,16 @@ TEST_CASE("backup while serving, restore into a new folder: identical views and 
   ServerProcess server(flags);
   server.start();
   ApiClient c(server.port(), register_enterprise(server.port(), kPlantUscc, "鲜达"));
-  for (int i = 0; i < 5; ++i) REQUIRE(c.post("/v1/batches", batch_body(fmt::format("B-{}", i))).status == 201);
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(c.post("/v1/batches", batch_body(fmt::format("B-{}", i))).status == 201);
   TempDir backups;
   const std::string to = backups.path() + "/b";
   RunResult first = run_agritrace({"backup", "--data", ledger.data.path(), "--to", to});
   INFO(first.out);
   REQUIRE(first.exit_code == 0);
   CHECK(first.out.find("backup 1:") != std::string::npos);
-  for (int i = 5; i < 8; ++i) REQUIRE(c.post("/v1/batches", batch_body(fmt::format("B-{}", i))).status == 201);
+  for (int i = 5; i < 8; ++i)
+    REQUIRE(c.post("/v1/batches", batch_body(fmt::format("B-{}", i))).status == 201);
   RunResult second = run_agritrace({"backup", "--data", ledger.data.path(), "--to", to});
   INFO(second.out);
   REQUIRE(second.exit_code == 0);
@@ -419,8 +446,10 @@ TEST_CASE("backup while serving, restore into a new folder: identical views and 
   CHECK(v.out.find("the ledger extends signed checkpoint") != std::string::npos);
   // The older backup restores too, and its ledger extends the checkpoints it carries.
   TempDir older;
-  REQUIRE(run_agritrace({"restore", "--from", to, "--to", older.path() + "/d", "--backup", "1"}).exit_code == 0);
-  CHECK(run_agritrace({"verify", "--data", older.path() + "/d", "--checkpoint-key", keys.pub()}).exit_code == 0);
+  REQUIRE(run_agritrace({"restore", "--from", to, "--to", older.path() + "/d", "--backup", "1"})
+              .exit_code == 0);
+  CHECK(run_agritrace({"verify", "--data", older.path() + "/d", "--checkpoint-key", keys.pub()})
+            .exit_code == 0);
   // Never over an existing data folder.
   CHECK(run_agritrace({"restore", "--from", to, "--to", restored}).exit_code == 1);
   // The restored folder serves the same answers.

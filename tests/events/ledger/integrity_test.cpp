@@ -22,7 +22,8 @@
 namespace agritrace::events {
 namespace {
 
-Envelope chained(const std::string& tenant, int64_t seq, std::string* prev, const std::string& data = "{}") {
+Envelope chained(const std::string& tenant, int64_t seq, std::string* prev,
+                 const std::string& data = "{}") {
   Envelope e;
   e.id = fmt::format("{:032x}", seq * 7919 + static_cast<int64_t>(tenant.size()));
   e.type = "batch.created";
@@ -41,7 +42,8 @@ Envelope chained(const std::string& tenant, int64_t seq, std::string* prev, cons
 }
 
 // Appends `per_tenant` events for each tenant, in one batch per event.
-std::unique_ptr<Ledger> ledger_with(const std::string& path, const std::vector<std::string>& tenants, int per_tenant) {
+std::unique_ptr<Ledger> ledger_with(const std::string& path,
+                                    const std::vector<std::string>& tenants, int per_tenant) {
   LocalLedgerOptions o;
   o.path = path;
   o.partitions = 2;
@@ -49,7 +51,8 @@ std::unique_ptr<Ledger> ledger_with(const std::string& path, const std::vector<s
   REQUIRE_MESSAGE(ledger.ok(), ledger.status().to_string());
   for (const std::string& t : tenants) {
     std::string prev = genesis_hash();
-    for (int i = 1; i <= per_tenant; ++i) REQUIRE((*ledger)->append({chained(t, i, &prev)}, nullptr).ok());
+    for (int i = 1; i <= per_tenant; ++i)
+      REQUIRE((*ledger)->append({chained(t, i, &prev)}, nullptr).ok());
   }
   return std::move(ledger).value();
 }
@@ -65,7 +68,8 @@ std::string newest_wal(const std::string& dir) {
   std::string best;
   for (const auto& f : std::filesystem::directory_iterator(dir)) {
     const std::string name = f.path().filename().string();
-    if (name.ends_with(".log") && name > std::filesystem::path(best).filename().string()) best = f.path().string();
+    if (name.ends_with(".log") && name > std::filesystem::path(best).filename().string())
+      best = f.path().string();
   }
   REQUIRE(!best.empty());
   return best;
@@ -81,7 +85,8 @@ void flip_byte(const std::string& file, std::streamoff at) {
   f.put(static_cast<char>(c ^ 0x20));
 }
 
-TEST_CASE("embedded ledger: one flipped byte in the middle of the WAL is an error, not dropped events") {
+TEST_CASE(
+    "embedded ledger: one flipped byte in the middle of the WAL is an error, not dropped events") {
   testing::TempDir dir;
   const std::string path = dir.path() + "/ledger";
   ledger_with(path, {"T1", "T2"}, 20).reset();
@@ -125,12 +130,14 @@ TEST_CASE("embedded ledger: m:partitions that is not a number is a precise error
       INFO(bad);
       REQUIRE_FALSE(opened.ok());
       CHECK(opened.error().reason == "ledger_metadata_corrupt");
-      CHECK(opened.error().message.find(fmt::format("m:partitions holds '{}'", bad)) != std::string::npos);
+      CHECK(opened.error().message.find(fmt::format("m:partitions holds '{}'", bad)) !=
+            std::string::npos);
     }
   }
 }
 
-TEST_CASE("checkpoints: signed with Ed25519, verified with the public key alone, any edit breaks them") {
+TEST_CASE(
+    "checkpoints: signed with Ed25519, verified with the public key alone, any edit breaks them") {
   ControlledEnv env(posix_env());
   env.seed_random(16);
   auto key = generate_signing_key(env);
@@ -176,7 +183,9 @@ IntegrityReport check(Ledger& ledger, const Checkpoint& c) {
   return fold.compare(c, *ends);
 }
 
-TEST_CASE("checkpoints: truncation, an erased tenant, a re-hashed rewrite and an emptied ledger are named") {
+TEST_CASE(
+    "checkpoints: truncation, an erased tenant, a re-hashed rewrite and an emptied ledger are "
+    "named") {
   testing::TempDir dir;
   auto full = ledger_with(dir.path() + "/full", {"T1", "T2"}, 6);
   ChainFold fold;
@@ -213,7 +222,10 @@ TEST_CASE("checkpoints: truncation, an erased tenant, a re-hashed rewrite and an
     auto rewritten = ledger_with(dir.path() + "/rewritten", {"T1"}, 6);
     std::string prev = genesis_hash();
     for (int i = 1; i <= 6; ++i) {
-      REQUIRE(rewritten->append({chained("T2", i, &prev, i == 3 ? R"({"lot":"edited"})" : "{}")}, nullptr).ok());
+      REQUIRE(
+          rewritten
+              ->append({chained("T2", i, &prev, i == 3 ? R"({"lot":"edited"})" : "{}")}, nullptr)
+              .ok());
     }
     ChainFold unkeyed;
     REQUIRE(fold_ledger(*rewritten, &unkeyed).ok());
@@ -236,11 +248,14 @@ TEST_CASE("checkpoints: truncation, an erased tenant, a re-hashed rewrite and an
     f.observe(StoredEvent{Position{1, 0}, a});
     f.observe(StoredEvent{Position{1, 1}, b});
     CHECK(f.chain().finding == Finding::kChainBroken);
-    CHECK(f.chain().detail == "tenant T9 seq 2 at 1:1: hash does not match the event's bytes (altered event)");
+    CHECK(f.chain().detail ==
+          "tenant T9 seq 2 at 1:1: hash does not match the event's bytes (altered event)");
   }
 }
 
-TEST_CASE("checkpointer: a first checkpoint at start, every N events, a final one at stop, in all three places") {
+TEST_CASE(
+    "checkpointer: a first checkpoint at start, every N events, a final one at stop, in all three "
+    "places") {
   testing::TempDir dir;
   ControlledEnv env(posix_env());
   env.seed_random(7);
@@ -303,7 +318,8 @@ TEST_CASE("env: make_private leaves no group/other permission on the data folder
   std::filesystem::create_directories(sub);
   std::filesystem::permissions(dir.path() + "/data", std::filesystem::perms::all);
   { std::ofstream(sub + "/old.txt") << "x"; }
-  std::filesystem::permissions(sub + "/old.txt", std::filesystem::perms::owner_read | std::filesystem::perms::others_read |
+  std::filesystem::permissions(sub + "/old.txt", std::filesystem::perms::owner_read |
+                                                     std::filesystem::perms::others_read |
                                                      std::filesystem::perms::group_read);
   REQUIRE(posix_env().make_private(dir.path() + "/data").ok());
   auto mode = [](const std::string& p) {
