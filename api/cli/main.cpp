@@ -1,4 +1,4 @@
-// agritrace: one binary, subcommands. serve | demo | replay | verify | keygen | backup | restore | print.
+// agritrace: one binary, subcommands: serve, demo, replay, verify, keygen, backup, restore, print.
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -157,12 +157,14 @@ Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(Env& env, const A
 }
 
 const std::vector<Flag> kCheckpointFlags = {
-    {"checkpoint-dir", "", "folder of the signed checkpoint log (default: the data folder; better: "
-                           "another disk, shipped off-site)"},
+    {"checkpoint-dir", "",
+     "folder of the signed checkpoint log (default: the data folder; better: "
+     "another disk, shipped off-site)"},
 };
 
 agritrace::cli::IntegrityPaths integrity_paths(const Args& a) {
-  return agritrace::cli::integrity_paths(a.values.at("data"), a.values.at("kafka").empty() ? "" : a.values.at("topic"),
+  return agritrace::cli::integrity_paths(a.values.at("data"),
+                                         a.values.at("kafka").empty() ? "" : a.values.at("topic"),
                                          a.values.at("checkpoint-dir"));
 }
 
@@ -261,10 +263,12 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"clock-start", "", "TESTS/DEMOS ONLY: the server's clock starts at this RFC 3339 instant"
                                       " and advances with the monotonic clock; needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
   flags.insert(flags.end(), kCheckpointFlags.begin(), kCheckpointFlags.end());
-  flags.push_back({"checkpoint-key", "", "secret key file (agritrace keygen) signing the chain-head checkpoints;"
-                                         " outside the data folder (AGRITRACE_CHECKPOINT_KEY overrides)"});
+  flags.push_back({"checkpoint-key", "",
+                   "secret key file (agritrace keygen) signing the chain-head checkpoints;"
+                   " outside the data folder (AGRITRACE_CHECKPOINT_KEY overrides)"});
   flags.push_back({"checkpoint-every-events", "1000", "a checkpoint after this many new events"});
-  flags.push_back({"checkpoint-every-seconds", "60", "...or this long after the last one (and at shutdown)"});
+  flags.push_back(
+      {"checkpoint-every-seconds", "60", "...or this long after the last one (and at shutdown)"});
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("serve", "Serves the AgriTrace HTTP API on the embedded ledger, or on Kafka with --kafka.", flags);
@@ -297,8 +301,9 @@ int cmd_serve(int argc, char** argv) {
     if (!k.ok()) return fail(k.error().message);
     signing_key = std::move(k).value();
   } else {
-    std::fprintf(stderr, "agritrace: no --checkpoint-key: chain heads are checkpointed unsigned (loss is "
-                         "detected, deliberate truncation or re-hashing is not)\n");
+    std::fprintf(stderr,
+                 "agritrace: no --checkpoint-key: chain heads are checkpointed unsigned (loss is "
+                 "detected, deliberate truncation or re-hashing is not)\n");
   }
   if (a.values.at("kafka").empty()) {
     if (int rc = agritrace::cli::refuse_vanished_ledger(env, data, integrity); rc != 0) return rc;
@@ -323,9 +328,10 @@ int cmd_serve(int argc, char** argv) {
   }
   // The ledger must extend every checkpoint of it: never a silent start on less data.
   int integrity_rc = 0;
-  std::unique_ptr<agritrace::events::Checkpointer> checkpointer = agritrace::cli::start_checkpointer(
-      env, **ledger, integrity, std::move(signing_key), static_cast<uint64_t>(cp_events),
-      int64_t{cp_seconds} * 1000, &integrity_rc);
+  std::unique_ptr<agritrace::events::Checkpointer> checkpointer =
+      agritrace::cli::start_checkpointer(env, **ledger, integrity, std::move(signing_key),
+                                         static_cast<uint64_t>(cp_events),
+                                         int64_t{cp_seconds} * 1000, &integrity_rc);
   if (!checkpointer) return integrity_rc;
 
   auto opened_audit = env.open_appendable(data + "/audit.log");
@@ -409,7 +415,8 @@ int cmd_serve(int argc, char** argv) {
   print_lines.stop();  // before the writer: the runners append through it
   (*writer)->stop();
   runner.stop();
-  if (Status c = checkpointer->stop(); !c.ok()) std::fprintf(stderr, "agritrace: %s\n", c.to_string().c_str());
+  if (Status c = checkpointer->stop(); !c.ok())
+    std::fprintf(stderr, "agritrace: %s\n", c.to_string().c_str());
   if (Status c = audit->close(); !c.ok()) std::fprintf(stderr, "agritrace: audit log: %s\n", c.to_string().c_str());
   return 0;
 }
@@ -451,23 +458,29 @@ int cmd_replay(int argc, char** argv) {
 int cmd_verify(int argc, char** argv) {
   std::vector<Flag> flags = kLedgerFlags;
   flags.insert(flags.end(), kCheckpointFlags.begin(), kCheckpointFlags.end());
-  flags.push_back({"checkpoint-key", "", "public key file (agritrace keygen) the checkpoints must be signed with"});
-  flags.push_back({"checkpoint-file", "", "another copy of the checkpoint log to compare with (e.g. off-site)"});
+  flags.push_back({"checkpoint-key", "",
+                   "public key file (agritrace keygen) the checkpoints must be signed with"});
+  flags.push_back({"checkpoint-file", "",
+                   "another copy of the checkpoint log to compare with (e.g. off-site)"});
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
-    print_help("verify",
-               "Checks every tenant's SHA-256 hash chain and that the ledger extends its newest signed\n"
-               "checkpoint. Exit 0 intact, 3 chain broken, 4 ledger damaged, 5 truncated, 6 tenant erased,\n"
-               "7 rewritten, 8 forged checkpoint, 9 ledger vanished (1 other errors, 2 usage).",
-               flags);
+    print_help(
+        "verify",
+        "Checks every tenant's SHA-256 hash chain and that the ledger extends its newest signed\n"
+        "checkpoint. Exit 0 intact, 3 chain broken, 4 ledger damaged, 5 truncated, 6 tenant "
+        "erased,\n"
+        "7 rewritten, 8 forged checkpoint, 9 ledger vanished (1 other errors, 2 usage).",
+        flags);
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
   Env& env = agritrace::events::posix_env();
   agritrace::cli::IntegrityPaths integrity = integrity_paths(a);
-  if (!a.values.at("checkpoint-file").empty()) integrity.files.extra.push_back(a.values.at("checkpoint-file"));
+  if (!a.values.at("checkpoint-file").empty())
+    integrity.files.extra.push_back(a.values.at("checkpoint-file"));
   if (a.values.at("kafka").empty()) {
-    if (int rc = agritrace::cli::refuse_vanished_ledger(env, a.values.at("data"), integrity); rc != 0) {
+    if (int rc = agritrace::cli::refuse_vanished_ledger(env, a.values.at("data"), integrity);
+        rc != 0) {
       std::printf("BROKEN: the ledger vanished\nfinding: ledger_vanished\n");
       return rc;
     }
@@ -480,15 +493,19 @@ int cmd_verify(int argc, char** argv) {
     (void)fail(ledger.status().to_string());
     return agritrace::cli::exit_code_for(ledger.error());
   }
-  return agritrace::cli::run_verify(env, **ledger, integrity, a.values.at("checkpoint-key"), stdout);
+  return agritrace::cli::run_verify(env, **ledger, integrity, a.values.at("checkpoint-key"),
+                                    stdout);
 }
 
 int cmd_keygen(int argc, char** argv) {
   std::vector<Flag> flags = {{"out", "", "path prefix: writes PREFIX.key (secret) and PREFIX.pub"}};
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
-    print_help("keygen", "Writes an Ed25519 key pair for signed checkpoints (serve and verify --checkpoint-key).\n"
-                         "Keep the secret key outside the data folder.", flags);
+    print_help(
+        "keygen",
+        "Writes an Ed25519 key pair for signed checkpoints (serve and verify --checkpoint-key).\n"
+        "Keep the secret key outside the data folder.",
+        flags);
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
@@ -497,12 +514,16 @@ int cmd_keygen(int argc, char** argv) {
 }
 
 int cmd_backup(int argc, char** argv) {
-  std::vector<Flag> flags = {{"data", "./var/data", "the data folder (the server may be running on it)"},
-                             {"to", "", "backup folder (incremental: later backups share unchanged files)"}};
+  std::vector<Flag> flags = {
+      {"data", "./var/data", "the data folder (the server may be running on it)"},
+      {"to", "", "backup folder (incremental: later backups share unchanged files)"}};
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
-    print_help("backup", "A consistent online backup of the ledger, documents, keys, manifests and checkpoint\n"
-                         "logs of a data folder (docs/OPERATIONS.md).", flags);
+    print_help(
+        "backup",
+        "A consistent online backup of the ledger, documents, keys, manifests and checkpoint\n"
+        "logs of a data folder (docs/OPERATIONS.md).",
+        flags);
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
@@ -515,9 +536,12 @@ int cmd_backup(int argc, char** argv) {
     return agritrace::cli::exit_code_for(r.error());
   }
   std::printf("backup %u: %llu ledger events (%llu new), %llu new documents%s\n", r->backup_id,
-              static_cast<unsigned long long>(r->entries_total), static_cast<unsigned long long>(r->entries_copied),
+              static_cast<unsigned long long>(r->entries_total),
+              static_cast<unsigned long long>(r->entries_copied),
               static_cast<unsigned long long>(r->documents_copied),
-              r->embedded_ledger ? "" : "; Kafka ledger: the topic is not in this backup (docs/OPERATIONS.md)");
+              r->embedded_ledger
+                  ? ""
+                  : "; Kafka ledger: the topic is not in this backup (docs/OPERATIONS.md)");
   return 0;
 }
 
@@ -527,17 +551,21 @@ int cmd_restore(int argc, char** argv) {
                              {"backup", "0", "backup number (0: the newest)"}};
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
-    print_help("restore", "Restores a backup into a new data folder and rebuilds its views; then run verify.", flags);
+    print_help("restore",
+               "Restores a backup into a new data folder and rebuilds its views; then run verify.",
+               flags);
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
-  if (a.values.at("from").empty() || a.values.at("to").empty()) return fail("restore needs --from and --to");
+  if (a.values.at("from").empty() || a.values.at("to").empty())
+    return fail("restore needs --from and --to");
   int id = 0;
   if (parse_int_flag(a, "backup", 0, 1 << 30, &id) != 0) return 2;
   Env& env = agritrace::events::posix_env();
   if (Status s = env.make_private(""); !s.ok()) return fail(s.to_string());
   const std::string to = a.values.at("to");
-  auto r = agritrace::replay::restore_data_folder(env, a.values.at("from"), to, static_cast<uint32_t>(id));
+  auto r = agritrace::replay::restore_data_folder(env, a.values.at("from"), to,
+                                                  static_cast<uint32_t>(id));
   if (!r.ok()) return fail(r.status().to_string());
   std::printf("restored backup %u into %s (%llu documents)\n", r->backup_id, to.c_str(),
               static_cast<unsigned long long>(r->documents));
@@ -549,11 +577,12 @@ int cmd_restore(int argc, char** argv) {
   if (!ledger.ok()) return fail(ledger.status().to_string());
   auto report = agritrace::replay::rebuild_views(env, **ledger, to + "/views");
   if (!report.ok()) return fail(report.status().to_string());
-  if (Status s = env.write_file_durably(to + "/views.ledger", (*ledger)->describe() + "\n"); !s.ok()) {
+  if (Status s = env.write_file_durably(to + "/views.ledger", (*ledger)->describe() + "\n");
+      !s.ok()) {
     return fail(s.to_string());
   }
-  std::printf("views rebuilt: %llu events\nviews digest %s\n", static_cast<unsigned long long>(report->events),
-              report->digest.c_str());
+  std::printf("views rebuilt: %llu events\nviews digest %s\n",
+              static_cast<unsigned long long>(report->events), report->digest.c_str());
   return 0;
 }
 

@@ -289,7 +289,8 @@ Status ControlledEnv::create_dirs(const std::string& path, uint32_t mode) {
 }
 
 Status ControlledEnv::make_private(const std::string& dir) {
-  if (auto f = fault_for(dir); f && *f == FileFault::kReadOnly) return fault_error(*f, "chmod", dir);
+  if (auto f = fault_for(dir); f && *f == FileFault::kReadOnly)
+    return fault_error(*f, "chmod", dir);
   return base_.make_private(dir);
 }
 

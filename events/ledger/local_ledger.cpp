@@ -1,6 +1,7 @@
 // LocalLedger: the embedded backend. One RocksDB database; an event is one key
 // 'e' | partition (BE32) | offset (BE64) -> its CloudEvents bytes. An append is one synced
 // WriteBatch, so a batch is atomic and durable before append returns.
+#include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -8,7 +9,6 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
-#include <fmt/format.h>
 #include <mutex>
 
 #include "events/ledger/ledger.h"
@@ -269,7 +269,8 @@ Result<std::unique_ptr<Ledger>> open_local_ledger(const LocalLedgerOptions& opti
   s = db->Get(rocksdb::ReadOptions(), kPartitionsKey, &stored);
   if (s.ok()) {
     int32_t stored_partitions = 0;
-    const auto [end, ec] = std::from_chars(stored.data(), stored.data() + stored.size(), stored_partitions);
+    const auto [end, ec] =
+        std::from_chars(stored.data(), stored.data() + stored.size(), stored_partitions);
     if (ec != std::errc() || end != stored.data() + stored.size() || stored_partitions <= 0 ||
         stored_partitions > 1024) {
       return make_error(ErrorCode::kCorruption, "ledger_metadata_corrupt",
