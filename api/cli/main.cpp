@@ -326,13 +326,15 @@ int cmd_serve(int argc, char** argv) {
     (void)fail(ledger.status().to_string());
     return agritrace::cli::exit_code_for(ledger.error());
   }
-  // The ledger must extend every checkpoint of it: never a silent start on less data.
+  // The ledger must extend every checkpoint of it: never a silent start on less data. The
+  // check folds the ledger on its own reader while the writer folds it, and is awaited before
+  // anything is appended (the catalogue below) or served.
   int integrity_rc = 0;
-  std::unique_ptr<agritrace::events::Checkpointer> checkpointer =
-      agritrace::cli::start_checkpointer(env, **ledger, integrity, std::move(signing_key),
-                                         static_cast<uint64_t>(cp_events),
-                                         int64_t{cp_seconds} * 1000, &integrity_rc);
-  if (!checkpointer) return integrity_rc;
+  auto checking = std::async(std::launch::async, [&] {
+    return agritrace::cli::start_checkpointer(env, **ledger, integrity, std::move(signing_key),
+                                              static_cast<uint64_t>(cp_events),
+                                              int64_t{cp_seconds} * 1000, &integrity_rc);
+  });
 
   auto opened_audit = env.open_appendable(data + "/audit.log");
   if (!opened_audit.ok()) return fail("cannot open the audit log: " + opened_audit.status().to_string());
@@ -352,6 +354,8 @@ int cmd_serve(int argc, char** argv) {
     failing = !s.ok();
   };
   auto writer = agritrace::events::start_command_writer(**ledger, wo);
+  std::unique_ptr<agritrace::events::Checkpointer> checkpointer = checking.get();
+  if (!checkpointer) return integrity_rc;  // its finding first: it says more than the writer's
   if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
   // the base catalogue, appended once (later starts add only new products).
   auto added = agritrace::api::load_base_catalogue(**writer, agritrace::api::base_catalogue_json());
