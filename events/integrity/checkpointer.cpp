@@ -19,6 +19,13 @@ Status add_lines(std::string_view text, const std::string& origin_prefix,
     if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
     auto c = decode_checkpoint(line);
     const std::string origin = fmt::format("{} line {}", origin_prefix, line_no);
+    if (!c.ok() && nl == text.size()) {
+      // A last line without its newline is an append cut short by a crash or power loss: it was
+      // never a complete checkpoint (the copies in the manifest and the ledger are complete).
+      std::fprintf(stderr, "agritrace: %s: ignoring an incomplete last checkpoint line\n",
+                   origin.c_str());
+      continue;
+    }
     if (!c.ok()) {
       Error e = c.error();
       e.message = origin + ": " + e.message;
@@ -166,6 +173,18 @@ Status Checkpointer::write_checkpoint() {
 }
 
 Status Checkpointer::start() {
+  if (options_.key && !options_.files.log.empty()) {
+    // An append cut short by a crash left an incomplete last line (ignored when read): drop it, so
+    // the next checkpoint starts on a line of its own.
+    auto text = options_.env->read_file(options_.files.log);
+    if (text.ok() && !text->empty() && text->back() != '\n') {
+      const size_t keep = text->rfind('\n') == std::string::npos ? 0 : text->rfind('\n') + 1;
+      std::fprintf(stderr, "agritrace: checkpoint log %s: dropping an incomplete last line\n",
+                   options_.files.log.c_str());
+      Status s = options_.env->write_file_durably(options_.files.log, text->substr(0, keep));
+      if (!s.ok()) return s;
+    }
+  }
   auto reader = ledger_.open_reader(fold_.next_offsets());
   if (!reader.ok()) return reader.status();
   reader_ = std::move(reader).value();

@@ -301,6 +301,13 @@ TEST_CASE(
   CHECK(newest.tenants[0].seq == 5);
   CHECK(newest.tenants[0].hash == prev);
   CHECK(again->back().checkpoint.encode() == newest.encode());
+  // An append cut short by a crash: ignored when read, dropped by the next start.
+  {
+    std::ofstream(o.files.log, std::ios::app) << R"({"agritrace_checkpoint":1,"ledger":"emb)";
+  }
+  auto torn = load_checkpoints(env, ledger.get(), o.files, o.ledger_name);
+  REQUIRE(torn.ok());
+  CHECK(torn->size() == 4);
   // A restart compares with it, and a shorter ledger is refused.
   auto check2 = check_ledger(env, *ledger, *again, key->public_key);
   REQUIRE(check2.ok());
@@ -310,6 +317,14 @@ TEST_CASE(
   REQUIRE(check3.ok());
   CHECK(check3->report.finding == Finding::kTruncated);
   CHECK(check3->report.detail.find("tenant T1 ends at seq 4") != std::string::npos);
+  Checkpointer restarted(*ledger, o, std::move(check2).value());
+  REQUIRE(restarted.start().ok());
+  REQUIRE(ledger->append({chained("T1", 6, &prev)}, nullptr).ok());
+  REQUIRE(restarted.stop().ok());
+  auto after = load_checkpoints(env, ledger.get(), o.files, o.ledger_name);
+  REQUIRE(after.ok());
+  CHECK(after->front().checkpoint.number == 3);  // the stop's (nothing new at the restart)
+  CHECK(after->size() == 5);                     // manifest, 3 in the log, the ledger's copy
 }
 
 TEST_CASE("env: make_private leaves no group/other permission on the data folder or new files") {
@@ -317,20 +332,24 @@ TEST_CASE("env: make_private leaves no group/other permission on the data folder
   const std::string sub = dir.path() + "/data/inner";
   std::filesystem::create_directories(sub);
   std::filesystem::permissions(dir.path() + "/data", std::filesystem::perms::all);
-  { std::ofstream(sub + "/old.txt") << "x"; }
+  {
+    std::ofstream(sub + "/old.txt") << "x";
+  }
   std::filesystem::permissions(sub + "/old.txt", std::filesystem::perms::owner_read |
                                                      std::filesystem::perms::others_read |
                                                      std::filesystem::perms::group_read);
   REQUIRE(posix_env().make_private(dir.path() + "/data").ok());
   auto mode = [](const std::string& p) {
-    struct ::stat st {};
+    struct ::stat st{};
     REQUIRE(::stat(p.c_str(), &st) == 0);
     return st.st_mode & 0777;
   };
   CHECK(mode(dir.path() + "/data") == 0700);
   CHECK(mode(sub) == 0700);
   CHECK(mode(sub + "/old.txt") == 0600);
-  { std::ofstream(sub + "/new.txt") << "y"; }  // created by a library, not through the Env
+  {
+    std::ofstream(sub + "/new.txt") << "y";
+  }  // created by a library, not through the Env
   CHECK(mode(sub + "/new.txt") == 0600);
   std::filesystem::create_directories(sub + "/newdir");
   CHECK(mode(sub + "/newdir") == 0700);
