@@ -52,7 +52,11 @@ Result<std::vector<FoundCheckpoint>> load_checkpoints(Env& env, Ledger* ledger,
       if (text.error().code == ErrorCode::kNotFound) continue;
       return text.error();
     }
-    if (Status s = add_lines(*text, path, ledger_name, &found); !s.ok()) return s;
+    std::vector<FoundCheckpoint> lines;
+    if (Status s = add_lines(*text, path, ledger_name, &lines); !s.ok()) return s;
+    // Of a log only its newest checkpoint counts: the ledger must extend that one, and it extends
+    // the older ones if it does (each is a snapshot of the same append-only chains).
+    if (!lines.empty()) found.push_back(std::move(lines.back()));
   }
   if (ledger != nullptr) {
     auto inside = ledger->load_checkpoint();
