@@ -143,6 +143,12 @@ Checkpointer::Checkpointer(Ledger& ledger, CheckpointerOptions options, LedgerCh
 
 Checkpointer::~Checkpointer() { (void)stop(); }
 
+bool Checkpointer::wait_written(uint64_t n, int32_t timeout_ms) {
+  std::unique_lock lock(mu_);
+  return written_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                              [&] { return written_.load() >= n; });
+}
+
 std::string Checkpointer::last_error() const {
   std::lock_guard lock(mu_);
   return last_error_;
@@ -172,7 +178,11 @@ Status Checkpointer::write_checkpoint() {
   number_ = c.number;
   folded_at_last_ = fold_.events();
   last_ms_ = options_.env->now_ms();
-  written_.fetch_add(1);
+  {
+    std::lock_guard lock(mu_);
+    written_.fetch_add(1);
+  }
+  written_cv_.notify_all();
   return Status::Ok();
 }
 

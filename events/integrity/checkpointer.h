@@ -91,6 +91,8 @@ class Checkpointer {
   // Reads to the end of the ledger, writes a final checkpoint, joins the thread.
   Status stop();
   uint64_t written() const { return written_.load(); }
+  // Waits (at most timeout_ms) until at least n checkpoints were written by this process.
+  bool wait_written(uint64_t n, int32_t timeout_ms);
   std::string last_error() const;
 
  private:
@@ -107,6 +109,7 @@ class Checkpointer {
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> written_{0};
   mutable std::mutex mu_;
+  std::condition_variable written_cv_;
   std::string last_error_;
 };
 

@@ -337,6 +337,45 @@ TEST_CASE(
   CHECK(after->size() == 3);
 }
 
+TEST_CASE(
+    "checkpointer: a checkpoint once the Env clock has moved on by the interval, not before") {
+  testing::TempDir dir;
+  ControlledEnv env(posix_env());
+  env.set_now_ms(5'000'000);
+  auto ledger = ledger_with(dir.path() + "/ledger", {"T1"}, 1);
+  CheckpointerOptions o;
+  o.env = &env;
+  o.ledger_name = "embedded";
+  o.files.manifest = dir.path() + "/ledger.manifest";  // no key: the unsigned manifest only
+  o.every_events = 1'000'000;
+  o.every_ms = 60'000;
+  auto check = check_ledger(env, *ledger, {}, std::nullopt);
+  REQUIRE(check.ok());
+  Checkpointer cp(*ledger, o, std::move(check).value());
+  REQUIRE(cp.start().ok());
+  REQUIRE(cp.written() == 1);
+  std::string prev;
+  {
+    ChainFold f;
+    REQUIRE(fold_ledger(*ledger, &f).ok());
+    prev = f.snapshot(2).tenants.at(0).hash;
+  }
+  REQUIRE(ledger->append({chained("T1", 2, &prev)}, nullptr).ok());  // news, but not due yet
+  env.advance_ms(60'000);
+  REQUIRE(ledger->append({chained("T1", 3, &prev)}, nullptr).ok());  // wakes it: due now
+  REQUIRE(cp.wait_written(2, 20'000));
+  auto found = load_checkpoints(env, ledger.get(), o.files, o.ledger_name);
+  REQUIRE(found.ok());
+  REQUIRE(found->size() == 1);
+  const Checkpoint& c = found->front().checkpoint;
+  CHECK(c.key_id.empty());
+  CHECK(c.number == 2);  // nothing was written for the event before the clock moved
+  CHECK(c.created_at_ms == 5'060'000);
+  CHECK(c.events == 3);
+  REQUIRE(cp.stop().ok());
+  CHECK(cp.written() == 2);  // nothing new to write at stop
+}
+
 TEST_CASE("env: make_private leaves no group/other permission on the data folder or new files") {
   testing::TempDir dir;
   const std::string sub = dir.path() + "/data/inner";
