@@ -26,10 +26,10 @@ Error rocks_error(const rocksdb::Status& s, std::string_view what) {
                     fmt::format("{}: {}", what, s.ToString()));
 }
 
-// The small files of a data folder that a backup keeps: keys, manifests, checkpoint logs and the
-// identity files of the views (names, not the views themselves).
+// The small files of a data folder that a backup keeps: the admin key, the audit log, manifests
+// and checkpoint logs.
 bool is_kept_file(const std::string& name) {
-  return name == "admin.key" || name.ends_with(".manifest") ||
+  return name == "admin.key" || name == "audit.log" || name.ends_with(".manifest") ||
          (name.starts_with("checkpoints") && name.ends_with(".log"));
 }
 

@@ -8,7 +8,8 @@
 //   ledger-backups/  RocksDB BackupEngine backups of that copy (incremental: unchanged table files
 //                    are shared between backups).
 //   documents/       the document blobs (content-addressed, so each is copied once).
-//   sets/<id>/       the small files of backup <id>: admin key, manifests, checkpoint logs.
+//   sets/<id>/       the small files of backup <id>: admin key, audit log, manifests, checkpoint
+//                    logs.
 // The live ledger is read through a RocksDB secondary instance (its own file handles on every
 // table file, WAL tailing), so the server's writes and compactions go on undisturbed; whole
 // WriteBatches only, so the copy never holds half a command. The manifest and checkpoint logs are

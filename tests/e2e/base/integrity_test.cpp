@@ -440,6 +440,8 @@ TEST_CASE("backup while serving, restore into a new folder: identical views and 
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("views digest " + digest) != std::string::npos);
   CHECK(mode_of(restored) == 0700);
+  CHECK(std::filesystem::file_size(restored + "/audit.log") > 0);
+  CHECK(std::filesystem::exists(restored + "/ledger.manifest"));
   RunResult v = run_agritrace({"verify", "--data", restored, "--checkpoint-key", keys.pub()});
   INFO(v.out);
   CHECK(v.exit_code == 0);
