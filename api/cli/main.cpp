@@ -1,4 +1,4 @@
-// agritrace: one binary, subcommands. serve | demo | replay | verify.
+// agritrace: one binary, subcommands: serve, demo, replay, verify, keygen, backup, restore, print.
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "api/cli/cli_support.h"
 #include "api/cli/demo.h"
 #include "api/cli/investigate.h"
+#include "api/cli/integrity.h"
 #include "api/codes/catalogue_loader.h"
 #include "api/http/http_client.h"
 #include "api/http/http_server.h"
@@ -38,6 +40,7 @@
 #include "events/env/controlled_env.h"
 #include "events/env/posix_env.h"
 #include "replay/as_of.h"
+#include "replay/backup.h"
 #include "replay/replay.h"
 
 // The helpers every subcommand shares (declared in api/cli/cli_support.h; the investigator's
@@ -133,12 +136,24 @@ Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(Env& env, const A
     if (writer) o.transactional_id = "agritrace-writer." + o.topic;
     return agritrace::events::open_kafka_ledger(o);
   }
-  std::filesystem::create_directories(a.values.at("data"));
+  if (Status d = env.create_dirs(a.values.at("data")); !d.ok()) return d.error();
   agritrace::events::LocalLedgerOptions o;
   o.path = a.values.at("data") + "/ledger";
   o.partitions = partitions;
   o.read_only = !writer;
   return agritrace::events::open_local_ledger(o);
+}
+
+const std::vector<Flag> kCheckpointFlags = {
+    {"checkpoint-dir", "",
+     "folder of the signed checkpoint log (default: the data folder; better: "
+     "another disk, shipped off-site)"},
+};
+
+agritrace::cli::IntegrityPaths integrity_paths(const Args& a) {
+  return agritrace::cli::integrity_paths(a.values.at("data"),
+                                         a.values.at("kafka").empty() ? "" : a.values.at("topic"),
+                                         a.values.at("checkpoint-dir"));
 }
 
 std::string views_path(const Args& a) {
@@ -367,14 +382,25 @@ int cmd_serve(int argc, char** argv) {
                                             " (N may be negative); needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
   flags.push_back({"clock-start", "", "TESTS/DEMOS ONLY: the server's clock starts at this RFC 3339 instant"
                                       " and advances with the monotonic clock; needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
+  flags.insert(flags.end(), kCheckpointFlags.begin(), kCheckpointFlags.end());
+  flags.push_back({"checkpoint-key", "",
+                   "secret key file (agritrace keygen) signing the chain-head checkpoints;"
+                   " outside the data folder (AGRITRACE_CHECKPOINT_KEY overrides)"});
+  flags.push_back({"checkpoint-every-events", "1000", "a checkpoint after this many new events"});
+  flags.push_back(
+      {"checkpoint-every-seconds", "60", "...or this long after the last one (and at shutdown)"});
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("serve", "Serves the AgriTrace HTTP API on the embedded ledger, or on Kafka with --kafka.", flags);
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
-  int threads = 0, max_body = 0;
+  int threads = 0, max_body = 0, cp_events = 0, cp_seconds = 0;
   if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body)) return 2;
+  if (parse_int_flag(a, "checkpoint-every-events", 1, 100'000'000, &cp_events) ||
+      parse_int_flag(a, "checkpoint-every-seconds", 1, 86'400, &cp_seconds)) {
+    return 2;
+  }
 
   // The server's Env: the POSIX one, or a test clock over it (refused unless explicitly allowed).
   agritrace::events::ControlledEnv test_env(agritrace::events::posix_env());
@@ -384,6 +410,24 @@ int cmd_serve(int argc, char** argv) {
 
   const std::string data = a.values.at("data");
   if (Status s = env.create_dirs(data); !s.ok()) return fail(fmt::format("cannot create {}: {}", data, s.to_string()));
+  // Not world-readable: the folder, what is in it, and everything created from now on.
+  if (Status s = env.make_private(data); !s.ok()) return fail(s.to_string());
+  const agritrace::cli::IntegrityPaths integrity = integrity_paths(a);
+  std::optional<agritrace::events::SigningKey> signing_key;
+  std::string key_path = a.values.at("checkpoint-key");
+  if (const char* e = std::getenv("AGRITRACE_CHECKPOINT_KEY"); e && *e) key_path = e;
+  if (!key_path.empty()) {
+    auto k = agritrace::cli::load_signing_key(env, key_path, data);
+    if (!k.ok()) return fail(k.error().message);
+    signing_key = std::move(k).value();
+  } else {
+    std::fprintf(stderr,
+                 "agritrace: no --checkpoint-key: chain heads are checkpointed unsigned (loss is "
+                 "detected, deliberate truncation or re-hashing is not)\n");
+  }
+  if (a.values.at("kafka").empty()) {
+    if (int rc = agritrace::cli::refuse_vanished_ledger(env, data, integrity); rc != 0) return rc;
+  }
 
   if (!a.values.at("views").empty()) return serve_views(a, env, test_clock, threads, max_body);
   const sigset_t stop_signals = block_stop_signals();
@@ -393,7 +437,19 @@ int cmd_serve(int argc, char** argv) {
   if (!key.ok()) return fail(key.error().message);
 
   auto ledger = open_ledger(env, a, true);
-  if (!ledger.ok()) return fail(ledger.status().to_string());
+  if (!ledger.ok()) {
+    (void)fail(ledger.status().to_string());
+    return agritrace::cli::exit_code_for(ledger.error());
+  }
+  // The ledger must extend every checkpoint of it: never a silent start on less data. The
+  // check folds the ledger on its own reader while the writer folds it, and is awaited before
+  // anything is appended (the catalogue below) or served.
+  int integrity_rc = 0;
+  auto checking = std::async(std::launch::async, [&] {
+    return agritrace::cli::start_checkpointer(env, **ledger, integrity, std::move(signing_key),
+                                              static_cast<uint64_t>(cp_events),
+                                              int64_t{cp_seconds} * 1000, &integrity_rc);
+  });
 
   auto opened_audit = env.open_appendable(data + "/audit.log");
   if (!opened_audit.ok()) return fail("cannot open the audit log: " + opened_audit.status().to_string());
@@ -413,6 +469,8 @@ int cmd_serve(int argc, char** argv) {
     failing = !s.ok();
   };
   auto writer = agritrace::events::start_command_writer(**ledger, wo);
+  std::unique_ptr<agritrace::events::Checkpointer> checkpointer = checking.get();
+  if (!checkpointer) return integrity_rc;  // its finding first: it says more than the writer's
   if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
   // the base catalogue, appended once (later starts add only new products).
   auto added = agritrace::api::load_base_catalogue(**writer, agritrace::api::base_catalogue_json());
@@ -476,6 +534,8 @@ int cmd_serve(int argc, char** argv) {
   print_lines.stop();  // before the writer: the runners append through it
   (*writer)->stop();
   runner.stop();
+  if (Status c = checkpointer->stop(); !c.ok())
+    std::fprintf(stderr, "agritrace: %s\n", c.to_string().c_str());
   if (Status c = audit->close(); !c.ok()) std::fprintf(stderr, "agritrace: audit log: %s\n", c.to_string().c_str());
   return 0;
 }
@@ -527,22 +587,132 @@ int cmd_replay(int argc, char** argv) {
 
 int cmd_verify(int argc, char** argv) {
   std::vector<Flag> flags = kLedgerFlags;
+  flags.insert(flags.end(), kCheckpointFlags.begin(), kCheckpointFlags.end());
+  flags.push_back({"checkpoint-key", "",
+                   "public key file (agritrace keygen) the checkpoints must be signed with"});
+  flags.push_back({"checkpoint-file", "",
+                   "another copy of the checkpoint log to compare with (e.g. off-site)"});
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
-    print_help("verify", "Checks every tenant's SHA-256 hash chain and names the first broken link.", flags);
+    print_help(
+        "verify",
+        "Checks every tenant's SHA-256 hash chain and that the ledger extends its newest signed\n"
+        "checkpoint. Exit 0 intact, 3 chain broken, 4 ledger damaged, 5 truncated, 6 tenant "
+        "erased,\n"
+        "7 rewritten, 8 forged checkpoint, 9 ledger vanished (1 other errors, 2 usage).",
+        flags);
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
-  auto ledger = open_ledger(agritrace::events::posix_env(), a, false);
-  if (!ledger.ok()) return fail(ledger.status().to_string());
-  auto report = agritrace::replay::verify_chains(**ledger);
-  if (!report.ok()) return fail(report.status().to_string());
-  if (!report->intact) {
-    std::printf("BROKEN: %s\n", report->first_broken.c_str());
-    return 3;
+  Env& env = agritrace::events::posix_env();
+  agritrace::cli::IntegrityPaths integrity = integrity_paths(a);
+  if (!a.values.at("checkpoint-file").empty())
+    integrity.files.extra.push_back(a.values.at("checkpoint-file"));
+  if (a.values.at("kafka").empty()) {
+    if (int rc = agritrace::cli::refuse_vanished_ledger(env, a.values.at("data"), integrity);
+        rc != 0) {
+      std::printf("BROKEN: the ledger vanished\nfinding: ledger_vanished\n");
+      return rc;
+    }
   }
-  std::printf("ok: %llu events, %llu tenants, every hash chain intact\n",
-              static_cast<unsigned long long>(report->events), static_cast<unsigned long long>(report->tenants));
+  auto ledger = open_ledger(env, a, false);
+  if (!ledger.ok()) {
+    if (ledger.error().code == agritrace::ErrorCode::kCorruption) {
+      std::printf("BROKEN: %s\nfinding: ledger_corrupt\n", ledger.error().message.c_str());
+    }
+    (void)fail(ledger.status().to_string());
+    return agritrace::cli::exit_code_for(ledger.error());
+  }
+  return agritrace::cli::run_verify(env, **ledger, integrity, a.values.at("checkpoint-key"),
+                                    stdout);
+}
+
+int cmd_keygen(int argc, char** argv) {
+  std::vector<Flag> flags = {{"out", "", "path prefix: writes PREFIX.key (secret) and PREFIX.pub"}};
+  Args a = parse_args(argc, argv, 2, flags);
+  if (a.help) {
+    print_help(
+        "keygen",
+        "Writes an Ed25519 key pair for signed checkpoints (serve and verify --checkpoint-key).\n"
+        "Keep the secret key outside the data folder.",
+        flags);
+    return 0;
+  }
+  if (!a.error.empty()) return fail(a.error);
+  if (a.values.at("out").empty()) return fail("keygen needs --out PREFIX");
+  return agritrace::cli::run_keygen(agritrace::events::posix_env(), a.values.at("out"), stdout);
+}
+
+int cmd_backup(int argc, char** argv) {
+  std::vector<Flag> flags = {
+      {"data", "./var/data", "the data folder (the server may be running on it)"},
+      {"to", "", "backup folder (incremental: later backups share unchanged files)"}};
+  Args a = parse_args(argc, argv, 2, flags);
+  if (a.help) {
+    print_help(
+        "backup",
+        "A consistent online backup of the ledger, documents, keys, manifests and checkpoint\n"
+        "logs of a data folder (docs/OPERATIONS.md).",
+        flags);
+    return 0;
+  }
+  if (!a.error.empty()) return fail(a.error);
+  if (a.values.at("to").empty()) return fail("backup needs --to BACKUPDIR");
+  Env& env = agritrace::events::posix_env();
+  if (Status s = env.make_private(""); !s.ok()) return fail(s.to_string());
+  auto r = agritrace::replay::backup_data_folder(env, a.values.at("data"), a.values.at("to"));
+  if (!r.ok()) {
+    (void)fail(r.status().to_string());
+    return agritrace::cli::exit_code_for(r.error());
+  }
+  std::printf("backup %u: %llu ledger events (%llu new), %llu new documents%s\n", r->backup_id,
+              static_cast<unsigned long long>(r->entries_total),
+              static_cast<unsigned long long>(r->entries_copied),
+              static_cast<unsigned long long>(r->documents_copied),
+              r->embedded_ledger
+                  ? ""
+                  : "; Kafka ledger: the topic is not in this backup (docs/OPERATIONS.md)");
+  return 0;
+}
+
+int cmd_restore(int argc, char** argv) {
+  std::vector<Flag> flags = {{"from", "", "backup folder"},
+                             {"to", "", "new data folder (must not exist or be empty)"},
+                             {"backup", "0", "backup number (0: the newest)"}};
+  Args a = parse_args(argc, argv, 2, flags);
+  if (a.help) {
+    print_help("restore",
+               "Restores a backup into a new data folder and rebuilds its views; then run verify.",
+               flags);
+    return 0;
+  }
+  if (!a.error.empty()) return fail(a.error);
+  if (a.values.at("from").empty() || a.values.at("to").empty())
+    return fail("restore needs --from and --to");
+  int id = 0;
+  if (parse_int_flag(a, "backup", 0, 1 << 30, &id) != 0) return 2;
+  Env& env = agritrace::events::posix_env();
+  if (Status s = env.make_private(""); !s.ok()) return fail(s.to_string());
+  const std::string to = a.values.at("to");
+  auto r = agritrace::replay::restore_data_folder(env, a.values.at("from"), to,
+                                                  static_cast<uint32_t>(id));
+  if (!r.ok()) return fail(r.status().to_string());
+  std::printf("restored backup %u into %s (%llu documents)\n", r->backup_id, to.c_str(),
+              static_cast<unsigned long long>(r->documents));
+  if (!env.file_exists(to + "/ledger")) return 0;  // a Kafka data folder: views rebuild at serve
+  agritrace::events::LocalLedgerOptions o;
+  o.path = to + "/ledger";
+  o.read_only = true;
+  auto ledger = agritrace::events::open_local_ledger(o);
+  if (!ledger.ok()) return fail(ledger.status().to_string());
+  auto report = agritrace::replay::rebuild_views(env, **ledger, to + "/views");
+  if (!report.ok()) return fail(report.status().to_string());
+  if (Status s = env.write_file_durably(to + "/views.ledger", (*ledger)->describe() + "\n");
+      !s.ok()) {
+    return fail(s.to_string());
+  }
+  std::printf("views rebuilt: %llu events\nviews digest %s\n",
+              static_cast<unsigned long long>(report->events), report->digest.c_str());
   return 0;
 }
 
@@ -728,7 +898,10 @@ void usage(FILE* out) {
                "  serve    serve the HTTP API (embedded ledger by default, --kafka for Kafka)\n"
                "  demo     seed a demo supply chain through the API of a running server\n"
                "  replay   rebuild every view from the ledger and print their digest\n"
-               "  verify   check every tenant's hash chain\n"
+               "  verify   check every tenant's hash chain and the signed checkpoints\n"
+               "  keygen   write an Ed25519 key pair for signed checkpoints\n"
+               "  backup   online, incremental backup of a data folder\n"
+               "  restore  restore a backup into a new data folder\n"
                "  print    print jobs on a line's coders and label printers (through the API)\n"
                "  investigate  timeline | whereabouts | recall-report | diff: ask the ledger about the past\n"
                "           (replay --as-of T --out DIR: every view as it stood at an instant; serve --views DIR)\n"
@@ -750,6 +923,9 @@ int main(int argc, char** argv) {
   if (cmd == "serve") return cmd_serve(argc, argv);
   if (cmd == "replay") return cmd_replay(argc, argv);
   if (cmd == "verify") return cmd_verify(argc, argv);
+  if (cmd == "keygen") return cmd_keygen(argc, argv);
+  if (cmd == "backup") return cmd_backup(argc, argv);
+  if (cmd == "restore") return cmd_restore(argc, argv);
   if (cmd == "demo") return cmd_demo(argc, argv);
   if (cmd == "print") return cmd_print(argc, argv);
   if (cmd == "investigate") return agritrace::cli::cmd_investigate(argc, argv);

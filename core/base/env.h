@@ -68,6 +68,11 @@ class Env {
   virtual Status create_dirs(const std::string& path, uint32_t mode = 0700) = 0;
   // Opens (creating) `path` for appending.
   virtual Result<std::unique_ptr<AppendableFile>> open_appendable(const std::string& path) = 0;
+  // Data folders are private to the service account (GB/T 22239 storage controls): every file and
+  // folder this process creates from now on, through the Env or a library (RocksDB, the blob
+  // store), is created without group/other permissions (umask 077), and `dir` with everything
+  // already in it is tightened to 0700 folders / 0600 files. `dir` may be empty (umask only).
+  virtual Status make_private(const std::string& dir) = 0;
 };
 
 }  // namespace agritrace

@@ -288,6 +288,12 @@ Status ControlledEnv::create_dirs(const std::string& path, uint32_t mode) {
   return base_.create_dirs(path, mode);
 }
 
+Status ControlledEnv::make_private(const std::string& dir) {
+  if (auto f = fault_for(dir); f && *f == FileFault::kReadOnly)
+    return fault_error(*f, "chmod", dir);
+  return base_.make_private(dir);
+}
+
 Result<std::unique_ptr<AppendableFile>> ControlledEnv::open_appendable(const std::string& path) {
   if (auto f = fault_for(path); f && *f == FileFault::kReadOnly) return fault_error(*f, "open", path);
   auto file = base_.open_appendable(path);

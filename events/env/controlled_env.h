@@ -90,6 +90,7 @@ class ControlledEnv final : public Env {
   Result<uint64_t> file_size(const std::string& path) override;
   Status create_dirs(const std::string& path, uint32_t mode = 0700) override;
   Result<std::unique_ptr<AppendableFile>> open_appendable(const std::string& path) override;
+  Status make_private(const std::string& dir) override;
 
   Env& base() { return base_; }
   // The fault for `path` now, if any (used by the AppendableFile wrapper on every call).

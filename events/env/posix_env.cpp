@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 
 namespace agritrace::events {
 namespace {
@@ -193,6 +195,29 @@ class PosixEnv final : public Env {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) return io_error(errno, "open", path);
     return std::unique_ptr<AppendableFile>(std::make_unique<PosixAppendableFile>(fd, path));
+  }
+
+  Status make_private(const std::string& dir) override {
+    ::umask(077);
+    if (dir.empty()) return Status::Ok();
+    namespace fs = std::filesystem;
+    auto tighten = [](const fs::path& p, bool is_dir) -> Status {
+      // Never follow a link out of the folder: only the entries themselves are changed.
+      if (::chmod(p.c_str(), is_dir ? 0700 : 0600) != 0)
+        return io_error(errno, "chmod", p.string());
+      return Status::Ok();
+    };
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) return io_error(ENOTDIR, "chmod", dir);
+    if (Status s = tighten(dir, true); !s.ok()) return s;
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const fs::file_status st = it->symlink_status(ec);
+      if (ec || fs::is_symlink(st)) continue;
+      if (Status s = tighten(it->path(), fs::is_directory(st)); !s.ok()) return s;
+    }
+    if (ec) return io_error(ec.value(), "scan", dir);
+    return Status::Ok();
   }
 
  private:

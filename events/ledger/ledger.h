@@ -54,6 +54,13 @@ class Ledger {
   // The next offset that would be written, per partition.
   virtual Result<std::vector<int64_t>> end_offsets() = 0;
 
+  // The newest signed checkpoint of the chain heads, kept inside the ledger as well as in the
+  // checkpoint log (events/integrity/checkpoint.h). Not an event: it changes no position, hash or
+  // view. Backends without a place for it answer kInternal `checkpoint_unsupported` /
+  // an empty string.
+  virtual Status store_checkpoint(std::string_view text);
+  virtual Result<std::string> load_checkpoint();
+
   virtual LedgerHealth health() const = 0;
   virtual std::string describe() const = 0;  // "embedded:/path" or "kafka:host:port/topic"
 };

@@ -1,13 +1,14 @@
 // LocalLedger: the embedded backend. One RocksDB database; an event is one key
 // 'e' | partition (BE32) | offset (BE64) -> its CloudEvents bytes. An append is one synced
 // WriteBatch, so a batch is atomic and durable before append returns.
+#include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
-#include <fmt/format.h>
 #include <mutex>
 
 #include "events/ledger/ledger.h"
@@ -17,6 +18,9 @@ namespace {
 
 constexpr char kEventTag = 'e';
 constexpr std::string_view kPartitionsKey = "m:partitions";
+// The newest signed checkpoint of the chain heads (events/integrity/checkpoint.h): a metadata key,
+// not an event, so event positions, hash chains and views are the same with or without it.
+constexpr std::string_view kCheckpointKey = "m:checkpoint";
 
 std::string event_key(int32_t partition, int64_t offset) {
   std::string k(13, '\0');
@@ -40,6 +44,10 @@ bool decode_key(const rocksdb::Slice& k, int32_t* partition, int64_t* offset) {
 }
 
 Error io_error(const rocksdb::Status& s, std::string_view what) {
+  if (s.IsCorruption()) {
+    return make_error(ErrorCode::kCorruption, "ledger_corrupt",
+                      fmt::format("{}: the embedded ledger is damaged: {}", what, s.ToString()));
+  }
   return make_error(ErrorCode::kIoError, "ledger_io_error", fmt::format("{}: {}", what, s.ToString()));
 }
 
@@ -190,6 +198,25 @@ class LocalLedger final : public Ledger {
     return shared_->end_offsets;
   }
 
+  Status store_checkpoint(std::string_view text) override {
+    if (read_only_) {
+      return make_error(ErrorCode::kInternal, "ledger_read_only", "ledger opened read-only");
+    }
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    rocksdb::Status s = db_->Put(wo, kCheckpointKey, rocksdb::Slice(text.data(), text.size()));
+    if (!s.ok()) return io_error(s, "ledger checkpoint");
+    return Status::Ok();
+  }
+
+  Result<std::string> load_checkpoint() override {
+    std::string text;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), kCheckpointKey, &text);
+    if (s.IsNotFound()) return std::string();
+    if (!s.ok()) return io_error(s, "ledger checkpoint");
+    return text;
+  }
+
   LedgerHealth health() const override { return LedgerHealth{true, "embedded ledger at " + path_}; }
   std::string describe() const override { return "embedded:" + path_; }
 
@@ -212,12 +239,24 @@ Result<std::unique_ptr<Ledger>> open_local_ledger(const LocalLedgerOptions& opti
   rocksdb::Options opts;
   opts.create_if_missing = !options.read_only;
   opts.paranoid_checks = true;
+  // A damaged write-ahead log is an error, never a silent stop at the first bad record (the
+  // default, kPointInTimeRecovery, drops every later event without a word). Appends are synced
+  // one WriteBatch at a time, so a crash leaves no torn record an acknowledged event depends on;
+  // see docs/OPERATIONS.md for what to do when the open is refused.
+  opts.wal_recovery_mode = rocksdb::WALRecoveryMode::kAbsoluteConsistency;
   opts.compression = rocksdb::kLZ4Compression;
   opts.IncreaseParallelism(2);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = options.read_only ? rocksdb::DB::OpenForReadOnly(opts, options.path, &raw)
                                         : rocksdb::DB::Open(opts, options.path, &raw);
   if (!s.ok()) {
+    if (s.IsCorruption()) {
+      return make_error(ErrorCode::kCorruption, "ledger_corrupt",
+                        fmt::format("the embedded ledger at {} is damaged and was not opened: {} "
+                                    "(no event was dropped; restore it from a backup, see "
+                                    "docs/OPERATIONS.md)",
+                                    options.path, s.ToString()));
+    }
     const bool locked = s.ToString().find("lock") != std::string::npos;
     return make_error(locked ? ErrorCode::kUnavailable : ErrorCode::kIoError,
                       locked ? "ledger_locked" : "ledger_open_failed",
@@ -229,7 +268,17 @@ Result<std::unique_ptr<Ledger>> open_local_ledger(const LocalLedgerOptions& opti
   std::string stored;
   s = db->Get(rocksdb::ReadOptions(), kPartitionsKey, &stored);
   if (s.ok()) {
-    partitions = std::stoi(stored);
+    int32_t stored_partitions = 0;
+    const auto [end, ec] =
+        std::from_chars(stored.data(), stored.data() + stored.size(), stored_partitions);
+    if (ec != std::errc() || end != stored.data() + stored.size() || stored_partitions <= 0 ||
+        stored_partitions > 1024) {
+      return make_error(ErrorCode::kCorruption, "ledger_metadata_corrupt",
+                        fmt::format("the embedded ledger at {}: metadata {} holds '{}', expected a "
+                                    "partition count 1..1024",
+                                    options.path, kPartitionsKey, stored.substr(0, 64)));
+    }
+    partitions = stored_partitions;
   } else if (s.IsNotFound()) {
     if (options.read_only) {
       return make_error(ErrorCode::kNotFound, "ledger_missing",

@@ -1,0 +1,55 @@
+// The CLI side of ledger integrity (issue 16): where a data folder keeps its manifest and
+// checkpoint log, the start-up check of `serve`, `verify` against signed checkpoints, and the
+// signing key files. Each refusal prints one precise line and maps to a distinct exit code
+// (events::integrity_exit_code; 4 for a damaged ledger).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/base/env.h"
+#include "core/base/status.h"
+#include "events/integrity/checkpointer.h"
+#include "events/ledger/ledger.h"
+
+namespace agritrace::cli {
+
+struct IntegrityPaths {
+  std::string ledger_name;  // "embedded" or "kafka:<topic>"
+  events::CheckpointFiles files;
+};
+// kafka_topic empty: the embedded ledger. checkpoint_dir empty: the data folder.
+IntegrityPaths integrity_paths(const std::string& data, const std::string& kafka_topic,
+                               const std::string& checkpoint_dir);
+
+// The exit code for an error opening or reading a ledger: 4 for a damaged ledger, else 1.
+int exit_code_for(const Error& e);
+
+// Before an embedded ledger is opened (opening creates a missing one): nonzero, after printing why,
+// when the manifest records events and the ledger folder is gone.
+int refuse_vanished_ledger(Env& env, const std::string& data, const IntegrityPaths& paths);
+
+// The signing key of `serve`: a secret key file that must not be inside the data folder.
+Result<events::SigningKey> load_signing_key(Env& env, const std::string& path,
+                                            const std::string& data);
+
+// `serve`: folds the ledger, compares it with every checkpoint copy and, when intact, starts the
+// checkpointer. On a finding or an error prints it and sets *exit_code (nonzero) and returns null.
+std::unique_ptr<events::Checkpointer> start_checkpointer(Env& env, events::Ledger& ledger,
+                                                         const IntegrityPaths& paths,
+                                                         std::optional<events::SigningKey> key,
+                                                         uint64_t every_events, int64_t every_ms,
+                                                         int* exit_code);
+
+// `verify`: the chain, then the checkpoints (checked against `public_key_file` when given). Prints
+// the report on `out` and returns the exit code.
+int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
+               const std::string& public_key_file, FILE* out);
+
+// `keygen --out PREFIX`: PREFIX.key (secret, 0600) and PREFIX.pub; refuses to overwrite.
+int run_keygen(Env& env, const std::string& prefix, FILE* out);
+
+}  // namespace agritrace::cli
