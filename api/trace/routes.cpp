@@ -29,7 +29,7 @@ void register_trace_routes(RouteKit& kit, Router& router) {
     if (int(batch.has_value()) + int(lot.has_value()) != 1) {
       return invalid("trace_query_invalid", "give exactly one of batch_id or lot_id", "lot_id");
     }
-    const std::string id = batch ? *batch : *lot;
+    const std::string id(batch ? *batch : *lot);
     if (id.empty()) return invalid("field_required", "give the item id", batch ? "batch_id" : "lot_id");
     if (batch ? !id.starts_with("b-") : !id.starts_with("lot-")) {
       return invalid("item_id_invalid", batch ? "a batch id looks like b-N" : "a lot id looks like lot-N",

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "core/base/json_writer.h"

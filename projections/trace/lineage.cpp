@@ -108,7 +108,8 @@ Reach LineageQueries::reach(const NodeId& root) const {
 std::vector<HolderRow> LineageQueries::holders(const Reach& r) {
   std::vector<HolderRow> rows;
   for (const auto& [id, n] : r.items) {
-    const auto codes_of = [&](int64_t q) { return n.per_code > 0 ? q / n.per_code : 0; };
+    const int64_t per_code = n.per_code;
+    const auto codes_of = [per_code](int64_t q) { return per_code > 0 ? q / per_code : 0; };
     if (n.stock() > 0) rows.push_back({HolderState::kOwnStock, id, n.stock_codes(), n.stock(), "", "", 0});
     for (const auto& [sid, s] : n.shipments) {
       if (s.in_transit() > 0) {

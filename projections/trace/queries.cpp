@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <deque>
 #include <map>
@@ -484,9 +485,10 @@ void write_missing(JsonWriter& w, const ViewStore& v, const ItemRef& at, std::st
 bool CodePath::passes(std::string_view tenant) const {
   for (const CodeStep& s : steps) {
     if (s.tenant == tenant) return true;
-    if (s.shipment && s.shipment->ship_to_tenant == tenant) return true;
   }
-  return false;
+  // Shipped to this enterprise, which recorded it missing at its receipt.
+  return status == "missing_at_receipt" && !steps.empty() && steps.back().shipment &&
+         steps.back().shipment->ship_to_tenant == tenant;
 }
 
 namespace {

@@ -145,7 +145,7 @@ struct CodePath {
   std::string state;
   std::vector<ItemRef> consumed_into;  // consumed: the batches its lot went into
   bool truncated = false;
-  // The code was in this enterprise's hands, or was shipped to it (also when it never arrived).
+  // The code was in this enterprise's hands, or was shipped to it and recorded missing there.
   bool passes(std::string_view tenant) const;
 };
 std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial);

@@ -274,8 +274,8 @@ void chain(Backend backend) {
   CHECK(scan.body.find(kFarmUscc) != std::string::npos);
 }
 
-constexpr const char* kGiftUscc = "91440111MA5GIFT01C";  // a wholesaler that repacks into gift boxes
-constexpr const char* kGiftShopUscc = "92440300MA5GSHP12D";
+constexpr const char* kGiftUscc = "91440111MA5GFT012L";  // a wholesaler that repacks into gift boxes
+constexpr const char* kGiftShopUscc = "92440300MA5GHP123H";
 
 // Issue 11 end to end: the farm's crates reach a wholesaler in part (two missing), are repacked
 // there into gift boxes, partly written off at a stocktake; the boxes reach a shop in part (one
