@@ -293,21 +293,24 @@ std::vector<RecallRef> LineageQueries::recalls_of_code(std::string_view serial) 
   return out;
 }
 
-std::string LineageQueries::recall_status(std::string_view serial) const {
-  const auto ids = recalls_of_code(serial);
+std::string recall_status_json(const ViewStore& v, const std::vector<RecallRef>& ids, std::string_view viewer) {
   JsonWriter w;
   w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
   for (const auto& ref : ids) {
-    auto rc = views_.get(sales::keys::recall(ref.tenant, sort_id(ref.id)));
+    auto rc = v.get(sales::keys::recall(ref.tenant, sort_id(ref.id)));
     if (!rc) continue;
     ViewRecord r(*rc);
     w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
-        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"))
-        .field("enterprise", ref.tenant).field("enterprise_name", enterprise_name_of(views_, ref.tenant));
+        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"));
+    if (ref.tenant != viewer) w.field("enterprise", ref.tenant).field("enterprise_name", enterprise_name_of(v, ref.tenant));
     w.end_object();
   }
   w.end_array().end_object();
   return w.take();
+}
+
+std::string LineageQueries::recall_status(std::string_view serial) const {
+  return recall_status_json(views_, recalls_of_code(serial), "");
 }
 
 }  // namespace agritrace::projections

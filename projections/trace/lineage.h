@@ -43,6 +43,10 @@ struct RecallRef {
   bool operator==(const RecallRef&) const = default;
 };
 
+// {"recalled":bool,"recalls":[{recall_id, scope, target, reason, raised_on[, enterprise,
+// enterprise_name when raised by an enterprise other than `viewer`]}]} ("" viewer: always named).
+std::string recall_status_json(const ViewStore& v, const std::vector<RecallRef>& ids, std::string_view viewer);
+
 class LineageQueries {
  public:
   explicit LineageQueries(const ViewStore& views) : views_(views) {}

@@ -62,6 +62,15 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
     }
   }
 
+  // Goods come into a lot (bought or received; a later receipt into the same lot adds).
+  static void receive(LineageNode& n, const std::string& product, const std::string& lot_code,
+                      const core::Quantity& q) {
+    n.product = product;
+    n.lot_code = lot_code;
+    n.unit = std::string(core::unit_name(q.unit));
+    n.quantity += q.amount;
+  }
+
   template <typename E>
   void describe_batch(const std::string& t, const E& e, ViewBatch& b) {
     const NodeId id = NodeId::of(t, e.batch_id);
@@ -79,10 +88,7 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
   void on(const std::string& t, int64_t, const core::PurchaseOrderReceived& e, ViewBatch& b) {
     const NodeId id = NodeId::of(t, e.lot_id);
     LineageNode n = load(id, b);
-    n.product = e.material;
-    n.lot_code = e.supplier_lot;
-    n.unit = std::string(core::unit_name(e.quantity.unit));
-    n.quantity += e.quantity.amount;
+    receive(n, e.material, e.supplier_lot, e.quantity);
     store(id, n, b);
   }
 
@@ -144,10 +150,7 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
   void on(const std::string& t, int64_t, const core::GoodsReceived& e, ViewBatch& b) {
     const NodeId lot = NodeId::of(t, e.lot_id);
     LineageNode n = load(lot, b);
-    n.product = e.product;
-    n.lot_code = e.lot_code;
-    n.unit = std::string(core::unit_name(e.quantity.unit));
-    n.quantity += e.quantity.amount;
+    receive(n, e.product, e.lot_code, e.quantity);
     n.codes += static_cast<int64_t>(e.serials.size());
     if (e.quantity_per_code > 0) n.per_code = e.quantity_per_code;
     store(lot, n, b);

@@ -717,6 +717,13 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
   CHECK(f10.str("/status") == "missing_at_receipt");
   CHECK(f10.str("/state") == "missing");
   CHECK(trace.code(kShop, "F10").error().reason == "code_not_found");
+  // A gift box's path names what its batch was made from, back to the farm's seed lot.
+  Reply g03 = ok(trace.code(kShop, "G03"));
+  REQUIRE(g03.size("/made_from") == 3);
+  CHECK(g03.str("/made_from/0/enterprise_id") == kWholesaler2);
+  CHECK(g03.str("/made_from/0/item_id") == "lot-1");
+  CHECK(g03.str("/made_from/2/enterprise_id") == kFarm);
+  CHECK(g03.str("/made_from/2/item_id") == "lot-1");
 
   // The walk and the batch's locations agree with the lineage: nothing of the farm's shipment is
   // in transit, 10 kg are missing, the wholesaler is credited with what it received only.
@@ -730,6 +737,8 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
   CHECK(wb.num("/batches/0/locations/1/quantity/amount") == 0);  // 80 kg repacked, 10 kg written off
   CHECK(wb.num("/batches/0/locations/1/missing/amount") == 10000);
   CHECK(wb.num("/batches/0/locations/1/in_transit/amount") == 0);
+  CHECK(wb.str("/batches/0/locations/1/consumed_into/0/enterprise_id") == kWholesaler2);  // the gift boxes
+  CHECK(wb.str("/batches/0/locations/1/consumed_into/0/item_id") == "b-1");
   CHECK(lineage_rows(wb, "/lineage") == lineage_rows(ok(lineage.forward(kFarm, kFarm, "b-1")), ""));
 
   // The CSV names the missing goods and neutralises a cell a spreadsheet would run.
