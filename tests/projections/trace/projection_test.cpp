@@ -336,6 +336,26 @@ struct Views {
   }
 };
 
+// A chain's events applied in five orders (each enterprise's own order kept): tenant after
+// tenant, tenants reversed, round-robin and two seeded random interleavings.
+struct Interleavings {
+  Views in_order, backwards, round_robin, random1, random2;
+  Interleavings(const Chain& c, uint32_t seed1, uint32_t seed2)
+      : in_order(c.tenant_major(c.tenants())),
+        backwards(c.tenant_major({c.tenants().rbegin(), c.tenants().rend()})),
+        round_robin(c.round_robin()),
+        random1(c.shuffled(seed1)),
+        random2(c.shuffled(seed2)) {}
+  // Every order gives byte-identical views.
+  void check_same_views() const {
+    const std::string digest = in_order.store->digest();
+    CHECK(backwards.store->digest() == digest);
+    CHECK(round_robin.store->digest() == digest);
+    CHECK(random1.store->digest() == digest);
+    CHECK(random2.store->digest() == digest);
+  }
+};
+
 Reply ok(const Result<std::string>& r) {
   REQUIRE(r.ok());
   return Reply{200, *r, {}};
@@ -355,20 +375,11 @@ std::vector<std::string> retail_sales(const Reply& r, const std::string& list) {
 
 TEST_CASE("R-4.2.4 R-4.3.2 R-4.3.4 views of a five-enterprise chain do not depend on arrival order") {
   const Chain chain = demo_chain();
-  std::vector<std::string> reversed(chain.tenants().rbegin(), chain.tenants().rend());
-  Views one_by_one(chain.tenant_major(chain.tenants()));
-  Views round_robin(chain.round_robin());
-  Views backwards(chain.tenant_major(reversed));
-  Views random1(chain.shuffled(7));
-  Views random2(chain.shuffled(2026));
-  const std::string digest = one_by_one.store->digest();
-  CHECK(round_robin.store->digest() == digest);
-  CHECK(backwards.store->digest() == digest);
-  CHECK(random1.store->digest() == digest);
-  CHECK(random2.store->digest() == digest);
+  const Interleavings orders(chain, 7, 2026);
+  orders.check_same_views();
 
   // Whatever the order, the farm's recall finds every retail sale three enterprises downstream.
-  for (Views* v : {&one_by_one, &backwards, &random1}) {
+  for (const Views* v : {&orders.in_order, &orders.backwards, &orders.random1}) {
     projections::SalesQueries sales(*v->store);
     Reply report = ok(sales.recall(kFarm, "rc-1"));
     const std::vector<std::string> expected = {std::string(kRetailer1) + "/sh-1", std::string(kRetailer1) + "/sh-2",
@@ -647,19 +658,10 @@ Chain repack_chain() {
 
 TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in any arrival order") {
   const Chain chain = repack_chain();
-  std::vector<std::string> reversed(chain.tenants().rbegin(), chain.tenants().rend());
-  Views first(chain.tenant_major(chain.tenants()));
-  Views backwards(chain.tenant_major(reversed));
-  Views robin(chain.round_robin());
-  Views random1(chain.shuffled(11));
-  Views random2(chain.shuffled(4242));
-  const std::string digest = first.store->digest();
-  CHECK(backwards.store->digest() == digest);
-  CHECK(robin.store->digest() == digest);
-  CHECK(random1.store->digest() == digest);
-  CHECK(random2.store->digest() == digest);
+  const Interleavings orders(chain, 11, 4242);
+  orders.check_same_views();
 
-  for (Views* v : {&first, &backwards, &random2}) {
+  for (const Views* v : {&orders.in_order, &orders.backwards, &orders.random2}) {
     projections::LineageQueries lineage(*v->store);
     Reply rc = ok(lineage.recall(kFarm, "rc-1"));
     INFO(rc.body);
@@ -693,9 +695,9 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
     CHECK(rc.body.find(R"("customer":{"kind":"consumer"})") != std::string::npos);
   }
 
-  projections::SalesQueries sales(*random1.store);
-  projections::TraceQueries trace(*random1.store);
-  projections::LineageQueries lineage(*random1.store);
+  projections::SalesQueries sales(*orders.random1.store);
+  projections::TraceQueries trace(*orders.random1.store);
+  projections::LineageQueries lineage(*orders.random1.store);
   // The recall status of a repacked gift box, a missing bag and a bag still at the farm: recalled
   // for every asker, the shop and an enterprise the code never reached included.
   for (const char* asker : {kFarm, kWholesaler2, kShop, kOutsider}) {
