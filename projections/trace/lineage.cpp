@@ -257,9 +257,43 @@ Result<std::string> LineageQueries::recall(std::string_view asker, std::string_v
       .field("scope", scope).field("target", target).end_object();
   if (scope != "code") {
     write_forward(w, asker, NodeId::of(asker, target));
+  } else if (auto path = code_path(views_, target)) {
+    write_code_place(w, *path);
   }
   w.end_object();
   return w.take();
+}
+
+// A single-code recall: the code's batch as the root and one holder row, the code's place now.
+void LineageQueries::write_code_place(JsonWriter& w, const CodePath& path) const {
+  const NodeId root = NodeId::of(path.producer, path.batch_id);
+  const NodeId at = NodeId::of(path.holder, path.holder_item);
+  const LineageNode root_doc = node(root).value_or(LineageNode{});
+  const LineageNode doc = node(at).value_or(LineageNode{});
+  const int64_t amount = doc.per_code > 0 ? doc.per_code : (root_doc.per_code > 0 ? root_doc.per_code : 1);
+  const std::string unit = doc.unit.empty() ? root_doc.unit : doc.unit;
+  w.key("root").begin_object();
+  write_item(w, views_, root, root_doc);
+  w.end_object().key("holders").begin_array().begin_object().field("state", path.state)
+      .field("enterprise_id", at.tenant).field("enterprise_name", enterprise_name_of(views_, at.tenant));
+  w.key("item");
+  write_item_ref(w, at);
+  w.field("product", doc.product).field("lot_code", path.lot_code).field("codes", int64_t{1});
+  write_quantity(w, "quantity", amount, unit);
+  w.field("serial", path.serial).end_object().end_array();
+  Totals one;
+  one.add(1, amount, unit);
+  w.key("totals").begin_object().field("codes", int64_t{1}).key("quantity").begin_array();
+  one.write_amounts(w);
+  w.end_array().key("by_state").begin_object().key(path.state);
+  one.write(w);
+  w.end_object().end_object();
+  w.key("batches").begin_array().begin_object();
+  write_item(w, views_, root, root_doc);
+  w.end_object().end_array().key("items").begin_array().begin_object();
+  write_item(w, views_, at, doc);
+  write_from(w, doc);
+  w.end_object().end_array();
 }
 
 std::vector<RecallRef> LineageQueries::recalls_of_code(std::string_view serial) const {

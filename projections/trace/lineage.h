@@ -15,6 +15,7 @@
 #include "core/base/status.h"
 #include "projections/base/view_store.h"
 #include "projections/trace/lineage_node.h"
+#include "projections/trace/queries.h"
 
 namespace agritrace::projections {
 
@@ -73,6 +74,7 @@ class LineageQueries {
   std::string recall_status(std::string_view serial) const;
 
  private:
+  void write_code_place(JsonWriter& w, const CodePath& path) const;
   const ViewStore& views_;
 };
 

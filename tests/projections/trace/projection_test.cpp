@@ -755,6 +755,27 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
   REQUIRE(back.size("/upstream") == 4);
   CHECK(back.str("/item/from/0/enterprise_id") == kWholesaler2);
   CHECK(lineage.forward(kFarm, kFarm, "lot-9").error().reason == "material_lot_not_found");
+
+  // A single-code recall: the code's place now, one code.
+  {
+    projections::ViewBatch batch(*orders.random1.store);
+    events::StoredEvent se;
+    se.envelope.id = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+    se.envelope.tenant = kWholesaler2;
+    const core::Event recall = core::RecallRaised{"rc-1", core::RecallScope::kCode, "G03", "包装破损",
+                                                  day(test_today().c_str()), {"b-1"}};
+    for (auto& p : projections::make_all_projections()) REQUIRE(p->apply(se, recall, batch).ok());
+    REQUIRE(orders.random1.store->commit(batch, {}).ok());
+  }
+  Reply one = ok(lineage.recall(kWholesaler2, "rc-1"));
+  INFO(one.body);
+  CHECK(one.str("/recall/scope") == "code");
+  CHECK(one.str("/root/item_id") == "b-1");
+  REQUIRE(one.size("/holders") == 1);
+  CHECK(one.str("/holders/0/state") == "own_stock");
+  CHECK(one.str("/holders/0/item/enterprise_id") == kShop);
+  CHECK(one.num("/holders/0/quantity/amount") == 1);
+  CHECK(one.num("/totals/codes") == 1);
 }
 
 }  // namespace agritrace::testing
