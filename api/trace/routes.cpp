@@ -30,20 +30,24 @@ void register_trace_routes(RouteKit& kit, Router& router) {
       return invalid("trace_query_invalid", "give exactly one of batch_id or lot_id", "lot_id");
     }
     const std::string id(batch ? *batch : *lot);
-    if (id.empty()) return invalid("field_required", "give the item id", batch ? "batch_id" : "lot_id");
+    if (id.empty())
+      return invalid("field_required", "give the item id", batch ? "batch_id" : "lot_id");
     if (batch ? !id.starts_with("b-") : !id.starts_with("lot-")) {
-      return invalid("item_id_invalid", batch ? "a batch id looks like b-N" : "a lot id looks like lot-N",
+      return invalid("item_id_invalid",
+                     batch ? "a batch id looks like b-N" : "a lot id looks like lot-N",
                      batch ? "batch_id" : "lot_id");
     }
     return id;
   };
   router.add("GET", "/v1/trace/forward", "traceForward",
-             i->query_route([lineage, one_item](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+             i->query_route([lineage, one_item](const Caller& c, const PathParams&,
+                                                const HttpRequest& req) -> Result<std::string> {
                AGT_TRY(id, one_item(req));
                return lineage->forward(c.tenant, c.tenant, id);
              }));
   router.add("GET", "/v1/trace/backward", "traceBackward",
-             i->query_route([lineage, one_item](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+             i->query_route([lineage, one_item](const Caller& c, const PathParams&,
+                                                const HttpRequest& req) -> Result<std::string> {
                AGT_TRY(id, one_item(req));
                return lineage->backward(c.tenant, c.tenant, id);
              }));

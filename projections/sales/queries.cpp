@@ -13,16 +13,16 @@
 #include "core/base/json_writer.h"
 #include "core/sales/events.h"
 #include "projections/base/keys.h"
+#include "projections/base/view_record.h"
+#include "projections/base/view_values.h"
+#include "projections/codes/keys.h"
 #include "projections/production/keys.h"
 #include "projections/receiving/keys.h"
 #include "projections/sales/keys.h"
-#include "projections/base/view_record.h"
-#include "projections/base/view_values.h"
 #include "projections/sales/projection.h"
 #include "projections/trace/keys.h"
 #include "projections/trace/lineage.h"
 #include "projections/trace/queries.h"
-#include "projections/codes/keys.h"
 
 namespace agritrace::projections {
 namespace {
@@ -157,15 +157,21 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
       auto it = m.find(holder);
       return it == m.end() ? int64_t{0} : it->second;
     };
-    write_quantity(w, "quantity", (held == p.held.end() ? amount : held->second) - pending(p.in_transit) -
-                                      pending(p.missing), p.unit);
+    write_quantity(
+        w, "quantity",
+        (held == p.held.end() ? amount : held->second) - pending(p.in_transit) - pending(p.missing),
+        p.unit);
     write_quantity(w, "in_transit", pending(p.in_transit), p.unit);
     write_quantity(w, "missing", pending(p.missing), p.unit);
     // The customer's batches made from these goods (a repack): the goods live on in them.
     w.key("consumed_into").begin_array();
     if (auto made = p.made_into.find(holder); made != p.made_into.end()) {
       for (const std::string& sid : made->second) {
-        w.begin_object().field("enterprise_id", holder).field("item_id", unsort_id(sid)).field("kind", "batch").end_object();
+        w.begin_object()
+            .field("enterprise_id", holder)
+            .field("item_id", unsort_id(sid))
+            .field("kind", "batch")
+            .end_object();
       }
     }
     w.end_array();
@@ -267,7 +273,8 @@ void write_lineage(JsonWriter& w, const ViewStore& v, std::string_view viewer, c
 // with a leading ' (OWASP CSV injection).
 std::string csv_field(std::string_view text) {
   std::string cell(text);
-  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) cell.insert(0, "'");
+  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@'))
+    cell.insert(0, "'");
   std::string_view s = cell;
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) return cell;
   std::string out = "\"";
@@ -630,16 +637,21 @@ struct CsvRow {
   std::string ship_date;
   CsvPlace source;  // the traceability lot code source: the producer that printed the lot code
   std::string document_type, document_number, sales_order;
-  auto sort_key() const { return std::tie(lot_code, location_type, ship_date, document_number, from.name); }
+  auto sort_key() const {
+    return std::tie(lot_code, location_type, ship_date, document_number, from.name);
+  }
 };
 
-// The customer of an open order as the viewer may see it (counterparty rules of write_counterparty_for).
-CsvPlace order_place(const ViewStore& v, std::string_view viewer, std::string_view owner, std::string_view customer_id) {
+// The customer of an open order as the viewer may see it (counterparty rules of
+// write_counterparty_for).
+CsvPlace order_place(const ViewStore& v, std::string_view viewer, std::string_view owner,
+                     std::string_view customer_id) {
   JsonWriter cw;
   write_counterparty_for(cw, v, viewer, owner, customer_id);
   const std::string& doc = cw.str();
   if (doc == "null") return {std::string(customer_id), "", "", ""};
-  CsvPlace place{json_string_field(doc, "name").value_or(""), json_string_field(doc, "uscc").value_or(""),
+  CsvPlace place{json_string_field(doc, "name").value_or(""),
+                 json_string_field(doc, "uscc").value_or(""),
                  json_string_field(doc, "region").value_or(""), ""};
   if (viewer == owner) place.contact = json_string_field(doc, "phone").value_or("");
   return place;
@@ -664,17 +676,18 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
       int64_t amount = sh.amount;
       if (!s->code_serial.empty()) amount = full.per_code > 0 ? full.per_code : 1;
       rows.push_back({p->lot_code, std::to_string(amount), p->unit, p->product,
-                      full.retail() ? "consumer" : "customer", customer_place(views_, t, t, full), here,
-                      sh.ship_date, here, "shipment", sh.shipment_id, sh.so_id});
+                      full.retail() ? "consumer" : "customer", customer_place(views_, t, t, full),
+                      here, sh.ship_date, here, "shipment", sh.shipment_id, sh.so_id});
     }
     if (s->code_serial.empty() && p->stock() > 0) {
-      rows.push_back({p->lot_code, std::to_string(p->stock()), p->unit, p->product, "own_stock", here, here, "",
-                      here, "stock", p->batch_id, ""});
+      rows.push_back({p->lot_code, std::to_string(p->stock()), p->unit, p->product, "own_stock",
+                      here, here, "", here, "stock", p->batch_id, ""});
     }
     if (s->code_serial.empty()) {
       for (const auto& o : p->orders) {
-        rows.push_back({p->lot_code, std::to_string(o.ordered - o.shipped), p->unit, p->product, "open_order",
-                        order_place(views_, t, t, o.customer_id), here, "", here, "sales_order", o.so_id, o.so_id});
+        rows.push_back({p->lot_code, std::to_string(o.ordered - o.shipped), p->unit, p->product,
+                        "open_order", order_place(views_, t, t, o.customer_id), here, "", here,
+                        "sales_order", o.so_id, o.so_id});
       }
     }
   }
@@ -684,11 +697,13 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
   for (size_t i : reach.beyond) {
     const TraceItem& it = reach.walk.items[i];
     const CsvPlace at = enterprise_place(views_, it.ref.tenant);
-    const CsvPlace source = it.origin_tenant.empty() ? at : enterprise_place(views_, it.origin_tenant);
+    const CsvPlace source =
+        it.origin_tenant.empty() ? at : enterprise_place(views_, it.origin_tenant);
     for (const TraceShipment& sh : it.shipments) {
-      rows.push_back({it.lot_code, std::to_string(sh.amount), it.unit, it.product, sh.retail() ? "consumer" : "customer",
-                      customer_place(views_, t, it.ref.tenant, sh), at, sh.ship_date, source, "shipment",
-                      sh.shipment_id, sh.so_id});
+      rows.push_back({it.lot_code, std::to_string(sh.amount), it.unit, it.product,
+                      sh.retail() ? "consumer" : "customer",
+                      customer_place(views_, t, it.ref.tenant, sh), at, sh.ship_date, source,
+                      "shipment", sh.shipment_id, sh.so_id});
     }
     if (it.stock() > 0) {
       rows.push_back({it.lot_code, std::to_string(it.stock()), it.unit, it.product,
@@ -696,20 +711,22 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
                       it.ref.item_id, ""});
     }
     for (const TraceOrder& o : it.open_orders) {
-      rows.push_back({it.lot_code, std::to_string(o.ordered - o.shipped), it.unit, it.product, "open_order",
-                      order_place(views_, t, it.ref.tenant, o.customer_id), at, "", source, "sales_order", o.so_id,
-                      o.so_id});
+      rows.push_back({it.lot_code, std::to_string(o.ordered - o.shipped), it.unit, it.product,
+                      "open_order", order_place(views_, t, it.ref.tenant, o.customer_id), at, "",
+                      source, "sales_order", o.so_id, o.so_id});
     }
   }
-  // Codes shipped and recorded missing at their receipt (the lineage's count), wherever shipped from.
+  // Codes shipped and recorded missing at their receipt (the lineage's count), wherever shipped
+  // from.
   for (const TraceItem& it : reach.walk.items) {
     const CsvPlace at = enterprise_place(views_, it.ref.tenant);
-    const CsvPlace source = it.origin_tenant.empty() ? at : enterprise_place(views_, it.origin_tenant);
+    const CsvPlace source =
+        it.origin_tenant.empty() ? at : enterprise_place(views_, it.origin_tenant);
     for (const TraceShipment& sh : it.shipments) {
       if (sh.missing <= 0) continue;
       rows.push_back({it.lot_code, std::to_string(sh.missing), it.unit, it.product, "missing",
-                      enterprise_place(views_, sh.ship_to_tenant), at, sh.ship_date, source, "shipment",
-                      sh.shipment_id, sh.so_id});
+                      enterprise_place(views_, sh.ship_to_tenant), at, sh.ship_date, source,
+                      "shipment", sh.shipment_id, sh.so_id});
     }
   }
   if (reach.path) {
@@ -717,10 +734,11 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
     for (const CodeStep& step : reach.path->steps) {
       if (!step.shipment || step.tenant == t) continue;
       const TraceShipment& sh = *step.shipment;
-      rows.push_back({reach.path->lot_code, std::to_string(reach.path_per_code), reach.path_unit, "",
-                      sh.retail() ? "consumer" : "customer", customer_place(views_, t, step.tenant, sh),
-                      enterprise_place(views_, step.tenant), sh.ship_date, source, "shipment", sh.shipment_id,
-                      sh.so_id});
+      rows.push_back({reach.path->lot_code, std::to_string(reach.path_per_code), reach.path_unit,
+                      "", sh.retail() ? "consumer" : "customer",
+                      customer_place(views_, t, step.tenant, sh),
+                      enterprise_place(views_, step.tenant), sh.ship_date, source, "shipment",
+                      sh.shipment_id, sh.so_id});
     }
     if (reach.path->status == "in_stock" && reach.path->holder != t) {
       const CsvPlace at = enterprise_place(views_, reach.path->holder);
@@ -729,18 +747,20 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
     }
   }
   // Sortable and stable: lot code, location type, ship date, document number.
-  std::sort(rows.begin(), rows.end(), [](const CsvRow& a, const CsvRow& b) { return a.sort_key() < b.sort_key(); });
+  std::sort(rows.begin(), rows.end(),
+            [](const CsvRow& a, const CsvRow& b) { return a.sort_key() < b.sort_key(); });
   std::string out =
       "traceability_lot_code,quantity,unit_of_measure,product_description,location_type,"
-      "ship_to_name,ship_to_uscc,ship_to_region,ship_to_contact,ship_from_name,ship_from_uscc,ship_from_region,"
+      "ship_to_name,ship_to_uscc,ship_to_region,ship_to_contact,ship_from_name,ship_from_uscc,ship_"
+      "from_region,"
       "ship_date,traceability_lot_code_source_name,traceability_lot_code_source_uscc,"
       "reference_document_type,reference_document_number,sales_order\r\n";
   for (const CsvRow& r : rows) {
-    const std::string* cells[] = {&r.lot_code, &r.quantity, &r.unit, &r.product, &r.location_type,
-                                  &r.to.name, &r.to.uscc, &r.to.region, &r.to.contact,
-                                  &r.from.name, &r.from.uscc, &r.from.region, &r.ship_date,
-                                  &r.source.name, &r.source.uscc, &r.document_type, &r.document_number,
-                                  &r.sales_order};
+    const std::string* cells[] = {
+        &r.lot_code,      &r.quantity,        &r.unit,       &r.product,     &r.location_type,
+        &r.to.name,       &r.to.uscc,         &r.to.region,  &r.to.contact,  &r.from.name,
+        &r.from.uscc,     &r.from.region,     &r.ship_date,  &r.source.name, &r.source.uscc,
+        &r.document_type, &r.document_number, &r.sales_order};
     bool first = true;
     for (const std::string* c : cells) {
       if (!first) out += ',';

@@ -14,13 +14,13 @@
 #include "core/production/types.h"
 #include "core/sales/events.h"
 #include "projections/base/keys.h"
-#include "projections/codes/keys.h"
-#include "projections/production/keys.h"
-#include "projections/receiving/keys.h"
-#include "projections/sales/keys.h"
 #include "projections/base/view_record.h"
 #include "projections/base/view_values.h"
+#include "projections/codes/keys.h"
+#include "projections/production/keys.h"
 #include "projections/production/queries.h"
+#include "projections/receiving/keys.h"
+#include "projections/sales/keys.h"
 #include "projections/trace/keys.h"
 #include "projections/trace/lineage_node.h"
 
@@ -538,7 +538,8 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
         auto lot = load_trace_item(v, {t, item});
         if (lot && lot->consumed > 0 && lot->stock() <= 0) {
           p.status = "consumed_in_production";
-          for (const auto& [batch_id, amount] : lot->consumed_into) p.consumed_into.push_back({t, batch_id});
+          for (const auto& [batch_id, amount] : lot->consumed_into)
+            p.consumed_into.push_back({t, batch_id});
         }
       }
       break;
@@ -586,8 +587,12 @@ void write_code_path(JsonWriter& w, const ViewStore& v, std::string_view viewer,
   w.field("batch_id", p.batch_id).field("status", p.status).field("state", p.state);
   w.key("consumed_into").begin_array();
   for (const ItemRef& b : p.consumed_into) {
-    w.begin_object().field("enterprise_id", b.tenant).field("enterprise_name", enterprise_name_of(v, b.tenant))
-        .field("item_id", b.item_id).field("kind", "batch").end_object();
+    w.begin_object()
+        .field("enterprise_id", b.tenant)
+        .field("enterprise_name", enterprise_name_of(v, b.tenant))
+        .field("item_id", b.item_id)
+        .field("kind", "batch")
+        .end_object();
   }
   w.end_array();
   // What the code's batch was made from, in every enterprise (a repacked box names the bags' way).
@@ -595,8 +600,12 @@ void write_code_path(JsonWriter& w, const ViewStore& v, std::string_view viewer,
   if (auto up = v.get(trace::keys::ancestors(p.producer, sort_id(p.batch_id)))) {
     for (const std::string& a : decode_node_list(*up)) {
       const NodeId id = NodeId::parse(a);
-      w.begin_object().field("enterprise_id", id.tenant).field("enterprise_name", enterprise_name_of(v, id.tenant))
-          .field("item_id", id.item_id()).field("kind", id.is_batch() ? "batch" : "lot").end_object();
+      w.begin_object()
+          .field("enterprise_id", id.tenant)
+          .field("enterprise_name", enterprise_name_of(v, id.tenant))
+          .field("item_id", id.item_id())
+          .field("kind", id.is_batch() ? "batch" : "lot")
+          .end_object();
     }
   }
   w.end_array();

@@ -2,6 +2,8 @@
 // Shenzhen retailers -> consumers) come out byte-identical whatever the order in which the events
 // of different enterprises reach the projections (each enterprise's own order kept), and the
 // recall of the farm's material lot finds every retail sale (R-4.2.4, R-4.3.2, R-4.3.4).
+#include "projections/production/projection.h"
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -15,14 +17,13 @@
 #include "events/codec/domain_codec.h"
 #include "events/envelope/envelope.h"
 #include "projections/base/view_store.h"
-#include "projections/production/projection.h"
 #include "projections/production/queries.h"
 #include "projections/sales/queries.h"
 #include "projections/trace/lineage.h"
 #include "projections/trace/queries.h"
+#include "tests/support/api_client.h"
 #include "tests/support/lineage_rows.h"
 #include "tests/support/test_clock.h"
-#include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -458,9 +459,12 @@ TEST_CASE("R-4.2.4 recall of a farm's material lot across enterprises: three lis
   // FSMA 204 CSV: one row per lot per location across enterprises.
   auto csv = sales.recall_csv(kFarm, "rc-1");
   REQUIRE(csv.ok());
-  CHECK(csv->find("PROC-1122,4,piece,净菜菜心 500g,customer,深圳市福田区鲜果超市有限公司,92440300MA5SZRT01K,广东省,,"
-                  "广州市江南果菜批发有限公司,91440111MA5CWHL01X,广东省广州市白云区,") != std::string::npos);
-  CHECK(csv->find("PROC-1122,1,piece,净菜菜心 500g,missing,广州市江南果菜批发有限公司,91440111MA5CWHL01X,") !=
+  CHECK(csv->find("PROC-1122,4,piece,净菜菜心 "
+                  "500g,customer,深圳市福田区鲜果超市有限公司,92440300MA5SZRT01K,广东省,,"
+                  "广州市江南果菜批发有限公司,91440111MA5CWHL01X,广东省广州市白云区,") !=
+        std::string::npos);
+  CHECK(csv->find("PROC-1122,1,piece,净菜菜心 "
+                  "500g,missing,广州市江南果菜批发有限公司,91440111MA5CWHL01X,") !=
         std::string::npos);
   CHECK(csv->find("PROC-1122,1,piece,净菜菜心 500g,consumer,张*") != std::string::npos);
   CHECK(csv->find(",enterprise_stock,广州市江南果菜批发有限公司") != std::string::npos);
@@ -595,7 +599,7 @@ namespace {
 
 constexpr const char* kWholesaler2 = "91440111MA5GIFT01Y";  // repacks into gift boxes
 constexpr const char* kShop = "92440300MA5SHOP01Z";
-constexpr const char* kOutsider = "91440000MA0OTHER1X";  // a customer not on the platform
+constexpr const char* kOutsider = "91440000MA0OTHER1X";           // a customer not on the platform
 constexpr const char* kOutsiderName = "@佛山市某某食堂有限公司";  // a cell a spreadsheet would run
 
 // farm seed lot-1 -> farm b-1 (200 kg, 20 codes of 10 kg) -> wholesaler (2 codes missing, one
@@ -610,53 +614,65 @@ Chain repack_chain() {
   c.add(kFarm, enterprise(kFarm, "博罗县绿源农业有限公司", "广东省惠州市博罗县"));
   c.add(kFarm, customer("cp-1", "广州市礼品菜心批发有限公司", kWholesaler2, "广东省广州市"));
   c.add(kFarm, customer("cp-2", kOutsiderName, kOutsider, "广东省佛山市"));
-  c.add(kFarm, core::PurchaseOrderReceived{"po-1", "lot-1", kg(5), day(d0.c_str()), "菜心种子", "", "SEED-26",
-                                           day(d0.c_str()), day(days_from_today(300).c_str())});
-  c.add(kFarm, core::BatchCreated{"b-1", "菜心", "FARM-1", kg(200), day(d0.c_str()), std::nullopt, "", ""});
+  c.add(kFarm,
+        core::PurchaseOrderReceived{"po-1", "lot-1", kg(5), day(d0.c_str()), "菜心种子", "",
+                                    "SEED-26", day(d0.c_str()), day(days_from_today(300).c_str())});
+  c.add(kFarm, core::BatchCreated{"b-1", "菜心", "FARM-1", kg(200), day(d0.c_str()), std::nullopt,
+                                  "", ""});
   c.add(kFarm, core::BatchMaterialConsumed{"b-1", "lot-1", kg(2)});
   c.add(kFarm, codes("06901234000017", "FARM-1", "b-1", serials("F", 1, 20), &more));
   c.add(kFarm, more.back());
-  c.add(kFarm, shipment("sh-1", "so-1", "b-1", "FARM-1", "菜心", d1.c_str(), "cp-1", "广州市礼品菜心批发有限公司",
-                        kWholesaler2, kg(100), 10000, serials("F", 1, 10)));
-  core::ShipmentRecorded off = shipment("sh-2", "so-2", "b-1", "FARM-1", "菜心", d1.c_str(), "cp-2",
-                                        kOutsiderName, kOutsider, kg(20), 10000, serials("F", 11, 12));
+  c.add(kFarm,
+        shipment("sh-1", "so-1", "b-1", "FARM-1", "菜心", d1.c_str(), "cp-1",
+                 "广州市礼品菜心批发有限公司", kWholesaler2, kg(100), 10000, serials("F", 1, 10)));
+  core::ShipmentRecorded off =
+      shipment("sh-2", "so-2", "b-1", "FARM-1", "菜心", d1.c_str(), "cp-2", kOutsiderName,
+               kOutsider, kg(20), 10000, serials("F", 11, 12));
   off.ship_to_tenant = "";
   c.add(kFarm, off);
   c.add(kFarm, core::StockAdjusted{"b-1", kg(-10), "损耗", "st-1"});
 
   c.add(kWholesaler2, enterprise(kWholesaler2, "广州市礼品菜心批发有限公司", "广东省广州市"));
   c.add(kWholesaler2, customer("cp-1", "深圳市礼盒生鲜店", kShop, "广东省深圳市"));
-  c.add(kWholesaler2, receipt("rcv-1", "lot-1", kFarm, "博罗县绿源农业有限公司", "sh-1", "b-1", kFarm, "b-1", "菜心",
-                              "FARM-1", kg(80), 10000, d2.c_str(), serials("F", 1, 8), serials("F", 9, 10)));
-  c.add(kWholesaler2, receipt("rcv-2", "lot-1", kFarm, "博罗县绿源农业有限公司", "sh-1", "b-1", kFarm, "b-1", "菜心",
-                              "FARM-1", kg(10), 10000, d2.c_str(), {"F09"}, {"F10"}));
-  c.add(kWholesaler2, core::BatchCreated{"b-1", "礼盒菜心", "GIFT-1", pieces(10), day(d2.c_str()), std::nullopt, "", ""});
+  c.add(kWholesaler2, receipt("rcv-1", "lot-1", kFarm, "博罗县绿源农业有限公司", "sh-1", "b-1",
+                              kFarm, "b-1", "菜心", "FARM-1", kg(80), 10000, d2.c_str(),
+                              serials("F", 1, 8), serials("F", 9, 10)));
+  c.add(kWholesaler2,
+        receipt("rcv-2", "lot-1", kFarm, "博罗县绿源农业有限公司", "sh-1", "b-1", kFarm, "b-1",
+                "菜心", "FARM-1", kg(10), 10000, d2.c_str(), {"F09"}, {"F10"}));
+  c.add(kWholesaler2, core::BatchCreated{"b-1", "礼盒菜心", "GIFT-1", pieces(10), day(d2.c_str()),
+                                         std::nullopt, "", ""});
   c.add(kWholesaler2, core::BatchMaterialConsumed{"b-1", "lot-1", kg(80)});
   c.add(kWholesaler2, core::StockAdjusted{"lot-1", kg(-10), "腐损", "st-1"});
   c.add(kWholesaler2, codes("06901234000031", "GIFT-1", "b-1", serials("G", 1, 10), &more));
   c.add(kWholesaler2, more.back());
-  c.add(kWholesaler2, shipment("sh-1", "so-1", "b-1", "GIFT-1", "礼盒菜心", d3.c_str(), "cp-1", "深圳市礼盒生鲜店", kShop,
-                               pieces(6), 1, serials("G", 1, 6)));
-  c.add(kWholesaler2, shipment("sh-2", "so-2", "b-1", "GIFT-1", "礼盒菜心", d3.c_str(), "cp-1", "深圳市礼盒生鲜店", kShop,
-                               pieces(2), 1, serials("G", 7, 8)));
+  c.add(kWholesaler2, shipment("sh-1", "so-1", "b-1", "GIFT-1", "礼盒菜心", d3.c_str(), "cp-1",
+                               "深圳市礼盒生鲜店", kShop, pieces(6), 1, serials("G", 1, 6)));
+  c.add(kWholesaler2, shipment("sh-2", "so-2", "b-1", "GIFT-1", "礼盒菜心", d3.c_str(), "cp-1",
+                               "深圳市礼盒生鲜店", kShop, pieces(2), 1, serials("G", 7, 8)));
 
   c.add(kShop, enterprise(kShop, "深圳市礼盒生鲜店", "广东省深圳市南山区"));
-  c.add(kShop, receipt("rcv-1", "lot-1", kWholesaler2, "广州市礼品菜心批发有限公司", "sh-1", "b-1", kWholesaler2, "b-1",
-                       "礼盒菜心", "GIFT-1", pieces(5), 1, d4.c_str(), serials("G", 1, 5), {"G06"}));
-  core::ShipmentRecorded sale = shipment("sh-1", "so-1", "lot-1", "GIFT-1", "礼盒菜心", d4.c_str(), "", "", "",
-                                         pieces(2), 1, {"G01", "G02"});
+  c.add(kShop, receipt("rcv-1", "lot-1", kWholesaler2, "广州市礼品菜心批发有限公司", "sh-1", "b-1",
+                       kWholesaler2, "b-1", "礼盒菜心", "GIFT-1", pieces(5), 1, d4.c_str(),
+                       serials("G", 1, 5), {"G06"}));
+  core::ShipmentRecorded sale = shipment("sh-1", "so-1", "lot-1", "GIFT-1", "礼盒菜心", d4.c_str(),
+                                         "", "", "", pieces(2), 1, {"G01", "G02"});
   sale.origin_tenant = kWholesaler2;
   sale.origin_batch_id = "b-1";
   c.add(kShop, sale);
   c.add(kShop, core::StockAdjusted{"lot-1", pieces(-1), "破损", "st-1"});
 
-  c.add(kFarm, core::RecallRaised{"rc-1", core::RecallScope::kLot, "lot-1", "种子批次农残超标", day(d4.c_str()), {"b-1"}});
+  c.add(
+      kFarm,
+      core::RecallRaised{
+          "rc-1", core::RecallScope::kLot, "lot-1", "种子批次农残超标", day(d4.c_str()), {"b-1"}});
   return c;
 }
 
 }  // namespace
 
-TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in any arrival order") {
+TEST_CASE(
+    "issue 11 lineage: repack downstream, partial receipts, write-offs, in any arrival order") {
   const Chain chain = repack_chain();
   const Interleavings orders(chain, 11, 4242);
   orders.check_same_views();
@@ -736,10 +752,12 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
   REQUIRE(wb.size("/missing") == 2);
   CHECK(wb.num("/missing/0/quantity/amount") == 10000);
   CHECK(wb.num("/missing/1/quantity/amount") == 1);
-  CHECK(wb.num("/batches/0/locations/1/quantity/amount") == 0);  // 80 kg repacked, 10 kg written off
+  CHECK(wb.num("/batches/0/locations/1/quantity/amount") ==
+        0);  // 80 kg repacked, 10 kg written off
   CHECK(wb.num("/batches/0/locations/1/missing/amount") == 10000);
   CHECK(wb.num("/batches/0/locations/1/in_transit/amount") == 0);
-  CHECK(wb.str("/batches/0/locations/1/consumed_into/0/enterprise_id") == kWholesaler2);  // the gift boxes
+  CHECK(wb.str("/batches/0/locations/1/consumed_into/0/enterprise_id") ==
+        kWholesaler2);  // the gift boxes
   CHECK(wb.str("/batches/0/locations/1/consumed_into/0/item_id") == "b-1");
   CHECK(lineage_rows(wb, "/lineage") == lineage_rows(ok(lineage.forward(kFarm, kFarm, "b-1")), ""));
 
@@ -747,7 +765,8 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
   auto csv = sales.recall_csv(kFarm, "rc-1");
   REQUIRE(csv.ok());
   CHECK(csv->find(fmt::format(",customer,'{},{},", kOutsiderName, kOutsider)) != std::string::npos);
-  CHECK(csv->find(fmt::format(",missing,广州市礼品菜心批发有限公司,{},", kWholesaler2)) != std::string::npos);
+  CHECK(csv->find(fmt::format(",missing,广州市礼品菜心批发有限公司,{},", kWholesaler2)) !=
+        std::string::npos);
   CHECK(csv->find(",missing,深圳市礼盒生鲜店,") != std::string::npos);
 
   // Backward from the shop's lot: every item upstream in every enterprise.
@@ -762,8 +781,8 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
     events::StoredEvent se;
     se.envelope.id = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
     se.envelope.tenant = kWholesaler2;
-    const core::Event recall = core::RecallRaised{"rc-1", core::RecallScope::kCode, "G03", "包装破损",
-                                                  day(test_today().c_str()), {"b-1"}};
+    const core::Event recall = core::RecallRaised{"rc-1",     core::RecallScope::kCode,  "G03",
+                                                  "包装破损", day(test_today().c_str()), {"b-1"}};
     for (auto& p : projections::make_all_projections()) REQUIRE(p->apply(se, recall, batch).ok());
     REQUIRE(orders.random1.store->commit(batch, {}).ok());
   }
