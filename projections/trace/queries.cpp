@@ -372,9 +372,10 @@ void write_shipment_customer(JsonWriter& w, const ViewStore& v, std::string_view
     write_counterparty_for(w, v, viewer, owner, s.ship_to_id);
     return;
   }
-  // Another enterprise's customer: from the shipment's own copy of its names, limited.
+  // Another enterprise's customer: from the shipment's own copy of its names, limited. A retail
+  // sale's customer is a consumer (kind "consumer", as in the lineage), named or not.
   const bool individual = s.retail() || s.ship_to_uscc.empty();
-  w.begin_object().field("kind", individual ? "individual" : "enterprise");
+  w.begin_object().field("kind", s.retail() ? "consumer" : individual ? "individual" : "enterprise");
   if (individual) {
     w.field("name", mask_person_name(s.ship_to_name));
   } else {

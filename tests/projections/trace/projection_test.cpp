@@ -408,6 +408,7 @@ TEST_CASE("R-4.2.4 recall of a farm's material lot across enterprises: three lis
   const auto sold = retail_sales(r, "/retail_sales");
   REQUIRE(sold.size() == 3);
   CHECK(r.str("/retail_sales/0/customer/name") == "张*");
+  CHECK(r.str("/retail_sales/0/customer/kind") == "consumer");  // as the lineage shows consumers
   CHECK(r.num("/retail_sales/0/quantity/amount") == 1);
   CHECK(r.str("/retail_sales/0/sold_on") == "2026-11-26");
   CHECK(r.body.find("\"payment_voucher_present\":true") != std::string::npos);
