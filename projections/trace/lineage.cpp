@@ -122,8 +122,15 @@ Reach LineageQueries::reach(const NodeId& root) const {
 }
 
 std::vector<HolderRow> LineageQueries::holders(const Reach& r) {
+  // Items in (enterprise, item) order, the root among them.
+  std::vector<const std::pair<NodeId, LineageNode>*> sorted;
+  for (const auto& item : r.items) sorted.push_back(&item);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::vector<HolderRow> rows;
-  for (const auto& [id, n] : r.items) {
+  for (const auto* item : sorted) {
+    const NodeId& id = item->first;
+    const LineageNode& n = item->second;
     const int64_t per_code = n.per_code;
     const auto codes_of = [per_code](int64_t q) { return per_code > 0 ? q / per_code : 0; };
     if (n.stock() > 0)

@@ -699,6 +699,10 @@ TEST_CASE(
         {fmt::format("written_off {} lot-1", kShop), {1, 1}},
     };
     CHECK(lineage_rows(rc, "") == expected);
+    // Rows in (enterprise, item) order, whatever the root: the wholesaler's gift boxes first.
+    CHECK(rc.str("/holders/0/item/enterprise_id") == kWholesaler2);
+    CHECK(rc.str("/holders/0/item/item_id") == "b-1");
+    CHECK(rc.str("/holders/0/state") == "own_stock");
     CHECK(rc.num("/totals/codes") == 22);
     CHECK(rc.str("/totals/quantity/0/unit") == "g");
     CHECK(rc.num("/totals/quantity/0/amount") == 123000);
