@@ -15,10 +15,11 @@
 #include <utility>
 #include <vector>
 
+#include "events/env/posix_env.h"
 #include "projections/base/view_store.h"
 #include "projections/production/queries.h"
 #include "projections/sales/queries.h"
-#include "events/env/posix_env.h"
+#include "projections/trace/lineage.h"
 
 namespace agritrace::bench {
 
@@ -38,9 +39,13 @@ int cmd_query(int argc, char** argv) {
       return 2;
     }
   }
-  if (samples.empty() || (kind != "backward" && kind != "forward" && kind != "whereabouts")) {
-    std::fprintf(stderr, "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward|whereabouts "
-                         "[--seconds S] [--threads N]\n");
+  const bool lineage_kind = kind == "lineage-forward" || kind == "lineage-backward";
+  if (samples.empty() ||
+      (kind != "backward" && kind != "forward" && kind != "whereabouts" && !lineage_kind)) {
+    std::fprintf(
+        stderr,
+        "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward|whereabouts"
+        "|lineage-forward|lineage-backward [--seconds S] [--threads N]\n");
     return 2;
   }
   std::vector<std::pair<std::string, std::string>> ids;
@@ -61,7 +66,12 @@ int cmd_query(int argc, char** argv) {
   const projections::ProductionQueries q(**views);
   // whereabouts: what GET /v1/whereabouts?lot_id= answers (api/sales/routes.cpp getWhereabouts).
   const projections::SalesQueries sales(**views);
+  // lineage-*: the lineage read model's answers (GET /v1/trace/forward|backward,
+  // projections/trace/lineage.h).
+  const projections::LineageQueries lineage(**views);
   auto run = [&](const std::string& tenant, const std::string& id) {
+    if (kind == "lineage-forward") return lineage.forward(tenant, tenant, id);
+    if (kind == "lineage-backward") return lineage.backward(tenant, tenant, id);
     if (kind == "backward") return q.backward_trace(tenant, id);
     if (kind == "forward") return q.forward_trace(tenant, id);
     return sales.whereabouts_lot(tenant, id);

@@ -5,15 +5,16 @@
 #include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
 #include "projections/base/keys.h"
-#include "projections/production/keys.h"
 #include "projections/base/view_values.h"
 #include "projections/codes/projection.h"
 #include "projections/devices/projection.h"
 #include "projections/finance/projection.h"
 #include "projections/inventory/projection.h"
 #include "projections/market/projection.h"
+#include "projections/production/keys.h"
 #include "projections/receiving/projection.h"
 #include "projections/sales/projection.h"
+#include "projections/trace/projection.h"
 
 namespace agritrace::projections {
 namespace {
@@ -170,9 +171,10 @@ using NoView = EventList<>;
 
 // A core::Event alternative that no projection declares (and that is not in NoView) fails here,
 // naming the type: adding an event means deciding where it is shown.
-static_assert(every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
-                                   receiving::Handled, inventory::Handled, finance::Handled,
-                                   market::Handled, devices::Handled, NoView>::value);
+static_assert(
+    every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
+                         receiving::Handled, inventory::Handled, finance::Handled, market::Handled,
+                         devices::Handled, trace::Handled, NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
@@ -184,6 +186,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_finance_projection());
   all.push_back(make_market_projection());
   all.push_back(make_devices_projection());
+  all.push_back(make_lineage_projection());
   return all;
 }
 
