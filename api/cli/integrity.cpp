@@ -33,7 +33,7 @@ IntegrityPaths integrity_paths(const std::string& data, const std::string& kafka
   return p;
 }
 
-int exit_code_for(const Error& e) {
+int integrity_exit_code_for(const Error& e) {
   return e.code == ErrorCode::kCorruption ? events::kExitLedgerCorrupt : 1;
 }
 
@@ -43,7 +43,7 @@ int refuse_vanished_ledger(Env& env, const std::string& data, const IntegrityPat
   auto found = events::load_checkpoints(env, nullptr, paths.files, paths.ledger_name);
   if (!found.ok()) {
     std::fprintf(stderr, "agritrace: %s\n", found.status().to_string().c_str());
-    return exit_code_for(found.error());
+    return integrity_exit_code_for(found.error());
   }
   for (const events::FoundCheckpoint& f : *found) {
     if (f.checkpoint.events == 0) continue;
@@ -83,7 +83,7 @@ std::unique_ptr<events::Checkpointer> start_checkpointer(Env& env, events::Ledge
   auto found = events::load_checkpoints(env, &ledger, paths.files, paths.ledger_name);
   if (!found.ok()) {
     std::fprintf(stderr, "agritrace: %s\n", found.status().to_string().c_str());
-    *exit_code = exit_code_for(found.error());
+    *exit_code = integrity_exit_code_for(found.error());
     return nullptr;
   }
   std::optional<std::string> public_key;
@@ -92,7 +92,7 @@ std::unique_ptr<events::Checkpointer> start_checkpointer(Env& env, events::Ledge
   if (!check.ok()) {
     std::fprintf(stderr, "agritrace: cannot check the ledger: %s\n",
                  check.status().to_string().c_str());
-    *exit_code = exit_code_for(check.error());
+    *exit_code = integrity_exit_code_for(check.error());
     return nullptr;
   }
   if (check->report.finding != events::Finding::kIntact) {
@@ -141,7 +141,7 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
   if (!check.ok()) {
     std::fprintf(out, "BROKEN: %s: %s\n", check.error().reason.c_str(),
                  check.error().message.c_str());
-    return exit_code_for(check.error());
+    return integrity_exit_code_for(check.error());
   }
   if (check->report.finding != events::Finding::kIntact) {
     std::fprintf(out, "BROKEN: %s\nfinding: %s\n", check->report.detail.c_str(),

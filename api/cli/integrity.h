@@ -26,7 +26,7 @@ IntegrityPaths integrity_paths(const std::string& data, const std::string& kafka
                                const std::string& checkpoint_dir);
 
 // The exit code for an error opening or reading a ledger: 4 for a damaged ledger, else 1.
-int exit_code_for(const Error& e);
+int integrity_exit_code_for(const Error& e);
 
 // Before an embedded ledger is opened (opening creates a missing one): nonzero, after printing why,
 // when the manifest records events and the ledger folder is gone.

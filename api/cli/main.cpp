@@ -186,6 +186,7 @@ using agritrace::cli::configure_test_clock;
 using agritrace::cli::fail;
 using agritrace::cli::Flag;
 using agritrace::cli::kLedgerFlags;
+using agritrace::cli::kCheckpointFlags;
 using agritrace::cli::kTestClockFlags;
 using agritrace::cli::open_ledger;
 using agritrace::cli::parse_args;
@@ -193,6 +194,7 @@ using agritrace::cli::parse_int_flag;
 using agritrace::cli::print_help;
 using agritrace::cli::read_text_file;
 using agritrace::cli::views_path;
+using agritrace::cli::integrity_paths;
 
 // The administrator key: AGRITRACE_ADMIN_KEY, else the key file (created with a new random key,
 // mode 0600, written durably).
@@ -439,7 +441,7 @@ int cmd_serve(int argc, char** argv) {
   auto ledger = open_ledger(env, a, true);
   if (!ledger.ok()) {
     (void)fail(ledger.status().to_string());
-    return agritrace::cli::exit_code_for(ledger.error());
+    return agritrace::cli::integrity_exit_code_for(ledger.error());
   }
   // The ledger must extend every checkpoint of it: never a silent start on less data. The
   // check folds the ledger on its own reader while the writer folds it, and is awaited before
@@ -621,7 +623,7 @@ int cmd_verify(int argc, char** argv) {
       std::printf("BROKEN: %s\nfinding: ledger_corrupt\n", ledger.error().message.c_str());
     }
     (void)fail(ledger.status().to_string());
-    return agritrace::cli::exit_code_for(ledger.error());
+    return agritrace::cli::integrity_exit_code_for(ledger.error());
   }
   return agritrace::cli::run_verify(env, **ledger, integrity, a.values.at("checkpoint-key"),
                                     stdout);
@@ -663,7 +665,7 @@ int cmd_backup(int argc, char** argv) {
   auto r = agritrace::replay::backup_data_folder(env, a.values.at("data"), a.values.at("to"));
   if (!r.ok()) {
     (void)fail(r.status().to_string());
-    return agritrace::cli::exit_code_for(r.error());
+    return agritrace::cli::integrity_exit_code_for(r.error());
   }
   std::printf("backup %u: %llu ledger events (%llu new), %llu new documents%s\n", r->backup_id,
               static_cast<unsigned long long>(r->entries_total),
