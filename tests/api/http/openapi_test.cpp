@@ -117,9 +117,6 @@ TEST_CASE("OpenAPI: docs/openapi.yaml documents exactly the routes the server re
   CHECK(yaml.find("openapi: 3.0.3") != std::string::npos);
   CHECK(yaml.find("application/problem+json") != std::string::npos);
   CHECK(yaml.find("Idempotency-Key") != std::string::npos);
-
-  runner.stop();
-  (*writer)->stop();
 }
 
 }  // namespace
