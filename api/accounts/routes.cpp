@@ -40,22 +40,25 @@ void register_accounts_routes(RouteKit& kit, Router& router) {
 
   // ---- user accounts ----
   router.add("POST", "/v1/accounts/users", "createUser",
-             i->command_route("create_user", 201, [i](const JsonInput& in, const PathParams&) -> Result<core::Command> {
-               AGT_CHECK(in.only({"username", "password", "role"}));
-               core::CreateUser c;
-               AGT_SET(c.username, in.str("username", 64));
-               AGT_SET(c.role, in.str("role", 32));
-               AGT_TRY(password, in.str("password", core::kMaxPasswordBytes));
-               AGT_SET(c.password_hash, i->new_password_hash(c.username, password, "password"));
-               return core::Command(std::move(c));
-             }));
+             i->command_route("create_user", 201,
+                              [i](const JsonInput& in, const PathParams&) -> Result<core::Command> {
+                                AGT_CHECK(in.only({"username", "password", "role"}));
+                                core::CreateUser c;
+                                AGT_SET(c.username, in.str("username", 64));
+                                AGT_SET(c.role, in.str("role", 32));
+                                AGT_TRY(password, in.str("password", core::kMaxPasswordBytes));
+                                AGT_SET(c.password_hash,
+                                        i->new_password_hash(c.username, password, "password"));
+                                return core::Command(std::move(c));
+                              }));
 
   // ---- login sessions ----
   router.add("POST", "/v1/sessions", "createSession",
              [i](const HttpRequest& req, const PathParams&, Responder respond) {
                if (i->json_too_large(req, respond)) return;
                auto in = JsonInput::parse(req.body);
-               if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+               if (!in.ok())
+                 return respond(problem_response(400, in.error().reason, in.error().message));
                auto fields = [&]() -> Result<std::array<std::string, 3>> {
                  AGT_CHECK(in->only({"enterprise_id", "username", "password"}));
                  AGT_TRY(tenant, in->str("enterprise_id", 32));
@@ -79,10 +82,14 @@ void register_accounts_routes(RouteKit& kit, Router& router) {
                  return respond(std::move(r));
                }
                JsonWriter w;
-               w.begin_object().field("token", login->token).field("token_type", "Bearer")
+               w.begin_object()
+                   .field("token", login->token)
+                   .field("token_type", "Bearer")
                    .field("expires_at", core::format_rfc3339_utc(login->expires_at_ms))
-                   .field("enterprise_id", login->user.tenant).field("user_id", login->user.user_id)
-                   .field("username", login->user.username).field("role", core::role_name(login->user.role))
+                   .field("enterprise_id", login->user.tenant)
+                   .field("user_id", login->user.user_id)
+                   .field("username", login->user.username)
+                   .field("role", core::role_name(login->user.role))
                    .end_object();
                respond(json_response(201, w.take()));
              });
@@ -90,9 +97,9 @@ void register_accounts_routes(RouteKit& kit, Router& router) {
              [i](const HttpRequest& req, const PathParams&, Responder respond) {
                const Principal& p = req.context->principal;
                if (p.session_sha256.empty()) {
-                 return respond(problem_response(400, "session_required",
-                                                 "log out with the session's token, not with an API key",
-                                                 "Authorization"));
+                 return respond(problem_response(
+                     400, "session_required",
+                     "log out with the session's token, not with an API key", "Authorization"));
                }
                i->access.logout(p);
                HttpResponse r;
@@ -102,10 +109,12 @@ void register_accounts_routes(RouteKit& kit, Router& router) {
 
   // ---- scoped API keys ----
   router.add("POST", "/v1/api-keys", "createApiKey",
-             i->tenant_route([i](const HttpRequest& req, const PathParams&, const Caller& caller, Responder respond) {
+             i->tenant_route([i](const HttpRequest& req, const PathParams&, const Caller& caller,
+                                 Responder respond) {
                if (i->json_too_large(req, respond)) return;
                auto in = JsonInput::parse(req.body);
-               if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+               if (!in.ok())
+                 return respond(problem_response(400, in.error().reason, in.error().message));
                auto key = generate_api_key(i->env);
                if (!key.ok()) return respond(problem_from_error(key.error()));
                auto cmd = [&]() -> Result<core::Command> {
@@ -119,57 +128,64 @@ void register_accounts_routes(RouteKit& kit, Router& router) {
                  if (in->has("expires_in_days")) {
                    AGT_TRY(days, in->i64("expires_in_days"));
                    if (days < 1 || days > 3660) {
-                     return invalid("expires_in_days_invalid", "expires_in_days must be 1..3660", "expires_in_days");
+                     return invalid("expires_in_days_invalid", "expires_in_days must be 1..3660",
+                                    "expires_in_days");
                    }
                    c.expires_at_ms = i->env.now_ms() + days * kDayMs;
                  }
                  return core::Command(std::move(c));
                }();
-               i->submit(req, std::move(respond), caller, "create_api_key", std::move(cmd), 201, show_key(*key));
+               i->submit(req, std::move(respond), caller, "create_api_key", std::move(cmd), 201,
+                         show_key(*key));
              }));
   router.add("POST", "/v1/api-keys/{key_id}/rotate", "rotateApiKey",
-             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& caller, Responder respond) {
+             i->tenant_route([i](const HttpRequest& req, const PathParams& p, const Caller& caller,
+                                 Responder respond) {
                auto key = generate_api_key(i->env);
                if (!key.ok()) return respond(problem_from_error(key.error()));
                // The key keeps its id: the new secret replaces the old one at once.
                NewApiKey shown = *key;
                shown.key_id = path_param(p, "key_id");
                i->submit(req, std::move(respond), caller, "rotate_api_key",
-                         core::Command(core::RotateApiKey{shown.key_id, key->sha256}), 200, show_key(shown));
+                         core::Command(core::RotateApiKey{shown.key_id, key->sha256}), 200,
+                         show_key(shown));
              }));
   router.add("POST", "/v1/api-keys/{key_id}/revoke", "revokeApiKey",
-             i->command_route("revoke_api_key", 200, RouteKit::reason_command<core::RevokeApiKey>("key_id"), {},
-                              true));
+             i->command_route("revoke_api_key", 200,
+                              RouteKit::reason_command<core::RevokeApiKey>("key_id"), {}, true));
 
   // ---- the audit trail ----
-  router.add("GET", "/v1/audit", "getAuditTrail",
-             [i](const HttpRequest& req, const PathParams&, Responder respond) {
-               if (i->options.audit == nullptr) {
-                 return respond(problem_response(503, "audit_unavailable", "this server keeps no audit trail"));
-               }
-               const Principal& p = req.context->principal;
-               std::optional<std::string> tenant;
-               if (p.kind == PrincipalKind::kPlatformOperator) {
-                 if (auto t = req.query_param("tenant")) tenant.emplace(*t);
-               } else {
-                 tenant = p.tenant;  // an enterprise administrator sees its own enterprise only
-                 if (auto t = req.query_param("tenant"); t && *t != p.tenant) {
-                   return respond(problem_response(403, "tenant_forbidden",
-                                                   "an enterprise sees its own audit trail only", "tenant"));
-                 }
-               }
-               auto limit = query_int(req, "limit", 1, 1000, 100);
-               if (!limit.ok()) return respond(problem_from_error(limit.error()));
-               auto after = query_int(req, "after_seq", 0, INT64_MAX, 0);
-               if (!after.ok()) return respond(problem_from_error(after.error()));
-               auto page = i->options.audit->query(tenant ? &*tenant : nullptr, *after, static_cast<size_t>(*limit));
-               if (!page.ok()) return respond(problem_from_error(page.error()));
-               JsonWriter w;
-               w.begin_object().key("records").begin_array();
-               for (const std::string& r : page->records) w.raw(r);
-               w.end_array().field("next_after_seq", page->next_after).end_object();
-               respond(json_response(200, w.take()));
-             });
+  router.add(
+      "GET", "/v1/audit", "getAuditTrail",
+      [i](const HttpRequest& req, const PathParams&, Responder respond) {
+        if (i->options.audit == nullptr) {
+          return respond(
+              problem_response(503, "audit_unavailable", "this server keeps no audit trail"));
+        }
+        const Principal& p = req.context->principal;
+        std::optional<std::string> tenant;
+        if (p.kind == PrincipalKind::kPlatformOperator) {
+          if (auto t = req.query_param("tenant")) tenant.emplace(*t);
+        } else {
+          tenant = p.tenant;  // an enterprise administrator sees its own enterprise only
+          if (auto t = req.query_param("tenant"); t && *t != p.tenant) {
+            return respond(problem_response(
+                403, "tenant_forbidden", "an enterprise sees its own audit trail only", "tenant"));
+          }
+        }
+        auto limit = query_int(req, "limit", 1, 1000, 100);
+        if (!limit.ok()) return respond(problem_from_error(limit.error()));
+        auto after = query_int(req, "after_seq", 0, INT64_MAX, 0);
+        if (!after.ok()) return respond(problem_from_error(after.error()));
+        auto page = i->options.audit->query(tenant ? &*tenant : nullptr, *after,
+                                            static_cast<size_t>(*limit));
+        if (!page.ok()) return respond(problem_from_error(page.error()));
+        JsonWriter w;
+        w.begin_object().key("records").begin_array();
+        for (const std::string& r : page->records) w.raw(r);
+        w.end_array().field("next_after_seq", page->next_after).end_object();
+        respond(json_response(200, w.take()));
+      });
 }
 
 }  // namespace agritrace::api

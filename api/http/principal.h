@@ -26,9 +26,9 @@ struct Principal {
   std::string name;    // username (kUser; for a failed login, the name tried)
   core::Role role = core::Role::kAdministrator;  // kUser
   bool key_administrator = false;  // kApiKey: the registration key (administrator authority)
-  core::Access access = core::Access::kRead;     // kApiKey
-  std::vector<core::Area> areas;                 // kApiKey; empty: all but accounts
-  std::string session_sha256;                    // kUser: the session it came with
+  core::Access access = core::Access::kRead;  // kApiKey
+  std::vector<core::Area> areas;              // kApiKey; empty: all but accounts
+  std::string session_sha256;                 // kUser: the session it came with
 
   bool enterprise() const { return kind == PrincipalKind::kUser || kind == PrincipalKind::kApiKey; }
   // An administrator of its enterprise: an administrator user or the registration key.
@@ -39,11 +39,16 @@ struct Principal {
   // The actor recorded on events and in the audit trail: "user:u-3", the key id, "admin".
   std::string label() const {
     switch (kind) {
-      case PrincipalKind::kPlatformOperator: return "admin";
-      case PrincipalKind::kUser: return "user:" + id;
-      case PrincipalKind::kApiKey: return id;
-      case PrincipalKind::kRegulator: return "regulator:" + id;
-      case PrincipalKind::kAnonymous: break;
+      case PrincipalKind::kPlatformOperator:
+        return "admin";
+      case PrincipalKind::kUser:
+        return "user:" + id;
+      case PrincipalKind::kApiKey:
+        return id;
+      case PrincipalKind::kRegulator:
+        return "regulator:" + id;
+      case PrincipalKind::kAnonymous:
+        break;
     }
     return name.empty() ? "anonymous" : "anonymous:" + name;
   }

@@ -141,16 +141,21 @@ struct Grant {
 const std::vector<Grant>& matrix() {
   using core::Role;
   static const std::vector<Grant> m = {
-      {Role::kPurchasing, {Area::kPurchasing},
+      {Role::kPurchasing,
+       {Area::kPurchasing},
        {Area::kEnterprise, Area::kProduction, Area::kWarehouse, Area::kTrace}},
-      {Role::kProduction, {Area::kProduction, Area::kCodes},
+      {Role::kProduction,
+       {Area::kProduction, Area::kCodes},
        {Area::kEnterprise, Area::kPurchasing, Area::kWarehouse, Area::kTrace}},
-      {Role::kSales, {Area::kSales},
+      {Role::kSales,
+       {Area::kSales},
        {Area::kEnterprise, Area::kProduction, Area::kCodes, Area::kWarehouse, Area::kTrace}},
-      {Role::kWarehouse, {Area::kWarehouse},
+      {Role::kWarehouse,
+       {Area::kWarehouse},
        {Area::kEnterprise, Area::kPurchasing, Area::kProduction, Area::kSales, Area::kCodes,
         Area::kTrace}},
-      {Role::kFinance, {Area::kFinance},
+      {Role::kFinance,
+       {Area::kFinance},
        {Area::kEnterprise, Area::kPurchasing, Area::kSales, Area::kWarehouse, Area::kTrace}},
   };
   return m;
@@ -201,7 +206,8 @@ std::optional<Refusal> check_policy(const RoutePolicy& policy, const Principal& 
       return std::nullopt;
     case Audience::kPlatform:
       if (platform) return std::nullopt;
-      return Refusal{403, "admin_key_required", "only the platform administrator registers enterprises"};
+      return Refusal{403, "admin_key_required",
+                     "only the platform administrator registers enterprises"};
     case Audience::kAdminOrPlatform:
       if (platform || p.enterprise_administrator()) return std::nullopt;
       return Refusal{403, "administrator_required",

@@ -15,11 +15,11 @@
 namespace agritrace::api {
 
 enum class Audience {
-  kPublic,          // no credential (health, metrics, the public resolver, login)
-  kPlatform,        // the platform operator only (registering enterprises)
-  kEnterprise,      // an enterprise principal allowed in `area` for the route's access
-  kAnyEnterprise,   // any enterprise principal (logout of its own session)
-  kAdminOrPlatform, // an enterprise administrator (own tenant) or the platform operator (audit)
+  kPublic,           // no credential (health, metrics, the public resolver, login)
+  kPlatform,         // the platform operator only (registering enterprises)
+  kEnterprise,       // an enterprise principal allowed in `area` for the route's access
+  kAnyEnterprise,    // any enterprise principal (logout of its own session)
+  kAdminOrPlatform,  // an enterprise administrator (own tenant) or the platform operator (audit)
 };
 
 struct RoutePolicy {

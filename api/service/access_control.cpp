@@ -8,6 +8,7 @@
 #include "api/http/route_policy.h"
 #include "api/service/service.h"
 #include "core/base/digest.h"
+#include "core/base/identifiers.h"
 
 namespace agritrace::api {
 namespace {
@@ -28,13 +29,6 @@ Error unauthenticated(std::string reason, std::string message) {
                     "Authorization");
 }
 
-std::string slot(std::string_view tenant, std::string_view name) {
-  std::string s(tenant);
-  s.push_back('\x1f');
-  s += name;
-  return s;
-}
-
 constexpr std::string_view kSessionPrefix = "ags_";
 
 }  // namespace
@@ -50,7 +44,8 @@ Result<std::string> hash_password(Env& env, std::string_view password) {
   const size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
   if (crypto_pwhash(out, sizeof out, password.data(), password.size(), salt, ops, mem,
                     crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return make_error(ErrorCode::kInternal, "password_hash_failed", "out of memory hashing a password");
+    return make_error(ErrorCode::kInternal, "password_hash_failed",
+                      "out of memory hashing a password");
   }
   return fmt::format("$argon2id$v=19$m={},t={},p=1${}${}", mem / 1024, ops, b64(salt, sizeof salt),
                      b64(out, sizeof out));
@@ -87,7 +82,8 @@ Result<Principal> AccessControl::identify(const HttpRequest& req) {
   if (token.starts_with(kSessionPrefix)) {
     std::lock_guard lock(mu_);
     auto it = sessions_.find(sha);
-    if (it == sessions_.end()) return unauthenticated("session_invalid", "the session is not valid; log in again");
+    if (it == sessions_.end())
+      return unauthenticated("session_invalid", "the session is not valid; log in again");
     if (env_.now_ms() >= it->second.expires_at_ms) {
       sessions_.erase(it);
       return unauthenticated("session_expired", "the session has expired; log in again");
@@ -130,11 +126,14 @@ std::optional<HttpResponse> AccessControl::admit(HttpRequest& request, const Rou
     return r;
   }
   request.context->principal = std::move(principal).value();
-  const core::Access access =
-      request.method == "GET" || request.method == "HEAD" ? core::Access::kRead : core::Access::kWrite;
+  const core::Access access = request.method == "GET" || request.method == "HEAD"
+                                  ? core::Access::kRead
+                                  : core::Access::kWrite;
   if (auto refusal = check_policy(*policy, request.context->principal, access)) {
-    HttpResponse r = problem_response(refusal->status, refusal->code, refusal->message, "Authorization");
-    if (refusal->status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agritrace\"");
+    HttpResponse r =
+        problem_response(refusal->status, refusal->code, refusal->message, "Authorization");
+    if (refusal->status == 401)
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agritrace\"");
     return r;
   }
   return std::nullopt;
@@ -150,7 +149,9 @@ void AccessControl::answered(const HttpRequest& request, const RouteInfo* route,
   if (!login && (!refused || by_writer)) return;
   events::AuditEntry e;
   e.at_ms = env_.now_ms();
-  e.kind = operation == "createSession" ? "login" : operation == "deleteSession" ? "logout" : "request";
+  e.kind = operation == "createSession"   ? "login"
+           : operation == "deleteSession" ? "logout"
+                                          : "request";
   if (request.context) {
     e.tenant = request.context->principal.tenant;
     e.principal = request.context->principal.label();
@@ -182,15 +183,16 @@ Result<AccessControl::Login> AccessControl::login(const std::string& tenant,
                                                   std::string_view password, Principal* seen) {
   seen->tenant = tenant;
   seen->name = username;
-  const std::string key = slot(tenant, username);
+  const std::string key = core::tenant_slot(tenant, username);
   const int64_t now = env_.now_ms();
   {
     std::lock_guard lock(mu_);
     auto it = throttles_.find(key);
     if (it != throttles_.end() && it->second.locked_until_ms > now) {
       const int64_t secs = (it->second.locked_until_ms - now + 999) / 1000;
-      Error e = make_error(ErrorCode::kUnauthenticated, "login_locked",
-                           fmt::format("too many failed logins: try again in {} s", secs), "username");
+      Error e =
+          make_error(ErrorCode::kUnauthenticated, "login_locked",
+                     fmt::format("too many failed logins: try again in {} s", secs), "username");
       e.details_json = fmt::format("\"retry_after_seconds\":{}", secs);
       return e;
     }

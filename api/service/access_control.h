@@ -27,10 +27,10 @@
 namespace agritrace::api {
 
 struct AccessOptions {
-  std::string admin_key_sha256;                  // the platform operator's key (hex SHA-256)
-  int64_t session_ttl_ms = 8LL * 3600 * 1000;    // a session ends 8 h after login
-  int32_t max_login_failures = 5;                // consecutive failures that lock an account
-  int64_t lockout_ms = 15LL * 60 * 1000;         // for 15 minutes
+  std::string admin_key_sha256;                // the platform operator's key (hex SHA-256)
+  int64_t session_ttl_ms = 8LL * 3600 * 1000;  // a session ends 8 h after login
+  int32_t max_login_failures = 5;              // consecutive failures that lock an account
+  int64_t lockout_ms = 15LL * 60 * 1000;       // for 15 minutes
 };
 
 // Argon2id hash of a password as a PHC string; the salt from env's CSPRNG.

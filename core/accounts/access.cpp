@@ -18,8 +18,8 @@ Result<E> parse_named(std::string_view text, std::string_view field, const E (&a
     if (!known.empty()) known += ", ";
     known += name(e);
   }
-  return invalid(std::string(what) + "_unknown",
-                 std::string(what) + " must be one of " + known, std::string(field));
+  return invalid(std::string(what) + "_unknown", std::string(what) + " must be one of " + known,
+                 std::string(field));
 }
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
@@ -28,12 +28,18 @@ char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned 
 
 std::string_view role_name(Role r) {
   switch (r) {
-    case Role::kAdministrator: return "administrator";
-    case Role::kPurchasing: return "purchasing";
-    case Role::kProduction: return "production";
-    case Role::kSales: return "sales";
-    case Role::kWarehouse: return "warehouse";
-    case Role::kFinance: return "finance";
+    case Role::kAdministrator:
+      return "administrator";
+    case Role::kPurchasing:
+      return "purchasing";
+    case Role::kProduction:
+      return "production";
+    case Role::kSales:
+      return "sales";
+    case Role::kWarehouse:
+      return "warehouse";
+    case Role::kFinance:
+      return "finance";
   }
   return "";
 }
@@ -44,15 +50,24 @@ Result<Role> parse_role(std::string_view name, std::string_view field) {
 
 std::string_view area_name(Area a) {
   switch (a) {
-    case Area::kEnterprise: return "enterprise";
-    case Area::kPurchasing: return "purchasing";
-    case Area::kProduction: return "production";
-    case Area::kCodes: return "codes";
-    case Area::kSales: return "sales";
-    case Area::kWarehouse: return "warehouse";
-    case Area::kFinance: return "finance";
-    case Area::kTrace: return "trace";
-    case Area::kAccounts: return "accounts";
+    case Area::kEnterprise:
+      return "enterprise";
+    case Area::kPurchasing:
+      return "purchasing";
+    case Area::kProduction:
+      return "production";
+    case Area::kCodes:
+      return "codes";
+    case Area::kSales:
+      return "sales";
+    case Area::kWarehouse:
+      return "warehouse";
+    case Area::kFinance:
+      return "finance";
+    case Area::kTrace:
+      return "trace";
+    case Area::kAccounts:
+      return "accounts";
   }
   return "";
 }
@@ -74,9 +89,10 @@ Status validate_username(std::string_view username, std::string_view field) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
   });
   if (!ok_size || !ok_chars || !std::isalnum(static_cast<unsigned char>(username.front()))) {
-    return invalid("username_invalid",
-                   "a username is 3 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit",
-                   std::string(field));
+    return invalid(
+        "username_invalid",
+        "a username is 3 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit",
+        std::string(field));
   }
   return Status::Ok();
 }
@@ -88,15 +104,20 @@ Status check_password_rules(std::string_view password, std::string_view username
   }
   bool has_lower = false, has_upper = false, has_digit = false, has_other = false;
   for (char c : password) {
-    if (c >= 'a' && c <= 'z') has_lower = true;
-    else if (c >= 'A' && c <= 'Z') has_upper = true;
-    else if (c >= '0' && c <= '9') has_digit = true;
-    else has_other = true;
+    if (c >= 'a' && c <= 'z')
+      has_lower = true;
+    else if (c >= 'A' && c <= 'Z')
+      has_upper = true;
+    else if (c >= '0' && c <= '9')
+      has_digit = true;
+    else
+      has_other = true;
   }
   if (has_lower + has_upper + has_digit + has_other < 3) {
-    return invalid("password_too_simple",
-                   "a password mixes at least three of: lower case, upper case, digits, other characters",
-                   std::string(field));
+    return invalid(
+        "password_too_simple",
+        "a password mixes at least three of: lower case, upper case, digits, other characters",
+        std::string(field));
   }
   if (!username.empty()) {
     std::string p(password), u(username);

@@ -49,8 +49,8 @@ class CredentialIndex {
 
  private:
   std::unordered_map<std::string, KeyGrant> by_sha_;
-  std::map<std::string, std::string, std::less<>> sha_by_key_;    // tenant '\x1f' key id -> sha
-  std::map<std::string, UserCredential, std::less<>> users_;      // tenant '\x1f' username
+  std::map<std::string, std::string, std::less<>> sha_by_key_;  // tenant '\x1f' key id -> sha
+  std::map<std::string, UserCredential, std::less<>> users_;    // tenant '\x1f' username
   std::map<std::string, bool, std::less<>> tenants_;
 };
 

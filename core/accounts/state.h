@@ -12,7 +12,7 @@ struct AccountsState {
     bool revoked = false;
   };
   std::map<std::string, std::string, std::less<>> users;  // username -> user id
-  std::map<std::string, Key, std::less<>> keys;           // key id -> key (the registration key too)
+  std::map<std::string, Key, std::less<>> keys;  // key id -> key (the registration key too)
   int64_t last_user = 0;
 };
 

@@ -29,9 +29,14 @@ std::string tenant_prefix(std::string_view tenant) {
 // The stored value: "<hash>\n<body>", body the record's JSON with "prev" (the previous hash).
 std::string body_of(const AuditEntry& e, int64_t seq, std::string_view prev) {
   JsonWriter w;
-  w.begin_object().field("seq", seq).field("at", core::format_rfc3339_utc(e.at_ms))
-      .field("kind", e.kind).field("tenant", e.tenant).field("principal", e.principal)
-      .field("source", e.source).field("operation", e.operation);
+  w.begin_object()
+      .field("seq", seq)
+      .field("at", core::format_rfc3339_utc(e.at_ms))
+      .field("kind", e.kind)
+      .field("tenant", e.tenant)
+      .field("principal", e.principal)
+      .field("source", e.source)
+      .field("operation", e.operation);
   if (e.status != 0) w.field("status", e.status);
   w.field("result", e.result);
   if (!e.command_id.empty()) w.field("command_id", e.command_id);
@@ -66,7 +71,8 @@ struct AuditLog::Impl {
       if (nl != 64) return broken(expect, "malformed");
       const std::string hash = value.substr(0, nl);
       const std::string body = value.substr(nl + 1);
-      if (core::sha256_hex(body) != hash) return broken(expect, "its hash does not match its bytes");
+      if (core::sha256_hex(body) != hash)
+        return broken(expect, "its hash does not match its bytes");
       simdjson::padded_string padded(body);
       auto doc = parser.iterate(padded);
       std::string_view stored_prev;
@@ -133,8 +139,8 @@ Result<AuditLog::Page> AuditLog::query(const std::string* tenant, int64_t after_
   Page page;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
   const std::string prefix = tenant ? tenant_prefix(*tenant) : std::string("r");
-  const std::string start = tenant ? prefix + fmt::format("{:020d}", after_seq + 1)
-                                   : record_key(after_seq + 1);
+  const std::string start =
+      tenant ? prefix + fmt::format("{:020d}", after_seq + 1) : record_key(after_seq + 1);
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix) && page.records.size() < limit;
        it->Next()) {
     const std::string digits = it->key().ToString().substr(prefix.size());

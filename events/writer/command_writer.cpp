@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/base/identifiers.h"
 #include "core/domain/decide.h"
 #include "core/domain/event.h"
 #include "core/domain/tenant_state.h"
@@ -23,10 +24,7 @@ namespace {
 
 
 std::string idem_slot(std::string_view tenant, std::string_view key) {
-  std::string s(tenant);
-  s.push_back('\x1f');
-  s += key;
-  return s;
+  return core::tenant_slot(tenant, key);
 }
 
 struct TenantHead {

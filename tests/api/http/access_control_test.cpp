@@ -1,12 +1,13 @@
 // AccessControl (api/service/access_control.h) on a controlled clock: session expiry, lock-out
 // and its end, key expiry; Argon2id hashes from the Env's random bytes. Real embedded ledger and
 // command writer, no HTTP (the routes are tested end to end in tests/e2e/accounts).
+#include "api/service/access_control.h"
+
 #include <doctest/doctest.h>
 
 #include <future>
 
 #include "api/http/route_policy.h"
-#include "api/service/access_control.h"
 #include "core/base/digest.h"
 #include "events/env/controlled_env.h"
 #include "events/env/posix_env.h"
@@ -26,7 +27,9 @@ Status run(events::CommandWriter& w, std::string tenant, core::Command c) {
   sub.tenant = std::move(tenant);
   sub.actor = "admin";
   sub.command = std::move(c);
-  sub.done = [&done](Result<events::CommandOutcome> r) { done.set_value(r.ok() ? Status::Ok() : Status(r.error())); };
+  sub.done = [&done](Result<events::CommandOutcome> r) {
+    done.set_value(r.ok() ? Status::Ok() : Status(r.error()));
+  };
   w.submit(std::move(sub));
   return done.get_future().get();
 }
@@ -60,11 +63,15 @@ TEST_CASE("access control: sessions expire, lock-out ends, keys expire, on the E
   CHECK(hash->starts_with("$argon2id$v=19$m=65536,t=2,p=1$"));
   CHECK(api::verify_password(*hash, "Green-Field-2024"));
   CHECK(!api::verify_password(*hash, "Green-Field-2025"));
-  REQUIRE(run(**writer, kPlant, core::RegisterEnterprise{kPlant, "鲜达", "广东省", "key_reg", std::string(64, 'a'),
-                                                         "boss", *hash}).ok());
+  REQUIRE(run(**writer, kPlant,
+              core::RegisterEnterprise{kPlant, "鲜达", "广东省", "key_reg", std::string(64, 'a'),
+                                       "boss", *hash})
+              .ok());
   const int64_t t0 = env.now_ms();
-  REQUIRE(run(**writer, kPlant, core::CreateApiKey{"key_tmp", "tmp", core::sha256_hex("agk_tmp"), "read", {},
-                                                   t0 + 60'000}).ok());
+  REQUIRE(run(**writer, kPlant,
+              core::CreateApiKey{
+                  "key_tmp", "tmp", core::sha256_hex("agk_tmp"), "read", {}, t0 + 60'000})
+              .ok());
 
   api::AccessOptions options;
   options.session_ttl_ms = 3'600'000;
@@ -90,7 +97,8 @@ TEST_CASE("access control: sessions expire, lock-out ends, keys expire, on the E
   CHECK(expired_key->body.find("api_key_expired") != std::string::npos);
 
   // Five failures lock the account for 15 minutes, then it opens again.
-  for (int n = 0; n < 5; ++n) CHECK(access.login(kPlant, "boss", "wrong", &seen).error().reason == "login_failed");
+  for (int n = 0; n < 5; ++n)
+    CHECK(access.login(kPlant, "boss", "wrong", &seen).error().reason == "login_failed");
   CHECK(access.login(kPlant, "boss", "Green-Field-2024", &seen).error().reason == "login_locked");
   env.advance_ms(15 * 60'000 - 1);
   CHECK(access.login(kPlant, "boss", "Green-Field-2024", &seen).error().reason == "login_locked");

@@ -24,11 +24,15 @@ Error error_of(const Result<std::vector<Event>>& r) {
 TEST_CASE("password rules: length, three classes, not the username") {
   CHECK(check_password_rules("Green-Field-2024", "boss", "password").ok());
   CHECK(check_password_rules("Short-1", "boss", "password").error().reason == "password_length");
-  CHECK(check_password_rules(std::string(129, 'a'), "boss", "password").error().reason == "password_length");
-  CHECK(check_password_rules("onlylowercaseletters", "boss", "password").error().reason == "password_too_simple");
-  CHECK(check_password_rules("lowercase-and-dashes", "boss", "password").error().reason == "password_too_simple");
+  CHECK(check_password_rules(std::string(129, 'a'), "boss", "password").error().reason ==
+        "password_length");
+  CHECK(check_password_rules("onlylowercaseletters", "boss", "password").error().reason ==
+        "password_too_simple");
+  CHECK(check_password_rules("lowercase-and-dashes", "boss", "password").error().reason ==
+        "password_too_simple");
   CHECK(check_password_rules("lowercase-and-2-digits", "boss", "password").ok());
-  CHECK(check_password_rules("My-BOSS-Pass-2024", "boss", "password").error().reason == "password_contains_username");
+  CHECK(check_password_rules("My-BOSS-Pass-2024", "boss", "password").error().reason ==
+        "password_contains_username");
   CHECK(validate_username("seller.one", "username").ok());
   CHECK(validate_username("Seller", "username").error().reason == "username_invalid");
   CHECK(validate_username("-x1", "username").error().reason == "username_invalid");
@@ -45,8 +49,10 @@ TEST_CASE("accounts rules: the administrator at registration, users, keys, rotat
   CHECK(admin.role == "administrator");
   CHECK(admin.password_hash == kHash);
 
-  CHECK(error_of(w.apply(kPlant, Command(CreateUser{"boss", "sales", kHash}))).reason == "username_taken");
-  CHECK(error_of(w.apply(kPlant, Command(CreateUser{"seller", "cashier", kHash}))).reason == "role_unknown");
+  CHECK(error_of(w.apply(kPlant, Command(CreateUser{"boss", "sales", kHash}))).reason ==
+        "username_taken");
+  CHECK(error_of(w.apply(kPlant, Command(CreateUser{"seller", "cashier", kHash}))).reason ==
+        "role_unknown");
   CHECK(error_of(w.apply(kPlant, Command(CreateUser{"seller", "sales", "plain-text"}))).reason ==
         "password_hash_invalid");
   auto seller = w.apply(kPlant, Command(CreateUser{"seller", "sales", kHash}));
@@ -54,27 +60,33 @@ TEST_CASE("accounts rules: the administrator at registration, users, keys, rotat
   CHECK(std::get<UserCreated>((*seller)[0]).user_id == "u-2");
 
   const int64_t now = w.ctx(kPlant).now_ms;
-  CHECK(error_of(w.apply(kPlant, Command(CreateApiKey{"key_s", "s", kSha2, "read", {"accounts"}, {}}))).reason ==
-        "area_not_for_keys");
-  CHECK(error_of(w.apply(kPlant, Command(CreateApiKey{"key_s", "s", kSha2, "admin", {}, {}}))).reason ==
-        "access_unknown");
-  CHECK(error_of(w.apply(kPlant, Command(CreateApiKey{"key_s", "s", kSha2, "read", {}, now}))).reason ==
-        "expiry_in_past");
-  REQUIRE(w.apply(kPlant, Command(CreateApiKey{"key_s", "scanner", kSha2, "read", {"codes"}, now + 1000})).ok());
-  CHECK(error_of(w.apply(kPlant, Command(CreateApiKey{"key_s", "s", kSha2, "read", {}, {}}))).reason ==
-        "api_key_exists");
-  CHECK(error_of(w.apply(kPlant, Command(RotateApiKey{"key_x", kSha1}))).reason == "api_key_not_found");
+  CHECK(error_of(
+            w.apply(kPlant, Command(CreateApiKey{"key_s", "s", kSha2, "read", {"accounts"}, {}})))
+            .reason == "area_not_for_keys");
+  CHECK(error_of(w.apply(kPlant, Command(CreateApiKey{"key_s", "s", kSha2, "admin", {}, {}})))
+            .reason == "access_unknown");
+  CHECK(error_of(w.apply(kPlant, Command(CreateApiKey{"key_s", "s", kSha2, "read", {}, now})))
+            .reason == "expiry_in_past");
+  REQUIRE(w.apply(kPlant,
+                  Command(CreateApiKey{"key_s", "scanner", kSha2, "read", {"codes"}, now + 1000}))
+              .ok());
+  CHECK(error_of(w.apply(kPlant, Command(CreateApiKey{"key_s", "s", kSha2, "read", {}, {}})))
+            .reason == "api_key_exists");
+  CHECK(error_of(w.apply(kPlant, Command(RotateApiKey{"key_x", kSha1}))).reason ==
+        "api_key_not_found");
   REQUIRE(w.apply(kPlant, Command(RotateApiKey{"key_s", std::string(64, 'c')})).ok());
   REQUIRE(w.apply(kPlant, Command(RevokeApiKey{"key_reg", "leaked"})).ok());
-  CHECK(error_of(w.apply(kPlant, Command(RevokeApiKey{"key_reg", ""}))).reason == "api_key_revoked");
-  CHECK(error_of(w.apply(kPlant, Command(RotateApiKey{"key_reg", kSha2}))).reason == "api_key_revoked");
+  CHECK(error_of(w.apply(kPlant, Command(RevokeApiKey{"key_reg", ""}))).reason ==
+        "api_key_revoked");
+  CHECK(error_of(w.apply(kPlant, Command(RotateApiKey{"key_reg", kSha2}))).reason ==
+        "api_key_revoked");
 
   // The writer's credential index, folded from the same events.
   CredentialIndex index;
   for (const auto& [tenant, event] : w.log) index.apply(tenant, event);
   CHECK(index.tenant_registered(kPlant));
-  CHECK(!index.key(kSha1));                  // the registration key, revoked
-  CHECK(!index.key(kSha2));                  // the scanner's first secret, rotated away
+  CHECK(!index.key(kSha1));  // the registration key, revoked
+  CHECK(!index.key(kSha2));  // the scanner's first secret, rotated away
   auto scanner = index.key(std::string(64, 'c'));
   REQUIRE(scanner);
   CHECK(scanner->key_id == "key_s");

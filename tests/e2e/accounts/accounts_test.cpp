@@ -16,10 +16,11 @@ namespace {
 
 constexpr const char* kBossPassword = "Green-Field-2024!";
 
-Reply login(uint16_t port, const std::string& tenant, const std::string& user, const std::string& password) {
-  return ApiClient(port).post("/v1/sessions",
-                              fmt::format(R"({{"enterprise_id":"{}","username":"{}","password":"{}"}})",
-                                          tenant, user, password));
+Reply login(uint16_t port, const std::string& tenant, const std::string& user,
+            const std::string& password) {
+  return ApiClient(port).post(
+      "/v1/sessions", fmt::format(R"({{"enterprise_id":"{}","username":"{}","password":"{}"}})",
+                                  tenant, user, password));
 }
 
 std::string session(uint16_t port, const std::string& tenant, const std::string& user,
@@ -42,13 +43,17 @@ void accounts_slice(Backend backend) {
   ApiClient platform(port, kAdminKey);
 
   // Registration creates the enterprise's administrator (password rules apply, hash only).
-  Reply weak = platform.post("/v1/enterprises", fmt::format(
-      R"({{"uscc":"{}","name":"东莞市鲜达农产品加工有限公司","region":"广东省","administrator":{{"username":"boss","password":"short"}}}})",
-      kPlantUscc));
+  Reply weak = platform.post(
+      "/v1/enterprises",
+      fmt::format(
+          R"({{"uscc":"{}","name":"东莞市鲜达农产品加工有限公司","region":"广东省","administrator":{{"username":"boss","password":"short"}}}})",
+          kPlantUscc));
   check_problem(weak, 422, "password_length", "administrator.password");
-  Reply reg = platform.post("/v1/enterprises", fmt::format(
-      R"({{"uscc":"{}","name":"东莞市鲜达农产品加工有限公司","region":"广东省","administrator":{{"username":"boss","password":"{}"}}}})",
-      kPlantUscc, kBossPassword));
+  Reply reg = platform.post(
+      "/v1/enterprises",
+      fmt::format(
+          R"({{"uscc":"{}","name":"东莞市鲜达农产品加工有限公司","region":"广东省","administrator":{{"username":"boss","password":"{}"}}}})",
+          kPlantUscc, kBossPassword));
   INFO(reg.body);
   REQUIRE(reg.status == 201);
   CHECK(reg.str("/events/1/type") == "user.created");
@@ -59,17 +64,23 @@ void accounts_slice(Backend backend) {
   CHECK(boss.get("/v1/enterprise").status == 200);
 
   // Users: rules on passwords and names, one role each.
-  check_problem(boss.post("/v1/accounts/users", R"({"username":"seller","password":"seller-Pass-123","role":"sales"})"),
+  check_problem(boss.post("/v1/accounts/users",
+                          R"({"username":"seller","password":"seller-Pass-123","role":"sales"})"),
                 422, "password_contains_username", "password");
-  check_problem(boss.post("/v1/accounts/users", R"({"username":"seller","password":"onlylowercaseletters","role":"sales"})"),
-                422, "password_too_simple", "password");
-  check_problem(boss.post("/v1/accounts/users", R"({"username":"seller","password":"Market-Day-2024","role":"cashier"})"),
+  check_problem(
+      boss.post("/v1/accounts/users",
+                R"({"username":"seller","password":"onlylowercaseletters","role":"sales"})"),
+      422, "password_too_simple", "password");
+  check_problem(boss.post("/v1/accounts/users",
+                          R"({"username":"seller","password":"Market-Day-2024","role":"cashier"})"),
                 422, "role_unknown", "role");
-  Reply created = boss.post("/v1/accounts/users", R"({"username":"seller","password":"Market-Day-2024","role":"sales"})");
+  Reply created = boss.post("/v1/accounts/users",
+                            R"({"username":"seller","password":"Market-Day-2024","role":"sales"})");
   INFO(created.body);
   REQUIRE(created.status == 201);
   CHECK(created.str("/id") == "u-2");
-  check_problem(boss.post("/v1/accounts/users", R"({"username":"seller","password":"Market-Day-2025","role":"sales"})"),
+  check_problem(boss.post("/v1/accounts/users",
+                          R"({"username":"seller","password":"Market-Day-2025","role":"sales"})"),
                 409, "username_taken", "username");
 
   // Least privilege, before the handler runs.
@@ -77,19 +88,23 @@ void accounts_slice(Backend backend) {
   CHECK(seller.get("/v1/sales-orders").status == 200);
   check_problem(seller.get("/v1/finance/entries"), 403, "role_forbidden", "Authorization");
   check_problem(seller.post("/v1/batches", "{}"), 403, "role_forbidden", "Authorization");
-  check_problem(seller.post("/v1/accounts/users", R"({"username":"x","password":"y","role":"sales"})"), 403,
-                "role_forbidden", "Authorization");
+  check_problem(
+      seller.post("/v1/accounts/users", R"({"username":"x","password":"y","role":"sales"})"), 403,
+      "role_forbidden", "Authorization");
   check_problem(seller.get("/v1/audit"), 403, "administrator_required", "Authorization");
   // The platform operator owns no enterprise records.
   check_problem(platform.get("/v1/sales-orders"), 403, "enterprise_key_required", "Authorization");
 
   // Lock-out: five failures lock the account (even the right password is refused then).
-  for (int n = 0; n < 5; ++n) check_problem(login(port, kPlantUscc, "seller", "Wrong-Pass-0000"), 401, "login_failed", "password");
+  for (int n = 0; n < 5; ++n)
+    check_problem(login(port, kPlantUscc, "seller", "Wrong-Pass-0000"), 401, "login_failed",
+                  "password");
   Reply locked = login(port, kPlantUscc, "seller", "Market-Day-2024");
   check_problem(locked, 429, "login_locked", "username");
   CHECK(!locked.header("Retry-After").empty());
   // Unknown accounts answer exactly like wrong passwords.
-  check_problem(login(port, kPlantUscc, "nobody", "Wrong-Pass-0000"), 401, "login_failed", "password");
+  check_problem(login(port, kPlantUscc, "nobody", "Wrong-Pass-0000"), 401, "login_failed",
+                "password");
 
   // Logout ends the session at once; the sessions of others stay.
   Reply out = seller.request("DELETE", "/v1/sessions/current");
@@ -100,16 +115,19 @@ void accounts_slice(Backend backend) {
                 "Authorization");
 
   // Scoped keys: read-only on codes and trace.
-  Reply made = boss.post("/v1/api-keys", R"({"name":"scanner","access":"read","areas":["codes","trace"],"expires_in_days":30})");
+  Reply made = boss.post(
+      "/v1/api-keys",
+      R"({"name":"scanner","access":"read","areas":["codes","trace"],"expires_in_days":30})");
   INFO(made.body);
   REQUIRE(made.status == 201);
   const std::string key_id = made.str("/api_key_id");
   ApiClient scanner(port, made.str("/api_key"));
   CHECK(scanner.get("/v1/code-templates").status == 200);
-  check_problem(scanner.post("/v1/code-templates", "{}"), 403, "key_scope_forbidden", "Authorization");
+  check_problem(scanner.post("/v1/code-templates", "{}"), 403, "key_scope_forbidden",
+                "Authorization");
   check_problem(scanner.get("/v1/sales-orders"), 403, "key_scope_forbidden", "Authorization");
-  check_problem(boss.post("/v1/api-keys", R"({"name":"k","access":"write","areas":["accounts"]})"), 422,
-                "area_not_for_keys", "areas");
+  check_problem(boss.post("/v1/api-keys", R"({"name":"k","access":"write","areas":["accounts"]})"),
+                422, "area_not_for_keys", "areas");
 
   // Rotation: the old secret fails at once, the new one works with the same scope.
   Reply rotated = boss.post("/v1/api-keys/" + key_id + "/rotate", "");
@@ -125,7 +143,8 @@ void accounts_slice(Backend backend) {
   INFO(revoked.body);
   REQUIRE(revoked.status == 200);
   check_problem(scanner.get("/v1/code-templates"), 401, "api_key_invalid", "Authorization");
-  check_problem(boss.post("/v1/api-keys/" + key_id + "/revoke", ""), 409, "api_key_revoked", "key_id");
+  check_problem(boss.post("/v1/api-keys/" + key_id + "/revoke", ""), 409, "api_key_revoked",
+                "key_id");
 
   // The registration key keeps its administrator authority (existing clients go on working).
   CHECK(registration_key.post("/v1/api-keys", R"({"name":"erp","access":"write"})").status == 201);
@@ -138,21 +157,26 @@ void accounts_slice(Backend backend) {
   CHECK(audit_has(audit, R"("principal":"anonymous:seller","source":"127.0.0.1:)"));
   CHECK(audit_has(audit, R"("result":"login_failed")"));
   CHECK(audit_has(audit, R"("result":"login_locked")"));
-  CHECK(audit_has(audit, R"("operation":"create_user","status":422,"result":"password_contains_username")") ==
+  CHECK(audit_has(
+            audit,
+            R"("operation":"create_user","status":422,"result":"password_contains_username")") ==
         false);  // refused before the writer: audited as a request
-  CHECK(audit_has(audit, R"("operation":"createUser","status":422,"result":"password_contains_username")"));
+  CHECK(audit_has(
+      audit, R"("operation":"createUser","status":422,"result":"password_contains_username")"));
   CHECK(audit_has(audit, R"("principal":"user:u-1","source":"127.0.0.1:)"));
   CHECK(audit_has(audit, R"("operation":"create_user","result":"accepted")"));
   CHECK(audit_has(audit, R"("operation":"create_user","status":409,"result":"username_taken")"));
   CHECK(audit_has(audit, R"("status":403,"result":"role_forbidden")"));
   CHECK(audit_has(audit, R"("operation":"revoke_api_key","result":"accepted")"));
   CHECK(audit_has(audit, R"("kind":"logout")"));
-  CHECK(audit_has(audit, R"("status":401,"result":"api_key_invalid")") == false);  // no tenant known
+  CHECK(audit_has(audit, R"("status":401,"result":"api_key_invalid")") ==
+        false);  // no tenant known
   // Paging.
   Reply first = boss.get("/v1/audit?limit=2");
   REQUIRE(first.status == 200);
   CHECK(first.size("/records") == 2);
-  Reply next = boss.get("/v1/audit?limit=2&after_seq=" + std::to_string(first.num("/next_after_seq")));
+  Reply next =
+      boss.get("/v1/audit?limit=2&after_seq=" + std::to_string(first.num("/next_after_seq")));
   CHECK(next.num("/records/0/seq") > first.num("/next_after_seq"));
 
   // Own tenant only; the platform operator sees every tenant and the unauthenticated refusals.
@@ -160,7 +184,8 @@ void accounts_slice(Backend backend) {
   Reply theirs = other.get("/v1/audit?limit=1000");
   REQUIRE(theirs.status == 200);
   CHECK(theirs.body.find(kPlantUscc) == std::string::npos);
-  check_problem(other.get(std::string("/v1/audit?tenant=") + kPlantUscc), 403, "tenant_forbidden", "tenant");
+  check_problem(other.get(std::string("/v1/audit?tenant=") + kPlantUscc), 403, "tenant_forbidden",
+                "tenant");
   Reply all = platform.get("/v1/audit?limit=1000");
   REQUIRE(all.status == 200);
   CHECK(audit_has(all, R"("status":401,"result":"api_key_invalid")"));
@@ -171,7 +196,7 @@ void accounts_slice(Backend backend) {
 
 }  // namespace
 
-AGRITRACE_TEST_BOTH_LEDGERS("accounts: administrator, users, sessions, lock-out, scoped keys, roles, audit",
-                            accounts_slice)
+AGRITRACE_TEST_BOTH_LEDGERS(
+    "accounts: administrator, users, sessions, lock-out, scoped keys, roles, audit", accounts_slice)
 
 }  // namespace agritrace::testing

@@ -1,5 +1,7 @@
 // The audit trail (events/audit/audit_log.h): chained records, per-tenant queries, and every
 // alteration of a stored record (edit, re-hash, deletion inside the trail) found on open.
+#include "events/audit/audit_log.h"
+
 #include <doctest/doctest.h>
 #include <rocksdb/db.h>
 
@@ -7,15 +9,15 @@
 #include <string>
 
 #include "core/base/digest.h"
-#include "events/audit/audit_log.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
 namespace {
 
 events::AuditEntry entry(std::string tenant, std::string result) {
-  return events::AuditEntry{1'700'000'000'000, "request", std::move(tenant), "key_a", "127.0.0.1:5000",
-                            "getBatch", 403, std::move(result)};
+  return events::AuditEntry{
+      1'700'000'000'000, "request", std::move(tenant), "key_a", "127.0.0.1:5000",
+      "getBatch",        403,       std::move(result)};
 }
 
 void fill(const std::string& path) {
@@ -87,7 +89,8 @@ TEST_CASE("audit trail: an edited, re-hashed or deleted record is found on open"
       REQUIRE(db->Get(rocksdb::ReadOptions(), kRecord2, &v).ok());
       std::string body = v.substr(65);
       body.replace(body.find("\"ok\""), 4, "\"no\"");
-      REQUIRE(db->Put(rocksdb::WriteOptions(), kRecord2, core::sha256_hex(body) + "\n" + body).ok());
+      REQUIRE(
+          db->Put(rocksdb::WriteOptions(), kRecord2, core::sha256_hex(body) + "\n" + body).ok());
     }
     auto log = events::AuditLog::open(path);
     REQUIRE(!log.ok());
