@@ -12,6 +12,7 @@
 #include "events/env/controlled_env.h"
 #include "events/env/posix_env.h"
 #include "events/ledger/ledger.h"
+#include "tests/support/fault_ledger.h"
 #include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
@@ -44,18 +45,12 @@ api::HttpRequest bearer(const std::string& token) {
 }  // namespace
 
 TEST_CASE("access control: sessions expire, lock-out ends, keys expire, on the Env's clock") {
-  TempDir dir;
-  events::ControlledEnv env(events::posix_env());
+  FaultLedgerRig rig(7);  // a real embedded ledger (no fault injected) and a controlled Env
+  events::ControlledEnv& env = rig.env;
   env.set_now_ms(test_now_ms());
-  env.seed_random(7);
-  events::LocalLedgerOptions lo;
-  lo.path = dir.path() + "/ledger";
-  lo.partitions = 1;
-  auto ledger = events::open_local_ledger(lo);
-  REQUIRE(ledger.ok());
   events::CommandWriterOptions wo;
   wo.env = &env;
-  auto writer = events::start_command_writer(**ledger, wo);
+  auto writer = events::start_command_writer(*rig.ledger, wo);
   REQUIRE(writer.ok());
 
   auto hash = api::hash_password(env, "Green-Field-2024");
