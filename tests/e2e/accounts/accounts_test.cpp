@@ -4,6 +4,7 @@
 // the audit trail with its tenant isolation.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <rocksdb/db.h>
 
 #include <string>
 
@@ -198,5 +199,35 @@ void accounts_slice(Backend backend) {
 
 AGRITRACE_TEST_BOTH_LEDGERS(
     "accounts: administrator, users, sessions, lock-out, scoped keys, roles, audit", accounts_slice)
+
+TEST_CASE("serve refuses to start on an altered audit trail, naming the record [embedded]") {
+  TestLedger ledger(Backend::kEmbedded);
+  {
+    ServerProcess server(ledger.flags());
+    server.start();
+    register_enterprise(server.port(), kPlantUscc, "鲜达");
+    CHECK(server.stop() == 0);
+  }
+  {
+    // Someone with access to the data folder edits the second record (the registration).
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(rocksdb::Options(), ledger.data.path() + "/audit", &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string v;
+    REQUIRE(db->Get(rocksdb::ReadOptions(), "r00000000000000000002", &v).ok());
+    const size_t at = v.find("\"accepted\"");
+    REQUIRE(at != std::string::npos);
+    v.replace(at, 10, "\"rejected\"");
+    REQUIRE(db->Put(rocksdb::WriteOptions(), "r00000000000000000002", v).ok());
+  }
+  RunResult r = run_program({"/usr/bin/timeout", "30", AGRITRACE_BINARY, "serve", "--data", ledger.data.path(),
+                             "--listen", "127.0.0.1:0"},
+                            {std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey}, true);
+  INFO(r.out);
+  CHECK(r.exit_code != 0);
+  CHECK(r.exit_code != 124);  // it stopped by itself, it was not left serving
+  CHECK(r.out.find("audit_chain_broken") != std::string::npos);
+  CHECK(r.out.find("audit record 2") != std::string::npos);
+}
 
 }  // namespace agritrace::testing
