@@ -26,10 +26,10 @@ Error rocks_error(const rocksdb::Status& s, std::string_view what) {
                     fmt::format("{}: {}", what, s.ToString()));
 }
 
-// The small files of a data folder that a backup keeps: the admin key, the audit log, manifests
-// and checkpoint logs.
+// The small files of a data folder that a backup keeps: the admin key, manifests and checkpoint
+// logs (the audit trail is a RocksDB folder: copy_rocksdb_online).
 bool is_kept_file(const std::string& name) {
-  return name == "admin.key" || name == "audit.log" || name.ends_with(".manifest") ||
+  return name == "admin.key" || name.ends_with(".manifest") ||
          (name.starts_with("checkpoints") && name.ends_with(".log"));
 }
 
@@ -127,6 +127,38 @@ Result<std::pair<uint64_t, uint64_t>> sync_staging(rocksdb::DB& source, rocksdb:
   return std::make_pair(copied, total);
 }
 
+// A whole copy of a RocksDB folder that a running server holds open (the audit trail), read
+// through a secondary instance so only whole write batches are copied.
+Status copy_rocksdb_online(const std::string& from, const fs::path& secondary, const fs::path& to) {
+  rocksdb::Options so;
+  so.max_open_files = -1;
+  rocksdb::DB* raw_source = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenAsSecondary(so, from, secondary.string(), &raw_source);
+  if (!s.ok()) return rocks_error(s, "opening " + from + " for backup");
+  std::unique_ptr<rocksdb::DB> source(raw_source);
+  if (s = source->TryCatchUpWithPrimary(); !s.ok()) return rocks_error(s, "catching up with " + from);
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.error_if_exists = true;
+  rocksdb::DB* raw_copy = nullptr;
+  if (s = rocksdb::DB::Open(o, to.string(), &raw_copy); !s.ok()) return rocks_error(s, "creating " + to.string());
+  std::unique_ptr<rocksdb::DB> copy(raw_copy);
+  std::unique_ptr<rocksdb::Iterator> it(source->NewIterator(rocksdb::ReadOptions()));
+  rocksdb::WriteBatch batch;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    batch.Put(it->key(), it->value());
+    if (batch.Count() >= 4096) {
+      if (s = copy->Write(wo, &batch); !s.ok()) return rocks_error(s, "writing " + to.string());
+      batch.Clear();
+    }
+  }
+  if (!it->status().ok()) return rocks_error(it->status(), "reading " + from);
+  if (s = copy->Write(wo, &batch); !s.ok()) return rocks_error(s, "writing " + to.string());
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<BackupReport> backup_data_folder(Env& env, const std::string& data, const std::string& to) {
@@ -212,6 +244,10 @@ Result<BackupReport> backup_data_folder(Env& env, const std::string& data, const
   report.documents_copied = *docs;
   const fs::path set = root / "sets" / std::to_string(id);
   if (Status s = env.create_dirs(set.string()); !s.ok()) return s.error();
+  if (fs::is_directory(data + "/audit", ec)) {
+    if (Status s = copy_rocksdb_online(data + "/audit", root / "secondary-audit", set / "audit"); !s.ok())
+      return s.error();
+  }
   for (const auto& [name, bytes] : small) {
     if (Status s = env.write_file_durably((set / name).string(), bytes); !s.ok()) return s.error();
   }
@@ -264,6 +300,11 @@ Result<RestoreReport> restore_data_folder(Env& env, const std::string& from, con
   }
   for (const fs::directory_entry& e : fs::directory_iterator(set, ec)) {
     if (e.path().filename() == "BACKUP") continue;
+    if (e.is_directory()) {  // the audit trail (a RocksDB folder)
+      fs::copy(e.path(), fs::path(to) / e.path().filename(), fs::copy_options::recursive, ec);
+      if (ec) return backup_error("restore_io_error", fmt::format("copying {}: {}", e.path().string(), ec.message()));
+      continue;
+    }
     if (Status c = copy_file(env, e.path(), fs::path(to) / e.path().filename()); !c.ok())
       return c.error();
   }

@@ -32,6 +32,7 @@
 #include "core/base/civil_time.h"
 #include "core/base/digest.h"
 #include "core/base/json_writer.h"
+#include "events/audit/audit_log.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
 #include "projections/base/keys.h"
@@ -453,22 +454,23 @@ int cmd_serve(int argc, char** argv) {
                                               int64_t{cp_seconds} * 1000, &integrity_rc);
   });
 
-  auto opened_audit = env.open_appendable(data + "/audit.log");
-  if (!opened_audit.ok()) return fail("cannot open the audit log: " + opened_audit.status().to_string());
-  std::unique_ptr<agritrace::AppendableFile> audit = std::move(opened_audit).value();
+  // The audit trail (issue 16): chained, in DATA/audit; a broken chain refuses to start.
+  auto opened_audit = agritrace::events::AuditLog::open(data + "/audit");
+  if (!opened_audit.ok()) return fail("cannot open the audit trail: " + opened_audit.status().to_string());
+  std::unique_ptr<agritrace::events::AuditLog> audit = std::move(opened_audit).value();
   agritrace::events::CommandWriterOptions wo;
   wo.env = &env;
-  wo.audit = [file = audit.get(), failing = false](const agritrace::events::AuditRecord& r) mutable {
-    agritrace::JsonWriter w;
-    w.begin_object().field("at", agritrace::core::format_rfc3339_utc(r.at_ms)).field("tenant", r.tenant)
-        .field("actor", r.actor).field("command", r.command_name).field("idempotency_key", r.idempotency_key)
-        .field("outcome", r.outcome).field("command_id", r.command_id).end_object();
-    std::string line = w.take();
-    line.push_back('\n');
-    Status s = file->append(line);
-    // Said once per failing stretch, not once per command (the writer thread must not stall).
-    if (!s.ok() && !failing) std::fprintf(stderr, "agritrace: audit log: %s\n", s.to_string().c_str());
-    failing = !s.ok();
+  // Every command of a group, durable (fsync) before any of them is answered.
+  wo.audit = [log = audit.get()](const std::vector<agritrace::events::AuditRecord>& records) {
+    std::vector<agritrace::events::AuditEntry> entries;
+    entries.reserve(records.size());
+    for (const auto& r : records) {
+      const int32_t status = r.error ? agritrace::api::http_status_for(*r.error) : 0;
+      entries.push_back(agritrace::events::AuditEntry{r.at_ms, "command", r.tenant, r.actor, r.source,
+                                                      r.command_name, status, r.outcome, r.command_id,
+                                                      r.idempotency_key});
+    }
+    return log->append(entries, true);
   };
   auto writer = agritrace::events::start_command_writer(**ledger, wo);
   std::unique_ptr<agritrace::events::Checkpointer> checkpointer = checking.get();
@@ -508,6 +510,7 @@ int cmd_serve(int argc, char** argv) {
   so.admin_key_sha256 = agritrace::core::sha256_hex(*key);
   so.env = &env;
   so.test_clock = test_clock;
+  so.audit = audit.get();
   // one job runner per production line, resuming unfinished jobs from the ledger.
   agritrace::api::PrintLines print_lines(**ledger, **writer, env);
   if (Status p = print_lines.start(); !p.ok()) return fail("cannot start the print lines: " + p.to_string());
@@ -538,7 +541,6 @@ int cmd_serve(int argc, char** argv) {
   runner.stop();
   if (Status c = checkpointer->stop(); !c.ok())
     std::fprintf(stderr, "agritrace: %s\n", c.to_string().c_str());
-  if (Status c = audit->close(); !c.ok()) std::fprintf(stderr, "agritrace: audit log: %s\n", c.to_string().c_str());
   return 0;
 }
 

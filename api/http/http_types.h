@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,8 @@
 namespace agritrace::api {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct RequestContext;  // api/http/principal.h: who is calling, set by the router's guard
 
 // Case-insensitive header lookup (RFC 9110 §5.1: field names are case-insensitive).
 // Returns the first matching value; the view points into `headers`.
@@ -32,6 +35,7 @@ struct HttpRequest {
   std::string body;
   std::string remote_address;  // "ip:port" of the peer
   std::string request_id;      // also sent back as X-Request-Id; for logs
+  std::shared_ptr<RequestContext> context;  // set by the router's guard before the handler runs
 
   std::optional<std::string_view> header(std::string_view name) const {
     return find_header(headers, name);

@@ -18,8 +18,11 @@
 #include "api/http/metrics.h"
 #include "api/http/problem.h"
 #include "api/http/router.h"
+#include "api/http/principal.h"
 #include "api/production/blob_store.h"
+#include "api/service/access_control.h"
 #include "api/service/service.h"
+#include "core/accounts/access.h"
 #include "core/base/digest.h"
 #include "core/base/identifiers.h"
 #include "core/base/json_writer.h"
@@ -153,57 +156,33 @@ struct RouteKit {
   Env& env;  // clock and CSPRNG of every route
   projections::ProductionQueries queries;
   AppendedPositions appended;  // filled by submit()
+  AccessControl access;        // the router's guard
 
   RouteKit(events::Ledger& l, events::CommandWriter& w, projections::ProjectionRunner& r,
        projections::ViewStore& v, BlobStore& b, MetricsRegistry& m, ServiceOptions o)
       : ledger(l), writer(w), runner(r), views(v), blobs(b), metrics(m), options(std::move(o)),
-        env(options.env != nullptr ? *options.env : events::posix_env()), queries(v) {}
+        env(options.env != nullptr ? *options.env : events::posix_env()), queries(v),
+        access(w, env, options.audit, options.access) {}
 
-  // ---- authentication ----
+  // ---- authentication: done by the router's guard (api/service/access_control.h) ----
 
-  Result<Caller> authenticate(const HttpRequest& req) const {
-    std::string_view key;
-    if (auto auth = req.header("Authorization")) {
-      constexpr std::string_view kBearer = "Bearer ";
-      if (!auth->starts_with(kBearer)) {
-        return make_error(ErrorCode::kUnauthenticated, "bad_authorization",
-                          "use 'Authorization: Bearer <api key>'", "Authorization");
-      }
-      key = auth->substr(kBearer.size());
-    } else if (auto x = req.header("X-API-Key")) {
-      key = *x;
-    } else {
-      return make_error(ErrorCode::kUnauthenticated, "api_key_missing",
-                        "this route needs an API key: 'Authorization: Bearer <api key>'", "Authorization");
-    }
-    const std::string sha = core::sha256_hex(key);
-    if (!options.admin_key_sha256.empty() && sha.size() == options.admin_key_sha256.size() &&
-        CRYPTO_memcmp(sha.data(), options.admin_key_sha256.data(), sha.size()) == 0) {
-      return Caller{"", "admin", true};
-    }
-    if (auto rec = writer.find_api_key(sha)) return Caller{rec->tenant, rec->key_id, false};
-    return make_error(ErrorCode::kUnauthenticated, "api_key_invalid", "the API key is not valid",
-                      "Authorization");
+  // The caller the guard admitted on an enterprise route.
+  static Caller caller_of(const HttpRequest& req) {
+    const Principal& p = req.context->principal;
+    return Caller{p.tenant, p.label(), false};
   }
 
-  // A 401 names the scheme to use (RFC 9110 section 11.6.1).
-  static HttpResponse unauthenticated(const Error& e) {
-    HttpResponse r = problem_from_error(e);
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agritrace\"");
-    return r;
-  }
-
-  // Wraps a tenant route: authenticates, refuses the administrator key (it owns no records).
+  // Wraps a tenant route: the guard has identified the caller and checked the route's policy
+  // (api/http/route_policy.cpp) before this runs; without an enterprise principal (no guard) the
+  // route refuses (fail closed).
   RouteHandler tenant_route(std::function<void(const HttpRequest&, const PathParams&, const Caller&, Responder)> fn) {
-    return [this, fn = std::move(fn)](const HttpRequest& req, const PathParams& params, Responder respond) {
-      auto caller = authenticate(req);
-      if (!caller.ok()) return respond(unauthenticated(caller.error()));
-      if (caller->admin) {
+    return [fn = std::move(fn)](const HttpRequest& req, const PathParams& params, Responder respond) {
+      if (!req.context || !req.context->principal.enterprise()) {
         return respond(problem_response(403, "enterprise_key_required",
                                         "the administrator key manages enterprises; use an enterprise's key",
                                         "Authorization"));
       }
-      fn(req, params, *caller, std::move(respond));
+      fn(req, params, caller_of(req), std::move(respond));
     };
   }
 
@@ -236,6 +215,8 @@ struct RouteKit {
     sub.actor = caller.actor;
     sub.idempotency_key = std::move(key);
     sub.request_hash = core::sha256_hex(req.method + "\n" + req.path + "\n" + req.body);
+    sub.source = req.remote_address;
+    if (req.context) req.context->audited_by_writer = true;
     sub.command = std::move(command).value();
     sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem,
                 tracker = &appended](Result<events::CommandOutcome> r) {
@@ -393,22 +374,34 @@ struct RouteKit {
 
   // ---- special routes ----
 
+  // A password that passes the rules (core/accounts/access.h), hashed with Argon2id (the rules
+  // check the username itself).
+  Result<std::string> new_password_hash(const std::string& username, const std::string& password,
+                                        std::string_view field) {
+    AGT_CHECK(core::check_password_rules(password, username, field));
+    return hash_password(env, password);
+  }
+
+  // The platform operator only (the route policy, checked by the router's guard).
   void register_enterprise(const HttpRequest& req, const PathParams&, Responder respond) {
-    auto caller = authenticate(req);
-    if (!caller.ok()) return respond(unauthenticated(caller.error()));
-    if (!caller->admin) {
-      return respond(problem_response(403, "admin_key_required",
-                                      "only the platform administrator registers enterprises", "Authorization"));
-    }
     if (json_too_large(req, respond)) return;
     auto in = JsonInput::parse(req.body);
     if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
     auto parsed = [&]() -> Result<core::RegisterEnterprise> {
-      AGT_CHECK(in->only({"uscc", "name", "region"}));
+      AGT_CHECK(in->only({"uscc", "name", "region", "administrator"}));
       AGT_TRY(uscc, in->str("uscc", 32));
       AGT_TRY(name, in->str("name", core::kMaxNameBytes));
       AGT_TRY(region, in->str("region", core::kMaxTextBytes));
-      return core::RegisterEnterprise{uscc, name, region, "", ""};
+      core::RegisterEnterprise c{uscc, name, region, "", ""};
+      // Optional: the enterprise's first administrator account {username, password}.
+      if (in->has("administrator")) {
+        AGT_TRY(admin, in->object("administrator"));
+        AGT_CHECK(admin.only({"username", "password"}));
+        AGT_SET(c.admin_username, admin.str("username", 64));
+        AGT_TRY(password, admin.str("password", core::kMaxPasswordBytes));
+        AGT_SET(c.admin_password_hash, new_password_hash(c.admin_username, password, "administrator.password"));
+      }
+      return c;
     }();
     if (!parsed.ok()) return respond(problem_from_error(parsed.error()));
     // The key is generated here and never stored: the ledger keeps its SHA-256 only. A retry with
@@ -523,5 +516,6 @@ void register_inventory_routes(RouteKit& kit, Router& router);  // R-4.3.5
 void register_finance_routes(RouteKit& kit, Router& router);
 void register_market_routes(RouteKit& kit, Router& router);  // market orders
 void register_devices_routes(RouteKit& kit, Router& router);  // lines, devices, print jobs
+void register_accounts_routes(RouteKit& kit, Router& router);  // issue 16: users, sessions, keys, audit
 
 }  // namespace agritrace::api

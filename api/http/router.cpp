@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "api/http/metrics.h"
+#include "api/http/principal.h"
 #include "api/http/problem.h"
 #include "events/env/posix_env.h"
 
@@ -133,6 +134,8 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
     std::string route;
     std::string method;
     Responder respond;
+    const RouteInfo* info = nullptr;  // the matched route
+    std::shared_ptr<const HttpRequest> request;  // for the guard's audit (null without a guard)
   };
   auto state = std::make_shared<State>();
   state->start_ns = env_->monotonic_ns();
@@ -140,8 +143,10 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
   state->respond = std::move(respond);
   Counter* requests_total = requests_total_;
   Histogram* duration = duration_;
-  auto finish = [state, requests_total, duration, env = env_](HttpResponse res) {
+  RouteGuard* guard = guard_;
+  auto finish = [state, requests_total, duration, guard, env = env_](HttpResponse res) {
     if (state->done.exchange(true)) return;
+    if (guard && state->request) guard->answered(*state->request, state->info, res);
     if (requests_total) {
       requests_total->inc({state->route, state->method, std::to_string(res.status)});
     }
@@ -152,8 +157,25 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
     state->respond(std::move(res));
   };
 
+  if (guard_) {
+    request.context = std::make_shared<RequestContext>();
+  }
+  // What the guard's answered() sees: the request line, the peer and the context, not the body.
+  auto keep_request = [&] {
+    if (!guard_) return;
+    auto seen = std::make_shared<HttpRequest>();
+    seen->method = request.method;
+    seen->target = request.target;
+    seen->path = request.path;
+    seen->remote_address = request.remote_address;
+    seen->request_id = request.request_id;
+    seen->context = request.context;
+    state->request = std::move(seen);
+  };
+
   auto path = split_path(request.path);
   if (!path.ok()) {
+    keep_request();
     state->route = "unmatched";
     finish(problem_response(400, "bad_path", path.error().message));
     return;
@@ -169,11 +191,13 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
     if (!best || r->more_specific_than(*best)) best = r.get();
   }
   if (!best && allowed.empty()) {
+    keep_request();
     state->route = "unmatched";
     finish(problem_response(404, "route_not_found", "no route for " + request.path));
     return;
   }
   if (!best) {
+    keep_request();
     std::sort(allowed.begin(), allowed.end());
     allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
     std::string allow;
@@ -196,6 +220,12 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
 
   best->matches(*path, &params);
   state->route = best->info.pattern;
+  state->info = &best->info;
+  if (guard_) {
+    std::optional<HttpResponse> refused = guard_->admit(request, best->info);
+    keep_request();
+    if (refused) return finish(std::move(*refused));
+  }
   Responder responder = finish;
   try {
     best->handler(request, params, responder);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,19 @@ struct RouteInfo {
   std::string method;
   std::string pattern;
   std::string name;  // stable handler name (logs, OpenAPI operationId comparison)
+};
+
+// Access control in front of every handler (issue 16): the router asks the guard about each
+// matched request before its handler runs, and tells it every answer (for the audit trail).
+class RouteGuard {
+ public:
+  virtual ~RouteGuard() = default;
+  // Identifies the caller (sets request.context) and checks the route's policy: nullopt lets the
+  // request through to the handler, a response refuses it (401/403 problem+json).
+  virtual std::optional<HttpResponse> admit(HttpRequest& request, const RouteInfo& route) = 0;
+  // Called once per request as its response is handed over (route null: no route matched).
+  virtual void answered(const HttpRequest& request, const RouteInfo* route,
+                        const HttpResponse& response) = 0;
 };
 
 class Router {
@@ -55,12 +69,17 @@ class Router {
 
   std::vector<RouteInfo> routes() const;
 
+  // The guard of every route (set before serving; it must outlive the router). Without one every
+  // request reaches its handler.
+  void set_guard(RouteGuard* guard) { guard_ = guard; }
+
  private:
   struct Route;
   std::vector<std::unique_ptr<Route>> routes_;
   Counter* requests_total_ = nullptr;
   Histogram* duration_ = nullptr;
   Env* env_;
+  RouteGuard* guard_ = nullptr;
 };
 
 }  // namespace agritrace::api

@@ -29,6 +29,12 @@ std::string base64url(const unsigned char* bytes, size_t n) {
 
 }  // namespace
 
+Result<std::string> random_token(Env& env, std::string_view prefix) {
+  unsigned char secret[32];
+  if (Status s = env.random_bytes(secret, sizeof secret); !s.ok()) return s.error();
+  return std::string(prefix) + base64url(secret, sizeof secret);
+}
+
 Result<NewApiKey> generate_api_key(Env& env) {
   unsigned char secret[32];
   unsigned char id[6];
@@ -44,7 +50,10 @@ Result<NewApiKey> generate_api_key(Env& env) {
 Service::Service(events::Ledger& ledger, events::CommandWriter& writer, projections::ProjectionRunner& runner,
                  projections::ViewStore& views, BlobStore& blobs, MetricsRegistry& metrics,
                  ServiceOptions options)
-    : impl_(std::make_unique<RouteKit>(ledger, writer, runner, views, blobs, metrics, std::move(options))) {
+    : impl_([&] {
+        options.access.admin_key_sha256 = options.admin_key_sha256;
+        return std::make_unique<RouteKit>(ledger, writer, runner, views, blobs, metrics, std::move(options));
+      }()) {
   RouteKit* i = impl_.get();
   metrics.gauge_callback("agritrace_events_appended_total", "Events appended to the ledger by this process",
                          [i] { return static_cast<double>(i->writer.stats().events_appended); });
@@ -66,6 +75,7 @@ Service::~Service() = default;
 
 void Service::register_routes(Router& router) {
   RouteKit* i = impl_.get();
+  router.set_guard(&i->access);  // access control before every handler (api/http/route_policy.cpp)
 
   router.add("GET", "/healthz", "healthz",
              [i](const HttpRequest&, const PathParams&, Responder r) { r(i->healthz()); });
@@ -90,6 +100,7 @@ void Service::register_routes(Router& router) {
   register_finance_routes(*i, router);
   register_market_routes(*i, router);
   register_devices_routes(*i, router);
+  register_accounts_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

@@ -11,6 +11,8 @@
 #include "api/http/metrics.h"
 #include "api/http/router.h"
 #include "api/production/blob_store.h"
+#include "api/service/access_control.h"
+#include "events/audit/audit_log.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
@@ -33,6 +35,11 @@ struct ServiceOptions {
   bool test_clock = false;
   // The print lines pause/resume/cancel requests go to; null: those routes answer 503.
   PrintLines* print_lines = nullptr;
+  // The audit trail of refused requests, logins and logouts (commands: the writer's audit hook);
+  // null: none. It must outlive the Service.
+  events::AuditLog* audit = nullptr;
+  // Sessions and lock-out (api/service/access_control.h); admin_key_sha256 is copied into it.
+  AccessOptions access = {};
 };
 
 struct RouteKit;  // api/http/route_kit.h
@@ -57,5 +64,7 @@ struct NewApiKey {
 };
 // Fails (kInternal `random_failed`) only when the Env's CSPRNG does: never a weaker key.
 Result<NewApiKey> generate_api_key(Env& env);
+// `prefix` + 43 base64url chars (256 bits from the Env's CSPRNG): session tokens ("ags_").
+Result<std::string> random_token(Env& env, std::string_view prefix);
 
 }  // namespace agritrace::api

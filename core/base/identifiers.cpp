@@ -162,6 +162,13 @@ std::string mask_id_number(std::string_view id) { return mask_middle(id, 6, 4); 
 
 std::string mask_phone(std::string_view phone) { return mask_middle(phone, 3, 4); }
 
+std::string tenant_slot(std::string_view tenant, std::string_view name) {
+  std::string s(tenant);
+  s.push_back('\x1f');
+  s += name;
+  return s;
+}
+
 bool is_sha256_hex(std::string_view s) {
   if (s.size() != 64) return false;
   for (char c : s) {

@@ -48,4 +48,7 @@ std::string mask_phone(std::string_view phone);
 // 64 lowercase hex characters: the form every SHA-256 in the ledger takes.
 bool is_sha256_hex(std::string_view s);
 
+// A map key for a name inside one tenant: tenant, '\x1f', name (Idempotency-Keys, usernames).
+std::string tenant_slot(std::string_view tenant, std::string_view name);
+
 }  // namespace agritrace::core

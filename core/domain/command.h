@@ -31,6 +31,7 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              PlaceMarketOrder, CancelMarketOrder, AcceptMarketOrder,
                              DeclineMarketOrder, ReceiveGoods, ReceiveGoodsManually,
                              RecordStocktake, RecordFinanceEntry, RecordRetailSale,
-                             RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress>;
+                             RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress,
+                             CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey>;
 
 }  // namespace agritrace::core

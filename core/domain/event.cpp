@@ -58,6 +58,10 @@ std::string event_subject(const Event& event) {
           [](const PrintJobFailed& e) { return e.job_id; },
           [](const PrintJobCancelled& e) { return e.job_id; },
           [](const PrintJobDone& e) { return e.job_id; },
+          [](const UserCreated& e) { return e.user_id; },
+          [](const ApiKeyCreated& e) { return e.key_id; },
+          [](const ApiKeyRotated& e) { return e.key_id; },
+          [](const ApiKeyRevoked& e) { return e.key_id; },
       },
       event);
 }

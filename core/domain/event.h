@@ -32,7 +32,8 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            FinanceEntryRecorded, LineRegistered, DeviceRegistered,
                            PrintJobQueued, PrintJobCodesSent, PrintJobCodesPrinted,
                            PrintJobCodesVoided, PrintJobPaused, PrintJobResumed, PrintJobFailed,
-                           PrintJobCancelled, PrintJobDone>;
+                           PrintJobCancelled, PrintJobDone, UserCreated, ApiKeyCreated,
+                           ApiKeyRotated, ApiKeyRevoked>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

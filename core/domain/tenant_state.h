@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "core/accounts/state.h"
 #include "core/codes/codes.h"
 #include "core/devices/state.h"
 #include "core/market/state.h"
@@ -71,6 +72,7 @@ struct TenantState {
   std::map<std::string, CodeRunState, std::less<>> code_runs;  // run_id -> run
   CirculationState circulation;  // .x (above)
   DevicesState devices;          // lines, devices, print jobs (core/devices/state.h)
+  AccountsState accounts;        // users and API keys (core/accounts/state.h, issue 16)
 };
 
 }  // namespace agritrace::core

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/base/identifiers.h"
 #include "core/domain/decide.h"
 #include "core/domain/event.h"
 #include "core/domain/tenant_state.h"
@@ -23,10 +24,7 @@ namespace {
 
 
 std::string idem_slot(std::string_view tenant, std::string_view key) {
-  std::string s(tenant);
-  s.push_back('\x1f');
-  s += key;
-  return s;
+  return core::tenant_slot(tenant, key);
 }
 
 struct TenantHead {
@@ -47,15 +45,14 @@ class CommandWriterImpl final : public CommandWriter {
     states_.clear();
     heads_.clear();
     idempotency_.clear();
-    std::unordered_map<std::string, ApiKeyRecord> keys;
-    std::unordered_set<std::string> tenants;
+    core::CredentialIndex creds;
     auto reader = ledger_.open_reader({});
     if (!reader.ok()) return reader.status();
     for (;;) {
       auto polled = (*reader)->poll(200, 4096);
       if (!polled.ok()) return polled.status();
       for (const StoredEvent& se : polled->events) {
-        Status s = fold(se, &keys, &tenants);
+        Status s = fold(se, &creds);
         if (!s.ok()) return s;
       }
       if (polled->at_end) break;
@@ -69,8 +66,7 @@ class CommandWriterImpl final : public CommandWriter {
     }
     {
       std::unique_lock lock(keys_mu_);
-      keys_ = std::move(keys);
-      tenants_ = std::move(tenants);
+      creds_ = std::move(creds);
     }
     needs_rebuild_ = false;
     return Status::Ok();
@@ -90,16 +86,20 @@ class CommandWriterImpl final : public CommandWriter {
     submission.done(make_error(ErrorCode::kUnavailable, "server_stopping", "the server is stopping"));
   }
 
-  std::optional<ApiKeyRecord> find_api_key(std::string_view key_sha256) const override {
+  std::optional<core::KeyGrant> find_api_key(std::string_view key_sha256) const override {
     std::shared_lock lock(keys_mu_);
-    auto it = keys_.find(std::string(key_sha256));
-    if (it == keys_.end()) return std::nullopt;
-    return it->second;
+    return creds_.key(key_sha256);
+  }
+
+  std::optional<core::UserCredential> find_user(std::string_view tenant,
+                                                std::string_view username) const override {
+    std::shared_lock lock(keys_mu_);
+    return creds_.user(tenant, username);
   }
 
   bool tenant_registered(std::string_view tenant) const override {
     std::shared_lock lock(keys_mu_);
-    return tenants_.count(std::string(tenant)) > 0;
+    return creds_.tenant_registered(tenant);
   }
 
   CommandWriterStats stats() const override {
@@ -119,8 +119,7 @@ class CommandWriterImpl final : public CommandWriter {
 
  private:
   // Applies one ledger event to the write model; checks the tenant's hash chain as it goes.
-  Status fold(const StoredEvent& se, std::unordered_map<std::string, ApiKeyRecord>* keys,
-              std::unordered_set<std::string>* tenants) {
+  Status fold(const StoredEvent& se, core::CredentialIndex* creds) {
     const Envelope& e = se.envelope;
     TenantHead& head = heads_[e.tenant];
     if (e.tenant_seq != head.seq + 1 || e.prev_hash != head.hash) {
@@ -134,7 +133,7 @@ class CommandWriterImpl final : public CommandWriter {
     auto event = decode_event_payload(e.type, e.payload_json);
     if (!event.ok()) return event.status();
     states_.apply(e.tenant, *event);
-    note_keys(*event, e.tenant, keys, tenants);
+    creds->apply(e.tenant, *event);
     if (!e.idempotency_key.empty()) {
       idempotency_.add_event(e.tenant, e.idempotency_key, e.request_hash, e.command_id,
                              EventRef{e.id, e.type, e.subject, se.position});
@@ -142,28 +141,49 @@ class CommandWriterImpl final : public CommandWriter {
     return Status::Ok();
   }
 
-  static void note_keys(const core::Event& event, const std::string& tenant,
-                        std::unordered_map<std::string, ApiKeyRecord>* keys,
-                        std::unordered_set<std::string>* tenants) {
-    if (const auto* reg = std::get_if<core::EnterpriseRegistered>(&event)) {
-      (*keys)[reg->api_key_sha256] = ApiKeyRecord{tenant, reg->api_key_id};
-      tenants->insert(tenant);
-    }
+  // The answers of the current group wait here until its audit records are durable.
+  struct Completion {
+    CommandSubmission* sub;
+    Result<CommandOutcome> result;
+  };
+
+  void audit(const CommandSubmission& sub, std::string outcome, const std::string& command_id,
+             std::optional<ErrorCode> error = std::nullopt) {
+    if (!options_.audit) return;
+    audit_records_.push_back(AuditRecord{options_.env->now_ms(), sub.tenant, sub.actor,
+                                         sub.command_name, sub.idempotency_key, std::move(outcome),
+                                         command_id, sub.source, error});
   }
 
-  void audit(const CommandSubmission& sub, std::string outcome, const std::string& command_id) {
-    if (!options_.audit) return;
-    options_.audit(AuditRecord{options_.env->now_ms(), sub.tenant, sub.actor, sub.command_name,
-                               sub.idempotency_key, std::move(outcome), command_id});
+  void complete(CommandSubmission& sub, Result<CommandOutcome> result) {
+    completions_.push_back(Completion{&sub, std::move(result)});
   }
 
   void refuse(CommandSubmission& sub, Error error) {
-    audit(sub, error.reason, "");
+    audit(sub, error.reason, "", error.code);
     {
       std::lock_guard lock(stats_mu_);
       ++stats_.commands_rejected;
     }
-    sub.done(std::move(error));
+    complete(sub, std::move(error));
+  }
+
+  // Makes the group's audit records durable, then answers its commands (every answer waits for
+  // its record: nothing is acknowledged that the audit trail does not hold).
+  void finish_group() {
+    Status audited = Status::Ok();
+    if (options_.audit && !audit_records_.empty()) audited = options_.audit(audit_records_);
+    audit_records_.clear();
+    std::vector<Completion> done = std::move(completions_);
+    completions_.clear();
+    for (Completion& c : done) {
+      if (!audited.ok()) {
+        c.sub->done(make_error(ErrorCode::kUnavailable, "audit_unavailable",
+                               "the audit trail cannot be written: " + audited.error().message));
+      } else {
+        c.sub->done(std::move(c.result));
+      }
+    }
   }
 
   void run() {
@@ -179,6 +199,7 @@ class CommandWriterImpl final : public CommandWriter {
         }
       }
       process(group);
+      finish_group();
     }
   }
 
@@ -188,7 +209,7 @@ class CommandWriterImpl final : public CommandWriter {
     std::string command_id;
     size_t first = 0;  // index of its first event in the group's batch
     size_t count = 0;
-    std::vector<std::pair<std::string, ApiKeyRecord>> new_keys;
+    std::vector<core::Event> credential_events;  // applied to the index once durable
     std::vector<CommandSubmission*> followers;  // same key, same request, same group
   };
 
@@ -228,7 +249,7 @@ class CommandWriterImpl final : public CommandWriter {
             refuse(sub, reused_key_error());
           } else {
             audit(sub, "replayed", found->outcome.command_id);
-            sub.done(std::move(found->outcome));
+            complete(sub, std::move(found->outcome));
           }
           continue;
         }
@@ -265,9 +286,7 @@ class CommandWriterImpl final : public CommandWriter {
       TenantHead& head = heads_[sub.tenant];
       for (const core::Event& ev : *decided) {
         states_.apply(sub.tenant, ev);
-        if (const auto* reg = std::get_if<core::EnterpriseRegistered>(&ev)) {
-          p.new_keys.emplace_back(reg->api_key_sha256, ApiKeyRecord{sub.tenant, reg->api_key_id});
-        }
+        if (core::CredentialIndex::concerns(ev)) p.credential_events.push_back(ev);
         Envelope e;
         e.id = std::move(ids[next_id++]);
         e.type = std::string(core::event_type(ev));
@@ -318,10 +337,7 @@ class CommandWriterImpl final : public CommandWriter {
     {
       std::unique_lock lock(keys_mu_);
       for (Pending& p : pending) {
-        for (auto& [sha, rec] : p.new_keys) {
-          tenants_.insert(rec.tenant);
-          keys_[sha] = rec;
-        }
+        for (const core::Event& ev : p.credential_events) creds_.apply(p.sub->tenant, ev);
       }
     }
     for (Pending& p : pending) {
@@ -340,9 +356,9 @@ class CommandWriterImpl final : public CommandWriter {
         CommandOutcome again = out;
         again.replayed = true;
         audit(*f, "replayed", p.command_id);
-        f->done(std::move(again));
+        complete(*f, std::move(again));
       }
-      p.sub->done(std::move(out));
+      complete(*p.sub, std::move(out));
     }
   }
 
@@ -368,9 +384,11 @@ class CommandWriterImpl final : public CommandWriter {
   IdempotencyIndex idempotency_;
   bool needs_rebuild_ = false;
 
+  std::vector<AuditRecord> audit_records_;  // of the current group
+  std::vector<Completion> completions_;     // of the current group
+
   mutable std::shared_mutex keys_mu_;
-  std::unordered_map<std::string, ApiKeyRecord> keys_;
-  std::unordered_set<std::string> tenants_;
+  core::CredentialIndex creds_;
 
   mutable std::mutex stats_mu_;
   CommandWriterStats stats_;

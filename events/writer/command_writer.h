@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/accounts/credentials.h"
 #include "core/base/status.h"
 #include "core/domain/command.h"
 #include "events/envelope/envelope.h"
@@ -40,14 +41,9 @@ struct CommandSubmission {
   std::string actor;
   std::string idempotency_key;  // may be empty (no retry protection)
   std::string request_hash;     // fingerprint of the request, to refuse a key reused for another one
+  std::string source;           // the client's address ("ip:port"), for the audit trail
   core::Command command;
   std::function<void(Result<CommandOutcome>)> done;  // called exactly once, on the writer thread
-};
-
-// Answers "which tenant owns this API key" from the events seen so far.
-struct ApiKeyRecord {
-  std::string tenant;
-  std::string key_id;
 };
 
 struct CommandWriterStats {
@@ -61,7 +57,11 @@ class CommandWriter {
  public:
   virtual ~CommandWriter() = default;
   virtual void submit(CommandSubmission submission) = 0;
-  virtual std::optional<ApiKeyRecord> find_api_key(std::string_view key_sha256) const = 0;
+  // Credentials as of the last acknowledged command (core/accounts/credentials.h): a key revoked
+  // or rotated by an acknowledged command is gone here before its answer is sent.
+  virtual std::optional<core::KeyGrant> find_api_key(std::string_view key_sha256) const = 0;
+  virtual std::optional<core::UserCredential> find_user(std::string_view tenant,
+                                                        std::string_view username) const = 0;
   virtual bool tenant_registered(std::string_view tenant) const = 0;
   virtual CommandWriterStats stats() const = 0;
   virtual void stop() = 0;  // finishes the queued commands, refuses new ones, joins the thread
@@ -76,11 +76,17 @@ struct AuditRecord {
   std::string idempotency_key;
   std::string outcome;  // "accepted", "replayed" or the refusal reason
   std::string command_id;
+  std::string source;   // the client's address
+  std::optional<ErrorCode> error;  // the refusal's class; unset when accepted or replayed
 };
 
 struct CommandWriterOptions {
   size_t max_group_commands = 256;
-  std::function<void(const AuditRecord&)> audit;  // called on the writer thread; keep it cheap
+  // The audit trail: called on the writer thread once per group with the record of every command
+  // of the group, before any of them is answered; it must make them durable (fsync) before it
+  // returns. When it fails, the group's commands answer 503 `audit_unavailable` (an accepted
+  // command is in the ledger all the same: a retry with its Idempotency-Key answers it).
+  std::function<Status(const std::vector<AuditRecord>&)> audit;
   // The clock (each event's instant, the rules' calendar day) and the CSPRNG (event and command
   // ids). Null: the POSIX Env.
   Env* env = nullptr;

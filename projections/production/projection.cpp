@@ -166,8 +166,11 @@ std::unique_ptr<Projection> make_production_projection() {
   return std::make_unique<ProductionProjection>();
 }
 
-// Events that no view shows, each with its reason. Empty today: every event reaches a view.
-using NoView = EventList<>;
+// Events that no view shows, each with its reason: credentials (accounts and API keys, issue 16)
+// are checked against the single writer's credential index, updated before a command is
+// acknowledged (core/accounts/credentials.h), never against a view that may lag.
+using NoView = EventList<core::UserCreated, core::ApiKeyCreated, core::ApiKeyRotated,
+                         core::ApiKeyRevoked>;
 
 // A core::Event alternative that no projection declares (and that is not in NoView) fails here,
 // naming the type: adding an event means deciding where it is shown.

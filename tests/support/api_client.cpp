@@ -96,3 +96,11 @@ Reply ApiClient::get_fresh(const std::string& target) {
 }
 
 }  // namespace agritrace::testing
+
+namespace agritrace::testing {
+
+Reply ApiClient::request(const std::string& method, const std::string& target, const std::string& body) {
+  return call(method, target, body, auth_headers(key_, ""));
+}
+
+}  // namespace agritrace::testing

@@ -31,6 +31,8 @@ class ApiClient {
   Reply put(const std::string& target, const std::string& body, const std::string& idempotency_key = {});
   Reply call(const std::string& method, const std::string& target, const std::string& body,
              const api::HeaderList& headers);
+  // Any method, with this client's key (DELETE, or a walk over every route).
+  Reply request(const std::string& method, const std::string& target, const std::string& body = {});
   // GET that waits until the views include the position of the last command this client sent.
   Reply get_fresh(const std::string& target);
   const std::string& last_position() const { return last_position_; }

@@ -11,16 +11,8 @@
 #include <tuple>
 #include <utility>
 
-#include "api/http/metrics.h"
 #include "api/http/router.h"
-#include "api/production/blob_store.h"
-#include "api/service/service.h"
-#include "events/ledger/ledger.h"
-#include "events/writer/command_writer.h"
-#include "projections/base/runner.h"
-#include "projections/base/view_store.h"
-#include "projections/production/projection.h"
-#include "events/env/posix_env.h"
+#include "tests/api/http/registered_routes.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -96,27 +88,10 @@ std::map<Operation, std::string> documented_operations(const std::string& yaml) 
 }
 
 TEST_CASE("OpenAPI: docs/openapi.yaml documents exactly the routes the server registers") {
-  TempDir dir;
-  events::LocalLedgerOptions lo;
-  lo.path = dir.path() + "/ledger";
-  lo.partitions = 2;
-  auto ledger = events::open_local_ledger(lo);
-  REQUIRE(ledger.ok());
-  auto writer = events::start_command_writer(**ledger);
-  REQUIRE(writer.ok());
-  auto views = projections::ViewStore::open(dir.path() + "/views");
-  REQUIRE(views.ok());
-  projections::ProjectionRunner runner(**ledger, **views, projections::make_all_projections());
-  runner.start();
-  api::MetricsRegistry metrics;
-  api::BlobStore blobs(events::posix_env(), dir.path() + "/documents");
-  api::Service service(**ledger, **writer, runner, **views, blobs, metrics, api::ServiceOptions{});
-  api::Router router(&metrics);
-  service.register_routes(router);
-
+  const std::vector<api::RouteInfo> routes = registered_routes();
   std::map<Operation, std::string> registered;
-  for (const api::RouteInfo& r : router.routes()) registered[{r.method, r.pattern}] = r.name;
-  REQUIRE(registered.size() == router.routes().size());
+  for (const api::RouteInfo& r : routes) registered[{r.method, r.pattern}] = r.name;
+  REQUIRE(registered.size() == routes.size());
   REQUIRE(!registered.empty());
 
   const std::string yaml = read_text(AGRITRACE_SOURCE_DIR "/docs/openapi.yaml");
@@ -142,9 +117,6 @@ TEST_CASE("OpenAPI: docs/openapi.yaml documents exactly the routes the server re
   CHECK(yaml.find("openapi: 3.0.3") != std::string::npos);
   CHECK(yaml.find("application/problem+json") != std::string::npos);
   CHECK(yaml.find("Idempotency-Key") != std::string::npos);
-
-  runner.stop();
-  (*writer)->stop();
 }
 
 }  // namespace

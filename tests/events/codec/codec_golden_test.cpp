@@ -98,6 +98,10 @@ std::vector<Event> full_samples() {
       PrintJobFailed{"pj-1", "device_unreachable"},
       PrintJobCancelled{"pj-1", "operator"},
       PrintJobDone{"pj-1", "d"},
+      UserCreated{"u-1", "boss", "administrator", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"},
+      ApiKeyCreated{"key_a", "scanner", std::string(64, 'a'), "read", {"codes", "trace"}, 1'798'243'200'000},
+      ApiKeyRotated{"key_a", std::string(64, 'b')},
+      ApiKeyRevoked{"key_a", "lost"},
   };
 }
 

@@ -1,0 +1,232 @@
+// The route policy table and the role matrix (api/http/route_policy.h).
+#include "api/http/route_policy.h"
+
+#include <algorithm>
+
+namespace agritrace::api {
+namespace {
+
+using core::Area;
+constexpr Audience kPub = Audience::kPublic;
+constexpr Audience kEnt = Audience::kEnterprise;
+
+// operationId -> audience and area. Methods: GET reads, everything else writes.
+const std::vector<RoutePolicy>& table() {
+  static const std::vector<RoutePolicy> t = {
+      // platform and public
+      {"healthz", kPub, Area::kEnterprise},
+      {"metrics", kPub, Area::kEnterprise},
+      {"resolveDigitalLink", kPub, Area::kCodes},
+      {"createSession", kPub, Area::kAccounts},
+      {"registerEnterprise", Audience::kPlatform, Area::kAccounts},
+      // accounts (issue 16)
+      {"deleteSession", Audience::kAnyEnterprise, Area::kAccounts},
+      {"createUser", kEnt, Area::kAccounts},
+      {"createApiKey", kEnt, Area::kAccounts},
+      {"rotateApiKey", kEnt, Area::kAccounts},
+      {"revokeApiKey", kEnt, Area::kAccounts},
+      {"getAuditTrail", Audience::kAdminOrPlatform, Area::kAccounts},
+      // the enterprise itself
+      {"getEnterprise", kEnt, Area::kEnterprise},
+      {"listCatalogue", kEnt, Area::kEnterprise},
+      {"setMainVarieties", kEnt, Area::kEnterprise},
+      {"getMainVarieties", kEnt, Area::kEnterprise},
+      // purchasing
+      {"registerCounterparty", kEnt, Area::kPurchasing},
+      {"listCounterparties", kEnt, Area::kPurchasing},
+      {"getCounterparty", kEnt, Area::kPurchasing},
+      {"amendCounterparty", kEnt, Area::kPurchasing},
+      {"createPurchaseOrder", kEnt, Area::kPurchasing},
+      {"listPurchaseOrders", kEnt, Area::kPurchasing},
+      {"getPurchaseOrder", kEnt, Area::kPurchasing},
+      {"amendPurchaseOrder", kEnt, Area::kPurchasing},
+      {"cancelPurchaseOrder", kEnt, Area::kPurchasing},
+      {"placeMarketOrder", kEnt, Area::kPurchasing},
+      {"listMarketOrders", kEnt, Area::kPurchasing},
+      {"getMarketOrder", kEnt, Area::kPurchasing},
+      {"cancelMarketOrder", kEnt, Area::kPurchasing},
+      {"browseMarket", kEnt, Area::kPurchasing},
+      // warehouse
+      {"receivePurchaseOrder", kEnt, Area::kWarehouse},
+      {"getMaterialLot", kEnt, Area::kWarehouse},
+      {"listReceipts", kEnt, Area::kWarehouse},
+      {"getReceipt", kEnt, Area::kWarehouse},
+      {"receiveGoods", kEnt, Area::kWarehouse},
+      {"receiveGoodsManually", kEnt, Area::kWarehouse},
+      {"listInventory", kEnt, Area::kWarehouse},
+      {"getInventoryItem", kEnt, Area::kWarehouse},
+      {"listInventoryMovements", kEnt, Area::kWarehouse},
+      {"recordStocktake", kEnt, Area::kWarehouse},
+      {"listStocktakes", kEnt, Area::kWarehouse},
+      {"getStocktake", kEnt, Area::kWarehouse},
+      // production
+      {"createBatch", kEnt, Area::kProduction},
+      {"listBatches", kEnt, Area::kProduction},
+      {"getBatch", kEnt, Area::kProduction},
+      {"amendBatch", kEnt, Area::kProduction},
+      {"consumeMaterial", kEnt, Area::kProduction},
+      {"attachDocument", kEnt, Area::kProduction},
+      {"uploadDocument", kEnt, Area::kProduction},
+      {"getDocument", kEnt, Area::kProduction},
+      {"registerLine", kEnt, Area::kProduction},
+      {"listLines", kEnt, Area::kProduction},
+      {"registerDevice", kEnt, Area::kProduction},
+      {"listDevices", kEnt, Area::kProduction},
+      {"startPrintJob", kEnt, Area::kProduction},
+      {"listPrintJobs", kEnt, Area::kProduction},
+      {"getPrintJob", kEnt, Area::kProduction},
+      {"pausePrintJob", kEnt, Area::kProduction},
+      {"resumePrintJob", kEnt, Area::kProduction},
+      {"cancelPrintJob", kEnt, Area::kProduction},
+      {"voidPrintJob", kEnt, Area::kProduction},
+      // codes
+      {"createCodeTemplate", kEnt, Area::kCodes},
+      {"listCodeTemplates", kEnt, Area::kCodes},
+      {"getCodeTemplate", kEnt, Area::kCodes},
+      {"generateCodes", kEnt, Area::kCodes},
+      {"listCodeRuns", kEnt, Area::kCodes},
+      {"getCodeRun", kEnt, Area::kCodes},
+      {"downloadCodesCsv", kEnt, Area::kCodes},
+      {"downloadCodesSvg", kEnt, Area::kCodes},
+      {"downloadCodesPng", kEnt, Area::kCodes},
+      {"disableCodeRun", kEnt, Area::kCodes},
+      {"enableCodeRun", kEnt, Area::kCodes},
+      {"getCode", kEnt, Area::kCodes},
+      {"disableCode", kEnt, Area::kCodes},
+      {"enableCode", kEnt, Area::kCodes},
+      {"publishProduct", kEnt, Area::kCodes},
+      {"listPublications", kEnt, Area::kCodes},
+      {"withdrawPublication", kEnt, Area::kCodes},
+      // sales
+      {"createSalesOrder", kEnt, Area::kSales},
+      {"listSalesOrders", kEnt, Area::kSales},
+      {"getSalesOrder", kEnt, Area::kSales},
+      {"amendSalesOrder", kEnt, Area::kSales},
+      {"cancelSalesOrder", kEnt, Area::kSales},
+      {"shipSalesOrder", kEnt, Area::kSales},
+      {"getShipment", kEnt, Area::kSales},
+      {"getWhereabouts", kEnt, Area::kSales},
+      {"raiseRecall", kEnt, Area::kSales},
+      {"listRecalls", kEnt, Area::kSales},
+      {"getRecall", kEnt, Area::kSales},
+      {"getRecallReport", kEnt, Area::kSales},
+      {"getRecallStatus", kEnt, Area::kSales},
+      {"getDownstreamAnalytics", kEnt, Area::kSales},
+      {"listIncomingMarketOrders", kEnt, Area::kSales},
+      {"getIncomingMarketOrder", kEnt, Area::kSales},
+      {"acceptMarketOrder", kEnt, Area::kSales},
+      {"declineMarketOrder", kEnt, Area::kSales},
+      {"recordRetailSale", kEnt, Area::kSales},
+      // finance
+      {"recordFinanceEntry", kEnt, Area::kFinance},
+      {"listFinanceEntries", kEnt, Area::kFinance},
+      {"getFinanceStatement", kEnt, Area::kFinance},
+      // trace
+      {"traceMaterialLotBackward", kEnt, Area::kTrace},
+      {"traceMaterialLotForward", kEnt, Area::kTrace},
+      {"traceBatchBackward", kEnt, Area::kTrace},
+      {"traceCode", kEnt, Area::kTrace},
+  };
+  return t;
+}
+
+struct Grant {
+  core::Role role;
+  std::vector<Area> write;
+  std::vector<Area> read;  // in addition to `write`
+};
+
+// Least privilege: each role writes its own area and reads what its work needs. Administrators
+// read and write everything, accounts included; finance figures are for finance.
+const std::vector<Grant>& matrix() {
+  using core::Role;
+  static const std::vector<Grant> m = {
+      {Role::kPurchasing,
+       {Area::kPurchasing},
+       {Area::kEnterprise, Area::kProduction, Area::kWarehouse, Area::kTrace}},
+      {Role::kProduction,
+       {Area::kProduction, Area::kCodes},
+       {Area::kEnterprise, Area::kPurchasing, Area::kWarehouse, Area::kTrace}},
+      {Role::kSales,
+       {Area::kSales},
+       {Area::kEnterprise, Area::kProduction, Area::kCodes, Area::kWarehouse, Area::kTrace}},
+      {Role::kWarehouse,
+       {Area::kWarehouse},
+       {Area::kEnterprise, Area::kPurchasing, Area::kProduction, Area::kSales, Area::kCodes,
+        Area::kTrace}},
+      {Role::kFinance,
+       {Area::kFinance},
+       {Area::kEnterprise, Area::kPurchasing, Area::kSales, Area::kWarehouse, Area::kTrace}},
+  };
+  return m;
+}
+
+bool contains(const std::vector<Area>& areas, Area a) {
+  return std::find(areas.begin(), areas.end(), a) != areas.end();
+}
+
+bool key_allows(const Principal& p, Area area, core::Access access) {
+  if (p.key_administrator) return true;
+  if (area == Area::kAccounts) return false;
+  if (access == core::Access::kWrite && p.access != core::Access::kWrite) return false;
+  return p.areas.empty() || contains(p.areas, area);
+}
+
+}  // namespace
+
+const std::vector<RoutePolicy>& route_policies() { return table(); }
+
+const RoutePolicy* route_policy(std::string_view operation_id) {
+  for (const RoutePolicy& p : table()) {
+    if (p.operation_id == operation_id) return &p;
+  }
+  return nullptr;
+}
+
+bool role_allows(core::Role role, Area area, core::Access access) {
+  if (role == core::Role::kAdministrator) return true;
+  for (const Grant& g : matrix()) {
+    if (g.role != role) continue;
+    if (contains(g.write, area)) return true;
+    return access == core::Access::kRead && contains(g.read, area);
+  }
+  return false;
+}
+
+std::optional<Refusal> check_policy(const RoutePolicy& policy, const Principal& p,
+                                    core::Access access) {
+  if (policy.audience == Audience::kPublic) return std::nullopt;
+  if (p.kind == PrincipalKind::kAnonymous) {
+    return Refusal{401, "api_key_missing",
+                   "this route needs an API key or a session: 'Authorization: Bearer <token>'"};
+  }
+  const bool platform = p.kind == PrincipalKind::kPlatformOperator;
+  switch (policy.audience) {
+    case Audience::kPublic:
+      return std::nullopt;
+    case Audience::kPlatform:
+      if (platform) return std::nullopt;
+      return Refusal{403, "admin_key_required",
+                     "only the platform administrator registers enterprises"};
+    case Audience::kAdminOrPlatform:
+      if (platform || p.enterprise_administrator()) return std::nullopt;
+      return Refusal{403, "administrator_required",
+                     "only the enterprise's administrator or the platform operator may do this"};
+    case Audience::kAnyEnterprise:
+    case Audience::kEnterprise:
+      break;
+  }
+  if (platform || !p.enterprise()) {
+    return Refusal{403, "enterprise_key_required",
+                   "the administrator key manages enterprises; use an enterprise's key"};
+  }
+  if (policy.audience == Audience::kAnyEnterprise) return std::nullopt;
+  if (p.kind == PrincipalKind::kUser) {
+    if (role_allows(p.role, policy.area, access)) return std::nullopt;
+    return Refusal{403, "role_forbidden", "the user's role does not allow this operation"};
+  }
+  if (key_allows(p, policy.area, access)) return std::nullopt;
+  return Refusal{403, "key_scope_forbidden", "the API key's scope does not allow this operation"};
+}
+
+}  // namespace agritrace::api
