@@ -126,6 +126,9 @@ const std::vector<RoutePolicy>& table() {
       {"traceMaterialLotForward", kEnt, Area::kTrace},
       {"traceBatchBackward", kEnt, Area::kTrace},
       {"traceCode", kEnt, Area::kTrace},
+      {"traceForward", kEnt, Area::kTrace},
+      {"traceBackward", kEnt, Area::kTrace},
+      {"getRecallLineage", kEnt, Area::kSales},
   };
   return t;
 }
