@@ -1057,6 +1057,7 @@ int cmd_generate(int argc, char** argv) {
 
   events::CommandWriterOptions writer_options;
   writer_options.env = &env;
+  writer_options.index_path = o.data + "/writer-index";  // as serve: codes and keys on disk
   auto writer = events::start_command_writer(**ledger, writer_options);
   if (!writer.ok()) return fail("cannot start the command writer: " + writer.status().to_string());
 
