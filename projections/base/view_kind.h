@@ -98,9 +98,14 @@ enum class ViewKind : uint8_t {
   kPrintJobStatus,  // pjst/ print job status
   kPrintJobCount,  // pjn/ print job counts (sum)
   kCodePrintStatus,  // pcode/ print status of a code
+  // trace (the lineage read model, projections/trace/projection.h)
+  kLineageNode,  // lnode/ one stock item's lineage document
+  kLineageAncestors,  // lanc/ every item upstream of an item (closure)
+  kLineageDescendants,  // ldsc/ every item downstream of an item (closure)
+  kLineageMissingCode,  // lmis/ a code recorded missing at a receipt, until received
 };
 
-inline constexpr std::array<std::string_view, 79> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 83> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -180,8 +185,12 @@ inline constexpr std::array<std::string_view, 79> kViewPrefixes = {
     "pjst",  // kPrintJobStatus
     "pjn",  // kPrintJobCount
     "pcode",  // kCodePrintStatus
+    "lnode",  // kLineageNode
+    "lanc",  // kLineageAncestors
+    "ldsc",  // kLineageDescendants
+    "lmis",  // kLineageMissingCode
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kCodePrintStatus) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kLineageMissingCode) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

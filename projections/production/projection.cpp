@@ -14,6 +14,7 @@
 #include "projections/market/projection.h"
 #include "projections/receiving/projection.h"
 #include "projections/sales/projection.h"
+#include "projections/trace/projection.h"
 
 namespace agritrace::projections {
 namespace {
@@ -172,7 +173,7 @@ using NoView = EventList<>;
 // naming the type: adding an event means deciding where it is shown.
 static_assert(every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
                                    receiving::Handled, inventory::Handled, finance::Handled,
-                                   market::Handled, devices::Handled, NoView>::value);
+                                   market::Handled, devices::Handled, trace::Handled, NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
@@ -184,6 +185,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_finance_projection());
   all.push_back(make_market_projection());
   all.push_back(make_devices_projection());
+  all.push_back(make_lineage_projection());
   return all;
 }
 

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "core/base/json_writer.h"
@@ -18,7 +19,10 @@
 #include "projections/base/view_record.h"
 #include "projections/base/view_values.h"
 #include "projections/sales/projection.h"
+#include "projections/trace/keys.h"
+#include "projections/trace/lineage.h"
 #include "projections/trace/queries.h"
+#include "projections/codes/keys.h"
 
 namespace agritrace::projections {
 namespace {
@@ -44,6 +48,8 @@ struct BatchPlaces {
   std::map<std::string, int64_t> held;                // lineage holder -> amount held now
   std::vector<TraceOrder> orders;  // open ones only
   std::vector<std::string> recall_ids;
+  // Per registered receiver (tenant): shipped to it but not received, from the lineage.
+  std::map<std::string, int64_t> in_transit, missing;
 };
 
 std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, std::string_view bsid) {
@@ -80,6 +86,12 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     return true;
   });
   p.orders = open_orders_of(v, t, bsid);
+  if (auto doc = v.get(trace::keys::node(t, bsid))) {
+    for (const auto& [sid, s] : LineageNode::decode(*doc).shipments) {
+      p.in_transit[s.to] += std::max<int64_t>(s.in_transit(), 0);
+      p.missing[s.to] += std::max<int64_t>(s.missing, 0);
+    }
+  }
   auto add_recalls = [&](const std::string& prefix) {
     v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
       if (std::find(p.recall_ids.begin(), p.recall_ids.end(), val) == p.recall_ids.end()) {
@@ -131,8 +143,16 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
     w.key("customer");
     if (cp) w.raw(*cp); else w.null();
     write_quantity(w, "shipped", amount, p.unit);
-    // What is still there: shipped minus what the customer sold on (downstream facts).
-    write_quantity(w, "quantity", held == p.held.end() ? amount : held->second, p.unit);
+    // What is there: shipped minus what the customer sold on (downstream facts), minus what has
+    // not arrived (in transit, or recorded missing at its receipt: the lineage's counts).
+    const auto pending = [&](const std::map<std::string, int64_t>& m) {
+      auto it = m.find(holder);
+      return it == m.end() ? int64_t{0} : it->second;
+    };
+    write_quantity(w, "quantity", (held == p.held.end() ? amount : held->second) - pending(p.in_transit) -
+                                      pending(p.missing), p.unit);
+    write_quantity(w, "in_transit", pending(p.in_transit), p.unit);
+    write_quantity(w, "missing", pending(p.missing), p.unit);
     w.key("sales_orders").begin_array();
     std::vector<std::string> seen;
     for (const auto& s : p.shipments) {
@@ -220,8 +240,20 @@ Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std:
   return s;
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+// Member "lineage" (projections/trace/lineage.h): where every part of the goods is, with counts.
+void write_lineage(JsonWriter& w, const ViewStore& v, std::string_view viewer, const NodeId& root) {
+  w.key("lineage").begin_object();
+  LineageQueries(v).write_forward(w, viewer, root);
+  w.end_object();
+}
+
+// A CSV cell: quoted when needed, and a leading = + - @ (a formula to a spreadsheet) neutralised
+// with a leading ' (OWASP CSV injection).
+std::string csv_field(std::string_view text) {
+  std::string cell(text);
+  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) cell.insert(0, "'");
+  std::string_view s = cell;
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return cell;
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '"';
@@ -275,6 +307,7 @@ Result<std::string> SalesQueries::whereabouts_batch(std::string_view t, std::str
   write_places(views_, t, *p, w);
   w.end_array();
   write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), p->batch_id}}));
+  write_lineage(w, views_, t, NodeId::of(t, p->batch_id));
   w.end_object();
   return w.take();
 }
@@ -292,6 +325,7 @@ Result<std::string> SalesQueries::whereabouts_lot(std::string_view t, std::strin
   }
   w.end_array();
   write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), unsort_id(lot_sid)}}));
+  write_lineage(w, views_, t, NodeId{std::string(t), lot_sid});
   w.end_object();
   return w.take();
 }
@@ -424,9 +458,6 @@ void write_reached_shipment(JsonWriter& w, const ViewStore& v, std::string_view 
   w.end_object();
 }
 
-std::string location_of(const ViewStore& v, std::string_view tenant) {
-  return enterprise_name(v, tenant) + " " + enterprise_region(v, tenant) + " (" + std::string(tenant) + ")";
-}
 
 }  // namespace
 
@@ -568,16 +599,43 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
     w.end_array().field("truncated", reach.path->truncated);
   } else {
     write_walk(w, views_, t, reach.walk);
+    write_lineage(w, views_, t, NodeId::of(t, s->target));
   }
   w.end_object();
   return w.take();
 }
 
+namespace {
+
+// One row of the FSMA 204 sortable spreadsheet.
+struct CsvRow {
+  std::string lot_code, quantity, unit, product, location_type;
+  CsvPlace to, from;
+  std::string ship_date;
+  CsvPlace source;  // the traceability lot code source: the producer that printed the lot code
+  std::string document_type, document_number, sales_order;
+  auto sort_key() const { return std::tie(lot_code, location_type, ship_date, document_number, from.name); }
+};
+
+// The customer of an open order as the viewer may see it (counterparty rules of write_counterparty_for).
+CsvPlace order_place(const ViewStore& v, std::string_view viewer, std::string_view owner, std::string_view customer_id) {
+  JsonWriter cw;
+  write_counterparty_for(cw, v, viewer, owner, customer_id);
+  const std::string& doc = cw.str();
+  if (doc == "null") return {std::string(customer_id), "", "", ""};
+  CsvPlace place{json_string_field(doc, "name").value_or(""), json_string_field(doc, "uscc").value_or(""),
+                 json_string_field(doc, "region").value_or(""), ""};
+  if (viewer == owner) place.contact = json_string_field(doc, "phone").value_or("");
+  return place;
+}
+
+}  // namespace
+
 Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_view recall_id) const {
   auto s = load_recall(views_, t, recall_id);
   if (!s.ok()) return s.error();
-  const std::string from = location_of(views_, t);
-  std::vector<std::vector<std::string>> rows;
+  const CsvPlace here = enterprise_place(views_, t);
+  std::vector<CsvRow> rows;
   for (const auto& bsid : s->batch_sids) {
     auto p = load_batch(views_, t, bsid);
     if (!p) continue;
@@ -586,32 +644,21 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
         auto at = views_.get(sales::keys::shipment_of_code(t, s->code_serial));
         if (!at || *at != sh.shipment_id) continue;
       }
-      ViewRecord r(sh.summary);
-      auto cp = customer_record(views_, t, sh.ship_to_id);
-      std::string to = r.str("ship_to_name");
-      if (cp) {
-        const std::string addr = json_string_field(*cp, "address").value_or("");
-        if (!addr.empty()) to += " " + addr;
-        const std::string phone = json_string_field(*cp, "phone").value_or("");
-        if (!phone.empty()) to += " tel " + phone;
-      }
+      const TraceShipment full = shipment_summary(sh.summary);
       int64_t amount = sh.amount;
-      if (!s->code_serial.empty()) {
-        int64_t per = 1;
-        if (!r.ok || r.root["quantity_per_code"].get_int64().get(per)) per = 1;
-        amount = per;
-      }
-      rows.push_back({p->lot_code, std::to_string(amount), p->unit, p->product, "customer", to, from,
-                      sh.ship_date, from, "shipment", sh.shipment_id, sh.so_id});
+      if (!s->code_serial.empty()) amount = full.per_code > 0 ? full.per_code : 1;
+      rows.push_back({p->lot_code, std::to_string(amount), p->unit, p->product,
+                      full.retail() ? "consumer" : "customer", customer_place(views_, t, t, full), here,
+                      sh.ship_date, here, "shipment", sh.shipment_id, sh.so_id});
     }
     if (s->code_serial.empty() && p->stock() > 0) {
-      rows.push_back({p->lot_code, std::to_string(p->stock()), p->unit, p->product,
-                      "own_stock", from, from, "", from, "stock", p->batch_id, ""});
+      rows.push_back({p->lot_code, std::to_string(p->stock()), p->unit, p->product, "own_stock", here, here, "",
+                      here, "stock", p->batch_id, ""});
     }
     if (s->code_serial.empty()) {
       for (const auto& o : p->orders) {
-        rows.push_back({p->lot_code, std::to_string(o.ordered - o.shipped), p->unit, p->product,
-                        "open_order", o.customer_id, from, "", from, "sales_order", o.so_id, o.so_id});
+        rows.push_back({p->lot_code, std::to_string(o.ordered - o.shipped), p->unit, p->product, "open_order",
+                        order_place(views_, t, t, o.customer_id), here, "", here, "sales_order", o.so_id, o.so_id});
       }
     }
   }
@@ -620,11 +667,11 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
   const RecallReach reach = recall_reach(views_, t, *s);
   for (size_t i : reach.beyond) {
     const TraceItem& it = reach.walk.items[i];
-    const std::string at = location_of(views_, it.ref.tenant);
-    const std::string source = it.origin_tenant.empty() ? at : location_of(views_, it.origin_tenant);
+    const CsvPlace at = enterprise_place(views_, it.ref.tenant);
+    const CsvPlace source = it.origin_tenant.empty() ? at : enterprise_place(views_, it.origin_tenant);
     for (const TraceShipment& sh : it.shipments) {
       rows.push_back({it.lot_code, std::to_string(sh.amount), it.unit, it.product, sh.retail() ? "consumer" : "customer",
-                      customer_cell(views_, t, it.ref.tenant, sh), at, sh.ship_date, source, "shipment",
+                      customer_place(views_, t, it.ref.tenant, sh), at, sh.ship_date, source, "shipment",
                       sh.shipment_id, sh.so_id});
     }
     if (it.stock() > 0) {
@@ -633,43 +680,56 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
                       it.ref.item_id, ""});
     }
     for (const TraceOrder& o : it.open_orders) {
-      std::string customer = o.customer_id;
-      if (it.ref.tenant != t) {
-        JsonWriter cw;
-        write_counterparty_for(cw, views_, t, it.ref.tenant, o.customer_id);
-        customer = cw.str() == "null" ? std::string() : json_string_field(cw.str(), "name").value_or("");
-      }
       rows.push_back({it.lot_code, std::to_string(o.ordered - o.shipped), it.unit, it.product, "open_order",
-                      customer, at, "", source, "sales_order", o.so_id, o.so_id});
+                      order_place(views_, t, it.ref.tenant, o.customer_id), at, "", source, "sales_order", o.so_id,
+                      o.so_id});
+    }
+  }
+  // Codes shipped and recorded missing at their receipt (the lineage's count), wherever shipped from.
+  for (const TraceItem& it : reach.walk.items) {
+    const CsvPlace at = enterprise_place(views_, it.ref.tenant);
+    const CsvPlace source = it.origin_tenant.empty() ? at : enterprise_place(views_, it.origin_tenant);
+    for (const TraceShipment& sh : it.shipments) {
+      if (sh.missing <= 0) continue;
+      rows.push_back({it.lot_code, std::to_string(sh.missing), it.unit, it.product, "missing",
+                      enterprise_place(views_, sh.ship_to_tenant), at, sh.ship_date, source, "shipment",
+                      sh.shipment_id, sh.so_id});
     }
   }
   if (reach.path) {
-    const std::string source = location_of(views_, reach.path->producer);
+    const CsvPlace source = enterprise_place(views_, reach.path->producer);
     for (const CodeStep& step : reach.path->steps) {
       if (!step.shipment || step.tenant == t) continue;
       const TraceShipment& sh = *step.shipment;
       rows.push_back({reach.path->lot_code, std::to_string(reach.path_per_code), reach.path_unit, "",
-                      sh.retail() ? "consumer" : "customer", customer_cell(views_, t, step.tenant, sh),
-                      location_of(views_, step.tenant), sh.ship_date, source, "shipment", sh.shipment_id, sh.so_id});
+                      sh.retail() ? "consumer" : "customer", customer_place(views_, t, step.tenant, sh),
+                      enterprise_place(views_, step.tenant), sh.ship_date, source, "shipment", sh.shipment_id,
+                      sh.so_id});
     }
     if (reach.path->status == "in_stock" && reach.path->holder != t) {
-      const std::string at = location_of(views_, reach.path->holder);
+      const CsvPlace at = enterprise_place(views_, reach.path->holder);
       rows.push_back({reach.path->lot_code, std::to_string(reach.path_per_code), reach.path_unit, "",
                       "enterprise_stock", at, at, "", source, "stock", reach.path->holder_item, ""});
     }
   }
   // Sortable and stable: lot code, location type, ship date, document number.
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return std::tie(a[0], a[4], a[7], a[10], a[6]) < std::tie(b[0], b[4], b[7], b[10], b[6]);
-  });
+  std::sort(rows.begin(), rows.end(), [](const CsvRow& a, const CsvRow& b) { return a.sort_key() < b.sort_key(); });
   std::string out =
       "traceability_lot_code,quantity,unit_of_measure,product_description,location_type,"
-      "ship_to_location,ship_from_location,ship_date,traceability_lot_code_source,"
+      "ship_to_name,ship_to_uscc,ship_to_region,ship_to_contact,ship_from_name,ship_from_uscc,ship_from_region,"
+      "ship_date,traceability_lot_code_source_name,traceability_lot_code_source_uscc,"
       "reference_document_type,reference_document_number,sales_order\r\n";
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i) out += ',';
-      out += csv_field(row[i]);
+  for (const CsvRow& r : rows) {
+    const std::string* cells[] = {&r.lot_code, &r.quantity, &r.unit, &r.product, &r.location_type,
+                                  &r.to.name, &r.to.uscc, &r.to.region, &r.to.contact,
+                                  &r.from.name, &r.from.uscc, &r.from.region, &r.ship_date,
+                                  &r.source.name, &r.source.uscc, &r.document_type, &r.document_number,
+                                  &r.sales_order};
+    bool first = true;
+    for (const std::string* c : cells) {
+      if (!first) out += ',';
+      first = false;
+      out += csv_field(*c);
     }
     out += "\r\n";
   }
@@ -746,11 +806,19 @@ std::vector<RecallRef> recall_ids_of(const ViewStore& v, std::string_view t, std
 }  // namespace
 
 bool SalesQueries::is_recalled(std::string_view t, std::string_view lot_code, std::string_view serial) const {
+  if (!serial.empty() && views_.get(codes::keys::digital_link("gs1", serial))) {
+    return !LineageQueries(views_).recalls_of_code(serial).empty();
+  }
   return !recall_ids_of(views_, t, lot_code, serial).empty();
 }
 
 std::string SalesQueries::recall_status(std::string_view t, std::string_view lot_code,
                                         std::string_view serial) const {
+  // A known code: the lineage's answer, the same whoever asks (a holder of recalled goods is
+  // never told they are not recalled). A lot code without a serial: the asker's own batch.
+  if (!serial.empty() && views_.get(codes::keys::digital_link("gs1", serial))) {
+    return LineageQueries(views_).recall_status(serial);
+  }
   const auto ids = recall_ids_of(views_, t, lot_code, serial);
   JsonWriter w;
   w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <deque>
 #include <map>
@@ -20,6 +21,8 @@
 #include "projections/base/view_record.h"
 #include "projections/base/view_values.h"
 #include "projections/production/queries.h"
+#include "projections/trace/keys.h"
+#include "projections/trace/lineage_node.h"
 
 namespace agritrace::projections {
 namespace {
@@ -55,6 +58,12 @@ TraceShipment shipment_of(std::string_view summary) {
   s.per_code = r.num("quantity_per_code", 1);
   return s;
 }
+
+}  // namespace
+
+TraceShipment shipment_summary(std::string_view summary) { return shipment_of(summary); }
+
+namespace {
 
 // What the registered receiver made of a shipment: its lots and the amounts received.
 void add_receipts(const ViewStore& v, std::string_view from_tenant, TraceShipment& s) {
@@ -101,6 +110,7 @@ void write_shipment(JsonWriter& w, const ViewStore& v, std::string_view viewer, 
   }
   write_quantity(w, "received", s.received, unit);
   write_quantity(w, "in_transit", s.in_transit(), unit);
+  write_quantity(w, "missing", s.missing, unit);
   w.key("received_as").begin_array();
   for (const ItemRef& r : s.received_as) {
     w.begin_object().field("enterprise", r.tenant).field("lot_id", r.item_id).end_object();
@@ -205,10 +215,16 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
   }
   it.shipped = int_at(v, sales::keys::batch_shipped(t, sid));
   it.adjusted = int_at(v, receiving::keys::adjusted(t, sid));
+  // What the receivers recorded missing: the lineage's per-shipment count.
+  const auto lineage = v.get(trace::keys::node(t, sid));
+  const LineageNode node = lineage ? LineageNode::decode(*lineage) : LineageNode{};
   const std::string shb = sales::keys::shipment_by_batch(t, sid) + "/";
   v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
     TraceShipment s = shipment_of(val);
     add_receipts(v, t, s);
+    if (auto at = node.shipments.find(sort_id(s.shipment_id)); at != node.shipments.end()) {
+      s.missing = std::max<int64_t>(at->second.missing, 0);
+    }
     it.shipments.push_back(std::move(s));
     return true;
   });
@@ -367,23 +383,30 @@ void write_shipment_customer(JsonWriter& w, const ViewStore& v, std::string_view
   w.field("region", s.ship_to_region).end_object();
 }
 
-std::string customer_cell(const ViewStore& v, std::string_view viewer, std::string_view owner,
-                          const TraceShipment& s) {
+CsvPlace customer_place(const ViewStore& v, std::string_view viewer, std::string_view owner,
+                        const TraceShipment& s) {
+  const bool individual = s.retail() || s.ship_to_uscc.empty();
+  CsvPlace place;
+  place.region = s.ship_to_region;
   if (viewer == owner) {
-    std::string to = s.ship_to_name;
+    place.name = s.ship_to_name;
+    place.uscc = s.ship_to_uscc;
     if (auto cp = s.ship_to_id.empty() ? std::nullopt : v.get(production::keys::counterparty_masked(owner, sort_id(s.ship_to_id)))) {
       const std::string addr = json_string_field(*cp, "address").value_or("");
-      if (!addr.empty()) to += " " + addr;
       const std::string phone = json_string_field(*cp, "phone").value_or("");
-      if (!phone.empty()) to += " tel " + phone;
+      place.contact = addr;
+      if (!phone.empty()) place.contact += (place.contact.empty() ? "tel " : " tel ") + phone;
     }
-    return to;
+  } else {
+    place.name = individual ? mask_person_name(s.ship_to_name) : s.ship_to_name;
+    if (!individual) place.uscc = s.ship_to_uscc;
   }
-  const bool individual = s.retail() || s.ship_to_uscc.empty();
-  std::string to = individual ? mask_person_name(s.ship_to_name) : s.ship_to_name + " (" + s.ship_to_uscc + ")";
-  if (individual && to.empty()) to = "consumer";
-  if (!s.ship_to_region.empty()) to += " " + s.ship_to_region;
-  return to;
+  if (individual && place.name.empty()) place.name = "consumer";
+  return place;
+}
+
+CsvPlace enterprise_place(const ViewStore& v, std::string_view tenant) {
+  return {enterprise_name_of(v, tenant), std::string(tenant), enterprise_region_of(v, tenant), ""};
 }
 
 void write_walk(JsonWriter& w, const ViewStore& v, std::string_view viewer, const TraceWalk& walk) {
@@ -417,6 +440,13 @@ void write_walk(JsonWriter& w, const ViewStore& v, std::string_view viewer, cons
     }
   }
   w.end_array();
+  w.key("missing").begin_array();
+  for (const TraceItem& it : walk.items) {
+    for (const TraceShipment& s : it.shipments) {
+      if (s.missing > 0) write_missing(w, v, it.ref, it.unit, s, s.missing);
+    }
+  }
+  w.end_array();
   w.field("truncated", walk.truncated);
 }
 
@@ -445,14 +475,34 @@ void write_in_transit(JsonWriter& w, const ViewStore& v, const ItemRef& at, std:
   w.end_object();
 }
 
+void write_missing(JsonWriter& w, const ViewStore& v, const ItemRef& at, std::string_view unit,
+                   const TraceShipment& s, int64_t amount) {
+  write_in_transit(w, v, at, unit, s, amount);
+}
+
 // ---- one code --------------------------------------------------------------------------------
 
 bool CodePath::passes(std::string_view tenant) const {
   for (const CodeStep& s : steps) {
     if (s.tenant == tenant) return true;
   }
-  return false;
+  // Shipped to this enterprise, which recorded it missing at its receipt.
+  return status == "missing_at_receipt" && !steps.empty() && steps.back().shipment &&
+         steps.back().shipment->ship_to_tenant == tenant;
 }
+
+namespace {
+
+std::string lineage_state(std::string_view status) {
+  if (status == "consumed_in_production") return "consumed_into";
+  if (status == "missing_at_receipt") return "missing";
+  if (status == "sold_to_consumer") return "sold_to_consumers";
+  if (status == "shipped_to_unregistered") return "at_customer";
+  if (status == "in_transit") return "in_transit";
+  return "own_stock";
+}
+
+}  // namespace
 
 std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
   auto g = v.get(codes::keys::digital_link("gs1", serial));
@@ -486,7 +536,10 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
       p.status = "in_stock";
       if (!item.starts_with("b-")) {
         auto lot = load_trace_item(v, {t, item});
-        if (lot && lot->consumed > 0 && lot->stock() <= 0) p.status = "consumed_in_production";
+        if (lot && lot->consumed > 0 && lot->stock() <= 0) {
+          p.status = "consumed_in_production";
+          for (const auto& [batch_id, amount] : lot->consumed_into) p.consumed_into.push_back({t, batch_id});
+        }
       }
       break;
     }
@@ -523,13 +576,20 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
     t = to;
     item = lot_id;
   }
+  p.state = lineage_state(p.status);
   return p;
 }
 
 void write_code_path(JsonWriter& w, const ViewStore& v, std::string_view viewer, const CodePath& p) {
   w.field("serial", p.serial).field("gtin", p.gtin).field("lot_code", p.lot_code);
   write_enterprise(w, v, "producer", p.producer);
-  w.field("batch_id", p.batch_id).field("status", p.status);
+  w.field("batch_id", p.batch_id).field("status", p.status).field("state", p.state);
+  w.key("consumed_into").begin_array();
+  for (const ItemRef& b : p.consumed_into) {
+    w.begin_object().field("enterprise_id", b.tenant).field("enterprise_name", enterprise_name_of(v, b.tenant))
+        .field("item_id", b.item_id).field("kind", "batch").end_object();
+  }
+  w.end_array();
   w.key("holder").begin_object().field("enterprise", p.holder).field("name", enterprise_name_of(v, p.holder))
       .field("item_id", p.holder_item).end_object();
   w.key("steps").begin_array();

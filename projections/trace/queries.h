@@ -44,11 +44,17 @@ struct TraceShipment {
   int64_t amount = 0;
   int64_t per_code = 1;
   int64_t received = 0;               // by the registered receiver, over its receipts
+  int64_t missing = 0;                // recorded missing by the receiver (the lineage's count)
   std::vector<ItemRef> received_as;   // the receiver's lots
   bool retail() const { return channel == "retail"; }
-  // Shipped to a registered enterprise and not (all) received yet.
-  int64_t in_transit() const { return ship_to_tenant.empty() || received >= amount ? 0 : amount - received; }
+  // Shipped to a registered enterprise, neither received nor recorded missing yet.
+  int64_t in_transit() const {
+    return ship_to_tenant.empty() || received + missing >= amount ? 0 : amount - received - missing;
+  }
 };
+
+// A shipment as its summary record (shb/) tells it (receipts not read).
+TraceShipment shipment_summary(std::string_view summary);
 
 struct TraceOrder {
   std::string so_id, customer_id, status;
@@ -94,11 +100,19 @@ void write_counterparty_for(JsonWriter& w, const ViewStore& v, std::string_view 
 // The customer of a shipment for the viewer (as above; the shipment's own names as fallback).
 void write_shipment_customer(JsonWriter& w, const ViewStore& v, std::string_view viewer,
                              std::string_view owner, const TraceShipment& s);
-// The people-facing description of a customer in a CSV cell (masked for other enterprises).
-std::string customer_cell(const ViewStore& v, std::string_view viewer, std::string_view owner,
-                          const TraceShipment& s);
-// Members "enterprises" (per enterprise reached: its items), "retail_sales", "in_transit" and
-// "truncated", written into the current object.
+// A place in a CSV report: name, USCC and region in their own columns, and (the viewer's own
+// customers only) the contact as recorded (masked ).
+struct CsvPlace {
+  std::string name, uscc, region, contact;
+};
+// The customer of a shipment as a CSV place (masked for other enterprises; a retail consumer
+// without a name is "consumer").
+CsvPlace customer_place(const ViewStore& v, std::string_view viewer, std::string_view owner,
+                        const TraceShipment& s);
+// A registered enterprise as a CSV place.
+CsvPlace enterprise_place(const ViewStore& v, std::string_view tenant);
+// Members "enterprises" (per enterprise reached: its items), "retail_sales", "in_transit",
+// "missing" and "truncated", written into the current object.
 void write_walk(JsonWriter& w, const ViewStore& v, std::string_view viewer, const TraceWalk& walk);
 // One element of "retail_sales" / "in_transit": shipment `s` of item `at` (amount: its quantity,
 // or one code's for a code's path).
@@ -107,6 +121,9 @@ void write_retail_sale(JsonWriter& w, const ViewStore& v, std::string_view viewe
                        const TraceShipment& s, int64_t amount);
 void write_in_transit(JsonWriter& w, const ViewStore& v, const ItemRef& at, std::string_view unit,
                       const TraceShipment& s, int64_t amount);
+// The missing part of a shipment (shipped, recorded missing at the receipt, not received since).
+void write_missing(JsonWriter& w, const ViewStore& v, const ItemRef& at, std::string_view unit,
+                   const TraceShipment& s, int64_t amount);
 // "First char + *": 张伟 -> 张*.
 std::string mask_person_name(std::string_view name);
 
@@ -123,8 +140,13 @@ struct CodePath {
   // shipped_to_unregistered
   std::string status;
   std::string holder, holder_item;  // the enterprise and item that has (or last had) the code
+  // The same place in the lineage's words (projections/trace/lineage.h HolderState): own_stock,
+  // consumed_into, in_transit, missing, sold_to_consumers, at_customer.
+  std::string state;
+  std::vector<ItemRef> consumed_into;  // consumed: the batches its lot went into
   bool truncated = false;
-  bool passes(std::string_view tenant) const;  // the code was in this enterprise's hands
+  // The code was in this enterprise's hands, or was shipped to it and recorded missing there.
+  bool passes(std::string_view tenant) const;
 };
 std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial);
 void write_code_path(JsonWriter& w, const ViewStore& v, std::string_view viewer, const CodePath& p);

@@ -21,31 +21,6 @@
 namespace agritrace::testing {
 namespace {
 
-std::string views_dir(const TestLedger& l) {
-  return l.data.path() + (l.backend == Backend::kKafka ? "/views-kafka-" + l.topic : "/views");
-}
-
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-std::string live_views_digest(const TestLedger& l) {
-  auto views = projections::ViewStore::open(views_dir(l));
-  REQUIRE(views.ok());
-  return (*views)->digest();
-}
-
-// Rebuilds every view with `agritrace replay` and returns the digest it prints.
-std::string replay_digest(const TestLedger& l) {
-  RunResult r = run_agritrace(with({"replay"}, l.flags()));
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  const size_t d = r.out.find("views digest ");
-  REQUIRE(d != std::string::npos);
-  return r.out.substr(d + 13, 64);
-}
-
 void crash_recovery(Backend backend) {
   TestApp app(backend);
   const std::string key = register_enterprise(app.port(), kPlantUscc, "鲜达");

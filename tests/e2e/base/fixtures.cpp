@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "projections/base/view_store.h"
 #include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
@@ -121,6 +122,30 @@ std::string code_run(ApiClient& c, const std::string& batch_id, const char* gtin
   *uris = run_uris(c, run.str("/id"));
   REQUIRE(uris->size() == static_cast<size_t>(count));
   return run.str("/id");
+}
+
+std::string views_dir(const TestLedger& l) {
+  return l.data.path() + (l.backend == Backend::kKafka ? "/views-kafka-" + l.topic : "/views");
+}
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::string live_views_digest(const TestLedger& l) {
+  auto views = projections::ViewStore::open(views_dir(l));
+  REQUIRE(views.ok());
+  return (*views)->digest();
+}
+
+std::string replay_digest(const TestLedger& l) {
+  RunResult r = run_agritrace(with({"replay"}, l.flags()));
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const size_t d = r.out.find("views digest ");
+  REQUIRE(d != std::string::npos);
+  return r.out.substr(d + 13, 64);
 }
 
 }  // namespace agritrace::testing

@@ -76,4 +76,11 @@ std::string codes_body(const std::vector<std::string>& codes);
 std::string code_run(ApiClient& c, const std::string& batch_id, const char* gtin, const char* per_code,
                      int count, std::vector<std::string>* uris);
 
+// The views folder of a ledger's server, `args` + `more`, the digest of the views as the server
+// left them (stopped), and the digest `agritrace replay` prints after rebuilding them.
+std::string views_dir(const TestLedger& l);
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more);
+std::string live_views_digest(const TestLedger& l);
+std::string replay_digest(const TestLedger& l);
+
 }  // namespace agritrace::testing

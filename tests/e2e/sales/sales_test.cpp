@@ -134,7 +134,10 @@ void sales_slice(Backend backend) {
   CHECK(wb.num("/batches/0/in_stock/amount") == 100 - 7);
   CHECK(wb.str("/batches/0/locations/0/kind") == "own_stock");
   CHECK(wb.str("/batches/0/locations/1/customer_id") == retail_id);
-  CHECK(wb.num("/batches/0/locations/1/quantity/amount") == 6);
+  // The registered retailer has received none of the 6 yet: they are in transit, not with it.
+  CHECK(wb.num("/batches/0/locations/1/shipped/amount") == 6);
+  CHECK(wb.num("/batches/0/locations/1/quantity/amount") == 0);
+  CHECK(wb.num("/batches/0/locations/1/in_transit/amount") == 6);
   CHECK(wb.size("/batches/0/locations/1/shipments") == 2);
   CHECK(wb.str("/batches/0/locations/1/holder") == kRetailUscc);
   CHECK(wb.str("/batches/0/locations/2/customer/id_number") == "441322********1238");  // masked

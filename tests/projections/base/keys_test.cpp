@@ -97,6 +97,10 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kPrintJobStatus, "pjst"},
       {ViewKind::kPrintJobCount, "pjn"},
       {ViewKind::kCodePrintStatus, "pcode"},
+      {ViewKind::kLineageNode, "lnode"},
+      {ViewKind::kLineageAncestors, "lanc"},
+      {ViewKind::kLineageDescendants, "ldsc"},
+      {ViewKind::kLineageMissingCode, "lmis"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;

@@ -18,7 +18,10 @@
 #include "projections/production/projection.h"
 #include "projections/production/queries.h"
 #include "projections/sales/queries.h"
+#include "projections/trace/lineage.h"
 #include "projections/trace/queries.h"
+#include "tests/support/lineage_rows.h"
+#include "tests/support/test_clock.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
 
@@ -424,14 +427,19 @@ TEST_CASE("R-4.2.4 recall of a farm's material lot across enterprises: three lis
   CHECK(r.str("/quarantine/5/enterprise") == kRetailer1);
   CHECK(r.num("/quarantine/5/quantity/amount") == 2);
   CHECK(r.num("/quarantine/6/quantity/amount") == 2);
-  // Not received (yet): P12 of the processor's shipment (missing at the wholesaler's receipt) and
-  // P09 to the second retailer; per enterprise: 5 enterprises reached.
-  REQUIRE(r.size("/in_transit") == 2);
-  CHECK(r.str("/in_transit/0/enterprise") == kProcessor);
-  CHECK(r.num("/in_transit/0/quantity/amount") == 1);
-  CHECK(r.num("/in_transit/0/received/amount") == 11);
-  CHECK(r.str("/in_transit/1/shipment_id") == "sh-3");
-  CHECK(r.str("/in_transit/1/to/enterprise") == kRetailer2);
+  // Not received: P12 of the processor's shipment is missing (recorded so at the wholesaler's
+  // receipt, never in transit); P09 to the second retailer is in transit; 5 enterprises reached.
+  REQUIRE(r.size("/in_transit") == 1);
+  CHECK(r.str("/in_transit/0/shipment_id") == "sh-3");
+  CHECK(r.str("/in_transit/0/to/enterprise") == kRetailer2);
+  REQUIRE(r.size("/missing") == 1);
+  CHECK(r.str("/missing/0/enterprise") == kProcessor);
+  CHECK(r.num("/missing/0/quantity/amount") == 1);
+  CHECK(r.num("/missing/0/received/amount") == 11);
+  // The lineage says the same, with counts: every holder of every enterprise.
+  CHECK(r.num("/lineage/totals/by_state/missing/codes") == 1);
+  CHECK(r.num("/lineage/totals/by_state/in_transit/codes") == 1);
+  CHECK(r.size("/lineage/batches") == 2);  // the farm's and the processor's b-1
   CHECK(r.size("/enterprises") == 5);
   CHECK(r.str("/enterprises/2/items/0/reached_from/enterprise") == kProcessor);
   CHECK(r.num("/enterprises/2/items/0/received/amount") == 11);
@@ -439,7 +447,10 @@ TEST_CASE("R-4.2.4 recall of a farm's material lot across enterprises: three lis
   // FSMA 204 CSV: one row per lot per location across enterprises.
   auto csv = sales.recall_csv(kFarm, "rc-1");
   REQUIRE(csv.ok());
-  CHECK(csv->find("PROC-1122,4,piece,净菜菜心 500g,customer,深圳市福田区鲜果超市有限公司 (92440300MA5SZRT01K)") != std::string::npos);
+  CHECK(csv->find("PROC-1122,4,piece,净菜菜心 500g,customer,深圳市福田区鲜果超市有限公司,92440300MA5SZRT01K,广东省,,"
+                  "广州市江南果菜批发有限公司,91440111MA5CWHL01X,广东省广州市白云区,") != std::string::npos);
+  CHECK(csv->find("PROC-1122,1,piece,净菜菜心 500g,missing,广州市江南果菜批发有限公司,91440111MA5CWHL01X,") !=
+        std::string::npos);
   CHECK(csv->find("PROC-1122,1,piece,净菜菜心 500g,consumer,张*") != std::string::npos);
   CHECK(csv->find(",enterprise_stock,广州市江南果菜批发有限公司") != std::string::npos);
   CHECK(csv->find("张伟") == std::string::npos);
@@ -567,6 +578,172 @@ TEST_CASE("R-4.3.2 receipts and received lots; R-4.2.4 backward trace across ent
   Reply fwd = ok(production.forward_trace(kFarm, "lot-1"));
   CHECK(fwd.size("/downstream/enterprises") == 5);
   CHECK(fwd.size("/downstream/retail_sales") == 3);
+}
+
+namespace {
+
+constexpr const char* kWholesaler2 = "91440111MA5GIFT01Y";  // repacks into gift boxes
+constexpr const char* kShop = "92440300MA5SHOP01Z";
+constexpr const char* kOutsider = "91440000MA0OTHER1X";  // a customer not on the platform
+constexpr const char* kOutsiderName = "@佛山市某某食堂有限公司";  // a cell a spreadsheet would run
+
+// farm seed lot-1 -> farm b-1 (200 kg, 20 codes of 10 kg) -> wholesaler (2 codes missing, one
+// received later, the other listed missing twice) -> repacked whole into gift boxes b-1 at the
+// wholesaler (10 boxes) -> a shop (one box missing, two in transit) -> consumers; stocktake
+// write-offs at the farm, the wholesaler and the shop; 20 kg to a customer off the platform.
+Chain repack_chain() {
+  Chain c;
+  std::vector<core::Event> more;
+  const std::string d0 = days_from_today(-6), d1 = days_from_today(-5), d2 = days_from_today(-4),
+                    d3 = days_from_today(-3), d4 = days_from_today(-2);
+  c.add(kFarm, enterprise(kFarm, "博罗县绿源农业有限公司", "广东省惠州市博罗县"));
+  c.add(kFarm, customer("cp-1", "广州市礼品菜心批发有限公司", kWholesaler2, "广东省广州市"));
+  c.add(kFarm, customer("cp-2", kOutsiderName, kOutsider, "广东省佛山市"));
+  c.add(kFarm, core::PurchaseOrderReceived{"po-1", "lot-1", kg(5), day(d0.c_str()), "菜心种子", "", "SEED-26",
+                                           day(d0.c_str()), day(days_from_today(300).c_str())});
+  c.add(kFarm, core::BatchCreated{"b-1", "菜心", "FARM-1", kg(200), day(d0.c_str()), std::nullopt, "", ""});
+  c.add(kFarm, core::BatchMaterialConsumed{"b-1", "lot-1", kg(2)});
+  c.add(kFarm, codes("06901234000017", "FARM-1", "b-1", serials("F", 1, 20), &more));
+  c.add(kFarm, more.back());
+  c.add(kFarm, shipment("sh-1", "so-1", "b-1", "FARM-1", "菜心", d1.c_str(), "cp-1", "广州市礼品菜心批发有限公司",
+                        kWholesaler2, kg(100), 10000, serials("F", 1, 10)));
+  core::ShipmentRecorded off = shipment("sh-2", "so-2", "b-1", "FARM-1", "菜心", d1.c_str(), "cp-2",
+                                        kOutsiderName, kOutsider, kg(20), 10000, serials("F", 11, 12));
+  off.ship_to_tenant = "";
+  c.add(kFarm, off);
+  c.add(kFarm, core::StockAdjusted{"b-1", kg(-10), "损耗", "st-1"});
+
+  c.add(kWholesaler2, enterprise(kWholesaler2, "广州市礼品菜心批发有限公司", "广东省广州市"));
+  c.add(kWholesaler2, customer("cp-1", "深圳市礼盒生鲜店", kShop, "广东省深圳市"));
+  c.add(kWholesaler2, receipt("rcv-1", "lot-1", kFarm, "博罗县绿源农业有限公司", "sh-1", "b-1", kFarm, "b-1", "菜心",
+                              "FARM-1", kg(80), 10000, d2.c_str(), serials("F", 1, 8), serials("F", 9, 10)));
+  c.add(kWholesaler2, receipt("rcv-2", "lot-1", kFarm, "博罗县绿源农业有限公司", "sh-1", "b-1", kFarm, "b-1", "菜心",
+                              "FARM-1", kg(10), 10000, d2.c_str(), {"F09"}, {"F10"}));
+  c.add(kWholesaler2, core::BatchCreated{"b-1", "礼盒菜心", "GIFT-1", pieces(10), day(d2.c_str()), std::nullopt, "", ""});
+  c.add(kWholesaler2, core::BatchMaterialConsumed{"b-1", "lot-1", kg(80)});
+  c.add(kWholesaler2, core::StockAdjusted{"lot-1", kg(-10), "腐损", "st-1"});
+  c.add(kWholesaler2, codes("06901234000031", "GIFT-1", "b-1", serials("G", 1, 10), &more));
+  c.add(kWholesaler2, more.back());
+  c.add(kWholesaler2, shipment("sh-1", "so-1", "b-1", "GIFT-1", "礼盒菜心", d3.c_str(), "cp-1", "深圳市礼盒生鲜店", kShop,
+                               pieces(6), 1, serials("G", 1, 6)));
+  c.add(kWholesaler2, shipment("sh-2", "so-2", "b-1", "GIFT-1", "礼盒菜心", d3.c_str(), "cp-1", "深圳市礼盒生鲜店", kShop,
+                               pieces(2), 1, serials("G", 7, 8)));
+
+  c.add(kShop, enterprise(kShop, "深圳市礼盒生鲜店", "广东省深圳市南山区"));
+  c.add(kShop, receipt("rcv-1", "lot-1", kWholesaler2, "广州市礼品菜心批发有限公司", "sh-1", "b-1", kWholesaler2, "b-1",
+                       "礼盒菜心", "GIFT-1", pieces(5), 1, d4.c_str(), serials("G", 1, 5), {"G06"}));
+  core::ShipmentRecorded sale = shipment("sh-1", "so-1", "lot-1", "GIFT-1", "礼盒菜心", d4.c_str(), "", "", "",
+                                         pieces(2), 1, {"G01", "G02"});
+  sale.origin_tenant = kWholesaler2;
+  sale.origin_batch_id = "b-1";
+  c.add(kShop, sale);
+  c.add(kShop, core::StockAdjusted{"lot-1", pieces(-1), "破损", "st-1"});
+
+  c.add(kFarm, core::RecallRaised{"rc-1", core::RecallScope::kLot, "lot-1", "种子批次农残超标", day(d4.c_str()), {"b-1"}});
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in any arrival order") {
+  const Chain chain = repack_chain();
+  std::vector<std::string> reversed(chain.tenants().rbegin(), chain.tenants().rend());
+  Views first(chain.tenant_major(chain.tenants()));
+  Views backwards(chain.tenant_major(reversed));
+  Views robin(chain.round_robin());
+  Views random1(chain.shuffled(11));
+  Views random2(chain.shuffled(4242));
+  const std::string digest = first.store->digest();
+  CHECK(backwards.store->digest() == digest);
+  CHECK(robin.store->digest() == digest);
+  CHECK(random1.store->digest() == digest);
+  CHECK(random2.store->digest() == digest);
+
+  for (Views* v : {&first, &backwards, &random2}) {
+    projections::LineageQueries lineage(*v->store);
+    Reply rc = ok(lineage.recall(kFarm, "rc-1"));
+    INFO(rc.body);
+    const LineageRows expected = {
+        {fmt::format("own_stock {} lot-1", kFarm), {0, 3000}},
+        {fmt::format("consumed_into {} lot-1 -> b-1", kFarm), {0, 2000}},
+        {fmt::format("own_stock {} b-1", kFarm), {7, 70000}},
+        {fmt::format("missing {} b-1", kFarm), {1, 10000}},
+        {fmt::format("written_off {} b-1", kFarm), {1, 10000}},
+        {fmt::format("at_customer {} b-1", kFarm), {2, 20000}},
+        {fmt::format("consumed_into {} lot-1 -> b-1", kWholesaler2), {8, 80000}},
+        {fmt::format("written_off {} lot-1", kWholesaler2), {1, 10000}},
+        {fmt::format("own_stock {} b-1", kWholesaler2), {2, 2}},
+        {fmt::format("in_transit {} b-1", kWholesaler2), {2, 2}},
+        {fmt::format("missing {} b-1", kWholesaler2), {1, 1}},
+        {fmt::format("own_stock {} lot-1", kShop), {2, 2}},
+        {fmt::format("sold_to_consumers {} lot-1", kShop), {2, 2}},
+        {fmt::format("written_off {} lot-1", kShop), {1, 1}},
+    };
+    CHECK(lineage_rows(rc, "") == expected);
+    CHECK(rc.num("/totals/codes") == 22);
+    CHECK(rc.str("/totals/quantity/0/unit") == "g");
+    CHECK(rc.num("/totals/quantity/0/amount") == 123000);
+    CHECK(rc.num("/totals/quantity/1/amount") == 10);
+    // Every affected batch of every enterprise, each qualified by its enterprise.
+    REQUIRE(rc.size("/batches") == 2);
+    CHECK(rc.str("/batches/0/enterprise_id") == kWholesaler2);
+    CHECK(rc.str("/batches/0/item_id") == "b-1");
+    CHECK(rc.str("/batches/1/enterprise_id") == kFarm);
+    CHECK(rc.size("/items") == 5);
+    CHECK(rc.body.find(R"("customer":{"kind":"consumer"})") != std::string::npos);
+  }
+
+  projections::SalesQueries sales(*random1.store);
+  projections::TraceQueries trace(*random1.store);
+  projections::LineageQueries lineage(*random1.store);
+  // The recall status of a repacked gift box, a missing bag and a bag still at the farm: recalled
+  // for every asker, the shop and an enterprise the code never reached included.
+  for (const char* asker : {kFarm, kWholesaler2, kShop, kOutsider}) {
+    for (const char* serial : {"G03", "G07", "F10", "F15", "F05"}) {
+      Reply st{200, sales.recall_status(asker, "", serial), {}};
+      CHECK_MESSAGE(st.body.find("\"recalled\":true") != std::string::npos, asker, " ", serial);
+      CHECK(st.str("/recalls/0/enterprise") == kFarm);
+      CHECK(sales.is_recalled(asker, "", serial));
+    }
+  }
+  // A bag consumed into the gift boxes names the new batch; the wholesaler can follow a code it
+  // recorded missing.
+  Reply f05 = ok(trace.code(kWholesaler2, "F05"));
+  CHECK(f05.str("/status") == "consumed_in_production");
+  CHECK(f05.str("/state") == "consumed_into");
+  CHECK(f05.str("/consumed_into/0/enterprise_id") == kWholesaler2);
+  CHECK(f05.str("/consumed_into/0/item_id") == "b-1");
+  Reply f10 = ok(trace.code(kWholesaler2, "F10"));
+  CHECK(f10.str("/status") == "missing_at_receipt");
+  CHECK(f10.str("/state") == "missing");
+  CHECK(trace.code(kShop, "F10").error().reason == "code_not_found");
+
+  // The walk and the batch's locations agree with the lineage: nothing of the farm's shipment is
+  // in transit, 10 kg are missing, the wholesaler is credited with what it received only.
+  Reply wb = ok(sales.whereabouts_batch(kFarm, "b-1"));
+  INFO(wb.body);
+  CHECK(wb.size("/in_transit") == 1);  // the gift boxes to the shop
+  CHECK(wb.str("/in_transit/0/enterprise") == kWholesaler2);
+  REQUIRE(wb.size("/missing") == 2);
+  CHECK(wb.num("/missing/0/quantity/amount") == 10000);
+  CHECK(wb.num("/missing/1/quantity/amount") == 1);
+  CHECK(wb.num("/batches/0/locations/1/quantity/amount") == 0);  // 80 kg repacked, 10 kg written off
+  CHECK(wb.num("/batches/0/locations/1/missing/amount") == 10000);
+  CHECK(wb.num("/batches/0/locations/1/in_transit/amount") == 0);
+  CHECK(lineage_rows(wb, "/lineage") == lineage_rows(ok(lineage.forward(kFarm, kFarm, "b-1")), ""));
+
+  // The CSV names the missing goods and neutralises a cell a spreadsheet would run.
+  auto csv = sales.recall_csv(kFarm, "rc-1");
+  REQUIRE(csv.ok());
+  CHECK(csv->find(fmt::format(",customer,'{},{},", kOutsiderName, kOutsider)) != std::string::npos);
+  CHECK(csv->find(fmt::format(",missing,广州市礼品菜心批发有限公司,{},", kWholesaler2)) != std::string::npos);
+  CHECK(csv->find(",missing,深圳市礼盒生鲜店,") != std::string::npos);
+
+  // Backward from the shop's lot: every item upstream in every enterprise.
+  Reply back = ok(lineage.backward(kShop, kShop, "lot-1"));
+  REQUIRE(back.size("/upstream") == 4);
+  CHECK(back.str("/item/from/0/enterprise_id") == kWholesaler2);
+  CHECK(lineage.forward(kFarm, kFarm, "lot-9").error().reason == "material_lot_not_found");
 }
 
 }  // namespace agritrace::testing

@@ -1,0 +1,313 @@
+#include "projections/trace/lineage.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/base/identifiers.h"
+#include "core/codes/codes.h"
+#include "core/sales/events.h"
+#include "projections/base/keys.h"
+#include "projections/base/view_record.h"
+#include "projections/base/view_values.h"
+#include "projections/sales/keys.h"
+#include "projections/trace/keys.h"
+#include "projections/trace/queries.h"
+
+namespace agritrace::projections {
+namespace {
+
+void write_item_ref(JsonWriter& w, const NodeId& id) {
+  w.begin_object().field("enterprise_id", id.tenant).field("item_id", id.item_id())
+      .field("kind", id.is_batch() ? "batch" : "lot").end_object();
+}
+
+void write_item(JsonWriter& w, const ViewStore& v, const NodeId& id, const LineageNode& n) {
+  w.field("enterprise_id", id.tenant).field("enterprise_name", enterprise_name_of(v, id.tenant))
+      .field("item_id", id.item_id()).field("kind", id.is_batch() ? "batch" : "lot").field("product", n.product)
+      .field("lot_code", n.lot_code);
+}
+
+void write_from(JsonWriter& w, const LineageNode& n) {
+  w.key("from").begin_array();
+  for (const std::string& f : n.from) write_item_ref(w, NodeId::parse(f));
+  w.end_array();
+}
+
+// A customer outside the platform, the same way for every viewer: an enterprise by name, USCC and
+// region; a person masked.
+void write_customer(JsonWriter& w, const LineageCustomer& c) {
+  w.begin_object().field("kind", c.kind);
+  if (c.kind == "enterprise") {
+    w.field("name", c.name).field("uscc", c.uscc);
+  } else {
+    w.field("name", mask_person_name(c.name));
+  }
+  w.field("region", c.region).end_object();
+}
+
+struct Totals {
+  int64_t codes = 0;
+  std::map<std::string, int64_t> quantity;  // unit -> amount
+  void add(int64_t c, int64_t q, const std::string& unit) {
+    codes += c;
+    quantity[unit] += q;
+  }
+  void write(JsonWriter& w) const {
+    w.begin_object().field("codes", codes).key("quantity").begin_array();
+    write_amounts(w);
+    w.end_array().end_object();
+  }
+  void write_amounts(JsonWriter& w) const {
+    for (const auto& [unit, amount] : quantity) w.begin_object().field("amount", amount).field("unit", unit).end_object();
+  }
+};
+
+Error item_not_found(std::string_view item_id) {
+  const bool batch = item_id.starts_with("b-");
+  return view_not_found(batch ? "batch" : "material_lot", item_id, batch ? "batch_id" : "lot_id");
+}
+
+bool valid_item_id(std::string_view item_id) { return item_id.starts_with("b-") || item_id.starts_with("lot-"); }
+
+}  // namespace
+
+std::string_view holder_state_name(HolderState s) {
+  switch (s) {
+    case HolderState::kOwnStock: return "own_stock";
+    case HolderState::kInTransit: return "in_transit";
+    case HolderState::kMissing: return "missing";
+    case HolderState::kConsumedInto: return "consumed_into";
+    case HolderState::kWrittenOff: return "written_off";
+    case HolderState::kSoldToConsumers: return "sold_to_consumers";
+    case HolderState::kAtCustomer: return "at_customer";
+  }
+  return "own_stock";
+}
+
+std::optional<LineageNode> LineageQueries::node(const NodeId& id) const {
+  auto doc = views_.get(trace::keys::node(id.tenant, id.sid));
+  if (!doc) return std::nullopt;
+  return LineageNode::decode(*doc);
+}
+
+Reach LineageQueries::reach(const NodeId& root) const {
+  Reach r;
+  auto self = node(root);
+  if (!self) return r;
+  r.items.emplace_back(root, std::move(*self));
+  auto down = views_.get(trace::keys::descendants(root.tenant, root.sid));
+  if (!down) return r;
+  for (const std::string& d : decode_node_list(*down)) {
+    const NodeId id = NodeId::parse(d);
+    if (auto n = node(id)) r.items.emplace_back(id, std::move(*n));
+  }
+  return r;
+}
+
+std::vector<HolderRow> LineageQueries::holders(const Reach& r) {
+  std::vector<HolderRow> rows;
+  for (const auto& [id, n] : r.items) {
+    const int64_t per_code = n.per_code;
+    const auto codes_of = [per_code](int64_t q) { return per_code > 0 ? q / per_code : 0; };
+    if (n.stock() > 0) rows.push_back({HolderState::kOwnStock, id, n.stock_codes(), n.stock(), "", "", 0});
+    for (const auto& [sid, s] : n.shipments) {
+      if (s.in_transit() > 0) {
+        rows.push_back({HolderState::kInTransit, id, std::max<int64_t>(s.in_transit_codes(), 0), s.in_transit(), sid,
+                        s.to, 0});
+      }
+    }
+    for (const auto& [sid, s] : n.shipments) {
+      if (s.missing > 0) rows.push_back({HolderState::kMissing, id, s.missing_codes, s.missing, sid, s.to, 0});
+    }
+    for (const auto& [batch, amount] : n.consumed_into) {
+      if (amount > 0) rows.push_back({HolderState::kConsumedInto, id, codes_of(amount), amount, batch, id.tenant, 0});
+    }
+    if (n.written_off > 0) {
+      rows.push_back({HolderState::kWrittenOff, id, n.written_off_codes(), n.written_off, "", "", 0});
+    }
+    if (n.retail_quantity > 0) {
+      rows.push_back({HolderState::kSoldToConsumers, id, n.retail_codes, n.retail_quantity, "", "", n.retail_sales});
+    }
+    for (const auto& [key, c] : n.customers) {
+      if (c.quantity > 0) rows.push_back({HolderState::kAtCustomer, id, c.codes, c.quantity, key, "", 0});
+    }
+  }
+  return rows;
+}
+
+bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const NodeId& root) const {
+  (void)viewer;  // every viewer sees the same lineage (other enterprises' customers masked for all)
+  const Reach r = reach(root);
+  if (r.items.empty()) return false;
+  std::map<NodeId, const LineageNode*> docs;
+  for (const auto& [id, n] : r.items) docs.emplace(id, &n);
+  w.key("root").begin_object();
+  write_item(w, views_, root, r.items.front().second);
+  w.end_object();
+
+  Totals total;
+  std::map<std::string, Totals> by_state;
+  w.key("holders").begin_array();
+  for (const HolderRow& h : holders(r)) {
+    const LineageNode& n = *docs.at(h.item);
+    const std::string_view state = holder_state_name(h.state);
+    w.begin_object().field("state", state).field("enterprise_id", h.item.tenant)
+        .field("enterprise_name", enterprise_name_of(views_, h.item.tenant));
+    w.key("item");
+    write_item_ref(w, h.item);
+    w.field("product", n.product).field("lot_code", n.lot_code).field("codes", h.codes);
+    write_quantity(w, "quantity", h.quantity, n.unit);
+    switch (h.state) {
+      case HolderState::kInTransit:
+      case HolderState::kMissing:
+        w.key("to").begin_object().field("enterprise_id", h.to).field("enterprise_name", enterprise_name_of(views_, h.to))
+            .end_object();
+        w.field("shipment_id", unsort_id(h.ref));
+        break;
+      case HolderState::kConsumedInto:
+        w.key("into");
+        write_item_ref(w, NodeId{h.item.tenant, h.ref});
+        break;
+      case HolderState::kSoldToConsumers:
+        w.field("sales", h.sales).key("customer").begin_object().field("kind", "consumer").end_object();
+        break;
+      case HolderState::kAtCustomer:
+        w.key("customer");
+        write_customer(w, n.customers.at(h.ref));
+        break;
+      default: break;
+    }
+    w.end_object();
+    by_state[std::string(state)].add(h.codes, h.quantity, n.unit);
+    if (h.state != HolderState::kConsumedInto) total.add(h.codes, h.quantity, n.unit);
+  }
+  w.end_array();
+  w.key("totals").begin_object().field("codes", total.codes).key("quantity").begin_array();
+  total.write_amounts(w);
+  w.end_array().key("by_state").begin_object();
+  for (const auto& [state, t] : by_state) {
+    w.key(state);
+    t.write(w);
+  }
+  w.end_object().end_object();
+
+  w.key("batches").begin_array();
+  for (const auto& [id, n] : docs) {
+    if (!id.is_batch()) continue;
+    w.begin_object();
+    write_item(w, views_, id, *n);
+    w.end_object();
+  }
+  w.end_array().key("items").begin_array();
+  for (const auto& [id, n] : docs) {
+    w.begin_object();
+    write_item(w, views_, id, *n);
+    write_from(w, *n);
+    w.end_object();
+  }
+  w.end_array();
+  return true;
+}
+
+Result<std::string> LineageQueries::forward(std::string_view asker, std::string_view tenant,
+                                            std::string_view item_id) const {
+  JsonWriter w;
+  w.begin_object();
+  if (!valid_item_id(item_id) || !write_forward(w, asker, NodeId::of(tenant, item_id))) {
+    return item_not_found(item_id);
+  }
+  w.end_object();
+  return w.take();
+}
+
+Result<std::string> LineageQueries::backward(std::string_view, std::string_view tenant,
+                                             std::string_view item_id) const {
+  const NodeId id = NodeId::of(tenant, item_id);
+  auto self = valid_item_id(item_id) ? node(id) : std::nullopt;
+  if (!self) return item_not_found(item_id);
+  JsonWriter w;
+  w.begin_object().key("item").begin_object();
+  write_item(w, views_, id, *self);
+  write_from(w, *self);
+  w.end_object().key("upstream").begin_array();
+  if (auto up = views_.get(trace::keys::ancestors(id.tenant, id.sid))) {
+    for (const std::string& a : decode_node_list(*up)) {
+      const NodeId aid = NodeId::parse(a);
+      auto n = node(aid);
+      if (!n) n = LineageNode{};
+      w.begin_object();
+      write_item(w, views_, aid, *n);
+      write_from(w, *n);
+      w.end_object();
+    }
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> LineageQueries::recall(std::string_view asker, std::string_view recall_id) const {
+  auto rc = views_.get(sales::keys::recall(asker, sort_id(recall_id)));
+  if (!rc) return view_not_found("recall", recall_id, "recall_id");
+  ViewRecord r(*rc);
+  const std::string scope = r.str("scope");
+  const std::string target = r.str("target");
+  JsonWriter w;
+  w.begin_object().key("recall").begin_object().field("enterprise_id", asker).field("recall_id", recall_id)
+      .field("scope", scope).field("target", target).end_object();
+  if (scope != "code") {
+    write_forward(w, asker, NodeId::of(asker, target));
+  }
+  w.end_object();
+  return w.take();
+}
+
+std::vector<RecallRef> LineageQueries::recalls_of_code(std::string_view serial) const {
+  std::vector<RecallRef> out;
+  auto add = [&](std::string_view t, const std::string& prefix) {
+    views_.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
+      RecallRef ref{std::string(t), std::string(val)};
+      if (std::find(out.begin(), out.end(), ref) == out.end()) out.push_back(std::move(ref));
+      return true;
+    });
+  };
+  auto path = code_path(views_, serial);
+  if (!path) return out;
+  add(path->producer, sales::keys::recall_by_code(path->producer, serial) + "/");
+  // The item the code is in now (or was last in): everything upstream of it in every enterprise,
+  // its own batch and every lot it was received into among them.
+  std::set<std::string> items;
+  for (const CodeStep& s : path->steps) {
+    if (s.kind != "shipped") items.insert(NodeId::of(s.tenant, s.item_id).str());
+  }
+  const NodeId last = NodeId::of(path->holder, path->holder_item);
+  items.insert(last.str());
+  if (auto up = views_.get(trace::keys::ancestors(last.tenant, last.sid))) {
+    for (const std::string& a : decode_node_list(*up)) items.insert(a);
+  }
+  for (const std::string& s : items) {
+    const NodeId id = NodeId::parse(s);
+    add(id.tenant, (id.is_batch() ? sales::keys::recall_by_batch(id.tenant, id.sid)
+                                  : sales::keys::recall_by_lot(id.tenant, id.sid)) + "/");
+  }
+  return out;
+}
+
+std::string LineageQueries::recall_status(std::string_view serial) const {
+  const auto ids = recalls_of_code(serial);
+  JsonWriter w;
+  w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
+  for (const auto& ref : ids) {
+    auto rc = views_.get(sales::keys::recall(ref.tenant, sort_id(ref.id)));
+    if (!rc) continue;
+    ViewRecord r(*rc);
+    w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
+        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"))
+        .field("enterprise", ref.tenant).field("enterprise_name", enterprise_name_of(views_, ref.tenant));
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+}  // namespace agritrace::projections

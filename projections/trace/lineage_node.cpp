@@ -1,0 +1,149 @@
+#include "projections/trace/lineage_node.h"
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include "projections/base/keys.h"
+
+namespace agritrace::projections {
+namespace {
+
+// Fields are separated by \x1f and records by \n; neither can be typed into a name.
+constexpr char kField = '\x1f';
+
+std::string clean(std::string_view s) {
+  std::string out(s);
+  std::replace_if(out.begin(), out.end(), [](char c) { return c == kField || c == '\n'; }, ' ');
+  return out;
+}
+
+int64_t to_int(std::string_view s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t at = s.find(sep, start);
+    out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) return out;
+    start = at + 1;
+  }
+}
+
+class Line {
+ public:
+  explicit Line(char tag) { text_ += tag; }
+  Line& s(std::string_view v) {
+    text_ += kField;
+    text_ += clean(v);
+    return *this;
+  }
+  Line& n(int64_t v) {
+    text_ += kField;
+    text_ += std::to_string(v);
+    return *this;
+  }
+  std::string done() { return text_ + '\n'; }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace
+
+std::string NodeId::item_id() const { return unsort_id(sid); }
+
+NodeId NodeId::parse(std::string_view s) {
+  const size_t slash = s.find('/');
+  if (slash == std::string_view::npos) return {std::string(s), ""};
+  return {std::string(s.substr(0, slash)), std::string(s.substr(slash + 1))};
+}
+
+NodeId NodeId::of(std::string_view tenant, std::string_view item_id) {
+  return {std::string(tenant), sort_id(item_id)};
+}
+
+int64_t LineageNode::stock_codes() const {
+  int64_t left = codes - shipped_codes;
+  if (per_code > 0) {
+    left -= (consumed + written_off - adjusted_up) / per_code;
+    left = std::min(left, std::max<int64_t>(stock(), 0) / per_code);
+  }
+  return std::max<int64_t>(left, 0);
+}
+
+std::string LineageNode::encode() const {
+  std::string out = Line('n').s(product).s(lot_code).s(unit).n(quantity).n(codes).n(per_code).n(shipped)
+                        .n(shipped_codes).n(consumed).n(adjusted_up).n(written_off).n(retail_sales)
+                        .n(retail_quantity).n(retail_codes).done();
+  for (const std::string& f : from) out += Line('f').s(f).done();
+  for (const auto& [batch, amount] : consumed_into) out += Line('c').s(batch).n(amount).done();
+  for (const auto& [id, s] : shipments) {
+    out += Line('s').s(id).s(s.to).s(s.date).n(s.shipped).n(s.shipped_codes).n(s.received).n(s.received_codes)
+               .n(s.missing).n(s.missing_codes).done();
+  }
+  for (const auto& [key, c] : customers) {
+    out += Line('u').s(key).s(c.kind).s(c.name).s(c.uscc).s(c.region).n(c.quantity).n(c.codes).done();
+  }
+  return out;
+}
+
+LineageNode LineageNode::decode(std::string_view text) {
+  LineageNode n;
+  for (std::string_view line : split(text, '\n')) {
+    if (line.empty()) continue;
+    const auto f = split(line, kField);
+    auto str = [&](size_t i) { return i < f.size() ? std::string(f[i]) : std::string(); };
+    auto num = [&](size_t i) { return i < f.size() ? to_int(f[i]) : 0; };
+    switch (line[0]) {
+      case 'n':
+        n.product = str(1);
+        n.lot_code = str(2);
+        n.unit = str(3);
+        n.quantity = num(4);
+        n.codes = num(5);
+        n.per_code = num(6);
+        n.shipped = num(7);
+        n.shipped_codes = num(8);
+        n.consumed = num(9);
+        n.adjusted_up = num(10);
+        n.written_off = num(11);
+        n.retail_sales = num(12);
+        n.retail_quantity = num(13);
+        n.retail_codes = num(14);
+        break;
+      case 'f': n.from.insert(str(1)); break;
+      case 'c': n.consumed_into[str(1)] = num(2); break;
+      case 's':
+        n.shipments[str(1)] = {str(2), str(3), num(4), num(5), num(6), num(7), num(8), num(9)};
+        break;
+      case 'u': n.customers[str(1)] = {str(2), str(3), str(4), str(5), num(6), num(7)}; break;
+      default: break;
+    }
+  }
+  return n;
+}
+
+std::set<std::string> decode_node_list(std::string_view text) {
+  std::set<std::string> out;
+  for (std::string_view s : split(text, '\n')) {
+    if (!s.empty()) out.emplace(s);
+  }
+  return out;
+}
+
+std::string encode_node_list(const std::set<std::string>& list) {
+  std::string out;
+  for (const std::string& s : list) {
+    if (!out.empty()) out += '\n';
+    out += s;
+  }
+  return out;
+}
+
+}  // namespace agritrace::projections
