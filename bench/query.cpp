@@ -1,6 +1,10 @@
-// agritrace_bench query: times the trace queries in-process (ProductionQueries on the RocksDB
-// views, no HTTP; `--kind whereabouts`: SalesQueries::whereabouts_lot, the recall's read), on the ids of a sample file ("<tenant uscc> <id>" per line, written by
-// `generate --csv`). The in-process figure is what the HTTP figure (wrk) adds its edge cost to.
+// agritrace_bench query: times the trace queries in-process on the RocksDB views, no HTTP, on the
+// ids of a sample file ("<tenant uscc> <id>" per line, written by `generate --csv`). Kinds:
+//   lineage_forward / lineage_backward: projections::LineageQueries::forward / backward, the
+//     precomputed cross-enterprise answers (GET /v1/trace/forward|backward); lineage_forward on
+//     the recall sample is the recall (whereabouts of a lot in every enterprise);
+//   backward / forward / whereabouts: the older routes (ProductionQueries, SalesQueries).
+// The in-process figure is what the HTTP figure (wrk) adds its edge cost to.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,6 +22,7 @@
 #include "projections/base/view_store.h"
 #include "projections/production/queries.h"
 #include "projections/sales/queries.h"
+#include "projections/trace/lineage.h"
 #include "events/env/posix_env.h"
 
 namespace agritrace::bench {
@@ -26,6 +31,7 @@ int cmd_query(int argc, char** argv) {
   std::string data = "./var/data", samples, kind = "backward";
   double seconds = 10;
   int32_t threads = 1;
+  int64_t print = 0;  // > 0: print the answers to the first N samples (one per line) and stop
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string name = argv[i], value = argv[i + 1];
     if (name == "--data") data = value;
@@ -33,14 +39,17 @@ int cmd_query(int argc, char** argv) {
     else if (name == "--kind") kind = value;
     else if (name == "--seconds") seconds = std::stod(value);
     else if (name == "--threads") threads = std::max(1, std::stoi(value));
+    else if (name == "--print") print = std::stoll(value);
     else {
       std::fprintf(stderr, "agritrace_bench query: unknown flag %s\n", name.c_str());
       return 2;
     }
   }
-  if (samples.empty() || (kind != "backward" && kind != "forward" && kind != "whereabouts")) {
-    std::fprintf(stderr, "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward|whereabouts "
-                         "[--seconds S] [--threads N]\n");
+  const bool known = kind == "backward" || kind == "forward" || kind == "whereabouts" ||
+                     kind == "lineage_forward" || kind == "lineage_backward";
+  if (samples.empty() || !known) {
+    std::fprintf(stderr, "usage: agritrace_bench query --data DIR --samples FILE --kind "
+                         "lineage_forward|lineage_backward|backward|forward|whereabouts [--seconds S] [--threads N]\n");
     return 2;
   }
   std::vector<std::pair<std::string, std::string>> ids;
@@ -61,12 +70,23 @@ int cmd_query(int argc, char** argv) {
   const projections::ProductionQueries q(**views);
   // whereabouts: what GET /v1/whereabouts?lot_id= answers (api/sales/routes.cpp getWhereabouts).
   const projections::SalesQueries sales(**views);
+  const projections::LineageQueries lineage(**views);
   auto run = [&](const std::string& tenant, const std::string& id) {
+    if (kind == "lineage_forward") return lineage.forward(tenant, tenant, id);
+    if (kind == "lineage_backward") return lineage.backward(tenant, tenant, id);
     if (kind == "backward") return q.backward_trace(tenant, id);
     if (kind == "forward") return q.forward_trace(tenant, id);
     return sales.whereabouts_lot(tenant, id);
   };
 
+  if (print > 0) {  // for bench/compare_lineage.py: "<tenant> <id> <answer or !error>" per line
+    for (size_t i = 0; i < std::min<size_t>(ids.size(), static_cast<size_t>(print)); ++i) {
+      auto r = run(ids[i].first, ids[i].second);
+      std::printf("%s %s %s\n", ids[i].first.c_str(), ids[i].second.c_str(),
+                  r.ok() ? r->c_str() : ("!" + r.error().reason).c_str());
+    }
+    return 0;
+  }
   // Warm-up: one pass over a slice of the samples (block cache, page cache), untimed.
   for (size_t i = 0; i < std::min<size_t>(ids.size(), 2000); ++i) {
     (void)run(ids[i].first, ids[i].second);
