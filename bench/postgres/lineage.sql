@@ -18,23 +18,53 @@ CREATE OR REPLACE FUNCTION item_order(item text) RETURNS bigint LANGUAGE sql IMM
   SELECT split_part(item, '-', 2)::bigint
 $$;
 
-CREATE OR REPLACE FUNCTION lineage_forward(t0 smallint, item0 text) RETURNS json LANGUAGE sql STABLE AS $$
+-- Every item reached from (t0, item0), itself included: downstream (what was made of it, where it
+-- went) or upstream (what it was made of, where it came from).
+CREATE OR REPLACE FUNCTION lineage_reach(t0 smallint, item0 text, downstream boolean)
+RETURNS TABLE (t smallint, item text) LANGUAGE sql STABLE AS $$
 WITH RECURSIVE reach(t, item) AS (
   SELECT t0, item0
   UNION
   SELECT e.t, e.item
   FROM reach r
   CROSS JOIN LATERAL (
+    -- lot -> batches made of it (and back)
     SELECT bi.enterprise_id AS t, bi.batch_id AS item FROM batch_input bi
-    WHERE bi.enterprise_id = r.t AND bi.lot_id = r.item
+    WHERE downstream AND bi.enterprise_id = r.t AND bi.lot_id = r.item
+    UNION ALL
+    SELECT bi.enterprise_id, bi.lot_id FROM batch_input bi
+    WHERE NOT downstream AND bi.enterprise_id = r.t AND bi.batch_id = r.item
+    -- received lot -> batches repacked from it (and back)
     UNION ALL
     SELECT ri.enterprise_id, ri.batch_id FROM repack_input ri
-    WHERE ri.enterprise_id = r.t AND ri.lot_id = r.item
+    WHERE downstream AND ri.enterprise_id = r.t AND ri.lot_id = r.item
+    UNION ALL
+    SELECT ri.enterprise_id, ri.lot_id FROM repack_input ri
+    WHERE NOT downstream AND ri.enterprise_id = r.t AND ri.batch_id = r.item
+    -- batch -> its shipments -> the lot each registered receiver scanned in (and back)
     UNION ALL
     SELECT rl.enterprise_id, rl.lot_id FROM shipment s
     JOIN received_lot rl ON rl.from_enterprise_id = s.enterprise_id AND rl.shipment_id = s.id
-    WHERE s.enterprise_id = r.t AND s.batch_id = r.item) e
-),
+    WHERE downstream AND s.enterprise_id = r.t AND s.batch_id = r.item
+    UNION ALL
+    SELECT s.enterprise_id, s.batch_id FROM received_lot rl
+    JOIN shipment s ON s.enterprise_id = rl.from_enterprise_id AND s.id = rl.shipment_id
+    WHERE NOT downstream AND rl.enterprise_id = r.t AND rl.lot_id = r.item) e
+)
+SELECT t, item FROM reach
+$$;
+
+-- [{enterprise_id, item_id, kind}] of the items (ts[i], items[i]), sorted as AgriTrace sorts.
+CREATE OR REPLACE FUNCTION lineage_items(ts smallint[], items text[]) RETURNS json LANGUAGE sql STABLE AS $$
+SELECT coalesce(json_agg(json_build_object(
+         'enterprise_id', e.uscc, 'item_id', r.item,
+         'kind', CASE WHEN r.item LIKE 'b-%' THEN 'batch' ELSE 'lot' END)
+       ORDER BY e.uscc, split_part(r.item, '-', 1), item_order(r.item)), '[]'::json)
+FROM unnest(ts, items) AS r(t, item) JOIN enterprise e ON e.id = r.t
+$$;
+
+CREATE OR REPLACE FUNCTION lineage_forward(t0 smallint, item0 text) RETURNS json LANGUAGE sql STABLE AS $$
+WITH reach AS MATERIALIZED (SELECT * FROM lineage_reach(t0, item0, true)),
 flows AS (
   SELECT s.enterprise_id AS t, s.batch_id AS item, s.id AS shipment_id, s.ship_to_tenant, s.unit,
          s.quantity_per_code AS qpc, s.quantity / s.quantity_per_code AS shipped,
@@ -53,12 +83,7 @@ holders AS (
   SELECT 'missing', 2, f.*, f.missing FROM flows f WHERE f.missing > 0
 )
 SELECT json_build_object(
-  'items', (
-    SELECT coalesce(json_agg(json_build_object(
-             'enterprise_id', e.uscc, 'item_id', r.item,
-             'kind', CASE WHEN r.item LIKE 'b-%' THEN 'batch' ELSE 'lot' END)
-           ORDER BY e.uscc, split_part(r.item, '-', 1), item_order(r.item)), '[]'::json)
-    FROM reach r JOIN enterprise e ON e.id = r.t),
+  'items', (SELECT lineage_items(array_agg(r.t), array_agg(r.item)) FROM reach r),
   'holders', (
     SELECT coalesce(json_agg(json_build_object(
              'state', h.state, 'enterprise_id', e.uscc,
@@ -70,28 +95,7 @@ SELECT json_build_object(
 $$;
 
 CREATE OR REPLACE FUNCTION lineage_backward(t0 smallint, item0 text) RETURNS json LANGUAGE sql STABLE AS $$
-WITH RECURSIVE reach(t, item) AS (
-  SELECT t0, item0
-  UNION
-  SELECT e.t, e.item
-  FROM reach r
-  CROSS JOIN LATERAL (
-    SELECT bi.enterprise_id AS t, bi.lot_id AS item FROM batch_input bi
-    WHERE bi.enterprise_id = r.t AND bi.batch_id = r.item
-    UNION ALL
-    SELECT ri.enterprise_id, ri.lot_id FROM repack_input ri
-    WHERE ri.enterprise_id = r.t AND ri.batch_id = r.item
-    UNION ALL
-    SELECT s.enterprise_id, s.batch_id FROM received_lot rl
-    JOIN shipment s ON s.enterprise_id = rl.from_enterprise_id AND s.id = rl.shipment_id
-    WHERE rl.enterprise_id = r.t AND rl.lot_id = r.item) e
-)
-SELECT json_build_object(
-  'upstream', (
-    SELECT coalesce(json_agg(json_build_object(
-             'enterprise_id', e.uscc, 'item_id', r.item,
-             'kind', CASE WHEN r.item LIKE 'b-%' THEN 'batch' ELSE 'lot' END)
-           ORDER BY e.uscc, split_part(r.item, '-', 1), item_order(r.item)), '[]'::json)
-    FROM reach r JOIN enterprise e ON e.id = r.t
-    WHERE NOT (r.t = t0 AND r.item = item0)))
+SELECT json_build_object('upstream', lineage_items(array_agg(r.t), array_agg(r.item)))
+FROM lineage_reach(t0, item0, false) r
+WHERE NOT (r.t = t0 AND r.item = item0)
 $$;

@@ -9,7 +9,7 @@
 --    consumption edges are answered from the index alone (index-only scans after VACUUM);
 --  * consumed quantity of a lot is NOT stored: it is the SUM over batch_input (normalised), served
 --    by the covering index on (enterprise_id, lot_id).
-DROP TABLE IF EXISTS recall_sample, shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
+DROP TABLE IF EXISTS recall_sample, repack_input, receipt_code, received_lot, shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
 
 CREATE TABLE enterprise (
   id     smallint PRIMARY KEY,
