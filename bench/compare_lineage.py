@@ -58,14 +58,18 @@ def main():
         pg = postgres(function, [(t, i) for t, i, _ in at])
         for (tenant, item, a), p in zip(at, pg):
             checked[name] += 1
+            if a is None:
+                # AgriTrace answers 404 for an unknown item; PostgreSQL must then know nothing of it.
+                known = p["upstream"] if name == "backward" else [x for x in p["items"] if x["item_id"] != item] + p["holders"]
+                if known:
+                    failures.append(f"{name} {tenant} {item}: unknown to AgriTrace, PostgreSQL answers {p}")
+                continue
             if name == "backward":
-                got_a = items(a["upstream"]) if a else []
+                got_a = items(a["upstream"])
                 got_p = items(p["upstream"])
             else:
-                # AgriTrace lists the root among the items; an unknown root answers 404 there and
-                # only the root in PostgreSQL.
-                got_a = (items(a["items"]), moving(a["holders"])) if a else ([], [])
-                got_p = (items(p["items"]), moving(p["holders"])) if a else ([], [])
+                got_a = (items(a["items"]), moving(a["holders"]))
+                got_p = (items(p["items"]), moving(p["holders"]))
                 moving_rows += len(got_a[1])
                 other_enterprise_items += sum(1 for x in got_a[0] if x[0] != tenant)
             if got_a != got_p:
