@@ -51,9 +51,9 @@ def main():
     failures = []
     checked = {"forward": 0, "recall": 0, "backward": 0}
     moving_rows = other_enterprise_items = 0
-    for name, kind, function, samples in (("forward", "lineage_forward", "lineage_forward", "lot_ids.txt"),
-                                          ("recall", "lineage_forward", "lineage_forward", "recall_lot_ids.txt"),
-                                          ("backward", "lineage_backward", "lineage_backward", "batch_ids.txt")):
+    for name, kind, function, samples in (("forward", "lineage-forward", "lineage_forward", "lot_ids.txt"),
+                                          ("recall", "lineage-forward", "lineage_forward", "recall_lot_ids.txt"),
+                                          ("backward", "lineage-backward", "lineage_backward", "batch_ids.txt")):
         at = agritrace(bench_bin, data, kind, os.path.join(csv_dir, samples), n)
         pg = postgres(function, [(t, i) for t, i, _ in at])
         for (tenant, item, a), p in zip(at, pg):

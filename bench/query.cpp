@@ -1,10 +1,6 @@
-// agritrace_bench query: times the trace queries in-process on the RocksDB views, no HTTP, on the
-// ids of a sample file ("<tenant uscc> <id>" per line, written by `generate --csv`). Kinds:
-//   lineage_forward / lineage_backward: projections::LineageQueries::forward / backward, the
-//     precomputed cross-enterprise answers (GET /v1/trace/forward|backward); lineage_forward on
-//     the recall sample is the recall (whereabouts of a lot in every enterprise);
-//   backward / forward / whereabouts: the older routes (ProductionQueries, SalesQueries).
-// The in-process figure is what the HTTP figure (wrk) adds its edge cost to.
+// agritrace_bench query: times the trace queries in-process (ProductionQueries on the RocksDB
+// views, no HTTP; `--kind whereabouts`: SalesQueries::whereabouts_lot, the recall's read), on the ids of a sample file ("<tenant uscc> <id>" per line, written by
+// `generate --csv`). The in-process figure is what the HTTP figure (wrk) adds its edge cost to.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -45,11 +41,10 @@ int cmd_query(int argc, char** argv) {
       return 2;
     }
   }
-  const bool known = kind == "backward" || kind == "forward" || kind == "whereabouts" ||
-                     kind == "lineage_forward" || kind == "lineage_backward";
-  if (samples.empty() || !known) {
-    std::fprintf(stderr, "usage: agritrace_bench query --data DIR --samples FILE --kind "
-                         "lineage_forward|lineage_backward|backward|forward|whereabouts [--seconds S] [--threads N]\n");
+  const bool lineage_kind = kind == "lineage-forward" || kind == "lineage-backward";
+  if (samples.empty() || (kind != "backward" && kind != "forward" && kind != "whereabouts" && !lineage_kind)) {
+    std::fprintf(stderr, "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward|whereabouts"
+                         "|lineage-forward|lineage-backward [--seconds S] [--threads N]\n");
     return 2;
   }
   std::vector<std::pair<std::string, std::string>> ids;
@@ -70,10 +65,11 @@ int cmd_query(int argc, char** argv) {
   const projections::ProductionQueries q(**views);
   // whereabouts: what GET /v1/whereabouts?lot_id= answers (api/sales/routes.cpp getWhereabouts).
   const projections::SalesQueries sales(**views);
+  // lineage-*: the lineage read model's answers (GET /v1/trace/forward|backward, projections/trace/lineage.h).
   const projections::LineageQueries lineage(**views);
   auto run = [&](const std::string& tenant, const std::string& id) {
-    if (kind == "lineage_forward") return lineage.forward(tenant, tenant, id);
-    if (kind == "lineage_backward") return lineage.backward(tenant, tenant, id);
+    if (kind == "lineage-forward") return lineage.forward(tenant, tenant, id);
+    if (kind == "lineage-backward") return lineage.backward(tenant, tenant, id);
     if (kind == "backward") return q.backward_trace(tenant, id);
     if (kind == "forward") return q.forward_trace(tenant, id);
     return sales.whereabouts_lot(tenant, id);

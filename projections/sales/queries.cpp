@@ -50,6 +50,8 @@ struct BatchPlaces {
   std::vector<std::string> recall_ids;
   // Per registered receiver (tenant): shipped to it but not received, from the lineage.
   std::map<std::string, int64_t> in_transit, missing;
+  // Per enterprise downstream: its batches made from these goods (sort ids), from the lineage.
+  std::map<std::string, std::vector<std::string>> made_into;
 };
 
 std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, std::string_view bsid) {
@@ -90,6 +92,12 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     for (const auto& [sid, s] : LineageNode::decode(*doc).shipments) {
       p.in_transit[s.to] += std::max<int64_t>(s.in_transit(), 0);
       p.missing[s.to] += std::max<int64_t>(s.missing, 0);
+    }
+  }
+  if (auto down = v.get(trace::keys::descendants(t, bsid))) {
+    for (const std::string& d : decode_node_list(*down)) {
+      const NodeId id = NodeId::parse(d);
+      if (id.is_batch() && id.tenant != t) p.made_into[id.tenant].push_back(id.sid);
     }
   }
   auto add_recalls = [&](const std::string& prefix) {
@@ -153,6 +161,14 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
                                       pending(p.missing), p.unit);
     write_quantity(w, "in_transit", pending(p.in_transit), p.unit);
     write_quantity(w, "missing", pending(p.missing), p.unit);
+    // The customer's batches made from these goods (a repack): the goods live on in them.
+    w.key("consumed_into").begin_array();
+    if (auto made = p.made_into.find(holder); made != p.made_into.end()) {
+      for (const std::string& sid : made->second) {
+        w.begin_object().field("enterprise_id", holder).field("item_id", unsort_id(sid)).field("kind", "batch").end_object();
+      }
+    }
+    w.end_array();
     w.key("sales_orders").begin_array();
     std::vector<std::string> seen;
     for (const auto& s : p.shipments) {
@@ -742,12 +758,6 @@ Result<std::string> SalesQueries::recalls(std::string_view t, const Page& page) 
 
 namespace {
 
-// A recall of any enterprise: its tenant and id.
-struct RecallRef {
-  std::string tenant, id;
-  bool operator==(const RecallRef&) const = default;
-};
-
 void add_recalls(const ViewStore& v, std::string_view t, const std::string& prefix, std::vector<RecallRef>& out) {
   v.scan_prefix(prefix, [&](std::string_view, std::string_view val) {
     RecallRef r{std::string(t), std::string(val)};
@@ -819,21 +829,7 @@ std::string SalesQueries::recall_status(std::string_view t, std::string_view lot
   if (!serial.empty() && views_.get(codes::keys::digital_link("gs1", serial))) {
     return LineageQueries(views_).recall_status(serial);
   }
-  const auto ids = recall_ids_of(views_, t, lot_code, serial);
-  JsonWriter w;
-  w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
-  for (const auto& ref : ids) {
-    auto rc = views_.get(sales::keys::recall(ref.tenant, sort_id(ref.id)));
-    if (!rc) continue;
-    ViewRecord r(*rc);
-    w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
-        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"));
-    // Raised by another enterprise the goods came from or went through (R-4.2.4 across enterprises).
-    if (ref.tenant != t) w.field("enterprise", ref.tenant).field("enterprise_name", enterprise_name(views_, ref.tenant));
-    w.end_object();
-  }
-  w.end_array().end_object();
-  return w.take();
+  return recall_status_json(views_, recall_ids_of(views_, t, lot_code, serial), t);
 }
 
 Result<std::string> SalesQueries::downstream(std::string_view t, std::string_view product,

@@ -18,13 +18,19 @@ namespace agritrace::projections {
 namespace {
 
 void write_item_ref(JsonWriter& w, const NodeId& id) {
-  w.begin_object().field("enterprise_id", id.tenant).field("item_id", id.item_id())
-      .field("kind", id.is_batch() ? "batch" : "lot").end_object();
+  w.begin_object()
+      .field("enterprise_id", id.tenant)
+      .field("item_id", id.item_id())
+      .field("kind", id.is_batch() ? "batch" : "lot")
+      .end_object();
 }
 
 void write_item(JsonWriter& w, const ViewStore& v, const NodeId& id, const LineageNode& n) {
-  w.field("enterprise_id", id.tenant).field("enterprise_name", enterprise_name_of(v, id.tenant))
-      .field("item_id", id.item_id()).field("kind", id.is_batch() ? "batch" : "lot").field("product", n.product)
+  w.field("enterprise_id", id.tenant)
+      .field("enterprise_name", enterprise_name_of(v, id.tenant))
+      .field("item_id", id.item_id())
+      .field("kind", id.is_batch() ? "batch" : "lot")
+      .field("product", n.product)
       .field("lot_code", n.lot_code);
 }
 
@@ -59,7 +65,8 @@ struct Totals {
     w.end_array().end_object();
   }
   void write_amounts(JsonWriter& w) const {
-    for (const auto& [unit, amount] : quantity) w.begin_object().field("amount", amount).field("unit", unit).end_object();
+    for (const auto& [unit, amount] : quantity)
+      w.begin_object().field("amount", amount).field("unit", unit).end_object();
   }
 };
 
@@ -68,19 +75,28 @@ Error item_not_found(std::string_view item_id) {
   return view_not_found(batch ? "batch" : "material_lot", item_id, batch ? "batch_id" : "lot_id");
 }
 
-bool valid_item_id(std::string_view item_id) { return item_id.starts_with("b-") || item_id.starts_with("lot-"); }
+bool valid_item_id(std::string_view item_id) {
+  return item_id.starts_with("b-") || item_id.starts_with("lot-");
+}
 
 }  // namespace
 
 std::string_view holder_state_name(HolderState s) {
   switch (s) {
-    case HolderState::kOwnStock: return "own_stock";
-    case HolderState::kInTransit: return "in_transit";
-    case HolderState::kMissing: return "missing";
-    case HolderState::kConsumedInto: return "consumed_into";
-    case HolderState::kWrittenOff: return "written_off";
-    case HolderState::kSoldToConsumers: return "sold_to_consumers";
-    case HolderState::kAtCustomer: return "at_customer";
+    case HolderState::kOwnStock:
+      return "own_stock";
+    case HolderState::kInTransit:
+      return "in_transit";
+    case HolderState::kMissing:
+      return "missing";
+    case HolderState::kConsumedInto:
+      return "consumed_into";
+    case HolderState::kWrittenOff:
+      return "written_off";
+    case HolderState::kSoldToConsumers:
+      return "sold_to_consumers";
+    case HolderState::kAtCustomer:
+      return "at_customer";
   }
   return "own_stock";
 }
@@ -110,33 +126,41 @@ std::vector<HolderRow> LineageQueries::holders(const Reach& r) {
   for (const auto& [id, n] : r.items) {
     const int64_t per_code = n.per_code;
     const auto codes_of = [per_code](int64_t q) { return per_code > 0 ? q / per_code : 0; };
-    if (n.stock() > 0) rows.push_back({HolderState::kOwnStock, id, n.stock_codes(), n.stock(), "", "", 0});
+    if (n.stock() > 0)
+      rows.push_back({HolderState::kOwnStock, id, n.stock_codes(), n.stock(), "", "", 0});
     for (const auto& [sid, s] : n.shipments) {
       if (s.in_transit() > 0) {
-        rows.push_back({HolderState::kInTransit, id, std::max<int64_t>(s.in_transit_codes(), 0), s.in_transit(), sid,
-                        s.to, 0});
+        rows.push_back({HolderState::kInTransit, id, std::max<int64_t>(s.in_transit_codes(), 0),
+                        s.in_transit(), sid, s.to, 0});
       }
     }
     for (const auto& [sid, s] : n.shipments) {
-      if (s.missing > 0) rows.push_back({HolderState::kMissing, id, s.missing_codes, s.missing, sid, s.to, 0});
+      if (s.missing > 0)
+        rows.push_back({HolderState::kMissing, id, s.missing_codes, s.missing, sid, s.to, 0});
     }
     for (const auto& [batch, amount] : n.consumed_into) {
-      if (amount > 0) rows.push_back({HolderState::kConsumedInto, id, codes_of(amount), amount, batch, id.tenant, 0});
+      if (amount > 0)
+        rows.push_back(
+            {HolderState::kConsumedInto, id, codes_of(amount), amount, batch, id.tenant, 0});
     }
     if (n.written_off > 0) {
-      rows.push_back({HolderState::kWrittenOff, id, n.written_off_codes(), n.written_off, "", "", 0});
+      rows.push_back(
+          {HolderState::kWrittenOff, id, n.written_off_codes(), n.written_off, "", "", 0});
     }
     if (n.retail_quantity > 0) {
-      rows.push_back({HolderState::kSoldToConsumers, id, n.retail_codes, n.retail_quantity, "", "", n.retail_sales});
+      rows.push_back({HolderState::kSoldToConsumers, id, n.retail_codes, n.retail_quantity, "", "",
+                      n.retail_sales});
     }
     for (const auto& [key, c] : n.customers) {
-      if (c.quantity > 0) rows.push_back({HolderState::kAtCustomer, id, c.codes, c.quantity, key, "", 0});
+      if (c.quantity > 0)
+        rows.push_back({HolderState::kAtCustomer, id, c.codes, c.quantity, key, "", 0});
     }
   }
   return rows;
 }
 
-bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const NodeId& root) const {
+bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer,
+                                   const NodeId& root) const {
   (void)viewer;  // every viewer sees the same lineage (other enterprises' customers masked for all)
   const Reach r = reach(root);
   if (r.items.empty()) return false;
@@ -152,7 +176,9 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
   for (const HolderRow& h : holders(r)) {
     const LineageNode& n = *docs.at(h.item);
     const std::string_view state = holder_state_name(h.state);
-    w.begin_object().field("state", state).field("enterprise_id", h.item.tenant)
+    w.begin_object()
+        .field("state", state)
+        .field("enterprise_id", h.item.tenant)
         .field("enterprise_name", enterprise_name_of(views_, h.item.tenant));
     w.key("item");
     write_item_ref(w, h.item);
@@ -161,7 +187,10 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
     switch (h.state) {
       case HolderState::kInTransit:
       case HolderState::kMissing:
-        w.key("to").begin_object().field("enterprise_id", h.to).field("enterprise_name", enterprise_name_of(views_, h.to))
+        w.key("to")
+            .begin_object()
+            .field("enterprise_id", h.to)
+            .field("enterprise_name", enterprise_name_of(views_, h.to))
             .end_object();
         w.field("shipment_id", unsort_id(h.ref));
         break;
@@ -170,13 +199,18 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
         write_item_ref(w, NodeId{h.item.tenant, h.ref});
         break;
       case HolderState::kSoldToConsumers:
-        w.field("sales", h.sales).key("customer").begin_object().field("kind", "consumer").end_object();
+        w.field("sales", h.sales)
+            .key("customer")
+            .begin_object()
+            .field("kind", "consumer")
+            .end_object();
         break;
       case HolderState::kAtCustomer:
         w.key("customer");
         write_customer(w, n.customers.at(h.ref));
         break;
-      default: break;
+      default:
+        break;
     }
     w.end_object();
     by_state[std::string(state)].add(h.codes, h.quantity, n.unit);
@@ -246,20 +280,67 @@ Result<std::string> LineageQueries::backward(std::string_view, std::string_view 
   return w.take();
 }
 
-Result<std::string> LineageQueries::recall(std::string_view asker, std::string_view recall_id) const {
+Result<std::string> LineageQueries::recall(std::string_view asker,
+                                           std::string_view recall_id) const {
   auto rc = views_.get(sales::keys::recall(asker, sort_id(recall_id)));
   if (!rc) return view_not_found("recall", recall_id, "recall_id");
   ViewRecord r(*rc);
   const std::string scope = r.str("scope");
   const std::string target = r.str("target");
   JsonWriter w;
-  w.begin_object().key("recall").begin_object().field("enterprise_id", asker).field("recall_id", recall_id)
-      .field("scope", scope).field("target", target).end_object();
+  w.begin_object()
+      .key("recall")
+      .begin_object()
+      .field("enterprise_id", asker)
+      .field("recall_id", recall_id)
+      .field("scope", scope)
+      .field("target", target)
+      .end_object();
   if (scope != "code") {
     write_forward(w, asker, NodeId::of(asker, target));
+  } else if (auto path = code_path(views_, target)) {
+    write_code_place(w, *path);
   }
   w.end_object();
   return w.take();
+}
+
+// A single-code recall: the code's batch as the root and one holder row, the code's place now.
+void LineageQueries::write_code_place(JsonWriter& w, const CodePath& path) const {
+  const NodeId root = NodeId::of(path.producer, path.batch_id);
+  const NodeId at = NodeId::of(path.holder, path.holder_item);
+  const LineageNode root_doc = node(root).value_or(LineageNode{});
+  const LineageNode doc = node(at).value_or(LineageNode{});
+  const int64_t amount =
+      doc.per_code > 0 ? doc.per_code : (root_doc.per_code > 0 ? root_doc.per_code : 1);
+  const std::string unit = doc.unit.empty() ? root_doc.unit : doc.unit;
+  w.key("root").begin_object();
+  write_item(w, views_, root, root_doc);
+  w.end_object()
+      .key("holders")
+      .begin_array()
+      .begin_object()
+      .field("state", path.state)
+      .field("enterprise_id", at.tenant)
+      .field("enterprise_name", enterprise_name_of(views_, at.tenant));
+  w.key("item");
+  write_item_ref(w, at);
+  w.field("product", doc.product).field("lot_code", path.lot_code).field("codes", int64_t{1});
+  write_quantity(w, "quantity", amount, unit);
+  w.field("serial", path.serial).end_object().end_array();
+  Totals one;
+  one.add(1, amount, unit);
+  w.key("totals").begin_object().field("codes", int64_t{1}).key("quantity").begin_array();
+  one.write_amounts(w);
+  w.end_array().key("by_state").begin_object().key(path.state);
+  one.write(w);
+  w.end_object().end_object();
+  w.key("batches").begin_array().begin_object();
+  write_item(w, views_, root, root_doc);
+  w.end_object().end_array().key("items").begin_array().begin_object();
+  write_item(w, views_, at, doc);
+  write_from(w, doc);
+  w.end_object().end_array();
 }
 
 std::vector<RecallRef> LineageQueries::recalls_of_code(std::string_view serial) const {
@@ -288,26 +369,36 @@ std::vector<RecallRef> LineageQueries::recalls_of_code(std::string_view serial) 
   for (const std::string& s : items) {
     const NodeId id = NodeId::parse(s);
     add(id.tenant, (id.is_batch() ? sales::keys::recall_by_batch(id.tenant, id.sid)
-                                  : sales::keys::recall_by_lot(id.tenant, id.sid)) + "/");
+                                  : sales::keys::recall_by_lot(id.tenant, id.sid)) +
+                       "/");
   }
   return out;
 }
 
-std::string LineageQueries::recall_status(std::string_view serial) const {
-  const auto ids = recalls_of_code(serial);
+std::string recall_status_json(const ViewStore& v, const std::vector<RecallRef>& ids,
+                               std::string_view viewer) {
   JsonWriter w;
   w.begin_object().field("recalled", !ids.empty()).key("recalls").begin_array();
   for (const auto& ref : ids) {
-    auto rc = views_.get(sales::keys::recall(ref.tenant, sort_id(ref.id)));
+    auto rc = v.get(sales::keys::recall(ref.tenant, sort_id(ref.id)));
     if (!rc) continue;
     ViewRecord r(*rc);
-    w.begin_object().field("recall_id", ref.id).field("scope", r.str("scope")).field("target", r.str("target"))
-        .field("reason", r.str("reason")).field("raised_on", r.str("raised_on"))
-        .field("enterprise", ref.tenant).field("enterprise_name", enterprise_name_of(views_, ref.tenant));
+    w.begin_object()
+        .field("recall_id", ref.id)
+        .field("scope", r.str("scope"))
+        .field("target", r.str("target"))
+        .field("reason", r.str("reason"))
+        .field("raised_on", r.str("raised_on"));
+    if (ref.tenant != viewer)
+      w.field("enterprise", ref.tenant).field("enterprise_name", enterprise_name_of(v, ref.tenant));
     w.end_object();
   }
   w.end_array().end_object();
   return w.take();
+}
+
+std::string LineageQueries::recall_status(std::string_view serial) const {
+  return recall_status_json(views_, recalls_of_code(serial), "");
 }
 
 }  // namespace agritrace::projections

@@ -15,11 +15,20 @@
 #include "core/base/status.h"
 #include "projections/base/view_store.h"
 #include "projections/trace/lineage_node.h"
+#include "projections/trace/queries.h"
 
 namespace agritrace::projections {
 
 // Where goods are, per item of the lineage (one row per non-zero state).
-enum class HolderState { kOwnStock, kInTransit, kMissing, kConsumedInto, kWrittenOff, kSoldToConsumers, kAtCustomer };
+enum class HolderState {
+  kOwnStock,
+  kInTransit,
+  kMissing,
+  kConsumedInto,
+  kWrittenOff,
+  kSoldToConsumers,
+  kAtCustomer
+};
 std::string_view holder_state_name(HolderState s);
 
 struct HolderRow {
@@ -43,6 +52,11 @@ struct RecallRef {
   bool operator==(const RecallRef&) const = default;
 };
 
+// {"recalled":bool,"recalls":[{recall_id, scope, target, reason, raised_on[, enterprise,
+// enterprise_name when raised by an enterprise other than `viewer`]}]} ("" viewer: always named).
+std::string recall_status_json(const ViewStore& v, const std::vector<RecallRef>& ids,
+                               std::string_view viewer);
+
 class LineageQueries {
  public:
   explicit LineageQueries(const ViewStore& views) : views_(views) {}
@@ -52,9 +66,11 @@ class LineageQueries {
   static std::vector<HolderRow> holders(const Reach& r);
 
   // Whereabouts / forward trace of an item ("lot-N" or "b-N") of `tenant`.
-  Result<std::string> forward(std::string_view asker, std::string_view tenant, std::string_view item_id) const;
+  Result<std::string> forward(std::string_view asker, std::string_view tenant,
+                              std::string_view item_id) const;
   // Every item upstream of an item of `tenant`, in every enterprise.
-  Result<std::string> backward(std::string_view asker, std::string_view tenant, std::string_view item_id) const;
+  Result<std::string> backward(std::string_view asker, std::string_view tenant,
+                               std::string_view item_id) const;
   // The recall `asker` raised: its target's forward lineage.
   Result<std::string> recall(std::string_view asker, std::string_view recall_id) const;
 
@@ -65,10 +81,12 @@ class LineageQueries {
   // Every recall covering a code, whoever asks: of the code itself, and of every item its goods
   // were made from or passed through, in every enterprise.
   std::vector<RecallRef> recalls_of_code(std::string_view serial) const;
-  // {"recalled":bool,"recalls":[{recall_id, scope, target, reason, raised_on, enterprise, enterprise_name}]}
+  // {"recalled":bool,"recalls":[{recall_id, scope, target, reason, raised_on, enterprise,
+  // enterprise_name}]}
   std::string recall_status(std::string_view serial) const;
 
  private:
+  void write_code_place(JsonWriter& w, const CodePath& path) const;
   const ViewStore& views_;
 };
 

@@ -29,7 +29,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   size_t start = 0;
   for (;;) {
     const size_t at = s.find(sep, start);
-    out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    out.push_back(
+        s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
     if (at == std::string_view::npos) return out;
     start = at + 1;
   }
@@ -78,17 +79,40 @@ int64_t LineageNode::stock_codes() const {
 }
 
 std::string LineageNode::encode() const {
-  std::string out = Line('n').s(product).s(lot_code).s(unit).n(quantity).n(codes).n(per_code).n(shipped)
-                        .n(shipped_codes).n(consumed).n(adjusted_up).n(written_off).n(retail_sales)
-                        .n(retail_quantity).n(retail_codes).done();
+  std::string out = Line('n')
+                        .s(product)
+                        .s(lot_code)
+                        .s(unit)
+                        .n(quantity)
+                        .n(codes)
+                        .n(per_code)
+                        .n(shipped)
+                        .n(shipped_codes)
+                        .n(consumed)
+                        .n(adjusted_up)
+                        .n(written_off)
+                        .n(retail_sales)
+                        .n(retail_quantity)
+                        .n(retail_codes)
+                        .done();
   for (const std::string& f : from) out += Line('f').s(f).done();
   for (const auto& [batch, amount] : consumed_into) out += Line('c').s(batch).n(amount).done();
   for (const auto& [id, s] : shipments) {
-    out += Line('s').s(id).s(s.to).s(s.date).n(s.shipped).n(s.shipped_codes).n(s.received).n(s.received_codes)
-               .n(s.missing).n(s.missing_codes).done();
+    out += Line('s')
+               .s(id)
+               .s(s.to)
+               .s(s.date)
+               .n(s.shipped)
+               .n(s.shipped_codes)
+               .n(s.received)
+               .n(s.received_codes)
+               .n(s.missing)
+               .n(s.missing_codes)
+               .done();
   }
   for (const auto& [key, c] : customers) {
-    out += Line('u').s(key).s(c.kind).s(c.name).s(c.uscc).s(c.region).n(c.quantity).n(c.codes).done();
+    out +=
+        Line('u').s(key).s(c.kind).s(c.name).s(c.uscc).s(c.region).n(c.quantity).n(c.codes).done();
   }
   return out;
 }
@@ -117,13 +141,20 @@ LineageNode LineageNode::decode(std::string_view text) {
         n.retail_quantity = num(13);
         n.retail_codes = num(14);
         break;
-      case 'f': n.from.insert(str(1)); break;
-      case 'c': n.consumed_into[str(1)] = num(2); break;
+      case 'f':
+        n.from.insert(str(1));
+        break;
+      case 'c':
+        n.consumed_into[str(1)] = num(2);
+        break;
       case 's':
         n.shipments[str(1)] = {str(2), str(3), num(4), num(5), num(6), num(7), num(8), num(9)};
         break;
-      case 'u': n.customers[str(1)] = {str(2), str(3), str(4), str(5), num(6), num(7)}; break;
-      default: break;
+      case 'u':
+        n.customers[str(1)] = {str(2), str(3), str(4), str(5), num(6), num(7)};
+        break;
+      default:
+        break;
     }
   }
   return n;

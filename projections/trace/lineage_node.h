@@ -50,10 +50,10 @@ struct LineageNode {
   int64_t per_code = 0;             // quantity per code, 0 when unknown
   int64_t shipped = 0, shipped_codes = 0, consumed = 0, adjusted_up = 0, written_off = 0;
   int64_t retail_sales = 0, retail_quantity = 0, retail_codes = 0;
-  std::set<std::string> from;                            // direct upstream items (NodeId::str)
-  std::map<std::string, int64_t> consumed_into;          // own batch sort id -> amount
-  std::map<std::string, LineageShipment> shipments;      // shipment sort id -> registered receiver
-  std::map<std::string, LineageCustomer> customers;      // customer key -> unregistered customer
+  std::set<std::string> from;                        // direct upstream items (NodeId::str)
+  std::map<std::string, int64_t> consumed_into;      // own batch sort id -> amount
+  std::map<std::string, LineageShipment> shipments;  // shipment sort id -> registered receiver
+  std::map<std::string, LineageCustomer> customers;  // customer key -> unregistered customer
 
   int64_t stock() const { return quantity + adjusted_up - written_off - consumed - shipped; }
   // Codes still on hand, counted by quantity when the quantity per code is known.

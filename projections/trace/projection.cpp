@@ -12,7 +12,8 @@
 namespace agritrace::projections {
 namespace {
 
-class LineageProjection final : public EventProjection<LineageProjection, trace::Handled, tenant_and_ms> {
+class LineageProjection final
+    : public EventProjection<LineageProjection, trace::Handled, tenant_and_ms> {
  public:
   std::string_view name() const override { return "lineage"; }
 
@@ -31,8 +32,8 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
     return text ? decode_node_list(*text) : std::set<std::string>{};
   }
   // Adds `more` to the list under `key`; writes only when it grew.
-  static void extend(const std::string& key, const std::set<std::string>& more, const std::string& self,
-                     ViewBatch& b) {
+  static void extend(const std::string& key, const std::set<std::string>& more,
+                     const std::string& self, ViewBatch& b) {
     std::set<std::string> cur = list(key, b);
     const size_t before = cur.size();
     for (const std::string& s : more) {
@@ -62,6 +63,15 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
     }
   }
 
+  // Goods come into a lot (bought or received; a later receipt into the same lot adds).
+  static void receive(LineageNode& n, const std::string& product, const std::string& lot_code,
+                      const core::Quantity& q) {
+    n.product = product;
+    n.lot_code = lot_code;
+    n.unit = std::string(core::unit_name(q.unit));
+    n.quantity += q.amount;
+  }
+
   template <typename E>
   void describe_batch(const std::string& t, const E& e, ViewBatch& b) {
     const NodeId id = NodeId::of(t, e.batch_id);
@@ -73,16 +83,17 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
     store(id, n, b);
   }
 
-  void on(const std::string& t, int64_t, const core::BatchCreated& e, ViewBatch& b) { describe_batch(t, e, b); }
-  void on(const std::string& t, int64_t, const core::BatchAmended& e, ViewBatch& b) { describe_batch(t, e, b); }
+  void on(const std::string& t, int64_t, const core::BatchCreated& e, ViewBatch& b) {
+    describe_batch(t, e, b);
+  }
+  void on(const std::string& t, int64_t, const core::BatchAmended& e, ViewBatch& b) {
+    describe_batch(t, e, b);
+  }
 
   void on(const std::string& t, int64_t, const core::PurchaseOrderReceived& e, ViewBatch& b) {
     const NodeId id = NodeId::of(t, e.lot_id);
     LineageNode n = load(id, b);
-    n.product = e.material;
-    n.lot_code = e.supplier_lot;
-    n.unit = std::string(core::unit_name(e.quantity.unit));
-    n.quantity += e.quantity.amount;
+    receive(n, e.material, e.supplier_lot, e.quantity);
     store(id, n, b);
   }
 
@@ -106,7 +117,10 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
   void on(const std::string& t, int64_t, const core::StockAdjusted& e, ViewBatch& b) {
     const NodeId id = NodeId::of(t, e.item_id);
     LineageNode n = load(id, b);
-    if (e.delta.amount >= 0) n.adjusted_up += e.delta.amount; else n.written_off -= e.delta.amount;
+    if (e.delta.amount >= 0)
+      n.adjusted_up += e.delta.amount;
+    else
+      n.written_off -= e.delta.amount;
     store(id, n, b);
   }
 
@@ -117,7 +131,8 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
     const auto codes = static_cast<int64_t>(e.serials.size());
     n.shipped += q;
     n.shipped_codes += codes;
-    if (e.quantity_per_code > 0 && !e.serials.empty()) n.per_code = std::max(n.per_code, e.quantity_per_code);
+    if (e.quantity_per_code > 0 && !e.serials.empty())
+      n.per_code = std::max(n.per_code, e.quantity_per_code);
     if (e.ship_to_individual) {
       n.retail_sales += 1;
       n.retail_quantity += q;
@@ -144,10 +159,7 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
   void on(const std::string& t, int64_t, const core::GoodsReceived& e, ViewBatch& b) {
     const NodeId lot = NodeId::of(t, e.lot_id);
     LineageNode n = load(lot, b);
-    n.product = e.product;
-    n.lot_code = e.lot_code;
-    n.unit = std::string(core::unit_name(e.quantity.unit));
-    n.quantity += e.quantity.amount;
+    receive(n, e.product, e.lot_code, e.quantity);
     n.codes += static_cast<int64_t>(e.serials.size());
     if (e.quantity_per_code > 0) n.per_code = e.quantity_per_code;
     store(lot, n, b);
@@ -183,6 +195,8 @@ class LineageProjection final : public EventProjection<LineageProjection, trace:
 
 }  // namespace
 
-std::unique_ptr<Projection> make_lineage_projection() { return std::make_unique<LineageProjection>(); }
+std::unique_ptr<Projection> make_lineage_projection() {
+  return std::make_unique<LineageProjection>();
+}
 
 }  // namespace agritrace::projections

@@ -590,6 +590,16 @@ void write_code_path(JsonWriter& w, const ViewStore& v, std::string_view viewer,
         .field("item_id", b.item_id).field("kind", "batch").end_object();
   }
   w.end_array();
+  // What the code's batch was made from, in every enterprise (a repacked box names the bags' way).
+  w.key("made_from").begin_array();
+  if (auto up = v.get(trace::keys::ancestors(p.producer, sort_id(p.batch_id)))) {
+    for (const std::string& a : decode_node_list(*up)) {
+      const NodeId id = NodeId::parse(a);
+      w.begin_object().field("enterprise_id", id.tenant).field("enterprise_name", enterprise_name_of(v, id.tenant))
+          .field("item_id", id.item_id()).field("kind", id.is_batch() ? "batch" : "lot").end_object();
+    }
+  }
+  w.end_array();
   w.key("holder").begin_object().field("enterprise", p.holder).field("name", enterprise_name_of(v, p.holder))
       .field("item_id", p.holder_item).end_object();
   w.key("steps").begin_array();

@@ -21,7 +21,8 @@ inline LineageRows lineage_rows(const Reply& r, const std::string& at) {
   LineageRows out;
   for (size_t i = 0; i < r.size(at + "/holders"); ++i) {
     const std::string h = fmt::format("{}/holders/{}", at, i);
-    std::string key = r.str(h + "/state") + " " + r.str(h + "/item/enterprise_id") + " " + r.str(h + "/item/item_id");
+    std::string key = r.str(h + "/state") + " " + r.str(h + "/item/enterprise_id") + " " +
+                      r.str(h + "/item/item_id");
     if (r.has(h + "/into")) key += " -> " + r.str(h + "/into/item_id");
     out[key] = {r.num(h + "/codes"), r.num(h + "/quantity/amount")};
   }

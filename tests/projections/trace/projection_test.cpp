@@ -336,6 +336,26 @@ struct Views {
   }
 };
 
+// A chain's events applied in five orders (each enterprise's own order kept): tenant after
+// tenant, tenants reversed, round-robin and two seeded random interleavings.
+struct Interleavings {
+  Views in_order, backwards, round_robin, random1, random2;
+  Interleavings(const Chain& c, uint32_t seed1, uint32_t seed2)
+      : in_order(c.tenant_major(c.tenants())),
+        backwards(c.tenant_major({c.tenants().rbegin(), c.tenants().rend()})),
+        round_robin(c.round_robin()),
+        random1(c.shuffled(seed1)),
+        random2(c.shuffled(seed2)) {}
+  // Every order gives byte-identical views.
+  void check_same_views() const {
+    const std::string digest = in_order.store->digest();
+    CHECK(backwards.store->digest() == digest);
+    CHECK(round_robin.store->digest() == digest);
+    CHECK(random1.store->digest() == digest);
+    CHECK(random2.store->digest() == digest);
+  }
+};
+
 Reply ok(const Result<std::string>& r) {
   REQUIRE(r.ok());
   return Reply{200, *r, {}};
@@ -355,20 +375,11 @@ std::vector<std::string> retail_sales(const Reply& r, const std::string& list) {
 
 TEST_CASE("R-4.2.4 R-4.3.2 R-4.3.4 views of a five-enterprise chain do not depend on arrival order") {
   const Chain chain = demo_chain();
-  std::vector<std::string> reversed(chain.tenants().rbegin(), chain.tenants().rend());
-  Views one_by_one(chain.tenant_major(chain.tenants()));
-  Views round_robin(chain.round_robin());
-  Views backwards(chain.tenant_major(reversed));
-  Views random1(chain.shuffled(7));
-  Views random2(chain.shuffled(2026));
-  const std::string digest = one_by_one.store->digest();
-  CHECK(round_robin.store->digest() == digest);
-  CHECK(backwards.store->digest() == digest);
-  CHECK(random1.store->digest() == digest);
-  CHECK(random2.store->digest() == digest);
+  const Interleavings orders(chain, 7, 2026);
+  orders.check_same_views();
 
   // Whatever the order, the farm's recall finds every retail sale three enterprises downstream.
-  for (Views* v : {&one_by_one, &backwards, &random1}) {
+  for (const Views* v : {&orders.in_order, &orders.backwards, &orders.random1}) {
     projections::SalesQueries sales(*v->store);
     Reply report = ok(sales.recall(kFarm, "rc-1"));
     const std::vector<std::string> expected = {std::string(kRetailer1) + "/sh-1", std::string(kRetailer1) + "/sh-2",
@@ -647,19 +658,10 @@ Chain repack_chain() {
 
 TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in any arrival order") {
   const Chain chain = repack_chain();
-  std::vector<std::string> reversed(chain.tenants().rbegin(), chain.tenants().rend());
-  Views first(chain.tenant_major(chain.tenants()));
-  Views backwards(chain.tenant_major(reversed));
-  Views robin(chain.round_robin());
-  Views random1(chain.shuffled(11));
-  Views random2(chain.shuffled(4242));
-  const std::string digest = first.store->digest();
-  CHECK(backwards.store->digest() == digest);
-  CHECK(robin.store->digest() == digest);
-  CHECK(random1.store->digest() == digest);
-  CHECK(random2.store->digest() == digest);
+  const Interleavings orders(chain, 11, 4242);
+  orders.check_same_views();
 
-  for (Views* v : {&first, &backwards, &random2}) {
+  for (const Views* v : {&orders.in_order, &orders.backwards, &orders.random2}) {
     projections::LineageQueries lineage(*v->store);
     Reply rc = ok(lineage.recall(kFarm, "rc-1"));
     INFO(rc.body);
@@ -693,9 +695,9 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
     CHECK(rc.body.find(R"("customer":{"kind":"consumer"})") != std::string::npos);
   }
 
-  projections::SalesQueries sales(*random1.store);
-  projections::TraceQueries trace(*random1.store);
-  projections::LineageQueries lineage(*random1.store);
+  projections::SalesQueries sales(*orders.random1.store);
+  projections::TraceQueries trace(*orders.random1.store);
+  projections::LineageQueries lineage(*orders.random1.store);
   // The recall status of a repacked gift box, a missing bag and a bag still at the farm: recalled
   // for every asker, the shop and an enterprise the code never reached included.
   for (const char* asker : {kFarm, kWholesaler2, kShop, kOutsider}) {
@@ -717,6 +719,13 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
   CHECK(f10.str("/status") == "missing_at_receipt");
   CHECK(f10.str("/state") == "missing");
   CHECK(trace.code(kShop, "F10").error().reason == "code_not_found");
+  // A gift box's path names what its batch was made from, back to the farm's seed lot.
+  Reply g03 = ok(trace.code(kShop, "G03"));
+  REQUIRE(g03.size("/made_from") == 3);
+  CHECK(g03.str("/made_from/0/enterprise_id") == kWholesaler2);
+  CHECK(g03.str("/made_from/0/item_id") == "lot-1");
+  CHECK(g03.str("/made_from/2/enterprise_id") == kFarm);
+  CHECK(g03.str("/made_from/2/item_id") == "lot-1");
 
   // The walk and the batch's locations agree with the lineage: nothing of the farm's shipment is
   // in transit, 10 kg are missing, the wholesaler is credited with what it received only.
@@ -730,6 +739,8 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
   CHECK(wb.num("/batches/0/locations/1/quantity/amount") == 0);  // 80 kg repacked, 10 kg written off
   CHECK(wb.num("/batches/0/locations/1/missing/amount") == 10000);
   CHECK(wb.num("/batches/0/locations/1/in_transit/amount") == 0);
+  CHECK(wb.str("/batches/0/locations/1/consumed_into/0/enterprise_id") == kWholesaler2);  // the gift boxes
+  CHECK(wb.str("/batches/0/locations/1/consumed_into/0/item_id") == "b-1");
   CHECK(lineage_rows(wb, "/lineage") == lineage_rows(ok(lineage.forward(kFarm, kFarm, "b-1")), ""));
 
   // The CSV names the missing goods and neutralises a cell a spreadsheet would run.
@@ -744,6 +755,27 @@ TEST_CASE("issue 11 lineage: repack downstream, partial receipts, write-offs, in
   REQUIRE(back.size("/upstream") == 4);
   CHECK(back.str("/item/from/0/enterprise_id") == kWholesaler2);
   CHECK(lineage.forward(kFarm, kFarm, "lot-9").error().reason == "material_lot_not_found");
+
+  // A single-code recall: the code's place now, one code.
+  {
+    projections::ViewBatch batch(*orders.random1.store);
+    events::StoredEvent se;
+    se.envelope.id = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+    se.envelope.tenant = kWholesaler2;
+    const core::Event recall = core::RecallRaised{"rc-1", core::RecallScope::kCode, "G03", "包装破损",
+                                                  day(test_today().c_str()), {"b-1"}};
+    for (auto& p : projections::make_all_projections()) REQUIRE(p->apply(se, recall, batch).ok());
+    REQUIRE(orders.random1.store->commit(batch, {}).ok());
+  }
+  Reply one = ok(lineage.recall(kWholesaler2, "rc-1"));
+  INFO(one.body);
+  CHECK(one.str("/recall/scope") == "code");
+  CHECK(one.str("/root/item_id") == "b-1");
+  REQUIRE(one.size("/holders") == 1);
+  CHECK(one.str("/holders/0/state") == "own_stock");
+  CHECK(one.str("/holders/0/item/enterprise_id") == kShop);
+  CHECK(one.num("/holders/0/quantity/amount") == 1);
+  CHECK(one.num("/totals/codes") == 1);
 }
 
 }  // namespace agritrace::testing
