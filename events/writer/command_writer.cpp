@@ -365,26 +365,24 @@ class CommandWriterImpl final : public CommandWriter {
         }
       }
     }
+    std::vector<CommandOutcome> outcomes;
+    outcomes.reserve(pending.size());
     for (Pending& p : pending) {
-      CommandOutcome out{p.command_id, {}, false};
+      CommandOutcome& out = outcomes.emplace_back(CommandOutcome{p.command_id, {}, false});
       for (size_t i = p.first; i < p.first + p.count; ++i) {
         out.events.push_back(EventRef{batch[i].id, batch[i].type, batch[i].subject, positions[i]});
       }
       if (!p.sub->idempotency_key.empty()) {
-        for (const EventRef& ref : out.events) {
-          index_->add_key_event(p.sub->tenant, p.sub->idempotency_key, p.sub->request_hash,
-                                p.command_id, now_ms, ref);
-        }
+        index_->put_key(p.sub->tenant, p.sub->idempotency_key, p.sub->request_hash, p.command_id,
+                        now_ms, out.events);
       }
     }
     // The group is durable in the ledger; now the index may say so. Should the index fail, the
     // next group folds the ledger again (the commands stay acknowledged: the ledger has them).
     if (!index_->commit(batch, positions).ok()) needs_rebuild_ = true;
-    for (Pending& p : pending) {
-      CommandOutcome out{p.command_id, {}, false};
-      for (size_t i = p.first; i < p.first + p.count; ++i) {
-        out.events.push_back(EventRef{batch[i].id, batch[i].type, batch[i].subject, positions[i]});
-      }
+    for (size_t k = 0; k < pending.size(); ++k) {
+      Pending& p = pending[k];
+      CommandOutcome& out = outcomes[k];
       audit(*p.sub, "accepted", p.command_id);
       for (auto* f : p.followers) {
         CommandOutcome again = out;

@@ -70,14 +70,10 @@ std::string run_prefix(std::string_view tenant, std::string_view run_id) {
 
 std::string key_key(std::string_view tenant, std::string_view key) {
   // XXH3-128 with a length prefix: ("ab","c") != ("a","bc"); 2^-64 odds of any collision.
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
-  const uint64_t len = tenant.size();
-  XXH3_128bits_update(state, &len, sizeof len);
-  XXH3_128bits_update(state, tenant.data(), tenant.size());
-  XXH3_128bits_update(state, key.data(), key.size());
-  const XXH128_hash_t h = XXH3_128bits_digest(state);
-  XXH3_freeState(state);
+  std::string bytes;
+  put_str(bytes, tenant);
+  bytes.append(key);
+  const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
   std::string k(1, kKey);
   put_u64(k, h.high64);
   put_u64(k, h.low64);
@@ -330,14 +326,19 @@ std::optional<WriterIndex::KeyRecord> WriterIndex::find_key(std::string_view ten
 void WriterIndex::add_key_event(std::string_view tenant, std::string_view key, std::string_view request_hash,
                                 std::string_view command_id, int64_t at_ms, const EventRef& ref) {
   if (skip_writes_) return;
-  std::string k = key_key(tenant, key);
-  std::string v;
   std::vector<EventRef> events;
   if (auto old = find_key(tenant, key, request_hash); old && !old->shrunk && old->outcome.command_id == command_id) {
     events = std::move(old->outcome.events);
     at_ms = old->at_ms;
   }
   events.push_back(ref);
+  put_key(tenant, key, request_hash, command_id, at_ms, events);
+}
+
+void WriterIndex::put_key(std::string_view tenant, std::string_view key, std::string_view request_hash,
+                          std::string_view command_id, int64_t at_ms, const std::vector<EventRef>& events) {
+  if (skip_writes_) return;
+  std::string v;
   put_u64(v, static_cast<uint64_t>(at_ms));
   put_str(v, request_digest(request_hash));
   put_str(v, command_id);
@@ -349,7 +350,7 @@ void WriterIndex::add_key_event(std::string_view tenant, std::string_view key, s
     put_u64(v, static_cast<uint64_t>(e.position.partition));
     put_u64(v, static_cast<uint64_t>(e.position.offset));
   }
-  write(std::move(k), std::move(v));
+  write(key_key(tenant, key), std::move(v));
 }
 
 size_t WriterIndex::shrink_keys_before(int64_t cutoff_ms) {

@@ -71,6 +71,9 @@ class WriterIndex final : public core::CodeStore {
   // Records one event of a keyed command; a command's events arrive in ledger order.
   void add_key_event(std::string_view tenant, std::string_view key, std::string_view request_hash,
                      std::string_view command_id, int64_t at_ms, const EventRef& ref);
+  // Records a new keyed command with all its events at once (no read: the writer's own commands).
+  void put_key(std::string_view tenant, std::string_view key, std::string_view request_hash,
+               std::string_view command_id, int64_t at_ms, const std::vector<EventRef>& events);
   // Keyed records older than `cutoff_ms` shrink to their key and instant (enough to answer
   // idempotency_key_expired). Returns how many shrank. Durable at the next commit.
   size_t shrink_keys_before(int64_t cutoff_ms);
