@@ -381,6 +381,8 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
+  flags.push_back({"idempotency-retention-days", "7", "how long an Idempotency-Key answers its first command;"
+                                                      " an older retry answers 409 idempotency_key_expired"});
   flags.push_back({"clock-offset-days", "", "TESTS/DEMOS ONLY: the server's clock is the wall clock + N days"
                                             " (N may be negative); needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
   flags.push_back({"clock-start", "", "TESTS/DEMOS ONLY: the server's clock starts at this RFC 3339 instant"
@@ -398,8 +400,11 @@ int cmd_serve(int argc, char** argv) {
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
-  int threads = 0, max_body = 0, cp_events = 0, cp_seconds = 0;
-  if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body)) return 2;
+  int threads = 0, max_body = 0, cp_events = 0, cp_seconds = 0, retention_days = 0;
+  if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body) ||
+      parse_int_flag(a, "idempotency-retention-days", 1, 3650, &retention_days)) {
+    return 2;
+  }
   if (parse_int_flag(a, "checkpoint-every-events", 1, 100'000'000, &cp_events) ||
       parse_int_flag(a, "checkpoint-every-seconds", 1, 86'400, &cp_seconds)) {
     return 2;
@@ -460,6 +465,9 @@ int cmd_serve(int argc, char** argv) {
   std::unique_ptr<agritrace::events::AuditLog> audit = std::move(opened_audit).value();
   agritrace::events::CommandWriterOptions wo;
   wo.env = &env;
+  // Generated codes and Idempotency-Key records: on disk, rebuilt from the ledger when missing.
+  wo.index_path = data + "/writer-index";
+  wo.idempotency_retention_ms = int64_t{retention_days} * 24 * 3600 * 1000;
   // Every command of a group, durable (fsync) before any of them is answered.
   wo.audit = [log = audit.get()](const std::vector<agritrace::events::AuditRecord>& records) {
     std::vector<agritrace::events::AuditEntry> entries;

@@ -149,6 +149,12 @@ bool Checkpointer::wait_written(uint64_t n, int32_t timeout_ms) {
                               [&] { return written_.load() >= n; });
 }
 
+bool Checkpointer::wait_observed(uint64_t n, int32_t timeout_ms) {
+  std::unique_lock lock(mu_);
+  return written_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                              [&] { return observed_.load() >= n; });
+}
+
 std::string Checkpointer::last_error() const {
   std::lock_guard lock(mu_);
   return last_error_;
@@ -236,6 +242,11 @@ void Checkpointer::run() {
                        (news > 0 && options_.env->now_ms() - last_ms_ >= options_.every_ms) ||
                        (stopping && caught_up && news > 0);
       if (due) s = write_checkpoint();
+      {
+        std::lock_guard lock(mu_);
+        observed_.store(fold_.events());
+      }
+      written_cv_.notify_all();
     }
     if (!s.ok()) {
       // No more checkpoints from this process: said once, and again by stop(). The server keeps

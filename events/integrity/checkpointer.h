@@ -93,6 +93,9 @@ class Checkpointer {
   uint64_t written() const { return written_.load(); }
   // Waits (at most timeout_ms) until at least n checkpoints were written by this process.
   bool wait_written(uint64_t n, int32_t timeout_ms);
+  // Waits (at most timeout_ms) until the thread has folded at least n events and decided whether
+  // they were due (tests step the Env clock only after that).
+  bool wait_observed(uint64_t n, int32_t timeout_ms);
   std::string last_error() const;
 
  private:
@@ -108,6 +111,7 @@ class Checkpointer {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> written_{0};
+  std::atomic<uint64_t> observed_{0};
   mutable std::mutex mu_;
   std::condition_variable written_cv_;
   std::string last_error_;

@@ -361,6 +361,7 @@ TEST_CASE(
     prev = f.snapshot(2).tenants.at(0).hash;
   }
   REQUIRE(ledger->append({chained("T1", 2, &prev)}, nullptr).ok());  // news, but not due yet
+  REQUIRE(cp.wait_observed(2, 20'000));  // seen, and found not due, before the clock moves
   env.advance_ms(60'000);
   REQUIRE(ledger->append({chained("T1", 3, &prev)}, nullptr).ok());  // wakes it: due now
   REQUIRE(cp.wait_written(2, 20'000));
