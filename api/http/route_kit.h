@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -115,26 +116,43 @@ inline Result<std::string> reason_only(const JsonInput& in, bool required = fals
 // The newest ledger position this process has acknowledged, per partition: the resolver waits
 // for the views to reach these before answering, so a code disabled by an acknowledged command
 // answers 410 at the very next scan.
+// Kept per enterprise too, so the resolver of one enterprise's code waits only for that
+// enterprise's writes (another tenant's heavy writing does not delay its scans).
 class AppendedPositions {
  public:
-  void note(const events::Position& p) {
+  void note(const std::string& tenant, const events::Position& p) {
     std::lock_guard lock(mu_);
-    const auto i = static_cast<size_t>(p.partition);
-    if (offsets_.size() <= i) offsets_.resize(i + 1, -1);
-    if (p.offset > offsets_[i]) offsets_[i] = p.offset;
+    raise(offsets_, p);
+    raise(by_tenant_[tenant], p);
   }
+  // Every enterprise's.
   std::vector<events::Position> snapshot() const {
     std::lock_guard lock(mu_);
-    std::vector<events::Position> out;
-    for (size_t i = 0; i < offsets_.size(); ++i) {
-      if (offsets_[i] >= 0) out.push_back(events::Position{static_cast<int32_t>(i), offsets_[i]});
-    }
-    return out;
+    return positions(offsets_);
+  }
+  // One enterprise's (empty when this process acknowledged none of its commands).
+  std::vector<events::Position> snapshot(const std::string& tenant) const {
+    std::lock_guard lock(mu_);
+    auto it = by_tenant_.find(tenant);
+    return it == by_tenant_.end() ? std::vector<events::Position>() : positions(it->second);
   }
 
  private:
+  static void raise(std::vector<int64_t>& offsets, const events::Position& p) {
+    const auto i = static_cast<size_t>(p.partition);
+    if (offsets.size() <= i) offsets.resize(i + 1, -1);
+    if (p.offset > offsets[i]) offsets[i] = p.offset;
+  }
+  static std::vector<events::Position> positions(const std::vector<int64_t>& offsets) {
+    std::vector<events::Position> out;
+    for (size_t i = 0; i < offsets.size(); ++i) {
+      if (offsets[i] >= 0) out.push_back(events::Position{static_cast<int32_t>(i), offsets[i]});
+    }
+    return out;
+  }
   mutable std::mutex mu_;
   std::vector<int64_t> offsets_;
+  std::map<std::string, std::vector<int64_t>, std::less<>> by_tenant_;
 };
 
 // A path parameter the router has matched (it is always present for the route's pattern).
@@ -238,10 +256,10 @@ struct RouteKit {
     sub.request_hash = core::sha256_hex(req.method + "\n" + req.path + "\n" + req.body);
     sub.command = std::move(command).value();
     sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem,
-                tracker = &appended](Result<events::CommandOutcome> r) {
+                tracker = &appended, tenant = caller.tenant](Result<events::CommandOutcome> r) {
       if (!r.ok()) return respond(problem(r.error()));
       const events::CommandOutcome& out = *r;
-      if (!out.events.empty()) tracker->note(out.events.back().position);
+      if (!out.events.empty()) tracker->note(tenant, out.events.back().position);
       JsonWriter w;
       w.begin_object();
       w.field("id", out.events.empty() ? std::string() : out.events.front().subject);
