@@ -1,5 +1,7 @@
 #include "events/writer/command_writer.h"
 
+#include "events/pii/pii_vault.h"
+
 #include <fmt/format.h>
 
 #include <condition_variable>
@@ -133,6 +135,7 @@ class CommandWriterImpl final : public CommandWriter {
     head.hash = e.hash;
     auto event = decode_event_payload(e.type, e.payload_json);
     if (!event.ok()) return event.status();
+    if (options_.pii != nullptr) options_.pii->open(e.tenant, *event);
     states_.apply(e.tenant, *event);
     note_keys(*event, e.tenant, keys, tenants);
     if (!e.idempotency_key.empty()) {
@@ -259,10 +262,28 @@ class CommandWriterImpl final : public CommandWriter {
         refuse(sub, drawn.error());
         continue;
       }
+      // Personal data is sealed before the write model changes: a failed seal refuses the command.
+      std::vector<std::string> payloads;
+      Status sealed = Status::Ok();
+      for (const core::Event& ev : *decided) {
+        if (options_.pii == nullptr) {
+          payloads.push_back(encode_event_payload(ev));
+          continue;
+        }
+        core::Event copy = ev;
+        sealed = options_.pii->seal(sub.tenant, copy);
+        if (!sealed.ok()) break;
+        payloads.push_back(encode_event_payload(copy));
+      }
+      if (!sealed.ok()) {
+        refuse(sub, sealed.error());
+        continue;
+      }
       std::vector<std::string>& ids = *drawn;
       Pending p{&sub, std::move(ids[0]), batch.size(), decided->size(), {}, {}};
       size_t next_id = 1;
       TenantHead& head = heads_[sub.tenant];
+      size_t next_payload = 0;
       for (const core::Event& ev : *decided) {
         states_.apply(sub.tenant, ev);
         if (const auto* reg = std::get_if<core::EnterpriseRegistered>(&ev)) {
@@ -280,7 +301,7 @@ class CommandWriterImpl final : public CommandWriter {
         e.idempotency_key = sub.idempotency_key;
         e.request_hash = sub.request_hash;
         e.subject = core::event_subject(ev);
-        e.payload_json = encode_event_payload(ev);
+        e.payload_json = std::move(payloads[next_payload++]);
         e.prev_hash = head.hash;
         e.hash = compute_chain_hash(e);
         head.hash = e.hash;

@@ -20,6 +20,9 @@
 
 namespace agritrace::events {
 
+class PiiVault;  // events/pii/pii_vault.h
+
+
 struct EventRef {
   std::string id;
   std::string type;
@@ -84,6 +87,9 @@ struct CommandWriterOptions {
   // The clock (each event's instant, the rules' calendar day) and the CSPRNG (event and command
   // ids). Null: the POSIX Env.
   Env* env = nullptr;
+  // Seals personal data before events are encoded and opens it when the ledger is folded
+  // (null: payloads hold personal data in clear, as before issue 16).
+  PiiVault* pii = nullptr;
 };
 
 // Folds the existing ledger (blocking) and starts the writer thread.
