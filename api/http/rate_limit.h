@@ -22,8 +22,8 @@ struct RateLimit {
 };
 
 struct RateLimitOptions {
-  RateLimit per_key{50, 200};       // per API key (Authorization: Bearer / X-API-Key)
-  RateLimit per_address{100, 400};  // per source IP, whether or not it sends a key
+  RateLimit per_key{1000, 2000};     // per API key (Authorization: Bearer / X-API-Key)
+  RateLimit per_address{2000, 4000};  // per source IP, whether or not it sends a key
   size_t max_tracked = 100'000;     // buckets kept per kind; full (idle) ones are dropped first
 };
 

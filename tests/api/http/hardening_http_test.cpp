@@ -147,18 +147,28 @@ TEST_CASE("TLS: start() refuses a missing or mismatched certificate/key") {
   }
 }
 
-TEST_CASE("rate limits: per address, 429 problem with Retry-After, refilled by the monotonic clock") {
-  events::ControlledEnv env(events::posix_env());
-  env.pin_monotonic_ns(1'000'000'000);
-  RateLimitOptions limits;
-  limits.per_address = {1, 2};  // 1 per second, 2 at once
-  limits.per_key = {0, 0};
-  RateLimiter limiter(limits, env);
+// A ping server behind a RateLimiter whose clock is a pinned ControlledEnv.
+struct LimitedServer {
+  LimitedServer(RateLimit per_address, RateLimit per_key, int64_t start_ns)
+      : limiter(RateLimitOptions{per_key, per_address}, pinned(env, start_ns)),
+        server(loopback(), limiter.wrap(router.handler())) {
+    add_ping(router);
+    REQUIRE(server.start().ok());
+  }
+  static Env& pinned(events::ControlledEnv& e, int64_t ns) {
+    e.pin_monotonic_ns(ns);
+    return e;
+  }
+  events::ControlledEnv env{events::posix_env()};
+  RateLimiter limiter;
   Router router;
-  add_ping(router);
-  HttpServer server(loopback(), limiter.wrap(router.handler()));
-  REQUIRE(server.start().ok());
-  HttpClient c("127.0.0.1", server.port());
+  HttpServer server;
+};
+
+TEST_CASE("rate limits: per address, 429 problem with Retry-After, refilled by the monotonic clock") {
+  LimitedServer s({1, 2}, {0, 0}, 1'000'000'000);  // per address: 1 per second, 2 at once
+  events::ControlledEnv& env = s.env;
+  HttpClient c("127.0.0.1", s.server.port());
 
   CHECK(c.request("GET", "/v1/ping")->status == 200);
   CHECK(c.request("GET", "/v1/ping")->status == 200);
@@ -176,17 +186,9 @@ TEST_CASE("rate limits: per address, 429 problem with Retry-After, refilled by t
 }
 
 TEST_CASE("rate limits: per API key, whichever address it comes from") {
-  events::ControlledEnv env(events::posix_env());
-  env.pin_monotonic_ns(0);
-  RateLimitOptions limits;
-  limits.per_address = {0, 0};
-  limits.per_key = {0.25, 1};  // one request, then one every 4 s
-  RateLimiter limiter(limits, env);
-  Router router;
-  add_ping(router);
-  HttpServer server(loopback(), limiter.wrap(router.handler()));
-  REQUIRE(server.start().ok());
-  HttpClient c("127.0.0.1", server.port());
+  LimitedServer s({0, 0}, {0.25, 1}, 0);  // per key: one request, then one every 4 s
+  events::ControlledEnv& env = s.env;
+  HttpClient c("127.0.0.1", s.server.port());
   const HeaderList key_a{{"Authorization", "Bearer key-a"}};
   const HeaderList key_a_other_header{{"X-API-Key", "key-a"}};
   const HeaderList key_b{{"Authorization", "Bearer key-b"}};
