@@ -155,11 +155,11 @@ class WorkerPool {
     for (int32_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
   }
   bool running() const { return !threads_.empty(); }
-  // False when `max_queued` jobs already wait (the caller answers 503).
+  // False when every worker is busy and `max_queued` jobs already wait (the caller answers 503).
   bool post(std::function<void()> job, size_t max_queued) {
     {
       std::lock_guard lock(mu_);
-      if (stopping_ || queue_.size() >= max_queued) return false;
+      if (stopping_ || queue_.size() >= max_queued + (threads_.size() - busy_)) return false;
       queue_.push_back(std::move(job));
     }
     cv_.notify_one();
@@ -195,13 +195,18 @@ class WorkerPool {
         if (queue_.empty()) return;
         job = std::move(queue_.front());
         queue_.pop_front();
+        ++busy_;
       }
       job();
+      job = nullptr;  // the request's state goes before the worker counts as idle
+      std::lock_guard lock(mu_);
+      --busy_;
     }
   }
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
+  size_t busy_ = 0;  // workers running a job
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
