@@ -12,17 +12,9 @@ std::string valid_utf8(std::string_view in) {
   size_t i = 0;
   while (i < in.size()) {
     const auto b = static_cast<unsigned char>(in[i]);
-    size_t len = 0;
-    uint32_t min = 0;
-    if (b < 0x80) {
-      len = 1;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-      len = 2, min = 0x80;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      len = 3, min = 0x800;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      len = 4, min = 0x10000;
-    }
+    // The sequence length a lead byte announces, and the smallest code point of that length.
+    const size_t len = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : len == 4 ? 0x10000 : 0;
     bool ok = len > 0 && i + len <= in.size();
     uint32_t cp = len == 1 ? b : (b & (0x7F >> len));
     for (size_t k = 1; ok && k < len; ++k) {
