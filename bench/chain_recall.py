@@ -679,7 +679,7 @@ def main():
     data = os.path.join(work, "data")
     env = dict(os.environ, AGRITRACE_ADMIN_KEY=ADMIN)
     log = open(os.path.join(work, "serve.log"), "w")
-    server = subprocess.Popen([BIN, "serve", "--data", data, "--listen", f"127.0.0.1:{PORT}"], env=env,
+    server = subprocess.Popen([BIN, "serve", "--data", data, "--listen", f"127.0.0.1:{PORT}", "--rate-per-key", "0", "--rate-per-address", "0"], env=env,
                               stdout=log, stderr=subprocess.STDOUT)
     pg = None
     try:

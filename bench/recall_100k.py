@@ -44,7 +44,7 @@ def call(method, path, key, body=None, raw=False):
 def main():
     data = tempfile.mkdtemp(prefix="agritrace-bench-")
     env = dict(os.environ, AGRITRACE_ADMIN_KEY=ADMIN)
-    server = subprocess.Popen([BIN, "serve", "--data", data, "--listen", f"127.0.0.1:{PORT}"], env=env,
+    server = subprocess.Popen([BIN, "serve", "--data", data, "--listen", f"127.0.0.1:{PORT}", "--rate-per-key", "0", "--rate-per-address", "0"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

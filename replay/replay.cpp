@@ -11,7 +11,8 @@
 namespace agritrace::replay {
 
 Result<ReplayReport> rebuild_views(Env& env, events::Ledger& ledger, const std::string& views_path,
-                                   const std::function<void(uint64_t, uint64_t, double)>& on_progress) {
+                                   const std::function<void(uint64_t, uint64_t, double)>& on_progress,
+                                   const events::PiiVault* pii) {
   Status destroyed = projections::destroy_view_store(views_path);
   if (!destroyed.ok()) return destroyed.error();
   auto views = projections::ViewStore::open(views_path);
@@ -23,6 +24,7 @@ Result<ReplayReport> rebuild_views(Env& env, events::Ledger& ledger, const std::
   const int64_t start = env.monotonic_ns();
   auto seconds = [&] { return static_cast<double>(env.monotonic_ns() - start) / 1e9; };
   projections::ProjectionRunner runner(ledger, **views, projections::make_all_projections(), &env);
+  runner.set_pii(pii);
   Status s = runner.catch_up([&](uint64_t done, const std::vector<int64_t>&) {
     if (on_progress) on_progress(done, total, seconds());
   });

@@ -10,6 +10,10 @@
 #include "events/ledger/ledger.h"
 #include "core/base/env.h"
 
+namespace agritrace::events {
+class PiiVault;  // events/pii/pii_vault.h
+}  // namespace agritrace::events
+
 namespace agritrace::replay {
 
 struct ReplayReport {
@@ -20,8 +24,10 @@ struct ReplayReport {
 
 // Deletes the views at views_path and rebuilds them from the whole ledger. on_progress receives
 // (events so far, total events, seconds so far, on env's monotonic clock) after every batch.
+// `pii` (may be null) opens sealed personal data, as the server does.
 Result<ReplayReport> rebuild_views(Env& env, events::Ledger& ledger, const std::string& views_path,
-                                   const std::function<void(uint64_t, uint64_t, double)>& on_progress = {});
+                                   const std::function<void(uint64_t, uint64_t, double)>& on_progress = {},
+                                   const events::PiiVault* pii = nullptr);
 
 struct VerifyReport {
   uint64_t events = 0;

@@ -26,6 +26,7 @@
 #include "api/http/http_server.h"
 #include "api/http/metrics.h"
 #include "api/http/problem.h"
+#include "api/http/rate_limit.h"
 #include "api/http/router.h"
 #include "api/production/blob_store.h"
 #include "api/service/service.h"
@@ -34,6 +35,7 @@
 #include "core/base/json_writer.h"
 #include "events/audit/audit_log.h"
 #include "events/ledger/ledger.h"
+#include "events/pii/pii_vault.h"
 #include "events/writer/command_writer.h"
 #include "projections/base/keys.h"
 #include "projections/base/runner.h"
@@ -100,6 +102,29 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// "RATE[:BURST]" requests per second (BURST defaults to RATE); "0" switches the limit off.
+int parse_rate_flag(const Args& a, const std::string& name, agritrace::api::RateLimit* out) {
+  const std::string& v = a.values.at(name);
+  try {
+    size_t used = 0;
+    const double rate = std::stod(v, &used);
+    double burst = rate;
+    if (used < v.size()) {
+      if (v[used] != ':') throw std::invalid_argument(name);
+      size_t used_burst = 0;
+      burst = std::stod(v.substr(used + 1), &used_burst);
+      if (used + 1 + used_burst != v.size()) throw std::invalid_argument(name);
+    }
+    if (!(rate >= 0) || !(burst >= 1 || rate == 0) || rate > 1e9 || burst > 1e9) throw std::out_of_range(name);
+    *out = agritrace::api::RateLimit{rate, burst};
+    return 0;
+  } catch (const std::exception&) {
+    std::fprintf(stderr, "agritrace: --%s must be RATE[:BURST] requests per second, e.g. 50:200 (0: off)\n",
+                 name.c_str());
+    return 2;
+  }
+}
+
 int parse_int_flag(const Args& a, const std::string& name, int lo, int hi, int* out) {
   try {
     size_t used = 0;
@@ -119,7 +144,30 @@ const std::vector<Flag> kLedgerFlags = {
     {"topic", "agritrace.events", "Kafka topic of the ledger"},
     {"partitions", "4", "ledger partitions (used when the ledger or topic is created)"},
     {"replication-factor", "1", "Kafka replication factor (used when the topic is created)"},
+    {"pii-key-dir", "", "folder of the personal-data keys, OUTSIDE the data folder (default: DATA.keys next to it);"
+                        " back it up separately"},
 };
+
+// The personal-data key folder: --pii-key-dir, or the data folder's sibling "<data>.keys".
+std::string pii_key_dir(const Args& a) {
+  if (!a.values.at("pii-key-dir").empty()) return a.values.at("pii-key-dir");
+  std::string data = a.values.at("data");
+  while (data.size() > 1 && data.back() == '/') data.pop_back();
+  return data + ".keys";
+}
+
+Result<std::unique_ptr<agritrace::events::PiiVault>> open_pii_vault(Env& env, const Args& a) {
+  const std::string dir = pii_key_dir(a);
+  const std::filesystem::path data = std::filesystem::weakly_canonical(a.values.at("data"));
+  const std::filesystem::path keys = std::filesystem::weakly_canonical(dir);
+  const auto [d, k] = std::mismatch(data.begin(), data.end(), keys.begin(), keys.end());
+  if (d == data.end()) {
+    return agritrace::make_error(agritrace::ErrorCode::kInvalidArgument, "pii_key_dir_inside_data",
+                                 "--pii-key-dir " + dir + " is inside the data folder; keep the keys apart from the data",
+                                 "pii-key-dir");
+  }
+  return agritrace::events::PiiVault::open(env, dir);
+}
 
 Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(Env& env, const Args& a, bool writer) {
   int partitions = 0, rf = 0;
@@ -379,6 +427,13 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"listen", "127.0.0.1:8080", "HTTP listen address host:port (port 0: any free port)"});
   flags.push_back({"threads", "2", "HTTP I/O threads"});
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
+  flags.push_back({"workers", "4", "worker threads that run the requests (queries, downloads) off the I/O threads"});
+  flags.push_back({"tls-cert", "", "PEM certificate chain: serve HTTPS only (TLS 1.2+, HSTS); needs --tls-key"});
+  flags.push_back({"tls-key", "", "PEM private key of --tls-cert (keep it outside the data folder)"});
+  flags.push_back({"rate-per-key", "1000:2000", "requests per second per API key, RATE:BURST (0: no limit)"});
+  flags.push_back({"rate-per-address", "2000:4000", "requests per second per source IP, RATE:BURST (0: no limit)"});
+  flags.push_back({"max-connections", "1024", "open connections in total; more are answered 503"});
+  flags.push_back({"max-connections-per-address", "256", "open connections per source IP; more are answered 503"});
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
   flags.push_back({"idempotency-retention-days", "7", "how long an Idempotency-Key answers its first command;"
@@ -401,13 +456,23 @@ int cmd_serve(int argc, char** argv) {
   }
   if (!a.error.empty()) return fail(a.error);
   int threads = 0, max_body = 0, cp_events = 0, cp_seconds = 0, retention_days = 0;
+  int workers = 0, max_conn = 0, max_conn_address = 0;
   if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body) ||
-      parse_int_flag(a, "idempotency-retention-days", 1, 3650, &retention_days)) {
+      parse_int_flag(a, "idempotency-retention-days", 1, 3650, &retention_days) ||
+      parse_int_flag(a, "workers", 1, 256, &workers) || parse_int_flag(a, "max-connections", 1, 1 << 20, &max_conn) ||
+      parse_int_flag(a, "max-connections-per-address", 1, 1 << 20, &max_conn_address)) {
     return 2;
   }
   if (parse_int_flag(a, "checkpoint-every-events", 1, 100'000'000, &cp_events) ||
       parse_int_flag(a, "checkpoint-every-seconds", 1, 86'400, &cp_seconds)) {
     return 2;
+  }
+  agritrace::api::RateLimitOptions rate;
+  if (parse_rate_flag(a, "rate-per-key", &rate.per_key) || parse_rate_flag(a, "rate-per-address", &rate.per_address)) {
+    return 2;
+  }
+  if (a.values.at("tls-cert").empty() != a.values.at("tls-key").empty()) {
+    return fail("--tls-cert and --tls-key go together");
   }
 
   // The server's Env: the POSIX one, or a test clock over it (refused unless explicitly allowed).
@@ -480,6 +545,10 @@ int cmd_serve(int argc, char** argv) {
     }
     return log->append(entries, true);
   };
+  // Issue 16: personal data sealed in the ledger, with its keys outside the data folder.
+  auto pii = open_pii_vault(env, a);
+  if (!pii.ok()) return fail("cannot open the personal-data keys: " + pii.status().to_string());
+  wo.pii = pii->get();
   auto writer = agritrace::events::start_command_writer(**ledger, wo);
   std::unique_ptr<agritrace::events::Checkpointer> checkpointer = checking.get();
   if (!checkpointer) return integrity_rc;  // its finding first: it says more than the writer's
@@ -503,6 +572,7 @@ int cmd_serve(int argc, char** argv) {
   auto views = agritrace::projections::ViewStore::open(vpath);
   if (!views.ok()) return fail(views.status().to_string());
   agritrace::projections::ProjectionRunner runner(**ledger, **views, agritrace::projections::make_all_projections(), &env);
+  runner.set_pii(pii->get());
   runner.start();
   if (added->last.offset >= 0) {
     // Serve only once the views show the catalogue just appended (bounded: a slow projection
@@ -530,13 +600,20 @@ int cmd_serve(int argc, char** argv) {
   agritrace::api::HttpServerOptions ho;
   ho.listen = a.values.at("listen");
   ho.threads = threads;
+  ho.workers = workers;
   ho.max_body_bytes = static_cast<uint64_t>(max_body);
+  ho.max_connections = static_cast<size_t>(max_conn);
+  ho.max_connections_per_address = static_cast<size_t>(max_conn_address);
+  ho.tls_cert_file = a.values.at("tls-cert");
+  ho.tls_key_file = a.values.at("tls-key");
   ho.env = &env;
-  agritrace::api::HttpServer server(ho, router.handler());
+  agritrace::api::RateLimiter limiter(rate, env);
+  agritrace::api::HttpServer server(ho, limiter.wrap(router.handler()));
   Status started = server.start();
   if (!started.ok()) return fail(started.to_string());
   const std::string host = ho.listen.substr(0, ho.listen.rfind(':'));
-  std::printf("agritrace: listening on http://%s:%u (ledger %s, views %s)\n", host.c_str(),
+  std::printf("agritrace: listening on %s://%s:%u (ledger %s, views %s)\n", ho.tls_cert_file.empty() ? "http" : "https",
+              host.c_str(),
               static_cast<unsigned>(server.port()), (*ledger)->describe().c_str(), vpath.c_str());
   std::fflush(stdout);
 
@@ -576,6 +653,8 @@ int cmd_replay(int argc, char** argv) {
   }
   auto ledger = open_ledger(agritrace::events::posix_env(), a, false);
   if (!ledger.ok()) return fail(ledger.status().to_string());
+  auto pii = open_pii_vault(agritrace::events::posix_env(), a);
+  if (!pii.ok()) return fail("cannot open the personal-data keys: " + pii.status().to_string());
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   auto report = agritrace::replay::rebuild_views(
       agritrace::events::posix_env(), **ledger, views_path(a), [tty](uint64_t done, uint64_t total, double secs) {
@@ -584,7 +663,8 @@ int cmd_replay(int argc, char** argv) {
         const double eta = rate > 0 && total > done ? static_cast<double>(total - done) / rate : 0;
         std::fprintf(stderr, "\rreplay: %llu/%llu events  %.0f events/s  ETA %.0fs   ",
                      static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate, eta);
-      });
+      },
+      pii->get());
   if (tty) std::fprintf(stderr, "\n");
   if (!report.ok()) return fail(report.status().to_string());
   Status identity = agritrace::events::posix_env().write_file_durably(views_path(a) + ".ledger",

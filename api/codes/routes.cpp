@@ -397,8 +397,12 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                  return respond(problem_response(400, parsed.error().reason, parsed.error().message, "code"));
                }
                // A code disabled by an acknowledged command answers 410 at the next scan: wait (bounded)
-               // until the views include every position this process has acknowledged so far.
-               std::vector<events::Position> targets = i->appended.snapshot();
+               // until the views include every position this process has acknowledged so far for the
+               // code's enterprise (only its own writes can disable or recall the code). A code the
+               // views do not know yet waits for every enterprise's writes (it may have just been issued).
+               const auto known = codes->resolve(parsed->serial);
+               std::vector<events::Position> targets =
+                   known ? i->appended.snapshot(known->tenant) : i->appended.snapshot();
                auto answer = [i, codes, req, link = *parsed]() -> HttpResponse {
                  auto code = codes->resolve(link.serial);
                  if (!code || code->gtin14 != link.gtin14 || code->lot_code != link.lot) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <exception>
 #include <future>
 #include <mutex>
@@ -25,6 +26,8 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "api/http/problem.h"
 
@@ -55,6 +58,45 @@ bool acceptable_request_id(std::string_view id) {
     if (!ok) return false;
   }
   return true;
+}
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+beast::tcp_stream& tcp_layer(PlainStream& s) { return s; }
+beast::tcp_stream& tcp_layer(TlsStream& s) { return s.next_layer(); }
+
+// TLS 1.2 and 1.3 only; the certificate chain and key from PEM files.
+Status configure_tls(asio::ssl::context& ctx, const HttpServerOptions& o) {
+  auto bad = [](std::string what) {
+    return make_error(ErrorCode::kInvalidArgument, "tls_config", std::move(what), "tls");
+  };
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return bad("TLS needs both a certificate file and a key file");
+  }
+  beast::error_code ec;
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                  ec);
+  if (!ec && SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION) != 1) {
+    return bad("cannot require TLS 1.2");
+  }
+  if (!ec) ctx.use_certificate_chain_file(o.tls_cert_file, ec);
+  if (ec) return bad("cannot load the TLS certificate " + o.tls_cert_file + ": " + ec.message());
+  ctx.use_private_key_file(o.tls_key_file, asio::ssl::context::pem, ec);
+  if (ec) return bad("cannot load the TLS key " + o.tls_key_file + ": " + ec.message());
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    return bad("the TLS key " + o.tls_key_file + " does not match the certificate");
+  }
+  return Status::Ok();
+}
+
+// The peer's IP without the port: what the per-address connection limit counts.
+std::string address_only(const tcp::socket& socket) {
+  beast::error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  return ec ? std::string() : ep.address().to_string();
 }
 
 Result<tcp::endpoint> parse_listen(const std::string& listen) {
@@ -91,7 +133,83 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
 
 }  // namespace
 
+// What the server, the acceptor and stop() need of a connection, whatever its stream.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual const asio::any_io_executor& strand() const = 0;
+  virtual void start() = 0;
+  // On the strand: the server is stopping. Idle → close now; busy → close after the response.
+  virtual void on_server_stop() = 0;
+  // After the threads are joined: nothing else touches the session any more.
+  virtual void force_close() = 0;
+};
+
+template <class Stream>
 class Session;
+
+// The bounded pool the handlers run on (HttpServerOptions::workers).
+class WorkerPool {
+ public:
+  void start(int32_t n) {
+    for (int32_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+  }
+  bool running() const { return !threads_.empty(); }
+  // False when every worker is busy and `max_queued` jobs already wait (the caller answers 503).
+  bool post(std::function<void()> job, size_t max_queued) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_ || queue_.size() >= max_queued + (threads_.size() - busy_)) return false;
+      queue_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+    return true;
+  }
+  // Lets running jobs finish, drops queued ones (their Responders answer nothing: the server
+  // has stopped) and joins.
+  void stop() {
+    std::deque<std::function<void()>> dropped;
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+      dropped.swap(queue_);
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  bool on_worker_thread() const {
+    for (const auto& t : threads_) {
+      if (t.get_id() == std::this_thread::get_id()) return true;
+    }
+    return false;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+        ++busy_;
+      }
+      job();
+      job = nullptr;  // the request's state goes before the worker counts as idle
+      std::lock_guard lock(mu_);
+      --busy_;
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  size_t busy_ = 0;  // workers running a job
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
 
 // Shared by the server object, every session and every pending Responder, so the io_context
 // outlives anything that might still touch a socket.
@@ -99,6 +217,7 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
   HttpServerImpl(HttpServerOptions o, Handler h)
       : options(std::move(o)),
         handler(std::move(h)),
+        tls_ctx(asio::ssl::context::tls_server),
         acceptor(asio::make_strand(ioc)),
         retry_timer(acceptor.get_executor()) {
     // Not a secret: tells apart the request ids of servers (and restarts) in one log.
@@ -112,12 +231,25 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
   void on_accept(beast::error_code ec, tcp::socket socket);
   void begin_stop();
   void stop();
-  std::vector<std::shared_ptr<Session>> live_sessions();
+  std::vector<std::shared_ptr<SessionBase>> live_sessions();
   bool on_io_thread() const;
-  void connection_closed() {
+  void connection_closed(const std::string& address) {
     std::lock_guard lock(mu);
     --open_connections;
+    if (auto it = per_address.find(address); it != per_address.end() && --it->second == 0) {
+      per_address.erase(it);
+    }
     sessions_cv.notify_all();
+  }
+  bool tls() const { return !options.tls_cert_file.empty(); }
+
+  // Runs the handler on the worker pool (or here, without one); false when the pool is full.
+  bool run_handler(std::function<void()> job) {
+    if (!workers.running()) {
+      job();
+      return true;
+    }
+    return workers.post(std::move(job), options.max_queued_requests);
   }
 
   std::string next_request_id() {
@@ -129,6 +261,8 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
 
   const HttpServerOptions options;
   const Handler handler;
+  asio::ssl::context tls_ctx;  // used only when options name TLS files
+  WorkerPool workers;
   asio::io_context ioc;
   tcp::acceptor acceptor;        // on its own strand
   asio::steady_timer retry_timer;  // backs off accept errors such as EMFILE
@@ -146,35 +280,45 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
 
   mutable std::mutex mu;  // guards sessions and the stopped→post ordering
   std::condition_variable sessions_cv;
-  std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;
+  std::unordered_map<uint64_t, std::weak_ptr<SessionBase>> sessions;
   uint64_t next_session_id = 0;
   size_t open_connections = 0;  // sessions whose socket is not closed for good yet
+  std::unordered_map<std::string, size_t> per_address;  // open connections by peer IP
 };
 
-// One connection. All members are touched only on `strand_`, except post_response().
-class Session : public std::enable_shared_from_this<Session> {
+// One connection over Stream (plain TCP or TLS). All members are touched only on `strand_`,
+// except post_response().
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
-  Session(std::shared_ptr<detail::HttpServerImpl> impl, tcp::socket&& socket, uint64_t id)
+  // `refuse`: over a connection limit; the session answers 503 at once and closes.
+  template <class... StreamArgs>
+  Session(std::shared_ptr<detail::HttpServerImpl> impl, uint64_t id, std::string address, bool refuse,
+          tcp::socket&& socket, StreamArgs&&... stream_args)
       : impl_(std::move(impl)),
         id_(id),
+        address_(std::move(address)),
+        refuse_(refuse),
         strand_(socket.get_executor()),
-        stream_(std::move(socket)) {
+        stream_(std::move(socket), std::forward<StreamArgs>(stream_args)...) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = tcp_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint_string(ep);
   }
 
-  ~Session() {
-    if (!finished_) impl_->connection_closed();
+  ~Session() override {
+    if (!finished_) impl_->connection_closed(address_);
     std::lock_guard lock(impl_->mu);
     impl_->sessions.erase(id_);
   }
 
   // The strand the socket was accepted on; every handler of this session runs on it.
-  const asio::any_io_executor& strand() const { return strand_; }
+  const asio::any_io_executor& strand() const override { return strand_; }
 
-  void start() {
-    asio::dispatch(strand_, [self = shared_from_this()] { self->do_read(); });
+  void start() override {
+    asio::dispatch(strand_, [self = shared_from_this()] { self->handshake(); });
   }
 
   // Any thread. Ignored once the server has stopped (no I/O thread would write it).
@@ -186,13 +330,11 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // On the strand: the server is stopping. Idle → close now; busy → close after the response.
-  void on_server_stop() {
+  void on_server_stop() override {
     if (!pending_ && !writing_) close_connection();
   }
 
-  // After the threads are joined: nothing else touches the session any more.
-  void force_close() { close_connection(); }
+  void force_close() override { close_connection(); }
 
  private:
   // Owed response: the Responder handed to the handler holds one of these. If every copy is
@@ -216,11 +358,33 @@ class Session : public std::enable_shared_from_this<Session> {
   // The connection is over once the socket is closed with no response owed; stop() waits for
   // that, not for the Session object (a Responder held elsewhere may keep it alive longer).
   void close_connection() {
-    stream_.close();
+    tcp_layer(stream_).close();
     if (!finished_) {
       finished_ = true;
-      impl_->connection_closed();
+      impl_->connection_closed(address_);
     }
+  }
+
+  // TLS: the handshake first, within the idle timeout (a failed one just closes).
+  void handshake() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      tcp_layer(stream_).expires_after(impl_->options.idle_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close_connection();
+                                self->first_read();
+                              });
+    } else {
+      first_read();
+    }
+  }
+
+  void first_read() {
+    if (!refuse_) return do_read();
+    HttpResponse r = problem_response(503, "too_many_connections",
+                                      "too many open connections; retry later");
+    r.headers.emplace_back("Retry-After", "1");
+    send_and_close(std::move(r));
   }
 
   void do_read() {
@@ -231,7 +395,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(impl_->options.max_body_bytes);
     parser_->header_limit(impl_->options.max_header_bytes);
-    stream_.expires_after(impl_->options.idle_timeout);
+    tcp_layer(stream_).expires_after(impl_->options.idle_timeout);
     // Header first, so an oversized Content-Length is refused before any body is read, and
     // "Expect: 100-continue" clients (curl, for bodies > 1 KiB) are not left waiting.
     http::async_read_header(stream_, buffer_, *parser_,
@@ -265,7 +429,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::end_of_stream) {
       // The client closed between requests: the normal end of a keep-alive connection.
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      tcp_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
       close_connection();
       return;
     }
@@ -290,7 +454,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec, size_t) {
     if (ec) return on_read_error(ec);
     if (impl_->stopped.load()) return close_connection();
-    stream_.expires_never();  // the handler may take its time; the timeout covers I/O only
+    tcp_layer(stream_).expires_never();  // the handler may take its time; the timeout covers I/O only
     auto msg = parser_->release();
     parser_.reset();
     keep_alive_ = msg.keep_alive();
@@ -321,17 +485,24 @@ class Session : public std::enable_shared_from_this<Session> {
     req.query = std::move(target->query);
 
     auto pending = std::make_shared<Pending>(shared_from_this());
-    Responder responder = [pending](HttpResponse res) { pending->respond(std::move(res)); };
-    // The boundary: nothing a handler throws may take the server down.
-    try {
-      impl_->handler(std::move(req), std::move(responder));
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "agritrace: handler threw (request %s): %s\n", request_id_.c_str(),
-                   e.what());
-      pending->respond(problem_response(500, "internal", "unexpected error"));
-    } catch (...) {
-      std::fprintf(stderr, "agritrace: handler threw (request %s)\n", request_id_.c_str());
-      pending->respond(problem_response(500, "internal", "unexpected error"));
+    auto job = [impl = impl_, pending, req = std::move(req)]() mutable {
+      Responder responder = [pending](HttpResponse res) { pending->respond(std::move(res)); };
+      // The boundary: nothing a handler throws may take the server down.
+      const std::string id = req.request_id;
+      try {
+        impl->handler(std::move(req), std::move(responder));
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "agritrace: handler threw (request %s): %s\n", id.c_str(), e.what());
+        pending->respond(problem_response(500, "internal", "unexpected error"));
+      } catch (...) {
+        std::fprintf(stderr, "agritrace: handler threw (request %s)\n", id.c_str());
+        pending->respond(problem_response(500, "internal", "unexpected error"));
+      }
+    };
+    if (!impl_->run_handler(std::move(job))) {
+      HttpResponse r = problem_response(503, "server_busy", "too many requests are waiting; retry later");
+      r.headers.emplace_back("Retry-After", "1");
+      pending->respond(std::move(r));
     }
   }
 
@@ -351,6 +522,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (res.status < 200 || res.status > 999) {  // 1xx cannot be a final answer
       res = problem_response(500, "internal", "handler produced an invalid status");
     }
+    add_security_headers(res, impl_->tls());
     bool keep = keep_alive_ && !close_after_ && !impl_->stopping.load() &&
                 !header_says_close(res.headers);
     // 204/304 carry no body (RFC 9110 §6.4.1); Beast refuses to frame one.
@@ -379,7 +551,7 @@ class Session : public std::enable_shared_from_this<Session> {
       res_.prepare_payload();
     }
     writing_ = true;
-    stream_.expires_after(impl_->options.idle_timeout);
+    tcp_layer(stream_).expires_after(impl_->options.idle_timeout);
     http::async_write(stream_, res_,
                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
   }
@@ -396,9 +568,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // sending its body). So: half-close, then read and discard until EOF or a short deadline.
   void linger_close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    tcp_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec || impl_->stopping.load()) return close_connection();
-    stream_.expires_after(std::min(kLingerTime, impl_->options.idle_timeout));
+    tcp_layer(stream_).expires_after(std::min(kLingerTime, impl_->options.idle_timeout));
     drain();
   }
 
@@ -416,8 +588,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   std::shared_ptr<detail::HttpServerImpl> impl_;  // first: the socket needs the io_context until last
   const uint64_t id_;
+  const std::string address_;  // the peer's IP (the per-address connection count)
+  const bool refuse_;
   asio::any_io_executor strand_;  // before stream_: initialised from the socket it receives
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::empty_body> continue_;
@@ -454,11 +628,23 @@ void detail::HttpServerImpl::on_accept(beast::error_code ec, tcp::socket socket)
     });
     return;
   }
-  std::shared_ptr<Session> session;
+  std::shared_ptr<SessionBase> session;
   {
     std::lock_guard lock(mu);
     uint64_t id = ++next_session_id;
-    session = std::make_shared<Session>(shared_from_this(), std::move(socket), id);
+    std::string address = address_only(socket);
+    size_t& from_address = per_address[address];
+    // Over a limit: the session still opens (and counts until it closes), answers 503 and closes.
+    const bool refuse = open_connections >= options.max_connections ||
+                        from_address >= options.max_connections_per_address;
+    ++from_address;
+    if (tls()) {
+      session = std::make_shared<Session<TlsStream>>(shared_from_this(), id, std::move(address), refuse,
+                                                     std::move(socket), tls_ctx);
+    } else {
+      session = std::make_shared<Session<PlainStream>>(shared_from_this(), id, std::move(address),
+                                                       refuse, std::move(socket));
+    }
     sessions.emplace(id, session);
     ++open_connections;
   }
@@ -471,8 +657,8 @@ void detail::HttpServerImpl::on_accept(beast::error_code ec, tcp::socket socket)
   do_accept();
 }
 
-std::vector<std::shared_ptr<Session>> detail::HttpServerImpl::live_sessions() {
-  std::vector<std::shared_ptr<Session>> out;
+std::vector<std::shared_ptr<SessionBase>> detail::HttpServerImpl::live_sessions() {
+  std::vector<std::shared_ptr<SessionBase>> out;
   std::lock_guard lock(mu);
   for (auto& [id, weak] : sessions) {
     if (auto s = weak.lock()) out.push_back(std::move(s));
@@ -484,7 +670,7 @@ bool detail::HttpServerImpl::on_io_thread() const {
   for (const auto& t : threads) {
     if (t.get_id() == std::this_thread::get_id()) return true;
   }
-  return false;
+  return workers.on_worker_thread();
 }
 
 void detail::HttpServerImpl::begin_stop() {
@@ -515,6 +701,7 @@ void detail::HttpServerImpl::stop() {
     sessions_cv.wait_for(lock, options.shutdown_grace, [this] { return open_connections == 0; });
     stopped = true;  // under `mu`: no Responder posts after this point
   }
+  workers.stop();  // before the I/O threads: a running handler may still post its answer
   work.reset();
   ioc.stop();
   for (auto& t : threads) t.join();
@@ -541,6 +728,9 @@ Status HttpServer::start() {
   }
   auto endpoint = parse_listen(m.options.listen);
   if (!endpoint.ok()) return endpoint.status();
+  if (!m.options.tls_cert_file.empty() || !m.options.tls_key_file.empty()) {
+    if (Status tls = configure_tls(m.tls_ctx, m.options); !tls.ok()) return tls;
+  }
   beast::error_code ec;
   m.acceptor.open(endpoint->protocol(), ec);
   if (!ec) m.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -561,6 +751,7 @@ Status HttpServer::start() {
   for (int32_t i = 0; i < n; ++i) {
     m.threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
   }
+  m.workers.start(m.options.workers);
   return Status::Ok();
 }
 

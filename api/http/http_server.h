@@ -2,9 +2,10 @@
 // included only in http_server.cpp, so including this header costs nothing.
 //
 // Model: N I/O threads share one io_context; each connection runs on its own strand and has at
-// most one request in flight (keep-alive, no pipelining). The Handler runs on an I/O thread and
-// may call its Responder later from any thread: the write is posted back to the connection's
-// strand, and the pending Responder keeps the connection alive.
+// most one request in flight (keep-alive, no pipelining). The Handler runs on a bounded worker
+// pool (HttpServerOptions::workers) and may call its Responder later from any thread: the write is
+// posted back to the connection's strand, and the pending Responder keeps the connection alive.
+// Optionally every connection speaks TLS (Beast ssl_stream over OpenSSL).
 #pragma once
 
 #include <chrono>
@@ -34,6 +35,24 @@ struct HttpServerOptions {
   std::chrono::milliseconds shutdown_grace{5000};
   // Draws the per-server request-id prefix (null: the POSIX Env). Timeouts are Asio timers.
   Env* env = nullptr;
+
+  // TLS (both set: every connection speaks TLS 1.2 or 1.3 only, and every answer carries
+  // Strict-Transport-Security). PEM files: the certificate chain and its private key. Empty: plain
+  // HTTP (the default, for the demo and for a TLS-terminating proxy in front).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+
+  // Connection limits: beyond either, a new connection is answered 503 too_many_connections (with
+  // Retry-After) and closed. Per address counts the peer's IP, whatever its port.
+  size_t max_connections = 1024;
+  size_t max_connections_per_address = 64;
+
+  // The handler runs on a pool of this many worker threads, not on the I/O threads, so a slow
+  // query or a heavy download never stalls the reading and writing of other connections. 0: the
+  // handler runs on the I/O thread (the old model). Requests waiting for a worker beyond
+  // max_queued_requests are answered 503 server_busy with Retry-After.
+  int32_t workers = 4;
+  size_t max_queued_requests = 1024;
 };
 
 class HttpServer {
@@ -43,8 +62,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds, listens and starts the I/O threads. kInvalidArgument for a malformed address,
-  // kUnavailable (reason "address_in_use", "listen_failed") when the socket cannot be bound.
+  // Binds, listens and starts the I/O threads. kInvalidArgument for a malformed address or TLS
+  // files that cannot be loaded (reason "tls_config"), kUnavailable (reason "address_in_use", "listen_failed") when the socket cannot be bound.
   Status start();
 
   // The bound port (the ephemeral one when listen used port 0); 0 before start().

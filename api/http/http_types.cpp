@@ -147,4 +147,17 @@ HttpResponse text_response(int32_t status, std::string body) {
   return response(status, "text/plain; charset=utf-8", std::move(body));
 }
 
+void add_security_headers(HttpResponse& res, bool hsts) {
+  auto set_default = [&res](std::string_view name, std::string_view value) {
+    if (!res.header(name)) res.headers.emplace_back(std::string(name), std::string(value));
+  };
+  set_default("X-Content-Type-Options", "nosniff");
+  if (res.content_type.starts_with("text/html")) {
+    set_default("Content-Security-Policy", kHtmlContentSecurityPolicy);
+    set_default("Referrer-Policy", "no-referrer");
+    set_default("X-Frame-Options", "DENY");
+  }
+  if (hsts) set_default("Strict-Transport-Security", kHstsValue);
+}
+
 }  // namespace agritrace::api

@@ -78,6 +78,17 @@ struct ParsedTarget {
 };
 Result<ParsedTarget> parse_target(std::string_view target);
 
+// The headers every answer carries (the server adds them before writing): nosniff on all; on
+// HTML answers a Content-Security-Policy (default-src 'self', no framing), a Referrer-Policy and
+// X-Frame-Options; with `hsts` (the server speaks TLS) Strict-Transport-Security. A header the
+// handler set itself is kept.
+void add_security_headers(HttpResponse& res, bool hsts);
+
+inline constexpr std::string_view kHtmlContentSecurityPolicy =
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+inline constexpr std::string_view kHstsValue = "max-age=31536000";
+
 // A JSON response with the right content type.
 HttpResponse json_response(int32_t status, std::string body);
 HttpResponse text_response(int32_t status, std::string body);

@@ -6,6 +6,35 @@
 
 namespace agritrace::api {
 
+std::string valid_utf8(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  size_t i = 0;
+  while (i < in.size()) {
+    const auto b = static_cast<unsigned char>(in[i]);
+    // The sequence length a lead byte announces, and the smallest code point of that length.
+    const size_t len = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : len == 4 ? 0x10000 : 0;
+    bool ok = len > 0 && i + len <= in.size();
+    uint32_t cp = len == 1 ? b : (b & (0x7F >> len));
+    for (size_t k = 1; ok && k < len; ++k) {
+      const auto c = static_cast<unsigned char>(in[i + k]);
+      ok = (c & 0xC0) == 0x80;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
+    if (ok && len > 1) ok = cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (ok) {
+      out.append(in.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER, one per bad byte
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string_view http_reason_phrase(int32_t status) {
   switch (status) {
     case 200: return "OK";
@@ -49,15 +78,15 @@ std::string_view http_reason_phrase(int32_t status) {
 HttpResponse problem_response(int32_t status, std::string_view code, std::string_view message,
                               std::string_view field) {
   std::string type(kProblemTypeBase);
-  type += code;
+  type += valid_utf8(code);
   JsonWriter w;
   w.begin_object()
       .field("type", type)
       .field("title", http_reason_phrase(status))
       .field("status", status)
-      .field("detail", message)
-      .field("code", code);
-  if (!field.empty()) w.field("field", field);
+      .field("detail", valid_utf8(message))
+      .field("code", valid_utf8(code));
+  if (!field.empty()) w.field("field", valid_utf8(field));
   w.end_object();
   HttpResponse r;
   r.status = status;

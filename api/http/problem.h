@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "api/http/http_types.h"
@@ -26,6 +27,10 @@ int32_t http_status_for(ErrorCode code);
 // Uses error.reason as the problem code (error_code_name() when the reason is empty). The status
 // is http_status_for(error.code), except kIoError `disk_full`: 507 Insufficient Storage.
 HttpResponse problem_from_error(const Error& error);
+
+// `in` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD, so a
+// problem that echoes client input (a path, a query value) is still valid JSON text.
+std::string valid_utf8(std::string_view in);
 
 // Standard reason phrase ("Not Found"); "Unknown" for codes we never send.
 std::string_view http_reason_phrase(int32_t status);

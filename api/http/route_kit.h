@@ -9,11 +9,13 @@
 
 #include <charconv>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "api/http/appended_positions.h"
 #include "api/http/json_input.h"
 #include "api/http/metrics.h"
 #include "api/http/problem.h"
@@ -115,31 +117,6 @@ inline Result<std::string> reason_only(const JsonInput& in, bool required = fals
     if (!s_.ok()) return s_.error(); \
   } while (0)
 
-// The newest ledger position this process has acknowledged, per partition: the resolver waits
-// for the views to reach these before answering, so a code disabled by an acknowledged command
-// answers 410 at the very next scan.
-class AppendedPositions {
- public:
-  void note(const events::Position& p) {
-    std::lock_guard lock(mu_);
-    const auto i = static_cast<size_t>(p.partition);
-    if (offsets_.size() <= i) offsets_.resize(i + 1, -1);
-    if (p.offset > offsets_[i]) offsets_[i] = p.offset;
-  }
-  std::vector<events::Position> snapshot() const {
-    std::lock_guard lock(mu_);
-    std::vector<events::Position> out;
-    for (size_t i = 0; i < offsets_.size(); ++i) {
-      if (offsets_[i] >= 0) out.push_back(events::Position{static_cast<int32_t>(i), offsets_[i]});
-    }
-    return out;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<int64_t> offsets_;
-};
-
 // A path parameter the router has matched (it is always present for the route's pattern).
 inline const std::string& path_param(const PathParams& p, std::string_view name) {
   return p.find(name)->second;
@@ -219,10 +196,10 @@ struct RouteKit {
     if (req.context) req.context->audited_by_writer = true;
     sub.command = std::move(command).value();
     sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem,
-                tracker = &appended](Result<events::CommandOutcome> r) {
+                tracker = &appended, tenant = caller.tenant](Result<events::CommandOutcome> r) {
       if (!r.ok()) return respond(problem(r.error()));
       const events::CommandOutcome& out = *r;
-      if (!out.events.empty()) tracker->note(out.events.back().position);
+      if (!out.events.empty()) tracker->note(tenant, out.events.back().position);
       JsonWriter w;
       w.begin_object();
       w.field("id", out.events.empty() ? std::string() : out.events.front().subject);

@@ -184,10 +184,14 @@ void Router::dispatch(HttpRequest request, Responder respond) const {
   const Route* best = nullptr;
   PathParams params;
   std::vector<std::string> allowed;
+  // HEAD is answered by the GET route of the path (RFC 9110 section 9.3.2); the server sends the
+  // headers and the length of the GET answer without its body.
+  const bool head = request.method == "HEAD";
   for (const auto& r : routes_) {
     if (!r->matches(*path, nullptr)) continue;
     allowed.push_back(r->info.method);
-    if (r->info.method != request.method) continue;
+    if (r->info.method == "GET") allowed.emplace_back("HEAD");
+    if (r->info.method != request.method && !(head && r->info.method == "GET")) continue;
     if (!best || r->more_specific_than(*best)) best = r.get();
   }
   if (!best && allowed.empty()) {

@@ -128,6 +128,12 @@ void register_production_routes(RouteKit& kit, Router& router) {
                AGT_TRY(r, counterparty_record(in));
                return core::Command(core::AmendCounterparty{path_param(p, "counterparty_id"), std::move(r)});
              }));
+  // Issue 16: personal-information deletion on request. The ID number and phone become unreadable
+  // everywhere (ledger, views, replays) by destroying the counterparty's data key; the hash chain
+  // is untouched. Body {"reason"} (optional). Which role may ask is the access policy's decision.
+  router.add("POST", "/v1/counterparties/{counterparty_id}/personal-data/erase", "erasePersonalData",
+             i->command_route("erase_personal_data", 200, RouteKit::reason_command<core::ErasePersonalData>("counterparty_id"),
+                              {}, true));
 
   // purchase orders
   router.add("POST", "/v1/purchase-orders", "createPurchaseOrder",

@@ -19,7 +19,7 @@
 
 namespace agritrace::core {
 
-using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCounterparty,
+using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCounterparty, ErasePersonalData,
                              CreatePurchaseOrder, AmendPurchaseOrder, CancelPurchaseOrder,
                              ReceivePurchaseOrder, CreateBatch, AmendBatch, ConsumeMaterial,
                              AttachDocument,

@@ -14,6 +14,7 @@ std::string event_subject(const Event& event) {
           [](const EnterpriseRegistered& e) { return e.enterprise_id; },
           [](const CounterpartyRegistered& e) { return e.counterparty_id; },
           [](const CounterpartyAmended& e) { return e.counterparty_id; },
+          [](const CounterpartyPersonalDataErased& e) { return e.counterparty_id; },
           [](const PurchaseOrderCreated& e) { return e.po_id; },
           [](const PurchaseOrderAmended& e) { return e.po_id; },
           [](const PurchaseOrderCancelled& e) { return e.po_id; },

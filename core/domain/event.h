@@ -19,6 +19,7 @@
 namespace agritrace::core {
 
 using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, CounterpartyAmended,
+                           CounterpartyPersonalDataErased,
                            PurchaseOrderCreated, PurchaseOrderAmended, PurchaseOrderCancelled,
                            PurchaseOrderReceived, BatchCreated, BatchAmended,
                            BatchMaterialConsumed, BatchDocumentAttached,

@@ -21,6 +21,12 @@ struct AmendCounterparty {
   CounterpartyRecord record;  // the full new record
 };
 
+// Issue 16: personal-information deletion on request (crypto-shredding of the subject's key).
+struct ErasePersonalData {
+  std::string counterparty_id;
+  std::string reason;
+};
+
 struct CreatePurchaseOrder {
   std::string material;
   std::string supplier_id;

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/base/identifiers.h"
+#include "core/base/pii.h"
 #include "core/base/rule_errors.h"
 #include "core/codes/rules.h"
 #include "core/domain/decide.h"
@@ -189,6 +190,23 @@ Result<Events> decide(const TenantState& state, const AmendCounterparty& c,
   auto record = check_counterparty(state, c.record, c.counterparty_id, ctx);
   if (!record.ok()) return record.error();
   return one(CounterpartyAmended{c.counterparty_id, std::move(record).value()});
+}
+
+Result<Events> decide(const TenantState& state, const ErasePersonalData& c, const Context&) {
+  auto it = state.counterparties.find(c.counterparty_id);
+  if (it == state.counterparties.end()) {
+    return not_found("counterparty_not_found", "no counterparty " + c.counterparty_id,
+                     "counterparty_id");
+  }
+  if (it->second.phone == kPiiErased) {
+    return conflict("personal_data_already_erased",
+                    "the personal data of counterparty " + c.counterparty_id + " is already erased",
+                    "counterparty_id");
+  }
+  if (c.reason.size() > kMaxNoteBytes) {
+    return invalid("value_too_long", "reason exceeds " + std::to_string(kMaxNoteBytes) + " bytes", "reason");
+  }
+  return one(CounterpartyPersonalDataErased{c.counterparty_id, c.reason});
 }
 
 Result<Events> decide(const TenantState& state, const CreatePurchaseOrder& c,

@@ -37,6 +37,19 @@ struct CounterpartyAmended {
       describe::field("record", &CounterpartyAmended::record, describe::kInline));
 };
 
+// Issue 16: the counterparty's personal data (ID number, phone) was erased on request. Its data
+// key is destroyed, so the sealed values of its earlier events can no longer be read; the hash
+// chain, which covers those sealed bytes, is untouched.
+struct CounterpartyPersonalDataErased {
+  static constexpr std::string_view kType = "counterparty.personal_data_erased";
+  std::string counterparty_id;
+  std::string reason;
+  bool operator==(const CounterpartyPersonalDataErased&) const = default;
+  static constexpr auto kFields = std::make_tuple(
+      describe::field("counterparty_id", &CounterpartyPersonalDataErased::counterparty_id),
+      describe::field("reason", &CounterpartyPersonalDataErased::reason));
+};
+
 //
 struct PurchaseOrderCreated {
   static constexpr std::string_view kType = "purchase_order.created";

@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "core/base/pii.h"
 #include "core/base/rule_errors.h"
 #include "core/codes/rules.h"
 #include "core/sales/rules.h"
@@ -13,7 +14,9 @@ namespace {
 void index_counterparty(TenantState& state, const std::string& id,
                         const CounterpartyRecord& record) {
   if (!record.uscc.empty()) state.counterparty_by_uscc[record.uscc] = id;
-  if (!record.id_number.empty()) state.counterparty_by_id_number[record.id_number] = id;
+  if (!record.id_number.empty() && record.id_number != kPiiErased) {
+    state.counterparty_by_id_number[record.id_number] = id;
+  }
 }
 
 void unindex_counterparty(TenantState& state, const std::string& id,
@@ -46,6 +49,17 @@ void evolve(TenantState& state, const CounterpartyAmended& e) {
   unindex_counterparty(state, e.counterparty_id, it->second);
   it->second = e.record;
   index_counterparty(state, e.counterparty_id, e.record);
+}
+
+// The personal fields read as erased from now on (the ledger's earlier values can no longer be
+// opened); an erased ID number no longer blocks registering that person again.
+void evolve(TenantState& state, const CounterpartyPersonalDataErased& e) {
+  auto it = state.counterparties.find(e.counterparty_id);
+  if (it == state.counterparties.end()) return;
+  unindex_counterparty(state, e.counterparty_id, it->second);
+  if (!it->second.id_number.empty()) it->second.id_number = std::string(kPiiErased);
+  it->second.phone = std::string(kPiiErased);
+  index_counterparty(state, e.counterparty_id, it->second);
 }
 
 void evolve(TenantState& state, const PurchaseOrderCreated& e) {

@@ -14,6 +14,8 @@ Result<std::vector<Event>> decide(const TenantState& state, const RegisterCounte
                                   const Context& ctx);
 Result<std::vector<Event>> decide(const TenantState& state, const AmendCounterparty& c,
                                   const Context& ctx);
+Result<std::vector<Event>> decide(const TenantState& state, const ErasePersonalData& c,
+                                  const Context& ctx);
 Result<std::vector<Event>> decide(const TenantState& state, const CreatePurchaseOrder& c,
                                   const Context& ctx);
 Result<std::vector<Event>> decide(const TenantState& state, const AmendPurchaseOrder& c,
@@ -33,6 +35,7 @@ Result<std::vector<Event>> decide(const TenantState& state, const AttachDocument
 
 void evolve(TenantState& state, const CounterpartyRegistered& e);
 void evolve(TenantState& state, const CounterpartyAmended& e);
+void evolve(TenantState& state, const CounterpartyPersonalDataErased& e);
 void evolve(TenantState& state, const PurchaseOrderCreated& e);
 void evolve(TenantState& state, const PurchaseOrderAmended& e);
 void evolve(TenantState& state, const PurchaseOrderCancelled& e);

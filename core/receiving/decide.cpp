@@ -222,6 +222,14 @@ Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoodsMa
     return invalid("value_too_long", "product exceeds " + std::to_string(kMaxNameBytes) + " bytes", "product");
   }
   if (c.lot_code.size() > 64) return invalid("value_too_long", "lot_code exceeds 64 bytes", "lot_code");
+  // A supplier's lot code is free text, but it ends up in paths, links, CSV lines and labels:
+  // no control characters (CR, LF, NUL, ...) and no '/'.
+  for (char ch : c.lot_code) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7F || ch == '/') {
+      return invalid("lot_code_invalid", "lot_code must not contain control characters or '/'", "lot_code");
+    }
+  }
   if (c.quantity.amount <= 0) {
     return invalid("quantity_not_positive", "the quantity must be positive", "quantity.amount");
   }

@@ -1,5 +1,7 @@
 #include "events/writer/command_writer.h"
 
+#include "events/pii/pii_vault.h"
+
 #include <fmt/format.h>
 
 #include <condition_variable>
@@ -167,6 +169,7 @@ class CommandWriterImpl final : public CommandWriter {
     head.hash = e.hash;
     auto event = decode_event_payload(e.type, e.payload_json);
     if (!event.ok()) return event.status();
+    if (options_.pii != nullptr) options_.pii->open(e.tenant, *event);
     states_.apply(e.tenant, *event);
     creds->apply(e.tenant, *event);
     if (!e.idempotency_key.empty()) {
@@ -317,10 +320,28 @@ class CommandWriterImpl final : public CommandWriter {
         refuse(sub, drawn.error());
         continue;
       }
+      // Personal data is sealed before the write model changes: a failed seal refuses the command.
+      std::vector<std::string> payloads;
+      Status sealed = Status::Ok();
+      for (const core::Event& ev : *decided) {
+        if (options_.pii == nullptr) {
+          payloads.push_back(encode_event_payload(ev));
+          continue;
+        }
+        core::Event copy = ev;
+        sealed = options_.pii->seal(sub.tenant, copy);
+        if (!sealed.ok()) break;
+        payloads.push_back(encode_event_payload(copy));
+      }
+      if (!sealed.ok()) {
+        refuse(sub, sealed.error());
+        continue;
+      }
       std::vector<std::string>& ids = *drawn;
       Pending p{&sub, std::move(ids[0]), batch.size(), decided->size(), {}, {}};
       size_t next_id = 1;
       TenantHead& head = heads_[sub.tenant];
+      size_t next_payload = 0;
       for (const core::Event& ev : *decided) {
         states_.apply(sub.tenant, ev);
         if (core::CredentialIndex::concerns(ev)) p.credential_events.push_back(ev);
@@ -336,7 +357,7 @@ class CommandWriterImpl final : public CommandWriter {
         e.idempotency_key = sub.idempotency_key;
         e.request_hash = sub.request_hash;
         e.subject = core::event_subject(ev);
-        e.payload_json = encode_event_payload(ev);
+        e.payload_json = std::move(payloads[next_payload++]);
         e.prev_hash = head.hash;
         e.hash = compute_chain_hash(e);
         head.hash = e.hash;

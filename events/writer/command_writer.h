@@ -23,6 +23,9 @@
 
 namespace agritrace::events {
 
+class PiiVault;  // events/pii/pii_vault.h
+
+
 struct EventRef {
   std::string id;
   std::string type;
@@ -99,6 +102,9 @@ struct CommandWriterOptions {
   // How long an Idempotency-Key answers its first command, measured by the Env clock from the
   // instant the ledger recorded that command. An older retry answers 409 idempotency_key_expired.
   int64_t idempotency_retention_ms = kDefaultIdempotencyRetentionMs;
+  // Seals personal data before events are encoded and opens it when the ledger is folded
+  // (null: payloads hold personal data in clear, as before issue 16).
+  PiiVault* pii = nullptr;
 };
 
 // Folds the existing ledger (blocking) and starts the writer thread.

@@ -1,5 +1,7 @@
 #include "projections/base/runner.h"
 
+#include "events/pii/pii_vault.h"
+
 #include <fmt/format.h>
 
 #include "events/codec/domain_codec.h"
@@ -26,6 +28,7 @@ struct ProjectionRunner::Impl {
   ViewStore& views;
   std::vector<std::unique_ptr<Projection>> projections;
   Env& env;  // the monotonic clock of wait_for deadlines
+  const events::PiiVault* pii = nullptr;  // opens sealed personal data before projecting
 
   mutable std::mutex mu;
   std::vector<int64_t> next;  // committed next offsets
@@ -155,6 +158,7 @@ struct ProjectionRunner::Impl {
                                 e.message);
         return e;
       }
+      if (pii != nullptr) pii->open(ev.envelope.tenant, *payload);
       for (auto& proj : projections) {
         Status s = proj->apply(ev, *payload, batch);
         if (!s.ok()) {
@@ -215,6 +219,8 @@ ProjectionRunner::ProjectionRunner(events::Ledger& ledger, ViewStore& views,
                                    env != nullptr ? *env : events::posix_env())) {}
 
 ProjectionRunner::~ProjectionRunner() { stop(); }
+
+void ProjectionRunner::set_pii(const events::PiiVault* vault) { impl_->pii = vault; }
 
 Status ProjectionRunner::catch_up(
     const std::function<void(uint64_t, const std::vector<int64_t>&)>& on_progress) {

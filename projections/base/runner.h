@@ -15,6 +15,10 @@
 #include "projections/base/view_store.h"
 #include "core/base/env.h"
 
+namespace agritrace::events {
+class PiiVault;  // events/pii/pii_vault.h
+}  // namespace agritrace::events
+
 namespace agritrace::projections {
 
 // One read model. apply() must be deterministic: the same events give the same bytes. The runner
@@ -41,6 +45,10 @@ class ProjectionRunner {
   ProjectionRunner(events::Ledger& ledger, ViewStore& views,
                    std::vector<std::unique_ptr<Projection>> projections, Env* env = nullptr);
   ~ProjectionRunner();
+
+  // Opens sealed personal data (issue 16) before the projections see it; call before start() or
+  // catch_up(). Without a vault, sealed values reach the views as they are in the ledger.
+  void set_pii(const events::PiiVault* vault);
 
   // Applies everything up to the ledger's current end on the calling thread; on_progress is
   // called after each committed batch with (events so far, next offsets). Used by replay.

@@ -41,13 +41,25 @@ int64_t parse_int(std::string_view s) {
   return v;
 }
 
+// base + delta as counter text; kCounterOverflow (sticky) when either is one or the sum does not
+// fit in 64 bits, so a query reports the overflow instead of a wrapped total.
+std::string add_counter_text(std::optional<std::string_view> base, std::string_view delta) {
+  if ((base && *base == kCounterOverflow) || delta == kCounterOverflow) return std::string(kCounterOverflow);
+  int64_t sum = 0;
+  if (__builtin_add_overflow(base ? parse_int(*base) : 0, parse_int(delta), &sum)) {
+    return std::string(kCounterOverflow);
+  }
+  return std::to_string(sum);
+}
+
 // Counters are decimal strings; a merge operand is a decimal delta.
 class Int64AddOperator final : public rocksdb::AssociativeMergeOperator {
  public:
   bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
              std::string* new_value, rocksdb::Logger*) const override {
-    const int64_t base = existing ? parse_int(existing->ToStringView()) : 0;
-    *new_value = std::to_string(base + parse_int(value.ToStringView()));
+    std::optional<std::string_view> base;
+    if (existing) base = existing->ToStringView();
+    *new_value = add_counter_text(base, value.ToStringView());
     return true;
   }
   const char* Name() const override { return "agritrace.int64add"; }
@@ -64,7 +76,9 @@ std::optional<std::string> ViewBatch::get(std::string_view key) const {
   store_.wait_idle();  // the previous batch may still be on its way into the database
   auto stored = store_.get(key);
   if (auto it = added_.find(k); it != added_.end()) {
-    return std::to_string((stored ? parse_int(*stored) : 0) + it->second);
+    std::optional<std::string_view> base;
+    if (stored) base = *stored;
+    return add_counter_text(base, it->second);
   }
   return stored;
 }
@@ -90,14 +104,17 @@ int64_t ViewBatch::get_int(std::string_view key) const {
 
 void ViewBatch::add_int(std::string_view key, int64_t delta) {
   const std::string k(key);
+  const std::string operand = std::to_string(delta);
   if (auto it = written_.find(k); it != written_.end()) {
     // Written in this batch already: the sum is known without reading the database.
-    put(key, std::to_string((it->second ? parse_int(*it->second) : 0) + delta));
+    std::optional<std::string_view> base;
+    if (it->second) base = *it->second;
+    put(key, add_counter_text(base, operand));
     return;
   }
-  const std::string operand = std::to_string(delta);
   batch_->Merge(rocksdb::Slice(key.data(), key.size()), operand);
-  added_[k] += delta;
+  auto& pending = added_[k];
+  pending = add_counter_text(pending.empty() ? std::nullopt : std::optional<std::string_view>(pending), operand);
 }
 
 void ViewBatch::clear() {

@@ -24,6 +24,9 @@ namespace agritrace::projections {
 
 class ViewStore;
 
+// The value of a counter whose sum left the int64 range (sticky: adding to it keeps it).
+inline constexpr std::string_view kCounterOverflow = "overflow";
+
 // Pending writes of one projection batch; reads see the batch's own writes first.
 // Counters (add_int) are RocksDB merges: adding never reads the database.
 class ViewBatch {
@@ -34,6 +37,7 @@ class ViewBatch {
   void put(std::string_view key, std::string_view value);
   void del(std::string_view key);
   int64_t get_int(std::string_view key) const;  // absent -> 0
+  // A sum that leaves int64 is stored as kCounterOverflow, never as a wrapped number.
   void add_int(std::string_view key, int64_t delta);
 
  private:
@@ -44,7 +48,7 @@ class ViewBatch {
   // What this batch wrote, so that it reads its own writes: a value, or nullopt for a delete.
   std::unordered_map<std::string, std::optional<std::string>> written_;
   // Sums merged into keys this batch has not otherwise written.
-  std::unordered_map<std::string, int64_t> added_;
+  std::unordered_map<std::string, std::string> added_;  // counter text of the merges in this batch
 };
 
 class ViewStore {

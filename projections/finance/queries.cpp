@@ -126,41 +126,54 @@ Result<std::string> FinanceQueries::statement(std::string_view tenant, core::Dat
   if (to < from) {
     return make_error(ErrorCode::kInvalidArgument, "period_invalid", "to is before from", "to");
   }
-  int64_t income = 0, expense = 0;
+  CheckedSum income, expense;
   // (direction, category) -> (amount, entries)
-  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> by_category;
-  Reconciliation sales, purchases;
+  std::map<std::pair<std::string, std::string>, std::pair<CheckedSum, CheckedSum>> by_category;
+  struct Sums {
+    CheckedSum movements, posted;
+  } sales_sums, purchases_sums;
   const std::string fsum = finance::keys::sum(tenant);
   scan_dates(views_, fsum, from, to, [&](std::string_view suffix, std::string_view v) {
     const auto parts = split(suffix);
     if (parts.size() != 4) return true;
-    const int64_t amount = view_int(v);
     const bool is_income = parts[1] == core::finance_direction_name(core::FinanceDirection::kIncome);
-    (is_income ? income : expense) += amount;
+    (is_income ? income : expense).add(v);
     auto& cat = by_category[{std::string(parts[1]), std::string(parts[2])}];
-    cat.first += amount;
-    cat.second += view_int(views_.get(finance::keys::count(tenant, suffix)).value_or("0"));
+    cat.first.add(v);
+    cat.second.add(views_.get(finance::keys::count(tenant, suffix)).value_or("0"));
     if (parts[3] == "auto") {
-      if (is_income && parts[2] == core::kSalesCategory) sales.posted_fen += amount;
-      if (!is_income && parts[2] == core::kPurchasesCategory) purchases.posted_fen += amount;
+      if (is_income && parts[2] == core::kSalesCategory) sales_sums.posted.add(v);
+      if (!is_income && parts[2] == core::kPurchasesCategory) purchases_sums.posted.add(v);
     }
     return true;
   });
   scan_dates(views_, finance::keys::priced_movements(tenant), from, to, [&](std::string_view suffix, std::string_view v) {
     const auto parts = split(suffix);
     if (parts.size() != 2) return true;
-    if (parts[1] == core::kSalesCategory) sales.movements_fen += view_int(v);
-    if (parts[1] == core::kPurchasesCategory) purchases.movements_fen += view_int(v);
+    if (parts[1] == core::kSalesCategory) sales_sums.movements.add(v);
+    if (parts[1] == core::kPurchasesCategory) purchases_sums.movements.add(v);
     return true;
   });
-
+  // Checked arithmetic: a total that leaves int64 is a 422, never a wrapped number.
+  int64_t net = 0, difference = 0;
+  bool overflow = income.overflowed() || expense.overflowed() ||
+                  __builtin_sub_overflow(income.value(), expense.value(), &net);
+  for (const auto& [key, value] : by_category) overflow = overflow || value.first.overflowed() || value.second.overflowed();
+  Reconciliation sales, purchases;
+  for (auto [sums, r] : {std::pair{&sales_sums, &sales}, std::pair{&purchases_sums, &purchases}}) {
+    overflow = overflow || sums->movements.overflowed() || sums->posted.overflowed() ||
+               __builtin_sub_overflow(sums->movements.value(), sums->posted.value(), &difference);
+    r->movements_fen = sums->movements.value();
+    r->posted_fen = sums->posted.value();
+  }
+  if (overflow) return total_overflow("a total of the statement");
   JsonWriter w;
   w.begin_object().field("from", core::format_date(from)).field("to", core::format_date(to))
-      .field("income_fen", income).field("expense_fen", expense).field("net_fen", income - expense);
+      .field("income_fen", income.value()).field("expense_fen", expense.value()).field("net_fen", net);
   w.key("by_category").begin_array();
   for (const auto& [key, value] : by_category) {
     w.begin_object().field("direction", key.first).field("category", key.second)
-        .field("amount_fen", value.first).field("entries", value.second).end_object();
+        .field("amount_fen", value.first.value()).field("entries", value.second.value()).end_object();
   }
   w.end_array();
   // The documents of the period whose automatic posting is missing or differs from their price;

@@ -2,6 +2,7 @@
 
 #include "core/base/identifiers.h"
 #include "core/base/json_writer.h"
+#include "core/base/pii.h"
 #include "core/domain/event.h"
 #include "events/codec/domain_codec.h"
 #include "projections/base/keys.h"
@@ -19,6 +20,37 @@
 namespace agritrace::projections {
 namespace {
 
+// A personal field of the views: erased values stay the erased marker, masked or not.
+std::string personal(const std::string& value, bool masked, std::string (*mask)(std::string_view)) {
+  if (value == core::kPiiErased || !masked) return value;
+  return mask(value);
+}
+
+constexpr std::string_view kErasedFlag = ",\"personal_data_erased\":true}";
+
+// The view JSON of a counterparty whose personal data was erased: ID number and phone become the
+// erased marker and the object ends with "personal_data_erased":true (once). The same bytes as
+// counterparty_json() of a record whose values were already unreadable, so a replay after the
+// erasure rebuilds identical views.
+std::string erased_json(std::string json) {
+  for (std::string_view field : {"id_number", "phone"}) {
+    auto old = json_string_field(json, field);
+    if (!old) continue;
+    JsonWriter before, after;
+    before.begin_object().field(field, *old).end_object();
+    after.begin_object().field(field, core::kPiiErased).end_object();
+    const std::string from = before.take(), to = after.take();
+    // "{\"field\":value}" without the braces
+    const std::string from_member = from.substr(1, from.size() - 2), to_member = to.substr(1, to.size() - 2);
+    if (auto at = json.find(from_member); at != std::string::npos) json.replace(at, from_member.size(), to_member);
+  }
+  if (!json.ends_with(kErasedFlag) && !json.empty() && json.back() == '}') {
+    json.pop_back();
+    json += kErasedFlag;
+  }
+  return json;
+}
+
 std::string counterparty_json(const std::string& id, const core::CounterpartyRecord& r, bool masked) {
   JsonWriter w;
   w.begin_object().field("counterparty_id", id).field("kind", core::counterparty_kind_name(r.kind));
@@ -31,12 +63,13 @@ std::string counterparty_json(const std::string& id, const core::CounterpartyRec
         .field("legal_representative", r.legal_representative)
         .field("contact_person", r.contact_person);
   } else {
-    w.field("id_number", masked ? core::mask_id_number(r.id_number) : r.id_number);
+    w.field("id_number", personal(r.id_number, masked, core::mask_id_number));
   }
-  w.field("phone", masked ? core::mask_phone(r.phone) : r.phone).field("address", r.address);
+  w.field("phone", personal(r.phone, masked, core::mask_phone)).field("address", r.address);
   if (!r.region.empty()) w.field("region", r.region);
   w.end_object();
-  return w.take();
+  std::string json = w.take();
+  return r.phone == core::kPiiErased || r.id_number == core::kPiiErased ? erased_json(std::move(json)) : json;
 }
 
 class ProductionProjection final : public EventProjection<ProductionProjection, production::Handled, tenant_and_time> {
@@ -62,6 +95,12 @@ class ProductionProjection final : public EventProjection<ProductionProjection, 
   }
   void on(const std::string& t, const std::string&, const core::CounterpartyAmended& e, ViewBatch& b) {
     put_counterparty(t, e.counterparty_id, e.record, b);
+  }
+  void on(const std::string& t, const std::string&, const core::CounterpartyPersonalDataErased& e, ViewBatch& b) {
+    for (const std::string& key : {production::keys::counterparty(t, sort_id(e.counterparty_id)),
+                                   production::keys::counterparty_masked(t, sort_id(e.counterparty_id))}) {
+      if (auto json = b.get(key)) b.put(key, erased_json(std::move(*json)));
+    }
   }
 
   void put_po(const std::string& t, const std::string& po_id, const std::string& material,

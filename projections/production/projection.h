@@ -12,7 +12,7 @@ namespace agritrace::projections {
 
 namespace production {
 // The events the production projection reacts to (projections/base/dispatch.h).
-using Handled = EventList<core::EnterpriseRegistered, core::CounterpartyRegistered, core::CounterpartyAmended, core::PurchaseOrderCreated, core::PurchaseOrderAmended, core::PurchaseOrderCancelled, core::PurchaseOrderReceived, core::BatchCreated, core::BatchAmended, core::BatchMaterialConsumed, core::BatchDocumentAttached>;
+using Handled = EventList<core::EnterpriseRegistered, core::CounterpartyRegistered, core::CounterpartyAmended, core::CounterpartyPersonalDataErased, core::PurchaseOrderCreated, core::PurchaseOrderAmended, core::PurchaseOrderCancelled, core::PurchaseOrderReceived, core::BatchCreated, core::BatchAmended, core::BatchMaterialConsumed, core::BatchDocumentAttached>;
 static_assert(are_events_v<Handled>);
 }  // namespace production
 

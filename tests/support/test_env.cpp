@@ -56,7 +56,7 @@ TestLedger::TestLedger(Backend b) : backend(b) {
 }
 
 std::vector<std::string> TestLedger::flags() const {
-  std::vector<std::string> f{"--data", data.path()};
+  std::vector<std::string> f{"--data", data.path(), "--pii-key-dir", keys.path()};
   if (backend == Backend::kKafka) {
     f.insert(f.end(), {"--kafka", kafka_brokers(), "--topic", topic});
   }

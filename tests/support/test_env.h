@@ -41,8 +41,9 @@ struct TestLedger {
   explicit TestLedger(Backend b);
   Backend backend;
   TempDir data;
+  TempDir keys;  // the personal-data keys, outside the data folder
   std::string topic;
-  std::vector<std::string> flags() const;  // --data ... [--kafka ... --topic ...]
+  std::vector<std::string> flags() const;  // --data ... --pii-key-dir ... [--kafka ... --topic ...]
 };
 
 inline constexpr const char* kAdminKey = "test-admin-key-0123456789abcdef";

@@ -163,7 +163,7 @@ TEST_CASE("router matches patterns, prefers literals, answers 404/405/400") {
 
   auto na = route(router, "PUT", "/v1/batches/search");
   CHECK(na.status == 405);
-  CHECK(na.header("Allow") == "DELETE, GET, POST");
+  CHECK(na.header("Allow") == "DELETE, GET, HEAD, POST");
   CHECK(route(router, "GET", "/v1/batches/%zz").status == 400);
 
   auto list = router.routes();

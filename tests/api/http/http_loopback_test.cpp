@@ -120,7 +120,7 @@ TEST_CASE("unknown route → 404 problem+json; wrong method → 405 with Allow")
   auto m = c.request("DELETE", "/v1/ping");
   REQUIRE(m.ok());
   CHECK(m->status == 405);
-  CHECK(m->header("Allow") == "GET");
+  CHECK(m->header("Allow") == "GET, HEAD");  // HEAD is answered by the GET route
   CHECK(m->body.find(R"("code":"method_not_allowed")") != std::string::npos);
   CHECK(c.connections_opened() == 1);  // error answers keep the connection
 }

@@ -48,6 +48,7 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
 
   bool send_all(std::string_view data) {
     while (!data.empty()) {

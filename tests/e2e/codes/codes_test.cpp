@@ -131,6 +131,20 @@ void codes_slice(Backend backend) {
   CHECK(html.body.find("lang=\"zh-CN\"") != std::string::npos);
   CHECK(html.body.find("原料来源") != std::string::npos);
   CHECK(html.body.find("博罗县绿源菜心种植专业合作社") == std::string::npos);
+  // Issue 16: the public page is not framed, sniffed or scripted from elsewhere.
+  CHECK(html.header("Content-Security-Policy").find("default-src 'self'") == 0);
+  CHECK(html.header("Content-Security-Policy").find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(html.header("X-Content-Type-Options") == "nosniff");
+  CHECK(html.header("Referrer-Policy") == "no-referrer");
+  CHECK(json.header("X-Content-Type-Options") == "nosniff");
+  CHECK(json.header("Content-Security-Policy").empty());  // only HTML answers carry it
+  CHECK(json.header("Strict-Transport-Security").empty());  // plain HTTP: no HSTS
+  // HEAD answers like GET without the body.
+  Reply head = public_client.call("HEAD", path, "", {{"Accept", "text/html"}});
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(head.header("Content-Length") == std::to_string(html.body.size()));
+  CHECK(head.header("Content-Security-Policy") == html.header("Content-Security-Policy"));
   Reply links = public_client.get(path + "?linkType=all");
   REQUIRE(links.status == 200);
   CHECK(links.header("Link").find("gs1:traceability") != std::string::npos);

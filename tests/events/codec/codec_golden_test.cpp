@@ -33,6 +33,7 @@ std::vector<Event> full_samples() {
       EnterpriseRegistered{"E1", "名\\称", "广东省", "key-1", std::string(64, 'a')},
       CounterpartyRegistered{"cp-1", full_record()},
       CounterpartyAmended{"cp-1", full_record()},
+      CounterpartyPersonalDataErased{"cp-1", "本人申请"},
       PurchaseOrderCreated{"po-1", "荔枝", "cp-1", q, "SUP/1", day("2026-11-20"), day("2026-12-20"),
                            "tab\there", 1'200},
       PurchaseOrderAmended{"po-1", "荔枝", Quantity{5, Unit::kMillilitre}, "SUP/2", day("2026-11-21"),

@@ -43,6 +43,7 @@ std::vector<Event> samples() {
       CounterpartyRegistered{"cp-1", enterprise()},
       CounterpartyRegistered{"cp-2", individual()},
       CounterpartyAmended{"cp-1", enterprise()},
+      CounterpartyPersonalDataErased{"cp-1", "本人申请删除个人信息"},
       PurchaseOrderCreated{"po-1", "荔枝", "cp-1", Quantity{100'000, Unit::kGram}, "SUP/11",
                            day("2026-11-20"), day("2026-12-20"), "tab\there"},
       PurchaseOrderAmended{"po-1", "花生油", Quantity{5000, Unit::kMillilitre}, "",
