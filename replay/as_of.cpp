@@ -140,14 +140,15 @@ Status check_instant(Env& env, events::Ledger& ledger, int64_t as_of_ms, std::st
 }
 
 Result<AsOfReport> build_views_as_of(Env& env, events::Ledger& ledger, const std::string& out_dir, int64_t as_of_ms,
-                                     const std::function<void(uint64_t, uint64_t, double)>& on_progress) {
+                                     const std::function<void(uint64_t, uint64_t, double)>& on_progress,
+                                     const events::PiiVault* pii) {
   if (Status s = check_instant(env, ledger, as_of_ms, "as-of"); !s.ok()) return s.error();
   if (Status s = env.create_dirs(out_dir); !s.ok()) return s.error();
   auto cut = ledger_as_of(ledger, as_of_ms);
   AsOfReport report;
   report.as_of_ms = as_of_ms;
   report.views = out_dir + "/views";
-  auto rebuilt = rebuild_views(env, *cut, report.views, on_progress);
+  auto rebuilt = rebuild_views(env, *cut, report.views, on_progress, pii);
   if (!rebuilt.ok()) return rebuilt.error();
   report.events = rebuilt->events;
   report.seconds = rebuilt->seconds;

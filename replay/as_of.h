@@ -17,6 +17,10 @@
 #include "core/base/status.h"
 #include "events/ledger/ledger.h"
 
+namespace agritrace::events {
+class PiiVault;  // events/pii/pii_vault.h
+}  // namespace agritrace::events
+
 namespace agritrace::replay {
 
 // Reasons of the errors below (the CLI maps each to its own exit code, docs/INVESTIGATION.md).
@@ -47,7 +51,8 @@ struct AsOfReport {
 // out_dir/as-of.json (instant, ledger, events, digest). on_progress as for rebuild_views.
 Result<AsOfReport> build_views_as_of(Env& env, events::Ledger& ledger, const std::string& out_dir,
                                      int64_t as_of_ms,
-                                     const std::function<void(uint64_t, uint64_t, double)>& on_progress = {});
+                                     const std::function<void(uint64_t, uint64_t, double)>& on_progress = {},
+                                     const events::PiiVault* pii = nullptr);
 
 // The views folder of an as-of folder made by build_views_as_of (kNotFound "as_of_folder_missing"
 // when `dir` holds none) and the instant it was built for.

@@ -15,6 +15,7 @@
 #include "core/base/status.h"
 #include "events/env/controlled_env.h"
 #include "events/ledger/ledger.h"
+#include "events/pii/pii_vault.h"
 
 namespace agritrace::cli {
 
@@ -42,6 +43,8 @@ extern const std::vector<Flag> kLedgerFlags;
 Result<std::unique_ptr<events::Ledger>> open_ledger(Env& env, const Args& a, bool writer);
 // The views folder of the ledger the flags name (never shared between the two ledgers).
 std::string views_path(const Args& a);
+// The personal-data keys (--pii-key-dir, default DATA.keys beside the data folder; refused inside it).
+Result<std::unique_ptr<events::PiiVault>> open_pii_vault(Env& env, const Args& a);
 // A small text file (identity, key) without its trailing newline; "" when it does not exist.
 std::string read_text_file(Env& env, const std::string& path);
 

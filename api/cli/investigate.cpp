@@ -256,7 +256,9 @@ Result<std::unique_ptr<projections::ViewStore>> query_views(const Args& a, Env& 
   scratch.path = (std::filesystem::temp_directory_path(ec) /
                   fmt::format("agritrace-asof-{}-{}", ::getpid(), env.monotonic_ns()))
                      .string();
-  auto built = replay::build_views_as_of(env, **ledger, scratch.path, at, progress_bar("views as of"));
+  auto pii = open_pii_vault(env, a);
+  if (!pii.ok()) return pii.error();
+  auto built = replay::build_views_as_of(env, **ledger, scratch.path, at, progress_bar("views as of"), pii->get());
   finish_progress();
   if (!built.ok()) return built.error();
   return projections::ViewStore::open(built->views);
@@ -533,7 +535,9 @@ int replay_as_of(const Args& a, Env& env) {
   }
   auto ledger = open_ledger(env, a, false);
   if (!ledger.ok()) return report_error(ledger.error());
-  auto report = replay::build_views_as_of(env, **ledger, a.values.at("out"), *at, progress_bar("replay as of"));
+  auto pii = open_pii_vault(env, a);
+  if (!pii.ok()) return report_error(pii.error());
+  auto report = replay::build_views_as_of(env, **ledger, a.values.at("out"), *at, progress_bar("replay as of"), pii->get());
   finish_progress();
   if (!report.ok()) return report_error(report.error());
   std::printf("views as of %s: %llu events in %.3f s (%.0f events/s)\nviews digest %s\nfolder %s\n",

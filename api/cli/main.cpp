@@ -379,6 +379,9 @@ int serve_views(const Args& a, Env& env, bool test_clock, int threads, int max_b
   auto views = agritrace::projections::ViewStore::open(folder->views);
   if (!views.ok()) return fail(views.status().to_string());
   agritrace::projections::ProjectionRunner runner(*ledger, **views, agritrace::projections::make_all_projections(), &env);
+  auto pii = open_pii_vault(env, a);
+  if (!pii.ok()) return fail("cannot open the personal-data keys: " + pii.status().to_string());
+  runner.set_pii(pii->get());
   // Up to the instant only (the views already are): positions before it then pass ?after=.
   if (Status s = runner.catch_up(); !s.ok()) return fail("views: " + s.to_string());
 
@@ -770,7 +773,8 @@ int cmd_backup(int argc, char** argv) {
 int cmd_restore(int argc, char** argv) {
   std::vector<Flag> flags = {{"from", "", "backup folder"},
                              {"to", "", "new data folder (must not exist or be empty)"},
-                             {"backup", "0", "backup number (0: the newest)"}};
+                             {"backup", "0", "backup number (0: the newest)"},
+                             {"pii-key-dir", "", "the restored personal-data key folder (default: TO.keys beside it)"}};
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("restore",
@@ -797,7 +801,20 @@ int cmd_restore(int argc, char** argv) {
   o.read_only = true;
   auto ledger = agritrace::events::open_local_ledger(o);
   if (!ledger.ok()) return fail(ledger.status().to_string());
-  auto report = agritrace::replay::rebuild_views(env, **ledger, to + "/views");
+  // The views open sealed personal data with the key folder restored beside the data (backed up
+  // separately, docs/OPERATIONS.md); without it they show it as erased, and say so.
+  std::string key_dir = a.values.at("pii-key-dir");
+  if (key_dir.empty()) key_dir = (to.ends_with('/') ? to.substr(0, to.size() - 1) : to) + ".keys";
+  std::unique_ptr<agritrace::events::PiiVault> pii;
+  if (env.file_exists(key_dir)) {
+    auto opened = agritrace::events::PiiVault::open(env, key_dir);
+    if (!opened.ok()) return fail("cannot open the personal-data keys: " + opened.status().to_string());
+    pii = std::move(opened).value();
+  } else {
+    std::fprintf(stderr, "agritrace: no personal-data key folder at %s: restore it there (or give --pii-key-dir) "
+                 "before serving, or ID numbers and phones read [erased]\n", key_dir.c_str());
+  }
+  auto report = agritrace::replay::rebuild_views(env, **ledger, to + "/views", {}, pii.get());
   if (!report.ok()) return fail(report.status().to_string());
   if (Status s = env.write_file_durably(to + "/views.ledger", (*ledger)->describe() + "\n");
       !s.ok()) {

@@ -25,6 +25,8 @@ const std::vector<RoutePolicy>& table() {
       {"createApiKey", kEnt, Area::kAccounts},
       {"rotateApiKey", kEnt, Area::kAccounts},
       {"revokeApiKey", kEnt, Area::kAccounts},
+      // personal-information deletion on request (issue 16): the administrator only
+      {"erasePersonalData", kEnt, Area::kAccounts},
       {"getAuditTrail", Audience::kAdminOrPlatform, Area::kAccounts},
       // the enterprise itself
       {"getEnterprise", kEnt, Area::kEnterprise},
