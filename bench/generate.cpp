@@ -263,14 +263,15 @@ struct TenantModel {
 
 class Generator {
  public:
-  Generator(uint64_t seed, int32_t tenants, uint64_t target)
+  // `today`: the Env's calendar day the run happens on (the writer's rules check expiry against it).
+  Generator(uint64_t seed, int32_t tenants, uint64_t target, core::Date today)
       : rng_(seed), target_(target), tenants_(static_cast<size_t>(tenants)) {
-    // About 55 events per tenant per day; spread over at most 540 days ending on kLastDay, so
-    // every date is in the past and every lot (shelf life >= 730 days) is still usable today.
+    // About 55 events per tenant per day; spread over at most 540 days ending yesterday, so every
+    // date is in the past and every lot and batch (shelf life >= 730 days) is still usable today.
     const uint64_t per_tenant = target / static_cast<uint64_t>(tenants) + 1;
     days_ = static_cast<int32_t>(std::clamp<uint64_t>(per_tenant / 55, 30, 540));
     per_day_scale_ = std::max(1.0, static_cast<double>(per_tenant) / (55.0 * days_));
-    first_day_ = core::days_from_civil({2026, 11, 1}) - days_;
+    first_day_ = today.days_since_epoch - 1 - days_;
   }
 
   std::vector<Planned> plan(std::vector<Document>* documents) {
@@ -564,7 +565,7 @@ class Generator {
     const int64_t take = std::max<int64_t>(12, pieces * rng_.range(30, 100) / 100 / 12 * 12);
     b.quantity = core::Quantity{take, core::Unit::kPiece};
     b.production_date = today;
-    b.expiry_date = core::Date{today.days_since_epoch + 365};
+    b.expiry_date = core::Date{today.days_since_epoch + 730};
     emit(m, "create_batch", core::CreateBatch{b.product, b.lot_code, b.quantity, b.production_date, b.expiry_date, {}},
          b.id);
     emit(m, "consume_material", core::ConsumeMaterial{b.id, lot_id, core::Quantity{take, core::Unit::kPiece}}, b.id);
@@ -604,7 +605,7 @@ class Generator {
     b.lot_code.erase(std::remove(b.lot_code.begin(), b.lot_code.end(), '-'), b.lot_code.end());
     b.quantity = core::Quantity{rng_.range(20, 400) * 12, core::Unit::kPiece};
     b.production_date = today;
-    b.expiry_date = core::Date{today.days_since_epoch + 540};
+    b.expiry_date = core::Date{today.days_since_epoch + 730};
     core::CreateBatch c{b.product, b.lot_code, b.quantity, b.production_date, b.expiry_date, {}};
     emit(m, "create_batch", std::move(c), b.id);
     // Consume 3..5 lots, oldest first (FIFO), never more than a lot has left.
@@ -1108,7 +1109,7 @@ int cmd_generate(int argc, char** argv) {
   const int64_t plan_start = env.monotonic_ns();
   std::vector<Document> documents;
   std::vector<Planned> plan =
-      Generator(o.seed, o.tenants, o.events).plan(&documents);
+      Generator(o.seed, o.tenants, o.events, env.today()).plan(&documents);
   const double plan_secs = static_cast<double>(env.monotonic_ns() - plan_start) / 1e9;
 
   std::string csv_summary;
