@@ -40,9 +40,8 @@ int cmd_query(int argc, char** argv) {
     }
   }
   const bool lineage_kind = kind == "lineage-forward" || kind == "lineage-backward";
-  if (samples.empty() ||
-      (kind != "backward" && kind != "forward" && kind != "whereabouts" &&
-       kind != "whereabouts-batch" && !lineage_kind)) {
+  if (samples.empty() || (kind != "backward" && kind != "forward" && kind != "whereabouts" &&
+                          kind != "whereabouts-batch" && !lineage_kind)) {
     std::fprintf(
         stderr,
         "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward|whereabouts"

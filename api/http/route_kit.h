@@ -262,8 +262,8 @@ struct RouteKit {
       }
       return resp;
     };
-    sub.done = [respond = std::move(respond), answer = std::move(answer), problem, extra_after_views,
-                tracker = &appended, runner = &runner,
+    sub.done = [respond = std::move(respond), answer = std::move(answer), problem,
+                extra_after_views, tracker = &appended, runner = &runner,
                 wait_ms = options.max_wait_ms](Result<events::CommandOutcome> r) {
       if (!r.ok()) return respond(problem(r.error()));
       const events::CommandOutcome& out = *r;

@@ -13,15 +13,19 @@ namespace {
 // Member "lots" of a receipt's answer: [{"receipt_id","lot_id"}] per receipt the command made, read
 // from the receipts view once it holds them (lot_id null if the views have not got there within
 // the longest read wait). A retry with the same Idempotency-Key answers the same lots.
-void write_receipt_lots(JsonWriter& w, const projections::ViewStore& views, const std::string& tenant,
-                        const events::CommandOutcome& out) {
+void write_receipt_lots(JsonWriter& w, const projections::ViewStore& views,
+                        const std::string& tenant, const events::CommandOutcome& out) {
   w.key("lots").begin_array();
   for (const auto& e : out.events) {
     if (e.type != core::GoodsReceived::kType) continue;
-    auto rec = views.get(projections::receiving::keys::receipt_summary(tenant, projections::sort_id(e.subject)));
+    auto rec = views.get(
+        projections::receiving::keys::receipt_summary(tenant, projections::sort_id(e.subject)));
     w.begin_object().field("receipt_id", e.subject).key("lot_id");
     const std::string lot = rec ? projections::json_string_field(*rec, "lot_id").value_or("") : "";
-    if (lot.empty()) w.null(); else w.value(lot);
+    if (lot.empty())
+      w.null();
+    else
+      w.value(lot);
     w.end_object();
   }
   w.end_array();
@@ -52,34 +56,37 @@ void register_receiving_routes(RouteKit& kit, Router& router) {
   // by scan: one receipt per inbound shipment the codes belong to; all or nothing (422
   // lists every refused code with its reason).
   router.add("POST", "/v1/receipts", "receiveGoods",
-             receipt_route(i, "receive_goods", [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
-               AGT_CHECK(in.only({"codes", "received_on", "price_fen", "note"}));
-               core::ReceiveGoods c;
-               AGT_SET(c.codes, in.str_array("codes", core::kMaxCodesPerShipment));
-               AGT_SET(c.received_on, opt_date_at(in, "received_on"));
-               AGT_SET(c.price_fen, opt_price_at(in));
-               AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
-               return core::Command(std::move(c));
-             }));
+             receipt_route(i, "receive_goods",
+                           [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
+                             AGT_CHECK(in.only({"codes", "received_on", "price_fen", "note"}));
+                             core::ReceiveGoods c;
+                             AGT_SET(c.codes, in.str_array("codes", core::kMaxCodesPerShipment));
+                             AGT_SET(c.received_on, opt_date_at(in, "received_on"));
+                             AGT_SET(c.price_fen, opt_price_at(in));
+                             AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
+                             return core::Command(std::move(c));
+                           }));
 
   // by hand: goods without codes, from a supplier counterparty.
   router.add("POST", "/v1/receipts/manual", "receiveGoodsManually",
-             receipt_route(i, "receive_goods_manually", [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
-               AGT_CHECK(in.only({"supplier_id", "product", "product_id", "lot_code", "quantity",
-                                  "production_date", "expiry_date", "received_on", "price_fen", "note"}));
-               core::ReceiveGoodsManually c;
-               AGT_SET(c.supplier_id, in.str("supplier_id", 64));
-               AGT_SET(c.product, in.opt_str("product", core::kMaxNameBytes));
-               AGT_SET(c.product_id, in.opt_str("product_id", 64));
-               AGT_SET(c.lot_code, in.opt_str("lot_code", 64));
-               AGT_SET(c.quantity, quantity_at(in, "quantity"));
-               AGT_SET(c.production_date, date_at(in, "production_date"));
-               AGT_SET(c.expiry_date, opt_date_at(in, "expiry_date"));
-               AGT_SET(c.received_on, opt_date_at(in, "received_on"));
-               AGT_SET(c.price_fen, opt_price_at(in));
-               AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
-               return core::Command(std::move(c));
-             }));
+             receipt_route(i, "receive_goods_manually",
+                           [](const JsonInput& in, const PathParams&) -> Result<core::Command> {
+                             AGT_CHECK(in.only({"supplier_id", "product", "product_id", "lot_code",
+                                                "quantity", "production_date", "expiry_date",
+                                                "received_on", "price_fen", "note"}));
+                             core::ReceiveGoodsManually c;
+                             AGT_SET(c.supplier_id, in.str("supplier_id", 64));
+                             AGT_SET(c.product, in.opt_str("product", core::kMaxNameBytes));
+                             AGT_SET(c.product_id, in.opt_str("product_id", 64));
+                             AGT_SET(c.lot_code, in.opt_str("lot_code", 64));
+                             AGT_SET(c.quantity, quantity_at(in, "quantity"));
+                             AGT_SET(c.production_date, date_at(in, "production_date"));
+                             AGT_SET(c.expiry_date, opt_date_at(in, "expiry_date"));
+                             AGT_SET(c.received_on, opt_date_at(in, "received_on"));
+                             AGT_SET(c.price_fen, opt_price_at(in));
+                             AGT_SET(c.note, in.opt_str("note", core::kMaxNoteBytes));
+                             return core::Command(std::move(c));
+                           }));
 }
 
 }  // namespace agritrace::api

@@ -258,13 +258,18 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   // shows them (a consumer is {"kind":"consumer"}, never an id of the seller's).
   for (const auto& [holder, present] : p.holders) {
     if (direct_holders.count(holder) != 0) continue;
-    w.begin_object().field("kind", "downstream").field("holder", holder)
+    w.begin_object()
+        .field("kind", "downstream")
+        .field("holder", holder)
         .field("name", enterprise_name(v, holder));
     write_quantity(w, "quantity", p.held.at(holder), p.unit);
     w.end_object();
   }
   const auto seller = [&](std::string_view key, const std::string& tenant) {
-    w.key(key).begin_object().field("enterprise", tenant).field("name", enterprise_name(v, tenant))
+    w.key(key)
+        .begin_object()
+        .field("enterprise", tenant)
+        .field("name", enterprise_name(v, tenant))
         .end_object();
   };
   for (const auto& [tenant, amount] : p.sold_to_consumers) {
@@ -301,7 +306,8 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   w.end_array().end_object();
 }
 
-// Batch sort ids made from the root lot of a lineage, in batch order (its document's consumed_into).
+// Batch sort ids made from the root lot of a lineage, in batch order (its document's
+// consumed_into).
 std::vector<std::string> lot_batches(const LineageView& lv) {
   std::vector<std::string> out;
   if (lv.reach.items.empty()) return out;
@@ -312,7 +318,7 @@ std::vector<std::string> lot_batches(const LineageView& lv) {
 
 struct RecallScopeView {
   std::string record;
-  LineageView lineage;  // of the target (scope lot or batch)
+  LineageView lineage;                     // of the target (scope lot or batch)
   std::optional<core::RecallScope> scope;  // none if the record is unreadable
   std::string target;
   std::vector<std::string> batch_sids;
@@ -347,7 +353,8 @@ Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std:
 }
 
 // Member "lineage" (projections/trace/lineage.h): where every part of the goods is, with counts.
-void write_lineage(JsonWriter& w, const ViewStore& v, std::string_view viewer, const LineageView& lv) {
+void write_lineage(JsonWriter& w, const ViewStore& v, std::string_view viewer,
+                   const LineageView& lv) {
   w.key("lineage").begin_object();
   LineageQueries(v).write_forward(w, viewer, lv.reach);
   w.end_object();
@@ -890,7 +897,8 @@ std::vector<RecallRef> recall_ids_of(const ViewStore& v, std::string_view t, std
       const NodeId id = NodeId::parse(item);
       add_recalls(v, id.tenant,
                   (id.is_batch() ? sales::keys::recall_by_batch(id.tenant, id.sid)
-                                 : sales::keys::recall_by_lot(id.tenant, id.sid)) + "/",
+                                 : sales::keys::recall_by_lot(id.tenant, id.sid)) +
+                      "/",
                   ids);
     }
   }

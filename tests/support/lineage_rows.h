@@ -47,7 +47,8 @@ inline std::map<std::string, int64_t> walk_amounts(const Reply& r, const std::st
       add("own_stock " + item, r.num(it + "/stock/amount"));
       for (size_t c = 0; c < r.size(it + "/consumed_into"); ++c) {
         const std::string ci = fmt::format("{}/consumed_into/{}", it, c);
-        add("consumed_into " + item + " -> " + r.str(ci + "/batch_id"), r.num(ci + "/quantity/amount"));
+        add("consumed_into " + item + " -> " + r.str(ci + "/batch_id"),
+            r.num(ci + "/quantity/amount"));
       }
     }
   }

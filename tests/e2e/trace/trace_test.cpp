@@ -385,8 +385,7 @@ void repack_and_recall(Backend backend) {
                      "/downstream") == lineage_amounts(expected));
   Reply places = farm.get_fresh("/v1/whereabouts?batch_id=" + farm_batch);
   INFO(places.body);
-  CHECK(walk_amounts(places, "") ==
-        lineage_amounts(lineage_rows(places, "/lineage")));
+  CHECK(walk_amounts(places, "") == lineage_amounts(lineage_rows(places, "/lineage")));
   REQUIRE(places.size("/batches/0/locations") == 2);
   CHECK(places.num("/batches/0/locations/0/quantity/amount") == 100000);  // the farm's own stock
   // What the wholesaler has: the lineage's own_stock of its lot; missing: the lineage's missing.
@@ -398,9 +397,10 @@ void repack_and_recall(Backend backend) {
   INFO(boxes_at.body);
   CHECK(boxes_at.body.find(":cp-") == std::string::npos);
   CHECK(boxes_at.body.find(":consumer") == std::string::npos);
-  CHECK(boxes_at.body.find(fmt::format(
-            R"("kind":"downstream","holder":"consumer","customer":{{"kind":"consumer"}},"consumer_of":{{"enterprise":"{}")",
-            kGiftShopUscc)) != std::string::npos);
+  CHECK(
+      boxes_at.body.find(fmt::format(
+          R"("kind":"downstream","holder":"consumer","customer":{{"kind":"consumer"}},"consumer_of":{{"enterprise":"{}")",
+          kGiftShopUscc)) != std::string::npos);
   CHECK(walk_amounts(boxes_at, "") == lineage_amounts(lineage_rows(boxes_at, "/lineage")));
   Reply csv = farm.get_fresh("/v1/recalls/" + rc.str("/id") + "/report.csv");
   REQUIRE(csv.status == 200);

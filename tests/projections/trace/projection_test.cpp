@@ -496,8 +496,10 @@ TEST_CASE("R-4.2.4 R-4.3.4 lineage under the origin batch, whereabouts and one c
   CHECK(wb.num("/batches/0/in_stock/amount") == 8);
   CHECK(wb.size("/retail_sales") == 3);
   INFO(wb.body);
-  CHECK(wb.body.find(R"("kind":"downstream","holder":"consumer","customer":{"kind":"consumer"},"consumer_of":{"enterprise":"92440300MA5SZRT01K")") !=
-        std::string::npos);
+  CHECK(
+      wb.body.find(
+          R"("kind":"downstream","holder":"consumer","customer":{"kind":"consumer"},"consumer_of":{"enterprise":"92440300MA5SZRT01K")") !=
+      std::string::npos);
   CHECK(wb.body.find(":cp-") == std::string::npos);  // a consumer is shown one way everywhere
   // The walk members and the per-batch locations are the lineage's numbers.
   CHECK(walk_amounts(wb, "") == lineage_amounts(lineage_rows(wb, "/lineage")));
