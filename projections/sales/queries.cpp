@@ -43,21 +43,21 @@ struct ShipmentRow {
 // origin batch: a repack starts a new one). Every number of the answer is taken from here.
 struct LineageView {
   Reach reach;
-  std::map<NodeId, const LineageNode*> docs;
+  std::map<NodeId, size_t> docs;    // id -> index in reach.items (safe to copy and move)
   std::map<NodeId, NodeId> origin;  // lot -> origin batch
   const LineageNode* doc(const NodeId& id) const {
     auto it = docs.find(id);
-    return it == docs.end() ? nullptr : it->second;
+    return it == docs.end() ? nullptr : &reach.items[it->second].second;
   }
 };
 
 LineageView lineage_view(const ViewStore& v, const NodeId& root) {
   LineageView lv;
   lv.reach = LineageQueries(v).reach(root);
-  for (const auto& [id, n] : lv.reach.items) lv.docs.emplace(id, &n);
-  for (const auto& [id, n] : lv.docs) {
+  for (size_t i = 0; i < lv.reach.items.size(); ++i) lv.docs.emplace(lv.reach.items[i].first, i);
+  for (const auto& [id, n] : lv.reach.items) {
     if (id.is_batch()) continue;
-    const LineageNode* at = n;
+    const LineageNode* at = &n;
     for (size_t hops = 0; at != nullptr && !at->from.empty() && hops <= lv.docs.size(); ++hops) {
       const NodeId up = NodeId::parse(*at->from.begin());
       if (up.is_batch()) {
@@ -153,9 +153,9 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     if (n.retail_quantity > 0) p.sold_to_consumers[lot.tenant] += n.retail_quantity;
     for (const auto& [key, c] : n.customers) p.customers.push_back({lot.tenant, c});
   }
-  for (const auto& [id, n] : lv.docs) {
+  for (const auto& [id, n] : lv.reach.items) {
     if (!id.is_batch() || id.tenant == t) continue;
-    for (const std::string& f : n->from) {
+    for (const std::string& f : n.from) {
       if (made_from_here.count(NodeId::parse(f)) != 0) {
         p.made_into[id.tenant].push_back(id.sid);
         break;
