@@ -237,6 +237,12 @@ struct Planned {
   std::string expected_subject;
 };
 
+// A shipment from another generated enterprise, waiting to be received by scan.
+struct Inbound {
+  std::vector<std::string> codes;  // GS1 Digital Links as shipped
+  int32_t shipped_day = 0;         // days since epoch
+};
+
 struct TenantModel {
   int32_t index = 0;
   std::string uscc;
@@ -251,7 +257,8 @@ struct TenantModel {
   std::set<std::string> id_numbers;        // uniqueness inside the tenant
   std::set<std::string> usccs;
   int64_t counterparties = 0, pos = 0, lot_count = 0, batch_count = 0;
-  int64_t runs = 0, orders = 0, shipments = 0;
+  int64_t runs = 0, orders = 0, shipments = 0, receipts = 0;
+  std::deque<Inbound> inbound;  // FIFO, in shipping order
 };
 
 class Generator {
@@ -412,8 +419,12 @@ class Generator {
         ship.ship_date = today;
         ship.customer_tenant_hint = cust.tenant_uscc;  // what the API fills for a registered customer
         if (full()) return;
+        std::vector<std::string> shipped = ship.codes;
         emit(m, "ship_sales_order", std::move(ship), fmt::format("sh-{}", ++m.shipments));
         b.shipped += k * 12;
+        if (TenantModel* to = tenant_by_uscc(cust.tenant_uscc)) {
+          to->inbound.push_back(Inbound{std::move(shipped), today.days_since_epoch});
+        }
       }
     }
   }
@@ -463,6 +474,12 @@ class Generator {
       if (po.day < day) arriving.push_back(id);
     }
     for (const std::string& id : arriving) receive(m, id, today);
+    // 1b. Goods shipped by other enterprises before today: received by scan (some in part), some
+    //     repacked here into a batch of this enterprise (the cross-enterprise lineage).
+    while (!m.inbound.empty() && m.inbound.front().shipped_day < today.days_since_epoch && !full()) {
+      receive_scan(m, m.inbound.front(), today);
+      m.inbound.pop_front();
+    }
     // 2. New purchase orders; a few amended or cancelled before delivery.
     for (int64_t n = scaled(9, 14); n > 0; --n) create_po(m, day, today);
     if (!m.open_pos.empty() && rng_.chance(0.4)) amend_po(m);
@@ -511,6 +528,48 @@ class Generator {
     emit(m, "receive_purchase_order", core::ReceivePurchaseOrder{po.id, q, today}, po.id);
     m.lots.push_back(Lot{lot_id, po.material, q.amount});
     m.open_pos.erase(it);
+  }
+
+  TenantModel* tenant_by_uscc(const std::string& uscc) {
+    if (uscc.empty()) return nullptr;
+    for (TenantModel& t : tenants_) {
+      if (t.uscc == uscc) return &t;
+    }
+    return nullptr;
+  }
+
+  // by scan. About one receipt in six is partial: 1-2 codes of the shipment are not
+  // scanned and are recorded as missing. Half the receipts are repacked into a gift-box batch that
+  // consumes part of the new lot; some of those batches get codes and are sold on (deeper chains).
+  void receive_scan(TenantModel& m, const Inbound& in, core::Date today) {
+    std::vector<std::string> scanned = in.codes;
+    if (scanned.size() > 2 && rng_.chance(0.17)) {
+      const int64_t missing = rng_.range(1, 2);
+      for (int64_t i = 0; i < missing; ++i) {
+        scanned.erase(scanned.begin() + rng_.range(0, static_cast<int64_t>(scanned.size()) - 1));
+      }
+    }
+    core::ReceiveGoods r;
+    r.codes = scanned;
+    r.received_on = today;
+    emit(m, "receive_goods", std::move(r), fmt::format("rcv-{}", ++m.receipts));
+    const std::string lot_id = fmt::format("lot-{}", ++m.lot_count);
+    const int64_t pieces = static_cast<int64_t>(scanned.size()) * 12;
+    if (full() || !rng_.chance(0.5)) return;
+    Batch b;
+    b.id = fmt::format("b-{}", ++m.batch_count);
+    b.product = rng_.pick(kProducts) + "礼盒";
+    b.lot_code = fmt::format("G{}{:04}", core::format_date(today).substr(2), m.batch_count);
+    b.lot_code.erase(std::remove(b.lot_code.begin(), b.lot_code.end(), '-'), b.lot_code.end());
+    const int64_t take = std::max<int64_t>(12, pieces * rng_.range(30, 100) / 100 / 12 * 12);
+    b.quantity = core::Quantity{take, core::Unit::kPiece};
+    b.production_date = today;
+    b.expiry_date = core::Date{today.days_since_epoch + 365};
+    emit(m, "create_batch", core::CreateBatch{b.product, b.lot_code, b.quantity, b.production_date, b.expiry_date, {}},
+         b.id);
+    emit(m, "consume_material", core::ConsumeMaterial{b.id, lot_id, core::Quantity{take, core::Unit::kPiece}}, b.id);
+    if (rng_.chance(0.5)) code_and_sell(m, b, today);
+    m.batches.push_back(std::move(b));
   }
 
   OpenPo& random_open_po(TenantModel& m) {
@@ -833,6 +892,13 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
   std::map<Key, Sh> shs;
   std::vector<std::tuple<int32_t, std::string, std::string, std::string>> codes;  // t, serial, run, batch
   std::vector<std::tuple<int32_t, std::string, std::string>> shipment_codes;    // t, shipment, serial
+  // Downstream: lots received by scan, their codes (received or missing), batches repacked from them.
+  struct Received { int32_t from = 0; std::string shipment; core::Date on; int64_t pieces = 0; };
+  std::map<Key, Received> received;                                  // (receiver, lot)
+  std::vector<std::tuple<int32_t, std::string, std::string, bool>> receipt_codes;  // t, lot, serial, missing
+  std::map<std::pair<Key, std::string>, int64_t> repack_inputs;      // ((t, batch), received lot) -> amount
+  std::map<Key, std::vector<std::string>> codes_of_shipment;         // (sender, sh) -> serials
+  std::map<std::string, Key> shipment_of_code;                       // serial -> (sender, sh), last shipped
   for (const Planned& p : plan) {
     if (const auto* c = std::get_if<core::RegisterEnterprise>(&p.command)) {
       tenant_no.emplace(p.tenant, static_cast<int32_t>(enterprises.size()) + 1);
@@ -865,7 +931,21 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
       BatchRow& b = batches.at(k);
       b.product = c->product; b.q = c->quantity; b.prod = c->production_date; b.expiry = c->expiry_date;
     } else if (const auto* c = std::get_if<core::ConsumeMaterial>(&p.command)) {
-      inputs[{Key{t, c->batch_id}, c->lot_id}] += c->quantity.amount;
+      if (received.count(Key{t, c->lot_id}) != 0) {
+        repack_inputs[{Key{t, c->batch_id}, c->lot_id}] += c->quantity.amount;
+      } else {
+        inputs[{Key{t, c->batch_id}, c->lot_id}] += c->quantity.amount;
+      }
+    } else if (const auto* c = std::get_if<core::ReceiveGoods>(&p.command)) {
+      const std::string lot_id = fmt::format("lot-{}", ++lot_counter[t]);
+      std::set<std::string> scanned;
+      for (const std::string& uri : c->codes) scanned.insert(core::parse_digital_link(uri)->serial);
+      const Key from = shipment_of_code.at(*scanned.begin());
+      received[Key{t, lot_id}] = Received{from.first, from.second, *c->received_on,
+                                          12 * static_cast<int64_t>(scanned.size())};
+      for (const std::string& serial : codes_of_shipment.at(from)) {
+        receipt_codes.emplace_back(t, lot_id, serial, scanned.count(serial) == 0);
+      }
     } else if (const auto* c = std::get_if<core::AttachDocument>(&p.command)) {
       docs.emplace_back(t, c);
     } else if (const auto* c = std::get_if<core::GenerateCodes>(&p.command)) {
@@ -885,7 +965,10 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
                   c->customer_tenant_hint.empty() ? 0 : tenant_no.at(c->customer_tenant_hint),
                   static_cast<int64_t>(c->codes.size())};
       for (const std::string& uri : c->codes) {
-        shipment_codes.emplace_back(t, p.expected_subject, core::parse_digital_link(uri)->serial);
+        const std::string serial = core::parse_digital_link(uri)->serial;
+        shipment_codes.emplace_back(t, p.expected_subject, serial);
+        codes_of_shipment[k].push_back(serial);
+        shipment_of_code[serial] = k;
       }
     }
   }
@@ -893,9 +976,10 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
   auto f_ent = open("enterprise.csv"), f_cp = open("counterparty.csv"), f_po = open("purchase_order.csv"),
        f_lot = open("material_lot.csv"), f_batch = open("batch.csv"), f_in = open("batch_input.csv"),
        f_doc = open("batch_document.csv"), f_code = open("code.csv"), f_so = open("sales_order.csv"),
-       f_sh = open("shipment.csv"), f_shc = open("shipment_code.csv");
+       f_sh = open("shipment.csv"), f_shc = open("shipment_code.csv"), f_rl = open("received_lot.csv"),
+       f_rc = open("receipt_code.csv"), f_ri = open("repack_input.csv");
   for (auto* f : {f_ent.get(), f_cp.get(), f_po.get(), f_lot.get(), f_batch.get(), f_in.get(), f_doc.get(),
-                  f_code.get(), f_so.get(), f_sh.get(), f_shc.get()}) {
+                  f_code.get(), f_so.get(), f_sh.get(), f_shc.get(), f_rl.get(), f_rc.get(), f_ri.get()}) {
     if (!f->ok()) return agritrace::make_error(agritrace::ErrorCode::kIoError, "csv_open", "cannot write CSV files in " + dir);
   }
   for (size_t i = 0; i < enterprises.size(); ++i) {
@@ -944,6 +1028,16 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
                csv(so.customer), sh.to_tenant ? num(sh.to_tenant) : "", num(sh.codes * 12), "\"piece\"", "12"});
   }
   for (const auto& [t, sh, serial] : shipment_codes) f_shc->row({num(t), csv(sh), csv(serial)});
+  for (const auto& [k, r] : received) {
+    f_rl->row({num(k.first), csv(k.second), num(r.from), csv(r.shipment), csv(core::format_date(r.on)),
+               num(r.pieces), "\"piece\""});
+  }
+  for (const auto& [t, lot, serial, missing] : receipt_codes) {
+    f_rc->row({num(t), csv(lot), csv(serial), missing ? "t" : "f"});
+  }
+  for (const auto& [k, amount] : repack_inputs) {
+    f_ri->row({num(k.first.first), csv(k.first.second), csv(k.second), num(amount)});
+  }
   // Query samples: uniform over tenants and over ids 1..N where every tenant has N (the smallest
   // tenant's count), the same distribution the pgbench scripts draw with random().
   std::map<int32_t, int64_t> nb, nl;
@@ -992,9 +1086,13 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
                static_cast<long long>(min_b), static_cast<long long>(min_l), static_cast<long long>(recall_samples));
   std::fclose(env);
   return fmt::format("{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} documents, "
-                     "{} codes, {} sales orders, {} shipments",
+                     "{} codes, {} sales orders, {} shipments, {} lots received by scan ({} codes missing), "
+                     "{} repacks",
                      cps.size(), pos.size(), lots.size(), batches.size(), inputs.size(), docs.size(), codes.size(),
-                     sos.size(), shs.size());
+                     sos.size(), shs.size(), received.size(),
+                     std::count_if(receipt_codes.begin(), receipt_codes.end(),
+                                   [](const auto& rc) { return std::get<3>(rc); }),
+                     repack_inputs.size());
 }
 
 int cmd_generate(int argc, char** argv) {
@@ -1057,6 +1155,7 @@ int cmd_generate(int argc, char** argv) {
 
   events::CommandWriterOptions writer_options;
   writer_options.env = &env;
+  writer_options.index_path = o.data + "/writer-index";  // as serve: codes and keys on disk
   auto writer = events::start_command_writer(**ledger, writer_options);
   if (!writer.ok()) return fail("cannot start the command writer: " + writer.status().to_string());
 

@@ -27,6 +27,7 @@ int cmd_query(int argc, char** argv) {
   std::string data = "./var/data", samples, kind = "backward";
   double seconds = 10;
   int32_t threads = 1;
+  int64_t print = 0;  // > 0: print the answers to the first N samples (one per line) and stop
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string name = argv[i], value = argv[i + 1];
     if (name == "--data") data = value;
@@ -34,6 +35,7 @@ int cmd_query(int argc, char** argv) {
     else if (name == "--kind") kind = value;
     else if (name == "--seconds") seconds = std::stod(value);
     else if (name == "--threads") threads = std::max(1, std::stoi(value));
+    else if (name == "--print") print = std::stoll(value);
     else {
       std::fprintf(stderr, "agritrace_bench query: unknown flag %s\n", name.c_str());
       return 2;
@@ -79,6 +81,14 @@ int cmd_query(int argc, char** argv) {
     return sales.whereabouts_lot(tenant, id);
   };
 
+  if (print > 0) {  // for bench/compare_lineage.py: "<tenant> <id> <answer or !error>" per line
+    for (size_t i = 0; i < std::min<size_t>(ids.size(), static_cast<size_t>(print)); ++i) {
+      auto r = run(ids[i].first, ids[i].second);
+      std::printf("%s %s %s\n", ids[i].first.c_str(), ids[i].second.c_str(),
+                  r.ok() ? r->c_str() : ("!" + r.error().reason).c_str());
+    }
+    return 0;
+  }
   // Warm-up: one pass over a slice of the samples (block cache, page cache), untimed.
   for (size_t i = 0; i < std::min<size_t>(ids.size(), 2000); ++i) {
     (void)run(ids[i].first, ids[i].second);

@@ -243,6 +243,8 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
+  flags.push_back({"idempotency-retention-days", "7", "how long an Idempotency-Key answers its first command;"
+                                                      " an older retry answers 409 idempotency_key_expired"});
   flags.push_back({"clock-offset-days", "", "TESTS/DEMOS ONLY: the server's clock is the wall clock + N days"
                                             " (N may be negative); needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
   flags.push_back({"clock-start", "", "TESTS/DEMOS ONLY: the server's clock starts at this RFC 3339 instant"
@@ -253,8 +255,11 @@ int cmd_serve(int argc, char** argv) {
     return 0;
   }
   if (!a.error.empty()) return fail(a.error);
-  int threads = 0, max_body = 0;
-  if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body)) return 2;
+  int threads = 0, max_body = 0, retention_days = 0;
+  if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body) ||
+      parse_int_flag(a, "idempotency-retention-days", 1, 3650, &retention_days)) {
+    return 2;
+  }
 
   // The server's Env: the POSIX one, or a test clock over it (refused unless explicitly allowed).
   agritrace::events::ControlledEnv test_env(agritrace::events::posix_env());
@@ -285,6 +290,9 @@ int cmd_serve(int argc, char** argv) {
   std::unique_ptr<agritrace::AppendableFile> audit = std::move(opened_audit).value();
   agritrace::events::CommandWriterOptions wo;
   wo.env = &env;
+  // Generated codes and Idempotency-Key records: on disk, rebuilt from the ledger when missing.
+  wo.index_path = data + "/writer-index";
+  wo.idempotency_retention_ms = int64_t{retention_days} * 24 * 3600 * 1000;
   wo.audit = [file = audit.get(), failing = false](const agritrace::events::AuditRecord& r) mutable {
     agritrace::JsonWriter w;
     w.begin_object().field("at", agritrace::core::format_rfc3339_utc(r.at_ms)).field("tenant", r.tenant)

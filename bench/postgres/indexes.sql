@@ -15,4 +15,8 @@ CREATE INDEX shipment_by_batch ON shipment (enterprise_id, batch_id)
 CREATE INDEX shipment_by_so ON shipment (enterprise_id, so_id);
 CREATE INDEX shipment_by_customer ON shipment (enterprise_id, customer_id);
 CREATE INDEX shipment_code_by_serial ON shipment_code (enterprise_id, serial) INCLUDE (shipment_id);
+-- Downstream lineage: a shipment to the lot it became at the receiver, a received lot to the
+-- batches repacked from it.
+CREATE INDEX received_lot_by_shipment ON received_lot (from_enterprise_id, shipment_id) INCLUDE (lot_id);
+CREATE INDEX repack_input_by_lot ON repack_input (enterprise_id, lot_id) INCLUDE (batch_id, amount);
 VACUUM (ANALYZE);

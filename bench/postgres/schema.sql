@@ -9,7 +9,7 @@
 --    consumption edges are answered from the index alone (index-only scans after VACUUM);
 --  * consumed quantity of a lot is NOT stored: it is the SUM over batch_input (normalised), served
 --    by the covering index on (enterprise_id, lot_id).
-DROP TABLE IF EXISTS recall_sample, shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
+DROP TABLE IF EXISTS recall_sample, repack_input, receipt_code, received_lot, shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
 
 CREATE TABLE enterprise (
   id     smallint PRIMARY KEY,
@@ -156,6 +156,40 @@ CREATE TABLE shipment_code (
   PRIMARY KEY (enterprise_id, shipment_id, serial),
   FOREIGN KEY (enterprise_id, shipment_id) REFERENCES shipment,
   FOREIGN KEY (enterprise_id, serial) REFERENCES code
+);
+
+-- Downstream (R-4.3.2): a lot received by scan from another enterprise's shipment, every code of
+-- that shipment (received, or missing: shipped and not scanned at the receipt), and the batches
+-- the receiver repacked from it (the lineage crosses enterprises through these rows).
+CREATE TABLE received_lot (
+  enterprise_id      smallint NOT NULL REFERENCES enterprise,
+  lot_id             text NOT NULL,
+  from_enterprise_id smallint NOT NULL REFERENCES enterprise,
+  shipment_id        text NOT NULL,
+  received_on        date NOT NULL,
+  quantity           bigint NOT NULL,
+  unit               text NOT NULL,
+  PRIMARY KEY (enterprise_id, lot_id),
+  FOREIGN KEY (from_enterprise_id, shipment_id) REFERENCES shipment
+);
+
+CREATE TABLE receipt_code (
+  enterprise_id smallint NOT NULL,
+  lot_id        text NOT NULL,
+  serial        text NOT NULL,
+  missing       boolean NOT NULL,
+  PRIMARY KEY (enterprise_id, lot_id, serial),
+  FOREIGN KEY (enterprise_id, lot_id) REFERENCES received_lot
+);
+
+CREATE TABLE repack_input (
+  enterprise_id smallint NOT NULL,
+  batch_id      text NOT NULL,
+  lot_id        text NOT NULL,
+  amount        bigint NOT NULL,
+  PRIMARY KEY (enterprise_id, batch_id, lot_id),
+  FOREIGN KEY (enterprise_id, batch_id) REFERENCES batch,
+  FOREIGN KEY (enterprise_id, lot_id) REFERENCES received_lot
 );
 
 -- The recall benchmark's sample lots (the same list AgriTrace is timed on): pgbench draws a row

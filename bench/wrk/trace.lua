@@ -1,7 +1,8 @@
 -- wrk script for the trace endpoints (scripts/bench): every request picks the next "<uscc> <id>"
 -- line of $BENCH_SAMPLES (written by `agritrace_bench generate --csv`), authenticates as that
 -- enterprise (the generator's key is "bench api key <uscc>") and asks its backward trace (batch
--- ids), forward trace or whereabouts (recall; lot ids), per $BENCH_TRACE_KIND.
+-- ids), forward trace or whereabouts (recall; lot ids), per $BENCH_TRACE_KIND; lineage-forward /
+-- lineage-backward ask GET /v1/trace/forward|backward (the cross-enterprise lineage answers).
 local kind = os.getenv("BENCH_TRACE_KIND") or "backward"
 local ids = {}
 for line in io.lines(os.getenv("BENCH_SAMPLES")) do
@@ -24,7 +25,11 @@ function request()
   i = i % #ids + 1
   local s = ids[i]
   local path
-  if kind == "backward" then
+  if kind == "lineage-forward" then
+    path = "/v1/trace/forward?" .. (s[2]:match("^b%-") and "batch_id=" or "lot_id=") .. s[2]
+  elseif kind == "lineage-backward" then
+    path = "/v1/trace/backward?" .. (s[2]:match("^b%-") and "batch_id=" or "lot_id=") .. s[2]
+  elseif kind == "backward" then
     path = "/v1/batches/" .. s[2] .. "/trace/backward"
   elseif kind == "whereabouts" then
     path = "/v1/whereabouts?lot_id=" .. s[2]

@@ -24,12 +24,12 @@ bool valid_product_id(std::string_view id) {
   return true;
 }
 
-Result<const TraceCodeState*> find_code(const TenantState& s, std::string_view serial) {
-  auto it = s.codes.find(serial);
-  if (it == s.codes.end()) {
+Result<TraceCodeState> find_code(const TenantState& s, std::string_view serial) {
+  auto code = s.codes.find(serial);
+  if (!code) {
     return not_found("code_not_found", "no trace code with serial " + std::string(serial), "serial");
   }
-  return &it->second;
+  return *code;
 }
 
 Result<const CodeRunState*> find_run(const TenantState& s, std::string_view run_id) {
@@ -201,7 +201,7 @@ Result<std::vector<Event>> decide(const TenantState& s, const GenerateCodes& c, 
     serials.push_back(make_serial(tpl->second.serial_format, bytes + i * static_cast<int64_t>(kSerialRandomBytes)));
   }
   for (const std::string& serial : serials) {
-    if (s.codes.count(serial) != 0 || !fresh.insert(serial).second) {
+    if (s.codes.contains(serial) || !fresh.insert(serial).second) {
       return conflict("serial_collision", "a generated serial already exists; retry", "count");
     }
   }
@@ -228,25 +228,25 @@ Result<std::vector<Event>> decide(const TenantState& s, const DisableCode& c, co
   auto code = find_code(s, c.serial);
   if (!code.ok()) return code.error();
   AGT_RETURN_IF_ERROR(optional_reason(c.reason));
-  if ((*code)->disabled) {
+  if (code->disabled) {
     return conflict("code_already_disabled", "trace code " + c.serial + " is already disabled", "serial");
   }
-  return CodeEvents{CodeDisabled{c.serial, (*code)->run_id, c.reason}};
+  return CodeEvents{CodeDisabled{c.serial, code->run_id, c.reason}};
 }
 
 Result<std::vector<Event>> decide(const TenantState& s, const EnableCode& c, const Context&) {
   auto code = find_code(s, c.serial);
   if (!code.ok()) return code.error();
-  if (!(*code)->disabled_individually) {
-    if ((*code)->disabled) {
+  if (!code->disabled_individually) {
+    if (code->disabled) {
       return conflict("code_run_disabled",
-                      "trace code " + c.serial + " is disabled through its run " + (*code)->run_id +
+                      "trace code " + c.serial + " is disabled through its run " + code->run_id +
                           "; enable the run",
                       "serial");
     }
     return conflict("code_not_disabled", "trace code " + c.serial + " is not disabled", "serial");
   }
-  return CodeEvents{CodeEnabled{c.serial, (*code)->run_id}};
+  return CodeEvents{CodeEnabled{c.serial, code->run_id}};
 }
 
 Result<std::vector<Event>> decide(const TenantState& s, const DisableCodeRun& c, const Context&) {

@@ -41,33 +41,37 @@ void evolve(TenantState& s, const CodesGenerated& e) {
   const bool run_disabled = run != s.code_runs.end() && run->second.disabled;
   if (run != s.code_runs.end()) run->second.count += static_cast<int64_t>(e.serials.size());
   for (const std::string& serial : e.serials) {
-    s.codes.insert_or_assign(serial, TraceCodeState{e.run_id, e.batch_id, run_disabled, false});
+    s.codes.put(serial, TraceCodeState{e.run_id, e.batch_id, run_disabled, false});
   }
 }
 
 void evolve(TenantState& s, const CodeDisabled& e) {
-  auto it = s.codes.find(e.serial);
-  if (it == s.codes.end()) return;
-  it->second.disabled = true;
-  it->second.disabled_individually = true;
+  auto code = s.codes.find(e.serial);
+  if (!code) return;
+  code->disabled = true;
+  code->disabled_individually = true;
+  s.codes.put(e.serial, *code);
 }
 
 void evolve(TenantState& s, const CodeEnabled& e) {
-  auto it = s.codes.find(e.serial);
-  if (it == s.codes.end()) return;
-  it->second.disabled_individually = false;
-  auto run = s.code_runs.find(it->second.run_id);
-  it->second.disabled = run != s.code_runs.end() && run->second.disabled;
+  auto code = s.codes.find(e.serial);
+  if (!code) return;
+  code->disabled_individually = false;
+  auto run = s.code_runs.find(code->run_id);
+  code->disabled = run != s.code_runs.end() && run->second.disabled;
+  s.codes.put(e.serial, *code);
 }
 
-// A run's codes are found by scanning the tenant's codes: run toggles are rare, and keeping a
-// per-run list would double the memory per code.
+// Run toggles are rare: each rewrites every code of the run.
 static void set_run_disabled(TenantState& s, const std::string& run_id, bool disabled) {
   auto run = s.code_runs.find(run_id);
   if (run == s.code_runs.end()) return;
   run->second.disabled = disabled;
-  for (auto& [serial, code] : s.codes) {
-    if (code.run_id == run_id) code.disabled = disabled || code.disabled_individually;
+  for (const std::string& serial : s.codes.run_serials(run_id)) {
+    auto code = s.codes.find(serial);
+    if (!code) continue;
+    code->disabled = disabled || code->disabled_individually;
+    s.codes.put(serial, *code);
   }
 }
 

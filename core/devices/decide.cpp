@@ -60,11 +60,10 @@ Result<std::vector<Event>> decide(const TenantState& s, const QueuePrintJob& c, 
     if (c.limit && *c.limit < 1) return invalid("invalid_limit", "limit must be >= 1", "limit");
     // The run's serials in serial order (deterministic), from `offset`.
     int64_t index = 0;
-    for (const auto& [serial, code] : s.codes) {
-      if (code.run_id != c.run_id) continue;
+    for (std::string& serial : s.codes.run_serials(c.run_id)) {
       if (index++ < c.offset) continue;
       if (c.limit && static_cast<int64_t>(codes.size()) >= *c.limit) break;
-      codes.push_back(serial);
+      codes.push_back(std::move(serial));
     }
     if (codes.empty()) return invalid("job_empty", "the run has no codes from this offset", "offset");
   } else {
@@ -87,7 +86,7 @@ Result<std::vector<Event>> decide(const TenantState& s, const QueuePrintJob& c, 
     if (auto o = s.devices.open_job.find(code); o != s.devices.open_job.end()) {
       return conflict("code_in_open_job", "trace code " + code + " is in open job " + o->second, field);
     }
-    if (s.codes.find(code)->second.disabled) {
+    if (auto known = s.codes.find(code); known && known->disabled) {
       return conflict("code_disabled", "trace code " + code + " is disabled", field);
     }
   }

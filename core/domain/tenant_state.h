@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "core/codes/code_table.h"
 #include "core/codes/codes.h"
 #include "core/devices/state.h"
 #include "core/market/state.h"
@@ -67,7 +68,7 @@ struct TenantState {
   std::map<std::string, CodeTemplateState, std::less<>> code_templates;
   std::map<std::string, PublicationState, std::less<>> publications;     // by product_id
   CodeCounters code_counters;
-  std::map<std::string, TraceCodeState, std::less<>> codes;    // key: the serial (AI 21)
+  CodeTable codes;  // by serial (AI 21); on disk in the writer (core/codes/code_table.h)
   std::map<std::string, CodeRunState, std::less<>> code_runs;  // run_id -> run
   CirculationState circulation;  // .x (above)
   DevicesState devices;          // lines, devices, print jobs (core/devices/state.h)

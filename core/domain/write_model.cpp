@@ -9,7 +9,10 @@ namespace agritrace::core {
 
 TenantState& WriteModel::operator[](std::string_view tenant) {
   auto it = states_.find(tenant);
-  if (it == states_.end()) it = states_.emplace(std::string(tenant), TenantState{}).first;
+  if (it == states_.end()) {
+    it = states_.emplace(std::string(tenant), TenantState{}).first;
+    if (code_store_ != nullptr) it->second.codes.bind(code_store_, it->first);
+  }
   return it->second;
 }
 
@@ -44,11 +47,11 @@ std::optional<OriginCodeFacts> WriteModel::origin_code(std::string_view origin,
   const TenantState* s = find(origin);
   if (s == nullptr) return std::nullopt;
   OriginCodeFacts out;
-  if (auto code = s->codes.find(serial); code != s->codes.end()) {
-    if (auto run = s->code_runs.find(code->second.run_id); run != s->code_runs.end()) {
+  if (auto code = s->codes.find(serial)) {
+    if (auto run = s->code_runs.find(code->run_id); run != s->code_runs.end()) {
       out.generated = true;
       out.gtin14 = run->second.gtin;
-      out.disabled = code->second.disabled || run->second.disabled;
+      out.disabled = code->disabled || run->second.disabled;
     }
   }
   if (auto r = s->sales.recalled_codes.find(serial); r != s->sales.recalled_codes.end()) {

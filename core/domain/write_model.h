@@ -29,6 +29,8 @@ class WriteModel final : public CrossTenantFacts {
   // enterprise it concerns (cross_tenant_target / evolve_across).
   void apply(std::string_view tenant, const Event& event);
   void clear() { states_.clear(); }
+  // Every tenant's generated codes live in `store` (null: in memory). Set before the first use.
+  void set_code_store(CodeStore* store) { code_store_ = store; }
   size_t size() const { return states_.size(); }
 
   std::optional<EnterpriseFacts> enterprise(std::string_view tenant) const override;
@@ -46,6 +48,7 @@ class WriteModel final : public CrossTenantFacts {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, TenantState, Hash, std::equal_to<>> states_;
+  CodeStore* code_store_ = nullptr;
 };
 
 }  // namespace agritrace::core

@@ -143,19 +143,19 @@ Result<ScannedCode> resolve_scanned(const TenantState& state, std::string_view s
     return out;
   }
   auto code = state.codes.find(parsed->serial);
-  if (code == state.codes.end()) {
+  if (!code) {
     if (state.sales.shipped_codes.count(parsed->serial) != 0) {
       return conflict("code_already_shipped", "the code has left already", "codes");
     }
     return not_found("code_unknown", "no such code", "codes");
   }
-  auto run = state.code_runs.find(code->second.run_id);
+  auto run = state.code_runs.find(code->run_id);
   // A serial we generated but under another GTIN or lot is a forged or misprinted label.
   if (run == state.code_runs.end() || run->second.gtin != parsed->gtin14 ||
       run->second.lot_code != parsed->lot) {
     return not_found("code_unknown", "GTIN or lot do not match the generated code", "codes");
   }
-  if (code->second.disabled || run->second.disabled) {
+  if (code->disabled || run->second.disabled) {
     return conflict("code_disabled", "the code is disabled", "codes");
   }
   if (state.sales.shipped_codes.count(parsed->serial) != 0) {
@@ -164,7 +164,7 @@ Result<ScannedCode> resolve_scanned(const TenantState& state, std::string_view s
   if (state.sales.recalled_codes.count(parsed->serial) != 0) {
     return conflict("code_recalled", "the code is under recall", "codes");
   }
-  out.item_id = code->second.batch_id;
+  out.item_id = code->batch_id;
   if (auto t = state.code_templates.find(run->second.template_id);
       t != state.code_templates.end() && t->second.quantity_per_code.amount > 0) {
     out.per_code = t->second.quantity_per_code;
@@ -471,9 +471,9 @@ Result<Events> decide(const TenantState& state, const RaiseRecall& c,
         serial = parsed->serial;
       }
       auto code = state.codes.find(serial);
-      if (code == state.codes.end()) return not_found("code_unknown", "no code " + serial, "id");
+      if (!code) return not_found("code_unknown", "no code " + serial, "id");
       e.target = serial;
-      e.batch_ids.push_back(code->second.batch_id);
+      e.batch_ids.push_back(code->batch_id);
       break;
     }
     default:

@@ -10,13 +10,20 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/base/civil_time.h"
 #include "core/domain/decide.h"
 #include "core/domain/event.h"
 #include "core/domain/tenant_state.h"
 #include "core/domain/write_model.h"
 #include "events/codec/domain_codec.h"
 #include "events/env/posix_env.h"
-#include "events/writer/idempotency_index.h"
+#include "events/writer/writer_index.h"
+
+#define WRITER_TRY(expr)      \
+  do {                        \
+    Status status_ = (expr);  \
+    if (!status_.ok()) return status_; \
+  } while (false)
 
 namespace agritrace::events {
 namespace {
@@ -37,16 +44,35 @@ struct TenantHead {
 
 class CommandWriterImpl final : public CommandWriter {
  public:
-  CommandWriterImpl(Ledger& ledger, CommandWriterOptions options)
-      : ledger_(ledger), options_(std::move(options)) {
+  CommandWriterImpl(Ledger& ledger, CommandWriterOptions options, std::unique_ptr<WriterIndex> index)
+      : ledger_(ledger), options_(std::move(options)), index_(std::move(index)) {
     if (options_.env == nullptr) options_.env = &posix_env();
+    states_.set_code_store(index_.get());
   }
   ~CommandWriterImpl() override { stop(); }
 
   Status rebuild() {
+    // An index ahead of the ledger, or of another history, is folded again from the start.
+    auto ends = ledger_.end_offsets();
+    if (!ends.ok()) return ends.status();
+    if (!index_->fits(*ends)) WRITER_TRY(index_->wipe());
+    bool stale = false;
+    WRITER_TRY(fold_ledger(&stale));
+    if (stale) {
+      WRITER_TRY(index_->wipe());
+      WRITER_TRY(fold_ledger(&stale));
+    }
+    // Keys past their retention keep only their instant (enough to answer expired).
+    index_->shrink_keys_before(options_.env->now_ms() - options_.idempotency_retention_ms);
+    WRITER_TRY(index_->commit(std::vector<StoredEvent>{}));
+    needs_rebuild_ = false;
+    return Status::Ok();
+  }
+
+  Status fold_ledger(bool* stale) {
     states_.clear();
     heads_.clear();
-    idempotency_.clear();
+    index_->discard();
     std::unordered_map<std::string, ApiKeyRecord> keys;
     std::unordered_set<std::string> tenants;
     auto reader = ledger_.open_reader({});
@@ -55,9 +81,18 @@ class CommandWriterImpl final : public CommandWriter {
       auto polled = (*reader)->poll(200, 4096);
       if (!polled.ok()) return polled.status();
       for (const StoredEvent& se : polled->events) {
+        if (!index_->consistent(se)) {
+          *stale = true;
+          index_->discard();
+          return Status::Ok();
+        }
+        // Events the index already holds change the in-memory state only.
+        index_->set_skip_writes(index_->covers(se.position));
         Status s = fold(se, &keys, &tenants);
+        index_->set_skip_writes(false);
         if (!s.ok()) return s;
       }
+      WRITER_TRY(index_->commit(polled->events));
       if (polled->at_end) break;
       if (polled->events.empty()) {
         // Never wait forever for a ledger that cannot be reached: the caller answers 503.
@@ -67,12 +102,12 @@ class CommandWriterImpl final : public CommandWriter {
         }
       }
     }
+    *stale = false;
     {
       std::unique_lock lock(keys_mu_);
       keys_ = std::move(keys);
       tenants_ = std::move(tenants);
     }
-    needs_rebuild_ = false;
     return Status::Ok();
   }
 
@@ -136,8 +171,8 @@ class CommandWriterImpl final : public CommandWriter {
     states_.apply(e.tenant, *event);
     note_keys(*event, e.tenant, keys, tenants);
     if (!e.idempotency_key.empty()) {
-      idempotency_.add_event(e.tenant, e.idempotency_key, e.request_hash, e.command_id,
-                             EventRef{e.id, e.type, e.subject, se.position});
+      index_->add_key_event(e.tenant, e.idempotency_key, e.request_hash, e.command_id,
+                            e.recorded_at_ms, EventRef{e.id, e.type, e.subject, se.position});
     }
     return Status::Ok();
   }
@@ -223,8 +258,10 @@ class CommandWriterImpl final : public CommandWriter {
     for (auto& sub : group) {
       if (!sub.idempotency_key.empty()) {
         const std::string slot = idem_slot(sub.tenant, sub.idempotency_key);
-        if (auto found = idempotency_.find(sub.tenant, sub.idempotency_key, sub.request_hash)) {
-          if (!found->same_request) {
+        if (auto found = index_->find_key(sub.tenant, sub.idempotency_key, sub.request_hash)) {
+          if (found->shrunk || now_ms - found->at_ms > options_.idempotency_retention_ms) {
+            refuse(sub, expired_key_error(found->at_ms));
+          } else if (!found->same_request) {
             refuse(sub, reused_key_error());
           } else {
             audit(sub, "replayed", found->outcome.command_id);
@@ -291,11 +328,15 @@ class CommandWriterImpl final : public CommandWriter {
       }
       pending.push_back(std::move(p));
     }
-    if (batch.empty()) return;
+    if (batch.empty()) {
+      index_->discard();
+      return;
+    }
 
     std::vector<Position> positions;
     Status appended = ledger_.append(batch, &positions);
     if (!appended.ok()) {
+      index_->discard();
       // The write model already holds the group's effects; fold the ledger again before the next
       // command so that it reflects exactly what is durable.
       needs_rebuild_ = true;
@@ -324,17 +365,24 @@ class CommandWriterImpl final : public CommandWriter {
         }
       }
     }
+    std::vector<CommandOutcome> outcomes;
+    outcomes.reserve(pending.size());
     for (Pending& p : pending) {
-      CommandOutcome out{p.command_id, {}, false};
+      CommandOutcome& out = outcomes.emplace_back(CommandOutcome{p.command_id, {}, false});
       for (size_t i = p.first; i < p.first + p.count; ++i) {
         out.events.push_back(EventRef{batch[i].id, batch[i].type, batch[i].subject, positions[i]});
       }
       if (!p.sub->idempotency_key.empty()) {
-        for (const EventRef& ref : out.events) {
-          idempotency_.add_event(p.sub->tenant, p.sub->idempotency_key, p.sub->request_hash,
-                                 p.command_id, ref);
-        }
+        index_->put_key(p.sub->tenant, p.sub->idempotency_key, p.sub->request_hash, p.command_id,
+                        now_ms, out.events);
       }
+    }
+    // The group is durable in the ledger; now the index may say so. Should the index fail, the
+    // next group folds the ledger again (the commands stay acknowledged: the ledger has them).
+    if (!index_->commit(batch, positions).ok()) needs_rebuild_ = true;
+    for (size_t k = 0; k < pending.size(); ++k) {
+      Pending& p = pending[k];
+      CommandOutcome& out = outcomes[k];
       audit(*p.sub, "accepted", p.command_id);
       for (auto* f : p.followers) {
         CommandOutcome again = out;
@@ -344,6 +392,15 @@ class CommandWriterImpl final : public CommandWriter {
       }
       p.sub->done(std::move(out));
     }
+  }
+
+  Error expired_key_error(int64_t at_ms) const {
+    return make_error(ErrorCode::kConflict, "idempotency_key_expired",
+                      fmt::format("this Idempotency-Key answered a command recorded at {}, longer ago "
+                                  "than the retention of {} days; send the request with a new key",
+                                  core::format_rfc3339_utc(at_ms),
+                                  options_.idempotency_retention_ms / (24 * 3600 * 1000.0)),
+                      "Idempotency-Key");
   }
 
   static Error reused_key_error() {
@@ -365,7 +422,7 @@ class CommandWriterImpl final : public CommandWriter {
   // Every tenant's state; an event folds into its tenant and into the enterprise it concerns.
   core::WriteModel states_;
   std::unordered_map<std::string, TenantHead> heads_;
-  IdempotencyIndex idempotency_;
+  std::unique_ptr<WriterIndex> index_;  // generated codes and Idempotency-Key records
   bool needs_rebuild_ = false;
 
   mutable std::shared_mutex keys_mu_;
@@ -380,7 +437,9 @@ class CommandWriterImpl final : public CommandWriter {
 
 Result<std::unique_ptr<CommandWriter>> start_command_writer(Ledger& ledger,
                                                             CommandWriterOptions options) {
-  auto writer = std::make_unique<CommandWriterImpl>(ledger, std::move(options));
+  auto index = WriterIndex::open(options.index_path, ledger.describe());
+  if (!index.ok()) return index.error();
+  auto writer = std::make_unique<CommandWriterImpl>(ledger, std::move(options), std::move(index).value());
   Status s = writer->rebuild();
   if (!s.ok()) return s.error();
   writer->start_thread();

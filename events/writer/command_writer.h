@@ -3,6 +3,8 @@
 // the in-memory write model (core::TenantState per tenant), chains hashes, appends the whole group
 // in one durable ledger append (group commit) and only then completes each command.
 // On start it folds the whole ledger into the write model (state, hash chain heads, keys seen).
+// Generated trace codes and Idempotency-Key records are not held in memory: they live in the
+// writer index (events/writer/writer_index.h), on disk in the data folder when index_path is set.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +69,8 @@ class CommandWriter {
   virtual void stop() = 0;  // finishes the queued commands, refuses new ones, joins the thread
 };
 
+inline constexpr int64_t kDefaultIdempotencyRetentionMs = 7LL * 24 * 3600 * 1000;  // 7 days
+
 // One line of the audit trail: every command, accepted or refused.
 struct AuditRecord {
   int64_t at_ms = 0;
@@ -84,6 +88,11 @@ struct CommandWriterOptions {
   // The clock (each event's instant, the rules' calendar day) and the CSPRNG (event and command
   // ids). Null: the POSIX Env.
   Env* env = nullptr;
+  // The writer index folder (e.g. DATA/writer-index); empty: kept in memory (tests).
+  std::string index_path;
+  // How long an Idempotency-Key answers its first command, measured by the Env clock from the
+  // instant the ledger recorded that command. An older retry answers 409 idempotency_key_expired.
+  int64_t idempotency_retention_ms = kDefaultIdempotencyRetentionMs;
 };
 
 // Folds the existing ledger (blocking) and starts the writer thread.

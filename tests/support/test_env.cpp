@@ -107,7 +107,7 @@ void ServerProcess::start() {
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
     std::vector<std::string> env{std::string("AGRITRACE_ADMIN_KEY=") + kAdminKey};
-    if (test_clock) env.emplace_back("AGRITRACE_ALLOW_TEST_CLOCK=1");
+    if (clock_ == ServerClock::kTestClock) env.emplace_back("AGRITRACE_ALLOW_TEST_CLOCK=1");
     exec_child(out, false, env, std::move(args));
   }
   ::close(out[1]);

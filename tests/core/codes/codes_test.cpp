@@ -133,32 +133,32 @@ TEST_CASE("R-4.2.5 code generation: chunks of 5,000, templates checked, disable 
   REQUIRE(run->size() == 4);  // started + 5,000 + 5,000 + 2,001
   CHECK(std::get<CodesGenerated>((*run)[3]).serials.size() == 2'001);
   CHECK(std::get<CodesGenerated>((*run)[3]).chunk == 2);
-  CHECK(h.state.codes.size() == 12'001);
+  CHECK(h.state.codes.run_serials("run-1").size() == 12'001);
   const CodeRunState& rs = h.state.code_runs.at("run-1");
   CHECK(rs.count == 12'001);
   CHECK(rs.lot_code == "L1");
   CHECK(rs.gtin == "06901234000016");
   const std::string a = std::get<CodesGenerated>((*run)[1]).serials[0];
   const std::string b = std::get<CodesGenerated>((*run)[1]).serials[1];
-  CHECK(h.state.codes.at(a).batch_id == "b-1");
+  CHECK(h.state.codes.find(a)->batch_id == "b-1");
 
   CHECK(reason(h.apply(DisableCode{"nope", ""})) == "code_not_found");
   CHECK(reason(h.apply(EnableCode{a})) == "code_not_disabled");
   CHECK(h.must(DisableCode{a, "破损"}) == a);
-  CHECK(h.state.codes.at(a).disabled);
+  CHECK(h.state.codes.find(a)->disabled);
   CHECK(reason(h.apply(DisableCode{a, ""})) == "code_already_disabled");
 
   CHECK(reason(h.apply(EnableCodeRun{"run-1"})) == "code_run_not_disabled");
   CHECK(h.must(DisableCodeRun{"run-1", "召回"}) == "run-1");
-  CHECK(h.state.codes.at(b).disabled);
+  CHECK(h.state.codes.find(b)->disabled);
   CHECK(reason(h.apply(DisableCodeRun{"run-1", ""})) == "code_run_already_disabled");
   CHECK(reason(h.apply(EnableCode{b})) == "code_run_disabled");
   CHECK(reason(h.apply(DisableCode{b, ""})) == "code_already_disabled");
   CHECK(h.must(EnableCodeRun{"run-1"}) == "run-1");
-  CHECK_FALSE(h.state.codes.at(b).disabled);
-  CHECK(h.state.codes.at(a).disabled);  // disabled on its own: stays disabled
+  CHECK_FALSE(h.state.codes.find(b)->disabled);
+  CHECK(h.state.codes.find(a)->disabled);  // disabled on its own: stays disabled
   CHECK(h.must(EnableCode{a}) == a);
-  CHECK_FALSE(h.state.codes.at(a).disabled);
+  CHECK_FALSE(h.state.codes.find(a)->disabled);
   CHECK(reason(h.apply(DisableCodeRun{"run-9", ""})) == "code_run_not_found");
 }
 

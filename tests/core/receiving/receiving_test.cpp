@@ -55,7 +55,7 @@ struct Chain : World {
     run.gtin = "06291041500213";
     run.lot_code = "L1";
     for (const char* s : {"s1", "s2", "s3", "s4", "s5", "s6"}) {
-      farm.codes[s] = TraceCodeState{"run-1", "b-1", false, false};
+      farm.codes.put(s, TraceCodeState{"run-1", "b-1", false, false});
     }
     REQUIRE(must(kFarm, RegisterCounterparty{enterprise_customer(kWholesaler, "广州江南果菜批发")}) == "cp-1");
     CreateSalesOrder so;

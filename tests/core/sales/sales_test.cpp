@@ -29,7 +29,7 @@ void add_codes(TenantState& s, const std::string& run_id, const std::string& bat
   run.batch_id = batch_id;
   run.gtin = "06291041500213";
   run.lot_code = lot_code;
-  for (const char* serial : serials) s.codes[serial] = TraceCodeState{run_id, batch_id, false, false};
+  for (const char* serial : serials) s.codes.put(serial, TraceCodeState{run_id, batch_id, false, false});
 }
 
 std::string uri(const std::string& lot, const std::string& serial) {
@@ -146,7 +146,9 @@ TEST_CASE("R-4.2.3 shipping: status events, stock, double shipping, over-shippin
 TEST_CASE("R-4.2.3 a scan with bad codes is refused whole, each code with its reason") {
   Shop h;
   const std::string so = h.must(h.order(h.cust, h.b1, 5));
-  h.state.codes["s6"].disabled = true;
+  auto s6 = *h.state.codes.find("s6");
+  s6.disabled = true;
+  h.state.codes.put("s6", s6);
   auto r = h.apply(ShipSalesOrder{so,
                                   {uri("L1", "s1"), uri("L1", "nope"), uri("L2", "t1"), uri("L1", "s6"),
                                    "garbage", uri("L1", "s1"), uri("LX", "s2")},
@@ -163,7 +165,8 @@ TEST_CASE("R-4.2.3 a scan with bad codes is refused whole, each code with its re
   CHECK(d.find(R"({"code":")" + uri("LX", "s2") + R"(","reason":"code_unknown"})") != std::string::npos);
   CHECK(h.state.sales.shipped_codes.empty());  // nothing shipped
   // A disabled run disables its codes.
-  h.state.codes["s6"].disabled = false;
+  s6.disabled = false;
+  h.state.codes.put("s6", s6);
   h.state.code_runs["run-1"].disabled = true;
   CHECK(reason(h.apply(ShipSalesOrder{so, {uri("L1", "s6")}, std::nullopt, {}})) == "codes_refused");
 }

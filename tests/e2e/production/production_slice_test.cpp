@@ -229,6 +229,64 @@ void idempotency(Backend backend) {
 
 AGRITRACE_TEST_BOTH_LEDGERS("Idempotency-Key: a retried command returns the first answer, appends nothing", idempotency)
 
+// The server's clock moved forward by `days` (a restart with --clock-start).
+std::vector<std::string> days_later(const TestApp& app, int days, std::vector<std::string> more = {}) {
+  std::vector<std::string> flags = app.ledger.flags();
+  flags.push_back("--clock-start");
+  flags.push_back(core::format_rfc3339_utc(test_now_ms() + int64_t{days} * 24 * 3600 * 1000));
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
+void idempotency_retention(Backend backend) {
+  TestApp app(backend);
+  ApiClient c = app.enterprise(kPlantUscc, "鲜达");
+  Reply first = c.post("/v1/batches", batch_body("KEEP-1"), "key-1");
+  REQUIRE(first.status == 201);
+  CHECK(app.server.stop() == 0);
+  {
+    // Six days on (the default retention is 7 days): still the first answer.
+    ServerProcess six(days_later(app, 6));
+    six.start();
+    Reply again = ApiClient(six.port(), c.key()).post("/v1/batches", batch_body("KEEP-1"), "key-1");
+    CHECK(again.status == 201);
+    CHECK(again.header("Idempotent-Replayed") == "true");
+    CHECK(again.str("/id") == first.str("/id"));
+    CHECK(six.stop() == 0);
+  }
+  {
+    // Eight days on: 409 idempotency_key_expired, nothing appended, for any request under it.
+    ServerProcess eight(days_later(app, 8));
+    eight.start();
+    ApiClient late(eight.port(), c.key());
+    Reply expired = late.post("/v1/batches", batch_body("KEEP-1"), "key-1");
+    CHECK(expired.status == 409);
+    CHECK(expired.header("Content-Type") == "application/problem+json");
+    CHECK(expired.str("/code") == "idempotency_key_expired");
+    CHECK(expired.str("/field") == "Idempotency-Key");
+    CHECK(late.post("/v1/batches", batch_body("KEEP-2"), "key-1").str("/code") == "idempotency_key_expired");
+    CHECK(late.get_fresh("/v1/batches").size("/items") == 1);
+    // A new key is a new command.
+    CHECK(late.post("/v1/batches", batch_body("KEEP-2"), "key-2").status == 201);
+    CHECK(eight.stop() == 0);
+  }
+  // The retention is a serve flag (days, 1..3650).
+  std::vector<std::string> bad = {"serve", "--idempotency-retention-days", "0"};
+  for (const std::string& f : app.ledger.flags()) bad.push_back(f);
+  CHECK(run_agritrace(bad).exit_code == 2);
+  {
+    // With 30 days of retention the key of day 8 still answers on day 20.
+    ServerProcess twenty(days_later(app, 20, {"--idempotency-retention-days", "30"}));
+    twenty.start();
+    Reply kept = ApiClient(twenty.port(), c.key()).post("/v1/batches", batch_body("KEEP-2"), "key-2");
+    CHECK(kept.status == 201);
+    CHECK(kept.header("Idempotent-Replayed") == "true");
+    CHECK(twenty.stop() == 0);
+  }
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS("Idempotency-Key: a retry older than the retention answers 409 idempotency_key_expired", idempotency_retention)
+
 void health_and_metrics(Backend backend) {
   TestApp app(backend);
   ApiClient c = app.enterprise(kPlantUscc, "鲜达");

@@ -1,0 +1,35 @@
+#include "core/codes/code_table.h"
+
+namespace agritrace::core {
+
+std::optional<TraceCodeState> CodeTable::find(std::string_view serial) const {
+  if (store_ != nullptr) return store_->get(tenant_, serial);
+  auto it = memory_.find(serial);
+  if (it == memory_.end()) return std::nullopt;
+  return it->second;
+}
+
+void CodeTable::put(const std::string& serial, const TraceCodeState& code) {
+  if (store_ != nullptr) {
+    store_->put(tenant_, serial, code);
+  } else {
+    memory_.insert_or_assign(serial, code);
+  }
+}
+
+std::vector<std::string> CodeTable::run_serials(std::string_view run_id) const {
+  if (store_ != nullptr) return store_->run_serials(tenant_, run_id);
+  // In memory a run's codes are found by scanning the tenant's codes: run toggles are rare.
+  std::vector<std::string> out;
+  for (const auto& [serial, code] : memory_) {
+    if (code.run_id == run_id) out.push_back(serial);
+  }
+  return out;
+}
+
+void CodeTable::bind(CodeStore* store, std::string tenant) {
+  store_ = store;
+  tenant_ = std::move(tenant);
+}
+
+}  // namespace agritrace::core

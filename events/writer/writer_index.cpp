@@ -1,0 +1,371 @@
+#include "events/writer/writer_index.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <xxhash.h>
+
+#include <cstring>
+
+namespace agritrace::events {
+namespace {
+
+// Keys: "c" tenant \0 serial -> code; "r" tenant \0 run \0 serial -> "" (a run's codes in serial
+// order); "k" XXH3-128(tenant, key) -> keyed command; "m…" -> what the index covers.
+constexpr char kCode = 'c', kRun = 'r', kKey = 'k';
+const std::string kMetaLedger = "m:ledger";
+const std::string kMetaApplied = "m:applied";
+
+void put_u64(std::string& out, uint64_t v) {
+  char b[8];
+  std::memcpy(b, &v, 8);
+  out.append(b, 8);
+}
+void put_str(std::string& out, std::string_view s) {
+  put_u64(out, s.size());
+  out.append(s);
+}
+
+// Reads what put_u64 / put_str wrote; any short read leaves ok false.
+struct Reader {
+  std::string_view in;
+  bool ok = true;
+  uint64_t u64() {
+    if (in.size() < 8) {
+      ok = false;
+      return 0;
+    }
+    uint64_t v = 0;
+    std::memcpy(&v, in.data(), 8);
+    in.remove_prefix(8);
+    return v;
+  }
+  std::string str() {
+    const uint64_t n = u64();
+    if (!ok || in.size() < n) {
+      ok = false;
+      return {};
+    }
+    std::string s(in.substr(0, n));
+    in.remove_prefix(n);
+    return s;
+  }
+};
+
+std::string code_key(std::string_view tenant, std::string_view serial) {
+  std::string k(1, kCode);
+  k.append(tenant).push_back('\0');
+  k.append(serial);
+  return k;
+}
+
+std::string run_prefix(std::string_view tenant, std::string_view run_id) {
+  std::string k(1, kRun);
+  k.append(tenant).push_back('\0');
+  k.append(run_id).push_back('\0');
+  return k;
+}
+
+std::string key_key(std::string_view tenant, std::string_view key) {
+  // XXH3-128 with a length prefix: ("ab","c") != ("a","bc"); 2^-64 odds of any collision.
+  std::string bytes;
+  put_str(bytes, tenant);
+  bytes.append(key);
+  const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  std::string k(1, kKey);
+  put_u64(k, h.high64);
+  put_u64(k, h.low64);
+  return k;
+}
+
+std::string request_digest(std::string_view request_hash) {
+  const XXH128_hash_t h = XXH3_128bits(request_hash.data(), request_hash.size());
+  std::string out;
+  put_u64(out, h.high64);
+  put_u64(out, h.low64);
+  return out;
+}
+
+Error io_error(const rocksdb::Status& s, std::string_view what) {
+  if (s.IsIOError() && s.ToString().find("No space") != std::string::npos) {
+    return make_error(ErrorCode::kIoError, "disk_full", std::string(what) + ": " + s.ToString());
+  }
+  return make_error(ErrorCode::kIoError, "writer_index_io", std::string(what) + ": " + s.ToString());
+}
+
+}  // namespace
+
+WriterIndex::~WriterIndex() {
+  if (db_ != nullptr) (void)db_->Flush(rocksdb::FlushOptions());  // written without a WAL
+}
+
+Result<std::unique_ptr<WriterIndex>> WriterIndex::open(const std::string& path, const std::string& ledger) {
+  std::unique_ptr<WriterIndex> index(new WriterIndex());
+  index->ledger_ = ledger;
+  if (!path.empty()) {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.compression = rocksdb::kLZ4Compression;
+    // Most look-ups miss (a new Idempotency-Key, a fresh serial): a Bloom filter answers those
+    // without reading a block.
+    rocksdb::BlockBasedTableOptions table;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    rocksdb::DB* db = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(options, path, &db);
+    if (!s.ok()) return io_error(s, "cannot open the writer index " + path);
+    index->db_.reset(db);
+  }
+  // New, or another ledger's (worthless here): start it (again).
+  if (index->read(kMetaLedger) != ledger) {
+    Status w = index->wipe();
+    if (!w.ok()) return w.error();
+  }
+  if (auto applied = index->read(kMetaApplied)) {
+    Reader r{*applied};
+    const uint64_t n = r.u64();
+    for (uint64_t i = 0; r.ok && i < n; ++i) {
+      index->applied_.push_back(static_cast<int64_t>(r.u64()));
+      index->last_ids_.push_back(r.str());
+    }
+    if (!r.ok) {
+      Status w = index->wipe();
+      if (!w.ok()) return w.error();
+    }
+  }
+  return index;
+}
+
+bool WriterIndex::covers(const Position& p) const {
+  return p.partition >= 0 && static_cast<size_t>(p.partition) < applied_.size() &&
+         p.offset < applied_[static_cast<size_t>(p.partition)];
+}
+
+bool WriterIndex::fits(const std::vector<int64_t>& ends) const {
+  if (applied_.size() > ends.size()) return false;
+  for (size_t p = 0; p < applied_.size(); ++p) {
+    if (applied_[p] > ends[p]) return false;
+  }
+  return true;
+}
+
+bool WriterIndex::consistent(const StoredEvent& se) const {
+  const auto p = static_cast<size_t>(se.position.partition);
+  if (p >= applied_.size() || se.position.offset != applied_[p] - 1) return true;
+  return last_ids_[p] == se.envelope.id;
+}
+
+Status WriterIndex::wipe() {
+  pending_.clear();
+  applied_.clear();
+  last_ids_.clear();
+  if (db_ == nullptr) {
+    memory_.clear();
+  } else {
+    rocksdb::WriteBatch batch;
+    // Every key of ours sorts between "\0" and "\xff" ("c…", "k…", "m…", "r…").
+    rocksdb::Status s = batch.DeleteRange(std::string(1, '\0'), std::string(1, '\xff'));
+    if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), &batch);
+    if (!s.ok()) return io_error(s, "cannot wipe the writer index");
+  }
+  pending_[kMetaLedger] = ledger_;
+  return flush();
+}
+
+void WriterIndex::note(int32_t partition, int64_t offset, const std::string& event_id) {
+  if (partition < 0) return;
+  const auto p = static_cast<size_t>(partition);
+  if (applied_.size() <= p) {
+    applied_.resize(p + 1, 0);
+    last_ids_.resize(p + 1);
+  }
+  if (offset + 1 > applied_[p]) {
+    applied_[p] = offset + 1;
+    last_ids_[p] = event_id;
+  }
+}
+
+Status WriterIndex::commit(const std::vector<StoredEvent>& events) {
+  for (const StoredEvent& se : events) note(se.position.partition, se.position.offset, se.envelope.id);
+  return flush();
+}
+
+Status WriterIndex::commit(const std::vector<Envelope>& events, const std::vector<Position>& positions) {
+  for (size_t i = 0; i < events.size() && i < positions.size(); ++i) {
+    note(positions[i].partition, positions[i].offset, events[i].id);
+  }
+  return flush();
+}
+
+Status WriterIndex::flush() {
+  std::string applied;
+  put_u64(applied, applied_.size());
+  for (size_t p = 0; p < applied_.size(); ++p) {
+    put_u64(applied, static_cast<uint64_t>(applied_[p]));
+    put_str(applied, last_ids_[p]);
+  }
+  pending_[kMetaApplied] = std::move(applied);
+  if (db_ == nullptr) {
+    for (auto& [k, v] : pending_) memory_[k] = std::move(v);
+  } else {
+    rocksdb::WriteBatch batch;
+    for (const auto& [k, v] : pending_) batch.Put(k, v);
+    // No WAL, no sync: the ledger is the durable truth. After a crash RocksDB comes back at its
+    // last flush, a prefix of these batches, each with the "applied" mark of its own writes, and
+    // the next start folds the events after it again. A clean close flushes the memtable.
+    rocksdb::WriteOptions wo;
+    wo.disableWAL = true;
+    rocksdb::Status s = db_->Write(wo, &batch);
+    if (!s.ok()) {
+      pending_.clear();
+      return io_error(s, "cannot write the writer index");
+    }
+  }
+  pending_.clear();
+  return Status::Ok();
+}
+
+std::optional<std::string> WriterIndex::read(const std::string& key) const {
+  if (auto it = pending_.find(key); it != pending_.end()) return it->second;
+  if (db_ == nullptr) {
+    auto it = memory_.find(key);
+    if (it == memory_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
+  if (!s.ok()) return std::nullopt;
+  return value;
+}
+
+void WriterIndex::write(std::string key, std::string value) {
+  if (skip_writes_) return;
+  pending_.insert_or_assign(std::move(key), std::move(value));
+}
+
+std::vector<std::pair<std::string, std::string>> WriterIndex::scan(const std::string& prefix) const {
+  std::map<std::string, std::string> out;
+  if (db_ == nullptr) {
+    for (auto it = memory_.lower_bound(prefix); it != memory_.end() && it->first.starts_with(prefix); ++it) {
+      out.insert(*it);
+    }
+  } else {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      out.emplace(it->key().ToString(), it->value().ToString());
+    }
+  }
+  for (auto it = pending_.lower_bound(prefix); it != pending_.end() && it->first.starts_with(prefix); ++it) {
+    out.insert_or_assign(it->first, it->second);
+  }
+  return {out.begin(), out.end()};
+}
+
+std::optional<core::TraceCodeState> WriterIndex::get(std::string_view tenant, std::string_view serial) const {
+  auto v = read(code_key(tenant, serial));
+  if (!v) return std::nullopt;
+  Reader r{*v};
+  core::TraceCodeState code;
+  code.run_id = r.str();
+  code.batch_id = r.str();
+  const uint64_t flags = r.u64();
+  code.disabled = (flags & 1) != 0;
+  code.disabled_individually = (flags & 2) != 0;
+  if (!r.ok) return std::nullopt;
+  return code;
+}
+
+void WriterIndex::put(std::string_view tenant, std::string_view serial, const core::TraceCodeState& code) {
+  if (skip_writes_) return;
+  std::string v;
+  put_str(v, code.run_id);
+  put_str(v, code.batch_id);
+  put_u64(v, (code.disabled ? 1u : 0u) | (code.disabled_individually ? 2u : 0u));
+  write(code_key(tenant, serial), std::move(v));
+  write(run_prefix(tenant, code.run_id).append(serial), std::string());
+}
+
+std::vector<std::string> WriterIndex::run_serials(std::string_view tenant, std::string_view run_id) const {
+  const std::string prefix = run_prefix(tenant, run_id);
+  std::vector<std::string> out;
+  for (auto& [k, v] : scan(prefix)) out.push_back(k.substr(prefix.size()));
+  return out;
+}
+
+std::optional<WriterIndex::KeyRecord> WriterIndex::find_key(std::string_view tenant, std::string_view key,
+                                                            std::string_view request_hash) const {
+  auto v = read(key_key(tenant, key));
+  if (!v) return std::nullopt;
+  Reader r{*v};
+  KeyRecord rec;
+  rec.at_ms = static_cast<int64_t>(r.u64());
+  if (r.in.empty()) {  // shrunk: only the instant is left
+    rec.shrunk = true;
+    return rec;
+  }
+  const std::string request = r.str();
+  rec.same_request = request == request_digest(request_hash);
+  rec.outcome.command_id = r.str();
+  rec.outcome.replayed = true;
+  const uint64_t n = r.u64();
+  for (uint64_t i = 0; r.ok && i < n; ++i) {
+    EventRef ref;
+    ref.id = r.str();
+    ref.type = r.str();
+    ref.subject = r.str();
+    ref.position.partition = static_cast<int32_t>(r.u64());
+    ref.position.offset = static_cast<int64_t>(r.u64());
+    rec.outcome.events.push_back(std::move(ref));
+  }
+  if (!r.ok) return std::nullopt;
+  return rec;
+}
+
+void WriterIndex::add_key_event(std::string_view tenant, std::string_view key, std::string_view request_hash,
+                                std::string_view command_id, int64_t at_ms, const EventRef& ref) {
+  if (skip_writes_) return;
+  std::vector<EventRef> events;
+  if (auto old = find_key(tenant, key, request_hash); old && !old->shrunk && old->outcome.command_id == command_id) {
+    events = std::move(old->outcome.events);
+    at_ms = old->at_ms;
+  }
+  events.push_back(ref);
+  put_key(tenant, key, request_hash, command_id, at_ms, events);
+}
+
+void WriterIndex::put_key(std::string_view tenant, std::string_view key, std::string_view request_hash,
+                          std::string_view command_id, int64_t at_ms, const std::vector<EventRef>& events) {
+  if (skip_writes_) return;
+  std::string v;
+  put_u64(v, static_cast<uint64_t>(at_ms));
+  put_str(v, request_digest(request_hash));
+  put_str(v, command_id);
+  put_u64(v, events.size());
+  for (const EventRef& e : events) {
+    put_str(v, e.id);
+    put_str(v, e.type);
+    put_str(v, e.subject);
+    put_u64(v, static_cast<uint64_t>(e.position.partition));
+    put_u64(v, static_cast<uint64_t>(e.position.offset));
+  }
+  write(key_key(tenant, key), std::move(v));
+}
+
+size_t WriterIndex::shrink_keys_before(int64_t cutoff_ms) {
+  size_t shrunk = 0;
+  for (auto& [k, v] : scan(std::string(1, kKey))) {
+    if (v.size() <= 8) continue;
+    Reader r{v};
+    const uint64_t at = r.u64();
+    if (static_cast<int64_t>(at) >= cutoff_ms) continue;
+    std::string small;
+    put_u64(small, at);
+    write(k, std::move(small));
+    ++shrunk;
+  }
+  return shrunk;
+}
+
+}  // namespace agritrace::events
