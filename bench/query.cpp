@@ -42,12 +42,12 @@ int cmd_query(int argc, char** argv) {
     }
   }
   const bool lineage_kind = kind == "lineage-forward" || kind == "lineage-backward";
-  if (samples.empty() ||
-      (kind != "backward" && kind != "forward" && kind != "whereabouts" && !lineage_kind)) {
+  if (samples.empty() || (kind != "backward" && kind != "forward" && kind != "whereabouts" &&
+                          kind != "whereabouts-batch" && !lineage_kind)) {
     std::fprintf(
         stderr,
         "usage: agritrace_bench query --data DIR --samples FILE --kind backward|forward|whereabouts"
-        "|lineage-forward|lineage-backward [--seconds S] [--threads N]\n");
+        "|whereabouts-batch|lineage-forward|lineage-backward [--seconds S] [--threads N]\n");
     return 2;
   }
   std::vector<std::pair<std::string, std::string>> ids;
@@ -66,7 +66,8 @@ int cmd_query(int argc, char** argv) {
     return 1;
   }
   const projections::ProductionQueries q(**views);
-  // whereabouts: what GET /v1/whereabouts?lot_id= answers (api/sales/routes.cpp getWhereabouts).
+  // whereabouts: what GET /v1/whereabouts?lot_id= answers (api/sales/routes.cpp getWhereabouts);
+  // whereabouts-batch: ?batch_id= (samples batch_ids.txt). Both read the lineage documents once.
   const projections::SalesQueries sales(**views);
   // lineage-*: the lineage read model's answers (GET /v1/trace/forward|backward,
   // projections/trace/lineage.h).
@@ -76,6 +77,7 @@ int cmd_query(int argc, char** argv) {
     if (kind == "lineage-backward") return lineage.backward(tenant, tenant, id);
     if (kind == "backward") return q.backward_trace(tenant, id);
     if (kind == "forward") return q.forward_trace(tenant, id);
+    if (kind == "whereabouts-batch") return sales.whereabouts_batch(tenant, id);
     return sales.whereabouts_lot(tenant, id);
   };
 

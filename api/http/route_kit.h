@@ -168,7 +168,7 @@ struct RouteKit {
   void submit(const HttpRequest& req, Responder respond, const Caller& caller, std::string name,
               Result<core::Command> command, int32_t success_status,
               std::function<void(JsonWriter&, const events::CommandOutcome&)> extra = {},
-              FieldNames field_names = {}) {
+              FieldNames field_names = {}, bool extra_after_views = false) {
     // Problems name the request's fields; where a command field is named differently, say the
     // request's name.
     auto problem = [field_names](Error e) {
@@ -195,11 +195,10 @@ struct RouteKit {
     sub.source = req.remote_address;
     if (req.context) req.context->audited_by_writer = true;
     sub.command = std::move(command).value();
-    sub.done = [respond = std::move(respond), success_status, extra = std::move(extra), problem,
-                tracker = &appended, tenant = caller.tenant](Result<events::CommandOutcome> r) {
-      if (!r.ok()) return respond(problem(r.error()));
-      const events::CommandOutcome& out = *r;
-      if (!out.events.empty()) tracker->note(tenant, out.events.back().position);
+    // The answer; with `extra_after_views`, `extra` runs once the views hold the command's events
+    // (it reads what they made, e.g. the lots a receipt created: the same for the first answer and
+    // for every Idempotency-Key retry). The writer thread never waits: the runner calls back.
+    auto answer = [success_status, extra = std::move(extra)](const events::CommandOutcome& out) {
       JsonWriter w;
       w.begin_object();
       w.field("id", out.events.empty() ? std::string() : out.events.front().subject);
@@ -219,7 +218,19 @@ struct RouteKit {
       if (!out.events.empty()) {
         resp.headers.emplace_back("X-Agritrace-Position", out.events.back().position.to_string());
       }
-      respond(std::move(resp));
+      return resp;
+    };
+    sub.done = [respond = std::move(respond), answer = std::move(answer), problem,
+                extra_after_views, tracker = &appended, runner = &runner, tenant = caller.tenant,
+                wait_ms = options.max_wait_ms](Result<events::CommandOutcome> r) {
+      if (!r.ok()) return respond(problem(r.error()));
+      const events::CommandOutcome& out = *r;
+      if (out.events.empty()) return respond(answer(out));
+      tracker->note(tenant, out.events.back().position);
+      if (!extra_after_views) return respond(answer(out));
+      // Not reached in time: `extra` reads what the views hold (it says so in its members).
+      runner->wait_for(out.events.back().position, wait_ms,
+                       [respond, answer, out](bool) { respond(answer(out)); });
     };
     writer.submit(std::move(sub));
   }

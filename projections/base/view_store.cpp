@@ -224,7 +224,19 @@ std::optional<std::string> ViewStore::get(std::string_view key) const {
 
 void ViewStore::scan_prefix(std::string_view prefix,
                             const std::function<bool(std::string_view, std::string_view)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  // The iterator stops at the first key past the prefix: without the bound, a Seek into an empty
+  // (or short) prefix steps over every deleted key that follows it (closed orders' index entries,
+  // say) before it finds a live key to compare (most of a whereabouts answer's time before).
+  std::string upper(prefix);
+  while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice bound;
+  if (!upper.empty()) {
+    upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+    bound = rocksdb::Slice(upper);
+    ro.iterate_upper_bound = &bound;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
     const std::string_view k = it->key().ToStringView();
     if (!k.starts_with(prefix)) break;

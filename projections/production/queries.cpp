@@ -6,10 +6,11 @@
 
 #include "core/base/json_writer.h"
 #include "projections/base/keys.h"
+#include "projections/base/view_values.h"
 #include "projections/production/keys.h"
 #include "projections/receiving/keys.h"
 #include "projections/sales/keys.h"
-#include "projections/base/view_values.h"
+#include "projections/trace/lineage.h"
 #include "projections/trace/queries.h"
 
 namespace agritrace::projections {
@@ -209,7 +210,8 @@ Result<std::string> ProductionQueries::forward_trace(std::string_view tenant, st
   w.end_array();
   // Across enterprises: the lot, its batches, their shipments, the lots they became elsewhere...
   w.key("downstream").begin_object();
-  write_walk(w, views_, tenant, walk_downstream(views_, {ItemRef{std::string(tenant), std::string(lot_id)}}));
+  write_walk(w, views_, tenant,
+             walk_of(views_, LineageQueries(views_).reach(NodeId{std::string(tenant), sid})));
   w.end_object().end_object();
   return w.take();
 }

@@ -34,27 +34,71 @@ namespace dom = simdjson::dom;
 
 struct ShipmentRow {
   std::string summary;  // JSON
-  std::string shipment_id, so_id, ship_to_id, ship_date;
+  std::string shipment_id, so_id, ship_to_id, ship_to_tenant, ship_date;
   int64_t amount = 0;
+};
+
+// One read of the lineage for an answer (projections/trace/lineage.h): the reach of its root,
+// each document by id, and for each lot the batch its goods came from through lots alone (its
+// origin batch: a repack starts a new one). Every number of the answer is taken from here.
+struct LineageView {
+  Reach reach;
+  std::map<NodeId, size_t> docs;    // id -> index in reach.items (safe to copy and move)
+  std::map<NodeId, NodeId> origin;  // lot -> origin batch
+  const LineageNode* doc(const NodeId& id) const {
+    auto it = docs.find(id);
+    return it == docs.end() ? nullptr : &reach.items[it->second].second;
+  }
+};
+
+LineageView lineage_view(const ViewStore& v, const NodeId& root) {
+  LineageView lv;
+  lv.reach = LineageQueries(v).reach(root);
+  for (size_t i = 0; i < lv.reach.items.size(); ++i) lv.docs.emplace(lv.reach.items[i].first, i);
+  for (const auto& [id, n] : lv.reach.items) {
+    if (id.is_batch()) continue;
+    const LineageNode* at = &n;
+    for (size_t hops = 0; at != nullptr && !at->from.empty() && hops <= lv.docs.size(); ++hops) {
+      const NodeId up = NodeId::parse(*at->from.begin());
+      if (up.is_batch()) {
+        lv.origin.emplace(id, up);
+        break;
+      }
+      at = lv.doc(up);
+    }
+  }
+  return lv;
+}
+
+// A downstream enterprise's unregistered customer, with the goods of one origin batch.
+struct DownstreamCustomer {
+  std::string seller;
+  LineageCustomer customer;
 };
 
 // Everything needs about one batch, read from the views.
 struct BatchPlaces {
   std::string sid, batch_id, lot_code, product, unit, record;
-  int64_t produced = 0, shipped = 0, adjusted = 0;  // adjusted: stocktakes
+  int64_t produced = 0, shipped = 0, adjusted = 0;  // adjusted: stocktakes, net
   int64_t stock() const { return produced - shipped + adjusted; }
   std::vector<ShipmentRow> shipments;                 // in shipment order
   std::map<std::string, int64_t> shipped_to;          // customer sort id -> amount shipped
-  std::map<std::string, int64_t> held;                // lineage holder -> amount held now
   std::vector<TraceOrder> orders;  // open ones only
   std::vector<std::string> recall_ids;
+  // From the lineage documents of the lots made of this batch's goods (received through any
+  // number of enterprises, not repacked): per enterprise, what it holds now, what it sold to
+  // consumers, and its unregistered customers.
+  std::map<std::string, int64_t> held, sold_to_consumers;
+  std::map<std::string, bool> holders;  // every enterprise that had a lot of these goods
+  std::vector<DownstreamCustomer> customers;
   // Per registered receiver (tenant): shipped to it but not received, from the lineage.
   std::map<std::string, int64_t> in_transit, missing;
   // Per enterprise downstream: its batches made from these goods (sort ids), from the lineage.
   std::map<std::string, std::vector<std::string>> made_into;
 };
 
-std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, std::string_view bsid) {
+std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, std::string_view bsid,
+                                      const LineageView& lv) {
   auto record = v.get(production::keys::batch(t, bsid));
   if (!record) return std::nullopt;
   BatchPlaces p;
@@ -65,16 +109,30 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     p.batch_id = r.str("batch_id");
     p.lot_code = r.str("lot_code");
     p.product = r.str("product");
-    p.produced = r.amount("quantity");
     p.unit = r.unit("quantity");
   }
-  if (auto s = v.get(sales::keys::batch_shipped(t, bsid))) p.shipped = view_int(*s);
-  if (auto s = v.get(receiving::keys::adjusted(t, bsid))) p.adjusted = view_int(*s);
+  const NodeId self{std::string(t), std::string(bsid)};
+  std::optional<LineageNode> read;
+  const LineageNode* doc = lv.doc(self);
+  if (doc == nullptr) {
+    read = LineageQueries(v).node(self);
+    doc = read ? &*read : nullptr;
+  }
+  if (doc != nullptr) {
+    p.produced = doc->quantity;
+    p.shipped = doc->shipped;
+    p.adjusted = doc->adjusted_up - doc->written_off;
+    for (const auto& [sid, s] : doc->shipments) {
+      p.in_transit[s.to] += std::max<int64_t>(s.in_transit(), 0);
+      p.missing[s.to] += std::max<int64_t>(s.missing, 0);
+    }
+  }
   const std::string shb = sales::keys::shipment_by_batch(t, bsid) + "/";
   v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
     ViewRecord r(val);
-    p.shipments.push_back({std::string(val), r.str("shipment_id"), r.str("so_id"), r.str("ship_to_id"),
-                           r.str("ship_date"), r.amount("quantity")});
+    p.shipments.push_back({std::string(val), r.str("shipment_id"), r.str("so_id"),
+                           r.str("ship_to_id"), r.str("ship_to_tenant"), r.str("ship_date"),
+                           r.amount("quantity")});
     return true;
   });
   const std::string whc = sales::keys::at_customer(t, bsid) + "/";
@@ -82,22 +140,26 @@ std::optional<BatchPlaces> load_batch(const ViewStore& v, std::string_view t, st
     p.shipped_to[std::string(k.substr(whc.size()))] = view_int(val);
     return true;
   });
-  const std::string linq = sales::keys::lineage_held(t, bsid) + "/";
-  v.scan_prefix(linq, [&](std::string_view k, std::string_view val) {
-    p.held[std::string(k.substr(linq.size()))] = view_int(val);
-    return true;
-  });
   p.orders = open_orders_of(v, t, bsid);
-  if (auto doc = v.get(trace::keys::node(t, bsid))) {
-    for (const auto& [sid, s] : LineageNode::decode(*doc).shipments) {
-      p.in_transit[s.to] += std::max<int64_t>(s.in_transit(), 0);
-      p.missing[s.to] += std::max<int64_t>(s.missing, 0);
-    }
+  // Where the goods are downstream: the lots whose origin is this batch, and the batches made
+  // from them.
+  std::set<NodeId> made_from_here;
+  for (const auto& [lot, origin] : lv.origin) {
+    if (origin != self) continue;
+    const LineageNode& n = *lv.doc(lot);
+    made_from_here.insert(lot);
+    p.holders[lot.tenant] = true;
+    p.held[lot.tenant] += n.stock();
+    if (n.retail_quantity > 0) p.sold_to_consumers[lot.tenant] += n.retail_quantity;
+    for (const auto& [key, c] : n.customers) p.customers.push_back({lot.tenant, c});
   }
-  if (auto down = v.get(trace::keys::descendants(t, bsid))) {
-    for (const std::string& d : decode_node_list(*down)) {
-      const NodeId id = NodeId::parse(d);
-      if (id.is_batch() && id.tenant != t) p.made_into[id.tenant].push_back(id.sid);
+  for (const auto& [id, n] : lv.reach.items) {
+    if (!id.is_batch() || id.tenant == t) continue;
+    for (const std::string& f : n.from) {
+      if (made_from_here.count(NodeId::parse(f)) != 0) {
+        p.made_into[id.tenant].push_back(id.sid);
+        break;
+      }
     }
   }
   auto add_recalls = [&](const std::string& prefix) {
@@ -145,30 +207,32 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
     auto cp = customer_record(v, t, cp_id);
     const std::string uscc = cp ? json_string_field(*cp, "uscc").value_or("") : "";
     const std::string holder = lineage_holder(t, cp_id, uscc);
-    direct_holders[holder] = true;
-    auto held = p.held.find(holder);
+    std::string receiver;  // the registered enterprise the shipments went to, if any
+    for (const auto& s : p.shipments) {
+      if (s.ship_to_id == cp_id && !s.ship_to_tenant.empty()) receiver = s.ship_to_tenant;
+    }
+    if (!receiver.empty()) direct_holders[receiver] = true;
     w.begin_object().field("kind", "customer").field("holder", holder).field("customer_id", cp_id);
     w.key("customer");
     if (cp) w.raw(*cp); else w.null();
     write_quantity(w, "shipped", amount, p.unit);
-    // What is there: shipped minus what the customer sold on (downstream facts), minus what has
-    // not arrived (in transit, or recorded missing at its receipt: the lineage's counts).
-    const auto pending = [&](const std::map<std::string, int64_t>& m) {
-      auto it = m.find(holder);
-      return it == m.end() ? int64_t{0} : it->second;
+    // What is there: for a registered receiver, what its lots of these goods hold now (the
+    // lineage documents: received, less what it sold on, consumed or wrote off); what has not
+    // arrived is in transit or recorded missing at its receipt. An unregistered customer keeps
+    // what it was shipped.
+    const auto of = [&](const std::map<std::string, int64_t>& m) {
+      auto it = m.find(receiver);
+      return receiver.empty() || it == m.end() ? int64_t{0} : it->second;
     };
-    write_quantity(
-        w, "quantity",
-        (held == p.held.end() ? amount : held->second) - pending(p.in_transit) - pending(p.missing),
-        p.unit);
-    write_quantity(w, "in_transit", pending(p.in_transit), p.unit);
-    write_quantity(w, "missing", pending(p.missing), p.unit);
+    write_quantity(w, "quantity", receiver.empty() ? amount : of(p.held), p.unit);
+    write_quantity(w, "in_transit", of(p.in_transit), p.unit);
+    write_quantity(w, "missing", of(p.missing), p.unit);
     // The customer's batches made from these goods (a repack): the goods live on in them.
     w.key("consumed_into").begin_array();
-    if (auto made = p.made_into.find(holder); made != p.made_into.end()) {
+    if (auto made = p.made_into.find(receiver); made != p.made_into.end()) {
       for (const std::string& sid : made->second) {
         w.begin_object()
-            .field("enterprise_id", holder)
+            .field("enterprise_id", receiver)
             .field("item_id", unsort_id(sid))
             .field("kind", "batch")
             .end_object();
@@ -189,20 +253,45 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
     }
     w.end_array().end_object();
   }
-  for (const auto& [holder, amount] : p.held) {
+  // Reached through a customer's own sales (circulation end): every other enterprise holding a
+  // lot of these goods; consumers and unregistered customers of any enterprise as the lineage
+  // shows them (a consumer is {"kind":"consumer"}, never an id of the seller's).
+  for (const auto& [holder, present] : p.holders) {
     if (direct_holders.count(holder) != 0) continue;
-    // Reached through a customer's own sales (circulation end): known by its tenant id, or
-    // "<tenant>:<customer>" for another enterprise's consumer (never named here).
-    w.begin_object().field("kind", "downstream").field("holder", holder);
-    const size_t colon = holder.find(':');
-    if (colon == std::string::npos) {
-      w.field("name", enterprise_name(v, holder));
-    } else {
-      const std::string seller = holder.substr(0, colon);
-      w.key("consumer_of").begin_object().field("enterprise", seller).field("name", enterprise_name(v, seller))
-          .end_object();
-    }
+    w.begin_object()
+        .field("kind", "downstream")
+        .field("holder", holder)
+        .field("name", enterprise_name(v, holder));
+    write_quantity(w, "quantity", p.held.at(holder), p.unit);
+    w.end_object();
+  }
+  const auto seller = [&](std::string_view key, const std::string& tenant) {
+    w.key(key)
+        .begin_object()
+        .field("enterprise", tenant)
+        .field("name", enterprise_name(v, tenant))
+        .end_object();
+  };
+  for (const auto& [tenant, amount] : p.sold_to_consumers) {
+    w.begin_object().field("kind", "downstream").field("holder", "consumer");
+    w.key("customer").begin_object().field("kind", "consumer").end_object();
+    seller("consumer_of", tenant);
     write_quantity(w, "quantity", amount, p.unit);
+    w.end_object();
+  }
+  for (const DownstreamCustomer& d : p.customers) {
+    const LineageCustomer& c = d.customer;
+    const bool enterprise = c.kind == "enterprise";
+    w.begin_object().field("kind", "downstream").field("holder", enterprise ? c.uscc : "customer");
+    w.key("customer").begin_object().field("kind", c.kind);
+    if (enterprise) {
+      w.field("name", c.name).field("uscc", c.uscc);
+    } else {
+      w.field("name", mask_person_name(c.name));
+    }
+    w.field("region", c.region).end_object();
+    seller("customer_of", d.seller);
+    write_quantity(w, "quantity", c.quantity, p.unit);
     w.end_object();
   }
   w.end_array();
@@ -217,19 +306,19 @@ void write_places(const ViewStore& v, std::string_view t, const BatchPlaces& p, 
   w.end_array().end_object();
 }
 
-// Batch sort ids affected by a material lot, in batch order.
-std::vector<std::string> lot_batches(const ViewStore& v, std::string_view t, std::string_view lot_sid) {
+// Batch sort ids made from the root lot of a lineage, in batch order (its document's
+// consumed_into).
+std::vector<std::string> lot_batches(const LineageView& lv) {
   std::vector<std::string> out;
-  const std::string fwd = production::keys::forward(t, lot_sid) + "/";
-  v.scan_prefix(fwd, [&](std::string_view k, std::string_view) {
-    out.emplace_back(k.substr(fwd.size()));
-    return true;
-  });
+  if (lv.reach.items.empty()) return out;
+  const auto& [root, doc] = lv.reach.items.front();
+  for (const auto& [batch_sid, amount] : doc.consumed_into) out.push_back(batch_sid);
   return out;
 }
 
 struct RecallScopeView {
   std::string record;
+  LineageView lineage;                     // of the target (scope lot or batch)
   std::optional<core::RecallScope> scope;  // none if the record is unreadable
   std::string target;
   std::vector<std::string> batch_sids;
@@ -245,9 +334,10 @@ Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std:
     s.scope = *scope;
   }
   s.target = json_string_field(*rc, "target").value_or("");
+  if (s.scope != core::RecallScope::kCode) s.lineage = lineage_view(v, NodeId::of(t, s.target));
   if (s.scope == core::RecallScope::kLot) {
     // The lineage as it is now, including batches made from the lot after the recall.
-    s.batch_sids = lot_batches(v, t, sort_id(s.target));
+    s.batch_sids = lot_batches(s.lineage);
   } else {
     ViewRecord r(*rc);
     dom::array ids;
@@ -263,9 +353,10 @@ Result<RecallScopeView> load_recall(const ViewStore& v, std::string_view t, std:
 }
 
 // Member "lineage" (projections/trace/lineage.h): where every part of the goods is, with counts.
-void write_lineage(JsonWriter& w, const ViewStore& v, std::string_view viewer, const NodeId& root) {
+void write_lineage(JsonWriter& w, const ViewStore& v, std::string_view viewer,
+                   const LineageView& lv) {
   w.key("lineage").begin_object();
-  LineageQueries(v).write_forward(w, viewer, root);
+  LineageQueries(v).write_forward(w, viewer, lv.reach);
   w.end_object();
 }
 
@@ -322,15 +413,16 @@ Result<std::string> SalesQueries::shipment(std::string_view t, std::string_view 
 }
 
 Result<std::string> SalesQueries::whereabouts_batch(std::string_view t, std::string_view batch_id) const {
-  auto p = load_batch(views_, t, sort_id(batch_id));
+  const LineageView lv = lineage_view(views_, NodeId::of(t, batch_id));
+  auto p = load_batch(views_, t, sort_id(batch_id), lv);
   if (!p) return view_not_found("batch", batch_id, "batch_id");
   JsonWriter w;
   w.begin_object().key("query").begin_object().field("batch_id", batch_id).end_object();
   w.key("batches").begin_array();
   write_places(views_, t, *p, w);
   w.end_array();
-  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), p->batch_id}}));
-  write_lineage(w, views_, t, NodeId::of(t, p->batch_id));
+  write_walk(w, views_, t, walk_of(views_, lv.reach));
+  write_lineage(w, views_, t, lv);
   w.end_object();
   return w.take();
 }
@@ -343,12 +435,13 @@ Result<std::string> SalesQueries::whereabouts_lot(std::string_view t, std::strin
   w.begin_object().key("query").begin_object().field("lot_id", lot_id).end_object();
   w.field_raw("lot", *lot);
   w.key("batches").begin_array();
-  for (const std::string& bsid : lot_batches(views_, t, lot_sid)) {
-    if (auto p = load_batch(views_, t, bsid)) write_places(views_, t, *p, w);
+  const LineageView lv = lineage_view(views_, NodeId{std::string(t), lot_sid});
+  for (const std::string& bsid : lot_batches(lv)) {
+    if (auto p = load_batch(views_, t, bsid, lv)) write_places(views_, t, *p, w);
   }
   w.end_array();
-  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), unsort_id(lot_sid)}}));
-  write_lineage(w, views_, t, NodeId{std::string(t), lot_sid});
+  write_walk(w, views_, t, walk_of(views_, lv.reach));
+  write_lineage(w, views_, t, lv);
   w.end_object();
   return w.take();
 }
@@ -359,7 +452,8 @@ Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::stri
   if (path && path->producer != t) return whereabouts_received_code(t, *path);
   auto batch_id = views_.get(production::keys::lot_by_code(t, lot_code));
   if (!batch_id) return view_not_found("lot_code", lot_code, "code");
-  auto p = load_batch(views_, t, sort_id(*batch_id));
+  const LineageView lv = lineage_view(views_, NodeId::of(t, *batch_id));
+  auto p = load_batch(views_, t, sort_id(*batch_id), lv);
   if (!p) return view_not_found("batch", *batch_id, "code");
   JsonWriter w;
   w.begin_object().key("query").begin_object().field("serial", serial).field("lot_code", lot_code).end_object();
@@ -389,7 +483,7 @@ Result<std::string> SalesQueries::whereabouts_code(std::string_view t, std::stri
   } else {
     w.null();
   }
-  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), p->batch_id}}));
+  write_walk(w, views_, t, walk_of(views_, lv.reach));
   w.end_object();
   return w.take();
 }
@@ -413,7 +507,7 @@ Result<std::string> SalesQueries::whereabouts_received_code(std::string_view t, 
   write_code_path(w, views_, t, path);
   w.end_object();
   w.key("batches").begin_array().end_array();
-  write_walk(w, views_, t, walk_downstream(views_, {ItemRef{std::string(t), lot_id}}));
+  write_walk(w, views_, t, walk_of(views_, lineage_view(views_, NodeId::of(t, lot_id)).reach));
   w.end_object();
   return w.take();
 }
@@ -443,7 +537,7 @@ RecallReach recall_reach(const ViewStore& v, std::string_view t, const RecallSco
     }
     return r;
   }
-  r.walk = walk_downstream(v, {ItemRef{std::string(t), s.target}});
+  r.walk = walk_of(v, s.lineage.reach);
   for (size_t i = 0; i < r.walk.items.size(); ++i) {
     const TraceItem& it = r.walk.items[i];
     const bool covered = it.ref.tenant == t && it.is_batch &&
@@ -489,7 +583,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
   if (!s.ok()) return s.error();
   std::vector<BatchPlaces> places;
   for (const auto& bsid : s->batch_sids) {
-    if (auto p = load_batch(views_, t, bsid)) places.push_back(std::move(*p));
+    if (auto p = load_batch(views_, t, bsid, s->lineage)) places.push_back(std::move(*p));
   }
   const RecallReach reach = recall_reach(views_, t, *s);
   JsonWriter w;
@@ -622,7 +716,7 @@ Result<std::string> SalesQueries::recall(std::string_view t, std::string_view re
     w.end_array().field("truncated", reach.path->truncated);
   } else {
     write_walk(w, views_, t, reach.walk);
-    write_lineage(w, views_, t, NodeId::of(t, s->target));
+    write_lineage(w, views_, t, s->lineage);
   }
   w.end_object();
   return w.take();
@@ -665,7 +759,7 @@ Result<std::string> SalesQueries::recall_csv(std::string_view t, std::string_vie
   const CsvPlace here = enterprise_place(views_, t);
   std::vector<CsvRow> rows;
   for (const auto& bsid : s->batch_sids) {
-    auto p = load_batch(views_, t, bsid);
+    auto p = load_batch(views_, t, bsid, s->lineage);
     if (!p) continue;
     for (const auto& sh : p->shipments) {
       if (!s->code_serial.empty()) {
@@ -786,40 +880,27 @@ void add_recalls(const ViewStore& v, std::string_view t, const std::string& pref
   });
 }
 
-// Recalls of an item and of everything it was made from or came from, in every enterprise
-// upstream: a batch's recalls and its lots'; a received lot's and its sender's item's.
-void upstream_recalls(const ViewStore& v, const std::string& t, const std::string& item_id, int depth,
-                      std::set<std::string>& seen, std::vector<RecallRef>& out) {
-  if (depth > kMaxTraceDepth || !seen.insert(t + "/" + item_id).second) return;
-  const std::string sid = sort_id(item_id);
-  if (item_id.starts_with("b-")) {
-    add_recalls(v, t, sales::keys::recall_by_batch(t, sid) + "/", out);
-    const std::string bin = production::keys::batch_input(t, sid) + "/";
-    std::vector<std::string> lots;
-    v.scan_prefix(bin, [&](std::string_view k, std::string_view) {
-      lots.push_back(unsort_id(k.substr(bin.size())));
-      return true;
-    });
-    for (const std::string& lot : lots) upstream_recalls(v, t, lot, depth + 1, seen, out);
-    return;
-  }
-  add_recalls(v, t, sales::keys::recall_by_lot(t, sid) + "/", out);
-  auto lot = v.get(production::keys::lot(t, sid));
-  const std::string from = lot ? json_string_field(*lot, "from_tenant").value_or("") : "";
-  if (!from.empty()) {
-    upstream_recalls(v, from, json_string_field(*lot, "from_item_id").value_or(""), depth + 1, seen, out);
-  }
-}
-
 // Every recall that covers one code of producer t: of the code, its batch, anything upstream of
-// the batch, and the lots of the enterprises the code went through afterwards.
+// the batch in every enterprise (the lineage's ancestors list), and the lots of the enterprises
+// the code went through afterwards.
 std::vector<RecallRef> recall_ids_of(const ViewStore& v, std::string_view t, std::string_view lot_code,
                                      std::string_view serial) {
   std::vector<RecallRef> ids;
   if (!serial.empty()) add_recalls(v, t, sales::keys::recall_by_code(t, serial) + "/", ids);
   if (auto batch_id = v.get(production::keys::lot_by_code(t, lot_code))) {
-    std::set<std::string> seen;
-    upstream_recalls(v, std::string(t), *batch_id, 0, seen, ids);
+    const NodeId batch = NodeId::of(t, *batch_id);
+    std::set<std::string> items{batch.str()};
+    if (auto up = v.get(trace::keys::ancestors(batch.tenant, batch.sid))) {
+      for (const std::string& a : decode_node_list(*up)) items.insert(a);
+    }
+    for (const std::string& item : items) {
+      const NodeId id = NodeId::parse(item);
+      add_recalls(v, id.tenant,
+                  (id.is_batch() ? sales::keys::recall_by_batch(id.tenant, id.sid)
+                                 : sales::keys::recall_by_lot(id.tenant, id.sid)) +
+                      "/",
+                  ids);
+    }
   }
   if (!serial.empty()) {
     if (auto path = code_path(v, serial); path && path->producer == t) {

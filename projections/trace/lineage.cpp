@@ -166,11 +166,56 @@ std::vector<HolderRow> LineageQueries::holders(const Reach& r) {
   return rows;
 }
 
+TraceWalk walk_of(const ViewStore& v, const Reach& r) {
+  TraceWalk walk;
+  std::vector<std::optional<TraceItem>> loaded;
+  std::map<std::string, size_t> index;  // NodeId::str -> position in r.items
+  for (const auto& [id, n] : r.items) {
+    index.emplace(id.str(), loaded.size());
+    loaded.push_back(load_trace_item(v, ItemRef{id.tenant, id.item_id()}, n));
+  }
+  // Breadth first from the root over the edges the items hold: batches they went into, then the
+  // receivers' lots of each shipment (each item once, at its first reach).
+  std::vector<bool> placed(loaded.size(), false);
+  std::vector<size_t> queue;
+  auto place = [&](size_t i, int depth, const TraceItem* parent, std::string via) {
+    if (placed[i] || !loaded[i]) return;
+    placed[i] = true;
+    loaded[i]->depth = depth;
+    if (parent != nullptr) loaded[i]->reached_from = parent->ref;
+    loaded[i]->via_shipment = std::move(via);
+    queue.push_back(i);
+  };
+  auto child = [&](const ItemRef& ref) {
+    auto at = index.find(NodeId::of(ref.tenant, ref.item_id).str());
+    return at == index.end() ? std::optional<size_t>() : std::optional<size_t>(at->second);
+  };
+  if (!loaded.empty()) place(0, 0, nullptr, "");
+  for (size_t q = 0; q < queue.size(); ++q) {
+    const TraceItem& it = *loaded[queue[q]];
+    for (const auto& [batch_id, amount] : it.consumed_into) {
+      if (auto c = child({it.ref.tenant, batch_id})) place(*c, it.depth + 1, &it, "");
+    }
+    for (const TraceShipment& s : it.shipments) {
+      for (const ItemRef& lot : s.received_as) {
+        if (auto c = child(lot)) place(*c, it.depth + 1, &it, s.shipment_id);
+      }
+    }
+  }
+  for (size_t i = 0; i < loaded.size(); ++i) place(i, 0, nullptr, "");  // none expected
+  for (size_t i : queue) walk.items.push_back(std::move(*loaded[i]));
+  return walk;
+}
+
 bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer,
                                    const NodeId& root) const {
+  return write_forward(w, viewer, reach(root));
+}
+
+bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const Reach& r) const {
   (void)viewer;  // every viewer sees the same lineage (other enterprises' customers masked for all)
-  const Reach r = reach(root);
   if (r.items.empty()) return false;
+  const NodeId& root = r.items.front().first;
   std::map<NodeId, const LineageNode*> docs;
   for (const auto& [id, n] : r.items) docs.emplace(id, &n);
   w.key("root").begin_object();

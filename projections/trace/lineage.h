@@ -46,6 +46,11 @@ struct Reach {
   std::vector<std::pair<NodeId, LineageNode>> items;
 };
 
+// The walk answer's items (projections/trace/queries.h TraceWalk) from a reach: breadth first
+// from the root over the edges its documents hold (consumed into a batch, received as a lot), so
+// the legacy members and the lineage are one read of the same documents.
+TraceWalk walk_of(const ViewStore& v, const Reach& r);
+
 // A recall of any enterprise: its tenant and id.
 struct RecallRef {
   std::string tenant, id;
@@ -77,6 +82,8 @@ class LineageQueries {
   // Members "root", "holders", "totals", "batches", "items" of the forward lineage of `root`,
   // written into the current object (false and nothing written when the root is unknown).
   bool write_forward(JsonWriter& w, std::string_view viewer, const NodeId& root) const;
+  // The same from a reach already read (the answers that also show the walk members read once).
+  bool write_forward(JsonWriter& w, std::string_view viewer, const Reach& r) const;
 
   // Every recall covering a code, whoever asks: of the code itself, and of every item its goods
   // were made from or passed through, in every enterprise.

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <deque>
 #include <map>
 #include <set>
 
@@ -28,11 +27,6 @@ namespace agritrace::projections {
 namespace {
 
 namespace dom = simdjson::dom;
-
-int64_t int_at(const ViewStore& v, const std::string& key) {
-  auto s = v.get(key);
-  return s ? view_int(*s) : 0;
-}
 
 // Reads fields of a JSON record written by our projections.
 void nullable(JsonWriter& w, std::string_view key, const std::string& s) {
@@ -84,8 +78,6 @@ bool order_is_open(std::string_view status) {
   const auto s = core::parse_sales_order_status(status, "status");
   return s.ok() && (*s == core::SalesOrderStatus::kOpen || *s == core::SalesOrderStatus::kPartiallyShipped);
 }
-
-std::string key_of(const ItemRef& r) { return r.tenant + "/" + r.item_id; }
 
 void write_enterprise(JsonWriter& w, const ViewStore& v, std::string_view key, std::string_view tenant) {
   w.key(key).begin_object().field("enterprise", tenant).field("name", enterprise_name_of(v, tenant))
@@ -173,9 +165,10 @@ void write_item(JsonWriter& w, const ViewStore& v, std::string_view viewer, cons
 
 }  // namespace
 
-// ---- the walk --------------------------------------------------------------------------------
+// ---- the items of a lineage -------------------------------------------------------------------
 
-std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref) {
+std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref,
+                                         const LineageNode& n) {
   const std::string& t = ref.tenant;
   const std::string sid = sort_id(ref.item_id);
   TraceItem it;
@@ -187,8 +180,6 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
     it.is_batch = true;
     it.product = r.str("product");
     it.lot_code = r.str("lot_code");
-    it.quantity = r.amount("quantity");
-    it.unit = r.unit("quantity");
     it.production_date = r.str("production_date");
     it.expiry_date = r.str("expiry_date");
   } else if (ref.item_id.starts_with("lot-")) {
@@ -198,31 +189,27 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
     it.product = r.str("material");
     it.lot_code = r.str("lot_code");
     if (it.lot_code.empty()) it.lot_code = r.str("supplier_lot");
-    it.quantity = r.amount("received_quantity");
-    it.unit = r.unit("received_quantity");
     it.production_date = r.str("production_date");
     it.expiry_date = r.str("expiry_date");
     it.origin_tenant = r.str("origin_tenant");
     it.origin_batch_id = r.str("origin_batch_id");
-    it.consumed = int_at(v, production::keys::lot_consumed(t, sid));
-    const std::string fwd = production::keys::forward(t, sid) + "/";
-    v.scan_prefix(fwd, [&](std::string_view k, std::string_view val) {
-      it.consumed_into.emplace_back(unsort_id(k.substr(fwd.size())), view_int(val));
-      return true;
-    });
   } else {
     return std::nullopt;
   }
-  it.shipped = int_at(v, sales::keys::batch_shipped(t, sid));
-  it.adjusted = int_at(v, receiving::keys::adjusted(t, sid));
-  // What the receivers recorded missing: the lineage's per-shipment count.
-  const auto lineage = v.get(trace::keys::node(t, sid));
-  const LineageNode node = lineage ? LineageNode::decode(*lineage) : LineageNode{};
+  // Every number is the lineage document's: the walk answer and the lineage cannot disagree.
+  it.unit = n.unit;
+  it.quantity = n.quantity;
+  it.consumed = n.consumed;
+  it.shipped = n.shipped;
+  it.adjusted = n.adjusted_up - n.written_off;
+  for (const auto& [batch_sid, amount] : n.consumed_into)
+    it.consumed_into.emplace_back(unsort_id(batch_sid), amount);
   const std::string shb = sales::keys::shipment_by_batch(t, sid) + "/";
   v.scan_prefix(shb, [&](std::string_view, std::string_view val) {
     TraceShipment s = shipment_of(val);
     add_receipts(v, t, s);
-    if (auto at = node.shipments.find(sort_id(s.shipment_id)); at != node.shipments.end()) {
+    if (auto at = n.shipments.find(sort_id(s.shipment_id)); at != n.shipments.end()) {
+      s.received = at->second.received;
       s.missing = std::max<int64_t>(at->second.missing, 0);
     }
     it.shipments.push_back(std::move(s));
@@ -230,45 +217,6 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref)
   });
   it.open_orders = open_orders_of(v, t, sid);
   return it;
-}
-
-TraceWalk walk_downstream(const ViewStore& v, const std::vector<ItemRef>& starts) {
-  struct Pending {
-    ItemRef ref;
-    int depth;
-    std::optional<ItemRef> parent;
-    std::string via;
-  };
-  TraceWalk walk;
-  std::set<std::string> seen;
-  std::deque<Pending> queue;
-  for (const ItemRef& s : starts) {
-    if (seen.insert(key_of(s)).second) queue.push_back({s, 0, std::nullopt, {}});
-  }
-  auto follow = [&](const ItemRef& child, const Pending& from, const std::string& via) {
-    if (seen.count(key_of(child)) != 0) return;
-    if (from.depth + 1 > kMaxTraceDepth) {
-      walk.truncated = true;
-      return;
-    }
-    seen.insert(key_of(child));
-    queue.push_back({child, from.depth + 1, from.ref, via});
-  };
-  while (!queue.empty()) {
-    Pending p = std::move(queue.front());
-    queue.pop_front();
-    auto item = load_trace_item(v, p.ref);
-    if (!item) continue;
-    item->depth = p.depth;
-    item->reached_from = p.parent;
-    item->via_shipment = p.via;
-    for (const auto& [batch_id, amount] : item->consumed_into) follow({p.ref.tenant, batch_id}, p, "");
-    for (const TraceShipment& s : item->shipments) {
-      for (const ItemRef& lot : s.received_as) follow(lot, p, s.shipment_id);
-    }
-    walk.items.push_back(std::move(*item));
-  }
-  return walk;
 }
 
 // ---- JSON for a viewer -----------------------------------------------------------------------
@@ -536,11 +484,12 @@ std::optional<CodePath> code_path(const ViewStore& v, std::string_view serial) {
     if (!sh_id) {
       p.status = "in_stock";
       if (!item.starts_with("b-")) {
-        auto lot = load_trace_item(v, {t, item});
-        if (lot && lot->consumed > 0 && lot->stock() <= 0) {
+        auto doc = v.get(trace::keys::node(t, sort_id(item)));
+        const LineageNode lot = doc ? LineageNode::decode(*doc) : LineageNode{};
+        if (lot.consumed > 0 && lot.stock() <= 0) {
           p.status = "consumed_in_production";
-          for (const auto& [batch_id, amount] : lot->consumed_into)
-            p.consumed_into.push_back({t, batch_id});
+          for (const auto& [batch_sid, amount] : lot.consumed_into)
+            p.consumed_into.push_back({t, unsort_id(batch_sid)});
         }
       }
       break;

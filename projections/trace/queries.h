@@ -1,9 +1,11 @@
-// Tracing across enterprises: receipts, the downstream walk that
-// recall and whereabouts use, the upstream walk of backward traces, and the path of one code.
+// Tracing across enterprises: receipts, the "walk" answer (members
+// enterprises / retail_sales / in_transit / missing) that recall and whereabouts show, the
+// upstream answer of backward traces, and the path of one code.
 //
-// The walk follows (enterprise, stock item) nodes: a lot -> the own batches that consumed it
-// (fwd/) -> the shipments of each item (shb/) -> the receiving enterprises' lots (xrs/) -> their
-// shipments and consumptions -> ... up to kMaxTraceDepth edges, each node once.
+// The walk answer lists (enterprise, stock item) nodes in breadth-first order from the root: a
+// lot -> the own batches that consumed it -> the shipments of each item -> the receiving
+// enterprises' lots -> ... The nodes are the lineage's closure (projections/trace/lineage.h
+// walk_of), read from precomputed lists, not followed edge by edge at read time.
 //
 // What a viewer sees of other enterprises (the authorisation decision, docs/ARCHITECTURE.md): an
 // enterprise tracing its own goods (or that raised a recall) sees, for the enterprises its goods
@@ -25,6 +27,7 @@
 #include "core/base/status.h"
 #include "projections/base/pagination.h"
 #include "projections/base/view_store.h"
+#include "projections/trace/lineage_node.h"
 
 namespace agritrace::projections {
 
@@ -83,13 +86,16 @@ struct TraceItem {
 
 struct TraceWalk {
   std::vector<TraceItem> items;  // breadth first from the starts, each node once
-  bool truncated = false;        // nodes beyond kMaxTraceDepth were not followed
+  bool truncated = false;        // kept in the answer; the lineage closure has no depth limit
 };
 
-// Loads one node (nullopt when the item does not exist).
-std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref);
-// Follows the goods of `starts` downstream through every enterprise.
-TraceWalk walk_downstream(const ViewStore& v, const std::vector<ItemRef>& starts);
+// One item of a lineage as the walk answer shows it (nullopt when the item does not exist): its
+// record (names, dates, origin), its shipments' summaries and receivers' lots, its open orders;
+// every number from its lineage document `n` (projections/trace/lineage_node.h), so the walk
+// answer and the lineage cannot disagree. The items themselves come from the lineage's closure
+// lists (projections/trace/lineage.h walk_of): nothing is walked at read time.
+std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref,
+                                         const LineageNode& n);
 
 // JSON pieces for `viewer` (see the header comment for what of other enterprises is shown).
 std::string enterprise_name_of(const ViewStore& v, std::string_view tenant);

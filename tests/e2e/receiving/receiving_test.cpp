@@ -87,6 +87,12 @@ void circulation_slice(Backend backend) {
   CHECK(again.status == 201);
   CHECK(again.header("Idempotent-Replayed") == "true");
   CHECK(again.str("/command_id") == rcv1.str("/command_id"));
+  // Issue 11: the answer names the lot the receipt created, and a retry answers the same.
+  REQUIRE(rcv1.size("/lots") == 1);
+  CHECK(rcv1.str("/lots/0/receipt_id") == "rcv-1");
+  CHECK(rcv1.str("/lots/0/lot_id") == "lot-1");
+  REQUIRE(again.size("/lots") == 1);
+  CHECK(again.str("/lots/0/lot_id") == "lot-1");
   CHECK(wholesale.post("/v1/receipts", codes_body({codes[0]})).str("/codes/0/reason") == "code_already_received");
 
   // A restart folds the ledger again: the wholesaler still knows what was shipped to it and what
@@ -101,6 +107,7 @@ void circulation_slice(Backend backend) {
   INFO(rcv2.body);
   REQUIRE(rcv2.status == 201);
   CHECK(rcv2.str("/id") == "rcv-2");
+  CHECK(rcv2.str("/lots/0/lot_id") == "lot-1");  // the rest of the same shipment: the same lot
   CHECK(event_types(rcv2) == "goods.received finance.entry_recorded ");
 
   // R-4.3.4 wholesale from the received lot to the Shenzhen shop, by scan.
@@ -144,6 +151,9 @@ void circulation_slice(Backend backend) {
   INFO(manual.body);
   REQUIRE(manual.status == 201);
   CHECK(event_types(manual) == "goods.received finance.entry_recorded ");
+  REQUIRE(manual.size("/lots") == 1);
+  CHECK(manual.str("/lots/0/lot_id") ==
+        shop2.get_fresh("/v1/receipts/" + manual.str("/id")).str("/lot_id"));
   CHECK(shop2.post("/v1/receipts/manual", R"({"supplier_id":"cp-99","product":"x","quantity":{"amount":1,"unit":"piece"},"production_date":")" + days_from_today(-14) + R"("})").status == 404);
   CHECK(shop2.post("/v1/receipts/manual", R"({"supplier_id":"cp-1","product":"x","quantity":{"amount":1,"unit":"piece"}})").str("/field") == "production_date");
   Reply eggs = shop2.post("/v1/retail-sales", R"({"item_id":"lot-2","quantity":{"amount":12,"unit":"piece"},"price_fen":2400})");

@@ -375,11 +375,33 @@ void repack_and_recall(Backend backend) {
   CHECK(lineage_rows(report, "/lineage") == expected);
   CHECK(report.size("/in_transit") == 0);
   CHECK(report.size("/missing") == 2);
-  CHECK(lineage_rows(farm.get_fresh("/v1/whereabouts?lot_id=" + seed_lot), "/lineage") == expected);
+  Reply where = farm.get_fresh("/v1/whereabouts?lot_id=" + seed_lot);
+  CHECK(lineage_rows(where, "/lineage") == expected);
   CHECK(lineage_rows(farm.get_fresh("/v1/trace/forward?lot_id=" + seed_lot), "") == expected);
+  // The legacy members of the same answers are the lineage too (one read of the same documents).
+  CHECK(walk_amounts(report, "") == lineage_amounts(expected));
+  CHECK(walk_amounts(where, "") == lineage_amounts(expected));
+  CHECK(walk_amounts(farm.get_fresh("/v1/material-lots/" + seed_lot + "/trace/forward"),
+                     "/downstream") == lineage_amounts(expected));
   Reply places = farm.get_fresh("/v1/whereabouts?batch_id=" + farm_batch);
-  CHECK(places.num("/batches/0/locations/1/quantity/amount") == 10000);  // what the wholesaler has
+  INFO(places.body);
+  CHECK(walk_amounts(places, "") == lineage_amounts(lineage_rows(places, "/lineage")));
+  REQUIRE(places.size("/batches/0/locations") == 2);
+  CHECK(places.num("/batches/0/locations/0/quantity/amount") == 100000);  // the farm's own stock
+  // What the wholesaler has: the lineage's own_stock of its lot; missing: the lineage's missing.
+  CHECK(places.num("/batches/0/locations/1/quantity/amount") == 10000);
   CHECK(places.num("/batches/0/locations/1/missing/amount") == 20000);
+  CHECK(places.str("/batches/0/locations/1/consumed_into/0/item_id") == gift_batch);
+  // A consumer is shown one way everywhere: the gift boxes' buyer at the shop.
+  Reply boxes_at = gift.get_fresh("/v1/whereabouts?batch_id=" + gift_batch);
+  INFO(boxes_at.body);
+  CHECK(boxes_at.body.find(":cp-") == std::string::npos);
+  CHECK(boxes_at.body.find(":consumer") == std::string::npos);
+  CHECK(
+      boxes_at.body.find(fmt::format(
+          R"("kind":"downstream","holder":"consumer","customer":{{"kind":"consumer"}},"consumer_of":{{"enterprise":"{}")",
+          kGiftShopUscc)) != std::string::npos);
+  CHECK(walk_amounts(boxes_at, "") == lineage_amounts(lineage_rows(boxes_at, "/lineage")));
   Reply csv = farm.get_fresh("/v1/recalls/" + rc.str("/id") + "/report.csv");
   REQUIRE(csv.status == 200);
   CHECK(csv.body.find(fmt::format(",missing,广州市礼品菜心批发有限公司,{},", kGiftUscc)) !=
