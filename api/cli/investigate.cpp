@@ -322,7 +322,7 @@ int finish_entries(const std::vector<LedgerEntry>& entries, Format format) {
   if (broken == 0) return kExitOk;
   std::fprintf(stderr, "agritrace: DAMAGED LEDGER: %zu of these events fail their hash-chain check (verified: NO)\n",
                broken);
-  return kExitDamaged;
+  return kExitChainBroken;
 }
 
 int investigate_timeline(int argc, char** argv) {
@@ -510,7 +510,7 @@ int exit_code_for(const Error& e) {
   if (r == replay::kAsOfBeforeStart || r == replay::kLedgerEmpty) return kExitBeforeStart;
   if (r == replay::kAsOfInFuture) return kExitFuture;
   if (r == "as_of_folder_missing") return kExitNoViews;
-  if (e.code == ErrorCode::kCorruption) return kExitDamaged;
+  if (e.code == ErrorCode::kCorruption) return kExitLedgerCorrupt;
   if (e.code == ErrorCode::kNotFound && r != "ledger_missing") return kExitUnknown;
   if (e.code == ErrorCode::kInvalidArgument) return kExitUsage;
   return kExitFailure;
@@ -556,8 +556,9 @@ int cmd_investigate(int argc, char** argv) {
       "  whereabouts    --lot ID --tenant USCC [--as-of T | --views DIR]: where its goods are (were)\n"
       "  recall-report  --lot ID|--recall ID --tenant USCC [--as-of T | --views DIR]\n"
       "  diff           --from T1 [--to T2] [--lot ID] [--tenant USCC]: what moved in between\n\n"
-      "exit codes: 0 ok, 1 failure, 2 bad usage, 3 damaged ledger, 4 instant before the ledger's start,\n"
-      "5 instant in the future, 6 unknown code/lot/enterprise/recall, 7 not an as-of folder\n";
+      "exit codes: 0 ok, 1 failure, 2 bad usage, 3 broken hash chain, 4 corrupt ledger storage,\n"
+      "10 instant before the ledger's start, 11 instant in the future, 12 unknown code/lot/enterprise/recall,\n"
+      "13 not an as-of folder (the whole table: docs/OPERATIONS.md#exit-codes)\n";
   if (argc < 3 || std::string_view(argv[2]) == "--help" || std::string_view(argv[2]) == "-h") {
     std::fputs(kUsage, argc < 3 ? stderr : stdout);
     return argc < 3 ? kExitUsage : kExitOk;
@@ -633,7 +634,7 @@ int cmd_audit(int argc, char** argv) {
                a.values.at("tenant").c_str(), core::format_rfc3339_utc(from).c_str(),
                core::format_rfc3339_utc(to).c_str(), out == "-" ? "" : " written to ", out == "-" ? "" : out.c_str(),
                broken == 0 ? "every hash verified" : fmt::format("{} FAIL their check", broken).c_str());
-  return broken == 0 ? kExitOk : kExitDamaged;
+  return broken == 0 ? kExitOk : kExitChainBroken;
 }
 
 }  // namespace agritrace::cli

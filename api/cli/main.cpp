@@ -643,7 +643,7 @@ int cmd_replay(int argc, char** argv) {
     print_help("replay",
                "Rebuilds every view from the ledger (stop the server first: it holds the views),\n"
                "shows progress on a terminal and prints the views' SHA-256 digest.\n"
-               "With --as-of T --out DIR: every view as it stood at T, in DIR (exit codes: docs/INVESTIGATION.md).",
+               "With --as-of T --out DIR: every view as it stood at T, in DIR (exit codes: docs/OPERATIONS.md#exit-codes).",
                flags);
     return 0;
   }
