@@ -131,11 +131,8 @@ void print_entries(const std::vector<LedgerEntry>& entries, Format format) {
           .field("enterprise", x.enterprise)
           .field("tenant_seq", e.tenant_seq)
           .field("type", e.type)
-          .field("subject", e.subject)
-          .field("prev_hash", e.prev_hash)
-          .field("hash", e.hash)
-          .field("verified", x.verified);
-      if (!x.verified) w.field("problem", x.problem);
+          .field("subject", e.subject);
+      replay::write_chain_link(w, x);
       w.field_raw("payload", e.payload_json.empty() ? "{}" : e.payload_json).end_object();
     }
     w.end_array();
@@ -314,11 +311,13 @@ bool start_command(int argc, char** argv, const char* name, const char* summary,
 
 // --- commands ----------------------------------------------------------------------------------
 
-// Entries that were read: printed, then exit 3 when one of them failed its hash-chain check.
-int finish_entries(const std::vector<LedgerEntry>& entries, Format format) {
-  print_entries(entries, format);
+// Entries that were read (or why they could not be): printed, then kExitChainBroken when one of
+// them failed its hash-chain check.
+int finish_entries(const Result<std::vector<LedgerEntry>>& entries, Format format) {
+  if (!entries.ok()) return report_error(entries.error());
+  print_entries(*entries, format);
   size_t broken = 0;
-  for (const LedgerEntry& x : entries) broken += x.verified ? 0 : 1;
+  for (const LedgerEntry& x : *entries) broken += x.verified ? 0 : 1;
   if (broken == 0) return kExitOk;
   std::fprintf(stderr, "agritrace: DAMAGED LEDGER: %zu of these events fail their hash-chain check (verified: NO)\n",
                broken);
@@ -352,15 +351,12 @@ int investigate_timeline(int argc, char** argv) {
     Status caught_up = (*index)->catch_up(cmd.env(), **ledger, progress_bar("index"));
     finish_progress();
     if (!caught_up.ok()) return report_error(caught_up.error());
-    auto entries = (*index)->timeline(**ledger, *serial, cmd["tenant"]);
-    if (!entries.ok()) return report_error(entries.error());
-    return finish_entries(*entries, cmd.format);
+    return finish_entries((*index)->timeline(**ledger, *serial, cmd["tenant"]), cmd.format);
   }
   replay::TimelineQuery q{cmd["code"], cmd["lot"], cmd["tenant"]};
   auto entries = replay::timeline(cmd.env(), **ledger, q, progress_bar("timeline"));
   finish_progress();
-  if (!entries.ok()) return report_error(entries.error());
-  return finish_entries(*entries, cmd.format);
+  return finish_entries(entries, cmd.format);
 }
 
 const Flag kAsOfFlag{"as-of", "", "RFC 3339 instant: the answer as it stood then (default: now)"};
@@ -499,8 +495,7 @@ int investigate_diff(int argc, char** argv) {
   replay::TimelineQuery lot{"", cmd["lot"], cmd["tenant"]};
   auto entries = replay::recorded_between(cmd.env(), **ledger, *from, to, lot, progress_bar("diff"));
   finish_progress();
-  if (!entries.ok()) return report_error(entries.error());
-  return finish_entries(*entries, cmd.format);
+  return finish_entries(entries, cmd.format);
 }
 
 }  // namespace
