@@ -196,7 +196,9 @@ Result<std::vector<LedgerEntry>> audit_events(Env& env, events::Ledger& ledger, 
 }
 
 void write_chain_link(JsonWriter& w, const LedgerEntry& x) {
-  w.field("prev_hash", x.envelope.prev_hash).field("hash", x.envelope.hash).field("verified", x.verified);
+  w.field("prev_hash", x.envelope.prev_hash)
+      .field("hash", x.envelope.hash)
+      .field("verified", x.verified);
   if (!x.verified) w.field("problem", x.problem);
 }
 

@@ -19,7 +19,7 @@ inline constexpr int kExitRewritten = 7;         // a checkpointed event has ano
 inline constexpr int kExitCheckpointForged = 8;  // a checkpoint's signature does not verify
 inline constexpr int kExitLedgerVanished = 9;    // no ledger, but a checkpoint records events
 // The investigator's questions (replay --as-of, investigate, audit, serve --views).
-inline constexpr int kExitBeforeStart = 10;  // an instant before the ledger's first event (or an empty ledger)
+inline constexpr int kExitBeforeStart = 10;  // an instant before the first event, or no event
 inline constexpr int kExitFuture = 11;       // an instant after now (the Env clock)
 inline constexpr int kExitUnknown = 12;      // unknown code, lot, enterprise or recall
 inline constexpr int kExitNoViews = 13;      // --views DIR is not a folder made by replay --as-of

@@ -552,8 +552,9 @@ int cmd_investigate(int argc, char** argv) {
       "  recall-report  --lot ID|--recall ID --tenant USCC [--as-of T | --views DIR]\n"
       "  diff           --from T1 [--to T2] [--lot ID] [--tenant USCC]: what moved in between\n\n"
       "exit codes: 0 ok, 1 failure, 2 bad usage, 3 broken hash chain, 4 corrupt ledger storage,\n"
-      "10 instant before the ledger's start, 11 instant in the future, 12 unknown code/lot/enterprise/recall,\n"
-      "13 not an as-of folder (the whole table: docs/OPERATIONS.md#exit-codes)\n";
+      "10 instant before the ledger's start, 11 instant in the future,\n"
+      "12 unknown code/lot/enterprise/recall, 13 not an as-of folder\n"
+      "(the whole table: docs/OPERATIONS.md#exit-codes)\n";
   if (argc < 3 || std::string_view(argv[2]) == "--help" || std::string_view(argv[2]) == "-h") {
     std::fputs(kUsage, argc < 3 ? stderr : stdout);
     return argc < 3 ? kExitUsage : kExitOk;

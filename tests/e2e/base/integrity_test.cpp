@@ -256,9 +256,10 @@ TEST_CASE(
   expect_refused(app, 9, {"ledger_vanished", "the ledger is empty"});
 }
 
-// A signed embedded app with `batches` batches whose newest WAL gets one flipped byte (at `at` of the
-// WAL's size): serve and verify refuse it as a damaged ledger (4), naming `words`.
-void expect_flipped_wal_refused(int batches, const std::function<std::streamoff(std::streamoff)>& at,
+// A signed embedded app with `batches` batches whose newest WAL gets one flipped byte (at `at` of
+// the WAL's size): serve and verify refuse it as a damaged ledger (4), naming `words`.
+void expect_flipped_wal_refused(int batches,
+                                const std::function<std::streamoff(std::streamoff)>& at,
                                 const std::vector<std::string>& words) {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, batches);
@@ -270,13 +271,12 @@ void expect_flipped_wal_refused(int batches, const std::function<std::streamoff(
 TEST_CASE(
     "integrity [embedded]: one flipped byte in the WAL -> ledger damaged (4), no event silently "
     "dropped") {
-  expect_flipped_wal_refused(
-      30,
-      [](std::streamoff size) {
-        REQUIRE(size > 4000);
-        return size / 3;
-      },
-      {"damaged", "no event was dropped"});
+  expect_flipped_wal_refused(30,
+                             [](std::streamoff size) {
+                               REQUIRE(size > 4000);
+                               return size / 3;
+                             },
+                             {"damaged", "no event was dropped"});
 }
 
 TEST_CASE(

@@ -347,8 +347,8 @@ TEST_CASE("audit export: an outsider's check passes on an intact ledger and name
     REQUIRE(it.Valid());
     REQUIRE(db.Put(rocksdb::WriteOptions(), it.key(), "not an event").ok());
   });
-  RunResult undecodable =
-      cli(app, {"replay", "--as-of", core::format_rfc3339_utc(test_now_ms()), "--out", dir.path() + "/asof"}, true);
+  const std::string now = core::format_rfc3339_utc(test_now_ms());
+  RunResult undecodable = cli(app, {"replay", "--as-of", now, "--out", dir.path() + "/asof"}, true);
   INFO(undecodable.out);
   CHECK(undecodable.exit_code == 4);
 }
