@@ -195,6 +195,13 @@ Result<std::vector<LedgerEntry>> audit_events(Env& env, events::Ledger& ledger, 
   return out;
 }
 
+void write_chain_link(JsonWriter& w, const LedgerEntry& x) {
+  w.field("prev_hash", x.envelope.prev_hash)
+      .field("hash", x.envelope.hash)
+      .field("verified", x.verified);
+  if (!x.verified) w.field("problem", x.problem);
+}
+
 std::string audit_line(const LedgerEntry& x) {
   const events::Envelope& e = x.envelope;
   JsonWriter w;
@@ -212,11 +219,8 @@ std::string audit_line(const LedgerEntry& x) {
       .field("idempotency_key", e.idempotency_key)
       .field("request_hash", e.request_hash)
       .field("subject", e.subject)
-      .field("payload_json", e.payload_json)
-      .field("prev_hash", e.prev_hash)
-      .field("hash", e.hash)
-      .field("verified", x.verified);
-  if (!x.verified) w.field("problem", x.problem);
+      .field("payload_json", e.payload_json);
+  write_chain_link(w, x);
   w.end_object();
   return w.take();
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/json_writer.h"
 #include "core/base/status.h"
 #include "events/ledger/ledger.h"
 
@@ -28,6 +29,10 @@ struct LedgerEntry {
   bool verified = true;    // its hash and its link to the tenant's previous event recompute
   std::string problem;     // why not, when not verified
 };
+
+// An entry's hash-chain link in its JSON forms (audit lines, timelines): prev_hash, hash, verified,
+// and the problem when not verified.
+void write_chain_link(JsonWriter& w, const LedgerEntry& x);
 
 // (events read, events in the ledger, seconds) after every poll.
 using ScanProgress = std::function<void(uint64_t, uint64_t, double)>;

@@ -10,7 +10,7 @@ namespace {
 
 int report_finding(const events::IntegrityReport& r, const char* who, FILE* out) {
   std::fprintf(out, "%s: %s: %s\n", who, events::finding_name(r.finding), r.detail.c_str());
-  return events::integrity_exit_code(r.finding);
+  return exit_code_of(r.finding);
 }
 
 bool inside(const std::string& path, const std::string& folder) {
@@ -34,7 +34,7 @@ IntegrityPaths integrity_paths(const std::string& data, const std::string& kafka
 }
 
 int integrity_exit_code_for(const Error& e) {
-  return e.code == ErrorCode::kCorruption ? events::kExitLedgerCorrupt : 1;
+  return e.code == ErrorCode::kCorruption ? kExitLedgerCorrupt : kExitFailure;
 }
 
 int refuse_vanished_ledger(Env& env, const std::string& data, const IntegrityPaths& paths) {
@@ -54,7 +54,7 @@ int refuse_vanished_ledger(Env& env, const std::string& data, const IntegrityPat
         "from a backup (docs/OPERATIONS.md)\n",
         data.c_str(), f.origin.c_str(), static_cast<unsigned long long>(f.checkpoint.events),
         f.checkpoint.tenants.size(), static_cast<unsigned long long>(f.checkpoint.number));
-    return events::integrity_exit_code(events::Finding::kLedgerVanished);
+    return exit_code_of(events::Finding::kLedgerVanished);
   }
   return 0;
 }
@@ -135,7 +135,7 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
   auto found = events::load_checkpoints(env, &ledger, paths.files, paths.ledger_name);
   if (!found.ok()) {
     std::fprintf(out, "BROKEN: %s\n", found.error().message.c_str());
-    return events::integrity_exit_code(events::Finding::kCheckpointForged);
+    return exit_code_of(events::Finding::kCheckpointForged);
   }
   auto check = events::check_ledger(env, ledger, *found, public_key);
   if (!check.ok()) {
@@ -146,7 +146,7 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
   if (check->report.finding != events::Finding::kIntact) {
     std::fprintf(out, "BROKEN: %s\nfinding: %s\n", check->report.detail.c_str(),
                  events::finding_name(check->report.finding));
-    return events::integrity_exit_code(check->report.finding);
+    return exit_code_of(check->report.finding);
   }
   std::fprintf(out, "ok: %llu events, %zu tenants, every hash chain intact\n",
                static_cast<unsigned long long>(check->fold.events()), check->fold.tenants());

@@ -1,7 +1,7 @@
 // The CLI side of ledger integrity (issue 16): where a data folder keeps its manifest and
 // checkpoint log, the start-up check of `serve`, `verify` against signed checkpoints, and the
 // signing key files. Each refusal prints one precise line and maps to a distinct exit code
-// (events::integrity_exit_code; 4 for a damaged ledger).
+// (api/cli/exit_codes.h: exit_code_of a Finding; kExitLedgerCorrupt for damaged storage).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "api/cli/exit_codes.h"
 #include "core/base/env.h"
 #include "core/base/status.h"
 #include "events/integrity/checkpointer.h"
@@ -25,7 +26,8 @@ struct IntegrityPaths {
 IntegrityPaths integrity_paths(const std::string& data, const std::string& kafka_topic,
                                const std::string& checkpoint_dir);
 
-// The exit code for an error opening or reading a ledger: 4 for a damaged ledger, else 1.
+// The exit code for an error opening or reading a ledger: kExitLedgerCorrupt for damaged storage,
+// else kExitFailure.
 int integrity_exit_code_for(const Error& e);
 
 // Before an embedded ledger is opened (opening creates a missing one): nonzero, after printing why,

@@ -131,11 +131,8 @@ void print_entries(const std::vector<LedgerEntry>& entries, Format format) {
           .field("enterprise", x.enterprise)
           .field("tenant_seq", e.tenant_seq)
           .field("type", e.type)
-          .field("subject", e.subject)
-          .field("prev_hash", e.prev_hash)
-          .field("hash", e.hash)
-          .field("verified", x.verified);
-      if (!x.verified) w.field("problem", x.problem);
+          .field("subject", e.subject);
+      replay::write_chain_link(w, x);
       w.field_raw("payload", e.payload_json.empty() ? "{}" : e.payload_json).end_object();
     }
     w.end_array();
@@ -314,15 +311,17 @@ bool start_command(int argc, char** argv, const char* name, const char* summary,
 
 // --- commands ----------------------------------------------------------------------------------
 
-// Entries that were read: printed, then exit 3 when one of them failed its hash-chain check.
-int finish_entries(const std::vector<LedgerEntry>& entries, Format format) {
-  print_entries(entries, format);
+// Entries that were read (or why they could not be): printed, then kExitChainBroken when one of
+// them failed its hash-chain check.
+int finish_entries(const Result<std::vector<LedgerEntry>>& entries, Format format) {
+  if (!entries.ok()) return report_error(entries.error());
+  print_entries(*entries, format);
   size_t broken = 0;
-  for (const LedgerEntry& x : entries) broken += x.verified ? 0 : 1;
+  for (const LedgerEntry& x : *entries) broken += x.verified ? 0 : 1;
   if (broken == 0) return kExitOk;
   std::fprintf(stderr, "agritrace: DAMAGED LEDGER: %zu of these events fail their hash-chain check (verified: NO)\n",
                broken);
-  return kExitDamaged;
+  return kExitChainBroken;
 }
 
 int investigate_timeline(int argc, char** argv) {
@@ -352,15 +351,12 @@ int investigate_timeline(int argc, char** argv) {
     Status caught_up = (*index)->catch_up(cmd.env(), **ledger, progress_bar("index"));
     finish_progress();
     if (!caught_up.ok()) return report_error(caught_up.error());
-    auto entries = (*index)->timeline(**ledger, *serial, cmd["tenant"]);
-    if (!entries.ok()) return report_error(entries.error());
-    return finish_entries(*entries, cmd.format);
+    return finish_entries((*index)->timeline(**ledger, *serial, cmd["tenant"]), cmd.format);
   }
   replay::TimelineQuery q{cmd["code"], cmd["lot"], cmd["tenant"]};
   auto entries = replay::timeline(cmd.env(), **ledger, q, progress_bar("timeline"));
   finish_progress();
-  if (!entries.ok()) return report_error(entries.error());
-  return finish_entries(*entries, cmd.format);
+  return finish_entries(entries, cmd.format);
 }
 
 const Flag kAsOfFlag{"as-of", "", "RFC 3339 instant: the answer as it stood then (default: now)"};
@@ -499,8 +495,7 @@ int investigate_diff(int argc, char** argv) {
   replay::TimelineQuery lot{"", cmd["lot"], cmd["tenant"]};
   auto entries = replay::recorded_between(cmd.env(), **ledger, *from, to, lot, progress_bar("diff"));
   finish_progress();
-  if (!entries.ok()) return report_error(entries.error());
-  return finish_entries(*entries, cmd.format);
+  return finish_entries(entries, cmd.format);
 }
 
 }  // namespace
@@ -510,7 +505,7 @@ int exit_code_for(const Error& e) {
   if (r == replay::kAsOfBeforeStart || r == replay::kLedgerEmpty) return kExitBeforeStart;
   if (r == replay::kAsOfInFuture) return kExitFuture;
   if (r == "as_of_folder_missing") return kExitNoViews;
-  if (e.code == ErrorCode::kCorruption) return kExitDamaged;
+  if (e.code == ErrorCode::kCorruption) return kExitLedgerCorrupt;
   if (e.code == ErrorCode::kNotFound && r != "ledger_missing") return kExitUnknown;
   if (e.code == ErrorCode::kInvalidArgument) return kExitUsage;
   return kExitFailure;
@@ -556,8 +551,10 @@ int cmd_investigate(int argc, char** argv) {
       "  whereabouts    --lot ID --tenant USCC [--as-of T | --views DIR]: where its goods are (were)\n"
       "  recall-report  --lot ID|--recall ID --tenant USCC [--as-of T | --views DIR]\n"
       "  diff           --from T1 [--to T2] [--lot ID] [--tenant USCC]: what moved in between\n\n"
-      "exit codes: 0 ok, 1 failure, 2 bad usage, 3 damaged ledger, 4 instant before the ledger's start,\n"
-      "5 instant in the future, 6 unknown code/lot/enterprise/recall, 7 not an as-of folder\n";
+      "exit codes: 0 ok, 1 failure, 2 bad usage, 3 broken hash chain, 4 corrupt ledger storage,\n"
+      "10 instant before the ledger's start, 11 instant in the future,\n"
+      "12 unknown code/lot/enterprise/recall, 13 not an as-of folder\n"
+      "(the whole table: docs/OPERATIONS.md#exit-codes)\n";
   if (argc < 3 || std::string_view(argv[2]) == "--help" || std::string_view(argv[2]) == "-h") {
     std::fputs(kUsage, argc < 3 ? stderr : stdout);
     return argc < 3 ? kExitUsage : kExitOk;
@@ -633,7 +630,7 @@ int cmd_audit(int argc, char** argv) {
                a.values.at("tenant").c_str(), core::format_rfc3339_utc(from).c_str(),
                core::format_rfc3339_utc(to).c_str(), out == "-" ? "" : " written to ", out == "-" ? "" : out.c_str(),
                broken == 0 ? "every hash verified" : fmt::format("{} FAIL their check", broken).c_str());
-  return broken == 0 ? kExitOk : kExitDamaged;
+  return broken == 0 ? kExitOk : kExitChainBroken;
 }
 
 }  // namespace agritrace::cli

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -643,7 +644,8 @@ int cmd_replay(int argc, char** argv) {
     print_help("replay",
                "Rebuilds every view from the ledger (stop the server first: it holds the views),\n"
                "shows progress on a terminal and prints the views' SHA-256 digest.\n"
-               "With --as-of T --out DIR: every view as it stood at T, in DIR (exit codes: docs/INVESTIGATION.md).",
+               "With --as-of T --out DIR: every view as it stood at T, in DIR\n"
+               "(exit codes: docs/OPERATIONS.md#exit-codes).",
                flags);
     return 0;
   }
@@ -722,19 +724,34 @@ int cmd_verify(int argc, char** argv) {
                                     stdout);
 }
 
-int cmd_keygen(int argc, char** argv) {
-  std::vector<Flag> flags = {{"out", "", "path prefix: writes PREFIX.key (secret) and PREFIX.pub"}};
-  Args a = parse_args(argc, argv, 2, flags);
-  if (a.help) {
-    print_help(
-        "keygen",
-        "Writes an Ed25519 key pair for signed checkpoints (serve and verify --checkpoint-key).\n"
-        "Keep the secret key outside the data folder.",
-        flags);
+// The start of a command with required flags: parses argv into *a. A value means the command is
+// done: 0 after --help, 1 after a message for a bad flag, or `missing` when a `required` flag is
+// empty.
+std::optional<int> begin_command(int argc, char** argv, const char* name, const char* summary,
+                                 const std::vector<Flag>& flags,
+                                 std::initializer_list<const char*> required, const char* missing,
+                                 Args* a) {
+  *a = parse_args(argc, argv, 2, flags);
+  if (a->help) {
+    print_help(name, summary, flags);
     return 0;
   }
-  if (!a.error.empty()) return fail(a.error);
-  if (a.values.at("out").empty()) return fail("keygen needs --out PREFIX");
+  if (!a->error.empty()) return fail(a->error);
+  for (const char* r : required) {
+    if (a->values.at(r).empty()) return fail(missing);
+  }
+  return std::nullopt;
+}
+
+int cmd_keygen(int argc, char** argv) {
+  std::vector<Flag> flags = {{"out", "", "path prefix: writes PREFIX.key (secret) and PREFIX.pub"}};
+  const char* summary =
+      "Writes an Ed25519 key pair for signed checkpoints (serve and verify --checkpoint-key).\n"
+      "Keep the secret key outside the data folder.";
+  Args a;
+  auto done =
+      begin_command(argc, argv, "keygen", summary, flags, {"out"}, "keygen needs --out PREFIX", &a);
+  if (done) return *done;
   return agritrace::cli::run_keygen(agritrace::events::posix_env(), a.values.at("out"), stdout);
 }
 
@@ -742,17 +759,13 @@ int cmd_backup(int argc, char** argv) {
   std::vector<Flag> flags = {
       {"data", "./var/data", "the data folder (the server may be running on it)"},
       {"to", "", "backup folder (incremental: later backups share unchanged files)"}};
-  Args a = parse_args(argc, argv, 2, flags);
-  if (a.help) {
-    print_help(
-        "backup",
-        "A consistent online backup of the ledger, documents, keys, manifests and checkpoint\n"
-        "logs of a data folder (docs/OPERATIONS.md).",
-        flags);
-    return 0;
-  }
-  if (!a.error.empty()) return fail(a.error);
-  if (a.values.at("to").empty()) return fail("backup needs --to BACKUPDIR");
+  const char* summary =
+      "A consistent online backup of the ledger, documents, keys, manifests and checkpoint\n"
+      "logs of a data folder (docs/OPERATIONS.md).";
+  Args a;
+  auto done = begin_command(argc, argv, "backup", summary, flags, {"to"},
+                            "backup needs --to BACKUPDIR", &a);
+  if (done) return *done;
   Env& env = agritrace::events::posix_env();
   if (Status s = env.make_private(""); !s.ok()) return fail(s.to_string());
   auto r = agritrace::replay::backup_data_folder(env, a.values.at("data"), a.values.at("to"));
@@ -775,16 +788,12 @@ int cmd_restore(int argc, char** argv) {
                              {"to", "", "new data folder (must not exist or be empty)"},
                              {"backup", "0", "backup number (0: the newest)"},
                              {"pii-key-dir", "", "the restored personal-data key folder (default: TO.keys beside it)"}};
-  Args a = parse_args(argc, argv, 2, flags);
-  if (a.help) {
-    print_help("restore",
-               "Restores a backup into a new data folder and rebuilds its views; then run verify.",
-               flags);
-    return 0;
-  }
-  if (!a.error.empty()) return fail(a.error);
-  if (a.values.at("from").empty() || a.values.at("to").empty())
-    return fail("restore needs --from and --to");
+  const char* summary =
+      "Restores a backup into a new data folder and rebuilds its views; then run verify.";
+  Args a;
+  auto done = begin_command(argc, argv, "restore", summary, flags, {"from", "to"},
+                            "restore needs --from and --to", &a);
+  if (done) return *done;
   int id = 0;
   if (parse_int_flag(a, "backup", 0, 1 << 30, &id) != 0) return 2;
   Env& env = agritrace::events::posix_env();

@@ -115,26 +115,6 @@ Result<LedgerCheck> check_ledger(Env& /*env*/, Ledger& ledger,
   return check;
 }
 
-int integrity_exit_code(Finding f) {
-  switch (f) {
-    case Finding::kIntact:
-      return 0;
-    case Finding::kChainBroken:
-      return 3;
-    case Finding::kTruncated:
-      return 5;
-    case Finding::kTenantErased:
-      return 6;
-    case Finding::kRewritten:
-      return 7;
-    case Finding::kCheckpointForged:
-      return 8;
-    case Finding::kLedgerVanished:
-      return 9;
-  }
-  return 1;
-}
-
 Checkpointer::Checkpointer(Ledger& ledger, CheckpointerOptions options, LedgerCheck check)
     : ledger_(ledger), options_(std::move(options)), fold_(std::move(check.fold)) {
   if (check.newest) number_ = check.newest->number;

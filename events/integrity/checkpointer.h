@@ -64,12 +64,6 @@ Result<LedgerCheck> check_ledger(Env& env, Ledger& ledger,
                                  const std::vector<FoundCheckpoint>& found,
                                  const std::optional<std::string>& public_key);
 
-// The exit code of `agritrace verify` and of a refused `serve` for each finding: 0 intact,
-// 3 chain broken, 5 truncated, 6 tenant erased, 7 rewritten, 8 forged checkpoint, 9 ledger vanished
-// (4 is a damaged ledger that cannot be read, 1 any other error).
-int integrity_exit_code(Finding f);
-inline constexpr int kExitLedgerCorrupt = 4;
-
 struct CheckpointerOptions {
   Env* env = nullptr;
   std::string ledger_name;

@@ -21,6 +21,7 @@
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
+#include "tests/support/wal_file.h"
 
 namespace agritrace::testing {
 namespace {
@@ -124,26 +125,6 @@ void with_rocksdb(const std::string& path, const std::function<void(rocksdb::DB&
   REQUIRE(rocksdb::DB::Open(rocksdb::Options(), path, &raw).ok());
   std::unique_ptr<rocksdb::DB> db(raw);
   fn(*db);
-}
-
-std::string newest_wal(const std::string& dir) {
-  std::string best;
-  for (const auto& f : std::filesystem::directory_iterator(dir)) {
-    const std::string p = f.path().string();
-    if (p.ends_with(".log") && p > best) best = p;
-  }
-  REQUIRE(!best.empty());
-  return best;
-}
-
-void flip_byte(const std::string& file, std::streamoff at) {
-  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-  REQUIRE(f.good());
-  f.seekg(at);
-  char c = 0;
-  f.get(c);
-  f.seekp(at);
-  f.put(static_cast<char>(c ^ 0x01));
 }
 
 uint32_t mode_of(const std::string& p) {
@@ -275,25 +256,33 @@ TEST_CASE(
   expect_refused(app, 9, {"ledger_vanished", "the ledger is empty"});
 }
 
+// A signed embedded app with `batches` batches whose newest WAL gets one flipped byte (at `at` of
+// the WAL's size): serve and verify refuse it as a damaged ledger (4), naming `words`.
+void expect_flipped_wal_refused(int batches,
+                                const std::function<std::streamoff(std::streamoff)>& at,
+                                const std::vector<std::string>& words) {
+  Keys keys;
+  SignedApp app(Backend::kEmbedded, keys, batches);
+  const std::string wal = newest_wal(app.ledger_dir());
+  flip_byte(wal, at(static_cast<std::streamoff>(std::filesystem::file_size(wal))), 0x01);
+  expect_refused(app, 4, words);
+}
+
 TEST_CASE(
     "integrity [embedded]: one flipped byte in the WAL -> ledger damaged (4), no event silently "
     "dropped") {
-  Keys keys;
-  SignedApp app(Backend::kEmbedded, keys, 30);
-  const std::string wal = newest_wal(app.ledger_dir());
-  const auto size = static_cast<std::streamoff>(std::filesystem::file_size(wal));
-  REQUIRE(size > 4000);
-  flip_byte(wal, size / 3);
-  expect_refused(app, 4, {"damaged", "no event was dropped"});
+  expect_flipped_wal_refused(30,
+                             [](std::streamoff size) {
+                               REQUIRE(size > 4000);
+                               return size / 3;
+                             },
+                             {"damaged", "no event was dropped"});
 }
 
 TEST_CASE(
     "integrity [embedded]: a corrupted first WAL record -> ledger damaged (4), never an empty "
     "start") {
-  Keys keys;
-  SignedApp app(Backend::kEmbedded, keys, 2);
-  flip_byte(newest_wal(app.ledger_dir()), 12);
-  expect_refused(app, 4, {"damaged"});
+  expect_flipped_wal_refused(2, [](std::streamoff) { return std::streamoff{12}; }, {"damaged"});
 }
 
 TEST_CASE(

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -234,19 +235,19 @@ void timeline_and_exit_codes(Backend backend) {
   };
   const std::string lot = "lot-1";
   CHECK(code_of({"investigate", "whereabouts", "--lot", lot, "--tenant", kFarmUscc, "--as-of", "2001-01-01T00:00:00Z"},
-                "before the ledger's first event") == 4);
+                "before the ledger's first event") == 10);
   CHECK(code_of({"investigate", "whereabouts", "--lot", lot, "--tenant", kFarmUscc, "--as-of",
                  core::format_rfc3339_utc(test_now_ms() + 86'400'000)},
-                "is in the future") == 5);
-  CHECK(code_of({"investigate", "timeline", "--lot", "lot-77", "--tenant", kFarmUscc}, "names the lot lot-77") == 6);
-  CHECK(code_of({"investigate", "timeline", "--code", "NOSUCHSERIAL"}, "names the code NOSUCHSERIAL") == 6);
-  CHECK(code_of({"investigate", "whereabouts", "--lot", "lot-77", "--tenant", kFarmUscc}, "lot-77") == 6);
-  CHECK(code_of({"audit", "--tenant", "91110000000000000X", "--out", dir.path() + "/x.jsonl"}, "no event of enterprise") == 6);
+                "is in the future") == 11);
+  CHECK(code_of({"investigate", "timeline", "--lot", "lot-77", "--tenant", kFarmUscc}, "names the lot lot-77") == 12);
+  CHECK(code_of({"investigate", "timeline", "--code", "NOSUCHSERIAL"}, "names the code NOSUCHSERIAL") == 12);
+  CHECK(code_of({"investigate", "whereabouts", "--lot", "lot-77", "--tenant", kFarmUscc}, "lot-77") == 12);
+  CHECK(code_of({"audit", "--tenant", "91110000000000000X", "--out", dir.path() + "/x.jsonl"}, "no event of enterprise") == 12);
   CHECK(code_of({"investigate", "whereabouts", "--lot", lot, "--tenant", kFarmUscc, "--as-of", "last tuesday"},
                 "RFC 3339") == 2);
   CHECK(code_of({"investigate", "whereabouts", "--lot", lot}, "needs --tenant") == 2);
   CHECK(code_of({"investigate", "whereabouts", "--lot", lot, "--tenant", kFarmUscc, "--views", dir.path()},
-                "is not a folder made by") == 7);
+                "is not a folder made by") == 13);
   CHECK(code_of({"investigate", "teleport"}, "unknown investigate subcommand") == 2);
   // An as-of folder never replaces production's views.
   CHECK(code_of({"replay", "--as-of", core::format_rfc3339_utc(test_now_ms()), "--out", app.ledger.data.path()},
@@ -313,19 +314,24 @@ TEST_CASE("audit export: an outsider's check passes on an intact ledger and name
   const std::string exported = run_program({"/bin/cat", file}).out;
   CHECK(exported.find(R"("verified":false)") == std::string::npos);
   CHECK(audit_failures(exported).empty());
-  {
+  // Opens the stopped server's embedded ledger with RocksDB itself and hands over its events.
+  auto edit_events = [&](const std::function<void(rocksdb::DB&, rocksdb::Iterator&)>& edit) {
     rocksdb::DB* raw = nullptr;
     REQUIRE(rocksdb::DB::Open(rocksdb::Options(), app.ledger.data.path() + "/ledger", &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-    for (it->Seek("e"); it->Valid(); it->Next()) {
-      std::string v = it->value().ToString();
+    it->Seek("e");
+    edit(*db, *it);
+  };
+  edit_events([](rocksdb::DB& db, rocksdb::Iterator& it) {
+    for (; it.Valid(); it.Next()) {
+      std::string v = it.value().ToString();
       if (v.find("T-2") == std::string::npos) continue;
       v.replace(v.find("T-2"), 3, "T-9");  // someone edits a lot code in place
-      REQUIRE(db->Put(rocksdb::WriteOptions(), it->key(), v).ok());
+      REQUIRE(db.Put(rocksdb::WriteOptions(), it.key(), v).ok());
       break;
     }
-  }
+  });
   RunResult damaged = cli(app, {"audit", "--tenant", kPlantUscc, "--out", file}, true);
   INFO(damaged.out);
   CHECK(damaged.exit_code == 3);
@@ -336,6 +342,15 @@ TEST_CASE("audit export: an outsider's check passes on an intact ledger and name
   RunResult timeline = cli(app, {"investigate", "timeline", "--lot", "b-3", "--tenant", kPlantUscc}, true);
   CHECK(timeline.exit_code == 3);
   CHECK(timeline.out.find("DAMAGED LEDGER") != std::string::npos);
+  // Bytes that no longer decode are corrupt storage: verify's ledger_corrupt, exit 4.
+  edit_events([](rocksdb::DB& db, rocksdb::Iterator& it) {
+    REQUIRE(it.Valid());
+    REQUIRE(db.Put(rocksdb::WriteOptions(), it.key(), "not an event").ok());
+  });
+  const std::string now = core::format_rfc3339_utc(test_now_ms());
+  RunResult undecodable = cli(app, {"replay", "--as-of", now, "--out", dir.path() + "/asof"}, true);
+  INFO(undecodable.out);
+  CHECK(undecodable.exit_code == 4);
 }
 
 }  // namespace

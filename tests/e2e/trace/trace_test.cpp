@@ -107,12 +107,17 @@ std::vector<std::string> slice(const std::vector<std::string>& v, size_t from, s
   return std::vector<std::string>(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(to));
 }
 
+// The demo chain's farm, registered on `app` (where both chains of this file start).
+ApiClient demo_farm(const TestApp& app) {
+  return app.enterprise(kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县");
+}
+
 // The demo chain over HTTP: farm -> processor -> Guangzhou wholesaler -> two Shenzhen shops ->
 // consumers; the farm's recall of its seed lot finds every retail sale.
 void chain(Backend backend) {
   TestApp app(backend);
   const uint16_t port = app.port();
-  ApiClient farm = app.enterprise(kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县");
+  ApiClient farm = demo_farm(app);
   ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市");
   ApiClient wholesaler = app.enterprise(kWholesalerUscc, "广州市江南果菜批发有限公司", "广东省广州市白云区");
   ApiClient shop1 = app.enterprise(kShop1Uscc, "深圳市福田区鲜果超市有限公司", "广东省深圳市福田区");
@@ -285,7 +290,7 @@ constexpr const char* kGiftShopUscc = "92440300MA5GHP123H";
 void repack_and_recall(Backend backend) {
   TestApp app(backend);
   const uint16_t port = app.port();
-  ApiClient farm = app.enterprise(kFarmUscc, "博罗县绿源农业有限公司", "广东省惠州市博罗县");
+  ApiClient farm = demo_farm(app);
   ApiClient gift = app.enterprise(kGiftUscc, "广州市礼品菜心批发有限公司", "广东省广州市");
   ApiClient shop = app.enterprise(kGiftShopUscc, "深圳市礼盒生鲜店", "广东省深圳市南山区");
   ApiClient outsider = app.enterprise(kRetailUscc, "广州市天河区鲜果超市有限公司");

@@ -18,6 +18,7 @@
 #include "events/integrity/checkpointer.h"
 #include "events/ledger/ledger.h"
 #include "tests/support/test_env.h"
+#include "tests/support/wal_file.h"
 
 namespace agritrace::events {
 namespace {
@@ -64,36 +65,15 @@ Result<std::unique_ptr<Ledger>> reopen(const std::string& path, bool read_only) 
   return open_local_ledger(o);
 }
 
-std::string newest_wal(const std::string& dir) {
-  std::string best;
-  for (const auto& f : std::filesystem::directory_iterator(dir)) {
-    const std::string name = f.path().filename().string();
-    if (name.ends_with(".log") && name > std::filesystem::path(best).filename().string())
-      best = f.path().string();
-  }
-  REQUIRE(!best.empty());
-  return best;
-}
-
-void flip_byte(const std::string& file, std::streamoff at) {
-  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-  REQUIRE(f.good());
-  f.seekg(at);
-  char c = 0;
-  f.get(c);
-  f.seekp(at);
-  f.put(static_cast<char>(c ^ 0x20));
-}
-
 TEST_CASE(
     "embedded ledger: one flipped byte in the middle of the WAL is an error, not dropped events") {
   testing::TempDir dir;
   const std::string path = dir.path() + "/ledger";
   ledger_with(path, {"T1", "T2"}, 20).reset();
-  const std::string wal = newest_wal(path);
+  const std::string wal = testing::newest_wal(path);
   const auto size = static_cast<std::streamoff>(std::filesystem::file_size(wal));
   REQUIRE(size > 2000);
-  flip_byte(wal, size / 2);
+  testing::flip_byte(wal, size / 2, 0x20);
   for (bool read_only : {true, false}) {
     auto opened = reopen(path, read_only);
     REQUIRE_FALSE(opened.ok());
@@ -108,7 +88,7 @@ TEST_CASE("embedded ledger: a corrupted first WAL record does not open as an emp
   testing::TempDir dir;
   const std::string path = dir.path() + "/ledger";
   ledger_with(path, {"T1"}, 3).reset();
-  flip_byte(newest_wal(path), 12);  // inside the first record's payload
+  testing::flip_byte(testing::newest_wal(path), 12, 0x20);  // inside the first record's payload
   auto opened = reopen(path, false);
   REQUIRE_FALSE(opened.ok());
   CHECK(opened.error().reason == "ledger_corrupt");
