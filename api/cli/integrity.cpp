@@ -208,11 +208,11 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
         return exit_code_of(trail->finding);
       }
     }
-    audit_line = fmt::format("audit trail: {} records, chain intact{}\n", (*audit)->last_seq(),
-                             check->newest && check->newest->audit
-                                 ? fmt::format(", holds the head of checkpoint {}",
-                                               check->newest->number)
-                                 : std::string());
+    audit_line =
+        fmt::format("audit trail: {} records, chain intact{}\n", (*audit)->last_seq(),
+                    check->newest && check->newest->audit
+                        ? fmt::format(", holds the head of checkpoint {}", check->newest->number)
+                        : std::string());
   }
   std::fprintf(out, "ok: %llu events, %zu tenants, every hash chain intact\n",
                static_cast<unsigned long long>(check->fold.events()), check->fold.tenants());

@@ -199,7 +199,8 @@ TEST_CASE(
     std::vector<std::string> doomed;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const std::string key = it->key().ToString();
-      if (key.size() >= 20 && std::stoll(key.substr(key.size() - 20)) >= head) doomed.push_back(key);
+      if (key.size() >= 20 && std::stoll(key.substr(key.size() - 20)) >= head)
+        doomed.push_back(key);
       if (key.starts_with("r") && std::stoll(key.substr(1)) >= head) ++deleted;
     }
     for (const std::string& key : doomed) REQUIRE(db.Delete(rocksdb::WriteOptions(), key).ok());
