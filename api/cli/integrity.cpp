@@ -74,10 +74,31 @@ Result<events::SigningKey> load_signing_key(Env& env, const std::string& path,
   return events::parse_secret_key_file(*text);
 }
 
+Result<events::IntegrityReport> check_audit_head(const events::AuditLog& audit,
+                                                 const events::Checkpoint& c,
+                                                 const std::string& origin) {
+  events::IntegrityReport r;
+  if (!c.audit || c.audit->seq <= 0) return r;
+  auto hash = audit.hash_at(c.audit->seq);
+  if (!hash.ok()) return hash.error();
+  if (*hash == c.audit->hash) return r;
+  r.finding = events::Finding::kTruncated;
+  const std::string found =
+      hash->has_value()
+          ? fmt::format("a record with hash {}", **hash)
+          : fmt::format("no such record (the trail ends at seq {})", audit.last_seq());
+  r.detail = fmt::format(
+      "audit trail: checkpoint {} ({}) records audit record seq {} with hash {}, found {}: "
+      "the newest audit records were deleted or replaced",
+      c.number, origin, c.audit->seq, c.audit->hash, found);
+  return r;
+}
+
 std::unique_ptr<events::Checkpointer> start_checkpointer(Env& env, events::Ledger& ledger,
                                                          const IntegrityPaths& paths,
                                                          std::optional<events::SigningKey> key,
                                                          uint64_t every_events, int64_t every_ms,
+                                                         const events::AuditLog* audit,
                                                          int* exit_code) {
   *exit_code = 0;
   auto found = events::load_checkpoints(env, &ledger, paths.files, paths.ledger_name);
@@ -99,6 +120,19 @@ std::unique_ptr<events::Checkpointer> start_checkpointer(Env& env, events::Ledge
     *exit_code = report_finding(check->report, "agritrace: refusing to start", stderr);
     return nullptr;
   }
+  if (audit && check->newest) {
+    auto trail = check_audit_head(*audit, *check->newest, check->newest_origin);
+    if (!trail.ok()) {
+      std::fprintf(stderr, "agritrace: cannot check the audit trail: %s\n",
+                   trail.status().to_string().c_str());
+      *exit_code = kExitFailure;
+      return nullptr;
+    }
+    if (trail->finding != events::Finding::kIntact) {
+      *exit_code = report_finding(*trail, "agritrace: refusing to start", stderr);
+      return nullptr;
+    }
+  }
   events::CheckpointerOptions o;
   o.env = &env;
   o.ledger_name = paths.ledger_name;
@@ -106,6 +140,12 @@ std::unique_ptr<events::Checkpointer> start_checkpointer(Env& env, events::Ledge
   o.files = paths.files;
   o.every_events = every_events;
   o.every_ms = every_ms;
+  if (audit) {
+    o.audit_head = [audit] {
+      auto [seq, hash] = audit->head();
+      return events::AuditHead{seq, std::move(hash)};
+    };
+  }
   auto cp = std::make_unique<events::Checkpointer>(ledger, std::move(o), std::move(check).value());
   if (Status s = cp->start(); !s.ok()) {
     std::fprintf(stderr, "agritrace: cannot write a checkpoint: %s\n", s.to_string().c_str());
@@ -116,7 +156,7 @@ std::unique_ptr<events::Checkpointer> start_checkpointer(Env& env, events::Ledge
 }
 
 int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
-               const std::string& public_key_file, FILE* out) {
+               const std::string& public_key_file, const std::string& audit_path, FILE* out) {
   std::optional<std::string> public_key;
   if (!public_key_file.empty()) {
     auto text = env.read_file(public_key_file);
@@ -148,6 +188,32 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
                  events::finding_name(check->report.finding));
     return exit_code_of(check->report.finding);
   }
+  std::string audit_line;
+  std::error_code ec;
+  if (!audit_path.empty() && std::filesystem::exists(audit_path, ec)) {
+    auto audit = events::AuditLog::open_read_only(audit_path);
+    if (!audit.ok()) {
+      std::fprintf(out, "BROKEN: %s\nfinding: audit_unreadable\n", audit.error().message.c_str());
+      return integrity_exit_code_for(audit.error());
+    }
+    if (check->newest) {
+      auto trail = check_audit_head(**audit, *check->newest, check->newest_origin);
+      if (!trail.ok()) {
+        std::fprintf(stderr, "agritrace: %s\n", trail.status().to_string().c_str());
+        return kExitFailure;
+      }
+      if (trail->finding != events::Finding::kIntact) {
+        std::fprintf(out, "BROKEN: %s\nfinding: %s\n", trail->detail.c_str(),
+                     events::finding_name(trail->finding));
+        return exit_code_of(trail->finding);
+      }
+    }
+    audit_line =
+        fmt::format("audit trail: {} records, chain intact{}\n", (*audit)->last_seq(),
+                    check->newest && check->newest->audit
+                        ? fmt::format(", holds the head of checkpoint {}", check->newest->number)
+                        : std::string());
+  }
   std::fprintf(out, "ok: %llu events, %zu tenants, every hash chain intact\n",
                static_cast<unsigned long long>(check->fold.events()), check->fold.tenants());
   if (!check->newest) {
@@ -172,6 +238,7 @@ int run_verify(Env& env, events::Ledger& ledger, const IntegrityPaths& paths,
                  static_cast<unsigned long long>(check->newest->number),
                  check->newest_origin.c_str());
   }
+  std::fputs(audit_line.c_str(), out);
   return 0;
 }
 

@@ -521,17 +521,19 @@ int cmd_serve(int argc, char** argv) {
   // The ledger must extend every checkpoint of it: never a silent start on less data. The
   // check folds the ledger on its own reader while the writer folds it, and is awaited before
   // anything is appended (the catalogue below) or served.
+  // The audit trail (issue 16): chained, in DATA/audit; a broken chain refuses to start. Opened
+  // first: the check below also requires it to hold the newest checkpoint's audit head, and the
+  // checkpointer records its head in every checkpoint.
+  auto opened_audit = agritrace::events::AuditLog::open(data + "/audit");
+  if (!opened_audit.ok()) return fail("cannot open the audit trail: " + opened_audit.status().to_string());
+  std::unique_ptr<agritrace::events::AuditLog> audit = std::move(opened_audit).value();
   int integrity_rc = 0;
   auto checking = std::async(std::launch::async, [&] {
     return agritrace::cli::start_checkpointer(env, **ledger, integrity, std::move(signing_key),
                                               static_cast<uint64_t>(cp_events),
-                                              int64_t{cp_seconds} * 1000, &integrity_rc);
+                                              int64_t{cp_seconds} * 1000, audit.get(), &integrity_rc);
   });
 
-  // The audit trail (issue 16): chained, in DATA/audit; a broken chain refuses to start.
-  auto opened_audit = agritrace::events::AuditLog::open(data + "/audit");
-  if (!opened_audit.ok()) return fail("cannot open the audit trail: " + opened_audit.status().to_string());
-  std::unique_ptr<agritrace::events::AuditLog> audit = std::move(opened_audit).value();
   agritrace::events::CommandWriterOptions wo;
   wo.env = &env;
   // Generated codes and Idempotency-Key records: on disk, rebuilt from the ledger when missing.
@@ -721,6 +723,7 @@ int cmd_verify(int argc, char** argv) {
     return agritrace::cli::integrity_exit_code_for(ledger.error());
   }
   return agritrace::cli::run_verify(env, **ledger, integrity, a.values.at("checkpoint-key"),
+                                    a.values.at("data") + "/audit",
                                     stdout);
 }
 

@@ -97,11 +97,20 @@ AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AuditLog::~AuditLog() = default;
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path) {
+  return open_db(path, false);
+}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::open_read_only(const std::string& path) {
+  return open_db(path, true);
+}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::open_db(const std::string& path, bool read_only) {
   rocksdb::Options opts;
-  opts.create_if_missing = true;
+  opts.create_if_missing = !read_only;
   opts.paranoid_checks = true;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(opts, path, &raw);
+  rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(opts, path, &raw)
+                                : rocksdb::DB::Open(opts, path, &raw);
   if (!s.ok()) {
     return make_error(ErrorCode::kIoError, "audit_open_failed",
                       fmt::format("cannot open the audit trail at {}: {}", path, s.ToString()));
@@ -176,6 +185,21 @@ Status AuditLog::verify() const {
 int64_t AuditLog::last_seq() const {
   std::lock_guard lock(impl_->mu);
   return impl_->seq;
+}
+
+std::pair<int64_t, std::string> AuditLog::head() const {
+  std::lock_guard lock(impl_->mu);
+  return {impl_->seq, impl_->head};
+}
+
+Result<std::optional<std::string>> AuditLog::hash_at(int64_t seq) const {
+  std::string value;
+  rocksdb::Status g = impl_->db->Get(rocksdb::ReadOptions(), record_key(seq), &value);
+  if (g.IsNotFound()) return std::optional<std::string>();
+  if (!g.ok()) return make_error(ErrorCode::kIoError, "audit_read_failed", g.ToString());
+  const size_t nl = value.find('\n');
+  if (nl == std::string::npos) return broken(seq, "malformed");
+  return std::optional<std::string>(value.substr(0, nl));
 }
 
 }  // namespace agritrace::events

@@ -14,8 +14,10 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/base/status.h"
@@ -40,6 +42,8 @@ class AuditLog {
   // Opens (creating) the trail at `path` and checks its whole chain: a broken chain is
   // kCorruption `audit_chain_broken` naming the record.
   static Result<std::unique_ptr<AuditLog>> open(const std::string& path);
+  // The same check on a trail opened read-only (`agritrace verify`: never creates or writes).
+  static Result<std::unique_ptr<AuditLog>> open_read_only(const std::string& path);
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
@@ -58,9 +62,14 @@ class AuditLog {
   // Walks the whole chain: kCorruption `audit_chain_broken` at the first bad record.
   Status verify() const;
   int64_t last_seq() const;
+  // The newest record: its seq and hash (0 and the genesis hash for an empty trail).
+  std::pair<int64_t, std::string> head() const;
+  // The hash of record `seq` (checked by open()); nullopt when the trail holds no such record.
+  Result<std::optional<std::string>> hash_at(int64_t seq) const;
 
  private:
   struct Impl;
+  static Result<std::unique_ptr<AuditLog>> open_db(const std::string& path, bool read_only);
   explicit AuditLog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

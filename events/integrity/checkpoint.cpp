@@ -126,6 +126,10 @@ std::string Checkpoint::body() const {
         .end_array();
   }
   w.end_array();
+  if (audit) {
+    // Only when present: the bytes (and so the signatures) of older checkpoints are unchanged.
+    w.key("audit").begin_array().value(audit->seq).value(audit->hash).end_array();
+  }
   w.end_object();
   return w.take();
 }
@@ -223,6 +227,23 @@ Result<Checkpoint> decode_checkpoint(std::string_view line) {
         h.position = *p;
         c.tenants.push_back(std::move(h));
       }
+    } else if (key == "audit") {
+      simdjson::ondemand::array arr;
+      if (val.get_array().get(arr)) return unreadable("audit");
+      AuditHead head;
+      std::string_view hash;
+      size_t index = 0;
+      for (auto element : arr) {
+        const bool bad_element =
+            index == 0   ? element.get_int64().get(head.seq) != simdjson::SUCCESS
+            : index == 1 ? element.get_string().get(hash) != simdjson::SUCCESS
+                         : true;
+        if (bad_element) return unreadable("audit head");
+        ++index;
+      }
+      if (index != 2) return unreadable("audit head");
+      head.hash.assign(hash);
+      c.audit = std::move(head);
     }
     if (bad) return unreadable(key);
   }

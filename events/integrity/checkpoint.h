@@ -49,12 +49,20 @@ struct TenantHead {
   Position position;
 };
 
+// The newest record of the audit trail (events/audit) when a checkpoint was taken: deleting the
+// trail's newest records is caught by the next start or verify (the trail must still hold it).
+struct AuditHead {
+  int64_t seq = 0;
+  std::string hash;
+};
+
 struct Checkpoint {
   std::string ledger;   // "embedded" or "kafka:<topic>": which ledger, not where it is mounted
   uint64_t number = 0;  // 1, 2, 3... per ledger
   int64_t created_at_ms = 0;
   std::vector<int64_t> ends;        // next offset per partition
   std::vector<TenantHead> tenants;  // sorted by tenant
+  std::optional<AuditHead> audit;   // signed when present; absent in checkpoints before it existed
   std::string key_id;               // empty: unsigned (a manifest written without a key)
   std::string signature;            // hex Ed25519 over body()
 

@@ -145,6 +145,7 @@ Status Checkpointer::write_checkpoint() {
   c.ledger = options_.ledger_name;
   c.number = number_ + 1;
   c.created_at_ms = options_.env->now_ms();
+  if (options_.audit_head) c.audit = options_.audit_head();
   if (options_.key) c.sign(*options_.key);
   const std::string line = c.encode() + "\n";
   if (options_.key && !options_.files.log.empty()) {

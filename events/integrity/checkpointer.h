@@ -19,6 +19,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -71,6 +72,8 @@ struct CheckpointerOptions {
   CheckpointFiles files;
   uint64_t every_events = 1000;  // a checkpoint after this many new events...
   int64_t every_ms = 60'000;     // ...or this long (Env clock) after the last one with news
+  // The audit trail's head, recorded (and signed) in every checkpoint; none: not recorded.
+  std::function<AuditHead()> audit_head;
 };
 
 // Follows the ledger on its own reader (like a projection), keeps the chain heads and writes a

@@ -169,6 +169,48 @@ TEST_CASE(
       app, 5, {"truncated", fmt::format("tenant {} ends at seq 4", kPlantUscc), "events missing"});
 }
 
+TEST_CASE(
+    "integrity [embedded]: the newest audit records deleted -> truncated (5), naming the audit "
+    "seq") {
+  Keys keys;
+  SignedApp app(Backend::kEmbedded, keys, 5);
+  {
+    RunResult ok = app.verify();
+    INFO(ok.out);
+    REQUIRE(ok.exit_code == 0);
+    CHECK(ok.out.find("audit trail: ") != std::string::npos);
+    CHECK(ok.out.find("chain intact, holds the head of checkpoint") != std::string::npos);
+  }
+  // The audit head the newest (signed) checkpoint records: "audit":[SEQ,"HASH"].
+  std::string manifest;
+  {
+    std::ifstream in(app.ledger.data.path() + "/ledger.manifest");
+    std::getline(in, manifest);
+  }
+  const size_t at = manifest.find("\"audit\":[");
+  REQUIRE(at != std::string::npos);
+  const int64_t head = std::stoll(manifest.substr(at + 9));
+  REQUIRE(head > 1);
+  // Delete every record from that seq on (and their tenant index entries): what is left is a
+  // valid, shorter chain, which the trail alone cannot tell from an untouched one.
+  int deleted = 0;
+  with_rocksdb(app.ledger.data.path() + "/audit", [&](rocksdb::DB& db) {
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+    std::vector<std::string> doomed;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string key = it->key().ToString();
+      if (key.size() >= 20 && std::stoll(key.substr(key.size() - 20)) >= head)
+        doomed.push_back(key);
+      if (key.starts_with("r") && std::stoll(key.substr(1)) >= head) ++deleted;
+    }
+    for (const std::string& key : doomed) REQUIRE(db.Delete(rocksdb::WriteOptions(), key).ok());
+  });
+  REQUIRE(deleted > 0);
+  expect_refused(app, 5,
+                 {"truncated", fmt::format("records audit record seq {} with hash", head),
+                  fmt::format("found no such record (the trail ends at seq {})", head - 1)});
+}
+
 TEST_CASE("integrity [embedded]: a tenant erased -> tenant_erased (6)") {
   Keys keys;
   SignedApp app(Backend::kEmbedded, keys, 3);

@@ -106,3 +106,38 @@ TEST_CASE("audit trail: an edited, re-hashed or deleted record is found on open"
 }
 
 }  // namespace agritrace::testing
+
+namespace agritrace::testing {
+
+TEST_CASE("audit trail: head and hash_at name the newest record; read-only open checks the chain") {
+  TempDir dir;
+  const std::string path = dir.path() + "/audit";
+  CHECK_FALSE(events::AuditLog::open_read_only(path).ok());  // never creates a trail
+  fill(path);
+  auto ro = events::AuditLog::open_read_only(path);
+  REQUIRE(ro.ok());
+  const auto [seq, hash] = (*ro)->head();
+  CHECK(seq == 3);
+  auto at3 = (*ro)->hash_at(3);
+  REQUIRE(at3.ok());
+  REQUIRE(at3->has_value());
+  CHECK(**at3 == hash);
+  auto at2 = (*ro)->hash_at(2);
+  REQUIRE(at2.ok());
+  REQUIRE(at2->has_value());
+  CHECK(**at2 != hash);
+  auto at4 = (*ro)->hash_at(4);
+  REQUIRE(at4.ok());
+  CHECK_FALSE(at4->has_value());
+  ro->reset();
+  // Deleting the newest record leaves a valid, shorter chain: only the head tells.
+  raw(path)->Delete(rocksdb::WriteOptions(), "r00000000000000000003");
+  auto shorter = events::AuditLog::open_read_only(path);
+  REQUIRE(shorter.ok());
+  CHECK((*shorter)->head().first == 2);
+  auto gone = (*shorter)->hash_at(3);
+  REQUIRE(gone.ok());
+  CHECK_FALSE(gone->has_value());
+}
+
+}  // namespace agritrace::testing

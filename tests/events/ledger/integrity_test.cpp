@@ -153,6 +153,46 @@ TEST_CASE(
   CHECK(decode_checkpoint("not json").error().reason == "checkpoint_unreadable");
 }
 
+TEST_CASE("checkpoints: the audit head is signed when present, older checkpoints still verify") {
+  ControlledEnv env(posix_env());
+  env.seed_random(17);
+  auto key = generate_signing_key(env);
+  REQUIRE(key.ok());
+  Checkpoint old;
+  old.ledger = "embedded";
+  old.number = 2;
+  old.created_at_ms = 99;
+  old.events = 3;
+  old.ends = {3};
+  old.tenants = {TenantHead{"T1", 3, std::string(64, 'c'), Position{0, 2}}};
+  old.sign(*key);
+  // A checkpoint written before audit heads existed: same bytes, still verifies, no audit head.
+  CHECK(old.body().find("audit") == std::string::npos);
+  auto old_back = decode_checkpoint(old.encode());
+  REQUIRE(old_back.ok());
+  CHECK_FALSE(old_back->audit.has_value());
+  CHECK(old_back->signed_by(key->public_key));
+
+  Checkpoint with = old;
+  with.audit = AuditHead{7, std::string(64, 'd')};
+  with.sign(*key);
+  CHECK(with.body().find(fmt::format("\"audit\":[7,\"{}\"]", std::string(64, 'd'))) !=
+        std::string::npos);
+  auto back = decode_checkpoint(with.encode());
+  REQUIRE(back.ok());
+  REQUIRE(back->audit.has_value());
+  CHECK(back->audit->seq == 7);
+  CHECK(back->audit->hash == std::string(64, 'd'));
+  CHECK(back->encode() == with.encode());
+  CHECK(back->signed_by(key->public_key));
+  back->audit->seq = 5;  // an attacker lowers the audit head to match a truncated trail
+  CHECK_FALSE(back->signed_by(key->public_key));
+  back->audit.reset();  // or drops it
+  CHECK_FALSE(back->signed_by(key->public_key));
+  CHECK(decode_checkpoint(R"({"agritrace_checkpoint":1,"audit":[7]})").error().reason ==
+        "checkpoint_unreadable");
+}
+
 // Folds `ledger` with the checkpoint watched and compares.
 IntegrityReport check(Ledger& ledger, const Checkpoint& c) {
   ChainFold fold;
