@@ -358,7 +358,33 @@ sigset_t block_stop_signals() {
 // only. The ledger is read as of T (API keys of enterprises registered by then authenticate);
 // every command answers 409 problem+json `read_only`; no print line runs and nothing is appended
 // or written to the data folder.
-int serve_views(const Args& a, Env& env, bool test_clock, int threads, int max_body) {
+// The HTTP front as `serve`'s flags set it (listen, threads, workers, limits, TLS, rate limits):
+// one value, so the read-only server has the same transport and abuse controls as the writer.
+struct HttpFront {
+  agritrace::api::HttpServerOptions options;
+  agritrace::api::RateLimitOptions rate;
+};
+
+// Starts the front on `handler` behind the rate limits and prints where it listens.
+int run_front(const HttpFront& front, Env& env, const agritrace::api::Handler& handler, const std::string& what,
+              const sigset_t& stop_signals) {
+  agritrace::api::HttpServerOptions ho = front.options;
+  ho.env = &env;
+  agritrace::api::RateLimiter limiter(front.rate, env);
+  agritrace::api::HttpServer server(ho, limiter.wrap(handler));
+  if (Status started = server.start(); !started.ok()) return fail(started.to_string());
+  const std::string host = ho.listen.substr(0, ho.listen.rfind(':'));
+  std::printf("agritrace: listening on %s://%s:%u (%s)\n", ho.tls_cert_file.empty() ? "http" : "https",
+              host.c_str(), static_cast<unsigned>(server.port()), what.c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "agritrace: signal %d, stopping\n", sig);
+  server.stop();
+  return 0;
+}
+
+int serve_views(const Args& a, Env& env, bool test_clock, const HttpFront& front) {
   auto folder = agritrace::replay::open_as_of_folder(env, a.values.at("views"));
   if (!folder.ok()) return fail(folder.error().message);
   const sigset_t stop_signals = block_stop_signals();
@@ -405,23 +431,10 @@ int serve_views(const Args& a, Env& env, bool test_clock, int threads, int max_b
     }
     inner(std::move(req), std::move(respond));
   };
-  agritrace::api::HttpServerOptions ho;
-  ho.listen = a.values.at("listen");
-  ho.threads = threads;
-  ho.max_body_bytes = static_cast<uint64_t>(max_body);
-  ho.env = &env;
-  agritrace::api::HttpServer server(ho, handler);
-  if (Status started = server.start(); !started.ok()) return fail(started.to_string());
-  const std::string host = ho.listen.substr(0, ho.listen.rfind(':'));
-  std::printf("agritrace: listening on http://%s:%u (read-only: %s, views %s)\n", host.c_str(),
-              static_cast<unsigned>(server.port()), ledger->describe().c_str(), folder->views.c_str());
-  std::fflush(stdout);
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  std::fprintf(stderr, "agritrace: signal %d, stopping\n", sig);
-  server.stop();
+  const int rc = run_front(front, env, handler,
+                           fmt::format("read-only: {}, views {}", ledger->describe(), folder->views), stop_signals);
   (*writer)->stop();
-  return 0;
+  return rc;
 }
 
 int cmd_serve(int argc, char** argv) {
@@ -478,6 +491,16 @@ int cmd_serve(int argc, char** argv) {
   if (a.values.at("tls-cert").empty() != a.values.at("tls-key").empty()) {
     return fail("--tls-cert and --tls-key go together");
   }
+  HttpFront front;
+  front.rate = rate;
+  front.options.listen = a.values.at("listen");
+  front.options.threads = threads;
+  front.options.workers = workers;
+  front.options.max_body_bytes = static_cast<uint64_t>(max_body);
+  front.options.max_connections = static_cast<size_t>(max_conn);
+  front.options.max_connections_per_address = static_cast<size_t>(max_conn_address);
+  front.options.tls_cert_file = a.values.at("tls-cert");
+  front.options.tls_key_file = a.values.at("tls-key");
 
   // The server's Env: the POSIX one, or a test clock over it (refused unless explicitly allowed).
   agritrace::events::ControlledEnv test_env(agritrace::events::posix_env());
@@ -506,7 +529,7 @@ int cmd_serve(int argc, char** argv) {
     if (int rc = agritrace::cli::refuse_vanished_ledger(env, data, integrity); rc != 0) return rc;
   }
 
-  if (!a.values.at("views").empty()) return serve_views(a, env, test_clock, threads, max_body);
+  if (!a.values.at("views").empty()) return serve_views(a, env, test_clock, front);
   const sigset_t stop_signals = block_stop_signals();
 
   const std::string key_file = a.values.at("admin-key-file").empty() ? data + "/admin.key" : a.values.at("admin-key-file");
@@ -603,36 +626,14 @@ int cmd_serve(int argc, char** argv) {
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);
 
-  agritrace::api::HttpServerOptions ho;
-  ho.listen = a.values.at("listen");
-  ho.threads = threads;
-  ho.workers = workers;
-  ho.max_body_bytes = static_cast<uint64_t>(max_body);
-  ho.max_connections = static_cast<size_t>(max_conn);
-  ho.max_connections_per_address = static_cast<size_t>(max_conn_address);
-  ho.tls_cert_file = a.values.at("tls-cert");
-  ho.tls_key_file = a.values.at("tls-key");
-  ho.env = &env;
-  agritrace::api::RateLimiter limiter(rate, env);
-  agritrace::api::HttpServer server(ho, limiter.wrap(router.handler()));
-  Status started = server.start();
-  if (!started.ok()) return fail(started.to_string());
-  const std::string host = ho.listen.substr(0, ho.listen.rfind(':'));
-  std::printf("agritrace: listening on %s://%s:%u (ledger %s, views %s)\n", ho.tls_cert_file.empty() ? "http" : "https",
-              host.c_str(),
-              static_cast<unsigned>(server.port()), (*ledger)->describe().c_str(), vpath.c_str());
-  std::fflush(stdout);
-
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  std::fprintf(stderr, "agritrace: signal %d, stopping\n", sig);
-  server.stop();
+  const int served = run_front(front, env, router.handler(),
+                               fmt::format("ledger {}, views {}", (*ledger)->describe(), vpath), stop_signals);
   print_lines.stop();  // before the writer: the runners append through it
   (*writer)->stop();
   runner.stop();
   if (Status c = checkpointer->stop(); !c.ok())
     std::fprintf(stderr, "agritrace: %s\n", c.to_string().c_str());
-  return 0;
+  return served;
 }
 
 int cmd_replay(int argc, char** argv) {
