@@ -20,6 +20,7 @@
 #include "api/devices/print_lines.h"
 #include "api/cli/cli_support.h"
 #include "api/cli/demo.h"
+#include "api/cli/feed_cli.h"
 #include "api/cli/investigate.h"
 #include "api/cli/integrity.h"
 #include "api/codes/catalogue_loader.h"
@@ -466,6 +467,8 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"checkpoint-every-events", "1000", "a checkpoint after this many new events"});
   flags.push_back(
       {"checkpoint-every-seconds", "60", "...or this long after the last one (and at shutdown)"});
+  flags.insert(flags.end(), agritrace::cli::kRegulatorFeedFlags.begin(),
+               agritrace::cli::kRegulatorFeedFlags.end());
   Args a = parse_args(argc, argv, 2, flags);
   if (a.help) {
     print_help("serve", "Serves the AgriTrace HTTP API on the embedded ledger, or on Kafka with --kafka.", flags);
@@ -611,6 +614,13 @@ int cmd_serve(int argc, char** argv) {
     if (!shown.get_future().get()) std::fprintf(stderr, "agritrace: views still catching up with the catalogue\n");
   }
 
+  // Issue 13: the regulators' per-jurisdiction Kafka topics, followed from the ledger.
+  int feed_rc = 0;
+  auto feed = agritrace::cli::start_regulator_feed(a, env, **ledger, pii->get(), &feed_rc);
+  if (feed_rc != 0) return feed_rc;
+  auto webhooks = agritrace::cli::start_regulator_webhooks(a, env, **ledger, pii->get(), &feed_rc);
+  if (!webhooks) return feed_rc;
+
   agritrace::api::MetricsRegistry metrics;
   agritrace::api::BlobStore blobs(env, data + "/documents");
   agritrace::api::ServiceOptions so;
@@ -622,6 +632,7 @@ int cmd_serve(int argc, char** argv) {
   agritrace::api::PrintLines print_lines(**ledger, **writer, env);
   if (Status p = print_lines.start(); !p.ok()) return fail("cannot start the print lines: " + p.to_string());
   so.print_lines = &print_lines;
+  so.webhooks = webhooks.get();
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);
@@ -629,6 +640,8 @@ int cmd_serve(int argc, char** argv) {
   const int served = run_front(front, env, router.handler(),
                                fmt::format("ledger {}, views {}", (*ledger)->describe(), vpath), stop_signals);
   print_lines.stop();  // before the writer: the runners append through it
+  if (feed) feed->stop();
+  webhooks->stop();
   (*writer)->stop();
   runner.stop();
   if (Status c = checkpointer->stop(); !c.ok())
@@ -1025,6 +1038,7 @@ void usage(FILE* out) {
                "  backup   online, incremental backup of a data folder\n"
                "  restore  restore a backup into a new data folder\n"
                "  print    print jobs on a line's coders and label printers (through the API)\n"
+               "  subscribe  a regulator's local copy of its jurisdiction's Kafka feed (JSON lines)\n"
                "  investigate  timeline | whereabouts | recall-report | diff: ask the ledger about the past\n"
                "           (replay --as-of T --out DIR: every view as it stood at an instant; serve --views DIR)\n"
                "  audit    an enterprise's events with their hash-chain status, for an external auditor\n");
@@ -1050,6 +1064,7 @@ int main(int argc, char** argv) {
   if (cmd == "restore") return cmd_restore(argc, argv);
   if (cmd == "demo") return cmd_demo(argc, argv);
   if (cmd == "print") return cmd_print(argc, argv);
+  if (cmd == "subscribe") return agritrace::cli::cmd_subscribe(argc, argv);
   if (cmd == "investigate") return agritrace::cli::cmd_investigate(argc, argv);
   if (cmd == "audit") return agritrace::cli::cmd_audit(argc, argv);
   std::fprintf(stderr, "agritrace: unknown command '%s'\n", cmd.c_str());

@@ -28,6 +28,10 @@ const std::vector<RoutePolicy>& table() {
       // personal-information deletion on request (issue 16): the administrator only
       {"erasePersonalData", kEnt, Area::kAccounts},
       {"getAuditTrail", Audience::kAdminOrPlatform, Area::kAccounts},
+      // the regulators' signed webhooks (issue 13): the platform operator until bureau accounts
+      {"registerRegulatorWebhook", Audience::kPlatform, Area::kAccounts},
+      {"listRegulatorWebhooks", Audience::kPlatform, Area::kAccounts},
+      {"getRegulatorWebhook", Audience::kPlatform, Area::kAccounts},
       // the enterprise itself
       {"getEnterprise", kEnt, Area::kEnterprise},
       {"listCatalogue", kEnt, Area::kEnterprise},

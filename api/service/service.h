@@ -22,6 +22,7 @@
 namespace agritrace::api {
 
 class PrintLines;  // api/devices/print_lines.h
+class RegulatorWebhooks;  // api/regulator/webhooks.h
 
 struct ServiceOptions {
   std::string admin_key_sha256;       // hex SHA-256 of the platform administrator's key
@@ -35,6 +36,8 @@ struct ServiceOptions {
   bool test_clock = false;
   // The print lines pause/resume/cancel requests go to; null: those routes answer 503.
   PrintLines* print_lines = nullptr;
+  // The regulators' signed webhooks (issue 13); null: those routes answer 503.
+  RegulatorWebhooks* webhooks = nullptr;
   // The audit trail of refused requests, logins and logouts (commands: the writer's audit hook);
   // null: none. It must outlive the Service.
   events::AuditLog* audit = nullptr;
