@@ -1,12 +1,10 @@
 #include "api/regulator/feed.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
+#include "core/base/civil_time.h"
 #include "core/base/identifiers.h"
 #include "core/base/json_writer.h"
 #include "core/base/overloaded.h"
@@ -21,15 +19,6 @@ namespace agritrace::api {
 namespace {
 
 constexpr std::string_view kSealedShown = "[sealed]";
-
-std::string rfc3339_utc(int64_t unix_ms) {
-  const time_t secs = static_cast<time_t>(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);
-  const int64_t ms = unix_ms - static_cast<int64_t>(secs) * 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-}
 
 // A personal value as a non-owner sees it.
 std::string masked(const std::string& value, std::string (*mask)(std::string_view)) {
@@ -113,13 +102,13 @@ std::optional<std::string> regulator_cloudevent(const events::Envelope& e,
       .field("source", "/agritrace/tenants/" + e.tenant)
       .field("type", "agritrace." + e.type)
       .field("subject", e.subject)
-      .field("time", rfc3339_utc(e.occurred_at_ms))
+      .field("time", core::format_rfc3339_utc(e.occurred_at_ms))
       .field("datacontenttype", "application/json")
       .field("dataschemaversion", e.schema_version)
       .field("tenant", e.tenant)
       .field("tenantseq", e.tenant_seq)
       .field("division", division)
-      .field("recordedtime", rfc3339_utc(e.recorded_at_ms))
+      .field("recordedtime", core::format_rfc3339_utc(e.recorded_at_ms))
       .field_raw("data", data->empty() ? std::string_view("{}") : std::string_view(*data))
       .end_object();
   return w.take();

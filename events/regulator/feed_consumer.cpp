@@ -8,14 +8,6 @@
 namespace agritrace::events {
 namespace {
 
-std::string hex_suffix(Env& env) {
-  static const char kHex[] = "0123456789abcdef";
-  uint64_t bits = env.random_seed();
-  std::string s;
-  for (int i = 0; i < 12; ++i, bits >>= 4) s.push_back(kHex[bits & 0xf]);
-  return s;
-}
-
 Error consume_error(rd_kafka_resp_err_t err, const std::string& topic, const std::string& what) {
   switch (err) {
     case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
@@ -59,7 +51,7 @@ class KafkaFeedConsumer final : public FeedConsumer {
         {"client.id", "agritrace-feed-reader"},
         // librdkafka needs a group.id even for assign(); no offset is ever committed to it, and
         // a principal without a GROUP ACL only sees its coordinator lookup refused (ignored).
-        {"group.id", "agritrace-feed-" + hex_suffix(env)},
+        {"group.id", "agritrace-feed-" + std::to_string(env.random_seed())},
         {"enable.auto.commit", "false"},
         {"enable.auto.offset.store", "false"},
         {"isolation.level", "read_committed"},
