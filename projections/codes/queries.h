@@ -44,13 +44,24 @@ struct ResolvedCode {
   bool run_disabled = false;
 };
 
+// What the resolver knows about a GTIN + lot (its newest code run).
+struct ResolvedLot {
+  std::string tenant;
+  std::string run_id;
+  std::string batch_id;
+  std::string gtin14;
+  std::string lot_code;
+  std::string base_url;  // the code template's: the resolver builds its URIs from it
+};
+
 // market browse. Every filter is optional ("" = any).
 struct MarketFilter {
   std::string variety;   // catalogue product id or category
   std::string region;    // substring of the producer's region
   std::string producer;  // the producer's USCC
   std::string since;     // YYYY-MM-DD: published (or republished) or with a batch produced on/after
-  std::string produced_since;  // YYYY-MM-DD: only batches produced on/after; products without one are left out
+  std::string produced_since;  // YYYY-MM-DD: only batches produced on/after; products without one
+                               // are left out
 };
 
 // How many of a product's newest batches the market shows.
@@ -71,11 +82,15 @@ class CodesQueries {
                              int64_t limit) const;
   Result<std::string> code(std::string_view tenant, std::string_view serial) const;
   std::optional<ResolvedCode> resolve(std::string_view serial) const;
+  std::optional<ResolvedLot> resolve_lot(std::string_view gtin14, std::string_view lot) const;
+  // The lots of a GTIN, in lot order, at most `limit`.
+  std::vector<ResolvedLot> resolve_gtin(std::string_view gtin14, size_t limit) const;
   Result<std::string> publications(std::string_view tenant) const;
   Result<std::string> market(const MarketFilter& filter) const;
 
  private:
-  std::string run_document(std::string_view tenant, std::string_view sid, const std::string& record) const;
+  std::string run_document(std::string_view tenant, std::string_view sid,
+                           const std::string& record) const;
   const ViewStore& views_;
 };
 
