@@ -18,7 +18,7 @@ namespace {
 
 constexpr int64_t kMaxCsvCodes = 10'000;  // per download; larger runs are paged (?offset=&limit=)
 constexpr int64_t kMaxTarCodes = 10'000;
-constexpr int64_t kMaxSvgCodes = 1'000;  // an SVG sheet of 1,000 codes is already ~10 MB
+constexpr int64_t kMaxSvgCodes = 1'000;   // an SVG sheet of 1,000 codes is already ~10 MB
 constexpr int32_t kResolverWaitMs = 2'000;
 
 Result<core::Command> parse_main_varieties(const JsonInput& in) {
@@ -60,8 +60,7 @@ Result<core::Command> parse_generate(const JsonInput& in, Env& env) {
   AGT_TRY(batch_id, in.str("batch_id", 64));
   AGT_TRY(count, in.i64("count"));
   if (count < 1 || count > core::kMaxCodesPerRun) {
-    return invalid("code_count_invalid", fmt::format("count must be 1..{}", core::kMaxCodesPerRun),
-                   "count");
+    return invalid("code_count_invalid", fmt::format("count must be 1..{}", core::kMaxCodesPerRun), "count");
   }
   core::GenerateCodes c;
   c.template_id = template_id;
@@ -69,8 +68,7 @@ Result<core::Command> parse_generate(const JsonInput& in, Env& env) {
   c.count = count;
   // >= 64 bits per serial from the Env's CSPRNG, drawn here so that decide stays pure.
   c.random_bytes.resize(static_cast<size_t>(count) * core::kSerialRandomBytes);
-  if (Status s = env.random_bytes(c.random_bytes.data(), c.random_bytes.size()); !s.ok())
-    return s.error();
+  if (Status s = env.random_bytes(c.random_bytes.data(), c.random_bytes.size()); !s.ok()) return s.error();
   return core::Command(std::move(c));
 }
 
@@ -89,8 +87,7 @@ Result<std::pair<int64_t, int64_t>> offset_limit(const HttpRequest& req, int64_t
     int64_t n = 0;
     auto r = std::from_chars(v->data(), v->data() + v->size(), n);
     if (r.ec != std::errc() || r.ptr != v->data() + v->size() || n < lo || n > hi) {
-      return invalid(std::string(name) + "_invalid", fmt::format("{} must be {}..{}", name, lo, hi),
-                     std::string(name));
+      return invalid(std::string(name) + "_invalid", fmt::format("{} must be {}..{}", name, lo, hi), std::string(name));
     }
     *out = n;
     return Status::Ok();
@@ -172,63 +169,37 @@ struct TraceView {
   std::string html;
 };
 
-TraceView render_trace(const projections::ResolvedCode& code, std::string_view serial,
-                       const std::string& trace_json, const projections::CodesQueries& codes,
-                       const std::string& self_url) {
+TraceView render_trace(const projections::ResolvedCode& code, std::string_view serial, const std::string& trace_json,
+                       const projections::CodesQueries& codes, const std::string& self_url) {
   simdjson::dom::parser parser;
   const Node t = parser.parse(trace_json);
   const Node batch = t["batch"];
   const Node producer = t["producer"];
   JsonWriter w;
   w.begin_object();
-  w.key("code")
-      .begin_object()
-      .field("gtin", code.gtin14)
-      .field("lot", code.lot_code)
-      .field("serial", serial)
-      .field("status", "active")
-      .field("uri", self_url)
-      .end_object();
-  w.key("product")
-      .begin_object()
-      .field("name", sv(batch, "product"))
-      .field("product_id", sv(batch, "product_id"));
-  if (auto product_json = codes.catalogue_product(sv(batch, "product_id"));
-      product_json && !sv(batch, "product_id").empty()) {
+  w.key("code").begin_object().field("gtin", code.gtin14).field("lot", code.lot_code).field("serial", serial)
+      .field("status", "active").field("uri", self_url).end_object();
+  w.key("product").begin_object().field("name", sv(batch, "product")).field("product_id", sv(batch, "product_id"));
+  if (auto product_json = codes.catalogue_product(sv(batch, "product_id")); product_json && !sv(batch, "product_id").empty()) {
     w.field_raw("catalogue", *product_json);
   }
   w.end_object();
-  w.key("batch")
-      .begin_object()
-      .field("batch_id", code.batch_id)
-      .field("lot_code", sv(batch, "lot_code"))
+  w.key("batch").begin_object().field("batch_id", code.batch_id).field("lot_code", sv(batch, "lot_code"))
       .field("production_date", sv(batch, "production_date"));
   w.key("expiry_date");
   std::string_view expiry = sv(batch, "expiry_date");
-  if (expiry.empty())
-    w.null();
-  else
-    w.value(expiry);
+  if (expiry.empty()) w.null(); else w.value(expiry);
   w.end_object();
-  w.key("producer")
-      .begin_object()
-      .field("name", sv(producer, "name"))
-      .field("region", sv(producer, "region"))
-      .field("enterprise_id", sv(producer, "enterprise_id"))
-      .end_object();
+  w.key("producer").begin_object().field("name", sv(producer, "name")).field("region", sv(producer, "region"))
+      .field("enterprise_id", sv(producer, "enterprise_id")).end_object();
 
   std::string html = fmt::format(
       "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{0} · "
-      "产品追溯</title>"
-      "<style>body{{font-family:sans-serif;margin:1em;max-width:40em;color:#222}}h1{{font-size:1."
-      "4em}}"
-      "table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid "
-      "#ddd;padding:.3em;text-align:left}}"
-      ".ok{{color:#080}}</style></head><body><h1>{0}</h1><p class=\"ok\">✔ 追溯码有效 · 溯源码 "
-      "{1}</p>"
-      "<h2>产品与批次</h2><table><tr><th>产品</th><td>{0}</td></tr><tr><th>批号</th><td>{2}</td></"
-      "tr>"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{0} · 产品追溯</title>"
+      "<style>body{{font-family:sans-serif;margin:1em;max-width:40em;color:#222}}h1{{font-size:1.4em}}"
+      "table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3em;text-align:left}}"
+      ".ok{{color:#080}}</style></head><body><h1>{0}</h1><p class=\"ok\">✔ 追溯码有效 · 溯源码 {1}</p>"
+      "<h2>产品与批次</h2><table><tr><th>产品</th><td>{0}</td></tr><tr><th>批号</th><td>{2}</td></tr>"
       "<tr><th>生产日期</th><td>{3}</td></tr><tr><th>保质期至</th><td>{4}</td></tr></table>"
       "<h2>生产企业</h2><table><tr><th>名称</th><td>{5}</td></tr><tr><th>地区</th><td>{6}</td></tr>"
       "<tr><th>统一社会信用代码</th><td>{7}</td></tr></table>",
@@ -238,8 +209,7 @@ TraceView render_trace(const projections::ResolvedCode& code, std::string_view s
       html_escape(sv(producer, "enterprise_id")));
 
   w.key("materials").begin_array();
-  html +=
-      "<h2>原料来源</h2><table><tr><th>原料</th><th>供应商</th><th>用量</th><th>生产日期</th></tr>";
+  html += "<h2>原料来源</h2><table><tr><th>原料</th><th>供应商</th><th>用量</th><th>生产日期</th></tr>";
   simdjson::dom::array materials;
   if (!t["materials"].get(materials)) {
     for (simdjson::dom::element me : materials) {
@@ -248,19 +218,13 @@ TraceView render_trace(const projections::ResolvedCode& code, std::string_view s
       const Node supplier = m["supplier"];
       const Node used = m["quantity_used"];
       const std::string supplier_name = mask_name(sv(supplier, "name"));
-      w.begin_object()
-          .field("material", sv(lot, "material"))
-          .field("supplier", supplier_name)
-          .field("supplier_kind", sv(supplier, "kind"))
-          .field("supplier_lot", sv(lot, "supplier_lot"))
-          .field("production_date", sv(lot, "production_date"))
-          .field("expiry_date", sv(lot, "expiry_date"))
-          .field_raw("quantity_used", fmt::format("{{\"amount\":{},\"unit\":\"{}\"}}",
-                                                  num(used, "amount"), sv(used, "unit")))
+      w.begin_object().field("material", sv(lot, "material")).field("supplier", supplier_name)
+          .field("supplier_kind", sv(supplier, "kind")).field("supplier_lot", sv(lot, "supplier_lot"))
+          .field("production_date", sv(lot, "production_date")).field("expiry_date", sv(lot, "expiry_date"))
+          .field_raw("quantity_used", fmt::format("{{\"amount\":{},\"unit\":\"{}\"}}", num(used, "amount"), sv(used, "unit")))
           .end_object();
-      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                          html_escape(sv(lot, "material")), html_escape(supplier_name),
-                          quantity_text(used), html_escape(sv(lot, "production_date")));
+      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", html_escape(sv(lot, "material")),
+                          html_escape(supplier_name), quantity_text(used), html_escape(sv(lot, "production_date")));
     }
   }
   html += "</table>";
@@ -272,14 +236,9 @@ TraceView render_trace(const projections::ResolvedCode& code, std::string_view s
     for (simdjson::dom::element de : docs) {
       const Node d(simdjson::dom::element{de});
       any_doc = true;
-      w.begin_object()
-          .field("kind", sv(d, "kind"))
-          .field("filename", sv(d, "filename"))
-          .field("sha256", sv(d, "sha256"))
-          .field("attached_at", sv(d, "attached_at"))
-          .end_object();
-      html += fmt::format("<li>{}：{}（{}）</li>", document_kind_zh(sv(d, "kind")),
-                          html_escape(sv(d, "filename")),
+      w.begin_object().field("kind", sv(d, "kind")).field("filename", sv(d, "filename"))
+          .field("sha256", sv(d, "sha256")).field("attached_at", sv(d, "attached_at")).end_object();
+      html += fmt::format("<li>{}：{}（{}）</li>", document_kind_zh(sv(d, "kind")), html_escape(sv(d, "filename")),
                           html_escape(sv(d, "attached_at").substr(0, 10)));
     }
   }
@@ -629,124 +588,104 @@ void register_codes_routes(RouteKit& kit, Router& router) {
              i->query_route([codes](const Caller&, const PathParams&, const HttpRequest& req) {
                return codes->catalogue(req.query_param("category").value_or(""));
              }));
-  router.add(
-      "PUT", "/v1/enterprise/main-varieties", "setMainVarieties",
-      i->command_route("set_main_varieties", 200, [](const JsonInput& in, const PathParams&) {
-        return parse_main_varieties(in);
-      }));
+  router.add("PUT", "/v1/enterprise/main-varieties", "setMainVarieties",
+             i->command_route("set_main_varieties", 200,
+                              [](const JsonInput& in, const PathParams&) { return parse_main_varieties(in); }));
   router.add("GET", "/v1/enterprise/main-varieties", "getMainVarieties",
              i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest&) {
                return codes->main_varieties(c.tenant);
              }));
 
   // ---- code templates, runs, codes ----
-  router.add(
-      "POST", "/v1/code-templates", "createCodeTemplate",
-      i->command_route("create_code_template", 201, [](const JsonInput& in, const PathParams&) {
-        return parse_code_template(in);
-      }));
+  router.add("POST", "/v1/code-templates", "createCodeTemplate",
+             i->command_route("create_code_template", 201,
+                              [](const JsonInput& in, const PathParams&) { return parse_code_template(in); }));
   router.add("GET", "/v1/code-templates", "listCodeTemplates",
              i->list_route(codes, &projections::CodesQueries::code_templates));
   router.add("GET", "/v1/code-templates/{template_id}", "getCodeTemplate",
              i->get_route("template_id", codes, &projections::CodesQueries::code_template));
   router.add("POST", "/v1/code-runs", "generateCodes",
-             i->command_route("generate_codes", 201, [i](const JsonInput& in, const PathParams&) {
-               return parse_generate(in, i->env);
-             }));
+             i->command_route("generate_codes", 201,
+                              [i](const JsonInput& in, const PathParams&) { return parse_generate(in, i->env); }));
   router.add("GET", "/v1/code-runs", "listCodeRuns",
              i->list_route(codes, &projections::CodesQueries::code_runs));
   router.add("GET", "/v1/code-runs/{run_id}", "getCodeRun",
              i->get_route("run_id", codes, &projections::CodesQueries::code_run));
 
   // Downloads. Each wraps a page of the run (?offset=&limit=) in a file.
-  auto download_route =
-      [i, codes](int64_t max_limit,
-                 std::function<Result<HttpResponse>(const projections::RunCodes&)> make) {
-        return i->tenant_route([i, codes, max_limit, make](const HttpRequest& req,
-                                                           const PathParams& p, const Caller& c,
-                                                           Responder respond) {
-          i->with_views(req, std::move(respond), [=]() -> HttpResponse {
-            auto range = offset_limit(req, max_limit);
-            if (!range.ok()) return problem_from_error(range.error());
-            auto run =
-                codes->run_codes(c.tenant, path_param(p, "run_id"), range->first, range->second);
-            if (!run.ok()) return problem_from_error(run.error());
-            auto resp = make(*run);
-            if (!resp.ok()) return problem_from_error(resp.error());
-            resp->headers.emplace_back("X-Total-Count", std::to_string(run->total));
-            return std::move(resp).value();
-          });
-        });
-      };
-  router.add(
-      "GET", "/v1/code-runs/{run_id}/codes.csv", "downloadCodesCsv",
-      download_route(kMaxCsvCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
-        std::string csv = "serial,uri,gtin,lot,run_id,batch_id,status\r\n";
-        for (const auto& code : run.codes) {
-          csv += fmt::format(
-              "{},{},{},{},{},{},{}\r\n", code.serial,
-              core::format_digital_link(run.base_url, run.gtin14, run.lot_code, code.serial),
-              run.gtin14, run.lot_code, run.run_id, run.batch_id,
-              code.disabled ? "disabled" : "active");
-        }
-        return download("text/csv; charset=utf-8",
-                        run.run_id + "-" + std::to_string(run.offset) + ".csv", std::move(csv));
-      }));
-  router.add(
-      "GET", "/v1/code-runs/{run_id}/codes.svg", "downloadCodesSvg",
-      download_route(kMaxSvgCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
-        std::vector<LabelledCode> labels;
-        for (const auto& code : run.codes) {
-          labels.push_back(
-              {core::format_digital_link(run.base_url, run.gtin14, run.lot_code, code.serial),
-               code.serial});
-        }
-        AGT_TRY(svg, qr_svg_sheet(
-                         labels, fmt::format("{} · GTIN {} · 批号 {} · {}–{}", run.run_id,
-                                             run.gtin14, run.lot_code, run.offset + 1,
-                                             run.offset + static_cast<int64_t>(run.codes.size()))));
-        return download("image/svg+xml", run.run_id + "-" + std::to_string(run.offset) + ".svg",
-                        std::move(svg));
-      }));
-  router.add(
-      "GET", "/v1/code-runs/{run_id}/codes.tar", "downloadCodesPng",
-      download_route(kMaxTarCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
-        std::vector<std::pair<std::string, std::string>> files;
-        for (const auto& code : run.codes) {
-          AGT_TRY(png, qr_png(core::format_digital_link(run.base_url, run.gtin14, run.lot_code,
-                                                        code.serial)));
-          files.emplace_back(code.serial + ".png", std::move(png));
-        }
-        return download("application/x-tar", run.run_id + "-" + std::to_string(run.offset) + ".tar",
-                        tar_archive(files));
-      }));
+  auto download_route = [i, codes](int64_t max_limit,
+                                       std::function<Result<HttpResponse>(const projections::RunCodes&)> make) {
+    return i->tenant_route([i, codes, max_limit, make](const HttpRequest& req, const PathParams& p,
+                                                           const Caller& c, Responder respond) {
+      i->with_views(req, std::move(respond), [=]() -> HttpResponse {
+        auto range = offset_limit(req, max_limit);
+        if (!range.ok()) return problem_from_error(range.error());
+        auto run = codes->run_codes(c.tenant, path_param(p, "run_id"), range->first, range->second);
+        if (!run.ok()) return problem_from_error(run.error());
+        auto resp = make(*run);
+        if (!resp.ok()) return problem_from_error(resp.error());
+        resp->headers.emplace_back("X-Total-Count", std::to_string(run->total));
+        return std::move(resp).value();
+      });
+    });
+  };
+  router.add("GET", "/v1/code-runs/{run_id}/codes.csv", "downloadCodesCsv",
+             download_route(kMaxCsvCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
+               std::string csv = "serial,uri,gtin,lot,run_id,batch_id,status\r\n";
+               for (const auto& code : run.codes) {
+                 csv += fmt::format("{},{},{},{},{},{},{}\r\n", code.serial,
+                                    core::format_digital_link(run.base_url, run.gtin14, run.lot_code, code.serial),
+                                    run.gtin14, run.lot_code, run.run_id, run.batch_id,
+                                    code.disabled ? "disabled" : "active");
+               }
+               return download("text/csv; charset=utf-8", run.run_id + "-" + std::to_string(run.offset) + ".csv",
+                               std::move(csv));
+             }));
+  router.add("GET", "/v1/code-runs/{run_id}/codes.svg", "downloadCodesSvg",
+             download_route(kMaxSvgCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
+               std::vector<LabelledCode> labels;
+               for (const auto& code : run.codes) {
+                 labels.push_back({core::format_digital_link(run.base_url, run.gtin14, run.lot_code, code.serial),
+                                   code.serial});
+               }
+               AGT_TRY(svg, qr_svg_sheet(labels, fmt::format("{} · GTIN {} · 批号 {} · {}–{}", run.run_id, run.gtin14,
+                                                              run.lot_code, run.offset + 1,
+                                                              run.offset + static_cast<int64_t>(run.codes.size()))));
+               return download("image/svg+xml", run.run_id + "-" + std::to_string(run.offset) + ".svg", std::move(svg));
+             }));
+  router.add("GET", "/v1/code-runs/{run_id}/codes.tar", "downloadCodesPng",
+             download_route(kMaxTarCodes, [](const projections::RunCodes& run) -> Result<HttpResponse> {
+               std::vector<std::pair<std::string, std::string>> files;
+               for (const auto& code : run.codes) {
+                 AGT_TRY(png, qr_png(core::format_digital_link(run.base_url, run.gtin14, run.lot_code, code.serial)));
+                 files.emplace_back(code.serial + ".png", std::move(png));
+               }
+               return download("application/x-tar", run.run_id + "-" + std::to_string(run.offset) + ".tar",
+                               tar_archive(files));
+             }));
   router.add("POST", "/v1/code-runs/{run_id}/disable", "disableCodeRun",
-             i->command_route("disable_code_run", 200,
-                              RouteKit::reason_command<core::DisableCodeRun>("run_id"), {},
+             i->command_route("disable_code_run", 200, RouteKit::reason_command<core::DisableCodeRun>("run_id"), {},
                               /*empty_body_is_object=*/true));
   router.add("POST", "/v1/code-runs/{run_id}/enable", "enableCodeRun",
              i->path_command_route<core::EnableCodeRun>("enable_code_run", 200, "run_id"));
   router.add("GET", "/v1/codes/{serial}", "getCode",
              i->get_route("serial", codes, &projections::CodesQueries::code));
   router.add("POST", "/v1/codes/{serial}/disable", "disableCode",
-             i->command_route("disable_code", 200,
-                              RouteKit::reason_command<core::DisableCode>("serial"), {},
+             i->command_route("disable_code", 200, RouteKit::reason_command<core::DisableCode>("serial"), {},
                               /*empty_body_is_object=*/true));
   router.add("POST", "/v1/codes/{serial}/enable", "enableCode",
              i->path_command_route<core::EnableCode>("enable_code", 200, "serial"));
 
   // ---- publishing (the market browse is in api/market/routes.cpp) ----
   router.add("POST", "/v1/publications", "publishProduct",
-             i->command_route("publish_product", 201, [](const JsonInput& in, const PathParams&) {
-               return parse_publish(in);
-             }));
+             i->command_route("publish_product", 201,
+                              [](const JsonInput& in, const PathParams&) { return parse_publish(in); }));
   router.add("GET", "/v1/publications", "listPublications",
              i->query_route([codes](const Caller& c, const PathParams&, const HttpRequest&) {
                return codes->publications(c.tenant);
              }));
-  router.add(
-      "POST", "/v1/publications/{product_id}/withdraw", "withdrawPublication",
-      i->path_command_route<core::UnpublishProduct>("withdraw_publication", 200, "product_id"));
+  router.add("POST", "/v1/publications/{product_id}/withdraw", "withdrawPublication",
+             i->path_command_route<core::UnpublishProduct>("withdraw_publication", 200, "product_id"));
   // ---- the public resolver: GS1 Digital Link, no API key (R-4.4.1) ----
   router.add("GET", "/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLink",
              [i, codes](const HttpRequest& req, const PathParams& p, Responder plain) {

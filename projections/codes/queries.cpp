@@ -1,4 +1,5 @@
 #include "projections/devices/queries.h"
+#include "projections/codes/queries.h"
 
 #include <fmt/format.h>
 
@@ -9,11 +10,10 @@
 #include "core/base/json_writer.h"
 #include "core/codes/codes.h"
 #include "projections/base/keys.h"
-#include "projections/base/view_values.h"
 #include "projections/codes/keys.h"
-#include "projections/codes/queries.h"
 #include "projections/production/keys.h"
 #include "projections/sales/keys.h"
+#include "projections/base/view_values.h"
 
 namespace agritrace::projections {
 namespace {
@@ -33,11 +33,10 @@ int64_t int_field(std::string_view json, std::string_view key) {
 Result<std::string> CodesQueries::catalogue(std::string_view category) const {
   JsonWriter w;
   w.begin_object().key("items").begin_array();
-  views_.scan_prefix(
-      codes::keys::catalogue(core::kPlatformTenant), [&](std::string_view, std::string_view v) {
-        if (category.empty() || json_string_field(v, "category").value_or("") == category) w.raw(v);
-        return true;
-      });
+  views_.scan_prefix(codes::keys::catalogue(core::kPlatformTenant), [&](std::string_view, std::string_view v) {
+    if (category.empty() || json_string_field(v, "category").value_or("") == category) w.raw(v);
+    return true;
+  });
   w.end_array().end_object();
   return w.take();
 }
@@ -66,10 +65,7 @@ Result<std::string> CodesQueries::main_varieties(std::string_view tenant) const 
   }
   w.end_array();
   w.key("updated_at");
-  if (v)
-    w.value(json_string_field(*v, "updated_at").value_or(""));
-  else
-    w.null();
+  if (v) w.value(json_string_field(*v, "updated_at").value_or("")); else w.null();
   w.end_object();
   return w.take();
 }
@@ -78,8 +74,7 @@ Result<std::string> CodesQueries::code_templates(std::string_view tenant, const 
   return list_page(views_, ViewKind::kCodeTemplate, tenant, page);
 }
 
-Result<std::string> CodesQueries::code_template(std::string_view tenant,
-                                                std::string_view id) const {
+Result<std::string> CodesQueries::code_template(std::string_view tenant, std::string_view id) const {
   auto v = views_.get(codes::keys::code_template(tenant, sort_id(id)));
   if (!v) return view_not_found("code_template", id, "template_id");
   return *v;
@@ -96,9 +91,8 @@ std::string CodesQueries::run_document(std::string_view tenant, std::string_view
 }
 
 Result<std::string> CodesQueries::code_runs(std::string_view tenant, const Page& page) const {
-  return list_page(
-      views_, ViewKind::kCodeRun, tenant, page,
-      [&](const std::string& sid, std::string v) { return run_document(tenant, sid, v); });
+  return list_page(views_, ViewKind::kCodeRun, tenant, page,
+                   [&](const std::string& sid, std::string v) { return run_document(tenant, sid, v); });
 }
 
 Result<std::string> CodesQueries::code_run(std::string_view tenant, std::string_view id) const {
@@ -108,8 +102,8 @@ Result<std::string> CodesQueries::code_run(std::string_view tenant, std::string_
   return run_document(tenant, sid, *v);
 }
 
-Result<RunCodes> CodesQueries::run_codes(std::string_view tenant, std::string_view run_id,
-                                         int64_t offset, int64_t limit) const {
+Result<RunCodes> CodesQueries::run_codes(std::string_view tenant, std::string_view run_id, int64_t offset,
+                                         int64_t limit) const {
   const std::string sid = sort_id(run_id);
   auto v = views_.get(codes::keys::code_run(tenant, sid));
   if (!v) return view_not_found("code_run", run_id, "run_id");
@@ -127,8 +121,7 @@ Result<RunCodes> CodesQueries::run_codes(std::string_view tenant, std::string_vi
   for (int64_t i = offset; i < offset + limit && i < out.total; ++i) {
     auto serial = views_.get(codes::keys::code_of_run(tenant, sid, fmt::format("{:09d}", i)));
     if (!serial) break;  // the views have not yet applied the later chunks
-    const bool disabled =
-        out.run_disabled || views_.get(codes::keys::code_disabled(tenant, *serial)).has_value();
+    const bool disabled = out.run_disabled || views_.get(codes::keys::code_disabled(tenant, *serial)).has_value();
     out.codes.push_back(RunCodes::Code{std::move(*serial), disabled});
   }
   return out;
@@ -139,21 +132,16 @@ Result<std::string> CodesQueries::code(std::string_view tenant, std::string_view
   if (!v) return view_not_found("code", serial, "serial");
   const std::string run_id = json_string_field(*v, "run_id").value_or("");
   auto run = views_.get(codes::keys::code_run(tenant, sort_id(run_id)));
-  const bool run_disabled =
-      views_.get(codes::keys::code_run_disabled(tenant, sort_id(run_id))).has_value();
+  const bool run_disabled = views_.get(codes::keys::code_run_disabled(tenant, sort_id(run_id))).has_value();
   auto own = views_.get(codes::keys::code_disabled(tenant, serial));
   JsonWriter w;
-  w.begin_object()
-      .field("serial", serial)
-      .field("run_id", run_id)
+  w.begin_object().field("serial", serial).field("run_id", run_id)
       .field("batch_id", json_string_field(*v, "batch_id").value_or(""));
   if (run) {
     const std::string gtin = json_string_field(*run, "gtin").value_or("");
     const std::string lot = json_string_field(*run, "lot_code").value_or("");
-    w.field("gtin", gtin)
-        .field("lot_code", lot)
-        .field("uri", core::format_digital_link(json_string_field(*run, "base_url").value_or(""),
-                                                gtin, lot, serial));
+    w.field("gtin", gtin).field("lot_code", lot)
+        .field("uri", core::format_digital_link(json_string_field(*run, "base_url").value_or(""), gtin, lot, serial));
   }
   w.field("disabled", run_disabled || own.has_value())
       .field("disabled_individually", own.has_value())
@@ -161,13 +149,8 @@ Result<std::string> CodesQueries::code(std::string_view tenant, std::string_view
   if (own) w.field("disabled_reason", json_string_field(*own, "reason").value_or(""));
   // printed by a coder or label printer of a line (projections/devices/).
   const CodePrintStatus print = DevicesQueries(views_).code_status(tenant, serial);
-  w.field("printed", print.status == "printed")
-      .field("print_status", print.status)
-      .key("print_job_id");
-  if (print.job_id.empty())
-    w.null();
-  else
-    w.value(print.job_id);
+  w.field("printed", print.status == "printed").field("print_status", print.status).key("print_job_id");
+  if (print.job_id.empty()) w.null(); else w.value(print.job_id);
   w.end_object();
   return w.take();
 }
@@ -181,10 +164,8 @@ std::optional<ResolvedCode> CodesQueries::resolve(std::string_view serial) const
   r.batch_id = json_string_field(*v, "batch_id").value_or("");
   r.gtin14 = json_string_field(*v, "gtin").value_or("");
   r.lot_code = json_string_field(*v, "lot").value_or("");
-  r.run_disabled =
-      views_.get(codes::keys::code_run_disabled(r.tenant, sort_id(r.run_id))).has_value();
-  r.disabled =
-      r.run_disabled || views_.get(codes::keys::code_disabled(r.tenant, serial)).has_value();
+  r.run_disabled = views_.get(codes::keys::code_run_disabled(r.tenant, sort_id(r.run_id))).has_value();
+  r.disabled = r.run_disabled || views_.get(codes::keys::code_disabled(r.tenant, serial)).has_value();
   return r;
 }
 
@@ -227,10 +208,7 @@ Result<std::string> CodesQueries::publications(std::string_view tenant) const {
     auto product = catalogue_product(product_id);
     JsonWriter extra;
     extra.begin_object().key("product");
-    if (product)
-      extra.raw(*product);
-    else
-      extra.null();
+    if (product) extra.raw(*product); else extra.null();
     extra.end_object();
     w.raw(merge_json_objects(v, extra.str()));
     return true;
@@ -251,8 +229,7 @@ struct MarketBatch {
 };
 
 std::optional<MarketBatch> market_batch(const ViewStore& views, std::string_view producer,
-                                        std::string_view batch_sid,
-                                        std::string_view pbatch_record) {
+                                        std::string_view batch_sid, std::string_view pbatch_record) {
   auto current = views.get(production::keys::batch(producer, batch_sid));
   const std::string_view rec = current ? std::string_view(*current) : pbatch_record;
   auto q = json_quantity_field(rec, "quantity");
@@ -265,27 +242,15 @@ std::optional<MarketBatch> market_batch(const ViewStore& views, std::string_view
   out.production_date = json_string_field(rec, "production_date").value_or("");
   const std::string expiry = json_string_field(rec, "expiry_date").value_or("");
   JsonWriter w;
-  w.begin_object()
-      .field("batch_id", json_string_field(rec, "batch_id").value_or(""))
+  w.begin_object().field("batch_id", json_string_field(rec, "batch_id").value_or(""))
       .field("product", json_string_field(rec, "product").value_or(""))
       .field("lot_code", json_string_field(rec, "lot_code").value_or(""));
   w.key("quantity").begin_object().field("amount", q->amount).field("unit", q->unit).end_object();
   w.field("production_date", out.production_date);
   w.key("expiry_date");
-  if (expiry.empty())
-    w.null();
-  else
-    w.value(expiry);
-  w.key("shipped")
-      .begin_object()
-      .field("amount", shipped_amount)
-      .field("unit", q->unit)
-      .end_object();
-  w.key("in_stock")
-      .begin_object()
-      .field("amount", q->amount - shipped_amount)
-      .field("unit", q->unit)
-      .end_object();
+  if (expiry.empty()) w.null(); else w.value(expiry);
+  w.key("shipped").begin_object().field("amount", shipped_amount).field("unit", q->unit).end_object();
+  w.key("in_stock").begin_object().field("amount", q->amount - shipped_amount).field("unit", q->unit).end_object();
   w.end_object();
   out.json = w.take();
   return out;
@@ -321,23 +286,15 @@ Result<std::string> CodesQueries::market(const MarketFilter& f) const {
     });
     if (!f.produced_since.empty() && batches.empty()) return true;
     std::sort(batches.begin(), batches.end(), [](const MarketBatch& a, const MarketBatch& b) {
-      return a.production_date != b.production_date ? a.production_date > b.production_date
-                                                    : a.sid > b.sid;
+      return a.production_date != b.production_date ? a.production_date > b.production_date : a.sid > b.sid;
     });
-    const std::string newest_date =
-        batches.empty() ? std::string() : batches.front().production_date;
+    const std::string newest_date = batches.empty() ? std::string() : batches.front().production_date;
     const std::string published = json_string_field(v, "published_at").value_or("").substr(0, 10);
     if (!f.since.empty() && published < f.since && newest_date < f.since) return true;
     w.begin_object().key("producer");
-    if (ent)
-      w.raw(*ent);
-    else
-      w.null();
+    if (ent) w.raw(*ent); else w.null();
     w.key("product");
-    if (product)
-      w.raw(*product);
-    else
-      w.null();
+    if (product) w.raw(*product); else w.null();
     w.field("description", json_string_field(v, "description").value_or(""))
         .field("published_at", json_string_field(v, "published_at").value_or(""));
     w.key("newest_batches").begin_array();

@@ -60,8 +60,7 @@ struct MarketFilter {
   std::string region;    // substring of the producer's region
   std::string producer;  // the producer's USCC
   std::string since;     // YYYY-MM-DD: published (or republished) or with a batch produced on/after
-  std::string produced_since;  // YYYY-MM-DD: only batches produced on/after; products without one
-                               // are left out
+  std::string produced_since;  // YYYY-MM-DD: only batches produced on/after; products without one are left out
 };
 
 // How many of a product's newest batches the market shows.
@@ -89,8 +88,7 @@ class CodesQueries {
   Result<std::string> market(const MarketFilter& filter) const;
 
  private:
-  std::string run_document(std::string_view tenant, std::string_view sid,
-                           const std::string& record) const;
+  std::string run_document(std::string_view tenant, std::string_view sid, const std::string& record) const;
   const ViewStore& views_;
 };
 

@@ -75,8 +75,7 @@ std::map<Operation, std::string> documented_operations(const std::string& yaml) 
       for (const char* m : {"get", "post", "put", "delete", "patch", "options"}) {
         if (line == std::string("    ") + m + ":") {
           current = Operation{upper(m), path};
-          REQUIRE_MESSAGE(ops.count(*current) == 0,
-                          "documented twice: " << upper(m) << " " << path);
+          REQUIRE_MESSAGE(ops.count(*current) == 0, "documented twice: " << upper(m) << " " << path);
           ops[*current] = "";
         }
       }
