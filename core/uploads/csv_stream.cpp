@@ -158,6 +158,17 @@ Status CsvReader::end_row(std::vector<CsvRow>* rows) {
   return Status::Ok();
 }
 
+Status CsvReader::delimiter(char c, std::vector<CsvRow>* rows, bool* used) {
+  *used = c == ',' || c == '\r' || c == '\n';
+  if (c == ',') {
+    state_ = State::kFieldStart;
+    return end_field();
+  }
+  if (c == '\r') state_ = State::kAfterCr;
+  if (c == '\n') return end_row(rows);
+  return Status::Ok();
+}
+
 Status CsvReader::feed(std::string_view text, std::vector<CsvRow>* rows) {
   if (!bom_checked_) {
     pending_bom_.append(text);
@@ -189,15 +200,11 @@ Status CsvReader::feed(std::string_view text, std::vector<CsvRow>* rows) {
           continue;
         }
         [[fallthrough]];
-      case State::kUnquoted:
-        if (c == ',') {
-          if (Status s = end_field(); !s.ok()) return s;
-          state_ = State::kFieldStart;
-        } else if (c == '\r') {
-          state_ = State::kAfterCr;
-        } else if (c == '\n') {
-          if (Status s = end_row(rows); !s.ok()) return s;
-        } else if (c == '"') {
+      case State::kUnquoted: {
+        bool used = false;
+        if (Status s = delimiter(c, rows, &used); !s.ok()) return s;
+        if (used) break;
+        if (c == '"') {
           return error("csv_quote_misplaced",
                        "a quote inside an unquoted field (quote the whole field)");
         } else {
@@ -205,6 +212,7 @@ Status CsvReader::feed(std::string_view text, std::vector<CsvRow>* rows) {
           state_ = State::kUnquoted;
         }
         break;
+      }
       case State::kQuoted:
         if (c == '"') {
           state_ = State::kQuoteInQuoted;
@@ -213,21 +221,17 @@ Status CsvReader::feed(std::string_view text, std::vector<CsvRow>* rows) {
           field_.push_back(c);
         }
         break;
-      case State::kQuoteInQuoted:
+      case State::kQuoteInQuoted: {
         if (c == '"') {
           field_.push_back('"');
           state_ = State::kQuoted;
-        } else if (c == ',') {
-          if (Status s = end_field(); !s.ok()) return s;
-          state_ = State::kFieldStart;
-        } else if (c == '\r') {
-          state_ = State::kAfterCr;
-        } else if (c == '\n') {
-          if (Status s = end_row(rows); !s.ok()) return s;
-        } else {
-          return error("csv_quote_misplaced", "text after a closing quote");
+          break;
         }
+        bool used = false;
+        if (Status s = delimiter(c, rows, &used); !s.ok()) return s;
+        if (!used) return error("csv_quote_misplaced", "text after a closing quote");
         break;
+      }
     }
     if (field_.size() > kMaxFieldBytes) {
       return error("csv_field_too_long",

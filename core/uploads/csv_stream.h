@@ -62,6 +62,8 @@ class CsvReader {
 
  private:
   Status end_field();
+  // ',' ends the field, CR or LF the row; *used says whether c was one of them.
+  Status delimiter(char c, std::vector<CsvRow>* rows, bool* used);
   Status end_row(std::vector<CsvRow>* rows);
   Error error(std::string reason, std::string message) const;
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/csv_cell.h"
 #include "core/base/identifiers.h"
 
 namespace agritrace::core::uploads {
@@ -65,15 +66,7 @@ Result<Quantity> parse_amount(std::string_view text, std::string_view unit,
   return parse_quantity(amount, unit, field);
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string csv_field(std::string_view s) { return csv_cell(s); }
 
 }  // namespace
 
