@@ -299,9 +299,11 @@ struct RouteKit {
       auto ends = ledger.end_offsets();
       if (ends.ok() && static_cast<size_t>(pos->partition) < ends->size() &&
           pos->offset >= (*ends)[static_cast<size_t>(pos->partition)]) {
-        return respond(problem_response(
-            400, "position_beyond_end",
-            fmt::format("the ledger's partition {} ends before offset {}", pos->partition, pos->offset), "after"));
+        return respond(
+            problem_response(400, "position_beyond_end",
+                             fmt::format("the ledger's partition {} ends before offset {}",
+                                         pos->partition, pos->offset),
+                             "after"));
       }
     }
     int32_t wait_ms = options.default_wait_ms;
