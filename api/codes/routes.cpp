@@ -8,6 +8,7 @@
 #include "api/codes/code_images.h"
 #include "api/http/route_kit.h"
 #include "core/codes/codes.h"
+#include "core/codes/dl_compression.h"
 #include "projections/base/keys.h"
 #include "projections/codes/queries.h"
 #include "projections/sales/queries.h"
@@ -248,35 +249,332 @@ TraceView render_trace(const projections::ResolvedCode& code, std::string_view s
   return TraceView{w.take(), std::move(html)};
 }
 
+// The links of a resolver entry (GS1 link types), the first being gs1:defaultLink's target.
+struct ResolverLink {
+  const char* rel;       // gs1:pip
+  const char* title;     // shown in the linkset (UTF-8)
+  const char* title_en;  // the Link header's title (ASCII: RFC 8288 quoted-string)
+  const char* type;
+};
+constexpr ResolverLink kResolverLinks[] = {
+    {"gs1:pip", "产品信息", "Product information", "text/html"},
+    {"gs1:traceability", "追溯信息", "Traceability information", "application/json"},
+    {"gs1:certificationInfo", "检验报告", "Certification information", "application/json"},
+};
+
+// RFC 9264 linkset with the GS1 conventions: link types as https://gs1.org/voc/ URIs and
+// gs1:defaultLink naming where a plain scan goes (the product information page).
 std::string linkset(const std::string& self) {
   JsonWriter w;
   w.begin_object().key("linkset").begin_array().begin_object().field("anchor", self);
-  w.key("https://gs1.org/voc/pip").begin_array().begin_object().field("href", self + "?linkType=gs1:pip")
-      .field("title", "产品信息").field("type", "text/html").key("hreflang").begin_array().value("zh-CN").end_array()
-      .end_object().end_array();
-  w.key("https://gs1.org/voc/traceability").begin_array().begin_object()
-      .field("href", self + "?linkType=gs1:traceability").field("title", "追溯信息")
-      .field("type", "application/json").end_object().end_array();
-  w.key("https://gs1.org/voc/certificationInfo").begin_array().begin_object()
-      .field("href", self + "?linkType=gs1:certificationInfo").field("title", "检验报告")
-      .field("type", "application/json").end_object().end_array();
+  auto entry = [&](const ResolverLink& l) {
+    w.begin_array()
+        .begin_object()
+        .field("href", self + "?linkType=" + l.rel)
+        .field("title", l.title)
+        .field("type", l.type)
+        .key("hreflang")
+        .begin_array()
+        .value("zh-CN")
+        .end_array()
+        .end_object()
+        .end_array();
+  };
+  w.key("https://gs1.org/voc/defaultLink");
+  entry(kResolverLinks[0]);
+  for (const auto& l : kResolverLinks) {
+    w.key(std::string("https://gs1.org/voc/") + (l.rel + 4));
+    entry(l);
+  }
   w.end_object().end_array().end_object();
   return w.take();
 }
 
 std::string link_header(const std::string& self) {
-  return fmt::format(
-      "<{0}?linkType=gs1:pip>; rel=\"gs1:pip\"; type=\"text/html\"; hreflang=\"zh-CN\", "
-      "<{0}?linkType=gs1:traceability>; rel=\"gs1:traceability\"; type=\"application/json\", "
-      "<{0}?linkType=gs1:certificationInfo>; rel=\"gs1:certificationInfo\"; type=\"application/json\", "
-      "<{0}?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\"",
+  std::string out = fmt::format(
+      "<{0}?linkType={1}>; rel=\"gs1:defaultLink\"; title=\"{2}\"; type=\"{3}\"; "
+      "hreflang=\"zh-CN\"",
+      self, kResolverLinks[0].rel, kResolverLinks[0].title_en, kResolverLinks[0].type);
+  for (const auto& l : kResolverLinks) {
+    out += fmt::format(
+        ", <{0}?linkType={1}>; rel=\"{1}\"; title=\"{2}\"; type=\"{3}\"; hreflang=\"zh-CN\"", self,
+        l.rel, l.title_en, l.type);
+  }
+  out += fmt::format(
+      ", <{0}?linkType=linkset>; rel=\"linkset\"; title=\"Linkset\"; "
+      "type=\"application/linkset+json\"",
       self);
+  return out;
+}
+
+bool wants_linkset(const HttpRequest& req) {
+  const std::string link_type(req.query_param("linkType").value_or(""));
+  if (link_type == "all" || link_type == "linkset") return true;
+  auto accept = req.header("Accept");
+  return accept && accept->find("application/linkset+json") != std::string_view::npos;
 }
 
 bool wants_json(const HttpRequest& req) {
   auto accept = req.header("Accept");
   return accept && accept->find("application/json") != std::string_view::npos &&
          accept->find("text/html") == std::string_view::npos;
+}
+
+// ---- GS1 Digital Link resolver, as the GS1 Resolver CE test suite expects it ----
+
+// Every resolver answer (errors included) may be read by a scan page on another origin, and
+// depends on Accept (HTML, JSON or linkset).
+Responder with_resolver_headers(Responder respond) {
+  return [respond = std::move(respond)](HttpResponse r) {
+    r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    r.headers.emplace_back("Access-Control-Expose-Headers", "Link, Location, Content-Type");
+    r.headers.emplace_back("Vary", "Accept, Accept-Language");
+    respond(std::move(r));
+  };
+}
+
+// A CORS pre-flight (or plain OPTIONS) of a resolver path.
+void answer_options(const HttpRequest&, const PathParams&, Responder respond) {
+  HttpResponse r;
+  r.status = 204;
+  r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
+  r.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+  r.headers.emplace_back("Access-Control-Allow-Headers", "Accept, Accept-Language, Content-Type");
+  r.headers.emplace_back("Access-Control-Max-Age", "86400");
+  with_resolver_headers(std::move(respond))(std::move(r));
+}
+
+// "{base}/01/{gtin14}" and "{base}/01/{gtin14}/10/{lot}", encoded as format_digital_link does.
+std::string gtin_uri(std::string_view base, std::string_view gtin14) {
+  return fmt::format("{}/01/{}", base, gtin14);
+}
+std::string lot_uri(std::string_view base, std::string_view gtin14, std::string_view lot) {
+  std::string full = core::format_digital_link(base, gtin14, lot, "s");
+  return full.substr(0, full.size() - 5);  // without "/21/s"
+}
+
+// Validates a GTIN and lot the way the full URI's parser does (a dummy serial completes it).
+Result<core::ParsedDigitalLink> parse_gtin_lot(std::string_view gtin, std::string_view lot) {
+  return core::parse_digital_link(
+      core::format_digital_link("", gtin, lot.empty() ? "L" : lot, "S"));
+}
+
+std::string run_base_url(const projections::CodesQueries& codes, const std::string& tenant,
+                         const std::string& run_id) {
+  auto run = codes.code_run(tenant, run_id);
+  if (!run.ok()) return {};
+  return projections::json_string_field(*run, "base_url").value_or("");
+}
+
+// A malformed link is a bad request (400), not an unprocessable command (422).
+HttpResponse bad_link(const Error& e) { return problem_response(400, e.reason, e.message, "code"); }
+
+HttpResponse redirect(std::string location) {
+  HttpResponse r;
+  r.status = 307;
+  r.headers.emplace_back("Location", std::move(location));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// Answers once the views include every position this process has acknowledged for `tenant`
+// (all tenants when empty), within kResolverWaitMs: a code disabled by an acknowledged command
+// answers 410 at the next scan; a code the views do not know yet may have just been issued.
+void answer_after_writes(RouteKit* kit, const std::string& tenant,
+                         std::function<HttpResponse()> answer, Responder respond) {
+  struct Waiter : std::enable_shared_from_this<Waiter> {
+    RouteKit* kit;
+    std::vector<events::Position> targets;
+    int64_t deadline_ns;  // on the kit's Env's monotonic clock
+    std::function<HttpResponse()> answer;
+    Responder respond;
+    void next(size_t k) {
+      while (k < targets.size() && kit->runner.reached(targets[k])) ++k;
+      if (k == targets.size()) return respond(answer());
+      const int64_t left = (deadline_ns - kit->env.monotonic_ns()) / 1'000'000;
+      auto self = shared_from_this();
+      kit->runner.wait_for(
+          targets[k], static_cast<int32_t>(std::max<int64_t>(0, left)), [self, k](bool ok) {
+            if (!ok) {
+              HttpResponse r =
+                  problem_response(503, "views_behind", "the trace views are catching up; retry");
+              r.headers.emplace_back("Retry-After", "1");
+              return self->respond(std::move(r));
+            }
+            self->next(k + 1);
+          });
+    }
+  };
+  // Chain the waits, one partition after the other, within one overall deadline.
+  auto w = std::make_shared<Waiter>();
+  w->kit = kit;
+  w->targets = tenant.empty() ? kit->appended.snapshot() : kit->appended.snapshot(tenant);
+  w->deadline_ns = kit->env.monotonic_ns() + int64_t{kResolverWaitMs} * 1'000'000;
+  w->answer = std::move(answer);
+  w->respond = std::move(respond);
+  w->next(0);
+}
+
+// The answer about a batch behind a lot or a serial (serial empty: the lot itself): the linkset,
+// the trace as JSON, or the consumer's page.
+HttpResponse trace_answer(RouteKit* i, const projections::CodesQueries& codes,
+                          const HttpRequest& req, const projections::ResolvedCode& code,
+                          std::string_view serial, const std::string& self) {
+  const std::string link_type(req.query_param("linkType").value_or(""));
+  if (wants_linkset(req)) {
+    HttpResponse r = json_response(200, linkset(self));
+    r.content_type = "application/linkset+json";
+    r.headers.emplace_back("Link", link_header(self));
+    return r;
+  }
+  auto trace = i->queries.backward_trace(code.tenant, code.batch_id);
+  if (!trace.ok()) return problem_from_error(trace.error());
+  TraceView view = render_trace(code, serial, *trace, codes, self);
+  // a recalled code shows the recall (GS1 link type gs1:recallStatus).
+  const projections::SalesQueries sales(i->views);
+  const std::string recall = sales.recall_status(code.tenant, code.lot_code, serial);
+  view.json = projections::merge_json_objects(view.json, "{\"recall_status\":" + recall + "}");
+  if (sales.is_recalled(code.tenant, code.lot_code, serial)) {
+    const size_t body = view.html.find("<body>");
+    if (body != std::string::npos) {
+      view.html.insert(
+          body + 6,
+          "<p class=\"recall\" role=\"alert\" style=\"color:#b00;font-weight:bold\">"
+          "⚠ 召回警告 RECALL: 此批次产品已被生产者召回，请勿食用，请联系购买处退货。</p>");
+    }
+  }
+  HttpResponse r;
+  const bool json = link_type == "gs1:traceability" || link_type == "gs1:certificationInfo" ||
+                    (link_type != "gs1:pip" && wants_json(req));
+  if (json) {
+    r = json_response(200, std::move(view.json));
+  } else {
+    r.status = 200;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::move(view.html);
+  }
+  r.headers.emplace_back("Link", link_header(self));
+  r.headers.emplace_back("Cache-Control", "no-store");  // a code may be disabled at any time
+  return r;
+}
+
+// The entry of a GTIN + lot (R-4.4.1: less specific URIs resolve): the batch's trace.
+HttpResponse lot_answer(RouteKit* i, const projections::CodesQueries& codes, const HttpRequest& req,
+                        const core::ParsedDigitalLink& link) {
+  auto lot = codes.resolve_lot(link.gtin14, link.lot);
+  if (!lot)
+    return problem_response(404, "lot_not_found",
+                            "no trace codes were issued for this GTIN and lot", "code");
+  projections::ResolvedCode code;
+  code.tenant = lot->tenant;
+  code.run_id = lot->run_id;
+  code.batch_id = lot->batch_id;
+  code.gtin14 = lot->gtin14;
+  code.lot_code = lot->lot_code;
+  return trace_answer(i, codes, req, code, "", lot_uri(lot->base_url, lot->gtin14, lot->lot_code));
+}
+
+// The entry of a GTIN: its lots, each with its URI (at most kGtinLots).
+constexpr size_t kGtinLots = 100;
+HttpResponse gtin_answer(const projections::CodesQueries& codes, const HttpRequest& req,
+                         const std::string& gtin14) {
+  const auto lots = codes.resolve_gtin(gtin14, kGtinLots);
+  if (lots.empty())
+    return problem_response(404, "gtin_not_found", "no trace codes were issued for this GTIN",
+                            "code");
+  const std::string self = gtin_uri(lots.front().base_url, gtin14);
+  if (wants_linkset(req)) {
+    HttpResponse r = json_response(200, linkset(self));
+    r.content_type = "application/linkset+json";
+    r.headers.emplace_back("Link", link_header(self));
+    return r;
+  }
+  JsonWriter w;
+  w.begin_object().field("gtin", gtin14).field("uri", self).key("lots").begin_array();
+  std::string items;
+  for (const auto& l : lots) {
+    const std::string uri = lot_uri(l.base_url, l.gtin14, l.lot_code);
+    w.begin_object().field("lot", l.lot_code).field("uri", uri).end_object();
+    items +=
+        fmt::format("<li><a href=\"{}\">{}</a></li>", html_escape(uri), html_escape(l.lot_code));
+  }
+  w.end_array().end_object();
+  HttpResponse r;
+  if (wants_json(req)) {
+    r = json_response(200, w.take());
+  } else {
+    r.status = 200;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = fmt::format(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>GTIN {0}</title>"
+        "</head><body><h1>GTIN {0}</h1><ul>{1}</ul></body></html>",
+        gtin14, items);
+  }
+  r.headers.emplace_back("Link", link_header(self));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// A compressed (or partially compressed) Digital Link: 307 to the uncompressed URI at the code's
+// base URL. `gtin` is the uncompressed primary key, empty when the whole path was compressed.
+HttpResponse compressed_answer(const projections::CodesQueries& codes, std::string gtin,
+                               std::string_view segment) {
+  auto elements = core::decompress_digital_link(segment);
+  if (!elements.ok()) return bad_link(elements.error());
+  std::string lot, serial;
+  for (const auto& e : *elements) {
+    if (e.ai == "01") gtin = e.value;
+    if (e.ai == "10") lot = e.value;
+    if (e.ai == "21") serial = e.value;
+  }
+  if (gtin.empty()) {
+    return problem_response(400, "digital_link_syntax", "the compressed link names no GTIN (AI 01)",
+                            "code");
+  }
+  auto parsed = parse_gtin_lot(gtin, lot);
+  if (!parsed.ok()) return bad_link(parsed.error());
+  if (!serial.empty()) {
+    auto code = codes.resolve(serial);
+    if (code && code->gtin14 == parsed->gtin14 && (lot.empty() || code->lot_code == lot)) {
+      return redirect(core::format_digital_link(run_base_url(codes, code->tenant, code->run_id),
+                                                code->gtin14, code->lot_code, serial));
+    }
+  }
+  if (!lot.empty()) {
+    if (auto l = codes.resolve_lot(parsed->gtin14, lot))
+      return redirect(lot_uri(l->base_url, l->gtin14, l->lot_code));
+  } else if (serial.empty()) {
+    auto lots = codes.resolve_gtin(parsed->gtin14, 1);
+    if (!lots.empty()) return redirect(gtin_uri(lots.front().base_url, parsed->gtin14));
+  }
+  return problem_response(404, "code_not_found", "no trace code with this GTIN, lot and serial",
+                          "code");
+}
+
+// /.well-known/gs1resolver: the resolver description (GS1 Digital Link standard, section 6.2).
+std::string resolver_description() {
+  JsonWriter w;
+  w.begin_object()
+      .field("name", "AgriTrace GS1 Digital Link resolver")
+      .field("resolverRoot", "/")
+      .key("supportedPrimaryKeys")
+      .begin_array()
+      .value("gtin")
+      .end_array()
+      .key("supportedLinkType")
+      .begin_array();
+  for (const auto& l : kResolverLinks)
+    w.begin_object().field("linktype", l.rel).field("title", l.title).end_object();
+  w.end_array()
+      .field("linkTypeDefaultCanBeLinkset", true)
+      .field("supportsCompression", true)
+      .field("validatesOnly", false)
+      .key("contact")
+      .begin_object()
+      .field("name", "AgriTrace")
+      .end_object()
+      .end_object();
+  return w.take();
 }
 
 }  // namespace
@@ -388,102 +686,127 @@ void register_codes_routes(RouteKit& kit, Router& router) {
              }));
   router.add("POST", "/v1/publications/{product_id}/withdraw", "withdrawPublication",
              i->path_command_route<core::UnpublishProduct>("withdraw_publication", 200, "product_id"));
-  // ---- the public resolver: GS1 Digital Link, no API key ----
+  // ---- the public resolver: GS1 Digital Link, no API key (R-4.4.1) ----
   router.add("GET", "/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLink",
-             [i, codes](const HttpRequest& req, const PathParams& p, Responder respond) {
-               const std::string path = core::format_digital_link("", path_param(p, "gtin"), path_param(p, "lot"), path_param(p, "serial"));
-               auto parsed = core::parse_digital_link(path);
-               if (!parsed.ok()) {
-                 return respond(problem_response(400, parsed.error().reason, parsed.error().message, "code"));
-               }
-               // A code disabled by an acknowledged command answers 410 at the next scan: wait (bounded)
-               // until the views include every position this process has acknowledged so far for the
-               // code's enterprise (only its own writes can disable or recall the code). A code the
-               // views do not know yet waits for every enterprise's writes (it may have just been issued).
+             [i, codes](const HttpRequest& req, const PathParams& p, Responder plain) {
+               Responder respond = with_resolver_headers(std::move(plain));
+               auto parsed = core::parse_digital_link(core::format_digital_link(
+                   "", path_param(p, "gtin"), path_param(p, "lot"), path_param(p, "serial")));
+               if (!parsed.ok()) return respond(bad_link(parsed.error()));
+               // Only the code's enterprise's own writes can disable or recall it.
                const auto known = codes->resolve(parsed->serial);
-               std::vector<events::Position> targets =
-                   known ? i->appended.snapshot(known->tenant) : i->appended.snapshot();
                auto answer = [i, codes, req, link = *parsed]() -> HttpResponse {
                  auto code = codes->resolve(link.serial);
                  if (!code || code->gtin14 != link.gtin14 || code->lot_code != link.lot) {
-                   return problem_response(404, "code_not_found", "no trace code with this GTIN, lot and serial", "code");
+                   // An unknown serial of a known lot goes to the lot's entry, as GS1 resolvers do.
+                   if (auto lot = codes->resolve_lot(link.gtin14, link.lot)) {
+                     return redirect(lot_uri(lot->base_url, lot->gtin14, lot->lot_code));
+                   }
+                   return problem_response(404, "code_not_found",
+                                           "no trace code with this GTIN, lot and serial", "code");
                  }
                  if (code->disabled) {
-                   return problem_response(410, "code_disabled",
-                                           code->run_disabled ? "this trace code's run was disabled by its producer"
-                                                              : "this trace code was disabled by its producer",
-                                           "code");
+                   return problem_response(
+                       410, "code_disabled",
+                       code->run_disabled ? "this trace code's run was disabled by its producer"
+                                          : "this trace code was disabled by its producer",
+                       "code");
                  }
-                 const std::string host = std::string(req.header("Host").value_or("localhost"));
-                 const std::string self = "http://" + host + core::format_digital_link("", link.gtin14, link.lot, link.serial);
-                 const std::string link_type(req.query_param("linkType").value_or(""));
-                 if (link_type == "all" || link_type == "linkset") {
-                   HttpResponse r = json_response(200, linkset(self));
-                   r.content_type = "application/linkset+json";
-                   r.headers.emplace_back("Link", link_header(self));
-                   return r;
-                 }
-                 auto trace = i->queries.backward_trace(code->tenant, code->batch_id);
-                 if (!trace.ok()) return problem_from_error(trace.error());
-                 TraceView view = render_trace(*code, link.serial, *trace, *codes, self);
-                 // a recalled code shows the recall (GS1 link type gs1:recallStatus).
-                 const projections::SalesQueries sales(i->views);
-                 const std::string recall = sales.recall_status(code->tenant, link.lot, link.serial);
-                 view.json = projections::merge_json_objects(view.json, "{\"recall_status\":" + recall + "}");
-                 if (sales.is_recalled(code->tenant, link.lot, link.serial)) {
-                   const size_t body = view.html.find("<body>");
-                   if (body != std::string::npos) {
-                     view.html.insert(body + 6,
-                                      "<p class=\"recall\" role=\"alert\" style=\"color:#b00;font-weight:bold\">"
-                                      "⚠ 召回警告 RECALL: 此批次产品已被生产者召回，请勿食用，请联系购买处退货。</p>");
-                   }
-                 }
-                 HttpResponse r;
-                 const bool json = link_type == "gs1:traceability" || link_type == "gs1:certificationInfo" ||
-                                   (link_type != "gs1:pip" && wants_json(req));
-                 if (json) {
-                   r = json_response(200, std::move(view.json));
-                 } else {
-                   r.status = 200;
-                   r.content_type = "text/html; charset=utf-8";
-                   r.body = std::move(view.html);
-                 }
-                 r.headers.emplace_back("Link", link_header(self));
-                 r.headers.emplace_back("Cache-Control", "no-store");  // a code may be disabled at any time
-                 return r;
+                 // The code's URI from its template's base URL, never from the request's Host.
+                 const std::string self =
+                     core::format_digital_link(run_base_url(*codes, code->tenant, code->run_id),
+                                               link.gtin14, link.lot, link.serial);
+                 return trace_answer(i, *codes, req, *code, link.serial, self);
                };
-               // Chain the waits, one partition after the other, within one overall deadline.
-               struct Waiter : std::enable_shared_from_this<Waiter> {
-                 RouteKit* kit;
-                 std::vector<events::Position> targets;
-                 int64_t deadline_ns;  // on the kit's Env's monotonic clock
-                 std::function<HttpResponse()> answer;
-                 Responder respond;
-                 void next(size_t k) {
-                   while (k < targets.size() && kit->runner.reached(targets[k])) ++k;
-                   if (k == targets.size()) return respond(answer());
-                   const int64_t left = (deadline_ns - kit->env.monotonic_ns()) / 1'000'000;
-                   auto self = shared_from_this();
-                   kit->runner.wait_for(targets[k], static_cast<int32_t>(std::max<int64_t>(0, left)),
-                                        [self, k](bool ok) {
-                                          if (!ok) {
-                                            HttpResponse r = problem_response(
-                                                503, "views_behind", "the trace views are catching up; retry");
-                                            r.headers.emplace_back("Retry-After", "1");
-                                            return self->respond(std::move(r));
-                                          }
-                                          self->next(k + 1);
-                                        });
-                 }
-               };
-               auto w = std::make_shared<Waiter>();
-               w->kit = i;
-               w->targets = std::move(targets);
-               w->deadline_ns = i->env.monotonic_ns() + int64_t{kResolverWaitMs} * 1'000'000;
-               w->answer = std::move(answer);
-               w->respond = std::move(respond);
-               w->next(0);
+               answer_after_writes(i, known ? known->tenant : std::string(), std::move(answer),
+                                   std::move(respond));
              });
+  router.add("GET", "/01/{gtin}", "resolveGtin",
+             [i, codes](const HttpRequest& req, const PathParams& p, Responder plain) {
+               Responder respond = with_resolver_headers(std::move(plain));
+               auto parsed = parse_gtin_lot(path_param(p, "gtin"), "");
+               if (!parsed.ok()) return respond(bad_link(parsed.error()));
+               answer_after_writes(
+                   i, "",
+                   [codes, req, gtin = parsed->gtin14] { return gtin_answer(*codes, req, gtin); },
+                   std::move(respond));
+             });
+  // /01/{gtin}/10/{lot} (the lot's entry), /01/{gtin}/21/{serial} (307 to the full URI); any other
+  // qualifier is not a GS1 Digital Link this resolver serves: 400.
+  router.add("GET", "/01/{gtin}/{qualifier}/{value}", "resolveGtinQualifier",
+             [i, codes](const HttpRequest& req, const PathParams& p, Responder plain) {
+               Responder respond = with_resolver_headers(std::move(plain));
+               const std::string qualifier(path_param(p, "qualifier"));
+               const std::string value(path_param(p, "value"));
+               if (qualifier != "10" && qualifier != "21") {
+                 return respond(problem_response(400, "digital_link_syntax",
+                                                 "after /01/{gtin} comes /10/{lot} or /21/{serial}",
+                                                 "code"));
+               }
+               auto parsed = qualifier == "10" ? parse_gtin_lot(path_param(p, "gtin"), value)
+                                               : core::parse_digital_link(core::format_digital_link(
+                                                     "", path_param(p, "gtin"), "L", value));
+               if (!parsed.ok()) return respond(bad_link(parsed.error()));
+               answer_after_writes(
+                   i, "",
+                   [i, codes, req, qualifier, link = *parsed]() -> HttpResponse {
+                     if (qualifier == "10") return lot_answer(i, *codes, req, link);
+                     auto code = codes->resolve(link.serial);
+                     if (!code || code->gtin14 != link.gtin14) {
+                       return problem_response(404, "code_not_found",
+                                               "no trace code with this GTIN and serial", "code");
+                     }
+                     return redirect(
+                         core::format_digital_link(run_base_url(*codes, code->tenant, code->run_id),
+                                                   code->gtin14, code->lot_code, link.serial));
+                   },
+                   std::move(respond));
+             });
+  // /01/{gtin}/{compressed}: a partially compressed link; anything else there is malformed (400).
+  router.add(
+      "GET", "/01/{gtin}/{rest}", "resolvePartlyCompressedLink",
+      [i, codes](const HttpRequest&, const PathParams& p, Responder plain) {
+        Responder respond = with_resolver_headers(std::move(plain));
+        answer_after_writes(
+            i, "",
+            [codes, gtin = std::string(path_param(p, "gtin")),
+             rest = std::string(path_param(p, "rest"))]() -> HttpResponse {
+              HttpResponse r = compressed_answer(*codes, gtin, rest);
+              if (r.status == 400) {
+                return problem_response(
+                    400, "digital_link_syntax",
+                    "expected /01/{gtin}/10/{lot}[/21/{serial}] or a compressed GS1 Digital Link",
+                    "code");
+              }
+              return r;
+            },
+            std::move(respond));
+      });
+  // /{compressed}: a wholly compressed link (GS1 Digital Link compression); a segment that does
+  // not decode is no route at all (404 route_not_found, as before this route existed).
+  router.add(
+      "GET", "/{compressed}", "resolveCompressedLink",
+      [i, codes](const HttpRequest& req, const PathParams& p, Responder plain) {
+        Responder respond = with_resolver_headers(std::move(plain));
+        const std::string segment(path_param(p, "compressed"));
+        if (!core::decompress_digital_link(segment).ok()) {
+          return respond(problem_response(404, "route_not_found", "no route for " + req.path));
+        }
+        answer_after_writes(
+            i, "", [codes, segment] { return compressed_answer(*codes, "", segment); },
+            std::move(respond));
+      });
+  router.add(
+      "GET", "/.well-known/gs1resolver", "describeResolver",
+      [](const HttpRequest&, const PathParams&, Responder respond) {
+        with_resolver_headers(std::move(respond))(json_response(200, resolver_description()));
+      });
+  router.add("OPTIONS", "/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLinkOptions",
+             answer_options);
+  router.add("OPTIONS", "/01/{gtin}", "resolveGtinOptions", answer_options);
+  router.add("OPTIONS", "/01/{gtin}/{qualifier}/{value}", "resolveGtinQualifierOptions",
+             answer_options);
+  router.add("OPTIONS", "/{compressed}", "resolveCompressedLinkOptions", answer_options);
 }
 
 }  // namespace agritrace::api

@@ -293,6 +293,19 @@ struct RouteKit {
     if (pos->partition >= ledger.partition_count()) {
       return respond(problem_response(400, "position_invalid", "no such ledger partition", "after"));
     }
+    // A position the ledger has not written yet can only be a mistake (positions come from
+    // acknowledged appends): say so at once instead of waiting out wait_ms for a 503.
+    if (!runner.reached(*pos)) {
+      auto ends = ledger.end_offsets();
+      if (ends.ok() && static_cast<size_t>(pos->partition) < ends->size() &&
+          pos->offset >= (*ends)[static_cast<size_t>(pos->partition)]) {
+        return respond(
+            problem_response(400, "position_beyond_end",
+                             fmt::format("the ledger's partition {} ends before offset {}",
+                                         pos->partition, pos->offset),
+                             "after"));
+      }
+    }
     int32_t wait_ms = options.default_wait_ms;
     if (auto w = req.query_param("wait_ms")) {
       int32_t v = -1;

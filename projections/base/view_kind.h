@@ -62,6 +62,7 @@ enum class ViewKind : uint8_t {
   kCode,  // code/ code record
   kCodeDisabled,  // codedis/ code disabled individually
   kDigitalLink,  // dl/ resolver's global index
+  kDigitalLinkLot,  // dllot/ resolver's global index of GTIN + lot (less specific URIs)
   kProductBatch,  // pbatch/ batches of a catalogue product
   kPublication,  // pub/ published product
   kMarketListing,  // market/ market listing
@@ -105,7 +106,7 @@ enum class ViewKind : uint8_t {
   kLineageMissingCode,  // lmis/ a code recorded missing at a receipt, until received
 };
 
-inline constexpr std::array<std::string_view, 83> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 84> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -153,6 +154,7 @@ inline constexpr std::array<std::string_view, 83> kViewPrefixes = {
     "code",  // kCode
     "codedis",  // kCodeDisabled
     "dl",  // kDigitalLink
+    "dllot",  // kDigitalLinkLot
     "pbatch",  // kProductBatch
     "pub",  // kPublication
     "market",  // kMarketListing

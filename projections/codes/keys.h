@@ -14,6 +14,7 @@ inline constexpr ViewKey<ViewKind::kCodeOfRun> code_of_run;  // crcode/T/run/ind
 inline constexpr ViewKey<ViewKind::kCode> code;  // code/T/serial: code record
 inline constexpr ViewKey<ViewKind::kCodeDisabled> code_disabled;  // codedis/T/serial: code disabled individually
 inline constexpr ViewKey<ViewKind::kDigitalLink> digital_link;  // dl/gs1/serial: resolver's global index
+inline constexpr ViewKey<ViewKind::kDigitalLinkLot> digital_link_lot;  // dllot/gs1/gtin14/lot: the run behind a GTIN + lot
 inline constexpr ViewKey<ViewKind::kProductBatch> product_batch;  // pbatch/T/product_id/batch: batches of a catalogue product
 inline constexpr ViewKey<ViewKind::kPublication> publication;  // pub/T/product_id: published product
 inline constexpr ViewKey<ViewKind::kMarketListing> market_listing;  // market/all/tenant/product_id: market listing

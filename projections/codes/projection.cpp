@@ -8,6 +8,8 @@
 //   code/<t>/<serial>                    {"run_id","batch_id","index"}
 //   codedis/<t>/<serial>                 present while the code is disabled individually
 //   dl/gs1/<serial>                      resolver index: {"tenant","run_id","batch_id","gtin","lot"}
+//   dllot/gs1/<gtin14>/<lot>             resolver index of less specific URIs: the newest run's
+//                                        {"tenant","run_id","batch_id","gtin","lot","base_url"}
 //   pbatch/<t>/<product_id>/<batch sid>  batches of a catalogue product (newest batches)
 //   pub/<t>/<product_id>                 published product; market/all/<t>/<product_id> the same
 #include "projections/codes/projection.h"
@@ -67,6 +69,11 @@ class CodesProjection final : public EventProjection<CodesProjection, codes::Han
     write_quantity(w, "quantity_per_code", e.quantity_per_code);
     w.field("count", e.count).field("created_at", at).end_object();
     b.put(codes::keys::code_run(t, sort_id(e.run_id)), w.str());
+    // The resolver's less specific URIs (/01/{gtin}/10/{lot}, /01/{gtin}): the newest run wins.
+    JsonWriter l;
+    l.begin_object().field("tenant", t).field("run_id", e.run_id).field("batch_id", e.batch_id)
+        .field("gtin", e.gtin14).field("lot", e.lot_code).field("base_url", e.base_url).end_object();
+    b.put(codes::keys::digital_link_lot("gs1", e.gtin14, e.lot_code), l.str());
   }
 
   void on(const std::string& t, const std::string&, const core::CodesGenerated& e, ViewBatch& b) {

@@ -169,6 +169,37 @@ std::optional<ResolvedCode> CodesQueries::resolve(std::string_view serial) const
   return r;
 }
 
+namespace {
+ResolvedLot resolved_lot(std::string_view v) {
+  ResolvedLot r;
+  r.tenant = json_string_field(v, "tenant").value_or("");
+  r.run_id = json_string_field(v, "run_id").value_or("");
+  r.batch_id = json_string_field(v, "batch_id").value_or("");
+  r.gtin14 = json_string_field(v, "gtin").value_or("");
+  r.lot_code = json_string_field(v, "lot").value_or("");
+  r.base_url = json_string_field(v, "base_url").value_or("");
+  return r;
+}
+}  // namespace
+
+std::optional<ResolvedLot> CodesQueries::resolve_lot(std::string_view gtin14,
+                                                     std::string_view lot) const {
+  auto v = views_.get(codes::keys::digital_link_lot("gs1", gtin14, lot));
+  if (!v) return std::nullopt;
+  return resolved_lot(*v);
+}
+
+std::vector<ResolvedLot> CodesQueries::resolve_gtin(std::string_view gtin14, size_t limit) const {
+  std::vector<ResolvedLot> out;
+  if (limit == 0) return out;
+  views_.scan_prefix(codes::keys::digital_link_lot("gs1", gtin14) + "/",
+                     [&](std::string_view, std::string_view v) {
+                       out.push_back(resolved_lot(v));
+                       return out.size() < limit;
+                     });
+  return out;
+}
+
 Result<std::string> CodesQueries::publications(std::string_view tenant) const {
   JsonWriter w;
   w.begin_object().key("items").begin_array();

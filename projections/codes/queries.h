@@ -44,6 +44,16 @@ struct ResolvedCode {
   bool run_disabled = false;
 };
 
+// What the resolver knows about a GTIN + lot (its newest code run).
+struct ResolvedLot {
+  std::string tenant;
+  std::string run_id;
+  std::string batch_id;
+  std::string gtin14;
+  std::string lot_code;
+  std::string base_url;  // the code template's: the resolver builds its URIs from it
+};
+
 // market browse. Every filter is optional ("" = any).
 struct MarketFilter {
   std::string variety;   // catalogue product id or category
@@ -71,6 +81,9 @@ class CodesQueries {
                              int64_t limit) const;
   Result<std::string> code(std::string_view tenant, std::string_view serial) const;
   std::optional<ResolvedCode> resolve(std::string_view serial) const;
+  std::optional<ResolvedLot> resolve_lot(std::string_view gtin14, std::string_view lot) const;
+  // The lots of a GTIN, in lot order, at most `limit`.
+  std::vector<ResolvedLot> resolve_gtin(std::string_view gtin14, size_t limit) const;
   Result<std::string> publications(std::string_view tenant) const;
   Result<std::string> market(const MarketFilter& filter) const;
 

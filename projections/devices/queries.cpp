@@ -73,7 +73,7 @@ Result<std::string> DevicesQueries::jobs(std::string_view tenant) const {
 Result<std::string> DevicesQueries::job(std::string_view tenant, std::string_view job_id) const {
   const std::string sid = sort_id(job_id);
   auto v = views_.get(devices::keys::job(tenant, sid));
-  if (!v) return view_not_found("print job", job_id, "job_id");
+  if (!v) return view_not_found("job", job_id, "job_id");  // job_not_found, as the commands say
   return job_json(tenant, sid, *v);
 }
 

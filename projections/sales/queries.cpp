@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/base/csv_cell.h"
 #include "core/base/json_writer.h"
 #include "core/sales/events.h"
 #include "projections/base/keys.h"
@@ -362,19 +363,7 @@ void write_lineage(JsonWriter& w, const ViewStore& v, std::string_view viewer,
 
 // A CSV cell: quoted when needed, and a leading = + - @ (a formula to a spreadsheet) neutralised
 // with a leading ' (OWASP CSV injection).
-std::string csv_field(std::string_view text) {
-  std::string cell(text);
-  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@'))
-    cell.insert(0, "'");
-  std::string_view s = cell;
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return cell;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string csv_field(std::string_view text) { return core::csv_cell(text); }
 
 }  // namespace
 

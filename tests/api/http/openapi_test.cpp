@@ -3,6 +3,7 @@
 // with the operations the document declares, in both directions, by method, path and operationId.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <utility>
 
 #include "api/http/router.h"
+#include "core/domain/event.h"
 #include "tests/api/http/registered_routes.h"
 #include "tests/support/test_env.h"
 
@@ -70,7 +72,7 @@ std::map<Operation, std::string> documented_operations(const std::string& yaml) 
     }
     if (line.starts_with("    ") && line[4] != ' ') {
       current.reset();
-      for (const char* m : {"get", "post", "put", "delete", "patch"}) {
+      for (const char* m : {"get", "post", "put", "delete", "patch", "options"}) {
         if (line == std::string("    ") + m + ":") {
           current = Operation{upper(m), path};
           REQUIRE_MESSAGE(ops.count(*current) == 0, "documented twice: " << upper(m) << " " << path);
@@ -117,6 +119,36 @@ TEST_CASE("OpenAPI: docs/openapi.yaml documents exactly the routes the server re
   CHECK(yaml.find("openapi: 3.0.3") != std::string::npos);
   CHECK(yaml.find("application/problem+json") != std::string::npos);
   CHECK(yaml.find("Idempotency-Key") != std::string::npos);
+}
+
+// The catalogue's event types, from the variant itself: a new event type cannot be forgotten.
+template <size_t... I>
+std::vector<std::string> catalogue_types(std::index_sequence<I...>) {
+  return {std::string(std::variant_alternative_t<I, core::Event>::kType)...};
+}
+
+// The `enum:` list of EventRef's `type` property (components.schemas.EventRef.properties.type).
+std::vector<std::string> event_ref_type_enum(const std::string& yaml) {
+  std::vector<std::string> out;
+  const size_t schema = yaml.find("\n    EventRef:\n");
+  REQUIRE(schema != std::string::npos);
+  const size_t type = yaml.find("\n        type:\n", schema);
+  REQUIRE(type != std::string::npos);
+  const size_t list = yaml.find("\n          enum:\n", type);
+  REQUIRE(list != std::string::npos);
+  std::istringstream in(yaml.substr(list + std::string_view("\n          enum:\n").size()));
+  std::string line;
+  while (std::getline(in, line) && line.rfind("          - ", 0) == 0)
+    out.push_back(trim(line.substr(12)));
+  return out;
+}
+
+TEST_CASE("OpenAPI: EventRef.type lists exactly the event catalogue's types") {
+  auto documented = event_ref_type_enum(read_text(AGRITRACE_SOURCE_DIR "/docs/openapi.yaml"));
+  auto catalogue = catalogue_types(std::make_index_sequence<std::variant_size_v<core::Event>>{});
+  std::sort(documented.begin(), documented.end());
+  std::sort(catalogue.begin(), catalogue.end());
+  CHECK(documented == catalogue);
 }
 
 }  // namespace

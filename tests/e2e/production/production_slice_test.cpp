@@ -183,6 +183,8 @@ void refusals(Backend backend) {
   check_problem(c.get("/v1/batches/b-404"), 404, "batch_not_found", "batch_id");
   check_problem(c.get("/v1/batches?limit=0"), 422, "limit_invalid", "limit");
   check_problem(c.get("/v1/batches?after=zz"), 400, "position_invalid", "after");
+  // A position past the ledger's end answers 400 at once, even with the longest wait asked for.
+  check_problem(c.get("/v1/batches?after=0:999999999&wait_ms=30000"), 400, "position_beyond_end", "after");
   check_problem(admin.post("/v1/enterprises", R"({"uscc":"91440101MA59XYW12C","name":"x","region":"y"})"), 422,
          "uscc_check_failed", "uscc");
   REQUIRE(c.post("/v1/batches", batch_body("DOC-1")).status == 201);

@@ -65,6 +65,7 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kCode, "code"},
       {ViewKind::kCodeDisabled, "codedis"},
       {ViewKind::kDigitalLink, "dl"},
+      {ViewKind::kDigitalLinkLot, "dllot"},
       {ViewKind::kProductBatch, "pbatch"},
       {ViewKind::kPublication, "pub"},
       {ViewKind::kMarketListing, "market"},
