@@ -131,6 +131,8 @@ const std::vector<RoutePolicy>& table() {
       {"traceForward", kEnt, Area::kTrace},
       {"traceBackward", kEnt, Area::kTrace},
       {"getRecallLineage", kEnt, Area::kSales},
+      // interchange (issue 14): EPCIS 2.0 query of the enterprise's own goods events
+      {"queryEpcisEvents", kEnt, Area::kTrace},
   };
   return t;
 }
