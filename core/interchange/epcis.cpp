@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "core/base/civil_time.h"
 #include "core/base/digest.h"
@@ -13,7 +14,8 @@ namespace {
 constexpr std::string_view kGs1 = "https://id.gs1.org";
 
 Error epc_invalid(std::string message, std::string_view field) {
-  return make_error(ErrorCode::kInvalidArgument, "epc_invalid", std::move(message), std::string(field));
+  return make_error(ErrorCode::kInvalidArgument, "epc_invalid", std::move(message),
+                    std::string(field));
 }
 
 bool digits_only(std::string_view s) {
@@ -62,7 +64,8 @@ Result<std::string> decode_value(std::string_view s, std::string_view field) {
 }
 
 // GTIN-14 from an EPC URN's company prefix and indicator + item reference (TDS §6.3.1).
-Result<std::string> gtin_from_urn_parts(std::string_view cp, std::string_view ir, std::string_view field) {
+Result<std::string> gtin_from_urn_parts(std::string_view cp, std::string_view ir,
+                                        std::string_view field) {
   if (!digits_only(cp) || !digits_only(ir) || cp.size() + ir.size() != 13) {
     return epc_invalid("company prefix and item reference must be 13 digits together", field);
   }
@@ -74,6 +77,19 @@ Result<std::string> gtin_from_urn_parts(std::string_view cp, std::string_view ir
   return data;
 }
 
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    const size_t p = s.find(sep, start);
+    out.push_back(
+        s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
 // The GS1 key path after the host of a Digital Link: pairs "01/x/10/y/21/z" (any prefix path).
 struct DlPairs {
   std::string gtin14;
@@ -83,25 +99,20 @@ struct DlPairs {
 Result<DlPairs> parse_dl(std::string_view uri, std::string_view field) {
   if (const size_t q = uri.find_first_of("?#"); q != std::string_view::npos) uri = uri.substr(0, q);
   const size_t scheme = uri.find("://");
-  if (scheme == std::string_view::npos) return epc_invalid("expected a GS1 Digital Link URI or EPC URN", field);
+  if (scheme == std::string_view::npos)
+    return epc_invalid("expected a GS1 Digital Link URI or EPC URN", field);
   const size_t at = uri.find("/01/", scheme + 3);
   if (at == std::string_view::npos) return epc_invalid("a Digital Link names a GTIN (/01/)", field);
-  std::vector<std::string_view> segs;
-  size_t start = at + 1;
-  while (start <= uri.size()) {
-    const size_t slash = uri.find('/', start);
-    const size_t end = slash == std::string_view::npos ? uri.size() : slash;
-    segs.push_back(uri.substr(start, end - start));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  if (segs.size() % 2 != 0) return epc_invalid("a Digital Link path is pairs of AI and value", field);
+  const std::vector<std::string_view> segs = split(uri.substr(at + 1), '/');
+  if (segs.size() % 2 != 0)
+    return epc_invalid("a Digital Link path is pairs of AI and value", field);
   DlPairs out;
   for (size_t i = 0; i < segs.size(); i += 2) {
     const std::string_view ai = segs[i];
     if (ai == "01") {
       std::string_view g = segs[i + 1];
-      if (!digits_only(g) || g.size() > 14 || g.size() < 8) return epc_invalid("a GTIN has 8 to 14 digits", field);
+      if (!digits_only(g) || g.size() > 14 || g.size() < 8)
+        return epc_invalid("a GTIN has 8 to 14 digits", field);
       std::string g14(14 - g.size(), '0');
       g14 += g;
       if (gtin_check_digit(std::string_view(g14).substr(0, 13)) != g14[13]) {
@@ -119,18 +130,6 @@ Result<DlPairs> parse_dl(std::string_view uri, std::string_view field) {
     } else {
       return epc_invalid("only the GS1 keys 01, 10 and 21 are understood here", field);
     }
-  }
-  return out;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    const size_t p = s.find(sep, start);
-    out.push_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
   }
   return out;
 }
@@ -157,7 +156,8 @@ void append_items(std::string& out, std::string_view name, const std::vector<Ite
   append_sorted(out, name, std::move(parts));
 }
 
-void append_quantities(std::string& out, std::string_view name, const std::vector<QuantityElement>& qs) {
+void append_quantities(std::string& out, std::string_view name,
+                       const std::vector<QuantityElement>& qs) {
   std::vector<std::string> parts;
   parts.reserve(qs.size());
   for (const QuantityElement& q : qs) parts.push_back(quantity_prehash(q));
@@ -208,6 +208,24 @@ void write_typed(JsonWriter& w, std::string_view key, std::string_view value_key
   w.end_array();
 }
 
+// "{company prefix}.{indicator + item reference}" of a GTIN-14 (EPC URN bodies).
+std::string urn_key(const std::string& gtin14) {
+  const auto cp = static_cast<size_t>(company_prefix_length(gtin14));
+  return gtin14.substr(1, cp) + "." + gtin14.substr(0, 1) + gtin14.substr(1 + cp, 12 - cp);
+}
+
+// "urn:epc:…:{CP}.{IR}.{value}" -> GTIN-14 and the decoded value.
+Result<std::pair<std::string, std::string>> parse_urn(std::string_view body, std::string_view shape,
+                                                      std::string_view field) {
+  const auto parts = split(body, '.');
+  if (parts.size() != 3) return epc_invalid(std::string(shape), field);
+  auto gtin = gtin_from_urn_parts(parts[0], parts[1], field);
+  if (!gtin.ok()) return gtin.error();
+  auto value = decode_value(parts[2], field);
+  if (!value.ok()) return value.error();
+  return std::make_pair(*gtin, *value);
+}
+
 }  // namespace
 
 Result<IdFormat> parse_id_format(std::string_view header) {
@@ -222,7 +240,8 @@ Result<IdFormat> parse_id_format(std::string_view header) {
 
 std::string thousandths_text(int64_t thousandths) {
   const bool negative = thousandths < 0;
-  const uint64_t v = negative ? 0 - static_cast<uint64_t>(thousandths) : static_cast<uint64_t>(thousandths);
+  const uint64_t v =
+      negative ? 0 - static_cast<uint64_t>(thousandths) : static_cast<uint64_t>(thousandths);
   std::string out = negative ? "-" : "";
   out += std::to_string(v / 1000);
   uint64_t frac = v % 1000;
@@ -240,9 +259,18 @@ QuantityElement quantity_of(GoodsClass goods, Quantity q) {
   QuantityElement e;
   e.goods = std::move(goods);
   switch (q.unit) {
-    case Unit::kGram: e.quantity = thousandths_text(q.amount); e.uom = "KGM"; break;
-    case Unit::kMillilitre: e.quantity = thousandths_text(q.amount); e.uom = "LTR"; break;
-    case Unit::kPiece: e.quantity = std::to_string(q.amount); e.uom = "EA"; break;
+    case Unit::kGram:
+      e.quantity = thousandths_text(q.amount);
+      e.uom = "KGM";
+      break;
+    case Unit::kMillilitre:
+      e.quantity = thousandths_text(q.amount);
+      e.uom = "LTR";
+      break;
+    case Unit::kPiece:
+      e.quantity = std::to_string(q.amount);
+      e.uom = "EA";
+      break;
   }
   return e;
 }
@@ -259,9 +287,7 @@ std::string digital_link(const Item& item) {
 }
 
 std::string epc_urn(const Item& item) {
-  const auto cp = static_cast<size_t>(company_prefix_length(item.gtin14));
-  return "urn:epc:id:sgtin:" + item.gtin14.substr(1, cp) + "." + item.gtin14.substr(0, 1) +
-         item.gtin14.substr(1 + cp, 12 - cp) + "." + urn_value(item.serial);
+  return "urn:epc:id:sgtin:" + urn_key(item.gtin14) + "." + urn_value(item.serial);
 }
 
 std::string item_uri(const Item& item, IdFormat format) {
@@ -271,9 +297,7 @@ std::string item_uri(const Item& item, IdFormat format) {
 std::string class_uri(const GoodsClass& goods, IdFormat format) {
   if (goods.gtin14.empty()) return goods.private_uri;
   if (format == IdFormat::kEpcUrn) {
-    const auto cp = static_cast<size_t>(company_prefix_length(goods.gtin14));
-    return "urn:epc:class:lgtin:" + goods.gtin14.substr(1, cp) + "." + goods.gtin14.substr(0, 1) +
-           goods.gtin14.substr(1 + cp, 12 - cp) + "." + urn_value(goods.lot);
+    return "urn:epc:class:lgtin:" + urn_key(goods.gtin14) + "." + urn_value(goods.lot);
   }
   return std::string(kGs1) + "/01/" + goods.gtin14 + "/10/" + dl_value(goods.lot);
 }
@@ -281,13 +305,10 @@ std::string class_uri(const GoodsClass& goods, IdFormat format) {
 Result<Item> parse_item(std::string_view uri, std::string_view field) {
   constexpr std::string_view kSgtin = "urn:epc:id:sgtin:";
   if (uri.substr(0, kSgtin.size()) == kSgtin) {
-    const auto parts = split(uri.substr(kSgtin.size()), '.');
-    if (parts.size() != 3) return epc_invalid("an SGTIN URN is urn:epc:id:sgtin:CP.IR.serial", field);
-    auto gtin = gtin_from_urn_parts(parts[0], parts[1], field);
-    if (!gtin.ok()) return gtin.error();
-    auto serial = decode_value(parts[2], field);
-    if (!serial.ok()) return serial.error();
-    return Item{*gtin, *serial};
+    auto p = parse_urn(uri.substr(kSgtin.size()), "an SGTIN URN is urn:epc:id:sgtin:CP.IR.serial",
+                       field);
+    if (!p.ok()) return p.error();
+    return Item{p->first, p->second};
   }
   auto dl = parse_dl(uri, field);
   if (!dl.ok()) return dl.error();
@@ -298,18 +319,16 @@ Result<Item> parse_item(std::string_view uri, std::string_view field) {
 Result<GoodsClass> parse_class(std::string_view uri, std::string_view field) {
   constexpr std::string_view kLgtin = "urn:epc:class:lgtin:";
   if (uri.substr(0, kLgtin.size()) == kLgtin) {
-    const auto parts = split(uri.substr(kLgtin.size()), '.');
-    if (parts.size() != 3) return epc_invalid("an LGTIN URN is urn:epc:class:lgtin:CP.IR.lot", field);
-    auto gtin = gtin_from_urn_parts(parts[0], parts[1], field);
-    if (!gtin.ok()) return gtin.error();
-    auto lot = decode_value(parts[2], field);
-    if (!lot.ok()) return lot.error();
-    return GoodsClass{*gtin, *lot, ""};
+    auto p = parse_urn(uri.substr(kLgtin.size()), "an LGTIN URN is urn:epc:class:lgtin:CP.IR.lot",
+                       field);
+    if (!p.ok()) return p.error();
+    return GoodsClass{p->first, p->second, ""};
   }
   if (uri.find("/01/") != std::string_view::npos && uri.find("://") != std::string_view::npos) {
     auto dl = parse_dl(uri, field);
     if (!dl.ok()) return dl.error();
-    if (!dl->lot || dl->serial) return epc_invalid("a class is a GTIN with a lot (/01/…/10/…)", field);
+    if (!dl->lot || dl->serial)
+      return epc_invalid("a class is a GTIN with a lot (/01/…/10/…)", field);
     return GoodsClass{dl->gtin14, *dl->lot, ""};
   }
   if (uri.empty() || uri.find(':') == std::string_view::npos) {
@@ -336,17 +355,22 @@ std::string prehash(const Event& e) {
   if (!e.disposition.empty()) s += "disposition=https://ref.gs1.org/cbv/Disp-" + e.disposition;
   if (!e.read_point.empty()) s += "readPointid=" + e.read_point;
   if (!e.biz_location.empty()) s += "bizLocationid=" + e.biz_location;
-  append_typed(s, "bizTransactionList", "https://ref.gs1.org/cbv/BTT-", "bizTransaction", e.biz_transactions);
+  append_typed(s, "bizTransactionList", "https://ref.gs1.org/cbv/BTT-", "bizTransaction",
+               e.biz_transactions);
   append_typed(s, "destinationList", "https://ref.gs1.org/cbv/SDT-", "destination", e.destinations);
   append_typed(s, "sourceList", "https://ref.gs1.org/cbv/SDT-", "source", e.sources);
   return s;
 }
 
-std::string event_hash(const Event& e) { return "ni:///sha-256;" + sha256_hex(prehash(e)) + "?ver=CBV2.0"; }
+std::string event_hash(const Event& e) {
+  return "ni:///sha-256;" + sha256_hex(prehash(e)) + "?ver=CBV2.0";
+}
 
 void write_event(JsonWriter& w, const Event& e, IdFormat f) {
   const bool transformation = e.type == "TransformationEvent";
-  w.begin_object().field("type", e.type).field("eventID", event_hash(e))
+  w.begin_object()
+      .field("type", e.type)
+      .field("eventID", event_hash(e))
       .field("eventTime", format_rfc3339_utc(e.event_time_ms))
       .field("eventTimeZoneOffset", e.time_zone_offset)
       .field("recordTime", format_rfc3339_utc(e.record_time_ms));
@@ -358,8 +382,10 @@ void write_event(JsonWriter& w, const Event& e, IdFormat f) {
   if (!e.transformation_id.empty()) w.field("transformationID", e.transformation_id);
   if (!e.biz_step.empty()) w.field("bizStep", e.biz_step);
   if (!e.disposition.empty()) w.field("disposition", e.disposition);
-  if (!e.read_point.empty()) w.key("readPoint").begin_object().field("id", e.read_point).end_object();
-  if (!e.biz_location.empty()) w.key("bizLocation").begin_object().field("id", e.biz_location).end_object();
+  if (!e.read_point.empty())
+    w.key("readPoint").begin_object().field("id", e.read_point).end_object();
+  if (!e.biz_location.empty())
+    w.key("bizLocation").begin_object().field("id", e.biz_location).end_object();
   write_typed(w, "bizTransactionList", "bizTransaction", e.biz_transactions);
   write_typed(w, "sourceList", "source", e.sources);
   write_typed(w, "destinationList", "destination", e.destinations);
