@@ -133,6 +133,8 @@ const std::vector<RoutePolicy>& table() {
       {"getRecallLineage", kEnt, Area::kSales},
       // interchange (issue 14): EPCIS 2.0 query of the enterprise's own goods events
       {"queryEpcisEvents", kEnt, Area::kTrace},
+      {"captureEpcisEvents", kEnt, Area::kWarehouse},
+      {"getEpcisCaptureJob", kEnt, Area::kWarehouse},
   };
   return t;
 }

@@ -3,9 +3,9 @@
 // implementation (PyPI epcis-event-hash-generator 1.9.3) from the same events written as
 // EPCIS 2.0 JSON-LD; the e2e tests (tests/e2e/interchange) run it on every exported document.
 // The instants are fixed test vectors (unix ms), not calendar dates of the business.
-#include <doctest/doctest.h>
-
 #include "core/interchange/epcis.h"
+
+#include <doctest/doctest.h>
 
 namespace agritrace::core::epcis {
 namespace {
@@ -29,10 +29,12 @@ Event shipping_vector() {
   return e;
 }
 
-TEST_CASE("R-5.1 EPCIS: the CBV 2.0 event hash equals the reference implementation's (ObjectEvent)") {
+TEST_CASE(
+    "R-5.1 EPCIS: the CBV 2.0 event hash equals the reference implementation's (ObjectEvent)") {
   const Event e = shipping_vector();
-  CHECK(event_hash(e) ==
-        "ni:///sha-256;084312d8f75be5add94b7a527e93eda2b9bd67e98232527b7f9a5c5fd4525890?ver=CBV2.0");
+  CHECK(
+      event_hash(e) ==
+      "ni:///sha-256;084312d8f75be5add94b7a527e93eda2b9bd67e98232527b7f9a5c5fd4525890?ver=CBV2.0");
   // The order of list entries, the identifier form and the record time do not change it.
   Event shuffled = e;
   std::swap(shuffled.epcs[0], shuffled.epcs[1]);
@@ -45,7 +47,9 @@ TEST_CASE("R-5.1 EPCIS: the CBV 2.0 event hash equals the reference implementati
   CHECK(event_hash(other) != event_hash(e));
 }
 
-TEST_CASE("R-5.1 EPCIS: the CBV 2.0 event hash equals the reference implementation's (TransformationEvent)") {
+TEST_CASE(
+    "R-5.1 EPCIS: the CBV 2.0 event hash equals the reference implementation's "
+    "(TransformationEvent)") {
   Event e;
   e.type = "TransformationEvent";
   e.event_time_ms = kVectorMs - 123;
@@ -57,8 +61,9 @@ TEST_CASE("R-5.1 EPCIS: the CBV 2.0 event hash equals the reference implementati
   e.biz_step = "commissioning";
   e.disposition = "active";
   e.biz_transactions = {{"prodorder", "urn:agritrace:bt:T:b-1"}};
-  CHECK(event_hash(e) ==
-        "ni:///sha-256;9656cdbf350653d8f94b7ad4913bbf40d90e0f6efa1467b1df7ea52720ee3414?ver=CBV2.0");
+  CHECK(
+      event_hash(e) ==
+      "ni:///sha-256;9656cdbf350653d8f94b7ad4913bbf40d90e0f6efa1467b1df7ea52720ee3414?ver=CBV2.0");
 }
 
 TEST_CASE("R-5.1 EPCIS: identifiers as GS1 Digital Link or EPC URN, and back") {
@@ -76,7 +81,8 @@ TEST_CASE("R-5.1 EPCIS: identifiers as GS1 Digital Link or EPC URN, and back") {
   CHECK(class_uri(lot, IdFormat::kEpcUrn) == "urn:epc:class:lgtin:6901234.000001.L-7");
   CHECK(*parse_class("urn:epc:class:lgtin:6901234.000001.L-7", "c") == lot);
   CHECK(parse_class("urn:agritrace:lot:T:lot-1", "c")->private_uri == "urn:agritrace:lot:T:lot-1");
-  CHECK(parse_item("https://id.gs1.org/01/06901234000017/21/X", "epc").error().reason == "epc_invalid");
+  CHECK(parse_item("https://id.gs1.org/01/06901234000017/21/X", "epc").error().reason ==
+        "epc_invalid");
   CHECK(parse_item("urn:epc:id:sgtin:6901234.00001.X", "epc").error().reason == "epc_invalid");
   CHECK(parse_item("not a uri", "epc").error().reason == "epc_invalid");
   CHECK(*parse_id_format("Always_EPC_URN") == IdFormat::kEpcUrn);
@@ -94,7 +100,8 @@ TEST_CASE("R-5.1 EPCIS: quantities in UN/ECE Rec 20 units") {
   CHECK(quantity_of({}, Quantity{12, Unit::kPiece}).uom == "EA");
 }
 
-TEST_CASE("R-5.1 EPCIS: the JSON-LD event names its hash as eventID and writes identifiers as asked") {
+TEST_CASE(
+    "R-5.1 EPCIS: the JSON-LD event names its hash as eventID and writes identifiers as asked") {
   const Event e = shipping_vector();
   JsonWriter dl;
   write_event(dl, e, IdFormat::kDigitalLink);
