@@ -111,7 +111,7 @@ inline constexpr std::string_view kContext =
     "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
 
 // Platform URIs for things without a GS1 key (docs/INTERCHANGE.md).
-std::string party_uri(std::string_view tenant_or_uscc);               // urn:agritrace:party:{uscc}
+std::string party_uri(std::string_view tenant_or_uscc);  // urn:agritrace:party:{uscc}
 std::string private_party_uri(std::string_view tenant, std::string_view counterparty_id);
 std::string lot_uri(std::string_view tenant, std::string_view item_id);  // urn:agritrace:lot:T:item
 std::string transaction_uri(std::string_view tenant, std::string_view id);  // urn:agritrace:bt:T:id

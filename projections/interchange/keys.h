@@ -6,7 +6,7 @@
 namespace agritrace::projections::interchange::keys {
 
 inline constexpr ViewKey<ViewKind::kEpcisEvent> event;  // epcis/T/seq12/index3: one EPCIS event
-inline constexpr ViewKey<ViewKind::kEpcisRun> run;      // epcisrun/T/run: a code run's GTIN, lot, batch
-inline constexpr ViewKey<ViewKind::kEpcisItem> item;    // epcisitem/T/item: product_id and lot code
+inline constexpr ViewKey<ViewKind::kEpcisRun> run;  // epcisrun/T/run: a code run's GTIN, lot, batch
+inline constexpr ViewKey<ViewKind::kEpcisItem> item;  // epcisitem/T/item: product_id and lot code
 
 }  // namespace agritrace::projections::interchange::keys

@@ -34,7 +34,8 @@ bool matches(const epcis::Event& e, const EpcisFilter& f) {
     auto has = [&](const std::vector<epcis::QuantityElement>& qs) {
       return std::any_of(qs.begin(), qs.end(), [&](const epcis::QuantityElement& q) {
         const std::string uri = epcis::class_uri(q.goods, epcis::IdFormat::kDigitalLink);
-        return std::find(f.match_epc_class.begin(), f.match_epc_class.end(), uri) != f.match_epc_class.end();
+        return std::find(f.match_epc_class.begin(), f.match_epc_class.end(), uri) !=
+               f.match_epc_class.end();
       });
     };
     if (!has(e.quantities) && !has(e.output_quantities)) return false;
@@ -56,7 +57,8 @@ void InterchangeQueries::resolve(epcis::Event& e) const {
   auto classes = [&](std::vector<epcis::QuantityElement>& list) {
     for (epcis::QuantityElement& q : list) {
       if (!q.goods.gtin14.empty() || q.goods.product_id.empty() || q.goods.lot.empty()) continue;
-      if (auto rec = views_.get(codes::keys::catalogue(core::kPlatformTenant, q.goods.product_id))) {
+      if (auto rec =
+              views_.get(codes::keys::catalogue(core::kPlatformTenant, q.goods.product_id))) {
         const std::string gtin = json_string_field(*rec, "gtin").value_or("");
         if (gtin.size() == 13) q.goods.gtin14 = "0" + gtin;
         if (gtin.size() == 14) q.goods.gtin14 = gtin;
@@ -69,7 +71,8 @@ void InterchangeQueries::resolve(epcis::Event& e) const {
   classes(e.output_quantities);
 }
 
-Result<EpcisPage> InterchangeQueries::events(const std::string& tenant, const EpcisFilter& f) const {
+Result<EpcisPage> InterchangeQueries::events(const std::string& tenant,
+                                             const EpcisFilter& f) const {
   const std::string prefix = interchange::keys::event(tenant);
   const std::string start = prefix + f.after;
   EpcisPage page;

@@ -15,13 +15,13 @@
 namespace agritrace::projections {
 
 struct EpcisFilter {
-  std::string event_type;               // "" = any
+  std::string event_type;                // "" = any
   std::optional<int64_t> ge_event_time;  // unix ms
   std::optional<int64_t> lt_event_time;
   std::optional<int64_t> ge_record_time;
-  std::vector<std::string> biz_steps;    // CBV bare words (any of them); empty = any
-  std::vector<core::epcis::Item> match_epc;     // any of them (epcList, input or output EPCs)
-  std::vector<std::string> match_epc_class;     // Digital Link form of the classes (any of them)
+  std::vector<std::string> biz_steps;        // CBV bare words (any of them); empty = any
+  std::vector<core::epcis::Item> match_epc;  // any of them (epcList, input or output EPCs)
+  std::vector<std::string> match_epc_class;  // Digital Link form of the classes (any of them)
   uint32_t per_page = 100;
   std::string after;  // the page token: the key suffix of the previous page's last event
 };

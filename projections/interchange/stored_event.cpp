@@ -21,9 +21,14 @@ void put_items(JsonWriter& w, std::string_view key, const std::vector<Item>& ite
 void put_quantities(JsonWriter& w, std::string_view key, const std::vector<QuantityElement>& qs) {
   w.key(key).begin_array();
   for (const QuantityElement& q : qs) {
-    w.begin_object().field("gtin", q.goods.gtin14).field("lot", q.goods.lot)
-        .field("uri", q.goods.private_uri).field("product_id", q.goods.product_id)
-        .field("q", q.quantity).field("uom", q.uom).end_object();
+    w.begin_object()
+        .field("gtin", q.goods.gtin14)
+        .field("lot", q.goods.lot)
+        .field("uri", q.goods.private_uri)
+        .field("product_id", q.goods.product_id)
+        .field("q", q.quantity)
+        .field("uom", q.uom)
+        .end_object();
   }
   w.end_array();
 }
@@ -56,7 +61,8 @@ bool get_items(simdjson::dom::element e, std::string_view key, std::vector<Item>
   return true;
 }
 
-bool get_quantities(simdjson::dom::element e, std::string_view key, std::vector<QuantityElement>& out) {
+bool get_quantities(simdjson::dom::element e, std::string_view key,
+                    std::vector<QuantityElement>& out) {
   simdjson::dom::array a;
   if (e[key].get_array().get(a)) return false;
   for (simdjson::dom::element q : a) {
@@ -87,15 +93,21 @@ bool get_typed(simdjson::dom::element e, std::string_view key, std::vector<Typed
 std::string encode_stored(const StoredEpcis& s) {
   const core::epcis::Event& e = s.event;
   JsonWriter w;
-  w.begin_object().field("type", e.type).field("event_time_ms", e.event_time_ms)
-      .field("tz", e.time_zone_offset).field("record_time_ms", e.record_time_ms);
+  w.begin_object()
+      .field("type", e.type)
+      .field("event_time_ms", e.event_time_ms)
+      .field("tz", e.time_zone_offset)
+      .field("record_time_ms", e.record_time_ms);
   put_items(w, "epcs", e.epcs);
   put_quantities(w, "quantities", e.quantities);
   put_items(w, "output_epcs", e.output_epcs);
   put_quantities(w, "output_quantities", e.output_quantities);
-  w.field("action", e.action).field("transformation_id", e.transformation_id)
-      .field("biz_step", e.biz_step).field("disposition", e.disposition)
-      .field("read_point", e.read_point).field("biz_location", e.biz_location);
+  w.field("action", e.action)
+      .field("transformation_id", e.transformation_id)
+      .field("biz_step", e.biz_step)
+      .field("disposition", e.disposition)
+      .field("read_point", e.read_point)
+      .field("biz_location", e.biz_location);
   put_typed(w, "biz_transactions", e.biz_transactions);
   put_typed(w, "sources", e.sources);
   put_typed(w, "destinations", e.destinations);
@@ -115,11 +127,12 @@ Result<StoredEpcis> decode_stored(std::string_view json) {
       !get_items(doc, "epcs", e.epcs) || !get_quantities(doc, "quantities", e.quantities) ||
       !get_items(doc, "output_epcs", e.output_epcs) ||
       !get_quantities(doc, "output_quantities", e.output_quantities) ||
-      !get_str(doc, "action", e.action) || !get_str(doc, "transformation_id", e.transformation_id) ||
+      !get_str(doc, "action", e.action) ||
+      !get_str(doc, "transformation_id", e.transformation_id) ||
       !get_str(doc, "biz_step", e.biz_step) || !get_str(doc, "disposition", e.disposition) ||
       !get_str(doc, "read_point", e.read_point) || !get_str(doc, "biz_location", e.biz_location) ||
-      !get_typed(doc, "biz_transactions", e.biz_transactions) || !get_typed(doc, "sources", e.sources) ||
-      !get_typed(doc, "destinations", e.destinations) ||
+      !get_typed(doc, "biz_transactions", e.biz_transactions) ||
+      !get_typed(doc, "sources", e.sources) || !get_typed(doc, "destinations", e.destinations) ||
       !get_str(doc, "ledger_event_id", s.ledger_event_id)) {
     return corrupt();
   }
