@@ -85,6 +85,29 @@ Reply epcis_get(ApiClient& c, const std::string& query, const api::HeaderList& e
   return c.call("GET", query + sep + "after=" + c.last_position(), "", h);
 }
 
+// Four codes of a batch (GTIN 06901234000016); the first `shipped` go to the wholesaler (a
+// registered enterprise) through a sales order.
+std::vector<std::string> ship_to_wholesaler(ApiClient& plant, const std::string& batch_id,
+                                            size_t shipped) {
+  std::vector<std::string> codes;
+  code_run(plant, batch_id, "6901234000016", R"({"amount":1,"unit":"piece"})", 4, &codes);
+  const std::string cp = new_counterparty(
+      plant, enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
+  Reply so = plant.post(
+      "/v1/sales-orders",
+      fmt::format(
+          R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":{},"unit":"piece"}}}})", cp,
+          batch_id, shipped));
+  REQUIRE(so.status == 201);
+  const std::vector<std::string> shipping(codes.begin(),
+                                          codes.begin() + static_cast<std::ptrdiff_t>(shipped));
+  Reply shipment =
+      plant.post("/v1/sales-orders/" + so.str("/id") + "/shipments", codes_body(shipping));
+  INFO(shipment.body);
+  REQUIRE(shipment.status == 201);
+  return codes;
+}
+
 void epcis_export(Backend backend) {
   TestApp app(backend);
   ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
@@ -109,19 +132,7 @@ void epcis_export(Backend backend) {
                     fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":1500,"unit":"g"}}}})",
                                 lot.lot_id))
               .status == 201);
-  std::vector<std::string> codes;
-  code_run(plant, batch_id, "6901234000016", R"({"amount":1,"unit":"piece"})", 4, &codes);
-  const std::string cp = new_counterparty(
-      plant, enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
-  Reply so = plant.post(
-      "/v1/sales-orders",
-      fmt::format(
-          R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":2,"unit":"piece"}}}})", cp,
-          batch_id));
-  REQUIRE(so.status == 201);
-  Reply shipped = plant.post("/v1/sales-orders/" + so.str("/id") + "/shipments",
-                             codes_body({codes[0], codes[1]}));
-  REQUIRE(shipped.status == 201);
+  const std::vector<std::string> codes = ship_to_wholesaler(plant, batch_id, 2);
   // The wholesaler receives one of the two codes by scan.
   REQUIRE(wholesale.post("/v1/receipts", codes_body({codes[0]})).status == 201);
 
@@ -319,19 +330,7 @@ void epcis_capture(Backend backend) {
   ApiClient wholesale = app.enterprise(kWholesaleUscc, "广州江南果菜批发有限公司");
   Reply batch = plant.post("/v1/batches", batch_body("CX-C1"));
   REQUIRE(batch.status == 201);
-  std::vector<std::string> codes;
-  code_run(plant, batch.str("/id"), "6901234000016", R"({"amount":1,"unit":"piece"})", 4, &codes);
-  const std::string cp = new_counterparty(
-      plant, enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
-  Reply so = plant.post(
-      "/v1/sales-orders",
-      fmt::format(
-          R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":4,"unit":"piece"}}}})", cp,
-          batch.str("/id")));
-  REQUIRE(so.status == 201);
-  REQUIRE(
-      plant.post("/v1/sales-orders/" + so.str("/id") + "/shipments", codes_body(codes)).status ==
-      201);
+  const std::vector<std::string> codes = ship_to_wholesaler(plant, batch.str("/id"), 4);
   const std::string sgtin0 = "urn:epc:id:sgtin:6901234.000001." + serial_of(codes[0]);
   const std::string dl1 = "https://id.gs1.org/01/06901234000016/21/" + serial_of(codes[1]);
 
