@@ -144,6 +144,11 @@ const std::vector<RoutePolicy>& table() {
       {"traceForward", kEnt, Area::kTrace},
       {"traceBackward", kEnt, Area::kTrace},
       {"getRecallLineage", kEnt, Area::kSales},
+      // interchange (issue 14): EPCIS 2.0 query of the enterprise's own goods events; capture of
+      // receiving events (they become receipts by scan, a warehouse write)
+      {"queryEpcisEvents", kEnt, Area::kTrace},
+      {"captureEpcisEvents", kEnt, Area::kWarehouse},
+      {"getEpcisCaptureJob", kEnt, Area::kWarehouse},
   };
   return t;
 }

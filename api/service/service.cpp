@@ -102,6 +102,7 @@ void Service::register_routes(Router& router) {
   register_devices_routes(*i, router);
   register_accounts_routes(*i, router);
   register_regulator_feed_routes(*i, router);
+  register_interchange_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

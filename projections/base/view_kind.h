@@ -104,9 +104,13 @@ enum class ViewKind : uint8_t {
   kLineageAncestors,  // lanc/ every item upstream of an item (closure)
   kLineageDescendants,  // ldsc/ every item downstream of an item (closure)
   kLineageMissingCode,  // lmis/ a code recorded missing at a receipt, until received
+  // interchange (EPCIS 2.0, projections/interchange/projection.h)
+  kEpcisEvent,  // epcis/ one EPCIS event of a tenant, by ledger sequence
+  kEpcisRun,  // epcisrun/ a code run's GTIN, lot and batch
+  kEpcisItem,  // epcisitem/ a batch's or lot's catalogue product and lot code
 };
 
-inline constexpr std::array<std::string_view, 84> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 87> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -191,8 +195,11 @@ inline constexpr std::array<std::string_view, 84> kViewPrefixes = {
     "lanc",  // kLineageAncestors
     "ldsc",  // kLineageDescendants
     "lmis",  // kLineageMissingCode
+    "epcis",  // kEpcisEvent
+    "epcisrun",  // kEpcisRun
+    "epcisitem",  // kEpcisItem
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kLineageMissingCode) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kEpcisItem) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

@@ -10,6 +10,7 @@
 #include "projections/codes/projection.h"
 #include "projections/devices/projection.h"
 #include "projections/finance/projection.h"
+#include "projections/interchange/projection.h"
 #include "projections/inventory/projection.h"
 #include "projections/market/projection.h"
 #include "projections/production/keys.h"
@@ -229,6 +230,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_market_projection());
   all.push_back(make_devices_projection());
   all.push_back(make_lineage_projection());
+  all.push_back(make_interchange_projection());
   return all;
 }
 

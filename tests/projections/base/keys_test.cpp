@@ -102,6 +102,9 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kLineageAncestors, "lanc"},
       {ViewKind::kLineageDescendants, "ldsc"},
       {ViewKind::kLineageMissingCode, "lmis"},
+      {ViewKind::kEpcisEvent, "epcis"},
+      {ViewKind::kEpcisRun, "epcisrun"},
+      {ViewKind::kEpcisItem, "epcisitem"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;

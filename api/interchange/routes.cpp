@@ -1,0 +1,355 @@
+// Routes of the open exchange formats (issue 14): GS1 EPCIS 2.0 query (REST binding) of the
+// enterprise's own goods events, from the interchange read model.
+#include <atomic>
+#include <charconv>
+#include <memory>
+
+#include "api/http/route_kit.h"
+#include "api/interchange/capture.h"
+#include "core/codes/codes.h"
+#include "core/interchange/epcis.h"
+#include "core/receiving/commands.h"
+#include "projections/base/keys.h"
+#include "projections/codes/keys.h"
+#include "projections/interchange/queries.h"
+
+namespace agritrace::api {
+namespace {
+
+namespace epcis = core::epcis;
+
+constexpr std::string_view kEventTypes[] = {"ObjectEvent", "AggregationEvent", "TransactionEvent",
+                                            "TransformationEvent", "AssociationEvent"};
+
+// EPCIS QueryParameterException as problem+json (400).
+HttpResponse bad_parameter(std::string_view field, std::string message) {
+  return problem_response(400, "query_parameter_invalid", message, field);
+}
+
+std::vector<std::string_view> values_of(std::string_view v) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    const size_t p = v.find('|', start);
+    out.push_back(
+        v.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+// "shipping", "urn:epcglobal:cbv:bizstep:shipping" or "https://ref.gs1.org/cbv/BizStep-shipping".
+std::string bare_biz_step(std::string_view v) {
+  for (std::string_view prefix : {std::string_view("urn:epcglobal:cbv:bizstep:"),
+                                  std::string_view("https://ref.gs1.org/cbv/BizStep-")}) {
+    if (v.substr(0, prefix.size()) == prefix) return std::string(v.substr(prefix.size()));
+  }
+  return std::string(v);
+}
+
+bool page_token_ok(std::string_view t) {
+  if (t.size() != 16 || t[12] != '/') return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (i != 12 && (t[i] < '0' || t[i] > '9')) return false;
+  }
+  return true;
+}
+
+// The SimpleEventQuery parameters of GET /epcis/events; nullopt and `problem` set on a bad one.
+std::optional<projections::EpcisFilter> filter_of(const HttpRequest& req, HttpResponse& problem) {
+  projections::EpcisFilter f;
+  for (const auto& [name, value] : req.query) {
+    if (name == "eventType") {
+      if (std::find(std::begin(kEventTypes), std::end(kEventTypes), value) ==
+          std::end(kEventTypes)) {
+        problem = bad_parameter(name,
+                                "eventType is ObjectEvent, AggregationEvent, TransactionEvent, "
+                                "TransformationEvent or AssociationEvent");
+        return std::nullopt;
+      }
+      f.event_type = value;
+    } else if (name == "GE_eventTime" || name == "LT_eventTime" || name == "GE_recordTime") {
+      auto ms = core::parse_rfc3339(value, name);
+      if (!ms.ok()) {
+        problem =
+            bad_parameter(name, name + " is an RFC 3339 date-time, e.g. 2026-01-02T03:04:05Z");
+        return std::nullopt;
+      }
+      (name == "GE_eventTime"   ? f.ge_event_time
+       : name == "LT_eventTime" ? f.lt_event_time
+                                : f.ge_record_time) = *ms;
+    } else if (name == "EQ_bizStep") {
+      for (std::string_view v : values_of(value)) f.biz_steps.push_back(bare_biz_step(v));
+    } else if (name == "MATCH_epc") {
+      for (std::string_view v : values_of(value)) {
+        auto item = epcis::parse_item(v, name);
+        if (!item.ok()) {
+          problem = bad_parameter(name, item.error().message);
+          return std::nullopt;
+        }
+        f.match_epc.push_back(*item);
+      }
+    } else if (name == "MATCH_epcClass") {
+      for (std::string_view v : values_of(value)) {
+        auto cls = epcis::parse_class(v, name);
+        if (!cls.ok()) {
+          problem = bad_parameter(name, cls.error().message);
+          return std::nullopt;
+        }
+        f.match_epc_class.push_back(epcis::class_uri(*cls, epcis::IdFormat::kDigitalLink));
+      }
+    } else if (name == "perPage") {
+      uint32_t v = 0;
+      auto r = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (r.ec != std::errc() || r.ptr != value.data() + value.size() || v < 1 || v > 1000) {
+        problem = bad_parameter(name, "perPage is 1..1000");
+        return std::nullopt;
+      }
+      f.per_page = v;
+    } else if (name == "nextPageToken") {
+      if (!page_token_ok(value)) {
+        problem =
+            bad_parameter(name, "nextPageToken is the token of a previous answer's next link");
+        return std::nullopt;
+      }
+      f.after = value;
+    } else if (name != "after" && name != "wait_ms") {
+      problem = bad_parameter(name, "not a query parameter of GET /epcis/events");
+      return std::nullopt;
+    }
+  }
+  return f;
+}
+
+// The same query with the next page's token (Link rel="next").
+std::string next_link(const HttpRequest& req, const std::string& token) {
+  std::string out = "/epcis/events?";
+  for (const auto& [name, value] : req.query) {
+    if (name == "nextPageToken") continue;
+    out += percent_encode(name) + "=" + percent_encode(value) + "&";
+  }
+  out += "nextPageToken=" + percent_encode(token);
+  return out;
+}
+
+HttpResponse query_document(const RouteKit& kit, const std::vector<epcis::Event>& events,
+                            epcis::IdFormat f) {
+  JsonWriter w;
+  w.begin_object()
+      .key("@context")
+      .begin_array()
+      .value(epcis::kContext)
+      .end_array()
+      .field("type", "EPCISQueryDocument")
+      .field("schemaVersion", "2.0")
+      .field("creationDate", core::format_rfc3339_utc(kit.env.now_ms()))
+      .key("epcisBody")
+      .begin_object()
+      .key("queryResults")
+      .begin_object()
+      .field("queryName", "SimpleEventQuery")
+      .key("resultsBody")
+      .begin_object()
+      .key("eventList")
+      .begin_array();
+  for (const epcis::Event& e : events) epcis::write_event(w, e, f);
+  w.end_array().end_object().end_object().end_object().end_object();
+  HttpResponse r = json_response(200, w.take());
+  r.content_type = "application/ld+json";
+  r.headers.emplace_back("GS1-EPCIS-Version", "2.0.0");
+  r.headers.emplace_back("GS1-CBV-Version", "2.0.0");
+  r.headers.emplace_back("GS1-EPC-Format", f == epcis::IdFormat::kEpcUrn
+                                               ? "Always_EPC_URN"
+                                               : "Always_GS1_Digital_Link");
+  return r;
+}
+
+constexpr size_t kMaxCaptureEvents = 1000;
+
+// The trace-code URIs of a receiving ObjectEvent: what a receipt by scan of this enterprise takes
+// (the codes must be on the platform: their lot comes from the resolver's index).
+Result<std::vector<std::string>> receiving_codes(const epcis::Event& e,
+                                                 const projections::ViewStore& views) {
+  const bool receiving =
+      e.biz_step == "receiving" || e.biz_step == "arriving" || e.biz_step == "accepting";
+  if (e.type != "ObjectEvent" || e.action != "OBSERVE" || !receiving || e.epcs.empty() ||
+      !e.quantities.empty()) {
+    return make_error(
+        ErrorCode::kInvalidArgument, "epcis_event_not_mappable",
+        "only ObjectEvents (OBSERVE, bizStep receiving, arriving or accepting) of trace "
+        "codes map onto the enterprise's ledger, as a receipt by scan",
+        "bizStep");
+  }
+  std::vector<std::string> codes;
+  for (const epcis::Item& item : e.epcs) {
+    auto rec = views.get(projections::codes::keys::digital_link("gs1", item.serial));
+    if (!rec || projections::json_string_field(*rec, "gtin").value_or("") != item.gtin14) {
+      return make_error(ErrorCode::kInvalidArgument, "epc_unknown",
+                        "no trace code on the platform is " + epcis::digital_link(item), "epcList");
+    }
+    codes.push_back(core::format_digital_link(
+        "https://id.gs1.org", item.gtin14, projections::json_string_field(*rec, "lot").value_or(""),
+        item.serial));
+  }
+  return codes;
+}
+
+// Appends a receipt by scan of `codes` under an Idempotency-Key derived from `hash`, so that the
+// same events captured again are recognised (the writer answers the first outcome: replayed).
+void submit_receipt(RouteKit* i, const Caller& c, std::vector<std::string> codes,
+                    const std::string& hash, std::function<void(const HttpResponse&)> done) {
+  HttpRequest req;
+  req.method = "POST";
+  req.path = "/epcis/capture";
+  req.body = hash;
+  req.remote_address = "epcis-capture";
+  req.headers.emplace_back("Idempotency-Key", "epcis-" + core::sha256_hex(hash));
+  core::ReceiveGoods cmd;
+  cmd.codes = std::move(codes);
+  i->submit(
+      req, [done = std::move(done)](HttpResponse r) { done(r); }, c, "receive_goods",
+      core::Command(std::move(cmd)), 201);
+}
+
+// The outcome of one submitted receipt in the job.
+void record_outcome(CaptureJob& j, const HttpResponse& r, size_t events, size_t index,
+                    const std::string& id) {
+  if (r.status == 201) {
+    (r.body.find("\"replayed\":true") != std::string::npos ? j.duplicates : j.captured) += events;
+  } else {
+    j.errors.push_back({index, id,
+                        projections::json_string_field(r.body, "code").value_or("capture_refused"),
+                        projections::json_string_field(r.body, "detail").value_or("")});
+  }
+}
+
+}  // namespace
+
+void register_interchange_routes(RouteKit& kit, Router& router) {
+  RouteKit* i = &kit;
+  auto q = std::make_shared<projections::InterchangeQueries>(kit.views);
+
+  // Issue 14: EPCIS 2.0 REST binding, SimpleEventQuery over the tenant's own goods events.
+  router.add("GET", "/epcis/events", "queryEpcisEvents",
+             i->tenant_route([i, q](const HttpRequest& req, const PathParams&, const Caller& c,
+                                    Responder respond) {
+               auto format = epcis::parse_id_format(req.header("GS1-EPC-Format").value_or(""));
+               if (!format.ok())
+                 return respond(problem_response(400, format.error().reason, format.error().message,
+                                                 "GS1-EPC-Format"));
+               HttpResponse problem;
+               auto filter = filter_of(req, problem);
+               if (!filter) return respond(std::move(problem));
+               i->with_views(req, std::move(respond), [i, q, req, c, f = *filter, fmt = *format] {
+                 auto page = q->events(c.tenant, f);
+                 if (!page.ok()) return problem_from_error(page.error());
+                 HttpResponse r = query_document(*i, page->events, fmt);
+                 if (!page->next_token.empty()) {
+                   r.headers.emplace_back(
+                       "Link", "<" + next_link(req, page->next_token) + ">; rel=\"next\"");
+                 }
+                 return r;
+               });
+             }));
+
+  // Issue 14: EPCIS 2.0 capture. 202 + Location of the job; all or nothing unless
+  // GS1-Capture-Error-Behaviour: proceed.
+  auto jobs = std::make_shared<CaptureJobs>();
+  router.add(
+      "POST", "/epcis/capture", "captureEpcisEvents",
+      i->tenant_route([i, jobs](const HttpRequest& req, const PathParams&, const Caller& c,
+                                Responder respond) {
+        if (i->json_too_large(req, respond)) return;
+        const std::string behaviour(req.header("GS1-Capture-Error-Behaviour").value_or("rollback"));
+        if (behaviour != "rollback" && behaviour != "proceed") {
+          return respond(problem_response(400, "capture_error_behaviour_invalid",
+                                          "GS1-Capture-Error-Behaviour is rollback or proceed",
+                                          "GS1-Capture-Error-Behaviour"));
+        }
+        auto parsed = parse_epcis_document(req.body, kMaxCaptureEvents);
+        if (!parsed.ok()) {
+          return respond(problem_response(400, parsed.error().reason, parsed.error().message,
+                                          parsed.error().field));
+        }
+        const bool proceed = behaviour == "proceed";
+        const std::string id = jobs->create(c.tenant, proceed, i->env.now_ms(), parsed->size()).id;
+        HttpResponse accepted = json_response(202, "{\"captureID\":\"" + id + "\"}");
+        accepted.headers.emplace_back("Location", "/epcis/capture/" + id);
+        respond(std::move(accepted));
+
+        // Every event is checked first; the mappable ones become receipts by scan.
+        struct Valid {
+          size_t index;
+          std::string hash;
+          std::vector<std::string> codes;
+        };
+        std::vector<Valid> valid;
+        std::vector<CaptureProblem> problems;
+        for (size_t n = 0; n < parsed->size(); ++n) {
+          const CapturedEvent& ce = (*parsed)[n];
+          if (ce.error) {
+            problems.push_back({n, "", ce.error->reason, ce.error->message});
+            continue;
+          }
+          const std::string hash = epcis::event_hash(ce.event);
+          auto codes = receiving_codes(ce.event, i->views);
+          if (!codes.ok()) {
+            problems.push_back({n, hash, codes.error().reason, codes.error().message});
+            continue;
+          }
+          valid.push_back({n, hash, std::move(*codes)});
+        }
+        jobs->update(id, [&](CaptureJob& j) { j.errors = problems; });
+        if (valid.empty() || (!proceed && !problems.empty())) {
+          return jobs->finish(id, i->env.now_ms(), [](CaptureJob&) {});
+        }
+        if (!proceed) {
+          // One receipt of every event's codes: the rules accept all of them or none.
+          std::string hashes;
+          std::vector<std::string> codes;
+          for (const Valid& v : valid) {
+            hashes += v.hash;
+            codes.insert(codes.end(), v.codes.begin(), v.codes.end());
+          }
+          return submit_receipt(i, c, std::move(codes), hashes,
+                                [i, jobs, id, n = valid.size()](const HttpResponse& r) {
+                                  jobs->finish(id, i->env.now_ms(), [&](CaptureJob& j) {
+                                    record_outcome(j, r, n, 0, "");
+                                  });
+                                });
+        }
+        auto left = std::make_shared<std::atomic<size_t>>(valid.size());
+        for (Valid& v : valid) {
+          submit_receipt(
+              i, c, std::move(v.codes), v.hash,
+              [i, jobs, id, left, index = v.index, hash = v.hash](const HttpResponse& r) {
+                jobs->update(id, [&](CaptureJob& j) { record_outcome(j, r, 1, index, hash); });
+                if (left->fetch_sub(1) == 1) jobs->finish(id, i->env.now_ms(), [](CaptureJob&) {});
+              });
+        }
+      }));
+  router.add("GET", "/epcis/capture/{captureID}", "getEpcisCaptureJob",
+             i->tenant_route([jobs](const HttpRequest& req, const PathParams& p, const Caller& c,
+                                    Responder respond) {
+               const std::string id = path_param(p, "captureID");
+               auto answer = [jobs, id, tenant = c.tenant, respond] {
+                 auto job = jobs->json(tenant, id);
+                 if (!job) {
+                   return respond(problem_response(404, "capture_job_not_found",
+                                                   "no such capture job", "captureID"));
+                 }
+                 respond(json_response(200, *job));
+               };
+               // ?wait=true answers once the job has finished (the writer answers every command).
+               const std::string wait(req.query_param("wait").value_or("false"));
+               if (wait != "true" && wait != "false") {
+                 return respond(problem_response(400, "query_parameter_invalid",
+                                                 "wait is true or false", "wait"));
+               }
+               if (wait == "false" || !jobs->json(c.tenant, id) || !jobs->when_finished(id, answer))
+                 answer();
+             }));
+}
+
+}  // namespace agritrace::api

@@ -1,0 +1,402 @@
+// End to end on both ledgers (issue 14, R-5.1 open formats): every goods event of the ledger is
+// exported as GS1 EPCIS 2.0 JSON-LD through GET /epcis/events (REST binding, SimpleEventQuery),
+// a tenant sees only its own, and two independent implementations check what the server says:
+// npm epcis2.js validates every exported document, PyPI epcis-event-hash-generator computes the
+// same CBV 2.0 event hashes as the eventIDs (both installed by ./scripts/deps --interchange).
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/base/fixtures.h"
+#include "tests/support/api_client.h"
+#include "tests/support/test_env.h"
+
+namespace agritrace::testing {
+namespace {
+
+constexpr const char* kWholesaleUscc = "91440101MA59XYW12B";
+const std::string kTools = AGRITRACE_SOURCE_DIR "/tests/e2e/interchange/tools";
+
+std::vector<std::string> lines_starting(const std::string& text, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) out.push_back(line);
+  }
+  return out;
+}
+
+// Runs both third-party checks on an exported document: epcis2.js must call it valid, and the
+// reference hash generator must compute exactly the document's eventIDs, in order.
+void check_with_third_parties(const Reply& doc) {
+  TempDir dir;
+  const std::string file = dir.path() + "/export.jsonld";
+  std::ofstream(file) << doc.body;
+  const RunResult valid =
+      run_program({"/usr/bin/env", "node", kTools + "/validate_epcis.js", file}, {}, true);
+  INFO("epcis2.js: ", valid.out, " (installed by ./scripts/deps --interchange)");
+  CHECK(valid.exit_code == 0);
+  CHECK(valid.out.rfind("valid ", 0) == 0);
+
+  // The hash generator reads EPCISDocuments: the same events, re-wrapped.
+  const std::string list_key = "\"resultsBody\":{\"eventList\":";
+  const size_t list_at = doc.body.find(list_key);
+  REQUIRE(list_at != std::string::npos);
+  const std::string events =
+      doc.body.substr(list_at + list_key.size(), doc.body.size() - list_at - list_key.size() - 4);
+  const std::string capture_file = dir.path() + "/export-as-document.jsonld";
+  std::ofstream(capture_file)
+      << R"({"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],)"
+      << R"("type":"EPCISDocument","schemaVersion":"2.0","creationDate":")"
+      << doc.str("/creationDate") << R"(","epcisBody":{"eventList":)" << events << "}}";
+  const RunResult hashes = run_program({AGRITRACE_SOURCE_DIR "/build/venv/bin/python", "-m",
+                                        "epcis_event_hash_generator", capture_file},
+                                       {}, true);
+  INFO("epcis-event-hash-generator: ", hashes.out, " (installed by ./scripts/deps --interchange)");
+  REQUIRE(hashes.exit_code == 0);
+  std::vector<std::string> ids;
+  const size_t n = doc.size("/epcisBody/queryResults/resultsBody/eventList");
+  for (size_t i = 0; i < n; ++i) {
+    ids.push_back(
+        doc.str(fmt::format("/epcisBody/queryResults/resultsBody/eventList/{}/eventID", i)));
+  }
+  CHECK(lines_starting(hashes.out, "ni:///sha-256;") == ids);
+}
+
+std::string event_path(size_t i, const std::string& field) {
+  return fmt::format("/epcisBody/queryResults/resultsBody/eventList/{}/{}", i, field);
+}
+
+size_t event_count(const Reply& r) {
+  return r.size("/epcisBody/queryResults/resultsBody/eventList");
+}
+
+// A GET of the EPCIS query that waits for the client's last write, with extra headers.
+Reply epcis_get(ApiClient& c, const std::string& query, const api::HeaderList& extra = {}) {
+  api::HeaderList h{{"Authorization", "Bearer " + c.key()}};
+  h.insert(h.end(), extra.begin(), extra.end());
+  const std::string sep = query.find('?') == std::string::npos ? "?" : "&";
+  return c.call("GET", query + sep + "after=" + c.last_position(), "", h);
+}
+
+// Four codes of a batch (GTIN 06901234000016); the first `shipped` go to the wholesaler (a
+// registered enterprise) through a sales order.
+std::vector<std::string> ship_to_wholesaler(ApiClient& plant, const std::string& batch_id,
+                                            size_t shipped) {
+  std::vector<std::string> codes;
+  code_run(plant, batch_id, "6901234000016", R"({"amount":1,"unit":"piece"})", 4, &codes);
+  const std::string cp = new_counterparty(
+      plant, enterprise_customer_body(kWholesaleUscc, "广州江南果菜批发有限公司", "广东省广州市"));
+  Reply so = plant.post(
+      "/v1/sales-orders",
+      fmt::format(
+          R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":{},"unit":"piece"}}}})", cp,
+          batch_id, shipped));
+  REQUIRE(so.status == 201);
+  const std::vector<std::string> shipping(codes.begin(),
+                                          codes.begin() + static_cast<std::ptrdiff_t>(shipped));
+  Reply shipment =
+      plant.post("/v1/sales-orders/" + so.str("/id") + "/shipments", codes_body(shipping));
+  INFO(shipment.body);
+  REQUIRE(shipment.status == 201);
+  return codes;
+}
+
+void epcis_export(Backend backend) {
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient wholesale = app.enterprise(kWholesaleUscc, "广州江南果菜批发有限公司");
+
+  // The plant's goods events: materials received, a batch of a catalogue product made from them,
+  // codes generated, part of it shipped to the wholesaler (a registered enterprise).
+  const std::string farm = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  const ReceivedLot lot = receive_material(plant, farm, 30);
+  REQUIRE(plant.put("/v1/enterprise/main-varieties", R"({"product_ids":["veg-caixin"]})").status ==
+          200);
+  Reply batch = plant.post(
+      "/v1/batches",
+      fmt::format(
+          R"({{"product_id":"veg-caixin","lot_code":"CX-E1","quantity":{{"amount":20,"unit":"piece"}},"production_date":"{}"}})",
+          days_from_today(-1)));
+  INFO(batch.body);
+  REQUIRE(batch.status == 201);
+  const std::string batch_id = batch.str("/id");
+  REQUIRE(plant
+              .post("/v1/batches/" + batch_id + "/materials",
+                    fmt::format(R"({{"lot_id":"{}","quantity":{{"amount":1500,"unit":"g"}}}})",
+                                lot.lot_id))
+              .status == 201);
+  const std::vector<std::string> codes = ship_to_wholesaler(plant, batch_id, 2);
+  // The wholesaler receives one of the two codes by scan.
+  REQUIRE(wholesale.post("/v1/receipts", codes_body({codes[0]})).status == 201);
+
+  // Every goods event in ledger order, with its CBV business step.
+  Reply all = epcis_get(plant, "/epcis/events");
+  INFO(all.body);
+  REQUIRE(all.status == 200);
+  CHECK(all.header("Content-Type") == "application/ld+json");
+  CHECK(all.header("GS1-EPCIS-Version") == "2.0.0");
+  CHECK(all.str("/type") == "EPCISQueryDocument");
+  REQUIRE(event_count(all) == 5);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"ObjectEvent", "receiving"},
+      {"ObjectEvent", "commissioning"},
+      {"TransformationEvent", "commissioning"},
+      {"ObjectEvent", "commissioning"},
+      {"ObjectEvent", "shipping"}};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    CHECK(all.str(event_path(i, "type")) == expected[i].first);
+    CHECK(all.str(event_path(i, "bizStep")) == expected[i].second);
+    CHECK(all.str(event_path(i, "eventID")).rfind("ni:///sha-256;", 0) == 0);
+  }
+  // Material in: a quantity of the platform's lot class, in kilograms, from the supplier.
+  CHECK(all.str(event_path(0, "quantityList/0/uom")) == "KGM");
+  CHECK(all.num(event_path(0, "quantityList/0/quantity")) == 30);
+  CHECK(all.str(event_path(0, "disposition")) == "in_progress");
+  // The batch of a catalogue product is an LGTIN class (its GTIN and lot code).
+  CHECK(all.str(event_path(1, "quantityList/0/epcClass")) ==
+        "https://id.gs1.org/01/06901234000016/10/CX-E1");
+  CHECK(all.str(event_path(1, "action")) == "ADD");
+  // Production: lot in, batch out.
+  CHECK(all.str(event_path(2, "inputQuantityList/0/epcClass")) ==
+        "urn:agritrace:lot:" + std::string(kPlantUscc) + ":" + lot.lot_id);
+  CHECK(all.str(event_path(2, "outputQuantityList/0/epcClass")) ==
+        "https://id.gs1.org/01/06901234000016/10/CX-E1");
+  // Codes generated: commissioned instances.
+  CHECK(all.size(event_path(3, "epcList")) == 4);
+  CHECK(all.str(event_path(3, "epcList/0")) ==
+        "https://id.gs1.org/01/06901234000016/21/" + serial_of(codes[0]));
+  // Shipping: in transit from the plant to the wholesaler, with the order and the despatch advice.
+  CHECK(all.size(event_path(4, "epcList")) == 2);
+  CHECK(all.str(event_path(4, "disposition")) == "in_transit");
+  CHECK(all.str(event_path(4, "sourceList/0/source")) ==
+        "urn:agritrace:party:" + std::string(kPlantUscc));
+  CHECK(all.str(event_path(4, "destinationList/0/type")) == "owning_party");
+  CHECK(all.str(event_path(4, "destinationList/0/destination")) ==
+        "urn:agritrace:party:" + std::string(kWholesaleUscc));
+  CHECK(all.str(event_path(4, "bizTransactionList/0/type")) == "po");
+  CHECK(all.str(event_path(4, "bizTransactionList/1/type")) == "desadv");
+  check_with_third_parties(all);
+
+  // The same events with EPC URNs: same eventIDs.
+  Reply urns = epcis_get(plant, "/epcis/events", {{"GS1-EPC-Format", "Always_EPC_URN"}});
+  REQUIRE(urns.status == 200);
+  CHECK(urns.header("GS1-EPC-Format") == "Always_EPC_URN");
+  CHECK(urns.str(event_path(3, "epcList/0")) ==
+        "urn:epc:id:sgtin:6901234.000001." + serial_of(codes[0]));
+  CHECK(urns.str(event_path(1, "quantityList/0/epcClass")) ==
+        "urn:epc:class:lgtin:6901234.000001.CX-E1");
+  for (size_t i = 0; i < 5; ++i)
+    CHECK(urns.str(event_path(i, "eventID")) == all.str(event_path(i, "eventID")));
+  check_with_third_parties(urns);
+
+  // SimpleEventQuery parameters.
+  Reply transformations = epcis_get(plant, "/epcis/events?eventType=TransformationEvent");
+  REQUIRE(event_count(transformations) == 1);
+  CHECK(transformations.str(event_path(0, "eventID")) == all.str(event_path(2, "eventID")));
+  Reply shipping = epcis_get(plant, "/epcis/events?EQ_bizStep=shipping");
+  REQUIRE(event_count(shipping) == 1);
+  CHECK(event_count(epcis_get(
+            plant, "/epcis/events?EQ_bizStep=urn:epcglobal:cbv:bizstep:shipping|receiving")) == 2);
+  Reply by_epc = epcis_get(
+      plant, "/epcis/events?MATCH_epc=" +
+                 api::percent_encode("urn:epc:id:sgtin:6901234.000001." + serial_of(codes[1])));
+  REQUIRE(event_count(by_epc) == 2);  // commissioned, shipped
+  CHECK(by_epc.str(event_path(1, "bizStep")) == "shipping");
+  CHECK(event_count(epcis_get(plant, "/epcis/events?MATCH_epc=" + api::percent_encode(codes[3]))) ==
+        1);
+  CHECK(event_count(epcis_get(
+            plant, "/epcis/events?MATCH_epcClass=" +
+                       api::percent_encode("https://id.gs1.org/01/06901234000016/10/CX-E1"))) == 2);
+  const std::string ship_time = all.str(event_path(4, "eventTime"));
+  CHECK(event_count(
+            epcis_get(plant, "/epcis/events?GE_eventTime=" + api::percent_encode(ship_time))) >= 1);
+  CHECK(event_count(
+            epcis_get(plant, "/epcis/events?LT_eventTime=" +
+                                 api::percent_encode(all.str(event_path(0, "eventTime"))))) == 0);
+  CHECK(event_count(epcis_get(plant, "/epcis/events?GE_recordTime=" +
+                                         api::percent_encode(days_from_today(1) + "T00:00:00Z"))) ==
+        0);
+
+  // Pages: perPage and the next link's token walk the same events.
+  Reply page1 = epcis_get(plant, "/epcis/events?perPage=2");
+  REQUIRE(event_count(page1) == 2);
+  std::string link = page1.header("Link");
+  std::vector<std::string> walked = {page1.str(event_path(0, "eventID")),
+                                     page1.str(event_path(1, "eventID"))};
+  while (!link.empty()) {
+    const std::string next = link.substr(1, link.find('>') - 1);
+    Reply page = epcis_get(plant, next);
+    REQUIRE(page.status == 200);
+    for (size_t i = 0; i < event_count(page); ++i)
+      walked.push_back(page.str(event_path(i, "eventID")));
+    link = page.header("Link");
+  }
+  REQUIRE(walked.size() == 5);
+  for (size_t i = 0; i < 5; ++i) CHECK(walked[i] == all.str(event_path(i, "eventID")));
+
+  // A tenant exports its own events only: the wholesaler sees its receipt, in progress, with the
+  // plant's despatch advice, and nothing of the plant's.
+  // It sells the code to a consumer: retail_selling, retail_sold, to its anonymous consumers.
+  Reply sale = wholesale.post("/v1/retail-sales", codes_body({codes[0]}));
+  INFO(sale.body);
+  REQUIRE(sale.status == 201);
+  Reply mine = epcis_get(wholesale, "/epcis/events");
+  REQUIRE(event_count(mine) == 2);
+  CHECK(mine.str(event_path(0, "bizStep")) == "receiving");
+  CHECK(mine.str(event_path(1, "bizStep")) == "retail_selling");
+  CHECK(mine.str(event_path(1, "disposition")) == "retail_sold");
+  CHECK(mine.str(event_path(1, "epcList/0")) == mine.str(event_path(0, "epcList/0")));
+  CHECK(mine.str(event_path(1, "destinationList/0/destination")) ==
+        "urn:agritrace:party:" + std::string(kWholesaleUscc) + ":consumer");
+  CHECK(mine.str(event_path(0, "epcList/0")) ==
+        "https://id.gs1.org/01/06901234000016/21/" + serial_of(codes[0]));
+  CHECK(mine.str(event_path(0, "sourceList/0/source")) ==
+        "urn:agritrace:party:" + std::string(kPlantUscc));
+  CHECK(mine.str(event_path(0, "bizTransactionList/0/bizTransaction")) ==
+        all.str(event_path(4, "bizTransactionList/1/bizTransaction")));
+  check_with_third_parties(mine);
+
+  // Refusals: problem+json naming the parameter.
+  check_problem(epcis_get(plant, "/epcis/events?eventType=Nope"), 400, "query_parameter_invalid",
+                "eventType");
+  check_problem(epcis_get(plant, "/epcis/events?GE_eventTime=yesterday"), 400,
+                "query_parameter_invalid", "GE_eventTime");
+  check_problem(epcis_get(plant, "/epcis/events?MATCH_epc=urn:epc:id:sgtin:1.2.3"), 400,
+                "query_parameter_invalid", "MATCH_epc");
+  check_problem(epcis_get(plant, "/epcis/events?perPage=0"), 400, "query_parameter_invalid",
+                "perPage");
+  check_problem(epcis_get(plant, "/epcis/events?nextPageToken=abc"), 400, "query_parameter_invalid",
+                "nextPageToken");
+  check_problem(epcis_get(plant, "/epcis/events?colour=red"), 400, "query_parameter_invalid",
+                "colour");
+  check_problem(epcis_get(plant, "/epcis/events", {{"GS1-EPC-Format", "Sometimes"}}), 400,
+                "epc_format_invalid", "GS1-EPC-Format");
+  ApiClient anonymous(app.port());
+  CHECK(anonymous.get("/epcis/events").status == 401);
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS(
+    "R-5.1 EPCIS 2.0: goods events exported, queried and paged; validated by epcis2.js and the "
+    "reference event hash",
+    epcis_export)
+
+// An EPCISDocument of receiving ObjectEvents (the given EPCs each; eventTime now).
+std::string receiving_document(const std::vector<std::vector<std::string>>& events,
+                               bool with_commissioning = false) {
+  std::string list;
+  if (with_commissioning) {
+    list += fmt::format(
+        R"({{"type":"ObjectEvent","eventTime":"{}T04:00:00Z","eventTimeZoneOffset":"+08:00","epcList":["https://id.gs1.org/01/06901234000016/21/NEW1"],"action":"ADD","bizStep":"commissioning"}})",
+        test_today());
+  }
+  for (const auto& epcs : events) {
+    std::string epc_list;
+    for (const std::string& e : epcs) epc_list += (epc_list.empty() ? "\"" : ",\"") + e + "\"";
+    if (!list.empty()) list += ",";
+    list += fmt::format(
+        R"({{"type":"ObjectEvent","eventTime":"{}T04:00:00Z","eventTimeZoneOffset":"+08:00","epcList":[{}],"action":"OBSERVE","bizStep":"urn:epcglobal:cbv:bizstep:receiving","disposition":"in_progress"}})",
+        test_today(), epc_list);
+  }
+  return R"({"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":")" +
+         test_today() + R"(T04:00:00Z","epcisBody":{"eventList":[)" + list + "]}}";
+}
+
+// Captures a document; the finished job (GET ...?wait=true answers when the job has finished).
+Reply capture(ApiClient& c, const std::string& doc, const api::HeaderList& extra = {}) {
+  api::HeaderList h{{"Authorization", "Bearer " + c.key()},
+                    {"Content-Type", "application/ld+json"}};
+  h.insert(h.end(), extra.begin(), extra.end());
+  Reply accepted = c.call("POST", "/epcis/capture", doc, h);
+  INFO(accepted.body);
+  REQUIRE(accepted.status == 202);
+  const std::string location = accepted.header("Location");
+  CHECK(location == "/epcis/capture/" + accepted.str("/captureID"));
+  Reply job = c.get(location + "?wait=true");
+  REQUIRE(job.status == 200);
+  CHECK(job.body.find("\"running\":false") != std::string::npos);
+  return job;
+}
+
+void epcis_capture(Backend backend) {
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient wholesale = app.enterprise(kWholesaleUscc, "广州江南果菜批发有限公司");
+  Reply batch = plant.post("/v1/batches", batch_body("CX-C1"));
+  REQUIRE(batch.status == 201);
+  const std::vector<std::string> codes = ship_to_wholesaler(plant, batch.str("/id"), 4);
+  const std::string sgtin0 = "urn:epc:id:sgtin:6901234.000001." + serial_of(codes[0]);
+  const std::string dl1 = "https://id.gs1.org/01/06901234000016/21/" + serial_of(codes[1]);
+
+  // The wholesaler's own EPCIS system reports the goods received: a receipt by scan.
+  Reply job = capture(wholesale, receiving_document({{sgtin0, dl1}}));
+  INFO(job.body);
+  CHECK(job.str("/errorBehaviour") == "rollback");
+  CHECK(job.body.find("\"success\":true") != std::string::npos);
+  CHECK(job.num("/captured") == 1);
+  CHECK(job.num("/duplicates") == 0);
+  wholesale.get_fresh("/v1/receipts");
+  Reply mine = epcis_get(wholesale, "/epcis/events");
+  REQUIRE(event_count(mine) == 1);
+  CHECK(mine.str(event_path(0, "bizStep")) == "receiving");
+  CHECK(mine.size(event_path(0, "epcList")) == 2);
+  // The same events again are recognised by their hash: nothing is appended twice.
+  Reply again = capture(wholesale, receiving_document({{sgtin0, dl1}}));
+  CHECK(again.num("/captured") == 0);
+  CHECK(again.num("/duplicates") == 1);
+  CHECK(event_count(epcis_get(wholesale, "/epcis/events")) == 1);
+
+  // All or nothing by default: an event that does not map refuses the whole document.
+  Reply rolled_back = capture(wholesale, receiving_document({{codes[2]}}, true));
+  CHECK(rolled_back.body.find("\"success\":false") != std::string::npos);
+  CHECK(rolled_back.num("/captured") == 0);
+  REQUIRE(rolled_back.size("/errors") == 1);
+  CHECK(rolled_back.num("/errors/0/index") == 0);
+  CHECK(rolled_back.str("/errors/0/code") == "epcis_event_not_mappable");
+  CHECK(event_count(epcis_get(wholesale, "/epcis/events")) == 1);
+  // With GS1-Capture-Error-Behaviour: proceed the other events are captured, errors per event.
+  Reply proceeded = capture(
+      wholesale,
+      receiving_document({{codes[2]}, {"https://id.gs1.org/01/06901234000016/21/NOSUCH"}}, true),
+      {{"GS1-Capture-Error-Behaviour", "proceed"}});
+  CHECK(proceeded.str("/errorBehaviour") == "proceed");
+  CHECK(proceeded.num("/captured") == 1);
+  REQUIRE(proceeded.size("/errors") == 2);
+  CHECK(proceeded.str("/errors/0/code") == "epcis_event_not_mappable");
+  CHECK(proceeded.num("/errors/1/index") == 2);
+  CHECK(proceeded.str("/errors/1/code") == "epc_unknown");
+  wholesale.get_fresh("/v1/receipts");
+  CHECK(event_count(epcis_get(wholesale, "/epcis/events")) == 2);
+  // The ledger's rules still apply: codes not shipped to the capturing enterprise are refused.
+  Reply not_yours = capture(plant, receiving_document({{codes[3]}}));
+  REQUIRE(not_yours.size("/errors") == 1);
+  CHECK(not_yours.str("/errors/0/code") == "codes_refused");
+
+  // Refusals.
+  api::HeaderList auth{{"Authorization", "Bearer " + wholesale.key()}};
+  check_problem(wholesale.call("POST", "/epcis/capture", "{}", auth), 400, "epcis_document_invalid",
+                "epcisBody");
+  check_problem(wholesale.call("POST", "/epcis/capture", "[", auth), 400, "epcis_document_invalid",
+                "epcisBody");
+  api::HeaderList odd = auth;
+  odd.emplace_back("GS1-Capture-Error-Behaviour", "sometimes");
+  check_problem(wholesale.call("POST", "/epcis/capture", receiving_document({}), odd), 400,
+                "capture_error_behaviour_invalid", "GS1-Capture-Error-Behaviour");
+  check_problem(wholesale.get("/epcis/capture/cj-999"), 404, "capture_job_not_found", "captureID");
+  check_problem(plant.get("/epcis/capture/cj-1"), 404, "capture_job_not_found",
+                "captureID");  // the wholesaler's
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS(
+    "R-5.1 EPCIS 2.0 capture: receiving events become receipts by scan, all or nothing or per "
+    "event, duplicates recognised by hash",
+    epcis_capture)
+
+}  // namespace
+}  // namespace agritrace::testing
