@@ -47,14 +47,15 @@ struct BackPressureServer : FaultLedgerRig {
     auto v = projections::ViewStore::open(dir.path() + "/views");
     REQUIRE(v.ok());
     views = std::move(v).value();
-    runner = std::make_unique<projections::ProjectionRunner>(*ledger, *views,
-                                                              projections::make_all_projections(), &env);
+    runner = std::make_unique<projections::ProjectionRunner>(
+        *ledger, *views, projections::make_all_projections(), &env);
     runner->start();
     blobs = std::make_unique<api::BlobStore>(env, dir.path() + "/documents");
     api::ServiceOptions so;
     so.admin_key_sha256 = core::sha256_hex(kAdmin);
     so.env = &env;
-    service = std::make_unique<api::Service>(*ledger, *writer, *runner, *views, *blobs, metrics, so);
+    service =
+        std::make_unique<api::Service>(*ledger, *writer, *runner, *views, *blobs, metrics, so);
     router = std::make_unique<api::Router>(&metrics, &env);
     service->register_routes(*router);
     api::HttpServerOptions o;
@@ -74,9 +75,10 @@ struct BackPressureServer : FaultLedgerRig {
   // POST /v1/enterprises for `uscc` on its own connection; the answer.
   api::HttpResponse register_enterprise(const std::string& uscc) const {
     api::HttpClient c("127.0.0.1", http->port());
-    auto r = c.request("POST", "/v1/enterprises",
-                       R"({"uscc":")" + uscc + R"(","name":"企业 )" + uscc + R"(","region":"广东省"})",
-                       {{"Authorization", std::string("Bearer ") + kAdmin}, {"Content-Type", "application/json"}});
+    auto r = c.request(
+        "POST", "/v1/enterprises",
+        R"({"uscc":")" + uscc + R"(","name":"企业 )" + uscc + R"(","region":"广东省"})",
+        {{"Authorization", std::string("Bearer ") + kAdmin}, {"Content-Type", "application/json"}});
     REQUIRE(r.ok());
     return std::move(r).value();
   }
@@ -87,12 +89,16 @@ struct BackPressureServer : FaultLedgerRig {
   }
 };
 
-TEST_CASE("back-pressure R-6 over HTTP: a full writer queue answers 503 writer_queue_full with Retry-After") {
+TEST_CASE(
+    "back-pressure R-6 over HTTP: a full writer queue answers 503 writer_queue_full with "
+    "Retry-After") {
   BackPressureServer s(1);
   s.ledger->hold_appends();
-  auto first = std::async(std::launch::async, [&] { return s.register_enterprise("93441322MA4W12345F"); });
+  auto first =
+      std::async(std::launch::async, [&] { return s.register_enterprise("93441322MA4W12345F"); });
   s.ledger->wait_until_appends_blocked(1);  // the writer is in its append
-  auto second = std::async(std::launch::async, [&] { return s.register_enterprise("91441900MA51ABCD7J"); });
+  auto second =
+      std::async(std::launch::async, [&] { return s.register_enterprise("91441900MA51ABCD7J"); });
   s.wait_queued(1);  // the queue (bound 1) is full
   const api::HttpResponse shed = s.register_enterprise("91440101MA59XYW12B");
   INFO(shed.body);

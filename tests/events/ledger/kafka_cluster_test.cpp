@@ -44,8 +44,9 @@ std::string required_env(const char* name) {
 
 // scripts/kafka VERB N DIR (kill-broker / start-broker); the test fails when it does.
 void cluster_script(const std::string& verb, int node) {
-  const std::string cmd = fmt::format("'{}/scripts/kafka' {} {} '{}' >/dev/null", AGRITRACE_SOURCE_DIR, verb,
-                                      node, required_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
+  const std::string cmd =
+      fmt::format("'{}/scripts/kafka' {} {} '{}' >/dev/null", AGRITRACE_SOURCE_DIR, verb, node,
+                  required_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
   REQUIRE(std::system(cmd.c_str()) == 0);
 }
 
@@ -54,19 +55,21 @@ struct RestartOnExit {
   int node = 0;
   ~RestartOnExit() {
     if (node != 0) {
-      const std::string cmd = fmt::format("'{}/scripts/kafka' start-broker {} '{}' >/dev/null", AGRITRACE_SOURCE_DIR,
-                                          node, required_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
+      const std::string cmd =
+          fmt::format("'{}/scripts/kafka' start-broker {} '{}' >/dev/null", AGRITRACE_SOURCE_DIR,
+                      node, required_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
       CHECK(std::system(cmd.c_str()) == 0);
     }
   }
 };
 
 core::Command batch_cmd(const std::string& lot) {
-  return core::CreateBatch{"菜心", lot, core::Quantity{5000, core::Unit::kGram}, test_date(0), std::nullopt, "", {}};
+  return core::CreateBatch{
+      "菜心", lot, core::Quantity{5000, core::Unit::kGram}, test_date(0), std::nullopt, "", {}};
 }
 
-Result<std::unique_ptr<events::Ledger>> open_cluster_ledger(const std::string& topic, const std::string& txn,
-                                                           Env* env) {
+Result<std::unique_ptr<events::Ledger>> open_cluster_ledger(const std::string& topic,
+                                                            const std::string& txn, Env* env) {
   events::KafkaLedgerOptions o;
   o.brokers = required_env("AGRITRACE_TEST_KAFKA_CLUSTER");
   o.topic = topic;
@@ -82,13 +85,15 @@ struct Load {
   std::mutex mu;
   std::condition_variable cv;
   std::map<std::string, std::string> acked;  // key -> command id
-  size_t failures = 0;                        // refused attempts (each retried with its key)
+  size_t failures = 0;                       // refused attempts (each retried with its key)
   std::set<std::string> failure_reasons;
-  int64_t kill_ns = 0;                        // 0 until the broker is killed
-  int64_t resumed_ns = 0;                     // first ack of a command submitted after the kill
+  int64_t kill_ns = 0;     // 0 until the broker is killed
+  int64_t resumed_ns = 0;  // first ack of a command submitted after the kill
 };
 
-TEST_CASE("kafka cluster R-8: a broker killed under load loses no acknowledged command and writes resume within 10 s [kafka-cluster]") {
+TEST_CASE(
+    "kafka cluster R-8: a broker killed under load loses no acknowledged command and writes resume "
+    "within 10 s [kafka-cluster]") {
   events::ControlledEnv env(events::posix_env());
   env.start_at(test_now_ms());
   const std::string topic = unique_name("test-cluster");
@@ -113,7 +118,9 @@ TEST_CASE("kafka cluster R-8: a broker killed under load loses no acknowledged c
     (*writer)->submit(std::move(s));
     return f.get();
   };
-  REQUIRE(run("register", core::RegisterEnterprise{kFarm, "绿源农场", "福建省", "key-farm", std::string(64, 'a')}).ok());
+  REQUIRE(run("register", core::RegisterEnterprise{kFarm, "绿源农场", "福建省", "key-farm",
+                                                   std::string(64, 'a')})
+              .ok());
 
   Load load;
   std::atomic<bool> stop{false};
@@ -167,15 +174,15 @@ TEST_CASE("kafka cluster R-8: a broker killed under load loses no acknowledged c
   stop.store(true);
   {
     std::lock_guard lock(load.mu);
-    MESSAGE(fmt::format("after the kill: acknowledged {} (at resume {}), failed attempts {}", load.acked.size(),
-                        at_resume, load.failures));
+    MESSAGE(fmt::format("after the kill: acknowledged {} (at resume {}), failed attempts {}",
+                        load.acked.size(), at_resume, load.failures));
   }
   for (auto& t : clients) t.join();
   (*writer)->stop();
 
   const double resume_s = resumed ? static_cast<double>(load.resumed_ns - load.kill_ns) / 1e9 : -1;
-  MESSAGE(fmt::format("acknowledged {}, failed attempts {}, writes resumed {:.2f} s after the kill", load.acked.size(),
-                      load.failures, resume_s));
+  MESSAGE(fmt::format("acknowledged {}, failed attempts {}, writes resumed {:.2f} s after the kill",
+                      load.acked.size(), load.failures, resume_s));
   for (const std::string& why : load.failure_reasons) MESSAGE("refused: " << why);
   REQUIRE(resumed);
   CHECK(resume_s <= 10.0);

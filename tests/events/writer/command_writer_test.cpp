@@ -110,7 +110,9 @@ TEST_CASE("command writer: a command is acknowledged only once its events are du
   }
 }
 
-TEST_CASE("command writer R-6: a full queue answers writer_queue_full at once; queued commands still land") {
+TEST_CASE(
+    "command writer R-6: a full queue answers writer_queue_full at once; queued commands still "
+    "land") {
   Rig rig(2);
   REQUIRE(rig.run(kFarm, register_cmd(kFarm)).ok());
   rig.ledger->hold_appends();
@@ -142,7 +144,9 @@ TEST_CASE("command writer R-6: a full queue answers writer_queue_full at once; q
   CHECK(retried->events.front().subject == "b-4");
 }
 
-TEST_CASE("command writer R-6: submit_all lands a bulk in one append, in order; admission is all or none") {
+TEST_CASE(
+    "command writer R-6: submit_all lands a bulk in one append, in order; admission is all or "
+    "none") {
   Rig rig(3);
   REQUIRE(rig.run(kFarm, register_cmd(kFarm)).ok());
   auto bulk = [&](std::vector<std::string> lots) {
@@ -183,7 +187,7 @@ TEST_CASE("command writer R-6: submit_all lands a bulk in one append, in order; 
     subjects.push_back(r->events.front().subject);
   }
   CHECK(subjects == std::vector<std::string>{"b-2", "b-3", "b-4"});  // decided in order
-  CHECK(rig.ledger->append_calls() == calls + 1);                     // one append for the bulk
+  CHECK(rig.ledger->append_calls() == calls + 1);                    // one append for the bulk
   CHECK(rig.writer->stats().commands_shed == 1);
 }
 
