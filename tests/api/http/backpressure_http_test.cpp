@@ -37,13 +37,8 @@ struct BackPressureServer : FaultLedgerRig {
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> http;
 
-  explicit BackPressureServer(size_t max_queued) : FaultLedgerRig(17) {
-    events::CommandWriterOptions wo;
-    wo.env = &env;
-    wo.max_queued_commands = max_queued;
-    auto w = events::start_command_writer(*ledger, wo);
-    REQUIRE(w.ok());
-    writer = std::move(w).value();
+  explicit BackPressureServer(size_t max_queued)
+      : FaultLedgerRig(17), writer(start_writer(max_queued)) {
     auto v = projections::ViewStore::open(dir.path() + "/views");
     REQUIRE(v.ok());
     views = std::move(v).value();

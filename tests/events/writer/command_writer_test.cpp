@@ -37,14 +37,8 @@ core::Command batch_cmd(const std::string& lot, int64_t grams = 5000) {
 struct Rig : FaultLedgerRig {
   std::unique_ptr<events::CommandWriter> writer;
 
-  explicit Rig(size_t max_queued = events::kDefaultMaxQueuedCommands) : FaultLedgerRig(10) {
-    events::CommandWriterOptions wo;
-    wo.env = &env;
-    wo.max_queued_commands = max_queued;
-    auto w = events::start_command_writer(*ledger, wo);
-    REQUIRE(w.ok());
-    writer = std::move(w).value();
-  }
+  explicit Rig(size_t max_queued = events::kDefaultMaxQueuedCommands)
+      : FaultLedgerRig(10), writer(start_writer(max_queued)) {}
   ~Rig() {
     ledger->release_appends();
     writer->stop();
