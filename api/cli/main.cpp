@@ -452,6 +452,9 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"rate-per-address", "2000:4000", "requests per second per source IP, RATE:BURST (0: no limit)"});
   flags.push_back({"max-connections", "1024", "open connections in total; more are answered 503"});
   flags.push_back({"max-connections-per-address", "256", "open connections per source IP; more are answered 503"});
+  flags.push_back({"max-queued-commands", "4096",
+                   "commands waiting for the writer at most; more are answered"
+                   " 503 writer_queue_full with Retry-After (back-pressure)"});
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
   flags.push_back({"idempotency-retention-days", "7", "how long an Idempotency-Key answers its first command;"
@@ -476,11 +479,14 @@ int cmd_serve(int argc, char** argv) {
   }
   if (!a.error.empty()) return fail(a.error);
   int threads = 0, max_body = 0, cp_events = 0, cp_seconds = 0, retention_days = 0;
-  int workers = 0, max_conn = 0, max_conn_address = 0;
-  if (parse_int_flag(a, "threads", 1, 64, &threads) || parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body) ||
+  int workers = 0, max_conn = 0, max_conn_address = 0, max_queued = 0;
+  if (parse_int_flag(a, "threads", 1, 64, &threads) ||
+      parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body) ||
       parse_int_flag(a, "idempotency-retention-days", 1, 3650, &retention_days) ||
-      parse_int_flag(a, "workers", 1, 256, &workers) || parse_int_flag(a, "max-connections", 1, 1 << 20, &max_conn) ||
-      parse_int_flag(a, "max-connections-per-address", 1, 1 << 20, &max_conn_address)) {
+      parse_int_flag(a, "workers", 1, 256, &workers) ||
+      parse_int_flag(a, "max-connections", 1, 1 << 20, &max_conn) ||
+      parse_int_flag(a, "max-connections-per-address", 1, 1 << 20, &max_conn_address) ||
+      parse_int_flag(a, "max-queued-commands", 1, 1 << 24, &max_queued)) {
     return 2;
   }
   if (parse_int_flag(a, "checkpoint-every-events", 1, 100'000'000, &cp_events) ||
@@ -565,6 +571,7 @@ int cmd_serve(int argc, char** argv) {
   // Generated codes and Idempotency-Key records: on disk, rebuilt from the ledger when missing.
   wo.index_path = data + "/writer-index";
   wo.idempotency_retention_ms = int64_t{retention_days} * 24 * 3600 * 1000;
+  wo.max_queued_commands = static_cast<size_t>(max_queued);
   // Every command of a group, durable (fsync) before any of them is answered.
   wo.audit = [log = audit.get()](const std::vector<agritrace::events::AuditRecord>& records) {
     std::vector<agritrace::events::AuditEntry> entries;

@@ -121,6 +121,8 @@ HttpResponse problem_from_error(const Error& error) {
   const int32_t status =
       error.code == ErrorCode::kIoError && error.reason == "disk_full" ? 507 : http_status_for(error.code);
   HttpResponse resp = problem_response(status, code, error.message, error.field);
+  // Back-pressure (the writer's queue is full): the client should come back soon, not give up.
+  if (error.reason == "writer_queue_full") resp.headers.emplace_back("Retry-After", "1");
   if (!error.details_json.empty() && !resp.body.empty() && resp.body.back() == '}') {
     resp.body.pop_back();
     resp.body += ",";

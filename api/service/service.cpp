@@ -61,6 +61,12 @@ Service::Service(events::Ledger& ledger, events::CommandWriter& writer, projecti
                          [i] { return static_cast<double>(i->writer.stats().commands_accepted); });
   metrics.gauge_callback("agritrace_commands_rejected_total", "Commands refused by this process",
                          [i] { return static_cast<double>(i->writer.stats().commands_rejected); });
+  metrics.gauge_callback(
+      "agritrace_commands_shed_total",
+      "Commands answered 503 writer_queue_full because the writer's queue was full",
+      [i] { return static_cast<double>(i->writer.stats().commands_shed); });
+  metrics.gauge_callback("agritrace_writer_queue_depth", "Commands waiting for the writer thread",
+                         [i] { return static_cast<double>(i->writer.stats().queued); });
   metrics.gauge_callback("agritrace_projection_events_applied_total", "Events applied to the views",
                          [i] { return static_cast<double>(i->runner.status().events_applied); });
   metrics.gauge_callback("agritrace_projection_lag_events", "Ledger events not yet in the views", [i] {

@@ -507,14 +507,18 @@ class KafkaLedger final : public Ledger {
       int64_t lo = 0;
       int64_t hi = 0;
       rd_kafka_resp_err_t err;
-      // Right after a topic is created, a partition's leader may still be moving: that error
-      // is transient, so ask again (librdkafka refreshes its metadata) until the deadline.
+      // Right after a topic is created, a partition's leader may still be moving, and on a
+      // cluster the client's metadata may not list the new partitions yet (the local
+      // __UNKNOWN_PARTITION / __UNKNOWN_TOPIC): transient, so ask again (librdkafka refreshes
+      // its metadata) until the deadline.
       do {
         err = rd_kafka_query_watermark_offsets(rk_, options_.topic.c_str(), p, &lo, &hi,
                                                std::max(1, deadline.remaining_ms()));
       } while ((err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
                 err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
-                err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) &&
+                err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+                err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) &&
                deadline.remaining_ms() > 0 && wait_for_metadata(deadline));
       if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         return kafka_error(err, "end offset of " + options_.topic + " partition " +

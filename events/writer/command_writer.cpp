@@ -112,15 +112,37 @@ class CommandWriterImpl final : public CommandWriter {
   void start_thread() { thread_ = std::thread([this] { run(); }); }
 
   void submit(CommandSubmission submission) override {
+    std::vector<CommandSubmission> one;
+    one.push_back(std::move(submission));
+    submit_all(std::move(one));
+  }
+
+  void submit_all(std::vector<CommandSubmission> submissions) override {
+    if (submissions.empty()) return;
+    bool stopping = false;
     {
       std::lock_guard lock(mu_);
-      if (!stopping_) {
-        queue_.push_back(std::move(submission));
+      stopping = stopping_;
+      if (!stopping && queue_.size() + submissions.size() <= options_.max_queued_commands) {
+        for (CommandSubmission& s : submissions) queue_.push_back(std::move(s));
         cv_.notify_one();
         return;
       }
+      if (!stopping) {
+        std::lock_guard stats_lock(stats_mu_);
+        stats_.commands_shed += submissions.size();
+      }
     }
-    submission.done(make_error(ErrorCode::kUnavailable, "server_stopping", "the server is stopping"));
+    for (CommandSubmission& s : submissions) {
+      if (stopping) {
+        s.done(make_error(ErrorCode::kUnavailable, "server_stopping", "the server is stopping"));
+      } else {
+        s.done(make_error(ErrorCode::kUnavailable, "writer_queue_full",
+                          fmt::format("the command writer's queue holds at most {} commands and "
+                                      "is full; retry shortly (with the same Idempotency-Key)",
+                                      options_.max_queued_commands)));
+      }
+    }
   }
 
   std::optional<core::KeyGrant> find_api_key(std::string_view key_sha256) const override {
@@ -140,8 +162,15 @@ class CommandWriterImpl final : public CommandWriter {
   }
 
   CommandWriterStats stats() const override {
+    size_t queued = 0;
+    {
+      std::lock_guard lock(mu_);
+      queued = queue_.size();
+    }
     std::lock_guard lock(stats_mu_);
-    return stats_;
+    CommandWriterStats out = stats_;
+    out.queued = queued;
+    return out;
   }
 
   void stop() override {
@@ -449,7 +478,7 @@ class CommandWriterImpl final : public CommandWriter {
   Ledger& ledger_;
   CommandWriterOptions options_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<CommandSubmission> queue_;
   bool stopping_ = false;
@@ -476,6 +505,10 @@ class CommandWriterImpl final : public CommandWriter {
 
 Result<std::unique_ptr<CommandWriter>> start_command_writer(Ledger& ledger,
                                                             CommandWriterOptions options) {
+  if (options.max_queued_commands == 0) {
+    return make_error(ErrorCode::kInvalidArgument, "bad_writer_options",
+                      "the writer's queue must hold at least one command");
+  }
   auto index = WriterIndex::open(options.index_path, ledger.describe());
   if (!index.ok()) return index.error();
   auto writer = std::make_unique<CommandWriterImpl>(ledger, std::move(options), std::move(index).value());

@@ -56,12 +56,20 @@ struct CommandWriterStats {
   uint64_t commands_rejected = 0;
   uint64_t events_appended = 0;
   uint64_t appends = 0;
+  uint64_t commands_shed = 0;  // refused writer_queue_full (back-pressure), never queued
+  size_t queued = 0;           // commands waiting for the writer thread right now
 };
 
 class CommandWriter {
  public:
   virtual ~CommandWriter() = default;
   virtual void submit(CommandSubmission submission) = 0;
+  // The bulk path (EPCIS capture, ERP uploads): queues every submission at once, in order, so the
+  // writer takes them into as few groups as max_group_commands allows (one ledger transaction per
+  // group) instead of one group per round trip. Each command keeps every guarantee of submit():
+  // decided in order, durable before its `done`, Idempotency-Key checked, fenced. Admission is
+  // all or none: when the queue cannot take them all, every one is answered writer_queue_full.
+  virtual void submit_all(std::vector<CommandSubmission> submissions) = 0;
   // Credentials as of the last acknowledged command (core/accounts/credentials.h): a key revoked
   // or rotated by an acknowledged command is gone here before its answer is sent.
   virtual std::optional<core::KeyGrant> find_api_key(std::string_view key_sha256) const = 0;
@@ -87,8 +95,15 @@ struct AuditRecord {
   std::optional<ErrorCode> error;  // the refusal's class; unset when accepted or replayed
 };
 
+inline constexpr size_t kDefaultMaxQueuedCommands = 4096;
+
 struct CommandWriterOptions {
   size_t max_group_commands = 256;
+  // Back-pressure: at most this many commands wait for the writer thread (the group being
+  // processed not counted). A command submitted to a full queue is answered at once 503
+  // `writer_queue_full` (kUnavailable, HTTP adds Retry-After) instead of growing memory without
+  // bound; it is not in the audit trail (like `server_stopping`, it never reached the writer).
+  size_t max_queued_commands = kDefaultMaxQueuedCommands;
   // The audit trail: called on the writer thread once per group with the record of every command
   // of the group, before any of them is answered; it must make them durable (fsync) before it
   // returns. When it fails, the group's commands answer 503 `audit_unavailable` (an accepted

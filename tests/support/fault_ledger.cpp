@@ -149,4 +149,13 @@ FaultLedgerRig::FaultLedgerRig(uint64_t seed) : env(events::posix_env()) {
   ledger = std::make_unique<FaultLedger>(*local);
 }
 
+std::unique_ptr<events::CommandWriter> FaultLedgerRig::start_writer(size_t max_queued) {
+  events::CommandWriterOptions wo;
+  wo.env = &env;
+  wo.max_queued_commands = max_queued;
+  auto w = events::start_command_writer(*ledger, wo);
+  REQUIRE(w.ok());
+  return std::move(w).value();
+}
+
 }  // namespace agritrace::testing

@@ -21,6 +21,7 @@
 #include "core/base/status.h"
 #include "events/env/controlled_env.h"
 #include "events/ledger/ledger.h"
+#include "events/writer/command_writer.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -81,6 +82,9 @@ class FaultLedger final : public events::Ledger {
 // seeded randomness (the clock is an input here: nothing reads the wall clock).
 struct FaultLedgerRig {
   explicit FaultLedgerRig(uint64_t seed);
+  // The command writer on the FaultLedger and this rig's Env; its queue holds max_queued commands.
+  std::unique_ptr<events::CommandWriter> start_writer(
+      size_t max_queued = events::kDefaultMaxQueuedCommands);
   TempDir dir;
   events::ControlledEnv env;
   std::unique_ptr<events::Ledger> local;

@@ -37,13 +37,8 @@ core::Command batch_cmd(const std::string& lot, int64_t grams = 5000) {
 struct Rig : FaultLedgerRig {
   std::unique_ptr<events::CommandWriter> writer;
 
-  Rig() : FaultLedgerRig(10) {
-    events::CommandWriterOptions wo;
-    wo.env = &env;
-    auto w = events::start_command_writer(*ledger, wo);
-    REQUIRE(w.ok());
-    writer = std::move(w).value();
-  }
+  explicit Rig(size_t max_queued = events::kDefaultMaxQueuedCommands)
+      : FaultLedgerRig(10), writer(start_writer(max_queued)) {}
   ~Rig() {
     ledger->release_appends();
     writer->stop();
@@ -107,6 +102,97 @@ TEST_CASE("command writer: a command is acknowledged only once its events are du
   for (const events::EventRef& ref : answer->events) {
     CHECK(ref.position.offset < (*ends)[static_cast<size_t>(ref.position.partition)]);
   }
+}
+
+TEST_CASE(
+    "command writer R-6: a full queue answers writer_queue_full at once; queued commands still "
+    "land") {
+  Rig rig(2);
+  REQUIRE(rig.run(kFarm, register_cmd(kFarm)).ok());
+  rig.ledger->hold_appends();
+  // The writer thread takes the first command and waits in its append: the queue is empty again.
+  auto first = rig.submit(kFarm, batch_cmd("L1"), "k-1", "h-1");
+  rig.ledger->wait_until_appends_blocked(1);
+  CHECK(rig.writer->stats().queued == 0);
+  auto second = rig.submit(kFarm, batch_cmd("L2"), "k-2", "h-2");
+  auto third = rig.submit(kFarm, batch_cmd("L3"), "k-3", "h-3");
+  CHECK(rig.writer->stats().queued == 2);
+  // Over the bound: refused on the caller's thread, before the writer is free again.
+  auto shed = rig.submit(kFarm, batch_cmd("L4"), "k-4", "h-4");
+  REQUIRE(shed.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+  auto refused = shed.get();
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kUnavailable);
+  CHECK(refused.error().reason == "writer_queue_full");
+  CHECK(rig.writer->stats().commands_shed == 1);
+  CHECK(rig.writer->stats().queued == 2);
+  rig.ledger->release_appends();
+  CHECK(first.get().ok());
+  CHECK(second.get().ok());
+  CHECK(third.get().ok());
+  CHECK(rig.writer->stats().queued == 0);
+  // The shed command never reached the writer: its retry with the same key is a first attempt.
+  auto retried = rig.run(kFarm, batch_cmd("L4"), "k-4", "h-4");
+  REQUIRE(retried.ok());
+  CHECK_FALSE(retried->replayed);
+  CHECK(retried->events.front().subject == "b-4");
+}
+
+TEST_CASE(
+    "command writer R-6: submit_all lands a bulk in one append, in order; admission is all or "
+    "none") {
+  Rig rig(3);
+  REQUIRE(rig.run(kFarm, register_cmd(kFarm)).ok());
+  auto bulk = [&](std::vector<std::string> lots) {
+    std::vector<std::future<Result<events::CommandOutcome>>> answers;
+    std::vector<events::CommandSubmission> subs;
+    for (const std::string& lot : lots) {
+      auto promise = std::make_shared<std::promise<Result<events::CommandOutcome>>>();
+      answers.push_back(promise->get_future());
+      events::CommandSubmission s;
+      s.command_name = "test";
+      s.tenant = kFarm;
+      s.actor = std::string("key-") + kFarm;
+      s.idempotency_key = "bulk-" + lot;
+      s.request_hash = "h-" + lot;
+      s.command = batch_cmd(lot);
+      s.done = [promise](Result<events::CommandOutcome> r) { promise->set_value(std::move(r)); };
+      subs.push_back(std::move(s));
+    }
+    rig.writer->submit_all(std::move(subs));
+    return answers;
+  };
+  // Held, so the three are surely queued together before the writer looks at its queue.
+  rig.ledger->hold_appends();
+  auto blocker = rig.submit(kFarm, batch_cmd("L0"));
+  rig.ledger->wait_until_appends_blocked(1);
+  const size_t calls = rig.ledger->append_calls();
+  auto three = bulk({"L1", "L2", "L3"});
+  // A fourth cannot join the full queue, and a bulk that does not fit is refused whole.
+  auto refused = bulk({"L4"});
+  REQUIRE(refused[0].wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+  CHECK(refused[0].get().error().reason == "writer_queue_full");
+  rig.ledger->release_appends();
+  REQUIRE(blocker.get().ok());
+  std::vector<std::string> subjects;
+  for (auto& f : three) {
+    auto r = f.get();
+    REQUIRE(r.ok());
+    subjects.push_back(r->events.front().subject);
+  }
+  CHECK(subjects == std::vector<std::string>{"b-2", "b-3", "b-4"});  // decided in order
+  CHECK(rig.ledger->append_calls() == calls + 1);                    // one append for the bulk
+  CHECK(rig.writer->stats().commands_shed == 1);
+}
+
+TEST_CASE("command writer: a queue bound of zero is refused at start") {
+  FaultLedgerRig rig(11);
+  events::CommandWriterOptions wo;
+  wo.env = &rig.env;
+  wo.max_queued_commands = 0;
+  auto w = events::start_command_writer(*rig.ledger, wo);
+  REQUIRE_FALSE(w.ok());
+  CHECK(w.error().reason == "bad_writer_options");
 }
 
 TEST_CASE("command writer: a refused command appends nothing") {
