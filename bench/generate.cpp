@@ -564,7 +564,8 @@ class Generator {
     const int64_t spoilt = 12 * rng_.range(1, left / 24);
     core::RecordStocktake st;
     st.taken_on = today;
-    st.counts.push_back(core::StocktakeCount{lot_id, core::Quantity{left - spoilt, core::Unit::kPiece}, "腐损"});
+    st.counts.push_back(
+        core::StocktakeCount{lot_id, core::Quantity{left - spoilt, core::Unit::kPiece}, "腐损"});
     emit(m, "record_stocktake", std::move(st), fmt::format("st-{}", ++m.stocktakes));
   }
 
@@ -914,8 +915,9 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
   std::map<std::pair<Key, std::string>, int64_t> repack_inputs;      // ((t, batch), received lot) -> amount
   std::map<Key, std::vector<std::string>> codes_of_shipment;         // (sender, sh) -> serials
   std::map<std::string, Key> shipment_of_code;                       // serial -> (sender, sh), last shipped
-  std::map<Key, int64_t> repacked;                                   // (t, received lot) -> consumed
-  std::vector<std::tuple<int32_t, std::string, std::string, int64_t>> write_offs;  // t, lot, st, pieces
+  std::map<Key, int64_t> repacked;  // (t, received lot) -> consumed
+  std::vector<std::tuple<int32_t, std::string, std::string, int64_t>>
+      write_offs;  // t, lot, st, pieces
   for (const Planned& p : plan) {
     if (const auto* c = std::get_if<core::RegisterEnterprise>(&p.command)) {
       tenant_no.emplace(p.tenant, static_cast<int32_t>(enterprises.size()) + 1);
@@ -970,7 +972,8 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
         const Key lot{t, count.item_id};
         const int64_t stock = received.at(lot).pieces - repacked[lot];
         if (stock > count.counted.amount) {
-          write_offs.emplace_back(t, count.item_id, p.expected_subject, stock - count.counted.amount);
+          write_offs.emplace_back(t, count.item_id, p.expected_subject,
+                                  stock - count.counted.amount);
         }
       }
     } else if (const auto* c = std::get_if<core::AttachDocument>(&p.command)) {
@@ -1000,14 +1003,17 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
     }
   }
   auto open = [&](const char* name) { return std::make_unique<CsvFile>(dir + "/" + name); };
-  auto f_ent = open("enterprise.csv"), f_cp = open("counterparty.csv"), f_po = open("purchase_order.csv"),
-       f_lot = open("material_lot.csv"), f_batch = open("batch.csv"), f_in = open("batch_input.csv"),
-       f_doc = open("batch_document.csv"), f_code = open("code.csv"), f_so = open("sales_order.csv"),
-       f_sh = open("shipment.csv"), f_shc = open("shipment_code.csv"), f_rl = open("received_lot.csv"),
-       f_rc = open("receipt_code.csv"), f_ri = open("repack_input.csv"), f_wo = open("write_off.csv");
-  for (auto* f : {f_ent.get(), f_cp.get(), f_po.get(), f_lot.get(), f_batch.get(), f_in.get(), f_doc.get(),
-                  f_code.get(), f_so.get(), f_sh.get(), f_shc.get(), f_rl.get(), f_rc.get(), f_ri.get(),
-                  f_wo.get()}) {
+  auto f_ent = open("enterprise.csv"), f_cp = open("counterparty.csv"),
+       f_po = open("purchase_order.csv"), f_lot = open("material_lot.csv"),
+       f_batch = open("batch.csv"), f_in = open("batch_input.csv"),
+       f_doc = open("batch_document.csv"), f_code = open("code.csv"),
+       f_so = open("sales_order.csv"), f_sh = open("shipment.csv"),
+       f_shc = open("shipment_code.csv"), f_rl = open("received_lot.csv"),
+       f_rc = open("receipt_code.csv"), f_ri = open("repack_input.csv"),
+       f_wo = open("write_off.csv");
+  for (auto* f : {f_ent.get(), f_cp.get(), f_po.get(), f_lot.get(), f_batch.get(), f_in.get(),
+                  f_doc.get(), f_code.get(), f_so.get(), f_sh.get(), f_shc.get(), f_rl.get(),
+                  f_rc.get(), f_ri.get(), f_wo.get()}) {
     if (!f->ok()) return agritrace::make_error(agritrace::ErrorCode::kIoError, "csv_open", "cannot write CSV files in " + dir);
   }
   for (size_t i = 0; i < enterprises.size(); ++i) {
@@ -1116,14 +1122,15 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
   std::fprintf(env, "TENANTS=%lld\nMIN_BATCHES=%lld\nMIN_LOTS=%lld\nRECALL_SAMPLES=%lld\n", static_cast<long long>(tenants),
                static_cast<long long>(min_b), static_cast<long long>(min_l), static_cast<long long>(recall_samples));
   std::fclose(env);
-  return fmt::format("{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} documents, "
-                     "{} codes, {} sales orders, {} shipments, {} lots received by scan ({} codes missing), "
-                     "{} repacks, {} stocktake write-offs",
-                     cps.size(), pos.size(), lots.size(), batches.size(), inputs.size(), docs.size(), codes.size(),
-                     sos.size(), shs.size(), received.size(),
-                     std::count_if(receipt_codes.begin(), receipt_codes.end(),
-                                   [](const auto& rc) { return std::get<3>(rc); }),
-                     repack_inputs.size(), write_offs.size());
+  return fmt::format(
+      "{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} documents, "
+      "{} codes, {} sales orders, {} shipments, {} lots received by scan ({} codes missing), "
+      "{} repacks, {} stocktake write-offs",
+      cps.size(), pos.size(), lots.size(), batches.size(), inputs.size(), docs.size(), codes.size(),
+      sos.size(), shs.size(), received.size(),
+      std::count_if(receipt_codes.begin(), receipt_codes.end(),
+                    [](const auto& rc) { return std::get<3>(rc); }),
+      repack_inputs.size(), write_offs.size());
 }
 
 int cmd_generate(int argc, char** argv) {

@@ -57,7 +57,7 @@ class SerialMap {
   explicit SerialMap(char map) : map_(map) {}
   std::optional<std::string> find(std::string_view serial) const;
   bool contains(std::string_view serial) const { return find(serial).has_value(); }
-  void set(std::string_view serial, std::string_view value);      // insert or assign
+  void set(std::string_view serial, std::string_view value);            // insert or assign
   void set_if_absent(std::string_view serial, std::string_view value);  // the first one stays
   void erase(std::string_view serial);
   // From now on the map lives in `store` under `tenant` (null: in memory again).

@@ -81,7 +81,8 @@ Result<std::vector<Event>> decide(const TenantState& s, const QueuePrintJob& c, 
   }
   for (const std::string& code : codes) {
     if (auto p = s.devices.printed.find(code)) {
-      return conflict("code_already_printed", "trace code " + code + " was printed by " + *p, field);
+      return conflict("code_already_printed", "trace code " + code + " was printed by " + *p,
+                      field);
     }
     if (auto o = s.devices.open_job.find(code)) {
       return conflict("code_in_open_job", "trace code " + code + " is in open job " + *o, field);

@@ -53,7 +53,8 @@ void evolve_job(TenantState& s, const E& e) {
   }
   if (job.closed()) {
     for (const std::string& code : job.codes) {
-      if (auto open = s.devices.open_job.find(code); open && *open == e.job_id) s.devices.open_job.erase(code);
+      if (auto open = s.devices.open_job.find(code); open && *open == e.job_id)
+        s.devices.open_job.erase(code);
     }
   }
 }

@@ -28,9 +28,9 @@ namespace agritrace::core {
 struct CirculationState {
   std::map<std::string, InboundShipment, std::less<>> inbound;  // "from_tenant/sh-N"
   // Per-code maps, on disk in the writer (SerialMap, core/codes/code_table.h).
-  SerialMap inbound_codes{'I'};   // serial -> inbound key
-  SerialMap received_codes{'V'};  // serial -> inbound key
-  SerialMap held_codes{'H'};      // serial -> lot id in stock
+  SerialMap inbound_codes{'I'};    // serial -> inbound key
+  SerialMap received_codes{'V'};   // serial -> inbound key
+  SerialMap held_codes{'H'};       // serial -> lot id in stock
   SerialMap inbound_serials{'N'};  // inbound key -> the shipment's serials, one per line
   std::map<std::string, MarketOrderState, std::less<>> market_orders;        // mo-N
   std::map<std::string, IncomingMarketOrder, std::less<>> incoming_orders;  // buyer/mo-N
@@ -82,8 +82,7 @@ struct TenantState {
     codes.bind(store, tenant);
     for (SerialMap* m : {&sales.shipped_codes, &sales.recalled_codes, &circulation.inbound_codes,
                          &circulation.received_codes, &circulation.held_codes,
-                         &circulation.inbound_serials, &devices.printed,
-                         &devices.open_job}) {
+                         &circulation.inbound_serials, &devices.printed, &devices.open_job}) {
       m->bind(store, tenant);
     }
   }

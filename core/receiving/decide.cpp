@@ -175,7 +175,8 @@ Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoods& 
       if (end == std::string::npos) end = shipped.size();
       const std::string s = shipped.substr(at, end - at);
       if (s.empty() || scanned.count(s) != 0) continue;
-      if (auto before = state.circulation.received_codes.find(s); before && *before == key) continue;
+      if (auto before = state.circulation.received_codes.find(s); before && *before == key)
+        continue;
       r.missing_serials.push_back(s);
     }
     r.price_fen = c.price_fen;

@@ -1,7 +1,8 @@
 // WriterIndex: what the single writer must look up but must not hold in memory for ever — every
 // generated trace code and every per-code map of the write model (core::CodeStore: shipped,
 // inbound, received, held, recalled, printed and queued serials) and the answer of every command
-// that carried an Idempotency-Key. On disk (RocksDB, DATA/writer-index) for a server; in memory for tests.
+// that carried an Idempotency-Key. On disk (RocksDB, DATA/writer-index) for a server; in memory for
+// tests.
 //
 // It is derived from the ledger and never ahead of it: writes made while a group is decided stay
 // pending, and commit() makes them durable together with the ledger positions they cover, after
@@ -94,7 +95,8 @@ class WriterIndex final : public core::CodeStore {
 
   std::unique_ptr<rocksdb::DB> db_;                 // null: in memory
   std::map<std::string, std::string> memory_;       // the committed records when db_ is null
-  std::map<std::string, std::optional<std::string>> pending_;  // since the last commit; nullopt: erased
+  // Written since the last commit; nullopt: erased.
+  std::map<std::string, std::optional<std::string>> pending_;
   std::string ledger_;
   std::vector<int64_t> applied_;                    // per partition: next offset not covered
   std::vector<std::string> last_ids_;               // per partition: id of the last covered event

@@ -2,8 +2,9 @@
 // (shipped, recalled, ... serials) and Idempotency-Key records out of the writer's memory, on disk,
 // never ahead of the ledger; keys expire after the retention,
 // measured by the Env clock. The writer tests run on both ledgers, with restarts.
-#include <doctest/doctest.h>
+#include "events/writer/writer_index.h"
 
+#include <doctest/doctest.h>
 #include <rocksdb/db.h>
 
 #include <filesystem>
@@ -19,7 +20,6 @@
 #include "events/envelope/envelope.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
-#include "events/writer/writer_index.h"
 #include "tests/core/domain/domain_fixture.h"
 #include "tests/support/test_env.h"
 
@@ -127,7 +127,9 @@ TEST_CASE("writer index: codes are pending until commit, a run's serials in orde
   CHECK_FALSE(other->covers(Position{1, 7}));
 }
 
-TEST_CASE("writer index: per-code maps are pending until commit, erased, on disk after reopen; an older layout is rebuilt") {
+TEST_CASE(
+    "writer index: per-code maps are pending until commit, erased, on disk after reopen; an older "
+    "layout is rebuilt") {
   TempDir dir;
   const std::string path = dir.path() + "/index";
   {
@@ -382,12 +384,12 @@ void serial_maps_on_disk(Backend backend) {
   rig.start();
   const std::vector<std::string> serials = rig.codes(4);
   const std::string cust = rig.run(core::RegisterCounterparty{[] {
-                                     core::CounterpartyRecord r = core::testing::enterprise_supplier(
-                                         core::testing::kCustomerUscc);
-                                     r.roles.supplier = false;
-                                     r.roles.customer = true;
-                                     return r;
-                                   }()})
+                                core::CounterpartyRecord r = core::testing::enterprise_supplier(
+                                    core::testing::kCustomerUscc);
+                                r.roles.supplier = false;
+                                r.roles.customer = true;
+                                return r;
+                              }()})
                                .value()
                                .events.at(0)
                                .subject;
@@ -423,7 +425,8 @@ void serial_maps_on_disk(Backend backend) {
   // Index lagging the ledger: a copy from before the second shipment catches up.
   rig.writer->stop();
   rig.writer.reset();
-  std::filesystem::copy(rig.index_path(), rig.dir.path() + "/old-index", std::filesystem::copy_options::recursive);
+  std::filesystem::copy(rig.index_path(), rig.dir.path() + "/old-index",
+                        std::filesystem::copy_options::recursive);
   rig.start();
   REQUIRE(ship(serials[2]) == "ok");
   rig.writer->stop();
@@ -442,10 +445,14 @@ void serial_maps_on_disk(Backend backend) {
   CHECK(ship(serials[3]) == "ok");
 }
 
-TEST_CASE("R-4.2.3 R-4.2.4 command writer: shipped and recalled serials live in the on-disk index [embedded]") {
+TEST_CASE(
+    "R-4.2.3 R-4.2.4 command writer: shipped and recalled serials live in the on-disk index "
+    "[embedded]") {
   serial_maps_on_disk(Backend::kEmbedded);
 }
-TEST_CASE("R-4.2.3 R-4.2.4 command writer: shipped and recalled serials live in the on-disk index [kafka]") {
+TEST_CASE(
+    "R-4.2.3 R-4.2.4 command writer: shipped and recalled serials live in the on-disk index "
+    "[kafka]") {
   serial_maps_on_disk(Backend::kKafka);
 }
 
