@@ -4,7 +4,8 @@
 cross-enterprise lineage questions on a sample: forward (whereabouts / recall) and backward.
 
 Compared: the items reached in every enterprise (enterprise_id, item_id, kind) and, forward, the
-codes and quantity in transit and missing per shipment to a registered enterprise. Exits 1 with the
+codes and quantity in transit and missing per shipment to a registered enterprise and written off
+at stocktakes per lot. Exits 1 with the
 first differences when any answer differs (scripts/bench then stops: a faster wrong answer is no
 figure).
 
@@ -46,11 +47,16 @@ def moving(holders):
                   for h in holders if h["state"] in ("in_transit", "missing"))
 
 
+def written_off(holders):
+    return sorted((h["state"], h["item"]["enterprise_id"], h["item"]["item_id"], h["codes"], h["quantity"]["amount"],
+                   h["quantity"]["unit"]) for h in holders if h["state"] == "written_off")
+
+
 def main():
     bench_bin, data, csv_dir, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     failures = []
     checked = {"forward": 0, "recall": 0, "backward": 0}
-    moving_rows = other_enterprise_items = 0
+    moving_rows = other_enterprise_items = written_off_rows = 0
     for name, kind, function, samples in (("forward", "lineage-forward", "lineage_forward", "lot_ids.txt"),
                                           ("recall", "lineage-forward", "lineage_forward", "recall_lot_ids.txt"),
                                           ("backward", "lineage-backward", "lineage_backward", "batch_ids.txt")):
@@ -68,13 +74,15 @@ def main():
                 got_a = items(a["upstream"])
                 got_p = items(p["upstream"])
             else:
-                got_a = (items(a["items"]), moving(a["holders"]))
-                got_p = (items(p["items"]), moving(p["holders"]))
+                got_a = (items(a["items"]), moving(a["holders"]), written_off(a["holders"]))
+                got_p = (items(p["items"]), moving(p["holders"]), written_off(p["written_off"]))
                 moving_rows += len(got_a[1])
+                written_off_rows += len(got_a[2])
                 other_enterprise_items += sum(1 for x in got_a[0] if x[0] != tenant)
             if got_a != got_p:
                 failures.append(f"{name} {tenant} {item}:\n  agritrace  {got_a}\n  postgresql {got_p}")
     print(f"compare_lineage: {checked} answers compared; forward/recall: {moving_rows} in-transit/missing rows, "
+          f"{written_off_rows} written-off rows, "
           f"{other_enterprise_items} items in other enterprises; {len(failures)} differ", file=sys.stderr)
     for f in failures[:5]:
         print(f, file=sys.stderr)

@@ -257,7 +257,7 @@ struct TenantModel {
   std::set<std::string> id_numbers;        // uniqueness inside the tenant
   std::set<std::string> usccs;
   int64_t counterparties = 0, pos = 0, lot_count = 0, batch_count = 0;
-  int64_t runs = 0, orders = 0, shipments = 0, receipts = 0;
+  int64_t runs = 0, orders = 0, shipments = 0, receipts = 0, stocktakes = 0;
   std::deque<Inbound> inbound;  // FIFO, in shipping order
 };
 
@@ -542,6 +542,8 @@ class Generator {
   // by scan. About one receipt in six is partial: 1-2 codes of the shipment are not
   // scanned and are recorded as missing. Half the receipts are repacked into a gift-box batch that
   // consumes part of the new lot; some of those batches get codes and are sold on (deeper chains).
+  // About one received lot in seven is counted at a stocktake that finds some of it spoilt: the
+  // difference is written off (a lineage holder of its own, issue 11).
   void receive_scan(TenantModel& m, const Inbound& in, core::Date today) {
     std::vector<std::string> scanned = in.codes;
     if (scanned.size() > 2 && rng_.chance(0.17)) {
@@ -556,7 +558,19 @@ class Generator {
     emit(m, "receive_goods", std::move(r), fmt::format("rcv-{}", ++m.receipts));
     const std::string lot_id = fmt::format("lot-{}", ++m.lot_count);
     const int64_t pieces = static_cast<int64_t>(scanned.size()) * 12;
-    if (full() || !rng_.chance(0.5)) return;
+    int64_t left = pieces;
+    if (!full() && rng_.chance(0.5)) left -= repack(m, lot_id, pieces, today);
+    if (full() || left < 24 || !rng_.chance(0.15)) return;
+    const int64_t spoilt = 12 * rng_.range(1, left / 24);
+    core::RecordStocktake st;
+    st.taken_on = today;
+    st.counts.push_back(
+        core::StocktakeCount{lot_id, core::Quantity{left - spoilt, core::Unit::kPiece}, "腐损"});
+    emit(m, "record_stocktake", std::move(st), fmt::format("st-{}", ++m.stocktakes));
+  }
+
+  // A gift-box batch of this enterprise made of part of a received lot; returns the pieces taken.
+  int64_t repack(TenantModel& m, const std::string& lot_id, int64_t pieces, core::Date today) {
     Batch b;
     b.id = fmt::format("b-{}", ++m.batch_count);
     b.product = rng_.pick(kProducts) + "礼盒";
@@ -571,6 +585,7 @@ class Generator {
     emit(m, "consume_material", core::ConsumeMaterial{b.id, lot_id, core::Quantity{take, core::Unit::kPiece}}, b.id);
     if (rng_.chance(0.5)) code_and_sell(m, b, today);
     m.batches.push_back(std::move(b));
+    return take;
   }
 
   OpenPo& random_open_po(TenantModel& m) {
@@ -900,6 +915,9 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
   std::map<std::pair<Key, std::string>, int64_t> repack_inputs;      // ((t, batch), received lot) -> amount
   std::map<Key, std::vector<std::string>> codes_of_shipment;         // (sender, sh) -> serials
   std::map<std::string, Key> shipment_of_code;                       // serial -> (sender, sh), last shipped
+  std::map<Key, int64_t> repacked;  // (t, received lot) -> consumed
+  std::vector<std::tuple<int32_t, std::string, std::string, int64_t>>
+      write_offs;  // t, lot, st, pieces
   for (const Planned& p : plan) {
     if (const auto* c = std::get_if<core::RegisterEnterprise>(&p.command)) {
       tenant_no.emplace(p.tenant, static_cast<int32_t>(enterprises.size()) + 1);
@@ -934,6 +952,7 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
     } else if (const auto* c = std::get_if<core::ConsumeMaterial>(&p.command)) {
       if (received.count(Key{t, c->lot_id}) != 0) {
         repack_inputs[{Key{t, c->batch_id}, c->lot_id}] += c->quantity.amount;
+        repacked[Key{t, c->lot_id}] += c->quantity.amount;
       } else {
         inputs[{Key{t, c->batch_id}, c->lot_id}] += c->quantity.amount;
       }
@@ -946,6 +965,16 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
                                           12 * static_cast<int64_t>(scanned.size())};
       for (const std::string& serial : codes_of_shipment.at(from)) {
         receipt_codes.emplace_back(t, lot_id, serial, scanned.count(serial) == 0);
+      }
+    } else if (const auto* c = std::get_if<core::RecordStocktake>(&p.command)) {
+      // The generator counts received lots only, right after their receipt and repack.
+      for (const core::StocktakeCount& count : c->counts) {
+        const Key lot{t, count.item_id};
+        const int64_t stock = received.at(lot).pieces - repacked[lot];
+        if (stock > count.counted.amount) {
+          write_offs.emplace_back(t, count.item_id, p.expected_subject,
+                                  stock - count.counted.amount);
+        }
       }
     } else if (const auto* c = std::get_if<core::AttachDocument>(&p.command)) {
       docs.emplace_back(t, c);
@@ -974,13 +1003,17 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
     }
   }
   auto open = [&](const char* name) { return std::make_unique<CsvFile>(dir + "/" + name); };
-  auto f_ent = open("enterprise.csv"), f_cp = open("counterparty.csv"), f_po = open("purchase_order.csv"),
-       f_lot = open("material_lot.csv"), f_batch = open("batch.csv"), f_in = open("batch_input.csv"),
-       f_doc = open("batch_document.csv"), f_code = open("code.csv"), f_so = open("sales_order.csv"),
-       f_sh = open("shipment.csv"), f_shc = open("shipment_code.csv"), f_rl = open("received_lot.csv"),
-       f_rc = open("receipt_code.csv"), f_ri = open("repack_input.csv");
-  for (auto* f : {f_ent.get(), f_cp.get(), f_po.get(), f_lot.get(), f_batch.get(), f_in.get(), f_doc.get(),
-                  f_code.get(), f_so.get(), f_sh.get(), f_shc.get(), f_rl.get(), f_rc.get(), f_ri.get()}) {
+  auto f_ent = open("enterprise.csv"), f_cp = open("counterparty.csv"),
+       f_po = open("purchase_order.csv"), f_lot = open("material_lot.csv"),
+       f_batch = open("batch.csv"), f_in = open("batch_input.csv"),
+       f_doc = open("batch_document.csv"), f_code = open("code.csv"),
+       f_so = open("sales_order.csv"), f_sh = open("shipment.csv"),
+       f_shc = open("shipment_code.csv"), f_rl = open("received_lot.csv"),
+       f_rc = open("receipt_code.csv"), f_ri = open("repack_input.csv"),
+       f_wo = open("write_off.csv");
+  for (auto* f : {f_ent.get(), f_cp.get(), f_po.get(), f_lot.get(), f_batch.get(), f_in.get(),
+                  f_doc.get(), f_code.get(), f_so.get(), f_sh.get(), f_shc.get(), f_rl.get(),
+                  f_rc.get(), f_ri.get(), f_wo.get()}) {
     if (!f->ok()) return agritrace::make_error(agritrace::ErrorCode::kIoError, "csv_open", "cannot write CSV files in " + dir);
   }
   for (size_t i = 0; i < enterprises.size(); ++i) {
@@ -1039,6 +1072,9 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
   for (const auto& [k, amount] : repack_inputs) {
     f_ri->row({num(k.first.first), csv(k.first.second), csv(k.second), num(amount)});
   }
+  for (const auto& [t, lot, st, pieces] : write_offs) {
+    f_wo->row({num(t), csv(lot), csv(st), num(pieces), "\"piece\""});
+  }
   // Query samples: uniform over tenants and over ids 1..N where every tenant has N (the smallest
   // tenant's count), the same distribution the pgbench scripts draw with random().
   std::map<int32_t, int64_t> nb, nl;
@@ -1086,14 +1122,15 @@ Result<std::string> export_csv(const std::vector<Planned>& plan, const std::stri
   std::fprintf(env, "TENANTS=%lld\nMIN_BATCHES=%lld\nMIN_LOTS=%lld\nRECALL_SAMPLES=%lld\n", static_cast<long long>(tenants),
                static_cast<long long>(min_b), static_cast<long long>(min_l), static_cast<long long>(recall_samples));
   std::fclose(env);
-  return fmt::format("{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} documents, "
-                     "{} codes, {} sales orders, {} shipments, {} lots received by scan ({} codes missing), "
-                     "{} repacks",
-                     cps.size(), pos.size(), lots.size(), batches.size(), inputs.size(), docs.size(), codes.size(),
-                     sos.size(), shs.size(), received.size(),
-                     std::count_if(receipt_codes.begin(), receipt_codes.end(),
-                                   [](const auto& rc) { return std::get<3>(rc); }),
-                     repack_inputs.size());
+  return fmt::format(
+      "{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} documents, "
+      "{} codes, {} sales orders, {} shipments, {} lots received by scan ({} codes missing), "
+      "{} repacks, {} stocktake write-offs",
+      cps.size(), pos.size(), lots.size(), batches.size(), inputs.size(), docs.size(), codes.size(),
+      sos.size(), shs.size(), received.size(),
+      std::count_if(receipt_codes.begin(), receipt_codes.end(),
+                    [](const auto& rc) { return std::get<3>(rc); }),
+      repack_inputs.size(), write_offs.size());
 }
 
 int cmd_generate(int argc, char** argv) {

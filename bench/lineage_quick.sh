@@ -29,7 +29,7 @@ trap 'runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$PGDATA" -p "$PG_PORT" -U postgres -d postgres)
 "${PSQL[@]}" -f bench/postgres/schema.sql
 for t in enterprise counterparty purchase_order material_lot batch batch_input batch_document code sales_order shipment shipment_code \
-         received_lot receipt_code repack_input recall_sample; do
+         received_lot receipt_code repack_input write_off recall_sample; do
   "${PSQL[@]}" -c "\\copy $t FROM '$DIR/csv/$t.csv' WITH (FORMAT csv)"
 done
 "${PSQL[@]}" -f bench/postgres/indexes.sql

@@ -9,7 +9,8 @@
 --   answer that the check (bench/compare_lineage.py) compares: every reached item of every
 --   enterprise ({enterprise_id, item_id, kind}) and, for every shipment of a reached item to a
 --   registered enterprise, the codes and quantity still in transit and those recorded missing at
---   the receipt (state, enterprise_id, item, codes, quantity, to, shipment_id).
+--   the receipt (state, enterprise_id, item, codes, quantity, to, shipment_id), and what stocktakes
+--   wrote off of every reached lot (state written_off, enterprise_id, item, codes, quantity).
 -- lineage_backward(t, item): {"upstream": [...]} every ancestor item of every enterprise.
 -- Arrays are sorted as AgriTrace sorts them: by enterprise USCC, then "b-" before "lot-", then
 -- the number.
@@ -81,6 +82,11 @@ holders AS (
   WHERE f.shipped - f.received - f.missing > 0
   UNION ALL
   SELECT 'missing', 2, f.*, f.missing FROM flows f WHERE f.missing > 0
+),
+written_off AS (
+  SELECT w.enterprise_id AS t, w.lot_id AS item, w.unit, sum(w.amount) AS amount
+  FROM reach r JOIN write_off w ON w.enterprise_id = r.t AND w.lot_id = r.item
+  GROUP BY w.enterprise_id, w.lot_id, w.unit
 )
 SELECT json_build_object(
   'items', (SELECT lineage_items(array_agg(r.t), array_agg(r.item)) FROM reach r),
@@ -91,7 +97,14 @@ SELECT json_build_object(
              'codes', h.codes, 'quantity', json_build_object('amount', h.codes * h.qpc, 'unit', h.unit),
              'to', json_build_object('enterprise_id', te.uscc), 'shipment_id', h.shipment_id)
            ORDER BY e.uscc, item_order(h.item), h.state_order, item_order(h.shipment_id)), '[]'::json)
-    FROM holders h JOIN enterprise e ON e.id = h.t JOIN enterprise te ON te.id = h.ship_to_tenant))
+    FROM holders h JOIN enterprise e ON e.id = h.t JOIN enterprise te ON te.id = h.ship_to_tenant),
+  'written_off', (
+    SELECT coalesce(json_agg(json_build_object(
+             'state', 'written_off', 'enterprise_id', e.uscc,
+             'item', json_build_object('enterprise_id', e.uscc, 'item_id', w.item, 'kind', 'lot'),
+             'codes', w.amount / 12, 'quantity', json_build_object('amount', w.amount, 'unit', w.unit))
+           ORDER BY e.uscc, item_order(w.item)), '[]'::json)
+    FROM written_off w JOIN enterprise e ON e.id = w.t))
 $$;
 
 CREATE OR REPLACE FUNCTION lineage_backward(t0 smallint, item0 text) RETURNS json LANGUAGE sql STABLE AS $$

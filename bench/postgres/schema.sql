@@ -9,7 +9,7 @@
 --    consumption edges are answered from the index alone (index-only scans after VACUUM);
 --  * consumed quantity of a lot is NOT stored: it is the SUM over batch_input (normalised), served
 --    by the covering index on (enterprise_id, lot_id).
-DROP TABLE IF EXISTS recall_sample, repack_input, receipt_code, received_lot, shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
+DROP TABLE IF EXISTS recall_sample, write_off, repack_input, receipt_code, received_lot, shipment_code, shipment, sales_order, code, batch_document, batch_input, batch, material_lot, purchase_order, counterparty, enterprise;
 
 CREATE TABLE enterprise (
   id     smallint PRIMARY KEY,
@@ -189,6 +189,18 @@ CREATE TABLE repack_input (
   amount        bigint NOT NULL,
   PRIMARY KEY (enterprise_id, batch_id, lot_id),
   FOREIGN KEY (enterprise_id, batch_id) REFERENCES batch,
+  FOREIGN KEY (enterprise_id, lot_id) REFERENCES received_lot
+);
+
+-- A stocktake that counted less of a received lot than its stock: the difference written off
+-- (a lineage holder, issue 11). The primary key is also the look-up by lot.
+CREATE TABLE write_off (
+  enterprise_id smallint NOT NULL,
+  lot_id        text NOT NULL,
+  stocktake_id  text NOT NULL,
+  amount        bigint NOT NULL,
+  unit          text NOT NULL,
+  PRIMARY KEY (enterprise_id, lot_id, stocktake_id),
   FOREIGN KEY (enterprise_id, lot_id) REFERENCES received_lot
 );
 

@@ -32,4 +32,36 @@ void CodeTable::bind(CodeStore* store, std::string tenant) {
   tenant_ = std::move(tenant);
 }
 
+std::optional<std::string> SerialMap::find(std::string_view serial) const {
+  if (store_ != nullptr) return store_->get_serial(tenant_, map_, serial);
+  auto it = memory_.find(serial);
+  if (it == memory_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SerialMap::set(std::string_view serial, std::string_view value) {
+  if (store_ != nullptr) {
+    store_->put_serial(tenant_, map_, serial, value);
+  } else {
+    memory_.insert_or_assign(std::string(serial), std::string(value));
+  }
+}
+
+void SerialMap::set_if_absent(std::string_view serial, std::string_view value) {
+  if (!contains(serial)) set(serial, value);
+}
+
+void SerialMap::erase(std::string_view serial) {
+  if (store_ != nullptr) {
+    store_->put_serial(tenant_, map_, serial, std::nullopt);
+  } else if (auto it = memory_.find(serial); it != memory_.end()) {
+    memory_.erase(it);
+  }
+}
+
+void SerialMap::bind(CodeStore* store, std::string tenant) {
+  store_ = store;
+  tenant_ = std::move(tenant);
+}
+
 }  // namespace agritrace::core

@@ -80,11 +80,12 @@ Result<std::vector<Event>> decide(const TenantState& s, const QueuePrintJob& c, 
     return invalid("job_too_large", "a print job holds at most 5000 codes", field == "run_id" ? "limit" : "codes");
   }
   for (const std::string& code : codes) {
-    if (auto p = s.devices.printed.find(code); p != s.devices.printed.end()) {
-      return conflict("code_already_printed", "trace code " + code + " was printed by " + p->second, field);
+    if (auto p = s.devices.printed.find(code)) {
+      return conflict("code_already_printed", "trace code " + code + " was printed by " + *p,
+                      field);
     }
-    if (auto o = s.devices.open_job.find(code); o != s.devices.open_job.end()) {
-      return conflict("code_in_open_job", "trace code " + code + " is in open job " + o->second, field);
+    if (auto o = s.devices.open_job.find(code)) {
+      return conflict("code_in_open_job", "trace code " + code + " is in open job " + *o, field);
     }
     if (auto known = s.codes.find(code); known && known->disabled) {
       return conflict("code_disabled", "trace code " + code + " is disabled", field);

@@ -49,12 +49,12 @@ void evolve_job(TenantState& s, const E& e) {
   devices::PrintJobState& job = it->second.job;
   for (const devices::PrintJobEvent& je : to_job_events(Event{e})) devices::evolve(job, je);
   if constexpr (std::is_same_v<E, PrintJobCodesPrinted>) {
-    for (const std::string& code : e.codes) s.devices.printed[code] = e.job_id;
+    for (const std::string& code : e.codes) s.devices.printed.set(code, e.job_id);
   }
   if (job.closed()) {
     for (const std::string& code : job.codes) {
-      auto open = s.devices.open_job.find(code);
-      if (open != s.devices.open_job.end() && open->second == e.job_id) s.devices.open_job.erase(open);
+      if (auto open = s.devices.open_job.find(code); open && *open == e.job_id)
+        s.devices.open_job.erase(code);
     }
   }
 }
@@ -67,7 +67,7 @@ void evolve(TenantState& s, const PrintJobQueued& e) {
   rec.device_id = e.device_id;
   rec.run_id = e.run_id;
   devices::evolve(rec.job, devices::PrintJobQueued{e.job_id, e.line_id, e.codes});
-  for (const std::string& code : e.codes) s.devices.open_job[code] = e.job_id;
+  for (const std::string& code : e.codes) s.devices.open_job.set(code, e.job_id);
 }
 void evolve(TenantState& s, const PrintJobCodesSent& e) { evolve_job(s, e); }
 void evolve(TenantState& s, const PrintJobCodesPrinted& e) { evolve_job(s, e); }

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "core/codes/code_table.h"
 #include "core/devices/events.h"
 #include "core/devices/print_job.h"
 
@@ -35,8 +36,8 @@ struct DevicesState {
   std::map<std::string, LineState, std::less<>> lines;      // ln-N
   std::map<std::string, DeviceState, std::less<>> devices;  // dev-N
   std::map<std::string, PrintJobRecord, std::less<>> jobs;  // pj-N
-  std::map<std::string, std::string, std::less<>> printed;   // serial -> job that printed it
-  std::map<std::string, std::string, std::less<>> open_job;  // serial -> open job holding it
+  SerialMap printed{'P'};   // serial -> job that printed it (on disk in the writer)
+  SerialMap open_job{'O'};  // serial -> open job holding it (on disk in the writer)
   int64_t last_line = 0;
   int64_t last_device = 0;
   int64_t last_job = 0;

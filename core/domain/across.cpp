@@ -39,8 +39,12 @@ void evolve_across(TenantState& target, std::string_view from_tenant, const Even
             in.product = e.product;
             in.lot_code = e.lot_code;
             in.per_code = Quantity{e.quantity_per_code, e.quantity.unit};
-            in.serials = e.serials;
-            for (const std::string& serial : e.serials) target.circulation.inbound_codes[serial] = key;
+            std::string serials;
+            for (const std::string& serial : e.serials) {
+              target.circulation.inbound_codes.set(serial, key);
+              serials.append(serial).push_back('\n');
+            }
+            target.circulation.inbound_serials.set(key, serials);
           },
           [&](const MarketOrderPlaced& e) {
             IncomingMarketOrder& in =

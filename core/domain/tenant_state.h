@@ -27,9 +27,11 @@ namespace agritrace::core {
 // called by the single writer.
 struct CirculationState {
   std::map<std::string, InboundShipment, std::less<>> inbound;  // "from_tenant/sh-N"
-  std::map<std::string, std::string, std::less<>> inbound_codes;   // serial -> inbound key
-  std::map<std::string, std::string, std::less<>> received_codes;  // serial -> inbound key
-  std::map<std::string, std::string, std::less<>> held_codes;      // serial -> lot id in stock
+  // Per-code maps, on disk in the writer (SerialMap, core/codes/code_table.h).
+  SerialMap inbound_codes{'I'};    // serial -> inbound key
+  SerialMap received_codes{'V'};   // serial -> inbound key
+  SerialMap held_codes{'H'};       // serial -> lot id in stock
+  SerialMap inbound_serials{'N'};  // inbound key -> the shipment's serials, one per line
   std::map<std::string, MarketOrderState, std::less<>> market_orders;        // mo-N
   std::map<std::string, IncomingMarketOrder, std::less<>> incoming_orders;  // buyer/mo-N
   std::map<std::string, std::string, std::less<>> so_market_order;  // so-N -> buyer/mo-N
@@ -74,6 +76,16 @@ struct TenantState {
   CirculationState circulation;  // .x (above)
   DevicesState devices;          // lines, devices, print jobs (core/devices/state.h)
   AccountsState accounts;        // users and API keys (core/accounts/state.h, issue 16)
+
+  // From now on the generated codes and every per-code map live in `store` under `tenant`.
+  void bind(CodeStore* store, const std::string& tenant) {
+    codes.bind(store, tenant);
+    for (SerialMap* m : {&sales.shipped_codes, &sales.recalled_codes, &circulation.inbound_codes,
+                         &circulation.received_codes, &circulation.held_codes,
+                         &circulation.inbound_serials, &devices.printed, &devices.open_job}) {
+      m->bind(store, tenant);
+    }
+  }
 };
 
 }  // namespace agritrace::core

@@ -11,7 +11,7 @@ TenantState& WriteModel::operator[](std::string_view tenant) {
   auto it = states_.find(tenant);
   if (it == states_.end()) {
     it = states_.emplace(std::string(tenant), TenantState{}).first;
-    if (code_store_ != nullptr) it->second.codes.bind(code_store_, it->first);
+    if (code_store_ != nullptr) it->second.bind(code_store_, it->first);
   }
   return it->second;
 }
@@ -54,9 +54,9 @@ std::optional<OriginCodeFacts> WriteModel::origin_code(std::string_view origin,
       out.disabled = code->disabled || run->second.disabled;
     }
   }
-  if (auto r = s->sales.recalled_codes.find(serial); r != s->sales.recalled_codes.end()) {
+  if (auto r = s->sales.recalled_codes.find(serial)) {
     out.recalled = true;
-    out.recall_id = r->second;
+    out.recall_id = *r;
   }
   return out;
 }

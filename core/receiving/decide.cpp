@@ -50,11 +50,10 @@ std::optional<FinanceEntryRecorded> purchase_expense(const GoodsReceived& r, int
 std::string refusal(const TenantState& state, const ParsedDigitalLink& code, const Context& ctx,
                     std::map<std::string, bool, std::less<>>& recalled) {
   auto in_key = state.circulation.inbound_codes.find(code.serial);
-  if (in_key == state.circulation.inbound_codes.end()) return "code_not_shipped_to_you";
-  auto in = state.circulation.inbound.find(in_key->second);
+  if (!in_key) return "code_not_shipped_to_you";
+  auto in = state.circulation.inbound.find(*in_key);
   if (in == state.circulation.inbound.end()) return "code_not_shipped_to_you";
-  if (auto r = state.circulation.received_codes.find(code.serial);
-      r != state.circulation.received_codes.end() && r->second == in_key->second) {
+  if (auto r = state.circulation.received_codes.find(code.serial); r && *r == *in_key) {
     return "code_already_received";
   }
   if (in->second.lot_code != code.lot) return "code_unknown";
@@ -114,7 +113,7 @@ Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoods& 
       refused.push_back({scanned, reason});
       continue;
     }
-    const std::string& key = state.circulation.inbound_codes.find(parsed->serial)->second;
+    const std::string key = *state.circulation.inbound_codes.find(parsed->serial);
     auto& serials = groups[key];
     if (serials.empty()) group_order.push_back(key);
     serials.push_back(parsed->serial);
@@ -170,10 +169,14 @@ Result<std::vector<Event>> decide(const TenantState& state, const ReceiveGoods& 
     r.quantity = Quantity{amount, in.per_code.unit};
     r.serials = serials;
     const std::set<std::string, std::less<>> scanned(serials.begin(), serials.end());
-    for (const std::string& s : in.serials) {
-      if (scanned.count(s) != 0) continue;
-      auto before = state.circulation.received_codes.find(s);
-      if (before != state.circulation.received_codes.end() && before->second == key) continue;
+    const std::string shipped = state.circulation.inbound_serials.find(key).value_or("");
+    for (size_t at = 0, end = 0; at < shipped.size(); at = end + 1) {
+      end = shipped.find('\n', at);
+      if (end == std::string::npos) end = shipped.size();
+      const std::string s = shipped.substr(at, end - at);
+      if (s.empty() || scanned.count(s) != 0) continue;
+      if (auto before = state.circulation.received_codes.find(s); before && *before == key)
+        continue;
       r.missing_serials.push_back(s);
     }
     r.price_fen = c.price_fen;

@@ -32,8 +32,8 @@ void evolve(TenantState& s, const GoodsReceived& e) {
     const std::string key = inbound_key(e.from_tenant, e.shipment_id);
     s.circulation.inbound[key].lot_id = e.lot_id;
     for (const std::string& serial : e.serials) {
-      s.circulation.received_codes[serial] = key;
-      s.circulation.held_codes[serial] = e.lot_id;
+      s.circulation.received_codes.set(serial, key);
+      s.circulation.held_codes.set(serial, e.lot_id);
     }
   }
 }

@@ -26,7 +26,7 @@ struct InboundShipment {
   std::string product;
   std::string lot_code;
   Quantity per_code;
-  std::vector<std::string> serials;
+  // Its serials are in CirculationState::inbound_serials (on disk in the writer).
   std::string lot_id;  // set by the first receipt
 };
 

@@ -127,24 +127,23 @@ Result<ScannedCode> resolve_scanned(const TenantState& state, std::string_view s
   }
   ScannedCode out;
   out.serial = parsed->serial;
-  if (auto held = state.circulation.held_codes.find(parsed->serial);
-      held != state.circulation.held_codes.end()) {
+  if (auto held = state.circulation.held_codes.find(parsed->serial)) {
     // A code we received: it leaves from the lot it came in with.
-    auto lot = state.lots.find(held->second);
+    auto lot = state.lots.find(*held);
     if (lot == state.lots.end()) return not_found("code_unknown", "no such code", "codes");
     if (lot->second.lot_code != parsed->lot) {
       return not_found("code_unknown", "the lot in the code does not match the received goods", "codes");
     }
-    if (!code_recall_at_origin(state, held->second, parsed->serial, ctx).empty()) {
+    if (!code_recall_at_origin(state, *held, parsed->serial, ctx).empty()) {
       return conflict("code_recalled", "the code is under recall", "codes");
     }
-    out.item_id = held->second;
+    out.item_id = *held;
     out.per_code = Quantity{lot->second.quantity_per_code, lot->second.received.unit};
     return out;
   }
   auto code = state.codes.find(parsed->serial);
   if (!code) {
-    if (state.sales.shipped_codes.count(parsed->serial) != 0) {
+    if (state.sales.shipped_codes.contains(parsed->serial)) {
       return conflict("code_already_shipped", "the code has left already", "codes");
     }
     return not_found("code_unknown", "no such code", "codes");
@@ -158,10 +157,10 @@ Result<ScannedCode> resolve_scanned(const TenantState& state, std::string_view s
   if (code->disabled || run->second.disabled) {
     return conflict("code_disabled", "the code is disabled", "codes");
   }
-  if (state.sales.shipped_codes.count(parsed->serial) != 0) {
+  if (state.sales.shipped_codes.contains(parsed->serial)) {
     return conflict("code_already_shipped", "the code has left already", "codes");
   }
-  if (state.sales.recalled_codes.count(parsed->serial) != 0) {
+  if (state.sales.recalled_codes.contains(parsed->serial)) {
     return conflict("code_recalled", "the code is under recall", "codes");
   }
   out.item_id = code->batch_id;

@@ -53,7 +53,7 @@ void evolve(TenantState& state, const ShipmentRecorded& e) {
   observe_id(state.sales.last_shipment, e.shipment_id, "sh-");
   for (const std::string& serial : e.serials) {
     // A code that came back to us (received again) ships again: the latest shipment wins.
-    state.sales.shipped_codes[serial] = e.shipment_id;
+    state.sales.shipped_codes.set(serial, e.shipment_id);
     state.circulation.held_codes.erase(serial);
   }
   int64_t& shipped = state.sales.batch_shipped[e.batch_id];
@@ -76,7 +76,7 @@ void evolve(TenantState& state, const RecallRaised& e) {
   observe_id(state.sales.last_recall, e.recall_id, "rc-");
   if (e.scope == RecallScope::kCode) {
     // A code recall stops that code only, not its whole batch.
-    state.sales.recalled_codes.emplace(e.target, e.recall_id);
+    state.sales.recalled_codes.set_if_absent(e.target, e.recall_id);
     return;
   }
   for (const std::string& b : e.batch_ids) mark_recalled(state, b, e.recall_id);

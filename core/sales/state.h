@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/base/quantity.h"
+#include "core/codes/code_table.h"
 #include "core/sales/events.h"
 
 namespace agritrace::core {
@@ -29,13 +30,13 @@ inline constexpr std::string_view kAnonymousConsumer = "consumer";
 
 struct SalesState {
   std::map<std::string, SalesOrderState, std::less<>> orders;
-  std::map<std::string, std::string, std::less<>> shipped_codes;  // serial -> shipment id
+  SerialMap shipped_codes{'S'};  // serial -> shipment id (on disk in the writer)
   std::map<std::string, int64_t, std::less<>> batch_shipped;      // batch id -> amount shipped
   std::map<std::string, std::vector<std::string>, std::less<>> lot_batches;  // lot -> batches
   std::map<std::string, std::vector<std::string>, std::less<>> batch_lots;   // batch -> lots
   std::map<std::string, std::vector<std::string>, std::less<>> recalled;  // batch -> recall ids
   std::map<std::string, std::string, std::less<>> recalled_lots;   // lot id -> first recall id
-  std::map<std::string, std::string, std::less<>> recalled_codes;  // serial -> first recall id
+  SerialMap recalled_codes{'R'};  // serial -> first recall id (on disk in the writer)
   int64_t last_order = 0;
   int64_t last_shipment = 0;
   int64_t last_recall = 0;

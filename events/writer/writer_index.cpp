@@ -13,10 +13,14 @@ namespace agritrace::events {
 namespace {
 
 // Keys: "c" tenant \0 serial -> code; "r" tenant \0 run \0 serial -> "" (a run's codes in serial
-// order); "k" XXH3-128(tenant, key) -> keyed command; "m…" -> what the index covers.
-constexpr char kCode = 'c', kRun = 'r', kKey = 'k';
+// order); "s" map tenant \0 serial -> value (core::SerialMap); "k" XXH3-128(tenant, key) -> keyed
+// command; "m…" -> what the index covers.
+constexpr char kCode = 'c', kRun = 'r', kKey = 'k', kSerial = 's';
 const std::string kMetaLedger = "m:ledger";
 const std::string kMetaApplied = "m:applied";
+// The layout's version: an index of another version (1: without the per-code maps) is rebuilt.
+const std::string kMetaFormat = "m:format";
+const std::string kFormat = "2";
 
 void put_u64(std::string& out, uint64_t v) {
   char b[8];
@@ -56,6 +60,14 @@ struct Reader {
 
 std::string code_key(std::string_view tenant, std::string_view serial) {
   std::string k(1, kCode);
+  k.append(tenant).push_back('\0');
+  k.append(serial);
+  return k;
+}
+
+std::string serial_key(std::string_view tenant, char map, std::string_view serial) {
+  std::string k(1, kSerial);
+  k.push_back(map);
   k.append(tenant).push_back('\0');
   k.append(serial);
   return k;
@@ -118,8 +130,8 @@ Result<std::unique_ptr<WriterIndex>> WriterIndex::open(const std::string& path, 
     if (!s.ok()) return io_error(s, "cannot open the writer index " + path);
     index->db_.reset(db);
   }
-  // New, or another ledger's (worthless here): start it (again).
-  if (index->read(kMetaLedger) != ledger) {
+  // New, another ledger's (worthless here) or of another layout: start it (again).
+  if (index->read(kMetaLedger) != ledger || index->read(kMetaFormat) != kFormat) {
     Status w = index->wipe();
     if (!w.ok()) return w.error();
   }
@@ -165,12 +177,13 @@ Status WriterIndex::wipe() {
     memory_.clear();
   } else {
     rocksdb::WriteBatch batch;
-    // Every key of ours sorts between "\0" and "\xff" ("c…", "k…", "m…", "r…").
+    // Every key of ours sorts between "\0" and "\xff" ("c…", "k…", "m…", "r…", "s…").
     rocksdb::Status s = batch.DeleteRange(std::string(1, '\0'), std::string(1, '\xff'));
     if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), &batch);
     if (!s.ok()) return io_error(s, "cannot wipe the writer index");
   }
   pending_[kMetaLedger] = ledger_;
+  pending_[kMetaFormat] = kFormat;
   return flush();
 }
 
@@ -208,10 +221,22 @@ Status WriterIndex::flush() {
   }
   pending_[kMetaApplied] = std::move(applied);
   if (db_ == nullptr) {
-    for (auto& [k, v] : pending_) memory_[k] = std::move(v);
+    for (auto& [k, v] : pending_) {
+      if (v) {
+        memory_[k] = std::move(*v);
+      } else {
+        memory_.erase(k);
+      }
+    }
   } else {
     rocksdb::WriteBatch batch;
-    for (const auto& [k, v] : pending_) batch.Put(k, v);
+    for (const auto& [k, v] : pending_) {
+      if (v) {
+        batch.Put(k, *v);
+      } else {
+        batch.Delete(k);
+      }
+    }
     // No WAL, no sync: the ledger is the durable truth. After a crash RocksDB comes back at its
     // last flush, a prefix of these batches, each with the "applied" mark of its own writes, and
     // the next start folds the events after it again. A clean close flushes the memtable.
@@ -228,7 +253,7 @@ Status WriterIndex::flush() {
 }
 
 std::optional<std::string> WriterIndex::read(const std::string& key) const {
-  if (auto it = pending_.find(key); it != pending_.end()) return it->second;
+  if (auto it = pending_.find(key); it != pending_.end()) return it->second;  // nullopt: erased
   if (db_ == nullptr) {
     auto it = memory_.find(key);
     if (it == memory_.end()) return std::nullopt;
@@ -240,7 +265,7 @@ std::optional<std::string> WriterIndex::read(const std::string& key) const {
   return value;
 }
 
-void WriterIndex::write(std::string key, std::string value) {
+void WriterIndex::write(std::string key, std::optional<std::string> value) {
   if (skip_writes_) return;
   pending_.insert_or_assign(std::move(key), std::move(value));
 }
@@ -258,7 +283,11 @@ std::vector<std::pair<std::string, std::string>> WriterIndex::scan(const std::st
     }
   }
   for (auto it = pending_.lower_bound(prefix); it != pending_.end() && it->first.starts_with(prefix); ++it) {
-    out.insert_or_assign(it->first, it->second);
+    if (it->second) {
+      out.insert_or_assign(it->first, *it->second);
+    } else {
+      out.erase(it->first);
+    }
   }
   return {out.begin(), out.end()};
 }
@@ -292,6 +321,20 @@ std::vector<std::string> WriterIndex::run_serials(std::string_view tenant, std::
   std::vector<std::string> out;
   for (auto& [k, v] : scan(prefix)) out.push_back(k.substr(prefix.size()));
   return out;
+}
+
+std::optional<std::string> WriterIndex::get_serial(std::string_view tenant, char map,
+                                                   std::string_view serial) const {
+  return read(serial_key(tenant, map, serial));
+}
+
+void WriterIndex::put_serial(std::string_view tenant, char map, std::string_view serial,
+                             std::optional<std::string_view> value) {
+  if (!value) {
+    write(serial_key(tenant, map, serial), std::nullopt);
+  } else {
+    write(serial_key(tenant, map, serial), std::string(*value));
+  }
 }
 
 std::optional<WriterIndex::KeyRecord> WriterIndex::find_key(std::string_view tenant, std::string_view key,

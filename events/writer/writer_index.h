@@ -1,6 +1,8 @@
 // WriterIndex: what the single writer must look up but must not hold in memory for ever — every
-// generated trace code (core::CodeStore) and the answer of every command that carried an
-// Idempotency-Key. On disk (RocksDB, DATA/writer-index) for a server; in memory for tests.
+// generated trace code and every per-code map of the write model (core::CodeStore: shipped,
+// inbound, received, held, recalled, printed and queued serials) and the answer of every command
+// that carried an Idempotency-Key. On disk (RocksDB, DATA/writer-index) for a server; in memory for
+// tests.
 //
 // It is derived from the ledger and never ahead of it: writes made while a group is decided stay
 // pending, and commit() makes them durable together with the ledger positions they cover, after
@@ -58,6 +60,10 @@ class WriterIndex final : public core::CodeStore {
   std::optional<core::TraceCodeState> get(std::string_view tenant, std::string_view serial) const override;
   void put(std::string_view tenant, std::string_view serial, const core::TraceCodeState& code) override;
   std::vector<std::string> run_serials(std::string_view tenant, std::string_view run_id) const override;
+  std::optional<std::string> get_serial(std::string_view tenant, char map,
+                                        std::string_view serial) const override;
+  void put_serial(std::string_view tenant, char map, std::string_view serial,
+                  std::optional<std::string_view> value) override;
 
   // --- Idempotency-Key records ---
   struct KeyRecord {
@@ -81,7 +87,7 @@ class WriterIndex final : public core::CodeStore {
  private:
   WriterIndex() = default;
   std::optional<std::string> read(const std::string& key) const;
-  void write(std::string key, std::string value);
+  void write(std::string key, std::optional<std::string> value);  // nullopt: erase
   // Keys with `prefix`, pending ones included, in order.
   std::vector<std::pair<std::string, std::string>> scan(const std::string& prefix) const;
   void note(int32_t partition, int64_t offset, const std::string& event_id);
@@ -89,7 +95,8 @@ class WriterIndex final : public core::CodeStore {
 
   std::unique_ptr<rocksdb::DB> db_;                 // null: in memory
   std::map<std::string, std::string> memory_;       // the committed records when db_ is null
-  std::map<std::string, std::string> pending_;      // written since the last commit
+  // Written since the last commit; nullopt: erased.
+  std::map<std::string, std::optional<std::string>> pending_;
   std::string ledger_;
   std::vector<int64_t> applied_;                    // per partition: next offset not covered
   std::vector<std::string> last_ids_;               // per partition: id of the last covered event

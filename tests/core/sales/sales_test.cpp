@@ -163,7 +163,7 @@ TEST_CASE("R-4.2.3 a scan with bad codes is refused whole, each code with its re
   CHECK(d.find(R"("reason":"code_syntax")") != std::string::npos);
   CHECK(d.find(R"("reason":"code_duplicate_in_scan")") != std::string::npos);
   CHECK(d.find(R"({"code":")" + uri("LX", "s2") + R"(","reason":"code_unknown"})") != std::string::npos);
-  CHECK(h.state.sales.shipped_codes.empty());  // nothing shipped
+  CHECK(h.state.sales.shipped_codes.in_memory().empty());  // nothing shipped
   // A disabled run disables its codes.
   s6.disabled = false;
   h.state.codes.put("s6", s6);

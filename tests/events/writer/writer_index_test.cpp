@@ -1,7 +1,11 @@
-// The writer index (events/writer/writer_index.h): generated codes and Idempotency-Key records
-// out of the writer's memory, on disk, never ahead of the ledger; keys expire after the retention,
+// The writer index (events/writer/writer_index.h): generated codes, the write model's per-code maps
+// (shipped, recalled, ... serials) and Idempotency-Key records out of the writer's memory, on disk,
+// never ahead of the ledger; keys expire after the retention,
 // measured by the Env clock. The writer tests run on both ledgers, with restarts.
+#include "events/writer/writer_index.h"
+
 #include <doctest/doctest.h>
+#include <rocksdb/db.h>
 
 #include <filesystem>
 #include <future>
@@ -16,7 +20,7 @@
 #include "events/envelope/envelope.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
-#include "events/writer/writer_index.h"
+#include "tests/core/domain/domain_fixture.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -121,6 +125,53 @@ TEST_CASE("writer index: codes are pending until commit, a run's serials in orde
   auto other = WriterIndex::open(path, "kafka:host:1/topic").value();
   CHECK_FALSE(other->get("T1", "S3").has_value());
   CHECK_FALSE(other->covers(Position{1, 7}));
+}
+
+TEST_CASE(
+    "writer index: per-code maps are pending until commit, erased, on disk after reopen; an older "
+    "layout is rebuilt") {
+  TempDir dir;
+  const std::string path = dir.path() + "/index";
+  {
+    auto index = WriterIndex::open(path, "embedded:/x").value();
+    index->put_serial("T1", 'S', "S1", "sh-1");
+    index->put_serial("T1", 'H', "S1", "lot-1");
+    CHECK(index->get_serial("T1", 'S', "S1") == "sh-1");  // the deciding group sees its own writes
+    index->discard();
+    CHECK_FALSE(index->get_serial("T1", 'S', "S1").has_value());
+    index->put_serial("T1", 'S', "S1", "sh-1");
+    index->put_serial("T1", 'H', "S1", "lot-1");
+    index->put_serial("T1", 'H', "S2", "lot-1");
+    REQUIRE(index->commit(std::vector<events::Envelope>{}, {}).ok());
+    index->put_serial("T1", 'H', "S1", std::nullopt);  // erased, pending
+    CHECK_FALSE(index->get_serial("T1", 'H', "S1").has_value());
+    REQUIRE(index->commit(std::vector<events::Envelope>{}, {}).ok());
+    // Maps and tenants are apart.
+    CHECK_FALSE(index->get_serial("T1", 'V', "S1").has_value());
+    CHECK_FALSE(index->get_serial("T2", 'S', "S1").has_value());
+    index->set_skip_writes(true);  // folding events the index already covers
+    index->put_serial("T1", 'S', "S9", "sh-9");
+    index->put_serial("T1", 'H', "S2", std::nullopt);
+    index->set_skip_writes(false);
+    REQUIRE(index->commit(std::vector<events::Envelope>{}, {}).ok());
+  }
+  {
+    auto index = WriterIndex::open(path, "embedded:/x").value();
+    CHECK(index->get_serial("T1", 'S', "S1") == "sh-1");
+    CHECK_FALSE(index->get_serial("T1", 'H', "S1").has_value());
+    CHECK(index->get_serial("T1", 'H', "S2") == "lot-1");
+    CHECK_FALSE(index->get_serial("T1", 'S', "S9").has_value());
+  }
+  // An index written before the per-code maps existed (no layout mark) covers events whose
+  // per-code effects it lacks: it is wiped and folded again.
+  {
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(rocksdb::Options(), path, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    REQUIRE(db->Delete(rocksdb::WriteOptions(), "m:format").ok());
+  }
+  auto index = WriterIndex::open(path, "embedded:/x").value();
+  CHECK_FALSE(index->get_serial("T1", 'S', "S1").has_value());
 }
 
 // ---- the writer on both ledgers -------------------------------------------------------------
@@ -323,6 +374,86 @@ void codes_on_disk(Backend backend) {
   std::filesystem::rename(rig.dir.path() + "/old-index", rig.index_path());
   rig.start();
   CHECK(rig.reason(core::DisableCode{serials[7], ""}) == "code_already_disabled");
+}
+
+// Shipped and recalled serials (core::SerialMap) are in the index on disk, and the rules read them
+// from there after a restart (the fold skips the events the index covers, so the answers below come
+// from disk), after the index is lost and after it lags the ledger.
+void serial_maps_on_disk(Backend backend) {
+  WriterRig rig(backend);
+  rig.start();
+  const std::vector<std::string> serials = rig.codes(4);
+  const std::string cust = rig.run(core::RegisterCounterparty{[] {
+                                core::CounterpartyRecord r = core::testing::enterprise_supplier(
+                                    core::testing::kCustomerUscc);
+                                r.roles.supplier = false;
+                                r.roles.customer = true;
+                                return r;
+                              }()})
+                               .value()
+                               .events.at(0)
+                               .subject;
+  core::CreateSalesOrder so;
+  so.customer_id = cust;
+  so.batch_id = "b-1";
+  so.quantity = core::Quantity{1500, core::Unit::kGram};
+  REQUIRE(rig.run(so).ok());
+  auto uri = [&](const std::string& serial) {
+    return "https://trace.example.cn/01/0" + gtin13() + "/10/L1/21/" + serial;
+  };
+  auto ship = [&](const std::string& serial) {
+    auto r = rig.run(core::ShipSalesOrder{"so-1", {uri(serial)}, std::nullopt, {}});
+    if (r.ok()) return std::string("ok");
+    const auto at = r.error().details_json.find("\"reason\":\"");
+    return at == std::string::npos ? r.error().reason : r.error().details_json.substr(at + 10);
+  };
+  REQUIRE(ship(serials[0]) == "ok");
+  REQUIRE(rig.run(core::RaiseRecall{core::RecallScope::kCode, serials[1], "标签错误"}).ok());
+  CHECK(ship(serials[0]) == "code_already_shipped\"}]");
+  CHECK(ship(serials[1]) == "code_recalled\"}]");
+  rig.writer->stop();
+  rig.writer.reset();
+  {
+    auto index = WriterIndex::open(rig.index_path(), rig.ledger->describe()).value();
+    CHECK(index->get_serial(kFarm, 'S', serials[0]) == "sh-1");
+    CHECK(index->get_serial(kFarm, 'R', serials[1]) == "rc-1");
+    CHECK_FALSE(index->get_serial(kFarm, 'S', serials[2]).has_value());
+  }
+  rig.start();
+  CHECK(ship(serials[0]) == "code_already_shipped\"}]");
+  CHECK(ship(serials[1]) == "code_recalled\"}]");
+  // Index lagging the ledger: a copy from before the second shipment catches up.
+  rig.writer->stop();
+  rig.writer.reset();
+  std::filesystem::copy(rig.index_path(), rig.dir.path() + "/old-index",
+                        std::filesystem::copy_options::recursive);
+  rig.start();
+  REQUIRE(ship(serials[2]) == "ok");
+  rig.writer->stop();
+  rig.writer.reset();
+  std::filesystem::remove_all(rig.index_path());
+  std::filesystem::rename(rig.dir.path() + "/old-index", rig.index_path());
+  rig.start();
+  CHECK(ship(serials[2]) == "code_already_shipped\"}]");
+  // Index lost: rebuilt from the ledger.
+  rig.writer->stop();
+  rig.writer.reset();
+  std::filesystem::remove_all(rig.index_path());
+  rig.start();
+  CHECK(ship(serials[0]) == "code_already_shipped\"}]");
+  CHECK(ship(serials[1]) == "code_recalled\"}]");
+  CHECK(ship(serials[3]) == "ok");
+}
+
+TEST_CASE(
+    "R-4.2.3 R-4.2.4 command writer: shipped and recalled serials live in the on-disk index "
+    "[embedded]") {
+  serial_maps_on_disk(Backend::kEmbedded);
+}
+TEST_CASE(
+    "R-4.2.3 R-4.2.4 command writer: shipped and recalled serials live in the on-disk index "
+    "[kafka]") {
+  serial_maps_on_disk(Backend::kKafka);
 }
 
 TEST_CASE("command writer: generated codes live in the on-disk index, rebuilt from the ledger [embedded]") {
