@@ -506,4 +506,7 @@ void register_market_routes(RouteKit& kit, Router& router);  // R-4.3.1 market o
 void register_devices_routes(RouteKit& kit, Router& router);  // lines, devices, print jobs
 void register_accounts_routes(RouteKit& kit, Router& router);  // issue 16: users, sessions, keys, audit
 
+// .P payment notifications and voucher lookup (api/public/payment_routes.cpp).
+void register_payment_routes(RouteKit& kit, Router& router);
+
 }  // namespace agritrace::api

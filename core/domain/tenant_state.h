@@ -16,6 +16,7 @@
 #include "core/market/state.h"
 #include "core/production/state.h"
 #include "core/production/types.h"
+#include "core/public/payment_state.h"
 #include "core/receiving/state.h"
 #include "core/sales/state.h"
 
@@ -74,6 +75,7 @@ struct TenantState {
   CirculationState circulation;  // .x (above)
   DevicesState devices;          // lines, devices, print jobs (core/devices/state.h)
   AccountsState accounts;        // users and API keys (core/accounts/state.h, issue 16)
+  PaymentsState payments;        // .P notified vouchers (core/public/payment_state.h)
 };
 
 }  // namespace agritrace::core

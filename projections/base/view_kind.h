@@ -103,9 +103,12 @@ enum class ViewKind : uint8_t {
   kLineageAncestors,  // lanc/ every item upstream of an item (closure)
   kLineageDescendants,  // ldsc/ every item downstream of an item (closure)
   kLineageMissingCode,  // lmis/ a code recorded missing at a receipt, until received
+  // public: trace-linked payment (R-4.4.P)
+  kPayment,  // pay/ a notified payment voucher
+  kPaymentByVoucher,  // payv/ global index: voucher digest -> tenant and transaction
 };
 
-inline constexpr std::array<std::string_view, 83> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 85> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -189,8 +192,10 @@ inline constexpr std::array<std::string_view, 83> kViewPrefixes = {
     "lanc",  // kLineageAncestors
     "ldsc",  // kLineageDescendants
     "lmis",  // kLineageMissingCode
+    "pay",  // kPayment
+    "payv",  // kPaymentByVoucher
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kLineageMissingCode) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kPaymentByVoucher) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

@@ -101,6 +101,8 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kLineageAncestors, "lanc"},
       {ViewKind::kLineageDescendants, "ldsc"},
       {ViewKind::kLineageMissingCode, "lmis"},
+      {ViewKind::kPayment, "pay"},
+      {ViewKind::kPaymentByVoucher, "payv"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
