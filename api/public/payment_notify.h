@@ -1,5 +1,6 @@
 // Payment notifications (R-4.4.P), verified for real before anything reaches the ledger:
-//  - WeChat Pay API v3 (微信支付 APIv3 支付通知): the platform signs "timestamp\nnonce\nbody\n" with
+//  - WeChat Pay API v3 (微信支付 APIv3 支付通知): the platform signs "timestamp\nnonce\nbody\n"
+//  with
 //    RSA-SHA256 (PKCS#1 v1.5) and sends Wechatpay-Timestamp / -Nonce / -Signature (base64) /
 //    -Serial; the transaction is the body's `resource`, encrypted with AEAD_AES_256_GCM under the
 //    merchant's APIv3 key (nonce, associated_data, ciphertext||tag in base64).
@@ -53,7 +54,8 @@ bool verify_rsa_sha256(std::string_view pem, std::string_view message, std::stri
 
 // AEAD_AES_256_GCM decryption of a WeChat Pay resource (ciphertext = base64(ct || 16-byte tag)).
 Result<std::string> decrypt_aes256gcm(std::string_view key, std::string_view nonce,
-                                      std::string_view associated_data, std::string_view ciphertext_b64);
+                                      std::string_view associated_data,
+                                      std::string_view ciphertext_b64);
 
 // Lowercase hex HMAC-SHA256.
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);

@@ -2,6 +2,7 @@
 // plain HMAC-signed webhook for other POS systems), verified before they become a command, and
 // the consumer's voucher lookup. Protocol details: api/public/payment_notify.h; docs/PUBLIC.md.
 #include <charconv>
+#include <cstdlib>
 #include <memory>
 
 #include "api/http/route_kit.h"
@@ -18,6 +19,7 @@ struct SignedHeaders {
 
 // The payment routes' shared state: the merchants' keys and the nonces seen.
 struct PaymentDesk {
+  explicit PaymentDesk(RouteKit& k) : kit(k) {}
   RouteKit& kit;
   std::optional<PaymentKeys> keys;  // nullopt: serve was started without --payment-keys
   NonceGuard nonces;
@@ -29,14 +31,14 @@ struct PaymentDesk {
   }
 
   // The signed headers, the time window and the nonce: nullopt when they pass.
-  std::optional<HttpResponse> check_envelope(const HttpRequest& req, std::string_view prefix, bool with_serial,
-                                             SignedHeaders& h) {
+  std::optional<HttpResponse> check_envelope(const HttpRequest& req, std::string_view prefix,
+                                             bool with_serial, SignedHeaders& h) {
     auto get = [&](std::string_view name, std::string& out) -> std::optional<HttpResponse> {
       const std::string header = std::string(prefix) + std::string(name);
       auto v = req.header(header);
       if (!v || v->empty() || v->size() > 1024) {
-        return problem_response(400, "notification_header_missing", fmt::format("the {} header is required", header),
-                                header);
+        return problem_response(400, "notification_header_missing",
+                                fmt::format("the {} header is required", header), header);
       }
       out.assign(*v);
       return std::nullopt;
@@ -48,17 +50,19 @@ struct PaymentDesk {
       if (auto r = get("Serial", h.serial)) return r;
     }
     int64_t seconds = 0;
-    auto [ptr, ec] = std::from_chars(h.timestamp.data(), h.timestamp.data() + h.timestamp.size(), seconds);
+    auto [ptr, ec] =
+        std::from_chars(h.timestamp.data(), h.timestamp.data() + h.timestamp.size(), seconds);
     if (ec != std::errc() || ptr != h.timestamp.data() + h.timestamp.size() || seconds < 0 ||
         seconds > 32'503'680'000) {
-      return problem_response(400, "notification_timestamp_invalid", "the timestamp is Unix seconds",
-                              std::string(prefix) + "Timestamp");
+      return problem_response(400, "notification_timestamp_invalid",
+                              "the timestamp is Unix seconds", std::string(prefix) + "Timestamp");
     }
     const int64_t now = kit.env.now_ms();
     if (std::llabs(seconds * 1000 - now) > kNotificationWindowMs) {
-      return problem_response(401, "notification_expired",
-                              "the notification's timestamp is more than 5 minutes from the server's clock",
-                              std::string(prefix) + "Timestamp");
+      return problem_response(
+          401, "notification_expired",
+          "the notification's timestamp is more than 5 minutes from the server's clock",
+          std::string(prefix) + "Timestamp");
     }
     return std::nullopt;
   }
@@ -71,17 +75,20 @@ struct PaymentDesk {
     std::from_chars(h.timestamp.data(), h.timestamp.data() + h.timestamp.size(), seconds);
     const std::string key = fmt::format("{}/{}/{}", channel, merchant_id, h.nonce);
     if (!nonces.first_use(key, kit.env.now_ms(), seconds * 1000 + kNotificationWindowMs)) {
-      return problem_response(409, "notification_replayed", "this notification (nonce) was already received", header);
+      return problem_response(409, "notification_replayed",
+                              "this notification (nonce) was already received", header);
     }
     return std::nullopt;
   }
 
-  void record(const HttpRequest& req, const std::string& merchant_id, core::RecordPaymentNotification c,
-              Responder respond) {
+  void record(const HttpRequest& req, const std::string& merchant_id,
+              core::RecordPaymentNotification c, Responder respond) {
     Caller caller{merchant_id, "payment:" + c.channel, false};
-    kit.submit(req, std::move(respond), caller, "record_payment_notification", core::Command(std::move(c)), 200,
+    kit.submit(req, std::move(respond), caller, "record_payment_notification",
+               core::Command(std::move(c)), 200,
                [](JsonWriter& w, const events::CommandOutcome& out) {
-                 // WeChat Pay reads {"code":"SUCCESS"}; a repeated notification records nothing new.
+                 // WeChat Pay reads {"code":"SUCCESS"}; a repeated notification records nothing
+                 // new.
                  w.field("code", "SUCCESS").field("recorded", !out.events.empty());
                },
                {{"amount_fen", "amount"}});
@@ -92,34 +99,39 @@ struct PaymentDesk {
     const MerchantPaymentKeys* m = merchant(merchant_id);
     if (m == nullptr || !m->wechatpay) {
       return respond(problem_response(404, "merchant_not_configured",
-                                      "no WeChat Pay keys are configured for this merchant", "merchant"));
+                                      "no WeChat Pay keys are configured for this merchant",
+                                      "merchant"));
     }
     const WechatPayKeys& k = *m->wechatpay;
     SignedHeaders h;
     if (auto r = check_envelope(req, "Wechatpay-", true, h)) return respond(std::move(*r));
     if (h.serial != k.platform_serial) {
       return respond(problem_response(401, "notification_serial_unknown",
-                                      "the platform certificate serial is not the configured one", "Wechatpay-Serial"));
+                                      "the platform certificate serial is not the configured one",
+                                      "Wechatpay-Serial"));
     }
     auto signature = base64_decode(h.signature);
     const std::string message = h.timestamp + "\n" + h.nonce + "\n" + req.body + "\n";
     if (!signature || !verify_rsa_sha256(k.platform_key_pem, message, *signature)) {
-      return respond(problem_response(401, "notification_signature_invalid",
-                                      "the signature does not verify with the platform's public key",
-                                      "Wechatpay-Signature"));
+      return respond(problem_response(
+          401, "notification_signature_invalid",
+          "the signature does not verify with the platform's public key", "Wechatpay-Signature"));
     }
-    if (auto r = check_replay("wechatpay", merchant_id, h, "Wechatpay-Nonce")) return respond(std::move(*r));
+    if (auto r = check_replay("wechatpay", merchant_id, h, "Wechatpay-Nonce"))
+      return respond(std::move(*r));
     auto parsed = [&]() -> Result<core::RecordPaymentNotification> {
       AGT_TRY(in, JsonInput::parse(req.body));
       AGT_TRY(id, in.str("id", 64));
       AGT_TRY(event_type, in.str("event_type", 64));
       if (event_type != "TRANSACTION.SUCCESS") {
-        return invalid("event_type_unsupported", "only TRANSACTION.SUCCESS notifications are recorded", "event_type");
+        return invalid("event_type_unsupported",
+                       "only TRANSACTION.SUCCESS notifications are recorded", "event_type");
       }
       AGT_TRY(resource, in.object("resource"));
       AGT_TRY(algorithm, resource.str("algorithm", 32));
       if (algorithm != "AEAD_AES_256_GCM") {
-        return invalid("algorithm_unsupported", "resource.algorithm must be AEAD_AES_256_GCM", "resource.algorithm");
+        return invalid("algorithm_unsupported", "resource.algorithm must be AEAD_AES_256_GCM",
+                       "resource.algorithm");
       }
       AGT_TRY(ciphertext, resource.str("ciphertext", 64 * 1024));
       AGT_TRY(nonce, resource.str("nonce", 64));
@@ -127,7 +139,8 @@ struct PaymentDesk {
       AGT_TRY(plain, decrypt_aes256gcm(k.apiv3_key, nonce, ad, ciphertext));
       AGT_TRY(tx, JsonInput::parse(plain));
       AGT_TRY(mchid, tx.str("mchid", 32));
-      if (mchid != k.mchid) return invalid("mchid_mismatch", "the transaction is another merchant's", "mchid");
+      if (mchid != k.mchid)
+        return invalid("mchid_mismatch", "the transaction is another merchant's", "mchid");
       core::RecordPaymentNotification c;
       c.channel = "wechatpay";
       c.notification_id = id;
@@ -150,20 +163,25 @@ struct PaymentDesk {
     const MerchantPaymentKeys* m = merchant(merchant_id);
     if (m == nullptr || m->webhook_secret.empty()) {
       return respond(problem_response(404, "merchant_not_configured",
-                                      "no webhook secret is configured for this merchant", "merchant"));
+                                      "no webhook secret is configured for this merchant",
+                                      "merchant"));
     }
     SignedHeaders h;
     if (auto r = check_envelope(req, "X-Agritrace-", false, h)) return respond(std::move(*r));
-    const std::string expected = hmac_sha256_hex(m->webhook_secret, h.timestamp + "\n" + h.nonce + "\n" + req.body + "\n");
+    const std::string expected =
+        hmac_sha256_hex(m->webhook_secret, h.timestamp + "\n" + h.nonce + "\n" + req.body + "\n");
     if (!equal_constant_time(expected, h.signature)) {
-      return respond(problem_response(401, "notification_signature_invalid",
-                                      "the signature is not HMAC-SHA256 of the message under the merchant's secret",
-                                      "X-Agritrace-Signature"));
+      return respond(problem_response(
+          401, "notification_signature_invalid",
+          "the signature is not HMAC-SHA256 of the message under the merchant's secret",
+          "X-Agritrace-Signature"));
     }
-    if (auto r = check_replay("webhook", merchant_id, h, "X-Agritrace-Nonce")) return respond(std::move(*r));
+    if (auto r = check_replay("webhook", merchant_id, h, "X-Agritrace-Nonce"))
+      return respond(std::move(*r));
     auto parsed = [&]() -> Result<core::RecordPaymentNotification> {
       AGT_TRY(in, JsonInput::parse(req.body));
-      AGT_CHECK(in.only({"notification_id", "transaction_id", "out_trade_no", "amount_fen", "currency", "paid_at"}));
+      AGT_CHECK(in.only({"notification_id", "transaction_id", "out_trade_no", "amount_fen",
+                         "currency", "paid_at"}));
       core::RecordPaymentNotification c;
       c.channel = "webhook";
       c.trade_state = "SUCCESS";
@@ -184,7 +202,7 @@ struct PaymentDesk {
 }  // namespace
 
 void register_payment_routes(RouteKit& kit, Router& router) {
-  auto desk = std::make_shared<PaymentDesk>(PaymentDesk{kit, std::nullopt, {}});
+  auto desk = std::make_shared<PaymentDesk>(kit);
   if (!kit.options.payment_keys_file.empty()) {
     auto keys = load_payment_keys(kit.options.payment_keys_file);
     // serve checks the file before it starts (api/cli/main.cpp); a failure here is a race.
@@ -199,28 +217,34 @@ void register_payment_routes(RouteKit& kit, Router& router) {
                desk->webhook(req, p, std::move(respond));
              });
   // The consumer's lookup: GET /v1/public/vouchers/{voucher}?amount_fen=N&date=YYYY-MM-DD.
-  router.add("GET", "/v1/public/vouchers/{voucher}", "lookupPaymentVoucher",
-             [&kit](const HttpRequest& req, const PathParams& p, Responder respond) {
-               const std::string& voucher = path_param(p, "voucher");
-               if (!core::is_voucher_number(voucher)) {
-                 return respond(problem_response(400, "voucher_invalid",
-                                                 "a voucher number is 1 to 64 printable ASCII characters", "voucher"));
-               }
-               int64_t amount = 0;
-               auto a = req.query_param("amount_fen");
-               if (!a || std::from_chars(a->data(), a->data() + a->size(), amount).ptr != a->data() + a->size() ||
-                   a->empty() || amount <= 0) {
-                 return respond(problem_response(400, "amount_invalid", "amount_fen is the amount paid in fen",
-                                                 "amount_fen"));
-               }
-               auto d = req.query_param("date");
-               if (!d) return respond(problem_response(400, "date_invalid", "date is the day paid, YYYY-MM-DD", "date"));
-               auto day = core::parse_date(*d, "date");
-               if (!day.ok()) return respond(problem_from_error(day.error()));
-               kit.with_views(req, std::move(respond), [&kit, voucher, amount, day = *day] {
-                 return RouteKit::answer(projections::voucher_trace(kit.views, voucher, amount, day));
-               });
-             });
+  router.add(
+      "GET", "/v1/public/vouchers/{voucher}", "lookupPaymentVoucher",
+      [&kit](const HttpRequest& req, const PathParams& p, Responder respond) {
+        const std::string& voucher = path_param(p, "voucher");
+        if (!core::is_voucher_number(voucher)) {
+          return respond(problem_response(400, "voucher_invalid",
+                                          "a voucher number is 1 to 64 printable ASCII characters",
+                                          "voucher"));
+        }
+        int64_t amount = 0;
+        auto a = req.query_param("amount_fen");
+        if (!a ||
+            std::from_chars(a->data(), a->data() + a->size(), amount).ptr !=
+                a->data() + a->size() ||
+            a->empty() || amount <= 0) {
+          return respond(problem_response(400, "amount_invalid",
+                                          "amount_fen is the amount paid in fen", "amount_fen"));
+        }
+        auto d = req.query_param("date");
+        if (!d)
+          return respond(
+              problem_response(400, "date_invalid", "date is the day paid, YYYY-MM-DD", "date"));
+        auto day = core::parse_date(*d, "date");
+        if (!day.ok()) return respond(problem_from_error(day.error()));
+        kit.with_views(req, std::move(respond), [&kit, voucher, amount, day = *day] {
+          return RouteKit::answer(projections::voucher_trace(kit.views, voucher, amount, day));
+        });
+      });
 }
 
 }  // namespace agritrace::api

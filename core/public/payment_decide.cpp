@@ -25,18 +25,21 @@ Result<std::vector<Event>> decide(const TenantState& state, const RecordPaymentN
     return invalid("channel_invalid", "channel is wechatpay or webhook", "channel");
   }
   if (!is_voucher_number(c.transaction_id)) {
-    return invalid("transaction_id_invalid", "a voucher number is 1 to 64 printable ASCII characters without spaces",
+    return invalid("transaction_id_invalid",
+                   "a voucher number is 1 to 64 printable ASCII characters without spaces",
                    "transaction_id");
   }
   if (!c.out_trade_no.empty() && !is_voucher_number(c.out_trade_no)) {
-    return invalid("out_trade_no_invalid", "a merchant order number is 1 to 64 printable ASCII characters without spaces",
+    return invalid("out_trade_no_invalid",
+                   "a merchant order number is 1 to 64 printable ASCII characters without spaces",
                    "out_trade_no");
   }
   if (c.trade_state != "SUCCESS") {
-    return invalid("trade_state_not_success", "only a successful payment (trade_state SUCCESS) is recorded",
-                   "trade_state");
+    return invalid("trade_state_not_success",
+                   "only a successful payment (trade_state SUCCESS) is recorded", "trade_state");
   }
-  if (c.amount_fen <= 0) return invalid("amount_invalid", "the amount is a positive number of fen", "amount");
+  if (c.amount_fen <= 0)
+    return invalid("amount_invalid", "the amount is a positive number of fen", "amount");
   if (c.currency != "CNY") return invalid("currency_invalid", "the currency is CNY", "currency");
   auto paid_ms = parse_rfc3339(c.paid_at, "success_time");
   if (!paid_ms.ok()) return paid_ms.error();
@@ -66,6 +69,8 @@ Result<std::vector<Event>> decide(const TenantState& state, const RecordPaymentN
   return std::vector<Event>{std::move(e)};
 }
 
-void evolve(TenantState& state, const PaymentNotified& e) { state.payments.notified.insert(e.transaction_id); }
+void evolve(TenantState& state, const PaymentNotified& e) {
+  state.payments.notified.insert(e.transaction_id);
+}
 
 }  // namespace agritrace::core

@@ -14,7 +14,8 @@ void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::s
   w.end_array();
 }
 
-class PaymentProjection final : public EventProjection<PaymentProjection, payments::Handled, tenant_and_ms> {
+class PaymentProjection final
+    : public EventProjection<PaymentProjection, payments::Handled, tenant_and_ms> {
  public:
   std::string_view name() const override { return "payments"; }
 
@@ -23,25 +24,36 @@ class PaymentProjection final : public EventProjection<PaymentProjection, paymen
 
   void on(const std::string& t, int64_t at_ms, const core::PaymentNotified& e, ViewBatch& b) {
     JsonWriter w;
-    w.begin_object().field("tenant", t).field("transaction_id", e.transaction_id).field("channel", e.channel)
-        .field("out_trade_no", e.out_trade_no).field("notification_id", e.notification_id)
-        .field("amount_fen", e.amount_fen).field("currency", e.currency).field("paid_at", e.paid_at)
-        .field("paid_on", core::format_date(e.paid_on)).field("notified_at", core::format_rfc3339_utc(at_ms));
+    w.begin_object()
+        .field("tenant", t)
+        .field("transaction_id", e.transaction_id)
+        .field("channel", e.channel)
+        .field("out_trade_no", e.out_trade_no)
+        .field("notification_id", e.notification_id)
+        .field("amount_fen", e.amount_fen)
+        .field("currency", e.currency)
+        .field("paid_at", e.paid_at)
+        .field("paid_on", core::format_date(e.paid_on))
+        .field("notified_at", core::format_rfc3339_utc(at_ms));
     write_strings(w, "so_ids", e.so_ids);
     write_strings(w, "shipment_ids", e.shipment_ids);
     write_strings(w, "batch_ids", e.batch_ids);
     write_strings(w, "serials", e.serials);
     w.end_object();
     b.put(payments::keys::payment(t, e.transaction_id), w.str());
-    b.put(payments::keys::by_voucher(core::sha256_hex(e.transaction_id), t, e.transaction_id), e.transaction_id);
+    b.put(payments::keys::by_voucher(core::sha256_hex(e.transaction_id), t, e.transaction_id),
+          e.transaction_id);
     if (!e.out_trade_no.empty() && e.out_trade_no != e.transaction_id) {
-      b.put(payments::keys::by_voucher(core::sha256_hex(e.out_trade_no), t, e.transaction_id), e.transaction_id);
+      b.put(payments::keys::by_voucher(core::sha256_hex(e.out_trade_no), t, e.transaction_id),
+            e.transaction_id);
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Projection> make_payment_projection() { return std::make_unique<PaymentProjection>(); }
+std::unique_ptr<Projection> make_payment_projection() {
+  return std::make_unique<PaymentProjection>();
+}
 
 }  // namespace agritrace::projections

@@ -73,11 +73,18 @@ Result<std::string> voucher_trace(const ViewStore& v, std::string_view voucher, 
     auto p = parse_payment(*record);
     if (!p || p->amount_fen != amount_fen || p->paid_on != day) continue;
     JsonWriter w;
-    w.begin_object().field("voucher", std::string(voucher)).field("transaction_id", p->transaction_id)
-        .field("channel", p->channel).field("amount_fen", p->amount_fen).field("paid_at", p->paid_at)
+    w.begin_object()
+        .field("voucher", std::string(voucher))
+        .field("transaction_id", p->transaction_id)
+        .field("channel", p->channel)
+        .field("amount_fen", p->amount_fen)
+        .field("paid_at", p->paid_at)
         .field("paid_on", p->paid_on);
-    w.key("merchant").begin_object().field("name", enterprise_name_of(v, tenant))
-        .field("region", enterprise_region_of(v, tenant)).end_object();
+    w.key("merchant")
+        .begin_object()
+        .field("name", enterprise_name_of(v, tenant))
+        .field("region", enterprise_region_of(v, tenant))
+        .end_object();
     write_strings(w, "batch_ids", p->batch_ids);
     w.field("linked", !p->so_ids.empty());
     w.key("codes").begin_array();
