@@ -16,7 +16,7 @@ struct RecordPaymentNotification {
   std::string notification_id;
   int64_t amount_fen = 0;
   std::string currency;
-  std::string paid_at;      // RFC 3339
+  std::string paid_at;  // RFC 3339
   std::string trade_state;  // "SUCCESS" only is recorded
 };
 
