@@ -7,7 +7,6 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/rsa.h>
 
 #include <fstream>
@@ -57,12 +56,6 @@ std::string b64(const std::string& bytes) {
                                 static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
   return out;
-}
-
-std::string random_bytes(size_t n) {
-  std::string s(n, '\0');
-  REQUIRE(RAND_bytes(reinterpret_cast<unsigned char*>(s.data()), static_cast<int>(n)) == 1);
-  return s;
 }
 
 std::string sign_rsa_sha256(EVP_PKEY* k, const std::string& message) {
@@ -139,7 +132,8 @@ struct Notification {
 // signed with the platform key, at `at_ms`.
 Notification wechat_notification(EVP_PKEY* platform, const std::string& apiv3_key,
                                  const std::string& transaction, int64_t at_ms) {
-  const std::string nonce = b64(random_bytes(9));  // 12 characters, as WeChat Pay's resource nonce
+  const std::string nonce =
+      unique_suffix().substr(0, 12);  // 12 characters, as WeChat Pay's resource nonce
   const std::string ad = "transaction";
   Notification n;
   n.body = fmt::format(
