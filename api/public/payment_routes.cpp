@@ -84,12 +84,26 @@ struct PaymentDesk {
   void record(const HttpRequest& req, const std::string& merchant_id,
               core::RecordPaymentNotification c, Responder respond) {
     Caller caller{merchant_id, "payment:" + c.channel, false};
-    kit.submit(req, std::move(respond), caller, "record_payment_notification",
+    const std::string transaction_id = c.transaction_id;
+    // A platform's retry of a recorded voucher is answered as a success (it stops retrying), with
+    // nothing recorded: the rules refuse it as payment_already_recorded.
+    Responder answer = [respond = std::move(respond), transaction_id](HttpResponse r) {
+      if (r.status == 409 &&
+          r.body.find(R"("code":"payment_already_recorded")") != std::string::npos) {
+        JsonWriter w;
+        w.begin_object()
+            .field("code", "SUCCESS")
+            .field("recorded", false)
+            .field("transaction_id", transaction_id);
+        w.end_object();
+        return respond(json_response(200, w.take()));
+      }
+      respond(std::move(r));
+    };
+    kit.submit(req, std::move(answer), caller, "record_payment_notification",
                core::Command(std::move(c)), 200,
-               [](JsonWriter& w, const events::CommandOutcome& out) {
-                 // WeChat Pay reads {"code":"SUCCESS"}; a repeated notification records nothing
-                 // new.
-                 w.field("code", "SUCCESS").field("recorded", !out.events.empty());
+               [](JsonWriter& w, const events::CommandOutcome&) {
+                 w.field("code", "SUCCESS").field("recorded", true);
                },
                {{"amount_fen", "amount"}});
   }

@@ -43,8 +43,11 @@ Result<std::vector<Event>> decide(const TenantState& state, const RecordPaymentN
   if (c.currency != "CNY") return invalid("currency_invalid", "the currency is CNY", "currency");
   auto paid_ms = parse_rfc3339(c.paid_at, "success_time");
   if (!paid_ms.ok()) return paid_ms.error();
-  // A platform sends a notification again until it is answered: the same voucher is recorded once.
-  if (state.payments.notified.contains(c.transaction_id)) return std::vector<Event>{};
+  // A platform sends a notification again until it is answered: the same voucher is recorded once
+  // (the API answers this refusal as a success, api/public/payment_routes.cpp).
+  if (state.payments.notified.contains(c.transaction_id)) {
+    return conflict("payment_already_recorded", "this voucher's payment is already recorded", "transaction_id");
+  }
 
   PaymentNotified e;
   e.transaction_id = c.transaction_id;
