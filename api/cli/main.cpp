@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "api/devices/print_lines.h"
+#include "api/public/payment_notify.h"
 #include "api/cli/cli_support.h"
 #include "api/cli/demo.h"
 #include "api/cli/feed_cli.h"
@@ -457,6 +458,9 @@ int cmd_serve(int argc, char** argv) {
                    " 503 writer_queue_full with Retry-After (back-pressure)"});
   flags.push_back({"admin-key-file", "", "file holding the platform administrator key (default DATA/admin.key;"
                                          " AGRITRACE_ADMIN_KEY overrides)"});
+  flags.push_back({"payment-keys", "", "R-4.4.P: JSON file of the merchants' payment notification keys"
+                                       " (WeChat Pay APIv3 key and platform public key, webhook secrets;"
+                                       " docs/PUBLIC.md); outside the data folder"});
   flags.push_back({"idempotency-retention-days", "7", "how long an Idempotency-Key answers its first command;"
                                                       " an older retry answers 409 idempotency_key_expired"});
   flags.push_back({"clock-offset-days", "", "TESTS/DEMOS ONLY: the server's clock is the wall clock + N days"
@@ -499,6 +503,10 @@ int cmd_serve(int argc, char** argv) {
   }
   if (a.values.at("tls-cert").empty() != a.values.at("tls-key").empty()) {
     return fail("--tls-cert and --tls-key go together");
+  }
+  if (!a.values.at("payment-keys").empty()) {
+    auto keys = agritrace::api::load_payment_keys(a.values.at("payment-keys"));
+    if (!keys.ok()) return fail(keys.error().message);
   }
   HttpFront front;
   front.rate = rate;
@@ -640,6 +648,7 @@ int cmd_serve(int argc, char** argv) {
   if (Status p = print_lines.start(); !p.ok()) return fail("cannot start the print lines: " + p.to_string());
   so.print_lines = &print_lines;
   so.webhooks = webhooks.get();
+  so.payment_keys_file = a.values.at("payment-keys");
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);

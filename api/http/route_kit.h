@@ -521,4 +521,7 @@ void register_accounts_routes(RouteKit& kit, Router& router);  // issue 16: user
 void register_regulator_feed_routes(RouteKit& kit, Router& router);  // issue 13: signed webhooks
 void register_interchange_routes(RouteKit& kit, Router& router);  // issue 14: EPCIS 2.0
 
+// .P payment notifications and voucher lookup (api/public/payment_routes.cpp).
+void register_payment_routes(RouteKit& kit, Router& router);
+
 }  // namespace agritrace::api

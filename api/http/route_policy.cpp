@@ -28,6 +28,10 @@ const std::vector<RoutePolicy>& table() {
       {"describeResolver", kPub, Area::kCodes},
       {"createSession", kPub, Area::kAccounts},
       {"registerEnterprise", Audience::kPlatform, Area::kAccounts},
+      // .P: payment platforms (authenticated by their signatures) and consumers
+      {"notifyWechatPayPayment", kPub, Area::kSales},
+      {"notifyPaymentWebhook", kPub, Area::kSales},
+      {"lookupPaymentVoucher", kPub, Area::kCodes},
       // accounts (issue 16)
       {"deleteSession", Audience::kAnyEnterprise, Area::kAccounts},
       {"createUser", kEnt, Area::kAccounts},

@@ -110,6 +110,8 @@ void Service::register_routes(Router& router) {
   register_regulator_feed_routes(*i, router);
   register_interchange_routes(*i, router);
 
+  register_payment_routes(*i, router);  // .P
+
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",
              i->tenant_route([i](const HttpRequest& req, const PathParams&, const Caller& c, Responder r) {

@@ -43,6 +43,9 @@ struct ServiceOptions {
   events::AuditLog* audit = nullptr;
   // Sessions and lock-out (api/service/access_control.h); admin_key_sha256 is copied into it.
   AccessOptions access = {};
+  // .P: the merchants' payment notification keys (api/public/payment_notify.h); empty: the
+  // notification routes answer 404 merchant_not_configured.
+  std::string payment_keys_file = {};
 };
 
 struct RouteKit;  // api/http/route_kit.h

@@ -13,6 +13,7 @@
 #include "core/inventory/commands.h"
 #include "core/market/commands.h"
 #include "core/production/commands.h"
+#include "core/public/payment_commands.h"
 #include "core/receiving/commands.h"
 #include "core/retail/commands.h"
 #include "core/sales/commands.h"
@@ -32,6 +33,7 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              DeclineMarketOrder, ReceiveGoods, ReceiveGoodsManually,
                              RecordStocktake, RecordFinanceEntry, RecordRetailSale,
                              RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress,
-                             CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey>;
+                             CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey,
+                             RecordPaymentNotification>;
 
 }  // namespace agritrace::core

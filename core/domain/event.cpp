@@ -63,6 +63,7 @@ std::string event_subject(const Event& event) {
           [](const ApiKeyCreated& e) { return e.key_id; },
           [](const ApiKeyRotated& e) { return e.key_id; },
           [](const ApiKeyRevoked& e) { return e.key_id; },
+          [](const PaymentNotified& e) { return e.transaction_id; },
       },
       event);
 }

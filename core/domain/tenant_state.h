@@ -16,6 +16,7 @@
 #include "core/market/state.h"
 #include "core/production/state.h"
 #include "core/production/types.h"
+#include "core/public/payment_state.h"
 #include "core/receiving/state.h"
 #include "core/sales/state.h"
 
@@ -86,6 +87,7 @@ struct TenantState {
       m->bind(store, tenant);
     }
   }
+  PaymentsState payments;        // .P notified vouchers (core/public/payment_state.h)
 };
 
 }  // namespace agritrace::core

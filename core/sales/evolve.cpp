@@ -64,6 +64,11 @@ void evolve(TenantState& state, const ShipmentRecorded& e) {
     int64_t& invoiced = it->second.invoiced_fen;
     if (e.price_fen && __builtin_add_overflow(invoiced, *e.price_fen, &invoiced)) invoiced = INT64_MAX;
   }
+  // .P: a retail sale with a payment voucher, for the payment notification to link.
+  if (!e.payment_voucher.empty()) {
+    state.payments.sales_by_voucher[e.payment_voucher].push_back(
+        VoucherSale{e.so_id, e.shipment_id, e.origin_batch_id.empty() ? e.batch_id : e.origin_batch_id, e.serials});
+  }
 }
 
 void evolve(TenantState& state, const SalesOrderStatusChanged& e) {

@@ -108,9 +108,12 @@ enum class ViewKind : uint8_t {
   kEpcisEvent,  // epcis/ one EPCIS event of a tenant, by ledger sequence
   kEpcisRun,  // epcisrun/ a code run's GTIN, lot and batch
   kEpcisItem,  // epcisitem/ a batch's or lot's catalogue product and lot code
+  // public: trace-linked payment (R-4.4.P)
+  kPayment,  // pay/ a notified payment voucher
+  kPaymentByVoucher,  // payv/ global index: voucher digest -> tenant and transaction
 };
 
-inline constexpr std::array<std::string_view, 87> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 89> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -198,8 +201,10 @@ inline constexpr std::array<std::string_view, 87> kViewPrefixes = {
     "epcis",  // kEpcisEvent
     "epcisrun",  // kEpcisRun
     "epcisitem",  // kEpcisItem
+    "pay",  // kPayment
+    "payv",  // kPaymentByVoucher
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kEpcisItem) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kPaymentByVoucher) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

@@ -148,6 +148,8 @@ std::vector<Event> samples() {
       ApiKeyCreated{"key_a", "scanner", std::string(64, 'a'), "read", {"codes", "trace"}, 1'798'243'200'000},
       ApiKeyRotated{"key_a", std::string(64, 'b')},
       ApiKeyRevoked{"key_a", "lost"},
+      PaymentNotified{"4200001234", "wechatpay", "ORDER-1", "EV-1", 2'580, "CNY", "2026-12-05T12:00:00+08:00",
+                      day("2026-12-05"), {"so-1", "so-2"}, {"sh-1", "sh-2"}, {"b-1", "b-2"}, {"A", "B"}},
   };
 }
 

@@ -105,6 +105,8 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kEpcisEvent, "epcis"},
       {ViewKind::kEpcisRun, "epcisrun"},
       {ViewKind::kEpcisItem, "epcisitem"},
+      {ViewKind::kPayment, "pay"},
+      {ViewKind::kPaymentByVoucher, "payv"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
