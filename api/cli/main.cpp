@@ -30,6 +30,7 @@
 #include "api/http/rate_limit.h"
 #include "api/http/router.h"
 #include "api/production/blob_store.h"
+#include "api/public/scan_log.h"
 #include "api/service/service.h"
 #include "core/base/civil_time.h"
 #include "core/base/digest.h"
@@ -622,6 +623,12 @@ int cmd_serve(int argc, char** argv) {
   agritrace::api::PrintLines print_lines(**ledger, **writer, env);
   if (Status p = print_lines.start(); !p.ok()) return fail("cannot start the print lines: " + p.to_string());
   so.print_lines = &print_lines;
+  // Issue 12: consumer scans go to their own append-only log beside the views (never through the
+  // command writer): <data>/scans, or scans-kafka-<topic> next to views-kafka-<topic>.
+  auto scans = agritrace::api::ScanLog::open(
+      env, a.values.at("data") + (a.values.at("kafka").empty() ? "/scans" : "/scans-kafka-" + a.values.at("topic")));
+  if (!scans.ok()) return fail(scans.status().to_string());
+  so.scans = scans->get();
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);

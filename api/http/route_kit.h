@@ -505,5 +505,7 @@ void register_finance_routes(RouteKit& kit, Router& router);    // R-4.3.6
 void register_market_routes(RouteKit& kit, Router& router);  // market orders
 void register_devices_routes(RouteKit& kit, Router& router);  // lines, devices, print jobs
 void register_accounts_routes(RouteKit& kit, Router& router);  // issue 16: users, sessions, keys, audit
+// Issue 12, the public end (api/public): scan history, locations, phone, documents, scan alerts
+void register_public_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

@@ -17,6 +17,17 @@ const std::vector<RoutePolicy>& table() {
       {"healthz", kPub, Area::kEnterprise},
       {"metrics", kPub, Area::kEnterprise},
       {"resolveDigitalLink", kPub, Area::kCodes},
+      // the public end, consumer scan side (issue 12, R-4.4.1)
+      {"publicScanCss", kPub, Area::kCodes},
+      {"publicScanJs", kPub, Area::kCodes},
+      {"recordScanLocation", kPub, Area::kCodes},
+      {"listMyScans", kPub, Area::kCodes},
+      {"myScansPage", kPub, Area::kCodes},
+      {"requestPhoneCode", kPub, Area::kCodes},
+      {"verifyPhone", kPub, Area::kCodes},
+      {"downloadPublicDocument", kPub, Area::kCodes},
+      {"listScanAlerts", kEnt, Area::kCodes},
+      {"listPlatformScanAlerts", Audience::kPlatform, Area::kCodes},
       {"createSession", kPub, Area::kAccounts},
       {"registerEnterprise", Audience::kPlatform, Area::kAccounts},
       // accounts (issue 16)

@@ -101,6 +101,8 @@ void Service::register_routes(Router& router) {
   register_market_routes(*i, router);
   register_devices_routes(*i, router);
   register_accounts_routes(*i, router);
+  // Issue 12, the public end: consumer scan side (api/public/scan_routes.cpp)
+  register_public_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

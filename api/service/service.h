@@ -22,6 +22,7 @@
 namespace agritrace::api {
 
 class PrintLines;  // api/devices/print_lines.h
+class ScanLog;     // api/public/scan_log.h
 
 struct ServiceOptions {
   std::string admin_key_sha256;       // hex SHA-256 of the platform administrator's key
@@ -40,6 +41,9 @@ struct ServiceOptions {
   events::AuditLog* audit = nullptr;
   // Sessions and lock-out (api/service/access_control.h); admin_key_sha256 is copied into it.
   AccessOptions access = {};
+  // Issue 12: the consumer scan log (api/public/scan_log.h); null: scans are not recorded (the
+  // read-only serve --views). It must outlive the Service.
+  ScanLog* scans = nullptr;
 };
 
 struct RouteKit;  // api/http/route_kit.h

@@ -68,7 +68,9 @@ void evolve(TenantState& state, const PurchaseOrderCreated& e) {
       PurchaseOrderState{e.material,        e.supplier_id, e.quantity,
                          e.supplier_lot,    e.production_date,
                          e.expiry_date,     PurchaseOrderStatus::kOpen,
-                         {},                e.price_fen};
+                         {},                e.price_fen,
+                         CustomsInfo{e.customs_declaration_number, e.origin_country, e.port_of_entry,
+                                     e.ciq_certificate_number}};
 }
 
 void evolve(TenantState& state, const PurchaseOrderAmended& e) {
