@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "api/devices/print_lines.h"
 #include "api/cli/cli_support.h"
 #include "api/cli/demo.h"
-#include "api/cli/investigate.h"
 #include "api/cli/integrity.h"
+#include "api/cli/investigate.h"
 #include "api/codes/catalogue_loader.h"
+#include "api/devices/print_lines.h"
 #include "api/http/http_client.h"
 #include "api/http/http_server.h"
 #include "api/http/metrics.h"
@@ -36,14 +36,14 @@
 #include "core/base/digest.h"
 #include "core/base/json_writer.h"
 #include "events/audit/audit_log.h"
+#include "events/env/controlled_env.h"
+#include "events/env/posix_env.h"
 #include "events/ledger/ledger.h"
 #include "events/pii/pii_vault.h"
 #include "events/writer/command_writer.h"
 #include "projections/base/keys.h"
 #include "projections/base/runner.h"
 #include "projections/production/projection.h"
-#include "events/env/controlled_env.h"
-#include "events/env/posix_env.h"
 #include "replay/as_of.h"
 #include "replay/backup.h"
 #include "replay/replay.h"
@@ -626,7 +626,8 @@ int cmd_serve(int argc, char** argv) {
   // Issue 12: consumer scans go to their own append-only log beside the views (never through the
   // command writer): <data>/scans, or scans-kafka-<topic> next to views-kafka-<topic>.
   auto scans = agritrace::api::ScanLog::open(
-      env, a.values.at("data") + (a.values.at("kafka").empty() ? "/scans" : "/scans-kafka-" + a.values.at("topic")));
+      env, a.values.at("data") +
+               (a.values.at("kafka").empty() ? "/scans" : "/scans-kafka-" + a.values.at("topic")));
   if (!scans.ok()) return fail(scans.status().to_string());
   so.scans = scans->get();
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);

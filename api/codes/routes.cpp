@@ -275,8 +275,9 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                    r.headers.emplace_back("Link", link_header(self));
                    return r;
                  }
-                 const bool json = link_type == "gs1:traceability" || link_type == "gs1:certificationInfo" ||
-                                   link_type == "all" || link_type == "linkset" ||
+                 const bool json = link_type == "gs1:traceability" ||
+                                   link_type == "gs1:certificationInfo" || link_type == "all" ||
+                                   link_type == "linkset" ||
                                    (link_type != "gs1:pip" && wants_json(req));
                  // Issue 12: the consumer's page and its JSON (api/public/scan_page.cpp), the scan
                  // recorded; a disabled code answers 410 (a warning page for browsers).

@@ -46,7 +46,8 @@ Result<core::CustomsInfo> customs_at(const JsonInput& in) {
   core::CustomsInfo c;
   if (!in.has("customs")) return c;
   AGT_TRY(o, in.object("customs"));
-  AGT_CHECK(o.only({"declaration_number", "origin_country", "port_of_entry", "ciq_certificate_number"}));
+  AGT_CHECK(
+      o.only({"declaration_number", "origin_country", "port_of_entry", "ciq_certificate_number"}));
   AGT_SET(c.declaration_number, o.opt_str("declaration_number", 32));
   AGT_SET(c.origin_country, o.opt_str("origin_country", 8));
   AGT_SET(c.port_of_entry, o.opt_str("port_of_entry", 64));

@@ -8,8 +8,8 @@
 
 #include "core/base/civil_time.h"
 #include "core/base/quantity.h"
-#include "core/production/types.h"
 #include "core/production/customs.h"
+#include "core/production/types.h"
 
 namespace agritrace::core {
 

@@ -226,9 +226,9 @@ Result<Events> decide(const TenantState& state, const CreatePurchaseOrder& c,
   AGRITRACE_RETURN_IF_ERROR(validate_customs(c.customs, "customs"));
   return one(PurchaseOrderCreated{next_id("po-", state.counters.purchase_order), c.material,
                                   c.supplier_id, c.quantity, c.supplier_lot, c.production_date,
-                                  c.expiry_date, c.note, c.price_fen,
-                                  c.customs.declaration_number, c.customs.origin_country,
-                                  c.customs.port_of_entry, c.customs.ciq_certificate_number});
+                                  c.expiry_date, c.note, c.price_fen, c.customs.declaration_number,
+                                  c.customs.origin_country, c.customs.port_of_entry,
+                                  c.customs.ciq_certificate_number});
 }
 
 Result<Events> decide(const TenantState& state, const AmendPurchaseOrder& c,

@@ -78,10 +78,12 @@ struct PurchaseOrderCreated {
       describe::field("expiry_date", &PurchaseOrderCreated::expiry_date),
       describe::field("note", &PurchaseOrderCreated::note),
       describe::field("price_fen", &PurchaseOrderCreated::price_fen, describe::kOmitWhenEmpty),
-      describe::field("customs_declaration_number", &PurchaseOrderCreated::customs_declaration_number,
+      describe::field("customs_declaration_number",
+                      &PurchaseOrderCreated::customs_declaration_number, describe::kOmitWhenEmpty),
+      describe::field("origin_country", &PurchaseOrderCreated::origin_country,
                       describe::kOmitWhenEmpty),
-      describe::field("origin_country", &PurchaseOrderCreated::origin_country, describe::kOmitWhenEmpty),
-      describe::field("port_of_entry", &PurchaseOrderCreated::port_of_entry, describe::kOmitWhenEmpty),
+      describe::field("port_of_entry", &PurchaseOrderCreated::port_of_entry,
+                      describe::kOmitWhenEmpty),
       describe::field("ciq_certificate_number", &PurchaseOrderCreated::ciq_certificate_number,
                       describe::kOmitWhenEmpty));
 };
@@ -152,10 +154,12 @@ struct PurchaseOrderReceived {
       describe::field("production_date", &PurchaseOrderReceived::production_date),
       describe::field("expiry_date", &PurchaseOrderReceived::expiry_date),
       describe::field("price_fen", &PurchaseOrderReceived::price_fen, describe::kOmitWhenEmpty),
-      describe::field("customs_declaration_number", &PurchaseOrderReceived::customs_declaration_number,
+      describe::field("customs_declaration_number",
+                      &PurchaseOrderReceived::customs_declaration_number, describe::kOmitWhenEmpty),
+      describe::field("origin_country", &PurchaseOrderReceived::origin_country,
                       describe::kOmitWhenEmpty),
-      describe::field("origin_country", &PurchaseOrderReceived::origin_country, describe::kOmitWhenEmpty),
-      describe::field("port_of_entry", &PurchaseOrderReceived::port_of_entry, describe::kOmitWhenEmpty),
+      describe::field("port_of_entry", &PurchaseOrderReceived::port_of_entry,
+                      describe::kOmitWhenEmpty),
       describe::field("ciq_certificate_number", &PurchaseOrderReceived::ciq_certificate_number,
                       describe::kOmitWhenEmpty));
 };

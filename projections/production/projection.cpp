@@ -156,7 +156,8 @@ class ProductionProjection final : public EventProjection<ProductionProjection, 
       w.field("customs_declaration_number", e.customs_declaration_number)
           .field("origin_country", e.origin_country)
           .field("port_of_entry", e.port_of_entry);
-      if (!e.ciq_certificate_number.empty()) w.field("ciq_certificate_number", e.ciq_certificate_number);
+      if (!e.ciq_certificate_number.empty())
+        w.field("ciq_certificate_number", e.ciq_certificate_number);
     }
     w.end_object();
     b.put(production::keys::lot(t, sort_id(e.lot_id)), w.str());
