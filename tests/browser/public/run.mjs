@@ -76,13 +76,13 @@ s.test('R-4.4.1 scan history, coarse location, phone verification and counterfei
   expect(await rows.count() === 2, `two scans in the history, got ${await rows.count()}`);
   expect((await rows.first().innerText()).includes('广州市'), 'the coarse location is shown as a city');
   // Optional phone verification (the development stand-in shows the code).
-  await page.getByLabel('手机号').fill('13800138000');
+  await page.getByLabel('手机号', { exact: true }).fill('13800138000');
   await page.getByRole('button', { name: '获取验证码' }).click();
   const result = page.locator('#phone-result');
   await result.filter({ hasText: '开发环境验证码' }).waitFor();
   const code = /验证码 (\d{6})/.exec(await result.innerText())[1];
-  await page.getByLabel('验证码').fill(code);
-  await page.getByRole('button', { name: '验证' }).click();
+  await page.getByLabel('验证码', { exact: true }).fill(code);
+  await page.getByRole('button', { name: '验证', exact: true }).click();
   await result.filter({ hasText: '138****8000' }).waitFor();
   await context.check(page, 'scan-history');
 
