@@ -39,7 +39,7 @@ KEY=$(curl -sf "$U/v1/enterprises" -H "Authorization: Bearer $ADMIN" \
   -d '{"uscc":"91441900MA51ABCD7J","name":"东莞市鲜达净菜加工有限公司","region":"广东省东莞市"}' | j '["api_key"]')
 H="Authorization: Bearer $KEY"
 DAY=$(curl -sf "$U/healthz" | j '["clock"]["today"]')
-ago() { date -u -d "$DAY - $1 days" +%F; }
+ago() { date -u -d "$DAY $(printf %+d $(( -$1 ))) days" +%F; }
 SUP=$(curl -sf "$U/v1/counterparties" -H "$H" -d '{"kind":"enterprise","roles":["supplier"],"name":"博罗县绿源菜心种植专业合作社","uscc":"93441322MA4W12345F","contact_person":"黄国华","phone":"13826601234","address":"广东省惠州市博罗县"}' | j '["id"]')
 PO=$(curl -sf "$U/v1/purchase-orders" -H "$H" -d "{\"material\":\"菜心\",\"supplier_id\":\"$SUP\",\"quantity\":{\"amount\":500,\"unit\":\"kg\"},\"supplier_lot\":\"HZ-1\",\"production_date\":\"$(ago 33)\",\"expiry_date\":\"$(ago -3650)\"}" | j '["id"]')
 curl -sf "$U/v1/purchase-orders/$PO/receive" -H "$H" -d "{\"quantity\":{\"amount\":500,\"unit\":\"kg\"},\"received_on\":\"$(ago 13)\"}" >/dev/null
