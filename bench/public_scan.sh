@@ -128,7 +128,7 @@ wait "$BG" || true
 pct() { python3 -c "a,b=float('$1' or 0),float('$2' or 0);print('%.0f%%'%(100*a/b) if b else 'n/a')"; }
 
 cat <<MD
-### 7. Public scan page (issue 12, R-4.4.1; bench/public_scan.sh, \`wrk -t2 -c$CONN -d${SECS}s --latency\`, Release \`agritrace serve --threads 2\`)
+### 7. Public scan page (issue 12, R-4.4.1; bench/public_scan.sh, \`wrk -t2 -c$CONN -d${SECS}s --latency\`, \`agritrace serve --threads 2\` of $BIN)
 
 Every scan is recorded (scan log: bounded queue, group commit by a background thread). The page is
 $SIZE bytes; nginx serves a static copy of it (2 workers) on the same 2 CPUs.

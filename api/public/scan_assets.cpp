@@ -20,7 +20,7 @@ li.bad{color:#9a0000}
 .docs a,a{color:#0645ad}
 form{margin:.6em 0}label{display:block;margin:.3em 0 .1em}input{font-size:1em;padding:.3em;border:1px solid #767676;border-radius:4px}
 button{font-size:1em;padding:.35em .9em;border:0;border-radius:4px;background:#0a6b2d;color:#fff;margin-top:.4em}
-footer{margin-top:1.5em}
+footer{margin-top:1.5em;overflow-wrap:anywhere;word-break:break-all}
 )CSS";
 
 const char kScanJs[] = R"JS((function () {

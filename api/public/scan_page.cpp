@@ -151,12 +151,11 @@ HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
   }
   ScanLog* log = kit.options.scans;
   simdjson::dom::parser parser;
-  std::string trace_json;
-  Node t = parser.parse(std::string_view("{}"));
+  std::string trace_json = "{}";  // an unreadable batch shows empty stages, not an error page
   if (auto trace = kit.queries.backward_trace(code.tenant, code.batch_id); trace.ok()) {
     trace_json = std::move(trace).value();
-    t = parser.parse(trace_json);
   }
+  const Node t = parser.parse(trace_json);
   const Node batch = t["batch"];
   const Node producer = t["producer"];
   const std::string product(sv(batch, "product"));

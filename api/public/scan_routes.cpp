@@ -5,6 +5,7 @@
 // -> api/public/scan_page.cpp).
 #include <simdjson.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
