@@ -164,14 +164,14 @@ void ScanLog::run() {
       cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (queue_.empty() && stop_) return;
       // Group commit: everything queued so far (bounded) goes into one WriteBatch.
+      // The records stay queued until written: readers see them (code_scans) meanwhile.
       const size_t n = std::min(queue_.size(), options_.max_batch);
-      batch.assign(std::make_move_iterator(queue_.begin()),
-                   std::make_move_iterator(queue_.begin() + n));
-      queue_.erase(queue_.begin(), queue_.begin() + n);
+      batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     }
     write_batch(batch);
     {
       std::lock_guard<std::mutex> lock(mu_);
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
       written_count_ += static_cast<int64_t>(batch.size());
       ++batches_;
     }
@@ -250,6 +250,21 @@ std::vector<ScanRecord> ScanLog::code_scans(const std::string& serial) const {
     }
     return true;
   });
+  // Scans queued but not written yet (a scan right after another sees it).
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const ScanRecord& q : queue_) {
+    if (q.serial != serial) continue;
+    auto same = std::find_if(out.begin(), out.end(),
+                             [&](const ScanRecord& r) { return r.scan_id == q.scan_id; });
+    if (q.location_only) {
+      if (same != out.end()) {
+        same->location = q.location;
+        same->city = q.city;
+      }
+    } else if (same == out.end()) {
+      out.push_back(q);
+    }
+  }
   return out;
 }
 

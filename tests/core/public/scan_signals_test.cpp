@@ -72,12 +72,13 @@ TEST_CASE("R-4.4.1 scan signals: first scan, count, far apart, many scans, after
   for (const char* c : {"a", "b", "c", "d", "e"}) people.push_back(at(1, c, 23.13, 113.26));
   CHECK(has(scan_signals(people, std::nullopt), ScanWarning::kManyScans));
 
-  // Sold in Dongguan; scanned in Shenzhen afterwards is elsewhere, in Dongguan or before the sale
-  // not.
+  // Sold in Dongguan; scanned in Zhanjiang (400 km) afterwards is elsewhere; in Dongguan, in
+  // neighbouring Shenzhen (< 100 km) or before the sale it is not.
   const SoldAt sold{60 * kMinute, "广东省东莞市"};
-  CHECK(has(scan_signals({at(90, "a", 22.54, 114.06)}, sold), ScanWarning::kAfterSoldElsewhere));
+  CHECK(has(scan_signals({at(90, "a", 21.27, 110.36)}, sold), ScanWarning::kAfterSoldElsewhere));
   CHECK(scan_signals({at(90, "a", 23.02, 113.75)}, sold).warnings.empty());
-  CHECK(scan_signals({at(30, "a", 22.54, 114.06)}, sold).warnings.empty());
+  CHECK(scan_signals({at(90, "a", 22.54, 114.06)}, sold).warnings.empty());
+  CHECK(scan_signals({at(30, "a", 21.27, 110.36)}, sold).warnings.empty());
 }
 
 TEST_CASE("R-4.4.1 customs fields: validation, and payload bytes unchanged without them") {
