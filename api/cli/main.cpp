@@ -17,14 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "api/devices/print_lines.h"
-#include "api/public/payment_notify.h"
 #include "api/cli/cli_support.h"
 #include "api/cli/demo.h"
 #include "api/cli/feed_cli.h"
-#include "api/cli/investigate.h"
 #include "api/cli/integrity.h"
+#include "api/cli/investigate.h"
 #include "api/codes/catalogue_loader.h"
+#include "api/devices/print_lines.h"
 #include "api/http/http_client.h"
 #include "api/http/http_server.h"
 #include "api/http/metrics.h"
@@ -32,19 +31,21 @@
 #include "api/http/rate_limit.h"
 #include "api/http/router.h"
 #include "api/production/blob_store.h"
+#include "api/public/payment_notify.h"
+#include "api/public/scan_log.h"
 #include "api/service/service.h"
 #include "core/base/civil_time.h"
 #include "core/base/digest.h"
 #include "core/base/json_writer.h"
 #include "events/audit/audit_log.h"
+#include "events/env/controlled_env.h"
+#include "events/env/posix_env.h"
 #include "events/ledger/ledger.h"
 #include "events/pii/pii_vault.h"
 #include "events/writer/command_writer.h"
 #include "projections/base/keys.h"
 #include "projections/base/runner.h"
 #include "projections/production/projection.h"
-#include "events/env/controlled_env.h"
-#include "events/env/posix_env.h"
 #include "replay/as_of.h"
 #include "replay/backup.h"
 #include "replay/replay.h"
@@ -649,6 +650,13 @@ int cmd_serve(int argc, char** argv) {
   so.print_lines = &print_lines;
   so.webhooks = webhooks.get();
   so.payment_keys_file = a.values.at("payment-keys");
+  // Issue 12: consumer scans go to their own append-only log beside the views (never through the
+  // command writer): <data>/scans, or scans-kafka-<topic> next to views-kafka-<topic>.
+  auto scans = agritrace::api::ScanLog::open(
+      env, a.values.at("data") +
+               (a.values.at("kafka").empty() ? "/scans" : "/scans-kafka-" + a.values.at("topic")));
+  if (!scans.ok()) return fail(scans.status().to_string());
+  so.scans = scans->get();
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);

@@ -7,6 +7,7 @@
 
 #include "api/codes/code_images.h"
 #include "api/http/route_kit.h"
+#include "api/public/scan_page.h"
 #include "core/codes/codes.h"
 #include "core/codes/dl_compression.h"
 #include "projections/base/keys.h"
@@ -106,148 +107,7 @@ HttpResponse download(std::string content_type, std::string filename, std::strin
   return r;
 }
 
-// ---- the resolver's page -----------------------------------------------------------------
-
 std::string html_escape(std::string_view s) { return xml_escape(s, /*apostrophe=*/true); }
-
-// Consumers see who supplied a material, not the full name: the first and last characters stay
-// (UTF-8 aware): "博罗县绿源菜心种植专业合作社" -> "博罗****合作社"... "张伟" -> "张*".
-std::string mask_name(std::string_view name) {
-  std::vector<std::string_view> chars;
-  for (size_t i = 0; i < name.size();) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    const size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    chars.push_back(name.substr(i, n));
-    i += n;
-  }
-  std::string out;
-  if (chars.size() <= 2) {
-    if (!chars.empty()) out += chars[0];
-    return out + "*";
-  }
-  const size_t keep_head = chars.size() > 6 ? 2 : 1;
-  const size_t keep_tail = chars.size() > 6 ? 3 : 1;
-  for (size_t i = 0; i < keep_head; ++i) out += chars[i];
-  out += "****";
-  for (size_t i = chars.size() - keep_tail; i < chars.size(); ++i) out += chars[i];
-  return out;
-}
-
-// Lookups that carry errors along instead of failing: a missing part reads as "" or 0.
-using Node = simdjson::simdjson_result<simdjson::dom::element>;
-
-std::string_view sv(Node e, const char* key) {
-  std::string_view s;
-  if (e[key].get_string().get(s)) return {};
-  return s;
-}
-
-int64_t num(Node e, const char* key) {
-  int64_t n = 0;
-  if (e[key].get_int64().get(n)) return 0;
-  return n;
-}
-
-std::string quantity_text(Node q) {
-  const int64_t amount = num(q, "amount");
-  const std::string_view unit = sv(q, "unit");
-  if (unit == "g" && amount % 1000 == 0) return fmt::format("{} kg", amount / 1000);
-  if (unit == "ml" && amount % 1000 == 0) return fmt::format("{} L", amount / 1000);
-  if (unit == "piece") return fmt::format("{} 件", amount);
-  return fmt::format("{} {}", amount, unit);
-}
-
-const char* document_kind_zh(std::string_view kind) {
-  if (kind == "inspection_report") return "检验报告";
-  if (kind == "production_record") return "生产记录";
-  return "其他文件";
-}
-
-// The public answer of a scan: what the producer recorded about the batch, suppliers masked.
-struct TraceView {
-  std::string json;
-  std::string html;
-};
-
-TraceView render_trace(const projections::ResolvedCode& code, std::string_view serial, const std::string& trace_json,
-                       const projections::CodesQueries& codes, const std::string& self_url) {
-  simdjson::dom::parser parser;
-  const Node t = parser.parse(trace_json);
-  const Node batch = t["batch"];
-  const Node producer = t["producer"];
-  JsonWriter w;
-  w.begin_object();
-  w.key("code").begin_object().field("gtin", code.gtin14).field("lot", code.lot_code).field("serial", serial)
-      .field("status", "active").field("uri", self_url).end_object();
-  w.key("product").begin_object().field("name", sv(batch, "product")).field("product_id", sv(batch, "product_id"));
-  if (auto product_json = codes.catalogue_product(sv(batch, "product_id")); product_json && !sv(batch, "product_id").empty()) {
-    w.field_raw("catalogue", *product_json);
-  }
-  w.end_object();
-  w.key("batch").begin_object().field("batch_id", code.batch_id).field("lot_code", sv(batch, "lot_code"))
-      .field("production_date", sv(batch, "production_date"));
-  w.key("expiry_date");
-  std::string_view expiry = sv(batch, "expiry_date");
-  if (expiry.empty()) w.null(); else w.value(expiry);
-  w.end_object();
-  w.key("producer").begin_object().field("name", sv(producer, "name")).field("region", sv(producer, "region"))
-      .field("enterprise_id", sv(producer, "enterprise_id")).end_object();
-
-  std::string html = fmt::format(
-      "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{0} · 产品追溯</title>"
-      "<style>body{{font-family:sans-serif;margin:1em;max-width:40em;color:#222}}h1{{font-size:1.4em}}"
-      "table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3em;text-align:left}}"
-      ".ok{{color:#080}}</style></head><body><h1>{0}</h1><p class=\"ok\">✔ 追溯码有效 · 溯源码 {1}</p>"
-      "<h2>产品与批次</h2><table><tr><th>产品</th><td>{0}</td></tr><tr><th>批号</th><td>{2}</td></tr>"
-      "<tr><th>生产日期</th><td>{3}</td></tr><tr><th>保质期至</th><td>{4}</td></tr></table>"
-      "<h2>生产企业</h2><table><tr><th>名称</th><td>{5}</td></tr><tr><th>地区</th><td>{6}</td></tr>"
-      "<tr><th>统一社会信用代码</th><td>{7}</td></tr></table>",
-      html_escape(sv(batch, "product")), html_escape(serial), html_escape(sv(batch, "lot_code")),
-      html_escape(sv(batch, "production_date")), expiry.empty() ? "—" : html_escape(expiry),
-      html_escape(sv(producer, "name")), html_escape(sv(producer, "region")),
-      html_escape(sv(producer, "enterprise_id")));
-
-  w.key("materials").begin_array();
-  html += "<h2>原料来源</h2><table><tr><th>原料</th><th>供应商</th><th>用量</th><th>生产日期</th></tr>";
-  simdjson::dom::array materials;
-  if (!t["materials"].get(materials)) {
-    for (simdjson::dom::element me : materials) {
-      const Node m(simdjson::dom::element{me});
-      const Node lot = m["lot"];
-      const Node supplier = m["supplier"];
-      const Node used = m["quantity_used"];
-      const std::string supplier_name = mask_name(sv(supplier, "name"));
-      w.begin_object().field("material", sv(lot, "material")).field("supplier", supplier_name)
-          .field("supplier_kind", sv(supplier, "kind")).field("supplier_lot", sv(lot, "supplier_lot"))
-          .field("production_date", sv(lot, "production_date")).field("expiry_date", sv(lot, "expiry_date"))
-          .field_raw("quantity_used", fmt::format("{{\"amount\":{},\"unit\":\"{}\"}}", num(used, "amount"), sv(used, "unit")))
-          .end_object();
-      html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", html_escape(sv(lot, "material")),
-                          html_escape(supplier_name), quantity_text(used), html_escape(sv(lot, "production_date")));
-    }
-  }
-  html += "</table>";
-  w.end_array().key("documents").begin_array();
-  html += "<h2>检验报告与生产记录</h2><ul>";
-  simdjson::dom::array docs;
-  bool any_doc = false;
-  if (!t["documents"].get(docs)) {
-    for (simdjson::dom::element de : docs) {
-      const Node d(simdjson::dom::element{de});
-      any_doc = true;
-      w.begin_object().field("kind", sv(d, "kind")).field("filename", sv(d, "filename"))
-          .field("sha256", sv(d, "sha256")).field("attached_at", sv(d, "attached_at")).end_object();
-      html += fmt::format("<li>{}：{}（{}）</li>", document_kind_zh(sv(d, "kind")), html_escape(sv(d, "filename")),
-                          html_escape(sv(d, "attached_at").substr(0, 10)));
-    }
-  }
-  if (!any_doc) html += "<li>暂无</li>";
-  html += "</ul><p><small>GS1 数字链接 " + html_escape(self_url) +
-          "</small></p><p><small>由 AgriTrace 农产品产销对接平台提供</small></p></body></html>";
-  w.end_array().end_object();
-  return TraceView{w.take(), std::move(html)};
-}
 
 // The links of a resolver entry (GS1 link types), the first being gs1:defaultLink's target.
 struct ResolverLink {
@@ -415,46 +275,21 @@ void answer_after_writes(RouteKit* kit, const std::string& tenant,
   w->next(0);
 }
 
-// The answer about a batch behind a lot or a serial (serial empty: the lot itself): the linkset,
-// the trace as JSON, or the consumer's page.
-HttpResponse trace_answer(RouteKit* i, const projections::CodesQueries& codes,
-                          const HttpRequest& req, const projections::ResolvedCode& code,
-                          std::string_view serial, const std::string& self) {
-  const std::string link_type(req.query_param("linkType").value_or(""));
-  if (wants_linkset(req)) {
+// The answer about a batch behind a lot or a serial (link.serial empty: the lot itself): the
+// linkset, or the consumer's page / its JSON (api/public/scan_page.cpp, which records the scan).
+HttpResponse trace_answer(RouteKit* i, const HttpRequest& req, const projections::ResolvedCode& code,
+                          const core::ParsedDigitalLink& link, const std::string& self) {
+  if (wants_linkset(req) && !code.disabled) {
     HttpResponse r = json_response(200, linkset(self));
     r.content_type = "application/linkset+json";
     r.headers.emplace_back("Link", link_header(self));
     return r;
   }
-  auto trace = i->queries.backward_trace(code.tenant, code.batch_id);
-  if (!trace.ok()) return problem_from_error(trace.error());
-  TraceView view = render_trace(code, serial, *trace, codes, self);
-  // a recalled code shows the recall (GS1 link type gs1:recallStatus).
-  const projections::SalesQueries sales(i->views);
-  const std::string recall = sales.recall_status(code.tenant, code.lot_code, serial);
-  view.json = projections::merge_json_objects(view.json, "{\"recall_status\":" + recall + "}");
-  if (sales.is_recalled(code.tenant, code.lot_code, serial)) {
-    const size_t body = view.html.find("<body>");
-    if (body != std::string::npos) {
-      view.html.insert(
-          body + 6,
-          "<p class=\"recall\" role=\"alert\" style=\"color:#b00;font-weight:bold\">"
-          "⚠ 召回警告 RECALL: 此批次产品已被生产者召回，请勿食用，请联系购买处退货。</p>");
-    }
-  }
-  HttpResponse r;
+  const std::string link_type(req.query_param("linkType").value_or(""));
   const bool json = link_type == "gs1:traceability" || link_type == "gs1:certificationInfo" ||
                     (link_type != "gs1:pip" && wants_json(req));
-  if (json) {
-    r = json_response(200, std::move(view.json));
-  } else {
-    r.status = 200;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = std::move(view.html);
-  }
-  r.headers.emplace_back("Link", link_header(self));
-  r.headers.emplace_back("Cache-Control", "no-store");  // a code may be disabled at any time
+  HttpResponse r = scan_answer(*i, req, code, link, self, json);
+  if (r.status == 200) r.headers.emplace_back("Link", link_header(self));
   return r;
 }
 
@@ -471,7 +306,7 @@ HttpResponse lot_answer(RouteKit* i, const projections::CodesQueries& codes, con
   code.batch_id = lot->batch_id;
   code.gtin14 = lot->gtin14;
   code.lot_code = lot->lot_code;
-  return trace_answer(i, codes, req, code, "", lot_uri(lot->base_url, lot->gtin14, lot->lot_code));
+  return trace_answer(i, req, code, link, lot_uri(lot->base_url, lot->gtin14, lot->lot_code));
 }
 
 // The entry of a GTIN: its lots, each with its URI (at most kGtinLots).
@@ -705,18 +540,11 @@ void register_codes_routes(RouteKit& kit, Router& router) {
                    return problem_response(404, "code_not_found",
                                            "no trace code with this GTIN, lot and serial", "code");
                  }
-                 if (code->disabled) {
-                   return problem_response(
-                       410, "code_disabled",
-                       code->run_disabled ? "this trace code's run was disabled by its producer"
-                                          : "this trace code was disabled by its producer",
-                       "code");
-                 }
                  // The code's URI from its template's base URL, never from the request's Host.
                  const std::string self =
                      core::format_digital_link(run_base_url(*codes, code->tenant, code->run_id),
                                                link.gtin14, link.lot, link.serial);
-                 return trace_answer(i, *codes, req, *code, link.serial, self);
+                 return trace_answer(i, req, *code, link, self);
                };
                answer_after_writes(i, known ? known->tenant : std::string(), std::move(answer),
                                    std::move(respond));

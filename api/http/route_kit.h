@@ -523,5 +523,7 @@ void register_interchange_routes(RouteKit& kit, Router& router);  // issue 14: E
 
 // .P payment notifications and voucher lookup (api/public/payment_routes.cpp).
 void register_payment_routes(RouteKit& kit, Router& router);
+// Issue 12, the public end (api/public): scan history, locations, phone, documents, scan alerts
+void register_public_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

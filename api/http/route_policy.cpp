@@ -26,6 +26,17 @@ const std::vector<RoutePolicy>& table() {
       {"resolveCompressedLink", kPub, Area::kCodes},
       {"resolveCompressedLinkOptions", kPub, Area::kCodes},
       {"describeResolver", kPub, Area::kCodes},
+      // the public end, consumer scan side (issue 12, R-4.4.1)
+      {"publicScanCss", kPub, Area::kCodes},
+      {"publicScanJs", kPub, Area::kCodes},
+      {"recordScanLocation", kPub, Area::kCodes},
+      {"listMyScans", kPub, Area::kCodes},
+      {"myScansPage", kPub, Area::kCodes},
+      {"requestPhoneCode", kPub, Area::kCodes},
+      {"verifyPhone", kPub, Area::kCodes},
+      {"downloadPublicDocument", kPub, Area::kCodes},
+      {"listScanAlerts", kEnt, Area::kCodes},
+      {"listPlatformScanAlerts", Audience::kPlatform, Area::kCodes},
       {"createSession", kPub, Area::kAccounts},
       {"registerEnterprise", Audience::kPlatform, Area::kAccounts},
       // .P: payment platforms (authenticated by their signatures) and consumers

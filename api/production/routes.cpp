@@ -41,11 +41,26 @@ Status purchase_order_fields(const JsonInput& in, PurchaseOrder& c) {
   return Status::Ok();
 }
 
+// Issue 12: the optional "customs" object of imported goods (validated by core::validate_customs).
+Result<core::CustomsInfo> customs_at(const JsonInput& in) {
+  core::CustomsInfo c;
+  if (!in.has("customs")) return c;
+  AGT_TRY(o, in.object("customs"));
+  AGT_CHECK(
+      o.only({"declaration_number", "origin_country", "port_of_entry", "ciq_certificate_number"}));
+  AGT_SET(c.declaration_number, o.opt_str("declaration_number", 32));
+  AGT_SET(c.origin_country, o.opt_str("origin_country", 8));
+  AGT_SET(c.port_of_entry, o.opt_str("port_of_entry", 64));
+  AGT_SET(c.ciq_certificate_number, o.opt_str("ciq_certificate_number", 32));
+  return c;
+}
+
 Result<core::Command> parse_create_po(const JsonInput& in) {
   AGT_CHECK(in.only({"material", "supplier_id", "quantity", "supplier_lot", "production_date",
-                     "expiry_date", "note", "price_fen"}));
+                     "expiry_date", "note", "price_fen", "customs"}));
   core::CreatePurchaseOrder c;
   AGT_CHECK(purchase_order_fields(in, c));
+  AGT_SET(c.customs, customs_at(in));
   return core::Command(std::move(c));
 }
 
@@ -59,10 +74,11 @@ Result<core::Command> parse_amend_po(const JsonInput& in, const std::string& id)
 }
 
 Result<core::Command> parse_receive_po(const JsonInput& in, const std::string& id) {
-  AGT_CHECK(in.only({"quantity", "received_on"}));
+  AGT_CHECK(in.only({"quantity", "received_on", "customs"}));
   AGT_TRY(q, quantity_at(in, "quantity"));
   AGT_TRY(on, date_at(in, "received_on"));
-  return core::Command(core::ReceivePurchaseOrder{id, q, on});
+  AGT_TRY(customs, customs_at(in));
+  return core::Command(core::ReceivePurchaseOrder{id, q, on, customs});
 }
 
 // The fields after the product that a batch is created and amended with.

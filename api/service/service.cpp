@@ -111,6 +111,8 @@ void Service::register_routes(Router& router) {
   register_interchange_routes(*i, router);
 
   register_payment_routes(*i, router);  // .P
+  // Issue 12, the public end: consumer scan side (api/public/scan_routes.cpp)
+  register_public_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

@@ -23,6 +23,7 @@ namespace agritrace::api {
 
 class PrintLines;  // api/devices/print_lines.h
 class RegulatorWebhooks;  // api/regulator/webhooks.h
+class ScanLog;     // api/public/scan_log.h
 
 struct ServiceOptions {
   std::string admin_key_sha256;       // hex SHA-256 of the platform administrator's key
@@ -46,6 +47,9 @@ struct ServiceOptions {
   // .P: the merchants' payment notification keys (api/public/payment_notify.h); empty: the
   // notification routes answer 404 merchant_not_configured.
   std::string payment_keys_file = {};
+  // Issue 12: the consumer scan log (api/public/scan_log.h); null: scans are not recorded (the
+  // read-only serve --views). It must outlive the Service.
+  ScanLog* scans = nullptr;
 };
 
 struct RouteKit;  // api/http/route_kit.h

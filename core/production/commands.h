@@ -8,6 +8,7 @@
 
 #include "core/base/civil_time.h"
 #include "core/base/quantity.h"
+#include "core/production/customs.h"
 #include "core/production/types.h"
 
 namespace agritrace::core {
@@ -36,6 +37,7 @@ struct CreatePurchaseOrder {
   Date expiry_date;
   std::string note;
   std::optional<int64_t> price_fen = {};  // total agreed, in fen
+  CustomsInfo customs = {};               // issue 12: imported goods (optional)
 };
 
 struct AmendPurchaseOrder {
@@ -58,6 +60,7 @@ struct ReceivePurchaseOrder {
   std::string po_id;
   Quantity quantity;
   Date received_on;
+  CustomsInfo customs = {};  // issue 12: as declared at this receipt; empty: the order's
 };
 
 struct CreateBatch {

@@ -223,9 +223,12 @@ Result<Events> decide(const TenantState& state, const CreatePurchaseOrder& c,
   AGRITRACE_RETURN_IF_ERROR(check_po_fields(c.material, c.quantity, c.supplier_lot,
                                             c.production_date, c.expiry_date, c.note));
   AGRITRACE_RETURN_IF_ERROR(valid_price(c.price_fen));
+  AGRITRACE_RETURN_IF_ERROR(validate_customs(c.customs, "customs"));
   return one(PurchaseOrderCreated{next_id("po-", state.counters.purchase_order), c.material,
                                   c.supplier_id, c.quantity, c.supplier_lot, c.production_date,
-                                  c.expiry_date, c.note, c.price_fen});
+                                  c.expiry_date, c.note, c.price_fen, c.customs.declaration_number,
+                                  c.customs.origin_country, c.customs.port_of_entry,
+                                  c.customs.ciq_certificate_number});
 }
 
 Result<Events> decide(const TenantState& state, const AmendPurchaseOrder& c,
@@ -277,9 +280,13 @@ Result<Events> decide(const TenantState& state, const ReceivePurchaseOrder& c,
                                  po.quantity.amount);
   }
   Events events;
+  AGRITRACE_RETURN_IF_ERROR(validate_customs(c.customs, "customs"));
+  const CustomsInfo& customs = c.customs.empty() ? po.customs : c.customs;
   events.push_back(PurchaseOrderReceived{c.po_id, next_id("lot-", state.counters.lot), c.quantity,
                                          c.received_on, po.material, po.supplier_id,
-                                         po.supplier_lot, po.production_date, po.expiry_date, price});
+                                         po.supplier_lot, po.production_date, po.expiry_date, price,
+                                         customs.declaration_number, customs.origin_country,
+                                         customs.port_of_entry, customs.ciq_certificate_number});
   if (price && *price > 0) {
     FinanceEntryRecorded f;
     f.entry_id = next_id("fe-", state.circulation.last_finance_entry);

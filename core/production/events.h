@@ -62,6 +62,11 @@ struct PurchaseOrderCreated {
   Date expiry_date;
   std::string note;
   std::optional<int64_t> price_fen = {};  // total agreed, in fen; written only when set
+  // Issue 12: customs / import facts (core/production/customs.h), each written only when set.
+  std::string customs_declaration_number = {};
+  std::string origin_country = {};
+  std::string port_of_entry = {};
+  std::string ciq_certificate_number = {};
   bool operator==(const PurchaseOrderCreated&) const = default;
   static constexpr auto kFields = std::make_tuple(
       describe::field("po_id", &PurchaseOrderCreated::po_id),
@@ -72,7 +77,15 @@ struct PurchaseOrderCreated {
       describe::field("production_date", &PurchaseOrderCreated::production_date),
       describe::field("expiry_date", &PurchaseOrderCreated::expiry_date),
       describe::field("note", &PurchaseOrderCreated::note),
-      describe::field("price_fen", &PurchaseOrderCreated::price_fen, describe::kOmitWhenEmpty));
+      describe::field("price_fen", &PurchaseOrderCreated::price_fen, describe::kOmitWhenEmpty),
+      describe::field("customs_declaration_number",
+                      &PurchaseOrderCreated::customs_declaration_number, describe::kOmitWhenEmpty),
+      describe::field("origin_country", &PurchaseOrderCreated::origin_country,
+                      describe::kOmitWhenEmpty),
+      describe::field("port_of_entry", &PurchaseOrderCreated::port_of_entry,
+                      describe::kOmitWhenEmpty),
+      describe::field("ciq_certificate_number", &PurchaseOrderCreated::ciq_certificate_number,
+                      describe::kOmitWhenEmpty));
 };
 
 // full new values; the supplier does not change (cancel and re-create instead).
@@ -124,6 +137,11 @@ struct PurchaseOrderReceived {
   Date expiry_date;
   // the order's price in proportion to what arrived; written only when set.
   std::optional<int64_t> price_fen = {};
+  // Issue 12: customs / import facts of the goods received (the receipt's, else the order's).
+  std::string customs_declaration_number = {};
+  std::string origin_country = {};
+  std::string port_of_entry = {};
+  std::string ciq_certificate_number = {};
   bool operator==(const PurchaseOrderReceived&) const = default;
   static constexpr auto kFields = std::make_tuple(
       describe::field("po_id", &PurchaseOrderReceived::po_id),
@@ -135,7 +153,15 @@ struct PurchaseOrderReceived {
       describe::field("supplier_lot", &PurchaseOrderReceived::supplier_lot),
       describe::field("production_date", &PurchaseOrderReceived::production_date),
       describe::field("expiry_date", &PurchaseOrderReceived::expiry_date),
-      describe::field("price_fen", &PurchaseOrderReceived::price_fen, describe::kOmitWhenEmpty));
+      describe::field("price_fen", &PurchaseOrderReceived::price_fen, describe::kOmitWhenEmpty),
+      describe::field("customs_declaration_number",
+                      &PurchaseOrderReceived::customs_declaration_number, describe::kOmitWhenEmpty),
+      describe::field("origin_country", &PurchaseOrderReceived::origin_country,
+                      describe::kOmitWhenEmpty),
+      describe::field("port_of_entry", &PurchaseOrderReceived::port_of_entry,
+                      describe::kOmitWhenEmpty),
+      describe::field("ciq_certificate_number", &PurchaseOrderReceived::ciq_certificate_number,
+                      describe::kOmitWhenEmpty));
 };
 
 //

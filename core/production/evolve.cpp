@@ -65,10 +65,17 @@ void evolve(TenantState& state, const CounterpartyPersonalDataErased& e) {
 void evolve(TenantState& state, const PurchaseOrderCreated& e) {
   observe_id(state.counters.purchase_order, e.po_id, "po-");
   state.purchase_orders[e.po_id] =
-      PurchaseOrderState{e.material,        e.supplier_id, e.quantity,
-                         e.supplier_lot,    e.production_date,
-                         e.expiry_date,     PurchaseOrderStatus::kOpen,
-                         {},                e.price_fen};
+      PurchaseOrderState{e.material,
+                         e.supplier_id,
+                         e.quantity,
+                         e.supplier_lot,
+                         e.production_date,
+                         e.expiry_date,
+                         PurchaseOrderStatus::kOpen,
+                         {},
+                         e.price_fen,
+                         CustomsInfo{e.customs_declaration_number, e.origin_country,
+                                     e.port_of_entry, e.ciq_certificate_number}};
 }
 
 void evolve(TenantState& state, const PurchaseOrderAmended& e) {

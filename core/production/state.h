@@ -8,6 +8,7 @@
 
 #include "core/base/civil_time.h"
 #include "core/base/quantity.h"
+#include "core/production/customs.h"
 
 namespace agritrace::core {
 
@@ -23,6 +24,7 @@ struct PurchaseOrderState {
   PurchaseOrderStatus status = PurchaseOrderStatus::kOpen;
   std::string lot_id;  // set once received
   std::optional<int64_t> price_fen = {};
+  CustomsInfo customs = {};  // issue 12
 };
 
 // A material lot: what one PO receipt brought in.

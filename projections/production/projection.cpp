@@ -152,8 +152,16 @@ class ProductionProjection final : public EventProjection<ProductionProjection, 
     write_quantity(w, "received_quantity", e.quantity);
     w.field("received_on", core::format_date(e.received_on))
         .field("production_date", core::format_date(e.production_date))
-        .field("expiry_date", core::format_date(e.expiry_date))
-        .end_object();
+        .field("expiry_date", core::format_date(e.expiry_date));
+    // Issue 12: customs / import facts, only when recorded (other lots keep their bytes).
+    if (!e.customs_declaration_number.empty()) {
+      w.field("customs_declaration_number", e.customs_declaration_number)
+          .field("origin_country", e.origin_country)
+          .field("port_of_entry", e.port_of_entry);
+      if (!e.ciq_certificate_number.empty())
+        w.field("ciq_certificate_number", e.ciq_certificate_number);
+    }
+    w.end_object();
     b.put(production::keys::lot(t, sort_id(e.lot_id)), w.str());
   }
 

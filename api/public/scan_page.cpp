@@ -1,0 +1,482 @@
+#include "api/public/scan_page.h"
+
+#include <simdjson.h>
+
+#include "api/codes/code_images.h"
+#include "api/http/route_kit.h"
+#include "api/public/scan_log.h"
+#include "core/base/civil_time.h"
+#include "projections/base/keys.h"
+#include "projections/public/sampling_slot.h"
+#include "projections/sales/queries.h"
+#include "projections/trace/queries.h"
+
+namespace agritrace::api {
+namespace {
+
+constexpr std::string_view kCookie = "agt_cid";
+
+std::string h(std::string_view s) { return xml_escape(s, /*apostrophe=*/true); }
+
+// Consumers see who supplied a material, not the full name: the first and last characters stay
+// (UTF-8 aware): "博罗县绿源菜心种植专业合作社" -> "博罗****合作社", "张伟" -> "张*".
+std::string mask_name(std::string_view name) {
+  std::vector<std::string_view> chars;
+  for (size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    chars.push_back(name.substr(i, n));
+    i += n;
+  }
+  std::string out;
+  if (chars.size() <= 2) {
+    if (!chars.empty()) out += chars[0];
+    return out + "*";
+  }
+  const size_t keep_head = chars.size() > 6 ? 2 : 1;
+  const size_t keep_tail = chars.size() > 6 ? 3 : 1;
+  for (size_t i = 0; i < keep_head; ++i) out += chars[i];
+  out += "****";
+  for (size_t i = chars.size() - keep_tail; i < chars.size(); ++i) out += chars[i];
+  return out;
+}
+
+// Lookups that carry errors along instead of failing: a missing part reads as "" or 0.
+using Node = simdjson::simdjson_result<simdjson::dom::element>;
+
+std::string_view sv(Node e, const char* key) {
+  std::string_view s;
+  if (e[key].get_string().get(s)) return {};
+  return s;
+}
+
+int64_t num(Node e, const char* key) {
+  int64_t n = 0;
+  if (e[key].get_int64().get(n)) return 0;
+  return n;
+}
+
+std::string quantity_text(Node q) {
+  const int64_t amount = num(q, "amount");
+  const std::string_view unit = sv(q, "unit");
+  if (unit == "g" && amount % 1000 == 0) return fmt::format("{} kg", amount / 1000);
+  if (unit == "ml" && amount % 1000 == 0) return fmt::format("{} L", amount / 1000);
+  if (unit == "piece") return fmt::format("{} 件", amount);
+  return fmt::format("{} {}", amount, unit);
+}
+
+const char* document_kind_zh(std::string_view kind) {
+  if (kind == "inspection_report") return "检验报告";
+  if (kind == "production_record") return "生产记录";
+  return "其他文件";
+}
+
+// "YYYY-MM-DD HH:MM" on the platform's calendar (Asia/Shanghai, UTC+8).
+std::string shanghai_time(int64_t ms) {
+  const std::string t = core::format_rfc3339_utc(ms + 8 * 3'600'000);
+  return t.substr(0, 10) + " " + t.substr(11, 5);
+}
+
+// The region a consumer may see of an enterprise or supplier: as registered (no street address).
+std::string region_of(Node party) {
+  std::string_view r = sv(party, "region");
+  if (r.empty()) r = sv(party, "address");
+  // At most province + city (the first two administrative names).
+  const std::string s(r);
+  for (const char* cut : {"市", "州", "盟"}) {
+    const size_t at = s.find(cut);
+    if (at != std::string::npos) return s.substr(0, at + std::string_view(cut).size());
+  }
+  return s;
+}
+
+const char* step_zh(const projections::CodeStep& s) {
+  if (s.kind == "produced") return "生产";
+  if (s.kind == "received") return "收货";
+  if (s.shipment && s.shipment->retail()) return "售予消费者";
+  return "发货";
+}
+
+struct Page {
+  JsonWriter json;
+  std::string html;
+};
+
+std::string cookie_value(const HttpRequest& req, std::string_view name) {
+  auto cookie = req.header("Cookie");
+  if (!cookie) return "";
+  std::string_view c = *cookie;
+  while (!c.empty()) {
+    const size_t semi = c.find(';');
+    std::string_view part = c.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.starts_with(name) && part.size() > name.size() && part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    if (semi == std::string_view::npos) break;
+    c.remove_prefix(semi + 1);
+  }
+  return "";
+}
+
+std::string head_html(std::string_view title) {
+  return fmt::format(
+      "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+      "<title>{} · 产品追溯</title><link rel=\"stylesheet\" href=\"/public/scan.css\"></head>",
+      h(title));
+}
+
+}  // namespace
+
+std::string consumer_of(const HttpRequest& req) {
+  std::string id = cookie_value(req, kCookie);
+  return valid_consumer_id(id) ? id : std::string();
+}
+
+HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
+                         const projections::ResolvedCode& code, const core::ParsedDigitalLink& link,
+                         const std::string& self, bool json) {
+  // ---- the scan: consumer id (cookie, else a new random one), recorded in the scan log ----
+  const int64_t now = kit.env.now_ms();
+  std::string consumer = consumer_of(req);
+  std::string set_cookie;
+  if (consumer.empty()) {
+    unsigned char r[16];
+    if (kit.env.random_bytes(r, sizeof r).ok()) {
+      for (unsigned char b : r) consumer += fmt::format("{:02x}", b);
+      set_cookie =
+          fmt::format("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", kCookie, consumer);
+    }
+  }
+  // A lot's entry (no serial) shows the batch without recording a scan: scans are per code.
+  ScanLog* log = link.serial.empty() ? nullptr : kit.options.scans;
+  simdjson::dom::parser parser;
+  std::string trace_json = "{}";  // an unreadable batch shows empty stages, not an error page
+  if (auto trace = kit.queries.backward_trace(code.tenant, code.batch_id); trace.ok()) {
+    trace_json = std::move(trace).value();
+  }
+  const Node t = parser.parse(trace_json);
+  const Node batch = t["batch"];
+  const Node producer = t["producer"];
+  const std::string product(sv(batch, "product"));
+
+  std::vector<ScanRecord> scans;
+  std::string scan_id;
+  if (log) {
+    scans = log->code_scans(link.serial);
+    scan_id = log->new_scan_id(now);
+    ScanRecord r;
+    r.scan_id = scan_id;
+    r.at_ms = now;
+    r.consumer_id = consumer;
+    r.serial = link.serial;
+    r.gtin = link.gtin14;
+    r.lot = link.lot;
+    r.product = product;
+    r.tenant = code.tenant;
+    r.batch_id = code.batch_id;
+    if (!scan_id.empty() && !consumer.empty()) {
+      scans.push_back(r);
+      log->record(std::move(r));
+    }
+  }
+
+  const projections::SalesQueries sales(kit.views);
+  const bool recalled = !code.disabled && sales.is_recalled(code.tenant, link.lot, link.serial);
+  const char* status = code.disabled ? "disabled" : recalled ? "recalled" : "active";
+  HttpResponse resp;
+  if (!set_cookie.empty()) resp.headers.emplace_back("Set-Cookie", set_cookie);
+  resp.headers.emplace_back("Cache-Control", "no-store");  // a code may be disabled at any time
+
+  if (code.disabled && json) {
+    HttpResponse p =
+        problem_response(410, "code_disabled",
+                         code.run_disabled ? "this trace code's run was disabled by its producer"
+                                           : "this trace code was disabled by its producer",
+                         "code");
+    for (auto& hd : resp.headers) p.headers.push_back(hd);
+    return p;
+  }
+
+  Page pg;
+  JsonWriter& w = pg.json;
+  std::string& html = pg.html;
+  w.begin_object();
+  w.key("code")
+      .begin_object()
+      .field("gtin", code.gtin14)
+      .field("lot", code.lot_code)
+      .field("serial", link.serial)
+      .field("status", code.disabled ? "disabled" : "active")
+      .field("uri", self)
+      .end_object();
+  w.key("product")
+      .begin_object()
+      .field("name", product)
+      .field("product_id", sv(batch, "product_id"));
+  if (auto p = projections::CodesQueries(kit.views).catalogue_product(sv(batch, "product_id"));
+      p && !sv(batch, "product_id").empty()) {
+    w.field_raw("catalogue", *p);
+  }
+  w.end_object();
+  const std::string_view expiry = sv(batch, "expiry_date");
+  w.key("batch")
+      .begin_object()
+      .field("batch_id", code.batch_id)
+      .field("lot_code", sv(batch, "lot_code"))
+      .field("production_date", sv(batch, "production_date"))
+      .key("expiry_date");
+  if (expiry.empty())
+    w.null();
+  else
+    w.value(expiry);
+  w.end_object();
+  w.key("producer")
+      .begin_object()
+      .field("name", sv(producer, "name"))
+      .field("region", sv(producer, "region"))
+      .field("enterprise_id", sv(producer, "enterprise_id"))
+      .end_object();
+
+  html = head_html(product);
+  html += fmt::format("<body data-scan-id=\"{}\" data-serial=\"{}\"><main>", h(scan_id),
+                      h(link.serial));
+  if (code.disabled) {
+    html +=
+        "<p class=\"banner bad\" role=\"alert\">⚠ "
+        "此追溯码已被生产者停用。如商品上印有此码，可能为假冒或已下架商品，请勿食用，请向购买处或市"
+        "场监管部门反映。</p>";
+  } else if (recalled) {
+    html +=
+        "<p class=\"banner bad recall\" role=\"alert\">⚠ 召回警告 RECALL: "
+        "此批次产品已被生产者召回，请勿食用，请联系购买处退货。</p>";
+  } else {
+    html += "<p class=\"banner ok\">✔ 追溯码有效</p>";
+  }
+  html += fmt::format("<h1>{}</h1><p class=\"sub\">溯源码 {} · 批号 {}</p>", h(product),
+                      h(link.serial), h(sv(batch, "lot_code")));
+
+  // ---- scan signals ----
+  const core::ScanSignals sig = log ? log->signals(scans, link.serial) : core::ScanSignals{};
+  w.key("scans").begin_object().field("count", sig.count).field("consumers", sig.consumers);
+  html += "<section aria-labelledby=\"s-scan\"><h2 id=\"s-scan\">扫码记录</h2>";
+  if (sig.first) {
+    w.field("first_scanned_at", core::format_rfc3339_utc(sig.first->at_ms))
+        .field("first_city", sig.first->city);
+    html += fmt::format("<p class=\"scan-first\">首次扫描于 {}{}，共被扫描 {} 次。</p>",
+                        shanghai_time(sig.first->at_ms),
+                        sig.first->city.empty() ? "" : " " + h(sig.first->city), sig.count);
+  } else {
+    html += "<p>暂无扫码记录。</p>";
+  }
+  w.key("warnings").begin_array();
+  for (core::ScanWarning x : sig.warnings) {
+    w.begin_object()
+        .field("code", core::scan_warning_name(x))
+        .field("message", core::scan_warning_zh(x))
+        .end_object();
+    html += fmt::format("<p class=\"banner warn\" role=\"alert\">⚠ {}</p>",
+                        h(core::scan_warning_zh(x)));
+  }
+  w.end_array().field("detail", sig.detail);
+  if (!scan_id.empty()) w.field("scan_id", scan_id);
+  w.end_object();
+  if (!sig.detail.empty()) html += "<p class=\"small\">" + h(sig.detail) + "</p>";
+  html += "<p class=\"small\"><a href=\"/public/my-scans\">我的扫码历史</a></p></section>";
+
+  if (code.disabled) {
+    w.end_object();
+    html += "</main><script src=\"/public/scan.js\"></script></body></html>";
+    resp.status = 410;
+    resp.content_type = "text/html; charset=utf-8";
+    resp.body = std::move(html);
+    return resp;
+  }
+
+  // ---- raw materials ----
+  w.key("materials").begin_array();
+  html +=
+      "<section aria-labelledby=\"s-raw\"><h2 id=\"s-raw\">原料来源</h2><table><thead><tr><th "
+      "scope=\"col\">原料</th>"
+      "<th scope=\"col\">供应商</th><th scope=\"col\">产地</th><th scope=\"col\">批号</th><th "
+      "scope=\"col\">用量</th>"
+      "</tr></thead><tbody>";
+  struct Customs {
+    std::string material, declaration, country, port, certificate;
+  };
+  std::vector<Customs> customs;
+  simdjson::dom::array materials;
+  bool any_material = false;
+  if (!t["materials"].get(materials)) {
+    for (simdjson::dom::element me : materials) {
+      const Node m(simdjson::dom::element{me});
+      const Node lot = m["lot"];
+      const Node supplier = m["supplier"];
+      const Node used = m["quantity_used"];
+      const std::string supplier_name = mask_name(sv(supplier, "name"));
+      const std::string origin = region_of(supplier);
+      any_material = true;
+      w.begin_object()
+          .field("material", sv(lot, "material"))
+          .field("supplier", supplier_name)
+          .field("supplier_kind", sv(supplier, "kind"))
+          .field("origin_region", origin)
+          .field("supplier_lot", sv(lot, "supplier_lot"))
+          .field("production_date", sv(lot, "production_date"))
+          .field("expiry_date", sv(lot, "expiry_date"))
+          .field_raw("quantity_used", fmt::format("{{\"amount\":{},\"unit\":\"{}\"}}",
+                                                  num(used, "amount"), sv(used, "unit")));
+      if (!sv(lot, "customs_declaration_number").empty()) {
+        customs.push_back(
+            {std::string(sv(lot, "material")), std::string(sv(lot, "customs_declaration_number")),
+             std::string(sv(lot, "origin_country")), std::string(sv(lot, "port_of_entry")),
+             std::string(sv(lot, "ciq_certificate_number"))});
+      }
+      w.end_object();
+      html +=
+          fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                      h(sv(lot, "material")), h(supplier_name), h(origin.empty() ? "—" : origin),
+                      h(sv(lot, "supplier_lot")), quantity_text(used));
+    }
+  }
+  if (!any_material) html += "<tr><td colspan=\"5\">暂无原料记录</td></tr>";
+  html += "</tbody></table></section>";
+  w.end_array();
+
+  // ---- production ----
+  html += fmt::format(
+      "<section aria-labelledby=\"s-prod\"><h2 id=\"s-prod\">生产加工</h2><table><tbody>"
+      "<tr><th scope=\"row\">生产企业</th><td>{}</td></tr><tr><th "
+      "scope=\"row\">所在地区</th><td>{}</td></tr>"
+      "<tr><th scope=\"row\">统一社会信用代码</th><td>{}</td></tr><tr><th "
+      "scope=\"row\">生产批号</th><td>{}</td></tr>"
+      "<tr><th scope=\"row\">生产日期</th><td>{}</td></tr><tr><th "
+      "scope=\"row\">保质期至</th><td>{}</td></tr>"
+      "</tbody></table><h3>检验报告与生产记录</h3><ul class=\"docs\">",
+      h(sv(producer, "name")), h(sv(producer, "region")), h(sv(producer, "enterprise_id")),
+      h(sv(batch, "lot_code")), h(sv(batch, "production_date")), expiry.empty() ? "—" : h(expiry));
+  w.key("documents").begin_array();
+  simdjson::dom::array docs;
+  bool any_doc = false;
+  if (!t["documents"].get(docs)) {
+    for (simdjson::dom::element de : docs) {
+      const Node d(simdjson::dom::element{de});
+      any_doc = true;
+      const std::string href =
+          fmt::format("/v1/public/codes/{}/documents/{}", link.serial, sv(d, "sha256"));
+      w.begin_object()
+          .field("kind", sv(d, "kind"))
+          .field("filename", sv(d, "filename"))
+          .field("sha256", sv(d, "sha256"))
+          .field("attached_at", sv(d, "attached_at"))
+          .field("href", href)
+          .end_object();
+      html += fmt::format("<li>{}：<a href=\"{}\" download>{}</a>（{}）</li>",
+                          document_kind_zh(sv(d, "kind")), h(href), h(sv(d, "filename")),
+                          h(sv(d, "attached_at").substr(0, 10)));
+    }
+  }
+  if (!any_doc) html += "<li>暂无</li>";
+  html += "</ul></section>";
+  w.end_array();
+
+  // ---- circulation: each hand-over of this code ----
+  w.key("circulation").begin_array();
+  html += "<section aria-labelledby=\"s-circ\"><h2 id=\"s-circ\">流通环节</h2><ol class=\"steps\">";
+  bool any_step = false;
+  if (auto path = projections::code_path(kit.views, link.serial)) {
+    for (const projections::CodeStep& s : path->steps) {
+      any_step = true;
+      const std::string name = projections::enterprise_name_of(kit.views, s.tenant);
+      const std::string region = projections::enterprise_region_of(kit.views, s.tenant);
+      std::string to;
+      if (s.shipment && !s.shipment->retail()) {
+        // To an unregistered customer: only its region (a person's name is personal data).
+        to = s.shipment->ship_to_tenant.empty()
+                 ? s.shipment->ship_to_region
+                 : projections::enterprise_name_of(kit.views, s.shipment->ship_to_tenant);
+      }
+      w.begin_object()
+          .field("step", s.kind)
+          .field("enterprise", name)
+          .field("region", region)
+          .field("date", s.date.substr(0, 10));
+      if (s.shipment) w.field("retail", s.shipment->retail());
+      if (!to.empty()) w.field("to", to);
+      w.end_object();
+      html += fmt::format("<li><strong>{}</strong> {} <span class=\"small\">{} · {}</span>{}</li>",
+                          step_zh(s), h(name), h(region), h(s.date.substr(0, 10)),
+                          to.empty() ? "" : " → " + h(to));
+    }
+  }
+  if (!any_step) html += "<li>暂无流通记录</li>";
+  html += "</ol></section>";
+  w.end_array();
+
+  // ---- customs / import ----
+  w.key("customs").begin_array();
+  if (!customs.empty()) {
+    html +=
+        "<section aria-labelledby=\"s-cus\"><h2 id=\"s-cus\">进口信息</h2><table><thead><tr><th "
+        "scope=\"col\">原料</th>"
+        "<th scope=\"col\">报关单号</th><th scope=\"col\">原产国</th><th "
+        "scope=\"col\">入境口岸</th>"
+        "<th scope=\"col\">检验检疫证书</th></tr></thead><tbody>";
+    for (const Customs& c : customs) {
+      w.begin_object()
+          .field("material", c.material)
+          .field("customs_declaration_number", c.declaration)
+          .field("origin_country", c.country)
+          .field("port_of_entry", c.port)
+          .field("ciq_certificate_number", c.certificate)
+          .end_object();
+      html +=
+          fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                      h(c.material), h(c.declaration), h(c.country), h(c.port), h(c.certificate));
+    }
+    html += "</tbody></table></section>";
+  }
+  w.end_array();
+
+  // ---- official sampling results (R-4.4.S, the sampling area's slot) ----
+  const std::string sampling =
+      projections::sampling_results_of_batch(kit.views, code.tenant, code.batch_id);
+  w.field_raw("sampling", sampling);
+  html += "<section aria-labelledby=\"s-samp\"><h2 id=\"s-samp\">监督抽检</h2><ul>";
+  simdjson::dom::parser sparser;
+  simdjson::dom::array results;
+  bool any_result = false;
+  if (!sparser.parse(sampling).get(results)) {
+    for (simdjson::dom::element re : results) {
+      const Node r(simdjson::dom::element{re});
+      any_result = true;
+      html += fmt::format("<li class=\"{}\">{} {}：{} {}（{}）</li>",
+                          sv(r, "result") == "不合格" ? "bad" : "", h(sv(r, "announcement_date")),
+                          h(sv(r, "announcement_number")), h(sv(r, "result")),
+                          h(sv(r, "failing_item")), h(sv(r, "testing_institution")));
+    }
+  }
+  if (!any_result) html += "<li>暂无该批次的抽检信息</li>";
+  html += "</ul></section>";
+
+  // the recall status (GS1 link type gs1:recallStatus).
+  w.field_raw("recall_status", sales.recall_status(code.tenant, link.lot, link.serial));
+  w.field("status", status);
+  w.end_object();
+  html += "<footer><p class=\"small\">GS1 数字链接 " + h(self) +
+          "</p><p class=\"small\">由 AgriTrace 农产品产销对接平台提供</p></footer></main>"
+          "<script src=\"/public/scan.js\"></script></body></html>";
+
+  if (json) {
+    HttpResponse r = json_response(200, w.take());
+    for (auto& hd : resp.headers) r.headers.push_back(hd);
+    return r;
+  }
+  resp.status = 200;
+  resp.content_type = "text/html; charset=utf-8";
+  resp.body = std::move(html);
+  return resp;
+}
+
+}  // namespace agritrace::api
