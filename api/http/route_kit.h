@@ -518,5 +518,6 @@ void register_finance_routes(RouteKit& kit, Router& router);    // R-4.3.6
 void register_market_routes(RouteKit& kit, Router& router);  // market orders
 void register_devices_routes(RouteKit& kit, Router& router);  // lines, devices, print jobs
 void register_accounts_routes(RouteKit& kit, Router& router);  // issue 16: users, sessions, keys, audit
+void register_uploads_routes(RouteKit& kit, Router& router);   // ERP file uploads
 
 }  // namespace agritrace::api
