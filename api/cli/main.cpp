@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,7 +15,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "api/devices/print_lines.h"
@@ -1123,9 +1121,8 @@ int cmd_import(int argc, char** argv) {
       }
       return errors > 0 ? agritrace::cli::kExitUploadRefused : agritrace::cli::kExitOk;
     }
-    // The job runs on the server: ask again shortly (a poll interval, not a synchronisation).
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    auto next = http.request("GET", "/v1/uploads/" + id, "", auth);
+    // The server answers at the job's next change (progress or state).
+    auto next = http.request("GET", "/v1/uploads/" + id + "?wait=true", "", auth);
     if (!next.ok()) return fail(next.status().to_string());
     if (next->status != 200) {
       answer_problem("GET /v1/uploads/" + id, *next);

@@ -51,6 +51,13 @@ struct UploadJob {
   std::vector<up::RowError> errors;
   std::string detail;
   std::string position;  // of the last appended event: ?after= for reads that must see the rows
+  std::vector<Responder> waiters;  // GET ?wait=true: answered at the job's next change
+
+  bool finished_locked() const {
+    return state == "done" || state == "refused" || state == "failed";
+  }
+  // Answers the requests waiting for a change.
+  void notify();
 
   std::string json() const {
     std::lock_guard lock(mu);
@@ -76,6 +83,21 @@ struct UploadJob {
   }
 };
 
+HttpResponse job_response(int32_t status, const UploadJob& job) {
+  HttpResponse r = json_response(status, job.json());
+  r.headers.emplace_back("Location", "/v1/uploads/" + job.id);
+  return r;
+}
+
+void UploadJob::notify() {
+  std::vector<Responder> answer;
+  {
+    std::lock_guard lock(mu);
+    answer.swap(waiters);
+  }
+  for (auto& respond : answer) respond(job_response(200, *this));
+}
+
 // The jobs of this server and the worker that runs them, one at a time, in arrival order.
 class UploadJobs {
  public:
@@ -87,6 +109,7 @@ class UploadJobs {
     }
     cv_.notify_all();
     worker_.join();
+    for (auto& [id, job] : jobs_) job->notify();
   }
 
   // The job with this id, or nullopt (another tenant's job is not found either).
@@ -130,9 +153,12 @@ class UploadJobs {
   }
 
   void set_state(UploadJob& job, std::string state, std::string detail = {}) {
-    std::lock_guard lock(job.mu);
-    job.state = std::move(state);
-    job.detail = std::move(detail);
+    {
+      std::lock_guard lock(job.mu);
+      job.state = std::move(state);
+      job.detail = std::move(detail);
+    }
+    job.notify();
   }
 
   void process(UploadJob& job) {
@@ -140,11 +166,14 @@ class UploadJobs {
     up::UploadScan scan(job.type, job.today);
     const std::string_view all(job.content);
     auto progress = [&](int64_t bytes_read) {
-      std::lock_guard lock(job.mu);
-      job.bytes_read = bytes_read;
-      job.rows_read = scan.rows_read();
-      job.rows_valid = scan.rows_valid();
-      job.rows_invalid = scan.rows_invalid();
+      {
+        std::lock_guard lock(job.mu);
+        job.bytes_read = bytes_read;
+        job.rows_read = scan.rows_read();
+        job.rows_valid = scan.rows_valid();
+        job.rows_invalid = scan.rows_invalid();
+      }
+      job.notify();
     };
     if (job.xlsx) {
       // The zip's directory is at its end: the container is opened over the whole file, the
@@ -278,16 +307,19 @@ class UploadJobs {
           return make_error(ErrorCode::kUnavailable, "server_stopping", "the server stopped");
       }
       Result<events::CommandOutcome> out = outcome.get();
-      std::lock_guard lock(job.mu);
-      if (out.ok()) {
-        ++job.rows_appended;
-        if (!out->events.empty()) {
-          kit_.appended.note(job.tenant, out->events.back().position);
-          job.position = out->events.back().position.to_string();
+      {
+        std::lock_guard lock(job.mu);
+        if (out.ok()) {
+          ++job.rows_appended;
+          if (!out->events.empty()) {
+            kit_.appended.note(job.tenant, out->events.back().position);
+            job.position = out->events.back().position.to_string();
+          }
+        } else {
+          job.errors.push_back({r.row, out.error().field, out.error().reason, out.error().message});
         }
-      } else {
-        job.errors.push_back({r.row, out.error().field, out.error().reason, out.error().message});
       }
+      job.notify();
     }
     return Status();
   }
@@ -300,12 +332,6 @@ class UploadJobs {
   std::deque<std::shared_ptr<UploadJob>> queue_;
   std::thread worker_;  // last: starts once the rest is built
 };
-
-HttpResponse job_response(int32_t status, const UploadJob& job) {
-  HttpResponse r = json_response(status, job.json());
-  r.headers.emplace_back("Location", "/v1/uploads/" + job.id);
-  return r;
-}
 
 }  // namespace
 
@@ -359,11 +385,20 @@ void register_uploads_routes(RouteKit& kit, Router& router) {
 
   router.add(
       "GET", "/v1/uploads/{upload_id}", "getUpload",
-      i->tenant_route([jobs](const HttpRequest&, const PathParams& p, const Caller& caller,
+      i->tenant_route([jobs](const HttpRequest& req, const PathParams& p, const Caller& caller,
                              Responder respond) {
         auto job = jobs->find(caller.tenant, path_param(p, "upload_id"));
         if (!job)
           return respond(problem_response(404, "upload_not_found", "no such upload", "upload_id"));
+        // ?wait=true: the answer comes at the job's next change (progress or state), at once
+        // when it has finished. A client follows a job this way without polling.
+        if (req.query_param("wait") == std::optional<std::string_view>("true")) {
+          std::unique_lock lock(job->mu);
+          if (!job->finished_locked()) {
+            job->waiters.push_back(std::move(respond));
+            return;
+          }
+        }
         respond(job_response(200, *job));
       }));
 
