@@ -23,8 +23,9 @@ inline constexpr int kExitBeforeStart = 10;  // an instant before the first even
 inline constexpr int kExitFuture = 11;       // an instant after now (the Env clock)
 inline constexpr int kExitUnknown = 12;      // unknown code, lot, enterprise or recall
 inline constexpr int kExitNoViews = 13;      // --views DIR is not a folder made by replay --as-of
-// import (R-5.2 ERP uploads).
-inline constexpr int kExitUploadRefused = 14;  // the file or some of its rows were refused (error report)
+// import (R-5.2 ERP uploads): the file or some of its rows were refused (the error report's
+// address is printed).
+inline constexpr int kExitUploadRefused = 14;
 
 // The exit code of an integrity finding (kExitOk for an intact ledger).
 constexpr int exit_code_of(events::Finding f) {

@@ -1028,13 +1028,15 @@ int cmd_import(int argc, char** argv) {
       {"mode", "all_or_nothing", "all_or_nothing | valid_rows"},
   };
   if (argc < 3 || std::string_view(argv[2]) == "--help" || std::string_view(argv[2]) == "-h") {
-    print_help("import FILE", "uploads an ERP goods-in / goods-out file (CSV) and follows its job", flags);
+    print_help("import FILE", "uploads an ERP goods-in / goods-out file (CSV) and follows its job",
+               flags);
     return argc < 3 ? agritrace::cli::kExitUsage : agritrace::cli::kExitOk;
   }
   const std::string file = argv[2];
   Args a = parse_args(argc, argv, 3, flags);
   if (a.help) {
-    print_help("import FILE", "uploads an ERP goods-in / goods-out file (CSV) and follows its job", flags);
+    print_help("import FILE", "uploads an ERP goods-in / goods-out file (CSV) and follows its job",
+               flags);
     return agritrace::cli::kExitOk;
   }
   if (!a.error.empty()) {
@@ -1062,21 +1064,27 @@ int cmd_import(int argc, char** argv) {
   agritrace::api::HeaderList post_headers = auth;
   const bool xlsx = file.size() > 5 && file.substr(file.size() - 5) == ".xlsx";
   post_headers.emplace_back(
-      "Content-Type", xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv");
-  const std::string target = "/v1/uploads?type=" + a.values.at("type") + "&mode=" + a.values.at("mode");
+      "Content-Type",
+      xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv");
+  const std::string target =
+      "/v1/uploads?type=" + a.values.at("type") + "&mode=" + a.values.at("mode");
   auto answer_problem = [](const std::string& what, const agritrace::api::HttpResponse& r) {
     const std::string code = agritrace::projections::json_string_field(r.body, "code").value_or("");
-    const std::string detail = agritrace::projections::json_string_field(r.body, "detail").value_or(r.body);
-    std::fprintf(stderr, "agritrace: %s answered %d %s: %s\n", what.c_str(), r.status, code.c_str(), detail.c_str());
+    const std::string detail =
+        agritrace::projections::json_string_field(r.body, "detail").value_or(r.body);
+    std::fprintf(stderr, "agritrace: %s answered %d %s: %s\n", what.c_str(), r.status, code.c_str(),
+                 detail.c_str());
   };
   auto r = http.request("POST", target, *bytes, post_headers);
   if (!r.ok()) return fail(r.status().to_string());
   if (r->status >= 300) {
     answer_problem("POST " + target, *r);
-    return r->status == 401 || r->status == 403 ? agritrace::cli::kExitFailure : agritrace::cli::kExitUsage;
+    return r->status == 401 || r->status == 403 ? agritrace::cli::kExitFailure
+                                                : agritrace::cli::kExitUsage;
   }
   const std::string id = agritrace::projections::json_string_field(r->body, "id").value_or("");
-  std::printf("upload %s (%s)\n", id.c_str(), r->status == 200 ? "the same file was uploaded before" : "new");
+  std::printf("upload %s (%s)\n", id.c_str(),
+              r->status == 200 ? "the same file was uploaded before" : "new");
   std::fflush(stdout);
   const bool tty = isatty(fileno(stdout)) != 0;
   int64_t shown = -1;
@@ -1098,14 +1106,16 @@ int cmd_import(int argc, char** argv) {
     const bool finished = state == "done" || state == "refused" || state == "failed";
     if (tty) {
       const int width = 30, filled = static_cast<int>(percent * width / 100);
-      std::printf("\r[%s%s] %3lld%%  %lld rows, %lld refused  %-9s", std::string(filled, '#').c_str(),
-                  std::string(width - filled, ' ').c_str(), static_cast<long long>(percent),
-                  static_cast<long long>(read), static_cast<long long>(invalid), state.c_str());
+      std::printf("\r[%s%s] %3lld%%  %lld rows, %lld refused  %-9s",
+                  std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
+                  static_cast<long long>(percent), static_cast<long long>(read),
+                  static_cast<long long>(invalid), state.c_str());
       if (finished) std::printf("\n");
       std::fflush(stdout);
     } else if (percent / 10 != shown / 10 || finished) {
-      std::printf("progress %lld%% rows_read=%lld rows_invalid=%lld state=%s\n", static_cast<long long>(percent),
-                  static_cast<long long>(read), static_cast<long long>(invalid), state.c_str());
+      std::printf("progress %lld%% rows_read=%lld rows_invalid=%lld state=%s\n",
+                  static_cast<long long>(percent), static_cast<long long>(read),
+                  static_cast<long long>(invalid), state.c_str());
       std::fflush(stdout);
       shown = percent;
     }
@@ -1114,7 +1124,9 @@ int cmd_import(int argc, char** argv) {
                   static_cast<long long>(read), static_cast<long long>(num("rows_valid")),
                   static_cast<long long>(invalid), static_cast<long long>(num("rows_appended")));
       const int64_t errors = num("error_count");
-      if (errors > 0) std::printf("error report: %s/v1/uploads/%s/errors.csv\n", a.values.at("url").c_str(), id.c_str());
+      if (errors > 0)
+        std::printf("error report: %s/v1/uploads/%s/errors.csv\n", a.values.at("url").c_str(),
+                    id.c_str());
       if (state == "failed") {
         std::fprintf(stderr, "agritrace: the upload failed: %s\n", text("detail").c_str());
         return agritrace::cli::kExitFailure;
