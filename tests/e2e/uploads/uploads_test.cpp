@@ -152,6 +152,15 @@ void uploads_end_to_end(Backend backend) {
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("progress 100% rows_read=2 rows_invalid=0 state=done") != std::string::npos);
   CHECK(ok.out.find("done: 2 rows read, 2 valid, 0 refused, 2 appended") != std::string::npos);
+  // On a terminal (util-linux `script` gives it one): a progress bar redrawn with \r.
+  RunResult tty = run_program(
+      {"/usr/bin/script", "-qec",
+       fmt::format("{} import {} --url {} --key {}", AGRITRACE_BINARY, cli_file, url, c.key()),
+       "/dev/null"});
+  INFO(tty.out);
+  CHECK(tty.exit_code == 0);
+  CHECK(tty.out.find("\r[" + std::string(30, '#') + "] 100%") != std::string::npos);
+  CHECK(tty.out.find("progress ") == std::string::npos);
   const std::string cli_bad = dir.path() + "/cli-bad.csv";
   {
     std::ofstream out(cli_bad, std::ios::binary);
