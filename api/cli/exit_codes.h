@@ -25,6 +25,9 @@ inline constexpr int kExitUnknown = 12;      // unknown code, lot, enterprise or
 inline constexpr int kExitNoViews = 13;      // --views DIR is not a folder made by replay --as-of
 // The regulators' feed (subscribe): the broker refused the principal (bad credentials, no ACL).
 inline constexpr int kExitNotAuthorized = 14;
+// import (R-5.2 ERP uploads): the file or some of its rows were refused (the error report's
+// address is printed).
+inline constexpr int kExitUploadRefused = 15;
 
 // The exit code of an integrity finding (kExitOk for an intact ledger).
 constexpr int exit_code_of(events::Finding f) {

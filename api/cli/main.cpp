@@ -19,6 +19,7 @@
 
 #include "api/cli/cli_support.h"
 #include "api/cli/demo.h"
+#include "api/cli/exit_codes.h"
 #include "api/cli/feed_cli.h"
 #include "api/cli/integrity.h"
 #include "api/cli/investigate.h"
@@ -26,6 +27,7 @@
 #include "api/devices/print_lines.h"
 #include "api/http/http_client.h"
 #include "api/http/http_server.h"
+#include "api/http/json_input.h"
 #include "api/http/metrics.h"
 #include "api/http/problem.h"
 #include "api/http/rate_limit.h"
@@ -1050,6 +1052,135 @@ int cmd_print(int argc, char** argv) {
   return 0;
 }
 
+// uploads a goods-in / goods-out file (POST /v1/uploads) and follows its job to the end: a
+// progress bar on a terminal, one line per step of progress otherwise. Exit 0 when every row was
+// appended, kExitUploadRefused when the file or some rows were refused (the error report's address
+// is printed), 1 when the server cannot be reached or the job failed, 2 for usage.
+int cmd_import(int argc, char** argv) {
+  std::vector<Flag> flags = {
+      {"url", "http://127.0.0.1:8080", "the AgriTrace server"},
+      {"key", "", "the enterprise's API key (or AGRITRACE_KEY, or --key-file)"},
+      {"key-file", "", "file with the enterprise's API key"},
+      {"type", "goods_in", "goods_in | goods_out"},
+      {"mode", "all_or_nothing", "all_or_nothing | valid_rows"},
+  };
+  if (argc < 3 || std::string_view(argv[2]) == "--help" || std::string_view(argv[2]) == "-h") {
+    print_help("import FILE", "uploads an ERP goods-in / goods-out file (CSV) and follows its job",
+               flags);
+    return argc < 3 ? agritrace::cli::kExitUsage : agritrace::cli::kExitOk;
+  }
+  const std::string file = argv[2];
+  Args a = parse_args(argc, argv, 3, flags);
+  if (a.help) {
+    print_help("import FILE", "uploads an ERP goods-in / goods-out file (CSV) and follows its job",
+               flags);
+    return agritrace::cli::kExitOk;
+  }
+  if (!a.error.empty()) {
+    std::fprintf(stderr, "agritrace: %s\n", a.error.c_str());
+    return agritrace::cli::kExitUsage;
+  }
+  std::string key = a.values.at("key");
+  if (key.empty()) {
+    if (const char* env = std::getenv("AGRITRACE_KEY"); env && *env) {
+      key = env;
+    } else if (!a.values.at("key-file").empty()) {
+      key = read_text_file(agritrace::events::posix_env(), a.values.at("key-file"));
+    }
+  }
+  if (key.empty()) {
+    std::fprintf(stderr, "agritrace: no API key: --key, AGRITRACE_KEY or --key-file\n");
+    return agritrace::cli::kExitUsage;
+  }
+  auto bytes = agritrace::events::posix_env().read_file(file);
+  if (!bytes.ok()) return fail("cannot read " + file + ": " + bytes.status().to_string());
+  auto url = agritrace::api::parse_url(a.values.at("url"));
+  if (!url.ok()) return fail(url.status().to_string());
+  agritrace::api::HttpClient http(url->host, url->port);
+  const agritrace::api::HeaderList auth{{"Authorization", "Bearer " + key}};
+  agritrace::api::HeaderList post_headers = auth;
+  const bool xlsx = file.size() > 5 && file.substr(file.size() - 5) == ".xlsx";
+  post_headers.emplace_back(
+      "Content-Type",
+      xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv");
+  const std::string target =
+      "/v1/uploads?type=" + a.values.at("type") + "&mode=" + a.values.at("mode");
+  auto answer_problem = [](const std::string& what, const agritrace::api::HttpResponse& r) {
+    const std::string code = agritrace::projections::json_string_field(r.body, "code").value_or("");
+    const std::string detail =
+        agritrace::projections::json_string_field(r.body, "detail").value_or(r.body);
+    std::fprintf(stderr, "agritrace: %s answered %d %s: %s\n", what.c_str(), r.status, code.c_str(),
+                 detail.c_str());
+  };
+  auto r = http.request("POST", target, *bytes, post_headers);
+  if (!r.ok()) return fail(r.status().to_string());
+  if (r->status >= 300) {
+    answer_problem("POST " + target, *r);
+    return r->status == 401 || r->status == 403 ? agritrace::cli::kExitFailure
+                                                : agritrace::cli::kExitUsage;
+  }
+  const std::string id = agritrace::projections::json_string_field(r->body, "id").value_or("");
+  std::printf("upload %s (%s)\n", id.c_str(),
+              r->status == 200 ? "the same file was uploaded before" : "new");
+  std::fflush(stdout);
+  const bool tty = isatty(fileno(stdout)) != 0;
+  int64_t shown = -1;
+  std::string body = r->body, state;
+  for (;;) {
+    auto job = agritrace::api::JsonInput::parse(body);
+    if (!job.ok()) return fail("unreadable job: " + body);
+    auto num = [&job](const char* k) -> int64_t {
+      auto v = job->i64(k);
+      return v.ok() ? *v : 0;
+    };
+    auto text = [&job](const char* k) -> std::string {
+      auto v = job->opt_str(k, 4096);
+      return v.ok() ? *v : std::string();
+    };
+    state = text("state");
+    const int64_t percent = num("progress_percent");
+    const int64_t read = num("rows_read"), invalid = num("rows_invalid");
+    const bool finished = state == "done" || state == "refused" || state == "failed";
+    if (tty) {
+      const int width = 30, filled = static_cast<int>(percent * width / 100);
+      std::printf("\r[%s%s] %3lld%%  %lld rows, %lld refused  %-9s",
+                  std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
+                  static_cast<long long>(percent), static_cast<long long>(read),
+                  static_cast<long long>(invalid), state.c_str());
+      if (finished) std::printf("\n");
+      std::fflush(stdout);
+    } else if (percent / 10 != shown / 10 || finished) {
+      std::printf("progress %lld%% rows_read=%lld rows_invalid=%lld state=%s\n",
+                  static_cast<long long>(percent), static_cast<long long>(read),
+                  static_cast<long long>(invalid), state.c_str());
+      std::fflush(stdout);
+      shown = percent;
+    }
+    if (finished) {
+      std::printf("%s: %lld rows read, %lld valid, %lld refused, %lld appended\n", state.c_str(),
+                  static_cast<long long>(read), static_cast<long long>(num("rows_valid")),
+                  static_cast<long long>(invalid), static_cast<long long>(num("rows_appended")));
+      const int64_t errors = num("error_count");
+      if (errors > 0)
+        std::printf("error report: %s/v1/uploads/%s/errors.csv\n", a.values.at("url").c_str(),
+                    id.c_str());
+      if (state == "failed") {
+        std::fprintf(stderr, "agritrace: the upload failed: %s\n", text("detail").c_str());
+        return agritrace::cli::kExitFailure;
+      }
+      return errors > 0 ? agritrace::cli::kExitUploadRefused : agritrace::cli::kExitOk;
+    }
+    // The server answers at the job's next change (progress or state).
+    auto next = http.request("GET", "/v1/uploads/" + id + "?wait=true", "", auth);
+    if (!next.ok()) return fail(next.status().to_string());
+    if (next->status != 200) {
+      answer_problem("GET /v1/uploads/" + id, *next);
+      return agritrace::cli::kExitFailure;
+    }
+    body = next->body;
+  }
+}
+
 void usage(FILE* out) {
   std::fprintf(out,
                "usage: agritrace <command> [flags]   (agritrace <command> --help for its flags)\n\n"
@@ -1063,6 +1194,7 @@ void usage(FILE* out) {
                "  restore  restore a backup into a new data folder\n"
                "  print    print jobs on a line's coders and label printers (through the API)\n"
                "  subscribe  a regulator's local copy of its jurisdiction's Kafka feed (JSON lines)\n"
+               "  import   upload an ERP goods-in / goods-out file and follow its job (through the API)\n"
                "  investigate  timeline | whereabouts | recall-report | diff: ask the ledger about the past\n"
                "           (replay --as-of T --out DIR: every view as it stood at an instant; serve --views DIR)\n"
                "  audit    an enterprise's events with their hash-chain status, for an external auditor\n");
@@ -1089,6 +1221,7 @@ int main(int argc, char** argv) {
   if (cmd == "demo") return cmd_demo(argc, argv);
   if (cmd == "print") return cmd_print(argc, argv);
   if (cmd == "subscribe") return agritrace::cli::cmd_subscribe(argc, argv);
+  if (cmd == "import") return cmd_import(argc, argv);
   if (cmd == "investigate") return agritrace::cli::cmd_investigate(argc, argv);
   if (cmd == "audit") return agritrace::cli::cmd_audit(argc, argv);
   std::fprintf(stderr, "agritrace: unknown command '%s'\n", cmd.c_str());

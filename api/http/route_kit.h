@@ -525,5 +525,6 @@ void register_interchange_routes(RouteKit& kit, Router& router);  // issue 14: E
 void register_payment_routes(RouteKit& kit, Router& router);
 // Issue 12, the public end (api/public): scan history, locations, phone, documents, scan alerts
 void register_public_routes(RouteKit& kit, Router& router);
+void register_uploads_routes(RouteKit& kit, Router& router);   // ERP file uploads
 
 }  // namespace agritrace::api

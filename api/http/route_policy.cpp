@@ -83,6 +83,10 @@ const std::vector<RoutePolicy>& table() {
       {"getReceipt", kEnt, Area::kWarehouse},
       {"receiveGoods", kEnt, Area::kWarehouse},
       {"receiveGoodsManually", kEnt, Area::kWarehouse},
+      // ERP file uploads (goods-in / goods-out)
+      {"createUpload", kEnt, Area::kWarehouse},
+      {"getUpload", kEnt, Area::kWarehouse},
+      {"getUploadErrors", kEnt, Area::kWarehouse},
       {"listInventory", kEnt, Area::kWarehouse},
       {"getInventoryItem", kEnt, Area::kWarehouse},
       {"listInventoryMovements", kEnt, Area::kWarehouse},

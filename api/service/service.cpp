@@ -99,6 +99,7 @@ void Service::register_routes(Router& router) {
   register_production_routes(*i, router);
   register_sales_routes(*i, router);
   register_receiving_routes(*i, router);
+  register_uploads_routes(*i, router);
   register_retail_routes(*i, router);
   register_codes_routes(*i, router);
   register_trace_routes(*i, router);

@@ -1,0 +1,424 @@
+// ERP uploads: POST /v1/uploads takes a goods-in / goods-out file (CSV in UTF-8 or GB18030),
+// keeps it in the blob store and answers a job at once; a worker reads the file in chunks
+// (core/uploads/upload_scan.h), validates every row, and appends the accepted rows through the
+// writer's command path (append_records: the one place a bulk append can replace). GET
+// /v1/uploads/{id} shows the job's state and progress, GET /v1/uploads/{id}/errors.csv its error
+// report. The same file of the same type (same tenant) is the same job: its id is derived from
+// the content hash.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "api/http/route_kit.h"
+#include "core/uploads/upload_scan.h"
+#include "core/uploads/xlsx_stream.h"
+#include "projections/production/keys.h"
+
+namespace agritrace::api {
+namespace {
+
+namespace up = core::uploads;
+
+constexpr size_t kChunkBytes = 64 * 1024;
+constexpr std::string_view kXlsxType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+struct UploadJob {
+  std::string id;
+  std::string tenant;
+  std::string actor;
+  std::string source;
+  up::RecordType type = up::RecordType::kGoodsIn;
+  up::UploadMode mode = up::UploadMode::kAllOrNothing;
+  core::Date today;
+  std::string content;  // the file until the job has read it (it stays in the blob store)
+  std::string sha256;
+  int64_t size_bytes = 0;
+  bool xlsx = false;  // an XLSX workbook (its first sheet), else CSV
+  // The tenant's acknowledged positions when the file came: the counterparties registered before
+  // the upload must be in the views the job reads.
+  std::vector<events::Position> views_at;
+
+  mutable std::mutex mu;         // guards what follows
+  std::string state = "queued";  // queued, reading, appending, done, refused, failed
+  int64_t bytes_read = 0;
+  int64_t rows_read = 0, rows_valid = 0, rows_invalid = 0, rows_appended = 0;
+  std::vector<up::RowError> errors;
+  std::string detail;
+  std::string position;  // of the last appended event: ?after= for reads that must see the rows
+  std::vector<Responder> waiters;  // GET ?wait=true: answered at the job's next change
+
+  bool finished_locked() const {
+    return state == "done" || state == "refused" || state == "failed";
+  }
+  // Answers the requests waiting for a change.
+  void notify();
+
+  std::string json() const {
+    std::lock_guard lock(mu);
+    JsonWriter w;
+    w.begin_object()
+        .field("id", id)
+        .field("type", up::upload_type_name(type))
+        .field("mode", up::upload_mode_name(mode))
+        .field("state", state)
+        .field("sha256", sha256)
+        .field("size_bytes", size_bytes)
+        .field("bytes_read", bytes_read)
+        .field("progress_percent", size_bytes == 0 ? int64_t{100} : bytes_read * 100 / size_bytes)
+        .field("rows_read", rows_read)
+        .field("rows_valid", rows_valid)
+        .field("rows_invalid", rows_invalid)
+        .field("rows_appended", rows_appended)
+        .field("error_count", static_cast<int64_t>(errors.size()));
+    if (!detail.empty()) w.field("detail", detail);
+    if (!position.empty()) w.field("position", position);
+    w.end_object();
+    return w.take();
+  }
+};
+
+HttpResponse job_response(int32_t status, const UploadJob& job) {
+  HttpResponse r = json_response(status, job.json());
+  r.headers.emplace_back("Location", "/v1/uploads/" + job.id);
+  return r;
+}
+
+void UploadJob::notify() {
+  std::vector<Responder> answer;
+  {
+    std::lock_guard lock(mu);
+    answer.swap(waiters);
+  }
+  for (auto& respond : answer) respond(job_response(200, *this));
+}
+
+// The jobs of this server and the worker that runs them, one at a time, in arrival order.
+class UploadJobs {
+ public:
+  explicit UploadJobs(RouteKit& kit) : kit_(kit), worker_([this] { run(); }) {}
+  ~UploadJobs() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+    for (auto& [id, job] : jobs_) job->notify();
+  }
+
+  // The job with this id, or nullopt (another tenant's job is not found either).
+  std::shared_ptr<UploadJob> find(const std::string& tenant, const std::string& id) const {
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find(id);
+    if (it == jobs_.end() || it->second->tenant != tenant) return nullptr;
+    return it->second;
+  }
+
+  // The existing job of the same file, or `job` queued; *created says which.
+  std::shared_ptr<UploadJob> add(std::shared_ptr<UploadJob> job, bool* created) {
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = jobs_.emplace(job->id, job);
+    *created = inserted;
+    if (inserted) {
+      queue_.push_back(job);
+      cv_.notify_all();
+    }
+    return it->second;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::shared_ptr<UploadJob> job;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        job = queue_.front();
+        queue_.pop_front();
+      }
+      process(*job);
+    }
+  }
+
+  bool stopping() const {
+    std::lock_guard lock(mu_);
+    return stopping_;
+  }
+
+  void set_state(UploadJob& job, std::string state, std::string detail = {}) {
+    {
+      std::lock_guard lock(job.mu);
+      job.state = std::move(state);
+      job.detail = std::move(detail);
+    }
+    job.notify();
+  }
+
+  void process(UploadJob& job) {
+    set_state(job, "reading");
+    up::UploadScan scan(job.type, job.today);
+    const std::string_view all(job.content);
+    auto progress = [&](int64_t bytes_read) {
+      {
+        std::lock_guard lock(job.mu);
+        job.bytes_read = bytes_read;
+        job.rows_read = scan.rows_read();
+        job.rows_valid = scan.rows_valid();
+        job.rows_invalid = scan.rows_invalid();
+      }
+      job.notify();
+    };
+    if (job.xlsx) {
+      // The zip's directory is at its end: the container is opened over the whole file, the
+      // sheet decompressed and parsed a piece at a time.
+      auto reader = up::XlsxReader::open(all);
+      if (!reader.ok()) scan.stop(reader.error());
+      std::vector<core::uploads::CsvRow> rows;
+      while (reader.ok() && !scan.fatal()) {
+        auto more = (*reader)->next(&rows);
+        if (!more.ok()) {
+          scan.stop(more.error());
+          break;
+        }
+        scan.feed_rows(rows);
+        const int64_t total = std::max<int64_t>(1, (*reader)->total());
+        progress(job.size_bytes * std::min<int64_t>((*reader)->consumed(), total) / total);
+        if (!*more) break;
+      }
+    } else {
+      for (size_t at = 0; at < all.size() && !scan.fatal(); at += kChunkBytes) {
+        const std::string_view chunk = all.substr(at, kChunkBytes);
+        scan.feed(chunk);
+        progress(static_cast<int64_t>(at + chunk.size()));
+      }
+    }
+    scan.finish();
+    {
+      std::lock_guard lock(job.mu);
+      job.bytes_read = job.size_bytes;
+    }
+    std::string().swap(job.content);
+    std::vector<up::RowError> errors = scan.errors();
+    std::vector<up::UploadRecord>& records = scan.records();
+    int64_t invalid = scan.rows_invalid();
+    // What the views know: each record's counterparty must be registered under its USCC.
+    std::vector<std::string> counterparty_ids;
+    if (!scan.fatal()) {
+      for (const events::Position& p : job.views_at) {
+        auto reached = std::make_shared<std::promise<bool>>();
+        auto ready = reached->get_future();
+        kit_.runner.wait_for(p, kit_.options.max_wait_ms,
+                             [reached](bool ok) { reached->set_value(ok); });
+        ready.wait();
+      }
+      std::map<std::string, std::string> by_uscc;
+      kit_.views.scan_prefix(projections::production::keys::counterparty(job.tenant),
+                             [&](std::string_view, std::string_view v) {
+                               auto uscc = projections::json_string_field(v, "uscc");
+                               auto id = projections::json_string_field(v, "counterparty_id");
+                               if (uscc && id && !uscc->empty()) by_uscc.emplace(*uscc, *id);
+                               return true;
+                             });
+      const bool in = job.type == up::RecordType::kGoodsIn;
+      const std::string column = in ? "supplier_uscc" : "customer_uscc";
+      std::vector<up::UploadRecord> known;
+      for (auto& r : records) {
+        auto it = by_uscc.find(r.counterparty_uscc);
+        if (it == by_uscc.end()) {
+          errors.push_back(
+              {r.row, column, in ? "supplier_unknown" : "customer_unknown",
+               "no counterparty with USCC " + r.counterparty_uscc + "; register it first"});
+          ++invalid;
+        } else if (in && !r.production_date) {
+          errors.push_back({r.row, "production_date", "field_required",
+                            "a receipt by hand needs the production date"});
+          ++invalid;
+        } else {
+          counterparty_ids.push_back(it->second);
+          known.push_back(std::move(r));
+        }
+      }
+      records = std::move(known);
+    }
+    std::stable_sort(errors.begin(), errors.end(),
+                     [](const up::RowError& a, const up::RowError& b) { return a.row < b.row; });
+    {
+      std::lock_guard lock(job.mu);
+      job.rows_read = scan.rows_read();
+      job.rows_valid = static_cast<int64_t>(records.size());
+      job.rows_invalid = invalid;
+      job.errors = errors;
+    }
+    if (scan.fatal())
+      return set_state(job, "refused", "the file cannot be read; see the error report");
+    if (job.mode == up::UploadMode::kAllOrNothing && !errors.empty()) {
+      return set_state(job, "refused",
+                       "all_or_nothing: rows failed, nothing was appended; see the error report");
+    }
+    set_state(job, "appending");
+    Status s = append_records(job, records, counterparty_ids);
+    if (!s.ok()) return set_state(job, "failed", s.error().message);
+    set_state(job, "done");
+  }
+
+  // Appends the records, one command per row, through the writer's command path. The single
+  // place that appends: a bulk append can replace the loop. A command the rules refuse becomes a
+  // row error; stopping the server stops the loop.
+  Status append_records(UploadJob& job, const std::vector<up::UploadRecord>& records,
+                        const std::vector<std::string>& counterparty_ids) {
+    if (job.type == up::RecordType::kGoodsOut && !records.empty()) {
+      return make_error(
+          ErrorCode::kConflict, "goods_out_append_unsupported",
+          "goods-out rows are validated but not appended yet (no shipment-by-hand command)");
+    }
+    for (size_t i = 0; i < records.size(); ++i) {
+      const up::UploadRecord& r = records[i];
+      core::ReceiveGoodsManually c;
+      c.supplier_id = counterparty_ids[i];
+      c.product = r.product;
+      c.lot_code = r.lot_code;
+      c.quantity = r.quantity;
+      c.production_date = *r.production_date;
+      c.expiry_date = r.expiry_date;
+      c.received_on = r.date;
+      c.note = r.reference;
+      events::CommandSubmission sub;
+      sub.command_name = "receive_goods_manually";
+      sub.tenant = job.tenant;
+      sub.actor = job.actor;
+      // A retried job (same file) finds each row's command again instead of appending it twice.
+      sub.idempotency_key = fmt::format("{}/{}", job.id, r.row);
+      sub.request_hash = core::sha256_hex(fmt::format("{}\n{}\n{}", job.id, job.sha256, r.row));
+      sub.source = job.source;
+      sub.command = core::Command(std::move(c));
+      auto done = std::make_shared<std::promise<Result<events::CommandOutcome>>>();
+      auto outcome = done->get_future();
+      sub.done = [done](Result<events::CommandOutcome> out) { done->set_value(std::move(out)); };
+      kit_.writer.submit(std::move(sub));
+      while (outcome.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) {
+        if (stopping())
+          return make_error(ErrorCode::kUnavailable, "server_stopping", "the server stopped");
+      }
+      Result<events::CommandOutcome> out = outcome.get();
+      {
+        std::lock_guard lock(job.mu);
+        if (out.ok()) {
+          ++job.rows_appended;
+          if (!out->events.empty()) {
+            kit_.appended.note(job.tenant, out->events.back().position);
+            job.position = out->events.back().position.to_string();
+          }
+        } else {
+          job.errors.push_back({r.row, out.error().field, out.error().reason, out.error().message});
+        }
+      }
+      job.notify();
+    }
+    return Status();
+  }
+
+  RouteKit& kit_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::map<std::string, std::shared_ptr<UploadJob>> jobs_;
+  std::deque<std::shared_ptr<UploadJob>> queue_;
+  std::thread worker_;  // last: starts once the rest is built
+};
+
+}  // namespace
+
+void register_uploads_routes(RouteKit& kit, Router& router) {
+  RouteKit* i = &kit;
+  auto jobs = std::make_shared<UploadJobs>(kit);
+
+  // the body is the file; ?type=goods_in|goods_out (required), ?mode=all_or_nothing
+  // (default) | valid_rows. 202 with a new job, 200 with the job of the same file sent before.
+  router.add("POST", "/v1/uploads", "createUpload",
+             i->tenant_route([i, jobs](const HttpRequest& req, const PathParams&,
+                                       const Caller& caller, Responder respond) {
+               auto type_name = req.query_param("type");
+               if (!type_name) {
+                 return respond(problem_response(400, "field_required",
+                                                 "type is goods_in or goods_out", "type"));
+               }
+               auto type = up::parse_upload_type(*type_name, "type");
+               if (!type.ok()) return respond(problem_from_error(type.error()));
+               auto mode = up::parse_upload_mode(req.query_param("mode").value_or("all_or_nothing"),
+                                                 "mode");
+               if (!mode.ok()) return respond(problem_from_error(mode.error()));
+               const std::string_view ct = req.header("Content-Type").value_or("");
+               const std::string_view media = ct.substr(0, ct.find(';'));
+               if (media != "text/csv" && media != kXlsxType) {
+                 return respond(problem_response(415, "media_type_unsupported",
+                                                 "the body is a CSV (text/csv) or XLSX file",
+                                                 "Content-Type"));
+               }
+               if (req.body.empty())
+                 return respond(problem_response(400, "file_empty", "the file is empty", "body"));
+               auto blob = i->blobs.put(caller.tenant, req.body);
+               if (!blob.ok()) return respond(problem_from_error(blob.error()));
+               auto job = std::make_shared<UploadJob>();
+               job->id = up::upload_id(caller.tenant, *type, blob->sha256);
+               job->tenant = caller.tenant;
+               job->actor = caller.actor;
+               job->source = req.remote_address;
+               job->type = *type;
+               job->mode = *mode;
+               job->today = i->env.today();
+               job->content = req.body;
+               job->sha256 = blob->sha256;
+               job->size_bytes = static_cast<int64_t>(req.body.size());
+               job->xlsx = media == kXlsxType;
+               job->views_at = i->appended.snapshot(caller.tenant);
+               bool created = false;
+               auto found = jobs->add(std::move(job), &created);
+               respond(job_response(created ? 202 : 200, *found));
+             }));
+
+  router.add(
+      "GET", "/v1/uploads/{upload_id}", "getUpload",
+      i->tenant_route([jobs](const HttpRequest& req, const PathParams& p, const Caller& caller,
+                             Responder respond) {
+        auto job = jobs->find(caller.tenant, path_param(p, "upload_id"));
+        if (!job)
+          return respond(problem_response(404, "upload_not_found", "no such upload", "upload_id"));
+        // ?wait=true: the answer comes at the job's next change (progress or state), at once
+        // when it has finished. A client follows a job this way without polling.
+        if (req.query_param("wait") == std::optional<std::string_view>("true")) {
+          std::unique_lock lock(job->mu);
+          if (!job->finished_locked()) {
+            job->waiters.push_back(std::move(respond));
+            return;
+          }
+        }
+        respond(job_response(200, *job));
+      }));
+
+  // The error report: row,column,code,message (UTF-8 with BOM, CRLF).
+  router.add(
+      "GET", "/v1/uploads/{upload_id}/errors.csv", "getUploadErrors",
+      i->tenant_route([jobs](const HttpRequest&, const PathParams& p, const Caller& caller,
+                             Responder respond) {
+        auto job = jobs->find(caller.tenant, path_param(p, "upload_id"));
+        if (!job)
+          return respond(problem_response(404, "upload_not_found", "no such upload", "upload_id"));
+        std::string csv = up::error_report_header();
+        {
+          std::lock_guard lock(job->mu);
+          for (const auto& e : job->errors) csv += up::error_report_line(e);
+        }
+        HttpResponse r = text_response(200, std::move(csv));
+        r.content_type = "text/csv; charset=utf-8";
+        respond(std::move(r));
+      }));
+}
+
+}  // namespace agritrace::api
