@@ -40,6 +40,10 @@ struct ServiceOptions {
   events::AuditLog* audit = nullptr;
   // Sessions and lock-out (api/service/access_control.h); admin_key_sha256 is copied into it.
   AccessOptions access = {};
+  // the national platform's feed endpoint (http://...); empty: no push deliveries.
+  std::string national_feed_url = {};
+  int64_t national_feed_backoff_ms = 1000;  // retry n waits this * 2^(n-1) on the Env clock
+  int32_t national_feed_max_attempts = 6;
 };
 
 struct RouteKit;  // api/http/route_kit.h
