@@ -1,10 +1,10 @@
 // Routes of the open exchange formats (issue 14): GS1 EPCIS 2.0 query (REST binding) of the
 // enterprise's own goods events, from the interchange read model.
+#include <simdjson.h>
+
 #include <atomic>
 #include <charconv>
 #include <memory>
-
-#include <simdjson.h>
 
 #include "api/http/route_kit.h"
 #include "api/interchange/capture.h"
@@ -227,7 +227,6 @@ void record_outcome(CaptureJob& j, const HttpResponse& r, size_t events, size_t 
   }
 }
 
-
 // ?limit= of the national feed (1..1000, default 100); nullopt and `problem` set when bad.
 std::optional<uint32_t> feed_limit(const HttpRequest& req, HttpResponse& problem) {
   const std::string_view value = req.query_param("limit").value_or("100");
@@ -272,10 +271,11 @@ Result<FeedPage> feed_page(const projections::InterchangeQueries& q,
 // outbound batch whose destination is this enterprise (its USCC), of trace codes the platform
 // knows. Reason national_feed_record_invalid (field records[n]...).
 Result<std::vector<std::string>> inbound_codes(std::string_view body, const std::string& tenant,
-                                              const projections::ViewStore& views,
-                                              std::string* hashes) {
+                                               const projections::ViewStore& views,
+                                               std::string* hashes) {
   auto bad = [](size_t n, std::string_view field, std::string message) {
-    return make_error(ErrorCode::kInvalidArgument, "national_feed_record_invalid", std::move(message),
+    return make_error(ErrorCode::kInvalidArgument, "national_feed_record_invalid",
+                      std::move(message),
                       "records[" + std::to_string(n) + "]" + std::string(field));
   };
   simdjson::dom::parser parser;
@@ -466,69 +466,66 @@ void register_interchange_routes(RouteKit& kit, Router& router) {
              }));
 
   // national platform feed, v1 (docs/INTERCHANGE.md): the records, resumable by cursor.
-  router.add("GET", "/v1/national-feed/records", "listNationalFeedRecords",
-             i->tenant_route([i, q](const HttpRequest& req, const PathParams&, const Caller& c,
-                                    Responder respond) {
-               HttpResponse problem;
-               auto limit = feed_limit(req, problem);
-               if (!limit) return respond(std::move(problem));
-               const std::string after(req.query_param("cursor").value_or(""));
-               if (!after.empty() && !page_token_ok(after)) {
-                 return respond(problem_response(400, "query_parameter_invalid",
-                                                 "cursor is a record's cursor or next_cursor",
-                                                 "cursor"));
-               }
-               i->with_views(req, std::move(respond), [i, q, c, after, n = *limit] {
-                 auto page = feed_page(*q, i->views, c.tenant, after, n);
-                 if (!page.ok()) return problem_from_error(page.error());
-                 JsonWriter w;
-                 w.begin_object()
-                     .field("version", kNationalFeedVersion)
-                     .key("enterprise");
-                 write_feed_entity(w, epcis::party_uri(c.tenant));
-                 w.field_raw("records", page->records)
-                     .field("next_cursor", page->last)
-                     .end_object();
-                 return json_response(200, w.take());
-               });
-             }));
+  router.add(
+      "GET", "/v1/national-feed/records", "listNationalFeedRecords",
+      i->tenant_route([i, q](const HttpRequest& req, const PathParams&, const Caller& c,
+                             Responder respond) {
+        HttpResponse problem;
+        auto limit = feed_limit(req, problem);
+        if (!limit) return respond(std::move(problem));
+        const std::string after(req.query_param("cursor").value_or(""));
+        if (!after.empty() && !page_token_ok(after)) {
+          return respond(problem_response(400, "query_parameter_invalid",
+                                          "cursor is a record's cursor or next_cursor", "cursor"));
+        }
+        i->with_views(req, std::move(respond), [i, q, c, after, n = *limit] {
+          auto page = feed_page(*q, i->views, c.tenant, after, n);
+          if (!page.ok()) return problem_from_error(page.error());
+          JsonWriter w;
+          w.begin_object().field("version", kNationalFeedVersion).key("enterprise");
+          write_feed_entity(w, epcis::party_uri(c.tenant));
+          w.field_raw("records", page->records).field("next_cursor", page->last).end_object();
+          return json_response(200, w.take());
+        });
+      }));
 
   // Push delivery of the enterprise's next records to --national-feed-url.
   auto pusher = std::make_shared<NationalFeedPusher>(
       i->env, FeedPushOptions{i->options.national_feed_url, i->options.national_feed_backoff_ms,
                               i->options.national_feed_max_attempts});
-  router.add("POST", "/v1/national-feed/deliveries", "createNationalFeedDelivery",
-             i->tenant_route([i, q, pusher](const HttpRequest& req, const PathParams&,
-                                            const Caller& c, Responder respond) {
-               if (!pusher->enabled()) {
-                 return respond(problem_response(503, "national_feed_not_configured",
-                                                 "this server has no --national-feed-url"));
-               }
-               HttpResponse problem;
-               auto limit = feed_limit(req, problem);
-               if (!limit) return respond(std::move(problem));
-               i->with_views(req, std::move(respond), [i, q, c, pusher, n = *limit] {
-                 const std::string after = pusher->next_after(c.tenant);
-                 auto page = feed_page(*q, i->views, c.tenant, after, n);
-                 if (!page.ok()) return problem_from_error(page.error());
-                 if (page->count == 0) {
-                   return problem_response(409, "national_feed_up_to_date",
-                                           "every record is in a delivery already", "cursor");
-                 }
-                 FeedDelivery d;
-                 d.tenant = c.tenant;
-                 d.after = after;
-                 d.last = page->last;
-                 d.records = page->count;
-                 JsonWriter w;
-                 w.begin_object().field("version", kNationalFeedVersion).key("enterprise");
-                 write_feed_entity(w, epcis::party_uri(c.tenant));
-                 w.field_raw("records", page->records).field("next_cursor", page->last).end_object();
-                 d.body = w.take();
-                 HttpResponse r = json_response(202, pusher->enqueue(std::move(d)));
-                 return r;
-               });
-             }));
+  router.add(
+      "POST", "/v1/national-feed/deliveries", "createNationalFeedDelivery",
+      i->tenant_route([i, q, pusher](const HttpRequest& req, const PathParams&, const Caller& c,
+                                     Responder respond) {
+        if (!pusher->enabled()) {
+          return respond(problem_response(503, "national_feed_not_configured",
+                                          "this server has no --national-feed-url"));
+        }
+        HttpResponse problem;
+        auto limit = feed_limit(req, problem);
+        if (!limit) return respond(std::move(problem));
+        i->with_views(req, std::move(respond), [i, q, c, pusher, n = *limit] {
+          const std::string after = pusher->next_after(c.tenant);
+          auto page = feed_page(*q, i->views, c.tenant, after, n);
+          if (!page.ok()) return problem_from_error(page.error());
+          if (page->count == 0) {
+            return problem_response(409, "national_feed_up_to_date",
+                                    "every record is in a delivery already", "cursor");
+          }
+          FeedDelivery d;
+          d.tenant = c.tenant;
+          d.after = after;
+          d.last = page->last;
+          d.records = page->count;
+          JsonWriter w;
+          w.begin_object().field("version", kNationalFeedVersion).key("enterprise");
+          write_feed_entity(w, epcis::party_uri(c.tenant));
+          w.field_raw("records", page->records).field("next_cursor", page->last).end_object();
+          d.body = w.take();
+          HttpResponse r = json_response(202, pusher->enqueue(std::move(d)));
+          return r;
+        });
+      }));
   router.add("GET", "/v1/national-feed/deliveries", "listNationalFeedDeliveries",
              [pusher](const HttpRequest& req, const PathParams&, Responder respond) {
                respond(json_response(200, pusher->json(scope_of(req))));
