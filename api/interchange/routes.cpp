@@ -220,6 +220,18 @@ void record_outcome(CaptureJob& j, const HttpResponse& r, size_t events, size_t 
                     const std::string& id) {
   if (r.status == 201) {
     (r.body.find("\"replayed\":true") != std::string::npos ? j.duplicates : j.captured) += events;
+    // The furthest of the receipts' positions ("partition:offset"; a tenant's commands share
+    // one partition).
+    auto offset = [](std::string_view p) {
+      const size_t colon = p.find(':');
+      int64_t v = -1;
+      if (colon != std::string_view::npos)
+        std::from_chars(p.data() + colon + 1, p.data() + p.size(), v);
+      return v;
+    };
+    if (auto p = find_header(r.headers, "X-Agritrace-Position");
+        p && offset(*p) > offset(j.position))
+      j.position = std::string(*p);
   } else {
     j.errors.push_back({index, id,
                         projections::json_string_field(r.body, "code").value_or("capture_refused"),
