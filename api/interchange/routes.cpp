@@ -170,6 +170,18 @@ HttpResponse query_document(const RouteKit& kit, const std::vector<epcis::Event>
 
 constexpr size_t kMaxCaptureEvents = 1000;
 
+// The platform's Digital Link URI of a trace code (with its lot, which a receipt by scan needs),
+// or nullopt when no trace code on the platform is `item`.
+std::optional<std::string> platform_code(const epcis::Item& item,
+                                         const projections::ViewStore& views) {
+  auto rec = views.get(projections::codes::keys::digital_link("gs1", item.serial));
+  if (!rec || projections::json_string_field(*rec, "gtin").value_or("") != item.gtin14)
+    return std::nullopt;
+  return core::format_digital_link("https://id.gs1.org", item.gtin14,
+                                   projections::json_string_field(*rec, "lot").value_or(""),
+                                   item.serial);
+}
+
 // The trace-code URIs of a receiving ObjectEvent: what a receipt by scan of this enterprise takes
 // (the codes must be on the platform: their lot comes from the resolver's index).
 Result<std::vector<std::string>> receiving_codes(const epcis::Event& e,
@@ -186,14 +198,12 @@ Result<std::vector<std::string>> receiving_codes(const epcis::Event& e,
   }
   std::vector<std::string> codes;
   for (const epcis::Item& item : e.epcs) {
-    auto rec = views.get(projections::codes::keys::digital_link("gs1", item.serial));
-    if (!rec || projections::json_string_field(*rec, "gtin").value_or("") != item.gtin14) {
+    auto code = platform_code(item, views);
+    if (!code) {
       return make_error(ErrorCode::kInvalidArgument, "epc_unknown",
                         "no trace code on the platform is " + epcis::digital_link(item), "epcList");
     }
-    codes.push_back(core::format_digital_link(
-        "https://id.gs1.org", item.gtin14, projections::json_string_field(*rec, "lot").value_or(""),
-        item.serial));
+    codes.push_back(std::move(*code));
   }
   return codes;
 }
@@ -327,12 +337,9 @@ Result<std::vector<std::string>> inbound_codes(std::string_view body, const std:
         return bad(n, ".batch", "only batches of trace codes (code) can be received");
       auto item = epcis::parse_item(code, "code");
       if (!item.ok()) return bad(n, ".batch", item.error().message);
-      auto rec = views.get(projections::codes::keys::digital_link("gs1", item->serial));
-      if (!rec || projections::json_string_field(*rec, "gtin").value_or("") != item->gtin14)
-        return bad(n, ".batch", "no trace code on the platform is " + std::string(code));
-      codes.push_back(core::format_digital_link(
-          "https://id.gs1.org", item->gtin14,
-          projections::json_string_field(*rec, "lot").value_or(""), item->serial));
+      auto known = platform_code(*item, views);
+      if (!known) return bad(n, ".batch", "no trace code on the platform is " + std::string(code));
+      codes.push_back(std::move(*known));
     }
     ++n;
   }
