@@ -470,6 +470,10 @@ int cmd_serve(int argc, char** argv) {
                                             " (N may be negative); needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
   flags.push_back({"clock-start", "", "TESTS/DEMOS ONLY: the server's clock starts at this RFC 3339 instant"
                                       " and advances with the monotonic clock; needs AGRITRACE_ALLOW_TEST_CLOCK=1"});
+  flags.push_back({"national-feed-url", "", "R-5.1: push the national platform feed to this http:// endpoint"
+                                            " (POST /v1/national-feed/deliveries)"});
+  flags.push_back({"national-feed-backoff-ms", "1000", "national feed: a failed push is retried after this,"
+                                                      " doubling per attempt (6 attempts)"});
   flags.insert(flags.end(), kCheckpointFlags.begin(), kCheckpointFlags.end());
   flags.push_back({"checkpoint-key", "",
                    "secret key file (agritrace keygen) signing the chain-head checkpoints;"
@@ -646,6 +650,10 @@ int cmd_serve(int argc, char** argv) {
   so.env = &env;
   so.test_clock = test_clock;
   so.audit = audit.get();
+  so.national_feed_url = a.values.at("national-feed-url");
+  int feed_backoff_ms = 1000;
+  if (parse_int_flag(a, "national-feed-backoff-ms", 1, 3'600'000, &feed_backoff_ms) != 0) return 2;
+  so.national_feed_backoff_ms = feed_backoff_ms;
   // one job runner per production line, resuming unfinished jobs from the ledger.
   agritrace::api::PrintLines print_lines(**ledger, **writer, env);
   if (Status p = print_lines.start(); !p.ok()) return fail("cannot start the print lines: " + p.to_string());

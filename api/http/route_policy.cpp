@@ -168,6 +168,13 @@ const std::vector<RoutePolicy>& table() {
       {"queryEpcisEvents", kEnt, Area::kTrace},
       {"captureEpcisEvents", kEnt, Area::kWarehouse},
       {"getEpcisCaptureJob", kEnt, Area::kWarehouse},
+      // national platform feed: the records, their push deliveries (seen and resent by
+      // the platform operator or the enterprise's administrator) and inbound records (receipts)
+      {"listNationalFeedRecords", kEnt, Area::kTrace},
+      {"createNationalFeedDelivery", kEnt, Area::kTrace},
+      {"listNationalFeedDeliveries", Audience::kAdminOrPlatform, Area::kTrace},
+      {"resendNationalFeedDelivery", Audience::kAdminOrPlatform, Area::kTrace},
+      {"receiveNationalFeedRecords", kEnt, Area::kWarehouse},
   };
   return t;
 }

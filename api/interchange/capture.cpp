@@ -210,6 +210,7 @@ std::optional<std::string> CaptureJobs::json(const std::string& tenant,
   w.field("events", static_cast<int64_t>(j.events))
       .field("captured", static_cast<int64_t>(j.captured))
       .field("duplicates", static_cast<int64_t>(j.duplicates));
+  if (!j.position.empty()) w.field("position", j.position);
   w.key("errors").begin_array();
   for (const CaptureProblem& p : j.errors) {
     w.begin_object()

@@ -44,6 +44,9 @@ struct CaptureJob {
   size_t captured = 0;
   size_t duplicates = 0;
   std::vector<CaptureProblem> errors;
+  // The ledger position of the last receipt appended (a client passes it as ?after= to read its
+  // effects); empty: none.
+  std::string position = {};
 };
 
 class CaptureJobs {

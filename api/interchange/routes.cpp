@@ -1,11 +1,14 @@
 // Routes of the open exchange formats (issue 14): GS1 EPCIS 2.0 query (REST binding) of the
 // enterprise's own goods events, from the interchange read model.
+#include <simdjson.h>
+
 #include <atomic>
 #include <charconv>
 #include <memory>
 
 #include "api/http/route_kit.h"
 #include "api/interchange/capture.h"
+#include "api/interchange/national_feed.h"
 #include "core/codes/codes.h"
 #include "core/interchange/epcis.h"
 #include "core/receiving/commands.h"
@@ -167,6 +170,18 @@ HttpResponse query_document(const RouteKit& kit, const std::vector<epcis::Event>
 
 constexpr size_t kMaxCaptureEvents = 1000;
 
+// The platform's Digital Link URI of a trace code (with its lot, which a receipt by scan needs),
+// or nullopt when no trace code on the platform is `item`.
+std::optional<std::string> platform_code(const epcis::Item& item,
+                                         const projections::ViewStore& views) {
+  auto rec = views.get(projections::codes::keys::digital_link("gs1", item.serial));
+  if (!rec || projections::json_string_field(*rec, "gtin").value_or("") != item.gtin14)
+    return std::nullopt;
+  return core::format_digital_link("https://id.gs1.org", item.gtin14,
+                                   projections::json_string_field(*rec, "lot").value_or(""),
+                                   item.serial);
+}
+
 // The trace-code URIs of a receiving ObjectEvent: what a receipt by scan of this enterprise takes
 // (the codes must be on the platform: their lot comes from the resolver's index).
 Result<std::vector<std::string>> receiving_codes(const epcis::Event& e,
@@ -183,14 +198,12 @@ Result<std::vector<std::string>> receiving_codes(const epcis::Event& e,
   }
   std::vector<std::string> codes;
   for (const epcis::Item& item : e.epcs) {
-    auto rec = views.get(projections::codes::keys::digital_link("gs1", item.serial));
-    if (!rec || projections::json_string_field(*rec, "gtin").value_or("") != item.gtin14) {
+    auto code = platform_code(item, views);
+    if (!code) {
       return make_error(ErrorCode::kInvalidArgument, "epc_unknown",
                         "no trace code on the platform is " + epcis::digital_link(item), "epcList");
     }
-    codes.push_back(core::format_digital_link(
-        "https://id.gs1.org", item.gtin14, projections::json_string_field(*rec, "lot").value_or(""),
-        item.serial));
+    codes.push_back(std::move(*code));
   }
   return codes;
 }
@@ -217,11 +230,131 @@ void record_outcome(CaptureJob& j, const HttpResponse& r, size_t events, size_t 
                     const std::string& id) {
   if (r.status == 201) {
     (r.body.find("\"replayed\":true") != std::string::npos ? j.duplicates : j.captured) += events;
+    // The furthest of the receipts' positions ("partition:offset"; a tenant's commands share
+    // one partition).
+    auto offset = [](std::string_view p) {
+      const size_t colon = p.find(':');
+      int64_t v = -1;
+      if (colon != std::string_view::npos)
+        std::from_chars(p.data() + colon + 1, p.data() + p.size(), v);
+      return v;
+    };
+    if (auto p = find_header(r.headers, "X-Agritrace-Position");
+        p && offset(*p) > offset(j.position))
+      j.position = std::string(*p);
   } else {
     j.errors.push_back({index, id,
                         projections::json_string_field(r.body, "code").value_or("capture_refused"),
                         projections::json_string_field(r.body, "detail").value_or("")});
   }
+}
+
+// ?limit= of the national feed (1..1000, default 100); nullopt and `problem` set when bad.
+std::optional<uint32_t> feed_limit(const HttpRequest& req, HttpResponse& problem) {
+  const std::string_view value = req.query_param("limit").value_or("100");
+  uint32_t v = 0;
+  auto r = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (r.ec != std::errc() || r.ptr != value.data() + value.size() || v < 1 || v > 1000) {
+    problem = problem_response(400, "query_parameter_invalid", "limit is 1..1000", "limit");
+    return std::nullopt;
+  }
+  return v;
+}
+
+// A page of the tenant's v1 feed records after `after`: the records' JSON array, their count and
+// the last one's cursor (`after` itself when there are none).
+struct FeedPage {
+  std::string records;
+  size_t count = 0;
+  std::string last;
+};
+Result<FeedPage> feed_page(const projections::InterchangeQueries& q,
+                           const projections::ViewStore& views, const std::string& tenant,
+                           const std::string& after, uint32_t limit) {
+  projections::EpcisFilter f;
+  f.after = after;
+  f.per_page = limit;
+  auto page = q.events(tenant, f);
+  if (!page.ok()) return page.error();
+  FeedPage out;
+  JsonWriter w;
+  w.begin_array();
+  for (size_t n = 0; n < page->events.size(); ++n) {
+    write_feed_record(w, page->events[n], tenant, page->tokens[n], views);
+  }
+  w.end_array();
+  out.records = w.take();
+  out.count = page->events.size();
+  out.last = page->tokens.empty() ? after : page->tokens.back();
+  return out;
+}
+
+// The trace codes of inbound national-feed records: each record is another enterprise's
+// outbound batch whose destination is this enterprise (its USCC), of trace codes the platform
+// knows. Reason national_feed_record_invalid (field records[n]...).
+Result<std::vector<std::string>> inbound_codes(std::string_view body, const std::string& tenant,
+                                               const projections::ViewStore& views,
+                                               std::string* hashes) {
+  auto bad = [](size_t n, std::string_view field, std::string message) {
+    return make_error(ErrorCode::kInvalidArgument, "national_feed_record_invalid",
+                      std::move(message),
+                      "records[" + std::to_string(n) + "]" + std::string(field));
+  };
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
+    return make_error(ErrorCode::kInvalidArgument, "json_invalid", "the body is not JSON", "body");
+  }
+  std::string_view version;
+  if (doc["version"].get(version) != simdjson::SUCCESS || version != kNationalFeedVersion) {
+    return make_error(ErrorCode::kInvalidArgument, "national_feed_version_unsupported",
+                      "version must be \"v1\"", "version");
+  }
+  simdjson::dom::array records;
+  if (doc["records"].get(records) != simdjson::SUCCESS || records.size() == 0 ||
+      records.size() > kMaxCaptureEvents) {
+    return make_error(ErrorCode::kInvalidArgument, "national_feed_records_invalid",
+                      "records is an array of 1 to 1000 feed records", "records");
+  }
+  std::vector<std::string> codes;
+  size_t n = 0;
+  for (simdjson::dom::element r : records) {
+    std::string_view stage, dest_type, dest_id, record_id;
+    if (r["stage"].get(stage) != simdjson::SUCCESS || stage != "outbound")
+      return bad(n, ".stage", "an inbound record is another enterprise's outbound record");
+    if (r["destination"]["id_type"].get(dest_type) != simdjson::SUCCESS || dest_type != "USCC" ||
+        r["destination"]["id"].get(dest_id) != simdjson::SUCCESS || dest_id != tenant)
+      return bad(n, ".destination", "the record's destination is not this enterprise's USCC");
+    if (r["record_id"].get(record_id) != simdjson::SUCCESS)
+      return bad(n, ".record_id", "record_id is required");
+    *hashes += record_id;
+    simdjson::dom::array batch;
+    if (r["batch"].get(batch) != simdjson::SUCCESS || batch.size() == 0)
+      return bad(n, ".batch", "batch lists the trace codes shipped");
+    for (simdjson::dom::element b : batch) {
+      std::string_view code;
+      if (b["code"].get(code) != simdjson::SUCCESS)
+        return bad(n, ".batch", "only batches of trace codes (code) can be received");
+      auto item = epcis::parse_item(code, "code");
+      if (!item.ok()) return bad(n, ".batch", item.error().message);
+      auto known = platform_code(*item, views);
+      if (!known) return bad(n, ".batch", "no trace code on the platform is " + std::string(code));
+      codes.push_back(std::move(*known));
+    }
+    ++n;
+  }
+  return codes;
+}
+
+// The tenant a platform-operator or enterprise-administrator route acts for: the operator's
+// ?enterprise= (nullopt: every enterprise), an enterprise administrator's own.
+std::optional<std::string> scope_of(const HttpRequest& req) {
+  const Principal& p = req.context->principal;
+  if (p.kind == PrincipalKind::kPlatformOperator) {
+    if (auto t = req.query_param("enterprise")) return std::string(*t);
+    return std::nullopt;
+  }
+  return p.tenant;
 }
 
 }  // namespace
@@ -349,6 +482,92 @@ void register_interchange_routes(RouteKit& kit, Router& router) {
                }
                if (wait == "false" || !jobs->json(c.tenant, id) || !jobs->when_finished(id, answer))
                  answer();
+             }));
+
+  // national platform feed, v1 (docs/INTERCHANGE.md): the records, resumable by cursor.
+  router.add(
+      "GET", "/v1/national-feed/records", "listNationalFeedRecords",
+      i->tenant_route([i, q](const HttpRequest& req, const PathParams&, const Caller& c,
+                             Responder respond) {
+        HttpResponse problem;
+        auto limit = feed_limit(req, problem);
+        if (!limit) return respond(std::move(problem));
+        const std::string after(req.query_param("cursor").value_or(""));
+        if (!after.empty() && !page_token_ok(after)) {
+          return respond(problem_response(400, "query_parameter_invalid",
+                                          "cursor is a record's cursor or next_cursor", "cursor"));
+        }
+        i->with_views(req, std::move(respond), [i, q, c, after, n = *limit] {
+          auto page = feed_page(*q, i->views, c.tenant, after, n);
+          if (!page.ok()) return problem_from_error(page.error());
+          JsonWriter w;
+          w.begin_object().field("version", kNationalFeedVersion).key("enterprise");
+          write_feed_entity(w, epcis::party_uri(c.tenant));
+          w.field_raw("records", page->records).field("next_cursor", page->last).end_object();
+          return json_response(200, w.take());
+        });
+      }));
+
+  // Push delivery of the enterprise's next records to --national-feed-url.
+  auto pusher = std::make_shared<NationalFeedPusher>(
+      i->env, FeedPushOptions{i->options.national_feed_url, i->options.national_feed_backoff_ms,
+                              i->options.national_feed_max_attempts});
+  router.add(
+      "POST", "/v1/national-feed/deliveries", "createNationalFeedDelivery",
+      i->tenant_route([i, q, pusher](const HttpRequest& req, const PathParams&, const Caller& c,
+                                     Responder respond) {
+        if (!pusher->enabled()) {
+          return respond(problem_response(503, "national_feed_not_configured",
+                                          "this server has no --national-feed-url"));
+        }
+        HttpResponse problem;
+        auto limit = feed_limit(req, problem);
+        if (!limit) return respond(std::move(problem));
+        i->with_views(req, std::move(respond), [i, q, c, pusher, n = *limit] {
+          const std::string after = pusher->next_after(c.tenant);
+          auto page = feed_page(*q, i->views, c.tenant, after, n);
+          if (!page.ok()) return problem_from_error(page.error());
+          if (page->count == 0) {
+            return problem_response(409, "national_feed_up_to_date",
+                                    "every record is in a delivery already", "cursor");
+          }
+          FeedDelivery d;
+          d.tenant = c.tenant;
+          d.after = after;
+          d.last = page->last;
+          d.records = page->count;
+          JsonWriter w;
+          w.begin_object().field("version", kNationalFeedVersion).key("enterprise");
+          write_feed_entity(w, epcis::party_uri(c.tenant));
+          w.field_raw("records", page->records).field("next_cursor", page->last).end_object();
+          d.body = w.take();
+          HttpResponse r = json_response(202, pusher->enqueue(std::move(d)));
+          return r;
+        });
+      }));
+  router.add("GET", "/v1/national-feed/deliveries", "listNationalFeedDeliveries",
+             [pusher](const HttpRequest& req, const PathParams&, Responder respond) {
+               respond(json_response(200, pusher->json(scope_of(req))));
+             });
+  router.add("POST", "/v1/national-feed/deliveries/{id}/resend", "resendNationalFeedDelivery",
+             [pusher](const HttpRequest& req, const PathParams& p, Responder respond) {
+               auto r = pusher->resend(scope_of(req), path_param(p, "id"));
+               if (!r.ok()) return respond(problem_from_error(r.error()));
+               respond(json_response(202, *r));
+             });
+
+  // The inbound counterpart: another enterprise's outbound records to this enterprise, as
+  // registered on the national platform, become one receipt by scan of their trace codes (all
+  // or nothing; the same records again answer the first receipt).
+  router.add("POST", "/v1/national-feed/inbound", "receiveNationalFeedRecords",
+             i->tenant_route([i](const HttpRequest& req, const PathParams&, const Caller& c,
+                                 Responder respond) {
+               if (i->json_too_large(req, respond)) return;
+               std::string hashes;
+               auto codes = inbound_codes(req.body, c.tenant, i->views, &hashes);
+               if (!codes.ok()) return respond(problem_from_error(codes.error()));
+               submit_receipt(i, c, std::move(*codes), "national-feed:" + hashes,
+                              [respond](const HttpResponse& r) { respond(r); });
              }));
 }
 

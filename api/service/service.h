@@ -50,6 +50,10 @@ struct ServiceOptions {
   // Issue 12: the consumer scan log (api/public/scan_log.h); null: scans are not recorded (the
   // read-only serve --views). It must outlive the Service.
   ScanLog* scans = nullptr;
+  // the national platform's feed endpoint (http://...); empty: no push deliveries.
+  std::string national_feed_url = {};
+  int64_t national_feed_backoff_ms = 1000;  // retry n waits this * 2^(n-1) on the Env clock
+  int32_t national_feed_max_attempts = 6;
 };
 
 struct RouteKit;  // api/http/route_kit.h

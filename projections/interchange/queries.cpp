@@ -93,6 +93,7 @@ Result<EpcisPage> InterchangeQueries::events(const std::string& tenant,
     }
     last = std::string(k.substr(prefix.size()));
     page.events.push_back(std::move(stored->event));
+    page.tokens.push_back(last);
     return true;
   });
   if (!failed.ok()) return failed.error();

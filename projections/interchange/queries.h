@@ -28,7 +28,8 @@ struct EpcisFilter {
 
 struct EpcisPage {
   std::vector<core::epcis::Event> events;
-  std::string next_token;  // empty on the last page
+  std::string next_token;           // empty on the last page
+  std::vector<std::string> tokens;  // each event's own token (a resumable cursor after it)
 };
 
 class InterchangeQueries {

@@ -6,12 +6,15 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "api/http/http_server.h"
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
@@ -324,6 +327,12 @@ Reply capture(ApiClient& c, const std::string& doc, const api::HeaderList& extra
   return job;
 }
 
+// GET /epcis/events once the views show the ledger up to `position`.
+Reply after_position(ApiClient& c, const std::string& position) {
+  return c.call("GET", "/epcis/events?after=" + position + "&wait_ms=20000", "",
+                {{"Authorization", "Bearer " + c.key()}});
+}
+
 void epcis_capture(Backend backend) {
   TestApp app(backend);
   ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
@@ -341,8 +350,8 @@ void epcis_capture(Backend backend) {
   CHECK(job.body.find("\"success\":true") != std::string::npos);
   CHECK(job.num("/captured") == 1);
   CHECK(job.num("/duplicates") == 0);
-  wholesale.get_fresh("/v1/receipts");
-  Reply mine = epcis_get(wholesale, "/epcis/events");
+  // The job names the receipt's ledger position: the query waits for the views to reach it.
+  Reply mine = after_position(wholesale, job.str("/position"));
   REQUIRE(event_count(mine) == 1);
   CHECK(mine.str(event_path(0, "bizStep")) == "receiving");
   CHECK(mine.size(event_path(0, "epcList")) == 2);
@@ -371,8 +380,7 @@ void epcis_capture(Backend backend) {
   CHECK(proceeded.str("/errors/0/code") == "epcis_event_not_mappable");
   CHECK(proceeded.num("/errors/1/index") == 2);
   CHECK(proceeded.str("/errors/1/code") == "epc_unknown");
-  wholesale.get_fresh("/v1/receipts");
-  CHECK(event_count(epcis_get(wholesale, "/epcis/events")) == 2);
+  CHECK(event_count(after_position(wholesale, proceeded.str("/position"))) == 2);
   // The ledger's rules still apply: codes not shipped to the capturing enterprise are refused.
   Reply not_yours = capture(plant, receiving_document({{codes[3]}}));
   REQUIRE(not_yours.size("/errors") == 1);
@@ -397,6 +405,186 @@ AGRITRACE_TEST_BOTH_LEDGERS(
     "R-5.1 EPCIS 2.0 capture: receiving events become receipts by scan, all or nothing or per "
     "event, duplicates recognised by hash",
     epcis_capture)
+
+// The national platform's feed endpoint, a real HTTP server on loopback: it answers 503 to the
+// first `failures` pushes, then 200, and keeps every push.
+class FeedReceiver {
+ public:
+  explicit FeedReceiver(int failures)
+      : failures_(failures),
+        server_(options(), [this](api::HttpRequest req, api::Responder respond) {
+          std::lock_guard lock(mu_);
+          pushes_.push_back(req);
+          const bool fail = static_cast<int>(pushes_.size()) <= failures_;
+          respond(api::json_response(fail ? 503 : 200,
+                                     fail ? R"({"error":"busy"})" : R"({"ok":true})"));
+          cv_.notify_all();
+        }) {
+    REQUIRE(server_.start().ok());
+  }
+  std::string url() const { return fmt::format("http://127.0.0.1:{}/feed", server_.port()); }
+  // The pushes once there are `n` of them (fails the test after 30 s).
+  std::vector<api::HttpRequest> wait_for(size_t n) {
+    std::unique_lock lock(mu_);
+    REQUIRE(cv_.wait_for(lock, std::chrono::seconds(30), [&] { return pushes_.size() >= n; }));
+    return pushes_;
+  }
+
+ private:
+  static api::HttpServerOptions options() {
+    api::HttpServerOptions o;
+    o.listen = "127.0.0.1:0";
+    o.threads = 1;
+    return o;
+  }
+  int failures_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<api::HttpRequest> pushes_;
+  api::HttpServer server_;
+};
+
+// GET /v1/national-feed/deliveries until the delivery has left "sent" (the push's answer is
+// recorded just after the receiver answered it); each look is a real request.
+Reply delivery_settled(ApiClient& c, const std::string& pointer_to_state) {
+  Reply r;
+  for (int n = 0; n < 1000; ++n) {
+    r = c.get("/v1/national-feed/deliveries");
+    REQUIRE(r.status == 200);
+    if (r.str(pointer_to_state) != "sent" && r.str(pointer_to_state) != "pending") break;
+  }
+  return r;
+}
+
+void national_feed(Backend backend) {
+  FeedReceiver receiver(2);
+  TestLedger ledger(backend);
+  ServerProcess server(with(
+      ledger.flags(), {"--national-feed-url", receiver.url(), "--national-feed-backoff-ms", "20"}));
+  server.start();
+  ApiClient plant(server.port(),
+                  register_enterprise(server.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
+  ApiClient wholesale(server.port(), register_enterprise(server.port(), kWholesaleUscc,
+                                                         "广州江南果菜批发有限公司"));
+  ApiClient operator_(server.port(), kAdminKey);
+
+  // The plant's records: materials from a farm (inbound), a batch (production), codes shipped to
+  // the wholesaler (outbound).
+  const std::string farm = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  receive_material(plant, farm, 30);
+  const std::string grower = new_counterparty(plant, individual_supplier_body());
+  receive_material(plant, grower, 5);
+  Reply batch = plant.post("/v1/batches", batch_body("CX-N1"));
+  REQUIRE(batch.status == 201);
+  const std::vector<std::string> codes = ship_to_wholesaler(plant, batch.str("/id"), 2);
+  plant.get_fresh("/v1/sales-orders");
+
+  // The feed, two records a page, resumed by cursor until it is exhausted.
+  std::vector<std::string> stages;
+  std::vector<std::string> sources;  // of the inbound records
+  std::string cursor;
+  Reply outbound;
+  size_t outbound_index = 0;
+  for (int page = 0; page < 20; ++page) {
+    Reply r = plant.get("/v1/national-feed/records?limit=2" +
+                        (cursor.empty() ? std::string() : "&cursor=" + cursor));
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(r.str("/version") == "v1");
+    CHECK(r.str("/enterprise/id_type") == "USCC");
+    CHECK(r.str("/enterprise/id") == kPlantUscc);
+    if (r.size("/records") == 0) {
+      CHECK(r.str("/next_cursor") == cursor);
+      break;
+    }
+    CHECK(r.size("/records") <= 2);
+    for (size_t n = 0; n < r.size("/records"); ++n) {
+      const std::string at = "/records/" + std::to_string(n);
+      stages.push_back(r.str(at + "/stage"));
+      CHECK(r.str(at + "/record_id").rfind("ni:///sha-256;", 0) == 0);
+      if (stages.back() == "inbound")
+        sources.push_back(r.str(at + "/source/id_type") + " " + r.str(at + "/source/id"));
+      if (stages.back() == "outbound") {
+        outbound = r;
+        outbound_index = n;
+        CHECK(r.str(at + "/destination/id") == kWholesaleUscc);
+        CHECK(r.size(at + "/batch") == 2);
+      }
+    }
+    cursor = r.str("/next_cursor");
+  }
+  // Entities by USCC; a person's ID number masked (the PII rules), never in clear.
+  CHECK(sources ==
+        std::vector<std::string>{std::string("USCC ") + kFarmUscc, "ID_NUMBER 441322********1238"});
+  CHECK(std::count(stages.begin(), stages.end(), "production") >= 1);
+  CHECK(std::count(stages.begin(), stages.end(), "outbound") == 1);
+  REQUIRE(!outbound.body.empty());
+  // Another enterprise sees only its own records.
+  CHECK(wholesale.get("/v1/national-feed/records").size("/records") == 0);
+  check_problem(plant.get("/v1/national-feed/records?limit=0"), 400, "query_parameter_invalid",
+                "limit");
+  check_problem(plant.get("/v1/national-feed/records?cursor=x"), 400, "query_parameter_invalid",
+                "cursor");
+
+  // Push: the platform fails the first two attempts; the third, after back-off, is acknowledged.
+  Reply created = plant.post("/v1/national-feed/deliveries", "");
+  INFO(created.body);
+  REQUIRE(created.status == 202);
+  const std::string id = created.str("/id");
+  CHECK(created.num("/records") == static_cast<int64_t>(stages.size()));
+  std::vector<api::HttpRequest> pushes = receiver.wait_for(3);
+  CHECK(pushes[0].body == pushes[2].body);
+  CHECK(pushes[0].body.find(kPersonId) == std::string::npos);
+  CHECK(pushes[2].header("Idempotency-Key").value_or("") == id);
+  CHECK(pushes[2].body.find(outbound.str("/records/" + std::to_string(outbound_index) +
+                                         "/record_id")) != std::string::npos);
+  Reply seen = delivery_settled(operator_, "/deliveries/0/state");
+  INFO(seen.body);
+  CHECK(seen.str("/deliveries/0/id") == id);
+  CHECK(seen.str("/deliveries/0/enterprise") == kPlantUscc);
+  CHECK(seen.str("/deliveries/0/state") == "acknowledged");
+  CHECK(seen.num("/deliveries/0/attempts") == 3);
+  CHECK(seen.str("/deliveries/0/error") == "the platform answered 503");
+  // The enterprise sees its own deliveries, another enterprise none; nothing new: 409.
+  CHECK(plant.get("/v1/national-feed/deliveries").size("/deliveries") == 1);
+  CHECK(wholesale.get("/v1/national-feed/deliveries").size("/deliveries") == 0);
+  check_problem(plant.post("/v1/national-feed/deliveries", ""), 409, "national_feed_up_to_date",
+                "cursor");
+  // The operator re-sends it: pushed once more.
+  Reply resent = operator_.post("/v1/national-feed/deliveries/" + id + "/resend", "");
+  INFO(resent.body);
+  REQUIRE(resent.status == 202);
+  CHECK(receiver.wait_for(4)[3].body == pushes[0].body);
+  check_problem(operator_.post("/v1/national-feed/deliveries/nfd-999/resend", ""), 404,
+                "delivery_not_found", "id");
+  check_problem(wholesale.post("/v1/national-feed/deliveries/" + id + "/resend", ""), 404,
+                "delivery_not_found", "id");
+
+  // Inbound: the plant's outbound record, as the national platform holds it, becomes the
+  // wholesaler's receipt of those codes; the same record again answers the first receipt.
+  const std::string record = "/records/" + std::to_string(outbound_index);
+  const std::string one = fmt::format(
+      R"({{"version":"v1","records":[{{"stage":"outbound","record_id":"{}","destination":{{"id_type":"USCC","id":"{}"}},"batch":[{{"code":"{}"}},{{"code":"{}"}}]}}]}})",
+      outbound.str(record + "/record_id"), kWholesaleUscc, outbound.str(record + "/batch/0/code"),
+      outbound.str(record + "/batch/1/code"));
+  Reply received = wholesale.post("/v1/national-feed/inbound", one);
+  INFO(received.body);
+  REQUIRE(received.status == 201);
+  Reply again = wholesale.post("/v1/national-feed/inbound", one);
+  CHECK(again.status == 201);
+  CHECK(again.body.find("\"replayed\":true") != std::string::npos);
+  CHECK(again.str("/id") == received.str("/id"));
+  CHECK(wholesale.get_fresh("/v1/receipts").body.find(received.str("/id")) != std::string::npos);
+  check_problem(plant.post("/v1/national-feed/inbound", one), 422, "national_feed_record_invalid",
+                "records[0].destination");
+  check_problem(wholesale.post("/v1/national-feed/inbound", R"({"version":"v2","records":[]})"),
+                422, "national_feed_version_unsupported", "version");
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS(
+    "R-5.1 national platform feed v1: records by cursor, push deliveries retried and re-sent, "
+    "inbound records become receipts",
+    national_feed)
 
 }  // namespace
 }  // namespace agritrace::testing
