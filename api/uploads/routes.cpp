@@ -210,6 +210,7 @@ class UploadJobs {
     int64_t invalid = scan.rows_invalid();
     // What the views know: each record's counterparty must be registered under its USCC.
     std::vector<std::string> counterparty_ids;
+    std::vector<std::string> item_ids;  // goods-out: the batch or received lot of each record
     if (!scan.fatal()) {
       for (const events::Position& p : job.views_at) {
         auto reached = std::make_shared<std::promise<bool>>();
@@ -231,6 +232,7 @@ class UploadJobs {
       std::vector<up::UploadRecord> known;
       for (auto& r : records) {
         auto it = by_uscc.find(r.counterparty_uscc);
+        std::string item_id = in ? std::string() : item_of_lot_code(job.tenant, r.lot_code);
         if (it == by_uscc.end()) {
           errors.push_back(
               {r.row, column, in ? "supplier_unknown" : "customer_unknown",
@@ -240,8 +242,13 @@ class UploadJobs {
           errors.push_back({r.row, "production_date", "field_required",
                             "a receipt by hand needs the production date"});
           ++invalid;
+        } else if (!in && item_id.empty()) {
+          errors.push_back({r.row, "lot_code", "lot_unknown",
+                            "no batch or received lot with lot code " + r.lot_code});
+          ++invalid;
         } else {
           counterparty_ids.push_back(it->second);
+          item_ids.push_back(std::move(item_id));
           known.push_back(std::move(r));
         }
       }
@@ -263,60 +270,120 @@ class UploadJobs {
                        "all_or_nothing: rows failed, nothing was appended; see the error report");
     }
     set_state(job, "appending");
-    Status s = append_records(job, records, counterparty_ids);
+    Status s = append_records(job, records, counterparty_ids, item_ids);
     if (!s.ok()) return set_state(job, "failed", s.error().message);
     set_state(job, "done");
   }
 
-  // Appends the records, one command per row, through the writer's command path. The single
-  // place that appends: a bulk append can replace the loop. A command the rules refuse becomes a
-  // row error; stopping the server stops the loop.
-  Status append_records(UploadJob& job, const std::vector<up::UploadRecord>& records,
-                        const std::vector<std::string>& counterparty_ids) {
-    if (job.type == up::RecordType::kGoodsOut && !records.empty()) {
-      return make_error(
-          ErrorCode::kConflict, "goods_out_append_unsupported",
-          "goods-out rows are validated but not appended yet (no shipment-by-hand command)");
+  // The stock item a goods-out row ships from: the batch with that lot code, else a lot
+  // received with it (R-4.3.4: goods without codes); "" when neither is known.
+  std::string item_of_lot_code(const std::string& tenant, const std::string& lot_code) const {
+    if (lot_code.empty()) return {};
+    if (auto batch = kit_.views.get(projections::production::keys::lot_by_code(tenant, lot_code)))
+      return *batch;
+    std::string lot_id;
+    kit_.views.scan_prefix(projections::production::keys::lot(tenant),
+                           [&](std::string_view, std::string_view v) {
+                             if (projections::json_string_field(v, "lot_code") != lot_code)
+                               return true;
+                             lot_id = projections::json_string_field(v, "lot_id").value_or("");
+                             return lot_id.empty();
+                           });
+    return lot_id;
+  }
+
+  // Submits one command of a row through the writer and waits for its outcome; nullopt when the
+  // server stops meanwhile. `step` tells a row's commands apart in the idempotency key.
+  std::optional<Result<events::CommandOutcome>> submit_row(UploadJob& job, int64_t row,
+                                                           std::string command_name,
+                                                           std::string_view step,
+                                                           core::Command command) {
+    events::CommandSubmission sub;
+    sub.command_name = std::move(command_name);
+    sub.tenant = job.tenant;
+    sub.actor = job.actor;
+    // A retried job (same file) finds each row's command again instead of appending it twice.
+    sub.idempotency_key = step.empty() ? fmt::format("{}/{}", job.id, row)
+                                       : fmt::format("{}/{}/{}", job.id, row, step);
+    sub.request_hash =
+        step.empty()
+            ? core::sha256_hex(fmt::format("{}\n{}\n{}", job.id, job.sha256, row))
+            : core::sha256_hex(fmt::format("{}\n{}\n{}\n{}", job.id, job.sha256, row, step));
+    sub.source = job.source;
+    sub.command = std::move(command);
+    auto done = std::make_shared<std::promise<Result<events::CommandOutcome>>>();
+    auto outcome = done->get_future();
+    sub.done = [done](Result<events::CommandOutcome> out) { done->set_value(std::move(out)); };
+    kit_.writer.submit(std::move(sub));
+    while (outcome.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) {
+      if (stopping()) return std::nullopt;
     }
+    return outcome.get();
+  }
+
+  // Goods-out rows: a sales order of the row's batch or lot for the customer, shipped at once by
+  // quantity (R-4.3.4: goods without codes). The shipment's outcome is the row's.
+  std::optional<Result<events::CommandOutcome>> ship_row(UploadJob& job, const up::UploadRecord& r,
+                                                         const std::string& customer_id,
+                                                         const std::string& item_id) {
+    core::CreateSalesOrder so;
+    so.customer_id = customer_id;
+    so.batch_id = item_id;
+    so.product = r.product;
+    so.quantity = r.quantity;
+    so.production_date = r.production_date;
+    so.expiry_date = r.expiry_date;
+    so.note = r.reference;
+    auto created = submit_row(job, r.row, "create_sales_order", "so", core::Command(std::move(so)));
+    if (!created || !created->ok()) return created;
+    const auto& evs = (*created)->events;
+    auto it = std::find_if(evs.begin(), evs.end(), [](const events::EventRef& e) {
+      return e.type == core::SalesOrderCreated::kType;
+    });
+    if (it == evs.end()) {
+      return Result<events::CommandOutcome>(make_error(ErrorCode::kInternal, "sales_order_missing",
+                                                       "the sales order was not created", "row"));
+    }
+    core::ShipSalesOrder ship{it->subject, {}, r.date, {}, r.quantity};
+    return submit_row(job, r.row, "ship_sales_order", "ship", core::Command(std::move(ship)));
+  }
+
+  // Appends the records through the writer's command path: goods-in one receipt per row,
+  // goods-out a sales order and its shipment per row. The single place that appends: a bulk
+  // append can replace the loop. A command the rules refuse becomes a row error; stopping the
+  // server stops the loop.
+  Status append_records(UploadJob& job, const std::vector<up::UploadRecord>& records,
+                        const std::vector<std::string>& counterparty_ids,
+                        const std::vector<std::string>& item_ids) {
     for (size_t i = 0; i < records.size(); ++i) {
       const up::UploadRecord& r = records[i];
-      core::ReceiveGoodsManually c;
-      c.supplier_id = counterparty_ids[i];
-      c.product = r.product;
-      c.lot_code = r.lot_code;
-      c.quantity = r.quantity;
-      c.production_date = *r.production_date;
-      c.expiry_date = r.expiry_date;
-      c.received_on = r.date;
-      c.note = r.reference;
-      events::CommandSubmission sub;
-      sub.command_name = "receive_goods_manually";
-      sub.tenant = job.tenant;
-      sub.actor = job.actor;
-      // A retried job (same file) finds each row's command again instead of appending it twice.
-      sub.idempotency_key = fmt::format("{}/{}", job.id, r.row);
-      sub.request_hash = core::sha256_hex(fmt::format("{}\n{}\n{}", job.id, job.sha256, r.row));
-      sub.source = job.source;
-      sub.command = core::Command(std::move(c));
-      auto done = std::make_shared<std::promise<Result<events::CommandOutcome>>>();
-      auto outcome = done->get_future();
-      sub.done = [done](Result<events::CommandOutcome> out) { done->set_value(std::move(out)); };
-      kit_.writer.submit(std::move(sub));
-      while (outcome.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) {
-        if (stopping())
-          return make_error(ErrorCode::kUnavailable, "server_stopping", "the server stopped");
+      std::optional<Result<events::CommandOutcome>> out;
+      if (job.type == up::RecordType::kGoodsOut) {
+        out = ship_row(job, r, counterparty_ids[i], item_ids[i]);
+      } else {
+        core::ReceiveGoodsManually c;
+        c.supplier_id = counterparty_ids[i];
+        c.product = r.product;
+        c.lot_code = r.lot_code;
+        c.quantity = r.quantity;
+        c.production_date = *r.production_date;
+        c.expiry_date = r.expiry_date;
+        c.received_on = r.date;
+        c.note = r.reference;
+        out = submit_row(job, r.row, "receive_goods_manually", "", core::Command(std::move(c)));
       }
-      Result<events::CommandOutcome> out = outcome.get();
+      if (!out) return make_error(ErrorCode::kUnavailable, "server_stopping", "the server stopped");
       {
         std::lock_guard lock(job.mu);
-        if (out.ok()) {
+        if (out->ok()) {
           ++job.rows_appended;
-          if (!out->events.empty()) {
-            kit_.appended.note(job.tenant, out->events.back().position);
-            job.position = out->events.back().position.to_string();
+          if (!(*out)->events.empty()) {
+            kit_.appended.note(job.tenant, (*out)->events.back().position);
+            job.position = (*out)->events.back().position.to_string();
           }
         } else {
-          job.errors.push_back({r.row, out.error().field, out.error().reason, out.error().message});
+          job.errors.push_back(
+              {r.row, out->error().field, out->error().reason, out->error().message});
         }
       }
       job.notify();

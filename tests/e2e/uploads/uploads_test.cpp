@@ -1,6 +1,7 @@
 // ERP uploads end to end over HTTP on loopback, on both ledgers: goods-in files written by
 // Python's csv module (UTF-8 with BOM, GB18030), all-or-nothing and valid-rows-only, idempotency
-// by content hash, the error report, and a 100,000-row file read in chunks with its progress.
+// by content hash, the error report, goods-out rows shipped by quantity, and a 100,000-row file
+// read in chunks with its progress.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -192,6 +193,64 @@ void uploads_end_to_end(Backend backend) {
 AGRITRACE_TEST_BOTH_LEDGERS(
     "R-5.2 uploads: goods-in CSV files over HTTP, idempotent, with an error report",
     uploads_end_to_end);
+
+// Goods out: each row is a sales order of the batch or received lot with its lot
+// code for the customer with its USCC, shipped at once by quantity; unknown customers and lot codes
+// are row errors.
+void goods_out_upload(Backend backend) {
+  UploadApp app(backend);
+  ApiClient& c = app.c;
+  new_counterparty(c, enterprise_customer_body(kRetailUscc, "广州某超市", "广东省"));
+  // Received lots CX-1..CX-3 (12.5 kg each, goods without codes) to ship from.
+  Reply in = finished(
+      c, upload(c, "?type=goods_in", make_upload(app.dir, "utf-8", 3, kFarmUscc)).str("/id"));
+  REQUIRE(in.str("/state") == "done");
+
+  const std::string day = days_from_today(-1);
+  const std::string file = fmt::format(
+      "ship_date,customer_uscc,customer_name,product,lot_code,quantity,unit,production_date,"
+      "expiry_date,reference\r\n"
+      "{0},{1},广州某超市,菜心,CX-1,5,kg,,,SO-UP-1\r\n"
+      "{0},{1},广州某超市,菜心,CX-2,2.5,kg,,,SO-UP-2\r\n"
+      "{0},{2},无名客户,菜心,CX-3,1,kg,,,SO-UP-3\r\n"
+      "{0},{1},广州某超市,菜心,NO-SUCH-LOT,1,kg,,,SO-UP-4\r\n",
+      day, kRetailUscc, kPlantUscc);
+  Reply first = upload(c, "?type=goods_out&mode=valid_rows", file);
+  INFO(first.body);
+  REQUIRE(first.status == 202);
+  const std::string id = first.str("/id");
+  Reply done = finished(c, id);
+  INFO(done.body);
+  CHECK(done.str("/state") == "done");
+  CHECK(done.num("/rows_read") == 4);
+  CHECK(done.num("/rows_invalid") == 2);
+  CHECK(done.num("/rows_appended") == 2);
+  const std::string report = c.get("/v1/uploads/" + id + "/errors.csv").body;
+  CHECK(report.find("4,customer_uscc,customer_unknown,") != std::string::npos);
+  CHECK(report.find("5,lot_code,lot_unknown,") != std::string::npos);
+
+  // The views after the job: two orders, both shipped in full, with the rows' references.
+  Reply orders = c.get("/v1/sales-orders?after=" + done.str("/position"));
+  INFO(orders.body);
+  REQUIRE(orders.status == 200);
+  CHECK(orders.body.find("SO-UP-1") != std::string::npos);
+  CHECK(orders.body.find("SO-UP-2") != std::string::npos);
+  CHECK(orders.body.find("SO-UP-3") == std::string::npos);
+  size_t shipped = 0;
+  for (size_t at = orders.body.find("\"status\":\"shipped\""); at != std::string::npos;
+       at = orders.body.find("\"status\":\"shipped\"", at + 1))
+    ++shipped;
+  CHECK(shipped == 2);
+
+  // The same file again is the same job: nothing is ordered or shipped twice.
+  Reply again = upload(c, "?type=goods_out&mode=valid_rows", file);
+  CHECK(again.status == 200);
+  CHECK(again.str("/id") == id);
+  CHECK(again.num("/rows_appended") == 2);
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS("R-5.2 uploads: a goods-out CSV orders and ships by quantity (R-4.3.4)",
+                            goods_out_upload);
 
 // 100,000 rows (about 9 MB), the last one dated in the future: read in chunks, progress visible
 // while it runs, all or nothing refuses the file and names the row.
