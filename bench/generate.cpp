@@ -3,10 +3,10 @@
 // commit, exactly the path of the HTTP API minus HTTP), so `agritrace replay` can be timed on it.
 //
 // Determinism: one thread generates the command sequence from the seed, one tenant-day at a time
-// (memory stays flat in the number of events), and submits it in that order. The writer takes commands FIFO, so every tenant sees its
-// commands in generation order and the ids the deciders hand out (cp-N, po-N, lot-N, b-N) are
-// known in advance. Event ids, command ids and timestamps are the only fields that differ between
-// two runs with the same flags.
+// (memory stays flat in the number of events), and submits it in that order. The writer takes
+// commands FIFO, so every tenant sees its commands in generation order and the ids the deciders
+// hand out (cp-N, po-N, lot-N, b-N) are known in advance. Event ids, command ids and timestamps are
+// the only fields that differ between two runs with the same flags.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -323,8 +323,8 @@ class Generator {
   void emit(TenantModel& m, std::string name, core::Command command, std::string subject) {
     if (full()) return;
     ++emitted_;
-    queue_.push_back(Planned{std::move(name), m.uscc, m.api_key_id, std::move(command),
-                             std::move(subject), {}});
+    queue_.push_back(
+        Planned{std::move(name), m.uscc, m.api_key_id, std::move(command), std::move(subject), {}});
   }
 
   void register_tenant(TenantModel& m, size_t t) {
@@ -871,7 +871,8 @@ class InFlight {
 // records. Tenants are numbered 1..K in registration order (PostgreSQL uses a smallint surrogate).
 // Append-only rows (codes, shipment codes, receipt codes, documents, write-offs) are written as
 // the commands stream by; a shipment's serials are kept only until the receiving enterprise scans
-// it. Records that later commands amend (counterparties, orders, lots, batches) are kept to the end.
+// it. Records that later commands amend (counterparties, orders, lots, batches) are kept to the
+// end.
 
 // CSV field for COPY ... (FORMAT csv): always quoted; an empty optional field is NULL (unquoted).
 std::string csv(std::string_view v, bool null_if_empty = false) {
@@ -912,10 +913,11 @@ class CsvExport {
   CsvExport(std::string dir, uint64_t seed) : dir_(std::move(dir)), seed_(seed) {
     std::filesystem::create_directories(dir_);
     auto open = [&](const char* name) { return std::make_unique<CsvFile>(dir_ + "/" + name); };
-    f_ent = open("enterprise.csv"), f_cp = open("counterparty.csv"), f_po = open("purchase_order.csv"),
-    f_lot = open("material_lot.csv"), f_batch = open("batch.csv"), f_in = open("batch_input.csv"),
-    f_doc = open("batch_document.csv"), f_code = open("code.csv"), f_so = open("sales_order.csv"),
-    f_sh = open("shipment.csv"), f_shc = open("shipment_code.csv"), f_rl = open("received_lot.csv"),
+    f_ent = open("enterprise.csv"), f_cp = open("counterparty.csv"),
+    f_po = open("purchase_order.csv"), f_lot = open("material_lot.csv"),
+    f_batch = open("batch.csv"), f_in = open("batch_input.csv"), f_doc = open("batch_document.csv"),
+    f_code = open("code.csv"), f_so = open("sales_order.csv"), f_sh = open("shipment.csv"),
+    f_shc = open("shipment_code.csv"), f_rl = open("received_lot.csv"),
     f_rc = open("receipt_code.csv"), f_ri = open("repack_input.csv"), f_wo = open("write_off.csv");
   }
 
@@ -923,7 +925,9 @@ class CsvExport {
     for (auto* f : {f_ent.get(), f_cp.get(), f_po.get(), f_lot.get(), f_batch.get(), f_in.get(),
                     f_doc.get(), f_code.get(), f_so.get(), f_sh.get(), f_shc.get(), f_rl.get(),
                     f_rc.get(), f_ri.get(), f_wo.get()}) {
-      if (!f->ok()) return agritrace::make_error(agritrace::ErrorCode::kIoError, "csv_open", "cannot write CSV files in " + dir_);
+      if (!f->ok())
+        return agritrace::make_error(agritrace::ErrorCode::kIoError, "csv_open",
+                                     "cannot write CSV files in " + dir_);
     }
     return agritrace::Status{};
   }
@@ -992,13 +996,16 @@ class CsvExport {
         }
       }
     } else if (const auto* c = std::get_if<core::AttachDocument>(&p.command)) {
-      f_doc->row({num(t), csv(c->batch_id), csv(c->document_sha256), csv(core::document_kind_name(c->kind)),
-                  csv(c->filename), csv(c->media_type), num(c->size_bytes)});
+      f_doc->row({num(t), csv(c->batch_id), csv(c->document_sha256),
+                  csv(core::document_kind_name(c->kind)), csv(c->filename), csv(c->media_type),
+                  num(c->size_bytes)});
       ++docs;
     } else if (const auto* c = std::get_if<core::GenerateCodes>(&p.command)) {
       const auto* bytes = reinterpret_cast<const uint8_t*>(c->random_bytes.data());
       for (int64_t i = 0; i < c->count; ++i) {
-        f_code->row({num(t), csv(core::make_serial(core::SerialFormat::kBase32, bytes + i * core::kSerialRandomBytes)),
+        f_code->row({num(t),
+                     csv(core::make_serial(core::SerialFormat::kBase32,
+                                           bytes + i * core::kSerialRandomBytes)),
                      csv(p.expected_subject), csv(c->batch_id)});
         ++codes;
       }
@@ -1009,7 +1016,8 @@ class CsvExport {
     } else if (const auto* c = std::get_if<core::ShipSalesOrder>(&p.command)) {
       So& so = sos.at(Key{t, c->so_id});
       so.shipped += 12 * static_cast<int64_t>(c->codes.size());
-      const int32_t to_tenant = c->customer_tenant_hint.empty() ? 0 : tenant_no.at(c->customer_tenant_hint);
+      const int32_t to_tenant =
+          c->customer_tenant_hint.empty() ? 0 : tenant_no.at(c->customer_tenant_hint);
       shs[k] = Sh{c->so_id, *c->ship_date, to_tenant, static_cast<int64_t>(c->codes.size())};
       for (const std::string& uri : c->codes) {
         const std::string serial = core::parse_digital_link(uri)->serial;
@@ -1025,123 +1033,163 @@ class CsvExport {
   Result<std::string> finish() {
     const std::string& dir = dir_;
     const uint64_t seed = seed_;
-  for (size_t i = 0; i < enterprises.size(); ++i) {
-    const auto* e = &enterprises[i];
-    f_ent->row({num(static_cast<int64_t>(i) + 1), csv(e->enterprise_id), csv(e->name), csv(e->region)});
-  }
-  for (const auto& [k, r] : cps) {
-    f_cp->row({num(k.first), csv(k.second), csv(core::counterparty_kind_name(r.kind)), csv(r.name),
-               csv(r.uscc, true), csv(r.legal_representative, true), csv(r.contact_person, true),
-               csv(r.id_number, true), csv(r.phone), csv(r.address, true), r.roles.supplier ? "t" : "f",
-               r.roles.customer ? "t" : "f", csv(r.region, true)});
-  }
-  for (const auto& [k, po] : pos) {
-    f_po->row({num(k.first), csv(k.second), csv(po.supplier), csv(po.material), num(po.q.amount),
-               csv(core::unit_name(po.q.unit)), csv(po.supplier_lot), csv(core::format_date(po.prod)),
-               csv(core::format_date(po.expiry)), csv(po.note, true), csv(po.status)});
-  }
-  for (const auto& [k, l] : lots) {
-    f_lot->row({num(k.first), csv(k.second), csv(l.po), csv(l.supplier), csv(l.material), num(l.q.amount),
-                csv(core::unit_name(l.q.unit)), csv(core::format_date(l.received_on))});
-  }
-  for (const auto& [k, b] : batches) {
-    f_batch->row({num(k.first), csv(k.second), csv(b.product), csv(b.lot_code), num(b.q.amount),
-                  csv(core::unit_name(b.q.unit)), csv(core::format_date(b.prod)),
-                  b.expiry ? csv(core::format_date(*b.expiry)) : "", csv(b.note, true)});
-  }
-  for (const auto& [k, amount] : inputs) {
-    f_in->row({num(k.first.first), csv(k.first.second), csv(k.second), num(amount)});
-  }
-  for (const auto& [k, so] : sos) {
-    const char* status = so.shipped == 0 ? "open" : so.shipped == so.q ? "shipped" : "partially_shipped";
-    f_so->row({num(k.first), csv(k.second), csv(so.customer), csv(so.batch), csv(so.product), num(so.q), "\"piece\"",
-               csv(core::format_date(so.prod)), so.expiry ? csv(core::format_date(*so.expiry)) : "",
-               so.price ? num(*so.price) : "", csv(status), num(so.shipped)});
-  }
-  for (const auto& [k, sh] : shs) {
-    const So& so = sos.at(Key{k.first, sh.so});
-    f_sh->row({num(k.first), csv(k.second), csv(sh.so), csv(so.batch), csv(core::format_date(sh.ship_date)),
-               csv(so.customer), sh.to_tenant ? num(sh.to_tenant) : "", num(sh.codes * 12), "\"piece\"", "12"});
-  }
-  for (const auto& [k, r] : received) {
-    f_rl->row({num(k.first), csv(k.second), num(r.from), csv(r.shipment), csv(core::format_date(r.on)),
-               num(r.pieces), "\"piece\""});
-  }
-  for (const auto& [k, amount] : repack_inputs) {
-    f_ri->row({num(k.first.first), csv(k.first.second), csv(k.second), num(amount)});
-  }
-  // Query samples: uniform over tenants and over ids 1..N where every tenant has N (the smallest
-  // tenant's count), the same distribution the pgbench scripts draw with random().
-  std::map<int32_t, int64_t> nb, nl;
-  for (const auto& [k, b] : batches) ++nb[k.first];
-  for (const auto& [k, l] : lots) ++nl[k.first];
-  int64_t min_b = INT64_MAX, min_l = INT64_MAX;
-  for (size_t t = 1; t <= enterprises.size(); ++t) {
-    min_b = std::min(min_b, nb[static_cast<int32_t>(t)]);
-    min_l = std::min(min_l, nl[static_cast<int32_t>(t)]);
-  }
-  Rng rng(seed ^ 0x5eedULL);
-  FILE* fb = std::fopen((dir + "/batch_ids.txt").c_str(), "w");
-  FILE* fl = std::fopen((dir + "/lot_ids.txt").c_str(), "w");
-  const int64_t tenants = static_cast<int64_t>(enterprises.size());
-  for (int32_t i = 0; i < 20000 && min_b > 0 && min_l > 0; ++i) {
-    const auto* e = &enterprises[static_cast<size_t>(rng.range(1, tenants) - 1)];
-    std::fprintf(fb, "%s b-%lld\n", e->enterprise_id.c_str(), static_cast<long long>(rng.range(1, min_b)));
-    const auto* e2 = &enterprises[static_cast<size_t>(rng.range(1, tenants) - 1)];
-    std::fprintf(fl, "%s lot-%lld\n", e2->enterprise_id.c_str(), static_cast<long long>(rng.range(1, min_l)));
-  }
-  std::fclose(fb);
-  std::fclose(fl);
-  // Recall samples: a recall is raised for a lot that went into products, so these are uniform
-  // over the lots some batch consumed (most received lots are still in the warehouse), written
-  // both for AgriTrace (recall_lot_ids.txt) and for pgbench (recall_sample.csv, row i).
-  std::vector<std::pair<int32_t, std::string>> consumed;
-  {
-    std::set<std::pair<int32_t, std::string>> seen;
-    for (const auto& [k, amount] : inputs) seen.emplace(k.first.first, k.second);
-    consumed.assign(seen.begin(), seen.end());
-  }
-  int64_t recall_samples = 0;
-  {
-    Rng rr(seed ^ 0x7ecaULL);
-    FILE* fr = std::fopen((dir + "/recall_lot_ids.txt").c_str(), "w");
-    CsvFile fs(dir + "/recall_sample.csv");
-    for (int32_t i = 0; i < 20000 && !consumed.empty(); ++i) {
-      const auto& [t, lot] = consumed[static_cast<size_t>(rr.range(0, static_cast<int64_t>(consumed.size()) - 1))];
-      std::fprintf(fr, "%s %s\n", enterprises[static_cast<size_t>(t - 1)].enterprise_id.c_str(), lot.c_str());
-      fs.row({num(++recall_samples), num(t), csv(lot)});
+    for (size_t i = 0; i < enterprises.size(); ++i) {
+      const auto* e = &enterprises[i];
+      f_ent->row(
+          {num(static_cast<int64_t>(i) + 1), csv(e->enterprise_id), csv(e->name), csv(e->region)});
     }
-    std::fclose(fr);
-  }
-  FILE* env = std::fopen((dir + "/bench.env").c_str(), "w");
-  std::fprintf(env, "TENANTS=%lld\nMIN_BATCHES=%lld\nMIN_LOTS=%lld\nRECALL_SAMPLES=%lld\n", static_cast<long long>(tenants),
-               static_cast<long long>(min_b), static_cast<long long>(min_l), static_cast<long long>(recall_samples));
-  std::fclose(env);
-  return fmt::format(
-      "{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} documents, "
-      "{} codes, {} sales orders, {} shipments, {} lots received by scan ({} codes missing), "
-      "{} repacks, {} stocktake write-offs",
-      cps.size(), pos.size(), lots.size(), batches.size(), inputs.size(), docs, codes, sos.size(),
-      shs.size(), received.size(), missing_codes, repack_inputs.size(), write_offs);
+    for (const auto& [k, r] : cps) {
+      f_cp->row({num(k.first), csv(k.second), csv(core::counterparty_kind_name(r.kind)),
+                 csv(r.name), csv(r.uscc, true), csv(r.legal_representative, true),
+                 csv(r.contact_person, true), csv(r.id_number, true), csv(r.phone),
+                 csv(r.address, true), r.roles.supplier ? "t" : "f", r.roles.customer ? "t" : "f",
+                 csv(r.region, true)});
+    }
+    for (const auto& [k, po] : pos) {
+      f_po->row({num(k.first), csv(k.second), csv(po.supplier), csv(po.material), num(po.q.amount),
+                 csv(core::unit_name(po.q.unit)), csv(po.supplier_lot),
+                 csv(core::format_date(po.prod)), csv(core::format_date(po.expiry)),
+                 csv(po.note, true), csv(po.status)});
+    }
+    for (const auto& [k, l] : lots) {
+      f_lot->row({num(k.first), csv(k.second), csv(l.po), csv(l.supplier), csv(l.material),
+                  num(l.q.amount), csv(core::unit_name(l.q.unit)),
+                  csv(core::format_date(l.received_on))});
+    }
+    for (const auto& [k, b] : batches) {
+      f_batch->row({num(k.first), csv(k.second), csv(b.product), csv(b.lot_code), num(b.q.amount),
+                    csv(core::unit_name(b.q.unit)), csv(core::format_date(b.prod)),
+                    b.expiry ? csv(core::format_date(*b.expiry)) : "", csv(b.note, true)});
+    }
+    for (const auto& [k, amount] : inputs) {
+      f_in->row({num(k.first.first), csv(k.first.second), csv(k.second), num(amount)});
+    }
+    for (const auto& [k, so] : sos) {
+      const char* status = so.shipped == 0      ? "open"
+                           : so.shipped == so.q ? "shipped"
+                                                : "partially_shipped";
+      f_so->row({num(k.first), csv(k.second), csv(so.customer), csv(so.batch), csv(so.product),
+                 num(so.q), "\"piece\"", csv(core::format_date(so.prod)),
+                 so.expiry ? csv(core::format_date(*so.expiry)) : "",
+                 so.price ? num(*so.price) : "", csv(status), num(so.shipped)});
+    }
+    for (const auto& [k, sh] : shs) {
+      const So& so = sos.at(Key{k.first, sh.so});
+      f_sh->row({num(k.first), csv(k.second), csv(sh.so), csv(so.batch),
+                 csv(core::format_date(sh.ship_date)), csv(so.customer),
+                 sh.to_tenant ? num(sh.to_tenant) : "", num(sh.codes * 12), "\"piece\"", "12"});
+    }
+    for (const auto& [k, r] : received) {
+      f_rl->row({num(k.first), csv(k.second), num(r.from), csv(r.shipment),
+                 csv(core::format_date(r.on)), num(r.pieces), "\"piece\""});
+    }
+    for (const auto& [k, amount] : repack_inputs) {
+      f_ri->row({num(k.first.first), csv(k.first.second), csv(k.second), num(amount)});
+    }
+    // Query samples: uniform over tenants and over ids 1..N where every tenant has N (the smallest
+    // tenant's count), the same distribution the pgbench scripts draw with random().
+    std::map<int32_t, int64_t> nb, nl;
+    for (const auto& [k, b] : batches) ++nb[k.first];
+    for (const auto& [k, l] : lots) ++nl[k.first];
+    int64_t min_b = INT64_MAX, min_l = INT64_MAX;
+    for (size_t t = 1; t <= enterprises.size(); ++t) {
+      min_b = std::min(min_b, nb[static_cast<int32_t>(t)]);
+      min_l = std::min(min_l, nl[static_cast<int32_t>(t)]);
+    }
+    Rng rng(seed ^ 0x5eedULL);
+    FILE* fb = std::fopen((dir + "/batch_ids.txt").c_str(), "w");
+    FILE* fl = std::fopen((dir + "/lot_ids.txt").c_str(), "w");
+    const int64_t tenants = static_cast<int64_t>(enterprises.size());
+    for (int32_t i = 0; i < 20000 && min_b > 0 && min_l > 0; ++i) {
+      const auto* e = &enterprises[static_cast<size_t>(rng.range(1, tenants) - 1)];
+      std::fprintf(fb, "%s b-%lld\n", e->enterprise_id.c_str(),
+                   static_cast<long long>(rng.range(1, min_b)));
+      const auto* e2 = &enterprises[static_cast<size_t>(rng.range(1, tenants) - 1)];
+      std::fprintf(fl, "%s lot-%lld\n", e2->enterprise_id.c_str(),
+                   static_cast<long long>(rng.range(1, min_l)));
+    }
+    std::fclose(fb);
+    std::fclose(fl);
+    // Recall samples: a recall is raised for a lot that went into products, so these are uniform
+    // over the lots some batch consumed (most received lots are still in the warehouse), written
+    // both for AgriTrace (recall_lot_ids.txt) and for pgbench (recall_sample.csv, row i).
+    std::vector<std::pair<int32_t, std::string>> consumed;
+    {
+      std::set<std::pair<int32_t, std::string>> seen;
+      for (const auto& [k, amount] : inputs) seen.emplace(k.first.first, k.second);
+      consumed.assign(seen.begin(), seen.end());
+    }
+    int64_t recall_samples = 0;
+    {
+      Rng rr(seed ^ 0x7ecaULL);
+      FILE* fr = std::fopen((dir + "/recall_lot_ids.txt").c_str(), "w");
+      CsvFile fs(dir + "/recall_sample.csv");
+      for (int32_t i = 0; i < 20000 && !consumed.empty(); ++i) {
+        const auto& [t, lot] =
+            consumed[static_cast<size_t>(rr.range(0, static_cast<int64_t>(consumed.size()) - 1))];
+        std::fprintf(fr, "%s %s\n", enterprises[static_cast<size_t>(t - 1)].enterprise_id.c_str(),
+                     lot.c_str());
+        fs.row({num(++recall_samples), num(t), csv(lot)});
+      }
+      std::fclose(fr);
+    }
+    FILE* env = std::fopen((dir + "/bench.env").c_str(), "w");
+    std::fprintf(env, "TENANTS=%lld\nMIN_BATCHES=%lld\nMIN_LOTS=%lld\nRECALL_SAMPLES=%lld\n",
+                 static_cast<long long>(tenants), static_cast<long long>(min_b),
+                 static_cast<long long>(min_l), static_cast<long long>(recall_samples));
+    std::fclose(env);
+    return fmt::format(
+        "{} counterparties, {} purchase orders, {} lots, {} batches, {} batch inputs, {} "
+        "documents, "
+        "{} codes, {} sales orders, {} shipments, {} lots received by scan ({} codes missing), "
+        "{} repacks, {} stocktake write-offs",
+        cps.size(), pos.size(), lots.size(), batches.size(), inputs.size(), docs, codes, sos.size(),
+        shs.size(), received.size(), missing_codes, repack_inputs.size(), write_offs);
   }
 
  private:
   using Key = std::pair<int32_t, std::string>;  // (tenant number, id)
-  struct Po { std::string supplier, material, supplier_lot, note, status = "open"; core::Quantity q;
-              core::Date prod, expiry; };
-  struct LotRow { std::string po, supplier, material; core::Quantity q; core::Date received_on; };
-  struct BatchRow { std::string product, lot_code, note; core::Quantity q; core::Date prod;
-                    std::optional<core::Date> expiry; };
-  struct So { std::string customer, batch, product; int64_t q = 0, shipped = 0; std::optional<int64_t> price;
-              core::Date prod; std::optional<core::Date> expiry; };
-  struct Sh { std::string so; core::Date ship_date; int32_t to_tenant = 0; int64_t codes = 0; };
+  struct Po {
+    std::string supplier, material, supplier_lot, note, status = "open";
+    core::Quantity q;
+    core::Date prod, expiry;
+  };
+  struct LotRow {
+    std::string po, supplier, material;
+    core::Quantity q;
+    core::Date received_on;
+  };
+  struct BatchRow {
+    std::string product, lot_code, note;
+    core::Quantity q;
+    core::Date prod;
+    std::optional<core::Date> expiry;
+  };
+  struct So {
+    std::string customer, batch, product;
+    int64_t q = 0, shipped = 0;
+    std::optional<int64_t> price;
+    core::Date prod;
+    std::optional<core::Date> expiry;
+  };
+  struct Sh {
+    std::string so;
+    core::Date ship_date;
+    int32_t to_tenant = 0;
+    int64_t codes = 0;
+  };
   // Downstream: lots received by scan, batches repacked from them.
-  struct Received { int32_t from = 0; std::string shipment; core::Date on; int64_t pieces = 0; };
+  struct Received {
+    int32_t from = 0;
+    std::string shipment;
+    core::Date on;
+    int64_t pieces = 0;
+  };
 
   std::string dir_;
   uint64_t seed_;
-  std::unique_ptr<CsvFile> f_ent, f_cp, f_po, f_lot, f_batch, f_in, f_doc, f_code, f_so, f_sh, f_shc,
-      f_rl, f_rc, f_ri, f_wo;
+  std::unique_ptr<CsvFile> f_ent, f_cp, f_po, f_lot, f_batch, f_in, f_doc, f_code, f_so, f_sh,
+      f_shc, f_rl, f_rc, f_ri, f_wo;
   std::map<std::string, int32_t> tenant_no;
   std::vector<core::RegisterEnterprise> enterprises;
   std::map<Key, core::CounterpartyRecord> cps;
@@ -1152,11 +1200,13 @@ class CsvExport {
   std::map<int32_t, int64_t> lot_counter;
   std::map<Key, So> sos;
   std::map<Key, Sh> shs;
-  std::map<Key, Received> received;                              // (receiver, lot)
-  std::map<std::pair<Key, std::string>, int64_t> repack_inputs;  // ((t, batch), received lot) -> amount
-  std::map<Key, std::vector<std::string>> codes_of_shipment;     // (sender, sh) -> serials, until received
-  std::map<std::string, Key> shipment_of_code;                   // serial -> (sender, sh), until received
-  std::map<Key, int64_t> repacked;                               // (t, received lot) -> consumed
+  std::map<Key, Received> received;  // (receiver, lot)
+  std::map<std::pair<Key, std::string>, int64_t>
+      repack_inputs;  // ((t, batch), received lot) -> amount
+  std::map<Key, std::vector<std::string>>
+      codes_of_shipment;                        // (sender, sh) -> serials, until received
+  std::map<std::string, Key> shipment_of_code;  // serial -> (sender, sh), until received
+  std::map<Key, int64_t> repacked;              // (t, received lot) -> consumed
   int64_t docs = 0, codes = 0, missing_codes = 0, write_offs = 0;
 };
 
@@ -1230,9 +1280,11 @@ int cmd_generate(int argc, char** argv) {
       ++documents;
       pending.emplace_back(p->tenant, std::move(p->document));
       if (pending.size() < kPutBatch) continue;
-      if (auto st = put_pending(); !st.ok()) return fail("cannot store a document: " + st.to_string());
+      if (auto st = put_pending(); !st.ok())
+        return fail("cannot store a document: " + st.to_string());
     }
-    if (auto st = put_pending(); !st.ok()) return fail("cannot store a document: " + st.to_string());
+    if (auto st = put_pending(); !st.ok())
+      return fail("cannot store a document: " + st.to_string());
   }
   std::string csv_summary;
   if (exporter) {
@@ -1255,7 +1307,8 @@ int cmd_generate(int argc, char** argv) {
   std::string first_refusal, first_mismatch;
   InFlight in_flight(o.concurrency);
   // Per-command latency, submit -> done callback (what a client of the writer waits), in 1 µs
-  // buckets up to 1 s (constant memory); slower ones counted in the last bucket, the max kept apart.
+  // buckets up to 1 s (constant memory); slower ones counted in the last bucket, the max kept
+  // apart.
   std::vector<uint64_t> latency_hist(1'000'001, 0);
   int64_t latency_max_us = 0;
 
@@ -1273,8 +1326,8 @@ int cmd_generate(int argc, char** argv) {
     sub.idempotency_key = fmt::format("bench-{}-{}", o.seed, n);
     sub.request_hash = agritrace::core::sha256_hex(sub.idempotency_key + "\n" + p.name);
     sub.command = std::move(p.command);
-    sub.done = [&, n, expected = std::move(p.expected_subject), t0 = env.monotonic_ns()](
-                   Result<events::CommandOutcome> r) {
+    sub.done = [&, n, expected = std::move(p.expected_subject),
+                t0 = env.monotonic_ns()](Result<events::CommandOutcome> r) {
       const int64_t us = (env.monotonic_ns() - t0) / 1000;
       {
         std::lock_guard lock(result_mu);
@@ -1302,10 +1355,11 @@ int cmd_generate(int argc, char** argv) {
   const events::CommandWriterStats st = (*writer)->stats();
 
   std::printf("ledger            %s\n", (*ledger)->describe().c_str());
-  std::printf("workload          seed %llu, %d tenants, %zu commands planned in %.2f s, "
-              "%zu documents stored in %.2f s (untimed)\n",
-              static_cast<unsigned long long>(o.seed), o.tenants, static_cast<size_t>(planned), plan_secs,
-              static_cast<size_t>(documents), docs_secs);
+  std::printf(
+      "workload          seed %llu, %d tenants, %zu commands planned in %.2f s, "
+      "%zu documents stored in %.2f s (untimed)\n",
+      static_cast<unsigned long long>(o.seed), o.tenants, static_cast<size_t>(planned), plan_secs,
+      static_cast<size_t>(documents), docs_secs);
   std::string mix_line;
   for (const auto& [name, count] : mix) mix_line += fmt::format(" {} {}", name, count);
   std::printf("mix              %s\n", mix_line.c_str());
@@ -1320,7 +1374,8 @@ int cmd_generate(int argc, char** argv) {
   // The sample of rank floor(q * n) (0-based), as the sorted vector this replaced picked it.
   auto pct = [&](double q) {
     if (n == 0) return 0.0;
-    const uint64_t rank = std::min<uint64_t>(n - 1, static_cast<uint64_t>(q * static_cast<double>(n)));
+    const uint64_t rank =
+        std::min<uint64_t>(n - 1, static_cast<uint64_t>(q * static_cast<double>(n)));
     uint64_t seen = 0;
     for (size_t us = 0; us < latency_hist.size(); ++us) {
       seen += latency_hist[us];

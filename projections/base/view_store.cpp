@@ -222,7 +222,8 @@ std::optional<std::string> ViewStore::get(std::string_view key) const {
   return std::nullopt;
 }
 
-std::vector<std::optional<std::string>> ViewStore::multi_get(const std::vector<std::string>& keys) const {
+std::vector<std::optional<std::string>> ViewStore::multi_get(
+    const std::vector<std::string>& keys) const {
   std::vector<std::optional<std::string>> out(keys.size());
   if (keys.empty()) return out;
   std::vector<rocksdb::Slice> slices;

@@ -313,8 +313,8 @@ Result<std::string> LineageQueries::backward(std::string_view, std::string_view 
   const NodeId id = NodeId::of(tenant, item_id);
   // The item's document and its ancestor list in one MultiGet, then every ancestor's document in
   // a second; only the label members of each are decoded.
-  auto first = views_.multi_get({trace::keys::node(id.tenant, id.sid),
-                                 trace::keys::ancestors(id.tenant, id.sid)});
+  auto first = views_.multi_get(
+      {trace::keys::node(id.tenant, id.sid), trace::keys::ancestors(id.tenant, id.sid)});
   if (!first[0]) return item_not_found(item_id);
   const LineageNode self = LineageNode::decode_label(*first[0]);
   JsonWriter w;

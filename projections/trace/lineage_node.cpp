@@ -175,7 +175,9 @@ LineageNode LineageNode::decode_label(std::string_view text) {
       if (f.size() > 2) n.lot_code = std::string(f[2]);
     } else if (line[0] == 'f') {
       const size_t sep = line.find(kField);
-      if (sep != std::string_view::npos) n.from.emplace_hint(n.from.end(), line.substr(sep + 1, line.find(kField, sep + 1) - sep - 1));
+      if (sep != std::string_view::npos)
+        n.from.emplace_hint(n.from.end(),
+                            line.substr(sep + 1, line.find(kField, sep + 1) - sep - 1));
     }
   }
   return n;
