@@ -222,6 +222,23 @@ std::optional<std::string> ViewStore::get(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<std::optional<std::string>> ViewStore::multi_get(
+    const std::vector<std::string>& keys) const {
+  std::vector<std::optional<std::string>> out(keys.size());
+  if (keys.empty()) return out;
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (const std::string& k : keys) slices.emplace_back(k);
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), keys.size(), slices.data(),
+                values.data(), statuses.data());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].ok()) out[i] = values[i].ToString();
+  }
+  return out;
+}
+
 void ViewStore::scan_prefix(std::string_view prefix,
                             const std::function<bool(std::string_view, std::string_view)>& fn) const {
   // The iterator stops at the first key past the prefix: without the bound, a Seek into an empty

@@ -57,6 +57,9 @@ class ViewStore {
   ~ViewStore();
 
   std::optional<std::string> get(std::string_view key) const;
+  // The values of several keys in one RocksDB MultiGet (one pass over the sorted keys instead of
+  // a lookup per key), in the order of `keys`.
+  std::vector<std::optional<std::string>> multi_get(const std::vector<std::string>& keys) const;
   // Calls fn(key, value) for keys starting with prefix, in key order, until fn returns false.
   void scan_prefix(std::string_view prefix,
                    const std::function<bool(std::string_view, std::string_view)>& fn) const;

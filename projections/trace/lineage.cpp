@@ -309,22 +309,32 @@ Result<std::string> LineageQueries::forward(std::string_view asker, std::string_
 
 Result<std::string> LineageQueries::backward(std::string_view, std::string_view tenant,
                                              std::string_view item_id) const {
+  if (!valid_item_id(item_id)) return item_not_found(item_id);
   const NodeId id = NodeId::of(tenant, item_id);
-  auto self = valid_item_id(item_id) ? node(id) : std::nullopt;
-  if (!self) return item_not_found(item_id);
+  // The item's document and its ancestor list in one MultiGet, then every ancestor's document in
+  // a second; only the label members of each are decoded.
+  auto first = views_.multi_get(
+      {trace::keys::node(id.tenant, id.sid), trace::keys::ancestors(id.tenant, id.sid)});
+  if (!first[0]) return item_not_found(item_id);
+  const LineageNode self = LineageNode::decode_label(*first[0]);
   JsonWriter w;
   w.begin_object().key("item").begin_object();
-  write_item(w, views_, id, *self);
-  write_from(w, *self);
+  write_item(w, views_, id, self);
+  write_from(w, self);
   w.end_object().key("upstream").begin_array();
-  if (auto up = views_.get(trace::keys::ancestors(id.tenant, id.sid))) {
-    for (const std::string& a : decode_node_list(*up)) {
-      const NodeId aid = NodeId::parse(a);
-      auto n = node(aid);
-      if (!n) n = LineageNode{};
+  if (first[1]) {
+    std::vector<NodeId> ids;
+    std::vector<std::string> keys;
+    for (const std::string& a : decode_node_list(*first[1])) {
+      ids.push_back(NodeId::parse(a));
+      keys.push_back(trace::keys::node(ids.back().tenant, ids.back().sid));
+    }
+    const auto docs = views_.multi_get(keys);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const LineageNode n = docs[i] ? LineageNode::decode_label(*docs[i]) : LineageNode{};
       w.begin_object();
-      write_item(w, views_, aid, *n);
-      write_from(w, *n);
+      write_item(w, views_, ids[i], n);
+      write_from(w, n);
       w.end_object();
     }
   }

@@ -160,6 +160,29 @@ LineageNode LineageNode::decode(std::string_view text) {
   return n;
 }
 
+LineageNode LineageNode::decode_label(std::string_view text) {
+  LineageNode n;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.empty()) continue;
+    if (line[0] == 'n') {
+      const auto f = split(line, kField);
+      if (f.size() > 1) n.product = std::string(f[1]);
+      if (f.size() > 2) n.lot_code = std::string(f[2]);
+    } else if (line[0] == 'f') {
+      const size_t sep = line.find(kField);
+      if (sep != std::string_view::npos)
+        n.from.emplace_hint(n.from.end(),
+                            line.substr(sep + 1, line.find(kField, sep + 1) - sep - 1));
+    }
+  }
+  return n;
+}
+
 std::set<std::string> decode_node_list(std::string_view text) {
   std::set<std::string> out;
   for (std::string_view s : split(text, '\n')) {

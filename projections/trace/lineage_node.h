@@ -62,6 +62,9 @@ struct LineageNode {
 
   std::string encode() const;
   static LineageNode decode(std::string_view text);
+  // Only what an item's label needs (product, lot code, direct upstream items): the backward
+  // trace reads many documents and writes nothing else of them.
+  static LineageNode decode_label(std::string_view text);
 };
 
 // A sorted set of NodeId::str, stored one per line.
