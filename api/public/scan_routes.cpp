@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "api/codes/code_images.h"
 #include "api/http/route_kit.h"
@@ -48,6 +49,33 @@ HttpResponse no_consumer() {
 HttpResponse no_scan_log() {
   return problem_response(503, "scan_log_unavailable",
                           "this server does not record scans (read-only)");
+}
+
+// The common head of the consumer's JSON posts: the scan log, the cookie's consumer, the body.
+// Answers the refusal itself and returns nothing when one of them is missing or malformed.
+struct ConsumerPost {
+  ScanLog* log;
+  std::string consumer;
+  Result<JsonInput> in;
+};
+std::optional<ConsumerPost> consumer_post(RouteKit* i, const HttpRequest& req, Responder& respond) {
+  ScanLog* log = i->options.scans;
+  if (!log) {
+    respond(no_scan_log());
+    return std::nullopt;
+  }
+  std::string consumer = consumer_of(req);
+  if (consumer.empty()) {
+    respond(no_consumer());
+    return std::nullopt;
+  }
+  if (i->json_too_large(req, respond)) return std::nullopt;
+  auto in = JsonInput::parse(req.body);
+  if (!in.ok()) {
+    respond(problem_response(400, in.error().reason, in.error().message));
+    return std::nullopt;
+  }
+  return ConsumerPost{log, std::move(consumer), std::move(in)};
 }
 
 std::string scan_json(const ScanRecord& r) {
@@ -141,13 +169,11 @@ void register_public_routes(RouteKit& kit, Router& router) {
   router.add(
       "POST", "/v1/public/scans/{scan_id}/location", "recordScanLocation",
       [i](const HttpRequest& req, const PathParams& p, Responder respond) {
-        ScanLog* log = i->options.scans;
-        if (!log) return respond(no_scan_log());
-        const std::string consumer = consumer_of(req);
-        if (consumer.empty()) return respond(no_consumer());
-        if (i->json_too_large(req, respond)) return;
-        auto in = JsonInput::parse(req.body);
-        if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+        auto post = consumer_post(i, req, respond);
+        if (!post) return;
+        ScanLog* log = post->log;
+        const std::string& consumer = post->consumer;
+        auto& in = post->in;
         auto loc = [&]() -> Result<core::CoarseLocation> {
           AGT_CHECK(in->only({"lat_e1", "lon_e1"}));
           AGT_TRY(lat, in->i64("lat_e1"));
@@ -268,12 +294,10 @@ void register_public_routes(RouteKit& kit, Router& router) {
   router.add(
       "POST", "/v1/public/phone/code", "requestPhoneCode",
       [i, state](const HttpRequest& req, const PathParams&, Responder respond) {
-        if (!i->options.scans) return respond(no_scan_log());
-        const std::string consumer = consumer_of(req);
-        if (consumer.empty()) return respond(no_consumer());
-        if (i->json_too_large(req, respond)) return;
-        auto in = JsonInput::parse(req.body);
-        if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+        auto post = consumer_post(i, req, respond);
+        if (!post) return;
+        const std::string& consumer = post->consumer;
+        auto& in = post->in;
         auto phone = [&]() -> Result<std::string> {
           AGT_CHECK(in->only({"phone"}));
           AGT_TRY(p, in->str("phone", 16));
@@ -313,13 +337,11 @@ void register_public_routes(RouteKit& kit, Router& router) {
   router.add(
       "POST", "/v1/public/phone/verify", "verifyPhone",
       [i, state](const HttpRequest& req, const PathParams&, Responder respond) {
-        ScanLog* log = i->options.scans;
-        if (!log) return respond(no_scan_log());
-        const std::string consumer = consumer_of(req);
-        if (consumer.empty()) return respond(no_consumer());
-        if (i->json_too_large(req, respond)) return;
-        auto in = JsonInput::parse(req.body);
-        if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+        auto post = consumer_post(i, req, respond);
+        if (!post) return;
+        ScanLog* log = post->log;
+        const std::string& consumer = post->consumer;
+        auto& in = post->in;
         auto fields = [&]() -> Result<std::pair<std::string, std::string>> {
           AGT_CHECK(in->only({"phone", "code"}));
           AGT_TRY(p, in->str("phone", 16));
