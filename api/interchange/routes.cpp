@@ -517,7 +517,7 @@ void register_interchange_routes(RouteKit& kit, Router& router) {
       i->tenant_route([i, q, pusher](const HttpRequest& req, const PathParams&, const Caller& c,
                                      Responder respond) {
         if (!pusher->enabled()) {
-          return respond(problem_response(503, "national_feed_not_configured",
+          return respond(problem_response(409, "national_feed_not_configured",
                                           "this server has no --national-feed-url"));
         }
         HttpResponse problem;
