@@ -502,6 +502,13 @@ class KafkaLedger final : public Ledger {
 
   Result<std::vector<int64_t>> end_offsets() override {
     const Deadline deadline(env_, options_.timeout_ms);
+    if (writer()) {
+      // A commit that timed out earlier is settled before anyone asks where the ledger ends: the
+      // command writer folds the ledger after a failed append, and a batch that became visible
+      // only later would follow the next one (a sequence used twice, a retried command twice).
+      std::lock_guard<std::mutex> lock(mu_);
+      if (Status s = resolve_pending(deadline); !s.ok()) return s;
+    }
     std::vector<int64_t> ends(options_.partitions, 0);
     for (int32_t p = 0; p < options_.partitions; ++p) {
       int64_t lo = 0;
