@@ -4,7 +4,10 @@
 // writer's command path (append_records: the one place a bulk append can replace). GET
 // /v1/uploads/{id} shows the job's state and progress, GET /v1/uploads/{id}/errors.csv its error
 // report. The same file of the same type (same tenant) is the same job: its id is derived from
-// the content hash.
+// the content hash. Every job is recorded in the job store (api/service/job_store.h) at each
+// change of state: after a restart GET answers a finished job's final state and error report,
+// and a job the server did not finish as "interrupted"; sending the same file again resumes it
+// (each row's command has an Idempotency-Key of the job and the row: nothing is appended twice).
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -59,14 +62,17 @@ struct UploadJob {
   // Answers the requests waiting for a change.
   void notify();
 
-  std::string json() const {
+  // The job as GET answers it; with `as_interrupted` as it reads when the server stops before
+  // the job has finished (what the job store keeps until then).
+  std::string json(bool as_interrupted = false) const {
     std::lock_guard lock(mu);
+    const bool interrupted = as_interrupted && !finished_locked();
     JsonWriter w;
     w.begin_object()
         .field("id", id)
         .field("type", up::upload_type_name(type))
         .field("mode", up::upload_mode_name(mode))
-        .field("state", state)
+        .field("state", interrupted ? std::string("interrupted") : state)
         .field("sha256", sha256)
         .field("size_bytes", size_bytes)
         .field("bytes_read", bytes_read)
@@ -76,12 +82,34 @@ struct UploadJob {
         .field("rows_invalid", rows_invalid)
         .field("rows_appended", rows_appended)
         .field("error_count", static_cast<int64_t>(errors.size()));
-    if (!detail.empty()) w.field("detail", detail);
+    if (interrupted) {
+      w.field("detail",
+              "the server stopped before the upload finished; send the same file again to resume "
+              "it (rows already appended are not appended twice)");
+    } else if (!detail.empty()) {
+      w.field("detail", detail);
+    }
     if (!position.empty()) w.field("position", position);
     w.end_object();
     return w.take();
   }
+
+  std::string error_report() const {
+    std::string csv = up::error_report_header();
+    std::lock_guard lock(mu);
+    for (const auto& e : errors) csv += up::error_report_line(e);
+    return csv;
+  }
 };
+
+constexpr std::string_view kJobKind = "upload";
+constexpr std::string_view kErrorsKind = "upload-errors";
+
+HttpResponse stored_job_response(const std::string& id, const std::string& record) {
+  HttpResponse r = json_response(200, record);
+  r.headers.emplace_back("Location", "/v1/uploads/" + id);
+  return r;
+}
 
 HttpResponse job_response(int32_t status, const UploadJob& job) {
   HttpResponse r = json_response(status, job.json());
@@ -101,7 +129,7 @@ void UploadJob::notify() {
 // The jobs of this server and the worker that runs them, one at a time, in arrival order.
 class UploadJobs {
  public:
-  explicit UploadJobs(RouteKit& kit) : kit_(kit), worker_([this] { run(); }) {}
+  explicit UploadJobs(RouteKit& kit) : kit_(kit), store_(kit.job_store()), worker_([this] { run(); }) {}
   ~UploadJobs() {
     {
       std::lock_guard lock(mu_);
@@ -120,16 +148,35 @@ class UploadJobs {
     return it->second;
   }
 
-  // The existing job of the same file, or `job` queued; *created says which.
-  std::shared_ptr<UploadJob> add(std::shared_ptr<UploadJob> job, bool* created) {
+  // A job of another server run (recorded in the job store), or nullopt.
+  std::optional<StoredJob> stored(const std::string& tenant, const std::string& id,
+                                  std::string_view kind = kJobKind) const {
+    auto job = store_.get(kind, id);
+    if (!job || job->tenant != tenant) return std::nullopt;
+    return job;
+  }
+
+  // The existing job of the same file, or `job` queued; *created says which. A job that a
+  // previous server run finished answers its record (`*finished_record`); one it did not finish
+  // (interrupted) runs again.
+  Result<std::shared_ptr<UploadJob>> add(std::shared_ptr<UploadJob> job, bool* created,
+                                         std::string* finished_record) {
     std::lock_guard lock(mu_);
-    auto [it, inserted] = jobs_.emplace(job->id, job);
-    *created = inserted;
-    if (inserted) {
-      queue_.push_back(job);
-      cv_.notify_all();
+    auto it = jobs_.find(job->id);
+    *created = it == jobs_.end();
+    if (!*created) return it->second;
+    if (auto before = store_.get(kJobKind, job->id);
+        before && before->record.find("\"state\":\"interrupted\"") == std::string::npos) {
+      *created = false;
+      *finished_record = before->record;
+      return job;
     }
-    return it->second;
+    Status recorded = record(*job);
+    if (!recorded.ok()) return recorded.error();
+    jobs_.emplace(job->id, job);
+    queue_.push_back(job);
+    cv_.notify_all();
+    return job;
   }
 
  private:
@@ -152,12 +199,30 @@ class UploadJobs {
     return stopping_;
   }
 
+  // Records the job in the job store: its final state and error report once it has finished,
+  // else the state it would have if the server stopped now (interrupted).
+  Status record(const UploadJob& job) {
+    bool finished = false;
+    {
+      std::lock_guard lock(job.mu);
+      finished = job.finished_locked();
+    }
+    if (finished) {
+      Status errors = store_.put(kErrorsKind, job.id, {job.tenant, job.error_report()});
+      if (!errors.ok()) return errors;
+    }
+    return store_.put(kJobKind, job.id, {job.tenant, job.json(true)});
+  }
+
   void set_state(UploadJob& job, std::string state, std::string detail = {}) {
     {
       std::lock_guard lock(job.mu);
       job.state = std::move(state);
       job.detail = std::move(detail);
     }
+    // A job whose record cannot be written goes on: its effects are in the ledger, and its
+    // record says interrupted (sending the file again answers it).
+    (void)record(job);
     job.notify();
   }
 
@@ -238,10 +303,6 @@ class UploadJobs {
               {r.row, column, in ? "supplier_unknown" : "customer_unknown",
                "no counterparty with USCC " + r.counterparty_uscc + "; register it first"});
           ++invalid;
-        } else if (in && !r.production_date) {
-          errors.push_back({r.row, "production_date", "field_required",
-                            "a receipt by hand needs the production date"});
-          ++invalid;
         } else if (!in && item_id.empty()) {
           errors.push_back({r.row, "lot_code", "lot_unknown",
                             "no batch or received lot with lot code " + r.lot_code});
@@ -271,6 +332,8 @@ class UploadJobs {
     }
     set_state(job, "appending");
     Status s = append_records(job, records, counterparty_ids, item_ids);
+    // The server stops: the job's record stays "interrupted" (sending the file again resumes it).
+    if (!s.ok() && s.error().reason == "server_stopping") return;
     if (!s.ok()) return set_state(job, "failed", s.error().message);
     set_state(job, "done");
   }
@@ -366,7 +429,7 @@ class UploadJobs {
         c.product = r.product;
         c.lot_code = r.lot_code;
         c.quantity = r.quantity;
-        c.production_date = *r.production_date;
+        c.production_date = r.production_date.value_or(core::Date{});  // required by the template
         c.expiry_date = r.expiry_date;
         c.received_on = r.date;
         c.note = r.reference;
@@ -392,6 +455,7 @@ class UploadJobs {
   }
 
   RouteKit& kit_;
+  JobStore& store_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
@@ -446,17 +510,25 @@ void register_uploads_routes(RouteKit& kit, Router& router) {
                job->xlsx = media == kXlsxType;
                job->views_at = i->appended.snapshot(caller.tenant);
                bool created = false;
-               auto found = jobs->add(std::move(job), &created);
-               respond(job_response(created ? 202 : 200, *found));
+               std::string finished;
+               auto found = jobs->add(std::move(job), &created, &finished);
+               if (!found.ok()) return respond(problem_from_error(found.error()));
+               if (!finished.empty()) return respond(stored_job_response((*found)->id, finished));
+               respond(job_response(created ? 202 : 200, **found));
              }));
 
   router.add(
       "GET", "/v1/uploads/{upload_id}", "getUpload",
       i->tenant_route([jobs](const HttpRequest& req, const PathParams& p, const Caller& caller,
                              Responder respond) {
-        auto job = jobs->find(caller.tenant, path_param(p, "upload_id"));
-        if (!job)
+        const std::string& id = path_param(p, "upload_id");
+        auto job = jobs->find(caller.tenant, id);
+        if (!job) {
+          // A job of a previous server run: its recorded state.
+          if (auto stored = jobs->stored(caller.tenant, id))
+            return respond(stored_job_response(id, stored->record));
           return respond(problem_response(404, "upload_not_found", "no such upload", "upload_id"));
+        }
         // ?wait=true: the answer comes at the job's next change (progress or state), at once
         // when it has finished. A client follows a job this way without polling.
         if (req.query_param("wait") == std::optional<std::string_view>("true")) {
@@ -474,13 +546,17 @@ void register_uploads_routes(RouteKit& kit, Router& router) {
       "GET", "/v1/uploads/{upload_id}/errors.csv", "getUploadErrors",
       i->tenant_route([jobs](const HttpRequest&, const PathParams& p, const Caller& caller,
                              Responder respond) {
-        auto job = jobs->find(caller.tenant, path_param(p, "upload_id"));
-        if (!job)
+        const std::string& id = path_param(p, "upload_id");
+        auto job = jobs->find(caller.tenant, id);
+        std::string csv;
+        if (job) {
+          csv = job->error_report();
+        } else if (auto stored = jobs->stored(caller.tenant, id, kErrorsKind)) {
+          csv = stored->record;  // a job of a previous server run, finished
+        } else if (jobs->stored(caller.tenant, id)) {
+          csv = up::error_report_header();  // interrupted before its report was complete
+        } else {
           return respond(problem_response(404, "upload_not_found", "no such upload", "upload_id"));
-        std::string csv = up::error_report_header();
-        {
-          std::lock_guard lock(job->mu);
-          for (const auto& e : job->errors) csv += up::error_report_line(e);
         }
         HttpResponse r = text_response(200, std::move(csv));
         r.content_type = "text/csv; charset=utf-8";

@@ -9,9 +9,12 @@ namespace agritrace::core::uploads {
 namespace {
 
 // The columns shared by both templates, named for each direction.
+// production_date is required where the row's command needs it: a goods-in row is a receipt by
+// hand (core::ReceiveGoodsManually, R-4.3.2), which records the goods' production date; a
+// goods-out row is a sales order (core::CreateSalesOrder), where it is optional.
 std::vector<Column> columns(std::string_view date, std::string_view date_example,
                             std::string_view who, std::string_view lot,
-                            std::string_view lot_description) {
+                            std::string_view lot_description, bool production_required) {
   return {
       {date, ColumnKind::kDate, true, 10, date_example, "YYYY-MM-DD, not in the future"},
       {who == "supplier" ? "supplier_uscc" : "customer_uscc", ColumnKind::kUscc, true, 18,
@@ -22,7 +25,12 @@ std::vector<Column> columns(std::string_view date, std::string_view date_example
       {lot, ColumnKind::kText, true, 20, "CX-1125", lot_description},
       {"quantity", ColumnKind::kQuantity, true, 20, "400", "positive; up to 3 decimals in kg or l"},
       {"unit", ColumnKind::kUnit, true, 5, "kg", "g, kg, t, ml, l or piece"},
-      {"production_date", ColumnKind::kDate, false, 10, "", "YYYY-MM-DD, optional"},
+      production_required
+          ? Column{"production_date", ColumnKind::kDate, true, 10, "2026-11-20",
+                   "YYYY-MM-DD, required (a receipt records when the goods were produced), not "
+                   "after received_on"}
+          : Column{"production_date", ColumnKind::kDate, false, 10, "",
+                   "YYYY-MM-DD, optional, not after ship_date"},
       {"expiry_date", ColumnKind::kDate, false, 10, "",
        "YYYY-MM-DD, optional, not before production_date"},
       {"reference", ColumnKind::kText, false, 64, "PO-2026-001",
@@ -82,9 +90,10 @@ std::string_view record_type_name(RecordType type) {
 
 const std::vector<Column>& template_columns(RecordType type) {
   static const std::vector<Column> in = columns("received_on", "2026-11-25", "supplier", "lot_code",
-                                                "the supplier's lot (batch) number");
+                                                "the supplier's lot (batch) number", true);
   static const std::vector<Column> out = columns("ship_date", "2026-11-26", "customer", "lot_code",
-                                                 "the lot (batch) number of the goods shipped");
+                                                 "the lot (batch) number of the goods shipped",
+                                                 false);
   return type == RecordType::kGoodsIn ? in : out;
 }
 

@@ -19,7 +19,7 @@ constexpr const char* kHeader =
     "date,reference\r\n";
 
 std::string row(const std::string& date, const std::string& lot) {
-  return date + ",93441322MA4W12345F,绿源,菜心," + lot + ",12.5,kg,,,\r\n";
+  return date + ",93441322MA4W12345F,绿源,菜心," + lot + ",12.5,kg," + date + ",,\r\n";
 }
 
 Date today() {

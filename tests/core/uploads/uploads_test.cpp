@@ -104,6 +104,7 @@ TEST_CASE("R-5.2 uploads: every row is validated with row, column and code") {
       {4, "received_on", "date_invalid"},
       {4, "supplier_uscc", "uscc_check_failed"},
       {4, "supplier_name", "field_required"},
+      {4, "production_date", "field_required"},
       {4, "quantity", "quantity_invalid"},
   };
   CHECK(got == want);
@@ -149,6 +150,55 @@ TEST_CASE("R-5.2 uploads: headers, future dates, quoting and bad bytes are refus
   CHECK(utf8.feed("ok\xFF", &text).error().reason == "encoding_invalid");
   Transcoder gb(TextEncoding::kGb18030);
   CHECK(gb.feed("\x81\x20", &text).error().reason == "encoding_invalid");
+}
+
+// The template says what the job requires: a goods-in row is a receipt by hand
+// (ReceiveGoodsManually), whose production date is required; a goods-out row is a sales order,
+// where it is optional.
+TEST_CASE("R-5.2 uploads: production_date is required by the goods-in template and its validation, "
+          "optional for goods-out") {
+  auto today = parse_date(days_from_today(0), "today");
+  REQUIRE(today.ok());
+  auto column = [](RecordType type) {
+    for (const Column& c : template_columns(type)) {
+      if (c.name == "production_date") return c;
+    }
+    FAIL("no production_date column");
+    return Column{};
+  };
+  CHECK(column(RecordType::kGoodsIn).required);
+  CHECK_FALSE(column(RecordType::kGoodsIn).example.empty());
+  CHECK_FALSE(column(RecordType::kGoodsOut).required);
+  for (auto type : {RecordType::kGoodsIn, RecordType::kGoodsOut}) {
+    const bool in = type == RecordType::kGoodsIn;
+    CAPTURE(in);
+    RowValidator v(type, *today);
+    std::vector<RowError> errors;
+    const auto rows = read_rows(template_csv(type), 7);
+    REQUIRE(rows.size() == 2);
+    REQUIRE(v.read_header(rows[0], &errors));
+    // The template's own example row is valid.
+    CsvRow example = rows[1];
+    example.fields[0] = days_from_today(-1);
+    example.fields[7] = in ? days_from_today(-2) : "";
+    CHECK(v.validate(example, &errors));
+    CHECK(errors.empty());
+    // Without a production date: refused for goods-in (row, column, code), accepted for goods-out.
+    CsvRow without = example;
+    without.fields[7] = "";
+    auto record = v.validate(without, &errors);
+    if (in) {
+      CHECK_FALSE(record);
+      REQUIRE(errors.size() == 1);
+      CHECK(errors[0].row == 2);
+      CHECK(errors[0].column == "production_date");
+      CHECK(errors[0].code == "field_required");
+    } else {
+      REQUIRE(record);
+      CHECK_FALSE(record->production_date);
+      CHECK(errors.empty());
+    }
+  }
 }
 
 TEST_CASE("R-5.2 uploads: the published templates (docs/templates) are the validator's") {
