@@ -35,6 +35,7 @@
 #include "api/production/blob_store.h"
 #include "api/public/payment_notify.h"
 #include "api/public/scan_log.h"
+#include "api/service/job_store.h"
 #include "api/service/service.h"
 #include "core/base/civil_time.h"
 #include "core/base/digest.h"
@@ -667,6 +668,13 @@ int cmd_serve(int argc, char** argv) {
                (a.values.at("kafka").empty() ? "/scans" : "/scans-kafka-" + a.values.at("topic")));
   if (!scans.ok()) return fail(scans.status().to_string());
   so.scans = scans->get();
+  // Issue 14: upload jobs, EPCIS capture jobs and national-feed deliveries outlive a restart:
+  // <data>/jobs, or jobs-kafka-<topic> (one store per ledger, like the views).
+  auto jobs = agritrace::api::JobStore::open(
+      a.values.at("data") +
+      (a.values.at("kafka").empty() ? "/jobs" : "/jobs-kafka-" + a.values.at("topic")));
+  if (!jobs.ok()) return fail(jobs.status().to_string());
+  so.jobs = jobs->get();
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);

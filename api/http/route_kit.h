@@ -23,6 +23,7 @@
 #include "api/http/principal.h"
 #include "api/production/blob_store.h"
 #include "api/service/access_control.h"
+#include "api/service/job_store.h"
 #include "api/service/service.h"
 #include "core/accounts/access.h"
 #include "core/base/digest.h"
@@ -134,12 +135,17 @@ struct RouteKit {
   projections::ProductionQueries queries;
   AppendedPositions appended;  // filled by submit()
   AccessControl access;        // the router's guard
+  // The jobs' store: ServiceOptions::jobs, or one in memory (job_store()).
+  std::unique_ptr<JobStore> memory_jobs;
 
   RouteKit(events::Ledger& l, events::CommandWriter& w, projections::ProjectionRunner& r,
        projections::ViewStore& v, BlobStore& b, MetricsRegistry& m, ServiceOptions o)
       : ledger(l), writer(w), runner(r), views(v), blobs(b), metrics(m), options(std::move(o)),
         env(options.env != nullptr ? *options.env : events::posix_env()), queries(v),
-        access(w, env, options.audit, options.access) {}
+        access(w, env, options.audit, options.access),
+        memory_jobs(options.jobs != nullptr ? nullptr : JobStore::in_memory()) {}
+
+  JobStore& job_store() { return options.jobs != nullptr ? *options.jobs : *memory_jobs; }
 
   // ---- authentication: done by the router's guard (api/service/access_control.h) ----
 

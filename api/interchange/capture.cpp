@@ -163,16 +163,27 @@ Result<std::vector<CapturedEvent>> parse_epcis_document(std::string_view body, s
   return out;
 }
 
-CaptureJob& CaptureJobs::create(const std::string& tenant, bool proceed, int64_t now_ms,
-                                size_t events) {
+Result<std::string> CaptureJobs::create(const std::string& tenant, bool proceed, int64_t now_ms,
+                                        size_t events) {
+  auto n = store_.next_number("capture");
+  if (!n.ok()) return n.error();
   std::lock_guard lock(mu_);
   CaptureJob job;
-  job.id = "cj-" + std::to_string(++next_);
+  job.id = "cj-" + std::to_string(*n);
   job.tenant = tenant;
   job.proceed = proceed;
   job.created_ms = now_ms;
   job.events = events;
-  return jobs_[job.id] = std::move(job);
+  Status s = store_.put("capture", job.id, {tenant, json_of(job, true)});
+  if (!s.ok()) return s.error();
+  const std::string id = job.id;
+  jobs_[id] = std::move(job);
+  return id;
+}
+
+void CaptureJobs::record(const CaptureJob& j) {
+  // A failed write leaves the previous record (interrupted): the job's effects are in the ledger.
+  (void)store_.put("capture", j.id, {j.tenant, json_of(j, j.running)});
 }
 
 bool CaptureJobs::when_finished(const std::string& id, std::function<void()> fn) {
@@ -191,19 +202,31 @@ bool CaptureJobs::when_finished(const std::string& id, std::function<void()> fn)
 
 std::optional<std::string> CaptureJobs::json(const std::string& tenant,
                                              const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = jobs_.find(id);
-  if (it == jobs_.end() || it->second.tenant != tenant) return std::nullopt;
-  const CaptureJob& j = it->second;
+  {
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find(id);
+    if (it != jobs_.end()) {
+      if (it->second.tenant != tenant) return std::nullopt;
+      return json_of(it->second, false);
+    }
+  }
+  auto stored = store_.get("capture", id);
+  if (!stored || stored->tenant != tenant) return std::nullopt;
+  return stored->record;
+}
+
+std::string CaptureJobs::json_of(const CaptureJob& j, bool interrupted) {
+  const bool running = j.running && !interrupted;
   JsonWriter w;
   w.begin_object()
       .field("captureID", j.id)
-      .field("running", j.running)
-      .field("success", j.success)
+      .field("state", running ? "running" : interrupted ? "interrupted" : "finished")
+      .field("running", running)
+      .field("success", !running && !interrupted && j.success)
       .field("errorBehaviour", j.proceed ? "proceed" : "rollback")
       .field("createdAt", core::format_rfc3339_utc(j.created_ms));
   w.key("finishedAt");
-  if (j.running)
+  if (running || interrupted)
     w.null();
   else
     w.value(core::format_rfc3339_utc(j.finished_ms));
@@ -211,6 +234,11 @@ std::optional<std::string> CaptureJobs::json(const std::string& tenant,
       .field("captured", static_cast<int64_t>(j.captured))
       .field("duplicates", static_cast<int64_t>(j.duplicates));
   if (!j.position.empty()) w.field("position", j.position);
+  if (interrupted) {
+    w.field("detail",
+            "the server stopped before the job finished; capture the document again: the events "
+            "already captured are recognised by their hash");
+  }
   w.key("errors").begin_array();
   for (const CaptureProblem& p : j.errors) {
     w.begin_object()

@@ -1,6 +1,8 @@
 // EPCIS 2.0 capture (issue 14): a partner's EPCISDocument parsed into core::epcis::Event values,
-// and the capture jobs of POST /epcis/capture (kept in memory; a job's outcome is also in the
-// ledger as the commands it appended). Internal to api/interchange.
+// and the capture jobs of POST /epcis/capture, recorded in the job store (api/service/job_store.h)
+// so that GET answers them after a restart: a job the server did not finish (it stopped or
+// crashed) answers "interrupted". Re-submitting its document is safe: what it appended is
+// recognised by the event hashes (duplicates). Internal to api/interchange.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/service/job_store.h"
 #include "core/base/status.h"
 #include "core/interchange/epcis.h"
 
@@ -51,7 +54,10 @@ struct CaptureJob {
 
 class CaptureJobs {
  public:
-  CaptureJob& create(const std::string& tenant, bool proceed, int64_t now_ms, size_t events);
+  explicit CaptureJobs(JobStore& store) : store_(store) {}
+  // A new job, recorded; its id. kIoError when the store cannot record it.
+  Result<std::string> create(const std::string& tenant, bool proceed, int64_t now_ms,
+                             size_t events);
   // Runs fn on the job under the lock.
   template <class Fn>
   void update(const std::string& id, Fn fn) {
@@ -71,6 +77,7 @@ class CaptureJobs {
       it->second.running = false;
       it->second.success = it->second.errors.empty();
       it->second.finished_ms = now_ms;
+      record(it->second);
       waiting.swap(waiters_[id]);
       waiters_.erase(id);
     }
@@ -78,12 +85,19 @@ class CaptureJobs {
   }
   // Calls fn once the job has finished (at once if it has); false when there is no such job.
   bool when_finished(const std::string& id, std::function<void()> fn);
-  // The job as JSON, if it exists and belongs to the tenant.
+  // The job as JSON, if it exists and belongs to the tenant (from the store when this server did
+  // not run it).
   std::optional<std::string> json(const std::string& tenant, const std::string& id) const;
+  // The job as GET answers it; `interrupted`: as it reads if the server stops before it finishes.
+  static std::string json_of(const CaptureJob& j, bool interrupted);
 
  private:
+  // Records the job: its final state once finished, else the state it would have if the server
+  // stopped now (interrupted). Called under mu_.
+  void record(const CaptureJob& j);
+
+  JobStore& store_;
   mutable std::mutex mu_;
-  int64_t next_ = 0;
   std::map<std::string, CaptureJob> jobs_;
   std::map<std::string, std::vector<std::function<void()>>> waiters_;
 };

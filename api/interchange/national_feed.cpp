@@ -1,6 +1,9 @@
 #include "api/interchange/national_feed.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 
 #include "api/http/http_client.h"
@@ -125,9 +128,87 @@ void write_feed_record(JsonWriter& w, const epcis::Event& e, std::string_view te
   w.end_array().end_object();
 }
 
-NationalFeedPusher::NationalFeedPusher(Env& env, FeedPushOptions options)
-    : env_(env), options_(std::move(options)) {
+namespace {
+
+// A delivery as the job store keeps it: every field, the pushed document included.
+std::string delivery_record(const FeedDelivery& d) {
+  JsonWriter w;
+  w.begin_object()
+      .field("id", d.id)
+      .field("tenant", d.tenant)
+      .field("after", d.after)
+      .field("last", d.last)
+      .field("records", static_cast<uint64_t>(d.records))
+      .field("state", d.state)
+      .field("attempts", d.attempts)
+      .field("error", d.error)
+      .field("created_ms", d.created_ms)
+      .field("updated_ms", d.updated_ms)
+      .field("next_attempt_ms", d.next_attempt_ms)
+      .field("body", d.body)
+      .end_object();
+  return w.take();
+}
+
+std::optional<FeedDelivery> parse_delivery(const std::string& record) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(record).get(e) != simdjson::SUCCESS) return std::nullopt;
+  FeedDelivery d;
+  auto str = [&](const char* key, std::string& out) {
+    std::string_view v;
+    if (e[key].get(v) != simdjson::SUCCESS) return false;
+    out.assign(v);
+    return true;
+  };
+  int64_t records = 0, attempts = 0;
+  if (!str("id", d.id) || !str("tenant", d.tenant) || !str("after", d.after) ||
+      !str("last", d.last) || !str("state", d.state) || !str("error", d.error) ||
+      !str("body", d.body) || e["records"].get(records) != simdjson::SUCCESS ||
+      e["attempts"].get(attempts) != simdjson::SUCCESS ||
+      e["created_ms"].get(d.created_ms) != simdjson::SUCCESS ||
+      e["updated_ms"].get(d.updated_ms) != simdjson::SUCCESS ||
+      e["next_attempt_ms"].get(d.next_attempt_ms) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  d.records = static_cast<size_t>(records);
+  d.attempts = static_cast<int32_t>(attempts);
+  return d;
+}
+
+// "nfd-12" -> 12 (0 for anything else).
+uint64_t delivery_number(std::string_view id) {
+  uint64_t n = 0;
+  if (id.substr(0, 4) == "nfd-") std::from_chars(id.data() + 4, id.data() + id.size(), n);
+  return n;
+}
+
+}  // namespace
+
+NationalFeedPusher::NationalFeedPusher(Env& env, FeedPushOptions options, JobStore& store)
+    : env_(env), options_(std::move(options)), store_(store) {
+  // The deliveries of earlier runs, in the order they were made; one that was being pushed when
+  // the server stopped is pushed again (the platform recognises it by its Idempotency-Key).
+  store_.scan("feed", [&](std::string_view, const StoredJob& job) {
+    auto d = parse_delivery(job.record);
+    if (!d) return true;
+    if (d->state == "sent") {
+      d->state = "pending";
+      d->next_attempt_ms = env_.now_ms();
+      record(*d);
+    }
+    next_id_ = std::max(next_id_, delivery_number(d->id));
+    deliveries_.push_back(std::move(*d));
+    return true;
+  });
+  std::sort(deliveries_.begin(), deliveries_.end(), [](const FeedDelivery& a, const FeedDelivery& b) {
+    return delivery_number(a.id) < delivery_number(b.id);
+  });
   if (enabled()) worker_ = std::thread([this] { run(); });
+}
+
+void NationalFeedPusher::record(const FeedDelivery& d) {
+  (void)store_.put("feed", d.id, {d.tenant, delivery_record(d)});
 }
 
 NationalFeedPusher::~NationalFeedPusher() {
@@ -172,6 +253,7 @@ std::string NationalFeedPusher::enqueue(FeedDelivery d) {
     d.state = "pending";
     d.created_ms = d.updated_ms = d.next_attempt_ms = env_.now_ms();
     deliveries_.push_back(std::move(d));
+    record(deliveries_.back());
     write(w, deliveries_.back());
   }
   cv_.notify_all();
@@ -205,6 +287,7 @@ Result<std::string> NationalFeedPusher::resend(const std::optional<std::string>&
       it->attempts = 0;
       it->error.clear();
       it->updated_ms = it->next_attempt_ms = env_.now_ms();
+      record(*it);
     }
     write(w, *it);
   }
@@ -229,6 +312,7 @@ void NationalFeedPusher::run() {
     due->state = "sent";
     due->attempts += 1;
     due->updated_ms = now;
+    record(*due);
     const std::string id = due->id;
     const std::string body = due->body;
     lock.unlock();
@@ -265,6 +349,7 @@ void NationalFeedPusher::run() {
         it->next_attempt_ms = it->updated_ms + (options_.backoff_ms << (it->attempts - 1));
       }
     }
+    record(*it);
   }
 }
 

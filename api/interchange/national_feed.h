@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/service/job_store.h"
 #include "core/base/env.h"
 #include "core/base/json_writer.h"
 #include "core/base/status.h"
@@ -59,10 +60,14 @@ struct FeedPushOptions {
   int32_t max_attempts = 6;   // then the delivery is failed until resent
 };
 
-// The deliveries (in memory) and one worker thread that pushes them, oldest due first.
+// The deliveries and one worker thread that pushes them, oldest due first. Every delivery is
+// recorded in the job store (kind "feed") at each change, with the document it pushes: after a
+// restart the deliveries are there again with their state, and a delivery the server had not
+// finished (pending, or sent without an answer yet) is resumed — the push carries the delivery id
+// as its Idempotency-Key, so the platform recognises a repeated one.
 class NationalFeedPusher {
  public:
-  NationalFeedPusher(Env& env, FeedPushOptions options);
+  NationalFeedPusher(Env& env, FeedPushOptions options, JobStore& store);
   ~NationalFeedPusher();
   NationalFeedPusher(const NationalFeedPusher&) = delete;
   NationalFeedPusher& operator=(const NationalFeedPusher&) = delete;
@@ -80,9 +85,12 @@ class NationalFeedPusher {
  private:
   void run();
   static void write(JsonWriter& w, const FeedDelivery& d);
+  // Records the delivery (under mu_); a failed write keeps the previous record.
+  void record(const FeedDelivery& d);
 
   Env& env_;
   FeedPushOptions options_;
+  JobStore& store_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

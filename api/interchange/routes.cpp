@@ -10,6 +10,7 @@
 #include "api/interchange/capture.h"
 #include "api/interchange/national_feed.h"
 #include "core/codes/codes.h"
+#include "core/interchange/capture.h"
 #include "core/interchange/epcis.h"
 #include "core/receiving/commands.h"
 #include "projections/base/keys.h"
@@ -182,20 +183,10 @@ std::optional<std::string> platform_code(const epcis::Item& item,
                                    item.serial);
 }
 
-// The trace-code URIs of a receiving ObjectEvent: what a receipt by scan of this enterprise takes
-// (the codes must be on the platform: their lot comes from the resolver's index).
-Result<std::vector<std::string>> receiving_codes(const epcis::Event& e,
-                                                 const projections::ViewStore& views) {
-  const bool receiving =
-      e.biz_step == "receiving" || e.biz_step == "arriving" || e.biz_step == "accepting";
-  if (e.type != "ObjectEvent" || e.action != "OBSERVE" || !receiving || e.epcs.empty() ||
-      !e.quantities.empty()) {
-    return make_error(
-        ErrorCode::kInvalidArgument, "epcis_event_not_mappable",
-        "only ObjectEvents (OBSERVE, bizStep receiving, arriving or accepting) of trace "
-        "codes map onto the enterprise's ledger, as a receipt by scan",
-        "bizStep");
-  }
+// The trace-code URIs of an event that maps onto a receipt by scan (the codes must be on the
+// platform: their lot comes from the resolver's index).
+Result<std::vector<std::string>> receipt_codes(const epcis::Event& e,
+                                               const projections::ViewStore& views) {
   std::vector<std::string> codes;
   for (const epcis::Item& item : e.epcs) {
     auto code = platform_code(item, views);
@@ -206,6 +197,80 @@ Result<std::vector<std::string>> receiving_codes(const epcis::Event& e,
     codes.push_back(std::move(*code));
   }
   return codes;
+}
+
+// The platform catalogue's product of a GTIN, its id only when it is one of the
+// tenant's main varieties (what CreateBatch accepts).
+epcis::CatalogueLookup catalogue_lookup(const projections::ViewStore& views,
+                                        const std::string& tenant) {
+  return [&views, tenant](std::string_view gtin14) -> std::optional<epcis::CatalogueMatch> {
+    std::optional<epcis::CatalogueMatch> found;
+    views.scan_prefix(projections::codes::keys::catalogue(core::kPlatformTenant),
+                      [&](std::string_view, std::string_view v) {
+                        std::string gtin = projections::json_string_field(v, "gtin").value_or("");
+                        if (gtin.empty()) return true;
+                        if (gtin.size() < 14) gtin.insert(0, 14 - gtin.size(), '0');
+                        if (gtin != gtin14) return true;
+                        found = epcis::CatalogueMatch{
+                            projections::json_string_field(v, "product_id").value_or(""),
+                            projections::json_string_field(v, "name").value_or("")};
+                        return false;
+                      });
+    if (!found) return std::nullopt;
+    auto mains = views.get(projections::codes::keys::main_varieties(tenant));
+    if (!mains || mains->find("\"" + found->product_id + "\"") == std::string::npos)
+      found->product_id.clear();
+    return found;
+  };
+}
+
+// What one captured event appends to the capturing enterprise's ledger (docs/INTERCHANGE.md
+// "Capture"): commissioning -> batches, receiving (or a shipment to this enterprise) -> a
+// receipt by scan; anything else is refused with epcis_event_not_mappable.
+Result<std::vector<core::Command>> event_commands(const epcis::Event& e, const std::string& tenant,
+                                                  const projections::ViewStore& views) {
+  std::vector<core::Command> out;
+  switch (epcis::capture_kind(e, tenant)) {
+    case epcis::CaptureKind::kCommissioning: {
+      auto batches = epcis::commissioned_batches(e, catalogue_lookup(views, tenant));
+      if (!batches.ok()) return batches.error();
+      for (core::CreateBatch& b : *batches) out.emplace_back(std::move(b));
+      return out;
+    }
+    case epcis::CaptureKind::kReceipt: {
+      auto codes = receipt_codes(e, views);
+      if (!codes.ok()) return codes.error();
+      core::ReceiveGoods cmd;
+      cmd.codes = std::move(*codes);
+      out.emplace_back(std::move(cmd));
+      return out;
+    }
+    case epcis::CaptureKind::kNotMappable:
+      break;
+  }
+  return make_error(ErrorCode::kInvalidArgument, "epcis_event_not_mappable",
+                    "an ObjectEvent ADD with bizStep commissioning (goods registered as batches), "
+                    "an ObjectEvent OBSERVE of trace codes with bizStep receiving, arriving or "
+                    "accepting, or a shipping event to this enterprise (a receipt by scan) map onto "
+                    "the enterprise's ledger; no other event does",
+                    "bizStep");
+}
+
+// Submits the commands of captured events as one all-or-nothing group (CommandGroup) under an
+// Idempotency-Key derived from `hash` (the event hash, or the document's concatenated hashes),
+// so that the same events captured again are recognised (the writer answers the first outcome:
+// replayed).
+void submit_group(RouteKit* i, const Caller& c, std::vector<core::Command> commands,
+                  const std::string& hash, std::function<void(const HttpResponse&)> done) {
+  HttpRequest req;
+  req.method = "POST";
+  req.path = "/epcis/capture";
+  req.body = hash;
+  req.remote_address = "epcis-capture";
+  req.headers.emplace_back("Idempotency-Key", "epcis-" + core::sha256_hex(hash));
+  i->submit(
+      req, [done = std::move(done)](HttpResponse r) { done(r); }, c, "capture_epcis_events",
+      core::Command(core::CommandGroup{std::move(commands)}), 201);
 }
 
 // Appends a receipt by scan of `codes` under an Idempotency-Key derived from `hash`, so that the
@@ -225,12 +290,13 @@ void submit_receipt(RouteKit* i, const Caller& c, std::vector<std::string> codes
       core::Command(std::move(cmd)), 201);
 }
 
-// The outcome of one submitted receipt in the job.
-void record_outcome(CaptureJob& j, const HttpResponse& r, size_t events, size_t index,
-                    const std::string& id) {
+// The outcome of one submitted group in the job. A refusal names the event whose command the
+// rules refused: `owner[n]` is the eventList index of the group's n-th command, `ids` its hash.
+void record_outcome(CaptureJob& j, const HttpResponse& r, size_t events,
+                    const std::vector<size_t>& owner, const std::vector<std::string>& ids) {
   if (r.status == 201) {
     (r.body.find("\"replayed\":true") != std::string::npos ? j.duplicates : j.captured) += events;
-    // The furthest of the receipts' positions ("partition:offset"; a tenant's commands share
+    // The furthest of the groups' positions ("partition:offset"; a tenant's commands share
     // one partition).
     auto offset = [](std::string_view p) {
       const size_t colon = p.find(':');
@@ -242,11 +308,21 @@ void record_outcome(CaptureJob& j, const HttpResponse& r, size_t events, size_t 
     if (auto p = find_header(r.headers, "X-Agritrace-Position");
         p && offset(*p) > offset(j.position))
       j.position = std::string(*p);
-  } else {
-    j.errors.push_back({index, id,
-                        projections::json_string_field(r.body, "code").value_or("capture_refused"),
-                        projections::json_string_field(r.body, "detail").value_or("")});
+    return;
   }
+  // The field is "commands[n]..." (core::CommandGroup).
+  const std::string field = projections::json_string_field(r.body, "field").value_or("");
+  size_t n = 0;
+  if (field.rfind("commands[", 0) == 0) {
+    std::from_chars(field.data() + 9, field.data() + field.size(), n);
+  }
+  if (n >= owner.size()) n = 0;
+  std::string message = projections::json_string_field(r.body, "detail").value_or("");
+  const size_t dot = field.find("].");
+  if (dot != std::string::npos) message += " (" + field.substr(dot + 2) + ")";
+  j.errors.push_back({owner.empty() ? 0 : owner[n], ids.empty() ? "" : ids[n],
+                      projections::json_string_field(r.body, "code").value_or("capture_refused"),
+                      std::move(message)});
 }
 
 // ?limit= of the national feed (1..1000, default 100); nullopt and `problem` set when bad.
@@ -388,7 +464,7 @@ void register_interchange_routes(RouteKit& kit, Router& router) {
 
   // Issue 14: EPCIS 2.0 capture. 202 + Location of the job; all or nothing unless
   // GS1-Capture-Error-Behaviour: proceed.
-  auto jobs = std::make_shared<CaptureJobs>();
+  auto jobs = std::make_shared<CaptureJobs>(kit.job_store());
   router.add(
       "POST", "/epcis/capture", "captureEpcisEvents",
       i->tenant_route([i, jobs](const HttpRequest& req, const PathParams&, const Caller& c,
@@ -406,16 +482,18 @@ void register_interchange_routes(RouteKit& kit, Router& router) {
                                           parsed.error().field));
         }
         const bool proceed = behaviour == "proceed";
-        const std::string id = jobs->create(c.tenant, proceed, i->env.now_ms(), parsed->size()).id;
+        auto created = jobs->create(c.tenant, proceed, i->env.now_ms(), parsed->size());
+        if (!created.ok()) return respond(problem_from_error(created.error()));
+        const std::string id = *created;
         HttpResponse accepted = json_response(202, "{\"captureID\":\"" + id + "\"}");
         accepted.headers.emplace_back("Location", "/epcis/capture/" + id);
         respond(std::move(accepted));
 
-        // Every event is checked first; the mappable ones become receipts by scan.
+        // Every event is checked first and mapped onto the commands it appends.
         struct Valid {
           size_t index;
           std::string hash;
-          std::vector<std::string> codes;
+          std::vector<core::Command> commands;
         };
         std::vector<Valid> valid;
         std::vector<CaptureProblem> problems;
@@ -426,40 +504,49 @@ void register_interchange_routes(RouteKit& kit, Router& router) {
             continue;
           }
           const std::string hash = epcis::event_hash(ce.event);
-          auto codes = receiving_codes(ce.event, i->views);
-          if (!codes.ok()) {
-            problems.push_back({n, hash, codes.error().reason, codes.error().message});
+          auto commands = event_commands(ce.event, c.tenant, i->views);
+          if (!commands.ok()) {
+            problems.push_back({n, hash, commands.error().reason, commands.error().message});
             continue;
           }
-          valid.push_back({n, hash, std::move(*codes)});
+          valid.push_back({n, hash, std::move(*commands)});
         }
         jobs->update(id, [&](CaptureJob& j) { j.errors = problems; });
         if (valid.empty() || (!proceed && !problems.empty())) {
           return jobs->finish(id, i->env.now_ms(), [](CaptureJob&) {});
         }
         if (!proceed) {
-          // One receipt of every event's codes: the rules accept all of them or none.
+          // One group of every event's commands: the rules accept all of them or none.
           std::string hashes;
-          std::vector<std::string> codes;
-          for (const Valid& v : valid) {
+          std::vector<core::Command> commands;
+          std::vector<size_t> owner;
+          std::vector<std::string> ids;
+          for (Valid& v : valid) {
             hashes += v.hash;
-            codes.insert(codes.end(), v.codes.begin(), v.codes.end());
+            for (core::Command& cmd : v.commands) {
+              commands.push_back(std::move(cmd));
+              owner.push_back(v.index);
+              ids.push_back(v.hash);
+            }
           }
-          return submit_receipt(i, c, std::move(codes), hashes,
-                                [i, jobs, id, n = valid.size()](const HttpResponse& r) {
-                                  jobs->finish(id, i->env.now_ms(), [&](CaptureJob& j) {
-                                    record_outcome(j, r, n, 0, "");
-                                  });
+          return submit_group(i, c, std::move(commands), hashes,
+                              [i, jobs, id, n = valid.size(), owner = std::move(owner),
+                               ids = std::move(ids)](const HttpResponse& r) {
+                                jobs->finish(id, i->env.now_ms(), [&](CaptureJob& j) {
+                                  record_outcome(j, r, n, owner, ids);
                                 });
+                              });
         }
         auto left = std::make_shared<std::atomic<size_t>>(valid.size());
         for (Valid& v : valid) {
-          submit_receipt(
-              i, c, std::move(v.codes), v.hash,
-              [i, jobs, id, left, index = v.index, hash = v.hash](const HttpResponse& r) {
-                jobs->update(id, [&](CaptureJob& j) { record_outcome(j, r, 1, index, hash); });
-                if (left->fetch_sub(1) == 1) jobs->finish(id, i->env.now_ms(), [](CaptureJob&) {});
-              });
+          const size_t commands = v.commands.size();
+          submit_group(i, c, std::move(v.commands), v.hash,
+                       [i, jobs, id, left, owner = std::vector<size_t>(commands, v.index),
+                        ids = std::vector<std::string>(commands, v.hash)](const HttpResponse& r) {
+                         jobs->update(id, [&](CaptureJob& j) { record_outcome(j, r, 1, owner, ids); });
+                         if (left->fetch_sub(1) == 1)
+                           jobs->finish(id, i->env.now_ms(), [](CaptureJob&) {});
+                       });
         }
       }));
   router.add("GET", "/epcis/capture/{captureID}", "getEpcisCaptureJob",
@@ -511,7 +598,8 @@ void register_interchange_routes(RouteKit& kit, Router& router) {
   // Push delivery of the enterprise's next records to --national-feed-url.
   auto pusher = std::make_shared<NationalFeedPusher>(
       i->env, FeedPushOptions{i->options.national_feed_url, i->options.national_feed_backoff_ms,
-                              i->options.national_feed_max_attempts});
+                              i->options.national_feed_max_attempts},
+      kit.job_store());
   router.add(
       "POST", "/v1/national-feed/deliveries", "createNationalFeedDelivery",
       i->tenant_route([i, q, pusher](const HttpRequest& req, const PathParams&, const Caller& c,

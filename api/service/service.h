@@ -21,6 +21,7 @@
 
 namespace agritrace::api {
 
+class JobStore;    // api/service/job_store.h
 class PrintLines;  // api/devices/print_lines.h
 class RegulatorWebhooks;  // api/regulator/webhooks.h
 class ScanLog;     // api/public/scan_log.h
@@ -54,6 +55,9 @@ struct ServiceOptions {
   std::string national_feed_url = {};
   int64_t national_feed_backoff_ms = 1000;  // retry n waits this * 2^(n-1) on the Env clock
   int32_t national_feed_max_attempts = 6;
+  // Issue 14: the job store of upload jobs, EPCIS capture jobs and national-feed deliveries
+  // (<data>/jobs, api/service/job_store.h); null: kept in memory. It must outlive the Service.
+  JobStore* jobs = nullptr;
 };
 
 struct RouteKit;  // api/http/route_kit.h

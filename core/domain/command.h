@@ -4,6 +4,7 @@
 #pragma once
 
 #include <variant>
+#include <vector>
 
 #include "core/accounts/commands.h"
 #include "core/base/command_context.h"
@@ -20,6 +21,8 @@
 
 namespace agritrace::core {
 
+struct CommandGroup;  // below
+
 using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCounterparty, ErasePersonalData,
                              CreatePurchaseOrder, AmendPurchaseOrder, CancelPurchaseOrder,
                              ReceivePurchaseOrder, CreateBatch, AmendBatch, ConsumeMaterial,
@@ -34,6 +37,13 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              RecordStocktake, RecordFinanceEntry, RecordRetailSale,
                              RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress,
                              CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey,
-                             RecordPaymentNotification>;
+                             RecordPaymentNotification, CommandGroup>;
+
+// Commands decided together, all or nothing (issue 14: an EPCIS document captured whole): each is
+// decided against the state the earlier ones leave; the first refusal refuses the group, its
+// field prefixed with "commands[n]." (n = its index). Their events are appended in one group.
+struct CommandGroup {
+  std::vector<Command> commands;
+};
 
 }  // namespace agritrace::core

@@ -3,11 +3,13 @@
 // one fails to compile here (it can not fall back to this function through the variant).
 #include "core/domain/decide.h"
 
+#include <optional>
 #include <type_traits>
 
 #include "core/accounts/rules.h"
 #include "core/base/rule_errors.h"
 #include "core/codes/rules.h"
+#include "core/domain/evolve.h"
 #include "core/devices/rules.h"
 #include "core/finance/rules.h"
 #include "core/inventory/rules.h"
@@ -35,6 +37,32 @@ Result<std::vector<Event>> decide(const TenantState& state, const Command& comma
         return area_decide(state, c, ctx);
       },
       command);
+}
+
+Result<std::vector<Event>> decide(const TenantState& state, const CommandGroup& group,
+                                  const Context& ctx) {
+  if (group.commands.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "commands_empty", "a group has commands",
+                      "commands");
+  }
+  std::vector<Event> all;
+  std::optional<TenantState> work;  // a copy once a later command must see the earlier ones
+  for (size_t n = 0; n < group.commands.size(); ++n) {
+    const TenantState& now = work ? *work : state;
+    auto events = decide(now, group.commands[n], ctx);
+    if (!events.ok()) {
+      Error e = events.error();
+      e.field = "commands[" + std::to_string(n) + "]" + (e.field.empty() ? "" : "." + e.field);
+      return e;
+    }
+    if (n + 1 < group.commands.size()) {
+      if (!work) work.emplace(state);
+      for (const Event& ev : *events) evolve(*work, ev);
+    }
+    all.insert(all.end(), std::make_move_iterator(events->begin()),
+               std::make_move_iterator(events->end()));
+  }
+  return all;
 }
 
 }  // namespace agritrace::core

@@ -17,6 +17,9 @@ namespace agritrace::core {
 // and the field path of the offending input.
 Result<std::vector<Event>> decide(const TenantState& state, const Command& command,
                                   const Context& ctx);
+// The commands of a group in order, against a copy of the state (core/domain/command.h).
+Result<std::vector<Event>> decide(const TenantState& state, const CommandGroup& group,
+                                  const Context& ctx);
 
 // Limits on free text, in bytes of UTF-8 (names in Chinese take 3 bytes a character).
 inline constexpr size_t kMaxNameBytes = 256;
