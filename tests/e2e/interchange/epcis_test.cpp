@@ -290,13 +290,14 @@ AGRITRACE_TEST_BOTH_LEDGERS(
     "reference event hash",
     epcis_export)
 
-// An EPCISDocument of receiving ObjectEvents (the given EPCs each; eventTime now).
+// An EPCISDocument of receiving ObjectEvents (the given EPCs each; eventTime now), after an event
+// that maps onto nothing in the ledger (a decommissioning DELETE) when `with_unmappable`.
 std::string receiving_document(const std::vector<std::vector<std::string>>& events,
-                               bool with_commissioning = false) {
+                               bool with_unmappable = false) {
   std::string list;
-  if (with_commissioning) {
+  if (with_unmappable) {
     list += fmt::format(
-        R"({{"type":"ObjectEvent","eventTime":"{}T04:00:00Z","eventTimeZoneOffset":"+08:00","epcList":["https://id.gs1.org/01/06901234000016/21/NEW1"],"action":"ADD","bizStep":"commissioning"}})",
+        R"({{"type":"ObjectEvent","eventTime":"{}T04:00:00Z","eventTimeZoneOffset":"+08:00","epcList":["https://id.gs1.org/01/06901234000016/21/NEW1"],"action":"DELETE","bizStep":"decommissioning"}})",
         test_today());
   }
   for (const auto& epcs : events) {
@@ -405,6 +406,249 @@ AGRITRACE_TEST_BOTH_LEDGERS(
     "R-5.1 EPCIS 2.0 capture: receiving events become receipts by scan, all or nothing or per "
     "event, duplicates recognised by hash",
     epcis_capture)
+
+// The events of a query answer as an EPCISDocument (what a partner's repository sends to capture).
+std::string as_document(const Reply& query) {
+  const std::string list_key = "\"resultsBody\":{\"eventList\":";
+  const size_t list_at = query.body.find(list_key);
+  REQUIRE(list_at != std::string::npos);
+  const std::string events = query.body.substr(list_at + list_key.size(),
+                                               query.body.size() - list_at - list_key.size() - 4);
+  return R"({"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],)"
+         R"("type":"EPCISDocument","schemaVersion":"2.0","creationDate":")" +
+         query.str("/creationDate") + R"(","epcisBody":{"eventList":)" + events + "}}";
+}
+
+// The document with one more event (raw JSON) at the end of its eventList.
+std::string with_event(const std::string& doc, const std::string& event) {
+  const size_t end = doc.rfind("]}}");
+  REQUIRE(end != std::string::npos);
+  return doc.substr(0, end) + "," + event + "]}}";
+}
+
+std::string receiving_event(const std::vector<std::string>& epcs) {
+  std::string list;
+  for (const std::string& e : epcs) list += (list.empty() ? "\"" : ",\"") + e + "\"";
+  return fmt::format(
+      R"({{"type":"ObjectEvent","eventTime":"{}T04:30:00Z","eventTimeZoneOffset":"+08:00","epcList":[{}],"action":"OBSERVE","bizStep":"receiving","disposition":"in_progress"}})",
+      test_today(), list);
+}
+
+// Export from one enterprise, capture into another: the plant's commissioning events (its batch,
+// its codes) register the goods as the wholesaler's batches, the plant's shipment to the
+// wholesaler becomes the wholesaler's receipt of those codes, a receiving event a receipt; all or
+// nothing through one CommandGroup (the rules refuse one command: nothing is appended), per event
+// on request, duplicates recognised by hash; the wholesaler's own export then passes the
+// third-party checks.
+void epcis_round_trip(Backend backend) {
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司");
+  ApiClient wholesale = app.enterprise(kWholesaleUscc, "广州江南果菜批发有限公司");
+  for (ApiClient* c : {&plant, &wholesale}) {
+    REQUIRE(c->put("/v1/enterprise/main-varieties", R"({"product_ids":["veg-caixin"]})").status ==
+            200);
+  }
+  Reply batch = plant.post(
+      "/v1/batches",
+      fmt::format(
+          R"({{"product_id":"veg-caixin","lot_code":"CX-RT1","quantity":{{"amount":20,"unit":"piece"}},"production_date":"{}"}})",
+          days_from_today(-1)));
+  REQUIRE(batch.status == 201);
+  const std::vector<std::string> codes = ship_to_wholesaler(plant, batch.str("/id"), 2);
+
+  // The plant's export: the batch and its codes commissioned, two codes shipped to the wholesaler.
+  Reply exported = epcis_get(plant, "/epcis/events?EQ_bizStep=commissioning|shipping&eventType=ObjectEvent");
+  INFO(exported.body);
+  REQUIRE(event_count(exported) == 3);
+  CHECK(exported.str(event_path(0, "quantityList/0/epcClass")) ==
+        "https://id.gs1.org/01/06901234000016/10/CX-RT1");
+  CHECK(exported.size(event_path(1, "epcList")) == 4);
+  CHECK(exported.str(event_path(2, "bizStep")) == "shipping");
+  const std::string doc = as_document(exported);
+
+  // All or nothing: with a receipt of a code never shipped to the wholesaler, the rules refuse
+  // that command and nothing of the document is appended (not the batches either).
+  const std::string dl = "https://id.gs1.org/01/06901234000016/21/";
+  Reply refused = capture(wholesale, with_event(doc, receiving_event({dl + serial_of(codes[3])})));
+  INFO(refused.body);
+  CHECK(refused.str("/state") == "finished");
+  CHECK(refused.body.find("\"success\":false") != std::string::npos);
+  CHECK(refused.num("/captured") == 0);
+  REQUIRE(refused.size("/errors") == 1);
+  CHECK(refused.num("/errors/0/index") == 3);
+  CHECK(refused.str("/errors/0/code") == "codes_refused");
+  CHECK(event_count(wholesale.get_fresh("/epcis/events")) == 0);
+
+  // The document alone: captured whole.
+  Reply job = capture(wholesale, doc);
+  INFO(job.body);
+  CHECK(job.body.find("\"success\":true") != std::string::npos);
+  CHECK(job.num("/captured") == 3);
+  Reply mine = after_position(wholesale, job.str("/position"));
+  INFO(mine.body);
+  REQUIRE(event_count(mine) == 3);
+  // The plant's batch is the wholesaler's batch of the same LGTIN and quantity.
+  CHECK(mine.str(event_path(0, "bizStep")) == "commissioning");
+  CHECK(mine.str(event_path(0, "quantityList/0/epcClass")) ==
+        exported.str(event_path(0, "quantityList/0/epcClass")));
+  CHECK(mine.num(event_path(0, "quantityList/0/quantity")) == 20);
+  CHECK(mine.str(event_path(0, "quantityList/0/uom")) == "EA");
+  // The four commissioned codes: a batch of four pieces of the same GTIN.
+  CHECK(mine.str(event_path(1, "bizStep")) == "commissioning");
+  CHECK(mine.str(event_path(1, "quantityList/0/epcClass")).rfind(
+            "https://id.gs1.org/01/06901234000016/10/E", 0) == 0);
+  CHECK(mine.num(event_path(1, "quantityList/0/quantity")) == 4);
+  // The shipment to the wholesaler: received, the same two codes.
+  CHECK(mine.str(event_path(2, "bizStep")) == "receiving");
+  REQUIRE(mine.size(event_path(2, "epcList")) == 2);
+  CHECK(mine.str(event_path(2, "epcList/0")) == exported.str(event_path(2, "epcList/0")));
+  CHECK(mine.str(event_path(2, "epcList/1")) == exported.str(event_path(2, "epcList/1")));
+  CHECK(mine.str(event_path(2, "sourceList/0/source")) ==
+        "urn:agritrace:party:" + std::string(kPlantUscc));
+  check_with_third_parties(mine);
+
+  // The same document again: recognised by its hashes, nothing appended.
+  Reply again = capture(wholesale, doc);
+  CHECK(again.num("/captured") == 0);
+  CHECK(again.num("/duplicates") == 3);
+  CHECK(event_count(wholesale.get_fresh("/epcis/events")) == 3);
+
+  // Per event: the plant ships the other two codes; the wholesaler's system reports a new batch
+  // (commissioning), the receipt of the shipped codes, and a receipt of a code it already has.
+  Reply so2 = plant.post("/v1/sales-orders",
+                         fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":2,"unit":"piece"}}}})",
+                                     plant.get_fresh("/v1/counterparties").str("/items/0/counterparty_id"),
+                                     batch.str("/id")));
+  REQUIRE(so2.status == 201);
+  REQUIRE(plant.post("/v1/sales-orders/" + so2.str("/id") + "/shipments",
+                     codes_body({codes[2], codes[3]}))
+              .status == 201);
+  const std::string commissioned = fmt::format(
+      R"({{"type":"ObjectEvent","eventTime":"{}T05:00:00Z","eventTimeZoneOffset":"+08:00","epcList":[],"action":"ADD","bizStep":"commissioning","disposition":"active","quantityList":[{{"epcClass":"urn:epc:class:lgtin:6901234.000001.CX-W2","quantity":5.5,"uom":"KGM"}}]}})",
+      test_today());
+  std::string per_event = with_event(
+      with_event(receiving_document({}), commissioned),
+      receiving_event({dl + serial_of(codes[2]), dl + serial_of(codes[3])}));
+  per_event = with_event(per_event, receiving_event({dl + serial_of(codes[0])}));
+  // receiving_document({}) has an empty eventList: drop the comma with_event put first.
+  const size_t empty = per_event.find("[,");
+  REQUIRE(empty != std::string::npos);
+  per_event.erase(empty + 1, 1);
+  Reply proceeded = capture(wholesale, per_event, {{"GS1-Capture-Error-Behaviour", "proceed"}});
+  INFO(proceeded.body);
+  CHECK(proceeded.num("/captured") == 2);
+  REQUIRE(proceeded.size("/errors") == 1);
+  CHECK(proceeded.num("/errors/0/index") == 2);
+  CHECK(proceeded.str("/errors/0/code") == "codes_refused");
+  Reply now = after_position(wholesale, proceeded.str("/position"));
+  REQUIRE(event_count(now) == 5);
+  CHECK(now.str(event_path(3, "quantityList/0/epcClass")) ==
+        "https://id.gs1.org/01/06901234000016/10/CX-W2");
+  CHECK(now.body.find(R"("epcClass":"https://id.gs1.org/01/06901234000016/10/CX-W2","quantity":5.5,"uom":"KGM")") !=
+        std::string::npos);
+  CHECK(now.str(event_path(3, "quantityList/0/uom")) == "KGM");
+  CHECK(now.str(event_path(4, "bizStep")) == "receiving");
+  // A capture only reaches the capturing enterprise's own ledger.
+  CHECK(event_count(plant.get_fresh("/epcis/events")) == 4);
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS(
+    "R-5.1 EPCIS 2.0 round trip: one enterprise's export captured into another (commissioning, "
+    "shipping, receiving), all or nothing or per event, duplicates by hash",
+    epcis_round_trip)
+
+// docs/examples/epcis-capture-commissioning.jsonld, a GS1-style EPCIS 2.0 document of a partner
+// (a co-operative whose repository is not AgriTrace): valid for epcis2.js, its eventIDs are the
+// reference implementation's hashes, it captures cleanly (its goods become the enterprise's
+// batches), a second capture is recognised by hash, and the same goods registered again event by
+// event are refused by the rules with the event named by its eventID.
+void epcis_gs1_example(Backend backend) {
+  const std::string file = AGRITRACE_SOURCE_DIR "/docs/examples/epcis-capture-commissioning.jsonld";
+  const RunResult valid =
+      run_program({"/usr/bin/env", "node", kTools + "/validate_epcis.js", file}, {}, true);
+  INFO("epcis2.js: ", valid.out);
+  CHECK(valid.exit_code == 0);
+  const RunResult hashes = run_program({AGRITRACE_SOURCE_DIR "/build/venv/bin/python", "-m",
+                                        "epcis_event_hash_generator", file},
+                                       {}, true);
+  REQUIRE(hashes.exit_code == 0);
+  const std::vector<std::string> ids = lines_starting(hashes.out, "ni:///sha-256;");
+  REQUIRE(ids.size() == 3);
+  std::string doc;
+  {
+    std::ifstream in(file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    doc = ss.str();
+  }
+  for (const std::string& id : ids) CHECK(doc.find("\"" + id + "\"") != std::string::npos);
+
+  TestApp app(backend);
+  ApiClient wholesale = app.enterprise(kWholesaleUscc, "广州江南果菜批发有限公司");
+  Reply job = capture(wholesale, doc);
+  INFO(job.body);
+  CHECK(job.body.find("\"success\":true") != std::string::npos);
+  CHECK(job.num("/captured") == 3);
+  CHECK(job.size("/errors") == 0);
+  Reply mine = after_position(wholesale, job.str("/position"));
+  INFO(mine.body);
+  REQUIRE(event_count(mine) == 3);
+  // The goods as batches of the enterprise, named by the catalogue (none is a main variety here,
+  // so the export names them by the platform's lot URIs).
+  Reply batches = wholesale.get("/v1/batches?after=" + job.str("/position"));
+  INFO(batches.body);
+  CHECK(batches.body.find("\"lot_code\":\"GL-0601\"") != std::string::npos);
+  CHECK(batches.body.find("\"lot_code\":\"TC-0601\"") != std::string::npos);
+  CHECK(batches.body.find("芥蓝") != std::string::npos);
+  CHECK(batches.body.find("\"lot_code\":\"E" + ids[1].substr(14, 12) + "\"") != std::string::npos);
+  for (size_t i = 0; i < 3; ++i) CHECK(mine.str(event_path(i, "bizStep")) == "commissioning");
+  CHECK(mine.num(event_path(0, "quantityList/0/quantity")) == 500);
+  CHECK(mine.str(event_path(0, "quantityList/0/uom")) == "KGM");
+  CHECK(mine.num(event_path(1, "quantityList/0/quantity")) == 3);
+  CHECK(mine.body.find(R"("quantity":120.5,"uom":"KGM")") != std::string::npos);
+  check_with_third_parties(mine);
+
+  // Captured again: duplicates by hash.
+  Reply again = capture(wholesale, doc);
+  CHECK(again.num("/duplicates") == 3);
+  CHECK(again.num("/captured") == 0);
+  CHECK(event_count(wholesale.get_fresh("/epcis/events")) == 3);
+  // Event by event, the same goods are already registered: refused by the rules, each error
+  // naming its event by the reference hash.
+  Reply per_event = capture(wholesale, doc, {{"GS1-Capture-Error-Behaviour", "proceed"}});
+  INFO(per_event.body);
+  CHECK(per_event.num("/captured") == 0);
+  REQUIRE(per_event.size("/errors") == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(per_event.str(fmt::format("/errors/{}/code", i)) == "lot_code_duplicate");
+    const size_t index = static_cast<size_t>(per_event.num(fmt::format("/errors/{}/index", i)));
+    REQUIRE(index < 3);
+    CHECK(per_event.str(fmt::format("/errors/{}/eventID", i)) == ids[index]);
+  }
+
+  // Capture jobs live in the job store (<data>/jobs): after a restart GET answers each finished
+  // job as it was, its per-event errors included; ids go on from the last one.
+  REQUIRE(app.server.stop() == 0);
+  app.server.start();
+  ApiClient restarted(app.port(), wholesale.key());
+  for (const Reply* before : {&job, &again, &per_event}) {
+    Reply stored = restarted.get("/epcis/capture/" + before->str("/captureID") + "?wait=true");
+    REQUIRE(stored.status == 200);
+    CHECK(stored.body == before->body);
+  }
+  CHECK(restarted.get("/epcis/capture/" + job.str("/captureID")).str("/state") == "finished");
+  check_problem(restarted.get("/epcis/capture/cj-999"), 404, "capture_job_not_found", "captureID");
+  ApiClient plant(app.port(), register_enterprise(app.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
+  check_problem(plant.get("/epcis/capture/" + job.str("/captureID")), 404, "capture_job_not_found",
+                "captureID");
+  Reply next = capture(restarted, doc);
+  CHECK(next.str("/captureID") == "cj-4");
+  CHECK(next.num("/duplicates") == 3);
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS(
+    "R-5.1 EPCIS 2.0: a GS1-style example document (docs/examples) validates and captures cleanly",
+    epcis_gs1_example)
 
 // The national platform's feed endpoint, a real HTTP server on loopback: it answers 503 to the
 // first `failures` pushes, then 200, and keeps every push.
@@ -579,6 +823,27 @@ void national_feed(Backend backend) {
                 "records[0].destination");
   check_problem(wholesale.post("/v1/national-feed/inbound", R"({"version":"v2","records":[]})"),
                 422, "national_feed_version_unsupported", "version");
+
+  // Deliveries live in the job store (<data>/jobs): after a restart the operator sees the same
+  // delivery, acknowledged (a push in flight when the server stopped is pushed again: the
+  // platform recognises it by its Idempotency-Key), and the next delivery starts after it.
+  REQUIRE(server.stop() == 0);
+  server.start();
+  ApiClient operator2(server.port(), kAdminKey);
+  Reply kept = delivery_settled(operator2, "/deliveries/0/state");
+  INFO(kept.body);
+  REQUIRE(kept.size("/deliveries") == 1);
+  CHECK(kept.str("/deliveries/0/id") == id);
+  CHECK(kept.str("/deliveries/0/enterprise") == kPlantUscc);
+  CHECK(kept.str("/deliveries/0/state") == "acknowledged");
+  CHECK(kept.num("/deliveries/0/records") == static_cast<int64_t>(stages.size()));
+  ApiClient plant2(server.port(), plant.key());
+  check_problem(plant2.post("/v1/national-feed/deliveries", ""), 409, "national_feed_up_to_date",
+                "cursor");
+  // Re-sendable after the restart too: the same document once more.
+  const size_t pushed = receiver.wait_for(4).size();
+  REQUIRE(operator2.post("/v1/national-feed/deliveries/" + id + "/resend", "").status == 202);
+  CHECK(receiver.wait_for(pushed + 1).back().body == pushes[0].body);
 }
 
 AGRITRACE_TEST_BOTH_LEDGERS(

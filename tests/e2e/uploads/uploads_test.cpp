@@ -194,6 +194,75 @@ AGRITRACE_TEST_BOTH_LEDGERS(
     "R-5.2 uploads: goods-in CSV files over HTTP, idempotent, with an error report",
     uploads_end_to_end);
 
+// Issue 14 job store: upload jobs outlive the server. A finished job answers its final state and
+// error report after a restart; a job the server did not finish (it crashed) answers
+// "interrupted", and the same file sent again resumes it without appending a row twice (each
+// row's command carries an Idempotency-Key of the job and the row).
+void uploads_restart(Backend backend) {
+  UploadApp app(backend);
+  ApiClient& c = app.c;
+  // Valid rows only, one row in the future: three rows appended, one in the error report.
+  const std::string partly = make_upload(app.dir, "utf-8", 4, kFarmUscc, 3);
+  Reply first = upload(c, "?type=goods_in&mode=valid_rows", partly);
+  REQUIRE(first.status == 202);
+  const std::string done_id = first.str("/id");
+  Reply done = finished(c, done_id);
+  INFO(done.body);
+  REQUIRE(done.str("/state") == "done");
+  REQUIRE(done.num("/rows_appended") == 3);
+  const std::string report = c.get("/v1/uploads/" + done_id + "/errors.csv").body;
+  REQUIRE(report.find("4,received_on,date_in_future,") != std::string::npos);
+
+  // A crash (SIGKILL) right after the server accepted a file of 1,000 rows: the job has not
+  // finished (each row is a command through the writer).
+  const std::string big = make_upload(app.dir, "utf-8", 1000, kFarmUscc);
+  Reply started = upload(c, "?type=goods_in", big);
+  REQUIRE(started.status == 202);
+  const std::string big_id = started.str("/id");
+  app.server.kill_hard();
+  app.server.start();
+  ApiClient after(app.server.port(), c.key());
+
+  // The finished job, as it was: state, counts and error report.
+  Reply again = after.get("/v1/uploads/" + done_id);
+  REQUIRE(again.status == 200);
+  CHECK(again.body == done.body);
+  CHECK(again.header("Location") == "/v1/uploads/" + done_id);
+  CHECK(after.get("/v1/uploads/" + done_id + "/errors.csv").body == report);
+  // The same file again answers the finished job (200), not a new one.
+  Reply same = upload(after, "?type=goods_in&mode=valid_rows", partly);
+  CHECK(same.status == 200);
+  CHECK(same.body == done.body);
+  // The unfinished one is reported interrupted.
+  Reply interrupted = after.get("/v1/uploads/" + big_id);
+  INFO(interrupted.body);
+  REQUIRE(interrupted.status == 200);
+  CHECK(interrupted.str("/state") == "interrupted");
+  CHECK(interrupted.str("/detail").find("send the same file again") != std::string::npos);
+  // Sent again, it resumes: every row appended once (receipts rcv-4 .. rcv-1003, no more).
+  Reply resumed = upload(after, "?type=goods_in", big);
+  CHECK(resumed.status == 202);
+  CHECK(resumed.str("/id") == big_id);
+  Reply complete = finished(after, big_id);
+  INFO(complete.body);
+  CHECK(complete.str("/state") == "done");
+  CHECK(complete.num("/rows_appended") == 1000);
+  const std::string at = "?after=" + complete.str("/position");
+  CHECK(after.get("/v1/receipts/rcv-1003" + at).status == 200);
+  CHECK(after.get("/v1/receipts/rcv-1004" + at).status == 404);
+  // Another enterprise does not see a stored job either.
+  ApiClient other(app.server.port(),
+                  register_enterprise(app.server.port(), kRetailUscc, "广州某超市"));
+  check_problem(other.get("/v1/uploads/" + done_id), 404, "upload_not_found", "upload_id");
+  check_problem(other.get("/v1/uploads/" + done_id + "/errors.csv"), 404, "upload_not_found",
+                "upload_id");
+}
+
+AGRITRACE_TEST_BOTH_LEDGERS(
+    "R-5.2 uploads: jobs survive a restart; an unfinished one is interrupted and resumed by "
+    "sending the file again",
+    uploads_restart);
+
 // Goods out: each row is a sales order of the batch or received lot with its lot
 // code for the customer with its USCC, shipped at once by quantity; unknown customers and lot codes
 // are row errors.
