@@ -110,7 +110,8 @@ TEST_CASE("R-5.1 EPCIS capture: a commissioning event registers its goods as bat
         Date{date_from_unix_ms(late.event_time_ms, 0).days_since_epoch + 1});
 
   // Refusals: no goods, a class without a GTIN, a quantity the ledger cannot hold.
-  CHECK(commissioned_batches(commissioning(), nullptr).error().reason == "epcis_event_not_mappable");
+  CHECK(commissioned_batches(commissioning(), nullptr).error().reason ==
+        "epcis_event_not_mappable");
   Event private_class = commissioning();
   private_class.quantities = {{{"", "", "urn:example:lot:1"}, "2", "KGM"}};
   auto refused = commissioned_batches(private_class, nullptr);

@@ -457,7 +457,8 @@ void epcis_round_trip(Backend backend) {
   const std::vector<std::string> codes = ship_to_wholesaler(plant, batch.str("/id"), 2);
 
   // The plant's export: the batch and its codes commissioned, two codes shipped to the wholesaler.
-  Reply exported = epcis_get(plant, "/epcis/events?EQ_bizStep=commissioning|shipping&eventType=ObjectEvent");
+  Reply exported =
+      epcis_get(plant, "/epcis/events?EQ_bizStep=commissioning|shipping&eventType=ObjectEvent");
   INFO(exported.body);
   REQUIRE(event_count(exported) == 3);
   CHECK(exported.str(event_path(0, "quantityList/0/epcClass")) ==
@@ -515,10 +516,13 @@ void epcis_round_trip(Backend backend) {
 
   // Per event: the plant ships the other two codes; the wholesaler's system reports a new batch
   // (commissioning), the receipt of the shipped codes, and a receipt of a code it already has.
-  Reply so2 = plant.post("/v1/sales-orders",
-                         fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":2,"unit":"piece"}}}})",
-                                     plant.get_fresh("/v1/counterparties").str("/items/0/counterparty_id"),
-                                     batch.str("/id")));
+  const std::string customer =
+      plant.get_fresh("/v1/counterparties").str("/items/0/counterparty_id");
+  Reply so2 = plant.post(
+      "/v1/sales-orders",
+      fmt::format(
+          R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":2,"unit":"piece"}}}})",
+          customer, batch.str("/id")));
   REQUIRE(so2.status == 201);
   REQUIRE(plant.post("/v1/sales-orders/" + so2.str("/id") + "/shipments",
                      codes_body({codes[2], codes[3]}))
@@ -544,8 +548,7 @@ void epcis_round_trip(Backend backend) {
   REQUIRE(event_count(now) == 5);
   CHECK(now.str(event_path(3, "quantityList/0/epcClass")) ==
         "https://id.gs1.org/01/06901234000016/10/CX-W2");
-  CHECK(now.body.find(R"("epcClass":"https://id.gs1.org/01/06901234000016/10/CX-W2","quantity":5.5,"uom":"KGM")") !=
-        std::string::npos);
+  CHECK(now.body.find(R"(/10/CX-W2","quantity":5.5,"uom":"KGM")") != std::string::npos);
   CHECK(now.str(event_path(3, "quantityList/0/uom")) == "KGM");
   CHECK(now.str(event_path(4, "bizStep")) == "receiving");
   // A capture only reaches the capturing enterprise's own ledger.
@@ -638,7 +641,8 @@ void epcis_gs1_example(Backend backend) {
   }
   CHECK(restarted.get("/epcis/capture/" + job.str("/captureID")).str("/state") == "finished");
   check_problem(restarted.get("/epcis/capture/cj-999"), 404, "capture_job_not_found", "captureID");
-  ApiClient plant(app.port(), register_enterprise(app.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
+  ApiClient plant(app.port(),
+                  register_enterprise(app.port(), kPlantUscc, "东莞市鲜达农产品加工有限公司"));
   check_problem(plant.get("/epcis/capture/" + job.str("/captureID")), 404, "capture_job_not_found",
                 "captureID");
   Reply next = capture(restarted, doc);
