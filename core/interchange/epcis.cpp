@@ -337,6 +337,25 @@ Result<GoodsClass> parse_class(std::string_view uri, std::string_view field) {
   return GoodsClass{"", "", std::string(uri)};
 }
 
+// A location as the event hash canonicalises it (CBV 2.0 §8.9, as the reference implementation
+// does): an SGLN EPC URN `urn:epc:id:sgln:{company prefix}.{location ref}.{extension}` becomes its
+// GS1 Digital Link `https://id.gs1.org/414/{GLN}[/254/{extension}]` (extension "0": none); any
+// other URI is kept as written.
+namespace {
+std::string canonical_location(std::string_view uri) {
+  constexpr std::string_view kSgln = "urn:epc:id:sgln:";
+  if (uri.substr(0, kSgln.size()) != kSgln) return std::string(uri);
+  const std::vector<std::string_view> parts = split(uri.substr(kSgln.size()), '.');
+  if (parts.size() != 3 || parts[0].size() + parts[1].size() != 12) return std::string(uri);
+  std::string gln = std::string(parts[0]) + std::string(parts[1]);
+  if (gln.find_first_not_of("0123456789") != std::string::npos) return std::string(uri);
+  gln += gtin_check_digit(gln);
+  std::string out = std::string(kGs1) + "/414/" + gln;
+  if (!parts[2].empty() && parts[2] != "0") out += "/254/" + std::string(parts[2]);
+  return out;
+}
+}  // namespace
+
 std::string prehash(const Event& e) {
   // The order of CBV 2.0 §8.9 as the reference implementation (PyPI epcis-event-hash-generator
   // 1.9.3) applies it: the ordered properties, then the remaining lists (bizTransactionList,
@@ -353,8 +372,8 @@ std::string prehash(const Event& e) {
   if (!e.transformation_id.empty()) s += "transformationID=" + e.transformation_id;
   if (!e.biz_step.empty()) s += "bizStep=https://ref.gs1.org/cbv/BizStep-" + e.biz_step;
   if (!e.disposition.empty()) s += "disposition=https://ref.gs1.org/cbv/Disp-" + e.disposition;
-  if (!e.read_point.empty()) s += "readPointid=" + e.read_point;
-  if (!e.biz_location.empty()) s += "bizLocationid=" + e.biz_location;
+  if (!e.read_point.empty()) s += "readPointid=" + canonical_location(e.read_point);
+  if (!e.biz_location.empty()) s += "bizLocationid=" + canonical_location(e.biz_location);
   append_typed(s, "bizTransactionList", "https://ref.gs1.org/cbv/BTT-", "bizTransaction",
                e.biz_transactions);
   append_typed(s, "destinationList", "https://ref.gs1.org/cbv/SDT-", "destination", e.destinations);
