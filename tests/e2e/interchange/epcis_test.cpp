@@ -286,7 +286,7 @@ void epcis_export(Backend backend) {
 }
 
 AGRITRACE_TEST_BOTH_LEDGERS(
-    "R-5.1 EPCIS 2.0: goods events exported, queried and paged; validated by epcis2.js and the "
+    "R-5.1 EPCIS 2.0: goods events exported, queried and paged, validated by epcis2.js and the "
     "reference event hash",
     epcis_export)
 

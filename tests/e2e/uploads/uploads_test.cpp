@@ -259,7 +259,7 @@ void uploads_restart(Backend backend) {
 }
 
 AGRITRACE_TEST_BOTH_LEDGERS(
-    "R-5.2 uploads: jobs survive a restart; an unfinished one is interrupted and resumed by "
+    "R-5.2 uploads: jobs survive a restart, an unfinished one is interrupted and resumed by "
     "sending the file again",
     uploads_restart);
 
