@@ -14,6 +14,7 @@
 #include "core/market/commands.h"
 #include "core/production/commands.h"
 #include "core/public/payment_commands.h"
+#include "core/public/sampling_commands.h"
 #include "core/receiving/commands.h"
 #include "core/retail/commands.h"
 #include "core/sales/commands.h"
@@ -34,6 +35,8 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              RecordStocktake, RecordFinanceEntry, RecordRetailSale,
                              RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress,
                              CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey,
-                             RecordPaymentNotification>;
+                             RecordPaymentNotification, RecordSamplingResults,
+                             FinaliseSamplingResult, CorrectSamplingResult,
+                             WithdrawSamplingResult>;
 
 }  // namespace agritrace::core
