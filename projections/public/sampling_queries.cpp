@@ -68,10 +68,11 @@ void write_sampling_record(JsonWriter& w, std::string_view result_id, const core
       .field("sample_number", r.sample_number)
       .field("announcement_number", r.announcement_number)
       .field("announcement_date", core::format_date(r.announcement_date));
-  w.key("sampled_unit").begin_object().field("name", r.sampled_unit_name)
-      .field("region", r.sampled_unit_region).end_object();
-  w.key("producer").begin_object().field("name", r.producer_name).field("uscc", r.producer_uscc)
-      .field("region", r.producer_region).end_object();
+  w.field("sampled_unit_name", r.sampled_unit_name)
+      .field("sampled_unit_region", r.sampled_unit_region)
+      .field("producer_name", r.producer_name)
+      .field("producer_uscc", r.producer_uscc)
+      .field("producer_region", r.producer_region);
   w.field("food_name", r.food_name).field("specification", r.specification);
   w.key("production_date");
   if (r.production_date) {
