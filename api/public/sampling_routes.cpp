@@ -14,6 +14,7 @@
 #include "core/codes/codes.h"
 #include "core/public/sampling_rules.h"
 #include "core/uploads/csv_stream.h"
+#include "core/uploads/templates.h"
 #include "projections/base/keys.h"
 #include "projections/public/sampling_queries.h"
 

@@ -4,6 +4,7 @@
 #include "core/base/identifiers.h"
 #include "core/base/rule_errors.h"
 #include "core/codes/codes.h"
+#include "core/domain/decide.h"
 #include "core/public/sampling_rules.h"
 
 namespace agritrace::core {
