@@ -20,7 +20,7 @@ inline constexpr ViewKey<ViewKind::kSamplingByProducer> by_producer;
 inline constexpr ViewKey<ViewKind::kSamplingBatchByKey> batches;
 // smpm/<tenant>/<batch id>/<result sort id> -> result id: the result is linked to the batch
 inline constexpr ViewKey<ViewKind::kSamplingBatchLink> link;
-// smpa/<tenant>/<result sort id>/<batch id> -> {"result_id","batch_id","raised_at"}
+// smpa/<tenant>/<result sort id>/<batch id> -> {"tenant","result_id","batch_id","published_at"}
 inline constexpr ViewKey<ViewKind::kSamplingAlert> alert;
 
 }  // namespace agritrace::projections::sampling::keys

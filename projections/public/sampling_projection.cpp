@@ -112,14 +112,16 @@ class SamplingProjection final
   friend EventProjection;
 
   // A final result: listed publicly, indexed by producer, linked to the batches it matches.
+  // `published_at`: the result's finalisation time, the same whichever of result and batch the
+  // views saw first (partitions have no order between them: live and replayed views must agree).
   void index(ViewBatch& b, const std::string& result_id, const core::SamplingRecord& r,
-             const std::string& at) {
+             const std::string& published_at) {
     const std::string sid = sort_id(result_id);
     b.put(sampling::keys::listed(kPlatform, inverted_date_key(r.announcement_date), sid), result_id);
     for (const std::string& k : core::sampling_match_keys(r)) {
       add_line(b, sampling::keys::by_producer(r.producer_uscc, k), result_id);
       for (const std::string& batch : split_lines(b.get(sampling::keys::batches(r.producer_uscc, k)))) {
-        link(b, r.producer_uscc, batch, result_id, r, at);
+        link(b, r.producer_uscc, batch, result_id, r, published_at);
       }
     }
   }
@@ -137,7 +139,8 @@ class SamplingProjection final
   }
 
   void link(ViewBatch& b, const std::string& tenant, const std::string& batch_id,
-            const std::string& result_id, const core::SamplingRecord& r, const std::string& at) {
+            const std::string& result_id, const core::SamplingRecord& r,
+            const std::string& published_at) {
     const std::string sid = sort_id(result_id);
     b.put(sampling::keys::link(tenant, batch_id, sid), result_id);
     if (!r.failed()) return;
@@ -146,7 +149,7 @@ class SamplingProjection final
         .field("tenant", tenant)
         .field("result_id", result_id)
         .field("batch_id", batch_id)
-        .field("raised_at", at)
+        .field("published_at", published_at)
         .end_object();
     b.put(sampling::keys::alert(tenant, sid, batch_id), w.str());
   }
@@ -174,7 +177,7 @@ class SamplingProjection final
     index(b, e.result_id, *r, at);
   }
 
-  void on(const std::string& t, const std::string& at, const core::SamplingResultCorrected& e,
+  void on(const std::string& t, const std::string&, const core::SamplingResultCorrected& e,
           ViewBatch& b) {
     if (t != kPlatform) return;
     const std::string sid = sort_id(e.result_id);
@@ -185,7 +188,7 @@ class SamplingProjection final
     m->corrections += 1;
     b.put(sampling::keys::result(kPlatform, sid), m->json());
     write_record(b, e.result_id, e.record);
-    if (m->status == "final") index(b, e.result_id, e.record, at);
+    if (m->status == "final") index(b, e.result_id, e.record, m->finalised_at);
   }
 
   void on(const std::string& t, const std::string& at, const core::SamplingResultWithdrawn& e,
@@ -203,12 +206,13 @@ class SamplingProjection final
   }
 
   // A producer's batch: indexed by its keys, linked to the final results already published.
-  void on(const std::string& t, const std::string& at, const core::BatchCreated& e, ViewBatch& b) {
+  void on(const std::string& t, const std::string&, const core::BatchCreated& e, ViewBatch& b) {
     for (const std::string& k : core::batch_match_keys(e.lot_code, e.production_date)) {
       add_line(b, sampling::keys::batches(t, k), e.batch_id);
       for (const std::string& result_id : split_lines(b.get(sampling::keys::by_producer(t, k)))) {
         auto r = read_record(b, sort_id(result_id));
-        if (r) link(b, t, e.batch_id, result_id, *r, at);
+        auto m = Meta::read(b, sort_id(result_id));
+        if (r && m) link(b, t, e.batch_id, result_id, *r, m->finalised_at);
       }
     }
   }

@@ -187,7 +187,7 @@ Result<std::string> SamplingQueries::alerts(std::string_view tenant, const Page&
     auto r = stored ? decode_sampling_record(*stored) : std::nullopt;
     if (!r) return true;
     w.begin_object().field("alert_id", tail).field("tenant", owner).field("batch_id", batch_id)
-        .field("raised_at", a.str("raised_at"));
+        .field("published_at", a.str("published_at"));
     w.key("result").begin_object();
     write_sampling_record(w, result_id, *r);
     w.end_object();

@@ -39,7 +39,7 @@ class SamplingQueries {
   // One result. `publisher`: any status (with status and dates); otherwise final only (404).
   Result<std::string> result(std::string_view result_id, bool publisher) const;
   // The alerts of a producer (tenant), or of every producer (tenant empty: regulators), newest
-  // result first: {"items":[{result, batch_id, lot_code, raised_at, whereabouts}],"next_after"}.
+  // result first: {"items":[{alert_id, tenant, batch_id, published_at, result, whereabouts}],"next_after"}.
   Result<std::string> alerts(std::string_view tenant, const Page& page) const;
 
  private:
