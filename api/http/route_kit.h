@@ -532,5 +532,7 @@ void register_payment_routes(RouteKit& kit, Router& router);
 // Issue 12, the public end (api/public): scan history, locations, phone, documents, scan alerts
 void register_public_routes(RouteKit& kit, Router& router);
 void register_uploads_routes(RouteKit& kit, Router& router);   // ERP file uploads
+// .S sampling inspection publication (api/public/sampling_routes.cpp).
+void register_sampling_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

@@ -43,6 +43,18 @@ const std::vector<RoutePolicy>& table() {
       {"notifyWechatPayPayment", kPub, Area::kSales},
       {"notifyPaymentWebhook", kPub, Area::kSales},
       {"lookupPaymentVoucher", kPub, Area::kCodes},
+      // .S: sampling results, published by regulators (may_publish_sampling), read by all
+      {"recordSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
+      {"importSamplingResults", Audience::kSamplingPublisher, Area::kTrace},
+      {"getSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
+      {"correctSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
+      {"finaliseSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
+      {"withdrawSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
+      {"listPlatformSamplingAlerts", Audience::kSamplingPublisher, Area::kTrace},
+      {"listSamplingAlerts", kEnt, Area::kTrace},
+      {"listPublicSamplingResults", kPub, Area::kCodes},
+      {"getPublicSamplingResult", kPub, Area::kCodes},
+      {"publicSamplingPage", kPub, Area::kCodes},
       // accounts (issue 16)
       {"deleteSession", Audience::kAnyEnterprise, Area::kAccounts},
       {"createUser", kEnt, Area::kAccounts},
@@ -225,6 +237,10 @@ bool key_allows(const Principal& p, Area area, core::Access access) {
 
 const std::vector<RoutePolicy>& route_policies() { return table(); }
 
+bool may_publish_sampling(const Principal& p) {
+  return p.kind == PrincipalKind::kPlatformOperator || p.kind == PrincipalKind::kRegulator;
+}
+
 const RoutePolicy* route_policy(std::string_view operation_id) {
   for (const RoutePolicy& p : table()) {
     if (p.operation_id == operation_id) return &p;
@@ -261,6 +277,11 @@ std::optional<Refusal> check_policy(const RoutePolicy& policy, const Principal& 
       if (platform || p.enterprise_administrator()) return std::nullopt;
       return Refusal{403, "administrator_required",
                      "only the enterprise's administrator or the platform operator may do this"};
+    case Audience::kSamplingPublisher:
+      if (may_publish_sampling(p)) return std::nullopt;
+      return Refusal{403, "sampling_publisher_required",
+                     "only regulators (until bureau accounts exist: the platform operator) publish "
+                     "sampling results"};
     case Audience::kAnyEnterprise:
     case Audience::kEnterprise:
       break;

@@ -20,7 +20,13 @@ enum class Audience {
   kEnterprise,       // an enterprise principal allowed in `area` for the route's access
   kAnyEnterprise,    // any enterprise principal (logout of its own session)
   kAdminOrPlatform,  // an enterprise administrator (own tenant) or the platform operator (audit)
+  kSamplingPublisher,  // .S: whoever may_publish_sampling() admits (regulators)
 };
+
+// .S: who publishes official sampling results and sees every producer's sampling alerts.
+// Regulators; until the regulator end (bureaus, jurisdictions) lands, the platform operator and a
+// kRegulator principal. The one place to re-point when bureau accounts exist.
+bool may_publish_sampling(const Principal& principal);
 
 struct RoutePolicy {
   std::string_view operation_id;

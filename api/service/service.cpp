@@ -112,6 +112,7 @@ void Service::register_routes(Router& router) {
   register_interchange_routes(*i, router);
 
   register_payment_routes(*i, router);  // .P
+  register_sampling_routes(*i, router);  // .S
   // Issue 12, the public end: consumer scan side (api/public/scan_routes.cpp)
   register_public_routes(*i, router);
 

@@ -15,6 +15,7 @@
 #include "core/market/commands.h"
 #include "core/production/commands.h"
 #include "core/public/payment_commands.h"
+#include "core/public/sampling_commands.h"
 #include "core/receiving/commands.h"
 #include "core/retail/commands.h"
 #include "core/sales/commands.h"
@@ -37,7 +38,9 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              RecordStocktake, RecordFinanceEntry, RecordRetailSale,
                              RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress,
                              CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey,
-                             RecordPaymentNotification, CommandGroup>;
+                             RecordPaymentNotification, RecordSamplingResults,
+                             FinaliseSamplingResult, CorrectSamplingResult,
+                             WithdrawSamplingResult, CommandGroup>;
 
 // Commands decided together, all or nothing (issue 14: an EPCIS document captured whole): each is
 // decided against the state the earlier ones leave; the first refusal refuses the group, its

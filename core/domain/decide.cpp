@@ -16,6 +16,7 @@
 #include "core/market/rules.h"
 #include "core/production/rules.h"
 #include "core/public/payment_rules.h"
+#include "core/public/sampling_rules.h"
 #include "core/receiving/rules.h"
 #include "core/retail/rules.h"
 #include "core/sales/rules.h"
@@ -25,7 +26,11 @@ namespace agritrace::core {
 Result<std::vector<Event>> decide(const TenantState& state, const Command& command,
                                   const Context& ctx) {
   if (!state.registered && !std::holds_alternative<RegisterEnterprise>(command) &&
-      !std::holds_alternative<LoadCatalogue>(command)) {  // the platform tenant registers nothing
+      !std::holds_alternative<LoadCatalogue>(command) &&  // the platform tenant registers nothing
+      !std::holds_alternative<RecordSamplingResults>(command) &&  // .S: platform tenant too
+      !std::holds_alternative<FinaliseSamplingResult>(command) &&
+      !std::holds_alternative<CorrectSamplingResult>(command) &&
+      !std::holds_alternative<WithdrawSamplingResult>(command)) {
     return conflict("tenant_not_registered",
                     "the enterprise must be registered before anything else");
   }

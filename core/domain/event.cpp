@@ -64,6 +64,10 @@ std::string event_subject(const Event& event) {
           [](const ApiKeyRotated& e) { return e.key_id; },
           [](const ApiKeyRevoked& e) { return e.key_id; },
           [](const PaymentNotified& e) { return e.transaction_id; },
+          [](const SamplingResultRecorded& e) { return e.result_id; },
+          [](const SamplingResultFinalised& e) { return e.result_id; },
+          [](const SamplingResultCorrected& e) { return e.result_id; },
+          [](const SamplingResultWithdrawn& e) { return e.result_id; },
       },
       event);
 }

@@ -13,6 +13,7 @@
 #include "core/market/rules.h"
 #include "core/production/rules.h"
 #include "core/public/payment_rules.h"
+#include "core/public/sampling_rules.h"
 #include "core/receiving/rules.h"
 #include "core/sales/rules.h"
 

@@ -17,6 +17,7 @@
 #include "core/production/state.h"
 #include "core/production/types.h"
 #include "core/public/payment_state.h"
+#include "core/public/sampling_state.h"
 #include "core/receiving/state.h"
 #include "core/sales/state.h"
 
@@ -88,6 +89,7 @@ struct TenantState {
     }
   }
   PaymentsState payments;        // .P notified vouchers (core/public/payment_state.h)
+  SamplingState sampling;        // .S (tenant "platform" only; core/public/sampling_state.h)
 };
 
 }  // namespace agritrace::core

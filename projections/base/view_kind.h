@@ -111,9 +111,17 @@ enum class ViewKind : uint8_t {
   // public: trace-linked payment (R-4.4.P)
   kPayment,  // pay/ a notified payment voucher
   kPaymentByVoucher,  // payv/ global index: voucher digest -> tenant and transaction
+  // public: sampling inspection publication (R-4.4.S, projections/public/sampling_projection.h)
+  kSamplingResult,  // smp/ a sampling result's status and dates (tenant "platform")
+  kSamplingRecord,  // smpr/ a sampling result's columns (the recorded event's payload)
+  kSamplingPublic,  // smpp/ final results, newest announcement first (tenant "platform")
+  kSamplingByProducer,  // smpk/ final results by producer USCC and match key (lot code / date)
+  kSamplingBatchByKey,  // smpb/ a tenant's batches by match key (lot code / production date)
+  kSamplingBatchLink,  // smpm/ a final result linked to a batch
+  kSamplingAlert,  // smpa/ a failing final result matched to a producer's batch
 };
 
-inline constexpr std::array<std::string_view, 89> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 96> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -203,8 +211,15 @@ inline constexpr std::array<std::string_view, 89> kViewPrefixes = {
     "epcisitem",  // kEpcisItem
     "pay",  // kPayment
     "payv",  // kPaymentByVoucher
+    "smp",  // kSamplingResult
+    "smpr",  // kSamplingRecord
+    "smpp",  // kSamplingPublic
+    "smpk",  // kSamplingByProducer
+    "smpb",  // kSamplingBatchByKey
+    "smpm",  // kSamplingBatchLink
+    "smpa",  // kSamplingAlert
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kPaymentByVoucher) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kSamplingAlert) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

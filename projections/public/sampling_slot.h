@@ -1,7 +1,7 @@
 // The sampling-results slot of the scan page (issue 12, R-4.4.S): the interface between the scan
-// page (api/public/scan_page.cpp, engineer `public`) and the sampling publication (engineer
-// `care`). The sampling area implements this function in projections/public/sampling_slot.cpp
-// (replacing the stand-in there, which has no results) from its own view records.
+// page (api/public/scan_page.cpp) and the sampling publication. Implemented in
+// projections/public/sampling_slot.cpp from the links the sampling projection writes
+// (projections/public/sampling_projection.h).
 #pragma once
 
 #include <string>

@@ -39,7 +39,8 @@ std::string concrete(const std::string& pattern) {
 bool refused_by_policy(const Reply& r) {
   static const std::set<std::string> kCodes = {"role_forbidden", "key_scope_forbidden",
                                                "administrator_required", "admin_key_required",
-                                               "enterprise_key_required"};
+                                               "enterprise_key_required",
+                                               "sampling_publisher_required"};
   return r.status == 403 && r.header("Content-Type") == "application/problem+json" &&
          r.has("/code") && kCodes.count(r.str("/code")) == 1;
 }
@@ -139,6 +140,7 @@ TEST_CASE(
                            case api::Audience::kAnyEnterprise:
                              return true;
                            case api::Audience::kPlatform:
+                           case api::Audience::kSamplingPublisher:
                              return false;
                            case api::Audience::kAdminOrPlatform:
                              return role == core::Role::kAdministrator;
@@ -168,6 +170,7 @@ TEST_CASE(
                      [](const api::RoutePolicy& p, core::Access) {
                        return p.audience == api::Audience::kPublic ||
                               p.audience == api::Audience::kPlatform ||
+                              p.audience == api::Audience::kSamplingPublisher ||
                               p.audience == api::Audience::kAdminOrPlatform;
                      }});
 

@@ -105,6 +105,17 @@ std::vector<Event> full_samples() {
       ApiKeyRevoked{"key_a", "lost"},
       PaymentNotified{"4200001234", "wechatpay", "ORDER-1", "EV-1", 2'580, "CNY", "2026-12-05T12:00:00+08:00",
                       day("2026-12-05"), {"so-1", "so-2"}, {"sh-1", "sh-2"}, {"b-1", "b-2"}, {"A", "B"}},
+      SamplingResultRecorded{"sr-1", SamplingRecord{"DBJ26-1", "第47期", day("2026-12-04"), "超市", "广东省深圳市",
+                                                    "鲜达", "91441900MA51ABCD7J", "广东省东莞市", "菜心", "500g",
+                                                    day("2026-11-20"), "LZ-A", "不合格",
+                                                    {{"腐霉利", "0.52mg/kg", "≤0.2mg/kg"}, {"毒死蜱", "0.08", "≤0.05"}},
+                                                    "蔬菜", "叶菜类", "广东省局", "检验所"}},
+      SamplingResultFinalised{"sr-1"},
+      SamplingResultCorrected{"sr-1", SamplingRecord{"DBJ26-1", "第47期", day("2026-12-04"), "超市", "", "鲜达", "",
+                                                     "", "菜心", "", std::nullopt, "", "合格", {}, "", "", "",
+                                                     "检验所"},
+                              "复检"},
+      SamplingResultWithdrawn{"sr-1", "撤销"},
   };
 }
 

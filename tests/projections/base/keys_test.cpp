@@ -107,6 +107,13 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kEpcisItem, "epcisitem"},
       {ViewKind::kPayment, "pay"},
       {ViewKind::kPaymentByVoucher, "payv"},
+      {ViewKind::kSamplingResult, "smp"},
+      {ViewKind::kSamplingRecord, "smpr"},
+      {ViewKind::kSamplingPublic, "smpp"},
+      {ViewKind::kSamplingByProducer, "smpk"},
+      {ViewKind::kSamplingBatchByKey, "smpb"},
+      {ViewKind::kSamplingBatchLink, "smpm"},
+      {ViewKind::kSamplingAlert, "smpa"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
