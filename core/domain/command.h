@@ -13,6 +13,7 @@
 #include "core/inventory/commands.h"
 #include "core/market/commands.h"
 #include "core/production/commands.h"
+#include "core/public/complaint_commands.h"
 #include "core/public/payment_commands.h"
 #include "core/receiving/commands.h"
 #include "core/retail/commands.h"
@@ -34,6 +35,7 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              RecordStocktake, RecordFinanceEntry, RecordRetailSale,
                              RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress,
                              CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey,
-                             RecordPaymentNotification>;
+                             RecordPaymentNotification, FileComplaint, ChangeComplaintState,
+                             RateComplaint>;
 
 }  // namespace agritrace::core

@@ -64,6 +64,9 @@ std::string event_subject(const Event& event) {
           [](const ApiKeyRotated& e) { return e.key_id; },
           [](const ApiKeyRevoked& e) { return e.key_id; },
           [](const PaymentNotified& e) { return e.transaction_id; },
+          [](const ComplaintFiled& e) { return e.case_id; },
+          [](const ComplaintStateChanged& e) { return e.case_id; },
+          [](const ComplaintRated& e) { return e.case_id; },
       },
       event);
 }

@@ -16,6 +16,7 @@
 #include "core/market/state.h"
 #include "core/production/state.h"
 #include "core/production/types.h"
+#include "core/public/complaint_state.h"
 #include "core/public/payment_state.h"
 #include "core/receiving/state.h"
 #include "core/sales/state.h"
@@ -88,6 +89,7 @@ struct TenantState {
     }
   }
   PaymentsState payments;        // .P notified vouchers (core/public/payment_state.h)
+  ComplaintsState complaints;    // complaint cases (core/public/complaint_state.h)
 };
 
 }  // namespace agritrace::core

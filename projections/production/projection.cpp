@@ -14,6 +14,7 @@
 #include "projections/inventory/projection.h"
 #include "projections/market/projection.h"
 #include "projections/production/keys.h"
+#include "projections/public/complaint_projection.h"
 #include "projections/public/payment_projection.h"
 #include "projections/receiving/projection.h"
 #include "projections/sales/projection.h"
@@ -226,7 +227,7 @@ using NoView = EventList<core::UserCreated, core::ApiKeyCreated, core::ApiKeyRot
 static_assert(
     every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
                          receiving::Handled, inventory::Handled, finance::Handled, market::Handled,
-                         devices::Handled, trace::Handled, payments::Handled, NoView>::value);
+                         devices::Handled, trace::Handled, payments::Handled, complaints::Handled, NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
@@ -241,6 +242,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_lineage_projection());
   all.push_back(make_interchange_projection());
   all.push_back(make_payment_projection());
+  all.push_back(make_complaint_projection());
   return all;
 }
 
