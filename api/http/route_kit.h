@@ -526,5 +526,7 @@ void register_payment_routes(RouteKit& kit, Router& router);
 // Issue 12, the public end (api/public): scan history, locations, phone, documents, scan alerts
 void register_public_routes(RouteKit& kit, Router& router);
 void register_uploads_routes(RouteKit& kit, Router& router);   // ERP file uploads
+// food-safety complaints and the consumer's voucher / case pages (api/public/complaint_*.cpp).
+void register_complaint_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

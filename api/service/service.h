@@ -54,6 +54,12 @@ struct ServiceOptions {
   std::string national_feed_url = {};
   int64_t national_feed_backoff_ms = 1000;  // retry n waits this * 2^(n-1) on the Env clock
   int32_t national_feed_max_attempts = 6;
+  // complaints: working days to decide acceptance, working days to close an accepted
+  // case, and a holiday calendar file replacing the built-in one (api/public/holidays_cn.txt;
+  // empty: built-in).
+  int32_t complaint_accept_working_days = 7;
+  int32_t complaint_handling_working_days = 45;
+  std::string holidays_file = {};
 };
 
 struct RouteKit;  // api/http/route_kit.h
