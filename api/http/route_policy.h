@@ -20,7 +20,13 @@ enum class Audience {
   kEnterprise,       // an enterprise principal allowed in `area` for the route's access
   kAnyEnterprise,    // any enterprise principal (logout of its own session)
   kAdminOrPlatform,  // an enterprise administrator (own tenant) or the platform operator (audit)
+  kRegulator,        // whoever acts_as_regulator() (R-4.4.2 complaint handling)
 };
+
+// Who acts as a market regulator (R-4.4.2: handles complaints). ONE place to re-point once the
+// regulator end (bureau accounts and their jurisdictions) lands: until then the platform operator
+// and any kRegulator principal.
+bool acts_as_regulator(const Principal& p);
 
 struct RoutePolicy {
   std::string_view operation_id;

@@ -139,6 +139,7 @@ TEST_CASE(
                            case api::Audience::kAnyEnterprise:
                              return true;
                            case api::Audience::kPlatform:
+                           case api::Audience::kRegulator:
                              return false;
                            case api::Audience::kAdminOrPlatform:
                              return role == core::Role::kAdministrator;
@@ -168,6 +169,7 @@ TEST_CASE(
                      [](const api::RoutePolicy& p, core::Access) {
                        return p.audience == api::Audience::kPublic ||
                               p.audience == api::Audience::kPlatform ||
+                              p.audience == api::Audience::kRegulator ||
                               p.audience == api::Audience::kAdminOrPlatform;
                      }});
 
