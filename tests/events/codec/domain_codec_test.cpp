@@ -150,6 +150,13 @@ std::vector<Event> samples() {
       ApiKeyRevoked{"key_a", "lost"},
       PaymentNotified{"4200001234", "wechatpay", "ORDER-1", "EV-1", 2'580, "CNY", "2026-12-05T12:00:00+08:00",
                       day("2026-12-05"), {"so-1", "so-2"}, {"sh-1", "sh-2"}, {"b-1", "b-2"}, {"A", "B"}},
+      ComplaintFiled{"TS202612050001", std::string(64, 'c'), "4200001234", 2'580, day("2026-12-05"),
+                     {"b-1", "b-2"}, {"A", "B"}, "有异味", "13800138000",
+                     {ComplaintImage{std::string(64, 'd'), "image/jpeg", 1'024, 640, 480},
+                      ComplaintImage{std::string(64, 'e'), "image/png", 2'048, 10, 20}},
+                     day("2026-12-05"), day("2026-12-14")},
+      ComplaintStateChanged{"TS202612050001", "accepted", "regulator", "admin", "已受理", day("2026-12-30")},
+      ComplaintRated{"TS202612050001", 4, "满意"},
   };
 }
 
