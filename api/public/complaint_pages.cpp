@@ -369,8 +369,12 @@ void register_complaint_pages(RouteKit& kit, Router& router, std::shared_ptr<Com
                  if (out.response.status != 201) return respond(form_problem(out.response, back));
                  HttpResponse r;
                  r.status = 303;
-                 r.headers.emplace_back("Location", fmt::format("/public/complaints/{}?token={}",
-                                                                out.case_id, out.token));
+                 std::string to =
+                     fmt::format("/public/complaints/{}?token={}", out.case_id, out.token);
+                 if (auto pos = out.response.header("X-Agritrace-Position")) {
+                   to += "&after=" + std::string(*pos);
+                 }
+                 r.headers.emplace_back("Location", to);
                  respond(std::move(r));
                });
              });
@@ -378,18 +382,20 @@ void register_complaint_pages(RouteKit& kit, Router& router, std::shared_ptr<Com
   router.add("GET", "/public/complaints/{case_id}", "complaintPage",
              [i](const HttpRequest& req, const PathParams& p, Responder respond) {
                const std::string token(req.query_param("token").value_or(""));
-               const std::string& case_id = path_param(p, "case_id");
-               std::optional<projections::ComplaintRecord> r;
-               if (!token.empty() && token.size() <= 128) {
-                 r = projections::complaint_by_token(i->views, case_id, core::sha256_hex(token));
-               }
-               if (!r) {
-                 return respond(form_problem(
-                     problem_response(404, "complaint_not_found", "未找到该案件，请核对案件号和查询令牌",
-                                      "case_id"),
-                     "/public/voucher"));
-               }
-               respond(html_page(200, case_page(i->views, *r, token, i->env.today())));
+               const std::string case_id = path_param(p, "case_id");
+               // ?after= (the filing's or the rating's position): the page shows what was just done.
+               i->with_views(req, std::move(respond), [i, token, case_id]() -> HttpResponse {
+                 std::optional<projections::ComplaintRecord> r;
+                 if (!token.empty() && token.size() <= 128) {
+                   r = projections::complaint_by_token(i->views, case_id, core::sha256_hex(token));
+                 }
+                 if (!r) {
+                   return form_problem(problem_response(404, "complaint_not_found",
+                                                        "未找到该案件，请核对案件号和查询令牌", "case_id"),
+                                       "/public/voucher");
+                 }
+                 return html_page(200, case_page(i->views, *r, token, i->env.today()));
+               });
              });
 
   router.add("POST", "/public/complaints/{case_id}/rating", "rateComplaintForm",
