@@ -168,9 +168,8 @@ std::string voucher_result(const std::string& trace_json, std::string_view vouch
   return html;
 }
 
-std::string case_page(const ViewStore& views, const projections::ComplaintRecord& r,
+std::string case_page(const projections::ViewStore& views, const projections::ComplaintRecord& r,
                       const std::string& token, core::Date today) {
-  (void)views;
   std::string html = head_html("投诉 " + r.case_id);
   html += fmt::format("<body data-case=\"{}\"><main><h1>投诉案件 {}</h1>", h(r.case_id),
                       h(r.case_id));
