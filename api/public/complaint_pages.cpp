@@ -324,6 +324,8 @@ void register_complaint_pages(RouteKit& kit, Router& router, std::shared_ptr<Com
                const std::string voucher(req.query_param("voucher").value_or(""));
                const std::string amount(req.query_param("amount").value_or(""));
                const std::string date(req.query_param("date").value_or(""));
+               // ?after=: a payment just notified is in the views before the lookup.
+               i->with_views(req, std::move(respond), [i, voucher, amount, date]() -> HttpResponse {
                std::string html = head_html("支付凭证查询");
                html += "<body><main><h1>支付凭证查询</h1>"
                        "<p class=\"sub\">输入支付凭证号、金额和日期，查看所购商品的溯源信息，并可发起食安维权投诉。</p>";
@@ -346,7 +348,8 @@ void register_complaint_pages(RouteKit& kit, Router& router, std::shared_ptr<Com
                  }
                }
                html += "</main><script src=\"/public/complaint.js\"></script></body></html>";
-               respond(html_page(status, std::move(html)));
+               return html_page(status, std::move(html));
+               });
              });
 
   router.add("POST", "/public/complaints", "fileComplaintForm",
