@@ -39,7 +39,7 @@ std::string concrete(const std::string& pattern) {
 bool refused_by_policy(const Reply& r) {
   static const std::set<std::string> kCodes = {"role_forbidden", "key_scope_forbidden",
                                                "administrator_required", "admin_key_required",
-                                               "enterprise_key_required"};
+                                               "enterprise_key_required", "regulator_required"};
   return r.status == 403 && r.header("Content-Type") == "application/problem+json" &&
          r.has("/code") && kCodes.count(r.str("/code")) == 1;
 }
