@@ -142,7 +142,9 @@ void complaint_slice(Backend backend) {
                 422, "image_invalid", "images[0]");
   check_problem(
       consumer.post(file_url,
-                    R"({"voucher":"V1","amount_fen":1,"date":"2000-01-01","text":"x","images":[{"data_base64":"***"}]})"),
+                    fmt::format(
+                        R"({{"voucher":"V1","amount_fen":1,"date":"{}","text":"x","images":[{{"data_base64":"***"}}]}})",
+                        today)),
       422, "image_base64_invalid", "images[0].data_base64");
   // Only the buyer knows the amount and the day.
   check_problem(consumer.post(file_url, complaint_body(voucher, 2581, today, {})), 404,
