@@ -33,6 +33,7 @@
 #include "api/http/rate_limit.h"
 #include "api/http/router.h"
 #include "api/production/blob_store.h"
+#include "api/public/complaint_desk.h"
 #include "api/public/payment_notify.h"
 #include "api/public/scan_log.h"
 #include "api/service/job_store.h"
@@ -465,6 +466,12 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"payment-keys", "", "R-4.4.P: JSON file of the merchants' payment notification keys"
                                        " (WeChat Pay APIv3 key and platform public key, webhook secrets;"
                                        " docs/PUBLIC.md); outside the data folder"});
+  flags.push_back({"complaint-accept-working-days", "7",
+                   "R-4.4.2: working days to decide whether a complaint is accepted"});
+  flags.push_back({"complaint-handling-working-days", "45",
+                   "R-4.4.2: working days from acceptance to close a complaint"});
+  flags.push_back({"holidays-file", "", "R-4.4.2: holiday calendar replacing the built-in"
+                                        " api/public/holidays_cn.txt (same format)"});
   flags.push_back({"idempotency-retention-days", "7", "how long an Idempotency-Key answers its first command;"
                                                       " an older retry answers 409 idempotency_key_expired"});
   flags.push_back({"clock-offset-days", "", "TESTS/DEMOS ONLY: the server's clock is the wall clock + N days"
@@ -661,6 +668,18 @@ int cmd_serve(int argc, char** argv) {
   so.print_lines = &print_lines;
   so.webhooks = webhooks.get();
   so.payment_keys_file = a.values.at("payment-keys");
+  {
+    int accept_days = 7, handling_days = 45;
+    if (parse_int_flag(a, "complaint-accept-working-days", 1, 365, &accept_days) != 0 ||
+        parse_int_flag(a, "complaint-handling-working-days", 1, 365, &handling_days) != 0) {
+      return 2;
+    }
+    so.complaint_accept_working_days = accept_days;
+    so.complaint_handling_working_days = handling_days;
+    so.holidays_file = a.values.at("holidays-file");
+    auto calendar = agritrace::api::load_complaint_calendar(env, so.holidays_file);
+    if (!calendar.ok()) return fail("--holidays-file: " + calendar.error().message);
+  }
   // Issue 12: consumer scans go to their own append-only log beside the views (never through the
   // command writer): <data>/scans, or scans-kafka-<topic> next to views-kafka-<topic>.
   auto scans = agritrace::api::ScanLog::open(

@@ -534,5 +534,7 @@ void register_public_routes(RouteKit& kit, Router& router);
 void register_uploads_routes(RouteKit& kit, Router& router);   // ERP file uploads
 // .S sampling inspection publication (api/public/sampling_routes.cpp).
 void register_sampling_routes(RouteKit& kit, Router& router);
+// food-safety complaints and the consumer's voucher / case pages (api/public/complaint_*.cpp).
+void register_complaint_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

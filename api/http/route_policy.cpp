@@ -55,6 +55,25 @@ const std::vector<RoutePolicy>& table() {
       {"listPublicSamplingResults", kPub, Area::kCodes},
       {"getPublicSamplingResult", kPub, Area::kCodes},
       {"publicSamplingPage", kPub, Area::kCodes},
+      // complaints: the consumer (by voucher, then by the case's follow token), the
+      // respondent enterprise, the regulators
+      {"fileComplaint", kPub, Area::kSales},
+      {"followComplaint", kPub, Area::kSales},
+      {"rateComplaint", kPub, Area::kSales},
+      {"getComplaintImageAsConsumer", kPub, Area::kSales},
+      {"voucherPage", kPub, Area::kSales},
+      {"fileComplaintForm", kPub, Area::kSales},
+      {"complaintPage", kPub, Area::kSales},
+      {"rateComplaintForm", kPub, Area::kSales},
+      {"publicComplaintJs", kPub, Area::kSales},
+      {"listComplaints", kEnt, Area::kSales},
+      {"getComplaint", kEnt, Area::kSales},
+      {"transitionComplaint", kEnt, Area::kSales},
+      {"getComplaintImage", kEnt, Area::kSales},
+      {"listRegulatorComplaints", Audience::kRegulator, Area::kSales},
+      {"getRegulatorComplaint", Audience::kRegulator, Area::kSales},
+      {"transitionRegulatorComplaint", Audience::kRegulator, Area::kSales},
+      {"getRegulatorComplaintImage", Audience::kRegulator, Area::kSales},
       // accounts (issue 16)
       {"deleteSession", Audience::kAnyEnterprise, Area::kAccounts},
       {"createUser", kEnt, Area::kAccounts},
@@ -258,6 +277,10 @@ bool role_allows(core::Role role, Area area, core::Access access) {
   return false;
 }
 
+bool acts_as_regulator(const Principal& p) {
+  return p.kind == PrincipalKind::kPlatformOperator || p.kind == PrincipalKind::kRegulator;
+}
+
 std::optional<Refusal> check_policy(const RoutePolicy& policy, const Principal& p,
                                     core::Access access) {
   if (policy.audience == Audience::kPublic) return std::nullopt;
@@ -282,6 +305,9 @@ std::optional<Refusal> check_policy(const RoutePolicy& policy, const Principal& 
       return Refusal{403, "sampling_publisher_required",
                      "only regulators (until bureau accounts exist: the platform operator) publish "
                      "sampling results"};
+    case Audience::kRegulator:
+      if (acts_as_regulator(p)) return std::nullopt;
+      return Refusal{403, "regulator_required", "only a market regulator may do this"};
     case Audience::kAnyEnterprise:
     case Audience::kEnterprise:
       break;

@@ -27,6 +27,13 @@ enum class Audience {
 // Regulators; until the regulator end (bureaus, jurisdictions) lands, the platform operator and a
 // kRegulator principal. The one place to re-point when bureau accounts exist.
 bool may_publish_sampling(const Principal& principal);
+  kRegulator,        // whoever acts_as_regulator() (R-4.4.2 complaint handling)
+};
+
+// Who acts as a market regulator (R-4.4.2: handles complaints). ONE place to re-point once the
+// regulator end (bureau accounts and their jurisdictions) lands: until then the platform operator
+// and any kRegulator principal.
+bool acts_as_regulator(const Principal& p);
 
 struct RoutePolicy {
   std::string_view operation_id;

@@ -44,7 +44,8 @@ std::optional<std::string> regulator_payload(const events::Envelope& e,
     return std::nullopt;
   }
   if (t != core::EnterpriseRegistered::kType && t != core::CounterpartyRegistered::kType &&
-      t != core::CounterpartyAmended::kType && t != core::ShipmentRecorded::kType) {
+      t != core::CounterpartyAmended::kType && t != core::ShipmentRecorded::kType &&
+      t != core::ComplaintFiled::kType) {
     return e.payload_json;  // nothing personal in it
   }
   Result<core::Event> decoded = events::decode_event_payload(e.type, e.payload_json);
@@ -57,6 +58,12 @@ std::optional<std::string> regulator_payload(const events::Envelope& e,
                               },
                               [](core::CounterpartyRegistered& x) { mask_record(x.record); },
                               [](core::CounterpartyAmended& x) { mask_record(x.record); },
+                              // the complainant's phone masked, the follow token's
+                              // digest not passed on.
+                              [](core::ComplaintFiled& x) {
+                                x.phone = masked(x.phone, core::mask_phone);
+                                x.follow_token_sha256.clear();
+                              },
                               [](core::ShipmentRecorded& x) {
                                 if (x.ship_to_individual) {
                                   x.ship_to_name = projections::mask_person_name(x.ship_to_name);

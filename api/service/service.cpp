@@ -115,6 +115,7 @@ void Service::register_routes(Router& router) {
   register_sampling_routes(*i, router);  // .S
   // Issue 12, the public end: consumer scan side (api/public/scan_routes.cpp)
   register_public_routes(*i, router);
+  register_complaint_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

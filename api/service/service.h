@@ -58,6 +58,12 @@ struct ServiceOptions {
   // Issue 14: the job store of upload jobs, EPCIS capture jobs and national-feed deliveries
   // (<data>/jobs, api/service/job_store.h); null: kept in memory. It must outlive the Service.
   JobStore* jobs = nullptr;
+  // complaints: working days to decide acceptance, working days to close an accepted
+  // case, and a holiday calendar file replacing the built-in one (api/public/holidays_cn.txt;
+  // empty: built-in).
+  int32_t complaint_accept_working_days = 7;
+  int32_t complaint_handling_working_days = 45;
+  std::string holidays_file = {};
 };
 
 struct RouteKit;  // api/http/route_kit.h

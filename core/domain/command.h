@@ -14,6 +14,7 @@
 #include "core/inventory/commands.h"
 #include "core/market/commands.h"
 #include "core/production/commands.h"
+#include "core/public/complaint_commands.h"
 #include "core/public/payment_commands.h"
 #include "core/public/sampling_commands.h"
 #include "core/receiving/commands.h"
@@ -40,7 +41,8 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey,
                              RecordPaymentNotification, RecordSamplingResults,
                              FinaliseSamplingResult, CorrectSamplingResult,
-                             WithdrawSamplingResult, CommandGroup>;
+                             WithdrawSamplingResult, FileComplaint,
+                             ChangeComplaintState, RateComplaint, CommandGroup>;
 
 // Commands decided together, all or nothing (issue 14: an EPCIS document captured whole): each is
 // decided against the state the earlier ones leave; the first refusal refuses the group, its

@@ -15,6 +15,7 @@
 #include "core/inventory/rules.h"
 #include "core/market/rules.h"
 #include "core/production/rules.h"
+#include "core/public/complaint_rules.h"
 #include "core/public/payment_rules.h"
 #include "core/public/sampling_rules.h"
 #include "core/receiving/rules.h"

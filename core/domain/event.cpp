@@ -68,6 +68,9 @@ std::string event_subject(const Event& event) {
           [](const SamplingResultFinalised& e) { return e.result_id; },
           [](const SamplingResultCorrected& e) { return e.result_id; },
           [](const SamplingResultWithdrawn& e) { return e.result_id; },
+          [](const ComplaintFiled& e) { return e.case_id; },
+          [](const ComplaintStateChanged& e) { return e.case_id; },
+          [](const ComplaintRated& e) { return e.case_id; },
       },
       event);
 }

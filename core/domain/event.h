@@ -13,6 +13,7 @@
 #include "core/inventory/events.h"
 #include "core/market/events.h"
 #include "core/production/events.h"
+#include "core/public/complaint_events.h"
 #include "core/public/payment_events.h"
 #include "core/public/sampling_events.h"
 #include "core/receiving/events.h"
@@ -38,7 +39,8 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            PrintJobCancelled, PrintJobDone, UserCreated, ApiKeyCreated,
                            ApiKeyRotated, ApiKeyRevoked, PaymentNotified,
                            SamplingResultRecorded, SamplingResultFinalised,
-                           SamplingResultCorrected, SamplingResultWithdrawn>;
+                           SamplingResultCorrected, SamplingResultWithdrawn, ComplaintFiled,
+                           ComplaintStateChanged, ComplaintRated>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

@@ -16,6 +16,7 @@
 #include "core/market/state.h"
 #include "core/production/state.h"
 #include "core/production/types.h"
+#include "core/public/complaint_state.h"
 #include "core/public/payment_state.h"
 #include "core/public/sampling_state.h"
 #include "core/receiving/state.h"
@@ -90,6 +91,7 @@ struct TenantState {
   }
   PaymentsState payments;        // .P notified vouchers (core/public/payment_state.h)
   SamplingState sampling;        // .S (tenant "platform" only; core/public/sampling_state.h)
+  ComplaintsState complaints;    // complaint cases (core/public/complaint_state.h)
 };
 
 }  // namespace agritrace::core

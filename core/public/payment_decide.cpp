@@ -74,6 +74,8 @@ Result<std::vector<Event>> decide(const TenantState& state, const RecordPaymentN
 
 void evolve(TenantState& state, const PaymentNotified& e) {
   state.payments.notified.insert(e.transaction_id);
+  state.payments.by_transaction[e.transaction_id] =
+      NotifiedPayment{e.amount_fen, e.paid_on, e.batch_ids, e.serials};
 }
 
 }  // namespace agritrace::core

@@ -105,7 +105,7 @@ Result<std::string> random_string(Env& env, size_t n) {
   return out;
 }
 
-// The counterparty events and their personal fields.
+// The counterparty events and complaints, and their personal fields.
 template <class F>
 void for_each_personal_field(core::Event& event, F&& f) {
   auto record_fields = [&](const std::string& id, core::CounterpartyRecord& r) {
@@ -114,6 +114,10 @@ void for_each_personal_field(core::Event& event, F&& f) {
   };
   if (auto* reg = std::get_if<core::CounterpartyRegistered>(&event)) record_fields(reg->counterparty_id, reg->record);
   if (auto* am = std::get_if<core::CounterpartyAmended>(&event)) record_fields(am->counterparty_id, am->record);
+  // a complainant's phone, one subject per case.
+  if (auto* filed = std::get_if<core::ComplaintFiled>(&event)) {
+    f("complaint/" + filed->case_id, std::string_view("phone"), filed->phone);
+  }
 }
 
 std::string subject_of(const std::string& tenant, const std::string& id) { return tenant + "/" + id; }

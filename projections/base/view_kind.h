@@ -119,9 +119,12 @@ enum class ViewKind : uint8_t {
   kSamplingBatchByKey,  // smpb/ a tenant's batches by match key (lot code / production date)
   kSamplingBatchLink,  // smpm/ a final result linked to a batch
   kSamplingAlert,  // smpa/ a failing final result matched to a producer's batch
+  // public: food-safety complaints
+  kComplaint,  // cmp/ a complaint case with its history and rating
+  kComplaintByToken,  // cmpt/ global index: follow token digest -> tenant and case
 };
 
-inline constexpr std::array<std::string_view, 96> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 98> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -218,8 +221,10 @@ inline constexpr std::array<std::string_view, 96> kViewPrefixes = {
     "smpb",  // kSamplingBatchByKey
     "smpm",  // kSamplingBatchLink
     "smpa",  // kSamplingAlert
+    "cmp",  // kComplaint
+    "cmpt",  // kComplaintByToken
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kSamplingAlert) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kComplaintByToken) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

@@ -14,6 +14,7 @@
 #include "projections/inventory/projection.h"
 #include "projections/market/projection.h"
 #include "projections/production/keys.h"
+#include "projections/public/complaint_projection.h"
 #include "projections/public/payment_projection.h"
 #include "projections/public/sampling_projection.h"
 #include "projections/receiving/projection.h"
@@ -228,7 +229,7 @@ static_assert(
     every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
                          receiving::Handled, inventory::Handled, finance::Handled, market::Handled,
                          devices::Handled, trace::Handled, payments::Handled, sampling::Handled,
-                         NoView>::value);
+                         complaints::Handled, NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
@@ -244,6 +245,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_interchange_projection());
   all.push_back(make_payment_projection());
   all.push_back(make_sampling_projection());
+  all.push_back(make_complaint_projection());
   return all;
 }
 

@@ -57,6 +57,25 @@ void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::s
 
 }  // namespace
 
+std::optional<VoucherPayment> find_voucher_payment(const ViewStore& v, std::string_view voucher,
+                                                   int64_t amount_fen, core::Date paid_on) {
+  const std::string prefix = payments::keys::by_voucher(core::sha256_hex(voucher));
+  std::vector<std::pair<std::string, std::string>> found;  // tenant, transaction id
+  v.scan_prefix(prefix, [&](std::string_view key, std::string_view value) {
+    std::string_view rest = key.substr(prefix.size());
+    found.emplace_back(std::string(rest.substr(0, rest.find('/'))), std::string(value));
+    return found.size() < 16;
+  });
+  const std::string day = core::format_date(paid_on);
+  for (const auto& [tenant, txn] : found) {
+    auto record = v.get(payments::keys::payment(tenant, txn));
+    if (!record) continue;
+    auto p = parse_payment(*record);
+    if (p && p->amount_fen == amount_fen && p->paid_on == day) return VoucherPayment{tenant, txn};
+  }
+  return std::nullopt;
+}
+
 Result<std::string> voucher_trace(const ViewStore& v, std::string_view voucher, int64_t amount_fen,
                                   core::Date paid_on) {
   const std::string prefix = payments::keys::by_voucher(core::sha256_hex(voucher));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,14 @@ namespace agritrace::projections {
 // sold, the code's path through the enterprises (as the public sees it: other enterprises' names
 // and regions only). Unknown voucher, other amount or other day: the same 404
 // `voucher_not_found`, so the lookup tells nothing to someone who does not know all three.
+// The payment a consumer names by voucher + amount + day (R-4.4.2 complaints): the enterprise paid
+// and the transaction id; nullopt when no payment matches all three.
+struct VoucherPayment {
+  std::string tenant, transaction_id;
+};
+std::optional<VoucherPayment> find_voucher_payment(const ViewStore& v, std::string_view voucher,
+                                                   int64_t amount_fen, core::Date paid_on);
+
 Result<std::string> voucher_trace(const ViewStore& v, std::string_view voucher, int64_t amount_fen,
                                   core::Date paid_on);
 

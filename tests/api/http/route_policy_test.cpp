@@ -40,7 +40,7 @@ bool refused_by_policy(const Reply& r) {
   static const std::set<std::string> kCodes = {"role_forbidden", "key_scope_forbidden",
                                                "administrator_required", "admin_key_required",
                                                "enterprise_key_required",
-                                               "sampling_publisher_required"};
+                                               "sampling_publisher_required", "regulator_required"};
   return r.status == 403 && r.header("Content-Type") == "application/problem+json" &&
          r.has("/code") && kCodes.count(r.str("/code")) == 1;
 }
@@ -141,6 +141,7 @@ TEST_CASE(
                              return true;
                            case api::Audience::kPlatform:
                            case api::Audience::kSamplingPublisher:
+                           case api::Audience::kRegulator:
                              return false;
                            case api::Audience::kAdminOrPlatform:
                              return role == core::Role::kAdministrator;
@@ -171,6 +172,7 @@ TEST_CASE(
                        return p.audience == api::Audience::kPublic ||
                               p.audience == api::Audience::kPlatform ||
                               p.audience == api::Audience::kSamplingPublisher ||
+                              p.audience == api::Audience::kRegulator ||
                               p.audience == api::Audience::kAdminOrPlatform;
                      }});
 

@@ -249,7 +249,8 @@ export function expect(cond, message) {
   if (!cond) throw new Error(`expectation failed: ${message}`);
 }
 
-export function suite(area) {
+// `serverFlags`: extra `agritrace serve` flags of every test's server (e.g. --payment-keys).
+export function suite(area, { serverFlags = [] } = {}) {
   const tests = [];
   return {
     test(name, fn) { tests.push({ name, fn }); },
@@ -263,7 +264,7 @@ export function suite(area) {
           const started = performance.now();
           let server, context;
           try {
-            server = await startServer(ledger);
+            server = await startServer(ledger, serverFlags);
             context = await openContext(server, area);
             await t.fn({ server, context, ledger });
             ++passed;

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -102,6 +103,27 @@ TEST_CASE("R-4.4.2 the calendar parser refuses a malformed file with the line") 
   CHECK(ok->holidays.size() == 7);
   CHECK(add_working_days(*ok, Date{monday.days_since_epoch - 1}, 1).days_since_epoch ==
         monday.days_since_epoch + 7);
+}
+
+TEST_CASE("R-4.4.2 a year beyond the calendar file counts weekends only, predictably") {
+  auto c = parse_working_calendar(calendar_file());
+  REQUIRE(c.ok());
+  // The suite also runs with the clock years ahead: the test day's year plus two, or the year
+  // after the file's last, whichever is later, is not in the file.
+  const int32_t test_year = civil_from_days(agritrace::testing::test_date().days_since_epoch).year;
+  const int32_t year = std::max(test_year + 2, *c->years.rbegin() + 1);
+  REQUIRE_FALSE(c->years.contains(year));
+  Date d = *make_date(year, 1, 1, "d");  // 1 January: a holiday in every real calendar
+  while (weekday(d) != 0) ++d.days_since_epoch;  // the first Sunday
+  // Monday..Friday are working days, Saturday and Sunday are not.
+  for (int i = 1; i <= 7; ++i) {
+    const Date day{d.days_since_epoch + i};
+    CHECK(is_working_day(*c, day) == (weekday(day) != 0 && weekday(day) != 6));
+  }
+  CHECK(add_working_days(*c, d, 5).days_since_epoch == d.days_since_epoch + 5);  // Friday
+  CHECK(add_working_days(*c, d, 7).days_since_epoch == d.days_since_epoch + 9);  // next Tuesday
+  CHECK(is_working_day(*c, *make_date(year, 1, 1, "d")) ==
+        (weekday(*make_date(year, 1, 1, "d")) % 6 != 0));
 }
 
 }  // namespace

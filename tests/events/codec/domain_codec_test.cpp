@@ -161,6 +161,13 @@ std::vector<Event> samples() {
                                                      "检验所"},
                               "复检"},
       SamplingResultWithdrawn{"sr-1", "撤销"},
+      ComplaintFiled{"TS202612050001", std::string(64, 'c'), "4200001234", 2'580, day("2026-12-05"),
+                     {"b-1", "b-2"}, {"A", "B"}, "有异味", "13800138000",
+                     {ComplaintImage{std::string(64, 'd'), "image/jpeg", 1'024, 640, 480},
+                      ComplaintImage{std::string(64, 'e'), "image/png", 2'048, 10, 20}},
+                     day("2026-12-05"), day("2026-12-14")},
+      ComplaintStateChanged{"TS202612050001", "accepted", "regulator", "admin", "已受理", day("2026-12-30")},
+      ComplaintRated{"TS202612050001", 4, "满意"},
   };
 }
 

@@ -114,6 +114,8 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kSamplingBatchByKey, "smpb"},
       {ViewKind::kSamplingBatchLink, "smpm"},
       {ViewKind::kSamplingAlert, "smpa"},
+      {ViewKind::kComplaint, "cmp"},
+      {ViewKind::kComplaintByToken, "cmpt"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
