@@ -9,6 +9,9 @@ namespace {
 using core::Area;
 constexpr Audience kPub = Audience::kPublic;
 constexpr Audience kEnt = Audience::kEnterprise;
+constexpr Audience kReg = Audience::kRegulator;
+constexpr Audience kRegOrPlatform = Audience::kRegulatorOrPlatform;
+using core::RegulatorRight;
 
 // operationId -> audience and area. Methods: GET reads, everything else writes.
 const std::vector<RoutePolicy>& table() {
@@ -44,7 +47,7 @@ const std::vector<RoutePolicy>& table() {
       {"notifyPaymentWebhook", kPub, Area::kSales},
       {"lookupPaymentVoucher", kPub, Area::kCodes},
       // accounts (issue 16)
-      {"deleteSession", Audience::kAnyEnterprise, Area::kAccounts},
+      {"deleteSession", Audience::kAnySession, Area::kAccounts},
       {"createUser", kEnt, Area::kAccounts},
       {"createApiKey", kEnt, Area::kAccounts},
       {"rotateApiKey", kEnt, Area::kAccounts},
@@ -52,10 +55,21 @@ const std::vector<RoutePolicy>& table() {
       // personal-information deletion on request (issue 16): the administrator only
       {"erasePersonalData", kEnt, Area::kAccounts},
       {"getAuditTrail", Audience::kAdminOrPlatform, Area::kAccounts},
-      // the regulators' signed webhooks (issue 13): the platform operator until bureau accounts
-      {"registerRegulatorWebhook", Audience::kPlatform, Area::kAccounts},
-      {"listRegulatorWebhooks", Audience::kPlatform, Area::kAccounts},
-      {"getRegulatorWebhook", Audience::kPlatform, Area::kAccounts},
+      // the regulator end (issue 13, docs/REGULATOR.md). The jurisdiction of each record is
+      // checked by the handlers with core/regulator/access.h.
+      {"registerBureau", Audience::kPlatform, Area::kAccounts},
+      {"createRegulatorUser", kRegOrPlatform, Area::kAccounts, RegulatorRight::kManageUsers},
+      {"createRegulatorSession", kPub, Area::kAccounts},
+      {"getMyBureau", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"listRegulatedEntities", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"getRegulatedEntity", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"fileRegulatedEntity", kReg, Area::kAccounts, RegulatorRight::kFileEntities},
+      {"amendRegulatedEntity", kReg, Area::kAccounts, RegulatorRight::kFileEntities},
+      // the regulators' signed webhooks: a supervisor of a bureau whose jurisdiction contains the
+      // webhook's (checked by the handler), or the platform operator
+      {"registerRegulatorWebhook", kRegOrPlatform, Area::kAccounts, RegulatorRight::kWebhooks},
+      {"listRegulatorWebhooks", kRegOrPlatform, Area::kAccounts, RegulatorRight::kWebhooks},
+      {"getRegulatorWebhook", kRegOrPlatform, Area::kAccounts, RegulatorRight::kWebhooks},
       // the enterprise itself
       {"getEnterprise", kEnt, Area::kEnterprise},
       {"listCatalogue", kEnt, Area::kEnterprise},
@@ -261,15 +275,38 @@ std::optional<Refusal> check_policy(const RoutePolicy& policy, const Principal& 
       if (platform || p.enterprise_administrator()) return std::nullopt;
       return Refusal{403, "administrator_required",
                      "only the enterprise's administrator or the platform operator may do this"};
+    case Audience::kRegulatorOrPlatform:
+      if (platform) return std::nullopt;
+      [[fallthrough]];
+    case Audience::kRegulator:
+      if (!p.regulator()) {
+        return Refusal{403, "regulator_required",
+                       "this route is for market supervision bureaus' accounts"};
+      }
+      if (core::regulator_role_allows(p.regulator_role, policy.regulator_right)) {
+        return std::nullopt;
+      }
+      return Refusal{403, "regulator_role_forbidden",
+                     "the bureau role does not allow this operation"};
+    case Audience::kAnySession:
+      if (p.regulator()) return std::nullopt;
+      break;
     case Audience::kAnyEnterprise:
     case Audience::kEnterprise:
       break;
+  }
+  if (p.regulator()) {
+    return Refusal{403, "enterprise_key_required",
+                   "a regulator reads through the regulator routes and never acts for an "
+                   "enterprise"};
   }
   if (platform || !p.enterprise()) {
     return Refusal{403, "enterprise_key_required",
                    "the administrator key manages enterprises; use an enterprise's key"};
   }
-  if (policy.audience == Audience::kAnyEnterprise) return std::nullopt;
+  if (policy.audience == Audience::kAnyEnterprise || policy.audience == Audience::kAnySession) {
+    return std::nullopt;
+  }
   if (p.kind == PrincipalKind::kUser) {
     if (role_allows(p.role, policy.area, access)) return std::nullopt;
     return Refusal{403, "role_forbidden", "the user's role does not allow this operation"};

@@ -11,6 +11,7 @@
 
 #include "api/http/principal.h"
 #include "core/accounts/access.h"
+#include "core/regulator/access.h"
 
 namespace agritrace::api {
 
@@ -20,12 +21,19 @@ enum class Audience {
   kEnterprise,       // an enterprise principal allowed in `area` for the route's access
   kAnyEnterprise,    // any enterprise principal (logout of its own session)
   kAdminOrPlatform,  // an enterprise administrator (own tenant) or the platform operator (audit)
+  // The regulator end (issue 13; the jurisdiction policy: core/regulator/access.h). A regulator
+  // principal never reaches an enterprise route, an enterprise principal never a regulator route.
+  kRegulator,            // a bureau's user whose role has `regulator_right`
+  kRegulatorOrPlatform,  // the same, or the platform operator
+  kAnySession,           // any enterprise principal or regulator (logout of its own session)
 };
 
 struct RoutePolicy {
   std::string_view operation_id;
   Audience audience;
   core::Area area;  // kEnterprise: the route's business area
+  // kRegulator, kRegulatorOrPlatform: what the bureau's role must allow.
+  core::RegulatorRight regulator_right = core::RegulatorRight::kRead;
 };
 
 // The policy of a route, by operationId; null when the table has none.

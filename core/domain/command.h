@@ -15,6 +15,7 @@
 #include "core/production/commands.h"
 #include "core/public/payment_commands.h"
 #include "core/receiving/commands.h"
+#include "core/regulator/commands.h"
 #include "core/retail/commands.h"
 #include "core/sales/commands.h"
 
@@ -34,6 +35,7 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              RecordStocktake, RecordFinanceEntry, RecordRetailSale,
                              RegisterLine, RegisterDevice, QueuePrintJob, RecordPrintJobProgress,
                              CreateUser, CreateApiKey, RotateApiKey, RevokeApiKey,
-                             RecordPaymentNotification>;
+                             RecordPaymentNotification,
+                             RegisterBureau, CreateRegulatorUser, FileEntity, AmendEntity>;
 
 }  // namespace agritrace::core

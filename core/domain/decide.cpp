@@ -15,6 +15,7 @@
 #include "core/production/rules.h"
 #include "core/public/payment_rules.h"
 #include "core/receiving/rules.h"
+#include "core/regulator/rules.h"
 #include "core/retail/rules.h"
 #include "core/sales/rules.h"
 
@@ -22,7 +23,9 @@ namespace agritrace::core {
 
 Result<std::vector<Event>> decide(const TenantState& state, const Command& command,
                                   const Context& ctx) {
-  if (!state.registered && !std::holds_alternative<RegisterEnterprise>(command) &&
+  // Regulator commands live in the tenant kRegulatorsTenant, which no enterprise registers.
+  if (!state.registered && !is_regulator_command(command) &&
+      !std::holds_alternative<RegisterEnterprise>(command) &&
       !std::holds_alternative<LoadCatalogue>(command)) {  // the platform tenant registers nothing
     return conflict("tenant_not_registered",
                     "the enterprise must be registered before anything else");

@@ -64,6 +64,10 @@ std::string event_subject(const Event& event) {
           [](const ApiKeyRotated& e) { return e.key_id; },
           [](const ApiKeyRevoked& e) { return e.key_id; },
           [](const PaymentNotified& e) { return e.transaction_id; },
+          [](const BureauRegistered& e) { return e.bureau_id; },
+          [](const RegulatorUserCreated& e) { return e.bureau_id + "/" + e.user_id; },
+          [](const EntityFiled& e) { return e.entity_id; },
+          [](const EntityAmended& e) { return e.entity_id; },
       },
       event);
 }

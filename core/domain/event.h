@@ -15,6 +15,7 @@
 #include "core/production/events.h"
 #include "core/public/payment_events.h"
 #include "core/receiving/events.h"
+#include "core/regulator/events.h"
 #include "core/sales/events.h"
 
 namespace agritrace::core {
@@ -35,7 +36,8 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            PrintJobQueued, PrintJobCodesSent, PrintJobCodesPrinted,
                            PrintJobCodesVoided, PrintJobPaused, PrintJobResumed, PrintJobFailed,
                            PrintJobCancelled, PrintJobDone, UserCreated, ApiKeyCreated,
-                           ApiKeyRotated, ApiKeyRevoked, PaymentNotified>;
+                           ApiKeyRotated, ApiKeyRevoked, PaymentNotified,
+                           BureauRegistered, RegulatorUserCreated, EntityFiled, EntityAmended>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

@@ -14,6 +14,7 @@
 #include "core/production/rules.h"
 #include "core/public/payment_rules.h"
 #include "core/receiving/rules.h"
+#include "core/regulator/rules.h"
 #include "core/sales/rules.h"
 
 namespace agritrace::core {

@@ -18,6 +18,7 @@
 #include "core/production/types.h"
 #include "core/public/payment_state.h"
 #include "core/receiving/state.h"
+#include "core/regulator/state.h"
 #include "core/sales/state.h"
 
 namespace agritrace::core {
@@ -88,6 +89,7 @@ struct TenantState {
     }
   }
   PaymentsState payments;        // .P notified vouchers (core/public/payment_state.h)
+  RegulatorsState regulators;    // issue 13, tenant "regulators" only (core/regulator/state.h)
 };
 
 }  // namespace agritrace::core

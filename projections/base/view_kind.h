@@ -111,9 +111,12 @@ enum class ViewKind : uint8_t {
   // public: trace-linked payment (R-4.4.P)
   kPayment,  // pay/ a notified payment voucher
   kPaymentByVoucher,  // payv/ global index: voucher digest -> tenant and transaction
+  // regulator: entity filing (R-4.5.1, projections/regulator/projection.h)
+  kRegulatedEntity,  // rgent/ a filed entity (plaintext; masked by the queries)
+  kRegulatedEntityByDivision,  // rgdiv/ index: division code -> entity (jurisdiction scans)
 };
 
-inline constexpr std::array<std::string_view, 89> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 91> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -203,8 +206,10 @@ inline constexpr std::array<std::string_view, 89> kViewPrefixes = {
     "epcisitem",  // kEpcisItem
     "pay",  // kPayment
     "payv",  // kPaymentByVoucher
+    "rgent",  // kRegulatedEntity
+    "rgdiv",  // kRegulatedEntityByDivision
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kPaymentByVoucher) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kRegulatedEntityByDivision) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

@@ -15,6 +15,7 @@
 #include "projections/market/projection.h"
 #include "projections/production/keys.h"
 #include "projections/public/payment_projection.h"
+#include "projections/regulator/projection.h"
 #include "projections/receiving/projection.h"
 #include "projections/sales/projection.h"
 #include "projections/trace/projection.h"
@@ -241,6 +242,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_lineage_projection());
   all.push_back(make_interchange_projection());
   all.push_back(make_payment_projection());
+  all.push_back(make_regulator_projection());
   return all;
 }
 
