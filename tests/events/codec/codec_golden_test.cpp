@@ -26,6 +26,11 @@ CounterpartyRecord full_record() {
                             "13800138000", "地址\n2", "广东省广州市"};
 }
 
+EntityRecord entity_record() {
+  return EntityRecord{"江南\"果菜\"", "wholesale", "91440101MA59XYW12B", "11010519491231002X",
+                      "440111", "地址\n2", "刘洋", "王芳", "13711112222"};
+}
+
 // Every field set (optionals engaged, strings non-empty, vectors of two).
 std::vector<Event> full_samples() {
   const Quantity q{1'500, Unit::kGram};
@@ -105,6 +110,10 @@ std::vector<Event> full_samples() {
       ApiKeyRevoked{"key_a", "lost"},
       PaymentNotified{"4200001234", "wechatpay", "ORDER-1", "EV-1", 2'580, "CNY", "2026-12-05T12:00:00+08:00",
                       day("2026-12-05"), {"so-1", "so-2"}, {"sh-1", "sh-2"}, {"b-1", "b-2"}, {"A", "B"}},
+      BureauRegistered{"gz-amr", "广州市市场监督管理局", "440100"},
+      RegulatorUserCreated{"gz-amr", "ru-1", "li.sup", "supervisor", "$argon2id$v=19$h"},
+      EntityFiled{"fe-1", "gz-amr", entity_record()},
+      EntityAmended{"fe-1", "gba-amr", "440111", entity_record()},
   };
 }
 
