@@ -7,7 +7,10 @@
 #include <simdjson.h>
 
 #include <string>
+#include <vector>
 
+#include "core/base/pii.h"
+#include "events/ledger/ledger.h"
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
@@ -16,6 +19,34 @@ namespace agritrace::testing {
 namespace {
 
 constexpr const char* kPassword = "Market-Watch-2024";
+
+// Every payload of the ledger (the server stopped: the embedded ledger is opened read-only).
+std::vector<std::string> ledger_payloads(const TestLedger& l) {
+  Result<std::unique_ptr<events::Ledger>> ledger = [&]() -> Result<std::unique_ptr<events::Ledger>> {
+    if (l.backend == Backend::kKafka) {
+      events::KafkaLedgerOptions o;
+      o.brokers = kafka_brokers();
+      o.topic = l.topic;
+      return events::open_kafka_ledger(o);
+    }
+    events::LocalLedgerOptions o;
+    o.path = l.data.path() + "/ledger";
+    o.read_only = true;
+    return events::open_local_ledger(o);
+  }();
+  REQUIRE(ledger.ok());
+  auto reader = (*ledger)->open_reader({});
+  REQUIRE(reader.ok());
+  std::vector<std::string> out;
+  for (;;) {
+    auto polled = (*reader)->poll(1000, 1000);
+    REQUIRE(polled.ok());
+    for (const auto& e : polled->events) {
+      out.push_back(e.envelope.tenant + " " + e.envelope.type + " " + e.envelope.payload_json);
+    }
+    if (polled->at_end && polled->events.empty()) return out;
+  }
+}
 
 bool flag(const Reply& r, const std::string& pointer) {
   simdjson::dom::parser parser;
@@ -260,6 +291,23 @@ void regulator_slice(Backend backend) {
   // Logout ends a regulator's session.
   CHECK(gz_inspector.request("DELETE", "/v1/sessions/current").status == 204);
   check_problem(gz_inspector.get("/v1/regulator/bureau"), 401, "session_invalid", "Authorization");
+
+  // At rest: the entities' ID numbers and phones are sealed in the ledger (events/pii), all in
+  // the regulators tenant, actor the bureau's user.
+  REQUIRE(app.server.stop() == 0);
+  size_t sealed = 0, regulator_events = 0;
+  for (const std::string& p : ledger_payloads(app.ledger)) {
+    INFO(p);
+    if (p.find("regulated_entity.") == std::string::npos) continue;
+    ++regulator_events;
+    CHECK(p.starts_with("regulators regulated_entity."));
+    CHECK(p.find(kPersonId) == std::string::npos);
+    CHECK(p.find("13711112222") == std::string::npos);
+    CHECK(p.find("13800138000") == std::string::npos);
+    if (p.find(core::kPiiSealedPrefix) != std::string::npos) ++sealed;
+  }
+  CHECK(regulator_events == 4);  // three filings, one amendment
+  CHECK(sealed == 4);
 }
 
 }  // namespace

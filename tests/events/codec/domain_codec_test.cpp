@@ -150,6 +150,14 @@ std::vector<Event> samples() {
       ApiKeyRevoked{"key_a", "lost"},
       PaymentNotified{"4200001234", "wechatpay", "ORDER-1", "EV-1", 2'580, "CNY", "2026-12-05T12:00:00+08:00",
                       day("2026-12-05"), {"so-1", "so-2"}, {"sh-1", "sh-2"}, {"b-1", "b-2"}, {"A", "B"}},
+      BureauRegistered{"gz-amr", "广州市市场监督管理局", "440100"},
+      RegulatorUserCreated{"gz-amr", "ru-1", "li.sup", "supervisor", "$argon2id$v=19$h"},
+      EntityFiled{"fe-1", "gz-amr",
+                  EntityRecord{"陈记", "retail", "", "441322197806151238", "441322", "罗阳镇",
+                               "", "陈国强", "13800138000"}},
+      EntityAmended{"fe-1", "gba-amr", "441322",
+                    EntityRecord{"江南", "wholesale", "91440101MA59XYW12B", "", "440111", "白云区",
+                                 "刘洋", "王芳", "13711112222"}},
   };
 }
 
