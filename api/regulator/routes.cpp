@@ -3,6 +3,8 @@
 // (Audience::kRegulator, the bureau role's rights); which records: the jurisdiction policy
 // (core/regulator/access.h), applied by the rules (writes) and projections/regulator/queries.h
 // (reads). Regulator commands are recorded in the tenant core::kRegulatorsTenant.
+#include <array>
+
 #include "api/http/route_kit.h"
 #include "core/regulator/access.h"
 #include "core/regulator/rules.h"

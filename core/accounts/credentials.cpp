@@ -40,8 +40,13 @@ void CredentialIndex::apply(const std::string& tenant, const Event& event) {
                  [&](const UserCreated& e) {
                    auto role = parse_role(e.role, "role");
                    if (!role.ok()) return;  // a fact the rules accepted always names a known role
-                   users_[tenant_slot(tenant, e.username)] =
-                       UserCredential{tenant, e.user_id, e.username, *role, e.password_hash};
+                   UserCredential u;
+                   u.tenant = tenant;
+                   u.user_id = e.user_id;
+                   u.username = e.username;
+                   u.role = *role;
+                   u.password_hash = e.password_hash;
+                   users_[tenant_slot(tenant, e.username)] = std::move(u);
                  },
                  [&](const ApiKeyCreated& e) {
                    auto access = parse_access(e.access, "access");
@@ -67,8 +72,11 @@ void CredentialIndex::apply(const std::string& tenant, const Event& event) {
                    auto role = parse_regulator_role(e.role, "role");
                    auto j = jurisdiction_of_bureau_.find(e.bureau_id);
                    if (!role.ok() || j == jurisdiction_of_bureau_.end()) return;
-                   UserCredential u{e.bureau_id, e.user_id, e.username, Role::kAdministrator,
-                                    e.password_hash};
+                   UserCredential u;
+                   u.tenant = e.bureau_id;
+                   u.user_id = e.user_id;
+                   u.username = e.username;
+                   u.password_hash = e.password_hash;
                    u.regulator = true;
                    u.regulator_role = *role;
                    u.jurisdiction = j->second;

@@ -5,6 +5,7 @@
 #include "core/accounts/access.h"
 #include "core/base/identifiers.h"
 #include "core/base/rule_errors.h"
+#include "core/domain/decide.h"
 #include "core/regulator/access.h"
 #include "core/regulator/rules.h"
 

@@ -218,16 +218,19 @@ std::unique_ptr<Projection> make_production_projection() {
 
 // Events that no view shows, each with its reason: credentials (accounts and API keys, issue 16)
 // are checked against the single writer's credential index, updated before a command is
-// acknowledged (core/accounts/credentials.h), never against a view that may lag.
+// acknowledged (core/accounts/credentials.h), never against a view that may lag. Bureaus and
+// their accounts (issue 13) likewise: a regulator's jurisdiction comes with its session from the
+// credential index.
 using NoView = EventList<core::UserCreated, core::ApiKeyCreated, core::ApiKeyRotated,
-                         core::ApiKeyRevoked>;
+                         core::ApiKeyRevoked, core::BureauRegistered, core::RegulatorUserCreated>;
 
 // A core::Event alternative that no projection declares (and that is not in NoView) fails here,
 // naming the type: adding an event means deciding where it is shown.
 static_assert(
     every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
                          receiving::Handled, inventory::Handled, finance::Handled, market::Handled,
-                         devices::Handled, trace::Handled, payments::Handled, NoView>::value);
+                         devices::Handled, trace::Handled, payments::Handled, regulator::Handled,
+                         NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
