@@ -148,15 +148,16 @@ void AccessControl::answered(const HttpRequest& request, const RouteInfo* route,
                              const HttpResponse& response) {
   if (audit_ == nullptr) return;
   const std::string operation = route ? route->name : std::string("unmatched");
-  const bool login = operation == "createSession" || operation == "deleteSession";
+  const bool login = operation == "createSession" || operation == "createRegulatorSession" ||
+                     operation == "deleteSession";
   const bool refused = response.status >= 400 && response.status < 500;
   const bool by_writer = request.context && request.context->audited_by_writer.load();
   if (!login && (!refused || by_writer)) return;
   events::AuditEntry e;
   e.at_ms = env_.now_ms();
-  e.kind = operation == "createSession"   ? "login"
-           : operation == "deleteSession" ? "logout"
-                                          : "request";
+  e.kind = operation == "createSession" || operation == "createRegulatorSession" ? "login"
+           : operation == "deleteSession"                                         ? "logout"
+                                                                                  : "request";
   if (request.context) {
     e.tenant = request.context->principal.tenant;
     e.principal = request.context->principal.label();
