@@ -292,6 +292,15 @@ void regulator_slice(Backend backend) {
   CHECK(gz_inspector.request("DELETE", "/v1/sessions/current").status == 204);
   check_problem(gz_inspector.get("/v1/regulator/bureau"), 401, "session_invalid", "Authorization");
 
+  // The audit trail: the bureau user's login, and its commands with the bureau in the actor.
+  Reply audit = platform.get("/v1/audit?limit=1000&tenant=gz-amr");
+  INFO(audit.body);
+  REQUIRE(audit.status == 200);
+  CHECK(audit.body.find(R"("kind":"login")") != std::string::npos);
+  CHECK(audit.body.find(R"("principal":"regulator:gz-amr/ru-1")") != std::string::npos);
+  Reply commands = platform.get("/v1/audit?limit=1000&tenant=regulators");
+  CHECK(commands.body.find("regulator:gz-amr/ru-1") != std::string::npos);
+
   // At rest: the entities' ID numbers and phones are sealed in the ledger (events/pii), all in
   // the regulators tenant, actor the bureau's user.
   REQUIRE(app.server.stop() == 0);
