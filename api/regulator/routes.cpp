@@ -90,6 +90,12 @@ void register_regulator_routes(RouteKit& kit, Router& router) {
   router.add("POST", "/v1/regulator/bureaus/{bureau_id}/users", "createRegulatorUser",
              [i](const HttpRequest& req, const PathParams& p, Responder respond) {
                if (i->json_too_large(req, respond)) return;
+               if (!req.context) {  // no guard: fail closed
+                 return respond(problem_response(403, "regulator_required",
+                                                 "this route needs the platform operator or a "
+                                                 "bureau's supervisor",
+                                                 "Authorization"));
+               }
                const Principal& who = req.context->principal;
                const std::string& bureau = path_param(p, "bureau_id");
                // A supervisor manages its own bureau's accounts only.

@@ -46,12 +46,10 @@ EntityRecord trader(std::string division = "441322") {
 }
 
 // Guangzhou (440100), Shenzhen (440300) and the Greater Bay Area.
-World bureaus() {
-  World w;
+void add_bureaus(World& w) {
   REQUIRE(w.must(kRegs, RegisterBureau{"gz-amr", "广州市市场监督管理局", "440100"}) == "gz-amr");
   REQUIRE(w.must(kRegs, RegisterBureau{"sz-amr", "深圳市市场监督管理局", "440300"}) == "sz-amr");
   REQUIRE(w.must(kRegs, RegisterBureau{"gba-amr", "大湾区协调办", "GBA"}) == "gba-amr");
-  return w;
 }
 
 }  // namespace
@@ -100,7 +98,8 @@ TEST_CASE("jurisdiction policy: what lies in a jurisdiction, who sees personal d
 }
 
 TEST_CASE("bureaus and their accounts: registration, users, roles, refusals") {
-  World w = bureaus();
+  World w;
+  add_bureaus(w);
   CHECK(error_of(w.apply(kRegs, Command(RegisterBureau{"gz-amr", "重复", "440100"}))).reason ==
         "bureau_exists");
   CHECK(error_of(w.apply(kRegs, Command(RegisterBureau{"x-amr", "无效", "999999"}))).code ==
@@ -144,7 +143,8 @@ TEST_CASE("bureaus and their accounts: registration, users, roles, refusals") {
 }
 
 TEST_CASE("R-4.5.1 entity filing: validated identifiers, inside the jurisdiction only") {
-  World w = bureaus();
+  World w;
+  add_bureaus(w);
   auto filed = w.apply(kRegs, Command(FileEntity{"gz-amr", wholesaler()}));
   REQUIRE(filed.ok());
   const auto& e = std::get<EntityFiled>(filed->front());
@@ -201,7 +201,8 @@ TEST_CASE("R-4.5.1 entity filing: validated identifiers, inside the jurisdiction
 }
 
 TEST_CASE("R-4.5.1 amendments: events with the previous division, within the jurisdiction") {
-  World w = bureaus();
+  World w;
+  add_bureaus(w);
   REQUIRE(w.must(kRegs, FileEntity{"gz-amr", wholesaler()}) == "fe-1");
   EntityRecord moved = wholesaler("440106");
   moved.contact_person = "王芳";
