@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/accounts/access.h"
+#include "core/regulator/access.h"
 
 namespace agritrace::api {
 
@@ -16,7 +17,7 @@ enum class PrincipalKind {
   kPlatformOperator,  // the platform administrator key (AGRITRACE_ADMIN_KEY / DATA/admin.key)
   kUser,              // an enterprise user, by a login session
   kApiKey,            // an enterprise API key (the registration key or a scoped one)
-  kRegulator,         // reserved: a market-supervision bureau's user (bureaus are not built yet)
+  kRegulator,         // a market supervision bureau's user, by a login session (issue 13)
 };
 
 struct Principal {
@@ -28,7 +29,12 @@ struct Principal {
   bool key_administrator = false;  // kApiKey: the registration key (administrator authority)
   core::Access access = core::Access::kRead;  // kApiKey
   std::vector<core::Area> areas;              // kApiKey; empty: all but accounts
-  std::string session_sha256;                 // kUser: the session it came with
+  std::string session_sha256;                 // kUser, kRegulator: the session it came with
+  // kRegulator (issue 13, core/regulator/access.h): the bureau's jurisdiction and the role.
+  core::Jurisdiction jurisdiction;
+  core::RegulatorRole regulator_role = core::RegulatorRole::kInspector;
+
+  bool regulator() const { return kind == PrincipalKind::kRegulator; }
 
   bool enterprise() const { return kind == PrincipalKind::kUser || kind == PrincipalKind::kApiKey; }
   // An administrator of its enterprise: an administrator user or the registration key.
@@ -46,7 +52,7 @@ struct Principal {
       case PrincipalKind::kApiKey:
         return id;
       case PrincipalKind::kRegulator:
-        return "regulator:" + id;
+        return "regulator:" + tenant + "/" + id;
       case PrincipalKind::kAnonymous:
         break;
     }

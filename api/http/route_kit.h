@@ -525,6 +525,7 @@ void register_market_routes(RouteKit& kit, Router& router);  // R-4.3.1 market o
 void register_devices_routes(RouteKit& kit, Router& router);  // lines, devices, print jobs
 void register_accounts_routes(RouteKit& kit, Router& router);  // issue 16: users, sessions, keys, audit
 void register_regulator_feed_routes(RouteKit& kit, Router& router);  // issue 13: signed webhooks
+void register_regulator_routes(RouteKit& kit, Router& router);  // issue 13: bureaus, R-4.5.1 filing
 void register_interchange_routes(RouteKit& kit, Router& router);  // issue 14: EPCIS 2.0
 
 // .P payment notifications and voucher lookup (api/public/payment_routes.cpp).

@@ -9,6 +9,9 @@ namespace {
 using core::Area;
 constexpr Audience kPub = Audience::kPublic;
 constexpr Audience kEnt = Audience::kEnterprise;
+constexpr Audience kReg = Audience::kRegulator;
+constexpr Audience kRegOrPlatform = Audience::kRegulatorOrPlatform;
+using core::RegulatorRight;
 
 // operationId -> audience and area. Methods: GET reads, everything else writes.
 const std::vector<RoutePolicy>& table() {
@@ -43,14 +46,14 @@ const std::vector<RoutePolicy>& table() {
       {"notifyWechatPayPayment", kPub, Area::kSales},
       {"notifyPaymentWebhook", kPub, Area::kSales},
       {"lookupPaymentVoucher", kPub, Area::kCodes},
-      // .S: sampling results, published by regulators (may_publish_sampling), read by all
-      {"recordSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
-      {"importSamplingResults", Audience::kSamplingPublisher, Area::kTrace},
-      {"getSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
-      {"correctSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
-      {"finaliseSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
-      {"withdrawSamplingResult", Audience::kSamplingPublisher, Area::kTrace},
-      {"listPlatformSamplingAlerts", Audience::kSamplingPublisher, Area::kTrace},
+      // .S: sampling results, published by regulators (or the platform operator), read by all
+      {"recordSamplingResult", kRegOrPlatform, Area::kTrace, RegulatorRight::kPublishSampling},
+      {"importSamplingResults", kRegOrPlatform, Area::kTrace, RegulatorRight::kPublishSampling},
+      {"getSamplingResult", kRegOrPlatform, Area::kTrace, RegulatorRight::kRead},
+      {"correctSamplingResult", kRegOrPlatform, Area::kTrace, RegulatorRight::kPublishSampling},
+      {"finaliseSamplingResult", kRegOrPlatform, Area::kTrace, RegulatorRight::kPublishSampling},
+      {"withdrawSamplingResult", kRegOrPlatform, Area::kTrace, RegulatorRight::kPublishSampling},
+      {"listPlatformSamplingAlerts", kRegOrPlatform, Area::kTrace, RegulatorRight::kRead},
       {"listSamplingAlerts", kEnt, Area::kTrace},
       {"listPublicSamplingResults", kPub, Area::kCodes},
       {"getPublicSamplingResult", kPub, Area::kCodes},
@@ -70,12 +73,12 @@ const std::vector<RoutePolicy>& table() {
       {"getComplaint", kEnt, Area::kSales},
       {"transitionComplaint", kEnt, Area::kSales},
       {"getComplaintImage", kEnt, Area::kSales},
-      {"listRegulatorComplaints", Audience::kRegulator, Area::kSales},
-      {"getRegulatorComplaint", Audience::kRegulator, Area::kSales},
-      {"transitionRegulatorComplaint", Audience::kRegulator, Area::kSales},
-      {"getRegulatorComplaintImage", Audience::kRegulator, Area::kSales},
+      {"listRegulatorComplaints", kRegOrPlatform, Area::kSales, RegulatorRight::kRead},
+      {"getRegulatorComplaint", kRegOrPlatform, Area::kSales, RegulatorRight::kRead},
+      {"transitionRegulatorComplaint", kRegOrPlatform, Area::kSales, RegulatorRight::kHandleComplaints},
+      {"getRegulatorComplaintImage", kRegOrPlatform, Area::kSales, RegulatorRight::kRead},
       // accounts (issue 16)
-      {"deleteSession", Audience::kAnyEnterprise, Area::kAccounts},
+      {"deleteSession", Audience::kAnySession, Area::kAccounts},
       {"createUser", kEnt, Area::kAccounts},
       {"createApiKey", kEnt, Area::kAccounts},
       {"rotateApiKey", kEnt, Area::kAccounts},
@@ -83,10 +86,21 @@ const std::vector<RoutePolicy>& table() {
       // personal-information deletion on request (issue 16): the administrator only
       {"erasePersonalData", kEnt, Area::kAccounts},
       {"getAuditTrail", Audience::kAdminOrPlatform, Area::kAccounts},
-      // the regulators' signed webhooks (issue 13): the platform operator until bureau accounts
-      {"registerRegulatorWebhook", Audience::kPlatform, Area::kAccounts},
-      {"listRegulatorWebhooks", Audience::kPlatform, Area::kAccounts},
-      {"getRegulatorWebhook", Audience::kPlatform, Area::kAccounts},
+      // the regulator end (issue 13, docs/REGULATOR.md). The jurisdiction of each record is
+      // checked by the handlers with core/regulator/access.h.
+      {"registerBureau", Audience::kPlatform, Area::kAccounts},
+      {"createRegulatorUser", kRegOrPlatform, Area::kAccounts, RegulatorRight::kManageUsers},
+      {"createRegulatorSession", kPub, Area::kAccounts},
+      {"getMyBureau", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"listRegulatedEntities", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"getRegulatedEntity", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"fileRegulatedEntity", kReg, Area::kAccounts, RegulatorRight::kFileEntities},
+      {"amendRegulatedEntity", kReg, Area::kAccounts, RegulatorRight::kFileEntities},
+      // the regulators' signed webhooks: a supervisor of a bureau whose jurisdiction contains the
+      // webhook's (checked by the handler), or the platform operator
+      {"registerRegulatorWebhook", kRegOrPlatform, Area::kAccounts, RegulatorRight::kWebhooks},
+      {"listRegulatorWebhooks", kRegOrPlatform, Area::kAccounts, RegulatorRight::kWebhooks},
+      {"getRegulatorWebhook", kRegOrPlatform, Area::kAccounts, RegulatorRight::kWebhooks},
       // the enterprise itself
       {"getEnterprise", kEnt, Area::kEnterprise},
       {"listCatalogue", kEnt, Area::kEnterprise},
@@ -256,10 +270,6 @@ bool key_allows(const Principal& p, Area area, core::Access access) {
 
 const std::vector<RoutePolicy>& route_policies() { return table(); }
 
-bool may_publish_sampling(const Principal& p) {
-  return p.kind == PrincipalKind::kPlatformOperator || p.kind == PrincipalKind::kRegulator;
-}
-
 const RoutePolicy* route_policy(std::string_view operation_id) {
   for (const RoutePolicy& p : table()) {
     if (p.operation_id == operation_id) return &p;
@@ -275,10 +285,6 @@ bool role_allows(core::Role role, Area area, core::Access access) {
     return access == core::Access::kRead && contains(g.read, area);
   }
   return false;
-}
-
-bool acts_as_regulator(const Principal& p) {
-  return p.kind == PrincipalKind::kPlatformOperator || p.kind == PrincipalKind::kRegulator;
 }
 
 std::optional<Refusal> check_policy(const RoutePolicy& policy, const Principal& p,
@@ -300,23 +306,38 @@ std::optional<Refusal> check_policy(const RoutePolicy& policy, const Principal& 
       if (platform || p.enterprise_administrator()) return std::nullopt;
       return Refusal{403, "administrator_required",
                      "only the enterprise's administrator or the platform operator may do this"};
-    case Audience::kSamplingPublisher:
-      if (may_publish_sampling(p)) return std::nullopt;
-      return Refusal{403, "sampling_publisher_required",
-                     "only regulators (until bureau accounts exist: the platform operator) publish "
-                     "sampling results"};
+    case Audience::kRegulatorOrPlatform:
+      if (platform) return std::nullopt;
+      [[fallthrough]];
     case Audience::kRegulator:
-      if (acts_as_regulator(p)) return std::nullopt;
-      return Refusal{403, "regulator_required", "only a market regulator may do this"};
+      if (!p.regulator()) {
+        return Refusal{403, "regulator_required",
+                       "this route is for market supervision bureaus' accounts"};
+      }
+      if (core::regulator_role_allows(p.regulator_role, policy.regulator_right)) {
+        return std::nullopt;
+      }
+      return Refusal{403, "regulator_role_forbidden",
+                     "the bureau role does not allow this operation"};
+    case Audience::kAnySession:
+      if (p.regulator()) return std::nullopt;
+      break;
     case Audience::kAnyEnterprise:
     case Audience::kEnterprise:
       break;
+  }
+  if (p.regulator()) {
+    return Refusal{403, "enterprise_key_required",
+                   "a regulator reads through the regulator routes and never acts for an "
+                   "enterprise"};
   }
   if (platform || !p.enterprise()) {
     return Refusal{403, "enterprise_key_required",
                    "the administrator key manages enterprises; use an enterprise's key"};
   }
-  if (policy.audience == Audience::kAnyEnterprise) return std::nullopt;
+  if (policy.audience == Audience::kAnyEnterprise || policy.audience == Audience::kAnySession) {
+    return std::nullopt;
+  }
   if (p.kind == PrincipalKind::kUser) {
     if (role_allows(p.role, policy.area, access)) return std::nullopt;
     return Refusal{403, "role_forbidden", "the user's role does not allow this operation"};

@@ -11,6 +11,7 @@
 
 #include "api/http/principal.h"
 #include "core/accounts/access.h"
+#include "core/regulator/access.h"
 
 namespace agritrace::api {
 
@@ -20,25 +21,19 @@ enum class Audience {
   kEnterprise,       // an enterprise principal allowed in `area` for the route's access
   kAnyEnterprise,    // any enterprise principal (logout of its own session)
   kAdminOrPlatform,  // an enterprise administrator (own tenant) or the platform operator (audit)
-  kSamplingPublisher,  // .S: whoever may_publish_sampling() admits (regulators)
+  // The regulator end (issue 13; the jurisdiction policy: core/regulator/access.h). A regulator
+  // principal never reaches an enterprise route, an enterprise principal never a regulator route.
+  kRegulator,            // a bureau's user whose role has `regulator_right`
+  kRegulatorOrPlatform,  // the same, or the platform operator
+  kAnySession,           // any enterprise principal or regulator (logout of its own session)
 };
-
-// .S: who publishes official sampling results and sees every producer's sampling alerts.
-// Regulators; until the regulator end (bureaus, jurisdictions) lands, the platform operator and a
-// kRegulator principal. The one place to re-point when bureau accounts exist.
-bool may_publish_sampling(const Principal& principal);
-  kRegulator,        // whoever acts_as_regulator() (R-4.4.2 complaint handling)
-};
-
-// Who acts as a market regulator (R-4.4.2: handles complaints). ONE place to re-point once the
-// regulator end (bureau accounts and their jurisdictions) lands: until then the platform operator
-// and any kRegulator principal.
-bool acts_as_regulator(const Principal& p);
 
 struct RoutePolicy {
   std::string_view operation_id;
   Audience audience;
   core::Area area;  // kEnterprise: the route's business area
+  // kRegulator, kRegulatorOrPlatform: what the bureau's role must allow.
+  core::RegulatorRight regulator_right = core::RegulatorRight::kRead;
 };
 
 // The policy of a route, by operationId; null when the table has none.

@@ -1,7 +1,7 @@
 // Food-safety complaints: the consumer files a complaint from a payment voucher (text,
 // images re-encoded without metadata), follows it by case number and follow token and rates the
 // closed case; the respondent enterprise lists, reads and answers its cases; regulators (see
-// acts_as_regulator, api/http/route_policy.h) list every case, the overdue ones first of all,
+// the route policy kRegulatorOrPlatform, api/http/route_policy.cpp) list every case, the overdue ones first of all,
 // and decide them. The rules: core/public/complaint_rules.h; docs/PUBLIC.md.
 #include <fmt/format.h>
 
@@ -368,7 +368,7 @@ void register_complaint_routes(RouteKit& kit, Router& router) {
                respond(image_of(*i, *r, path_param(p, "sha256")));
              }));
 
-  // ---- regulators (acts_as_regulator, checked by the router's guard) ----
+  // ---- regulators (kRegulatorOrPlatform, checked by the router's guard) ----
   router.add("GET", "/v1/regulator/complaints", "listRegulatorComplaints",
              [i](const HttpRequest& req, const PathParams&, Responder respond) {
                i->with_views(req, std::move(respond), [i, req]() -> HttpResponse {

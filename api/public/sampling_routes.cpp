@@ -1,8 +1,8 @@
 // Sampling inspection publication (R-4.4.S): regulators publish official sampling results (single
 // entry, CSV import in UTF-8 or GB18030), finalise, correct and withdraw them; everyone reads the
 // final ones (JSON list and the zh-CN mobile page /public/sampling); producers and regulators see
-// the alerts of failing results matched to batches. Who publishes: may_publish_sampling()
-// (api/http/route_policy.h). The results are commands of the platform tenant ("platform").
+// the alerts of failing results matched to batches. Who publishes: regulators with the right
+// publish_sampling (api/http/route_policy.cpp). The results are commands of the platform tenant ("platform").
 #include <fmt/format.h>
 #include <simdjson.h>
 

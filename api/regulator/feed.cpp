@@ -43,6 +43,12 @@ std::optional<std::string> regulator_payload(const events::Envelope& e,
       t == core::ApiKeyRotated::kType || t == core::ApiKeyRevoked::kType) {
     return std::nullopt;
   }
+  // The regulators' own records (tenant "regulators", which has no division and so reaches no
+  // topic anyway): credential hashes and the bureaus' filings are never published.
+  if (t == core::BureauRegistered::kType || t == core::RegulatorUserCreated::kType ||
+      t == core::EntityFiled::kType || t == core::EntityAmended::kType) {
+    return std::nullopt;
+  }
   if (t != core::EnterpriseRegistered::kType && t != core::CounterpartyRegistered::kType &&
       t != core::CounterpartyAmended::kType && t != core::ShipmentRecorded::kType &&
       t != core::ComplaintFiled::kType) {

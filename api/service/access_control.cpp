@@ -89,12 +89,17 @@ Result<Principal> AccessControl::identify(const HttpRequest& req) {
       return unauthenticated("session_expired", "the session has expired; log in again");
     }
     const core::UserCredential& u = it->second.user;
-    p.kind = PrincipalKind::kUser;
+    p.kind = u.regulator ? PrincipalKind::kRegulator : PrincipalKind::kUser;
     p.tenant = u.tenant;
     p.id = u.user_id;
     p.name = u.username;
     p.role = u.role;
     p.session_sha256 = sha;
+    if (u.regulator) {
+      p.regulator_role = u.regulator_role;
+      auto j = core::parse_jurisdiction(u.jurisdiction, nullptr);
+      if (j.ok()) p.jurisdiction = std::move(j).value();  // else: an empty one contains nothing
+    }
     return p;
   }
   auto grant = writer_.find_api_key(sha);
@@ -143,15 +148,16 @@ void AccessControl::answered(const HttpRequest& request, const RouteInfo* route,
                              const HttpResponse& response) {
   if (audit_ == nullptr) return;
   const std::string operation = route ? route->name : std::string("unmatched");
-  const bool login = operation == "createSession" || operation == "deleteSession";
+  const bool login = operation == "createSession" || operation == "createRegulatorSession" ||
+                     operation == "deleteSession";
   const bool refused = response.status >= 400 && response.status < 500;
   const bool by_writer = request.context && request.context->audited_by_writer.load();
   if (!login && (!refused || by_writer)) return;
   events::AuditEntry e;
   e.at_ms = env_.now_ms();
-  e.kind = operation == "createSession"   ? "login"
-           : operation == "deleteSession" ? "logout"
-                                          : "request";
+  e.kind = operation == "createSession" || operation == "createRegulatorSession" ? "login"
+           : operation == "deleteSession"                                         ? "logout"
+                                                                                  : "request";
   if (request.context) {
     e.tenant = request.context->principal.tenant;
     e.principal = request.context->principal.label();
@@ -180,7 +186,8 @@ void AccessControl::answered(const HttpRequest& request, const RouteInfo* route,
 
 Result<AccessControl::Login> AccessControl::login(const std::string& tenant,
                                                   const std::string& username,
-                                                  std::string_view password, Principal* seen) {
+                                                  std::string_view password, Principal* seen,
+                                                  bool regulator) {
   seen->tenant = tenant;
   seen->name = username;
   const std::string key = core::tenant_slot(tenant, username);
@@ -198,6 +205,9 @@ Result<AccessControl::Login> AccessControl::login(const std::string& tenant,
     }
   }
   auto user = writer_.find_user(tenant, username);
+  // An enterprise account logs in at POST /v1/sessions, a bureau's at POST
+  // /v1/regulator/sessions; the other route does not know it.
+  if (user && user->regulator != regulator) user.reset();
   // Unknown accounts are refused like wrong passwords, after as long (no hint which one it was).
   std::call_once(decoy_once_, [this] {
     auto h = hash_password(env_, "decoy-Password-0");
@@ -230,9 +240,10 @@ Result<AccessControl::Login> AccessControl::login(const std::string& tenant,
   if (!token.ok()) return token.error();
   Login out{std::move(token).value(), now + options_.session_ttl_ms, *user};
   sessions_[core::sha256_hex(out.token)] = Session{*user, out.expires_at_ms};
-  seen->kind = PrincipalKind::kUser;
+  seen->kind = user->regulator ? PrincipalKind::kRegulator : PrincipalKind::kUser;
   seen->id = user->user_id;
   seen->role = user->role;
+  seen->regulator_role = user->regulator_role;
   return out;
 }
 

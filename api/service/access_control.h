@@ -52,8 +52,9 @@ class AccessControl final : public RouteGuard {
     int64_t expires_at_ms = 0;
     core::UserCredential user;
   };
+  // `regulator`: a bureau's account (tenant = bureau id) instead of an enterprise's.
   Result<Login> login(const std::string& tenant, const std::string& username,
-                      std::string_view password, Principal* seen);
+                      std::string_view password, Principal* seen, bool regulator = false);
   // DELETE /v1/sessions/current.
   void logout(const Principal& principal);
 

@@ -109,6 +109,7 @@ void Service::register_routes(Router& router) {
   register_devices_routes(*i, router);
   register_accounts_routes(*i, router);
   register_regulator_feed_routes(*i, router);
+  register_regulator_routes(*i, router);
   register_interchange_routes(*i, router);
 
   register_payment_routes(*i, router);  // .P

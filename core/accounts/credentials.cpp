@@ -10,7 +10,9 @@ bool CredentialIndex::concerns(const Event& event) {
          std::holds_alternative<UserCreated>(event) ||
          std::holds_alternative<ApiKeyCreated>(event) ||
          std::holds_alternative<ApiKeyRotated>(event) ||
-         std::holds_alternative<ApiKeyRevoked>(event);
+         std::holds_alternative<ApiKeyRevoked>(event) ||
+         std::holds_alternative<BureauRegistered>(event) ||
+         std::holds_alternative<RegulatorUserCreated>(event);
 }
 
 void CredentialIndex::apply(const std::string& tenant, const Event& event) {
@@ -38,8 +40,13 @@ void CredentialIndex::apply(const std::string& tenant, const Event& event) {
                  [&](const UserCreated& e) {
                    auto role = parse_role(e.role, "role");
                    if (!role.ok()) return;  // a fact the rules accepted always names a known role
-                   users_[tenant_slot(tenant, e.username)] =
-                       UserCredential{tenant, e.user_id, e.username, *role, e.password_hash};
+                   UserCredential u;
+                   u.tenant = tenant;
+                   u.user_id = e.user_id;
+                   u.username = e.username;
+                   u.role = *role;
+                   u.password_hash = e.password_hash;
+                   users_[tenant_slot(tenant, e.username)] = std::move(u);
                  },
                  [&](const ApiKeyCreated& e) {
                    auto access = parse_access(e.access, "access");
@@ -56,6 +63,25 @@ void CredentialIndex::apply(const std::string& tenant, const Event& event) {
                    if (auto g = drop_key(e.key_id)) add_key(e.api_key_sha256, std::move(*g));
                  },
                  [&](const ApiKeyRevoked& e) { drop_key(e.key_id); },
+                 // Bureaus' accounts are keyed by bureau id, which never equals a USCC
+                 // (validate_bureau_id: lower case, starting with a letter).
+                 [&](const BureauRegistered& e) {
+                   jurisdiction_of_bureau_[e.bureau_id] = e.jurisdiction;
+                 },
+                 [&](const RegulatorUserCreated& e) {
+                   auto role = parse_regulator_role(e.role, "role");
+                   auto j = jurisdiction_of_bureau_.find(e.bureau_id);
+                   if (!role.ok() || j == jurisdiction_of_bureau_.end()) return;
+                   UserCredential u;
+                   u.tenant = e.bureau_id;
+                   u.user_id = e.user_id;
+                   u.username = e.username;
+                   u.password_hash = e.password_hash;
+                   u.regulator = true;
+                   u.regulator_role = *role;
+                   u.jurisdiction = j->second;
+                   users_[tenant_slot(e.bureau_id, e.username)] = std::move(u);
+                 },
                  [](const auto&) {},
              },
              event);
@@ -66,6 +92,7 @@ void CredentialIndex::clear() {
   sha_by_key_.clear();
   users_.clear();
   tenants_.clear();
+  jurisdiction_of_bureau_.clear();
 }
 
 std::optional<KeyGrant> CredentialIndex::key(std::string_view sha256) const {

@@ -14,6 +14,7 @@
 
 #include "core/accounts/access.h"
 #include "core/domain/event.h"
+#include "core/regulator/access.h"
 
 namespace agritrace::core {
 
@@ -27,11 +28,16 @@ struct KeyGrant {
 };
 
 struct UserCredential {
-  std::string tenant;
+  std::string tenant;  // the enterprise; the bureau id for a regulator account
   std::string user_id;
   std::string username;
   Role role = Role::kAdministrator;
   std::string password_hash;
+  // A market supervision bureau's account (issue 13, core/regulator/access.h): its role and the
+  // bureau's jurisdiction ("441300" or "GBA").
+  bool regulator = false;
+  RegulatorRole regulator_role = RegulatorRole::kInspector;
+  std::string jurisdiction;
 };
 
 class CredentialIndex {
@@ -52,6 +58,7 @@ class CredentialIndex {
   std::map<std::string, std::string, std::less<>> sha_by_key_;  // tenant '\x1f' key id -> sha
   std::map<std::string, UserCredential, std::less<>> users_;    // tenant '\x1f' username
   std::map<std::string, bool, std::less<>> tenants_;
+  std::map<std::string, std::string, std::less<>> jurisdiction_of_bureau_;
 };
 
 }  // namespace agritrace::core

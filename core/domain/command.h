@@ -18,6 +18,7 @@
 #include "core/public/payment_commands.h"
 #include "core/public/sampling_commands.h"
 #include "core/receiving/commands.h"
+#include "core/regulator/commands.h"
 #include "core/retail/commands.h"
 #include "core/sales/commands.h"
 
@@ -42,7 +43,8 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              RecordPaymentNotification, RecordSamplingResults,
                              FinaliseSamplingResult, CorrectSamplingResult,
                              WithdrawSamplingResult, FileComplaint,
-                             ChangeComplaintState, RateComplaint, CommandGroup>;
+                             ChangeComplaintState, RateComplaint, RegisterBureau,
+                             CreateRegulatorUser, FileEntity, AmendEntity, CommandGroup>;
 
 // Commands decided together, all or nothing (issue 14: an EPCIS document captured whole): each is
 // decided against the state the earlier ones leave; the first refusal refuses the group, its

@@ -19,6 +19,7 @@
 #include "core/public/payment_rules.h"
 #include "core/public/sampling_rules.h"
 #include "core/receiving/rules.h"
+#include "core/regulator/rules.h"
 #include "core/retail/rules.h"
 #include "core/sales/rules.h"
 
@@ -26,7 +27,9 @@ namespace agritrace::core {
 
 Result<std::vector<Event>> decide(const TenantState& state, const Command& command,
                                   const Context& ctx) {
-  if (!state.registered && !std::holds_alternative<RegisterEnterprise>(command) &&
+  // Regulator commands live in the tenant kRegulatorsTenant, which no enterprise registers.
+  if (!state.registered && !is_regulator_command(command) &&
+      !std::holds_alternative<RegisterEnterprise>(command) &&
       !std::holds_alternative<LoadCatalogue>(command) &&  // the platform tenant registers nothing
       !std::holds_alternative<RecordSamplingResults>(command) &&  // .S: platform tenant too
       !std::holds_alternative<FinaliseSamplingResult>(command) &&

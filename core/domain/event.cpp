@@ -71,6 +71,10 @@ std::string event_subject(const Event& event) {
           [](const ComplaintFiled& e) { return e.case_id; },
           [](const ComplaintStateChanged& e) { return e.case_id; },
           [](const ComplaintRated& e) { return e.case_id; },
+          [](const BureauRegistered& e) { return e.bureau_id; },
+          [](const RegulatorUserCreated& e) { return e.bureau_id + "/" + e.user_id; },
+          [](const EntityFiled& e) { return e.entity_id; },
+          [](const EntityAmended& e) { return e.entity_id; },
       },
       event);
 }

@@ -17,6 +17,7 @@
 #include "core/public/payment_events.h"
 #include "core/public/sampling_events.h"
 #include "core/receiving/events.h"
+#include "core/regulator/events.h"
 #include "core/sales/events.h"
 
 namespace agritrace::core {
@@ -40,7 +41,8 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            ApiKeyRotated, ApiKeyRevoked, PaymentNotified,
                            SamplingResultRecorded, SamplingResultFinalised,
                            SamplingResultCorrected, SamplingResultWithdrawn, ComplaintFiled,
-                           ComplaintStateChanged, ComplaintRated>;
+                           ComplaintStateChanged, ComplaintRated, BureauRegistered,
+                           RegulatorUserCreated, EntityFiled, EntityAmended>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

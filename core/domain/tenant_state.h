@@ -20,6 +20,7 @@
 #include "core/public/payment_state.h"
 #include "core/public/sampling_state.h"
 #include "core/receiving/state.h"
+#include "core/regulator/state.h"
 #include "core/sales/state.h"
 
 namespace agritrace::core {
@@ -92,6 +93,7 @@ struct TenantState {
   PaymentsState payments;        // .P notified vouchers (core/public/payment_state.h)
   SamplingState sampling;        // .S (tenant "platform" only; core/public/sampling_state.h)
   ComplaintsState complaints;    // complaint cases (core/public/complaint_state.h)
+  RegulatorsState regulators;    // issue 13, tenant "regulators" only (core/regulator/state.h)
 };
 
 }  // namespace agritrace::core

@@ -1,6 +1,6 @@
 // Commands of the sampling inspection publication (R-4.4.S); rules in core/public/sampling_rules.h.
 // All are commands of the platform tenant (core::kPlatformTenant); the API has checked that the
-// caller may publish (api/http/route_policy.h may_publish_sampling).
+// caller may publish (api/http/route_policy.cpp: kRegulatorOrPlatform, publish_sampling).
 #pragma once
 
 #include <string>

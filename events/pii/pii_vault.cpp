@@ -106,6 +106,7 @@ Result<std::string> random_string(Env& env, size_t n) {
 }
 
 // The counterparty events and complaints, and their personal fields.
+// The counterparty and filed-entity events and their personal fields.
 template <class F>
 void for_each_personal_field(core::Event& event, F&& f) {
   auto record_fields = [&](const std::string& id, core::CounterpartyRecord& r) {
@@ -118,6 +119,13 @@ void for_each_personal_field(core::Event& event, F&& f) {
   if (auto* filed = std::get_if<core::ComplaintFiled>(&event)) {
     f("complaint/" + filed->case_id, std::string_view("phone"), filed->phone);
   }
+  // an entity filed by a bureau (subject "regulators/fe-N").
+  auto entity_fields = [&](const std::string& id, core::EntityRecord& r) {
+    f(id, std::string_view("id_number"), r.id_number);
+    f(id, std::string_view("phone"), r.phone);
+  };
+  if (auto* fe = std::get_if<core::EntityFiled>(&event)) entity_fields(fe->entity_id, fe->record);
+  if (auto* ea = std::get_if<core::EntityAmended>(&event)) entity_fields(ea->entity_id, ea->record);
 }
 
 std::string subject_of(const std::string& tenant, const std::string& id) { return tenant + "/" + id; }

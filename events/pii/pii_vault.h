@@ -5,7 +5,8 @@
 //   personal data.
 // - One data key per subject (tenant + counterparty), random, kept in `<key folder>/subjects.keys`
 //   wrapped by the master key (AES-256-GCM). The ring is rewritten atomically on every change.
-// - seal(): before an event is encoded, the personal fields of counterparty events (id_number,
+// - seal(): before an event is encoded, the personal fields of counterparty and filed-entity
+//   events (id_number,
 //   phone) become "pii:v1:<key id>:<hex>" — AES-256-GCM under the subject's key, the subject and
 //   field name as associated data. The hash chain covers these sealed bytes.
 // - open(): after an event is decoded, sealed fields become plaintext again, or core::kPiiErased

@@ -122,9 +122,12 @@ enum class ViewKind : uint8_t {
   // public: food-safety complaints
   kComplaint,  // cmp/ a complaint case with its history and rating
   kComplaintByToken,  // cmpt/ global index: follow token digest -> tenant and case
+  // regulator: entity filing (R-4.5.1, projections/regulator/projection.h)
+  kRegulatedEntity,  // rgent/ a filed entity (plaintext; masked by the queries)
+  kRegulatedEntityByDivision,  // rgdiv/ index: division code -> entity (jurisdiction scans)
 };
 
-inline constexpr std::array<std::string_view, 98> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 100> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -223,8 +226,10 @@ inline constexpr std::array<std::string_view, 98> kViewPrefixes = {
     "smpa",  // kSamplingAlert
     "cmp",  // kComplaint
     "cmpt",  // kComplaintByToken
+    "rgent",  // kRegulatedEntity
+    "rgdiv",  // kRegulatedEntityByDivision
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kComplaintByToken) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kRegulatedEntityByDivision) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

@@ -17,6 +17,7 @@
 #include "projections/public/complaint_projection.h"
 #include "projections/public/payment_projection.h"
 #include "projections/public/sampling_projection.h"
+#include "projections/regulator/projection.h"
 #include "projections/receiving/projection.h"
 #include "projections/sales/projection.h"
 #include "projections/trace/projection.h"
@@ -219,9 +220,11 @@ std::unique_ptr<Projection> make_production_projection() {
 
 // Events that no view shows, each with its reason: credentials (accounts and API keys, issue 16)
 // are checked against the single writer's credential index, updated before a command is
-// acknowledged (core/accounts/credentials.h), never against a view that may lag.
+// acknowledged (core/accounts/credentials.h), never against a view that may lag. Bureaus and
+// their accounts (issue 13) likewise: a regulator's jurisdiction comes with its session from the
+// credential index.
 using NoView = EventList<core::UserCreated, core::ApiKeyCreated, core::ApiKeyRotated,
-                         core::ApiKeyRevoked>;
+                         core::ApiKeyRevoked, core::BureauRegistered, core::RegulatorUserCreated>;
 
 // A core::Event alternative that no projection declares (and that is not in NoView) fails here,
 // naming the type: adding an event means deciding where it is shown.
@@ -229,7 +232,7 @@ static_assert(
     every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
                          receiving::Handled, inventory::Handled, finance::Handled, market::Handled,
                          devices::Handled, trace::Handled, payments::Handled, sampling::Handled,
-                         complaints::Handled, NoView>::value);
+                         complaints::Handled, regulator::Handled, NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
@@ -246,6 +249,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_payment_projection());
   all.push_back(make_sampling_projection());
   all.push_back(make_complaint_projection());
+  all.push_back(make_regulator_projection());
   return all;
 }
 

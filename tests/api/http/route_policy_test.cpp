@@ -1,7 +1,7 @@
 // Access control tested like tenant isolation (issue 16): every route the router registers has an
 // entry in the one policy (api/http/route_policy.cpp), and over real HTTP each role, a scoped key,
-// the platform operator and an anonymous caller get 403 (401) problem+json exactly where the
-// policy says, before any handler runs. A new route without a policy entry fails here.
+// the platform operator, each role of a regulator's bureau (issue 13) and an anonymous caller get
+// 403 (401) problem+json exactly where the policy says, before any handler runs. A new route without a policy entry fails here.
 #include "api/http/route_policy.h"
 
 #include <doctest/doctest.h>
@@ -39,8 +39,8 @@ std::string concrete(const std::string& pattern) {
 bool refused_by_policy(const Reply& r) {
   static const std::set<std::string> kCodes = {"role_forbidden", "key_scope_forbidden",
                                                "administrator_required", "admin_key_required",
-                                               "enterprise_key_required",
-                                               "sampling_publisher_required", "regulator_required"};
+                                               "enterprise_key_required", "regulator_required",
+                                               "regulator_role_forbidden"};
   return r.status == 403 && r.header("Content-Type") == "application/problem+json" &&
          r.has("/code") && kCodes.count(r.str("/code")) == 1;
 }
@@ -138,10 +138,11 @@ TEST_CASE(
                          switch (p.audience) {
                            case api::Audience::kPublic:
                            case api::Audience::kAnyEnterprise:
+                           case api::Audience::kAnySession:
                              return true;
                            case api::Audience::kPlatform:
-                           case api::Audience::kSamplingPublisher:
                            case api::Audience::kRegulator:
+                           case api::Audience::kRegulatorOrPlatform:
                              return false;
                            case api::Audience::kAdminOrPlatform:
                              return role == core::Role::kAdministrator;
@@ -159,6 +160,7 @@ TEST_CASE(
                        switch (p.audience) {
                          case api::Audience::kPublic:
                          case api::Audience::kAnyEnterprise:
+                         case api::Audience::kAnySession:
                            return true;
                          case api::Audience::kEnterprise:
                            return access == core::Access::kRead &&
@@ -171,10 +173,43 @@ TEST_CASE(
                      [](const api::RoutePolicy& p, core::Access) {
                        return p.audience == api::Audience::kPublic ||
                               p.audience == api::Audience::kPlatform ||
-                              p.audience == api::Audience::kSamplingPublisher ||
-                              p.audience == api::Audience::kRegulator ||
-                              p.audience == api::Audience::kAdminOrPlatform;
+                              p.audience == api::Audience::kAdminOrPlatform ||
+                              p.audience == api::Audience::kRegulatorOrPlatform;
                      }});
+  // Issue 13: the users of a bureau (the jurisdiction policy's principals), one per role. They
+  // reach the regulator routes their role allows, and no enterprise route.
+  REQUIRE(platform
+              .post("/v1/regulator/bureaus",
+                    R"({"bureau_id":"gz-amr","name":"广州市市场监督管理局","jurisdiction":"440100"})")
+              .status == 201);
+  for (core::RegulatorRole role : core::kAllRegulatorRoles) {
+    const std::string user = std::string(core::regulator_role_name(role)) + ".gz";
+    Reply made = platform.post(
+        "/v1/regulator/bureaus/gz-amr/users",
+        fmt::format(R"({{"username":"{}","password":"Green-Field-2024","role":"{}"}})", user,
+                    core::regulator_role_name(role)));
+    INFO(made.body);
+    REQUIRE(made.status == 201);
+    Reply session = ApiClient(port).post(
+        "/v1/regulator/sessions",
+        fmt::format(R"({{"bureau_id":"gz-amr","username":"{}","password":"Green-Field-2024"}})",
+                    user));
+    INFO(session.body);
+    REQUIRE(session.status == 201);
+    callers.push_back({"regulator " + user, ApiClient(port, session.str("/token")),
+                       [role](const api::RoutePolicy& p, core::Access) {
+                         switch (p.audience) {
+                           case api::Audience::kPublic:
+                           case api::Audience::kAnySession:
+                             return true;
+                           case api::Audience::kRegulator:
+                           case api::Audience::kRegulatorOrPlatform:
+                             return core::regulator_role_allows(role, p.regulator_right);
+                           default:
+                             return false;
+                         }
+                       }});
+  }
 
   size_t refused = 0;
   for (const api::RouteInfo& route : routes) {

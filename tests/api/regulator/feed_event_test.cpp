@@ -79,6 +79,18 @@ TEST_CASE("R-4.5 regulator feed: CloudEvents with personal data masked and no cr
 
   core::UserCreated user{"u-1", "clerk", "purchasing", "$argon2id$v=19$m=65536,t=2,p=1$salt$hash"};
   CHECK_FALSE(regulator_cloudevent(envelope_of(user, reg.enterprise_id), nullptr, "441322"));
+
+  // The regulators' own records are never published, whatever division they were given.
+  core::RegulatorUserCreated bureau_user{"gz-amr", "ru-1", "li.sup", "supervisor",
+                                         "$argon2id$v=19$m=65536,t=2,p=1$salt$hash"};
+  CHECK_FALSE(regulator_cloudevent(envelope_of(bureau_user, "regulators"), nullptr, "440100"));
+  core::EntityFiled filed;
+  filed.entity_id = "fe-1";
+  filed.record.id_number = "441322197806151238";
+  CHECK_FALSE(regulator_cloudevent(envelope_of(filed, "regulators"), nullptr, "441322"));
+  CHECK_FALSE(regulator_cloudevent(
+      envelope_of(core::BureauRegistered{"gz-amr", "广州", "440100"}, "regulators"), nullptr,
+      "440100"));
 }
 
 }  // namespace agritrace::api

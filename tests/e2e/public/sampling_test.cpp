@@ -90,10 +90,10 @@ void sampling_slice(Backend backend) {
 
   // Who publishes: not an enterprise (403 problem+json), not anonymous (401).
   check_problem(plant.post("/v1/sampling-results", sample_body("DBJ26-0001", "LZ-A")), 403,
-                "sampling_publisher_required", "Authorization");
+                "regulator_required", "Authorization");
   check_problem(consumer.post("/v1/sampling-results", sample_body("DBJ26-0001", "LZ-A")), 401,
                 "api_key_missing", "Authorization");
-  check_problem(plant.get("/v1/platform/sampling-alerts"), 403, "sampling_publisher_required",
+  check_problem(plant.get("/v1/platform/sampling-alerts"), 403, "regulator_required",
                 "Authorization");
 
   // Validation: precise 422 with the field.

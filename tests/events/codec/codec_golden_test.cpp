@@ -26,6 +26,11 @@ CounterpartyRecord full_record() {
                             "13800138000", "地址\n2", "广东省广州市"};
 }
 
+EntityRecord entity_record() {
+  return EntityRecord{"江南\"果菜\"", "wholesale", "91440101MA59XYW12B", "11010519491231002X",
+                      "440111", "地址\n2", "刘洋", "王芳", "13711112222"};
+}
+
 // Every field set (optionals engaged, strings non-empty, vectors of two).
 std::vector<Event> full_samples() {
   const Quantity q{1'500, Unit::kGram};
@@ -123,6 +128,10 @@ std::vector<Event> full_samples() {
                      day("2026-12-05"), day("2026-12-14")},
       ComplaintStateChanged{"TS202612050001", "accepted", "regulator", "admin", "已受理", day("2026-12-30")},
       ComplaintRated{"TS202612050001", 4, "满意"},
+      BureauRegistered{"gz-amr", "广州市市场监督管理局", "440100"},
+      RegulatorUserCreated{"gz-amr", "ru-1", "li.sup", "supervisor", "$argon2id$v=19$h"},
+      EntityFiled{"fe-1", "gz-amr", entity_record()},
+      EntityAmended{"fe-1", "gba-amr", "440111", entity_record()},
   };
 }
 

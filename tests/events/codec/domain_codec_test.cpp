@@ -168,6 +168,14 @@ std::vector<Event> samples() {
                      day("2026-12-05"), day("2026-12-14")},
       ComplaintStateChanged{"TS202612050001", "accepted", "regulator", "admin", "已受理", day("2026-12-30")},
       ComplaintRated{"TS202612050001", 4, "满意"},
+      BureauRegistered{"gz-amr", "广州市市场监督管理局", "440100"},
+      RegulatorUserCreated{"gz-amr", "ru-1", "li.sup", "supervisor", "$argon2id$v=19$h"},
+      EntityFiled{"fe-1", "gz-amr",
+                  EntityRecord{"陈记", "retail", "", "441322197806151238", "441322", "罗阳镇",
+                               "", "陈国强", "13800138000"}},
+      EntityAmended{"fe-1", "gba-amr", "441322",
+                    EntityRecord{"江南", "wholesale", "91440101MA59XYW12B", "", "440111", "白云区",
+                                 "刘洋", "王芳", "13711112222"}},
   };
 }
 
