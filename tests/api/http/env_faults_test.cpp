@@ -238,7 +238,7 @@ TEST_CASE("service on a ControlledEnv: the rules' day is the Env's Asia/Shanghai
   CHECK(post(materials, one_kg).status == 201);
 }
 
-TEST_CASE("service on a ControlledEnv: seeded keys are reproducible; a failed CSPRNG refuses with 500") {
+TEST_CASE("service on a ControlledEnv: seeded keys are reproducible, a failed CSPRNG refuses with 500") {
   std::string first, second;
   {
     InProcessServer s;

@@ -308,7 +308,7 @@ TEST_CASE("worker pool: requests beyond the queue are answered 503 server_busy")
   CHECK(c.request("GET", "/v1/ping")->status == 200);
 }
 
-TEST_CASE("every answer carries nosniff; problems stay valid UTF-8; HEAD answers like GET") {
+TEST_CASE("every answer carries nosniff, problems stay valid UTF-8, HEAD answers like GET") {
   Router router;
   add_ping(router);
   HttpServer server(loopback(), router.handler());

@@ -104,7 +104,7 @@ TEST_CASE("path parameters and query arrive decoded") {
   CHECK(r->body == "\"LOT/42|a b!\"");
 }
 
-TEST_CASE("unknown route → 404 problem+json; wrong method → 405 with Allow") {
+TEST_CASE("unknown route → 404 problem+json, wrong method → 405 with Allow") {
   Fixture f;
   auto c = f.client();
   auto r = c.request("GET", "/v1/nope");
@@ -165,7 +165,7 @@ TEST_CASE("431 for oversized headers") {
   CHECK(raw.at_eof());
 }
 
-TEST_CASE("garbage bytes → 400 problem+json and close; the server keeps serving") {
+TEST_CASE("garbage bytes → 400 problem+json and close, the server keeps serving") {
   Fixture f;
   RawConnection raw(f.server.port());
   static constexpr char kGarbage[] = "\x16\x03\x01\x02\x00 not http at all\r\n\r\n";

@@ -99,7 +99,7 @@ bool contains(const std::string& s, std::string_view what) {
   return s.find(what) != std::string::npos;
 }
 
-TEST_CASE("R-4.4.2 a JPEG's EXIF GPS and comment are stripped; the image keeps its size") {
+TEST_CASE("R-4.4.2 a JPEG's EXIF GPS and comment are stripped, the image keeps its size") {
   const std::string in = jpeg_with_exif(64, 48);
   REQUIRE(contains(in, std::string_view("Exif\0\0", 6)));
   REQUIRE(contains(in, "shot at"));

@@ -43,7 +43,7 @@ struct CodesHarness : Harness {
 
 }  // namespace
 
-TEST_CASE("GS1 Digital Link: URIs and paths parse; bad check digits and syntax are refused") {
+TEST_CASE("GS1 Digital Link: URIs and paths parse, bad check digits and syntax are refused") {
   auto full = parse_digital_link("https://trace.agritrace.cn/01/06901234000016/10/CX-1/21/0123456789ABC?17=271231");
   REQUIRE(full.ok());
   CHECK(full->gtin14 == "06901234000016");
@@ -90,7 +90,7 @@ TEST_CASE("R-4.2.7 the catalogue load appends only what the ledger lacks") {
   CHECK(reason(decide(h.state, LoadCatalogue{{}}, h.ctx)) == "platform_only");
 }
 
-TEST_CASE("R-4.2.7 main varieties name catalogue products; batches may name a main variety") {
+TEST_CASE("R-4.2.7 main varieties name catalogue products, batches may name a main variety") {
   CodesHarness h;
   auto unknown = h.apply(SetMainVarieties{{"veg-caixin", "tea-yingde-black", "veg-caixin", "nope"}});
   CHECK(reason(unknown) == "product_id_duplicate");
@@ -162,7 +162,7 @@ TEST_CASE("R-4.2.5 code generation: chunks of 5,000, templates checked, disable 
   CHECK(reason(h.apply(DisableCodeRun{"run-9", ""})) == "code_run_not_found");
 }
 
-TEST_CASE("R-4.2.9 only main varieties are published; withdrawing needs a publication") {
+TEST_CASE("R-4.2.9 only main varieties are published, withdrawing needs a publication") {
   CodesHarness h;
   CHECK(reason(h.apply(PublishProduct{"ghost", ""})) == "catalogue_product_unknown");
   CHECK(reason(h.apply(PublishProduct{"veg-caixin", ""})) == "not_a_main_variety");

@@ -224,7 +224,7 @@ TEST_CASE("R-4.3.6 an income or expense entered by hand") {
   CHECK(std::get<FinanceEntryRecorded>(r2->front()).counterparty_name.empty());
 }
 
-TEST_CASE("R-4.3.6 finance entry refusals; sales and purchases are posted automatically only") {
+TEST_CASE("R-4.3.6 finance entry refusals, sales and purchases are posted automatically only") {
   Store h;
   auto zero = h.apply(entry(FinanceDirection::kIncome, 0, "补贴"));
   CHECK(reason(zero) == "amount_not_positive");

@@ -275,7 +275,7 @@ TEST_CASE("R-4.3.1 accepting: refusals") {
         "market_order_not_open", "mo_id");
 }
 
-TEST_CASE("R-4.3.1 declining needs a reason; a declined order takes no other answer") {
+TEST_CASE("R-4.3.1 declining needs a reason, a declined order takes no other answer") {
   Market w;
   REQUIRE(w.must(kBuyer, order_of(20)) == "mo-1");
   auto blank = w.apply(kProducer, DeclineMarketOrder{kBuyer, "mo-1", " "});

@@ -127,7 +127,7 @@ TEST_CASE("R-4.4.2 states: pending -> accepted -> in_progress -> closed, each wi
   CHECK(reason(h.move(id, "reopened", "regulator")) == "complaint_state_invalid");
 }
 
-TEST_CASE("R-4.4.2 a rejected case is final; acceptance needs a handling deadline") {
+TEST_CASE("R-4.4.2 a rejected case is final, acceptance needs a handling deadline") {
   ComplaintHarness h;
   const std::string id = h.file();
   ChangeComplaintState no_deadline{id, "accepted", "regulator", "受理", std::nullopt};

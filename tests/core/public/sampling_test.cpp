@@ -69,7 +69,7 @@ TEST_CASE("R-4.4.S sampling: a result is recorded as a draft, finalised once, wi
         "sampling_result_withdrawn");
 }
 
-TEST_CASE("R-4.4.S sampling: an import is all or nothing; finalise publishes every record") {
+TEST_CASE("R-4.4.S sampling: an import is all or nothing, finalise publishes every record") {
   Platform p;
   SamplingRecord bad = failing_sample("DBJ26440000003");
   bad.food_name.clear();
@@ -137,7 +137,7 @@ TEST_CASE("R-4.4.S sampling: validation names the field with a precise reason") 
   CHECK(why(r) == "food_name_too_long@food_name");
 }
 
-TEST_CASE("R-4.4.S sampling: only the platform tenant publishes; corrections keep sample numbers unique") {
+TEST_CASE("R-4.4.S sampling: only the platform tenant publishes, corrections keep sample numbers unique") {
   testing::Harness enterprise;
   enterprise.ctx.today = test_date(0);
   enterprise.register_enterprise();

@@ -98,7 +98,7 @@ TEST_CASE("R-4.3.4 R-4.3.6 a priced shipment to a registered enterprise posts it
   CHECK(c.inbound_codes.in_memory().size() == 4);
 }
 
-TEST_CASE("R-4.3.2 receiving by scan fills the record from the shipment; a partial receipt lists what is missing") {
+TEST_CASE("R-4.3.2 receiving by scan fills the record from the shipment, a partial receipt lists what is missing") {
   Chain w;
   ReceiveGoods rc;
   rc.codes = {uri("L1", "s1"), uri("L1", "s2"), uri("L1", "s3")};
@@ -254,7 +254,7 @@ TEST_CASE("R-4.3.4 received goods are sold on by scan, wholesale and retail, and
   CHECK(stopped.error().reason == "batch_recalled");
 }
 
-TEST_CASE("R-4.3.2 R-4.3.4 goods without codes: received by hand, sold by quantity; stock never negative") {
+TEST_CASE("R-4.3.2 R-4.3.4 goods without codes: received by hand, sold by quantity, stock never negative") {
   Chain w;
   CounterpartyRecord farmer = individual_supplier();
   REQUIRE(w.must(kRetailer, RegisterCounterparty{farmer}) == "cp-1");
@@ -303,7 +303,7 @@ TEST_CASE("R-4.3.2 R-4.3.4 goods without codes: received by hand, sold by quanti
   REQUIRE(w.must(kRetailer, RegisterCounterparty{consumer()}).starts_with("ERROR"));  // same ID number
 }
 
-TEST_CASE("R-4.2.2 R-4.3.2 a received lot is material for production; no expiry date means it does not expire") {
+TEST_CASE("R-4.2.2 R-4.3.2 a received lot is material for production, no expiry date means it does not expire") {
   Chain w(std::nullopt);
   ReceiveGoods rc;
   rc.codes = {uri("L1", "s1"), uri("L1", "s2")};

@@ -92,7 +92,7 @@ TEST_CASE("R-4.2.3 sales order refusals") {
   CHECK(reason(h.apply(dates)) == "expiry_before_production");
 }
 
-TEST_CASE("R-4.2.3 amend only while open; cancel open or partially shipped") {
+TEST_CASE("R-4.2.3 amend only while open, cancel open or partially shipped") {
   Shop h;
   const std::string so = h.must(h.order(h.cust, h.b1, 4));
   CHECK(h.must(AmendSalesOrder{so, h.order(h.cust, h.b2, 5)}) == so);
@@ -171,7 +171,7 @@ TEST_CASE("R-4.2.3 a scan with bad codes is refused whole, each code with its re
   CHECK(reason(h.apply(ShipSalesOrder{so, {uri("L1", "s6")}, std::nullopt, {}})) == "codes_refused");
 }
 
-TEST_CASE("R-4.2.3 quantity per code comes from the code template; stock is never negative") {
+TEST_CASE("R-4.2.3 quantity per code comes from the code template, stock is never negative") {
   Shop h;
   const std::string b3 = h.must(CreateBatch{"菜心", "L3", Quantity{5000, Unit::kGram}, day("2026-11-20"), std::nullopt, "", {}});
   add_codes(h.state, "run-3", b3, "L3", {"u1", "u2", "u3"}, Quantity{2000, Unit::kGram});

@@ -109,7 +109,7 @@ TEST_CASE("serve --clock-offset-days moves the server's clock and the writer's i
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("serve --clock-start starts the clock at the instant given; commands are recorded then") {
+TEST_CASE("serve --clock-start starts the clock at the instant given, commands are recorded then") {
   ScopedEnvVar allow("AGRITRACE_ALLOW_TEST_CLOCK", "1");
   TempDir dir;
   // 2031-12-31 23:59 in Shanghai is 15:59 UTC: the platform day is the 31st, a year boundary away.

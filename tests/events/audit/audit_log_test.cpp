@@ -109,7 +109,7 @@ TEST_CASE("audit trail: an edited, re-hashed or deleted record is found on open"
 
 namespace agritrace::testing {
 
-TEST_CASE("audit trail: head and hash_at name the newest record; read-only open checks the chain") {
+TEST_CASE("audit trail: head and hash_at name the newest record, read-only open checks the chain") {
   TempDir dir;
   const std::string path = dir.path() + "/audit";
   CHECK_FALSE(events::AuditLog::open_read_only(path).ok());  // never creates a trail

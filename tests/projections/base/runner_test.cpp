@@ -109,7 +109,7 @@ std::vector<std::unique_ptr<projections::Projection>> with_trip(std::shared_ptr<
   return out;
 }
 
-TEST_CASE("projection runner: a failing projection stops it with a health detail; positions stay; catch_up resumes to the clean digest") {
+TEST_CASE("projection runner: a failing projection stops it with a health detail, positions stay, catch_up resumes to the clean digest") {
   Rig rig;
   rig.ledger->cap_poll(3);
   auto views = rig.open_views("trip");
@@ -130,7 +130,7 @@ TEST_CASE("projection runner: a failing projection stops it with a health detail
   CHECK(views->digest() == rig.clean_digest);
 }
 
-TEST_CASE("projection runner: a failing reader stops it without advancing positions; a restart resumes to the clean digest") {
+TEST_CASE("projection runner: a failing reader stops it without advancing positions, a restart resumes to the clean digest") {
   Rig rig;
   rig.ledger->cap_poll(3);
   rig.ledger->fail_poll(make_error(ErrorCode::kUnavailable, "broker_down", "all brokers down"), 2);
@@ -152,7 +152,7 @@ TEST_CASE("projection runner: a failing reader stops it without advancing positi
   CHECK(views->digest() == rig.clean_digest);
 }
 
-TEST_CASE("projection runner: a reader gap is reported as ledger_gap, nothing is skipped; catch_up resumes to the clean digest") {
+TEST_CASE("projection runner: a reader gap is reported as ledger_gap, nothing is skipped, catch_up resumes to the clean digest") {
   Rig rig;
   const int32_t p = rig.local->partition_for(kFarm);
   auto views = rig.open_views("gap");

@@ -566,7 +566,7 @@ TEST_CASE("R-4.2.4 R-4.3.4 lineage under the origin batch, whereabouts and one c
   CHECK(wc.str("/code/lot_id") == "lot-1");
 }
 
-TEST_CASE("R-4.3.2 receipts and received lots; R-4.2.4 backward trace across enterprises") {
+TEST_CASE("R-4.3.2 receipts and received lots, R-4.2.4 backward trace across enterprises") {
   const Chain chain = demo_chain();
   Views views(chain.tenant_major({kRetailer2, kRetailer1, kWholesaler, kProcessor, kFarm}));
   projections::TraceQueries trace(*views.store);
