@@ -6,12 +6,14 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <functional>
 #include <memory>
 
 #include "api/http/route_kit.h"
 #include "api/public/complaint_desk.h"
 #include "api/public/complaint_images.h"
 #include "api/public/payment_notify.h"
+#include "api/regulator/visibility.h"
 #include "core/public/complaint_rules.h"
 #include "core/public/payment_rules.h"
 #include "projections/public/complaint_queries.h"
@@ -376,19 +378,25 @@ void register_complaint_routes(RouteKit& kit, Router& router) {
                  if (!page.ok()) return problem_from_error(page.error());
                  auto filter = filter_of(req);
                  if (!filter.ok()) return problem_from_error(filter.error());
+                 filter->respondent_visible = enterprise_visible_to(i->views, req);
                  return RouteKit::answer(projections::list_complaints(
                      i->views, "", *filter, *page, projections::ComplaintAudience::kRegulator,
                      i->env.today()));
                });
              });
-  auto regulator_case = [i](const PathParams& p) {
-    return projections::complaint_of(i->views, path_param(p, "enterprise"),
-                                     path_param(p, "case_id"));
+  // A case outside the bureau's jurisdiction answers as if it did not exist.
+  auto regulator_case = [i](const EnterpriseVisible& visible,
+                            const PathParams& p) -> std::optional<projections::ComplaintRecord> {
+    const std::string& enterprise = path_param(p, "enterprise");
+    if (visible && !visible(enterprise)) return std::nullopt;
+    return projections::complaint_of(i->views, enterprise, path_param(p, "case_id"));
   };
   router.add("GET", "/v1/regulator/complaints/{enterprise}/{case_id}", "getRegulatorComplaint",
              [i, regulator_case](const HttpRequest& req, const PathParams& p, Responder respond) {
-               i->with_views(req, std::move(respond), [i, regulator_case, p]() -> HttpResponse {
-                 auto r = regulator_case(p);
+               auto visible = enterprise_visible_to(i->views, req);
+               i->with_views(req, std::move(respond),
+                             [i, regulator_case, visible, p]() -> HttpResponse {
+                 auto r = regulator_case(visible, p);
                  if (!r) {
                    return problem_response(404, "complaint_not_found",
                                            "no complaint with this case number", "case_id");
@@ -401,9 +409,9 @@ void register_complaint_routes(RouteKit& kit, Router& router) {
              });
   router.add("POST", "/v1/regulator/complaints/{enterprise}/{case_id}/transitions",
              "transitionRegulatorComplaint",
-             [transition, regulator_case](const HttpRequest& req, const PathParams& p,
+             [i, transition, regulator_case](const HttpRequest& req, const PathParams& p,
                                           Responder respond) {
-               if (!regulator_case(p)) {
+               if (!regulator_case(enterprise_visible_to(i->views, req), p)) {
                  return respond(problem_response(404, "complaint_not_found",
                                                  "no complaint with this case number", "case_id"));
                }
@@ -415,8 +423,8 @@ void register_complaint_routes(RouteKit& kit, Router& router) {
              });
   router.add("GET", "/v1/regulator/complaints/{enterprise}/{case_id}/images/{sha256}",
              "getRegulatorComplaintImage",
-             [i, regulator_case](const HttpRequest&, const PathParams& p, Responder respond) {
-               auto r = regulator_case(p);
+             [i, regulator_case](const HttpRequest& req, const PathParams& p, Responder respond) {
+               auto r = regulator_case(enterprise_visible_to(i->views, req), p);
                if (!r) {
                  return respond(problem_response(404, "complaint_not_found",
                                                  "no complaint with this case number", "case_id"));

@@ -146,6 +146,7 @@ Result<std::string> list_complaints(const ViewStore& v, std::string_view tenant,
     auto r = parse_complaint_record(value);
     if (!r) return true;
     if (!filter.state.empty() && r->state != filter.state) return true;
+    if (filter.respondent_visible && !filter.respondent_visible(r->tenant)) return true;
     if (filter.overdue_only && complaint_overdue_stage(*r, today).empty()) return true;
     if (n == page.limit) {
       more = true;

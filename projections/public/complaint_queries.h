@@ -10,6 +10,7 @@
 // pure function of the ledger and a test clock moved forward sees the case overdue at once.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ std::string complaint_json(const ViewStore& v, const ComplaintRecord& r, Complai
 struct ComplaintFilter {
   std::string state;          // empty: every state
   bool overdue_only = false;
+  // Regulators (issue 13): whether the respondent enterprise lies in the bureau's jurisdiction;
+  // empty: every respondent (the platform operator).
+  std::function<bool(std::string_view tenant)> respondent_visible;
 };
 
 // A page of cases ({"items": [...], "next_after": id|null}): of `tenant` (respondent; ids are case

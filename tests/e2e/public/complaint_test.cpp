@@ -83,6 +83,26 @@ std::string complaint_body(const std::string& voucher, int64_t amount, const std
       voucher, amount, date, list, extra);
 }
 
+// A session of a new bureau with jurisdiction `division` (issue 13), its supervisor logged in.
+std::string bureau_session(uint16_t port, const std::string& bureau, const std::string& division) {
+  ApiClient platform(port, kAdminKey);
+  Reply b = platform.post("/v1/regulator/bureaus",
+                          fmt::format(R"({{"bureau_id":"{}","name":"市场监督管理局","jurisdiction":"{}"}})",
+                                      bureau, division));
+  INFO(b.body);
+  REQUIRE(b.status == 201);
+  Reply u = platform.post("/v1/regulator/bureaus/" + bureau + "/users",
+                          R"({"username":"sup","password":"Market-Watch-2024","role":"supervisor"})");
+  INFO(u.body);
+  REQUIRE(u.status == 201);
+  Reply s = ApiClient(port).post(
+      "/v1/regulator/sessions",
+      fmt::format(R"({{"bureau_id":"{}","username":"sup","password":"Market-Watch-2024"}})", bureau));
+  INFO(s.body);
+  REQUIRE(s.status == 201);
+  return s.str("/token");
+}
+
 void complaint_slice(Backend backend) {
   TempDir keys_dir;
   const std::string keys_file = keys_dir.path() + "/payment_keys.json";
@@ -229,6 +249,25 @@ void complaint_slice(Backend backend) {
                                  R"({"state":"accepted","feedback":"已受理，请企业七日内处理"})");
   INFO(accepted.body);
   REQUIRE(accepted.status == 201);
+  // Issue 13: a bureau sees the cases of respondents in its jurisdiction only (the farm is
+  // registered in 广东省: the province's bureau sees it, Shenzhen's does not, even by its id).
+  {
+    ApiClient province(port, bureau_session(port, "gd-amr", "440000"));
+    ApiClient shenzhen(port, bureau_session(port, "sz-amr", "440300"));
+    const std::string at = "?after=" + accepted.str("/position");
+    Reply seen = province.get("/v1/regulator/complaints" + at);
+    INFO(seen.body);
+    REQUIRE(seen.status == 200);
+    CHECK(seen.size("/items") == 1);
+    CHECK(province.get(reg_case + at).status == 200);
+    Reply unseen = shenzhen.get("/v1/regulator/complaints" + at);
+    INFO(unseen.body);
+    REQUIRE(unseen.status == 200);
+    CHECK(unseen.size("/items") == 0);
+    check_problem(shenzhen.get(reg_case + at), 404, "complaint_not_found", "case_id");
+    check_problem(shenzhen.post(reg_case + "/transitions", R"({"state":"in_progress","feedback":"x"})"),
+                  404, "complaint_not_found", "case_id");
+  }
   check_problem(platform.post(reg_case + "/transitions", R"({"state":"closed","feedback":"结案"})"),
                 409, "complaint_transition_invalid", "state");
   REQUIRE(farm.post(fmt::format("/v1/complaints/{}/transitions", case_id),
