@@ -59,10 +59,11 @@ TEST_CASE("jurisdiction policy: the bureau role matrix") {
   for (RegulatorRole role : kAllRegulatorRoles) {
     CAPTURE(regulator_role_name(role));
     CHECK(regulator_role_allows(role, R::kRead));  // both read the jurisdiction
+    CHECK(regulator_role_allows(role, R::kHandleComplaints));  // and handle complaints
   }
   const RegulatorRole sup = RegulatorRole::kSupervisor;
   const RegulatorRole insp = RegulatorRole::kInspector;
-  for (R r : {R::kManageUsers, R::kFileEntities, R::kDraws, R::kWebhooks}) {
+  for (R r : {R::kManageUsers, R::kFileEntities, R::kDraws, R::kWebhooks, R::kPublishSampling}) {
     CAPTURE(regulator_right_name(r));
     CHECK(regulator_role_allows(sup, r));
     CHECK(!regulator_role_allows(insp, r));
