@@ -201,9 +201,10 @@ NationalFeedPusher::NationalFeedPusher(Env& env, FeedPushOptions options, JobSto
     deliveries_.push_back(std::move(*d));
     return true;
   });
-  std::sort(deliveries_.begin(), deliveries_.end(), [](const FeedDelivery& a, const FeedDelivery& b) {
-    return delivery_number(a.id) < delivery_number(b.id);
-  });
+  std::sort(deliveries_.begin(), deliveries_.end(),
+            [](const FeedDelivery& a, const FeedDelivery& b) {
+              return delivery_number(a.id) < delivery_number(b.id);
+            });
   if (enabled()) worker_ = std::thread([this] { run(); });
 }
 

@@ -249,10 +249,10 @@ Result<std::vector<core::Command>> event_commands(const epcis::Event& e, const s
       break;
   }
   return make_error(ErrorCode::kInvalidArgument, "epcis_event_not_mappable",
-                    "an ObjectEvent ADD with bizStep commissioning (goods registered as batches), "
-                    "an ObjectEvent OBSERVE of trace codes with bizStep receiving, arriving or "
-                    "accepting, or a shipping event to this enterprise (a receipt by scan) map onto "
-                    "the enterprise's ledger; no other event does",
+                    "an ObjectEvent ADD with bizStep commissioning (goods registered as "
+                    "batches), an ObjectEvent OBSERVE of trace codes with bizStep receiving, "
+                    "arriving or accepting, or a shipping event to this enterprise (a receipt by "
+                    "scan) map onto the enterprise's ledger; no other event does",
                     "bizStep");
 }
 
@@ -543,7 +543,8 @@ void register_interchange_routes(RouteKit& kit, Router& router) {
           submit_group(i, c, std::move(v.commands), v.hash,
                        [i, jobs, id, left, owner = std::vector<size_t>(commands, v.index),
                         ids = std::vector<std::string>(commands, v.hash)](const HttpResponse& r) {
-                         jobs->update(id, [&](CaptureJob& j) { record_outcome(j, r, 1, owner, ids); });
+                         jobs->update(id,
+                                      [&](CaptureJob& j) { record_outcome(j, r, 1, owner, ids); });
                          if (left->fetch_sub(1) == 1)
                            jobs->finish(id, i->env.now_ms(), [](CaptureJob&) {});
                        });

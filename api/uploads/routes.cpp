@@ -129,7 +129,8 @@ void UploadJob::notify() {
 // The jobs of this server and the worker that runs them, one at a time, in arrival order.
 class UploadJobs {
  public:
-  explicit UploadJobs(RouteKit& kit) : kit_(kit), store_(kit.job_store()), worker_([this] { run(); }) {}
+  explicit UploadJobs(RouteKit& kit)
+      : kit_(kit), store_(kit.job_store()), worker_([this] { run(); }) {}
   ~UploadJobs() {
     {
       std::lock_guard lock(mu_);

@@ -76,7 +76,8 @@ Result<Quantity> ledger_quantity(std::string_view quantity, std::string_view uom
   };
   const size_t dot = quantity.find('.');
   const std::string_view whole = quantity.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? std::string_view() : quantity.substr(dot + 1);
+  std::string_view frac =
+      dot == std::string_view::npos ? std::string_view() : quantity.substr(dot + 1);
   while (!frac.empty() && frac.back() == '0') frac.remove_suffix(1);
   if (whole.empty() || (scale == 1 && !frac.empty()) || frac.size() > 3) return bad();
   int64_t w = 0;
