@@ -90,7 +90,8 @@ Result<core::SamplingRecord> record_of(const std::map<std::string, std::string, 
   r.announcement_number = get("announcement_number");
   const std::string ad = get("announcement_date");
   if (ad.empty()) {
-    return invalid("announcement_date_missing", "announcement_date is required", "announcement_date");
+    return invalid("announcement_date_missing", "announcement_date is required",
+                   "announcement_date");
   }
   AGT_SET(r.announcement_date, core::parse_date(ad, "announcement_date"));
   r.sampled_unit_name = get("sampled_unit_name");
@@ -108,15 +109,17 @@ Result<core::SamplingRecord> record_of(const std::map<std::string, std::string, 
   const auto items = split_values(get("failing_item"));
   const auto measured = split_values(get("measured_value"));
   const auto standard = split_values(get("standard_value"));
-  for (auto [values, name] : {std::pair{&measured, "measured_value"}, std::pair{&standard, "standard_value"}}) {
+  for (auto [values, name] :
+       {std::pair{&measured, "measured_value"}, std::pair{&standard, "standard_value"}}) {
     if (!values->empty() && values->size() != items.size()) {
       return invalid("failing_values_mismatch",
-                     fmt::format("{} has one value per failing item (separated by ；)", name), name);
+                     fmt::format("{} has one value per failing item (separated by ；)", name),
+                     name);
     }
   }
   for (size_t i = 0; i < items.size(); ++i) {
-    r.failing_items.push_back({items[i], measured.empty() ? "" : measured[i],
-                               standard.empty() ? "" : standard[i]});
+    r.failing_items.push_back(
+        {items[i], measured.empty() ? "" : measured[i], standard.empty() ? "" : standard[i]});
   }
   r.category = get("category");
   r.subcategory = get("subcategory");
@@ -154,7 +157,8 @@ Status only_keys(const JsonInput& in, std::string_view extra) {
   return in.only({"sample_number", "announcement_number", "announcement_date", "sampled_unit_name",
                   "sampled_unit_region", "producer_name", "producer_uscc", "producer_region",
                   "food_name", "specification", "production_date", "lot_code", "failing_items",
-                  "result", "category", "subcategory", "task_source", "testing_institution", extra});
+                  "result", "category", "subcategory", "task_source", "testing_institution",
+                  extra});
 }
 
 // Errors of a single result's command name the body's field: records[0].food_name -> food_name.
@@ -171,12 +175,13 @@ Responder single_record_fields(Responder respond) {
 }
 
 // The column of a record field, as the file named it.
-std::string column_of(std::string_view field, const std::map<std::string, std::string, std::less<>>& header_names) {
+std::string column_of(std::string_view field,
+                      const std::map<std::string, std::string, std::less<>>& header_names) {
   std::string key(field);
   if (key.rfind("failing_items", 0) == 0) {
     key = key.find(".measured_value") != std::string::npos   ? "measured_value"
           : key.find(".standard_value") != std::string::npos ? "standard_value"
-                                                              : "failing_item";
+                                                             : "failing_item";
   }
   auto it = header_names.find(key);
   return it == header_names.end() ? key : it->second;
@@ -187,8 +192,12 @@ HttpResponse rows_problem(const std::vector<up::RowError>& errors, std::string_v
   JsonWriter w;
   w.begin_object().key("errors").begin_array();
   for (const up::RowError& e : errors) {
-    w.begin_object().field("row", e.row).field("column", e.column).field("code", e.code)
-        .field("message", e.message).end_object();
+    w.begin_object()
+        .field("row", e.row)
+        .field("column", e.column)
+        .field("code", e.code)
+        .field("message", e.message)
+        .end_object();
   }
   w.end_array().end_object();
   r.body = projections::merge_json_objects(r.body, w.str());
@@ -221,8 +230,8 @@ struct Desk {
       AGT_CHECK(core::validate_sampling_record(r, kit.env.today()));
       return core::Command(core::RecordSamplingResults{{std::move(r)}, finalise});
     }();
-    kit.submit(req, single_record_fields(std::move(respond)), platform(req), "record_sampling_result",
-               std::move(cmd), 201);
+    kit.submit(req, single_record_fields(std::move(respond)), platform(req),
+               "record_sampling_result", std::move(cmd), 201);
   }
 
   void correct(const HttpRequest& req, const PathParams& p, Responder respond) {
@@ -233,9 +242,11 @@ struct Desk {
       AGT_CHECK(only_keys(*in, "reason"));
       AGT_TRY(reason, in->str("reason", core::kMaxNoteBytes));
       AGT_TRY(r, record_from_json(*in));
-      return core::Command(core::CorrectSamplingResult{path_param(p, "result_id"), std::move(r), reason});
+      return core::Command(
+          core::CorrectSamplingResult{path_param(p, "result_id"), std::move(r), reason});
     }();
-    kit.submit(req, std::move(respond), platform(req), "correct_sampling_result", std::move(cmd), 201);
+    kit.submit(req, std::move(respond), platform(req), "correct_sampling_result", std::move(cmd),
+               201);
   }
 
   // POST /v1/sampling-results/imports?status=draft|final[&encoding=utf-8|gb18030]: a CSV file
@@ -243,10 +254,11 @@ struct Desk {
   // answers 422 with every problem as {row, column, code, message}.
   void import(const HttpRequest& req, Responder respond) {
     if (req.body.size() > kMaxImportBytes) {
-      return respond(problem_response(413, "body_too_large",
-                                      fmt::format("a CSV import is at most {} bytes", kMaxImportBytes)));
+      return respond(problem_response(
+          413, "body_too_large", fmt::format("a CSV import is at most {} bytes", kMaxImportBytes)));
     }
-    if (req.body.empty()) return respond(problem_response(422, "file_empty", "the CSV file is empty", "body"));
+    if (req.body.empty())
+      return respond(problem_response(422, "file_empty", "the CSV file is empty", "body"));
     auto finalise = finalise_of(req.query_param("status").value_or(""));
     if (!finalise.ok()) return respond(problem_from_error(finalise.error()));
     up::TextEncoding encoding = up::detect_encoding(std::string_view(req.body).substr(0, 4096));
@@ -265,7 +277,8 @@ struct Desk {
     Status c = reader.feed(text, &rows);
     if (c.ok()) c = reader.finish(&rows);
     if (!c.ok()) return respond(problem_from_error(c.error()));
-    if (rows.empty()) return respond(problem_response(422, "file_empty", "the CSV file has no header", "body"));
+    if (rows.empty())
+      return respond(problem_response(422, "file_empty", "the CSV file has no header", "body"));
 
     // The header: column index -> key; the names as the file spells them, for the errors.
     std::vector<up::RowError> errors;
@@ -277,7 +290,8 @@ struct Desk {
         if (name == col.key || name == col.zh) key = std::string(col.key);
       }
       if (key.empty()) {
-        errors.push_back({rows[0].number, name, "column_unknown", "this column is not a sampling notice column"});
+        errors.push_back({rows[0].number, name, "column_unknown",
+                          "this column is not a sampling notice column"});
       } else if (header_names.contains(key)) {
         errors.push_back({rows[0].number, name, "column_duplicate", "this column appears twice"});
       } else {
@@ -287,12 +301,14 @@ struct Desk {
     }
     for (const Column& col : kColumns) {
       if (col.required && !header_names.contains(col.key)) {
-        errors.push_back({rows[0].number, std::string(col.key), "column_missing",
-                          "the file has no column " + std::string(col.key) + " (" + std::string(col.zh) + ")"});
+        errors.push_back(
+            {rows[0].number, std::string(col.key), "column_missing",
+             "the file has no column " + std::string(col.key) + " (" + std::string(col.zh) + ")"});
       }
     }
     if (!errors.empty()) return respond(rows_problem(errors, "the CSV header is not usable"));
-    if (rows.size() == 1) return respond(problem_response(422, "file_empty", "the CSV file has no data row", "body"));
+    if (rows.size() == 1)
+      return respond(problem_response(422, "file_empty", "the CSV file has no data row", "body"));
     if (rows.size() - 1 > core::kMaxSamplingRecordsPerCommand) {
       return respond(problem_response(
           422, "records_too_many",
@@ -311,18 +327,20 @@ struct Desk {
         values[key_of_column[k]] = row.fields[k];
       }
       if (row.fields.size() > key_of_column.size()) {
-        errors.push_back({row.number, "", "row_too_long", "the row has more fields than the header"});
+        errors.push_back(
+            {row.number, "", "row_too_long", "the row has more fields than the header"});
         continue;
       }
       auto r = record_of(values);
       Status valid = r.ok() ? core::validate_sampling_record(*r, today) : Status(r.error());
       if (!valid.ok()) {
-        errors.push_back({row.number, column_of(valid.error().field, header_names), valid.error().reason,
-                          valid.error().message});
+        errors.push_back({row.number, column_of(valid.error().field, header_names),
+                          valid.error().reason, valid.error().message});
         continue;
       }
       if (auto [it, fresh] = seen.emplace(r->sample_number, row.number); !fresh) {
-        errors.push_back({row.number, column_of("sample_number", header_names), "sample_number_duplicate",
+        errors.push_back({row.number, column_of("sample_number", header_names),
+                          "sample_number_duplicate",
                           fmt::format("the same sample number as row {}", it->second)});
         continue;
       }
@@ -341,10 +359,12 @@ struct Desk {
       if (at == std::string::npos) return respond(std::move(r));
       size_t idx = 0;
       size_t p = at + marker.size();
-      while (p < r.body.size() && r.body[p] >= '0' && r.body[p] <= '9') idx = idx * 10 + static_cast<size_t>(r.body[p++] - '0');
+      while (p < r.body.size() && r.body[p] >= '0' && r.body[p] <= '9')
+        idx = idx * 10 + static_cast<size_t>(r.body[p++] - '0');
       const size_t field_start = p + 2;  // after "]."
       const size_t field_end = r.body.find('"', field_start);
-      const std::string field = field_end == std::string::npos ? "" : r.body.substr(field_start, field_end - field_start);
+      const std::string field =
+          field_end == std::string::npos ? "" : r.body.substr(field_start, field_end - field_start);
       std::string code;
       if (auto c = r.body.find("\"code\":\""); c != std::string::npos) {
         code = r.body.substr(c + 8, r.body.find('"', c + 8) - c - 8);
@@ -360,7 +380,8 @@ struct Desk {
                [count](JsonWriter& w, const events::CommandOutcome& out) {
                  w.field("count", static_cast<int64_t>(count));
                  w.key("result_ids").begin_array();
-                 for (size_t i = 0; i < count && i < out.events.size(); ++i) w.value(out.events[i].subject);
+                 for (size_t i = 0; i < count && i < out.events.size(); ++i)
+                   w.value(out.events[i].subject);
                  w.end_array();
                });
   }
@@ -370,7 +391,8 @@ struct Desk {
     auto text = [&](std::string_view name, std::string& out) -> Status {
       auto v = req.query_param(name);
       if (!v) return Status::Ok();
-      if (v->size() > 256) return invalid(std::string(name) + "_too_long", "at most 256 bytes", std::string(name));
+      if (v->size() > 256)
+        return invalid(std::string(name) + "_too_long", "at most 256 bytes", std::string(name));
       out.assign(*v);
       return Status::Ok();
     };
@@ -378,12 +400,14 @@ struct Desk {
     AGT_CHECK(text("producer", f.producer));
     AGT_CHECK(text("region", f.region));
     AGT_CHECK(text("result", f.result));
-    if (!f.result.empty() && f.result != core::kSamplingPassed && f.result != core::kSamplingFailed) {
+    if (!f.result.empty() && f.result != core::kSamplingPassed &&
+        f.result != core::kSamplingFailed) {
       return invalid("result_invalid", "result is 合格 or 不合格", "result");
     }
     AGT_SET(f.from, query_date(req, "from"));
     AGT_SET(f.to, query_date(req, "to"));
-    if (f.from && f.to && *f.from > *f.to) return invalid("date_range_invalid", "from is after to", "from");
+    if (f.from && f.to && *f.from > *f.to)
+      return invalid("date_range_invalid", "from is after to", "from");
     return f;
   }
 
@@ -399,17 +423,22 @@ struct Desk {
     const projections::SamplingFilter shown = f.ok() ? *f : projections::SamplingFilter{};
     auto input = [&](std::string_view id, std::string_view label, std::string_view value,
                      std::string_view type) {
-      return fmt::format("<label for=\"{0}\">{1}</label><input id=\"{0}\" name=\"{0}\" type=\"{2}\" value=\"{3}\">",
-                         id, label, type, xml_escape(value, true));
+      return fmt::format(
+          "<label for=\"{0}\">{1}</label><input id=\"{0}\" name=\"{0}\" type=\"{2}\" "
+          "value=\"{3}\">",
+          id, label, type, xml_escape(value, true));
     };
-    html += "<form method=\"get\" action=\"/public/sampling\" role=\"search\" aria-label=\"筛选抽检结果\">";
+    html +=
+        "<form method=\"get\" action=\"/public/sampling\" role=\"search\" "
+        "aria-label=\"筛选抽检结果\">";
     html += input("food_name", "食品名称", shown.food_name, "text");
     html += input("producer", "生产企业（名称或统一社会信用代码）", shown.producer, "text");
     html += input("region", "地区", shown.region, "text");
     html += "<label for=\"result\">结论</label><select id=\"result\" name=\"result\">";
-    for (std::string_view v : {std::string_view(""), core::kSamplingFailed, core::kSamplingPassed}) {
-      html += fmt::format("<option value=\"{}\"{}>{}</option>", v, shown.result == v ? " selected" : "",
-                          v.empty() ? "全部" : v);
+    for (std::string_view v :
+         {std::string_view(""), core::kSamplingFailed, core::kSamplingPassed}) {
+      html += fmt::format("<option value=\"{}\"{}>{}</option>", v,
+                          shown.result == v ? " selected" : "", v.empty() ? "全部" : v);
     }
     html += "</select>";
     html += input("from", "公告日期自", shown.from ? core::format_date(*shown.from) : "", "date");
@@ -417,7 +446,8 @@ struct Desk {
     html += "<button type=\"submit\">查询</button></form>";
     if (!f.ok() || !pg.ok()) {
       const Error& e = !f.ok() ? f.error() : pg.error();
-      html += "<p class=\"banner warn\" role=\"alert\">筛选条件有误：" + xml_escape(e.message, true) + "</p>";
+      html += "<p class=\"banner warn\" role=\"alert\">筛选条件有误：" +
+              xml_escape(e.message, true) + "</p>";
     } else {
       auto list = projections::SamplingQueries(kit.views).public_list(*f, *pg);
       simdjson::dom::parser parser;
@@ -430,21 +460,27 @@ struct Desk {
         };
         simdjson::dom::array items;
         bool any = false;
-        html += "<section aria-labelledby=\"s-list\"><h2 id=\"s-list\">抽检结果</h2><ul class=\"steps\">";
+        html +=
+            "<section aria-labelledby=\"s-list\"><h2 id=\"s-list\">抽检结果</h2><ul "
+            "class=\"steps\">";
         if (!doc["items"].get_array().get(items)) {
           for (simdjson::dom::element it : items) {
             any = true;
             const bool bad = s(it, "result") == core::kSamplingFailed;
             html += fmt::format(
-                "<li><h3>{} <span class=\"{}\">{}</span></h3><p class=\"small\">{} {}（抽样编号 {}）</p>"
-                "<p>标称生产企业：{} {}<br>被抽样单位：{} {}<br>规格型号：{} 生产日期/批号：{} {}</p>",
+                "<li><h3>{} <span class=\"{}\">{}</span></h3><p class=\"small\">{} {}（抽样编号 "
+                "{}）</p>"
+                "<p>标称生产企业：{} {}<br>被抽样单位：{} {}<br>规格型号：{} 生产日期/批号：{} "
+                "{}</p>",
                 xml_escape(s(it, "food_name"), true), bad ? "banner bad" : "banner ok",
                 xml_escape(s(it, "result"), true), xml_escape(s(it, "announcement_date"), true),
-                xml_escape(s(it, "announcement_number"), true), xml_escape(s(it, "sample_number"), true),
-                xml_escape(s(it, "producer_name"), true), xml_escape(s(it, "producer_region"), true),
-                xml_escape(s(it, "sampled_unit_name"), true), xml_escape(s(it, "sampled_unit_region"), true),
-                xml_escape(s(it, "specification"), true), xml_escape(s(it, "production_date"), true),
-                xml_escape(s(it, "lot_code"), true));
+                xml_escape(s(it, "announcement_number"), true),
+                xml_escape(s(it, "sample_number"), true), xml_escape(s(it, "producer_name"), true),
+                xml_escape(s(it, "producer_region"), true),
+                xml_escape(s(it, "sampled_unit_name"), true),
+                xml_escape(s(it, "sampled_unit_region"), true),
+                xml_escape(s(it, "specification"), true),
+                xml_escape(s(it, "production_date"), true), xml_escape(s(it, "lot_code"), true));
             if (bad) {
               html += fmt::format("<p class=\"bad\">不合格项目：{}；检验结果：{}；标准值：{}</p>",
                                   xml_escape(s(it, "failing_item"), true),
@@ -452,7 +488,8 @@ struct Desk {
                                   xml_escape(s(it, "standard_value"), true));
             }
             html += fmt::format("<p class=\"small\">{} / {}；任务来源：{}；检验机构：{}</p></li>",
-                                xml_escape(s(it, "category"), true), xml_escape(s(it, "subcategory"), true),
+                                xml_escape(s(it, "category"), true),
+                                xml_escape(s(it, "subcategory"), true),
                                 xml_escape(s(it, "task_source"), true),
                                 xml_escape(s(it, "testing_institution"), true));
           }
@@ -462,8 +499,9 @@ struct Desk {
         std::string_view next;
         if (!doc["next_after"].get_string().get(next)) {
           std::string q;
-          for (auto [k, v] : {std::pair{"food_name", shown.food_name}, std::pair{"producer", shown.producer},
-                              std::pair{"region", shown.region}, std::pair{"result", shown.result}}) {
+          for (auto [k, v] :
+               {std::pair{"food_name", shown.food_name}, std::pair{"producer", shown.producer},
+                std::pair{"region", shown.region}, std::pair{"result", shown.result}}) {
             if (!v.empty()) q += fmt::format("{}={}&", k, percent_encode(v));
           }
           if (shown.from) q += "from=" + core::format_date(*shown.from) + "&";
@@ -473,8 +511,9 @@ struct Desk {
         }
       }
     }
-    html += "<footer><p class=\"small\">数据来源：市场监管部门公布的食品安全监督抽检信息</p>"
-            "<p class=\"small\">由 AgriTrace 农产品产销对接平台提供</p></footer></main></body></html>";
+    html +=
+        "<footer><p class=\"small\">数据来源：市场监管部门公布的食品安全监督抽检信息</p>"
+        "<p class=\"small\">由 AgriTrace 农产品产销对接平台提供</p></footer></main></body></html>";
     HttpResponse r;
     r.status = f.ok() && pg.ok() ? 200 : 422;
     r.content_type = "text/html; charset=utf-8";
@@ -489,9 +528,13 @@ void register_sampling_routes(RouteKit& kit, Router& router) {
   auto desk = std::make_shared<Desk>(kit);
   RouteKit* k = &kit;
   router.add("POST", "/v1/sampling-results", "recordSamplingResult",
-             [desk](const HttpRequest& req, const PathParams&, Responder r) { desk->record(req, std::move(r)); });
+             [desk](const HttpRequest& req, const PathParams&, Responder r) {
+               desk->record(req, std::move(r));
+             });
   router.add("POST", "/v1/sampling-results/imports", "importSamplingResults",
-             [desk](const HttpRequest& req, const PathParams&, Responder r) { desk->import(req, std::move(r)); });
+             [desk](const HttpRequest& req, const PathParams&, Responder r) {
+               desk->import(req, std::move(r));
+             });
   router.add("GET", "/v1/sampling-results/{result_id}", "getSamplingResult",
              [k](const HttpRequest& req, const PathParams& p, Responder respond) {
                const std::string id = path_param(p, "result_id");
@@ -505,25 +548,28 @@ void register_sampling_routes(RouteKit& kit, Router& router) {
              });
   router.add("POST", "/v1/sampling-results/{result_id}/finalise", "finaliseSamplingResult",
              [desk](const HttpRequest& req, const PathParams& p, Responder r) {
-               desk->kit.submit(req, std::move(r), desk->platform(req), "finalise_sampling_result",
-                                core::Command(core::FinaliseSamplingResult{path_param(p, "result_id")}), 200);
+               desk->kit.submit(
+                   req, std::move(r), desk->platform(req), "finalise_sampling_result",
+                   core::Command(core::FinaliseSamplingResult{path_param(p, "result_id")}), 200);
              });
-  router.add("POST", "/v1/sampling-results/{result_id}/withdraw", "withdrawSamplingResult",
-             [desk](const HttpRequest& req, const PathParams& p, Responder respond) {
-               if (desk->kit.json_too_large(req, respond)) return;
-               auto in = JsonInput::parse(req.body);
-               if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
-               auto cmd = [&]() -> Result<core::Command> {
-                 AGT_TRY(reason, reason_only(*in, true));
-                 return core::Command(core::WithdrawSamplingResult{path_param(p, "result_id"), reason});
-               }();
-               desk->kit.submit(req, std::move(respond), desk->platform(req), "withdraw_sampling_result",
-                                std::move(cmd), 200);
-             });
+  router.add(
+      "POST", "/v1/sampling-results/{result_id}/withdraw", "withdrawSamplingResult",
+      [desk](const HttpRequest& req, const PathParams& p, Responder respond) {
+        if (desk->kit.json_too_large(req, respond)) return;
+        auto in = JsonInput::parse(req.body);
+        if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+        auto cmd = [&]() -> Result<core::Command> {
+          AGT_TRY(reason, reason_only(*in, true));
+          return core::Command(core::WithdrawSamplingResult{path_param(p, "result_id"), reason});
+        }();
+        desk->kit.submit(req, std::move(respond), desk->platform(req), "withdraw_sampling_result",
+                         std::move(cmd), 200);
+      });
 
   // Alerts of failing results matched to batches: the producer's own, and every producer's.
   router.add("GET", "/v1/sampling-alerts", "listSamplingAlerts",
-             kit.query_route([k](const Caller& c, const PathParams&, const HttpRequest& req) -> Result<std::string> {
+             kit.query_route([k](const Caller& c, const PathParams&,
+                                 const HttpRequest& req) -> Result<std::string> {
                AGT_TRY(page, RouteKit::page_of(req));
                return projections::SamplingQueries(k->views).alerts(c.tenant, page);
              }));
@@ -537,16 +583,17 @@ void register_sampling_routes(RouteKit& kit, Router& router) {
              });
 
   // The public end.
-  router.add("GET", "/v1/public/sampling-results", "listPublicSamplingResults",
-             [k](const HttpRequest& req, const PathParams&, Responder respond) {
-               auto f = Desk::filter_of(req);
-               if (!f.ok()) return respond(problem_from_error(f.error()));
-               auto page = RouteKit::page_of(req);
-               if (!page.ok()) return respond(problem_from_error(page.error()));
-               k->with_views(req, std::move(respond), [k, f = *f, page = *page] {
-                 return RouteKit::answer(projections::SamplingQueries(k->views).public_list(f, page));
-               });
-             });
+  router.add(
+      "GET", "/v1/public/sampling-results", "listPublicSamplingResults",
+      [k](const HttpRequest& req, const PathParams&, Responder respond) {
+        auto f = Desk::filter_of(req);
+        if (!f.ok()) return respond(problem_from_error(f.error()));
+        auto page = RouteKit::page_of(req);
+        if (!page.ok()) return respond(problem_from_error(page.error()));
+        k->with_views(req, std::move(respond), [k, f = *f, page = *page] {
+          return RouteKit::answer(projections::SamplingQueries(k->views).public_list(f, page));
+        });
+      });
   router.add("GET", "/v1/public/sampling-results/{result_id}", "getPublicSamplingResult",
              [k](const HttpRequest& req, const PathParams& p, Responder respond) {
                const std::string id = path_param(p, "result_id");

@@ -53,22 +53,26 @@ Status platform_only(const Context& ctx) {
 
 Status validate_sampling_record(const SamplingRecord& r, Date today) {
   if (r.sample_number.empty()) {
-    return invalid("sample_number_missing", "sample_number (抽样编号) is required", "sample_number");
+    return invalid("sample_number_missing", "sample_number (抽样编号) is required",
+                   "sample_number");
   }
   if (r.sample_number.size() > 64 || !printable_ascii(r.sample_number)) {
     return invalid("sample_number_invalid",
                    "a sample number is 1 to 64 printable ASCII characters without spaces",
                    "sample_number");
   }
-  AGRITRACE_RETURN_IF_ERROR(text(r.announcement_number, "announcement_number", kMaxSamplingShortText, true));
+  AGRITRACE_RETURN_IF_ERROR(
+      text(r.announcement_number, "announcement_number", kMaxSamplingShortText, true));
   if (r.announcement_date > today) {
     return invalid("announcement_date_in_future", "the announcement date is after today",
                    "announcement_date");
   }
   AGRITRACE_RETURN_IF_ERROR(text(r.sampled_unit_name, "sampled_unit_name", kMaxNameBytes, true));
-  AGRITRACE_RETURN_IF_ERROR(text(r.sampled_unit_region, "sampled_unit_region", kMaxTextBytes, false));
+  AGRITRACE_RETURN_IF_ERROR(
+      text(r.sampled_unit_region, "sampled_unit_region", kMaxTextBytes, false));
   AGRITRACE_RETURN_IF_ERROR(text(r.producer_name, "producer_name", kMaxNameBytes, true));
-  if (!r.producer_uscc.empty()) AGRITRACE_RETURN_IF_ERROR(validate_uscc(r.producer_uscc, "producer_uscc"));
+  if (!r.producer_uscc.empty())
+    AGRITRACE_RETURN_IF_ERROR(validate_uscc(r.producer_uscc, "producer_uscc"));
   AGRITRACE_RETURN_IF_ERROR(text(r.producer_region, "producer_region", kMaxTextBytes, false));
   AGRITRACE_RETURN_IF_ERROR(text(r.food_name, "food_name", kMaxNameBytes, true));
   AGRITRACE_RETURN_IF_ERROR(text(r.specification, "specification", kMaxSamplingShortText, false));
@@ -117,7 +121,8 @@ Status validate_sampling_record(const SamplingRecord& r, Date today) {
   AGRITRACE_RETURN_IF_ERROR(text(r.category, "category", kMaxSamplingShortText, false));
   AGRITRACE_RETURN_IF_ERROR(text(r.subcategory, "subcategory", kMaxSamplingShortText, false));
   AGRITRACE_RETURN_IF_ERROR(text(r.task_source, "task_source", kMaxNameBytes, false));
-  AGRITRACE_RETURN_IF_ERROR(text(r.testing_institution, "testing_institution", kMaxNameBytes, true));
+  AGRITRACE_RETURN_IF_ERROR(
+      text(r.testing_institution, "testing_institution", kMaxNameBytes, true));
   return Status::Ok();
 }
 
@@ -200,8 +205,8 @@ Result<std::vector<Event>> decide(const TenantState& s, const CorrectSamplingRes
   AGRITRACE_RETURN_IF_ERROR(validate_sampling_record(c.record, ctx.today));
   if (auto it = s.sampling.by_sample_number.find(c.record.sample_number);
       it != s.sampling.by_sample_number.end() && it->second != c.result_id) {
-    return conflict("sample_number_duplicate",
-                    "another sampling result has this sample number", "sample_number");
+    return conflict("sample_number_duplicate", "another sampling result has this sample number",
+                    "sample_number");
   }
   return std::vector<Event>{SamplingResultCorrected{c.result_id, c.record, c.reason}};
 }

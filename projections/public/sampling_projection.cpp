@@ -117,10 +117,12 @@ class SamplingProjection final
   void index(ViewBatch& b, const std::string& result_id, const core::SamplingRecord& r,
              const std::string& published_at) {
     const std::string sid = sort_id(result_id);
-    b.put(sampling::keys::listed(kPlatform, inverted_date_key(r.announcement_date), sid), result_id);
+    b.put(sampling::keys::listed(kPlatform, inverted_date_key(r.announcement_date), sid),
+          result_id);
     for (const std::string& k : core::sampling_match_keys(r)) {
       add_line(b, sampling::keys::by_producer(r.producer_uscc, k), result_id);
-      for (const std::string& batch : split_lines(b.get(sampling::keys::batches(r.producer_uscc, k)))) {
+      for (const std::string& batch :
+           split_lines(b.get(sampling::keys::batches(r.producer_uscc, k)))) {
         link(b, r.producer_uscc, batch, result_id, r, published_at);
       }
     }
@@ -131,7 +133,8 @@ class SamplingProjection final
     b.del(sampling::keys::listed(kPlatform, inverted_date_key(r.announcement_date), sid));
     for (const std::string& k : core::sampling_match_keys(r)) {
       remove_line(b, sampling::keys::by_producer(r.producer_uscc, k), result_id);
-      for (const std::string& batch : split_lines(b.get(sampling::keys::batches(r.producer_uscc, k)))) {
+      for (const std::string& batch :
+           split_lines(b.get(sampling::keys::batches(r.producer_uscc, k)))) {
         b.del(sampling::keys::link(r.producer_uscc, batch, sid));
         b.del(sampling::keys::alert(r.producer_uscc, sid, batch));
       }

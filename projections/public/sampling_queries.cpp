@@ -28,7 +28,8 @@ bool contains(std::string_view text, std::string_view part) {
 
 bool matches(const SamplingFilter& f, const core::SamplingRecord& r) {
   if (!contains(r.food_name, f.food_name)) return false;
-  if (!f.producer.empty() && r.producer_uscc != f.producer && !contains(r.producer_name, f.producer))
+  if (!f.producer.empty() && r.producer_uscc != f.producer &&
+      !contains(r.producer_name, f.producer))
     return false;
   if (!f.result.empty() && r.result != f.result) return false;
   if (f.from && r.announcement_date < *f.from) return false;
@@ -63,7 +64,8 @@ std::string inverted_date_key(core::Date d) {
   return fmt::format("{:08d}", 99999999 - ymd);
 }
 
-void write_sampling_record(JsonWriter& w, std::string_view result_id, const core::SamplingRecord& r) {
+void write_sampling_record(JsonWriter& w, std::string_view result_id,
+                           const core::SamplingRecord& r) {
   w.field("result_id", result_id)
       .field("sample_number", r.sample_number)
       .field("announcement_number", r.announcement_number)
@@ -83,8 +85,11 @@ void write_sampling_record(JsonWriter& w, std::string_view result_id, const core
   w.field("lot_code", r.lot_code).field("result", r.result);
   w.key("failing_items").begin_array();
   for (const core::SamplingFailingItem& f : r.failing_items) {
-    w.begin_object().field("item", f.item).field("measured_value", f.measured_value)
-        .field("standard_value", f.standard_value).end_object();
+    w.begin_object()
+        .field("item", f.item)
+        .field("measured_value", f.measured_value)
+        .field("standard_value", f.standard_value)
+        .end_object();
   }
   w.end_array();
   w.field("failing_item", joined(r, &core::SamplingFailingItem::item))
@@ -165,8 +170,9 @@ Result<std::string> SamplingQueries::result(std::string_view result_id, bool pub
 
 Result<std::string> SamplingQueries::alerts(std::string_view tenant, const Page& page) const {
   // smpa/<tenant>/<result sid>/<batch id>; every tenant's when `tenant` is empty.
-  const std::string prefix = tenant.empty() ? std::string(view_prefix(ViewKind::kSamplingAlert)) + "/"
-                                            : sampling::keys::alert(tenant);
+  const std::string prefix = tenant.empty()
+                                 ? std::string(view_prefix(ViewKind::kSamplingAlert)) + "/"
+                                 : sampling::keys::alert(tenant);
   const SalesQueries sales(views_);
   JsonWriter w;
   w.begin_object().key("items").begin_array();
@@ -186,7 +192,10 @@ Result<std::string> SamplingQueries::alerts(std::string_view tenant, const Page&
     auto stored = views_.get(sampling::keys::record(kPlatform, sort_id(result_id)));
     auto r = stored ? decode_sampling_record(*stored) : std::nullopt;
     if (!r) return true;
-    w.begin_object().field("alert_id", tail).field("tenant", owner).field("batch_id", batch_id)
+    w.begin_object()
+        .field("alert_id", tail)
+        .field("tenant", owner)
+        .field("batch_id", batch_id)
         .field("published_at", a.str("published_at"));
     w.key("result").begin_object();
     write_sampling_record(w, result_id, *r);

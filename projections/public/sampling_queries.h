@@ -23,11 +23,11 @@ std::optional<core::SamplingRecord> decode_sampling_record(std::string_view payl
 std::string inverted_date_key(core::Date d);
 
 struct SamplingFilter {
-  std::string food_name;  // substring of the food name
-  std::string producer;   // substring of the producer's name, or its exact USCC
-  std::string result;     // "" | 合格 | 不合格
+  std::string food_name;               // substring of the food name
+  std::string producer;                // substring of the producer's name, or its exact USCC
+  std::string result;                  // "" | 合格 | 不合格
   std::optional<core::Date> from, to;  // announcement date, inclusive
-  std::string region;     // substring of the sampled unit's or the producer's region
+  std::string region;                  // substring of the sampled unit's or the producer's region
 };
 
 class SamplingQueries {
@@ -39,7 +39,8 @@ class SamplingQueries {
   // One result. `publisher`: any status (with status and dates); otherwise final only (404).
   Result<std::string> result(std::string_view result_id, bool publisher) const;
   // The alerts of a producer (tenant), or of every producer (tenant empty: regulators), newest
-  // result first: {"items":[{alert_id, tenant, batch_id, published_at, result, whereabouts}],"next_after"}.
+  // result first: {"items":[{alert_id, tenant, batch_id, published_at, result,
+  // whereabouts}],"next_after"}.
   Result<std::string> alerts(std::string_view tenant, const Page& page) const;
 
  private:
@@ -48,6 +49,7 @@ class SamplingQueries {
 
 // The public JSON of a result (the columns, failing items also flattened as failing_item /
 // measured_value / standard_value joined with "；").
-void write_sampling_record(JsonWriter& w, std::string_view result_id, const core::SamplingRecord& r);
+void write_sampling_record(JsonWriter& w, std::string_view result_id,
+                           const core::SamplingRecord& r);
 
 }  // namespace agritrace::projections

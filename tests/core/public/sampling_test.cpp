@@ -137,7 +137,9 @@ TEST_CASE("R-4.4.S sampling: validation names the field with a precise reason") 
   CHECK(why(r) == "food_name_too_long@food_name");
 }
 
-TEST_CASE("R-4.4.S sampling: only the platform tenant publishes, corrections keep sample numbers unique") {
+TEST_CASE(
+    "R-4.4.S sampling: only the platform tenant publishes, corrections keep sample numbers "
+    "unique") {
   testing::Harness enterprise;
   enterprise.ctx.today = test_date(0);
   enterprise.register_enterprise();
