@@ -73,7 +73,7 @@ TEST_CASE("R-5.2 uploads: an XLSX workbook from openpyxl reads like the CSV, dat
 }
 
 TEST_CASE(
-    "R-5.2 uploads: XLSX rows are validated with the sheet's row numbers; broken files refused") {
+    "R-5.2 uploads: XLSX rows are validated with the sheet's row numbers, broken files refused") {
   testing::TempDir dir;
   UploadScan scan = scan_xlsx(make_xlsx(dir, 2000, 1500));
   CHECK(scan.rows_read() == 2000);

@@ -258,7 +258,7 @@ void timeline_and_exit_codes(Backend backend) {
   CHECK(app.server.stop() == 0);
 }
 
-AGRITRACE_TEST_BOTH_LEDGERS("investigate timeline lists a code's events in order with positions and links; bad input exit codes",
+AGRITRACE_TEST_BOTH_LEDGERS("investigate timeline lists a code's events in order with positions and links, bad input exit codes",
                             timeline_and_exit_codes)
 
 // What docs/INVESTIGATION.md tells an auditor to compute, written here from the document (not

@@ -105,7 +105,7 @@ TEST_CASE("command writer: a command is acknowledged only once its events are du
 }
 
 TEST_CASE(
-    "command writer R-6: a full queue answers writer_queue_full at once; queued commands still "
+    "command writer R-6: a full queue answers writer_queue_full at once, queued commands still "
     "land") {
   Rig rig(2);
   REQUIRE(rig.run(kFarm, register_cmd(kFarm)).ok());
@@ -139,7 +139,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "command writer R-6: submit_all lands a bulk in one append, in order; admission is all or "
+    "command writer R-6: submit_all lands a bulk in one append, in order, admission is all or "
     "none") {
   Rig rig(3);
   REQUIRE(rig.run(kFarm, register_cmd(kFarm)).ok());

@@ -128,7 +128,7 @@ TEST_CASE("writer index: codes are pending until commit, a run's serials in orde
 }
 
 TEST_CASE(
-    "writer index: per-code maps are pending until commit, erased, on disk after reopen; an older "
+    "writer index: per-code maps are pending until commit, erased, on disk after reopen, an older "
     "layout is rebuilt") {
   TempDir dir;
   const std::string path = dir.path() + "/index";
