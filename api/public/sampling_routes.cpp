@@ -11,6 +11,7 @@
 
 #include "api/codes/code_images.h"
 #include "api/http/route_kit.h"
+#include "api/regulator/visibility.h"
 #include "core/codes/codes.h"
 #include "core/public/sampling_rules.h"
 #include "core/uploads/csv_stream.h"
@@ -577,9 +578,12 @@ void register_sampling_routes(RouteKit& kit, Router& router) {
              [k](const HttpRequest& req, const PathParams&, Responder respond) {
                auto page = RouteKit::page_of(req);
                if (!page.ok()) return respond(problem_from_error(page.error()));
-               k->with_views(req, std::move(respond), [k, page = *page] {
-                 return RouteKit::answer(projections::SamplingQueries(k->views).alerts("", page));
-               });
+               // A bureau sees the alerts of producers in its jurisdiction (issue 13).
+               k->with_views(req, std::move(respond),
+                             [k, page = *page, visible = enterprise_visible_to(k->views, req)] {
+                               return RouteKit::answer(
+                                   projections::SamplingQueries(k->views).alerts("", page, visible));
+                             });
              });
 
   // The public end.

@@ -168,7 +168,8 @@ Result<std::string> SamplingQueries::result(std::string_view result_id, bool pub
   return w.take();
 }
 
-Result<std::string> SamplingQueries::alerts(std::string_view tenant, const Page& page) const {
+Result<std::string> SamplingQueries::alerts(std::string_view tenant, const Page& page,
+                                            const std::function<bool(std::string_view)>& visible) const {
   // smpa/<tenant>/<result sid>/<batch id>; every tenant's when `tenant` is empty.
   const std::string prefix = tenant.empty()
                                  ? std::string(view_prefix(ViewKind::kSamplingAlert)) + "/"
@@ -182,11 +183,12 @@ Result<std::string> SamplingQueries::alerts(std::string_view tenant, const Page&
   views_.scan_prefix(prefix, [&](std::string_view k, std::string_view v) {
     const std::string tail(k.substr(prefix.size()));
     if (!page.after.empty() && tail <= page.after) return true;
+    ViewRecord a(v);
+    if (visible && !visible(a.str("tenant"))) return true;
     if (n == page.limit) {
       more = true;
       return false;
     }
-    ViewRecord a(v);
     const std::string owner = a.str("tenant"), result_id = a.str("result_id"),
                       batch_id = a.str("batch_id");
     auto stored = views_.get(sampling::keys::record(kPlatform, sort_id(result_id)));

@@ -4,6 +4,7 @@
 // each with where the batch went (the whereabouts answer of projections/sales/queries.h).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,7 +42,9 @@ class SamplingQueries {
   // The alerts of a producer (tenant), or of every producer (tenant empty: regulators), newest
   // result first: {"items":[{alert_id, tenant, batch_id, published_at, result,
   // whereabouts}],"next_after"}.
-  Result<std::string> alerts(std::string_view tenant, const Page& page) const;
+  // `visible` (regulators, issue 13): only producers it admits; empty: every producer.
+  Result<std::string> alerts(std::string_view tenant, const Page& page,
+                             const std::function<bool(std::string_view)>& visible = {}) const;
 
  private:
   const ViewStore& views_;

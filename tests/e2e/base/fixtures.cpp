@@ -11,6 +11,26 @@
 
 namespace agritrace::testing {
 
+// A session of a new bureau with jurisdiction `division` (issue 13), its supervisor logged in.
+std::string bureau_session(uint16_t port, const std::string& bureau, const std::string& division) {
+  ApiClient platform(port, kAdminKey);
+  Reply b = platform.post("/v1/regulator/bureaus",
+                          fmt::format(R"({{"bureau_id":"{}","name":"市场监督管理局","jurisdiction":"{}"}})",
+                                      bureau, division));
+  INFO(b.body);
+  REQUIRE(b.status == 201);
+  Reply u = platform.post("/v1/regulator/bureaus/" + bureau + "/users",
+                          R"({"username":"sup","password":"Market-Watch-2024","role":"supervisor"})");
+  INFO(u.body);
+  REQUIRE(u.status == 201);
+  Reply s = ApiClient(port).post(
+      "/v1/regulator/sessions",
+      fmt::format(R"({{"bureau_id":"{}","username":"sup","password":"Market-Watch-2024"}})", bureau));
+  INFO(s.body);
+  REQUIRE(s.status == 201);
+  return s.str("/token");
+}
+
 std::string register_enterprise(uint16_t port, const std::string& uscc, const std::string& name,
                                 const std::string& region) {
   ApiClient admin(port, kAdminKey);

@@ -83,26 +83,6 @@ std::string complaint_body(const std::string& voucher, int64_t amount, const std
       voucher, amount, date, list, extra);
 }
 
-// A session of a new bureau with jurisdiction `division` (issue 13), its supervisor logged in.
-std::string bureau_session(uint16_t port, const std::string& bureau, const std::string& division) {
-  ApiClient platform(port, kAdminKey);
-  Reply b = platform.post("/v1/regulator/bureaus",
-                          fmt::format(R"({{"bureau_id":"{}","name":"市场监督管理局","jurisdiction":"{}"}})",
-                                      bureau, division));
-  INFO(b.body);
-  REQUIRE(b.status == 201);
-  Reply u = platform.post("/v1/regulator/bureaus/" + bureau + "/users",
-                          R"({"username":"sup","password":"Market-Watch-2024","role":"supervisor"})");
-  INFO(u.body);
-  REQUIRE(u.status == 201);
-  Reply s = ApiClient(port).post(
-      "/v1/regulator/sessions",
-      fmt::format(R"({{"bureau_id":"{}","username":"sup","password":"Market-Watch-2024"}})", bureau));
-  INFO(s.body);
-  REQUIRE(s.status == 201);
-  return s.str("/token");
-}
-
 void complaint_slice(Backend backend) {
   TempDir keys_dir;
   const std::string keys_file = keys_dir.path() + "/payment_keys.json";

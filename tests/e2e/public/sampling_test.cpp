@@ -67,7 +67,7 @@ void sampling_slice(Backend backend) {
   TestApp app(backend);
   ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市");
   ApiClient shop = app.enterprise(kRetailUscc, "广州市惠民生鲜店", "广东省广州市");
-  ApiClient regulator(app.port(), kAdminKey);  // the platform role until bureau accounts exist
+  ApiClient regulator(app.port(), kAdminKey);  // the platform operator publishes too
   ApiClient consumer(app.port());
 
   // The producer's batch LZ-A with codes, shipped in part to the shop (where the batch went).
@@ -200,6 +200,14 @@ void sampling_slice(Backend backend) {
         regulator.get("/v1/sampling-results/" + sr).str("/finalised_at"));
   CHECK(alerts.body.find(kRetailUscc) != std::string::npos);  // shipped to the shop
   CHECK(regulator.get("/v1/platform/sampling-alerts").size("/items") == 1);
+  // Issue 13: a bureau sees the alerts of producers in its jurisdiction only (the plant is in
+  // Dongguan, 441900).
+  CHECK(ApiClient(app.port(), bureau_session(app.port(), "dg-amr", "441900"))
+            .get("/v1/platform/sampling-alerts")
+            .size("/items") == 1);
+  CHECK(ApiClient(app.port(), bureau_session(app.port(), "sz-amr", "440300"))
+            .get("/v1/platform/sampling-alerts")
+            .size("/items") == 0);
   CHECK(shop.get("/v1/sampling-alerts?" + after).size("/items") == 0);
 
   // Result first, batch later: a final result for lot LZ-B matches the batch made afterwards.
