@@ -107,6 +107,8 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kEpcisItem, "epcisitem"},
       {ViewKind::kPayment, "pay"},
       {ViewKind::kPaymentByVoucher, "payv"},
+      {ViewKind::kRegulatedEntity, "rgent"},
+      {ViewKind::kRegulatedEntityByDivision, "rgdiv"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
