@@ -116,6 +116,8 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kSamplingAlert, "smpa"},
       {ViewKind::kComplaint, "cmp"},
       {ViewKind::kComplaintByToken, "cmpt"},
+      {ViewKind::kRegulatedEntity, "rgent"},
+      {ViewKind::kRegulatedEntityByDivision, "rgdiv"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
