@@ -4,7 +4,12 @@
 #include "api/http/http_server.h"
 #include "events/env/posix_env.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -151,8 +156,20 @@ class Session;
 // The bounded pool the handlers run on (HttpServerOptions::workers).
 class WorkerPool {
  public:
-  void start(int32_t n) {
-    for (int32_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+  // `nice` > 0: each worker lowers its own CPU priority by that much (Linux: per thread) — the
+  // bulk pool's workers then yield the CPU to the other threads of the process.
+  void start(int32_t n, int32_t nice = 0) {
+    for (int32_t i = 0; i < n; ++i) {
+      threads_.emplace_back([this, nice] {
+        if (nice > 0) {
+          const auto tid = static_cast<id_t>(gettid());
+          errno = 0;
+          const int now = getpriority(PRIO_PROCESS, tid);
+          if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, now + nice));
+        }
+        run();
+      });
+    }
   }
   bool running() const { return !threads_.empty(); }
   // False when every worker is busy and `max_queued` jobs already wait (the caller answers 503).
@@ -243,8 +260,12 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
   }
   bool tls() const { return !options.tls_cert_file.empty(); }
 
-  // Runs the handler on the worker pool (or here, without one); false when the pool is full.
-  bool run_handler(std::function<void()> job) {
+  // Runs the handler on the worker pool (or here, without one); a bulk request on the bulk pool
+  // when there is one. False when that pool is full.
+  bool run_handler(std::function<void()> job, bool bulk) {
+    if (bulk && bulk_workers.running()) {
+      return bulk_workers.post(std::move(job), options.max_queued_bulk);
+    }
     if (!workers.running()) {
       job();
       return true;
@@ -263,6 +284,7 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
   const Handler handler;
   asio::ssl::context tls_ctx;  // used only when options name TLS files
   WorkerPool workers;
+  WorkerPool bulk_workers;  // HttpServerOptions::bulk
   asio::io_context ioc;
   tcp::acceptor acceptor;        // on its own strand
   asio::steady_timer retry_timer;  // backs off accept errors such as EMFILE
@@ -485,6 +507,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     req.query = std::move(target->query);
 
     auto pending = std::make_shared<Pending>(shared_from_this());
+    const bool bulk = impl_->options.bulk && impl_->options.bulk(req);
     auto job = [impl = impl_, pending, req = std::move(req)]() mutable {
       Responder responder = [pending](HttpResponse res) { pending->respond(std::move(res)); };
       // The boundary: nothing a handler throws may take the server down.
@@ -499,7 +522,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         pending->respond(problem_response(500, "internal", "unexpected error"));
       }
     };
-    if (!impl_->run_handler(std::move(job))) {
+    if (!impl_->run_handler(std::move(job), bulk)) {
       HttpResponse r = problem_response(503, "server_busy", "too many requests are waiting; retry later");
       r.headers.emplace_back("Retry-After", "1");
       pending->respond(std::move(r));
@@ -670,7 +693,7 @@ bool detail::HttpServerImpl::on_io_thread() const {
   for (const auto& t : threads) {
     if (t.get_id() == std::this_thread::get_id()) return true;
   }
-  return workers.on_worker_thread();
+  return workers.on_worker_thread() || bulk_workers.on_worker_thread();
 }
 
 void detail::HttpServerImpl::begin_stop() {
@@ -702,6 +725,7 @@ void detail::HttpServerImpl::stop() {
     stopped = true;  // under `mu`: no Responder posts after this point
   }
   workers.stop();  // before the I/O threads: a running handler may still post its answer
+  bulk_workers.stop();
   work.reset();
   ioc.stop();
   for (auto& t : threads) t.join();
@@ -752,6 +776,9 @@ Status HttpServer::start() {
     m.threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
   }
   m.workers.start(m.options.workers);
+  if (m.options.bulk && m.options.workers > 0) {
+    m.bulk_workers.start(std::max<int32_t>(1, m.options.bulk_workers), m.options.bulk_nice);
+  }
   return Status::Ok();
 }
 

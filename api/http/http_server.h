@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,6 +54,17 @@ struct HttpServerOptions {
   // max_queued_requests are answered 503 server_busy with Retry-After.
   int32_t workers = 4;
   size_t max_queued_requests = 1024;
+
+  // Bulk requests (those `bulk` picks; serve picks consumer scans, api/public/scan_page.h
+  // is_consumer_scan) run on their own pool of bulk_workers threads with their own queue
+  // (max_queued_bulk, beyond it 503 server_busy), and those threads run at CPU priority
+  // nice +bulk_nice (Linux, per thread). However many scans wait, the other requests (commands)
+  // never queue behind them, and the scans' threads yield the CPU to the commands' threads.
+  // Empty (the default) or workers 0: one pool for all.
+  std::function<bool(const HttpRequest&)> bulk;
+  int32_t bulk_workers = 2;
+  int32_t bulk_nice = 10;
+  size_t max_queued_bulk = 1024;
 };
 
 class HttpServer {
