@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -304,6 +307,12 @@ bool ScanLog::wait_written(int32_t timeout_ms) {
 }
 
 void ScanLog::run() {
+  if (options_.nice > 0) {
+    const auto tid = static_cast<id_t>(gettid());
+    errno = 0;
+    const int now = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, now + options_.nice));
+  }
   std::vector<ScanRecord> batch;
   for (;;) {
     {

@@ -55,6 +55,9 @@ struct ScanLogOptions {
   size_t queue_capacity = 65'536;
   size_t max_batch = 4'096;
   bool sync = true;  // one fsync per group commit
+  // The writer thread lowers its CPU priority by this much (Linux nice, per thread): under load
+  // the commands' threads go first; a scan waits in the queue instead (bounded, then dropped).
+  int32_t nice = 10;
   core::ScanThresholds thresholds = {};
 };
 

@@ -519,7 +519,11 @@ HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
   if (consumer.empty()) {
     unsigned char r[16];
     if (kit.env.random_bytes(r, sizeof r).ok()) {
-      for (unsigned char b : r) consumer += fmt::format("{:02x}", b);
+      static constexpr char kHex[] = "0123456789abcdef";
+      for (unsigned char b : r) {
+        consumer += kHex[b >> 4];
+        consumer += kHex[b & 15];
+      }
       set_cookie =
           fmt::format("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", kCookie, consumer);
     }
