@@ -147,7 +147,7 @@ std::optional<core::ScanSummary> decode_summary(std::string_view v) {
 }
 
 // Live summaries kept in memory at most (codes with queued scans are always kept).
-constexpr size_t kLiveCapacity = 50'000;
+constexpr size_t kLiveCapacity = 10'000;
 
 void scan_prefix(rocksdb::DB& db, const std::string& prefix,
                  const std::function<bool(std::string_view, std::string_view)>& fn) {

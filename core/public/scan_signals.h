@@ -33,6 +33,7 @@ struct ScanFact {
   std::string consumer_id;
   std::optional<CoarseLocation> location;
   std::string city;  // city_of(location), "" when unknown
+  bool operator==(const ScanFact&) const = default;
 };
 
 struct ScanThresholds {
