@@ -676,6 +676,8 @@ int cmd_serve(int argc, char** argv) {
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);
+  // Issue 12: a scan whose page parts are cached is answered on the I/O thread (no hand-off).
+  front.options.inline_when = service.answers_inline();
 
   const int served = run_front(front, env, router.handler(),
                                fmt::format("ledger {}, views {}", (*ledger)->describe(), vpath), stop_signals);

@@ -450,15 +450,32 @@ class ScanPageCache {
     if (it == entries_.end() || it->second.first != version) return nullptr;
     return it->second.second;
   }
-  void put(const std::string& key, uint64_t version, std::shared_ptr<const ScanPageParts> parts) {
+  void put(const std::string& key, const std::string& serial, uint64_t version,
+           std::shared_ptr<const ScanPageParts> parts) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() >= kMaxEntries && !entries_.count(key)) entries_.clear();
+    if (entries_.size() >= kMaxEntries && !entries_.count(key)) {
+      entries_.clear();
+      fresh_.clear();
+    }
     entries_[key] = {version, std::move(parts)};
+    if (!serial.empty()) fresh_[serial] = version;
+  }
+  // Whether parts of this serial's page were rendered at views state `version` (the I/O thread's
+  // cheap question before it answers a scan itself, HttpServerOptions::inline_when).
+  bool fresh(std::string_view serial, uint64_t version) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = fresh_.find(serial);
+    return it != fresh_.end() && it->second == version;
   }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   static constexpr size_t kMaxEntries = 4'096;
   std::mutex mu_;
+  std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>> fresh_;  // serial → version
   std::unordered_map<std::string, std::pair<uint64_t, std::shared_ptr<const ScanPageParts>>>
       entries_;
 };
@@ -496,6 +513,25 @@ std::shared_ptr<ScanPageCache> scan_page_cache(const projections::ViewStore& vie
   return cache;
 }
 
+bool scan_answer_cached(const RouteKit& kit, const HttpRequest& req) {
+  // GET or HEAD of a serial's Digital Link: /01/{gtin}/10/{lot}/21/{serial}, serial last.
+  if ((req.method != "GET" && req.method != "HEAD") || !req.path.starts_with("/01/")) return false;
+  std::string_view rest = std::string_view(req.path).substr(4);
+  std::string_view seg[5];
+  for (size_t i = 0; i < 5; ++i) {
+    const size_t slash = rest.find('/');
+    if ((slash == std::string_view::npos) != (i == 4)) return false;
+    seg[i] = rest.substr(0, slash);
+    if (seg[i].empty()) return false;
+    if (i < 4) rest.remove_prefix(slash + 1);
+  }
+  if (seg[1] != "10" || seg[3] != "21") return false;
+  auto serial = percent_decode(seg[4]);
+  if (!serial.ok() || serial->empty()) return false;
+  const std::shared_ptr<ScanPageCache> cache = cache_of(kit.views);
+  return cache && cache->fresh(*serial, views_stamp(kit));
+}
+
 HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
                          const projections::ResolvedCode& code, const core::ParsedDigitalLink& link,
                          const std::string& self, bool json) {
@@ -509,7 +545,7 @@ HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
   if (cache) parts = cache->get(key, version);
   if (!parts) {
     parts = std::make_shared<const ScanPageParts>(render_parts(kit, code, link, self));
-    if (cache) cache->put(key, version, parts);
+    if (cache) cache->put(key, link.serial, version, parts);
   }
 
   // ---- the scan: consumer id (cookie, else a new random one), recorded in the scan log ----

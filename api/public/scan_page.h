@@ -31,6 +31,13 @@ std::optional<core::SoldAt> sold_at(const projections::ViewStore& views, const s
 // never delays commands.
 bool is_consumer_scan(const HttpRequest& req);
 
+// Whether the request is a scan of a serial whose page parts are cached at the views' current
+// state, so that answering it needs no rendering: the page is the cached parts, the scan summary
+// and the scan's record (api/public/scan_log.h, queued). serve lets the HTTP I/O thread answer
+// those itself (HttpServerOptions::inline_when); every other scan goes to the scan workers. A
+// false answer is always safe (the workers answer the same bytes).
+bool scan_answer_cached(const RouteKit& kit, const HttpRequest& req);
+
 // The answer for an active or disabled code (HTML unless `json`). Records the scan.
 HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
                          const projections::ResolvedCode& code, const core::ParsedDigitalLink& link,
