@@ -36,6 +36,7 @@
 #include "api/public/complaint_desk.h"
 #include "api/public/payment_notify.h"
 #include "api/public/scan_log.h"
+#include "api/public/scan_page.h"
 #include "api/service/job_store.h"
 #include "api/service/service.h"
 #include "core/base/civil_time.h"
@@ -452,6 +453,8 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"threads", "2", "HTTP I/O threads"});
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
   flags.push_back({"workers", "4", "worker threads that run the requests (queries, downloads) off the I/O threads"});
+  flags.push_back({"scan-workers", "2", "worker threads of their own for consumer scans (resolver GETs, public"
+                                        " pages), at a lower CPU priority, so scans never delay commands"});
   flags.push_back({"tls-cert", "", "PEM certificate chain: serve HTTPS only (TLS 1.2+, HSTS); needs --tls-key"});
   flags.push_back({"tls-key", "", "PEM private key of --tls-cert (keep it outside the data folder)"});
   flags.push_back({"rate-per-key", "1000:2000", "requests per second per API key, RATE:BURST (0: no limit)"});
@@ -498,8 +501,9 @@ int cmd_serve(int argc, char** argv) {
   }
   if (!a.error.empty()) return fail(a.error);
   int threads = 0, max_body = 0, cp_events = 0, cp_seconds = 0, retention_days = 0;
-  int workers = 0, max_conn = 0, max_conn_address = 0, max_queued = 0;
+  int workers = 0, max_conn = 0, max_conn_address = 0, max_queued = 0, scan_workers = 0;
   if (parse_int_flag(a, "threads", 1, 64, &threads) ||
+      parse_int_flag(a, "scan-workers", 1, 256, &scan_workers) ||
       parse_int_flag(a, "max-body-bytes", 1024, 1 << 30, &max_body) ||
       parse_int_flag(a, "idempotency-retention-days", 1, 3650, &retention_days) ||
       parse_int_flag(a, "workers", 1, 256, &workers) ||
@@ -528,6 +532,8 @@ int cmd_serve(int argc, char** argv) {
   front.options.listen = a.values.at("listen");
   front.options.threads = threads;
   front.options.workers = workers;
+  front.options.bulk = agritrace::api::is_consumer_scan;
+  front.options.bulk_workers = scan_workers;
   front.options.max_body_bytes = static_cast<uint64_t>(max_body);
   front.options.max_connections = static_cast<size_t>(max_conn);
   front.options.max_connections_per_address = static_cast<size_t>(max_conn_address);
@@ -697,6 +703,8 @@ int cmd_serve(int argc, char** argv) {
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);
+  // Issue 12: a scan whose page parts are cached is answered on the I/O thread (no hand-off).
+  front.options.inline_when = service.answers_inline();
 
   const int served = run_front(front, env, router.handler(),
                                fmt::format("ledger {}, views {}", (*ledger)->describe(), vpath), stop_signals);

@@ -1,11 +1,23 @@
 // One of the two Beast translation units (the other is http_client.cpp); keep it that way.
-#include "api/http/beast_tu.h"  // first: Asio needs <utility> before its headers
-
 #include "api/http/http_server.h"
-#include "events/env/posix_env.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -18,18 +30,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/core/string.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-
+#include "api/http/beast_tu.h"  // first: Asio needs <utility> before its headers
 #include "api/http/problem.h"
+#include "events/env/posix_env.h"
 
 namespace agritrace::api {
 
@@ -121,8 +124,8 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   }
   if (host == "localhost") host = "127.0.0.1";
   if (host.empty()) host = "0.0.0.0";
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(port) > 65535) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
     return bad("port must be 0-65535");
   }
   beast::error_code ec;
@@ -151,8 +154,20 @@ class Session;
 // The bounded pool the handlers run on (HttpServerOptions::workers).
 class WorkerPool {
  public:
-  void start(int32_t n) {
-    for (int32_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+  // `nice` > 0: each worker lowers its own CPU priority by that much (Linux: per thread) — the
+  // bulk pool's workers then yield the CPU to the other threads of the process.
+  void start(int32_t n, int32_t nice = 0) {
+    for (int32_t i = 0; i < n; ++i) {
+      threads_.emplace_back([this, nice] {
+        if (nice > 0) {
+          const auto tid = static_cast<id_t>(gettid());
+          errno = 0;
+          const int now = getpriority(PRIO_PROCESS, tid);
+          if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, now + nice));
+        }
+        run();
+      });
+    }
   }
   bool running() const { return !threads_.empty(); }
   // False when every worker is busy and `max_queued` jobs already wait (the caller answers 503).
@@ -243,8 +258,12 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
   }
   bool tls() const { return !options.tls_cert_file.empty(); }
 
-  // Runs the handler on the worker pool (or here, without one); false when the pool is full.
-  bool run_handler(std::function<void()> job) {
+  // Runs the handler on the worker pool (or here, without one); a bulk request on the bulk pool
+  // when there is one. False when that pool is full.
+  bool run_handler(std::function<void()> job, bool bulk) {
+    if (bulk && bulk_workers.running()) {
+      return bulk_workers.post(std::move(job), options.max_queued_bulk);
+    }
     if (!workers.running()) {
       job();
       return true;
@@ -263,8 +282,9 @@ struct detail::HttpServerImpl : std::enable_shared_from_this<detail::HttpServerI
   const Handler handler;
   asio::ssl::context tls_ctx;  // used only when options name TLS files
   WorkerPool workers;
+  WorkerPool bulk_workers;  // HttpServerOptions::bulk
   asio::io_context ioc;
-  tcp::acceptor acceptor;        // on its own strand
+  tcp::acceptor acceptor;          // on its own strand
   asio::steady_timer retry_timer;  // backs off accept errors such as EMFILE
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::vector<std::thread> threads;
@@ -295,8 +315,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
  public:
   // `refuse`: over a connection limit; the session answers 503 at once and closes.
   template <class... StreamArgs>
-  Session(std::shared_ptr<detail::HttpServerImpl> impl, uint64_t id, std::string address, bool refuse,
-          tcp::socket&& socket, StreamArgs&&... stream_args)
+  Session(std::shared_ptr<detail::HttpServerImpl> impl, uint64_t id, std::string address,
+          bool refuse, tcp::socket&& socket, StreamArgs&&... stream_args)
       : impl_(std::move(impl)),
         id_(id),
         address_(std::move(address)),
@@ -343,8 +363,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     explicit Pending(std::shared_ptr<Session> s) : session(std::move(s)) {}
     ~Pending() {
       if (!done.exchange(true)) {
-        session->post_response(problem_response(500, "no_response",
-                                                "the request was dropped without an answer"));
+        session->post_response(
+            problem_response(500, "no_response", "the request was dropped without an answer"));
       }
     }
     void respond(HttpResponse res) {
@@ -381,8 +401,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void first_read() {
     if (!refuse_) return do_read();
-    HttpResponse r = problem_response(503, "too_many_connections",
-                                      "too many open connections; retry later");
+    HttpResponse r =
+        problem_response(503, "too_many_connections", "too many open connections; retry later");
     r.headers.emplace_back("Retry-After", "1");
     send_and_close(std::move(r));
   }
@@ -454,7 +474,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void on_read(beast::error_code ec, size_t) {
     if (ec) return on_read_error(ec);
     if (impl_->stopped.load()) return close_connection();
-    tcp_layer(stream_).expires_never();  // the handler may take its time; the timeout covers I/O only
+    tcp_layer(stream_)
+        .expires_never();  // the handler may take its time; the timeout covers I/O only
     auto msg = parser_->release();
     parser_.reset();
     keep_alive_ = msg.keep_alive();
@@ -469,9 +490,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
     auto incoming_id = req.header("X-Request-Id");
-    req.request_id = incoming_id && acceptable_request_id(*incoming_id)
-                         ? std::string(*incoming_id)
-                         : impl_->next_request_id();
+    req.request_id = incoming_id && acceptable_request_id(*incoming_id) ? std::string(*incoming_id)
+                                                                        : impl_->next_request_id();
     request_id_ = req.request_id;
     req.body = std::move(msg.body());
     pending_ = true;
@@ -485,6 +505,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     req.query = std::move(target->query);
 
     auto pending = std::make_shared<Pending>(shared_from_this());
+    const bool here = impl_->options.inline_when && impl_->options.inline_when(req);
+    const bool bulk = !here && impl_->options.bulk && impl_->options.bulk(req);
     auto job = [impl = impl_, pending, req = std::move(req)]() mutable {
       Responder responder = [pending](HttpResponse res) { pending->respond(std::move(res)); };
       // The boundary: nothing a handler throws may take the server down.
@@ -499,8 +521,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         pending->respond(problem_response(500, "internal", "unexpected error"));
       }
     };
-    if (!impl_->run_handler(std::move(job))) {
-      HttpResponse r = problem_response(503, "server_busy", "too many requests are waiting; retry later");
+    if (here) {
+      job();  // HttpServerOptions::inline_when: answered here, on the I/O thread
+      return;
+    }
+    if (!impl_->run_handler(std::move(job), bulk)) {
+      HttpResponse r =
+          problem_response(503, "server_busy", "too many requests are waiting; retry later");
       r.headers.emplace_back("Retry-After", "1");
       pending->respond(std::move(r));
     }
@@ -523,8 +550,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       res = problem_response(500, "internal", "handler produced an invalid status");
     }
     add_security_headers(res, impl_->tls());
-    bool keep = keep_alive_ && !close_after_ && !impl_->stopping.load() &&
-                !header_says_close(res.headers);
+    bool keep =
+        keep_alive_ && !close_after_ && !impl_->stopping.load() && !header_says_close(res.headers);
     // 204/304 carry no body (RFC 9110 §6.4.1); Beast refuses to frame one.
     bool bodiless = res.status == 204 || res.status == 304;
 
@@ -575,18 +602,18 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   void drain() {
-    stream_.async_read_some(asio::buffer(drain_buf_),
-                            [self = shared_from_this()](beast::error_code ec, size_t n) {
-                              self->drained_ += n;
-                              if (ec || self->drained_ > kLingerMaxBytes ||
-                                  self->impl_->stopping.load()) {
-                                return self->close_connection();
-                              }
-                              self->drain();
-                            });
+    stream_.async_read_some(
+        asio::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+          self->drained_ += n;
+          if (ec || self->drained_ > kLingerMaxBytes || self->impl_->stopping.load()) {
+            return self->close_connection();
+          }
+          self->drain();
+        });
   }
 
-  std::shared_ptr<detail::HttpServerImpl> impl_;  // first: the socket needs the io_context until last
+  std::shared_ptr<detail::HttpServerImpl>
+      impl_;  // first: the socket needs the io_context until last
   const uint64_t id_;
   const std::string address_;  // the peer's IP (the per-address connection count)
   const bool refuse_;
@@ -613,8 +640,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
 void detail::HttpServerImpl::do_accept() {
   // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor.async_accept(asio::make_strand(ioc),
-                        beast::bind_front_handler(&detail::HttpServerImpl::on_accept, shared_from_this()));
+  acceptor.async_accept(
+      asio::make_strand(ioc),
+      beast::bind_front_handler(&detail::HttpServerImpl::on_accept, shared_from_this()));
 }
 
 void detail::HttpServerImpl::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -639,8 +667,8 @@ void detail::HttpServerImpl::on_accept(beast::error_code ec, tcp::socket socket)
                         from_address >= options.max_connections_per_address;
     ++from_address;
     if (tls()) {
-      session = std::make_shared<Session<TlsStream>>(shared_from_this(), id, std::move(address), refuse,
-                                                     std::move(socket), tls_ctx);
+      session = std::make_shared<Session<TlsStream>>(shared_from_this(), id, std::move(address),
+                                                     refuse, std::move(socket), tls_ctx);
     } else {
       session = std::make_shared<Session<PlainStream>>(shared_from_this(), id, std::move(address),
                                                        refuse, std::move(socket));
@@ -670,7 +698,7 @@ bool detail::HttpServerImpl::on_io_thread() const {
   for (const auto& t : threads) {
     if (t.get_id() == std::this_thread::get_id()) return true;
   }
-  return workers.on_worker_thread();
+  return workers.on_worker_thread() || bulk_workers.on_worker_thread();
 }
 
 void detail::HttpServerImpl::begin_stop() {
@@ -702,6 +730,7 @@ void detail::HttpServerImpl::stop() {
     stopped = true;  // under `mu`: no Responder posts after this point
   }
   workers.stop();  // before the I/O threads: a running handler may still post its answer
+  bulk_workers.stop();
   work.reset();
   ioc.stop();
   for (auto& t : threads) t.join();
@@ -752,6 +781,9 @@ Status HttpServer::start() {
     m.threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
   }
   m.workers.start(m.options.workers);
+  if (m.options.bulk && m.options.workers > 0) {
+    m.bulk_workers.start(std::max<int32_t>(1, m.options.bulk_workers), m.options.bulk_nice);
+  }
   return Status::Ok();
 }
 

@@ -10,12 +10,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "api/http/http_types.h"
-#include "core/base/status.h"
 #include "core/base/env.h"
+#include "core/base/status.h"
 
 namespace agritrace::api {
 
@@ -53,6 +54,24 @@ struct HttpServerOptions {
   // max_queued_requests are answered 503 server_busy with Retry-After.
   int32_t workers = 4;
   size_t max_queued_requests = 1024;
+
+  // Bulk requests (those `bulk` picks; serve picks consumer scans, api/public/scan_page.h
+  // is_consumer_scan) run on their own pool of bulk_workers threads with their own queue
+  // (max_queued_bulk, beyond it 503 server_busy), and those threads run at CPU priority
+  // nice +bulk_nice (Linux, per thread). However many scans wait, the other requests (commands)
+  // never queue behind them, and the scans' threads yield the CPU to the commands' threads.
+  // Empty (the default) or workers 0: one pool for all.
+  std::function<bool(const HttpRequest&)> bulk;
+  int32_t bulk_workers = 2;
+  int32_t bulk_nice = 10;
+  size_t max_queued_bulk = 1024;
+
+  // Requests `inline_when` picks skip the hand-off: their handler runs on the I/O thread that read
+  // them (no worker wake-up, no second thread switch). Only for answers that are known to need no
+  // slow work (serve picks a consumer scan whose page parts are already cached at the views'
+  // current state, api/public/scan_page.h scan_answer_cached); the predicate itself runs on the
+  // I/O thread and must be cheap. Empty (the default): every request goes to a pool as above.
+  std::function<bool(const HttpRequest&)> inline_when;
 };
 
 class HttpServer {
@@ -63,7 +82,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds, listens and starts the I/O threads. kInvalidArgument for a malformed address or TLS
-  // files that cannot be loaded (reason "tls_config"), kUnavailable (reason "address_in_use", "listen_failed") when the socket cannot be bound.
+  // files that cannot be loaded (reason "tls_config"), kUnavailable (reason "address_in_use",
+  // "listen_failed") when the socket cannot be bound.
   Status start();
 
   // The bound port (the ephemeral one when listen used port 0); 0 before start().
@@ -83,7 +103,8 @@ class HttpServer {
   size_t open_connections() const;
 
  private:
-  std::shared_ptr<detail::HttpServerImpl> impl_;  // shared: Responders held by other threads keep it alive
+  std::shared_ptr<detail::HttpServerImpl>
+      impl_;  // shared: Responders held by other threads keep it alive
 };
 
 }  // namespace agritrace::api

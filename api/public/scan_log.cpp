@@ -3,11 +3,15 @@
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -70,6 +74,80 @@ ScanRecord decode(std::string_view scan_id, std::string_view serial, std::string
   r.batch_id = p[10];
   return r;
 }
+
+core::ScanFact fact_of(const ScanRecord& r) {
+  return core::ScanFact{r.at_ms, r.consumer_id, r.location, r.city};
+}
+
+// A summary is one line of tab-separated fields (v1): count, consumers, last_ms, first (present,
+// scan id, at, consumer, has location, lat, lon, city), far-apart detail, consumer keys (hex,
+// comma-separated), places (lat:lon:last_ms:city, semicolon-separated).
+std::string encode_summary(const core::ScanSummary& s) {
+  std::string keys, places;
+  for (uint64_t k : s.consumer_keys) fmt::format_to(std::back_inserter(keys), "{}{:x}", keys.empty() ? "" : ",", k);
+  for (const core::ScanPlace& p : s.places) {
+    fmt::format_to(std::back_inserter(places), "{}{}:{}:{}:{}", places.empty() ? "" : ";",
+                   p.at.lat_e1, p.at.lon_e1, p.last_ms, clean(p.city));
+  }
+  const core::ScanFact none;
+  const core::ScanFact& f = s.first ? *s.first : none;
+  return fmt::format("1\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", s.count,
+                     s.consumers, s.last_ms, s.first ? 1 : 0, clean(s.first_scan_id), f.at_ms,
+                     clean(f.consumer_id), f.location ? 1 : 0, f.location ? f.location->lat_e1 : 0,
+                     f.location ? f.location->lon_e1 : 0, clean(f.city), clean(s.far_apart), keys,
+                     places);
+}
+
+std::vector<std::string_view> split_on(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  if (s.empty()) return parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+std::optional<core::ScanSummary> decode_summary(std::string_view v) {
+  const auto p = split_on(v, '\t');
+  if (p.size() != 15 || p[0] != "1") return std::nullopt;
+  core::ScanSummary s;
+  s.count = to_i64(p[1]);
+  s.consumers = to_i64(p[2]);
+  s.last_ms = to_i64(p[3]);
+  if (p[4] == "1") {
+    core::ScanFact f;
+    s.first_scan_id = p[5];
+    f.at_ms = to_i64(p[6]);
+    f.consumer_id = p[7];
+    if (p[8] == "1") {
+      f.location = core::CoarseLocation{static_cast<int32_t>(to_i64(p[9])),
+                                        static_cast<int32_t>(to_i64(p[10]))};
+    }
+    f.city = p[11];
+    s.first = std::move(f);
+  }
+  s.far_apart = p[12];
+  for (std::string_view k : split_on(p[13], ',')) {
+    uint64_t n = 0;
+    std::from_chars(k.data(), k.data() + k.size(), n, 16);
+    s.consumer_keys.push_back(n);
+  }
+  for (std::string_view place : split_on(p[14], ';')) {
+    const auto q = split_on(place, ':');
+    if (q.size() != 4) return std::nullopt;
+    s.places.push_back({core::CoarseLocation{static_cast<int32_t>(to_i64(q[0])),
+                                             static_cast<int32_t>(to_i64(q[1]))},
+                        std::string(q[3]), to_i64(q[2])});
+  }
+  return s;
+}
+
+// Live summaries kept in memory at most (codes with queued scans are always kept).
+constexpr size_t kLiveCapacity = 10'000;
 
 void scan_prefix(rocksdb::DB& db, const std::string& prefix,
                  const std::function<bool(std::string_view, std::string_view)>& fn) {
@@ -135,18 +213,90 @@ std::string ScanLog::new_scan_id(int64_t at_ms) {
   return fmt::format("{:013d}-{:02x}{:02x}{:02x}{:02x}", at_ms, r[0], r[1], r[2], r[3]);
 }
 
+ScanLog::Live& ScanLog::live_locked(std::unique_lock<std::mutex>& lock,
+                                    const std::string& serial) const {
+  for (;;) {
+    if (auto it = live_.find(serial); it != live_.end()) return it->second;
+    // No live summary: no scan of the code is queued, so the stored one is complete. Read it
+    // without the lock; it is still current if the writer committed nothing meanwhile.
+    const uint64_t seen = persisted_;
+    lock.unlock();
+    core::ScanSummary stored = stored_summary(serial);
+    lock.lock();
+    if (auto it = live_.find(serial); it != live_.end()) return it->second;
+    if (persisted_ != seen) continue;
+    if (live_.size() >= kLiveCapacity) {
+      std::erase_if(live_, [](const auto& kv) { return kv.second.pending == 0; });
+    }
+    return live_.emplace(serial, Live{std::move(stored), 0}).first->second;
+  }
+}
+
+bool ScanLog::enqueue_locked(std::unique_lock<std::mutex>& lock, ScanRecord& r, Live** live) {
+  auto full = [&] { return queue_.size() >= options_.queue_capacity || stop_; };
+  if (full()) {
+    ++dropped_;
+    return false;
+  }
+  Live& l = live_locked(lock, r.serial);
+  if (full()) {  // the lock may have been released meanwhile
+    ++dropped_;
+    return false;
+  }
+  core::fold_scan(l.summary, r.scan_id, fact_of(r), r.location_only, options_.thresholds);
+  ++l.pending;
+  queue_.push_back(std::move(r));
+  ++enqueued_;
+  if (live) *live = &l;
+  return true;
+}
+
 bool ScanLog::record(ScanRecord r) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (queue_.size() >= options_.queue_capacity || stop_) {
-      ++dropped_;
-      return false;
-    }
-    queue_.push_back(std::move(r));
-    ++enqueued_;
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!enqueue_locked(lock, r, nullptr)) return false;
   }
   cv_.notify_one();
   return true;
+}
+
+core::ScanSignals ScanLog::record_scan(ScanRecord r, const std::optional<core::SoldAt>& sold) {
+  core::ScanSignals sig;
+  bool queued = false;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    const std::string serial = r.serial;
+    Live* l = nullptr;
+    queued = enqueue_locked(lock, r, &l);
+    if (!queued) l = &live_locked(lock, serial);
+    sig = core::scan_signals(l->summary, sold, options_.thresholds);
+  }
+  if (queued) cv_.notify_one();
+  return sig;
+}
+
+core::ScanSignals ScanLog::code_signals(const std::string& serial,
+                                        const std::optional<core::SoldAt>& sold) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return core::scan_signals(live_locked(lock, serial).summary, sold, options_.thresholds);
+}
+
+core::ScanSummary ScanLog::summary(const std::string& serial) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return live_locked(lock, serial).summary;
+}
+
+core::ScanSummary ScanLog::stored_summary(const std::string& serial) const {
+  std::string v;
+  if (db_->Get(rocksdb::ReadOptions(), "s/" + serial, &v).ok()) {
+    if (auto s = decode_summary(v)) return *std::move(s);
+  }
+  // A log written before summaries existed (or an unreadable one): fold the code's scans.
+  core::ScanSummary s;
+  for (const ScanRecord& r : written_scans(serial)) {
+    core::fold_scan(s, r.scan_id, fact_of(r), false, options_.thresholds);
+  }
+  return s;
 }
 
 bool ScanLog::wait_written(int32_t timeout_ms) {
@@ -157,6 +307,12 @@ bool ScanLog::wait_written(int32_t timeout_ms) {
 }
 
 void ScanLog::run() {
+  if (options_.nice > 0) {
+    const auto tid = static_cast<id_t>(gettid());
+    errno = 0;
+    const int now = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, now + options_.nice));
+  }
   std::vector<ScanRecord> batch;
   for (;;) {
     {
@@ -168,20 +324,44 @@ void ScanLog::run() {
       const size_t n = std::min(queue_.size(), options_.max_batch);
       batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     }
-    write_batch(batch);
+    const bool ok = write_batch(batch);
     {
       std::lock_guard<std::mutex> lock(mu_);
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
-      written_count_ += static_cast<int64_t>(batch.size());
+      for (const ScanRecord& r : batch) {
+        auto it = live_.find(r.serial);
+        if (it != live_.end()) --it->second.pending;
+      }
+      if (!ok) {
+        // The live summaries of the lost scans: the stored ones plus what is still queued.
+        std::set<std::string> lost;
+        for (const ScanRecord& r : batch) lost.insert(r.serial);
+        for (const std::string& serial : lost) live_.erase(serial);
+        for (const ScanRecord& q : queue_) {
+          if (!lost.count(q.serial)) continue;
+          auto [it, fresh] = live_.try_emplace(q.serial);
+          if (fresh) it->second.summary = stored_summary(q.serial);
+          core::fold_scan(it->second.summary, q.scan_id, fact_of(q), q.location_only,
+                          options_.thresholds);
+          ++it->second.pending;
+        }
+      }
+      ++persisted_;
+      written_count_ += static_cast<int64_t>(batch.size());  // lost ones count as dropped too
       ++batches_;
     }
     written_.notify_all();
   }
 }
 
-void ScanLog::write_batch(std::vector<ScanRecord>& batch) {
+bool ScanLog::write_batch(std::vector<ScanRecord>& batch) {
   rocksdb::WriteBatch wb;
-  std::map<std::string, std::string> touched;  // serial -> owner tenant
+  struct Touched {
+    core::ScanSummary summary;
+    std::string tenant;
+    const ScanRecord* last = nullptr;
+  };
+  std::map<std::string, Touched> touched;  // serial -> its stored summary with this batch
   for (const ScanRecord& r : batch) {
     const std::string value = encode(r);
     if (r.location_only) {
@@ -190,7 +370,41 @@ void ScanLog::write_batch(std::vector<ScanRecord>& batch) {
       wb.Put("c/" + r.serial + "/" + r.scan_id, value);
       wb.Put("u/" + r.consumer_id + "/" + r.scan_id, r.serial + "\t" + value);
     }
-    if (!r.tenant.empty()) touched[r.serial] = r.tenant;
+    auto [it, fresh] = touched.try_emplace(r.serial);
+    if (fresh) it->second.summary = stored_summary(r.serial);
+    core::fold_scan(it->second.summary, r.scan_id, fact_of(r), r.location_only,
+                    options_.thresholds);
+    if (!r.tenant.empty()) it->second.tenant = r.tenant;
+    it->second.last = &r;
+  }
+  SoldLookup sold;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sold = sold_;
+  }
+  for (const auto& [serial, t] : touched) {
+    wb.Put("s/" + serial, encode_summary(t.summary));
+    // The code's alert for its owner, from its summary.
+    if (t.tenant.empty()) continue;
+    const core::ScanSignals sig = core::scan_signals(
+        t.summary, sold ? sold(serial) : std::nullopt, options_.thresholds);
+    if (sig.warnings.empty()) continue;
+    JsonWriter w;
+    w.begin_object().field("serial", serial).field("enterprise_id", t.tenant);
+    w.field("gtin", t.last->gtin)
+        .field("lot", t.last->lot)
+        .field("product", t.last->product)
+        .field("batch_id", t.last->batch_id);
+    w.field("scans", sig.count).field("consumers", sig.consumers);
+    if (sig.first) {
+      w.field("first_scanned_at", core::format_rfc3339_utc(sig.first->at_ms))
+          .field("first_city", sig.first->city);
+    }
+    w.field("last_scanned_at", core::format_rfc3339_utc(t.summary.last_ms));
+    w.key("warnings").begin_array();
+    for (core::ScanWarning x : sig.warnings) w.value(core::scan_warning_name(x));
+    w.end_array().field("detail", sig.detail).end_object();
+    wb.Put("a/" + t.tenant + "/" + serial, w.take());
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
@@ -200,37 +414,12 @@ void ScanLog::write_batch(std::vector<ScanRecord>& batch) {
                  s.ToString().c_str());
     std::lock_guard<std::mutex> lock(mu_);
     dropped_ += static_cast<int64_t>(batch.size());
-    return;
+    return false;
   }
-  // The alerts of the codes this batch touched, from all their scans.
-  rocksdb::WriteBatch alerts;
-  for (const auto& [serial, tenant] : touched) {
-    const auto scans = code_scans(serial);
-    const core::ScanSignals sig = signals(scans, serial);
-    if (sig.warnings.empty()) continue;
-    JsonWriter w;
-    w.begin_object().field("serial", serial).field("enterprise_id", tenant);
-    if (!scans.empty()) {
-      w.field("gtin", scans.back().gtin)
-          .field("lot", scans.back().lot)
-          .field("product", scans.back().product)
-          .field("batch_id", scans.back().batch_id);
-    }
-    w.field("scans", sig.count).field("consumers", sig.consumers);
-    if (sig.first) {
-      w.field("first_scanned_at", core::format_rfc3339_utc(sig.first->at_ms))
-          .field("first_city", sig.first->city);
-    }
-    w.field("last_scanned_at", core::format_rfc3339_utc(scans.empty() ? 0 : scans.back().at_ms));
-    w.key("warnings").begin_array();
-    for (core::ScanWarning x : sig.warnings) w.value(core::scan_warning_name(x));
-    w.end_array().field("detail", sig.detail).end_object();
-    alerts.Put("a/" + tenant + "/" + serial, w.take());
-  }
-  if (alerts.Count() > 0) db_->Write(wo, &alerts);
+  return true;
 }
 
-std::vector<ScanRecord> ScanLog::code_scans(const std::string& serial) const {
+std::vector<ScanRecord> ScanLog::written_scans(const std::string& serial) const {
   std::vector<ScanRecord> out;
   const std::string prefix = "c/" + serial + "/";
   scan_prefix(*db_, prefix, [&](std::string_view k, std::string_view v) {
@@ -250,6 +439,11 @@ std::vector<ScanRecord> ScanLog::code_scans(const std::string& serial) const {
     }
     return true;
   });
+  return out;
+}
+
+std::vector<ScanRecord> ScanLog::code_scans(const std::string& serial) const {
+  std::vector<ScanRecord> out = written_scans(serial);
   // Scans queued but not written yet (a scan right after another sees it).
   std::lock_guard<std::mutex> lock(mu_);
   for (const ScanRecord& q : queue_) {
@@ -316,20 +510,6 @@ Status ScanLog::set_phone(const std::string& consumer_id, const std::string& mas
   rocksdb::Status s = db_->Put(wo, "p/" + consumer_id, masked + "\t" + sha256);
   if (!s.ok()) return make_error(ErrorCode::kIoError, "scan_log_write_failed", s.ToString());
   return Status::Ok();
-}
-
-core::ScanSignals ScanLog::signals(const std::vector<ScanRecord>& scans,
-                                   const std::string& serial) const {
-  std::vector<core::ScanFact> facts;
-  facts.reserve(scans.size());
-  for (const ScanRecord& r : scans) facts.push_back({r.at_ms, r.consumer_id, r.location, r.city});
-  SoldLookup sold;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    sold = sold_;
-  }
-  return core::scan_signals(std::move(facts), sold ? sold(serial) : std::nullopt,
-                            options_.thresholds);
 }
 
 ScanLogStats ScanLog::stats() const {

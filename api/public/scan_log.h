@@ -10,6 +10,11 @@
 //                      u/<consumer_id>/<scan_id>   the consumer's own history
 //                      a/<tenant>/<serial>         the latest counterfeit alert of a code
 //                      p/<consumer_id>             the consumer's verified phone (masked + hash)
+//                      s/<serial>                  the code's scan summary (core::ScanSummary),
+//                                                   written in the same WriteBatch as its scans
+// A scan page reads the summary, not the code's scans: the writer thread folds each batch into
+// the stored summaries, and an in-memory live summary per code (stored + queued scans) answers
+// the pages, O(1) in the number of scans.
 // scan_id = 13-digit Unix ms + "-" + 8 random hex: sorted by time.
 #pragma once
 
@@ -17,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,6 +55,9 @@ struct ScanLogOptions {
   size_t queue_capacity = 65'536;
   size_t max_batch = 4'096;
   bool sync = true;  // one fsync per group commit
+  // The writer thread lowers its CPU priority by this much (Linux nice, per thread): under load
+  // the commands' threads go first; a scan waits in the queue instead (bounded, then dropped).
+  int32_t nice = 10;
   core::ScanThresholds thresholds = {};
 };
 
@@ -75,6 +84,18 @@ class ScanLog {
   // Waits (bounded) until everything queued before the call is written; false on timeout.
   bool wait_written(int32_t timeout_ms);
 
+  // Queues a scan (as record()) and answers the code's signals including it and every scan queued
+  // before; a dropped scan (queue full) is left out. O(1) in the number of the code's scans.
+  core::ScanSignals record_scan(ScanRecord r, const std::optional<core::SoldAt>& sold);
+  // The code's signals from its live summary (written and queued scans).
+  core::ScanSignals code_signals(const std::string& serial,
+                                 const std::optional<core::SoldAt>& sold) const;
+  // The code's live summary (written and queued scans).
+  core::ScanSummary summary(const std::string& serial) const;
+  // The summary as stored (written scans only); rebuilt from the scans for a log written before
+  // summaries existed.
+  core::ScanSummary stored_summary(const std::string& serial) const;
+
   // The scans of a code, written so far (locations merged in).
   std::vector<ScanRecord> code_scans(const std::string& serial) const;
   // The consumer's own scans, newest first (at most `limit`).
@@ -86,13 +107,20 @@ class ScanLog {
   Status set_phone(const std::string& consumer_id, const std::string& masked,
                    const std::string& sha256);
 
-  core::ScanSignals signals(const std::vector<ScanRecord>& scans, const std::string& serial) const;
   ScanLogStats stats() const;
 
  private:
   ScanLog(Env& env, std::unique_ptr<rocksdb::DB> db, ScanLogOptions options);
   void run();
-  void write_batch(std::vector<ScanRecord>& batch);
+  bool write_batch(std::vector<ScanRecord>& batch);  // false: the batch was lost
+  std::vector<ScanRecord> written_scans(const std::string& serial) const;
+  // The live summary of `serial` (mu_ held by `lock`; may release it to read the stored one).
+  struct Live {
+    core::ScanSummary summary;
+    int64_t pending = 0;  // queued scans of the code not written yet
+  };
+  Live& live_locked(std::unique_lock<std::mutex>& lock, const std::string& serial) const;
+  bool enqueue_locked(std::unique_lock<std::mutex>& lock, ScanRecord& r, Live** live);
 
   Env& env_;
   std::unique_ptr<rocksdb::DB> db_;
@@ -104,6 +132,11 @@ class ScanLog {
   std::deque<ScanRecord> queue_;
   bool stop_ = false;
   int64_t enqueued_ = 0, written_count_ = 0, dropped_ = 0, batches_ = 0;
+  // Live summaries: stored + queued scans. A code with queued scans is never evicted; one without
+  // equals its stored summary. persisted_ counts the writer's commits (a stored summary read
+  // without the lock is current only if no commit happened meanwhile).
+  mutable std::unordered_map<std::string, Live> live_;
+  uint64_t persisted_ = 0;
   std::thread thread_;
 };
 

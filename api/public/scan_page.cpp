@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <mutex>
+#include <unordered_map>
+
 #include "api/codes/code_images.h"
 #include "api/http/route_kit.h"
 #include "api/public/scan_log.h"
@@ -134,23 +137,45 @@ std::string consumer_of(const HttpRequest& req) {
   return valid_consumer_id(id) ? id : std::string();
 }
 
-HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
-                         const projections::ResolvedCode& code, const core::ParsedDigitalLink& link,
-                         const std::string& self, bool json) {
-  // ---- the scan: consumer id (cookie, else a new random one), recorded in the scan log ----
-  const int64_t now = kit.env.now_ms();
-  std::string consumer = consumer_of(req);
-  std::string set_cookie;
-  if (consumer.empty()) {
-    unsigned char r[16];
-    if (kit.env.random_bytes(r, sizeof r).ok()) {
-      for (unsigned char b : r) consumer += fmt::format("{:02x}", b);
-      set_cookie =
-          fmt::format("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", kCookie, consumer);
+bool is_consumer_scan(const HttpRequest& req) {
+  return (req.method == "GET" || req.method == "HEAD") &&
+         (req.path.starts_with("/01/") || req.path.starts_with("/public/"));
+}
+
+std::optional<core::SoldAt> sold_at(const projections::ViewStore& views,
+                                    const std::string& serial) {
+  auto path = projections::code_path(views, serial);
+  if (!path || path->status != "sold_to_consumer") return std::nullopt;
+  core::SoldAt s;
+  s.region = projections::enterprise_region_of(views, path->holder);
+  for (const auto& step : path->steps) {
+    if (step.kind != "shipped" || step.tenant != path->holder) continue;
+    if (auto d = core::parse_date(step.date.substr(0, 10), "date"); d.ok()) {
+      s.at_ms = int64_t{d->days_since_epoch} * 86'400'000 - 8 * 3'600'000;  // that day in Shanghai
     }
   }
-  // A lot's entry (no serial) shows the batch without recording a scan: scans are per code.
-  ScanLog* log = link.serial.empty() ? nullptr : kit.options.scans;
+  return s;
+}
+
+namespace {
+
+// What a scan page shows from the views: everything but its scan section, rendered once per
+// views version (ScanPageCache) and shared by the pages of the code until a commit changes the
+// views. Both twins: HTML and JSON, in pieces around the scan section.
+struct ScanPageParts {
+  std::string product;
+  bool recalled = false;
+  std::optional<core::SoldAt> sold;  // for the signals "after sold elsewhere"
+  std::string html_head;             // "<!DOCTYPE ...></head>"
+  std::string html_top;              // banner and title, after "<body ...><main>"
+  std::string html_tail;             // after the scan section
+  std::string json_head;             // "{"code":...,"producer":{...}" (the object left open)
+  std::string json_tail;             // ","materials":...}" (closes the object)
+};
+
+ScanPageParts render_parts(RouteKit& kit, const projections::ResolvedCode& code,
+                           const core::ParsedDigitalLink& link, const std::string& self) {
+  ScanPageParts parts;
   simdjson::dom::parser parser;
   std::string trace_json = "{}";  // an unreadable batch shows empty stages, not an error page
   if (auto trace = kit.queries.backward_trace(code.tenant, code.batch_id); trace.ok()) {
@@ -160,48 +185,16 @@ HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
   const Node batch = t["batch"];
   const Node producer = t["producer"];
   const std::string product(sv(batch, "product"));
-
-  std::vector<ScanRecord> scans;
-  std::string scan_id;
-  if (log) {
-    scans = log->code_scans(link.serial);
-    scan_id = log->new_scan_id(now);
-    ScanRecord r;
-    r.scan_id = scan_id;
-    r.at_ms = now;
-    r.consumer_id = consumer;
-    r.serial = link.serial;
-    r.gtin = link.gtin14;
-    r.lot = link.lot;
-    r.product = product;
-    r.tenant = code.tenant;
-    r.batch_id = code.batch_id;
-    if (!scan_id.empty() && !consumer.empty()) {
-      scans.push_back(r);
-      log->record(std::move(r));
-    }
-  }
+  parts.product = product;
+  if (!link.serial.empty()) parts.sold = sold_at(kit.views, link.serial);
 
   const projections::SalesQueries sales(kit.views);
   const bool recalled = !code.disabled && sales.is_recalled(code.tenant, link.lot, link.serial);
+  parts.recalled = recalled;
   const char* status = code.disabled ? "disabled" : recalled ? "recalled" : "active";
-  HttpResponse resp;
-  if (!set_cookie.empty()) resp.headers.emplace_back("Set-Cookie", set_cookie);
-  resp.headers.emplace_back("Cache-Control", "no-store");  // a code may be disabled at any time
 
-  if (code.disabled && json) {
-    HttpResponse p =
-        problem_response(410, "code_disabled",
-                         code.run_disabled ? "this trace code's run was disabled by its producer"
-                                           : "this trace code was disabled by its producer",
-                         "code");
-    for (auto& hd : resp.headers) p.headers.push_back(hd);
-    return p;
-  }
-
-  Page pg;
-  JsonWriter& w = pg.json;
-  std::string& html = pg.html;
+  JsonWriter w;
+  std::string html;
   w.begin_object();
   w.key("code")
       .begin_object()
@@ -238,10 +231,11 @@ HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
       .field("region", sv(producer, "region"))
       .field("enterprise_id", sv(producer, "enterprise_id"))
       .end_object();
+  w.end_object();
+  parts.json_head = w.take();
+  parts.json_head.pop_back();  // the object stays open for the scan section
 
-  html = head_html(product);
-  html += fmt::format("<body data-scan-id=\"{}\" data-serial=\"{}\"><main>", h(scan_id),
-                      h(link.serial));
+  parts.html_head = head_html(product);
   if (code.disabled) {
     html +=
         "<p class=\"banner bad\" role=\"alert\">⚠ "
@@ -256,44 +250,16 @@ HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
   }
   html += fmt::format("<h1>{}</h1><p class=\"sub\">溯源码 {} · 批号 {}</p>", h(product),
                       h(link.serial), h(sv(batch, "lot_code")));
-
-  // ---- scan signals ----
-  const core::ScanSignals sig = log ? log->signals(scans, link.serial) : core::ScanSignals{};
-  w.key("scans").begin_object().field("count", sig.count).field("consumers", sig.consumers);
-  html += "<section aria-labelledby=\"s-scan\"><h2 id=\"s-scan\">扫码记录</h2>";
-  if (sig.first) {
-    w.field("first_scanned_at", core::format_rfc3339_utc(sig.first->at_ms))
-        .field("first_city", sig.first->city);
-    html += fmt::format("<p class=\"scan-first\">首次扫描于 {}{}，共被扫描 {} 次。</p>",
-                        shanghai_time(sig.first->at_ms),
-                        sig.first->city.empty() ? "" : " " + h(sig.first->city), sig.count);
-  } else {
-    html += "<p>暂无扫码记录。</p>";
-  }
-  w.key("warnings").begin_array();
-  for (core::ScanWarning x : sig.warnings) {
-    w.begin_object()
-        .field("code", core::scan_warning_name(x))
-        .field("message", core::scan_warning_zh(x))
-        .end_object();
-    html += fmt::format("<p class=\"banner warn\" role=\"alert\">⚠ {}</p>",
-                        h(core::scan_warning_zh(x)));
-  }
-  w.end_array().field("detail", sig.detail);
-  if (!scan_id.empty()) w.field("scan_id", scan_id);
-  w.end_object();
-  if (!sig.detail.empty()) html += "<p class=\"small\">" + h(sig.detail) + "</p>";
-  html += "<p class=\"small\"><a href=\"/public/my-scans\">我的扫码历史</a></p></section>";
+  parts.html_top = std::move(html);
+  html.clear();
 
   if (code.disabled) {
-    w.end_object();
-    html += "</main><script src=\"/public/scan.js\"></script></body></html>";
-    resp.status = 410;
-    resp.content_type = "text/html; charset=utf-8";
-    resp.body = std::move(html);
-    return resp;
+    parts.json_tail = "}";
+    parts.html_tail = "</main><script src=\"/public/scan.js\"></script></body></html>";
+    return parts;
   }
-
+  w = JsonWriter();
+  w.begin_object();
   // ---- raw materials ----
   w.key("materials").begin_array();
   html +=
@@ -464,18 +430,227 @@ HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
   w.field_raw("recall_status", sales.recall_status(code.tenant, link.lot, link.serial));
   w.field("status", status);
   w.end_object();
+  parts.json_tail = "," + w.take().substr(1);
   html += "<footer><p class=\"small\">GS1 数字链接 " + h(self) +
           "</p><p class=\"small\">由 AgriTrace 农产品产销对接平台提供</p></footer></main>"
           "<script src=\"/public/scan.js\"></script></body></html>";
+  parts.html_tail = std::move(html);
+  return parts;
+}
+
+}  // namespace
+
+// The parts of the scan pages, per code and views stamp (exact: a commit that could change what
+// a page shows - a recall, a hand-over, a disabled code - changes the stamp).
+class ScanPageCache {
+ public:
+  std::shared_ptr<const ScanPageParts> get(const std::string& key, uint64_t version) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.first != version) return nullptr;
+    return it->second.second;
+  }
+  void put(const std::string& key, const std::string& serial, uint64_t version,
+           std::shared_ptr<const ScanPageParts> parts) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= kMaxEntries && !entries_.count(key)) {
+      entries_.clear();
+      fresh_.clear();
+    }
+    entries_[key] = {version, std::move(parts)};
+    if (!serial.empty()) fresh_[serial] = version;
+  }
+  // Whether parts of this serial's page were rendered at views state `version` (the I/O thread's
+  // cheap question before it answers a scan itself, HttpServerOptions::inline_when).
+  bool fresh(std::string_view serial, uint64_t version) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = fresh_.find(serial);
+    return it != fresh_.end() && it->second == version;
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static constexpr size_t kMaxEntries = 4'096;
+  std::mutex mu_;
+  std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>> fresh_;  // serial → version
+  std::unordered_map<std::string, std::pair<uint64_t, std::shared_ptr<const ScanPageParts>>>
+      entries_;
+};
+
+namespace {
+
+// The caches of the views stores of this process, by ViewStore::instance_id() (never reused).
+// register_public_routes keeps each one alive; the scan pages find theirs here.
+std::mutex g_caches_mu;
+std::unordered_map<uint64_t, std::weak_ptr<ScanPageCache>> g_caches;
+
+std::shared_ptr<ScanPageCache> cache_of(const projections::ViewStore& views) {
+  std::lock_guard<std::mutex> lock(g_caches_mu);
+  auto it = g_caches.find(views.instance_id());
+  return it == g_caches.end() ? nullptr : it->second.lock();
+}
+
+// The views' state: the next ledger offsets the views have committed, summed (every partition's
+// offset only grows, so the sum changes with every commit). Only the projection runner commits
+// the views, and it publishes the offsets after the commit: a value read before reading the views
+// that still holds later means the reads saw no newer commit than the one it names.
+uint64_t views_stamp(const RouteKit& kit) {
+  uint64_t sum = 0;
+  for (int64_t o : kit.runner.status().next_offsets) sum += static_cast<uint64_t>(o);
+  return sum;
+}
+
+}  // namespace
+
+std::shared_ptr<ScanPageCache> scan_page_cache(const projections::ViewStore& views) {
+  auto cache = std::make_shared<ScanPageCache>();
+  std::lock_guard<std::mutex> lock(g_caches_mu);
+  std::erase_if(g_caches, [](const auto& kv) { return kv.second.expired(); });
+  g_caches[views.instance_id()] = cache;
+  return cache;
+}
+
+bool scan_answer_cached(const RouteKit& kit, const HttpRequest& req) {
+  // GET or HEAD of a serial's Digital Link: /01/{gtin}/10/{lot}/21/{serial}, serial last.
+  if ((req.method != "GET" && req.method != "HEAD") || !req.path.starts_with("/01/")) return false;
+  std::string_view rest = std::string_view(req.path).substr(4);
+  std::string_view seg[5];
+  for (size_t i = 0; i < 5; ++i) {
+    const size_t slash = rest.find('/');
+    if ((slash == std::string_view::npos) != (i == 4)) return false;
+    seg[i] = rest.substr(0, slash);
+    if (seg[i].empty()) return false;
+    if (i < 4) rest.remove_prefix(slash + 1);
+  }
+  if (seg[1] != "10" || seg[3] != "21") return false;
+  auto serial = percent_decode(seg[4]);
+  if (!serial.ok() || serial->empty()) return false;
+  const std::shared_ptr<ScanPageCache> cache = cache_of(kit.views);
+  return cache && cache->fresh(*serial, views_stamp(kit));
+}
+
+HttpResponse scan_answer(RouteKit& kit, const HttpRequest& req,
+                         const projections::ResolvedCode& code, const core::ParsedDigitalLink& link,
+                         const std::string& self, bool json) {
+  // ---- the views' part: from the cache when no commit happened since it was rendered ----
+  std::shared_ptr<const ScanPageParts> parts;
+  const uint64_t version = views_stamp(kit);  // before any read of the views
+  const std::shared_ptr<ScanPageCache> cache = cache_of(kit.views);
+  const std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}{}", code.tenant,
+                                      code.batch_id, link.gtin14, link.lot, link.serial, self,
+                                      code.disabled ? 1 : 0, code.run_disabled ? 1 : 0);
+  if (cache) parts = cache->get(key, version);
+  if (!parts) {
+    parts = std::make_shared<const ScanPageParts>(render_parts(kit, code, link, self));
+    if (cache) cache->put(key, link.serial, version, parts);
+  }
+
+  // ---- the scan: consumer id (cookie, else a new random one), recorded in the scan log ----
+  const int64_t now = kit.env.now_ms();
+  std::string consumer = consumer_of(req);
+  std::string set_cookie;
+  if (consumer.empty()) {
+    unsigned char r[16];
+    if (kit.env.random_bytes(r, sizeof r).ok()) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      for (unsigned char b : r) {
+        consumer += kHex[b >> 4];
+        consumer += kHex[b & 15];
+      }
+      set_cookie =
+          fmt::format("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", kCookie, consumer);
+    }
+  }
+  // A lot's entry (no serial) shows the batch without recording a scan: scans are per code.
+  ScanLog* log = link.serial.empty() ? nullptr : kit.options.scans;
+  core::ScanSignals sig;
+  std::string scan_id;
+  if (log) {
+    scan_id = log->new_scan_id(now);
+    if (!scan_id.empty() && !consumer.empty()) {
+      ScanRecord r;
+      r.scan_id = scan_id;
+      r.at_ms = now;
+      r.consumer_id = consumer;
+      r.serial = link.serial;
+      r.gtin = link.gtin14;
+      r.lot = link.lot;
+      r.product = parts->product;
+      r.tenant = code.tenant;
+      r.batch_id = code.batch_id;
+      sig = log->record_scan(std::move(r), parts->sold);
+    } else {
+      sig = log->code_signals(link.serial, parts->sold);
+    }
+  }
+
+  HttpResponse resp;
+  if (!set_cookie.empty()) resp.headers.emplace_back("Set-Cookie", set_cookie);
+  resp.headers.emplace_back("Cache-Control", "no-store");  // a code may be disabled at any time
+
+  if (code.disabled && json) {
+    HttpResponse p =
+        problem_response(410, "code_disabled",
+                         code.run_disabled ? "this trace code's run was disabled by its producer"
+                                           : "this trace code was disabled by its producer",
+                         "code");
+    for (auto& hd : resp.headers) p.headers.push_back(hd);
+    return p;
+  }
+
+  // ---- scan signals ----
+  JsonWriter w;
+  std::string html;
+  w.begin_object().field("count", sig.count).field("consumers", sig.consumers);
+  html += "<section aria-labelledby=\"s-scan\"><h2 id=\"s-scan\">扫码记录</h2>";
+  if (sig.first) {
+    w.field("first_scanned_at", core::format_rfc3339_utc(sig.first->at_ms))
+        .field("first_city", sig.first->city);
+    html += fmt::format("<p class=\"scan-first\">首次扫描于 {}{}，共被扫描 {} 次。</p>",
+                        shanghai_time(sig.first->at_ms),
+                        sig.first->city.empty() ? "" : " " + h(sig.first->city), sig.count);
+  } else {
+    html += "<p>暂无扫码记录。</p>";
+  }
+  w.key("warnings").begin_array();
+  for (core::ScanWarning x : sig.warnings) {
+    w.begin_object()
+        .field("code", core::scan_warning_name(x))
+        .field("message", core::scan_warning_zh(x))
+        .end_object();
+    html += fmt::format("<p class=\"banner warn\" role=\"alert\">⚠ {}</p>",
+                        h(core::scan_warning_zh(x)));
+  }
+  w.end_array().field("detail", sig.detail);
+  if (!scan_id.empty()) w.field("scan_id", scan_id);
+  w.end_object();
+  if (!sig.detail.empty()) html += "<p class=\"small\">" + h(sig.detail) + "</p>";
+  html += "<p class=\"small\"><a href=\"/public/my-scans\">我的扫码历史</a></p></section>";
 
   if (json) {
-    HttpResponse r = json_response(200, w.take());
+    const std::string scans = w.take();
+    std::string body;
+    body.reserve(parts->json_head.size() + scans.size() + parts->json_tail.size() + 16);
+    body.append(parts->json_head).append(",\"scans\":").append(scans).append(parts->json_tail);
+    HttpResponse r = json_response(200, std::move(body));
     for (auto& hd : resp.headers) r.headers.push_back(hd);
     return r;
   }
-  resp.status = 200;
+  std::string page;
+  page.reserve(parts->html_head.size() + parts->html_top.size() + html.size() +
+               parts->html_tail.size() + 128);
+  page.append(parts->html_head)
+      .append(fmt::format("<body data-scan-id=\"{}\" data-serial=\"{}\"><main>", h(scan_id),
+                          h(link.serial)))
+      .append(parts->html_top)
+      .append(html)
+      .append(parts->html_tail);
+  resp.status = code.disabled ? 410 : 200;
   resp.content_type = "text/html; charset=utf-8";
-  resp.body = std::move(html);
+  resp.body = std::move(page);
   return resp;
 }
 

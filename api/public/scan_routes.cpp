@@ -120,6 +120,7 @@ struct PublicState {
   std::unique_ptr<PhoneVerifier> verifier = std::make_unique<DevPhoneVerifier>();
   std::mutex mu;
   std::map<std::string, PendingPhone> pending;  // consumer id -> the code sent
+  std::shared_ptr<ScanPageCache> pages;           // the scan pages' cache, alive with the routes
 };
 
 }  // namespace
@@ -127,22 +128,10 @@ struct PublicState {
 void register_public_routes(RouteKit& kit, Router& router) {
   RouteKit* i = &kit;
   auto state = std::make_shared<PublicState>();
+  state->pages = scan_page_cache(kit.views);
   if (ScanLog* log = kit.options.scans) {
     const projections::ViewStore* views = &kit.views;
-    log->set_sold_lookup([views](const std::string& serial) -> std::optional<core::SoldAt> {
-      auto path = projections::code_path(*views, serial);
-      if (!path || path->status != "sold_to_consumer") return std::nullopt;
-      core::SoldAt s;
-      s.region = projections::enterprise_region_of(*views, path->holder);
-      for (const auto& step : path->steps) {
-        if (step.kind != "shipped" || step.tenant != path->holder) continue;
-        if (auto d = core::parse_date(step.date.substr(0, 10), "date"); d.ok()) {
-          s.at_ms =
-              int64_t{d->days_since_epoch} * 86'400'000 - 8 * 3'600'000;  // that day in Shanghai
-        }
-      }
-      return s;
-    });
+    log->set_sold_lookup([views](const std::string& serial) { return sold_at(*views, serial); });
     kit.metrics.gauge_callback("agritrace_scans_recorded_total",
                                "Consumer scans written to the scan log",
                                [log] { return static_cast<double>(log->stats().written); });

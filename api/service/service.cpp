@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include "api/http/route_kit.h"
+#include "api/public/scan_page.h"
 
 namespace agritrace::api {
 namespace {
@@ -47,15 +48,17 @@ Result<NewApiKey> generate_api_key(Env& env) {
   return k;
 }
 
-Service::Service(events::Ledger& ledger, events::CommandWriter& writer, projections::ProjectionRunner& runner,
-                 projections::ViewStore& views, BlobStore& blobs, MetricsRegistry& metrics,
-                 ServiceOptions options)
+Service::Service(events::Ledger& ledger, events::CommandWriter& writer,
+                 projections::ProjectionRunner& runner, projections::ViewStore& views,
+                 BlobStore& blobs, MetricsRegistry& metrics, ServiceOptions options)
     : impl_([&] {
         options.access.admin_key_sha256 = options.admin_key_sha256;
-        return std::make_unique<RouteKit>(ledger, writer, runner, views, blobs, metrics, std::move(options));
+        return std::make_unique<RouteKit>(ledger, writer, runner, views, blobs, metrics,
+                                          std::move(options));
       }()) {
   RouteKit* i = impl_.get();
-  metrics.gauge_callback("agritrace_events_appended_total", "Events appended to the ledger by this process",
+  metrics.gauge_callback("agritrace_events_appended_total",
+                         "Events appended to the ledger by this process",
                          [i] { return static_cast<double>(i->writer.stats().events_appended); });
   metrics.gauge_callback("agritrace_commands_accepted_total", "Commands accepted by this process",
                          [i] { return static_cast<double>(i->writer.stats().commands_accepted); });
@@ -69,15 +72,27 @@ Service::Service(events::Ledger& ledger, events::CommandWriter& writer, projecti
                          [i] { return static_cast<double>(i->writer.stats().queued); });
   metrics.gauge_callback("agritrace_projection_events_applied_total", "Events applied to the views",
                          [i] { return static_cast<double>(i->runner.status().events_applied); });
-  metrics.gauge_callback("agritrace_projection_lag_events", "Ledger events not yet in the views", [i] {
-    const auto rs = i->runner.status();
-    return static_cast<double>(i->projection_lag(rs));
-  });
+  metrics.gauge_callback("agritrace_projection_lag_events", "Ledger events not yet in the views",
+                         [i] {
+                           const auto rs = i->runner.status();
+                           return static_cast<double>(i->projection_lag(rs));
+                         });
   metrics.gauge_callback("agritrace_ledger_available", "1 when the ledger is reachable",
                          [i] { return i->ledger.health().available ? 1.0 : 0.0; });
 }
 
 Service::~Service() = default;
+
+std::function<bool(const HttpRequest&)> Service::answers_inline() const {
+  return [kit = impl_.get()](const HttpRequest& req) {
+    // The scan page's own style and script are constants in memory.
+    if ((req.method == "GET" || req.method == "HEAD") &&
+        (req.path == "/public/scan.css" || req.path == "/public/scan.js")) {
+      return true;
+    }
+    return scan_answer_cached(*kit, req);
+  };
+}
 
 void Service::register_routes(Router& router) {
   RouteKit* i = impl_.get();
@@ -92,9 +107,13 @@ void Service::register_routes(Router& router) {
   });
 
   router.add("POST", "/v1/enterprises", "registerEnterprise",
-             [i](const HttpRequest& req, const PathParams& p, Responder r) { i->register_enterprise(req, p, std::move(r)); });
+             [i](const HttpRequest& req, const PathParams& p, Responder r) {
+               i->register_enterprise(req, p, std::move(r));
+             });
   router.add("GET", "/v1/enterprise", "getEnterprise",
-             i->query_route([i](const Caller& c, const PathParams&, const HttpRequest&) { return i->queries.enterprise(c.tenant); }));
+             i->query_route([i](const Caller& c, const PathParams&, const HttpRequest&) {
+               return i->queries.enterprise(c.tenant);
+             }));
 
   register_production_routes(*i, router);
   register_sales_routes(*i, router);
@@ -120,19 +139,19 @@ void Service::register_routes(Router& router) {
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",
-             i->tenant_route([i](const HttpRequest& req, const PathParams&, const Caller& c, Responder r) {
-               i->upload_document(req, c, std::move(r));
-             }));
-  router.add("GET", "/v1/documents/{sha256}", "getDocument",
-             i->tenant_route([i](const HttpRequest&, const PathParams& p, const Caller& c, Responder r) {
-               auto bytes = i->blobs.get(c.tenant, path_param(p, "sha256"));
-               if (!bytes.ok()) return r(problem_from_error(bytes.error()));
-               HttpResponse resp;
-               resp.status = 200;
-               resp.content_type = "application/octet-stream";
-               resp.body = std::move(bytes).value();
-               r(std::move(resp));
-             }));
+             i->tenant_route([i](const HttpRequest& req, const PathParams&, const Caller& c,
+                                 Responder r) { i->upload_document(req, c, std::move(r)); }));
+  router.add(
+      "GET", "/v1/documents/{sha256}", "getDocument",
+      i->tenant_route([i](const HttpRequest&, const PathParams& p, const Caller& c, Responder r) {
+        auto bytes = i->blobs.get(c.tenant, path_param(p, "sha256"));
+        if (!bytes.ok()) return r(problem_from_error(bytes.error()));
+        HttpResponse resp;
+        resp.status = 200;
+        resp.content_type = "application/octet-stream";
+        resp.body = std::move(bytes).value();
+        r(std::move(resp));
+      }));
 }
 
 }  // namespace agritrace::api

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,23 +13,23 @@
 #include "api/http/router.h"
 #include "api/production/blob_store.h"
 #include "api/service/access_control.h"
+#include "core/base/env.h"
 #include "events/audit/audit_log.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
 #include "projections/base/view_store.h"
-#include "core/base/env.h"
 
 namespace agritrace::api {
 
-class JobStore;    // api/service/job_store.h
-class PrintLines;  // api/devices/print_lines.h
+class JobStore;          // api/service/job_store.h
+class PrintLines;         // api/devices/print_lines.h
 class RegulatorWebhooks;  // api/regulator/webhooks.h
-class ScanLog;     // api/public/scan_log.h
+class ScanLog;            // api/public/scan_log.h
 
 struct ServiceOptions {
-  std::string admin_key_sha256;       // hex SHA-256 of the platform administrator's key
-  int32_t default_wait_ms = 5000;     // read-your-writes wait when ?after= is given
+  std::string admin_key_sha256;    // hex SHA-256 of the platform administrator's key
+  int32_t default_wait_ms = 5000;  // read-your-writes wait when ?after= is given
   int32_t max_wait_ms = 30000;
   uint64_t max_json_body_bytes = 64 * 1024;
   // The server's clock and CSPRNG (API keys, trace-code serials, resolver deadlines). Null: the
@@ -70,11 +71,16 @@ struct RouteKit;  // api/http/route_kit.h
 
 class Service {
  public:
-  Service(events::Ledger& ledger, events::CommandWriter& writer, projections::ProjectionRunner& runner,
-          projections::ViewStore& views, BlobStore& blobs, MetricsRegistry& metrics,
-          ServiceOptions options);
+  Service(events::Ledger& ledger, events::CommandWriter& writer,
+          projections::ProjectionRunner& runner, projections::ViewStore& views, BlobStore& blobs,
+          MetricsRegistry& metrics, ServiceOptions options);
   ~Service();
   void register_routes(Router& router);
+  // Requests the HTTP I/O thread may answer itself (HttpServerOptions::inline_when): scans whose
+  // page parts are cached at the views' current state (api/public/scan_page.h scan_answer_cached)
+  // and the scan page's static style and script.
+  // Valid while the service lives, after register_routes.
+  std::function<bool(const HttpRequest&)> answers_inline() const;
 
  private:
   std::unique_ptr<RouteKit> impl_;

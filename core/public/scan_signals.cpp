@@ -42,6 +42,28 @@ double km(double lat1, double lon1, double lat2, double lon2) {
   return 6371.0 * 2 * std::atan2(std::sqrt(a), std::sqrt(1 - a));
 }
 
+// A scan in `city` (at `location`) is elsewhere than the sale: the region names the province and
+// usually the city ("广东省东莞市"); a scan in a city the region does not name, far from every city
+// it names, is elsewhere.
+bool sold_elsewhere(const SoldAt& sold, std::string_view city,
+                    const std::optional<CoarseLocation>& location, const ScanThresholds& t) {
+  if (sold.region.find(city) != std::string::npos) return false;
+  bool near = false;
+  bool region_has_city = false;
+  for (const City& c : kCities) {
+    if (sold.region.find(c.name) == std::string::npos) continue;
+    region_has_city = true;
+    if (!location) continue;
+    near = near || km(location->lat_e1 / 10.0, location->lon_e1 / 10.0, c.lat, c.lon) <
+                       t.far_km / 3;
+  }
+  return !near && region_has_city;
+}
+
+std::string place_name(std::string_view city) {
+  return city.empty() ? std::string("未知城市") : std::string(city);
+}
+
 }  // namespace
 
 std::optional<CoarseLocation> coarse_location(double lat, double lon) {
@@ -118,11 +140,9 @@ ScanSignals scan_signals(std::vector<ScanFact> scans, const std::optional<SoldAt
       if (!scans[j].location) continue;
       const double d = distance_km(*scans[i].location, *scans[j].location);
       if (d >= t.far_km) {
-        const auto name = [](const ScanFact& f) {
-          return f.city.empty() ? std::string("未知城市") : f.city;
-        };
         warn(ScanWarning::kFarApart,
-             fmt::format("{} 与 {} 相距 {} km，间隔 {} 分钟", name(scans[i]), name(scans[j]),
+             fmt::format("{} 与 {} 相距 {} km，间隔 {} 分钟", place_name(scans[i].city),
+                         place_name(scans[j].city),
                          std::lround(d), (scans[j].at_ms - scans[i].at_ms) / 60'000));
         break;
       }
@@ -134,23 +154,101 @@ ScanSignals scan_signals(std::vector<ScanFact> scans, const std::optional<SoldAt
   if (sold && !sold->region.empty()) {
     for (const ScanFact& f : scans) {
       if (f.at_ms < sold->at_ms || f.city.empty()) continue;
-      // The region names the province and usually the city ("广东省东莞市"); a scan in a city the
-      // region does not name, far from every city it names, is elsewhere.
-      if (sold->region.find(f.city) != std::string::npos) continue;
-      bool near = false;
-      for (const City& c : kCities) {
-        if (sold->region.find(c.name) == std::string::npos || !f.location) continue;
-        near = near || km(f.location->lat_e1 / 10.0, f.location->lon_e1 / 10.0, c.lat, c.lon) <
-                           t.far_km / 3;
-      }
-      bool region_has_city = false;
-      for (const City& c : kCities)
-        region_has_city = region_has_city || sold->region.find(c.name) != std::string::npos;
-      if (!near && region_has_city) {
+      if (sold_elsewhere(*sold, f.city, f.location, t)) {
         warn(ScanWarning::kAfterSoldElsewhere,
              fmt::format("售出地 {}，扫描地 {}", sold->region, f.city));
         break;
       }
+    }
+  }
+  return s;
+}
+
+uint64_t consumer_key(std::string_view consumer_id) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : consumer_id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void fold_scan(ScanSummary& s, std::string_view scan_id, const ScanFact& f, bool location_only,
+               const ScanThresholds& t) {
+  if (!location_only) {
+    ++s.count;
+    const uint64_t key = consumer_key(f.consumer_id);
+    auto at = std::lower_bound(s.consumer_keys.begin(), s.consumer_keys.end(), key);
+    if ((at == s.consumer_keys.end() || *at != key) &&
+        s.consumer_keys.size() < kTrackedConsumers) {
+      s.consumer_keys.insert(at, key);
+      ++s.consumers;
+    }
+    // The earliest scan (ties: the first one seen, as a stable sort keeps it).
+    if (!s.first || f.at_ms < s.first->at_ms) {
+      s.first = f;
+      s.first_scan_id = std::string(scan_id);
+    }
+    s.last_ms = std::max(s.last_ms, f.at_ms);
+  } else if (s.first && s.first_scan_id == scan_id && !s.first->location) {
+    s.first->location = f.location;
+    s.first->city = f.city;
+  }
+  if (!f.location) return;
+  // Far apart: this scan and the latest scan of any place within the window.
+  if (s.far_apart.empty()) {
+    for (const ScanPlace& p : s.places) {
+      const int64_t gap = f.at_ms >= p.last_ms ? f.at_ms - p.last_ms : p.last_ms - f.at_ms;
+      if (gap > t.far_within_ms) continue;
+      const double d = distance_km(p.at, *f.location);
+      if (d < t.far_km) continue;
+      const bool place_first = p.last_ms <= f.at_ms;
+      s.far_apart = fmt::format("{} 与 {} 相距 {} km，间隔 {} 分钟",
+                                place_name(place_first ? p.city : f.city),
+                                place_name(place_first ? f.city : p.city), std::lround(d),
+                                gap / 60'000);
+      break;
+    }
+  }
+  auto same = std::find_if(s.places.begin(), s.places.end(),
+                           [&](const ScanPlace& p) { return p.at == *f.location; });
+  if (same != s.places.end()) {
+    same->last_ms = std::max(same->last_ms, f.at_ms);
+    return;
+  }
+  s.places.push_back({*f.location, f.city, f.at_ms});
+  if (s.places.size() > kTrackedPlaces) {
+    s.places.erase(std::min_element(
+        s.places.begin(), s.places.end(),
+        [](const ScanPlace& a, const ScanPlace& b) { return a.last_ms < b.last_ms; }));
+  }
+}
+
+ScanSignals scan_signals(const ScanSummary& sum, const std::optional<SoldAt>& sold,
+                         const ScanThresholds& t) {
+  ScanSignals s;
+  s.count = sum.count;
+  s.consumers = sum.consumers;
+  s.first = sum.first;
+  if (sum.count == 0) return s;
+  auto warn = [&s](ScanWarning w, std::string detail) {
+    s.warnings.push_back(w);
+    if (s.detail.empty()) s.detail = std::move(detail);
+  };
+  if (!sum.far_apart.empty()) warn(ScanWarning::kFarApart, sum.far_apart);
+  if (s.count >= t.many_scans || s.consumers >= t.many_consumers) {
+    warn(ScanWarning::kManyScans, fmt::format("共扫描 {} 次，{} 位消费者", s.count, s.consumers));
+  }
+  if (sold && !sold->region.empty()) {
+    const ScanPlace* earliest = nullptr;
+    for (const ScanPlace& p : sum.places) {
+      if (p.last_ms < sold->at_ms || p.city.empty()) continue;
+      if (earliest && earliest->last_ms <= p.last_ms) continue;
+      if (sold_elsewhere(*sold, p.city, p.at, t)) earliest = &p;
+    }
+    if (earliest) {
+      warn(ScanWarning::kAfterSoldElsewhere,
+           fmt::format("售出地 {}，扫描地 {}", sold->region, earliest->city));
     }
   }
   return s;

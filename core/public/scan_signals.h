@@ -33,6 +33,7 @@ struct ScanFact {
   std::string consumer_id;
   std::optional<CoarseLocation> location;
   std::string city;  // city_of(location), "" when unknown
+  bool operator==(const ScanFact&) const = default;
 };
 
 struct ScanThresholds {
@@ -62,7 +63,51 @@ struct ScanSignals {
 };
 
 // The signals of `scans` (any order). `sold` when the unit was sold to a consumer.
+// The reference computation over every scan; the scan log keeps a ScanSummary instead.
 ScanSignals scan_signals(std::vector<ScanFact> scans, const std::optional<SoldAt>& sold,
+                         const ScanThresholds& t = {});
+
+// ---- the per-code scan summary (what the signals need, O(1) in the number of scans) ----
+// The scan log's writer folds each scan into its code's summary and stores it with the scan, so a
+// scan page reads one document instead of every earlier scan of the code. Bounded: at most
+// kTrackedConsumers consumer keys and kTrackedPlaces places per code.
+inline constexpr size_t kTrackedConsumers = 256;
+inline constexpr size_t kTrackedPlaces = 64;
+
+// A coarse location where the code was scanned, with its latest scan there.
+struct ScanPlace {
+  CoarseLocation at;
+  std::string city;
+  int64_t last_ms = 0;
+  bool operator==(const ScanPlace&) const = default;
+};
+
+struct ScanSummary {
+  int64_t count = 0;
+  // Distinct consumers: exact up to kTrackedConsumers; beyond that it stops growing (a lower bound,
+  // far above the many_consumers threshold).
+  int64_t consumers = 0;
+  std::vector<uint64_t> consumer_keys;  // sorted consumer_key() of the consumers counted
+  std::optional<ScanFact> first;        // the earliest scan (its location once known)
+  std::string first_scan_id;
+  int64_t last_ms = 0;                  // the latest scan
+  std::vector<ScanPlace> places;        // distinct located places, the most recent kTrackedPlaces
+  std::string far_apart;                // detail of the first far-apart pair seen ("" none)
+  bool operator==(const ScanSummary&) const = default;
+};
+
+// A stable 64-bit key of a consumer id (FNV-1a), stored in summaries.
+uint64_t consumer_key(std::string_view consumer_id);
+
+// Adds scan `scan_id` (`f`) to the summary; with `location_only`, `f` is the location that came
+// later for the already counted scan `scan_id` (its at_ms is the scan's).
+void fold_scan(ScanSummary& s, std::string_view scan_id, const ScanFact& f, bool location_only,
+               const ScanThresholds& t = {});
+
+// The signals of a code from its summary (pure; equal to the reference computation over the same
+// scans, see tests/core/public/scan_signals_test.cpp: the far-apart detail names the first pair
+// seen in arrival order, the after-sold detail the earliest place scanned after the sale).
+ScanSignals scan_signals(const ScanSummary& s, const std::optional<SoldAt>& sold,
                          const ScanThresholds& t = {});
 
 }  // namespace agritrace::core

@@ -8,6 +8,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <future>
@@ -306,6 +310,114 @@ TEST_CASE("worker pool: requests beyond the queue are answered 503 server_busy")
   CHECK(busy->body.find("server_busy") != std::string::npos);
   CHECK(held.get() == 200);
   CHECK(c.request("GET", "/v1/ping")->status == 200);
+}
+
+// Issue 12 (R-4.4.1 figures): consumer scans run on their own bulk pool, so however many of them
+// wait, a command is answered; and the bulk threads run at a lower CPU priority.
+TEST_CASE("R-4.4.1 bulk pool: requests never queue behind bulk ones; bulk threads are niced") {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> entered{0};
+  std::atomic<int> bulk_nice{-100};
+  Router router;
+  router.add("GET", "/01/{gtin}", "scan", [&](const HttpRequest&, const PathParams&, Responder respond) {
+    bulk_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    entered.fetch_add(1);
+    entered.notify_all();
+    released.wait();
+    respond(text_response(200, "page"));
+  });
+  router.add("POST", "/v1/batches", "command", [](const HttpRequest&, const PathParams&, Responder respond) {
+    respond(text_response(201, "created"));
+  });
+  HttpServerOptions o = loopback();
+  o.workers = 1;
+  o.bulk = [](const HttpRequest& r) { return r.path.starts_with("/01/"); };
+  o.bulk_workers = 1;
+  o.bulk_nice = 5;
+  HttpServer server(o, router.handler());
+  REQUIRE(server.start().ok());
+  // One scan in the bulk worker, three more waiting behind it: more than the one general worker.
+  std::vector<std::future<int>> scans;
+  for (int i = 0; i < 4; ++i) {
+    scans.push_back(std::async(std::launch::async, [port = server.port()] {
+      HttpClient c("127.0.0.1", port);
+      auto r = c.request("GET", "/01/06901234567892");
+      return r.ok() ? r->status : -1;
+    }));
+  }
+  entered.wait(0);
+  HttpClientOptions quick;
+  quick.timeout = std::chrono::milliseconds(10000);
+  HttpClient c("127.0.0.1", server.port(), quick);
+  auto command = c.request("POST", "/v1/batches", "{}");
+  const int scans_done = entered.load();
+  release.set_value();
+  REQUIRE(command.ok());
+  CHECK(command->status == 201);  // answered while every scan still waited
+  CHECK(scans_done == 1);
+  for (auto& f : scans) CHECK(f.get() == 200);
+  CHECK(bulk_nice.load() >= 5);
+}
+
+// Issue 12 (R-4.4.1 figures): requests `inline_when` picks are answered by the I/O thread itself
+// (serve: scans whose page parts are cached), with the same bytes as through a worker; the others
+// still go to their pool.
+TEST_CASE("R-4.4.1 inline_when: picked requests are answered on the I/O thread, same bytes as a worker") {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> entered{0};
+  Router router;
+  router.add("GET", "/01/{gtin}/10/{lot}/21/{serial}", "scan",
+             [&](const HttpRequest& req, const PathParams& p, Responder respond) {
+               if (p.at("serial") == "HOLD") {  // keeps the one worker busy
+                 entered.fetch_add(1);
+                 entered.notify_all();
+                 released.wait();
+               }
+               HttpResponse r = text_response(200, "page of " + p.at("serial"));
+               r.headers.emplace_back("Cache-Control", "no-store");
+               r.headers.emplace_back("X-Seen-Target", req.target);
+               respond(std::move(r));
+             });
+  HttpServerOptions o = loopback();
+  o.workers = 1;
+  o.bulk = [](const HttpRequest& r) { return r.path.starts_with("/01/"); };
+  o.bulk_workers = 1;
+  o.max_queued_bulk = 0;  // a second scan for the pool would be refused 503 server_busy
+  o.inline_when = [](const HttpRequest& r) { return r.path.ends_with("/21/FAST"); };
+  HttpServer server(o, router.handler());
+  REQUIRE(server.start().ok());
+  auto held = std::async(std::launch::async, [port = server.port()] {
+    HttpClient c("127.0.0.1", port);
+    auto r = c.request("GET", "/01/06901234567892/10/L1/21/HOLD");
+    return r.ok() ? r->status : -1;
+  });
+  entered.wait(0);  // the scan pool's only worker is busy and its queue takes nothing
+  HttpClient c("127.0.0.1", server.port());
+  auto queued = c.request("GET", "/01/06901234567892/10/L1/21/SLOW");
+  REQUIRE(queued.ok());
+  CHECK(queued->status == 503);  // through the pool: refused
+  auto fast = c.request("GET", "/01/06901234567892/10/L1/21/FAST");
+  REQUIRE(fast.ok());
+  CHECK(fast->status == 200);  // on the I/O thread: answered while the pool is full
+  CHECK(fast->body == "page of FAST");
+  release.set_value();
+  CHECK(held.get() == 200);
+
+  // The same request through the pool (no inline_when) gives the same status, headers and body.
+  HttpServerOptions pooled = loopback();
+  pooled.workers = 1;
+  HttpServer other(pooled, router.handler());
+  REQUIRE(other.start().ok());
+  HttpClient c2("127.0.0.1", other.port());
+  auto slow = c2.request("GET", "/01/06901234567892/10/L1/21/FAST");
+  REQUIRE(slow.ok());
+  CHECK(slow->status == fast->status);
+  CHECK(slow->body == fast->body);
+  for (const char* h : {"Content-Type", "Cache-Control", "X-Seen-Target", "X-Content-Type-Options"}) {
+    CHECK(slow->header(h) == fast->header(h));
+  }
 }
 
 TEST_CASE("every answer carries nosniff, problems stay valid UTF-8, HEAD answers like GET") {

@@ -3,14 +3,17 @@
 #include "core/public/scan_signals.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <random>
 #include <variant>
 
 #include "core/domain/event.h"
 #include "core/production/customs.h"
 #include "core/production/events.h"
 #include "events/codec/domain_codec.h"
+#include "tests/support/test_clock.h"
 
 namespace agritrace::core {
 namespace {
@@ -79,6 +82,100 @@ TEST_CASE("R-4.4.1 scan signals: first scan, count, far apart, many scans, after
   CHECK(scan_signals({at(90, "a", 23.02, 113.75)}, sold).warnings.empty());
   CHECK(scan_signals({at(90, "a", 22.54, 114.06)}, sold).warnings.empty());
   CHECK(scan_signals({at(30, "a", 21.27, 110.36)}, sold).warnings.empty());
+}
+
+// The summary the scan log keeps per code (one document read per scan page) gives the signals of
+// the reference computation over every scan: generated sequences on the test clock, scans arriving
+// in time order, some located later (location_only), checked after every step.
+TEST_CASE("R-4.4.1 scan summary equals the reference computation over every scan") {
+  struct Spot {
+    double lat, lon;
+  };
+  const std::vector<Spot> spots = {{23.13, 113.26}, {23.02, 113.75}, {22.54, 114.06},
+                                   {21.27, 110.36}, {39.90, 116.41}, {31.23, 121.47}};
+  const int64_t base = testing::test_now_ms();
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    CAPTURE(seed);
+    std::mt19937_64 rng(seed);
+    auto pick = [&](uint64_t n) { return static_cast<int64_t>(rng() % n); };
+    // Half of the codes stay in the Pearl River Delta (mostly no warning), the others travel.
+    const size_t far_spots = seed % 2 == 0 ? 3 : spots.size();
+    const int64_t consumers = 1 + pick(seed % 3 == 0 ? 12 : 3);
+    const std::optional<SoldAt> sold =
+        seed % 4 == 0 ? std::optional<SoldAt>(SoldAt{base + pick(48) * 3'600'000, "广东省东莞市"})
+                      : std::nullopt;
+    std::vector<ScanFact> all;
+    std::vector<std::string> ids;
+    ScanSummary sum;
+    int64_t t = base;
+    const int64_t n = 1 + pick(40);
+    for (int64_t i = 0; i < n; ++i) {
+      t += pick(6 * 3'600'000);
+      ScanFact f{t, fmt::format("c{}", pick(consumers)), std::nullopt, ""};
+      const bool located = pick(3) != 0;
+      const bool later = located && pick(4) == 0;  // the browser sends the position afterwards
+      const Spot sp = spots[static_cast<size_t>(pick(static_cast<uint64_t>(far_spots)))];
+      ScanFact loc = f;
+      loc.location = coarse_location(sp.lat, sp.lon);
+      loc.city = std::string(city_of(*loc.location));
+      const std::string id = fmt::format("{:013d}-{:08x}", t, i);
+      if (located && !later) f = loc;
+      all.push_back(f);
+      ids.push_back(id);
+      fold_scan(sum, id, f, false);
+      if (later) {
+        all.back().location = loc.location;
+        all.back().city = loc.city;
+        fold_scan(sum, id, loc, true);
+      }
+      const ScanSignals want = scan_signals(all, sold);
+      const ScanSignals got = scan_signals(sum, sold);
+      REQUIRE(got.count == want.count);
+      REQUIRE(got.consumers == want.consumers);
+      REQUIRE(got.first.has_value() == want.first.has_value());
+      CHECK(got.first->at_ms == want.first->at_ms);
+      CHECK(got.first->consumer_id == want.first->consumer_id);
+      CHECK(got.first->location == want.first->location);
+      CHECK(got.first->city == want.first->city);
+      REQUIRE(got.warnings == want.warnings);
+      // Both name the same kind of finding first; the many-scans text is the same.
+      if (!want.warnings.empty() && want.warnings.front() == ScanWarning::kManyScans) {
+        CHECK(got.detail == want.detail);
+      }
+      CHECK(got.detail.empty() == want.detail.empty());
+    }
+  }
+}
+
+TEST_CASE("R-4.4.1 scan summary: far-apart detail, bounded consumers and places") {
+  const int64_t base = testing::test_now_ms();
+  ScanFact bj = at(120, "b", 39.9, 116.41);
+  bj.at_ms += base;
+  ScanFact gz = at(0, "a", 23.13, 113.26);
+  gz.at_ms += base;
+  ScanSummary s2;
+  fold_scan(s2, "1", gz, false);
+  fold_scan(s2, "2", bj, false);
+  const ScanSignals sig = scan_signals(s2, std::nullopt);
+  REQUIRE(sig.warnings == std::vector<ScanWarning>{ScanWarning::kFarApart});
+  CHECK(sig.detail.starts_with("广州市 与 北京市 相距 "));
+  CHECK(sig.detail.ends_with("间隔 120 分钟"));
+  // Thousands of consumers and places: the summary stays bounded, the warnings stay right.
+  ScanSummary big;
+  for (int i = 0; i < 5'000; ++i) {
+    ScanFact f{base + i * 1'000, fmt::format("consumer-{}", i),
+               coarse_location(20 + (i % 200) * 0.1, 110), ""};
+    fold_scan(big, std::to_string(i), f, false);
+  }
+  CHECK(big.count == 5'000);
+  CHECK(big.consumers == static_cast<int64_t>(kTrackedConsumers));
+  CHECK(big.consumer_keys.size() == kTrackedConsumers);
+  CHECK(big.places.size() == kTrackedPlaces);
+  const ScanSignals b = scan_signals(big, std::nullopt);
+  CHECK(std::find(b.warnings.begin(), b.warnings.end(), ScanWarning::kManyScans) !=
+        b.warnings.end());
+  CHECK(std::find(b.warnings.begin(), b.warnings.end(), ScanWarning::kFarApart) !=
+        b.warnings.end());  // 20.0 and 39.9 degrees north within a day
 }
 
 TEST_CASE("R-4.4.1 customs fields: validation, and payload bytes unchanged without them") {

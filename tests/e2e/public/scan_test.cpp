@@ -112,9 +112,79 @@ void public_scan_slice(Backend backend) {
   CHECK(consumer.get("/v1/platform/scan-alerts").status == 401);
 }
 
+// The scan page renders the views' part once per views state and reuses it (issue 12 figures):
+// a hand-over or a recall shows at the very next scan, in the JSON and in the page, while the scan
+// section (count, signals) moves on with every scan.
+void scan_page_cache_slice(Backend backend) {
+  TestApp app(backend);
+  ApiClient plant = app.enterprise(kPlantUscc, "东莞市鲜达农产品加工有限公司", "广东省东莞市");
+  const std::string supplier = new_counterparty(plant, enterprise_supplier_body(kFarmUscc));
+  const ReceivedLot lot = receive_material(plant, supplier, 100);
+  const std::string batch = batch_of_lot(plant, "CACHE-1", lot.lot_id, 10);
+  std::vector<std::string> uris;
+  code_run(plant, batch, "06901234567892", R"({"amount":1,"unit":"piece"})", 2, &uris);
+  const std::string retail = new_counterparty(
+      plant, enterprise_customer_body(kRetailUscc, "广州市天河区好又多超市", "广东省广州市"));
+
+  ApiClient consumer(app.port());
+  auto json = [&] {
+    return consumer.call("GET", path_of(uris[0]), "", {{"Accept", "application/json"}});
+  };
+  // Twice before any change: the second answer comes from the cache, the scans still count.
+  Reply first = json();
+  REQUIRE(first.status == 200);
+  CHECK(first.num("/scans/count") == 1);
+  CHECK(first.size("/circulation") == 1);
+  CHECK(first.str("/status") == "active");
+  Reply second = json();
+  CHECK(second.num("/scans/count") == 2);
+  CHECK(second.size("/circulation") == 1);
+  Reply before = consumer.get(path_of(uris[0]));
+  CHECK(before.body.find("✔ 追溯码有效") != std::string::npos);
+  CHECK(before.body.find("<strong>发货</strong>") == std::string::npos);
+
+  // A hand-over: the code shipped to the retailer shows at the next scan.
+  Reply order = plant.post(
+      "/v1/sales-orders",
+      fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":1,"unit":"piece"}}}})",
+                  retail, batch));
+  REQUIRE(order.status == 201);
+  REQUIRE(plant.post("/v1/sales-orders/" + order.str("/id") + "/shipments", codes_body({uris[0]}))
+              .status == 201);
+  Reply shipped = json();
+  REQUIRE(shipped.status == 200);
+  CHECK(shipped.num("/scans/count") == 4);
+  REQUIRE(shipped.size("/circulation") == 2);
+  CHECK(shipped.str("/circulation/1/step") == "shipped");
+  CHECK(shipped.str("/circulation/1/to").find("广州市") != std::string::npos);
+  CHECK(consumer.get(path_of(uris[0])).body.find("<strong>发货</strong>") != std::string::npos);
+
+  // A recall of the code: the next scan (JSON and page) warns; the other code stays active.
+  REQUIRE(plant
+              .post("/v1/recalls",
+                    fmt::format(R"({{"scope":"code","id":"{}","reason":"包装破损"}})", uris[0]))
+              .status == 201);
+  Reply recalled = json();
+  CHECK(recalled.str("/status") == "recalled");
+  CHECK(recalled.body.find("\"recall_status\":{\"recalled\":true") != std::string::npos);
+  CHECK(recalled.num("/scans/count") == 6);
+  Reply page = consumer.get(path_of(uris[0]));
+  CHECK(page.body.find("召回警告") != std::string::npos);
+  CHECK(page.body.find("✔ 追溯码有效") == std::string::npos);
+  Reply other = consumer.call("GET", path_of(uris[1]), "", {{"Accept", "application/json"}});
+  CHECK(other.str("/status") == "active");
+
+  // A disabled code answers 410 at the next scan.
+  REQUIRE(plant.post("/v1/codes/" + serial_of(uris[1]) + "/disable", R"({"reason":"印错"})").status ==
+          200);
+  CHECK(consumer.call("GET", path_of(uris[1]), "", {{"Accept", "application/json"}}).status == 410);
+}
+
 }  // namespace
 
 AGRITRACE_TEST_BOTH_LEDGERS("R-4.4.1 public scan: customs fields, scan log, history, alerts",
                             public_scan_slice)
+AGRITRACE_TEST_BOTH_LEDGERS("R-4.4.1 scan page cache: a hand-over and a recall show at the next scan",
+                            scan_page_cache_slice)
 
 }  // namespace agritrace::testing
