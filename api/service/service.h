@@ -22,7 +22,7 @@
 
 namespace agritrace::api {
 
-class JobStore;          // api/service/job_store.h
+class JobStore;           // api/service/job_store.h
 class PrintLines;         // api/devices/print_lines.h
 class RegulatorWebhooks;  // api/regulator/webhooks.h
 class ScanLog;            // api/public/scan_log.h
