@@ -314,7 +314,7 @@ TEST_CASE("worker pool: requests beyond the queue are answered 503 server_busy")
 
 // Issue 12 (R-4.4.1 figures): consumer scans run on their own bulk pool, so however many of them
 // wait, a command is answered; and the bulk threads run at a lower CPU priority.
-TEST_CASE("R-4.4.1 bulk pool: requests never queue behind bulk ones; bulk threads are niced") {
+TEST_CASE("R-4.4.1 bulk pool: requests never queue behind bulk ones, bulk threads are niced") {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> entered{0};

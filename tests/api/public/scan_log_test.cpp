@@ -33,7 +33,7 @@ ScanRecord scan(ScanLog& log, int64_t at_ms, int i, std::optional<core::CoarseLo
 
 }  // namespace
 
-TEST_CASE("R-4.4.1 scan log: live summary = stored summary = fold of the scans; survives reopen") {
+TEST_CASE("R-4.4.1 scan log: live summary = stored summary = fold of the scans, survives reopen") {
   testing::TempDir dir;
   events::ControlledEnv env(events::posix_env());
   env.seed_random(12);
