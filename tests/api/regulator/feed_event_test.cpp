@@ -80,6 +80,21 @@ TEST_CASE("R-4.5 regulator feed: CloudEvents with personal data masked and no cr
   core::UserCreated user{"u-1", "clerk", "purchasing", "$argon2id$v=19$m=65536,t=2,p=1$salt$hash"};
   CHECK_FALSE(regulator_cloudevent(envelope_of(user, reg.enterprise_id), nullptr, "441322"));
 
+  // R-4.4.2: a complaint reaches the respondent's jurisdiction with the complainant's phone
+  // masked and without the follow token's digest (the consumer's key to the case).
+  core::ComplaintFiled complaint;
+  complaint.case_id = "TS202612050001";
+  complaint.follow_token_sha256 = std::string(64, 'c');
+  complaint.phone = "13912345678";
+  complaint.text = "有异味";
+  ce = regulator_cloudevent(envelope_of(complaint, reg.enterprise_id), nullptr, "441322");
+  REQUIRE(ce);
+  INFO(*ce);
+  CHECK(ce->find("13912345678") == std::string::npos);
+  CHECK(ce->find(R"("phone":"139****5678")") != std::string::npos);
+  CHECK(ce->find(std::string(64, 'c')) == std::string::npos);
+  CHECK(ce->find(R"("text":"有异味")") != std::string::npos);
+
   // The regulators' own records are never published, whatever division they were given.
   core::RegulatorUserCreated bureau_user{"gz-amr", "ru-1", "li.sup", "supervisor",
                                          "$argon2id$v=19$m=65536,t=2,p=1$salt$hash"};
