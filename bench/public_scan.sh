@@ -5,7 +5,8 @@
 #   bench/public_scan.sh [--seconds S] [--connections C] [--markdown]
 # Env: BIN (build/release; BUILD=test for build/test), PORT (28180; nginx PORT+1), LOAD_NICE (0:
 # the nice value of the wrk that scans while the commands are measured; 10 tells apart the server's
-# own contention from the load generator's CPU on the same 2 CPUs, which real phones do not use).
+# own contention from the load generator's CPU on the same 2 CPUs, which real phones do not use),
+# INLINE (0: serve --inline-cached-scans 0, the default; 1: cached scans answered on the I/O thread).
 # Needs wrk and nginx (./scripts/deps --bench). Prints a Markdown table (section 7 of
 # docs/PERFORMANCE.md when ./scripts/bench runs it); logs go to stderr.
 set -euo pipefail
@@ -22,6 +23,9 @@ done
 BIN="${BIN:-$ROOT/build/${BUILD:-release}}"
 PORT="${PORT:-28180}"
 LOAD_NICE="${LOAD_NICE:-0}"
+INLINE="${INLINE:-0}"
+INLINE_FLAG=""
+[ "$INLINE" = 1 ] && INLINE_FLAG="--inline-cached-scans 1"
 NGINX_PORT=$((PORT + 1))
 "$ROOT/scripts/deps" --bench >&2
 D="$(mktemp -d /tmp/agritrace-public-scan.XXXXXX)"
@@ -34,7 +38,7 @@ log() { echo "== public_scan: $*" >&2; }
 
 # ---- the server (rate limits off: wrk is one address) and a chain with codes ----
 AGRITRACE_ADMIN_KEY=$ADMIN "$BIN/agritrace" serve --data "$D/data" --listen "127.0.0.1:$PORT" --threads 2 \
-  --rate-per-address 0 --rate-per-key 0 --max-connections-per-address 1024 >"$D/serve.out" 2>"$D/serve.err" &
+  --rate-per-address 0 --rate-per-key 0 --max-connections-per-address 1024 ${INLINE_FLAG:+$INLINE_FLAG} >"$D/serve.out" 2>"$D/serve.err" &
 pids+=($!)
 for _ in $(seq 1 300); do curl -sf "$U/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 j() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
