@@ -39,7 +39,7 @@ const std::vector<RoutePolicy>& table() {
       {"verifyPhone", kPub, Area::kCodes},
       {"downloadPublicDocument", kPub, Area::kCodes},
       {"listScanAlerts", kEnt, Area::kCodes},
-      {"listPlatformScanAlerts", Audience::kPlatform, Area::kCodes},
+      {"listPlatformScanAlerts", kRegOrPlatform, Area::kCodes, RegulatorRight::kRead},
       {"createSession", kPub, Area::kAccounts},
       {"registerEnterprise", Audience::kPlatform, Area::kAccounts},
       // .P: payment platforms (authenticated by their signatures) and consumers

@@ -497,6 +497,17 @@ std::vector<std::string> ScanLog::alerts(const std::string& tenant) const {
   return out;
 }
 
+std::vector<std::string> ScanLog::alerts_of(
+    const std::function<bool(std::string_view)>& visible) const {
+  std::vector<std::string> out;
+  scan_prefix(*db_, "a/", [&](std::string_view k, std::string_view v) {
+    const std::string_view tenant = k.substr(2, k.find('/', 2) - 2);  // a/<tenant>/<serial>
+    if (!visible || visible(tenant)) out.emplace_back(v);
+    return true;
+  });
+  return out;
+}
+
 std::string ScanLog::phone_of(const std::string& consumer_id) const {
   std::string v;
   if (!db_->Get(rocksdb::ReadOptions(), "p/" + consumer_id, &v).ok()) return "";

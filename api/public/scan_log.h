@@ -102,6 +102,8 @@ class ScanLog {
   std::vector<ScanRecord> consumer_scans(const std::string& consumer_id, size_t limit) const;
   // Alerts as JSON objects: of one tenant's codes, or of every tenant ("" tenant).
   std::vector<std::string> alerts(const std::string& tenant) const;
+  // Every enterprise's alerts whose owner `visible` admits (regulators, api/regulator/visibility.h).
+  std::vector<std::string> alerts_of(const std::function<bool(std::string_view)>& visible) const;
   // The consumer's verified phone ("138****1234"), "" when none.
   std::string phone_of(const std::string& consumer_id) const;
   Status set_phone(const std::string& consumer_id, const std::string& masked,

@@ -17,6 +17,7 @@
 #include "api/public/scan_assets.h"
 #include "api/public/scan_log.h"
 #include "api/public/scan_page.h"
+#include "api/regulator/visibility.h"
 #include "core/base/civil_time.h"
 #include "core/base/digest.h"
 #include "core/base/identifiers.h"
@@ -419,11 +420,13 @@ void register_public_routes(RouteKit& kit, Router& router) {
                    respond(json_response(200, alerts_json(log->alerts(c.tenant))));
                  }));
   router.add("GET", "/v1/platform/scan-alerts", "listPlatformScanAlerts",
-             [i](const HttpRequest&, const PathParams&, Responder respond) {
+             [i](const HttpRequest& req, const PathParams&, Responder respond) {
                ScanLog* log = i->options.scans;
                if (!log) return respond(no_scan_log());
                log->wait_written(kScanWaitMs);
-               respond(json_response(200, alerts_json(log->alerts(""))));
+               // A bureau sees the alerts of codes owned in its jurisdiction (issue 13).
+               respond(json_response(
+                   200, alerts_json(log->alerts_of(enterprise_visible_to(i->views, req)))));
              });
 }
 

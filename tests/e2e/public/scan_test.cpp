@@ -110,6 +110,26 @@ void public_scan_slice(Backend backend) {
   CHECK(alerts.num("/count") == 0);
   CHECK(ApiClient(app.port(), kAdminKey).get("/v1/platform/scan-alerts").num("/count") == 0);
   CHECK(consumer.get("/v1/platform/scan-alerts").status == 401);
+
+  // Another consumer scans the same code in Beijing: far apart from Guangzhou, an alert. The owner
+  // and the platform see it; so does the bureau of the owner's city (Dongguan, 441900), not
+  // Shenzhen's (issue 13: a bureau sees its jurisdiction's alerts only).
+  ApiClient far(app.port());
+  Reply far_scan = far.call("GET", path_of(uris[0]), "", {{"Accept", "application/json"}});
+  REQUIRE(far_scan.status == 200);
+  const std::string far_cookie = far_scan.header("Set-Cookie");
+  const std::string far_cid = far_cookie.substr(0, far_cookie.find(';'));
+  REQUIRE(far.call("POST", "/v1/public/scans/" + far_scan.str("/scans/scan_id") + "/location",
+                   R"({"lat_e1":399,"lon_e1":1164})", {{"Cookie", far_cid}})
+              .status == 201);
+  CHECK(plant.get("/v1/scan-alerts").num("/count") == 1);
+  CHECK(ApiClient(app.port(), kAdminKey).get("/v1/platform/scan-alerts").num("/count") == 1);
+  CHECK(ApiClient(app.port(), bureau_session(app.port(), "dg-amr", "441900"))
+            .get("/v1/platform/scan-alerts")
+            .num("/count") == 1);
+  CHECK(ApiClient(app.port(), bureau_session(app.port(), "sz-amr", "440300"))
+            .get("/v1/platform/scan-alerts")
+            .num("/count") == 0);
 }
 
 // The scan page renders the views' part once per views state and reuses it (issue 12 figures):
