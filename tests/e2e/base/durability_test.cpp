@@ -3,7 +3,10 @@
 // tampered event is named; an unreachable broker gives 503s, not hangs. Both ledgers.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <rocksdb/db.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -184,10 +187,36 @@ TEST_CASE("an unreachable Kafka broker: serve refuses to start with a clear mess
   CHECK(r.out.find("127.0.0.1:1") != std::string::npos);
 }
 
+// A base port whose next three ports (client, controller, SASL listener of scripts/kafka) are free,
+// below Linux's ephemeral range (32768-60999): a fixed port inside it was taken, now and then, by a
+// client connection of another test running in parallel (the broker then failed to bind).
+int free_port_base() {
+  auto can_bind = [](int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    return ok;
+  };
+  for (int base = 24000; base < 32000; base += 10) {
+    if (can_bind(base) && can_bind(base + 1) && can_bind(base + 2)) return base;
+  }
+  return 0;
+}
+
 TEST_CASE("a broker that goes away: commands answer 503 fast, healthz says why, queries still answer") {
   (void)kafka_brokers();  // this test needs the Kafka tooling of ./scripts/test
   TempDir broker_dir;
-  const std::vector<std::string> ports{"KAFKA_PORT=39092", "KAFKA_CONTROLLER_PORT=39093"};
+  const int base = free_port_base();
+  REQUIRE(base != 0);
+  const std::string broker = fmt::format("127.0.0.1:{}", base);
+  const std::vector<std::string> ports{fmt::format("KAFKA_PORT={}", base),
+                                       fmt::format("KAFKA_CONTROLLER_PORT={}", base + 1),
+                                       fmt::format("KAFKA_SASL_PORT={}", base + 2)};
   const std::string script = std::string(AGRITRACE_SOURCE_DIR) + "/scripts/kafka";
   RunResult started = run_program({"/bin/bash", script, "start", broker_dir.path()}, ports, true);
   INFO(started.out);
@@ -198,7 +227,7 @@ TEST_CASE("a broker that goes away: commands answer 503 fast, healthz says why, 
   } stop_broker{{"/bin/bash", script, "stop", broker_dir.path()}, ports};
 
   TempDir data;
-  ServerProcess server({"--data", data.path(), "--kafka", "127.0.0.1:39092", "--topic", unique_name("gone")});
+  ServerProcess server({"--data", data.path(), "--kafka", broker, "--topic", unique_name("gone")});
   server.start();
   ApiClient c(server.port(), register_enterprise(server.port(), kPlantUscc, "鲜达"));
   REQUIRE(c.post("/v1/batches", batch_body("B-1")).status == 201);
@@ -214,7 +243,7 @@ TEST_CASE("a broker that goes away: commands answer 503 fast, healthz says why, 
   INFO(health.body);
   CHECK(health.status == 503);
   CHECK(health.str("/status") == "degraded");
-  CHECK(health.str("/ledger/detail").find("127.0.0.1:39092") != std::string::npos);
+  CHECK(health.str("/ledger/detail").find(broker) != std::string::npos);
   // A second command is refused at once while the broker is down.
   CHECK(c.post("/v1/batches", batch_body("B-3")).status == 503);
   // The views are local: queries keep answering.
