@@ -142,17 +142,7 @@ void register_regulator_routes(RouteKit& kit, Router& router) {
         const auto& [bureau, username, password] = *fields;
         req.context->principal = Principal{};
         auto login = i->access.login(bureau, username, password, &req.context->principal, true);
-        if (!login.ok()) {
-          HttpResponse r = problem_from_error(login.error());
-          if (login.error().reason == "login_locked") {
-            r = problem_response(429, "login_locked", login.error().message, "username");
-            const std::string& d = login.error().details_json;
-            r.headers.emplace_back("Retry-After", d.substr(d.find(':') + 1));
-          } else {
-            r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agritrace\"");
-          }
-          return respond(std::move(r));
-        }
+        if (!login.ok()) return respond(AccessControl::login_refusal(login.error()));
         JsonWriter w;
         w.begin_object()
             .field("token", login->token)

@@ -184,6 +184,18 @@ void AccessControl::answered(const HttpRequest& request, const RouteInfo* route,
   if (!s.ok()) std::fprintf(stderr, "agritrace: audit trail: %s\n", s.to_string().c_str());
 }
 
+HttpResponse AccessControl::login_refusal(const Error& error) {
+  HttpResponse r = problem_from_error(error);
+  if (error.reason == "login_locked") {
+    r = problem_response(429, "login_locked", error.message, "username");
+    const std::string& d = error.details_json;
+    r.headers.emplace_back("Retry-After", d.substr(d.find(':') + 1));
+  } else {
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agritrace\"");
+  }
+  return r;
+}
+
 Result<AccessControl::Login> AccessControl::login(const std::string& tenant,
                                                   const std::string& username,
                                                   std::string_view password, Principal* seen,

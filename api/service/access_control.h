@@ -57,6 +57,9 @@ class AccessControl final : public RouteGuard {
                       std::string_view password, Principal* seen, bool regulator = false);
   // DELETE /v1/sessions/current.
   void logout(const Principal& principal);
+  // The answer to a refused login (enterprise or bureau account): 429 with Retry-After when the
+  // account is locked, otherwise the error's problem with a WWW-Authenticate challenge.
+  static HttpResponse login_refusal(const Error& error);
 
  private:
   Result<Principal> identify(const HttpRequest& request);

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/test_images.h"
+
 namespace agritrace::api {
 namespace {
 
@@ -71,30 +73,6 @@ std::string jpeg_with_exif(uint32_t w, uint32_t h) {
   return out;
 }
 
-void append_png(png_structp png, png_bytep data, png_size_t n) {
-  static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<char*>(data), n);
-}
-
-std::string png_with_text(uint32_t w, uint32_t h) {
-  std::string out;
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png_create_info_struct(png);
-  png_set_write_fn(png, &out, append_png, nullptr);
-  png_set_IHDR(png, info, w, h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_text text{};
-  text.compression = PNG_TEXT_COMPRESSION_NONE;
-  text.key = const_cast<char*>("Location");
-  text.text = const_cast<char*>("GPS 23.1N 113.3E");
-  png_set_text(png, info, &text, 1);
-  png_write_info(png, info);
-  std::vector<unsigned char> row(static_cast<size_t>(w) * 3, 0x80);
-  for (uint32_t y = 0; y < h; ++y) png_write_row(png, row.data());
-  png_write_end(png, info);
-  png_destroy_write_struct(&png, &info);
-  return out;
-}
-
 bool contains(const std::string& s, std::string_view what) {
   return s.find(what) != std::string::npos;
 }
@@ -117,7 +95,7 @@ TEST_CASE("R-4.4.2 a JPEG's EXIF GPS and comment are stripped, the image keeps i
 }
 
 TEST_CASE("R-4.4.2 a PNG's text chunk is stripped") {
-  const std::string in = png_with_text(20, 10);
+  const std::string in = testing::png_with_location_text(20, 10);
   REQUIRE(contains(in, "GPS 23.1N"));
   auto clean = sanitize_image(in);
   REQUIRE(clean.ok());
@@ -137,7 +115,7 @@ TEST_CASE("R-4.4.2 non-images, broken images, too many bytes or pixels are refus
   auto broken = sanitize_image(std::string_view(jpeg).substr(0, jpeg.size() / 3));
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().reason == "image_invalid");
-  auto broken_png = sanitize_image(png_with_text(8, 8).substr(0, 40));
+  auto broken_png = sanitize_image(testing::png_with_location_text(8, 8).substr(0, 40));
   REQUIRE_FALSE(broken_png.ok());
   CHECK(broken_png.error().reason == "image_invalid");
   ImageLimits small;
@@ -151,7 +129,7 @@ TEST_CASE("R-4.4.2 non-images, broken images, too many bytes or pixels are refus
   auto wide = sanitize_image(jpeg, few_pixels);
   REQUIRE_FALSE(wide.ok());
   CHECK(wide.error().reason == "image_dimensions_too_large");
-  auto wide_png = sanitize_image(png_with_text(8, 40), few_pixels);
+  auto wide_png = sanitize_image(testing::png_with_location_text(8, 40), few_pixels);
   REQUIRE_FALSE(wide_png.ok());
   CHECK(wide_png.error().reason == "image_dimensions_too_large");
 }

@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <png.h>
 
 #include <fstream>
 #include <string>
@@ -21,6 +20,7 @@
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
+#include "tests/support/test_images.h"
 
 namespace agritrace::testing {
 namespace {
@@ -44,31 +44,6 @@ std::string hmac_hex(const std::string& key, const std::string& message) {
   std::string hex;
   for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", mac[i]);
   return hex;
-}
-
-void append_png(png_structp png, png_bytep data, png_size_t n) {
-  static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<char*>(data), n);
-}
-
-// A PNG carrying a text chunk with a position (what a phone's editor may leave in a file).
-std::string png_with_position(uint32_t w, uint32_t h) {
-  std::string out;
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png_create_info_struct(png);
-  png_set_write_fn(png, &out, append_png, nullptr);
-  png_set_IHDR(png, info, w, h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_text text{};
-  text.compression = PNG_TEXT_COMPRESSION_NONE;
-  text.key = const_cast<char*>("Location");
-  text.text = const_cast<char*>("GPS 23.1N 113.3E");
-  png_set_text(png, info, &text, 1);
-  png_write_info(png, info);
-  std::vector<unsigned char> row(static_cast<size_t>(w) * 3, 0x60);
-  for (uint32_t y = 0; y < h; ++y) png_write_row(png, row.data());
-  png_write_end(png, info);
-  png_destroy_write_struct(&png, &info);
-  return out;
 }
 
 std::string complaint_body(const std::string& voucher, int64_t amount, const std::string& date,
@@ -127,7 +102,7 @@ void complaint_slice(Backend backend) {
   const std::string today = test_today();
 
   // Refused uploads: precise problem+json, nothing filed.
-  const std::string png = png_with_position(40, 30);
+  const std::string png = png_with_location_text(40, 30);
   REQUIRE(png.find("GPS 23.1N") != std::string::npos);
   check_problem(consumer.post(file_url, complaint_body(voucher, 2580, today,
                                                        {std::string("%PDF-1.7 not an image")})),
