@@ -5,11 +5,39 @@
 
 #include <sstream>
 
+#include "events/ledger/ledger.h"
 #include "projections/base/view_store.h"
 #include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
+
+std::vector<std::string> ledger_payloads(const TestLedger& l) {
+  Result<std::unique_ptr<events::Ledger>> ledger = [&]() -> Result<std::unique_ptr<events::Ledger>> {
+    if (l.backend == Backend::kKafka) {
+      events::KafkaLedgerOptions o;
+      o.brokers = kafka_brokers();
+      o.topic = l.topic;
+      return events::open_kafka_ledger(o);
+    }
+    events::LocalLedgerOptions o;
+    o.path = l.data.path() + "/ledger";
+    o.read_only = true;
+    return events::open_local_ledger(o);
+  }();
+  REQUIRE(ledger.ok());
+  auto reader = (*ledger)->open_reader({});
+  REQUIRE(reader.ok());
+  std::vector<std::string> out;
+  for (;;) {
+    auto polled = (*reader)->poll(1000, 1000);
+    REQUIRE(polled.ok());
+    for (const auto& e : polled->events) {
+      out.push_back(e.envelope.tenant + " " + e.envelope.type + " " + e.envelope.payload_json);
+    }
+    if (polled->at_end && polled->events.empty()) return out;
+  }
+}
 
 // A session of a new bureau with jurisdiction `division` (issue 13), its supervisor logged in.
 std::string bureau_session(uint16_t port, const std::string& bureau, const std::string& division) {

@@ -24,6 +24,9 @@ inline constexpr const char* kPersonId = "441322197806151238";    // GB 11643 ch
 // Registers an enterprise with the admin key; returns its API key.
 std::string register_enterprise(uint16_t port, const std::string& uscc, const std::string& name,
                                 const std::string& region = "广东省");
+// Every event of the ledger as "<tenant> <type> <payload>", in order (the server stopped: the
+// embedded ledger is opened read-only): what tests read to prove personal data is sealed at rest.
+std::vector<std::string> ledger_payloads(const TestLedger& l);
 // Issue 13: registers bureau `bureau` with jurisdiction `division` (a GB/T 2260 code or GBA) and a
 // supervisor; the supervisor's session token.
 std::string bureau_session(uint16_t port, const std::string& bureau, const std::string& division);

@@ -20,34 +20,6 @@ namespace {
 
 constexpr const char* kPassword = "Market-Watch-2024";
 
-// Every payload of the ledger (the server stopped: the embedded ledger is opened read-only).
-std::vector<std::string> ledger_payloads(const TestLedger& l) {
-  Result<std::unique_ptr<events::Ledger>> ledger = [&]() -> Result<std::unique_ptr<events::Ledger>> {
-    if (l.backend == Backend::kKafka) {
-      events::KafkaLedgerOptions o;
-      o.brokers = kafka_brokers();
-      o.topic = l.topic;
-      return events::open_kafka_ledger(o);
-    }
-    events::LocalLedgerOptions o;
-    o.path = l.data.path() + "/ledger";
-    o.read_only = true;
-    return events::open_local_ledger(o);
-  }();
-  REQUIRE(ledger.ok());
-  auto reader = (*ledger)->open_reader({});
-  REQUIRE(reader.ok());
-  std::vector<std::string> out;
-  for (;;) {
-    auto polled = (*reader)->poll(1000, 1000);
-    REQUIRE(polled.ok());
-    for (const auto& e : polled->events) {
-      out.push_back(e.envelope.tenant + " " + e.envelope.type + " " + e.envelope.payload_json);
-    }
-    if (polled->at_end && polled->events.empty()) return out;
-  }
-}
-
 bool flag(const Reply& r, const std::string& pointer) {
   simdjson::dom::parser parser;
   bool value = false;
