@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,7 +22,8 @@ class DemoClient {
   Result<std::string> call(std::string_view method, const std::string& target, const std::string& key,
                            const std::string& body, const std::string& idem,
                            std::string_view content_type = "application/json") {
-    HeaderList headers{{"Authorization", "Bearer " + key}, {"Content-Type", std::string(content_type)}};
+    HeaderList headers{{"Content-Type", std::string(content_type)}};
+    if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
     if (!idem.empty()) headers.emplace_back("Idempotency-Key", idem);
     auto r = http_.request(method, target, body, headers);
     if (!r.ok()) return r.error();
@@ -117,6 +119,32 @@ Result<core::Date> server_today(HttpClient& http) {
   }
   return core::parse_date(today, "clock.today");
 }
+
+// The demo's bureaus (issue 13): their users (the first one a supervisor) and the entities the
+// supervisor files. Every user's password is kDemoBureauPassword.
+struct BureauUser {
+  std::string_view username, role;
+};
+struct Bureau {
+  std::string_view id, name, jurisdiction;
+  std::vector<BureauUser> users;
+  std::vector<std::string_view> entities;
+};
+constexpr std::string_view kDemoBureauPassword = "Market-Watch-2024";
+const std::vector<Bureau> kDemoBureaus = {
+    {"gz-amr", "广州市市场监督管理局", "440100",
+     {{"li.sup", "supervisor"}, {"zhao.insp", "inspector"}, {"qian.insp", "inspector"}},
+     {R"({"name":"广州江南果菜批发有限公司","premises_type":"wholesale","uscc":"91440101MA59XYW12B","division":"440111","address":"广州市白云区江南大道中","legal_representative":"刘洋","contact_person":"刘洋","phone":"13711112222"})",
+      R"({"name":"陈记蔬菜档","premises_type":"retail","id_number":"441322197806151238","division":"440106","address":"广州市天河区石牌农贸市场 12 号","contact_person":"陈国强","phone":"13800138000"})"}},
+    {"sz-amr", "深圳市市场监督管理局", "440300",
+     {{"sun.sup", "supervisor"}, {"zhou.insp", "inspector"}, {"wu.insp", "inspector"}},
+     {R"({"name":"深圳市福田区鲜果坊","premises_type":"retail","uscc":"91440300708461136T","division":"440304","address":"深圳市福田区福田农批市场 B-12","legal_representative":"黄丽","contact_person":"黄丽","phone":"13923456789"})",
+      R"({"name":"深圳市南山区百果园生鲜店","premises_type":"retail","uscc":"91440304MA5G3XW81N","division":"440305","address":"深圳市南山区南头街道","legal_representative":"周杰","contact_person":"周杰","phone":"13612345678"})"}},
+    {"gba-amr", "大湾区食品安全协调办公室", "GBA",
+     {{"chen.sup", "supervisor"}, {"zheng.insp", "inspector"}, {"feng.insp", "inspector"}},
+     {R"({"name":"东莞市鲜达农产品加工有限公司","premises_type":"production","uscc":"91441900MA51ABCD7J","division":"441900","address":"广东省东莞市寮步镇","legal_representative":"何建国","contact_person":"何建国","phone":"13509876543"})",
+      R"({"name":"博罗县绿源菜心种植专业合作社","premises_type":"farm","uscc":"93441322MA4W12345F","division":"441322","address":"广东省惠州市博罗县","legal_representative":"黄国华","contact_person":"黄国华","phone":"13826601234"})"}},
+};
 
 }  // namespace
 
@@ -339,6 +367,33 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out,
   DEMO_TRY(recall, c.call("POST", "/v1/recalls", farm.key,
                           R"({"scope":"lot","id":"lot-1","reason":"有机肥抽检镉含量超标（GB/T 23349-2020）"})", run + "-recall"));
   const std::string recall_id = c.field(*recall, "id");
+
+  // ---- Issue 13: three market supervision bureaus with logins for the regulator portal
+  // (/regulator), and the chain's enterprises filed as regulated entities (R-4.5.1). ----
+  for (const Bureau& b : kDemoBureaus) {
+    DEMO_TRY(bureau, c.call("POST", "/v1/regulator/bureaus", admin_key,
+                            fmt::format(R"({{"bureau_id":"{}","name":"{}","jurisdiction":"{}"}})", b.id, b.name,
+                                        b.jurisdiction),
+                            fmt::format("{}-bureau-{}", run, b.id)));
+    (void)bureau;
+    for (const BureauUser& u : b.users) {
+      DEMO_TRY(user, c.call("POST", fmt::format("/v1/regulator/bureaus/{}/users", b.id), admin_key,
+                            fmt::format(R"({{"username":"{}","password":"{}","role":"{}"}})", u.username,
+                                        kDemoBureauPassword, u.role),
+                            fmt::format("{}-bureau-{}-{}", run, b.id, u.username)));
+      (void)user;
+    }
+    // The bureau's supervisor files the entities of its jurisdiction.
+    DEMO_TRY(login, c.call("POST", "/v1/regulator/sessions", "",
+                           fmt::format(R"({{"bureau_id":"{}","username":"{}","password":"{}"}})", b.id,
+                                       b.users[0].username, kDemoBureauPassword),
+                           ""));
+    const std::string token = c.field(*login, "token");
+    for (const std::string_view body : b.entities) {
+      DEMO_TRY(filed, c.call("POST", "/v1/regulator/entities", token, std::string(body), ""));
+      (void)filed;
+    }
+  }
 #undef DEMO_TRY
 
   fmt::print(out, "Demo chain seeded through {}\n\n", url);
@@ -370,6 +425,16 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out,
              "  curl -s -H 'Authorization: Bearer {}' '{}/v1/market/products?variety=vegetable'\n",
              run_id, batch_id, (*packs)[0].second, (*packs)[0].second, (*packs)[19].second, plant.key, url, run_id,
              wholesaler.key, url);
+  fmt::print(out, "\nRegulator portal (issue 13): open {}/regulator and log in with a bureau id, a user and the\n"
+                  "password {} (every bureau user of the demo):\n", url, kDemoBureauPassword);
+  for (const Bureau& b : kDemoBureaus) {
+    std::string users;
+    for (const BureauUser& u : b.users) users += fmt::format("{}{} ({})", users.empty() ? "" : ", ", u.username, u.role);
+    fmt::print(out, "  {:<8} {} (jurisdiction {}): {}\n", b.id, b.name, b.jurisdiction, users);
+  }
+  fmt::print(out,
+             "  curl -s -H 'Content-Type: application/json' -d '{{\"bureau_id\":\"gz-amr\",\"username\":\"li.sup\",\"password\":\"{}\"}}' {}/v1/regulator/sessions\n",
+             kDemoBureauPassword, url);
   if (printer.empty()) return Status::Ok();
 
   // R-4.2.6: a packing line with the given printer (e.g. the simulator ./scripts/run starts) and

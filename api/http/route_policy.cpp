@@ -69,6 +69,11 @@ const std::vector<RoutePolicy>& table() {
       {"complaintPage", kPub, Area::kSales},
       {"rateComplaintForm", kPub, Area::kSales},
       {"publicComplaintJs", kPub, Area::kSales},
+      // issue 13, the regulator portal: the page and its assets carry no data (public); the
+      // script reads everything through the regulator routes with the bureau user's token
+      {"regulatorPortal", kPub, Area::kAccounts},
+      {"regulatorPortalCss", kPub, Area::kAccounts},
+      {"regulatorPortalJs", kPub, Area::kAccounts},
       {"listComplaints", kEnt, Area::kSales},
       {"getComplaint", kEnt, Area::kSales},
       {"transitionComplaint", kEnt, Area::kSales},

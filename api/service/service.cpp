@@ -4,6 +4,7 @@
 
 #include "api/http/route_kit.h"
 #include "api/public/scan_page.h"
+#include "api/regulator/portal.h"
 
 namespace agritrace::api {
 namespace {
@@ -136,6 +137,7 @@ void Service::register_routes(Router& router) {
   // Issue 12, the public end: consumer scan side (api/public/scan_routes.cpp)
   register_public_routes(*i, router);
   register_complaint_routes(*i, router);
+  register_regulator_portal(*i, router);  // issue 13: the zh-CN regulator portal (/regulator)
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",

@@ -87,7 +87,7 @@ void demo_on_the_test_clock(Backend backend) {
   // `curl` function that reports each answer's status on stderr; a line's expected status is
   // 2xx unless its own comment names another ("# disabled: 410 Gone").
   const std::vector<std::string> lines = curl_lines(demo.out);
-  CHECK(lines.size() == 16);
+  CHECK(lines.size() == 17);
   TempDir scratch;
   const std::regex status_re("agritrace-curl-status ([0-9]{3})");
   const std::regex expected_re("# .*\\b([1-5][0-9]{2})\\b");
