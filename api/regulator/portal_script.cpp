@@ -267,6 +267,7 @@ const char kPortalJs[] = R"JS((function () {
     } catch (e) {
       if (e instanceof Expired) return;
       if (gen !== generation) return;
+      main.setAttribute('data-page', 'error');
       main.replaceChildren(banner('bad', '页面出错：' + e));
       drawn();
     }
@@ -522,7 +523,7 @@ const char kPortalJs[] = R"JS((function () {
     if (list.some(function (e) { return e.personal_data_masked; })) {
       view.appendChild(el('p', {class: 'small'}, '其他机构备案主体的个人信息已脱敏显示。'));
     }
-    view.appendChild(pager('entities', q, r.json.next_after));
+    add(view, pager('entities', q, r.json.next_after));
   }
 
   function dl(pairs, attrs) {
@@ -799,7 +800,7 @@ const char kPortalJs[] = R"JS((function () {
         v.status === 200 && v.json && (v.json.differences || []).length ? el('p', {class: 'small'}, '差异：' + JSON.stringify(v.json.differences)) : null);
       view.appendChild(box);
     });
-    view.appendChild(pager('draws', q, r.json.next_after));
+    add(view, pager('draws', q, r.json.next_after));
   }
 
   // ---- 台账筛选 ---------------------------------------------------------------------------------
@@ -835,7 +836,7 @@ const char kPortalJs[] = R"JS((function () {
         DIRECTION_LABEL[l.direction] || l.direction, l.product, l.batch, l.origin,
         l.quantity ? qty(l.quantity.amount, l.quantity.unit) : '', [cp.name || cp.id, cp.division ? place(cp.division) : ''].filter(Boolean).join(' ')];
     }), {id: 'ledger-table'}));
-    view.appendChild(pager('ledger', q, r.json.next_after));
+    add(view, pager('ledger', q, r.json.next_after));
   }
 
   // ---- 流向图 -----------------------------------------------------------------------------------
