@@ -127,9 +127,8 @@ const char kPortalJs[] = R"JS((function () {
     var headers = {Accept: opts.accept || 'application/json'};
     if (token()) headers.Authorization = 'Bearer ' + token();
     var target = path;
-    if (method === 'GET' && position) {
-      target += (path.indexOf('?') < 0 ? '?' : '&') + 'after=' + encodeURIComponent(position) + '&wait_ms=10000';
-    }
+    // Read-your-writes by header: on some routes ?after= is the paging cursor.
+    if (method === 'GET' && position) headers['X-Agritrace-After'] = position;
     var body;
     if (opts.raw !== undefined) {
       headers['Content-Type'] = opts.type || 'application/octet-stream';
@@ -871,8 +870,9 @@ const char kPortalJs[] = R"JS((function () {
     }
     var groups = {};
     nodes.forEach(function (n) {
-      var city = n.city || cityOf(n.division) || n.division || '未知地区';
-      var g = groups[city] || (groups[city] = {city: city, nodes: [], rank: Infinity});
+      var real = n.city || cityOf(n.division);
+      var city = n.kind === 'consumers' ? '消费者' : real || '其他地区';
+      var g = groups[city] || (groups[city] = {city: city, nodes: [], rank: Infinity, real: !!real && n.kind !== 'consumers'});
       g.nodes.push(n);
       g.rank = Math.min(g.rank, rank[n.id]);
     });
@@ -922,7 +922,7 @@ const char kPortalJs[] = R"JS((function () {
           stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke'}, label),
         svg('title', {}, (byId[e.from].name || e.from) + ' → ' + (byId[e.to].name || e.to) + '：' + label)));
     });
-    var cities = order.length;
+    var cities = order.filter(function (x) { return x.real; }).length;
     var graph = svg('svg', {viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img', 'aria-labelledby': 'chain-title', id: 'chain-svg'},
       svg('title', {id: 'chain-title'}, product + ' 流通链条：' + cities + ' 个城市、' + nodes.length + ' 个主体、' + edges.length + ' 条流向'),
       svg('defs', {}, svg('marker', {id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'},
@@ -935,7 +935,7 @@ const char kPortalJs[] = R"JS((function () {
     });
     return el('div', {},
       el('p', {id: 'chain-summary', 'data-cities': cities, 'data-nodes': nodes.length, 'data-edges': edges.length},
-        product + '：' + cities + ' 个城市（' + order.map(function (x) { return x.city; }).join('、') + '），' + nodes.length +
+        product + '：' + cities + ' 个城市（' + order.filter(function (x) { return x.real; }).map(function (x) { return x.city; }).join('、') + '），' + nodes.length +
         ' 个主体，' + edges.length + ' 条流向。虚线框为辖区外主体。'),
       el('figure', {id: 'chain-figure'}, el('figcaption', {}, product + ' 流通链条（按城市分组）'),
         graph),
