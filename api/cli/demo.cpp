@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <map>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -131,6 +132,10 @@ struct Bureau {
   std::vector<std::string_view> entities;
 };
 constexpr std::string_view kDemoBureauPassword = "Market-Watch-2024";
+// The signed inspection form's scan (a minimal PDF).
+constexpr std::string_view kDemoInspectionForm =
+    "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    "trailer<</Root 1 0 R>>\n%%EOF\n";
 const std::vector<Bureau> kDemoBureaus = {
     {"gz-amr", "广州市市场监督管理局", "440100",
      {{"li.sup", "supervisor"}, {"zhao.insp", "inspector"}, {"qian.insp", "inspector"}},
@@ -370,6 +375,8 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out,
 
   // ---- Issue 13: three market supervision bureaus with logins for the regulator portal
   // (/regulator), and the chain's enterprises filed as regulated entities (R-4.5.1). ----
+  std::map<std::string, std::string> entity_ids;         // name -> entity id
+  std::map<std::string, std::string> supervisor_tokens;  // bureau -> its supervisor's session
   for (const Bureau& b : kDemoBureaus) {
     DEMO_TRY(bureau, c.call("POST", "/v1/regulator/bureaus", admin_key,
                             fmt::format(R"({{"bureau_id":"{}","name":"{}","jurisdiction":"{}"}})", b.id, b.name,
@@ -391,8 +398,47 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out,
     const std::string token = c.field(*login, "token");
     for (const std::string_view body : b.entities) {
       DEMO_TRY(filed, c.call("POST", "/v1/regulator/entities", token, std::string(body), ""));
-      (void)filed;
+      entity_ids[c.field(std::string(body), "name")] = c.field(*filed, "id");
     }
+    supervisor_tokens[std::string(b.id)] = token;
+  }
+
+  // R-4.5.2, when this server has it (the checklist answers): a Guangzhou inspector inspects the
+  // stall with the signed form uploaded; the GBA supervisor makes a random draw.
+  std::string inspection_id, draw_id;
+  DEMO_TRY(zhao, c.call("POST", "/v1/regulator/sessions", "",
+                        fmt::format(R"({{"bureau_id":"gz-amr","username":"zhao.insp","password":"{}"}})",
+                                    kDemoBureauPassword),
+                        ""));
+  const std::string zhao_token = c.field(*zhao, "token");
+  auto checklist = http.request("GET", "/v1/regulator/checklist", "", {{"Authorization", "Bearer " + zhao_token}});
+  if (checklist.ok() && checklist->status == 200) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    simdjson::dom::array items;
+    std::string item_json;
+    if (!parser.parse(checklist->body).get(doc) && !doc["items"].get(items)) {
+      for (simdjson::dom::element item : items) {
+        std::string_view code;
+        if (item["code"].get_string().get(code)) continue;
+        item_json += fmt::format(R"({}{{"code":"{}","result":"{}","note":""}})", item_json.empty() ? "" : ",", code,
+                                 item_json.empty() ? "basically_conforming" : "conforming");
+      }
+    }
+    DEMO_TRY(form, c.call("POST", "/v1/regulator/documents", zhao_token, std::string(kDemoInspectionForm), "",
+                          "application/pdf"));
+    DEMO_TRY(inspection,
+             c.call("POST", "/v1/regulator/inspections", zhao_token,
+                    fmt::format(R"({{"entity_id":"{}","inspected_on":"{}","inspectors":["zhao.insp","qian.insp"],"items":[{}],"findings":"进货查验记录缺 3 天","follow_up":"补齐进货查验记录，两周内复查","follow_up_due":"{}","form_sha256":"{}"}})",
+                                entity_ids["陈记蔬菜档"], cal.day(-10), item_json, cal.day(4),
+                                c.field(*form, "sha256")),
+                    run + "-inspection"));
+    inspection_id = c.field(*inspection, "inspection_id");
+    if (inspection_id.empty()) inspection_id = c.field(*inspection, "id");
+    DEMO_TRY(draw, c.call("POST", "/v1/regulator/draws", supervisor_tokens["gba-amr"],
+                          R"({"seed":"0d0e0a","entity_count":3,"inspectors_per_entity":2})", run + "-draw"));
+    draw_id = c.field(*draw, "draw_id");
+    if (draw_id.empty()) draw_id = c.field(*draw, "id");
   }
 #undef DEMO_TRY
 
@@ -431,6 +477,10 @@ Status run_demo(const std::string& url, const std::string& admin_key, FILE* out,
     std::string users;
     for (const BureauUser& u : b.users) users += fmt::format("{}{} ({})", users.empty() ? "" : ", ", u.username, u.role);
     fmt::print(out, "  {:<8} {} (jurisdiction {}): {}\n", b.id, b.name, b.jurisdiction, users);
+  }
+  if (!inspection_id.empty()) {
+    fmt::print(out, "  R-4.5.2: gz-amr's zhao.insp recorded inspection {} of 陈记蔬菜档 with its signed form; gba-amr "
+                    "drew {}.\n", inspection_id, draw_id);
   }
   fmt::print(out,
              "  curl -s -H 'Content-Type: application/json' -d '{{\"bureau_id\":\"gz-amr\",\"username\":\"li.sup\",\"password\":\"{}\"}}' {}/v1/regulator/sessions\n",
