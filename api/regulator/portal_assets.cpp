@@ -55,7 +55,8 @@ input,select,textarea{font:inherit;padding:.3em .4em;border:1px solid #6b7075;bo
 textarea{width:100%;box-sizing:border-box}
 .filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(12em,1fr));gap:0 1em;align-items:end}
 button{font:inherit;padding:.4em 1em;border:0;border-radius:4px;background:#0a4f8a;color:#fff;margin-top:.5em;cursor:pointer}
-form.card>button{display:block}
+form.card>button,#grade-form>button{display:block}
+dl.kv{display:grid;grid-template-columns:minmax(8em,max-content) 1fr;gap:.35em 1.2em;margin:.3em 0}dl.kv dt{color:#3d4348}dl.kv dd{margin:0}
 button.secondary{background:#fff;color:#0a3d6b;border:1px solid #0a3d6b}
 .top button.secondary{margin:0}
 fieldset.item{border:1px solid #d5d9dd;border-radius:6px;margin:.5em 0;padding:.3em .8em .6em}

@@ -26,8 +26,9 @@ const char kPortalJs[] = R"JS((function () {
   var RESULTS = [['conforming', '符合'], ['basically_conforming', '基本符合'], ['nonconforming', '不符合']];
   var RESULT_LABEL = {conforming: '符合', basically_conforming: '基本符合', nonconforming: '不符合'};
   var DIRECTIONS = [['', '全部'], ['produced', '生产'], ['in', '购进'], ['out', '销售出库'], ['sold', '零售'],
-    ['written_off', '核销']];
-  var DIRECTION_LABEL = {produced: '生产', in: '购进', out: '销售出库', sold: '零售', written_off: '核销'};
+    ['written_off', '核销'], ['consumed', '投料使用']];
+  var DIRECTION_LABEL = {produced: '生产', in: '购进', out: '销售出库', sold: '零售', written_off: '核销',
+    consumed: '投料使用'};
   var ROLE_LABEL = {supervisor: '监管负责人', inspector: '执法检查员'};
   var CITY = {'4401': '广州市', '4402': '韶关市', '4403': '深圳市', '4404': '珠海市', '4405': '汕头市', '4406': '佛山市',
     '4407': '江门市', '4408': '湛江市', '4409': '茂名市', '4412': '肇庆市', '4413': '惠州市', '4414': '梅州市',
@@ -103,6 +104,12 @@ const char kPortalJs[] = R"JS((function () {
     var d = new Date();
     var p = function (n) { return (n < 10 ? '0' : '') + n; };
     return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate());
+  }
+  // An RFC 3339 instant as Beijing time ("2026-12-05 11:00").
+  function beijing(iso) {
+    var t = Date.parse(iso || '');
+    if (isNaN(t)) return iso || '';
+    return new Date(t + 8 * 3600e3).toISOString().replace('T', ' ').slice(0, 16);
   }
   function itemsOf(json, key) {
     if (!json) return [];
@@ -526,6 +533,8 @@ const char kPortalJs[] = R"JS((function () {
   }
 
   function dl(pairs, attrs) {
+    attrs = attrs || {};
+    attrs.class = 'kv';
     return el('dl', attrs, pairs.filter(function (p) { return p[1] !== undefined && p[1] !== null && p[1] !== ''; })
       .map(function (p) { return [el('dt', {}, p[0]), el('dd', {}, p[1])]; }));
   }
@@ -790,7 +799,7 @@ const char kPortalJs[] = R"JS((function () {
       var box = el('section', {class: 'draw', 'data-draw': d.draw_id, 'aria-labelledby': 'h-' + d.draw_id},
         el('h2', {id: 'h-' + d.draw_id}, '抽取 ' + d.draw_id + ' ', badge),
         q.drawn === d.draw_id ? banner('ok', '抽取已完成', {role: 'status'}) : null,
-        el('p', {class: 'small'}, '抽取时间 ' + (d.drawn_at || '') + '，抽取人 ' + (d.drawn_by || '') + '，种子 ' + (d.seed || '') +
+        el('p', {class: 'small'}, '抽取时间 ' + beijing(d.drawn_at) + '，抽取人 ' + (d.drawn_by || '') + '，种子 ' + (d.seed || '') +
           '，算法 ' + (d.algorithm || '') + '，候选主体 ' + (d.entities_considered === undefined ? '—' : d.entities_considered) +
           ' 个，候选检查人员 ' + (d.inspectors_considered === undefined ? '—' : d.inspectors_considered) + ' 名'),
         (d.assignments || []).length ? table(null, ['主体', '检查人员'], d.assignments.map(function (a) {
@@ -831,7 +840,7 @@ const char kPortalJs[] = R"JS((function () {
     view.appendChild(dl);
     view.appendChild(table(null, ['时间', '主体', '区划', '方向', '品名', '批次', '产地', '数量', '交易对象'], lines.map(function (l) {
       var cp = l.counterparty || {};
-      return [(l.occurred_at || '').replace('T', ' ').slice(0, 16), l.enterprise_name || l.enterprise_id, place(l.division),
+      return [beijing(l.occurred_at), l.enterprise_name || l.enterprise_id, place(l.division),
         DIRECTION_LABEL[l.direction] || l.direction, l.product, l.batch, l.origin,
         l.quantity ? qty(l.quantity.amount, l.quantity.unit) : '', [cp.name || cp.id, cp.division ? place(cp.division) : ''].filter(Boolean).join(' ')];
     }), {id: 'ledger-table'}));
