@@ -563,7 +563,9 @@ const char kPortalJs[] = R"JS((function () {
     var e = r.json;
     view.appendChild(el('p', {class: 'small'}, el('a', {href: '#/entities'}, '← 主体名录')));
     view.appendChild(el('h1', {id: 'entity-name'}, e.name));
-    if (q.saved) view.appendChild(banner('ok', '检查记录已保存：' + q.saved, {id: 'saved', role: 'status'}));
+    if (q.saved) {
+      view.appendChild(banner('ok', '检查记录已保存' + (q.saved !== '-' ? '：' + q.saved : ''), {id: 'saved', role: 'status'}));
+    }
     view.appendChild(el('section', {class: 'card', 'aria-labelledby': 'h-filing'}, el('h2', {id: 'h-filing'}, '备案信息'),
       dl([['主体编号', e.entity_id], ['类型', PREMISES[e.premises_type] || e.premises_type],
         ['统一社会信用代码', e.uscc], ['身份证号', e.id_number], ['区划', place(e.division)], ['地址', e.address],
@@ -738,7 +740,7 @@ const char kPortalJs[] = R"JS((function () {
         }
         var r = await api('POST', '/v1/regulator/inspections', {json: body});
         if (r.status === 201 || r.status === 200) {
-          go('entities/' + encodeURIComponent(body.entity_id), {saved: (r.json && r.json.inspection_id) || '已保存'});
+          go('entities/' + encodeURIComponent(body.entity_id), {saved: (r.json && (r.json.inspection_id || r.json.id)) || '-'});
           return;
         }
         if (r.status === 403) { generalErr.textContent = '无权限：当前账号不能录入检查记录'; return; }
@@ -774,7 +776,7 @@ const char kPortalJs[] = R"JS((function () {
         if (d) body.division = d;
         if (seed) body.seed = seed;
         var r = await api('POST', '/v1/regulator/draws', {json: body});
-        if (r.status === 201 || r.status === 200) { go('draws', {drawn: (r.json && r.json.draw_id) || ''}); return; }
+        if (r.status === 201 || r.status === 200) { go('draws', {drawn: (r.json && (r.json.draw_id || r.json.id)) || ''}); return; }
         err.textContent = r.status === 403 ? '无权限' : r.status === 404 && !(r.json && r.json.field) ? '暂无数据：服务器不提供抽取功能'
           : problemText(r) + (r.json && r.json.field ? '（' + r.json.field + '）' : '');
       });
