@@ -153,6 +153,16 @@ s.test('portal: login, entity list and detail within the jurisdiction, 401 / 403
     expect(await page.evaluate(() => sessionStorage.getItem('agritrace.regulator.token')) === null, 'token dropped');
     const after = await gba.call('GET', '/v1/regulator/bureau');
     expect(after.status === 200, 'the API client\'s own session is another one');
+
+    // A bureau with nothing filed yet (Zhuhai): every view says there is no data.
+    await server.admin.post('/v1/regulator/bureaus', { bureau_id: 'zh-amr', name: '珠海市市场监督管理局', jurisdiction: '440400' });
+    await server.admin.post('/v1/regulator/bureaus/zh-amr/users', { username: 'he.insp', password: PASSWORD, role: 'inspector' });
+    await login(page, server, 'zh-amr', 'he.insp');
+    await navTo(page, '主体名录', 'entities');
+    await page.locator('[data-state=empty]', { hasText: '暂无数据' }).waitFor();
+    await navTo(page, '监督检查', 'inspect');
+    await page.locator('[data-state=empty]').first().waitFor();
+    await ctx.check(page, 'regulator-inspect-empty');
   });
 });
 
