@@ -583,7 +583,7 @@ const char kPortalJs[] = R"JS((function () {
         ['最近检查日期', e.last_inspected_on || '从未检查'],
         ['检查状态', e.inspection_overdue ? el('span', {class: 'badge grade-D', id: 'overdue-flag'}, '逾期未检查') : '正常']]));
     }
-    if (can('draws') || (me && me.role === 'supervisor')) risk.appendChild(gradeForm(e));
+    if (can('risk_grades')) risk.appendChild(gradeForm(e));
     view.appendChild(risk);
 
     var sec = el('section', {class: 'card', id: 'inspections', 'aria-labelledby': 'h-ins'}, el('h2', {id: 'h-ins'}, '监督检查记录'),
@@ -782,7 +782,7 @@ const char kPortalJs[] = R"JS((function () {
       });
       view.appendChild(form);
     } else {
-      view.appendChild(el('p', {class: 'small', id: 'draw-rights'}, '发起抽取需要监管负责人角色；此处可查看抽取结果并验证其可复现性。'));
+      view.appendChild(el('p', {class: 'small', id: 'draw-rights'}, '双随机抽取由监管负责人发起和查看。'));
     }
     var r = await api('GET', '/v1/regulator/draws?limit=20');
     var s = stateOf(r);

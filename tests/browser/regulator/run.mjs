@@ -226,15 +226,16 @@ s.test('R-4.5.2 inspection entry with the signed form, the entity detail, random
     const rec = (recorded.inspections || recorded.items).find((x) => x.findings === '冷库温度记录缺 2 天');
     expect(rec && rec.form_sha256 && rec.overall === 'basically_conforming', `recorded with the form: ${JSON.stringify(rec)}`);
 
-    // The inspector reads the draws with their verification badge but cannot draw.
+    // Draws are the supervisors' (inspections' contract change of 00:57): an inspector gets 无权限.
     await navTo(page, '双随机', 'draws');
     expect(await page.locator('#draw-form').count() === 0, 'no draw form for an inspector');
-    await page.locator('.draw .verification[data-reproduced=true]').first().waitFor();
+    await page.locator('[data-state=forbidden]', { hasText: '无权限' }).waitFor();
 
     // The GBA supervisor draws through the form; an inspection by a supervisor is refused: 无权限.
     await drawn(page, 'login', () => page.getByRole('button', { name: '退出登录' }).click());
     await login(page, server, 'gba-amr', 'chen.sup');
     await navTo(page, '双随机', 'draws');
+    await page.locator('.draw .verification[data-reproduced=true]').first().waitFor();  // the demo's draw
     await page.getByLabel('抽取主体数').fill('3');
     await page.getByLabel('随机种子（选填，十六进制）').fill('5eed01');
     await drawn(page, 'draws', () => page.getByRole('button', { name: '发起抽取' }).click());
