@@ -119,6 +119,7 @@ enum class ViewKind : uint8_t {
   kSamplingBatchByKey,  // smpb/ a tenant's batches by match key (lot code / production date)
   kSamplingBatchLink,  // smpm/ a final result linked to a batch
   kSamplingAlert,  // smpa/ a failing final result matched to a producer's batch
+  kSamplingBatchDate,  // smpd/ a batch's production date as last matched (batch.amended re-matches)
   // public: food-safety complaints
   kComplaint,  // cmp/ a complaint case with its history and rating
   kComplaintByToken,  // cmpt/ global index: follow token digest -> tenant and case
@@ -127,7 +128,7 @@ enum class ViewKind : uint8_t {
   kRegulatedEntityByDivision,  // rgdiv/ index: division code -> entity (jurisdiction scans)
 };
 
-inline constexpr std::array<std::string_view, 100> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 101> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -224,6 +225,7 @@ inline constexpr std::array<std::string_view, 100> kViewPrefixes = {
     "smpb",  // kSamplingBatchByKey
     "smpm",  // kSamplingBatchLink
     "smpa",  // kSamplingAlert
+    "smpd",  // kSamplingBatchDate
     "cmp",  // kComplaint
     "cmpt",  // kComplaintByToken
     "rgent",  // kRegulatedEntity

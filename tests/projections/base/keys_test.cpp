@@ -114,6 +114,7 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kSamplingBatchByKey, "smpb"},
       {ViewKind::kSamplingBatchLink, "smpm"},
       {ViewKind::kSamplingAlert, "smpa"},
+      {ViewKind::kSamplingBatchDate, "smpd"},
       {ViewKind::kComplaint, "cmp"},
       {ViewKind::kComplaintByToken, "cmpt"},
       {ViewKind::kRegulatedEntity, "rgent"},
