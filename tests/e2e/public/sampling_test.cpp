@@ -296,7 +296,7 @@ void sampling_slice(Backend backend) {
     Reply r = plant.get_fresh("/v1/sampling-alerts");
     std::vector<std::string> batches;
     for (size_t i = 0; i < r.size("/items"); ++i) {
-      if (r.str(fmt::format("/items/{}/result_id", i)) == dated_id) {
+      if (r.str(fmt::format("/items/{}/result/result_id", i)) == dated_id) {
         batches.push_back(r.str(fmt::format("/items/{}/batch_id", i)));
       }
     }
