@@ -3,11 +3,13 @@
 # `./scripts/build release agritrace agritrace_bench`): generate (embedded) + replay, PostgreSQL 15
 # load, bench/compare_lineage.py, pgbench of bench/postgres/lineage_*.sql, agritrace_bench query
 # lineage-*, wrk on GET /v1/trace/forward|backward. Not the figures of record (./scripts/bench is).
-#   bench/lineage_quick.sh [EVENTS=150000] [SECONDS=5]   (BENCH_DIR, default /tmp/agritrace-lineage-quick)
+#   bench/lineage_quick.sh [EVENTS=150000] [SECONDS=5]   (BENCH_DIR, default /tmp/agritrace-lineage-quick;
+#   BIN, default build/release: build/test runs the -O1 binaries; CHECK: samples compared, 300;
+#   CHECK_ONLY=1 stops after the comparison)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS="${1:-150000}" SECS="${2:-5}"
-DIR="${BENCH_DIR:-/tmp/agritrace-lineage-quick}" BIN=build/release PG_PORT=25532 HTTP_PORT=28580 PGBIN=/usr/lib/postgresql/15/bin
+DIR="${BENCH_DIR:-/tmp/agritrace-lineage-quick}" BIN="${BIN:-build/release}" PG_PORT=25532 HTTP_PORT=28580 PGBIN=/usr/lib/postgresql/15/bin
 rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
 EMB="$DIR/embedded"
 "$BIN/agritrace_bench" generate --seed 1 --tenants 20 --data "$EMB" --events "$EVENTS" --concurrency 256 --csv "$DIR/csv" | tee "$DIR/gen.out"
@@ -35,6 +37,7 @@ done
 "${PSQL[@]}" -f bench/postgres/indexes.sql
 "${PSQL[@]}" -f bench/postgres/lineage.sql
 BENCH_PG_HOST="$PGDATA" BENCH_PG_PORT="$PG_PORT" python3 bench/compare_lineage.py "$BIN/agritrace_bench" "$EMB" "$DIR/csv" "${CHECK:-300}"
+[ -n "${CHECK_ONLY:-}" ] && exit 0  # CHECK_ONLY=1: stop after the comparison (no timing)
 . "$DIR/csv/bench.env"
 for s in lineage_backward lineage_forward lineage_recall; do
   for c in 1 4; do
