@@ -10,7 +10,7 @@ The whole document is compared, every member at every depth: forward/recall "roo
 to consumers, at customers not on the platform: state, enterprise and its name, item, product, lot
 code, codes, quantity and the row's own members), "totals" (codes, quantity per unit, by state),
 "batches" and "items" (with "from"); backward "item" and "upstream" (with "from"). An unknown item
-is AgriTrace's 404 and PostgreSQL's NULL, and only then.
+is AgriTrace's 404 and PostgreSQL's NULL, and only then (two such items are asked per question).
 
 Normalised: object key order only (JSON objects are unordered; PostgreSQL's json keeps the order it
 was built in). Arrays are compared in order: AgriTrace defines the order of every array (items by
@@ -28,11 +28,19 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 
 def agritrace(bench_bin, data, kind, samples, n):
-    out = subprocess.run([bench_bin, "query", "--data", data, "--kind", kind, "--samples", samples,
-                          "--print", str(n)], check=True, capture_output=True, text=True).stdout
+    # The first N samples, then two items no enterprise has (404 / NULL on both sides).
+    with open(samples) as f:
+        lines = [line.split() for _, line in zip(range(n), f)]
+    lines += [[lines[0][0], "lot-999999999"], [lines[-1][0], "b-999999999"]]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as probe:
+        probe.write("".join(f"{t} {i}\n" for t, i in lines))
+        probe.flush()
+        out = subprocess.run([bench_bin, "query", "--data", data, "--kind", kind, "--samples", probe.name,
+                              "--print", str(len(lines))], check=True, capture_output=True, text=True).stdout
     answers = []
     for line in out.splitlines():
         tenant, item, answer = line.split(" ", 2)

@@ -200,7 +200,8 @@ rows AS MATERIALIZED (
   UNION ALL
   SELECT o.t, o.item, 'at_customer', 7, 0, coalesce(o.uscc, 'cp:' || o.cp_id), sum(o.codes)::bigint,
          sum(o.quantity)::bigint, NULL, NULL, 0,
-         -- the customer as of its latest shipment (all shipments name the same record here)
+         -- the customer as recorded now: AgriTrace shows it as named by the latest shipment; the
+         -- same here, as the generated customers are never amended
          min(o.kind), min(o.name), min(o.uscc), min(o.region)
   FROM outside o WHERE o.kind <> 'individual' GROUP BY o.t, o.item, coalesce(o.uscc, 'cp:' || o.cp_id)
   HAVING sum(o.quantity) > 0
