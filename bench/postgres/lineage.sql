@@ -93,7 +93,14 @@ JOIN enterprise e ON e.id = rl.from_enterprise_id
 WHERE rl.enterprise_id = t0 AND rl.lot_id = item0
 $$;
 
-CREATE OR REPLACE FUNCTION lineage_forward(t0 smallint, item0 text) RETURNS json LANGUAGE sql STABLE AS $$
+-- PL/pgSQL (not SQL) functions for the two answers: PL/pgSQL keeps its statements' plans for the
+-- session, a SQL function's body is planned again at every call (~30 ms for this one). The
+-- "OFFSET 0" subqueries keep the per-item look-ups index probes (the planner cannot see how few
+-- items a reach has and would otherwise hash whole tables).
+DROP FUNCTION IF EXISTS lineage_forward(smallint, text);
+DROP FUNCTION IF EXISTS lineage_backward(smallint, text);
+CREATE FUNCTION lineage_forward(t0 smallint, item0 text) RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN RETURN (
 WITH reach AS MATERIALIZED (SELECT * FROM lineage_reach(t0, item0, true)),
 -- Every reached item with what came in: label, unit, quantity (produced / bought / received),
 -- codes (generated for a batch, scanned in for a received lot) and quantity per code (a batch's
@@ -143,7 +150,8 @@ flows AS (
          coalesce(rl.quantity, 0) AS received, coalesce(rc.received, 0) AS received_codes,
          coalesce(rc.missing, 0) AS missing_codes
   FROM moved m
-  JOIN shipment s ON s.enterprise_id = m.t AND s.batch_id = m.item AND s.ship_to_tenant IS NOT NULL
+  CROSS JOIN LATERAL (SELECT * FROM shipment s WHERE s.enterprise_id = m.t AND s.batch_id = m.item
+                      AND s.ship_to_tenant IS NOT NULL OFFSET 0) s
   LEFT JOIN received_lot rl ON rl.from_enterprise_id = s.enterprise_id AND rl.shipment_id = s.id
   LEFT JOIN LATERAL (
     SELECT count(*) FILTER (WHERE NOT c.missing) AS received, count(*) FILTER (WHERE c.missing) AS missing
@@ -154,7 +162,8 @@ outside AS (
   SELECT m.t, m.item, cp.kind, cp.name, cp.uscc, cp.region, cp.id AS cp_id, s.quantity,
          s.quantity / s.quantity_per_code AS codes
   FROM moved m
-  JOIN shipment s ON s.enterprise_id = m.t AND s.batch_id = m.item AND s.ship_to_tenant IS NULL
+  CROSS JOIN LATERAL (SELECT * FROM shipment s WHERE s.enterprise_id = m.t AND s.batch_id = m.item
+                      AND s.ship_to_tenant IS NULL OFFSET 0) s
   JOIN counterparty cp ON cp.enterprise_id = s.enterprise_id AND cp.id = s.customer_id
 ),
 -- One row per non-zero state: (state order, sub order) sorts the rows of one item.
@@ -282,10 +291,12 @@ SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM node WHERE t = t0 AND item = item0) T
                        FROM by_unit b GROUP BY b.state) s)),
   'batches', (SELECT coalesce(json_agg(i.label ORDER BY i.uscc, i.n), '[]'::json) FROM items i WHERE i.is_batch),
   'items', (SELECT coalesce(json_agg(i.full_item ORDER BY i.uscc, i.is_batch DESC, i.n), '[]'::json) FROM items i))
+END);
 END
 $$;
 
-CREATE OR REPLACE FUNCTION lineage_backward(t0 smallint, item0 text) RETURNS json LANGUAGE sql STABLE AS $$
+CREATE FUNCTION lineage_backward(t0 smallint, item0 text) RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN RETURN (
 WITH items AS (
   SELECT r.t, r.item, e.uscc, r.item LIKE 'b-%' AS is_batch, item_order(r.item) AS n,
          json_build_object('enterprise_id', e.uscc, 'enterprise_name', e.name, 'item_id', r.item,
@@ -300,5 +311,6 @@ SELECT json_build_object(
   'upstream', (SELECT coalesce(json_agg(i.full_item ORDER BY i.uscc, i.is_batch DESC, i.n), '[]'::json)
                FROM items i WHERE NOT (i.t = t0 AND i.item = item0)))
 FROM (SELECT 1) one
-WHERE EXISTS (SELECT 1 FROM items i WHERE i.t = t0 AND i.item = item0)
+WHERE EXISTS (SELECT 1 FROM items i WHERE i.t = t0 AND i.item = item0));
+END
 $$;
