@@ -56,9 +56,14 @@ for k in "lineage-backward batch_ids" "lineage-forward lot_ids" "lineage-forward
     echo "AT $1 $2 threads $th: $("$BIN/agritrace_bench" query --data "$EMB" --kind "$1" --samples "$DIR/csv/$2.txt" --threads $th --seconds "$SECS" | tr '\n' ' ')"
   done
 done
-AGRITRACE_ADMIN_KEY="bench-admin-key-0123456789" "$BIN/agritrace" serve --data "$EMB" --listen "127.0.0.1:$HTTP_PORT" --threads 2 >"$DIR/serve.log" 2>&1 &
+AGRITRACE_ADMIN_KEY="bench-admin-key-0123456789" "$BIN/agritrace" serve --data "$EMB" --listen "127.0.0.1:$HTTP_PORT" --threads 2 \
+  --rate-per-key 0 --rate-per-address 0 >"$DIR/serve.log" 2>&1 &
 SP=$!
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+# As scripts/bench: no rate limit (wrk's 16 connections would get 429), and one 2xx answer first.
+read -r T0 B0 < "$DIR/csv/batch_ids.txt"
+curl -sf -H "Authorization: Bearer bench api key $T0" "http://127.0.0.1:$HTTP_PORT/v1/trace/backward?batch_id=$B0" >/dev/null \
+  || { echo "lineage_quick: the trace route answers no 2xx (auth or data): see $DIR/serve.log" >&2; exit 1; }
 for k in "lineage-backward batch_ids" "lineage-forward lot_ids" "lineage-forward recall_lot_ids"; do
   set -- $k
   out="$(BENCH_TRACE_KIND="$1" BENCH_SAMPLES="$DIR/csv/$2.txt" wrk -t2 -c16 -d"${SECS}s" --latency -s bench/wrk/trace.lua "http://127.0.0.1:$HTTP_PORT")"
