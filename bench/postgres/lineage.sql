@@ -102,69 +102,104 @@ DROP FUNCTION IF EXISTS lineage_backward(smallint, text);
 CREATE FUNCTION lineage_forward(t0 smallint, item0 text) RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN RETURN (
 WITH reach AS MATERIALIZED (SELECT * FROM lineage_reach(t0, item0, true)),
--- Every reached item with what came in: label, unit, quantity (produced / bought / received),
--- codes (generated for a batch, scanned in for a received lot) and quantity per code (a batch's
--- from its scanned shipments, a received lot's from its shipment; 0 when unknown).
+-- Every reached item with what came in, in one look-up per kind of item: label (product, lot code,
+-- direct upstream items), unit, quantity (produced / bought / received), codes (generated for a
+-- batch, scanned in for a received lot) and a received lot's quantity per code.
 node AS MATERIALIZED (
   SELECT r.t, r.item, e.uscc, e.name AS ename, r.item LIKE 'b-%' AS is_batch, item_order(r.item) AS n,
-         l.product, l.lot_code, d.unit, d.quantity, d.codes, d.per_code, l.from_refs
+         d.product, d.lot_code, d.unit, d.quantity, d.codes, d.lot_per_code, d.from_refs
   FROM reach r
   JOIN enterprise e ON e.id = r.t
-  CROSS JOIN LATERAL lineage_label(r.t, r.item) l
   CROSS JOIN LATERAL (
-    SELECT b.unit, b.quantity,
+    SELECT b.product, b.lot_code, b.unit, b.quantity,
            (SELECT count(*) FROM code c WHERE c.enterprise_id = b.enterprise_id AND c.batch_id = b.id) AS codes,
-           (SELECT coalesce(max(s.quantity_per_code), 0) FROM shipment s
-            WHERE s.enterprise_id = b.enterprise_id AND s.batch_id = b.id) AS per_code
+           0::bigint AS lot_per_code,
+           (SELECT coalesce(json_agg(json_build_object('enterprise_id', e.uscc, 'item_id', x.lot_id, 'kind', 'lot')
+                                     ORDER BY item_order(x.lot_id)), '[]'::json)
+            FROM (SELECT bi.lot_id FROM batch_input bi WHERE bi.enterprise_id = b.enterprise_id AND bi.batch_id = b.id
+                  UNION ALL
+                  SELECT ri.lot_id FROM repack_input ri WHERE ri.enterprise_id = b.enterprise_id AND ri.batch_id = b.id) x)
+             AS from_refs
     FROM batch b WHERE b.enterprise_id = r.t AND b.id = r.item
     UNION ALL
-    SELECT m.unit, m.received_quantity, 0, 0
-    FROM material_lot m WHERE m.enterprise_id = r.t AND m.id = r.item
+    SELECT m.material, po.supplier_lot, m.unit, m.received_quantity, 0, 0, '[]'::json
+    FROM material_lot m JOIN purchase_order po ON po.enterprise_id = m.enterprise_id AND po.id = m.po_id
+    WHERE m.enterprise_id = r.t AND m.id = r.item
     UNION ALL
-    SELECT rl.unit, rl.quantity,
+    SELECT rl.product, rl.lot_code, rl.unit, rl.quantity,
            (SELECT count(*) FROM receipt_code c
             WHERE c.enterprise_id = rl.enterprise_id AND c.lot_id = rl.lot_id AND NOT c.missing),
-           rl.quantity_per_code
-    FROM received_lot rl WHERE rl.enterprise_id = r.t AND rl.lot_id = r.item) d
+           rl.quantity_per_code,
+           json_build_array(json_build_object('enterprise_id', se.uscc, 'item_id', s.batch_id, 'kind', 'batch'))
+    FROM received_lot rl
+    JOIN shipment s ON s.enterprise_id = rl.from_enterprise_id AND s.id = rl.shipment_id
+    JOIN enterprise se ON se.id = rl.from_enterprise_id
+    WHERE rl.enterprise_id = r.t AND rl.lot_id = r.item) d
 ),
--- What left every item: shipped (all customers), consumed into own batches, written off.
+-- Every shipment of a reached batch (one index probe per batch; the rows serve stock, flows and
+-- customers below).
+ships AS MATERIALIZED (
+  SELECT n.t, n.item, s.id, s.customer_id, s.ship_to_tenant, s.quantity, s.quantity_per_code AS qpc
+  FROM node n
+  CROSS JOIN LATERAL (SELECT s.id, s.customer_id, s.ship_to_tenant, s.quantity, s.quantity_per_code
+                      FROM shipment s WHERE s.enterprise_id = n.t AND s.batch_id = n.item OFFSET 0) s
+  WHERE n.is_batch
+),
+-- What every reached lot went into (own batches) and what stocktakes wrote off of it.
+cons AS MATERIALIZED (
+  SELECT n.t, n.item, x.batch_id, x.amount
+  FROM node n
+  CROSS JOIN LATERAL (SELECT bi.batch_id, bi.quantity AS amount FROM batch_input bi
+                      WHERE bi.enterprise_id = n.t AND bi.lot_id = n.item
+                      UNION ALL
+                      SELECT ri.batch_id, ri.amount FROM repack_input ri
+                      WHERE ri.enterprise_id = n.t AND ri.lot_id = n.item OFFSET 0) x
+  WHERE NOT n.is_batch
+),
+woff AS MATERIALIZED (
+  SELECT n.t, n.item, x.amount
+  FROM node n
+  CROSS JOIN LATERAL (SELECT sum(w.amount)::bigint AS amount FROM write_off w
+                      WHERE w.enterprise_id = n.t AND w.lot_id = n.item) x
+  WHERE NOT n.is_batch AND x.amount IS NOT NULL
+),
+-- Every item with what left it: shipped (all customers), consumed into own batches, written off;
+-- its stock, and its quantity per code (a batch's from its scanned shipments, a received lot's
+-- from its receipt; 0 when unknown).
 moved AS MATERIALIZED (
-  SELECT n.*, q.shipped, q.shipped_codes, q.consumed, q.written_off,
-         n.quantity - q.written_off - q.consumed - q.shipped AS stock
-  FROM node n CROSS JOIN LATERAL (
-    SELECT coalesce((SELECT sum(s.quantity) FROM shipment s
-                     WHERE s.enterprise_id = n.t AND s.batch_id = n.item), 0)::bigint AS shipped,
-           coalesce((SELECT sum(s.quantity / s.quantity_per_code) FROM shipment s
-                     WHERE s.enterprise_id = n.t AND s.batch_id = n.item), 0)::bigint AS shipped_codes,
-           (coalesce((SELECT sum(bi.quantity) FROM batch_input bi
-                      WHERE bi.enterprise_id = n.t AND bi.lot_id = n.item), 0)
-            + coalesce((SELECT sum(ri.amount) FROM repack_input ri
-                        WHERE ri.enterprise_id = n.t AND ri.lot_id = n.item), 0))::bigint AS consumed,
-           coalesce((SELECT sum(w.amount) FROM write_off w
-                     WHERE w.enterprise_id = n.t AND w.lot_id = n.item), 0)::bigint AS written_off) q
+  SELECT n.*, CASE WHEN n.is_batch THEN coalesce(sh.per_code, 0) ELSE n.lot_per_code END AS per_code,
+         coalesce(sh.shipped, 0) AS shipped, coalesce(sh.shipped_codes, 0) AS shipped_codes,
+         coalesce(c.consumed, 0) AS consumed, coalesce(w.amount, 0) AS written_off,
+         n.quantity - coalesce(w.amount, 0) - coalesce(c.consumed, 0) - coalesce(sh.shipped, 0) AS stock
+  FROM node n
+  LEFT JOIN (SELECT s.t, s.item, sum(s.quantity)::bigint AS shipped, sum(s.quantity / s.qpc)::bigint AS shipped_codes,
+                    max(s.qpc) AS per_code
+             FROM ships s GROUP BY s.t, s.item) sh ON sh.t = n.t AND sh.item = n.item
+  LEFT JOIN (SELECT c.t, c.item, sum(c.amount)::bigint AS consumed FROM cons c GROUP BY c.t, c.item) c
+    ON c.t = n.t AND c.item = n.item
+  LEFT JOIN woff w ON w.t = n.t AND w.item = n.item
 ),
 -- Shipments to registered enterprises: shipped, received and recorded missing at the receipt.
 flows AS (
-  SELECT m.t, m.item, s.id AS shipment_id, s.ship_to_tenant, s.quantity AS shipped,
-         s.quantity / s.quantity_per_code AS shipped_codes, s.quantity_per_code AS qpc,
-         coalesce(rl.quantity, 0) AS received, coalesce(rc.received, 0) AS received_codes,
+  SELECT s.t, s.item, s.id AS shipment_id, s.ship_to_tenant, s.quantity AS shipped,
+         s.quantity / s.qpc AS shipped_codes, s.qpc,
+         coalesce(rc.quantity, 0) AS received, coalesce(rc.received, 0) AS received_codes,
          coalesce(rc.missing, 0) AS missing_codes
-  FROM moved m
-  CROSS JOIN LATERAL (SELECT * FROM shipment s WHERE s.enterprise_id = m.t AND s.batch_id = m.item
-                      AND s.ship_to_tenant IS NOT NULL OFFSET 0) s
-  LEFT JOIN received_lot rl ON rl.from_enterprise_id = s.enterprise_id AND rl.shipment_id = s.id
+  FROM ships s
   LEFT JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE NOT c.missing) AS received, count(*) FILTER (WHERE c.missing) AS missing
-    FROM receipt_code c WHERE c.enterprise_id = rl.enterprise_id AND c.lot_id = rl.lot_id) rc ON true
+    SELECT rl.quantity, count(*) FILTER (WHERE NOT c.missing) AS received, count(*) FILTER (WHERE c.missing) AS missing
+    FROM received_lot rl LEFT JOIN receipt_code c ON c.enterprise_id = rl.enterprise_id AND c.lot_id = rl.lot_id
+    WHERE rl.from_enterprise_id = s.t AND rl.shipment_id = s.id
+    GROUP BY rl.enterprise_id, rl.lot_id, rl.quantity OFFSET 0) rc ON true
+  WHERE s.ship_to_tenant IS NOT NULL
 ),
 -- Shipments to customers not on the platform: people (retail) and enterprises by USCC.
 outside AS (
-  SELECT m.t, m.item, cp.kind, cp.name, cp.uscc, cp.region, cp.id AS cp_id, s.quantity,
-         s.quantity / s.quantity_per_code AS codes
-  FROM moved m
-  CROSS JOIN LATERAL (SELECT * FROM shipment s WHERE s.enterprise_id = m.t AND s.batch_id = m.item
-                      AND s.ship_to_tenant IS NULL OFFSET 0) s
-  JOIN counterparty cp ON cp.enterprise_id = s.enterprise_id AND cp.id = s.customer_id
+  SELECT s.t, s.item, cp.kind, cp.name, cp.uscc, cp.region, cp.id AS cp_id, s.quantity, s.quantity / s.qpc AS codes
+  FROM ships s
+  CROSS JOIN LATERAL (SELECT cp.kind, cp.name, cp.uscc, cp.region, cp.id FROM counterparty cp
+                      WHERE cp.enterprise_id = s.t AND cp.id = s.customer_id OFFSET 0) cp
+  WHERE s.ship_to_tenant IS NULL
 ),
 -- One row per non-zero state: (state order, sub order) sorts the rows of one item.
 rows AS MATERIALIZED (
@@ -190,13 +225,10 @@ rows AS MATERIALIZED (
   SELECT m.t, m.item, 'consumed_into', 4, item_order(x.batch_id), '',
          CASE WHEN m.per_code > 0 THEN x.amount / m.per_code ELSE 0 END, x.amount, NULL, x.batch_id, 0,
          NULL, NULL, NULL, NULL
-  FROM moved m CROSS JOIN LATERAL (
-    SELECT bi.batch_id, sum(bi.quantity)::bigint AS amount FROM batch_input bi
-    WHERE bi.enterprise_id = m.t AND bi.lot_id = m.item GROUP BY bi.batch_id
-    UNION ALL
-    SELECT ri.batch_id, sum(ri.amount)::bigint FROM repack_input ri
-    WHERE ri.enterprise_id = m.t AND ri.lot_id = m.item GROUP BY ri.batch_id) x
-  WHERE NOT m.is_batch AND x.amount > 0
+  FROM moved m
+  JOIN (SELECT c.t, c.item, c.batch_id, sum(c.amount)::bigint AS amount FROM cons c
+        GROUP BY c.t, c.item, c.batch_id) x ON x.t = m.t AND x.item = m.item
+  WHERE x.amount > 0
   UNION ALL
   SELECT m.t, m.item, 'written_off', 5, 0, '',
          CASE WHEN m.per_code > 0 THEN m.written_off / m.per_code ELSE 0 END, m.written_off, NULL, NULL, 0,
