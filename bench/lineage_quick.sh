@@ -5,14 +5,14 @@
 # lineage-*, wrk on GET /v1/trace/forward|backward. Not the figures of record (./scripts/bench is).
 #   bench/lineage_quick.sh [EVENTS=150000] [SECONDS=5]   (BENCH_DIR, default /tmp/agritrace-lineage-quick;
 #   BIN, default build/release: build/test runs the -O1 binaries; CHECK: samples compared, 300;
-#   CHECK_ONLY=1 stops after the comparison)
+#   CHECK_ONLY=1 stops after the comparison; SEED: the generator's seed, 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS="${1:-150000}" SECS="${2:-5}"
 DIR="${BENCH_DIR:-/tmp/agritrace-lineage-quick}" BIN="${BIN:-build/release}" PG_PORT=25532 HTTP_PORT=28580 PGBIN=/usr/lib/postgresql/15/bin
 rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
 EMB="$DIR/embedded"
-"$BIN/agritrace_bench" generate --seed 1 --tenants 20 --data "$EMB" --events "$EVENTS" --concurrency 256 --csv "$DIR/csv" | tee "$DIR/gen.out"
+"$BIN/agritrace_bench" generate --seed "${SEED:-1}" --tenants 20 --data "$EMB" --events "$EVENTS" --concurrency 256 --csv "$DIR/csv" | tee "$DIR/gen.out"
 "$BIN/agritrace" replay --data "$EMB" | tee "$DIR/replay.out"
 PGDATA="$DIR/pg"; mkdir -p "$PGDATA"; chown postgres:postgres "$PGDATA"; chmod 755 "$DIR/csv" && chmod 644 "$DIR"/csv/*
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 --no-locale >/dev/null
