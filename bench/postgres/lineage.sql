@@ -69,7 +69,8 @@ $$;
 -- The label of an item: product and lot code (a batch's own; a bought lot's material and the
 -- supplier's lot; a received lot's as scanned in), and its direct upstream items as REFs (a
 -- batch's consumed lots, a received lot's sender batch; a bought lot has none). No row when the
--- item does not exist.
+-- item does not exist. The backward trace reads it per item; the forward reads the same facts
+-- together with its counts (lineage_forward, CTE node).
 CREATE OR REPLACE FUNCTION lineage_label(t0 smallint, item0 text)
 RETURNS TABLE (product text, lot_code text, from_refs json) LANGUAGE sql STABLE AS $$
 SELECT b.product, b.lot_code,
