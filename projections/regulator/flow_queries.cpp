@@ -604,8 +604,6 @@ std::optional<int64_t> last_event_ms(const ViewStore& v, const std::string& tena
   return counter_value(*t);
 }
 
-bool is_out(Direction d) { return d == Direction::kOut || d == Direction::kSold; }
-
 struct ProductTotals {
   int64_t produced = 0, in = 0, out = 0, sold = 0, written_off = 0, consumed = 0;
   void add(Direction d, int64_t a) {

@@ -185,7 +185,10 @@ void flows_slice(Backend backend) {
   CHECK(gz_in.str("/lines/0/origin") == "441322");
   CHECK(gz_in.str("/lines/0/batch") == "HZ-C1");
   CHECK(gz_in.str("/lines/0/product") == kProduct);
-  CHECK(gz_reg.get("/v1/regulator/ledger-lines?origin=441300").size("/lines") == 1);
+  // Everything Guangzhou handled of it came from Huizhou (the lines carry the goods' origin).
+  CHECK(gz_reg.get("/v1/regulator/ledger-lines?origin=441300").size("/lines") == 3);
+  CHECK(gz_reg.get("/v1/regulator/ledger-lines?origin=441300&direction=out").size("/lines") == 2);
+  CHECK(gz_reg.get(std::string("/v1/regulator/ledger-lines?origin=") + kFarm).size("/lines") == 3);
   CHECK(gz_reg.get("/v1/regulator/ledger-lines?origin=440300").size("/lines") == 0);
   // Refusals: another city's division, a malformed one, a bad direction, dates, cursor, limit.
   check_problem(gz_reg.get("/v1/regulator/ledger-lines?division=440300"), 403, "outside_jurisdiction", "division");
