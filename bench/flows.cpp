@@ -47,12 +47,18 @@ int cmd_flows(int argc, char** argv) {
   int64_t lines = 1'000'000, enterprises = 2000, products = 50, days = 365, repeat = 20;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string name = argv[i], value = argv[i + 1];
-    if (name == "--dir") dir = value;
-    else if (name == "--lines") lines = std::stoll(value);
-    else if (name == "--enterprises") enterprises = std::stoll(value);
-    else if (name == "--products") products = std::stoll(value);
-    else if (name == "--days") days = std::stoll(value);
-    else if (name == "--repeat") repeat = std::stoll(value);
+    if (name == "--dir")
+      dir = value;
+    else if (name == "--lines")
+      lines = std::stoll(value);
+    else if (name == "--enterprises")
+      enterprises = std::stoll(value);
+    else if (name == "--products")
+      products = std::stoll(value);
+    else if (name == "--days")
+      days = std::stoll(value);
+    else if (name == "--repeat")
+      repeat = std::stoll(value);
     else {
       std::fprintf(stderr, "flows: unknown flag %s\n", name.c_str());
       return 2;
@@ -64,9 +70,10 @@ int cmd_flows(int argc, char** argv) {
     return 1;
   }
   projections::ViewStore& v = **store;
-  const std::vector<std::string> cities = {"广东省广州市天河区", "广东省深圳市福田区", "广东省惠州市博罗县",
-                                           "广东省东莞市",       "广东省佛山市南海区", "广东省珠海市香洲区",
-                                           "广东省中山市",       "广东省江门市蓬江区", "广东省肇庆市端州区"};
+  const std::vector<std::string> cities = {
+      "广东省广州市天河区", "广东省深圳市福田区", "广东省惠州市博罗县",
+      "广东省东莞市",       "广东省佛山市南海区", "广东省珠海市香洲区",
+      "广东省中山市",       "广东省江门市蓬江区", "广东省肇庆市端州区"};
   const int64_t day0 = 20'000;  // days since the epoch of the first day (any fixed day works)
   if (lines > 0) {
     auto projection = projections::make_ledger_lines_projection();
@@ -187,9 +194,8 @@ int cmd_flows(int argc, char** argv) {
     }
     return out;
   });
-  time("GBA, chain of 产品7 over 31 days", [&] {
-    return projections::flow_chain(v, gba_viewer, "产品7", from, to);
-  });
+  time("GBA, chain of 产品7 over 31 days",
+       [&] { return projections::flow_chain(v, gba_viewer, "产品7", from, to); });
   time("Guangzhou, statistics (month counters, all time)", [&] {
     projections::StatisticsQuery q;
     q.now_ms = (day0 + days) * 86'400'000LL;

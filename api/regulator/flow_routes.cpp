@@ -118,9 +118,10 @@ void register_regulator_flow_routes(RouteKit& kit, Router& router) {
                  if (auto d = param(req, "direction")) {
                    f.direction = projections::regulator::parse_direction(*d);
                    if (!f.direction) {
-                     return invalid("direction_invalid",
-                                    "direction must be produced, in, out, sold, written_off or consumed",
-                                    "direction");
+                     return invalid(
+                         "direction_invalid",
+                         "direction must be produced, in, out, sold, written_off or consumed",
+                         "direction");
                    }
                  }
                  AGT_SET(f.from, query_date(req, "from"));

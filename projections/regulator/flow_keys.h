@@ -7,8 +7,8 @@
 //   rll/regulators/<d>/<date>/<id>              -> the line (ledger_line.h encode_line)
 //   rllp/regulators/<product>/<d>/<date>/<id>   -> ""   (product name, key_part-encoded)
 //   rllb/regulators/<lot code>/<d>/<date>/<id>  -> ""
-//   rllo/regulators/<origin>/<d>/<date>/<id>    -> ""   (origin: producer USCC, division or c:country)
-//   rllx/regulators/<direction>/<d>/<date>/<id> -> ""
+//   rllo/regulators/<origin>/<d>/<date>/<id>    -> ""   (origin: producer USCC, division or
+//   c:country) rllx/regulators/<direction>/<d>/<date>/<id> -> ""
 // so a filter is one key range [<sel>/<d>/<from>, <sel>/<d>/<to>~] per division of the
 // jurisdiction (flow_queries.cpp).
 // Counters (sums of the amount in the base unit):

@@ -139,10 +139,10 @@ Status check_division(const RegulatorViewer& viewer, const std::string& division
                        "division");
   }
   if (!overlaps(viewer.jurisdiction, division)) {
-    return make_error(ErrorCode::kPermissionDenied, "outside_jurisdiction",
-                      "division " + division + " is outside the bureau's jurisdiction " +
-                          viewer.jurisdiction.id,
-                      "division");
+    return make_error(
+        ErrorCode::kPermissionDenied, "outside_jurisdiction",
+        "division " + division + " is outside the bureau's jurisdiction " + viewer.jurisdiction.id,
+        "division");
   }
   return Status::Ok();
 }
@@ -231,8 +231,7 @@ bool origin_matches(const regulator::Line& l, const std::string& want, Directory
     const Origin o = origin_of(l, dir);
     return core::is_division_code(o.text) && core::division_within(o.text, want);
   }
-  return l.origin_enterprise == want || l.origin_country == want ||
-         "c:" + l.origin_country == want;
+  return l.origin_enterprise == want || l.origin_country == want || "c:" + l.origin_country == want;
 }
 
 void write_line_json(JsonWriter& w, const StoredLine& s, Directory& dir,
@@ -302,9 +301,9 @@ struct IndexScan {
   std::vector<std::string> selectors;  // key_part-encoded; empty string for the primary
 };
 
-void scan_lines(const ViewStore& v, const IndexScan& scan, const std::vector<std::string>& divisions,
-                const std::optional<core::Date>& from, const std::optional<core::Date>& to,
-                const std::string& cursor,
+void scan_lines(const ViewStore& v, const IndexScan& scan,
+                const std::vector<std::string>& divisions, const std::optional<core::Date>& from,
+                const std::optional<core::Date>& to, const std::string& cursor,
                 const std::function<bool(const std::string&, const StoredLine&)>& fn) {
   const std::string base = view_key(scan.kind, kAll);
   const std::string line_base = view_key(ViewKind::kLedgerLine, kAll);
@@ -354,7 +353,8 @@ Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& view
   std::string cursor;
   if (!page.after.empty()) {
     auto c = unhex(page.after);
-    if (!c || c->empty()) return invalid_arg("after_invalid", "after is not a cursor of this list", "after");
+    if (!c || c->empty())
+      return invalid_arg("after_invalid", "after is not a cursor of this list", "after");
     cursor = std::move(*c);
   }
   Directory dir(v);
@@ -381,16 +381,17 @@ Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& view
       scan.selectors.push_back(regulator::key_part("c:" + *f.origin));
     }
   } else if (f.direction) {
-    scan = {ViewKind::kLedgerLineByDirection, {std::string(regulator::direction_name(*f.direction))}};
+    scan = {ViewKind::kLedgerLineByDirection,
+            {std::string(regulator::direction_name(*f.direction))}};
   }
 
   JsonWriter w;
   std::string csv;
   if (format == FlowFormat::kCsv) {
-    csv = csv_row({"line_id", "enterprise_id", "enterprise_name", "division", "direction",
-                   "product", "gtin", "batch", "origin", "origin_name", "counterparty_id",
-                   "counterparty_name", "counterparty_division", "amount", "unit", "occurred_at",
-                   "reference"});
+    csv =
+        csv_row({"line_id", "enterprise_id", "enterprise_name", "division", "direction", "product",
+                 "gtin", "batch", "origin", "origin_name", "counterparty_id", "counterparty_name",
+                 "counterparty_division", "amount", "unit", "occurred_at", "reference"});
   } else {
     w.begin_object().key("lines").begin_array();
   }
@@ -442,7 +443,8 @@ Result<std::string> flow_chain(const ViewStore& v, const RegulatorViewer& viewer
     std::string id;
     if (p.on_platform) {
       id = p.id;
-      nodes[id] = Node{p.name, p.division, "enterprise", core::in_jurisdiction(viewer.jurisdiction, p.division)};
+      nodes[id] = Node{p.name, p.division, "enterprise",
+                       core::in_jurisdiction(viewer.jurisdiction, p.division)};
     } else if (d == Direction::kSold) {
       id = "consumers";
       nodes[id] = Node{"消费者", "", "consumers", false};
@@ -574,8 +576,9 @@ bool in_period(const std::string& period, const StatisticsQuery& q) {
 }
 
 // The counters of the period: month counters when the range is whole months, else day counters.
-void scan_period(const ViewStore& v, const StatisticsQuery& q, const std::vector<std::string>& divisions,
-                 const std::string& tenant_prefix, const std::function<void(const Count&)>& fn) {
+void scan_period(const ViewStore& v, const StatisticsQuery& q,
+                 const std::vector<std::string>& divisions, const std::string& tenant_prefix,
+                 const std::function<void(const Count&)>& fn) {
   const ViewKind kind = month_aligned(q) ? ViewKind::kFlowMonth : ViewKind::kFlowDay;
   scan_counts(v, kind, divisions, tenant_prefix, [&](const Count& c) {
     if (in_period(c.period, q)) fn(c);
@@ -586,7 +589,8 @@ struct EnterpriseRef {
   std::string division, tenant;
 };
 
-std::vector<EnterpriseRef> enterprises_in(const ViewStore& v, const std::vector<std::string>& divisions) {
+std::vector<EnterpriseRef> enterprises_in(const ViewStore& v,
+                                          const std::vector<std::string>& divisions) {
   std::vector<EnterpriseRef> out;
   for (const std::string& d : divisions) {
     const std::string base = regulator::keys::enterprise_by_division(kAll, d) + "/";
@@ -608,12 +612,24 @@ struct ProductTotals {
   int64_t produced = 0, in = 0, out = 0, sold = 0, written_off = 0, consumed = 0;
   void add(Direction d, int64_t a) {
     switch (d) {
-      case Direction::kProduced: produced += a; break;
-      case Direction::kIn: in += a; break;
-      case Direction::kOut: out += a; break;
-      case Direction::kSold: sold += a; break;
-      case Direction::kWrittenOff: written_off += a; break;
-      case Direction::kConsumed: consumed += a; break;
+      case Direction::kProduced:
+        produced += a;
+        break;
+      case Direction::kIn:
+        in += a;
+        break;
+      case Direction::kOut:
+        out += a;
+        break;
+      case Direction::kSold:
+        sold += a;
+        break;
+      case Direction::kWrittenOff:
+        written_off += a;
+        break;
+      case Direction::kConsumed:
+        consumed += a;
+        break;
     }
   }
   int64_t stock() const { return produced + in - out - sold - written_off - consumed; }
@@ -692,8 +708,8 @@ Result<std::string> flow_statistics(const ViewStore& v, const RegulatorViewer& v
   if (format == FlowFormat::kCsv) {
     std::string csv = csv_row({"section", "period", "division", "division_name", "product", "unit",
                                "amount", "in", "out", "sold", "written_off"});
-    csv += csv_row({"entities_filed", "", q.division.value_or(""), "", "", "", std::to_string(filed),
-                    "", "", "", ""});
+    csv += csv_row({"entities_filed", "", q.division.value_or(""), "", "", "",
+                    std::to_string(filed), "", "", "", ""});
     csv += csv_row({"entities_on_platform", "", q.division.value_or(""), "", "", "",
                     std::to_string(ents.size()), "", "", "", ""});
     csv += csv_row({"entities_reporting", "", q.division.value_or(""), "", "", "",
@@ -735,7 +751,11 @@ Result<std::string> flow_statistics(const ViewStore& v, const RegulatorViewer& v
       .key("production")
       .begin_array();
   for (const auto& [pk, a] : production) {
-    w.begin_object().field("product", pk.first).field("unit", pk.second).field("amount", a).end_object();
+    w.begin_object()
+        .field("product", pk.first)
+        .field("unit", pk.second)
+        .field("amount", a)
+        .end_object();
   }
   w.end_array().key("circulation").begin_array();
   for (const auto& [k, t] : circulation) {
@@ -759,7 +779,11 @@ Result<std::string> flow_statistics(const ViewStore& v, const RegulatorViewer& v
         .key("produced")
         .begin_array();
     for (const auto& [pk, a] : sub_produced[s]) {
-      w.begin_object().field("product", pk.first).field("unit", pk.second).field("amount", a).end_object();
+      w.begin_object()
+          .field("product", pk.first)
+          .field("unit", pk.second)
+          .field("amount", a)
+          .end_object();
     }
     w.end_array().end_object();
   }
@@ -775,7 +799,8 @@ Result<std::string> flow_enterprises(const ViewStore& v, const RegulatorViewer& 
   std::string cursor;
   if (!page.after.empty()) {
     auto c = unhex(page.after);
-    if (!c || c->empty()) return invalid_arg("after_invalid", "after is not a cursor of this list", "after");
+    if (!c || c->empty())
+      return invalid_arg("after_invalid", "after is not a cursor of this list", "after");
     cursor = std::move(*c);
   }
   Directory dir(v);
@@ -795,8 +820,9 @@ Result<std::string> flow_enterprises(const ViewStore& v, const RegulatorViewer& 
     if (!cursor.empty() && pos <= cursor) continue;
     if (n == page.limit) break;
     std::map<ProductKey, ProductTotals> period_totals, all_time;
-    scan_counts(v, ViewKind::kFlowTotal, {e.division}, e.tenant + "/",
-                [&](const Count& c) { all_time[{c.product, c.unit}].add(c.direction, c.amount); });
+    scan_counts(v, ViewKind::kFlowTotal, {e.division}, e.tenant + "/", [&](const Count& c) {
+      all_time[{c.product, c.unit}].add(c.direction, c.amount);
+    });
     if (ranged) {
       scan_period(v, q, {e.division}, e.tenant + "/", [&](const Count& c) {
         period_totals[{c.product, c.unit}].add(c.direction, c.amount);

@@ -39,7 +39,7 @@ struct FlowFilter {
   std::optional<std::string> product;   // exact product name
   std::optional<std::string> batch;     // exact lot code
   std::optional<regulator::Direction> direction;
-  std::optional<core::Date> from, to;   // occurrence date (UTC), inclusive
+  std::optional<core::Date> from, to;  // occurrence date (UTC), inclusive
 };
 
 struct FlowPage {
@@ -61,9 +61,9 @@ Result<std::string> flow_chain(const ViewStore& v, const RegulatorViewer& viewer
 struct StatisticsQuery {
   std::optional<std::string> division;
   std::optional<core::Date> from, to;
-  bool by_day = false;       // period=day (else month)
-  int64_t silent_days = 7;   // for entities.reporting
-  int64_t now_ms = 0;        // the Env's clock at read time
+  bool by_day = false;      // period=day (else month)
+  int64_t silent_days = 7;  // for entities.reporting
+  int64_t now_ms = 0;       // the Env's clock at read time
 };
 
 // GET /v1/regulator/statistics.

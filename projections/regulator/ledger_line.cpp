@@ -46,12 +46,18 @@ void set_counterparty(Line& line, const Lookups& l, std::string_view counterpart
 
 std::string_view direction_name(Direction d) {
   switch (d) {
-    case Direction::kProduced: return "produced";
-    case Direction::kIn: return "in";
-    case Direction::kOut: return "out";
-    case Direction::kSold: return "sold";
-    case Direction::kWrittenOff: return "written_off";
-    case Direction::kConsumed: return "consumed";
+    case Direction::kProduced:
+      return "produced";
+    case Direction::kIn:
+      return "in";
+    case Direction::kOut:
+      return "out";
+    case Direction::kSold:
+      return "sold";
+    case Direction::kWrittenOff:
+      return "written_off";
+    case Direction::kConsumed:
+      return "consumed";
   }
   return "produced";
 }
@@ -148,11 +154,11 @@ std::vector<Line> classify(const core::Event& event, const Lookups& l) {
           if (e.delta.amount == 0) return;
           // A loss is written off; a surplus found by a count comes in (no counterparty).
           const bool loss = e.delta.amount < 0;
-          out.push_back(from_item(loss ? Direction::kWrittenOff : Direction::kIn, e.item_id,
-                                  item_or_empty(l, e.item_id),
-                                  core::Quantity{loss ? -e.delta.amount : e.delta.amount,
-                                                 e.delta.unit},
-                                  e.stocktake_id));
+          out.push_back(
+              from_item(loss ? Direction::kWrittenOff : Direction::kIn, e.item_id,
+                        item_or_empty(l, e.item_id),
+                        core::Quantity{loss ? -e.delta.amount : e.delta.amount, e.delta.unit},
+                        e.stocktake_id));
         }
       },
       event);

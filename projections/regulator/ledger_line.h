@@ -20,8 +20,8 @@
 namespace agritrace::projections::regulator {
 
 enum class Direction : uint8_t { kProduced, kIn, kOut, kSold, kWrittenOff, kConsumed };
-inline constexpr Direction kAllDirections[] = {Direction::kProduced, Direction::kIn,
-                                               Direction::kOut,      Direction::kSold,
+inline constexpr Direction kAllDirections[] = {Direction::kProduced,   Direction::kIn,
+                                               Direction::kOut,        Direction::kSold,
                                                Direction::kWrittenOff, Direction::kConsumed};
 // "produced" | "in" | "out" | "sold" | "written_off" | "consumed"
 std::string_view direction_name(Direction d);
@@ -41,7 +41,8 @@ struct ItemFacts {
 
 // What the projection remembers of a counterparty.
 struct PartyFacts {
-  std::string uscc;  // an enterprise's USCC (the platform id when it is registered); "" for a person
+  std::string
+      uscc;  // an enterprise's USCC (the platform id when it is registered); "" for a person
   std::string name;
   std::string region;
   bool individual = false;

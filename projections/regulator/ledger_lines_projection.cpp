@@ -86,9 +86,9 @@ class LedgerLinesProjection final : public Projection {
   // ---- facts ----
   void on(const events::StoredEvent& se, const core::EnterpriseRegistered& e, const core::Event&,
           ViewBatch& b) {
-    const std::string division =
-        regulator::division_of(&events::shipped_divisions(), e.region);
-    b.put(regulator::keys::enterprise(kAll, se.envelope.tenant), join({e.name, e.region, division}));
+    const std::string division = regulator::division_of(&events::shipped_divisions(), e.region);
+    b.put(regulator::keys::enterprise(kAll, se.envelope.tenant),
+          join({e.name, e.region, division}));
     if (!division.empty()) {
       b.put(regulator::keys::enterprise_by_division(kAll, division, se.envelope.tenant), "");
     }
@@ -96,7 +96,8 @@ class LedgerLinesProjection final : public Projection {
   void party(const std::string& t, const std::string& id, const core::CounterpartyRecord& r,
              ViewBatch& b) {
     const bool person = r.kind == core::CounterpartyKind::kIndividual;
-    b.put(regulator::keys::counterparty(t, id), join({r.uscc, r.name, r.region, person ? "1" : "0"}));
+    b.put(regulator::keys::counterparty(t, id),
+          join({r.uscc, r.name, r.region, person ? "1" : "0"}));
   }
   void on(const events::StoredEvent& se, const core::CounterpartyRegistered& e, const core::Event&,
           ViewBatch& b) {
@@ -191,8 +192,9 @@ class LedgerLinesProjection final : public Projection {
                       regulator::direction_name(line.direction));
       b.add_int(regulator::keys::flow_day(kAll, division, fmt::format("{}/{}/{}", t, date, what)),
                 line.quantity.amount);
-      b.add_int(regulator::keys::flow_month(kAll, division, fmt::format("{}/{}/{}", t, month, what)),
-                line.quantity.amount);
+      b.add_int(
+          regulator::keys::flow_month(kAll, division, fmt::format("{}/{}/{}", t, month, what)),
+          line.quantity.amount);
       b.add_int(regulator::keys::flow_total(kAll, division, fmt::format("{}/{}", t, what)),
                 line.quantity.amount);
     }

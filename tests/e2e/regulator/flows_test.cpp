@@ -21,10 +21,10 @@
 namespace agritrace::testing {
 namespace {
 
-constexpr const char* kFarm = kFarmUscc;              // Huizhou, Boluo 441322
-constexpr const char* kWholesale = kRetailUscc;       // Guangzhou, Baiyun 440111
-constexpr const char* kShop = "91440300708461136T";   // Shenzhen, Futian 440304
-constexpr const char* kProduct = "净菜菜心 500g";      // batch_body's product
+constexpr const char* kFarm = kFarmUscc;             // Huizhou, Boluo 441322
+constexpr const char* kWholesale = kRetailUscc;      // Guangzhou, Baiyun 440111
+constexpr const char* kShop = "91440300708461136T";  // Shenzhen, Futian 440304
+constexpr const char* kProduct = "净菜菜心 500g";    // batch_body's product
 
 std::string url(std::string_view s) {
   std::string out;
@@ -75,7 +75,8 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 
 // Waits (bounded by wait_ms on the server) until the views include each enterprise's last write:
 // the regulator's reads span every enterprise's partition.
-void wait_for_views(uint16_t port, const std::string& token, const std::vector<std::string>& positions) {
+void wait_for_views(uint16_t port, const std::string& token,
+                    const std::vector<std::string>& positions) {
   ApiClient c(port);
   for (const std::string& p : positions) {
     Reply r = c.call("GET", "/v1/regulator/ledger-lines?limit=1&wait_ms=20000", "",
@@ -97,7 +98,8 @@ bool flag(const Reply& r, const std::string& pointer) {
 std::string login(uint16_t port, const std::string& bureau) {
   Reply s = ApiClient(port).post(
       "/v1/regulator/sessions",
-      fmt::format(R"({{"bureau_id":"{}","username":"sup","password":"Market-Watch-2024"}})", bureau));
+      fmt::format(R"({{"bureau_id":"{}","username":"sup","password":"Market-Watch-2024"}})",
+                  bureau));
   INFO(s.body);
   REQUIRE(s.status == 201);
   return s.str("/token");
@@ -117,7 +119,8 @@ void flows_slice(Backend backend) {
   TestApp app(backend);
   const uint16_t port = app.port();
   ApiClient farm = app.enterprise(kFarm, "惠州绿源农场", "广东省惠州市博罗县");
-  ApiClient wholesale = app.enterprise(kWholesale, "广州江南果菜批发有限公司", "广东省广州市白云区");
+  ApiClient wholesale =
+      app.enterprise(kWholesale, "广州江南果菜批发有限公司", "广东省广州市白云区");
   ApiClient shop = app.enterprise(kShop, "深圳福田鲜果店", "广东省深圳市福田区");
   const std::string gz = bureau_session(port, "gz-amr", "440100");
   const std::string gba = bureau_session(port, "gba-amr", "GBA");
@@ -131,39 +134,55 @@ void flows_slice(Backend backend) {
   code_run(farm, b.str("/id"), "6291041500213", R"({"amount":1,"unit":"piece"})", 10, &codes);
   const std::string to_gz = new_counterparty(
       farm, enterprise_customer_body(kWholesale, "广州江南果菜批发有限公司", "广东省广州市白云区"));
-  Reply so = farm.post("/v1/sales-orders",
-                       fmt::format(R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":6,"unit":"piece"}}}})",
-                                   to_gz, b.str("/id")));
+  Reply so = farm.post(
+      "/v1/sales-orders",
+      fmt::format(
+          R"({{"customer_id":"{}","batch_id":"{}","quantity":{{"amount":6,"unit":"piece"}}}})",
+          to_gz, b.str("/id")));
   REQUIRE(so.status == 201);
   std::vector<std::string> six(codes.begin(), codes.begin() + 6);
-  REQUIRE(farm.post("/v1/sales-orders/" + so.str("/id") + "/shipments", codes_body(six)).status == 201);
+  REQUIRE(farm.post("/v1/sales-orders/" + so.str("/id") + "/shipments", codes_body(six)).status ==
+          201);
 
   // Guangzhou: receives the 6 by scan; ships 4 to Shenzhen, and 2 more under another name (the
   // order's product is free text: the stock check is per stock item, not per product name).
   Reply rcv = wholesale.post("/v1/receipts", codes_body(six));
   INFO(rcv.body);
   REQUIRE(rcv.status == 201);
-  const std::string to_sz =
-      new_counterparty(wholesale, enterprise_customer_body(kShop, "深圳福田鲜果店", "广东省深圳市福田区"));
-  Reply so2 = wholesale.post("/v1/sales-orders",
-                             fmt::format(R"({{"customer_id":"{}","batch_id":"lot-1","quantity":{{"amount":4,"unit":"piece"}}}})", to_sz));
+  const std::string to_sz = new_counterparty(
+      wholesale, enterprise_customer_body(kShop, "深圳福田鲜果店", "广东省深圳市福田区"));
+  Reply so2 = wholesale.post(
+      "/v1/sales-orders",
+      fmt::format(
+          R"({{"customer_id":"{}","batch_id":"lot-1","quantity":{{"amount":4,"unit":"piece"}}}})",
+          to_sz));
   REQUIRE(so2.status == 201);
-  REQUIRE(wholesale.post("/v1/sales-orders/" + so2.str("/id") + "/shipments",
-                         codes_body({codes[0], codes[1], codes[2], codes[3]})).status == 201);
-  Reply so3 = wholesale.post("/v1/sales-orders",
-                             fmt::format(R"({{"customer_id":"{}","batch_id":"lot-1","product":"有机菜心","quantity":{{"amount":2,"unit":"piece"}}}})", to_sz));
+  REQUIRE(wholesale
+              .post("/v1/sales-orders/" + so2.str("/id") + "/shipments",
+                    codes_body({codes[0], codes[1], codes[2], codes[3]}))
+              .status == 201);
+  Reply so3 = wholesale.post(
+      "/v1/sales-orders",
+      fmt::format(
+          R"({{"customer_id":"{}","batch_id":"lot-1","product":"有机菜心","quantity":{{"amount":2,"unit":"piece"}}}})",
+          to_sz));
   INFO(so3.body);
   REQUIRE(so3.status == 201);
-  REQUIRE(wholesale.post("/v1/sales-orders/" + so3.str("/id") + "/shipments",
-                         codes_body({codes[4], codes[5]})).status == 201);
+  REQUIRE(wholesale
+              .post("/v1/sales-orders/" + so3.str("/id") + "/shipments",
+                    codes_body({codes[4], codes[5]}))
+              .status == 201);
 
   // Shenzhen: receives the 4 and sells one to a consumer.
-  REQUIRE(shop.post("/v1/receipts", codes_body({codes[0], codes[1], codes[2], codes[3]})).status == 201);
+  REQUIRE(shop.post("/v1/receipts", codes_body({codes[0], codes[1], codes[2], codes[3]})).status ==
+          201);
   Reply sale = shop.post("/v1/retail-sales",
-                         R"({"codes":[")" + codes[0] + R"("],"payment_voucher":"4200001234202611250001","price_fen":1290})");
+                         R"({"codes":[")" + codes[0] +
+                             R"("],"payment_voucher":"4200001234202611250001","price_fen":1290})");
   INFO(sale.body);
   REQUIRE(sale.status == 201);
-  wait_for_views(port, gba, {farm.last_position(), wholesale.last_position(), shop.last_position()});
+  wait_for_views(port, gba,
+                 {farm.last_position(), wholesale.last_position(), shop.last_position()});
 
   // ---- R-4.5.4: Guangzhou's bureau reads Guangzhou's lines only ----
   Reply gz_lines = gz_reg.get("/v1/regulator/ledger-lines");
@@ -191,10 +210,14 @@ void flows_slice(Backend backend) {
   CHECK(gz_reg.get(std::string("/v1/regulator/ledger-lines?origin=") + kFarm).size("/lines") == 3);
   CHECK(gz_reg.get("/v1/regulator/ledger-lines?origin=440300").size("/lines") == 0);
   // Refusals: another city's division, a malformed one, a bad direction, dates, cursor, limit.
-  check_problem(gz_reg.get("/v1/regulator/ledger-lines?division=440300"), 403, "outside_jurisdiction", "division");
-  check_problem(gz_reg.get("/v1/regulator/ledger-lines?division=44x"), 422, "division_code_invalid", "division");
-  check_problem(gz_reg.get("/v1/regulator/ledger-lines?direction=lost"), 422, "direction_invalid", "direction");
-  check_problem(gz_reg.get("/v1/regulator/ledger-lines?from=" + days_from_today(1) + "&to=" + days_from_today(-1)),
+  check_problem(gz_reg.get("/v1/regulator/ledger-lines?division=440300"), 403,
+                "outside_jurisdiction", "division");
+  check_problem(gz_reg.get("/v1/regulator/ledger-lines?division=44x"), 422, "division_code_invalid",
+                "division");
+  check_problem(gz_reg.get("/v1/regulator/ledger-lines?direction=lost"), 422, "direction_invalid",
+                "direction");
+  check_problem(gz_reg.get("/v1/regulator/ledger-lines?from=" + days_from_today(1) +
+                           "&to=" + days_from_today(-1)),
                 422, "date_range_invalid", "to");
   check_problem(gz_reg.get("/v1/regulator/ledger-lines?after=zz"), 422, "after_invalid", "after");
   check_problem(gz_reg.get("/v1/regulator/ledger-lines?limit=501"), 422, "limit_invalid", "limit");
@@ -209,10 +232,11 @@ void flows_slice(Backend backend) {
   Reply all = gba_reg.get(product_q + "&limit=500");
   INFO(all.body);
   REQUIRE(all.status == 200);
-  CHECK(directions(all) == std::multiset<std::string>{
-                               std::string(kFarm) + " produced 100", std::string(kFarm) + " out 6",
-                               std::string(kWholesale) + " in 6", std::string(kWholesale) + " out 4",
-                               std::string(kShop) + " in 4", std::string(kShop) + " sold 1"});
+  CHECK(directions(all) ==
+        std::multiset<std::string>{std::string(kFarm) + " produced 100",
+                                   std::string(kFarm) + " out 6", std::string(kWholesale) + " in 6",
+                                   std::string(kWholesale) + " out 4", std::string(kShop) + " in 4",
+                                   std::string(kShop) + " sold 1"});
   CHECK(all.str("/next_after").empty());
   std::set<std::string> paged;
   std::string after;
@@ -220,7 +244,8 @@ void flows_slice(Backend backend) {
   do {
     Reply p = gba_reg.get(product_q + "&limit=4" + (after.empty() ? "" : "&after=" + after));
     REQUIRE(p.status == 200);
-    for (size_t i = 0; i < p.size("/lines"); ++i) paged.insert(p.str(fmt::format("/lines/{}/line_id", i)));
+    for (size_t i = 0; i < p.size("/lines"); ++i)
+      paged.insert(p.str(fmt::format("/lines/{}/line_id", i)));
     after = p.str("/next_after");
     ++pages;
   } while (!after.empty() && pages < 10);
@@ -250,7 +275,8 @@ void flows_slice(Backend backend) {
                                        std::string(kWholesale) + ">" + kShop + " 4 1",
                                        std::string(kShop) + ">consumers 1 1"});
   std::set<std::string> cities;
-  for (size_t i = 0; i < chain.size("/nodes"); ++i) cities.insert(chain.str(fmt::format("/nodes/{}/city", i)));
+  for (size_t i = 0; i < chain.size("/nodes"); ++i)
+    cities.insert(chain.str(fmt::format("/nodes/{}/city", i)));
   CHECK(cities.count("惠州市") == 1);
   CHECK(cities.count("广州市") == 1);
   CHECK(cities.count("深圳市") == 1);
@@ -279,7 +305,8 @@ void flows_slice(Backend backend) {
   CHECK(compliance.num("/mass_balance_anomalies/0/sent") == 2);
   CHECK(compliance.num("/mass_balance_anomalies/0/excess") == 2);
   CHECK(compliance.size("/stopped_reporting") == 0);
-  CHECK(gz_reg.get("/v1/regulator/compliance?division=440111").size("/mass_balance_anomalies") == 1);
+  CHECK(gz_reg.get("/v1/regulator/compliance?division=440111").size("/mass_balance_anomalies") ==
+        1);
 
   // Statistics: production, circulation, entities; each enterprise's stock.
   Reply stats = gba_reg.get("/v1/regulator/statistics");
@@ -332,12 +359,14 @@ void flows_slice(Backend backend) {
   REQUIRE(app.server.stop() == 0);
   const std::string live = live_views_digest(app.ledger);
   CHECK(replay_digest(app.ledger) == live);
-  ServerProcess later(with(app.ledger.flags(),
-                           {"--clock-start", core::format_rfc3339_utc(test_now_ms() + 10LL * 86'400'000)}));
+  ServerProcess later(
+      with(app.ledger.flags(),
+           {"--clock-start", core::format_rfc3339_utc(test_now_ms() + 10LL * 86'400'000)}));
   later.start();
   ApiClient shop2(later.port(), shop.key());
-  Reply sale2 = shop2.post("/v1/retail-sales",
-                           R"({"codes":[")" + codes[1] + R"("],"payment_voucher":"4200001234202611250002"})");
+  Reply sale2 =
+      shop2.post("/v1/retail-sales",
+                 R"({"codes":[")" + codes[1] + R"("],"payment_voucher":"4200001234202611250002"})");
   INFO(sale2.body);
   REQUIRE(sale2.status == 201);
   const std::string gba2 = login(later.port(), "gba-amr");
@@ -356,7 +385,8 @@ void flows_slice(Backend backend) {
   CHECK(gba_later.get("/v1/regulator/statistics").num("/entities/reporting") == 1);
 }
 
-AGRITRACE_TEST_BOTH_LEDGERS("R-4.5.3 R-4.5.4 regulator flows: ledger lines, chain, statistics, compliance", flows_slice)
+AGRITRACE_TEST_BOTH_LEDGERS(
+    "R-4.5.3 R-4.5.4 regulator flows: ledger lines, chain, statistics, compliance", flows_slice)
 
 }  // namespace
 }  // namespace agritrace::testing

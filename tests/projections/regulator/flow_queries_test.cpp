@@ -2,6 +2,8 @@
 // paging lists each line of the jurisdiction once and nothing outside it; division prefixes,
 // products, batches, directions and date ranges narrow; the order in which different
 // enterprises' events arrive does not change the views.
+#include "projections/regulator/flow_queries.h"
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -15,7 +17,6 @@
 #include "events/envelope/envelope.h"
 #include "events/regulator/divisions.h"
 #include "projections/base/view_store.h"
-#include "projections/regulator/flow_queries.h"
 #include "projections/regulator/ledger_lines_projection.h"
 #include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
@@ -24,10 +25,10 @@ namespace agritrace::testing {
 namespace {
 
 constexpr int64_t kDay = 86'400'000;
-const char* const kHz = "93441322MA4W12345F";    // 惠州 博罗 441322
-const char* const kTh = "91440106000000001A";    // 广州 天河 440106
-const char* const kBy = "91440111000000002B";    // 广州 白云 440111
-const char* const kSz = "91440304000000003C";    // 深圳 福田 440304
+const char* const kHz = "93441322MA4W12345F";  // 惠州 博罗 441322
+const char* const kTh = "91440106000000001A";  // 广州 天河 440106
+const char* const kBy = "91440111000000002B";  // 广州 白云 440111
+const char* const kSz = "91440304000000003C";  // 深圳 福田 440304
 
 struct Store {
   TempDir dir;
@@ -123,7 +124,8 @@ void fill(Store& s) {
   }
 }
 
-TEST_CASE("R-4.5.4 ledger lines: paging a jurisdiction lists each of its lines once, nothing else") {
+TEST_CASE(
+    "R-4.5.4 ledger lines: paging a jurisdiction lists each of its lines once, nothing else") {
   Store s;
   fill(s);
   const auto gz = viewer("440100");
@@ -167,12 +169,14 @@ TEST_CASE("R-4.5.4 ledger lines: division prefixes, products, batches, direction
   // Outside the jurisdiction, malformed, unknown: refused.
   projections::FlowFilter outside;
   outside.division = "440300";
-  auto r = projections::ledger_lines(*s.views, viewer("440100"), outside, {}, projections::FlowFormat::kJson);
+  auto r = projections::ledger_lines(*s.views, viewer("440100"), outside, {},
+                                     projections::FlowFormat::kJson);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().reason == "outside_jurisdiction");
   outside.division = "4401";
-  CHECK(projections::ledger_lines(*s.views, gba, outside, {}, projections::FlowFormat::kJson).error().reason ==
-        "division_code_invalid");
+  CHECK(projections::ledger_lines(*s.views, gba, outside, {}, projections::FlowFormat::kJson)
+            .error()
+            .reason == "division_code_invalid");
   CHECK(projections::ledger_lines(*s.views, gba, {}, projections::FlowPage{5, "xyz"},
                                   projections::FlowFormat::kJson)
             .error()
@@ -201,7 +205,8 @@ TEST_CASE("R-4.5.4 ledger lines: another enterprise's events arriving first chan
   CHECK(a.views->digest() == b.views->digest());
   auto chain = projections::flow_chain(*b.views, viewer("GBA"), "菜心", std::nullopt, std::nullopt);
   REQUIRE(chain.ok());
-  CHECK(chain->find(R"("to":")" + std::string(kSz) + R"(","product":"菜心","unit":"g","amount":400,"shipments":1)") !=
+  CHECK(chain->find(R"("to":")" + std::string(kSz) +
+                    R"(","product":"菜心","unit":"g","amount":400,"shipments":1)") !=
         std::string::npos);
   CHECK(chain->find(R"("city":"深圳市")") != std::string::npos);
 }
@@ -211,7 +216,8 @@ TEST_CASE("R-4.5.3 statistics: counters per division, enterprise stock, complian
   fill(s);
   projections::StatisticsQuery q;
   q.now_ms = test_now_ms();
-  auto stats = projections::flow_statistics(*s.views, viewer("440100"), q, projections::FlowFormat::kJson);
+  auto stats =
+      projections::flow_statistics(*s.views, viewer("440100"), q, projections::FlowFormat::kJson);
   REQUIRE(stats.ok());
   simdjson::dom::parser parser;
   simdjson::dom::element doc = parser.parse(*stats);
@@ -224,20 +230,24 @@ TEST_CASE("R-4.5.3 statistics: counters per division, enterprise stock, complian
   q.from = test_date(-45);
   q.to = test_date(0);
   q.by_day = true;
-  auto by_day = projections::flow_statistics(*s.views, viewer("440100"), q, projections::FlowFormat::kJson);
+  auto by_day =
+      projections::flow_statistics(*s.views, viewer("440100"), q, projections::FlowFormat::kJson);
   REQUIRE(by_day.ok());
   int64_t day_total = 0;
-  for (simdjson::dom::element p : parser.parse(*by_day)["production"].get_array()) day_total += int64_t(p["amount"]);
+  for (simdjson::dom::element p : parser.parse(*by_day)["production"].get_array())
+    day_total += int64_t(p["amount"]);
   CHECK(day_total == 40 * 1000);
   // The last event was 21 days ago (batch i = 19): silent at 7 days, not at 30.
   projections::StatisticsQuery c;
   c.now_ms = test_now_ms();
   c.silent_days = 7;
-  auto silent = projections::flow_compliance(*s.views, viewer("GBA"), c, projections::FlowFormat::kJson);
+  auto silent =
+      projections::flow_compliance(*s.views, viewer("GBA"), c, projections::FlowFormat::kJson);
   REQUIRE(silent.ok());
   CHECK(parser.parse(*silent)["stopped_reporting"].get_array().size() == 4);
   c.silent_days = 30;
-  auto fine = projections::flow_compliance(*s.views, viewer("GBA"), c, projections::FlowFormat::kJson);
+  auto fine =
+      projections::flow_compliance(*s.views, viewer("GBA"), c, projections::FlowFormat::kJson);
   CHECK(parser.parse(*fine)["stopped_reporting"].get_array().size() == 0);
   CHECK(parser.parse(*fine)["mass_balance_anomalies"].get_array().size() == 0);
 }

@@ -1,12 +1,13 @@
 // R-4.5.3 / R-4.5.4: the one classifier of the regulator's ledger lines (pure: the facts it needs
 // are handed in), the stored form of a line, and the key encoding.
+#include "projections/regulator/ledger_line.h"
+
 #include <doctest/doctest.h>
 
 #include <map>
 
 #include "events/regulator/divisions.h"
 #include "projections/regulator/flow_queries.h"
-#include "projections/regulator/ledger_line.h"
 
 namespace agritrace::projections::regulator {
 namespace {
@@ -58,7 +59,8 @@ TEST_CASE("R-4.5.4 classify: a batch is produced here, with its GTIN and the pro
 
 TEST_CASE("R-4.5.4 classify: shipments are out to a business, sold to a person (name masked)") {
   Facts f;
-  f.items["b-1"] = ItemFacts{"菜心", "6901234567892", "HZ-001", "91441300MA0000000X", "", "", grams(1)};
+  f.items["b-1"] =
+      ItemFacts{"菜心", "6901234567892", "HZ-001", "91441300MA0000000X", "", "", grams(1)};
   core::ShipmentRecorded e;
   e.shipment_id = "sh-1";
   e.batch_id = "b-1";
@@ -126,7 +128,8 @@ TEST_CASE("R-4.5.4 classify: receipts come in from the sender, origin the produc
   CHECK(origin_key(classify(core::Event(po), f.lookups()).at(0)) == "c:TH");
 }
 
-TEST_CASE("R-4.5.3 classify: losses written off, surpluses in, material consumed, amendments corrected") {
+TEST_CASE(
+    "R-4.5.3 classify: losses written off, surpluses in, material consumed, amendments corrected") {
   Facts f;
   f.items["b-1"] = ItemFacts{"菜心", "", "HZ-001", "X", "", "", grams(500)};
   f.items["lot-1"] = ItemFacts{"菜心种苗", "", "S-9", "", "441322", "", grams(1000)};
