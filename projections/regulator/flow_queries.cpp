@@ -234,7 +234,16 @@ bool origin_matches(const regulator::Line& l, const std::string& want, Directory
   return l.origin_enterprise == want || l.origin_country == want || "c:" + l.origin_country == want;
 }
 
-void write_line_json(JsonWriter& w, const StoredLine& s, Directory& dir,
+// A stored GTIN, or the base catalogue's GTIN of a "@<product id>" reference.
+std::string gtin_text(const ViewStore& v, const std::string& stored) {
+  if (!stored.starts_with(regulator::kCatalogueReference)) return stored;
+  return v
+      .get(regulator::keys::gtin(core::kPlatformTenant,
+                                 stored.substr(regulator::kCatalogueReference.size())))
+      .value_or(std::string());
+}
+
+void write_line_json(JsonWriter& w, const ViewStore& v, const StoredLine& s, Directory& dir,
                      const core::Jurisdiction& j) {
   const regulator::Line& l = s.line;
   const Party p = party_of(l, dir);
@@ -246,7 +255,7 @@ void write_line_json(JsonWriter& w, const StoredLine& s, Directory& dir,
       .field("division", s.division)
       .field("direction", regulator::direction_name(l.direction))
       .field("product", l.product)
-      .field("gtin", l.gtin)
+      .field("gtin", gtin_text(v, l.gtin))
       .field("batch", l.batch)
       .field("origin", o.text)
       .field("origin_enterprise_id", o.enterprise_id)
@@ -283,13 +292,13 @@ std::string csv_row(std::initializer_list<std::string_view> cells) {
   return out;
 }
 
-void write_line_csv(std::string& out, const StoredLine& s, Directory& dir) {
+void write_line_csv(std::string& out, const ViewStore& v, const StoredLine& s, Directory& dir) {
   const regulator::Line& l = s.line;
   const Party p = party_of(l, dir);
   const Origin o = origin_of(l, dir);
   out += csv_row({s.line_id, s.tenant, s.enterprise_name, s.division,
-                  regulator::direction_name(l.direction), l.product, l.gtin, l.batch, o.text,
-                  o.name, p.id, p.name, p.division, std::to_string(l.quantity.amount),
+                  regulator::direction_name(l.direction), l.product, gtin_text(v, l.gtin), l.batch,
+                  o.text, o.name, p.id, p.name, p.division, std::to_string(l.quantity.amount),
                   core::unit_name(l.quantity.unit), core::format_rfc3339_utc(s.occurred_at_ms),
                   l.reference});
 }
@@ -409,9 +418,9 @@ Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& view
                  return false;
                }
                if (format == FlowFormat::kCsv) {
-                 write_line_csv(csv, s, dir);
+                 write_line_csv(csv, v, s, dir);
                } else {
-                 write_line_json(w, s, dir, viewer.jurisdiction);
+                 write_line_json(w, v, s, dir, viewer.jurisdiction);
                }
                last = suffix;
                ++n;

@@ -31,6 +31,14 @@ Line from_item(Direction d, std::string_view item_id, const ItemFacts& f, core::
   return line;
 }
 
+// The GTIN of the enterprise's own catalogue product, else a reference to the platform's base
+// catalogue resolved when read (another tenant's events: their order must not matter).
+std::string gtin_of(const Lookups& l, const std::string& product_id) {
+  if (product_id.empty()) return {};
+  std::string own = l.gtin ? l.gtin(product_id) : std::string();
+  return own.empty() ? std::string(kCatalogueReference) + product_id : own;
+}
+
 void set_party(Line& line, const Lookups& l, const PartyFacts& p) {
   line.party_id = p.individual ? std::string() : p.uscc;
   line.party_name = p.individual ? mask_person_name(p.name) : p.name;
@@ -86,7 +94,7 @@ std::vector<Line> classify(const core::Event& event, const Lookups& l) {
           f.product = e.product;
           f.lot_code = e.lot_code;
           f.origin_enterprise = l.tenant;
-          if (l.gtin && !e.product_id.empty()) f.gtin = l.gtin(e.product_id);
+          f.gtin = gtin_of(l, e.product_id);
           out.push_back(from_item(Direction::kProduced, e.batch_id, f, e.quantity, e.batch_id));
         } else if constexpr (std::is_same_v<E, core::BatchAmended>) {
           // A correction of what was produced: the difference, or (product or unit changed) the
@@ -124,7 +132,7 @@ std::vector<Line> classify(const core::Event& event, const Lookups& l) {
           f.product = e.product;
           f.lot_code = e.lot_code;
           f.origin_enterprise = !e.origin_tenant.empty() ? e.origin_tenant : e.from_tenant;
-          if (l.gtin && !e.product_id.empty()) f.gtin = l.gtin(e.product_id);
+          f.gtin = gtin_of(l, e.product_id);
           Line line = from_item(Direction::kIn, e.lot_id, f, e.quantity, e.receipt_id);
           if (!e.from_tenant.empty()) {
             line.party_id = e.from_tenant;

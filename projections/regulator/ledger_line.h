@@ -52,9 +52,14 @@ struct Lookups {
   std::string tenant;  // the enterprise whose event it is (the origin of what it produces)
   std::function<std::optional<ItemFacts>(std::string_view item_id)> item;
   std::function<std::optional<PartyFacts>(std::string_view counterparty_id)> counterparty;
-  std::function<std::string(std::string_view product_id)> gtin;  // of a catalogue product
+  // The GTIN of one of the enterprise's own catalogue products ("" when it has none).
+  std::function<std::string(std::string_view product_id)> gtin;
   const core::DivisionTable* divisions = nullptr;  // region text -> division (match_region)
 };
+
+// A line's (and an item's) `gtin` is a GTIN, or "@<product id>": a product of the platform's base
+// catalogue, whose GTIN the queries read when they show the line.
+inline constexpr std::string_view kCatalogueReference = "@";
 
 struct Line {
   Direction direction = Direction::kProduced;

@@ -132,9 +132,7 @@ class LedgerLinesProjection final : public Projection {
       return PartyFacts{std::string(f[0]), std::string(f[1]), std::string(f[2]), f[3] == "1"};
     };
     l.gtin = [&](std::string_view product_id) {
-      auto v = b.get(regulator::keys::gtin(t, product_id));
-      if (!v) v = b.get(regulator::keys::gtin(core::kPlatformTenant, product_id));
-      return v.value_or(std::string());
+      return b.get(regulator::keys::gtin(t, product_id)).value_or(std::string());
     };
     std::vector<Line> lines = regulator::classify(event, l);
 

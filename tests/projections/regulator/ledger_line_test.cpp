@@ -55,6 +55,9 @@ TEST_CASE("R-4.5.4 classify: a batch is produced here, with its GTIN and the pro
   CHECK(lines[0].origin_enterprise == "91441300MA0000000X");
   CHECK(lines[0].quantity == grams(500000));
   CHECK(lines[0].party_name.empty());
+  // A product of the platform's base catalogue: a reference, resolved when the line is read.
+  e.product_id = "veg-baicai";
+  CHECK(classify(core::Event(e), f.lookups()).at(0).gtin == "@veg-baicai");
 }
 
 TEST_CASE("R-4.5.4 classify: shipments are out to a business, sold to a person (name masked)") {
