@@ -349,6 +349,25 @@ void flows_slice(Backend backend) {
     csv_ids.insert(rows[i][0]);
   }
   CHECK(csv_ids == paged);
+  // Accept: text/csv gives the same CSV.
+  Reply accepted = gba_reg.call("GET", product_q, "",
+                                {{"Authorization", "Bearer " + gba}, {"Accept", "text/csv"}});
+  REQUIRE(accepted.status == 200);
+  CHECK(parse_csv(accepted.body).size() == 7);
+  // Each enterprise's statistics, paged one enterprise a page: all three, each once.
+  std::set<std::string> listed;
+  std::string cursor;
+  for (int i = 0; i < 5; ++i) {
+    Reply p = gba_reg.get("/v1/regulator/statistics/enterprises?limit=1" +
+                          (cursor.empty() ? "" : "&after=" + cursor));
+    REQUIRE(p.status == 200);
+    REQUIRE(p.size("/enterprises") == 1);
+    listed.insert(p.str("/enterprises/0/enterprise_id"));
+    cursor = p.str("/next_after");
+    if (cursor.empty()) break;
+  }
+  CHECK(listed == std::set<std::string>{kFarm, kWholesale, kShop});
+  CHECK(cursor.empty());
   auto compliance_rows = parse_csv(gba_reg.get("/v1/regulator/compliance?format=csv").body);
   REQUIRE(compliance_rows.size() == 2);
   CHECK(compliance_rows[1][0] == "mass_balance_anomaly");
