@@ -1418,6 +1418,7 @@ int cmd_topic(int argc, char** argv) {
 
 namespace agritrace::bench {
 int cmd_query(int argc, char** argv);  // bench/query.cpp
+int cmd_flows(int argc, char** argv);  // bench/flows.cpp
 }
 
 int main(int argc, char** argv) {
@@ -1428,6 +1429,7 @@ int main(int argc, char** argv) {
   if (std::string_view(argv[1]) == "generate") return cmd_generate(argc, argv);
   if (std::string_view(argv[1]) == "topic") return cmd_topic(argc, argv);
   if (std::string_view(argv[1]) == "query") return agritrace::bench::cmd_query(argc, argv);
+  if (std::string_view(argv[1]) == "flows") return agritrace::bench::cmd_flows(argc, argv);
   std::fprintf(stderr, "agritrace_bench: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return 2;
