@@ -975,8 +975,11 @@ class CsvExport {
       std::set<std::string> scanned;
       for (const std::string& uri : c->codes) scanned.insert(core::parse_digital_link(uri)->serial);
       const Key from = shipment_of_code.at(*scanned.begin());
+      // The receiver's record of the goods: the shipment's product and the batch's lot code.
+      const So& so = sos.at(Key{from.first, shs.at(from).so});
       received[Key{t, lot_id}] = Received{from.first, from.second, *c->received_on,
-                                          12 * static_cast<int64_t>(scanned.size())};
+                                          12 * static_cast<int64_t>(scanned.size()), so.product,
+                                          batches.at(Key{from.first, so.batch}).lot_code};
       auto shipped = codes_of_shipment.find(from);
       for (const std::string& serial : shipped->second) {
         f_rc->row({num(t), csv(lot_id), csv(serial), scanned.count(serial) == 0 ? "t" : "f"});
@@ -1081,7 +1084,8 @@ class CsvExport {
     }
     for (const auto& [k, r] : received) {
       f_rl->row({num(k.first), csv(k.second), num(r.from), csv(r.shipment),
-                 csv(core::format_date(r.on)), num(r.pieces), "\"piece\""});
+                 csv(core::format_date(r.on)), num(r.pieces), "\"piece\"", csv(r.product),
+                 csv(r.lot_code), "12"});
     }
     for (const auto& [k, amount] : repack_inputs) {
       f_ri->row({num(k.first.first), csv(k.first.second), csv(k.second), num(amount)});
@@ -1184,6 +1188,7 @@ class CsvExport {
     std::string shipment;
     core::Date on;
     int64_t pieces = 0;
+    std::string product, lot_code;
   };
 
   std::string dir_;
@@ -1413,6 +1418,7 @@ int cmd_topic(int argc, char** argv) {
 
 namespace agritrace::bench {
 int cmd_query(int argc, char** argv);  // bench/query.cpp
+int cmd_flows(int argc, char** argv);  // bench/flows.cpp
 }
 
 int main(int argc, char** argv) {
@@ -1423,6 +1429,7 @@ int main(int argc, char** argv) {
   if (std::string_view(argv[1]) == "generate") return cmd_generate(argc, argv);
   if (std::string_view(argv[1]) == "topic") return cmd_topic(argc, argv);
   if (std::string_view(argv[1]) == "query") return agritrace::bench::cmd_query(argc, argv);
+  if (std::string_view(argv[1]) == "flows") return agritrace::bench::cmd_flows(argc, argv);
   std::fprintf(stderr, "agritrace_bench: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return 2;

@@ -3,14 +3,16 @@
 # `./scripts/build release agritrace agritrace_bench`): generate (embedded) + replay, PostgreSQL 15
 # load, bench/compare_lineage.py, pgbench of bench/postgres/lineage_*.sql, agritrace_bench query
 # lineage-*, wrk on GET /v1/trace/forward|backward. Not the figures of record (./scripts/bench is).
-#   bench/lineage_quick.sh [EVENTS=150000] [SECONDS=5]   (BENCH_DIR, default /tmp/agritrace-lineage-quick)
+#   bench/lineage_quick.sh [EVENTS=150000] [SECONDS=5]   (BENCH_DIR, default /tmp/agritrace-lineage-quick;
+#   BIN, default build/release: build/test runs the -O1 binaries; CHECK: samples compared, 300;
+#   CHECK_ONLY=1 stops after the comparison; SEED: the generator's seed, 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS="${1:-150000}" SECS="${2:-5}"
-DIR="${BENCH_DIR:-/tmp/agritrace-lineage-quick}" BIN=build/release PG_PORT=25532 HTTP_PORT=28580 PGBIN=/usr/lib/postgresql/15/bin
+DIR="${BENCH_DIR:-/tmp/agritrace-lineage-quick}" BIN="${BIN:-build/release}" PG_PORT=25532 HTTP_PORT=28580 PGBIN=/usr/lib/postgresql/15/bin
 rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
 EMB="$DIR/embedded"
-"$BIN/agritrace_bench" generate --seed 1 --tenants 20 --data "$EMB" --events "$EVENTS" --concurrency 256 --csv "$DIR/csv" | tee "$DIR/gen.out"
+"$BIN/agritrace_bench" generate --seed "${SEED:-1}" --tenants 20 --data "$EMB" --events "$EVENTS" --concurrency 256 --csv "$DIR/csv" | tee "$DIR/gen.out"
 "$BIN/agritrace" replay --data "$EMB" | tee "$DIR/replay.out"
 PGDATA="$DIR/pg"; mkdir -p "$PGDATA"; chown postgres:postgres "$PGDATA"; chmod 755 "$DIR/csv" && chmod 644 "$DIR"/csv/*
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 --no-locale >/dev/null
@@ -35,6 +37,7 @@ done
 "${PSQL[@]}" -f bench/postgres/indexes.sql
 "${PSQL[@]}" -f bench/postgres/lineage.sql
 BENCH_PG_HOST="$PGDATA" BENCH_PG_PORT="$PG_PORT" python3 bench/compare_lineage.py "$BIN/agritrace_bench" "$EMB" "$DIR/csv" "${CHECK:-300}"
+[ -n "${CHECK_ONLY:-}" ] && exit 0  # CHECK_ONLY=1: stop after the comparison (no timing)
 . "$DIR/csv/bench.env"
 for s in lineage_backward lineage_forward lineage_recall; do
   for c in 1 4; do
@@ -53,9 +56,14 @@ for k in "lineage-backward batch_ids" "lineage-forward lot_ids" "lineage-forward
     echo "AT $1 $2 threads $th: $("$BIN/agritrace_bench" query --data "$EMB" --kind "$1" --samples "$DIR/csv/$2.txt" --threads $th --seconds "$SECS" | tr '\n' ' ')"
   done
 done
-AGRITRACE_ADMIN_KEY="bench-admin-key-0123456789" "$BIN/agritrace" serve --data "$EMB" --listen "127.0.0.1:$HTTP_PORT" --threads 2 >"$DIR/serve.log" 2>&1 &
+AGRITRACE_ADMIN_KEY="bench-admin-key-0123456789" "$BIN/agritrace" serve --data "$EMB" --listen "127.0.0.1:$HTTP_PORT" --threads 2 \
+  --rate-per-key 0 --rate-per-address 0 >"$DIR/serve.log" 2>&1 &
 SP=$!
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+# As scripts/bench: no rate limit (wrk's 16 connections would get 429), and one 2xx answer first.
+read -r T0 B0 < "$DIR/csv/batch_ids.txt"
+curl -sf -H "Authorization: Bearer bench api key $T0" "http://127.0.0.1:$HTTP_PORT/v1/trace/backward?batch_id=$B0" >/dev/null \
+  || { echo "lineage_quick: the trace route answers no 2xx (auth or data): see $DIR/serve.log" >&2; exit 1; }
 for k in "lineage-backward batch_ids" "lineage-forward lot_ids" "lineage-forward recall_lot_ids"; do
   set -- $k
   out="$(BENCH_TRACE_KIND="$1" BENCH_SAMPLES="$DIR/csv/$2.txt" wrk -t2 -c16 -d"${SECS}s" --latency -s bench/wrk/trace.lua "http://127.0.0.1:$HTTP_PORT")"

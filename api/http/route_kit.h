@@ -537,5 +537,7 @@ void register_uploads_routes(RouteKit& kit, Router& router);   // R-5.2 ERP file
 void register_sampling_routes(RouteKit& kit, Router& router);
 // food-safety complaints and the consumer's voucher / case pages (api/public/complaint_*.cpp).
 void register_complaint_routes(RouteKit& kit, Router& router);
+// Issue 13, R-4.5.3 statistics / R-4.5.4 targeted supervision (api/regulator/flow_routes.cpp).
+void register_regulator_flow_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

@@ -225,6 +225,13 @@ const std::vector<RoutePolicy>& table() {
       {"listNationalFeedDeliveries", Audience::kAdminOrPlatform, Area::kTrace},
       {"resendNationalFeedDelivery", Audience::kAdminOrPlatform, Area::kTrace},
       {"receiveNationalFeedRecords", kEnt, Area::kWarehouse},
+      // issue 13, R-4.5.3 / R-4.5.4: the jurisdiction's ledger lines, statistics, chains (both
+      // bureau roles; the jurisdiction applied by projections/regulator/flow_queries.h)
+      {"listRegulatorLedgerLines", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"getRegulatorChain", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"getRegulatorStatistics", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"listRegulatorEnterpriseStatistics", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"getRegulatorCompliance", kReg, Area::kAccounts, RegulatorRight::kRead},
   };
   return t;
 }

@@ -137,6 +137,7 @@ void Service::register_routes(Router& router) {
   // Issue 12, the public end: consumer scan side (api/public/scan_routes.cpp)
   register_public_routes(*i, router);
   register_complaint_routes(*i, router);
+  register_regulator_flow_routes(*i, router);
   register_regulator_portal(*i, router);  // issue 13: the zh-CN regulator portal (/regulator)
 
   // Documents: bytes by content address, per enterprise

@@ -169,6 +169,11 @@ CREATE TABLE received_lot (
   received_on        date NOT NULL,
   quantity           bigint NOT NULL,
   unit               text NOT NULL,
+  -- the receiver's record of the goods, as scanned in: the shipment's product and the lot code
+  -- printed on them, and the quantity each code stands for
+  product            text NOT NULL,
+  lot_code           text NOT NULL,
+  quantity_per_code  bigint NOT NULL,
   PRIMARY KEY (enterprise_id, lot_id),
   FOREIGN KEY (from_enterprise_id, shipment_id) REFERENCES shipment
 );

@@ -119,15 +119,31 @@ enum class ViewKind : uint8_t {
   kSamplingBatchByKey,  // smpb/ a tenant's batches by match key (lot code / production date)
   kSamplingBatchLink,  // smpm/ a final result linked to a batch
   kSamplingAlert,  // smpa/ a failing final result matched to a producer's batch
+  kSamplingBatchDate,  // smpd/ a batch's production date as last matched (batch.amended re-matches)
   // public: food-safety complaints
   kComplaint,  // cmp/ a complaint case with its history and rating
   kComplaintByToken,  // cmpt/ global index: follow token digest -> tenant and case
   // regulator: entity filing (R-4.5.1, projections/regulator/projection.h)
   kRegulatedEntity,  // rgent/ a filed entity (plaintext; masked by the queries)
   kRegulatedEntityByDivision,  // rgdiv/ index: division code -> entity (jurisdiction scans)
+  // regulator: ledger lines, statistics, chains (R-4.5.3/4, projections/regulator/flow_keys.h)
+  kLedgerLine,  // rll/ a ledger line by division, date, id
+  kLedgerLineByProduct,  // rllp/ index: product -> line
+  kLedgerLineByBatch,  // rllb/ index: lot code -> line
+  kLedgerLineByOrigin,  // rllo/ index: origin -> line
+  kLedgerLineByDirection,  // rllx/ index: direction -> line
+  kFlowDay,  // rlsd/ amount per division, enterprise, day, product, unit, direction (sum)
+  kFlowMonth,  // rlsm/ the same per month (sum)
+  kFlowTotal,  // rlst/ the same for all time (sum)
+  kFlowEnterprise,  // rlent/ an enterprise's name, region, division
+  kFlowEnterpriseByDivision,  // rlend/ index: division -> enterprise
+  kFlowLastEvent,  // rllast/ an enterprise's last event time
+  kFlowItem,  // rlitem/ a stock item's product, lot code, origin
+  kFlowCounterparty,  // rlcp/ a counterparty's USCC, name, region
+  kFlowGtin,  // rlgtin/ a catalogue product's GTIN
 };
 
-inline constexpr std::array<std::string_view, 100> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 115> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -224,12 +240,15 @@ inline constexpr std::array<std::string_view, 100> kViewPrefixes = {
     "smpb",  // kSamplingBatchByKey
     "smpm",  // kSamplingBatchLink
     "smpa",  // kSamplingAlert
+    "smpd",  // kSamplingBatchDate
     "cmp",  // kComplaint
     "cmpt",  // kComplaintByToken
     "rgent",  // kRegulatedEntity
     "rgdiv",  // kRegulatedEntityByDivision
+    "rll", "rllp", "rllb", "rllo", "rllx", "rlsd", "rlsm", "rlst", "rlent", "rlend", "rllast",
+    "rlitem", "rlcp", "rlgtin",  // kLedgerLine .. kFlowGtin
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kRegulatedEntityByDivision) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kFlowGtin) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

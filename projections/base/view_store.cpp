@@ -261,6 +261,19 @@ void ViewStore::scan_prefix(std::string_view prefix,
   }
 }
 
+void ViewStore::scan_range(std::string_view begin, std::string_view end,
+                           const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  if (!(begin < end)) return;
+  rocksdb::ReadOptions ro;
+  const std::string upper(end);
+  rocksdb::Slice bound(upper);
+  ro.iterate_upper_bound = &bound;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
+    if (!fn(it->key().ToStringView(), it->value().ToStringView())) break;
+  }
+}
+
 std::vector<int64_t> ViewStore::positions() const {
   std::vector<int64_t> out;
   scan_prefix(kPositionPrefix, [&](std::string_view, std::string_view v) {

@@ -63,6 +63,10 @@ class ViewStore {
   // Calls fn(key, value) for keys starting with prefix, in key order, until fn returns false.
   void scan_prefix(std::string_view prefix,
                    const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // Calls fn(key, value) for keys in [begin, end), in key order, until fn returns false (one Seek:
+  // the key range of an index, e.g. a division's lines between two dates).
+  void scan_range(std::string_view begin, std::string_view end,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) const;
 
   // The next ledger offset to consume per partition (empty when the views are new).
   std::vector<int64_t> positions() const;

@@ -18,6 +18,7 @@
 #include "projections/public/payment_projection.h"
 #include "projections/public/sampling_projection.h"
 #include "projections/regulator/projection.h"
+#include "projections/regulator/ledger_lines_projection.h"
 #include "projections/receiving/projection.h"
 #include "projections/sales/projection.h"
 #include "projections/trace/projection.h"
@@ -250,6 +251,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_sampling_projection());
   all.push_back(make_complaint_projection());
   all.push_back(make_regulator_projection());
+  all.push_back(make_ledger_lines_projection());
   return all;
 }
 

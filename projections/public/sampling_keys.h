@@ -22,5 +22,8 @@ inline constexpr ViewKey<ViewKind::kSamplingBatchByKey> batches;
 inline constexpr ViewKey<ViewKind::kSamplingBatchLink> link;
 // smpa/<tenant>/<result sort id>/<batch id> -> {"tenant","result_id","batch_id","published_at"}
 inline constexpr ViewKey<ViewKind::kSamplingAlert> alert;
+// smpd/<tenant>/<batch id> -> the batch's date match key ("date:YYYY-MM-DD"), so that
+// batch.amended can take the batch off its old date key
+inline constexpr ViewKey<ViewKind::kSamplingBatchDate> batch_date;
 
 }  // namespace agritrace::projections::sampling::keys

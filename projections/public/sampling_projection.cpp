@@ -208,16 +208,44 @@ class SamplingProjection final
     b.put(sampling::keys::result(kPlatform, sid), m->json());
   }
 
+  // Indexes a batch under one match key and links it to the final results already published.
+  void match_batch(ViewBatch& b, const std::string& t, const std::string& batch_id,
+                   const std::string& key) {
+    add_line(b, sampling::keys::batches(t, key), batch_id);
+    for (const std::string& result_id : split_lines(b.get(sampling::keys::by_producer(t, key)))) {
+      auto r = read_record(b, sort_id(result_id));
+      auto m = Meta::read(b, sort_id(result_id));
+      if (r && m) link(b, t, batch_id, result_id, *r, m->finalised_at);
+    }
+  }
+
   // A producer's batch: indexed by its keys, linked to the final results already published.
   void on(const std::string& t, const std::string&, const core::BatchCreated& e, ViewBatch& b) {
     for (const std::string& k : core::batch_match_keys(e.lot_code, e.production_date)) {
-      add_line(b, sampling::keys::batches(t, k), e.batch_id);
-      for (const std::string& result_id : split_lines(b.get(sampling::keys::by_producer(t, k)))) {
-        auto r = read_record(b, sort_id(result_id));
-        auto m = Meta::read(b, sort_id(result_id));
-        if (r && m) link(b, t, e.batch_id, result_id, *r, m->finalised_at);
-      }
+      match_batch(b, t, e.batch_id, k);
     }
+    b.put(sampling::keys::batch_date(t, e.batch_id), date_key(e.production_date));
+  }
+
+  // The batch's date match key ("date:YYYY-MM-DD", core::batch_match_keys without a lot code).
+  static std::string date_key(core::Date production_date) {
+    return core::batch_match_keys("", production_date).front();
+  }
+
+  // A new production date: off the old date key (a result has one key, so a result matched by
+  // the old date is matched by nothing else of this batch), on the new one.
+  void on(const std::string& t, const std::string&, const core::BatchAmended& e, ViewBatch& b) {
+    const std::optional<std::string> old_key = b.get(sampling::keys::batch_date(t, e.batch_id));
+    const std::string new_key = date_key(e.production_date);
+    if (!old_key || *old_key == new_key) return;
+    remove_line(b, sampling::keys::batches(t, *old_key), e.batch_id);
+    for (const std::string& result_id : split_lines(b.get(sampling::keys::by_producer(t, *old_key)))) {
+      const std::string sid = sort_id(result_id);
+      b.del(sampling::keys::link(t, e.batch_id, sid));
+      b.del(sampling::keys::alert(t, sid, e.batch_id));
+    }
+    match_batch(b, t, e.batch_id, new_key);
+    b.put(sampling::keys::batch_date(t, e.batch_id), new_key);
   }
 };
 

@@ -7,7 +7,9 @@
 // under its tenant and its own keys (lot code and production date). When either side arrives, the
 // other side's index is read and a link (smpm/) is written, plus an alert (smpa/) when the result
 // failed. A correction or withdrawal of a final result removes its links and alerts first (and a
-// correction indexes the new values again).
+// correction indexes the new values again). A batch.amended that changes the production date takes
+// the batch off its old date key (unlinking the results matched by that date) and matches it under
+// the new one; the lot code never changes.
 #pragma once
 
 #include <memory>
@@ -20,7 +22,7 @@ namespace agritrace::projections {
 namespace sampling {
 using Handled = EventList<core::SamplingResultRecorded, core::SamplingResultFinalised,
                           core::SamplingResultCorrected, core::SamplingResultWithdrawn,
-                          core::BatchCreated>;
+                          core::BatchCreated, core::BatchAmended>;
 static_assert(are_events_v<Handled>);
 }  // namespace sampling
 

@@ -4,7 +4,8 @@
 // its producer recalled (the scan page shows both warnings; the producer's and the regulators'
 // alerts list where the batch went), matching when the result comes before the batch, a CSV import
 // in GB18030 written by Python's csv module (all rows, or 422 with row/column/code and nothing
-// recorded), correction and withdrawal.
+// recorded), correction and withdrawal, a date-matched result following a batch's amended
+// production date.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -279,6 +280,39 @@ void sampling_slice(Backend backend) {
             .size("/sampling") == 1);
   Reply alerts_after = plant.get("/v1/sampling-alerts");
   CHECK(alerts_after.body.find("\"result_id\":\"" + sr + "\"") == std::string::npos);
+
+  // A result without a lot code matches by production date. Batch LZ-B's production date amended
+  // to that date matches it (an alert); amended back, the match and its alert are gone.
+  std::string by_date = sample_body("DBJ26-0090", "");
+  const std::string made = days_from_today(-12);
+  by_date.replace(by_date.find(made), made.size(), days_from_today(-20));
+  Reply dated = regulator.post("/v1/sampling-results", by_date);
+  INFO(dated.body);
+  REQUIRE(dated.status == 201);
+  const std::string dated_id = dated.str("/id");
+  const std::string batch_b_id = batch_b.str("/id");
+  // The batches the producer is alerted of for the date-matched result.
+  const auto dated_alerts = [&] {
+    Reply r = plant.get_fresh("/v1/sampling-alerts");
+    std::vector<std::string> batches;
+    for (size_t i = 0; i < r.size("/items"); ++i) {
+      if (r.str(fmt::format("/items/{}/result/result_id", i)) == dated_id) {
+        batches.push_back(r.str(fmt::format("/items/{}/batch_id", i)));
+      }
+    }
+    return batches;
+  };
+  CHECK(dated_alerts().empty());
+  const auto amend_b = [&](int days) {
+    return plant.put("/v1/batches/" + batch_b_id,
+                     fmt::format(R"({{"product":"净菜菜心 500g","quantity":{{"amount":100,"unit":"piece"}},)"
+                                 R"("production_date":"{}"}})",
+                                 days_from_today(days)));
+  };
+  REQUIRE(amend_b(-20).status == 200);
+  CHECK(dated_alerts() == std::vector<std::string>{batch_b_id});
+  REQUIRE(amend_b(-12).status == 200);
+  CHECK(dated_alerts().empty());
 
   // Rebuilt from the ledger (partitions read in another interleaving), the views are identical.
   CHECK(app.server.stop() == 0);

@@ -114,10 +114,18 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kSamplingBatchByKey, "smpb"},
       {ViewKind::kSamplingBatchLink, "smpm"},
       {ViewKind::kSamplingAlert, "smpa"},
+      {ViewKind::kSamplingBatchDate, "smpd"},
       {ViewKind::kComplaint, "cmp"},
       {ViewKind::kComplaintByToken, "cmpt"},
       {ViewKind::kRegulatedEntity, "rgent"},
       {ViewKind::kRegulatedEntityByDivision, "rgdiv"},
+      {ViewKind::kLedgerLine, "rll"}, {ViewKind::kLedgerLineByProduct, "rllp"},
+      {ViewKind::kLedgerLineByBatch, "rllb"}, {ViewKind::kLedgerLineByOrigin, "rllo"},
+      {ViewKind::kLedgerLineByDirection, "rllx"}, {ViewKind::kFlowDay, "rlsd"},
+      {ViewKind::kFlowMonth, "rlsm"}, {ViewKind::kFlowTotal, "rlst"},
+      {ViewKind::kFlowEnterprise, "rlent"}, {ViewKind::kFlowEnterpriseByDivision, "rlend"},
+      {ViewKind::kFlowLastEvent, "rllast"}, {ViewKind::kFlowItem, "rlitem"},
+      {ViewKind::kFlowCounterparty, "rlcp"}, {ViewKind::kFlowGtin, "rlgtin"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
