@@ -912,7 +912,7 @@ const char kPortalJs[] = R"JS((function () {
           svg('text', {x: x + colW / 2, y: y + 19, 'text-anchor': 'middle', 'font-size': 12, fill: '#1a1a1a'},
             name.length > 14 ? name.slice(0, 13) + '…' : name),
           svg('text', {x: x + colW / 2, y: y + 36, 'text-anchor': 'middle', 'font-size': 11, fill: '#3d4348'},
-            (n.division || '') + (n.in_jurisdiction === false ? ' 辖区外' : '')),
+            (n.division || '') + (n.in_jurisdiction === false && n.kind !== 'consumers' ? ' 辖区外' : '')),
           svg('title', {}, name + ' ' + (n.division || ''))));
       });
     });
@@ -941,7 +941,8 @@ const char kPortalJs[] = R"JS((function () {
       g, eg);
     var rows = edges.map(function (e) {
       var a = byId[e.from] || {}, b = byId[e.to] || {};
-      return [(a.name || e.from) + '（' + (a.city || cityOf(a.division) || '') + '）', (b.name || e.to) + '（' + (b.city || cityOf(b.division) || '') + '）',
+      var where = function (n) { var c = n.city || cityOf(n.division); return c ? '（' + c + '）' : ''; };
+      return [(a.name || e.from) + where(a), (b.name || e.to) + where(b),
         e.product || product, qty(e.amount, e.unit), e.shipments === undefined ? '' : String(e.shipments)];
     });
     return el('div', {},
