@@ -137,11 +137,11 @@ void register_regulator_flow_routes(RouteKit& kit, Router& router) {
   router.add("GET", "/v1/regulator/chain", "getRegulatorChain",
              flow_route(i, [i](const HttpRequest& req, const Principal& p) {
                auto run = [&]() -> Result<std::string> {
-                 auto product = param(req, "product");
-                 if (!product) return invalid("field_required", "give the product", "product");
                  AGT_TRY(from, query_date(req, "from"));
                  AGT_TRY(to, query_date(req, "to"));
-                 return projections::flow_chain(i->views, viewer_of(p), *product, from, to);
+                 return projections::flow_chain(i->views, viewer_of(p),
+                                                param(req, "product").value_or(""),
+                                                param(req, "batch").value_or(""), from, to);
                };
                return answer(run(), projections::FlowFormat::kJson, "chain");
              }));

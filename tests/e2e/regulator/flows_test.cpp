@@ -294,6 +294,17 @@ void flows_slice(Backend backend) {
     }
   }
   CHECK(outside == 2);
+  // By lot code: the chain follows the goods under both names (the relabelled 2 included).
+  Reply by_lot = gba_reg.get("/v1/regulator/chain?batch=HZ-C1");
+  INFO(by_lot.body);
+  REQUIRE(by_lot.status == 200);
+  int64_t to_shop = 0;
+  for (size_t i = 0; i < by_lot.size("/edges"); ++i) {
+    const std::string p = fmt::format("/edges/{}/", i);
+    if (by_lot.str(p + "from") == kWholesale && by_lot.str(p + "to") == kShop)
+      to_shop += by_lot.num(p + "amount");
+  }
+  CHECK(to_shop == 6);
 
   // ---- the relabelled goods are a mass-balance anomaly ----
   Reply compliance = gba_reg.get("/v1/regulator/compliance");

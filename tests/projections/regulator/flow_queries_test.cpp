@@ -203,7 +203,7 @@ TEST_CASE("R-4.5.4 ledger lines: another enterprise's events arriving first chan
   b.enterprise(kSz, "福田超市", "广东省深圳市福田区");
   // Same keys and values (the positions differ by construction: both committed none).
   CHECK(a.views->digest() == b.views->digest());
-  auto chain = projections::flow_chain(*b.views, viewer("GBA"), "菜心", std::nullopt, std::nullopt);
+  auto chain = projections::flow_chain(*b.views, viewer("GBA"), "菜心", "", std::nullopt, std::nullopt);
   REQUIRE(chain.ok());
   CHECK(chain->find(R"("to":")" + std::string(kSz) +
                     R"(","product":"菜心","unit":"g","amount":400,"shipments":1)") !=
