@@ -363,7 +363,7 @@ Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& view
   if (!page.after.empty()) {
     auto c = unhex(page.after);
     if (!c || c->empty())
-      return invalid_arg("after_invalid", "after is not a cursor of this list", "after");
+      return invalid_arg("after_id_invalid", "after_id is not a cursor of this list", "after_id");
     cursor = std::move(*c);
   }
   Directory dir(v);
@@ -427,7 +427,13 @@ Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& view
                return true;
              });
   if (format == FlowFormat::kCsv) return csv;
-  w.end_array().field("next_after", next).end_object();
+  w.end_array().key("next_after");
+  if (next.empty()) {
+    w.null();
+  } else {
+    w.value(next);
+  }
+  w.end_object();
   return w.take();
 }
 
@@ -818,7 +824,7 @@ Result<std::string> flow_enterprises(const ViewStore& v, const RegulatorViewer& 
   if (!page.after.empty()) {
     auto c = unhex(page.after);
     if (!c || c->empty())
-      return invalid_arg("after_invalid", "after is not a cursor of this list", "after");
+      return invalid_arg("after_id_invalid", "after_id is not a cursor of this list", "after_id");
     cursor = std::move(*c);
   }
   Directory dir(v);
@@ -897,7 +903,13 @@ Result<std::string> flow_enterprises(const ViewStore& v, const RegulatorViewer& 
     if (!more) next.clear();
   }
   if (format == FlowFormat::kCsv) return csv;
-  w.end_array().field("next_after", next).end_object();
+  w.end_array().key("next_after");
+  if (next.empty()) {
+    w.null();
+  } else {
+    w.value(next);
+  }
+  w.end_object();
   return w.take();
 }
 
