@@ -537,5 +537,7 @@ void register_uploads_routes(RouteKit& kit, Router& router);   // R-5.2 ERP file
 void register_sampling_routes(RouteKit& kit, Router& router);
 // food-safety complaints and the consumer's voucher / case pages (api/public/complaint_*.cpp).
 void register_complaint_routes(RouteKit& kit, Router& router);
+// inspections, risk grades, random draws (api/regulator/inspection_routes.cpp).
+void register_regulator_inspection_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

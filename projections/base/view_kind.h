@@ -125,9 +125,15 @@ enum class ViewKind : uint8_t {
   // regulator: entity filing (R-4.5.1, projections/regulator/projection.h)
   kRegulatedEntity,  // rgent/ a filed entity (plaintext; masked by the queries)
   kRegulatedEntityByDivision,  // rgdiv/ index: division code -> entity (jurisdiction scans)
+  // regulator: inspections, risk grades, draws (R-4.5.2, projections/regulator/inspection_projection.h)
+  kRegulatorInspection,  // rginsp/ an inspection record
+  kRegulatorInspectionByEntity,  // rginse/ index: entity -> its inspections' dates
+  kRegulatorRiskGrade,  // rgrisk/ an entity's current risk grade
+  kRegulatorDraw,  // rgdraw/ a random inspection draw with its inputs
+  kRegulatorFormRef,  // rgform/ index: inspection form sha256 -> inspections citing it
 };
 
-inline constexpr std::array<std::string_view, 100> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 105> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -228,8 +234,13 @@ inline constexpr std::array<std::string_view, 100> kViewPrefixes = {
     "cmpt",  // kComplaintByToken
     "rgent",  // kRegulatedEntity
     "rgdiv",  // kRegulatedEntityByDivision
+    "rginsp",  // kRegulatorInspection
+    "rginse",  // kRegulatorInspectionByEntity
+    "rgrisk",  // kRegulatorRiskGrade
+    "rgdraw",  // kRegulatorDraw
+    "rgform",  // kRegulatorFormRef
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kRegulatedEntityByDivision) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kRegulatorFormRef) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

@@ -118,6 +118,11 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kComplaintByToken, "cmpt"},
       {ViewKind::kRegulatedEntity, "rgent"},
       {ViewKind::kRegulatedEntityByDivision, "rgdiv"},
+      {ViewKind::kRegulatorInspection, "rginsp"},
+      {ViewKind::kRegulatorInspectionByEntity, "rginse"},
+      {ViewKind::kRegulatorRiskGrade, "rgrisk"},
+      {ViewKind::kRegulatorDraw, "rgdraw"},
+      {ViewKind::kRegulatorFormRef, "rgform"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;
