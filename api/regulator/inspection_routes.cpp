@@ -34,8 +34,7 @@ using RegulatorHandler =
 
 // The guard has admitted a regulator principal; without one the route refuses (fail closed).
 RouteHandler regulator_route(RegulatorHandler fn) {
-  return [fn = std::move(fn)](const HttpRequest& req, const PathParams& params,
-                              Responder respond) {
+  return [fn = std::move(fn)](const HttpRequest& req, const PathParams& params, Responder respond) {
     if (!req.context || !req.context->principal.regulator()) {
       return respond(problem_response(403, "regulator_required",
                                       "this route is for market supervision bureaus' accounts",
@@ -47,10 +46,9 @@ RouteHandler regulator_route(RegulatorHandler fn) {
 
 // A read of the views (read-your-writes with ?after=<position>) answering q(viewer, request).
 RouteHandler regulator_query(
-    RouteKit* i,
-    std::function<Result<std::string>(const projections::RegulatorViewer&, const HttpRequest&,
-                                      const PathParams&)>
-        q) {
+    RouteKit* i, std::function<Result<std::string>(const projections::RegulatorViewer&,
+                                                   const HttpRequest&, const PathParams&)>
+                     q) {
   return regulator_route([i, q = std::move(q)](const HttpRequest& req, const PathParams& params,
                                                const Principal& p, Responder respond) {
     i->with_views(req, std::move(respond), [i, q, req, params, p] {
@@ -61,7 +59,8 @@ RouteHandler regulator_query(
 
 // Splices the fields of a JSON object into the object `w` is writing.
 void splice_fields(JsonWriter& w, const std::string& object_json) {
-  if (object_json.size() > 2) w.raw(std::string_view(object_json).substr(1, object_json.size() - 2));
+  if (object_json.size() > 2)
+    w.raw(std::string_view(object_json).substr(1, object_json.size() - 2));
 }
 
 // The media type of a form's bytes by their magic numbers ("" when none we accept).
@@ -132,8 +131,8 @@ Result<core::Command> parse_inspection(RouteKit& kit, const JsonInput& in, const
 }
 
 Result<core::Command> parse_draw(RouteKit& kit, const JsonInput& in, const Principal& p) {
-  AGT_CHECK(in.only({"seed", "entity_count", "inspectors_per_entity", "division",
-                     "premises_types", "recusals"}));
+  AGT_CHECK(in.only(
+      {"seed", "entity_count", "inspectors_per_entity", "division", "premises_types", "recusals"}));
   core::DrawInspections c;
   c.bureau_id = p.tenant;
   c.drawn_by = p.name;
@@ -144,7 +143,8 @@ Result<core::Command> parse_draw(RouteKit& kit, const JsonInput& in, const Princ
     c.seed = kit.env.random_seed();  // the Env's randomness, recorded with the draw
   }
   AGT_SET(c.entity_count, in.i64("entity_count"));
-  if (in.has("inspectors_per_entity")) AGT_SET(c.inspectors_per_entity, in.i64("inspectors_per_entity"));
+  if (in.has("inspectors_per_entity"))
+    AGT_SET(c.inspectors_per_entity, in.i64("inspectors_per_entity"));
   AGT_SET(c.division, in.opt_str("division", 6));
   if (!c.division.empty() && core::is_division_code(c.division) &&
       events::shipped_divisions().find(c.division) == nullptr) {
@@ -186,26 +186,26 @@ void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
 
   // ---- the checklist ----
   router.add("GET", "/v1/regulator/checklist", "getInspectionChecklist",
-             regulator_route([](const HttpRequest&, const PathParams&, const Principal&,
-                                Responder respond) {
-               const core::InspectionChecklist& c = events::shipped_checklist();
-               JsonWriter w;
-               w.begin_object()
-                   .field("version", c.version)
-                   .field("source", c.source)
-                   .key("items")
-                   .begin_array();
-               for (const core::ChecklistItem& item : c.items) {
-                 w.begin_object()
-                     .field("code", item.code)
-                     .field("section", item.section)
-                     .field("text", item.text)
-                     .field("key", item.key)
-                     .end_object();
-               }
-               w.end_array().end_object();
-               respond(json_response(200, w.take()));
-             }));
+             regulator_route(
+                 [](const HttpRequest&, const PathParams&, const Principal&, Responder respond) {
+                   const core::InspectionChecklist& c = events::shipped_checklist();
+                   JsonWriter w;
+                   w.begin_object()
+                       .field("version", c.version)
+                       .field("source", c.source)
+                       .key("items")
+                       .begin_array();
+                   for (const core::ChecklistItem& item : c.items) {
+                     w.begin_object()
+                         .field("code", item.code)
+                         .field("section", item.section)
+                         .field("text", item.text)
+                         .field("key", item.key)
+                         .end_object();
+                   }
+                   w.end_array().end_object();
+                   respond(json_response(200, w.take()));
+                 }));
 
   // ---- inspection forms: content-addressed documents of the regulators tenant ----
   router.add(
@@ -213,14 +213,14 @@ void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
       regulator_route([i](const HttpRequest& req, const PathParams&, const Principal&,
                           Responder respond) {
         const std::string declared = media_type_of(req);
-        if (declared != "application/pdf" && declared != "image/jpeg" &&
-            declared != "image/png") {
+        if (declared != "application/pdf" && declared != "image/jpeg" && declared != "image/png") {
           return respond(problem_response(
               415, "document_type_unsupported",
               "an inspection form is application/pdf, image/jpeg or image/png", "Content-Type"));
         }
         if (req.body.empty()) {
-          return respond(problem_response(422, "document_empty", "the document has no bytes", "body"));
+          return respond(
+              problem_response(422, "document_empty", "the document has no bytes", "body"));
         }
         if (req.body.size() > kMaxFormBytes) {
           return respond(problem_response(413, "document_too_large",
@@ -268,29 +268,32 @@ void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
              }));
 
   // ---- inspections ----
-  router.add("POST", "/v1/regulator/inspections", "recordInspection",
-             regulator_route([i](const HttpRequest& req, const PathParams&, const Principal& p,
-                                 Responder respond) {
-               if (i->json_too_large(req, respond)) return;
-               auto in = JsonInput::parse(req.body);
-               if (!in.ok())
-                 return respond(problem_response(400, in.error().reason, in.error().message));
-               i->submit(req, std::move(respond), regulator_caller(p), "record_inspection",
-                         parse_inspection(*i, *in, p), 201,
-                         read_back(i, p,
-                                   [i](const projections::RegulatorViewer& v, const std::string& id) {
-                                     return projections::regulator_inspection(i->views, v, id);
-                                   }),
-                         {}, true);
-             }));
+  router.add(
+      "POST", "/v1/regulator/inspections", "recordInspection",
+      regulator_route(
+          [i](const HttpRequest& req, const PathParams&, const Principal& p, Responder respond) {
+            if (i->json_too_large(req, respond)) return;
+            auto in = JsonInput::parse(req.body);
+            if (!in.ok())
+              return respond(problem_response(400, in.error().reason, in.error().message));
+            i->submit(req, std::move(respond), regulator_caller(p), "record_inspection",
+                      parse_inspection(*i, *in, p), 201,
+                      read_back(i, p,
+                                [i](const projections::RegulatorViewer& v, const std::string& id) {
+                                  return projections::regulator_inspection(i->views, v, id);
+                                }),
+                      {}, true);
+          }));
   router.add("GET", "/v1/regulator/inspections", "listInspections",
-             regulator_query(i, [i](const projections::RegulatorViewer& v, const HttpRequest& req,
-                                    const PathParams&) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               std::optional<std::string> entity;
-               if (auto e = req.query_param("entity_id"); e && !e->empty()) entity.emplace(*e);
-               return projections::regulator_inspections(i->views, v, entity, page);
-             }));
+             regulator_query(i,
+                             [i](const projections::RegulatorViewer& v, const HttpRequest& req,
+                                 const PathParams&) -> Result<std::string> {
+                               AGT_TRY(page, RouteKit::page_of(req));
+                               std::optional<std::string> entity;
+                               if (auto e = req.query_param("entity_id"); e && !e->empty())
+                                 entity.emplace(*e);
+                               return projections::regulator_inspections(i->views, v, entity, page);
+                             }));
   router.add("GET", "/v1/regulator/inspections/{inspection_id}", "getInspection",
              regulator_query(i, [i](const projections::RegulatorViewer& v, const HttpRequest&,
                                     const PathParams& params) {
@@ -315,47 +318,50 @@ void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
           AGT_SET(c.reason, in->opt_str("reason", core::kMaxNoteBytes));
           return core::Command(std::move(c));
         }();
-        i->submit(req, std::move(respond), regulator_caller(p), "set_risk_grade", std::move(cmd),
-                  200,
-                  read_back(i, p,
-                            [i, on_platform](const projections::RegulatorViewer& v,
-                                             const std::string& id) {
-                              return projections::regulated_entity(i->views, v, id, on_platform);
-                            }),
-                  {}, true);
+        i->submit(
+            req, std::move(respond), regulator_caller(p), "set_risk_grade", std::move(cmd), 200,
+            read_back(
+                i, p,
+                [i, on_platform](const projections::RegulatorViewer& v, const std::string& id) {
+                  return projections::regulated_entity(i->views, v, id, on_platform);
+                }),
+            {}, true);
       }));
   router.add("GET", "/v1/regulator/inspections-overdue", "listOverdueEntities",
-             regulator_query(i, [i, on_platform](const projections::RegulatorViewer& v,
-                                                 const HttpRequest& req,
-                                                 const PathParams&) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               std::optional<std::string> division;
-               if (auto d = req.query_param("division"); d && !d->empty()) division.emplace(*d);
-               return projections::overdue_entities(i->views, v, division, page, on_platform);
-             }));
+             regulator_query(
+                 i,
+                 [i, on_platform](const projections::RegulatorViewer& v, const HttpRequest& req,
+                                  const PathParams&) -> Result<std::string> {
+                   AGT_TRY(page, RouteKit::page_of(req));
+                   std::optional<std::string> division;
+                   if (auto d = req.query_param("division"); d && !d->empty()) division.emplace(*d);
+                   return projections::overdue_entities(i->views, v, division, page, on_platform);
+                 }));
 
   // ---- random draws (双随机) ----
-  router.add("POST", "/v1/regulator/draws", "createInspectionDraw",
-             regulator_route([i](const HttpRequest& req, const PathParams&, const Principal& p,
-                                 Responder respond) {
-               if (i->json_too_large(req, respond)) return;
-               auto in = JsonInput::parse(req.body);
-               if (!in.ok())
-                 return respond(problem_response(400, in.error().reason, in.error().message));
-               i->submit(req, std::move(respond), regulator_caller(p), "draw_inspections",
-                         parse_draw(*i, *in, p), 201,
-                         read_back(i, p,
-                                   [i](const projections::RegulatorViewer& v, const std::string& id) {
-                                     return projections::regulator_draw(i->views, v, id);
-                                   }),
-                         {}, true);
-             }));
+  router.add(
+      "POST", "/v1/regulator/draws", "createInspectionDraw",
+      regulator_route(
+          [i](const HttpRequest& req, const PathParams&, const Principal& p, Responder respond) {
+            if (i->json_too_large(req, respond)) return;
+            auto in = JsonInput::parse(req.body);
+            if (!in.ok())
+              return respond(problem_response(400, in.error().reason, in.error().message));
+            i->submit(req, std::move(respond), regulator_caller(p), "draw_inspections",
+                      parse_draw(*i, *in, p), 201,
+                      read_back(i, p,
+                                [i](const projections::RegulatorViewer& v, const std::string& id) {
+                                  return projections::regulator_draw(i->views, v, id);
+                                }),
+                      {}, true);
+          }));
   router.add("GET", "/v1/regulator/draws", "listInspectionDraws",
-             regulator_query(i, [i](const projections::RegulatorViewer& v, const HttpRequest& req,
-                                    const PathParams&) -> Result<std::string> {
-               AGT_TRY(page, RouteKit::page_of(req));
-               return projections::regulator_draws(i->views, v, page);
-             }));
+             regulator_query(i,
+                             [i](const projections::RegulatorViewer& v, const HttpRequest& req,
+                                 const PathParams&) -> Result<std::string> {
+                               AGT_TRY(page, RouteKit::page_of(req));
+                               return projections::regulator_draws(i->views, v, page);
+                             }));
   router.add("GET", "/v1/regulator/draws/{draw_id}", "getInspectionDraw",
              regulator_query(i, [i](const projections::RegulatorViewer& v, const HttpRequest&,
                                     const PathParams& params) {

@@ -1,7 +1,8 @@
 #include "core/regulator/draw_algorithm.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -43,10 +44,10 @@ void partial_shuffle(std::vector<std::string>& v, size_t k, SplitMix64& rng) {
 
 Result<std::vector<DrawAssignment>> run_draw(const DrawInputs& in) {
   if (in.entity_count < 1 || static_cast<size_t>(in.entity_count) > in.entities.size()) {
-    return invalid("draw_not_enough_entities",
-                   fmt::format("entity_count must be 1..{} (the entities considered)",
-                               in.entities.size()),
-                   "entity_count");
+    return invalid(
+        "draw_not_enough_entities",
+        fmt::format("entity_count must be 1..{} (the entities considered)", in.entities.size()),
+        "entity_count");
   }
   if (in.inspectors_per_entity < 2 ||
       static_cast<size_t>(in.inspectors_per_entity) > in.inspectors.size()) {

@@ -15,7 +15,7 @@ struct ChecklistItem {
   std::string code;     // "<section>.<item>", e.g. "3.5"
   std::string section;  // e.g. "食品标签等外观质量状况"
   std::string text;
-  bool key = false;     // 重点项
+  bool key = false;  // 重点项
 };
 
 struct InspectionChecklist {

@@ -127,8 +127,7 @@ Result<Events> decide(const TenantState& state, const RecordInspection& c, const
                    "inspectors");
   }
   if (c.items.empty()) {
-    return invalid("items_required", "an inspection records at least one checklist item",
-                   "items");
+    return invalid("items_required", "an inspection records at least one checklist item", "items");
   }
   if (c.items.size() > kMaxItems) return invalid("items_too_many", "at most 200 items", "items");
   std::set<std::string_view> codes;

@@ -22,7 +22,8 @@ inline constexpr std::string_view kBasicallyConforming = "basically_conforming";
 inline constexpr std::string_view kNonconforming = "nonconforming";
 
 struct InspectionItemResult {
-  std::string code;    // an item code of the shipped checklist (core/regulator/inspection_checklist.h)
+  std::string
+      code;  // an item code of the shipped checklist (core/regulator/inspection_checklist.h)
   std::string result;  // conforming | basically_conforming | nonconforming
   std::string note;
   bool operator==(const InspectionItemResult&) const = default;
@@ -45,28 +46,29 @@ struct InspectionRecorded {
   std::string recorded_by;              // username, one of `inspectors`
   std::string checklist_version;
   std::vector<InspectionItemResult> items;
-  std::string overall;  // derived: any nonconforming, else any basically_conforming, else conforming
+  std::string
+      overall;  // derived: any nonconforming, else any basically_conforming, else conforming
   std::string findings;
   std::string follow_up;
   std::optional<Date> follow_up_due;
   std::string form_sha256;
   bool operator==(const InspectionRecorded&) const = default;
-  static constexpr auto kFields = std::make_tuple(
-      describe::field("inspection_id", &InspectionRecorded::inspection_id),
-      describe::field("bureau_id", &InspectionRecorded::bureau_id),
-      describe::field("entity_id", &InspectionRecorded::entity_id),
-      describe::field("division", &InspectionRecorded::division),
-      describe::field("inspected_on", &InspectionRecorded::inspected_on),
-      describe::field("inspectors", &InspectionRecorded::inspectors),
-      describe::field("recorded_by", &InspectionRecorded::recorded_by),
-      describe::field("checklist_version", &InspectionRecorded::checklist_version),
-      describe::field("items", &InspectionRecorded::items),
-      describe::field("overall", &InspectionRecorded::overall),
-      describe::field("findings", &InspectionRecorded::findings),
-      describe::field("follow_up", &InspectionRecorded::follow_up),
-      describe::field("follow_up_due", &InspectionRecorded::follow_up_due,
-                      describe::kNullWhenAbsent),
-      describe::field("form_sha256", &InspectionRecorded::form_sha256));
+  static constexpr auto kFields =
+      std::make_tuple(describe::field("inspection_id", &InspectionRecorded::inspection_id),
+                      describe::field("bureau_id", &InspectionRecorded::bureau_id),
+                      describe::field("entity_id", &InspectionRecorded::entity_id),
+                      describe::field("division", &InspectionRecorded::division),
+                      describe::field("inspected_on", &InspectionRecorded::inspected_on),
+                      describe::field("inspectors", &InspectionRecorded::inspectors),
+                      describe::field("recorded_by", &InspectionRecorded::recorded_by),
+                      describe::field("checklist_version", &InspectionRecorded::checklist_version),
+                      describe::field("items", &InspectionRecorded::items),
+                      describe::field("overall", &InspectionRecorded::overall),
+                      describe::field("findings", &InspectionRecorded::findings),
+                      describe::field("follow_up", &InspectionRecorded::follow_up),
+                      describe::field("follow_up_due", &InspectionRecorded::follow_up_due,
+                                      describe::kNullWhenAbsent),
+                      describe::field("form_sha256", &InspectionRecorded::form_sha256));
 };
 
 // a supervisor graded an entity's risk (A lowest .. D highest) on `assigned_on`.

@@ -15,8 +15,7 @@ void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>
 }
 
 class InspectionProjection final
-    : public EventProjection<InspectionProjection, regulator_inspections::Handled,
-                             tenant_and_ms> {
+    : public EventProjection<InspectionProjection, regulator_inspections::Handled, tenant_and_ms> {
  public:
   std::string_view name() const override { return "regulator_inspections"; }
 

@@ -84,6 +84,7 @@ void close_page(JsonWriter& w, bool more, const std::string& last_id) {
 }
 
 std::string minified(simdjson::dom::element e) { return simdjson::minify(e); }
+std::string minified(simdjson::dom::array a) { return simdjson::minify(a); }
 
 std::string digest_of(simdjson::dom::array ids) {
   std::string joined;
@@ -200,7 +201,8 @@ bool inspection_overdue(const ViewStore& v, std::string_view entity_id, core::Da
 Result<std::string> regulator_inspection(const ViewStore& v, const RegulatorViewer& viewer,
                                          std::string_view inspection_id) {
   auto r = visible_inspection(v, viewer, sort_id(inspection_id));
-  if (!r) return not_found_error("inspection_not_found", "inspection", inspection_id, "inspection_id");
+  if (!r)
+    return not_found_error("inspection_not_found", "inspection", inspection_id, "inspection_id");
   return *r;
 }
 

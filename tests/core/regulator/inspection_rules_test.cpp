@@ -1,7 +1,9 @@
 // R-4.5.2 supervision inspections (issue 13): the rules of inspections, risk grades and random
-// draws (core/regulator/inspection_decide.cpp), the overdue definition (core/regulator/risk_grade.h),
-// the draw algorithm pinned byte for byte against an independent implementation
-// (core/regulator/draw_algorithm.h) and the checklist parser.
+// draws (core/regulator/inspection_decide.cpp), the overdue definition
+// (core/regulator/risk_grade.h), the draw algorithm pinned byte for byte against an independent
+// implementation (core/regulator/draw_algorithm.h) and the checklist parser.
+#include "core/regulator/inspection_rules.h"
+
 #include <doctest/doctest.h>
 
 #include <set>
@@ -9,7 +11,6 @@
 #include "core/regulator/access.h"
 #include "core/regulator/draw_algorithm.h"
 #include "core/regulator/inspection_checklist.h"
-#include "core/regulator/inspection_rules.h"
 #include "core/regulator/risk_grade.h"
 #include "core/regulator/rules.h"
 #include "tests/core/domain/world_fixture.h"
@@ -119,28 +120,39 @@ TEST_CASE("R-4.5.2 inspections: recorded with the derived overall result, within
           "inspected_on");
   refused([](RecordInspection& r) { r.inspectors = {"zhao.insp"}; }, "inspectors_too_few",
           "inspectors");
-  refused([](RecordInspection& r) { r.inspectors = {"zhao.insp", "li.sup"}; },
-          "inspector_unknown", "inspectors[1]");  // a supervisor is not an inspector
-  refused([](RecordInspection& r) { r.inspectors = {"zhao.insp", "chen.insp"}; },
-          "inspector_unknown", "inspectors[1]");  // another bureau's
-  refused([](RecordInspection& r) { r.inspectors = {"zhao.insp", "zhao.insp"}; },
-          "inspector_duplicate", "inspectors[1]");
-  refused([](RecordInspection& r) { r.inspectors = {"qian.insp", "sun.insp"}; },
-          "recorder_not_listed", "inspectors");
-  refused([](RecordInspection& r) { r.items.push_back({"1.1", "conforming", ""}); },
-          "item_duplicate", "items[2].code");
+  refused(
+      [](RecordInspection& r) {
+        r.inspectors = {"zhao.insp", "li.sup"};
+      },
+      "inspector_unknown", "inspectors[1]");  // a supervisor is not an inspector
+  refused(
+      [](RecordInspection& r) {
+        r.inspectors = {"zhao.insp", "chen.insp"};
+      },
+      "inspector_unknown", "inspectors[1]");  // another bureau's
+  refused(
+      [](RecordInspection& r) {
+        r.inspectors = {"zhao.insp", "zhao.insp"};
+      },
+      "inspector_duplicate", "inspectors[1]");
+  refused(
+      [](RecordInspection& r) {
+        r.inspectors = {"qian.insp", "sun.insp"};
+      },
+      "recorder_not_listed", "inspectors");
+  refused(
+      [](RecordInspection& r) {
+        r.items.push_back({"1.1", "conforming", ""});
+      },
+      "item_duplicate", "items[2].code");
   refused([](RecordInspection& r) { r.items[0].result = "符合"; }, "item_result_invalid",
           "items[0].result");
   refused([](RecordInspection& r) { r.items.clear(); }, "items_required", "items");
   refused([](RecordInspection& r) { r.items[0].result = "basically_conforming"; },
           "follow_up_required", "follow_up");
-  refused(
-      [&](RecordInspection& r) {
-        r.follow_up_due = plus(w.today, -1);
-      },
-      "follow_up_due_invalid", "follow_up_due");
-  refused([](RecordInspection& r) { r.form_sha256 = "abc"; }, "form_sha256_invalid",
-          "form_sha256");
+  refused([&](RecordInspection& r) { r.follow_up_due = plus(w.today, -1); },
+          "follow_up_due_invalid", "follow_up_due");
+  refused([](RecordInspection& r) { r.form_sha256 = "abc"; }, "form_sha256_invalid", "form_sha256");
   // Shenzhen's entity does not exist for Guangzhou's bureau.
   refused([](RecordInspection& r) { r.entity_id = "fe-3"; }, "entity_not_found", "entity_id");
   refused([](RecordInspection& r) { r.entity_id = "fe-9"; }, "entity_not_found", "entity_id");
@@ -171,9 +183,9 @@ TEST_CASE("R-4.5.2 overdue: the last 365 days against the grade, pro rata for a 
   CHECK(!s.overdue);
   CHECK(s.required_per_year == 0);
   // Grade D (4 a year) assigned at t0, no inspection.
-  CHECK(!inspection_standing("D", t0, {}, t0).overdue);        // due 0 on the day
+  CHECK(!inspection_standing("D", t0, {}, t0).overdue);            // due 0 on the day
   CHECK(!inspection_standing("D", t0, {}, plus(t0, 91)).overdue);  // 4*91/365 = 0
-  s = inspection_standing("D", t0, {}, plus(t0, 92));            // 4*92/365 = 1
+  s = inspection_standing("D", t0, {}, plus(t0, 92));              // 4*92/365 = 1
   CHECK(s.due_now == 1);
   CHECK(s.overdue);
   // One inspection on day 30 covers day 92 but not day 183 (due 2).
@@ -190,8 +202,9 @@ TEST_CASE("R-4.5.2 overdue: the last 365 days against the grade, pro rata for a 
   CHECK(s.overdue);
   CHECK(s.last_inspected_on == plus(t0, 300));
   // Grade A: once a year; a future-dated inspection is not counted.
-  CHECK(!inspection_standing("A", t0, {plus(t0, 400)}, plus(t0, 365)).last_inspected_on);
-  CHECK(inspection_standing("A", t0, {plus(t0, 400)}, plus(t0, 365)).overdue);
+  const std::vector<Date> future = {plus(t0, 400)};
+  CHECK(!inspection_standing("A", t0, future, plus(t0, 365)).last_inspected_on);
+  CHECK(inspection_standing("A", t0, future, plus(t0, 365)).overdue);
 }
 
 TEST_CASE("R-4.5.2 draw algorithm: splitmix64 and the sampling, pinned byte for byte") {
@@ -323,7 +336,9 @@ TEST_CASE("R-4.5.2 draws: the jurisdiction's entities and the bureau's inspector
 
 TEST_CASE("R-4.5.2 checklist: parsed from its text, malformed files refused") {
   auto c = InspectionChecklist::parse(
-      "# comment\n@version\tv1\n@source\t要点表\n1.1\t经营资质\t许可证有效\t*\n1.2\t经营资质\t相符\t\n");
+      "# "
+      "comment\n@version\tv1\n@source\t要点表\n1.1\t经营资质\t许可证有效\t*\n1."
+      "2\t经营资质\t相符\t\n");
   REQUIRE(c.ok());
   CHECK(c->version == "v1");
   CHECK(c->items.size() == 2);

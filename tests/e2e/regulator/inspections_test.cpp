@@ -37,10 +37,10 @@ Reply fresh(ApiClient& c, const std::string& target, const std::string& position
 }
 
 std::string session(uint16_t port, const std::string& bureau, const std::string& user) {
-  Reply r = ApiClient(port).post(
-      "/v1/regulator/sessions",
-      fmt::format(R"({{"bureau_id":"{}","username":"{}","password":"{}"}})", bureau, user,
-                  kPassword));
+  Reply r =
+      ApiClient(port).post("/v1/regulator/sessions",
+                           fmt::format(R"({{"bureau_id":"{}","username":"{}","password":"{}"}})",
+                                       bureau, user, kPassword));
   INFO(r.body);
   REQUIRE(r.status == 201);
   return r.str("/token");
@@ -48,18 +48,20 @@ std::string session(uint16_t port, const std::string& bureau, const std::string&
 
 void add_user(ApiClient& platform, const std::string& bureau, const std::string& user,
               const std::string& role) {
-  Reply r = platform.post("/v1/regulator/bureaus/" + bureau + "/users",
-                          fmt::format(R"({{"username":"{}","password":"{}","role":"{}"}})", user,
-                                      kPassword, role));
+  Reply r = platform.post(
+      "/v1/regulator/bureaus/" + bureau + "/users",
+      fmt::format(R"({{"username":"{}","password":"{}","role":"{}"}})", user, kPassword, role));
   INFO(r.body);
   REQUIRE(r.status == 201);
 }
 
 std::string file_entity(ApiClient& by, const std::string& type, const std::string& uscc,
                         const std::string& division) {
-  Reply r = by.post("/v1/regulator/entities",
-                    fmt::format(R"({{"name":"果菜{}","premises_type":"{}","uscc":"{}","division":"{}","address":"地址","legal_representative":"刘洋","contact_person":"刘洋","phone":"13711112222"}})",
-                                division, type, uscc, division));
+  Reply r = by.post(
+      "/v1/regulator/entities",
+      fmt::format(
+          R"({{"name":"果菜{}","premises_type":"{}","uscc":"{}","division":"{}","address":"地址","legal_representative":"刘洋","contact_person":"刘洋","phone":"13711112222"}})",
+          division, type, uscc, division));
   INFO(r.body);
   REQUIRE(r.status == 201);
   return r.str("/id");
@@ -129,8 +131,7 @@ void inspections_slice(Backend backend) {
                 "Content-Type");
   check_problem(upload(port, zhao_token, "application/pdf", "not a pdf"), 422,
                 "document_type_mismatch", "body");
-  check_problem(upload(port, zhao_token, "image/png", kPdf), 422, "document_type_mismatch",
-                "body");
+  check_problem(upload(port, zhao_token, "image/png", kPdf), 422, "document_type_mismatch", "body");
   Reply form = upload(port, zhao_token, "application/pdf", kPdf);
   INFO(form.body);
   REQUIRE(form.status == 201);
@@ -138,21 +139,21 @@ void inspections_slice(Backend backend) {
   CHECK(sha == core::sha256_hex(kPdf));
   CHECK(form.num("/size") == static_cast<int64_t>(kPdf.size()));
   CHECK(form.str("/content_type") == "application/pdf");
-  check_problem(ApiClient(port).call("POST", "/v1/regulator/documents", kPdf,
-                                     {{"Authorization", "Bearer " + gz.key()},
-                                      {"Content-Type", "application/pdf"}}),
+  check_problem(ApiClient(port).call(
+                    "POST", "/v1/regulator/documents", kPdf,
+                    {{"Authorization", "Bearer " + gz.key()}, {"Content-Type", "application/pdf"}}),
                 403, "regulator_role_forbidden", "Authorization");
 
   // ---- an inspection (inspectors only; the form must exist; the recorder among them) ----
   const std::string today = test_today();
   check_problem(gz.post("/v1/regulator/inspections", inspection_body(shop, today, sha)), 403,
                 "regulator_role_forbidden", "Authorization");
-  check_problem(zhao.post("/v1/regulator/inspections",
-                          inspection_body(shop, today, std::string(64, 'e'))),
-                422, "form_not_found", "form_sha256");
-  check_problem(zhao.post("/v1/regulator/inspections",
-                          inspection_body(shop, days_from_today(1), sha)),
-                422, "inspected_on_in_future", "inspected_on");
+  check_problem(
+      zhao.post("/v1/regulator/inspections", inspection_body(shop, today, std::string(64, 'e'))),
+      422, "form_not_found", "form_sha256");
+  check_problem(
+      zhao.post("/v1/regulator/inspections", inspection_body(shop, days_from_today(1), sha)), 422,
+      "inspected_on_in_future", "inspected_on");
   check_problem(zhao.post("/v1/regulator/inspections", inspection_body(sz_shop, today, sha)), 404,
                 "entity_not_found", "entity_id");
   {
@@ -203,10 +204,10 @@ void inspections_slice(Backend backend) {
   // ---- risk grades: supervisors, inside the jurisdiction ----
   check_problem(zhao.put("/v1/regulator/entities/" + market + "/risk-grade", R"({"grade":"D"})"),
                 403, "regulator_role_forbidden", "Authorization");
-  check_problem(sz.put("/v1/regulator/entities/" + market + "/risk-grade", R"({"grade":"D"})"),
-                404, "entity_not_found", "entity_id");
-  check_problem(gz.put("/v1/regulator/entities/" + market + "/risk-grade", R"({"grade":"E"})"),
-                422, "risk_grade_invalid", "grade");
+  check_problem(sz.put("/v1/regulator/entities/" + market + "/risk-grade", R"({"grade":"D"})"), 404,
+                "entity_not_found", "entity_id");
+  check_problem(gz.put("/v1/regulator/entities/" + market + "/risk-grade", R"({"grade":"E"})"), 422,
+                "risk_grade_invalid", "grade");
   Reply graded = gz.put("/v1/regulator/entities/" + market + "/risk-grade",
                         R"({"grade":"D","reason":"批发市场，高风险品种"})");
   INFO(graded.body);
@@ -222,9 +223,11 @@ void inspections_slice(Backend backend) {
       R"({"seed":"2a","entity_count":2,"inspectors_per_entity":2,"recusals":[{"inspector":"zhao.insp","entity_id":"fe-1"}]})";
   check_problem(zhao.post("/v1/regulator/draws", draw_body), 403, "regulator_role_forbidden",
                 "Authorization");
-  check_problem(gz.post("/v1/regulator/draws",
-                        R"({"seed":"2a","entity_count":2,"recusals":[{"inspector":"zhao.insp","entity_id":"fe-1"},{"inspector":"qian.insp","entity_id":"fe-1"}]})"),
-                422, "draw_recusal_unsatisfiable", "recusals");
+  check_problem(
+      gz.post(
+          "/v1/regulator/draws",
+          R"({"seed":"2a","entity_count":2,"recusals":[{"inspector":"zhao.insp","entity_id":"fe-1"},{"inspector":"qian.insp","entity_id":"fe-1"}]})"),
+      422, "draw_recusal_unsatisfiable", "recusals");
   check_problem(gz.post("/v1/regulator/draws", R"({"entity_count":3})"), 422,
                 "draw_not_enough_entities", "entity_count");
   Reply draw = gz.post("/v1/regulator/draws", draw_body);
@@ -244,20 +247,23 @@ void inspections_slice(Backend backend) {
   // zhao.insp is recused from fe-1.
   CHECK(draw.str("/assignments/1/inspectors/0") != "zhao.insp");
   CHECK(draw.str("/assignments/1/inspectors/1") != "zhao.insp");
-  Reply verified = fresh(gz, "/v1/regulator/draws/" + draw_id + "/verification", draw.str("/position"));
+  Reply verified =
+      fresh(gz, "/v1/regulator/draws/" + draw_id + "/verification", draw.str("/position"));
   INFO(verified.body);
   REQUIRE(verified.status == 200);
   CHECK(flag(verified, "/reproduced"));
   CHECK(verified.size("/differences") == 0);
   // Another seed, another draw.
-  Reply other = gz.post("/v1/regulator/draws",
-                        R"({"seed":"2b","entity_count":2,"recusals":[{"inspector":"zhao.insp","entity_id":"fe-1"}]})");
+  Reply other = gz.post(
+      "/v1/regulator/draws",
+      R"({"seed":"2b","entity_count":2,"recusals":[{"inspector":"zhao.insp","entity_id":"fe-1"}]})");
   INFO(other.body);
   REQUIRE(other.status == 201);
   CHECK(other.str("/assignments/0/entity_id") == "fe-1");
   CHECK(other.str("/assignments/0/inspectors/0") == "sun.insp");
   // No seed: the server draws one from its randomness and records it; still reproducible.
-  Reply unseeded = gz.post("/v1/regulator/draws", R"({"entity_count":1,"premises_types":["wholesale"]})");
+  Reply unseeded =
+      gz.post("/v1/regulator/draws", R"({"entity_count":1,"premises_types":["wholesale"]})");
   INFO(unseeded.body);
   REQUIRE(unseeded.status == 201);
   CHECK(unseeded.str("/seed").size() == 16);

@@ -2,6 +2,8 @@
 // (another city's bureau: 404), paging, the forms' visibility, the standing and overdue list of a
 // graded entity as the viewer's day moves, and a draw's verification: reproduced from its recorded
 // inputs, and a tampered record detected.
+#include "projections/regulator/inspection_queries.h"
+
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
@@ -16,7 +18,6 @@
 #include "projections/base/view_store.h"
 #include "projections/production/projection.h"
 #include "projections/regulator/inspection_keys.h"
-#include "projections/regulator/inspection_queries.h"
 #include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
@@ -157,7 +158,8 @@ TEST_CASE("R-4.5.2 inspection queries: by jurisdiction, paged, forms visible to 
   CHECK(!projections::inspection_form_visible(*f.views, gz, std::string(64, 'c')));
 }
 
-TEST_CASE("R-4.5.2 standing: a graded entity becomes overdue as the day moves, an inspection clears it") {
+TEST_CASE(
+    "R-4.5.2 standing: a graded entity becomes overdue as the day moves, an inspection clears it") {
   Fixture f;
   f.apply(core::EntityFiled{"fe-1", "gz-amr", record("440106")});
   f.apply(core::EntityFiled{"fe-2", "gz-amr", record("440111")});
@@ -177,8 +179,8 @@ TEST_CASE("R-4.5.2 standing: a graded entity becomes overdue as the day moves, a
   CHECK(projections::overdue_entities(*f.views, viewer("sz-amr", "440300", day(122)), std::nullopt,
                                       {50, ""}, none)
             ->find("fe-1") == std::string::npos);
-  auto e = projections::regulated_entity(*f.views, viewer("gz-amr", "440100", day(122)), "fe-1",
-                                         none);
+  auto e =
+      projections::regulated_entity(*f.views, viewer("gz-amr", "440100", day(122)), "fe-1", none);
   REQUIRE(e.ok());
   CHECK(boolean(*e, "inspection_overdue"));
   CHECK(integer(*e, "inspections_required_per_year") == 3);
@@ -186,17 +188,18 @@ TEST_CASE("R-4.5.2 standing: a graded entity becomes overdue as the day moves, a
   f.apply(inspection(1, "fe-1", day(100)));
   CHECK(overdue_on(122) == 0);
   CHECK(overdue_on(244) == 1);  // due 2, one done
-  auto later = projections::regulated_entity(*f.views, viewer("gz-amr", "440100", day(244)),
-                                             "fe-1", none);
+  auto later =
+      projections::regulated_entity(*f.views, viewer("gz-amr", "440100", day(244)), "fe-1", none);
   CHECK(integer(*later, "inspections_last_365_days") == 1);
   CHECK(later->find(R"("last_inspected_on":")" + core::format_date(day(100))) != std::string::npos);
   // An ungraded entity is never overdue.
-  auto ungraded = projections::regulated_entity(*f.views, viewer("gz-amr", "440100", day(900)),
-                                                "fe-2", none);
+  auto ungraded =
+      projections::regulated_entity(*f.views, viewer("gz-amr", "440100", day(900)), "fe-2", none);
   CHECK(!boolean(*ungraded, "inspection_overdue"));
 }
 
-TEST_CASE("R-4.5.2 draw verification: re-run from the recorded inputs; a tampered record is caught") {
+TEST_CASE(
+    "R-4.5.2 draw verification: re-run from the recorded inputs; a tampered record is caught") {
   Fixture f;
   for (int n = 1; n <= 4; ++n) {
     f.apply(core::EntityFiled{"fe-" + std::to_string(n), "gz-amr", record("440106")});
@@ -210,9 +213,19 @@ TEST_CASE("R-4.5.2 draw verification: re-run from the recorded inputs; a tampere
   in.inspectors_per_entity = 2;
   auto assignments = core::run_draw(in);
   REQUIRE(assignments.ok());
-  core::InspectionDrawRecorded d{"draw-1", "gz-amr", "li.sup", core::format_seed(99),
-                                 std::string(core::kDrawAlgorithm), 2, 2, "", {},
-                                 in.entities, in.inspectors, in.recusals, *assignments};
+  core::InspectionDrawRecorded d{"draw-1",
+                                 "gz-amr",
+                                 "li.sup",
+                                 core::format_seed(99),
+                                 std::string(core::kDrawAlgorithm),
+                                 2,
+                                 2,
+                                 "",
+                                 {},
+                                 in.entities,
+                                 in.inspectors,
+                                 in.recusals,
+                                 *assignments};
   f.apply(d);
   const auto gz = viewer("gz-amr", "440100");
   auto v = projections::draw_verification(*f.views, gz, "draw-1");
