@@ -137,6 +137,7 @@ void Service::register_routes(Router& router) {
   register_public_routes(*i, router);
   register_complaint_routes(*i, router);
   register_regulator_flow_routes(*i, router);
+  register_regulator_inspection_routes(*i, router);
 
   // Documents: bytes by content address, per enterprise
   router.add("POST", "/v1/documents", "uploadDocument",
