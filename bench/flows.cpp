@@ -195,7 +195,7 @@ int cmd_flows(int argc, char** argv) {
     return out;
   });
   time("GBA, chain of 产品7 over 31 days",
-       [&] { return projections::flow_chain(v, gba_viewer, "产品7", from, to); });
+       [&] { return projections::flow_chain(v, gba_viewer, "产品7", "", from, to); });
   time("Guangzhou, statistics (month counters, all time)", [&] {
     projections::StatisticsQuery q;
     q.now_ms = (day0 + days) * 86'400'000LL;

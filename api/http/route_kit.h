@@ -539,5 +539,7 @@ void register_sampling_routes(RouteKit& kit, Router& router);
 void register_complaint_routes(RouteKit& kit, Router& router);
 // Issue 13, R-4.5.3 statistics / R-4.5.4 targeted supervision (api/regulator/flow_routes.cpp).
 void register_regulator_flow_routes(RouteKit& kit, Router& router);
+// inspections, risk grades, random draws (api/regulator/inspection_routes.cpp).
+void register_regulator_inspection_routes(RouteKit& kit, Router& router);
 
 }  // namespace agritrace::api

@@ -232,6 +232,19 @@ const std::vector<RoutePolicy>& table() {
       {"getRegulatorStatistics", kReg, Area::kAccounts, RegulatorRight::kRead},
       {"listRegulatorEnterpriseStatistics", kReg, Area::kAccounts, RegulatorRight::kRead},
       {"getRegulatorCompliance", kReg, Area::kAccounts, RegulatorRight::kRead},
+      // inspections (api/regulator/inspection_routes.cpp); records by jurisdiction
+      {"getInspectionChecklist", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"uploadRegulatorDocument", kReg, Area::kAccounts, RegulatorRight::kRecordInspections},
+      {"getRegulatorDocument", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"recordInspection", kReg, Area::kAccounts, RegulatorRight::kRecordInspections},
+      {"listInspections", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"getInspection", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"setEntityRiskGrade", kReg, Area::kAccounts, RegulatorRight::kRiskGrades},
+      {"listOverdueEntities", kReg, Area::kAccounts, RegulatorRight::kRead},
+      {"createInspectionDraw", kReg, Area::kAccounts, RegulatorRight::kDraws},
+      {"listInspectionDraws", kReg, Area::kAccounts, RegulatorRight::kDraws},
+      {"getInspectionDraw", kReg, Area::kAccounts, RegulatorRight::kDraws},
+      {"verifyInspectionDraw", kReg, Area::kAccounts, RegulatorRight::kDraws},
   };
   return t;
 }

@@ -46,7 +46,9 @@ std::optional<std::string> regulator_payload(const events::Envelope& e,
   // The regulators' own records (tenant "regulators", which has no division and so reaches no
   // topic anyway): credential hashes and the bureaus' filings are never published.
   if (t == core::BureauRegistered::kType || t == core::RegulatorUserCreated::kType ||
-      t == core::EntityFiled::kType || t == core::EntityAmended::kType) {
+      t == core::EntityFiled::kType || t == core::EntityAmended::kType ||
+      t == core::InspectionRecorded::kType || t == core::RiskGradeAssigned::kType ||
+      t == core::InspectionDrawRecorded::kType) {
     return std::nullopt;
   }
   if (t != core::EnterpriseRegistered::kType && t != core::CounterpartyRegistered::kType &&

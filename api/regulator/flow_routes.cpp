@@ -1,9 +1,9 @@
 // Routes of the regulator's ledger lines (issue 13, docs/REGULATOR.md "Statistics and targeted
 // supervision"): R-4.5.3 statistics and reporting compliance, R-4.5.4 the ledger line filter and
 // the circulation chain. Both roles read (route_policy.cpp, RegulatorRight::kRead); the
-// jurisdiction is applied by projections/regulator/flow_queries.h. `after` is the paging cursor
-// here (the contract of /work/team/regulator-api.md; `after_id` is accepted too); a read that must
-// include a write names its ledger position in the X-Agritrace-After header.
+// jurisdiction is applied by projections/regulator/flow_queries.h. As on every list route, the page
+// cursor is `after_id` (the previous answer's `next_after`) and `after` (or the X-Agritrace-After
+// header) is the ledger position a read must include.
 #include <charconv>
 
 #include "api/http/route_kit.h"
@@ -52,11 +52,7 @@ Result<projections::FlowPage> page_of(const HttpRequest& req) {
   projections::FlowPage page;
   AGT_TRY(limit, int_param(req, "limit", 50, 1, 500));
   page.limit = static_cast<uint32_t>(limit);
-  if (auto a = param(req, "after")) {
-    page.after = *a;
-  } else if (auto b = param(req, "after_id")) {
-    page.after = *b;
-  }
+  if (auto a = param(req, "after_id")) page.after = *a;
   return page;
 }
 
@@ -87,7 +83,7 @@ HttpResponse answer(const Result<std::string>& r, projections::FlowFormat format
 }
 
 // A regulator read: the principal is a regulator (the guard checked the policy; without one the
-// route refuses, fail closed); `after` is this list's cursor, not a ledger position.
+// route refuses, fail closed).
 RouteHandler flow_route(RouteKit* i,
                         std::function<HttpResponse(const HttpRequest&, const Principal&)> fn) {
   return [i, fn = std::move(fn)](const HttpRequest& req, const PathParams&, Responder respond) {
@@ -96,10 +92,8 @@ RouteHandler flow_route(RouteKit* i,
                                       "this route is for market supervision bureaus' accounts",
                                       "Authorization"));
     }
-    HttpRequest views_req = req;
-    std::erase_if(views_req.query, [](const auto& kv) { return kv.first == "after"; });
     const Principal p = req.context->principal;
-    i->with_views(views_req, std::move(respond), [fn, req, p] { return fn(req, p); });
+    i->with_views(req, std::move(respond), [fn, req, p] { return fn(req, p); });
   };
 }
 
@@ -137,11 +131,11 @@ void register_regulator_flow_routes(RouteKit& kit, Router& router) {
   router.add("GET", "/v1/regulator/chain", "getRegulatorChain",
              flow_route(i, [i](const HttpRequest& req, const Principal& p) {
                auto run = [&]() -> Result<std::string> {
-                 auto product = param(req, "product");
-                 if (!product) return invalid("field_required", "give the product", "product");
                  AGT_TRY(from, query_date(req, "from"));
                  AGT_TRY(to, query_date(req, "to"));
-                 return projections::flow_chain(i->views, viewer_of(p), *product, from, to);
+                 return projections::flow_chain(i->views, viewer_of(p),
+                                                param(req, "product").value_or(""),
+                                                param(req, "batch").value_or(""), from, to);
                };
                return answer(run(), projections::FlowFormat::kJson, "chain");
              }));

@@ -138,6 +138,7 @@ void Service::register_routes(Router& router) {
   register_public_routes(*i, router);
   register_complaint_routes(*i, router);
   register_regulator_flow_routes(*i, router);
+  register_regulator_inspection_routes(*i, router);
   register_regulator_portal(*i, router);  // issue 13: the zh-CN regulator portal (/regulator)
 
   // Documents: bytes by content address, per enterprise

@@ -19,6 +19,7 @@
 #include "core/public/sampling_commands.h"
 #include "core/receiving/commands.h"
 #include "core/regulator/commands.h"
+#include "core/regulator/inspection_commands.h"
 #include "core/retail/commands.h"
 #include "core/sales/commands.h"
 
@@ -44,7 +45,8 @@ using Command = std::variant<RegisterEnterprise, RegisterCounterparty, AmendCoun
                              FinaliseSamplingResult, CorrectSamplingResult,
                              WithdrawSamplingResult, FileComplaint,
                              ChangeComplaintState, RateComplaint, RegisterBureau,
-                             CreateRegulatorUser, FileEntity, AmendEntity, CommandGroup>;
+                             CreateRegulatorUser, FileEntity, AmendEntity, RecordInspection,
+                             AssignRiskGrade, DrawInspections, CommandGroup>;
 
 // Commands decided together, all or nothing (issue 14: an EPCIS document captured whole): each is
 // decided against the state the earlier ones leave; the first refusal refuses the group, its

@@ -75,6 +75,9 @@ std::string event_subject(const Event& event) {
           [](const RegulatorUserCreated& e) { return e.bureau_id + "/" + e.user_id; },
           [](const EntityFiled& e) { return e.entity_id; },
           [](const EntityAmended& e) { return e.entity_id; },
+          [](const InspectionRecorded& e) { return e.inspection_id; },
+          [](const RiskGradeAssigned& e) { return e.entity_id; },
+          [](const InspectionDrawRecorded& e) { return e.draw_id; },
       },
       event);
 }

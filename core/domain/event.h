@@ -18,6 +18,7 @@
 #include "core/public/sampling_events.h"
 #include "core/receiving/events.h"
 #include "core/regulator/events.h"
+#include "core/regulator/inspection_events.h"
 #include "core/sales/events.h"
 
 namespace agritrace::core {
@@ -42,7 +43,8 @@ using Event = std::variant<EnterpriseRegistered, CounterpartyRegistered, Counter
                            SamplingResultRecorded, SamplingResultFinalised,
                            SamplingResultCorrected, SamplingResultWithdrawn, ComplaintFiled,
                            ComplaintStateChanged, ComplaintRated, BureauRegistered,
-                           RegulatorUserCreated, EntityFiled, EntityAmended>;
+                           RegulatorUserCreated, EntityFiled, EntityAmended,
+                           InspectionRecorded, RiskGradeAssigned, InspectionDrawRecorded>;
 
 // The catalogue name, e.g. "purchase_order.created".
 std::string_view event_type(const Event& event);

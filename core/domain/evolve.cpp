@@ -16,6 +16,7 @@
 #include "core/public/payment_rules.h"
 #include "core/public/sampling_rules.h"
 #include "core/receiving/rules.h"
+#include "core/regulator/inspection_rules.h"
 #include "core/regulator/rules.h"
 #include "core/sales/rules.h"
 

@@ -40,6 +40,8 @@ std::string_view regulator_right_name(RegulatorRight r) {
       return "publish_sampling";
     case RegulatorRight::kHandleComplaints:
       return "handle_complaints";
+    case RegulatorRight::kRiskGrades:
+      return "risk_grades";
   }
   return "read";
 }
@@ -56,6 +58,7 @@ bool regulator_role_allows(RegulatorRole role, RegulatorRight right) {
     case RegulatorRight::kDraws:
     case RegulatorRight::kWebhooks:
     case RegulatorRight::kPublishSampling:
+    case RegulatorRight::kRiskGrades:
       return role == RegulatorRole::kSupervisor;
   }
   return false;

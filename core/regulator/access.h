@@ -39,15 +39,16 @@ enum class RegulatorRight : uint8_t {
   kManageUsers,        // create the bureau's user accounts
   kFileEntities,       // file and amend entities
   kRecordInspections,  // record inspections
-  kDraws,              // random inspection draws (not built yet)
+  kDraws,              // random inspection draws
   kWebhooks,           // the feed's signed webhooks of the jurisdiction
   kPublishSampling,    // .S: enter, finalise, correct and withdraw official sampling results
   kHandleComplaints,   // handle consumers' complaints (accept, reject, close)
+  kRiskGrades,         // grade entities' risk (A-D)
 };
 inline constexpr RegulatorRight kAllRegulatorRights[] = {
     RegulatorRight::kRead,   RegulatorRight::kManageUsers, RegulatorRight::kFileEntities,
     RegulatorRight::kRecordInspections, RegulatorRight::kDraws, RegulatorRight::kWebhooks,
-    RegulatorRight::kPublishSampling,  RegulatorRight::kHandleComplaints};
+    RegulatorRight::kPublishSampling,  RegulatorRight::kHandleComplaints, RegulatorRight::kRiskGrades};
 std::string_view regulator_right_name(RegulatorRight r);
 
 // The matrix: supervisors manage the bureau's users, filings, draws, webhooks and publish sampling

@@ -103,7 +103,10 @@ bool is_regulator_command(const Command& command) {
   return std::holds_alternative<RegisterBureau>(command) ||
          std::holds_alternative<CreateRegulatorUser>(command) ||
          std::holds_alternative<FileEntity>(command) ||
-         std::holds_alternative<AmendEntity>(command);
+         std::holds_alternative<AmendEntity>(command) ||
+         std::holds_alternative<RecordInspection>(command) ||
+         std::holds_alternative<AssignRiskGrade>(command) ||
+         std::holds_alternative<DrawInspections>(command);
 }
 
 Result<Events> decide(const TenantState& state, const RegisterBureau& c, const Context& ctx) {
@@ -179,6 +182,7 @@ void evolve(TenantState& state, const BureauRegistered& e) {
 
 void evolve(TenantState& state, const RegulatorUserCreated& e) {
   state.regulators.users[tenant_slot(e.bureau_id, e.username)] = e.user_id;
+  state.regulators.user_roles[tenant_slot(e.bureau_id, e.username)] = e.role;
   observe_id(state.regulators.last_user, e.user_id, "ru-");
 }
 
@@ -193,6 +197,7 @@ void index_entity(RegulatorsState& s, const std::string& id, const std::string& 
   f.division = r.division;
   f.uscc = r.uscc;
   f.id_number = r.id_number;
+  f.premises_type = r.premises_type;
   if (!r.uscc.empty()) s.entity_by_uscc[r.uscc] = id;
   // An erased or sealed-unreadable number indexes nothing.
   if (!r.id_number.empty() && r.id_number.front() != '[') s.entity_by_id_number[r.id_number] = id;

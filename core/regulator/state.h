@@ -20,6 +20,7 @@ struct FiledEntityState {
   std::string division;
   std::string uscc;
   std::string id_number;
+  std::string premises_type;  // draws filter on it
 };
 
 struct RegulatorsState {
@@ -30,6 +31,10 @@ struct RegulatorsState {
   std::map<std::string, std::string, std::less<>> entity_by_uscc;
   std::map<std::string, std::string, std::less<>> entity_by_id_number;
   int64_t last_entity = 0;
+  // R-4.5.2 (core/regulator/inspection_rules.h)
+  std::map<std::string, std::string, std::less<>> user_roles;  // bureau '\x1f' username -> role
+  int64_t last_inspection = 0;
+  int64_t last_draw = 0;
 };
 
 }  // namespace agritrace::core

@@ -141,9 +141,15 @@ enum class ViewKind : uint8_t {
   kFlowItem,  // rlitem/ a stock item's product, lot code, origin
   kFlowCounterparty,  // rlcp/ a counterparty's USCC, name, region
   kFlowGtin,  // rlgtin/ a catalogue product's GTIN
+  // regulator: inspections, risk grades, draws (R-4.5.2, projections/regulator/inspection_projection.h)
+  kRegulatorInspection,  // rginsp/ an inspection record
+  kRegulatorInspectionByEntity,  // rginse/ index: entity -> its inspections' dates
+  kRegulatorRiskGrade,  // rgrisk/ an entity's current risk grade
+  kRegulatorDraw,  // rgdraw/ a random inspection draw with its inputs
+  kRegulatorFormRef,  // rgform/ index: inspection form sha256 -> inspections citing it
 };
 
-inline constexpr std::array<std::string_view, 115> kViewPrefixes = {
+inline constexpr std::array<std::string_view, 120> kViewPrefixes = {
     "ent",  // kEnterprise
     "cp",  // kCounterparty
     "cpm",  // kCounterpartyMasked
@@ -247,8 +253,13 @@ inline constexpr std::array<std::string_view, 115> kViewPrefixes = {
     "rgdiv",  // kRegulatedEntityByDivision
     "rll", "rllp", "rllb", "rllo", "rllx", "rlsd", "rlsm", "rlst", "rlent", "rlend", "rllast",
     "rlitem", "rlcp", "rlgtin",  // kLedgerLine .. kFlowGtin
+    "rginsp",  // kRegulatorInspection
+    "rginse",  // kRegulatorInspectionByEntity
+    "rgrisk",  // kRegulatorRiskGrade
+    "rgdraw",  // kRegulatorDraw
+    "rgform",  // kRegulatorFormRef
 };
-static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kFlowGtin) + 1);
+static_assert(kViewPrefixes.size() == static_cast<size_t>(ViewKind::kRegulatorFormRef) + 1);
 
 // The key prefix of a kind ("so" for kSalesOrder), without the separator.
 constexpr std::string_view view_prefix(ViewKind kind) { return kViewPrefixes[static_cast<size_t>(kind)]; }

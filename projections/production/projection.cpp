@@ -17,6 +17,7 @@
 #include "projections/public/complaint_projection.h"
 #include "projections/public/payment_projection.h"
 #include "projections/public/sampling_projection.h"
+#include "projections/regulator/inspection_projection.h"
 #include "projections/regulator/projection.h"
 #include "projections/regulator/ledger_lines_projection.h"
 #include "projections/receiving/projection.h"
@@ -233,7 +234,8 @@ static_assert(
     every_event_declared<core::Event, production::Handled, sales::Handled, codes::Handled,
                          receiving::Handled, inventory::Handled, finance::Handled, market::Handled,
                          devices::Handled, trace::Handled, payments::Handled, sampling::Handled,
-                         complaints::Handled, regulator::Handled, NoView>::value);
+                         complaints::Handled, regulator::Handled,
+                         regulator_inspections::Handled, NoView>::value);
 
 std::vector<std::unique_ptr<Projection>> make_all_projections() {
   std::vector<std::unique_ptr<Projection>> all;
@@ -252,6 +254,7 @@ std::vector<std::unique_ptr<Projection>> make_all_projections() {
   all.push_back(make_complaint_projection());
   all.push_back(make_regulator_projection());
   all.push_back(make_ledger_lines_projection());
+  all.push_back(make_regulator_inspection_projection());
   return all;
 }
 

@@ -363,7 +363,7 @@ Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& view
   if (!page.after.empty()) {
     auto c = unhex(page.after);
     if (!c || c->empty())
-      return invalid_arg("after_invalid", "after is not a cursor of this list", "after");
+      return invalid_arg("after_id_invalid", "after_id is not a cursor of this list", "after_id");
     cursor = std::move(*c);
   }
   Directory dir(v);
@@ -427,15 +427,24 @@ Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& view
                return true;
              });
   if (format == FlowFormat::kCsv) return csv;
-  w.end_array().field("next_after", next).end_object();
+  w.end_array().key("next_after");
+  if (next.empty()) {
+    w.null();
+  } else {
+    w.value(next);
+  }
+  w.end_object();
   return w.take();
 }
 
 // ---- the chain ----
 Result<std::string> flow_chain(const ViewStore& v, const RegulatorViewer& viewer,
-                               const std::string& product, const std::optional<core::Date>& from,
+                               const std::string& product, const std::string& batch,
+                               const std::optional<core::Date>& from,
                                const std::optional<core::Date>& to) {
-  if (product.empty()) return invalid_arg("field_required", "give the product", "product");
+  if (product.empty() && batch.empty()) {
+    return invalid_arg("field_required", "give the product (or the batch)", "product");
+  }
   AGRITRACE_RETURN_IF_ERROR(check_range(from, to));
   FLOW_TRY(divisions, divisions_of(viewer, std::nullopt));
   Directory dir(v);
@@ -447,7 +456,8 @@ Result<std::string> flow_chain(const ViewStore& v, const RegulatorViewer& viewer
   struct Edge {
     int64_t amount = 0, shipments = 0;
   };
-  std::map<std::tuple<std::string, std::string, std::string>, Edge> edges;  // from, to, unit
+  // from, to, product, unit
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, Edge> edges;
   auto node_of = [&](const Party& p, Direction d) -> std::string {
     std::string id;
     if (p.on_platform) {
@@ -463,33 +473,38 @@ Result<std::string> flow_chain(const ViewStore& v, const RegulatorViewer& viewer
     }
     return id;
   };
-  scan_lines(v, IndexScan{ViewKind::kLedgerLineByProduct, {regulator::key_part(product)}},
-             divisions, from, to, "", [&](const std::string&, const StoredLine& s) {
-               const regulator::Line& l = s.line;
-               if (l.product != product) return true;
-               nodes[s.tenant] = Node{s.enterprise_name, s.division, "enterprise", true};
-               const std::string unit(core::unit_name(l.quantity.unit));
-               const Party p = party_of(l, dir);
-               if (l.direction == Direction::kOut || l.direction == Direction::kSold) {
-                 Edge& e = edges[{s.tenant, node_of(p, l.direction), unit}];
-                 e.amount += l.quantity.amount;
-                 ++e.shipments;
-               } else if (l.direction == Direction::kIn && (!p.id.empty() || !p.name.empty())) {
-                 // A sender on the platform inside the jurisdiction shows its own out line: the
-                 // edge is counted once, from the sender's side.
-                 if (p.on_platform && core::in_jurisdiction(viewer.jurisdiction, p.division)) {
-                   node_of(p, l.direction);
-                   return true;
-                 }
-                 Edge& e = edges[{node_of(p, l.direction), s.tenant, unit}];
-                 e.amount += l.quantity.amount;
-                 ++e.shipments;
-               }
-               return true;
-             });
+  // A lot code follows the goods whatever they are called along the chain; else the product.
+  const IndexScan scan =
+      !batch.empty() ? IndexScan{ViewKind::kLedgerLineByBatch, {regulator::key_part(batch)}}
+                     : IndexScan{ViewKind::kLedgerLineByProduct, {regulator::key_part(product)}};
+  scan_lines(v, scan, divisions, from, to, "", [&](const std::string&, const StoredLine& s) {
+    const regulator::Line& l = s.line;
+    if (!product.empty() && l.product != product) return true;
+    if (!batch.empty() && l.batch != batch) return true;
+    nodes[s.tenant] = Node{s.enterprise_name, s.division, "enterprise", true};
+    const std::string unit(core::unit_name(l.quantity.unit));
+    const Party p = party_of(l, dir);
+    if (l.direction == Direction::kOut || l.direction == Direction::kSold) {
+      Edge& e = edges[{s.tenant, node_of(p, l.direction), l.product, unit}];
+      e.amount += l.quantity.amount;
+      ++e.shipments;
+    } else if (l.direction == Direction::kIn && (!p.id.empty() || !p.name.empty())) {
+      // A sender on the platform inside the jurisdiction shows its own out line: the
+      // edge is counted once, from the sender's side.
+      if (p.on_platform && core::in_jurisdiction(viewer.jurisdiction, p.division)) {
+        node_of(p, l.direction);
+        return true;
+      }
+      Edge& e = edges[{node_of(p, l.direction), s.tenant, l.product, unit}];
+      e.amount += l.quantity.amount;
+      ++e.shipments;
+    }
+    return true;
+  });
   JsonWriter w;
   w.begin_object()
       .field("product", product)
+      .field("batch", batch)
       .field("from", date_text(from))
       .field("to", date_text(to))
       .field("jurisdiction", viewer.jurisdiction.id)
@@ -510,8 +525,8 @@ Result<std::string> flow_chain(const ViewStore& v, const RegulatorViewer& viewer
     w.begin_object()
         .field("from", std::get<0>(k))
         .field("to", std::get<1>(k))
-        .field("product", product)
-        .field("unit", std::get<2>(k))
+        .field("product", std::get<2>(k))
+        .field("unit", std::get<3>(k))
         .field("amount", e.amount)
         .field("shipments", e.shipments)
         .end_object();
@@ -809,7 +824,7 @@ Result<std::string> flow_enterprises(const ViewStore& v, const RegulatorViewer& 
   if (!page.after.empty()) {
     auto c = unhex(page.after);
     if (!c || c->empty())
-      return invalid_arg("after_invalid", "after is not a cursor of this list", "after");
+      return invalid_arg("after_id_invalid", "after_id is not a cursor of this list", "after_id");
     cursor = std::move(*c);
   }
   Directory dir(v);
@@ -888,7 +903,13 @@ Result<std::string> flow_enterprises(const ViewStore& v, const RegulatorViewer& 
     if (!more) next.clear();
   }
   if (format == FlowFormat::kCsv) return csv;
-  w.end_array().field("next_after", next).end_object();
+  w.end_array().key("next_after");
+  if (next.empty()) {
+    w.null();
+  } else {
+    w.value(next);
+  }
+  w.end_object();
   return w.take();
 }
 

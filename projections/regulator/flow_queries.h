@@ -53,9 +53,11 @@ enum class FlowFormat : uint8_t { kJson, kCsv };
 Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& viewer,
                                  const FlowFilter& filter, const FlowPage& page, FlowFormat format);
 
-// GET /v1/regulator/chain: the product's circulation graph in the jurisdiction.
+// GET /v1/regulator/chain: the circulation graph in the jurisdiction of a product (exact name)
+// and/or a batch (lot code: followed whatever the goods are called along the chain).
 Result<std::string> flow_chain(const ViewStore& v, const RegulatorViewer& viewer,
-                               const std::string& product, const std::optional<core::Date>& from,
+                               const std::string& product, const std::string& batch,
+                               const std::optional<core::Date>& from,
                                const std::optional<core::Date>& to);
 
 struct StatisticsQuery {

@@ -10,6 +10,7 @@
 #include "core/base/pii.h"
 #include "core/regulator/access.h"
 #include "core/regulator/rules.h"
+#include "projections/regulator/inspection_queries.h"
 #include "projections/regulator/keys.h"
 #include "projections/trace/queries.h"
 
@@ -36,8 +37,10 @@ std::string personal(const std::string& v, bool masked, std::string (*mask)(std:
   return mask(v);
 }
 
-std::string entity_json(const StoredEntity& e, const RegulatorViewer& viewer,
-                        const OnPlatform& on_platform) {
+}  // namespace
+
+std::string regulated_entity_json(const ViewStore& v, const StoredEntity& e,
+                                  const RegulatorViewer& viewer, const OnPlatform& on_platform) {
   const bool masked = !core::sees_personal_data(viewer.bureau_id, e.get("filed_by"));
   const std::string uscc = e.get("uscc");
   JsonWriter w;
@@ -63,14 +66,21 @@ std::string entity_json(const StoredEntity& e, const RegulatorViewer& viewer,
   const bool linked = !uscc.empty() && on_platform && on_platform(uscc);
   w.field("on_platform", linked);
   if (linked) w.field("enterprise_id", uscc);
+  write_inspection_standing(w, v, e.get("entity_id"), viewer.today);
   w.end_object();
   return w.take();
 }
 
-std::optional<StoredEntity> load(const ViewStore& v, std::string_view entity_id) {
+std::optional<StoredEntity> load_regulated_entity(const ViewStore& v, std::string_view entity_id) {
   auto json = v.get(regulator::keys::entity(kTenant, sort_id(entity_id)));
   if (!json) return std::nullopt;
   return parse_stored_entity(*json);
+}
+
+namespace {
+
+std::optional<StoredEntity> load(const ViewStore& v, std::string_view entity_id) {
+  return load_regulated_entity(v, entity_id);
 }
 
 bool overlaps(const core::Jurisdiction& j, std::string_view division) {
@@ -110,7 +120,7 @@ Result<std::string> regulated_entity(const ViewStore& v, const RegulatorViewer& 
     return make_error(ErrorCode::kNotFound, "entity_not_found",
                       "no entity " + std::string(entity_id) + " in the jurisdiction", "entity_id");
   }
-  return entity_json(*e, viewer, on_platform);
+  return regulated_entity_json(v, *e, viewer, on_platform);
 }
 
 Result<std::string> regulated_entities(const ViewStore& v, const RegulatorViewer& viewer,
@@ -162,7 +172,7 @@ Result<std::string> regulated_entities(const ViewStore& v, const RegulatorViewer
         more = true;
         return false;
       }
-      w.raw(entity_json(*e, viewer, on_platform));
+      w.raw(regulated_entity_json(v, *e, viewer, on_platform));
       last_id.assign(value);
       ++n;
       return true;

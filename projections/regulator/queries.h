@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/civil_time.h"
 #include "core/base/status.h"
 #include "core/regulator/jurisdiction.h"
 #include "projections/base/pagination.h"
@@ -32,11 +33,18 @@ std::optional<StoredEntity> parse_stored_entity(std::string_view json);
 struct RegulatorViewer {
   std::string bureau_id;
   core::Jurisdiction jurisdiction;
+  core::Date today;  // the platform's day (the Env's clock): inspection standing
 };
 
 // Whether a USCC is an enterprise registered on the platform (the link of a filed entity to its
 // enterprise account).
 using OnPlatform = std::function<bool(std::string_view uscc)>;
+
+// A filed entity as stored (nullopt when unknown), and its answer for this viewer (masked outside
+// the filing bureau; with its inspection standing).
+std::optional<StoredEntity> load_regulated_entity(const ViewStore& v, std::string_view entity_id);
+std::string regulated_entity_json(const ViewStore& v, const StoredEntity& e,
+                                  const RegulatorViewer& viewer, const OnPlatform& on_platform);
 
 // GET /v1/regulator/entities/{id}: 404 `entity_not_found` when unknown or outside the
 // jurisdiction.

@@ -132,6 +132,13 @@ std::vector<Event> full_samples() {
       RegulatorUserCreated{"gz-amr", "ru-1", "li.sup", "supervisor", "$argon2id$v=19$h"},
       EntityFiled{"fe-1", "gz-amr", entity_record()},
       EntityAmended{"fe-1", "gba-amr", "440111", entity_record()},
+      InspectionRecorded{"insp-1", "gz-amr", "fe-1", "440111", day("2026-12-05"), {"zhao.insp", "qian.insp"},
+                         "zhao.insp", "v1", {{"1.1", "conforming", ""}, {"7.2", "nonconforming", "缺\"台账\""}},
+                         "nonconforming", "记录不全", "限期整改", day("2026-12-20"), std::string(64, 'f')},
+      RiskGradeAssigned{"fe-1", "gz-amr", "C", "高风险品种", day("2026-12-05")},
+      InspectionDrawRecorded{"draw-1", "gz-amr", "li.sup", "00000000000004d2", "splitmix64+fisher-yates/v1", 1, 2,
+                             "440100", {"retail"}, {"fe-1", "fe-2"}, {"a.insp", "b.insp", "c.insp"},
+                             {{"a.insp", "fe-2"}}, {{"fe-2", {"c.insp", "b.insp"}}}},
   };
 }
 

@@ -176,6 +176,13 @@ std::vector<Event> samples() {
       EntityAmended{"fe-1", "gba-amr", "441322",
                     EntityRecord{"江南", "wholesale", "91440101MA59XYW12B", "", "440111", "白云区",
                                  "刘洋", "王芳", "13711112222"}},
+      InspectionRecorded{"insp-1", "gz-amr", "fe-1", "440111", day("2026-12-05"), {"zhao.insp", "qian.insp"},
+                         "zhao.insp", "v1", {{"1.1", "conforming", ""}, {"7.2", "basically_conforming", "缺"}},
+                         "basically_conforming", "记录不全", "补齐", std::nullopt, std::string(64, 'f')},
+      RiskGradeAssigned{"fe-1", "gz-amr", "D", "", day("2026-12-05")},
+      InspectionDrawRecorded{"draw-1", "gz-amr", "li.sup", "ffffffffffffffff", "splitmix64+fisher-yates/v1", 2, 3,
+                             "", {}, {"fe-1", "fe-2", "fe-10"}, {"a", "b", "c"}, {},
+                             {{"fe-10", {"c", "a", "b"}}, {"fe-1", {"b", "c", "a"}}}},
   };
 }
 

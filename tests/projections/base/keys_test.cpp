@@ -126,6 +126,11 @@ TEST_CASE("keys: every view kind keeps its stored prefix") {
       {ViewKind::kFlowEnterprise, "rlent"}, {ViewKind::kFlowEnterpriseByDivision, "rlend"},
       {ViewKind::kFlowLastEvent, "rllast"}, {ViewKind::kFlowItem, "rlitem"},
       {ViewKind::kFlowCounterparty, "rlcp"}, {ViewKind::kFlowGtin, "rlgtin"},
+      {ViewKind::kRegulatorInspection, "rginsp"},
+      {ViewKind::kRegulatorInspectionByEntity, "rginse"},
+      {ViewKind::kRegulatorRiskGrade, "rgrisk"},
+      {ViewKind::kRegulatorDraw, "rgdraw"},
+      {ViewKind::kRegulatorFormRef, "rgform"},
   };
   REQUIRE(std::size(expected) == kViewPrefixes.size());
   std::set<std::string_view> seen;

@@ -62,7 +62,7 @@ struct Fixture {
 projections::RegulatorViewer viewer(const std::string& bureau, const std::string& jurisdiction) {
   auto j = core::parse_jurisdiction(jurisdiction, nullptr);
   REQUIRE(j.ok());
-  return projections::RegulatorViewer{bureau, *j};
+  return projections::RegulatorViewer{bureau, *j, core::Date{}};
 }
 
 std::string text(simdjson::dom::element e, const char* key) {
