@@ -135,8 +135,8 @@ int cmd_flows(int argc, char** argv) {
   }
   auto gba = core::parse_jurisdiction("GBA", &events::shipped_divisions());
   auto gz = core::parse_jurisdiction("440100", &events::shipped_divisions());
-  const projections::RegulatorViewer gba_viewer{"gba-amr", *gba};
-  const projections::RegulatorViewer gz_viewer{"gz-amr", *gz};
+  const projections::RegulatorViewer gba_viewer{"gba-amr", *gba, {}};
+  const projections::RegulatorViewer gz_viewer{"gz-amr", *gz, {}};
   auto time = [&](const char* what, const std::function<Result<std::string>()>& q) {
     std::vector<double> ms;
     size_t bytes = 0;

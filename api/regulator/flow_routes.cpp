@@ -7,14 +7,11 @@
 #include <charconv>
 
 #include "api/http/route_kit.h"
+#include "api/regulator/visibility.h"
 #include "projections/regulator/flow_queries.h"
 
 namespace agritrace::api {
 namespace {
-
-projections::RegulatorViewer viewer_of(const Principal& p) {
-  return projections::RegulatorViewer{p.tenant, p.jurisdiction};
-}
 
 std::optional<std::string> param(const HttpRequest& req, std::string_view name) {
   auto v = req.query_param(name);
@@ -101,78 +98,79 @@ RouteHandler flow_route(RouteKit* i,
 
 void register_regulator_flow_routes(RouteKit& kit, Router& router) {
   RouteKit* i = &kit;
-  router.add("GET", "/v1/regulator/ledger-lines", "listRegulatorLedgerLines",
-             flow_route(i, [i](const HttpRequest& req, const Principal& p) {
-               auto run = [&]() -> Result<std::string> {
-                 projections::FlowFilter f;
-                 f.division = param(req, "division");
-                 f.origin = param(req, "origin");
-                 f.product = param(req, "product");
-                 f.batch = param(req, "batch");
-                 if (auto d = param(req, "direction")) {
-                   f.direction = projections::regulator::parse_direction(*d);
-                   if (!f.direction) {
-                     return invalid(
-                         "direction_invalid",
-                         "direction must be produced, in, out, sold, written_off or consumed",
-                         "direction");
-                   }
-                 }
-                 AGT_SET(f.from, query_date(req, "from"));
-                 AGT_SET(f.to, query_date(req, "to"));
-                 AGT_TRY(page, page_of(req));
-                 AGT_TRY(format, format_of(req));
-                 return projections::ledger_lines(i->views, viewer_of(p), f, page, format);
-               };
-               auto format = format_of(req);
-               return answer(run(), format.ok() ? *format : projections::FlowFormat::kJson,
-                             "ledger-lines");
-             }));
+  router.add(
+      "GET", "/v1/regulator/ledger-lines", "listRegulatorLedgerLines",
+      flow_route(i, [i](const HttpRequest& req, const Principal& p) {
+        auto run = [&]() -> Result<std::string> {
+          projections::FlowFilter f;
+          f.division = param(req, "division");
+          f.origin = param(req, "origin");
+          f.product = param(req, "product");
+          f.batch = param(req, "batch");
+          if (auto d = param(req, "direction")) {
+            f.direction = projections::regulator::parse_direction(*d);
+            if (!f.direction) {
+              return invalid("direction_invalid",
+                             "direction must be produced, in, out, sold, written_off or consumed",
+                             "direction");
+            }
+          }
+          AGT_SET(f.from, query_date(req, "from"));
+          AGT_SET(f.to, query_date(req, "to"));
+          AGT_TRY(page, page_of(req));
+          AGT_TRY(format, format_of(req));
+          return projections::ledger_lines(i->views, regulator_viewer(p, i->env), f, page, format);
+        };
+        auto format = format_of(req);
+        return answer(run(), format.ok() ? *format : projections::FlowFormat::kJson,
+                      "ledger-lines");
+      }));
   router.add("GET", "/v1/regulator/chain", "getRegulatorChain",
              flow_route(i, [i](const HttpRequest& req, const Principal& p) {
                auto run = [&]() -> Result<std::string> {
                  AGT_TRY(from, query_date(req, "from"));
                  AGT_TRY(to, query_date(req, "to"));
-                 return projections::flow_chain(i->views, viewer_of(p),
+                 return projections::flow_chain(i->views, regulator_viewer(p, i->env),
                                                 param(req, "product").value_or(""),
                                                 param(req, "batch").value_or(""), from, to);
                };
                return answer(run(), projections::FlowFormat::kJson, "chain");
              }));
-  router.add("GET", "/v1/regulator/statistics", "getRegulatorStatistics",
-             flow_route(i, [i](const HttpRequest& req, const Principal& p) {
-               auto run = [&]() -> Result<std::string> {
-                 AGT_TRY(q, statistics_query(req, i->env));
-                 AGT_TRY(format, format_of(req));
-                 return projections::flow_statistics(i->views, viewer_of(p), q, format);
-               };
-               auto format = format_of(req);
-               return answer(run(), format.ok() ? *format : projections::FlowFormat::kJson,
-                             "statistics");
-             }));
+  router.add(
+      "GET", "/v1/regulator/statistics", "getRegulatorStatistics",
+      flow_route(i, [i](const HttpRequest& req, const Principal& p) {
+        auto run = [&]() -> Result<std::string> {
+          AGT_TRY(q, statistics_query(req, i->env));
+          AGT_TRY(format, format_of(req));
+          return projections::flow_statistics(i->views, regulator_viewer(p, i->env), q, format);
+        };
+        auto format = format_of(req);
+        return answer(run(), format.ok() ? *format : projections::FlowFormat::kJson, "statistics");
+      }));
   router.add("GET", "/v1/regulator/statistics/enterprises", "listRegulatorEnterpriseStatistics",
              flow_route(i, [i](const HttpRequest& req, const Principal& p) {
                auto run = [&]() -> Result<std::string> {
                  AGT_TRY(q, statistics_query(req, i->env));
                  AGT_TRY(page, page_of(req));
                  AGT_TRY(format, format_of(req));
-                 return projections::flow_enterprises(i->views, viewer_of(p), q, page, format);
+                 return projections::flow_enterprises(i->views, regulator_viewer(p, i->env), q,
+                                                      page, format);
                };
                auto format = format_of(req);
                return answer(run(), format.ok() ? *format : projections::FlowFormat::kJson,
                              "enterprise-statistics");
              }));
-  router.add("GET", "/v1/regulator/compliance", "getRegulatorCompliance",
-             flow_route(i, [i](const HttpRequest& req, const Principal& p) {
-               auto run = [&]() -> Result<std::string> {
-                 AGT_TRY(q, statistics_query(req, i->env));
-                 AGT_TRY(format, format_of(req));
-                 return projections::flow_compliance(i->views, viewer_of(p), q, format);
-               };
-               auto format = format_of(req);
-               return answer(run(), format.ok() ? *format : projections::FlowFormat::kJson,
-                             "compliance");
-             }));
+  router.add(
+      "GET", "/v1/regulator/compliance", "getRegulatorCompliance",
+      flow_route(i, [i](const HttpRequest& req, const Principal& p) {
+        auto run = [&]() -> Result<std::string> {
+          AGT_TRY(q, statistics_query(req, i->env));
+          AGT_TRY(format, format_of(req));
+          return projections::flow_compliance(i->views, regulator_viewer(p, i->env), q, format);
+        };
+        auto format = format_of(req);
+        return answer(run(), format.ok() ? *format : projections::FlowFormat::kJson, "compliance");
+      }));
 }
 
 }  // namespace agritrace::api

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "api/http/route_kit.h"
+#include "api/regulator/visibility.h"
 #include "core/regulator/access.h"
 #include "core/regulator/draw_algorithm.h"
 #include "core/regulator/inspection_rules.h"
@@ -23,10 +24,6 @@ constexpr size_t kMaxFormBytes = 10 * 1024 * 1024;  // an inspection form: at mo
 // As in api/regulator/routes.cpp: the regulators tenant with the bureau and user as actor.
 Caller regulator_caller(const Principal& p) {
   return Caller{std::string(core::kRegulatorsTenant), p.label(), false};
-}
-
-projections::RegulatorViewer viewer_of(const Principal& p, Env& env) {
-  return projections::RegulatorViewer{p.tenant, p.jurisdiction, env.today()};
 }
 
 using RegulatorHandler =
@@ -52,7 +49,7 @@ RouteHandler regulator_query(
   return regulator_route([i, q = std::move(q)](const HttpRequest& req, const PathParams& params,
                                                const Principal& p, Responder respond) {
     i->with_views(req, std::move(respond), [i, q, req, params, p] {
-      return RouteKit::answer(q(viewer_of(p, i->env), req, params));
+      return RouteKit::answer(q(regulator_viewer(p, i->env), req, params));
     });
   });
 }
@@ -173,7 +170,7 @@ RouteKit::AnswerExtra read_back(
   return [i, p = std::move(p), read = std::move(read)](JsonWriter& w,
                                                        const events::CommandOutcome& out) {
     if (out.events.empty()) return;
-    auto r = read(viewer_of(p, i->env), out.events.front().subject);
+    auto r = read(regulator_viewer(p, i->env), out.events.front().subject);
     if (r.ok()) splice_fields(w, *r);
   };
 }
@@ -253,7 +250,7 @@ void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
                                            "sha256");
                  };
                  if (!core::is_sha256_hex(sha) ||
-                     !projections::inspection_form_visible(i->views, viewer_of(p, i->env), sha)) {
+                     !projections::inspection_form_visible(i->views, regulator_viewer(p, i->env), sha)) {
                    return missing();
                  }
                  auto bytes = i->blobs.get(core::kRegulatorsTenant, sha);

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "api/http/route_kit.h"
+#include "api/regulator/visibility.h"
 #include "core/regulator/access.h"
 #include "core/regulator/rules.h"
 #include "events/regulator/divisions.h"
@@ -17,10 +18,6 @@ namespace {
 // Who acts: a regulator's commands are the regulators tenant's, with the bureau and user as actor.
 Caller regulator_caller(const Principal& p) {
   return Caller{std::string(core::kRegulatorsTenant), p.label(), false};
-}
-
-projections::RegulatorViewer viewer_of(const Principal& p, Env& env) {
-  return projections::RegulatorViewer{p.tenant, p.jurisdiction, env.today()};
 }
 
 // The fields of an entity's filing or amendment.
@@ -191,7 +188,7 @@ void register_regulator_routes(RouteKit& kit, Router& router) {
                  std::optional<std::string> division;
                  if (auto d = req.query_param("division"); d && !d->empty()) division.emplace(*d);
                  return RouteKit::answer(projections::regulated_entities(
-                     i->views, viewer_of(p, i->env), division, *page, on_platform));
+                     i->views, regulator_viewer(p, i->env), division, *page, on_platform));
                });
              }));
   router.add("GET", "/v1/regulator/entities/{entity_id}", "getRegulatedEntity",
@@ -200,7 +197,7 @@ void register_regulator_routes(RouteKit& kit, Router& router) {
                const std::string id = path_param(params, "entity_id");
                i->with_views(req, std::move(respond), [i, id, p, on_platform] {
                  return RouteKit::answer(
-                     projections::regulated_entity(i->views, viewer_of(p, i->env), id, on_platform));
+                     projections::regulated_entity(i->views, regulator_viewer(p, i->env), id, on_platform));
                });
              }));
   router.add("POST", "/v1/regulator/entities", "fileRegulatedEntity",

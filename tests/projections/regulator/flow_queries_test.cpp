@@ -72,7 +72,7 @@ struct Store {
 projections::RegulatorViewer viewer(const std::string& j) {
   auto parsed = core::parse_jurisdiction(j, &events::shipped_divisions());
   REQUIRE(parsed.ok());
-  return projections::RegulatorViewer{"bureau", *parsed};
+  return projections::RegulatorViewer{"bureau", *parsed, {}};
 }
 
 struct Page {
