@@ -20,19 +20,6 @@ RouteKit::AnswerExtra show_key(const NewApiKey& key) {
   };
 }
 
-Result<int64_t> query_int(const HttpRequest& req, std::string_view name, int64_t lo, int64_t hi,
-                          int64_t fallback) {
-  auto v = req.query_param(name);
-  if (!v) return fallback;
-  int64_t n = 0;
-  auto r = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (r.ec != std::errc() || r.ptr != v->data() + v->size() || n < lo || n > hi) {
-    return invalid(std::string(name) + "_invalid", fmt::format("{} must be {}..{}", name, lo, hi),
-                   std::string(name));
-  }
-  return n;
-}
-
 }  // namespace
 
 void register_accounts_routes(RouteKit& kit, Router& router) {

@@ -92,6 +92,21 @@ inline Result<std::optional<core::Date>> query_date(const HttpRequest& req, std:
   return std::optional<core::Date>(*d);
 }
 
+// An integer in the query string within lo..hi: absent -> fallback; anything else -> 422
+// `<name>_invalid` naming the parameter.
+inline Result<int64_t> query_int(const HttpRequest& req, std::string_view name, int64_t lo,
+                                 int64_t hi, int64_t fallback) {
+  auto v = req.query_param(name);
+  if (!v) return fallback;
+  int64_t n = 0;
+  auto r = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (r.ec != std::errc() || r.ptr != v->data() + v->size() || n < lo || n > hi) {
+    return invalid(std::string(name) + "_invalid", fmt::format("{} must be {}..{}", name, lo, hi),
+                   std::string(name));
+  }
+  return n;
+}
+
 // The body of the cancel / decline / disable commands: {"reason"} alone, optional or required.
 inline Result<std::string> reason_only(const JsonInput& in, bool required = false) {
   Status only = in.only({"reason"});

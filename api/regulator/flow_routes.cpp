@@ -7,7 +7,7 @@
 #include <charconv>
 
 #include "api/http/route_kit.h"
-#include "api/regulator/visibility.h"
+#include "api/regulator/regulator_route.h"
 #include "projections/regulator/flow_queries.h"
 
 namespace agritrace::api {
@@ -32,22 +32,9 @@ Result<projections::FlowFormat> format_of(const HttpRequest& req) {
   return wants_csv(req) ? projections::FlowFormat::kCsv : projections::FlowFormat::kJson;
 }
 
-Result<int64_t> int_param(const HttpRequest& req, std::string_view name, int64_t def, int64_t lo,
-                          int64_t hi) {
-  auto v = req.query_param(name);
-  if (!v) return def;
-  int64_t n = 0;
-  auto r = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (r.ec != std::errc() || r.ptr != v->data() + v->size() || n < lo || n > hi) {
-    return invalid(std::string(name) + "_invalid", fmt::format("{} must be {}..{}", name, lo, hi),
-                   std::string(name));
-  }
-  return n;
-}
-
 Result<projections::FlowPage> page_of(const HttpRequest& req) {
   projections::FlowPage page;
-  AGT_TRY(limit, int_param(req, "limit", 50, 1, 500));
+  AGT_TRY(limit, query_int(req, "limit", 1, 500, 50));
   page.limit = static_cast<uint32_t>(limit);
   if (auto a = param(req, "after_id")) page.after = *a;
   return page;
@@ -64,7 +51,7 @@ Result<projections::StatisticsQuery> statistics_query(const HttpRequest& req, En
     }
     q.by_day = *p == "day";
   }
-  AGT_SET(q.silent_days, int_param(req, "silent_days", 7, 1, 3650));
+  AGT_SET(q.silent_days, query_int(req, "silent_days", 1, 3650, 7));
   q.now_ms = env.now_ms();
   return q;
 }
@@ -79,19 +66,13 @@ HttpResponse answer(const Result<std::string>& r, projections::FlowFormat format
   return resp;
 }
 
-// A regulator read: the principal is a regulator (the guard checked the policy; without one the
-// route refuses, fail closed).
+// A regulator read (the guard of regulator_route), once the views include `after`.
 RouteHandler flow_route(RouteKit* i,
                         std::function<HttpResponse(const HttpRequest&, const Principal&)> fn) {
-  return [i, fn = std::move(fn)](const HttpRequest& req, const PathParams&, Responder respond) {
-    if (!req.context || !req.context->principal.regulator()) {
-      return respond(problem_response(403, "regulator_required",
-                                      "this route is for market supervision bureaus' accounts",
-                                      "Authorization"));
-    }
-    const Principal p = req.context->principal;
+  return regulator_route([i, fn = std::move(fn)](const HttpRequest& req, const PathParams&,
+                                                 const Principal& p, Responder respond) {
     i->with_views(req, std::move(respond), [fn, req, p] { return fn(req, p); });
-  };
+  });
 }
 
 }  // namespace

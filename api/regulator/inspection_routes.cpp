@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "api/http/route_kit.h"
-#include "api/regulator/visibility.h"
+#include "api/regulator/regulator_route.h"
 #include "core/regulator/access.h"
 #include "core/regulator/draw_algorithm.h"
 #include "core/regulator/inspection_rules.h"
@@ -20,26 +20,6 @@ namespace agritrace::api {
 namespace {
 
 constexpr size_t kMaxFormBytes = 10 * 1024 * 1024;  // an inspection form: at most 10 MiB
-
-// As in api/regulator/routes.cpp: the regulators tenant with the bureau and user as actor.
-Caller regulator_caller(const Principal& p) {
-  return Caller{std::string(core::kRegulatorsTenant), p.label(), false};
-}
-
-using RegulatorHandler =
-    std::function<void(const HttpRequest&, const PathParams&, const Principal&, Responder)>;
-
-// The guard has admitted a regulator principal; without one the route refuses (fail closed).
-RouteHandler regulator_route(RegulatorHandler fn) {
-  return [fn = std::move(fn)](const HttpRequest& req, const PathParams& params, Responder respond) {
-    if (!req.context || !req.context->principal.regulator()) {
-      return respond(problem_response(403, "regulator_required",
-                                      "this route is for market supervision bureaus' accounts",
-                                      "Authorization"));
-    }
-    fn(req, params, req.context->principal, std::move(respond));
-  };
-}
 
 // A read of the views (read-your-writes with ?after=<position>) answering q(viewer, request).
 RouteHandler regulator_query(
@@ -239,30 +219,30 @@ void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
             .end_object();
         respond(json_response(201, w.take()));
       }));
-  router.add("GET", "/v1/regulator/documents/{sha256}", "getRegulatorDocument",
-             regulator_route([i](const HttpRequest& req, const PathParams& params,
-                                 const Principal& p, Responder respond) {
-               const std::string sha = path_param(params, "sha256");
-               i->with_views(req, std::move(respond), [i, sha, p]() -> HttpResponse {
-                 auto missing = [&] {
-                   return problem_response(404, "document_not_found",
-                                           "no inspection form " + sha + " in the jurisdiction",
-                                           "sha256");
-                 };
-                 if (!core::is_sha256_hex(sha) ||
-                     !projections::inspection_form_visible(i->views, regulator_viewer(p, i->env), sha)) {
-                   return missing();
-                 }
-                 auto bytes = i->blobs.get(core::kRegulatorsTenant, sha);
-                 if (!bytes.ok()) return missing();
-                 HttpResponse resp;
-                 resp.status = 200;
-                 const std::string_view type = sniff_form_type(*bytes);
-                 resp.content_type = type.empty() ? "application/octet-stream" : std::string(type);
-                 resp.body = std::move(bytes).value();
-                 return resp;
-               });
-             }));
+  router.add(
+      "GET", "/v1/regulator/documents/{sha256}", "getRegulatorDocument",
+      regulator_route([i](const HttpRequest& req, const PathParams& params, const Principal& p,
+                          Responder respond) {
+        const std::string sha = path_param(params, "sha256");
+        i->with_views(req, std::move(respond), [i, sha, p]() -> HttpResponse {
+          auto missing = [&] {
+            return problem_response(404, "document_not_found",
+                                    "no inspection form " + sha + " in the jurisdiction", "sha256");
+          };
+          if (!core::is_sha256_hex(sha) ||
+              !projections::inspection_form_visible(i->views, regulator_viewer(p, i->env), sha)) {
+            return missing();
+          }
+          auto bytes = i->blobs.get(core::kRegulatorsTenant, sha);
+          if (!bytes.ok()) return missing();
+          HttpResponse resp;
+          resp.status = 200;
+          const std::string_view type = sniff_form_type(*bytes);
+          resp.content_type = type.empty() ? "application/octet-stream" : std::string(type);
+          resp.body = std::move(bytes).value();
+          return resp;
+        });
+      }));
 
   // ---- inspections ----
   router.add(

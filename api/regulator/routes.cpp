@@ -6,6 +6,7 @@
 #include <array>
 
 #include "api/http/route_kit.h"
+#include "api/regulator/regulator_route.h"
 #include "api/regulator/visibility.h"
 #include "core/regulator/access.h"
 #include "core/regulator/rules.h"
@@ -14,11 +15,6 @@
 
 namespace agritrace::api {
 namespace {
-
-// Who acts: a regulator's commands are the regulators tenant's, with the bureau and user as actor.
-Caller regulator_caller(const Principal& p) {
-  return Caller{std::string(core::kRegulatorsTenant), p.label(), false};
-}
 
 // The fields of an entity's filing or amendment.
 Result<core::EntityRecord> entity_record(const JsonInput& in) {
@@ -41,21 +37,6 @@ Result<core::EntityRecord> entity_record(const JsonInput& in) {
   AGT_SET(r.contact_person, in.str("contact_person", core::kMaxNameBytes));
   AGT_SET(r.phone, in.str("phone", 32));
   return r;
-}
-
-// A regulator route's handler: the guard has admitted a regulator principal (the policy); without
-// one (no guard) the route refuses (fail closed).
-RouteHandler regulator_route(
-    std::function<void(const HttpRequest&, const PathParams&, const Principal&, Responder)> fn) {
-  return [fn = std::move(fn)](const HttpRequest& req, const PathParams& params,
-                              Responder respond) {
-    if (!req.context || !req.context->principal.regulator()) {
-      return respond(problem_response(403, "regulator_required",
-                                      "this route is for market supervision bureaus' accounts",
-                                      "Authorization"));
-    }
-    fn(req, params, req.context->principal, std::move(respond));
-  };
 }
 
 }  // namespace

@@ -10,7 +10,8 @@
 
 namespace agritrace::api {
 
-EnterpriseVisible enterprise_visible_to(const projections::ViewStore& views, const HttpRequest& req) {
+EnterpriseVisible enterprise_visible_to(const projections::ViewStore& views,
+                                        const HttpRequest& req) {
   if (!req.context || !req.context->principal.regulator()) return {};
   return [views = &views,
           jurisdiction = req.context->principal.jurisdiction](std::string_view tenant) {

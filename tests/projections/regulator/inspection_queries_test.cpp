@@ -199,7 +199,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "R-4.5.2 draw verification: re-run from the recorded inputs; a tampered record is caught") {
+    "R-4.5.2 draw verification: re-run from the recorded inputs, a tampered record is caught") {
   Fixture f;
   for (int n = 1; n <= 4; ++n) {
     f.apply(core::EntityFiled{"fe-" + std::to_string(n), "gz-amr", record("440106")});

@@ -180,7 +180,7 @@ TEST_CASE("R-4.5.4 classify: events that move no goods give no line") {
   CHECK(classify(core::Event(reg), f.lookups()).empty());
 }
 
-TEST_CASE("R-4.5.4 ledger lines: the stored form round-trips; key parts never split a key") {
+TEST_CASE("R-4.5.4 ledger lines: the stored form round-trips, key parts never split a key") {
   StoredLine s;
   s.line_id = "T-7-1";
   s.tenant = "T";
