@@ -155,6 +155,25 @@ RouteKit::AnswerExtra read_back(
   };
 }
 
+
+using RegulatorRead =
+    std::function<Result<std::string>(const projections::RegulatorViewer&, const std::string&)>;
+
+// A regulator command from a JSON body: 201 with the record it created read back (`read`).
+RouteHandler regulator_create(RouteKit* i, std::string command_name,
+                              Result<core::Command> (*parse)(RouteKit&, const JsonInput&,
+                                                             const Principal&),
+                              RegulatorRead read) {
+  return regulator_route([i, command_name, parse, read](const HttpRequest& req, const PathParams&,
+                                                        const Principal& p, Responder respond) {
+    if (i->json_too_large(req, respond)) return;
+    auto in = JsonInput::parse(req.body);
+    if (!in.ok()) return respond(problem_response(400, in.error().reason, in.error().message));
+    i->submit(req, std::move(respond), regulator_caller(p), command_name, parse(*i, *in, p), 201,
+              read_back(i, p, read), {}, true);
+  });
+}
+
 }  // namespace
 
 void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
@@ -245,22 +264,11 @@ void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
       }));
 
   // ---- inspections ----
-  router.add(
-      "POST", "/v1/regulator/inspections", "recordInspection",
-      regulator_route(
-          [i](const HttpRequest& req, const PathParams&, const Principal& p, Responder respond) {
-            if (i->json_too_large(req, respond)) return;
-            auto in = JsonInput::parse(req.body);
-            if (!in.ok())
-              return respond(problem_response(400, in.error().reason, in.error().message));
-            i->submit(req, std::move(respond), regulator_caller(p), "record_inspection",
-                      parse_inspection(*i, *in, p), 201,
-                      read_back(i, p,
-                                [i](const projections::RegulatorViewer& v, const std::string& id) {
-                                  return projections::regulator_inspection(i->views, v, id);
-                                }),
-                      {}, true);
-          }));
+  router.add("POST", "/v1/regulator/inspections", "recordInspection",
+             regulator_create(i, "record_inspection", parse_inspection,
+                              [i](const projections::RegulatorViewer& v, const std::string& id) {
+                                return projections::regulator_inspection(i->views, v, id);
+                              }));
   router.add("GET", "/v1/regulator/inspections", "listInspections",
              regulator_query(i,
                              [i](const projections::RegulatorViewer& v, const HttpRequest& req,
@@ -316,22 +324,11 @@ void register_regulator_inspection_routes(RouteKit& kit, Router& router) {
                  }));
 
   // ---- random draws (双随机) ----
-  router.add(
-      "POST", "/v1/regulator/draws", "createInspectionDraw",
-      regulator_route(
-          [i](const HttpRequest& req, const PathParams&, const Principal& p, Responder respond) {
-            if (i->json_too_large(req, respond)) return;
-            auto in = JsonInput::parse(req.body);
-            if (!in.ok())
-              return respond(problem_response(400, in.error().reason, in.error().message));
-            i->submit(req, std::move(respond), regulator_caller(p), "draw_inspections",
-                      parse_draw(*i, *in, p), 201,
-                      read_back(i, p,
-                                [i](const projections::RegulatorViewer& v, const std::string& id) {
-                                  return projections::regulator_draw(i->views, v, id);
-                                }),
-                      {}, true);
-          }));
+  router.add("POST", "/v1/regulator/draws", "createInspectionDraw",
+             regulator_create(i, "draw_inspections", parse_draw,
+                              [i](const projections::RegulatorViewer& v, const std::string& id) {
+                                return projections::regulator_draw(i->views, v, id);
+                              }));
   router.add("GET", "/v1/regulator/draws", "listInspectionDraws",
              regulator_query(i,
                              [i](const projections::RegulatorViewer& v, const HttpRequest& req,

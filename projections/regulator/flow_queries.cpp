@@ -353,6 +353,18 @@ void scan_lines(const ViewStore& v, const IndexScan& scan,
   }
 }
 
+// Closes a JSON page's array with `next_after`: the cursor of the next page, null on the last.
+std::string close_page(JsonWriter& w, const std::string& next) {
+  w.end_array().key("next_after");
+  if (next.empty()) {
+    w.null();
+  } else {
+    w.value(next);
+  }
+  w.end_object();
+  return w.take();
+}
+
 }  // namespace
 
 Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& viewer,
@@ -427,14 +439,7 @@ Result<std::string> ledger_lines(const ViewStore& v, const RegulatorViewer& view
                return true;
              });
   if (format == FlowFormat::kCsv) return csv;
-  w.end_array().key("next_after");
-  if (next.empty()) {
-    w.null();
-  } else {
-    w.value(next);
-  }
-  w.end_object();
-  return w.take();
+  return close_page(w, next);
 }
 
 // ---- the chain ----
@@ -903,14 +908,7 @@ Result<std::string> flow_enterprises(const ViewStore& v, const RegulatorViewer& 
     if (!more) next.clear();
   }
   if (format == FlowFormat::kCsv) return csv;
-  w.end_array().key("next_after");
-  if (next.empty()) {
-    w.null();
-  } else {
-    w.value(next);
-  }
-  w.end_object();
-  return w.take();
+  return close_page(w, next);
 }
 
 Result<std::string> flow_compliance(const ViewStore& v, const RegulatorViewer& viewer,

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "events/codec/domain_codec.h"
+#include "tests/support/test_clock.h"
 
 namespace agritrace::events {
 namespace {
@@ -120,7 +121,7 @@ std::vector<Event> samples() {
       MarketOrderDeclined{"91440101MA59XYW12B", "mo-3", "缺货"},
       GoodsReceived{"rcv-1", "lot-3", ReceiptSource::kScan, day("2026-11-26"), "91441322MA4W000001",
                     "博罗农场", "sh-1", "b-1", "91441322MA4W000001", "b-1", "mo-1", "", "", "菜心",
-                    "veg-caixin", "L1", day("2026-11-25"), day("2026-12-05"),
+                    "veg-caixin", "L1", day("2026-11-25"), testing::test_date(0),
                     Quantity{1'000, Unit::kGram}, 500, {"A", "B"}, {"C"}, 12'000, ""},
       GoodsReceived{"rcv-2", "lot-4", ReceiptSource::kManual, day("2026-11-26"), "", "", "", "", "",
                     "", "", "cp-3", "张三", "鸡蛋", "", "", day("2026-11-25"), std::nullopt,
@@ -149,7 +150,7 @@ std::vector<Event> samples() {
       ApiKeyRotated{"key_a", std::string(64, 'b')},
       ApiKeyRevoked{"key_a", "lost"},
       PaymentNotified{"4200001234", "wechatpay", "ORDER-1", "EV-1", 2'580, "CNY", "2026-12-05T12:00:00+08:00",
-                      day("2026-12-05"), {"so-1", "so-2"}, {"sh-1", "sh-2"}, {"b-1", "b-2"}, {"A", "B"}},
+                      testing::test_date(0), {"so-1", "so-2"}, {"sh-1", "sh-2"}, {"b-1", "b-2"}, {"A", "B"}},
       SamplingResultRecorded{"sr-1", SamplingRecord{"DBJ26-1", "第47期", day("2026-12-04"), "超市", "广东省深圳市",
                                                     "鲜达", "91441900MA51ABCD7J", "广东省东莞市", "菜心", "500g",
                                                     day("2026-11-20"), "LZ-A", "不合格",
@@ -161,12 +162,12 @@ std::vector<Event> samples() {
                                                      "检验所"},
                               "复检"},
       SamplingResultWithdrawn{"sr-1", "撤销"},
-      ComplaintFiled{"TS202612050001", std::string(64, 'c'), "4200001234", 2'580, day("2026-12-05"),
+      ComplaintFiled{"TS202612050001", std::string(64, 'c'), "4200001234", 2'580, testing::test_date(0),
                      {"b-1", "b-2"}, {"A", "B"}, "有异味", "13800138000",
                      {ComplaintImage{std::string(64, 'd'), "image/jpeg", 1'024, 640, 480},
                       ComplaintImage{std::string(64, 'e'), "image/png", 2'048, 10, 20}},
-                     day("2026-12-05"), day("2026-12-14")},
-      ComplaintStateChanged{"TS202612050001", "accepted", "regulator", "admin", "已受理", day("2026-12-30")},
+                     testing::test_date(0), testing::test_date(9)},
+      ComplaintStateChanged{"TS202612050001", "accepted", "regulator", "admin", "已受理", testing::test_date(25)},
       ComplaintRated{"TS202612050001", 4, "满意"},
       BureauRegistered{"gz-amr", "广州市市场监督管理局", "440100"},
       RegulatorUserCreated{"gz-amr", "ru-1", "li.sup", "supervisor", "$argon2id$v=19$h"},
@@ -176,10 +177,10 @@ std::vector<Event> samples() {
       EntityAmended{"fe-1", "gba-amr", "441322",
                     EntityRecord{"江南", "wholesale", "91440101MA59XYW12B", "", "440111", "白云区",
                                  "刘洋", "王芳", "13711112222"}},
-      InspectionRecorded{"insp-1", "gz-amr", "fe-1", "440111", day("2026-12-05"), {"zhao.insp", "qian.insp"},
+      InspectionRecorded{"insp-1", "gz-amr", "fe-1", "440111", testing::test_date(0), {"zhao.insp", "qian.insp"},
                          "zhao.insp", "v1", {{"1.1", "conforming", ""}, {"7.2", "basically_conforming", "缺"}},
                          "basically_conforming", "记录不全", "补齐", std::nullopt, std::string(64, 'f')},
-      RiskGradeAssigned{"fe-1", "gz-amr", "D", "", day("2026-12-05")},
+      RiskGradeAssigned{"fe-1", "gz-amr", "D", "", testing::test_date(0)},
       InspectionDrawRecorded{"draw-1", "gz-amr", "li.sup", "ffffffffffffffff", "splitmix64+fisher-yates/v1", 2, 3,
                              "", {}, {"fe-1", "fe-2", "fe-10"}, {"a", "b", "c"}, {},
                              {{"fe-10", {"c", "a", "b"}}, {"fe-1", {"b", "c", "a"}}}},
