@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <atomic>
 #include <future>
 #include <initializer_list>
 #include <map>
@@ -25,6 +26,7 @@
 #include "api/cli/investigate.h"
 #include "api/codes/catalogue_loader.h"
 #include "api/devices/print_lines.h"
+#include "api/http/forwarder.h"
 #include "api/http/http_client.h"
 #include "api/http/http_server.h"
 #include "api/http/json_input.h"
@@ -43,6 +45,7 @@
 #include "core/base/digest.h"
 #include "core/base/json_writer.h"
 #include "events/audit/audit_log.h"
+#include "events/cluster/partition_ownership.h"
 #include "events/env/controlled_env.h"
 #include "events/env/posix_env.h"
 #include "events/ledger/ledger.h"
@@ -392,6 +395,60 @@ int run_front(const HttpFront& front, Env& env, const agritrace::api::Handler& h
   return 0;
 }
 
+// The front of `serve`, bound before the ledger is opened so that the node knows its real port
+// (`--listen HOST:0`) and hence the URL it advertises to the other nodes (issue 17). Until the
+// service is ready every request is answered 503 `starting` (Retry-After: 1); the listening line
+// is printed only then.
+class EarlyFront {
+ public:
+  Status start(const HttpFront& front, Env& env) {
+    options_ = front.options;
+    options_.env = &env;
+    limiter_ = std::make_unique<agritrace::api::RateLimiter>(front.rate, env);
+    agritrace::api::Handler late = [target = target_](agritrace::api::HttpRequest req,
+                                                      agritrace::api::Responder respond) {
+      const agritrace::api::Handler* h = target->load();
+      if (h == nullptr) {
+        agritrace::api::HttpResponse r = agritrace::api::problem_response(
+            503, "starting", "the server is starting (loading the ledger); retry");
+        r.headers.emplace_back("Retry-After", "1");
+        return respond(std::move(r));
+      }
+      (*h)(std::move(req), std::move(respond));
+    };
+    server_ = std::make_unique<agritrace::api::HttpServer>(options_, limiter_->wrap(std::move(late)));
+    return server_->start();
+  }
+  uint16_t port() const { return server_->port(); }
+  std::string host() const { return options_.listen.substr(0, options_.listen.rfind(':')); }
+
+  // Hands the requests to `handler` and serves until a stop signal.
+  int serve(agritrace::api::Handler handler, const std::string& what, const sigset_t& stop_signals) {
+    handler_ = std::move(handler);
+    target_->store(&handler_);
+    std::printf("agritrace: listening on %s://%s:%u (%s)\n", options_.tls_cert_file.empty() ? "http" : "https",
+                host().c_str(), static_cast<unsigned>(port()), what.c_str());
+    std::fflush(stdout);
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    std::fprintf(stderr, "agritrace: signal %d, stopping\n", sig);
+    server_->stop();
+    target_->store(nullptr);
+    return 0;
+  }
+  ~EarlyFront() {
+    if (server_) server_->stop();
+  }
+
+ private:
+  agritrace::api::HttpServerOptions options_;
+  std::unique_ptr<agritrace::api::RateLimiter> limiter_;
+  std::shared_ptr<std::atomic<const agritrace::api::Handler*>> target_ =
+      std::make_shared<std::atomic<const agritrace::api::Handler*>>(nullptr);
+  agritrace::api::Handler handler_;
+  std::unique_ptr<agritrace::api::HttpServer> server_;
+};
+
 int serve_views(const Args& a, Env& env, bool test_clock, const HttpFront& front) {
   auto folder = agritrace::replay::open_as_of_folder(env, a.values.at("views"));
   if (!folder.ok()) return fail(folder.error().message);
@@ -450,6 +507,8 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"views", "", "serve READ-ONLY from a folder made by `replay --as-of T --out DIR`: queries answer"
                                 " as of T, commands answer 409 read_only"});
   flags.push_back({"listen", "127.0.0.1:8080", "HTTP listen address host:port (port 0: any free port)"});
+  flags.push_back({"node-url", "", "several nodes on one Kafka topic (issue 17): the base URL the other nodes reach"
+                                   " this one at (default http://LISTEN-HOST:PORT, the real port)"});
   flags.push_back({"threads", "2", "HTTP I/O threads"});
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
   flags.push_back({"workers", "4", "worker threads that run the requests (queries, downloads) off the I/O threads"});
@@ -577,6 +636,27 @@ int cmd_serve(int argc, char** argv) {
   auto key = admin_key(env, key_file);
   if (!key.ok()) return fail(key.error().message);
 
+  // Bound first: the real port makes the URL this node advertises (issue 17, several nodes).
+  EarlyFront early;
+  if (Status started = early.start(front, env); !started.ok()) return fail(started.to_string());
+  std::string node_url = a.values.at("node-url");
+  if (node_url.empty()) {
+    node_url = fmt::format("http://{}:{}", early.host(), early.port());
+    if (early.host() == "0.0.0.0" || early.host() == "[::]" || early.host() == "::") {
+      std::fprintf(stderr, "agritrace: listening on a wildcard address: give --node-url so that the other nodes"
+                           " can forward commands to this one\n");
+    }
+  } else if (auto u = agritrace::api::parse_url(node_url); !u.ok()) {
+    return fail("--node-url: " + u.error().message);
+  }
+  // Cluster mode whenever the ledger is Kafka: this node appends only to the partitions it owns
+  // and forwards the other commands to their owners. The embedded ledger has one node.
+  const bool cluster = !a.values.at("kafka").empty();
+  std::unique_ptr<agritrace::events::PartitionOwnership> ownership =
+      agritrace::events::own_everything(node_url);
+  std::unique_ptr<agritrace::api::Forwarder> forwarder;
+  if (cluster) forwarder = std::make_unique<agritrace::api::Forwarder>(node_url);
+
   auto ledger = open_ledger(env, a, true);
   if (!ledger.ok()) {
     (void)fail(ledger.status().to_string());
@@ -626,6 +706,11 @@ int cmd_serve(int argc, char** argv) {
   if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
   // the base catalogue, appended once (later starts add only new products).
   auto added = agritrace::api::load_base_catalogue(**writer, agritrace::api::base_catalogue_json());
+  if (!added.ok() && added.error().reason == "partition_not_owned") {
+    // Several nodes: the node owning the platform's partition loads it.
+    std::fprintf(stderr, "agritrace: base catalogue: left to the owner of the platform's partition\n");
+    added = agritrace::api::CatalogueLoad{};
+  }
   if (!added.ok()) return fail("cannot load the base catalogue: " + added.status().to_string());
   if (added->added > 0) {
     std::fprintf(stderr, "agritrace: base catalogue: %lld products added\n", static_cast<long long>(added->added));
@@ -703,6 +788,10 @@ int cmd_serve(int argc, char** argv) {
       (a.values.at("kafka").empty() ? "/jobs" : "/jobs-kafka-" + a.values.at("topic")));
   if (!jobs.ok()) return fail(jobs.status().to_string());
   so.jobs = jobs->get();
+  if (cluster) {
+    so.ownership = ownership.get();
+    so.forwarder = forwarder.get();
+  }
   agritrace::api::Service service(**ledger, **writer, runner, **views, blobs, metrics, so);
   agritrace::api::Router router(&metrics, &env);
   service.register_routes(router);
@@ -711,8 +800,11 @@ int cmd_serve(int argc, char** argv) {
   // Off by default: commands' latency under a scan storm is the stronger promise (docs/PUBLIC.md).
   if (a.values.at("inline-cached-scans") == "1") front.options.inline_when = service.answers_inline();
 
-  const int served = run_front(front, env, router.handler(),
-                               fmt::format("ledger {}, views {}", (*ledger)->describe(), vpath), stop_signals);
+  const int served = early.serve(router.handler(),
+                                 fmt::format("ledger {}, views {}{}", (*ledger)->describe(), vpath,
+                                             cluster ? ", node " + node_url : std::string()),
+                                 stop_signals);
+  if (forwarder) forwarder->stop();
   print_lines.stop();  // before the writer: the runners append through it
   if (feed) feed->stop();
   webhooks->stop();

@@ -123,6 +123,8 @@ HttpResponse problem_from_error(const Error& error) {
   HttpResponse resp = problem_response(status, code, error.message, error.field);
   // Back-pressure (the writer's queue is full): the client should come back soon, not give up.
   if (error.reason == "writer_queue_full") resp.headers.emplace_back("Retry-After", "1");
+  // Several nodes (issue 17): the partition moved to another node; the client retries (any node).
+  if (error.reason == "partition_not_owned") resp.headers.emplace_back("Retry-After", "1");
   if (!error.details_json.empty() && !resp.body.empty() && resp.body.back() == '}') {
     resp.body.pop_back();
     resp.body += ",";

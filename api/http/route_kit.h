@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "api/http/appended_positions.h"
+#include "api/http/forwarder.h"
 #include "api/http/json_input.h"
 #include "api/http/metrics.h"
 #include "api/http/problem.h"
@@ -30,6 +31,7 @@
 #include "core/base/identifiers.h"
 #include "core/base/json_writer.h"
 #include "core/domain/decide.h"
+#include "events/cluster/partition_ownership.h"
 #include "events/writer/command_writer.h"
 #include "projections/base/runner.h"
 #include "projections/production/queries.h"
@@ -170,16 +172,56 @@ struct RouteKit {
     return Caller{p.tenant, p.label(), false};
   }
 
+  // ---- several nodes (issue 17, R-8): the owner of the tenant's partition writes ----
+
+  // Requests that change something (every method but GET/HEAD/OPTIONS), and the reads of what
+  // lives on the node that accepted it (upload and EPCIS capture jobs, document bytes): an
+  // enterprise's are answered by the node owning its ledger partition.
+  static bool answered_by_owner(const HttpRequest& req) {
+    if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS") return true;
+    return req.path.starts_with("/v1/uploads/") || req.path.starts_with("/epcis/capture/") ||
+           req.path.starts_with("/v1/documents/");
+  }
+
+  // True when this node does not own `tenant`'s ledger partition: then the request has been
+  // handed to the owner (its answer goes back unchanged) or answered 503 partition_not_owned /
+  // owner_unreachable (Retry-After). A request another node forwarded is never forwarded again.
+  bool forwarded_to_owner(const HttpRequest& req, const std::string& tenant, Responder& respond) {
+    if (options.ownership == nullptr) return false;
+    const int32_t partition = ledger.partition_for(tenant);
+    if (options.ownership->owns(partition)) return false;
+    // The owner audits the command (or its refusal); this node only relays it.
+    if (req.context) req.context->audited_by_writer = true;
+    const auto from = req.header(kForwardedByHeader);
+    const std::optional<std::string> owner = options.ownership->owner_url(partition);
+    if (from) {
+      respond(partition_not_owned(fmt::format(
+          "forwarded by {} but this node does not own ledger partition {} (any more){}; retry",
+          *from, partition, owner ? ", its owner is " + *owner : std::string(": a rebalance is in progress"))));
+      return true;
+    }
+    if (!owner || options.forwarder == nullptr || *owner == options.ownership->self_url()) {
+      respond(partition_not_owned(fmt::format(
+          "ledger partition {} has no owner right now (a rebalance is in progress); retry", partition)));
+      return true;
+    }
+    options.forwarder->forward(req, *owner, std::move(respond));
+    return true;
+  }
+
   // Wraps a tenant route: the guard has identified the caller and checked the route's policy
   // (api/http/route_policy.cpp) before this runs; without an enterprise principal (no guard) the
-  // route refuses (fail closed).
+  // route refuses (fail closed). A command of an enterprise whose ledger partition another node
+  // owns goes to that node before it is parsed (the owner validates: one truth), and so does
+  // everything the route would do beside the writer (documents, jobs).
   RouteHandler tenant_route(std::function<void(const HttpRequest&, const PathParams&, const Caller&, Responder)> fn) {
-    return [fn = std::move(fn)](const HttpRequest& req, const PathParams& params, Responder respond) {
+    return [this, fn = std::move(fn)](const HttpRequest& req, const PathParams& params, Responder respond) {
       if (!req.context || !req.context->principal.enterprise()) {
         return respond(problem_response(403, "enterprise_key_required",
                                         "the administrator key manages enterprises; use an enterprise's key",
                                         "Authorization"));
       }
+      if (answered_by_owner(req) && forwarded_to_owner(req, req.context->principal.tenant, respond)) return;
       fn(req, params, caller_of(req), std::move(respond));
     };
   }
@@ -198,6 +240,9 @@ struct RouteKit {
       }
       return problem_from_error(e);
     };
+    // Every command path meets here: one whose tenant is known only now (the platform operator's,
+    // a consumer's complaint, a payment notification, a bureau's) goes to its partition's owner.
+    if (forwarded_to_owner(req, caller.tenant, respond)) return;
     if (!command.ok()) return respond(problem(command.error()));
     std::string key;
     if (auto k = req.header("Idempotency-Key")) {
@@ -502,6 +547,29 @@ struct RouteKit {
       lag += std::max<int64_t>(0, (*ends)[p] - rs.next_offsets[p]);
     }
     return lag;
+  }
+
+  // GET /v1/platform/views-digest: SHA-256 over every view (positions included; equal on two
+  // nodes exactly when their views are identical), the views' next offset per partition, whether
+  // they have read to the end of the ledger, and the partitions this node appends to.
+  HttpResponse views_digest() const {
+    const projections::RunnerStatus rs = runner.status();
+    const int64_t lag = projection_lag(rs);
+    JsonWriter w;
+    w.begin_object().field("digest", views.digest());
+    w.key("next_offsets").begin_array();
+    for (int64_t o : rs.next_offsets) w.value(o);
+    w.end_array();
+    w.field("caught_up", rs.caught_up).field("lag_events", lag);
+    w.field("node_url", options.ownership ? options.ownership->self_url() : std::string());
+    w.key("owned_partitions").begin_array();
+    for (int32_t p = 0; p < ledger.partition_count(); ++p) {
+      if (options.ownership == nullptr || options.ownership->owns(p)) w.value(static_cast<int64_t>(p));
+    }
+    w.end_array();
+    w.field("partitions", static_cast<int64_t>(ledger.partition_count()));
+    w.end_object();
+    return json_response(200, w.take());
   }
 
   HttpResponse healthz() const {

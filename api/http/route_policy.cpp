@@ -42,6 +42,7 @@ const std::vector<RoutePolicy>& table() {
       {"listPlatformScanAlerts", kRegOrPlatform, Area::kCodes, RegulatorRight::kRead},
       {"createSession", kPub, Area::kAccounts},
       {"registerEnterprise", Audience::kPlatform, Area::kAccounts},
+      {"getViewsDigest", Audience::kPlatform, Area::kAccounts},  // issue 17: views converge
       // .P: payment platforms (authenticated by their signatures) and consumers
       {"notifyWechatPayPayment", kPub, Area::kSales},
       {"notifyPaymentWebhook", kPub, Area::kSales},

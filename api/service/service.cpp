@@ -107,6 +107,13 @@ void Service::register_routes(Router& router) {
     r(std::move(resp));
   });
 
+  // Issue 17, R-8: the views' digest (as `agritrace replay` prints it) and what this node owns,
+  // so that an operator (and the cluster test) can see every node's views converge.
+  router.add("GET", "/v1/platform/views-digest", "getViewsDigest",
+             [i](const HttpRequest& req, const PathParams&, Responder r) {
+               i->with_views(req, std::move(r), [i] { return i->views_digest(); });
+             });
+
   router.add("POST", "/v1/enterprises", "registerEnterprise",
              [i](const HttpRequest& req, const PathParams& p, Responder r) {
                i->register_enterprise(req, p, std::move(r));

@@ -20,8 +20,13 @@
 #include "projections/base/runner.h"
 #include "projections/base/view_store.h"
 
+namespace agritrace::events {
+class PartitionOwnership;  // events/cluster/partition_ownership.h
+}  // namespace agritrace::events
+
 namespace agritrace::api {
 
+class Forwarder;          // api/http/forwarder.h
 class JobStore;           // api/service/job_store.h
 class PrintLines;         // api/devices/print_lines.h
 class RegulatorWebhooks;  // api/regulator/webhooks.h
@@ -65,6 +70,12 @@ struct ServiceOptions {
   int32_t complaint_accept_working_days = 7;
   int32_t complaint_handling_working_days = 45;
   std::string holidays_file = {};
+  // Issue 17, R-8: several nodes on one Kafka topic. Which ledger partitions this node may append
+  // to (null: all of them), and the forwarder that hands a command of another node's partition
+  // to its owner (null: such a command answers 503 partition_not_owned). Both must outlive the
+  // Service.
+  const events::PartitionOwnership* ownership = nullptr;
+  Forwarder* forwarder = nullptr;
 };
 
 struct RouteKit;  // api/http/route_kit.h
