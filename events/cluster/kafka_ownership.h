@@ -1,0 +1,55 @@
+// KafkaOwnership: partition ownership by a Kafka consumer group (issue 17, R-8).
+//
+// Each writer node joins the group `agritrace-writers.<topic>` subscribed to the events topic
+// (cooperative-sticky assignment, the assigned partitions are paused: the group only assigns,
+// the ledger reader does the reading). Its assignment is the set of partitions it owns.
+//  - on assignment of p: Ledger::acquire_partition(p) (init_transactions with the transactional
+//    id `<prefix>.p<N>`: fences the stale owner's producer and aborts its open transaction; waits
+//    until no transaction is open on p), then PartitionHandover::catch_up(p, end) (the writer
+//    folds p up to its end), then p is marked owned.
+//  - on revocation (or loss) of p: p is marked not owned at once (new commands are refused
+//    `partition_not_owned`), PartitionHandover::quiesce() waits for the in-flight group, then
+//    Ledger::release_partition(p) drops p's producer.
+// Who owns the other partitions: the group's description (DescribeConsumerGroups) lists each
+// member's client.id, which is the member's advertised URL, and its assignment; refreshed after
+// every rebalance and every `describe_interval_ms`.
+// A dead node's partitions move after session_timeout_ms; a node that stops leaves the group, so
+// its partitions move at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/base/env.h"
+#include "core/base/status.h"
+#include "events/cluster/partition_ownership.h"
+#include "events/ledger/ledger.h"
+
+namespace agritrace::events {
+
+struct KafkaOwnershipOptions {
+  std::string brokers;                 // as the ledger's
+  std::string topic;                   // the ledger topic; group `agritrace-writers.<topic>`
+  std::string self_url;                // this node's advertised base URL (the member's client.id)
+  int32_t session_timeout_ms = 6000;   // a dead node's partitions move after this
+  int32_t heartbeat_interval_ms = 1000;
+  int32_t describe_interval_ms = 1000; // refresh of owner_url() for partitions of other nodes
+  int32_t timeout_ms = 10000;          // bound of one acquisition (fence + catch-up)
+  Env* env = nullptr;                  // null: the POSIX Env
+};
+
+class KafkaOwnership : public PartitionOwnership {
+ public:
+  // Not started: the writer needs the ownership at its start, the ownership needs the writer.
+  // `ledger` must be a Kafka ledger opened with per_partition_writers.
+  static Result<std::unique_ptr<KafkaOwnership>> create(Ledger& ledger,
+                                                        KafkaOwnershipOptions options);
+  // Joins the group; partitions are acquired as they are assigned (asynchronously).
+  virtual Status start(PartitionHandover& writer) = 0;
+  // Leaves the group (its partitions move to the other nodes at once) and releases every
+  // producer. Idempotent; call before stopping the writer.
+  virtual void stop() = 0;
+};
+
+}  // namespace agritrace::events
