@@ -11,6 +11,9 @@
 #include <cstring>
 #include <filesystem>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <future>
 #include <initializer_list>
 #include <map>
@@ -395,6 +398,51 @@ int run_front(const HttpFront& front, Env& env, const agritrace::api::Handler& h
   return 0;
 }
 
+// Several nodes (issue 17): the base catalogue is appended by the node owning the
+// platform's partition; every node tries in the background, once a second, until its writer
+// accepts it or says it is up to date (a node that does not own the partition is refused
+// `partition_not_owned` and tries again).
+class CatalogueKeeper {
+ public:
+  void start(agritrace::events::CommandWriter& writer) {
+    thread_ = std::thread([this, &writer] {
+      std::unique_lock lock(mu_);
+      while (!stopping_) {
+        lock.unlock();
+        auto added = agritrace::api::load_base_catalogue(writer, agritrace::api::base_catalogue_json());
+        lock.lock();
+        if (added.ok()) {
+          if (added->added > 0) {
+            std::fprintf(stderr, "agritrace: base catalogue: %lld products added\n",
+                         static_cast<long long>(added->added));
+          }
+          return;
+        }
+        if (added.error().reason != "partition_not_owned" && added.error().reason != "ledger_unavailable") {
+          std::fprintf(stderr, "agritrace: base catalogue: %s\n", added.status().to_string().c_str());
+          return;
+        }
+        cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      }
+    });
+  }
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  ~CatalogueKeeper() { stop(); }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 // The front of `serve`, bound before the ledger is opened so that the node knows its real port
 // (`--listen HOST:0`) and hence the URL it advertises to the other nodes (issue 17). Until the
 // service is ready every request is answered 503 `starting` (Retry-After: 1); the listening line
@@ -705,11 +753,15 @@ int cmd_serve(int argc, char** argv) {
   if (!checkpointer) return integrity_rc;  // its finding first: it says more than the writer's
   if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
   // the base catalogue, appended once (later starts add only new products).
-  auto added = agritrace::api::load_base_catalogue(**writer, agritrace::api::base_catalogue_json());
-  if (!added.ok() && added.error().reason == "partition_not_owned") {
-    // Several nodes: the node owning the platform's partition loads it.
-    std::fprintf(stderr, "agritrace: base catalogue: left to the owner of the platform's partition\n");
-    added = agritrace::api::CatalogueLoad{};
+  // Several nodes: only the owner of the platform's partition can append it, and at start a node
+  // owns nothing yet; so the catalogue is loaded in the background by whichever node owns that
+  // partition (a node that gets it later, after a failure, loads what is missing).
+  CatalogueKeeper catalogue_keeper;
+  agritrace::Result<agritrace::api::CatalogueLoad> added = agritrace::api::CatalogueLoad{};
+  if (cluster) {
+    catalogue_keeper.start(**writer);
+  } else {
+    added = agritrace::api::load_base_catalogue(**writer, agritrace::api::base_catalogue_json());
   }
   if (!added.ok()) return fail("cannot load the base catalogue: " + added.status().to_string());
   if (added->added > 0) {
@@ -805,6 +857,7 @@ int cmd_serve(int argc, char** argv) {
                                              cluster ? ", node " + node_url : std::string()),
                                  stop_signals);
   if (forwarder) forwarder->stop();
+  catalogue_keeper.stop();  // before the writer: it appends through it
   print_lines.stop();  // before the writer: the runners append through it
   if (feed) feed->stop();
   webhooks->stop();
