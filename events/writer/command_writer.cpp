@@ -196,7 +196,7 @@ class CommandWriterImpl final : public CommandWriter {
           note_folded(se.position);
         }
       }
-      WRITER_TRY(index_->commit(fresh));
+      if (!fresh.empty()) WRITER_TRY(index_->commit(fresh));
       if (polled->events.empty()) return Status::Ok();
       wait_ms = 0;
     }

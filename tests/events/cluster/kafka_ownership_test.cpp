@@ -176,7 +176,7 @@ TEST_CASE(
       CHECK(refused.error().reason == "partition_not_owned");
       auto reg = owner_of(p).run(t, "reg-" + t, register_cmd(t));
       REQUIRE_MESSAGE(reg.ok(), reg.status().to_string());
-      auto batch = owner_of(p).run(t, "b1-" + t, batch_cmd("L1-" + t));
+      auto batch = owner_of(p).run(t, "b1-" + t, batch_cmd("L1-" + t.substr(10)));
       REQUIRE_MESSAGE(batch.ok(), batch.status().to_string());
       events_of[t] += static_cast<int>(reg->events.size() + batch->events.size());
     }
@@ -212,7 +212,7 @@ TEST_CASE(
         s.actor = "key-" + t;
         s.idempotency_key = fmt::format("g-{}-{}", k, t);
         s.request_hash = "h-" + s.idempotency_key;
-        s.command = batch_cmd(fmt::format("G{}-{}", k, t));
+        s.command = batch_cmd(fmt::format("G{}-{}", k, t.substr(10)));
         s.done = [&promises, k](Result<events::CommandOutcome> r) {
           promises[k].set_value(std::move(r));
         };
@@ -239,11 +239,11 @@ TEST_CASE(
   CHECK(handover_s <= 10.0);
   for (auto& [p, list] : tenants) {
     for (const std::string& t : list) {
-      auto batch = b->run(t, "b2-" + t, batch_cmd("L2-" + t));
+      auto batch = b->run(t, "b2-" + t, batch_cmd("L2-" + t.substr(10)));
       REQUIRE_MESSAGE(batch.ok(), batch.status().to_string());
       events_of[t] += static_cast<int>(batch->events.size());
       // A retry of a command A acknowledged answers A's answer (keys folded by B).
-      auto again = b->run(t, "b1-" + t, batch_cmd("L1-" + t));
+      auto again = b->run(t, "b1-" + t, batch_cmd("L1-" + t.substr(10)));
       REQUIRE(again.ok());
       CHECK(again->replayed);
     }
