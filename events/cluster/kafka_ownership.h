@@ -50,6 +50,13 @@ class KafkaOwnership : public PartitionOwnership {
   // Leaves the group (its partitions move to the other nodes at once) and releases every
   // producer. Idempotent; call before stopping the writer.
   virtual void stop() = 0;
+  // Tests: stops like a crashed node: no LeaveGroup (its partitions move to the other nodes
+  // after session_timeout_ms), producers dropped.
+  virtual void abandon() = 0;
+  // Blocks until the owned partitions differ from `seen` or timeout_ms passed; returns them
+  // (tests and tools wait on a handover with this instead of polling).
+  virtual std::vector<int32_t> wait_owned_change(const std::vector<int32_t>& seen,
+                                                 int32_t timeout_ms) const = 0;
 };
 
 }  // namespace agritrace::events

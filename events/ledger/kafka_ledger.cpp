@@ -1,13 +1,16 @@
 // KafkaLedger: the Ledger on an Apache Kafka topic through the librdkafka C API.
 // Writes go through one transactional producer (exactly-once, atomic batches, fencing of stale
 // writers); readers are group-less consumers (assign at explicit offsets, read_committed) so
-// aborted batches are never seen.
+// aborted batches are never seen. With per_partition_writers (several writer nodes, issue 17) each
+// acquired partition has a producer of its own (a KafkaLedger with id `<prefix>.p<N>`), and an
+// append spanning partitions runs one transaction per partition, concurrently.
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -281,6 +284,7 @@ class KafkaReader final : public LedgerReader {
     const int32_t p = m->partition;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       if (p >= 0 && static_cast<size_t>(p) < eof_.size()) eof_[p] = true;
+      out->ends_reached.push_back(Position{p, m->offset});
       health_->up();
       return Status::Ok();
     }
@@ -334,8 +338,13 @@ class KafkaLedger final : public Ledger {
         health_(std::make_shared<HealthState>(options_.brokers)) {}
 
   ~KafkaLedger() override {
+    {
+      std::lock_guard<std::mutex> lock(owned_mu_);
+      owned_.clear();
+    }
     stop_.store(true);
     if (poller_.joinable()) poller_.join();
+    if (rk_hw_ != nullptr) rd_kafka_destroy(rk_hw_);
     if (rk_ != nullptr) rd_kafka_destroy(rk_);
   }
 
@@ -384,6 +393,10 @@ class KafkaLedger final : public Ledger {
     }
     s = wait_for_leaders(deadline);
     if (!s.ok()) return s;
+    if (options_.per_partition_writers) {
+      s = open_high_watermark_client();
+      if (!s.ok()) return s;
+    }
     if (writer()) {
       // Fences any older writer with the same id and aborts its open transaction.
       rd_kafka_error_t* err = rd_kafka_init_transactions(rk_, deadline.remaining_ms());
@@ -396,6 +409,10 @@ class KafkaLedger final : public Ledger {
   int32_t partition_count() const override { return options_.partitions; }
 
   Status append(const std::vector<Envelope>& events, std::vector<Position>* positions) override {
+    if (options_.per_partition_writers) {
+      // All or none per partition only (see Ledger::append_per_partition).
+      return append_per_partition(events, positions, nullptr);
+    }
     std::lock_guard<std::mutex> lock(mu_);
     if (positions != nullptr) positions->clear();
     if (!writer()) {
@@ -471,6 +488,126 @@ class KafkaLedger final : public Ledger {
     return Status::Ok();
   }
 
+  Status append_per_partition(const std::vector<Envelope>& events,
+                              std::vector<Position>* positions,
+                              std::map<int32_t, Status>* by_partition) override {
+    if (!options_.per_partition_writers) {
+      return Ledger::append_per_partition(events, positions, by_partition);
+    }
+    if (by_partition != nullptr) by_partition->clear();
+    if (positions != nullptr) positions->assign(events.size(), Position{-1, -1});
+    std::map<int32_t, std::vector<size_t>> by_p;
+    for (size_t i = 0; i < events.size(); ++i) by_p[partition_for(events[i].tenant)].push_back(i);
+    struct Job {
+      int32_t partition;
+      std::shared_ptr<KafkaLedger> writer;
+      std::vector<Envelope> events;
+      std::vector<Position> positions;
+      Status status;
+    };
+    std::vector<Job> jobs;
+    for (auto& [p, idx] : by_p) {
+      Job job{p, owned_writer(p), {}, {}, Status::Ok()};
+      if (by_p.size() > 1) {
+        job.events.reserve(idx.size());
+        for (size_t i : idx) job.events.push_back(events[i]);
+      }
+      jobs.push_back(std::move(job));
+    }
+    auto run = [&](Job& job) {
+      if (job.writer == nullptr) {
+        job.status = not_owned(job.partition, "this node has not acquired it");
+        return;
+      }
+      job.status = job.writer->append(jobs.size() > 1 ? job.events : events, &job.positions);
+      if (!job.status.ok() && (job.status.error().reason == "kafka_writer_fenced" ||
+                               job.status.error().reason == "kafka_writer_fatal")) {
+        // Another node acquired the partition (its init_transactions bumped the epoch): never
+        // write here again; the group's revocation follows.
+        drop_writer(job.partition, job.writer);
+        job.status = not_owned(job.partition, job.status.error().message);
+      }
+    };
+    // One transaction per partition, concurrently: the first on this thread.
+    std::vector<std::thread> threads;
+    for (size_t j = 1; j < jobs.size(); ++j) threads.emplace_back([&run, &jobs, j] { run(jobs[j]); });
+    if (!jobs.empty()) run(jobs[0]);
+    for (std::thread& t : threads) t.join();
+    Status first = Status::Ok();
+    for (Job& job : jobs) {
+      if (by_partition != nullptr) (*by_partition)[job.partition] = job.status;
+      if (!job.status.ok()) {
+        if (first.ok()) first = job.status;
+        continue;
+      }
+      if (positions != nullptr) {
+        const std::vector<size_t>& idx = by_p[job.partition];
+        for (size_t k = 0; k < idx.size() && k < job.positions.size(); ++k) {
+          (*positions)[idx[k]] = job.positions[k];
+        }
+      }
+    }
+    return first;
+  }
+
+  Result<int64_t> acquire_partition(int32_t partition) override {
+    if (!options_.per_partition_writers) return Ledger::acquire_partition(partition);
+    if (partition < 0 || partition >= options_.partitions) {
+      return make_error(ErrorCode::kInvalidArgument, "bad_partition",
+                        "kafka: no partition " + std::to_string(partition) + " in " + describe());
+    }
+    const Deadline deadline(env_, options_.timeout_ms);
+    KafkaLedgerOptions o = options_;
+    o.per_partition_writers = false;
+    o.transactional_id = options_.transactional_id + ".p" + std::to_string(partition);
+    o.timeout_ms = std::max(1, deadline.remaining_ms());
+    auto writer = std::make_shared<KafkaLedger>(o);
+    // init_transactions: bumps the id's epoch (the stale owner's producer is fenced) and aborts
+    // its open transaction before it returns.
+    if (Status s = writer->open(); !s.ok()) return s;
+    // No transaction of anyone else (e.g. a single-writer tool) may still be open on the
+    // partition: its events could land after ours. Wait until last stable offset = high mark.
+    int64_t stable = -1;
+    int64_t high = -2;
+    while (true) {
+      int64_t lo = 0;
+      rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+          rk_, options_.topic.c_str(), partition, &lo, &stable, std::max(1, deadline.remaining_ms()));
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        std::lock_guard<std::mutex> lock(hw_mu_);
+        err = rd_kafka_query_watermark_offsets(rk_hw_, options_.topic.c_str(), partition, &lo,
+                                               &high, std::max(1, deadline.remaining_ms()));
+      }
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR && stable == high) break;
+      if (deadline.expired()) {
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          return kafka_error(err, "end offsets of partition " + std::to_string(partition), *health_);
+        }
+        return make_error(ErrorCode::kUnavailable, "partition_transaction_open",
+                          "kafka: partition " + std::to_string(partition) + " of " + describe() +
+                              " still has an open transaction (last stable offset " +
+                              std::to_string(stable) + ", high watermark " + std::to_string(high) +
+                              ") after " + std::to_string(options_.timeout_ms) + " ms");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::lock_guard<std::mutex> lock(owned_mu_);
+    owned_[partition] = std::move(writer);
+    return stable;
+  }
+
+  void release_partition(int32_t partition) override {
+    std::shared_ptr<KafkaLedger> writer;
+    {
+      std::lock_guard<std::mutex> lock(owned_mu_);
+      auto it = owned_.find(partition);
+      if (it == owned_.end()) return;
+      writer = std::move(it->second);
+      owned_.erase(it);
+    }
+    // Destroyed here (or by the last append still holding it).
+  }
+
   Result<std::unique_ptr<LedgerReader>> open_reader(
       const std::vector<int64_t>& next_offsets) override {
     if (next_offsets.size() > static_cast<size_t>(options_.partitions)) {
@@ -502,6 +639,17 @@ class KafkaLedger final : public Ledger {
 
   Result<std::vector<int64_t>> end_offsets() override {
     const Deadline deadline(env_, options_.timeout_ms);
+    if (options_.per_partition_writers) {
+      std::vector<std::shared_ptr<KafkaLedger>> writers;
+      {
+        std::lock_guard<std::mutex> lock(owned_mu_);
+        for (auto& [p, w] : owned_) writers.push_back(w);
+      }
+      for (auto& w : writers) {
+        std::lock_guard<std::mutex> lock(w->mu_);
+        if (Status s = w->resolve_pending(deadline); !s.ok()) return s;
+      }
+    }
     if (writer()) {
       // A commit that timed out earlier is settled before anyone asks where the ledger ends: the
       // command writer folds the ledger after a failed append, and a batch that became visible
@@ -560,7 +708,48 @@ class KafkaLedger final : public Ledger {
   };
   enum class Pending { kNone, kCommit, kAbort };
 
-  bool writer() const { return !options_.transactional_id.empty(); }
+  bool writer() const {
+    return !options_.transactional_id.empty() && !options_.per_partition_writers;
+  }
+
+  std::shared_ptr<KafkaLedger> owned_writer(int32_t partition) {
+    std::lock_guard<std::mutex> lock(owned_mu_);
+    auto it = owned_.find(partition);
+    return it == owned_.end() ? nullptr : it->second;
+  }
+
+  void drop_writer(int32_t partition, const std::shared_ptr<KafkaLedger>& writer) {
+    std::lock_guard<std::mutex> lock(owned_mu_);
+    auto it = owned_.find(partition);
+    if (it != owned_.end() && it->second == writer) owned_.erase(it);
+  }
+
+  Error not_owned(int32_t partition, const std::string& why) const {
+    return make_error(ErrorCode::kUnavailable, "partition_not_owned",
+                      "kafka: partition " + std::to_string(partition) + " of " + describe() +
+                          " is not owned by this node: " + why);
+  }
+
+  // A client reading uncommitted data: its ListOffsets answers the high watermark (the
+  // producer's answers the last stable offset).
+  Status open_high_watermark_client() {
+    ConfPtr conf(rd_kafka_conf_new());
+    Status s = set_confs(conf.get(), {{"bootstrap.servers", options_.brokers},
+                                      {"client.id", "agritrace-ledger-hw"},
+                                      {"group.id", "agritrace-hw-" + random_suffix(env_)},
+                                      {"enable.auto.commit", "false"},
+                                      {"isolation.level", "read_uncommitted"},
+                                      {"log.connection.close", "false"}});
+    if (!s.ok()) return s;
+    rd_kafka_conf_set_log_cb(conf.get(), log_cb);
+    char errstr[512];
+    rk_hw_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof(errstr));
+    if (rk_hw_ == nullptr) {
+      return make_error(ErrorCode::kInternal, "kafka_client", std::string("kafka: ") + errstr);
+    }
+    conf.release();
+    return Status::Ok();
+  }
 
   static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
     auto* self = static_cast<KafkaLedger*>(opaque);
@@ -835,6 +1024,12 @@ class KafkaLedger final : public Ledger {
 
   mutable std::mutex fatal_mu_;
   std::string fatal_;
+
+  // per_partition_writers: the producers of the acquired partitions, and the high-mark client.
+  std::mutex owned_mu_;
+  std::map<int32_t, std::shared_ptr<KafkaLedger>> owned_;
+  std::mutex hw_mu_;
+  rd_kafka_t* rk_hw_ = nullptr;
 };
 
 }  // namespace

@@ -16,4 +16,23 @@ Status Ledger::store_checkpoint(std::string_view /*text*/) {
 
 Result<std::string> Ledger::load_checkpoint() { return std::string(); }
 
+Status Ledger::append_per_partition(const std::vector<Envelope>& events,
+                                    std::vector<Position>* positions,
+                                    std::map<int32_t, Status>* by_partition) {
+  Status s = append(events, positions);
+  if (by_partition != nullptr) {
+    by_partition->clear();
+    for (const Envelope& e : events) (*by_partition)[partition_for(e.tenant)] = s;
+  }
+  if (!s.ok() && positions != nullptr) positions->assign(events.size(), Position{-1, -1});
+  return s;
+}
+
+Result<int64_t> Ledger::acquire_partition(int32_t /*partition*/) {
+  return make_error(ErrorCode::kInternal, "ownership_unsupported",
+                    "this ledger has no per-partition writers: " + describe());
+}
+
+void Ledger::release_partition(int32_t /*partition*/) {}
+
 }  // namespace agritrace::events

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,10 @@ struct PollResult {
   std::vector<StoredEvent> events;
   // True when, at the time of this poll, the reader had consumed every partition up to its end.
   bool at_end = false;
+  // Partitions this poll found consumed up to their end, with the offset of that end (Kafka: the
+  // fetch position, past any transaction marker, i.e. the last stable offset then). Filled by
+  // the Kafka reader; other backends leave it empty.
+  std::vector<Position> ends_reached;
 };
 
 // Reads the ledger from given positions onward, in order within each partition.
@@ -46,6 +51,25 @@ class Ledger {
   // Appends every envelope atomically (all or none become visible) and durably (synced / acks=all)
   // before returning; positions[i] is where events[i] landed. Order is kept per partition.
   virtual Status append(const std::vector<Envelope>& events, std::vector<Position>* positions) = 0;
+
+  // Like append(), but all or none per partition only: each partition's events are appended in a
+  // transaction of their own, the partitions' transactions concurrently (Kafka with
+  // per_partition_writers). `by_partition` gets the outcome of every partition that had events;
+  // positions[i] is {-1, -1} for an event whose partition failed. Returns Ok when every one
+  // succeeded, else the first failure. Default: one append() for all, its status for each.
+  virtual Status append_per_partition(const std::vector<Envelope>& events,
+                                      std::vector<Position>* positions,
+                                      std::map<int32_t, Status>* by_partition);
+
+  // Partition ownership (issue 17, R-8; Kafka with per_partition_writers): opens the
+  // transactional producer of `partition` (id `<transactional_id>.p<N>`), which fences the
+  // stale owner's producer and aborts its open transaction, then waits until no transaction is
+  // open on the partition (last stable offset = high watermark). Returns that end offset.
+  // Appends to a partition not acquired fail kUnavailable `partition_not_owned`.
+  // Default: kInternal `ownership_unsupported`.
+  virtual Result<int64_t> acquire_partition(int32_t partition);
+  // Drops the partition's producer (after the writer finished its in-flight group).
+  virtual void release_partition(int32_t partition);
 
   // A reader that starts at next_offsets[p] for partition p (missing entries start at 0).
   virtual Result<std::unique_ptr<LedgerReader>> open_reader(
@@ -78,6 +102,10 @@ struct KafkaLedgerOptions {
   int32_t partitions = 4;            // used when the topic is created
   int16_t replication_factor = 1;    // used when the topic is created
   std::string transactional_id;      // the single writer's id; empty => read-only ledger
+  // Several writer nodes (issue 17): transactional_id is a prefix, partition N is written by a
+  // producer of its own with id `<transactional_id>.p<N>`, opened by acquire_partition(N).
+  // False: one producer with id transactional_id writes every partition (one writer only).
+  bool per_partition_writers = false;
   int32_t timeout_ms = 10000;        // bound on append and admin calls
   Env* env = nullptr;                // monotonic clock of the bounds; null: the POSIX Env
 };

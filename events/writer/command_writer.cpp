@@ -4,8 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
+#include <map>
+#include <set>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -14,10 +19,12 @@
 
 #include "core/base/identifiers.h"
 #include "core/base/civil_time.h"
+#include "core/domain/across.h"
 #include "core/domain/decide.h"
 #include "core/domain/event.h"
 #include "core/domain/tenant_state.h"
 #include "core/domain/write_model.h"
+#include "core/inventory/stock.h"
 #include "events/codec/domain_codec.h"
 #include "events/env/posix_env.h"
 #include "events/writer/writer_index.h"
@@ -39,6 +46,44 @@ std::string idem_slot(std::string_view tenant, std::string_view key) {
 struct TenantHead {
   int64_t seq = 0;
   std::string hash = genesis_hash();
+};
+
+// The write model's CrossTenantFacts, noting every enterprise a decision reads (the recall walk
+// included: it goes on through this object).
+class RecordingFacts final : public core::CrossTenantFacts {
+ public:
+  RecordingFacts(const core::WriteModel& model, std::vector<std::string>* read)
+      : model_(model), read_(read) {}
+  std::optional<core::EnterpriseFacts> enterprise(std::string_view tenant) const override {
+    read_->emplace_back(tenant);
+    return model_.enterprise(tenant);
+  }
+  std::optional<core::ProducerBatchFacts> producer_batch(std::string_view producer,
+                                                         std::string_view batch_id) const override {
+    read_->emplace_back(producer);
+    return model_.producer_batch(producer, batch_id);
+  }
+  std::optional<core::OriginCodeFacts> origin_code(std::string_view origin,
+                                                   std::string_view serial) const override {
+    read_->emplace_back(origin);
+    return model_.origin_code(origin, serial);
+  }
+  std::optional<core::UpstreamRecall> upstream_recall(std::string_view tenant,
+                                                      std::string_view item_id,
+                                                      int depth) const override {
+    read_->emplace_back(tenant);
+    const core::TenantState* s = model_.find(tenant);
+    if (s == nullptr) return std::nullopt;
+    return core::recall_walk(*s, tenant, item_id, this, depth);
+  }
+  std::optional<core::CatalogueProduct> catalogue_product(std::string_view product_id) const override {
+    read_->emplace_back(core::kPlatformTenant);
+    return model_.catalogue_product(product_id);
+  }
+
+ private:
+  const core::WriteModel& model_;
+  std::vector<std::string>* read_;
 };
 
 
@@ -73,13 +118,18 @@ class CommandWriterImpl final : public CommandWriter {
     states_.clear();
     heads_.clear();
     index_->discard();
+    tail_.reset();
+    folded_.assign(static_cast<size_t>(ledger_.partition_count()), -1);
+    ends_seen_.assign(folded_.size(), -1);
     core::CredentialIndex creds;
     auto reader = ledger_.open_reader({});
     if (!reader.ok()) return reader.status();
     for (;;) {
       auto polled = (*reader)->poll(200, 4096);
       if (!polled.ok()) return polled.status();
+      note_ends(*polled);
       for (const StoredEvent& se : polled->events) {
+        note_folded(se.position);
         if (!index_->consistent(se)) {
           *stale = true;
           index_->discard();
@@ -106,8 +156,95 @@ class CommandWriterImpl final : public CommandWriter {
       std::unique_lock lock(keys_mu_);
       creds_ = std::move(creds);
     }
+    // The same reader goes on: the partitions other nodes write are folded as they grow.
+    tail_ = std::move(*reader);
     return Status::Ok();
   }
+
+  void note_folded(const Position& p) {
+    if (p.partition < 0 || static_cast<size_t>(p.partition) >= folded_.size()) return;
+    int64_t& f = folded_[static_cast<size_t>(p.partition)];
+    f = std::max(f, p.offset);
+  }
+  void note_ends(const PollResult& polled) {
+    for (const Position& e : polled.ends_reached) {
+      if (e.partition < 0 || static_cast<size_t>(e.partition) >= ends_seen_.size()) continue;
+      int64_t& seen = ends_seen_[static_cast<size_t>(e.partition)];
+      seen = std::max(seen, e.offset);
+    }
+  }
+
+  // Folds what the ledger gained since the last look (other nodes' partitions; this node's own
+  // appends are already folded and skipped). wait_ms bounds the wait when nothing is buffered.
+  // On the writer thread or under group_mu_.
+  Status tail_fold(int32_t wait_ms) {
+    if (tail_ == nullptr) return Status::Ok();
+    for (;;) {
+      auto polled = tail_->poll(wait_ms, 4096);
+      if (!polled.ok()) return polled.status();
+      note_ends(*polled);
+      std::vector<StoredEvent> fresh;
+      for (StoredEvent& se : polled->events) {
+        const auto p = static_cast<size_t>(se.position.partition);
+        if (p < folded_.size() && se.position.offset <= folded_[p]) continue;
+        fresh.push_back(std::move(se));
+      }
+      if (!fresh.empty()) {
+        std::unique_lock lock(keys_mu_);
+        for (const StoredEvent& se : fresh) {
+          WRITER_TRY(fold(se, &creds_));
+          note_folded(se.position);
+        }
+      }
+      if (!fresh.empty()) WRITER_TRY(index_->commit(fresh));
+      if (polled->events.empty()) return Status::Ok();
+      wait_ms = 0;
+    }
+  }
+
+  bool caught_up(int32_t partition, int64_t end) const {
+    const auto p = static_cast<size_t>(partition);
+    if (p >= folded_.size()) return false;
+    return folded_[p] + 1 >= end || ends_seen_[p] >= end;
+  }
+
+ public:
+  Status catch_up(int32_t partition, int64_t end_offset, int32_t timeout_ms) override {
+    std::lock_guard group(group_mu_);
+    const int64_t deadline_ns = options_.env->monotonic_ns() + int64_t{timeout_ms} * 1'000'000;
+    if (needs_rebuild_) WRITER_TRY(rebuild());
+    while (!caught_up(partition, end_offset)) {
+      if (options_.env->monotonic_ns() >= deadline_ns) {
+        return make_error(ErrorCode::kUnavailable, "catch_up_timeout",
+                          fmt::format("the writer did not fold partition {} up to offset {} "
+                                      "within {} ms",
+                                      partition, end_offset, timeout_ms));
+      }
+      if (Status s = tail_fold(50); !s.ok()) {
+        needs_rebuild_ = true;
+        return s;
+      }
+    }
+    return Status::Ok();
+  }
+
+  void quiesce() override { std::lock_guard group(group_mu_); }
+
+ private:
+  bool tailing() const { return options_.ownership != nullptr; }
+
+  Error not_owned_error(const std::string& tenant, int32_t partition) const {
+    const std::optional<std::string> owner = options_.ownership->owner_url(partition);
+    return make_error(
+        ErrorCode::kUnavailable, "partition_not_owned",
+        owner && *owner != options_.ownership->self_url()
+            ? fmt::format("partition {} of enterprise {} is owned by {}", partition, tenant, *owner)
+            : fmt::format("partition {} of enterprise {} has no owner right now (ownership is "
+                          "moving between nodes); retry shortly",
+                          partition, tenant));
+  }
+
+ public:
 
   void start_thread() { thread_ = std::thread([this] { run(); }); }
 
@@ -258,15 +395,40 @@ class CommandWriterImpl final : public CommandWriter {
       std::vector<CommandSubmission> group;
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        const auto ready = [&] { return stopping_ || !queue_.empty(); };
+        if (tailing()) {
+          // Idle: wake up every tail_interval_ms to fold what other nodes appended.
+          cv_.wait_for(lock, std::chrono::milliseconds(options_.tail_interval_ms), ready);
+        } else {
+          cv_.wait(lock, ready);
+        }
         if (queue_.empty() && stopping_) return;
         while (!queue_.empty() && group.size() < options_.max_group_commands) {
           group.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
       }
-      process(group);
+      {
+        std::lock_guard guard(group_mu_);
+        if (tailing() && !needs_rebuild_) {
+          if (Status t = tail_fold(0); !t.ok()) {
+            std::fprintf(stderr, "writer: folding the ledger failed, folding it again: %s\n",
+                         t.error().message.c_str());
+            needs_rebuild_ = true;
+          }
+        }
+        if (!group.empty()) process(group);
+      }
       finish_group();
+      if (!deferred_.empty()) {
+        // Commands that read facts another partition's transaction of the last group produced:
+        // first in the next group, in their order.
+        std::lock_guard lock(mu_);
+        for (auto it = deferred_.rbegin(); it != deferred_.rend(); ++it) {
+          queue_.push_front(std::move(*it));
+        }
+        deferred_.clear();
+      }
     }
   }
 
@@ -305,10 +467,38 @@ class CommandWriterImpl final : public CommandWriter {
     const core::Date today = core::date_from_unix_ms(now_ms, kPlatformUtcOffsetMinutes);
     core::Context base_ctx{};
     base_ctx.facts = &states_;  // other enterprises' facts and the catalogue
+    // Several nodes: each partition's events are a transaction of their own, so a decision must
+    // not rest on what another partition's pending events of this group changed (that
+    // transaction may fail while this one commits). Such a command waits for the next group.
+    const bool per_partition = options_.ownership != nullptr;
+    std::unordered_map<std::string, std::set<int32_t>> touched;  // tenant -> partitions
+    std::unordered_set<std::string> deferred_tenants;
+    std::vector<std::string> reads;
+    RecordingFacts recorder(states_, &reads);
+    const auto rests_on_other_partition = [&](const std::string& tenant, int32_t partition) {
+      const auto other = [&](const std::string& t) {
+        auto it = touched.find(t);
+        return it != touched.end() &&
+               std::any_of(it->second.begin(), it->second.end(),
+                           [&](int32_t q) { return q != partition; });
+      };
+      return other(tenant) || std::any_of(reads.begin(), reads.end(), other);
+    };
     std::vector<Envelope> batch;
     std::vector<Pending> pending;
     std::unordered_map<std::string, size_t> pending_by_key;
     for (auto& sub : group) {
+      const int32_t partition = ledger_.partition_for(sub.tenant);
+      if (per_partition) {
+        if (!options_.ownership->owns(partition)) {
+          refuse(sub, not_owned_error(sub.tenant, partition));
+          continue;
+        }
+        if (deferred_tenants.count(sub.tenant) != 0) {  // keeps the tenant's commands in order
+          deferred_.push_back(std::move(sub));
+          continue;
+        }
+      }
       if (!sub.idempotency_key.empty()) {
         const std::string slot = idem_slot(sub.tenant, sub.idempotency_key);
         if (auto found = index_->find_key(sub.tenant, sub.idempotency_key, sub.request_hash)) {
@@ -338,7 +528,14 @@ class CommandWriterImpl final : public CommandWriter {
       ctx.now_ms = now_ms;
       ctx.today = today;
       core::TenantState& state = states_[sub.tenant];
+      reads.clear();
+      if (per_partition) ctx.facts = &recorder;
       auto decided = core::decide(state, sub.command, ctx);
+      if (per_partition && rests_on_other_partition(sub.tenant, partition)) {
+        deferred_tenants.insert(sub.tenant);
+        deferred_.push_back(std::move(sub));
+        continue;
+      }
       if (!decided.ok()) {
         refuse(sub, decided.error());
         continue;
@@ -373,6 +570,11 @@ class CommandWriterImpl final : public CommandWriter {
       size_t next_payload = 0;
       for (const core::Event& ev : *decided) {
         states_.apply(sub.tenant, ev);
+        if (per_partition) {
+          touched[sub.tenant].insert(partition);
+          const std::string target = core::cross_tenant_target(sub.tenant, ev);
+          if (!target.empty()) touched[target].insert(partition);
+        }
         if (core::CredentialIndex::concerns(ev)) p.credential_events.push_back(ev);
         Envelope e;
         e.id = std::move(ids[next_id++]);
@@ -403,26 +605,45 @@ class CommandWriterImpl final : public CommandWriter {
     }
 
     std::vector<Position> positions;
-    Status appended = ledger_.append(batch, &positions);
+    std::map<int32_t, Status> by_partition;
+    Status appended = per_partition
+                          ? ledger_.append_per_partition(batch, &positions, &by_partition)
+                          : ledger_.append(batch, &positions);
     if (!appended.ok()) {
       index_->discard();
       // The write model already holds the group's effects; fold the ledger again before the next
       // command so that it reflects exactly what is durable.
       needs_rebuild_ = true;
-      Error err = appended.error();
-      if (err.code != ErrorCode::kUnavailable && err.code != ErrorCode::kTimeout) {
-        err = make_error(ErrorCode::kUnavailable, "ledger_append_failed", err.message);
-      }
+      // Per partition, the commands of the partitions that failed are refused; the others are
+      // durable and acknowledged (their index records come back with the fold).
+      std::vector<Pending> durable;
       for (Pending& p : pending) {
+        Status st = appended;
+        if (per_partition) {
+          auto it = by_partition.find(ledger_.partition_for(p.sub->tenant));
+          if (it != by_partition.end()) st = it->second;
+        }
+        if (st.ok()) {
+          durable.push_back(std::move(p));
+          continue;
+        }
+        Error err = st.error();
+        if (err.code != ErrorCode::kUnavailable && err.code != ErrorCode::kTimeout) {
+          err = make_error(ErrorCode::kUnavailable, "ledger_append_failed", err.message);
+        }
         refuse(*p.sub, err);
         for (auto* f : p.followers) refuse(*f, err);
       }
-      return;
+      if (durable.empty()) return;
+      pending = std::move(durable);
+    }
+    for (const Position& pos : positions) {
+      if (pos.offset >= 0) note_folded(pos);
     }
     {
       std::lock_guard lock(stats_mu_);
       stats_.appends += 1;
-      stats_.events_appended += batch.size();
+      for (const Pending& p : pending) stats_.events_appended += p.count;
       stats_.commands_accepted += pending.size();
     }
     {
@@ -438,14 +659,14 @@ class CommandWriterImpl final : public CommandWriter {
       for (size_t i = p.first; i < p.first + p.count; ++i) {
         out.events.push_back(EventRef{batch[i].id, batch[i].type, batch[i].subject, positions[i]});
       }
-      if (!p.sub->idempotency_key.empty()) {
+      if (!p.sub->idempotency_key.empty() && appended.ok()) {
         index_->put_key(p.sub->tenant, p.sub->idempotency_key, p.sub->request_hash, p.command_id,
                         now_ms, out.events);
       }
     }
     // The group is durable in the ledger; now the index may say so. Should the index fail, the
     // next group folds the ledger again (the commands stay acknowledged: the ledger has them).
-    if (!index_->commit(batch, positions).ok()) needs_rebuild_ = true;
+    if (appended.ok() && !index_->commit(batch, positions).ok()) needs_rebuild_ = true;
     for (size_t k = 0; k < pending.size(); ++k) {
       Pending& p = pending[k];
       CommandOutcome& out = outcomes[k];
@@ -490,6 +711,12 @@ class CommandWriterImpl final : public CommandWriter {
   std::unordered_map<std::string, TenantHead> heads_;
   std::unique_ptr<WriterIndex> index_;  // generated codes and Idempotency-Key records
   bool needs_rebuild_ = false;
+  // Held while the write model changes (a group, a tail fold, a catch-up): quiesce() waits on it.
+  std::mutex group_mu_;
+  std::unique_ptr<LedgerReader> tail_;  // goes on from where the fold ended
+  std::vector<int64_t> folded_;         // per partition: last offset folded or appended
+  std::vector<int64_t> ends_seen_;      // per partition: highest end the reader reported
+  std::vector<CommandSubmission> deferred_;  // to the front of the queue after this group
 
   std::vector<AuditRecord> audit_records_;  // of the current group
   std::vector<Completion> completions_;     // of the current group

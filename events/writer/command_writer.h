@@ -17,6 +17,7 @@
 #include "core/accounts/credentials.h"
 #include "core/base/status.h"
 #include "core/domain/command.h"
+#include "events/cluster/partition_ownership.h"
 #include "events/envelope/envelope.h"
 #include "events/ledger/ledger.h"
 #include "core/base/env.h"
@@ -60,9 +61,12 @@ struct CommandWriterStats {
   size_t queued = 0;           // commands waiting for the writer thread right now
 };
 
-class CommandWriter {
+// Also the node's side of a partition handover (events/cluster/partition_ownership.h): catch_up()
+// folds a partition up to its end before this node owns it, quiesce() waits for the in-flight
+// group after partitions were taken away.
+class CommandWriter : public PartitionHandover {
  public:
-  virtual ~CommandWriter() = default;
+  ~CommandWriter() override = default;
   virtual void submit(CommandSubmission submission) = 0;
   // The bulk path (EPCIS capture, ERP uploads): queues every submission at once, in order, so the
   // writer takes them into as few groups as max_group_commands allows (one ledger transaction per
@@ -120,6 +124,15 @@ struct CommandWriterOptions {
   // Seals personal data before events are encoded and opens it when the ledger is folded
   // (null: payloads hold personal data in clear, as before issue 16).
   PiiVault* pii = nullptr;
+  // Several writer nodes on one Kafka topic (issue 17, R-8; events/cluster/kafka_ownership.h):
+  // a command whose tenant's partition this node does not own is refused kUnavailable
+  // `partition_not_owned` (message naming the owner when known); the ledger must be opened with
+  // per_partition_writers, a group's events are appended one transaction per partition. The
+  // writer keeps folding the partitions it does not own (before each group and every
+  // tail_interval_ms when idle): other enterprises' facts, credentials, Idempotency-Keys.
+  // Null: this node owns every partition (embedded ledger, tools, a lone serve), as before.
+  PartitionOwnership* ownership = nullptr;
+  int32_t tail_interval_ms = 20;
 };
 
 // Folds the existing ledger (blocking) and starts the writer thread.
