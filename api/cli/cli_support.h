@@ -40,7 +40,10 @@ int fail(const std::string& message);
 int parse_int_flag(const Args& a, const std::string& name, int lo, int hi, int* out);
 
 extern const std::vector<Flag> kLedgerFlags;
-Result<std::unique_ptr<events::Ledger>> open_ledger(Env& env, const Args& a, bool writer);
+// `per_partition_writers` (serve --kafka, issue 17): one transactional producer per owned
+// partition, acquired by the node's KafkaOwnership, instead of the single writer's.
+Result<std::unique_ptr<events::Ledger>> open_ledger(Env& env, const Args& a, bool writer,
+                                                    bool per_partition_writers = false);
 // The views folder of the ledger the flags name (never shared between the two ledgers).
 std::string views_path(const Args& a);
 // The personal-data keys (--pii-key-dir, default DATA.keys beside the data folder; refused inside it).

@@ -48,6 +48,7 @@
 #include "core/base/digest.h"
 #include "core/base/json_writer.h"
 #include "events/audit/audit_log.h"
+#include "events/cluster/kafka_ownership.h"
 #include "events/cluster/partition_ownership.h"
 #include "events/env/controlled_env.h"
 #include "events/env/posix_env.h"
@@ -184,7 +185,8 @@ Result<std::unique_ptr<agritrace::events::PiiVault>> open_pii_vault(Env& env, co
   return agritrace::events::PiiVault::open(env, dir);
 }
 
-Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(Env& env, const Args& a, bool writer) {
+Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(Env& env, const Args& a, bool writer,
+                                                                bool per_partition_writers) {
   int partitions = 0, rf = 0;
   if (parse_int_flag(a, "partitions", 1, 1024, &partitions) != 0 ||
       parse_int_flag(a, "replication-factor", 1, 16, &rf) != 0) {
@@ -197,7 +199,8 @@ Result<std::unique_ptr<agritrace::events::Ledger>> open_ledger(Env& env, const A
     o.partitions = partitions;
     o.replication_factor = static_cast<int16_t>(rf);
     o.env = &env;
-    if (writer) o.transactional_id = "agritrace-writer." + o.topic;
+    if (writer) o.transactional_id = "agritrace-writer." + o.topic;  // a prefix when per partition
+    o.per_partition_writers = writer && per_partition_writers;
     return agritrace::events::open_kafka_ledger(o);
   }
   if (Status d = env.create_dirs(a.values.at("data")); !d.ok()) return d.error();
@@ -700,12 +703,10 @@ int cmd_serve(int argc, char** argv) {
   // Cluster mode whenever the ledger is Kafka: this node appends only to the partitions it owns
   // and forwards the other commands to their owners. The embedded ledger has one node.
   const bool cluster = !a.values.at("kafka").empty();
-  std::unique_ptr<agritrace::events::PartitionOwnership> ownership =
-      agritrace::events::own_everything(node_url);
   std::unique_ptr<agritrace::api::Forwarder> forwarder;
   if (cluster) forwarder = std::make_unique<agritrace::api::Forwarder>(node_url);
 
-  auto ledger = open_ledger(env, a, true);
+  auto ledger = open_ledger(env, a, true, cluster);
   if (!ledger.ok()) {
     (void)fail(ledger.status().to_string());
     return agritrace::cli::integrity_exit_code_for(ledger.error());
@@ -748,10 +749,39 @@ int cmd_serve(int argc, char** argv) {
   auto pii = open_pii_vault(env, a);
   if (!pii.ok()) return fail("cannot open the personal-data keys: " + pii.status().to_string());
   wo.pii = pii->get();
+  // Several nodes (issue 17, R-8): the consumer group `agritrace-writers.<topic>` assigns this
+  // node the partitions it appends to (not started yet: it needs the writer, the writer needs it).
+  std::unique_ptr<agritrace::events::KafkaOwnership> ownership;
+  if (cluster) {
+    agritrace::events::KafkaOwnershipOptions oo;
+    oo.brokers = a.values.at("kafka");
+    oo.topic = a.values.at("topic");
+    oo.self_url = node_url;
+    oo.env = &env;
+    auto created = agritrace::events::KafkaOwnership::create(**ledger, oo);
+    if (!created.ok()) return fail("cannot join the writers' group: " + created.status().to_string());
+    ownership = std::move(created).value();
+    wo.ownership = ownership.get();
+  }
   auto writer = agritrace::events::start_command_writer(**ledger, wo);
   std::unique_ptr<agritrace::events::Checkpointer> checkpointer = checking.get();
   if (!checkpointer) return integrity_rc;  // its finding first: it says more than the writer's
   if (!writer.ok()) return fail("cannot load the ledger: " + writer.status().to_string());
+  // Stops (leaves the group: its partitions move at once) before the writer, whatever the exit.
+  struct LeaveGroup {
+    agritrace::events::KafkaOwnership* o;
+    ~LeaveGroup() {
+      if (o) o->stop();
+    }
+  } leave_group{ownership.get()};
+  if (ownership) {
+    if (Status s = ownership->start(**writer); !s.ok()) return fail("cannot join the writers' group: " + s.to_string());
+    // Ready once the group has given this node its share (a lone node: every partition), bounded:
+    // a node beyond the partitions' number owns none and serves queries and forwards commands.
+    const auto owned = ownership->wait_owned_change({}, 15'000);
+    std::fprintf(stderr, "agritrace: node %s owns %zu of %d partitions\n", node_url.c_str(), owned.size(),
+                 (*ledger)->partition_count());
+  }
   // the base catalogue, appended once (later starts add only new products).
   // Several nodes: only the owner of the platform's partition can append it, and at start a node
   // owns nothing yet; so the catalogue is loaded in the background by whichever node owns that
@@ -861,6 +891,7 @@ int cmd_serve(int argc, char** argv) {
   print_lines.stop();  // before the writer: the runners append through it
   if (feed) feed->stop();
   webhooks->stop();
+  if (ownership) ownership->stop();  // leaves the group: the partitions move to the other nodes now
   (*writer)->stop();
   runner.stop();
   if (Status c = checkpointer->stop(); !c.ok())
