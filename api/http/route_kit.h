@@ -187,7 +187,10 @@ struct RouteKit {
   // handed to the owner (its answer goes back unchanged) or answered 503 partition_not_owned /
   // owner_unreachable (Retry-After). A request another node forwarded is never forwarded again.
   bool forwarded_to_owner(const HttpRequest& req, const std::string& tenant, Responder& respond) {
-    if (options.ownership == nullptr) return false;
+    // A job's own submissions (EPCIS capture builds its requests, without a target) are never
+    // forwarded: the job runs on the owner, and if the partition moved meanwhile the writer
+    // refuses them (partition_not_owned) and the job says so.
+    if (options.ownership == nullptr || req.target.empty()) return false;
     const int32_t partition = ledger.partition_for(tenant);
     if (options.ownership->owns(partition)) return false;
     // The owner audits the command (or its refusal); this node only relays it.
