@@ -356,7 +356,7 @@ TEST_CASE(
         }
         load.acked[key] = Load::Ack{tenant, json_str(s.answer->body, "/command_id"),
                                     json_size(s.answer->body, "/events"), s.node, submitted};
-        if (load.kill_ns == 0 && owner_of[partition_of[tenant]] != s.node) forwarded.fetch_add(1);
+        if (load.kill_ns == 0 && owner_of.at(partition_of.at(tenant)) != s.node) forwarded.fetch_add(1);
         if (load.kill_ns != 0 && load.resumed_ns == 0 && submitted > load.kill_ns && load.moved.count(tenant) != 0) {
           load.resumed_ns = now_ns();
         }
