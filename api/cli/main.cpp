@@ -776,9 +776,16 @@ int cmd_serve(int argc, char** argv) {
   } leave_group{ownership.get()};
   if (ownership) {
     if (Status s = ownership->start(**writer); !s.ok()) return fail("cannot join the writers' group: " + s.to_string());
-    // Ready once the group has given this node its share (a lone node: every partition), bounded:
-    // a node beyond the partitions' number owns none and serves queries and forwards commands.
-    const auto owned = ownership->wait_owned_change({}, 15'000);
+    // Ready once the group has given this node its share: every partition (a lone node), or a set
+    // that has not changed for a second (partitions are acquired one by one). Bounded: a node
+    // beyond the partitions' number owns none and serves queries and forwards commands.
+    const int64_t ready_by = env.monotonic_ns() + 15'000'000'000LL;
+    std::vector<int32_t> owned = ownership->wait_owned_change({}, 15'000);
+    while (static_cast<int32_t>(owned.size()) < (*ledger)->partition_count() && env.monotonic_ns() < ready_by) {
+      std::vector<int32_t> next = ownership->wait_owned_change(owned, 1'000);
+      if (next == owned && !owned.empty()) break;
+      owned = std::move(next);
+    }
     std::fprintf(stderr, "agritrace: node %s owns %zu of %d partitions\n", node_url.c_str(), owned.size(),
                  (*ledger)->partition_count());
   }
