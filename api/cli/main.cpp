@@ -846,7 +846,14 @@ int cmd_serve(int argc, char** argv) {
   if (parse_int_flag(a, "national-feed-backoff-ms", 1, 3'600'000, &feed_backoff_ms) != 0) return 2;
   so.national_feed_backoff_ms = feed_backoff_ms;
   // one job runner per production line, resuming unfinished jobs from the ledger.
-  agritrace::api::PrintLines print_lines(**ledger, **writer, env);
+  agritrace::api::PrintLinesOptions plo;
+  if (ownership) {
+    // Several nodes: only the owner of an enterprise's partition drives its lines' devices.
+    plo.runs_here = [own = ownership.get(), l = ledger->get()](const std::string& tenant) {
+      return own->owns(l->partition_for(tenant));
+    };
+  }
+  agritrace::api::PrintLines print_lines(**ledger, **writer, env, plo);
   if (Status p = print_lines.start(); !p.ok()) return fail("cannot start the print lines: " + p.to_string());
   so.print_lines = &print_lines;
   so.webhooks = webhooks.get();

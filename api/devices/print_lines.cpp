@@ -70,6 +70,8 @@ PrintLines::Line& PrintLines::line_of(const std::string& tenant, const std::stri
 }
 
 void PrintLines::enqueue(const std::string& tenant, const std::string& line_id, const std::string& job_id) {
+  // Several nodes: the owner of the tenant's partition drives its lines; the others only follow.
+  if (options_.runs_here && !options_.runs_here(tenant)) return;
   Line& line = line_of(tenant, line_id);
   line.jobs.push_back(job_id);
   line.cv.notify_all();

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +37,10 @@ struct PrintLinesOptions {
   int poll_timeout_ms = 20;
   int reconnect_give_up_ms = 30'000;
   int io_timeout_ms = 2'000;
+  // Several nodes (issue 17): whether this node runs the jobs of `tenant` (it owns the tenant's
+  // ledger partition). Every node tails the ledger; only the owner drives the line's devices.
+  // Empty: every job runs here.
+  std::function<bool(const std::string& tenant)> runs_here;
 };
 
 class PrintLines {
