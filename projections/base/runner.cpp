@@ -7,6 +7,7 @@
 #include "events/codec/domain_codec.h"
 #include "events/env/posix_env.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -287,6 +288,61 @@ bool ProjectionRunner::reached(events::Position position) const {
 RunnerStatus ProjectionRunner::status() const {
   std::lock_guard lock(impl_->mu);
   return RunnerStatus{impl_->healthy, impl_->detail, impl_->next, impl_->applied, impl_->at_end};
+}
+
+}  // namespace agritrace::projections
+
+namespace agritrace::projections {
+
+Result<std::vector<events::Position>> ledger_tail_positions(events::Ledger& ledger,
+                                                            const std::vector<int64_t>& from,
+                                                            int32_t timeout_ms, Env& env) {
+  const int64_t deadline = env.monotonic_ns() + int64_t{timeout_ms} * 1'000'000;
+  auto ends = ledger.end_offsets();
+  if (!ends.ok()) return ends.error();
+  const size_t n = ends->size();
+  std::vector<int64_t> start(n, 0);
+  std::vector<int64_t> last(n, -1);  // the newest event seen below the end, per partition
+  std::vector<bool> done(n, false);
+  for (size_t p = 0; p < n; ++p) {
+    start[p] = std::min(p < from.size() ? from[p] : 0, (*ends)[p]);
+    done[p] = start[p] >= (*ends)[p];  // nothing the views do not hold already
+    // Before `from` the views hold everything: the event before it is a lower bound.
+    if (start[p] > 0) last[p] = start[p] - 1;
+  }
+  auto all_done = [&] { return std::all_of(done.begin(), done.end(), [](bool d) { return d; }); };
+  if (!all_done()) {
+    auto reader = ledger.open_reader(start);
+    if (!reader.ok()) return reader.error();
+    while (!all_done()) {
+      const int64_t left_ms = (deadline - env.monotonic_ns()) / 1'000'000;
+      if (left_ms <= 0) {
+        return make_error(ErrorCode::kTimeout, "ledger_tail_timeout",
+                          fmt::format("the ledger's tail was not read within {} ms", timeout_ms));
+      }
+      auto polled = (*reader)->poll(static_cast<int32_t>(std::min<int64_t>(left_ms, kPollMs)),
+                                    kBatchEvents);
+      if (!polled.ok()) return polled.error();
+      for (const events::StoredEvent& ev : polled->events) {
+        const auto p = static_cast<size_t>(ev.position.partition);
+        if (p >= n || done[p]) continue;
+        // Events at or past the end were written after it was taken: everything before is read.
+        if (ev.position.offset >= (*ends)[p]) {
+          done[p] = true;
+          continue;
+        }
+        last[p] = std::max(last[p], ev.position.offset);
+        if (ev.position.offset + 1 >= (*ends)[p]) done[p] = true;
+      }
+      // A fresh reader at the end of every partition has read all that was there when it began.
+      if (polled->at_end) break;
+    }
+  }
+  std::vector<events::Position> out;
+  for (size_t p = 0; p < n; ++p) {
+    if (last[p] >= 0) out.push_back(events::Position{static_cast<int32_t>(p), last[p]});
+  }
+  return out;
 }
 
 }  // namespace agritrace::projections
