@@ -54,6 +54,11 @@ class ProjectionRunner {
   // called after each committed batch with (events so far, next offsets). Used by replay.
   Status catch_up(const std::function<void(uint64_t, const std::vector<int64_t>&)>& on_progress = {});
 
+  // catch_up commits a batch once it changes this many keys, and at the ledger's end (default
+  // 32768: a key written by many events of a batch reaches RocksDB once); 1 commits after every
+  // poll, as the background follower always does. Call before catch_up().
+  void set_catch_up_commit_keys(size_t keys);
+
   // Follows the tail on a background thread.
   void start();
   void stop();
