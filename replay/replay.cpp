@@ -25,10 +25,17 @@ Result<ReplayReport> rebuild_views(Env& env, events::Ledger& ledger, const std::
   auto seconds = [&] { return static_cast<double>(env.monotonic_ns() - start) / 1e9; };
   projections::ProjectionRunner runner(ledger, **views, projections::make_all_projections(), &env);
   runner.set_pii(pii);
+  // New views: bulk-load options while the runner applies (no compaction, larger memtables),
+  // then one flush and compaction, inside the timed replay. A crash meanwhile leaves views whose
+  // positions match what they hold (views and positions share each WriteBatch; without a WAL a
+  // memtable is flushed whole, in order); the next start opens them with the serving options and
+  // resumes from those positions, a new replay starts afresh (destroy_view_store above).
+  if (Status b = (*views)->begin_bulk_load(); !b.ok()) return b.error();
   Status s = runner.catch_up([&](uint64_t done, const std::vector<int64_t>&) {
     if (on_progress) on_progress(done, total, seconds());
   });
   if (!s.ok()) return s.error();
+  if (Status e = (*views)->end_bulk_load(); !e.ok()) return e.error();
   ReplayReport report;
   report.events = runner.status().events_applied;
   report.seconds = seconds();

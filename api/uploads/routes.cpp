@@ -56,6 +56,10 @@ struct UploadJob {
   std::string position;  // of the last appended event: ?after= for reads that must see the rows
   std::vector<Responder> waiters;  // GET ?wait=true: answered at the job's next change
 
+  bool failed() const {
+    std::lock_guard lock(mu);
+    return state == "failed";
+  }
   bool finished_locked() const {
     return state == "done" || state == "refused" || state == "failed";
   }
@@ -164,10 +168,17 @@ class UploadJobs {
                                          std::string* finished_record) {
     std::lock_guard lock(mu_);
     auto it = jobs_.find(job->id);
+    // A job that failed (the ledger or the views, not the file) runs again: rows appended
+    // before are answered by their Idempotency-Keys, not appended twice.
+    if (it != jobs_.end() && it->second->failed()) {
+      jobs_.erase(it);
+      it = jobs_.end();
+    }
     *created = it == jobs_.end();
     if (!*created) return it->second;
     if (auto before = store_.get(kJobKind, job->id);
-        before && before->record.find("\"state\":\"interrupted\"") == std::string::npos) {
+        before && before->record.find("\"state\":\"interrupted\"") == std::string::npos &&
+        before->record.find("\"state\":\"failed\"") == std::string::npos) {
       *created = false;
       *finished_record = before->record;
       return job;
@@ -278,12 +289,8 @@ class UploadJobs {
     std::vector<std::string> counterparty_ids;
     std::vector<std::string> item_ids;  // goods-out: the batch or received lot of each record
     if (!scan.fatal()) {
-      for (const events::Position& p : job.views_at) {
-        auto reached = std::make_shared<std::promise<bool>>();
-        auto ready = reached->get_future();
-        kit_.runner.wait_for(p, kit_.options.max_wait_ms,
-                             [reached](bool ok) { reached->set_value(ok); });
-        ready.wait();
+      if (Status caught_up = wait_for_views(job); !caught_up.ok()) {
+        return set_state(job, "failed", caught_up.error().message);
       }
       std::map<std::string, std::string> by_uscc;
       kit_.views.scan_prefix(projections::production::keys::counterparty(job.tenant),
@@ -337,6 +344,54 @@ class UploadJobs {
     if (!s.ok() && s.error().reason == "server_stopping") return;
     if (!s.ok()) return set_state(job, "failed", s.error().message);
     set_state(job, "done");
+  }
+
+  // Waits until the views hold what the tenant had recorded when the job started (the
+  // counterparties and lots its rows name): the positions this process acknowledged for the tenant
+  // when the file came or, when it acknowledged none (a job resumed after a restart, while the
+  // views may still be catching up with the ledger; a tenant whose writes all came before this
+  // process started), the newest event of every partition as the ledger stands now. Runs on the
+  // job's worker, never on an HTTP I/O thread (reading the ledger's tail may wait on Kafka).
+  // Bounded by max_wait_ms: past it the job fails (kTimeout `views_behind`), and sending the same
+  // file again runs it again (a failed job is retried; rows appended before are not appended
+  // twice).
+  Status wait_for_views(UploadJob& job) {
+    const int32_t budget = kit_.options.max_wait_ms;
+    const int64_t deadline = kit_.env.monotonic_ns() + int64_t{budget} * 1'000'000;
+    auto behind = [budget](std::string_view what) {
+      return make_error(ErrorCode::kTimeout, "views_behind",
+                        fmt::format("the views did not catch up with the ledger within {} ms ({}); "
+                                    "send the same file again to retry",
+                                    budget, what));
+    };
+    std::vector<events::Position> targets = job.views_at;
+    if (targets.empty()) {
+      auto tail = projections::ledger_tail_positions(
+          kit_.ledger, kit_.runner.status().next_offsets, budget, kit_.env);
+      if (!tail.ok()) return behind(tail.error().message);
+      targets = std::move(tail).value();
+    }
+    bool waiting = false;
+    for (const events::Position& p : targets) {
+      if (kit_.runner.reached(p)) continue;
+      if (!waiting) {
+        waiting = true;
+        set_state(job, "reading", "waiting for the views to catch up with the ledger");
+      }
+      const int64_t left_ns = std::max<int64_t>(0, deadline - kit_.env.monotonic_ns());
+      auto reached = std::make_shared<std::promise<bool>>();
+      auto ready = reached->get_future();
+      kit_.runner.wait_for(p, static_cast<int32_t>(left_ns / 1'000'000),
+                           [reached](bool ok) { reached->set_value(ok); });
+      // Bounded here too: a runner that is not running (stopped, or not started yet) expires
+      // no waiters.
+      if (ready.wait_for(std::chrono::nanoseconds(left_ns)) != std::future_status::ready ||
+          !ready.get()) {
+        return behind("position " + p.to_string() + " not reached");
+      }
+    }
+    if (waiting) set_state(job, "reading");
+    return Status::Ok();
   }
 
   // The stock item a goods-out row ships from: the batch with that lot code, else a lot

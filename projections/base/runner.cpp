@@ -7,6 +7,7 @@
 #include "events/codec/domain_codec.h"
 #include "events/env/posix_env.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +21,10 @@ namespace agritrace::projections {
 
 namespace {
 constexpr size_t kBatchEvents = 2048;
+// catch_up (a replay) commits when a batch changes this many keys (or at the ledger's end), not
+// after every poll: a key written by many events of a batch reaches RocksDB once, and reads of
+// keys written recently are answered from the batch. Two batches of this size are in memory.
+constexpr size_t kCatchUpCommitKeys = 32768;
 constexpr int32_t kPollMs = 50;  // also the granularity of wait_for timeouts
 }  // namespace
 
@@ -51,6 +56,9 @@ struct ProjectionRunner::Impl {
   std::unique_ptr<ViewBatch> batches[2];
   int current = 0;
   std::vector<int64_t> applied_next;  // applied, possibly not yet committed (apply thread only)
+  size_t commit_keys = 0;         // commit once the batch changes this many keys; 0: every poll
+  size_t catch_up_commit_keys = kCatchUpCommitKeys;
+  size_t uncommitted_events = 0;  // polled into the current batch, not yet handed to a commit
   std::optional<Error> commit_error;  // guarded by mu
   // Gap detection (apply thread only): each tenant's events carry a dense sequence (the writer's
   // hash chain), so an event whose sequence does not follow the last one applied for its tenant
@@ -106,6 +114,7 @@ struct ProjectionRunner::Impl {
     views.wait_idle();
     reader.reset();
     batches[current] = std::make_unique<ViewBatch>(views);
+    uncommitted_events = 0;
     std::lock_guard lock(mu);
     applied_next = next;
     healthy = false;
@@ -131,6 +140,10 @@ struct ProjectionRunner::Impl {
     auto polled = reader->poll(timeout_ms, kBatchEvents);
     if (!polled.ok()) return polled.error();
     if (polled->events.empty()) {
+      if (uncommitted_events > 0) {
+        commit(polled->at_end);
+        return polled->at_end;
+      }
       views.wait_idle();
       if (auto e = take_commit_error()) return *e;
       std::lock_guard lock(mu);
@@ -170,11 +183,19 @@ struct ProjectionRunner::Impl {
       }
       new_next[p] = ev.position.offset + 1;
     }
-    // Commit on the store's thread while the next batch is read and applied here. Positions
-    // become visible (waiters, status) only once the commit is done.
-    const size_t count = polled->events.size();
-    const bool end = polled->at_end;
-    views.commit_async(batch, new_next, [this, committed = new_next, count, end](Status s) {
+    uncommitted_events += polled->events.size();
+    if (!polled->at_end && commit_keys > 0 && batch.pending() < commit_keys) return false;
+    commit(polled->at_end);
+    return polled->at_end;
+  }
+
+  // Commits the current batch on the store's thread while the next batch is read and applied
+  // here. Positions become visible (waiters, status) only once the commit is done.
+  void commit(bool end) {
+    ViewBatch& batch = *batches[current];
+    const size_t count = uncommitted_events;
+    uncommitted_events = 0;
+    views.commit_async(batch, applied_next, [this, committed = applied_next, count, end](Status s) {
       std::lock_guard lock(mu);
       if (!s.ok()) {
         commit_error = s.error();
@@ -185,7 +206,6 @@ struct ProjectionRunner::Impl {
       at_end = end;
     });
     current ^= 1;
-    return polled->at_end;
   }
 
   void run() {
@@ -226,6 +246,11 @@ Status ProjectionRunner::catch_up(
     const std::function<void(uint64_t, const std::vector<int64_t>&)>& on_progress) {
   auto ends = impl_->ledger.end_offsets();
   if (!ends.ok()) return ends.status();
+  impl_->commit_keys = impl_->catch_up_commit_keys;
+  struct Restore {
+    Impl& impl;
+    ~Restore() { impl.commit_keys = 0; }
+  } restore{*impl_};
   for (;;) {
     auto r = impl_->step(200);
     if (!r.ok()) {
@@ -247,6 +272,10 @@ Status ProjectionRunner::catch_up(
   }
   impl_->settle_waiters();
   return Status::Ok();
+}
+
+void ProjectionRunner::set_catch_up_commit_keys(size_t keys) {
+  impl_->catch_up_commit_keys = std::max<size_t>(keys, 1);
 }
 
 void ProjectionRunner::start() {
@@ -287,6 +316,61 @@ bool ProjectionRunner::reached(events::Position position) const {
 RunnerStatus ProjectionRunner::status() const {
   std::lock_guard lock(impl_->mu);
   return RunnerStatus{impl_->healthy, impl_->detail, impl_->next, impl_->applied, impl_->at_end};
+}
+
+}  // namespace agritrace::projections
+
+namespace agritrace::projections {
+
+Result<std::vector<events::Position>> ledger_tail_positions(events::Ledger& ledger,
+                                                            const std::vector<int64_t>& from,
+                                                            int32_t timeout_ms, Env& env) {
+  const int64_t deadline = env.monotonic_ns() + int64_t{timeout_ms} * 1'000'000;
+  auto ends = ledger.end_offsets();
+  if (!ends.ok()) return ends.error();
+  const size_t n = ends->size();
+  std::vector<int64_t> start(n, 0);
+  std::vector<int64_t> last(n, -1);  // the newest event seen below the end, per partition
+  std::vector<bool> done(n, false);
+  for (size_t p = 0; p < n; ++p) {
+    start[p] = std::min(p < from.size() ? from[p] : 0, (*ends)[p]);
+    done[p] = start[p] >= (*ends)[p];  // nothing the views do not hold already
+    // Before `from` the views hold everything: the event before it is a lower bound.
+    if (start[p] > 0) last[p] = start[p] - 1;
+  }
+  auto all_done = [&] { return std::all_of(done.begin(), done.end(), [](bool d) { return d; }); };
+  if (!all_done()) {
+    auto reader = ledger.open_reader(start);
+    if (!reader.ok()) return reader.error();
+    while (!all_done()) {
+      const int64_t left_ms = (deadline - env.monotonic_ns()) / 1'000'000;
+      if (left_ms <= 0) {
+        return make_error(ErrorCode::kTimeout, "ledger_tail_timeout",
+                          fmt::format("the ledger's tail was not read within {} ms", timeout_ms));
+      }
+      auto polled = (*reader)->poll(static_cast<int32_t>(std::min<int64_t>(left_ms, kPollMs)),
+                                    kBatchEvents);
+      if (!polled.ok()) return polled.error();
+      for (const events::StoredEvent& ev : polled->events) {
+        const auto p = static_cast<size_t>(ev.position.partition);
+        if (p >= n || done[p]) continue;
+        // Events at or past the end were written after it was taken: everything before is read.
+        if (ev.position.offset >= (*ends)[p]) {
+          done[p] = true;
+          continue;
+        }
+        last[p] = std::max(last[p], ev.position.offset);
+        if (ev.position.offset + 1 >= (*ends)[p]) done[p] = true;
+      }
+      // A fresh reader at the end of every partition has read all that was there when it began.
+      if (polled->at_end) break;
+    }
+  }
+  std::vector<events::Position> out;
+  for (size_t p = 0; p < n; ++p) {
+    if (last[p] >= 0) out.push_back(events::Position{static_cast<int32_t>(p), last[p]});
+  }
+  return out;
 }
 
 }  // namespace agritrace::projections

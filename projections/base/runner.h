@@ -54,6 +54,11 @@ class ProjectionRunner {
   // called after each committed batch with (events so far, next offsets). Used by replay.
   Status catch_up(const std::function<void(uint64_t, const std::vector<int64_t>&)>& on_progress = {});
 
+  // catch_up commits a batch once it changes this many keys, and at the ledger's end (default
+  // 32768: a key written by many events of a batch reaches RocksDB once); 1 commits after every
+  // poll, as the background follower always does. Call before catch_up().
+  void set_catch_up_commit_keys(size_t keys);
+
   // Follows the tail on a background thread.
   void start();
   void stop();
@@ -68,5 +73,16 @@ class ProjectionRunner {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The position of the newest event of each non-empty partition as the ledger stands now (at
+// most one per partition): what a reader that must see everything written before it started
+// waits for with wait_for() when it knows no acknowledged positions of its own (after a
+// restart). Reads the tail from `from` (the views' committed next offsets: what they already
+// hold is not read again) with a fresh reader, up to the end offsets taken first: on Kafka those
+// count transaction markers, so `end - 1` is not an event's position and the runner never
+// "reaches" it. Gives up with kTimeout after timeout_ms (on `env`'s monotonic clock).
+Result<std::vector<events::Position>> ledger_tail_positions(events::Ledger& ledger,
+                                                            const std::vector<int64_t>& from,
+                                                            int32_t timeout_ms, Env& env);
 
 }  // namespace agritrace::projections

@@ -16,6 +16,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <charconv>
+#include <unordered_map>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -26,6 +27,8 @@ namespace {
 // Positions live under a prefix that sorts before every view key ('\x01').
 constexpr std::string_view kPositionPrefix = "\x01pos/";
 constexpr size_t kViewBlockCacheBytes = size_t{256} << 20;
+constexpr size_t kWriteBufferBytes = size_t{64} << 20;
+constexpr size_t kBulkWriteBufferBytes = size_t{256} << 20;
 
 std::string position_key(size_t partition) {
   return fmt::format("{}{:06}", kPositionPrefix, partition);
@@ -67,34 +70,42 @@ class Int64AddOperator final : public rocksdb::AssociativeMergeOperator {
 
 }  // namespace
 
-ViewBatch::ViewBatch(ViewStore& store) : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+ViewBatch::ViewBatch(ViewStore& store) : store_(store) {}
 ViewBatch::~ViewBatch() = default;
 
+void ViewBatch::settle() const {
+  if (done_.load(std::memory_order_acquire)) {
+    written_.clear();
+    added_.clear();
+    done_.store(false, std::memory_order_relaxed);
+  }
+}
+
 std::optional<std::string> ViewBatch::get(std::string_view key) const {
+  settle();
   const std::string k(key);
   if (auto it = written_.find(k); it != written_.end()) return it->second;
-  store_.wait_idle();  // the previous batch may still be on its way into the database
-  auto stored = store_.get(key);
+  std::optional<std::string> stored = store_.get_behind(this, k);
   if (auto it = added_.find(k); it != added_.end()) {
     std::optional<std::string_view> base;
     if (stored) base = *stored;
-    return add_counter_text(base, it->second);
+    return add_counter_text(base, it->second.sum);
   }
   return stored;
 }
 
 void ViewBatch::put(std::string_view key, std::string_view value) {
-  batch_->Put(rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
-  const std::string k(key);
+  settle();
+  std::string k(key);
   added_.erase(k);
-  written_[k] = std::string(value);
+  written_.insert_or_assign(std::move(k), std::string(value));
 }
 
 void ViewBatch::del(std::string_view key) {
-  batch_->Delete(rocksdb::Slice(key.data(), key.size()));
-  const std::string k(key);
+  settle();
+  std::string k(key);
   added_.erase(k);
-  written_[k] = std::nullopt;
+  written_.insert_or_assign(std::move(k), std::nullopt);
 }
 
 int64_t ViewBatch::get_int(std::string_view key) const {
@@ -103,24 +114,46 @@ int64_t ViewBatch::get_int(std::string_view key) const {
 }
 
 void ViewBatch::add_int(std::string_view key, int64_t delta) {
-  const std::string k(key);
-  const std::string operand = std::to_string(delta);
+  settle();
+  std::string k(key);
+  std::string operand = std::to_string(delta);
   if (auto it = written_.find(k); it != written_.end()) {
     // Written in this batch already: the sum is known without reading the database.
     std::optional<std::string_view> base;
     if (it->second) base = *it->second;
-    put(key, add_counter_text(base, operand));
+    it->second = add_counter_text(base, operand);
     return;
   }
-  batch_->Merge(rocksdb::Slice(key.data(), key.size()), operand);
-  auto& pending = added_[k];
-  pending = add_counter_text(pending.empty() ? std::nullopt : std::optional<std::string_view>(pending), operand);
+  Merges& m = added_[std::move(k)];
+  m.sum = add_counter_text(m.operands.empty() ? std::nullopt : std::optional<std::string_view>(m.sum),
+                           operand);
+  m.operands.push_back(std::move(operand));
+}
+
+size_t ViewBatch::pending() const {
+  settle();
+  return written_.size() + added_.size();
+}
+
+void ViewBatch::fill(rocksdb::WriteBatch& out,
+                     const std::vector<std::pair<std::string, std::string>>& positions) const {
+  for (const auto& [k, v] : written_) {
+    if (v) {
+      out.Put(rocksdb::Slice(k), rocksdb::Slice(*v));
+    } else {
+      out.Delete(rocksdb::Slice(k));
+    }
+  }
+  for (const auto& [k, m] : added_) {
+    for (const std::string& operand : m.operands) out.Merge(rocksdb::Slice(k), rocksdb::Slice(operand));
+  }
+  for (const auto& [k, v] : positions) out.Put(rocksdb::Slice(k), rocksdb::Slice(v));
 }
 
 void ViewBatch::clear() {
-  batch_->Clear();
   written_.clear();
   added_.clear();
+  done_.store(false, std::memory_order_relaxed);
 }
 
 struct ViewStore::AsyncCommit {
@@ -149,7 +182,21 @@ void ViewStore::commit_loop() {
     if (async_->batch == nullptr) return;
     ViewBatch* batch = async_->batch;
     lock.unlock();
-    Status s = commit(*batch, async_->offsets);
+    // The batch's maps are only read here, as by the owner's next batch (get_behind).
+    rocksdb::WriteBatch wb;
+    std::vector<std::pair<std::string, std::string>> positions;
+    for (size_t p = 0; p < async_->offsets.size(); ++p) {
+      positions.emplace_back(position_key(p), std::to_string(async_->offsets[p]));
+    }
+    batch->fill(wb, positions);
+    rocksdb::WriteOptions wo;
+    wo.disableWAL = true;  // see commit()
+    rocksdb::Status rs = db_->Write(wo, &wb);
+    Status s = rs.ok() ? Status::Ok() : Status(io_error(rs, "views commit"));
+    // Done either way: a failed batch is dropped (its positions were not written, so its events
+    // are applied again from the committed positions).
+    batch->done_.store(true, std::memory_order_release);
+    in_flight_.store(nullptr, std::memory_order_release);
     async_->done(s);
     lock.lock();
     async_->batch = nullptr;
@@ -160,12 +207,25 @@ void ViewStore::commit_loop() {
 
 void ViewStore::commit_async(ViewBatch& batch, std::vector<int64_t> next_offsets,
                              std::function<void(Status)> done) {
+  batch.settle();  // a batch with nothing new may still hold what it committed before
   std::unique_lock lock(async_->mu);
   async_->cv.wait(lock, [&] { return async_->batch == nullptr; });
   async_->batch = &batch;
   async_->offsets = std::move(next_offsets);
   async_->done = std::move(done);
+  in_flight_.store(&batch, std::memory_order_release);
   async_->cv.notify_all();
+}
+
+std::optional<std::string> ViewStore::get_behind(const ViewBatch* reader, const std::string& key) {
+  // The batch being committed decides a key it wrote; a key it merged into needs the database
+  // after its commit (the sum of both); any other key is the database's, whether or not the
+  // commit has happened yet.
+  if (const ViewBatch* f = in_flight_.load(std::memory_order_acquire); f != nullptr && f != reader) {
+    if (auto it = f->written_.find(key); it != f->written_.end()) return it->second;
+    if (f->added_.contains(key)) wait_idle();
+  }
+  return get(key);
 }
 
 void ViewStore::wait_idle() {
@@ -189,7 +249,7 @@ Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::string& path) {
   opts.create_if_missing = true;
   opts.compression = rocksdb::kLZ4Compression;
   opts.merge_operator = std::make_shared<Int64AddOperator>();
-  opts.write_buffer_size = 64 << 20;
+  opts.write_buffer_size = kWriteBufferBytes;
   // View keys are "view/tenant/id...": remembering the last insert position per view+tenant
   // prefix makes memtable inserts of neighbouring keys cheap (they dominate a replay).
   opts.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(24));
@@ -213,6 +273,43 @@ Result<std::unique_ptr<ViewStore>> ViewStore::open(const std::string& path) {
                       fmt::format("cannot open the views at {}: {}", path, s.ToString()));
   }
   return std::unique_ptr<ViewStore>(new ViewStore(std::unique_ptr<rocksdb::DB>(raw)));
+}
+
+namespace {
+// Serving options changed for a bulk load, with their serving values (ViewStore::open).
+const std::unordered_map<std::string, std::string> kServingOptions = {
+    {"disable_auto_compactions", "false"},
+    {"write_buffer_size", std::to_string(kWriteBufferBytes)},
+    {"max_write_buffer_number", "2"},
+    {"level0_slowdown_writes_trigger", "20"},
+    {"level0_stop_writes_trigger", "36"},
+};
+}  // namespace
+
+Status ViewStore::begin_bulk_load() {
+  const std::unordered_map<std::string, std::string> bulk = {
+      {"disable_auto_compactions", "true"},
+      {"write_buffer_size", std::to_string(kBulkWriteBufferBytes)},
+      {"max_write_buffer_number", "4"},
+      // No compaction runs, so L0 only grows: never stall on it.
+      {"level0_slowdown_writes_trigger", "1000000"},
+      {"level0_stop_writes_trigger", "1000000"},
+  };
+  rocksdb::Status s = db_->SetOptions(bulk);
+  if (!s.ok()) return io_error(s, "views bulk-load options");
+  return Status::Ok();
+}
+
+Status ViewStore::end_bulk_load() {
+  wait_idle();
+  rocksdb::Status s = db_->SetOptions(kServingOptions);
+  if (!s.ok()) return io_error(s, "views serving options");
+  s = db_->Flush(rocksdb::FlushOptions());
+  if (!s.ok()) return io_error(s, "views flush");
+  rocksdb::CompactRangeOptions co;
+  s = db_->CompactRange(co, nullptr, nullptr);
+  if (!s.ok()) return io_error(s, "views compaction");
+  return Status::Ok();
 }
 
 std::optional<std::string> ViewStore::get(std::string_view key) const {
@@ -284,15 +381,19 @@ std::vector<int64_t> ViewStore::positions() const {
 }
 
 Status ViewStore::commit(ViewBatch& batch, const std::vector<int64_t>& next_offsets) {
+  batch.settle();
+  std::vector<std::pair<std::string, std::string>> positions;
   for (size_t p = 0; p < next_offsets.size(); ++p) {
-    batch.put(position_key(p), std::to_string(next_offsets[p]));
+    positions.emplace_back(position_key(p), std::to_string(next_offsets[p]));
   }
+  rocksdb::WriteBatch wb;
+  batch.fill(wb, positions);
   rocksdb::WriteOptions wo;
   // No write-ahead log: views can always be re-derived from the ledger. A batch and its
   // positions sit in the same memtable, so whatever survives a crash is consistent and the
   // runner resumes from the positions that survived.
   wo.disableWAL = true;
-  rocksdb::Status s = db_->Write(wo, batch.batch_.get());
+  rocksdb::Status s = db_->Write(wo, &wb);
   if (!s.ok()) return io_error(s, "views commit");
   batch.clear();
   return Status::Ok();

@@ -11,9 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include <atomic>
+
 #include "core/base/status.h"
 
 #include <unordered_map>
+#include <utility>
 
 namespace rocksdb {
 class DB;
@@ -27,8 +30,11 @@ class ViewStore;
 // The value of a counter whose sum left the int64 range (sticky: adding to it keeps it).
 inline constexpr std::string_view kCounterOverflow = "overflow";
 
-// Pending writes of one projection batch; reads see the batch's own writes first.
+// Pending writes of one projection batch; reads see the batch's own writes first, then those of
+// the batch the store is committing meanwhile (commit_async), then the database.
 // Counters (add_int) are RocksDB merges: adding never reads the database.
+// One thread uses a batch (the runner's apply thread); the store's commit thread only writes it
+// to the database and marks it done, and the owner drops its contents at its next use.
 class ViewBatch {
  public:
   explicit ViewBatch(ViewStore& store);
@@ -39,16 +45,30 @@ class ViewBatch {
   int64_t get_int(std::string_view key) const;  // absent -> 0
   // A sum that leaves int64 is stored as kCounterOverflow, never as a wrapped number.
   void add_int(std::string_view key, int64_t delta);
+  // Keys this batch changes.
+  size_t pending() const;
 
  private:
   friend class ViewStore;
   void clear();
+  // Drops what an asynchronous commit has written (owner thread, before any use).
+  void settle() const;
+  // The RocksDB batch of this batch's final writes: one Put or Delete per written key (a key
+  // written many times in a batch reaches the memtable once), the merges of merged-only keys in
+  // their order, then `positions` (key, value) pairs.
+  void fill(rocksdb::WriteBatch& out,
+            const std::vector<std::pair<std::string, std::string>>& positions) const;
   ViewStore& store_;
-  std::unique_ptr<rocksdb::WriteBatch> batch_;
   // What this batch wrote, so that it reads its own writes: a value, or nullopt for a delete.
-  std::unordered_map<std::string, std::optional<std::string>> written_;
-  // Sums merged into keys this batch has not otherwise written.
-  std::unordered_map<std::string, std::string> added_;  // counter text of the merges in this batch
+  mutable std::unordered_map<std::string, std::optional<std::string>> written_;
+  // Keys this batch only merged into: the operands in order and their sum (counter text).
+  struct Merges {
+    std::string sum;
+    std::vector<std::string> operands;
+  };
+  mutable std::unordered_map<std::string, Merges> added_;
+  // Set by the commit thread once the batch is in the database: the maps are stale.
+  mutable std::atomic<bool> done_{false};
 };
 
 class ViewStore {
@@ -80,6 +100,13 @@ class ViewStore {
                     std::function<void(Status)> done);
   void wait_idle();
 
+  // Bulk load (a replay into new views): larger memtables and no compaction while it runs, so
+  // that the replay's CPU goes to applying events. end_bulk_load() restores the serving options,
+  // flushes the memtables and compacts once; after a crash mid-replay the next open has the
+  // serving options (they are not persisted) and the views resume from their positions.
+  Status begin_bulk_load();
+  Status end_bulk_load();
+
   // SHA-256 over every key and value, positions included: equal digests mean identical views.
   std::string digest() const;
 
@@ -90,6 +117,11 @@ class ViewStore {
 
  private:
   explicit ViewStore(std::unique_ptr<rocksdb::DB> db);
+  friend class ViewBatch;
+  // The batch being committed by commit_async, if any (read by ViewBatch::get of the next batch).
+  std::atomic<const ViewBatch*> in_flight_{nullptr};
+  // ViewBatch::get below the reader's own writes: the in-flight batch's, else the database's.
+  std::optional<std::string> get_behind(const ViewBatch* reader, const std::string& key);
   uint64_t instance_id_;
   void commit_loop();
   std::unique_ptr<rocksdb::DB> db_;
