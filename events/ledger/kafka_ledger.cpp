@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -343,6 +344,7 @@ class KafkaLedger final : public Ledger {
       owned_.clear();
     }
     stop_.store(true);
+    poll_cv_.notify_all();
     if (poller_.joinable()) poller_.join();
     if (rk_hw_ != nullptr) rd_kafka_destroy(rk_hw_);
     if (rk_ != nullptr) rd_kafka_destroy(rk_);
@@ -414,6 +416,7 @@ class KafkaLedger final : public Ledger {
       return append_per_partition(events, positions, nullptr);
     }
     std::lock_guard<std::mutex> lock(mu_);
+    const PollerPause pause(*this);
     if (positions != nullptr) positions->clear();
     if (!writer()) {
       return make_error(ErrorCode::kInternal, "ledger_read_only",
@@ -791,7 +794,17 @@ class KafkaLedger final : public Ledger {
   void poll_loop() {
     int64_t next_probe_ns = env_.monotonic_ns();
     while (!stop_.load()) {
+      {
+        std::unique_lock<std::mutex> lock(poll_mu_);
+        poll_cv_.wait(lock, [&] { return !appending_ || stop_.load(); });
+        polling_ = true;
+      }
       rd_kafka_poll(rk_, 100);
+      {
+        std::lock_guard<std::mutex> lock(poll_mu_);
+        polling_ = false;
+      }
+      poll_cv_.notify_all();
       // While the broker is marked down, probe it so health() recovers without an append.
       if (!health_->available() && env_.monotonic_ns() >= next_probe_ns) {
         next_probe_ns = env_.monotonic_ns() + 1'000'000'000;
@@ -1014,6 +1027,39 @@ class KafkaLedger final : public Ledger {
   rd_kafka_t* rk_ = nullptr;
   std::thread poller_;
   std::atomic<bool> stop_{false};
+  // While an append runs, the poller thread stays out of rd_kafka_poll: commit_transaction's flush
+  // serves the delivery reports itself, and when the poller took one, the flush slept out its
+  // 10 ms poll slice before seeing the queue empty (half of a single command's 11 ms commit).
+  std::mutex poll_mu_;
+  std::condition_variable poll_cv_;
+  bool appending_ = false;  // guarded by poll_mu_
+  bool polling_ = false;    // guarded by poll_mu_
+  class PollerPause {
+   public:
+    explicit PollerPause(KafkaLedger& ledger) : ledger_(ledger) {
+      std::unique_lock<std::mutex> lock(ledger_.poll_mu_);
+      ledger_.appending_ = true;
+      if (ledger_.polling_) {
+        // Cuts the poller's current rd_kafka_poll short instead of waiting out its 100 ms.
+        rd_kafka_queue_t* main_queue = rd_kafka_queue_get_main(ledger_.rk_);
+        rd_kafka_queue_yield(main_queue);
+        rd_kafka_queue_destroy(main_queue);
+      }
+      ledger_.poll_cv_.wait(lock, [&] { return !ledger_.polling_; });
+    }
+    ~PollerPause() {
+      {
+        std::lock_guard<std::mutex> lock(ledger_.poll_mu_);
+        ledger_.appending_ = false;
+      }
+      ledger_.poll_cv_.notify_all();
+    }
+    PollerPause(const PollerPause&) = delete;
+    PollerPause& operator=(const PollerPause&) = delete;
+
+   private:
+    KafkaLedger& ledger_;
+  };
 
   std::mutex mu_;  // serialises append()
   Pending pending_ = Pending::kNone;
