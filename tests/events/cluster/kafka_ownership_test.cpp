@@ -191,9 +191,19 @@ TEST_CASE(
     CHECK(a->ownership->owner_url(p) == b->url);
     CHECK_FALSE(a->ownership->owns(p));
   }
-  // The other node folded them all (tailing): the registrations are known on both.
-  for (auto& [p, list] : tenants) {
-    for (const std::string& t : list) CHECK(owner_of(p).writer->tenant_registered(t));
+  // The other node follows the partitions it does not own (its writer keeps folding them):
+  // once it has folded up to their end, every registration (credentials) is known on both.
+  {
+    auto ends = a->ledger->end_offsets();
+    REQUIRE(ends.ok());
+    for (auto& [p, list] : tenants) {
+      Status folded = other_of(p).writer->catch_up(p, (*ends)[static_cast<size_t>(p)], 10'000);
+      REQUIRE_MESSAGE(folded.ok(), folded.to_string());
+      for (const std::string& t : list) {
+        CHECK(owner_of(p).writer->tenant_registered(t));
+        CHECK(other_of(p).writer->tenant_registered(t));
+      }
+    }
   }
 
   // A group spanning the partitions a node owns: one transaction per partition, all acknowledged.
@@ -272,6 +282,69 @@ TEST_CASE(
     if (polled->at_end) break;
   }
   for (const auto& [t, n] : events_of) CHECK_MESSAGE(seen[t] == n, t);
+}
+
+TEST_CASE(
+    "kafka ownership R-8: a crashed node's partitions move to the other after the session "
+    "timeout and retries of its acknowledged commands are answered once [kafka]") {
+  events::ControlledEnv env(events::posix_env());
+  env.start_at(test_now_ms());
+  const std::string topic = unique_name("test-owners-crash");
+  auto a = std::make_unique<Node>(topic, "http://127.0.0.1:18091", &env);
+  REQUIRE(wait_split(env, *a, nullptr, 30));
+  auto b = std::make_unique<Node>(topic, "http://127.0.0.1:18092", &env);
+  REQUIRE(wait_split(env, *a, b.get(), 30));
+  // One enterprise in each of A's partitions, acknowledged by A.
+  std::vector<std::string> on_a;
+  std::set<int32_t> covered;
+  for (int i = 0; covered.size() < a->ownership->owned_partitions().size(); ++i) {
+    REQUIRE(i < 10000);
+    const std::string t = uscc(fmt::format("91440300MA{:07d}", i));
+    const int32_t p = a->ledger->partition_for(t);
+    if (!a->ownership->owns(p) || !covered.insert(p).second) continue;
+    on_a.push_back(t);
+  }
+  std::map<std::string, std::string> acked;  // tenant -> command id of its batch
+  for (const std::string& t : on_a) {
+    REQUIRE(a->run(t, "reg-" + t, register_cmd(t)).ok());
+    auto batch = a->run(t, "b1-" + t, batch_cmd("L1-" + t.substr(10)));
+    REQUIRE_MESSAGE(batch.ok(), batch.status().to_string());
+    acked[t] = batch->command_id;
+  }
+  // A crashes: no LeaveGroup; B takes A's partitions once A's session times out (6 s).
+  const int64_t crash_ns = env.monotonic_ns();
+  a->ownership->abandon();
+  REQUIRE(wait_split(env, *b, nullptr, 30));
+  const double handover_s = static_cast<double>(env.monotonic_ns() - crash_ns) / 1e9;
+  MESSAGE(fmt::format("B owns every partition {:.2f} s after A crashed", handover_s));
+  CHECK(handover_s <= 15.0);
+  for (const std::string& t : on_a) {
+    // The client's retry of A's acknowledged command: answered from the folded key, not doubled.
+    auto again = b->run(t, "b1-" + t, batch_cmd("L1-" + t.substr(10)));
+    REQUIRE_MESSAGE(again.ok(), again.status().to_string());
+    CHECK(again->replayed);
+    CHECK(again->command_id == acked[t]);
+    // The chain goes on at B.
+    auto next = b->run(t, "b2-" + t, batch_cmd("L2-" + t.substr(10)));
+    REQUIRE_MESSAGE(next.ok(), next.status().to_string());
+  }
+  // A (still running its writer) refuses: it owns nothing any more.
+  auto stale = a->run(on_a.front(), "b3", batch_cmd("L3"));
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.error().reason == "partition_not_owned");
+  a->stop();
+  b->stop();
+  // The chains fold afresh.
+  auto ro = ledger_options(topic, &env);
+  ro.transactional_id.clear();
+  ro.per_partition_writers = false;
+  auto reader_ledger = events::open_kafka_ledger(ro);
+  REQUIRE(reader_ledger.ok());
+  events::CommandWriterOptions wo;
+  wo.env = &env;
+  auto refolded = events::start_command_writer(**reader_ledger, wo);
+  REQUIRE_MESSAGE(refolded.ok(), refolded.status().to_string());
+  (*refolded)->stop();
 }
 
 events::Envelope test_event(const std::string& tenant, int64_t seq, const std::string& prev,
