@@ -558,7 +558,10 @@ int cmd_serve(int argc, char** argv) {
   flags.push_back({"views", "", "serve READ-ONLY from a folder made by `replay --as-of T --out DIR`: queries answer"
                                 " as of T, commands answer 409 read_only"});
   flags.push_back({"listen", "127.0.0.1:8080", "HTTP listen address host:port (port 0: any free port)"});
-  flags.push_back({"node-url", "", "several nodes on one Kafka topic (issue 17): the base URL the other nodes reach"
+  flags.push_back({"cluster", "0", "1: several nodes on one Kafka topic (issue 17): this node joins the writers' group,"
+                                  " appends only to the partitions it owns and forwards the other commands"
+                                  " (docs/OPERATIONS.md); 0: the only writer of the topic"});
+  flags.push_back({"node-url", "", "with --cluster 1: the base URL the other nodes reach"
                                    " this one at (default http://LISTEN-HOST:PORT, the real port)"});
   flags.push_back({"threads", "2", "HTTP I/O threads"});
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
@@ -700,9 +703,15 @@ int cmd_serve(int argc, char** argv) {
   } else if (auto u = agritrace::api::parse_url(node_url); !u.ok()) {
     return fail("--node-url: " + u.error().message);
   }
-  // Cluster mode whenever the ledger is Kafka: this node appends only to the partitions it owns
-  // and forwards the other commands to their owners. The embedded ledger has one node.
-  const bool cluster = !a.values.at("kafka").empty();
+  // Cluster mode (--cluster 1, Kafka only): this node appends only to the partitions it owns and
+  // forwards the other commands to their owners. Opt-in while a broker loss can still abort the
+  // nodes of a cluster (librdkafka 2.0.2, docs/OPERATIONS.md); the single writer survives it.
+  int cluster_flag = 0;
+  if (parse_int_flag(a, "cluster", 0, 1, &cluster_flag) != 0) return 2;
+  if (cluster_flag == 1 && a.values.at("kafka").empty()) {
+    return fail("--cluster 1 needs --kafka: the embedded ledger has one node");
+  }
+  const bool cluster = cluster_flag == 1;
   std::unique_ptr<agritrace::api::Forwarder> forwarder;
   if (cluster) forwarder = std::make_unique<agritrace::api::Forwarder>(node_url);
 

@@ -212,7 +212,7 @@ void nodes_scenario(bool kill_broker) {
   std::vector<Node> nodes(kNodes);
   for (Node& n : nodes) {
     n.server = std::make_unique<ServerProcess>(std::vector<std::string>{
-        "--data", n.data.path(), "--pii-key-dir", n.keys.path(), "--kafka", brokers, "--topic", topic,
+        "--cluster", "1", "--data", n.data.path(), "--pii-key-dir", n.keys.path(), "--kafka", brokers, "--topic", topic,
         "--partitions", std::to_string(kPartitions), "--replication-factor", "3", "--workers", "2",
         "--rate-per-key", "0", "--rate-per-address", "0"});
     n.server->start();
