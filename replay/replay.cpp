@@ -26,7 +26,8 @@ Result<ReplayReport> rebuild_views(Env& env, events::Ledger& ledger, const std::
   projections::ProjectionRunner runner(ledger, **views, projections::make_all_projections(), &env);
   runner.set_pii(pii);
   // New views: bulk-load options while the runner applies (no compaction, larger memtables),
-  // then one flush and compaction, inside the timed replay. A crash meanwhile leaves views whose
+  // then one flush inside the timed replay; compaction resumes in the background after it (as it
+  // ran in the background during a replay before). A crash meanwhile leaves views whose
   // positions match what they hold (views and positions share each WriteBatch; without a WAL a
   // memtable is flushed whole, in order); the next start opens them with the serving options and
   // resumes from those positions, a new replay starts afresh (destroy_view_store above).
