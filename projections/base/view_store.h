@@ -101,9 +101,10 @@ class ViewStore {
   void wait_idle();
 
   // Bulk load (a replay into new views): larger memtables and no compaction while it runs, so
-  // that the replay's CPU goes to applying events. end_bulk_load() restores the serving options,
-  // flushes the memtables and compacts once; after a crash mid-replay the next open has the
-  // serving options (they are not persisted) and the views resume from their positions.
+  // that the replay's CPU goes to applying events. end_bulk_load() flushes the memtables and
+  // restores the serving options (compaction resumes in RocksDB's background threads); after a
+  // crash mid-replay the next open has the serving options (they are not persisted) and the
+  // views resume from their positions.
   Status begin_bulk_load();
   Status end_bulk_load();
 
