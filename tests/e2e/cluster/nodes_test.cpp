@@ -38,6 +38,7 @@
 #include "events/ledger/ledger.h"
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
+#include "tests/support/ledger_census.h"
 #include "tests/support/test_env.h"
 
 namespace agritrace::testing {
@@ -461,19 +462,9 @@ void nodes_scenario(bool kill_broker) {
   }
 
   // Every acknowledged command is in the topic once, with the events its answer listed.
-  auto reader = (*topic_ledger)->open_reader({});
-  REQUIRE(reader.ok());
-  std::map<std::string, std::set<std::string>> commands_by_key;
-  std::map<std::string, size_t> events_by_command;
-  for (;;) {
-    auto polled = (*reader)->poll(1000, 4096);
-    REQUIRE(polled.ok());
-    for (const auto& se : polled->events) {
-      commands_by_key[se.envelope.idempotency_key].insert(se.envelope.command_id);
-      ++events_by_command[se.envelope.command_id];
-    }
-    if (polled->at_end) break;
-  }
+  const LedgerCensus census = read_census(**topic_ledger);
+  const auto& commands_by_key = census.commands_by_key;
+  auto events_by_command = census.events_by_command;
   size_t lost = 0, doubled = 0;
   for (const auto& [key, ack] : load.acked) {
     auto it = commands_by_key.find(key);

@@ -25,6 +25,7 @@
 #include "events/env/posix_env.h"
 #include "events/ledger/ledger.h"
 #include "events/writer/command_writer.h"
+#include "tests/support/ledger_census.h"
 #include "tests/support/test_clock.h"
 #include "tests/support/test_env.h"
 
@@ -192,19 +193,9 @@ TEST_CASE(
   REQUIRE(reader_ledger.ok());
   auto ends = (*reader_ledger)->end_offsets();
   REQUIRE(ends.ok());
-  auto reader = (*reader_ledger)->open_reader({});
-  REQUIRE(reader.ok());
-  std::map<std::string, std::set<std::string>> commands_by_key;
-  std::map<std::string, int> events_by_command;
-  for (;;) {
-    auto polled = (*reader)->poll(1000, 4096);
-    REQUIRE(polled.ok());
-    for (const auto& se : polled->events) {
-      commands_by_key[se.envelope.idempotency_key].insert(se.envelope.command_id);
-      ++events_by_command[se.envelope.command_id];
-    }
-    if (polled->at_end) break;
-  }
+  const LedgerCensus census = read_census(**reader_ledger);
+  const auto& commands_by_key = census.commands_by_key;
+  auto events_by_command = census.events_by_command;
   size_t lost = 0, doubled = 0;
   for (const auto& [key, command_id] : load.acked) {
     auto it = commands_by_key.find(key);
