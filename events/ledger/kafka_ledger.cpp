@@ -458,7 +458,8 @@ class KafkaLedger final : public Ledger {
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(tag), RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !deadline.expired()) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poller drains reports
+          // The poller is paused (PollerPause): serve the delivery reports that free the queue.
+          rd_kafka_poll(rk_, 5);
           continue;
         }
         Error e = kafka_error(err, "produce to " + options_.topic, *health_);
