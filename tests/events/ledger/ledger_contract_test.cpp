@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -372,6 +373,26 @@ TEST_CASE("ledger contract [kafka]: a second writer with the same id fences the 
   std::set<std::string> ids;
   for (const StoredEvent& e : read.events) ids.insert(e.envelope.id);
   CHECK(ids == std::set<std::string>{kept[0].id, from_second.id});
+}
+
+// librdkafka holds at most queue.buffering.max.messages (100 000) undelivered messages; an append
+// pauses the ledger's poller thread (the commit's flush serves its own delivery reports), so a
+// batch larger than the queue must drain the queue itself instead of waiting for that thread.
+TEST_CASE("ledger contract [kafka]: one append larger than the producer's queue completes (R-8)") {
+  require_kafka();
+  auto ledger = open_or_fail(kafka_factory());
+  EventMaker maker;
+  constexpr size_t kEvents = 100'500;
+  std::vector<Envelope> events;
+  events.reserve(kEvents);
+  for (size_t i = 0; i < kEvents; ++i) events.push_back(maker.next(kTenants[i % 4]));
+  std::vector<Position> positions;
+  const Status appended = ledger->append(events, &positions);
+  REQUIRE_MESSAGE(appended.ok(), appended.to_string());
+  REQUIRE(positions.size() == kEvents);
+  std::set<std::pair<int32_t, int64_t>> distinct;
+  for (const Position& p : positions) distinct.emplace(p.partition, p.offset);
+  CHECK(distinct.size() == kEvents);
 }
 
 TEST_CASE("ledger contract [kafka]: without a transactional id the ledger is read-only") {
