@@ -687,8 +687,12 @@ def main():
             try:
                 c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
                 c.request("GET", "/healthz")
-                c.getresponse().read()
-                break
+                r = c.getresponse()
+                r.read()
+                # The port is bound before the ledger is loaded: 503 `starting` until then.
+                if r.status == 200:
+                    break
+                time.sleep(0.1)
             except OSError:
                 if server.poll() is not None:
                     sys.exit("agritrace serve exited; see " + log.name)
