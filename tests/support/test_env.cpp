@@ -36,6 +36,15 @@ std::string kafka_brokers() {
   return env;
 }
 
+std::string cluster_env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') {
+    FAIL(name << " not set: run ./scripts/test (it starts the three-broker cluster) or "
+                 "scripts/kafka cluster-start DIR and export it");
+  }
+  return v;
+}
+
 std::string kafka_brokers_or_empty() {
   const char* env = std::getenv("AGRITRACE_TEST_KAFKA");
   return env == nullptr ? std::string() : std::string(env);

@@ -28,6 +28,8 @@ class TempDir {
 // The broker address from AGRITRACE_TEST_KAFKA. Fails the calling test (not skips) when unset.
 std::string kafka_brokers();
 std::string kafka_brokers_or_empty();  // for tests that must work without a broker too
+// The three-broker cluster's variables (AGRITRACE_TEST_KAFKA_CLUSTER, ..._DIR); fails when unset.
+std::string cluster_env(const char* name);
 // 16 random hex chars, for topic names, transactional ids and folders.
 std::string unique_suffix();
 std::string unique_name(const std::string& prefix);  // prefix-<suffix>

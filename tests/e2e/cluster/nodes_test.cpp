@@ -48,15 +48,6 @@ constexpr int kNodes = 3;
 constexpr int kPartitions = 6;
 constexpr int kClients = 4;
 
-std::string required_env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') {
-    FAIL(name << " not set: run ./scripts/test (it starts the three-broker cluster) or "
-                 "scripts/kafka cluster-start DIR and export it");
-  }
-  return v;
-}
-
 // A valid GB 32100 code: "91" + Guangzhou + "MA" + 7 digits + the mod-31 check character.
 std::string mint_uscc(int seq) {
   static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -110,7 +101,7 @@ size_t json_size(const std::string& body, const char* pointer) {
 // scripts/kafka VERB N DIR (kill-broker / start-broker) on the test cluster.
 int cluster_script(const std::string& verb, int broker) {
   const std::string cmd = fmt::format("'{}/scripts/kafka' {} {} '{}' >/dev/null", AGRITRACE_SOURCE_DIR, verb, broker,
-                                      required_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
+                                      cluster_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
   return std::system(cmd.c_str());
 }
 
@@ -185,7 +176,7 @@ struct Load {
 // The whole scenario; with `kill_broker`, phase (c) as well.
 void nodes_scenario(bool kill_broker) {
   const int64_t test_start_ns = now_ns();
-  const std::string brokers = required_env("AGRITRACE_TEST_KAFKA_CLUSTER");
+  const std::string brokers = cluster_env("AGRITRACE_TEST_KAFKA_CLUSTER");
   const std::string topic = unique_name("test-nodes");
   // The topic first (RF 3), so that the test knows every enterprise's partition.
   events::KafkaLedgerOptions lo;
@@ -503,7 +494,7 @@ void nodes_scenario(bool kill_broker) {
 // with a broker killed under load the serve nodes abort in librdkafka 2.0.2
 // (`rd_kafka_enq_once_del_source_return: Assertion eonce->refcnt > 0`) or hang in
 // KafkaOwnership::stop (a rebalance's acquire_partition blocked in rd_kafka_query_watermark_offsets)
-// in 2 of 3 runs on 2026-12-06; the events layer's to fix (/work/team/nodes-contract.md, 04:58 UTC).
+// in 2 of 3 runs; the events layer's to fix (docs/OPERATIONS.md, "Several nodes on one topic").
 // The run that passed: writes resumed 3.50 s after the broker kill, 0 lost, 0 doubled.
 TEST_CASE(
     "cluster nodes R-8: three serve nodes forward commands to the owner, a node killed under load hands its "

@@ -34,20 +34,11 @@ namespace {
 
 constexpr const char* kFarm = "91350100M000100Y43";
 
-std::string required_env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') {
-    FAIL(name << " not set: run ./scripts/test (it starts the three-broker cluster) or "
-                 "scripts/kafka cluster-start DIR and export it");
-  }
-  return v;
-}
-
 // scripts/kafka VERB N DIR (kill-broker / start-broker); the test fails when it does.
 void cluster_script(const std::string& verb, int node) {
   const std::string cmd =
       fmt::format("'{}/scripts/kafka' {} {} '{}' >/dev/null", AGRITRACE_SOURCE_DIR, verb, node,
-                  required_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
+                  cluster_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
   REQUIRE(std::system(cmd.c_str()) == 0);
 }
 
@@ -58,7 +49,7 @@ struct RestartOnExit {
     if (node != 0) {
       const std::string cmd =
           fmt::format("'{}/scripts/kafka' start-broker {} '{}' >/dev/null", AGRITRACE_SOURCE_DIR,
-                      node, required_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
+                      node, cluster_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
       CHECK(std::system(cmd.c_str()) == 0);
     }
   }
@@ -72,7 +63,7 @@ core::Command batch_cmd(const std::string& lot) {
 Result<std::unique_ptr<events::Ledger>> open_cluster_ledger(const std::string& topic,
                                                             const std::string& txn, Env* env) {
   events::KafkaLedgerOptions o;
-  o.brokers = required_env("AGRITRACE_TEST_KAFKA_CLUSTER");
+  o.brokers = cluster_env("AGRITRACE_TEST_KAFKA_CLUSTER");
   o.topic = topic;
   o.partitions = 4;
   o.replication_factor = 3;
