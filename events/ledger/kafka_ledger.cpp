@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "events/envelope/envelope.h"
+#include "events/ledger/broker_health.h"
 #include "events/ledger/ledger.h"
 #include "events/env/posix_env.h"
 
@@ -81,53 +82,11 @@ std::string random_suffix(Env& env) {
   return s;
 }
 
-// Broker reachability shared by the ledger's producer and its readers' consumers. Logs once per
-// state change so a dead broker does not flood stderr.
-class HealthState {
- public:
-  explicit HealthState(std::string brokers) : brokers_(std::move(brokers)) {}
-
-  void down(const std::string& why) {
-    std::lock_guard<std::mutex> lock(mu_);
-    detail_ = "broker " + brokers_ + " unreachable: " + why;
-    if (available_) {
-      available_ = false;
-      std::fprintf(stderr, "kafka: %s\n", detail_.c_str());
-    }
-  }
-  void up() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!available_) {
-      available_ = true;
-      std::fprintf(stderr, "kafka: broker %s reachable again\n", brokers_.c_str());
-    }
-    detail_ = "broker " + brokers_ + " reachable";
-  }
-  bool available() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return available_;
-  }
-  LedgerHealth get() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return LedgerHealth{available_, detail_};
-  }
-  std::string last_problem() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return available_ ? std::string() : detail_;
-  }
-  const std::string& brokers() const { return brokers_; }
-
- private:
-  const std::string brokers_;
-  mutable std::mutex mu_;
-  bool available_ = true;
-  std::string detail_;
-};
-
-void report_client_error(HealthState* health, rd_kafka_resp_err_t err, const char* reason) {
-  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__TRANSPORT ||
-      err == RD_KAFKA_RESP_ERR__RESOLVE) {
+void report_client_error(BrokerHealth* health, rd_kafka_resp_err_t err, const char* reason) {
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
     health->down(reason);
+  } else if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE) {
+    health->connection_lost(reason);
   }
 }
 
@@ -143,7 +102,7 @@ void log_cb(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* bu
   std::fprintf(stderr, "kafka: librdkafka %s: %s\n", fac, buf);
 }
 
-Error kafka_error(rd_kafka_resp_err_t err, std::string_view what, const HealthState& health) {
+Error kafka_error(rd_kafka_resp_err_t err, std::string_view what, const BrokerHealth& health) {
   std::string msg = "kafka: " + std::string(what) + ": " + rd_kafka_err2str(err);
   if (is_unavailable(err)) {
     const std::string problem = health.last_problem();
@@ -178,7 +137,7 @@ Status set_confs(rd_kafka_conf_t* conf,
 // ---------------------------------------------------------------------------------------------
 class KafkaReader final : public LedgerReader {
  public:
-  KafkaReader(Env& env, std::shared_ptr<HealthState> health, std::string topic, int32_t partitions)
+  KafkaReader(Env& env, std::shared_ptr<BrokerHealth> health, std::string topic, int32_t partitions)
       : env_(env), health_(std::move(health)), topic_(std::move(topic)), eof_(partitions, false) {}
 
   ~KafkaReader() override {
@@ -207,7 +166,7 @@ class KafkaReader final : public LedgerReader {
     if (!s.ok()) return s;
     rd_kafka_conf_set_log_cb(conf.get(), log_cb);
     rd_kafka_conf_set_error_cb(conf.get(), [](rd_kafka_t*, int err, const char* reason, void* op) {
-      report_client_error(static_cast<HealthState*>(op), static_cast<rd_kafka_resp_err_t>(err),
+      report_client_error(static_cast<BrokerHealth*>(op), static_cast<rd_kafka_resp_err_t>(err),
                           reason);
     });
     rd_kafka_conf_set_opaque(conf.get(), health_.get());
@@ -292,7 +251,11 @@ class KafkaReader final : public LedgerReader {
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       const std::string what = rd_kafka_message_errstr(m);
       if (is_unavailable(m->err)) {  // transient: librdkafka keeps retrying
-        health_->down(what);
+        if (m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+          health_->down(what);
+        } else {
+          health_->connection_lost(what);
+        }
         return Status::Ok();
       }
       if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
@@ -322,7 +285,7 @@ class KafkaReader final : public LedgerReader {
   }
 
   Env& env_;  // seeds of group ids
-  std::shared_ptr<HealthState> health_;
+  std::shared_ptr<BrokerHealth> health_;
   const std::string topic_;
   std::vector<bool> eof_;  // partition reported EOF since its last message
   rd_kafka_t* rk_ = nullptr;
@@ -336,7 +299,7 @@ class KafkaLedger final : public Ledger {
   explicit KafkaLedger(KafkaLedgerOptions options)
       : options_(std::move(options)),
         env_(options_.env != nullptr ? *options_.env : posix_env()),
-        health_(std::make_shared<HealthState>(options_.brokers)) {}
+        health_(std::make_shared<BrokerHealth>(options_.brokers)) {}
 
   ~KafkaLedger() override {
     {
@@ -1024,7 +987,7 @@ class KafkaLedger final : public Ledger {
 
   const KafkaLedgerOptions options_;
   Env& env_;  // monotonic clock of deadlines and probes, seeds of reader group ids
-  std::shared_ptr<HealthState> health_;
+  std::shared_ptr<BrokerHealth> health_;
   rd_kafka_t* rk_ = nullptr;
   std::thread poller_;
   std::atomic<bool> stop_{false};
