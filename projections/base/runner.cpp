@@ -50,6 +50,13 @@ struct ProjectionRunner::Impl {
 
   std::atomic<bool> stopping{false};
   std::thread thread;
+  // Completes waiters as soon as a commit makes their position visible, instead of when the apply
+  // loop next comes round (after up to a poll's wait when the ledger is quiet). Its own thread:
+  // a waiter's callback may run a query, which must not run on the store's commit thread.
+  std::thread settler;
+  std::condition_variable settle_cv;  // guarded by mu
+  bool settle_due = false;
+  bool settler_stop = false;
   std::unique_ptr<events::LedgerReader> reader;
 
   // Two batches: one being applied here while the other is committed by the store's thread.
@@ -204,8 +211,22 @@ struct ProjectionRunner::Impl {
       next = committed;
       applied += count;
       at_end = end;
+      settle_due = true;
+      settle_cv.notify_one();
     });
     current ^= 1;
+  }
+
+  void settle_loop() {
+    std::unique_lock lock(mu);
+    for (;;) {
+      settle_cv.wait(lock, [&] { return settle_due || settler_stop; });
+      if (settler_stop) return;
+      settle_due = false;
+      lock.unlock();
+      settle_waiters();
+      lock.lock();
+    }
   }
 
   void run() {
@@ -280,12 +301,23 @@ void ProjectionRunner::set_catch_up_commit_keys(size_t keys) {
 
 void ProjectionRunner::start() {
   impl_->stopping = false;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->settler_stop = false;
+  }
+  impl_->settler = std::thread([this] { impl_->settle_loop(); });
   impl_->thread = std::thread([this] { impl_->run(); });
 }
 
 void ProjectionRunner::stop() {
   impl_->stopping = true;
   if (impl_->thread.joinable()) impl_->thread.join();
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->settler_stop = true;
+    impl_->settle_cv.notify_all();
+  }
+  if (impl_->settler.joinable()) impl_->settler.join();
   std::vector<std::function<void(bool)>> pending;
   {
     std::lock_guard lock(impl_->mu);

@@ -31,7 +31,12 @@ class FaultLedger::Reader final : public events::LedgerReader {
     }
     auto polled = inner_->poll(timeout_ms, cap);
     if (!polled.ok()) return polled;
-    std::lock_guard lock(owner_.mu_);
+    std::unique_lock lock(owner_.mu_);
+    if (polled->events.empty() && owner_.hold_idle_) {
+      ++owner_.idle_blocked_total_;
+      owner_.cv_.notify_all();
+      owner_.cv_.wait(lock, [&] { return !owner_.hold_idle_; });
+    }
     if (owner_.drop_) {
       auto& evs = polled->events;
       size_t keep = owner_.drop_->after;
@@ -106,6 +111,22 @@ void FaultLedger::drop_on_next_poll(int32_t partition, size_t after, size_t coun
 void FaultLedger::cap_poll(size_t max_events) {
   std::lock_guard lock(mu_);
   cap_ = max_events;
+}
+
+void FaultLedger::hold_idle_polls() {
+  std::lock_guard lock(mu_);
+  hold_idle_ = true;
+}
+
+void FaultLedger::release_idle_polls() {
+  std::lock_guard lock(mu_);
+  hold_idle_ = false;
+  cv_.notify_all();
+}
+
+void FaultLedger::wait_until_idle_polls_blocked(size_t count) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return idle_blocked_total_ >= count; });
 }
 
 Status FaultLedger::append(const std::vector<events::Envelope>& events,

@@ -6,7 +6,8 @@
 //    contract this is the only "partial" append a writer can see: durable, yet not acknowledged;
 //  - a slow append, blocked until the test releases it (a latch; never a sleep);
 //  - a reader poll that fails, and a reader gap: the next poll drops events of a partition, so
-//    that positions jump over them.
+//    that positions jump over them;
+//  - an idle poll held until the test releases it (a quiet ledger whose poll never times out).
 // Thread-safe: the writer's and the runner's threads call it while the test arms faults.
 #pragma once
 
@@ -46,6 +47,11 @@ class FaultLedger final : public events::Ledger {
   void drop_on_next_poll(int32_t partition, size_t after, size_t count);
   // Every reader returns at most this many events a poll (0: no cap).
   void cap_poll(size_t max_events);
+  // Quiet ledger held: from now on a poll that finds nothing waits until released (a latch,
+  // never a sleep), as a reader would whose poll timeout never ends.
+  void hold_idle_polls();
+  void release_idle_polls();
+  void wait_until_idle_polls_blocked(size_t count);  // until `count` polls wait in total
 
   int32_t partition_count() const override { return inner_.partition_count(); }
   Status append(const std::vector<events::Envelope>& events,
@@ -75,6 +81,8 @@ class FaultLedger final : public events::Ledger {
   size_t fail_poll_after_ = 0;
   std::optional<Drop> drop_;
   size_t cap_ = 0;
+  bool hold_idle_ = false;
+  size_t idle_blocked_total_ = 0;
 };
 
 // What the writer and runner fault tests share: a real embedded ledger (2 partitions) in a fresh

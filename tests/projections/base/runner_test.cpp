@@ -8,6 +8,7 @@
 #include <rocksdb/options.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -210,6 +211,37 @@ TEST_CASE("replay R-6: catch_up batches of any size and the live follower reach 
     runner.stop();
   }
   CHECK(views->positions() == rig.ends);
+  CHECK(views->digest() == rig.clean_digest);
+}
+
+// Read-your-writes (`?after=`, the receive routes' lot ids) waits on the runner. A waiter must be
+// answered when the commit that holds its position lands, not when the follower next comes round:
+// on a quiet ledger that was after a whole poll timeout (50 ms per command answered). Here the
+// follower's idle poll never ends (held by the fault ledger), so only the commit can answer.
+TEST_CASE("projection runner R-6: a waiter is answered when its position is committed, while the follower waits on a quiet ledger") {
+  Rig rig;
+  rig.ledger->hold_idle_polls();
+  auto views = rig.open_views("prompt");
+  projections::ProjectionRunner runner(*rig.ledger, *views, projections::make_all_projections(), &rig.env);
+  std::vector<std::future<bool>> answered;
+  for (size_t p = 0; p < rig.ends.size(); ++p) {
+    if (rig.ends[p] == 0) continue;
+    auto reached = std::make_shared<std::promise<bool>>();
+    answered.push_back(reached->get_future());
+    runner.wait_for(events::Position{static_cast<int32_t>(p), rig.ends[p] - 1}, 600'000,
+                    [reached](bool ok) { reached->set_value(ok); });
+  }
+  REQUIRE(!answered.empty());
+  runner.start();
+  rig.ledger->wait_until_idle_polls_blocked(1);  // everything polled; the follower now waits
+  for (auto& a : answered) {
+    // A deadline, not a measure: the commit answers in milliseconds; without it, never.
+    REQUIRE(a.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+    CHECK(a.get());
+  }
+  CHECK(views->positions() == rig.ends);
+  rig.ledger->release_idle_polls();
+  runner.stop();
   CHECK(views->digest() == rig.clean_digest);
 }
 
