@@ -39,7 +39,7 @@ std::string kafka_brokers() {
 std::string cluster_env(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') {
-    FAIL(name << " not set: run ./scripts/test (it starts the three-broker cluster) or "
+    FAIL(std::string(name) << " not set: run ./scripts/test (it starts the three-broker cluster) or "
                  "scripts/kafka cluster-start DIR and export it");
   }
   return v;
