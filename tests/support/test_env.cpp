@@ -26,6 +26,9 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+  // `serve --data DIR` keeps its personal-data keys beside it ("DIR.keys"): key material is
+  // never left behind in /tmp.
+  std::filesystem::remove_all(path_ + ".keys", ec);
 }
 
 std::string kafka_brokers() {

@@ -4,7 +4,7 @@
 // without script (text only). Run by ctest (browser_care) on both ledgers; every page passes
 // axe-core and requests nothing from another host. ./scripts/deps --browser installs the tools.
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -14,6 +14,8 @@ import { plantWithCodes, PLANT_USCC } from '../support/chain.mjs';
 const SECRET = 'pos-webhook-secret-of-at-least-32-bytes';
 const keysDir = mkdtempSync(join(tmpdir(), 'agritrace-care-keys-'));
 const keysFile = join(keysDir, 'payment_keys.json');
+// A webhook secret: never left behind in /tmp, whatever the outcome.
+process.on('exit', () => rmSync(keysDir, { recursive: true, force: true }));
 writeFileSync(keysFile, JSON.stringify({ merchants: [{ uscc: PLANT_USCC, webhook: { secret: SECRET } }] }));
 
 const s = suite('care', { serverFlags: ['--payment-keys', keysFile] });
