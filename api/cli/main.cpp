@@ -102,6 +102,18 @@ Args parse_args(int argc, char** argv, int first, const std::vector<Flag>& flags
     }
     a.values[name] = value;
   }
+  // The data folder by its absolute, normal path: the ledger's identity (views.ledger, the code
+  // index, as-of folders) names it, so `replay --data var/data` and `serve --data /srv/var/data`
+  // must agree, or the views are thrown away and rebuilt.
+  if (auto d = a.values.find("data"); d != a.values.end() && !d->second.empty()) {
+    std::error_code ec;
+    std::filesystem::path p = std::filesystem::weakly_canonical(d->second, ec);
+    if (!ec) {
+      std::string normal = p.lexically_normal().string();
+      while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+      d->second = normal;
+    }
+  }
   return a;
 }
 
