@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "events/env/posix_env.h"
 
@@ -26,6 +27,9 @@ constexpr int32_t kSliceMs = 1000;
 constexpr int64_t kRetryNs = 500'000'000;
 // Bound of one announcement's transaction (retried while the partition is owned).
 constexpr int32_t kAnnounceTimeoutMs = 2000;
+// Acquisitions run concurrently (a rebalance after the group coordinator was lost moves every
+// partition of the node at once; each acquisition is mostly broker round trips).
+constexpr int kAcquirers = 3;
 // Bound of leaving the group on stop(): with the coordinator unreachable the node goes anyway
 // (its partitions then move after the session timeout).
 constexpr int64_t kCloseNs = 5'000'000'000;
@@ -163,7 +167,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
                         std::string("kafka ownership: subscribe: ") + rd_kafka_err2str(err));
     }
     group_thread_ = std::thread([this] { group_loop(); });
-    acquirer_ = std::thread([this] { acquire_loop(); });
+    for (int i = 0; i < kAcquirers; ++i) acquirers_.emplace_back([this] { acquire_loop(); });
     owners_thread_ = std::thread([this] { owners_loop(); });
     return Status::Ok();
   }
@@ -180,7 +184,8 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
       std::lock_guard lock(mu_);
       work_.notify_all();
     }
-    acquirer_.join();
+    for (std::thread& t : acquirers_) t.join();
+    acquirers_.clear();
     group_thread_.join();
     owners_thread_.join();
   }
@@ -314,6 +319,12 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
       }
       changed_.notify_all();
     }
+    if (!ps.empty()) {
+      std::string list;
+      for (int32_t p : ps) list += (list.empty() ? "" : ",") + std::to_string(p);
+      std::fprintf(stderr, "kafka ownership: %s gives up partition(s) %s (revoked or lost)\n",
+                   options_.self_url.c_str(), list.c_str());
+    }
     // The group in flight finishes; nothing more is appended to them here. (A partition that was
     // only being acquired took no command: nothing to wait for.)
     if (owned_any) writer_->quiesce();
@@ -353,6 +364,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
         }
         auto due = todo_.end();
         for (auto it = todo_.begin(); it != todo_.end(); ++it) {
+          if (acquiring_.count(it->first) != 0) continue;  // another acquirer's
           if (due == todo_.end() || it->second < due->second) due = it;
         }
         if (announce.empty()) {
@@ -364,10 +376,16 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
           p = due->first;
           epoch = assigned_.count(p) != 0 ? assigned_[p] : 0;
           todo_.erase(due);
+          if (epoch != 0) acquiring_.insert(p);
         }
       }
       for (int32_t a : announce) announce_owner(a);
-      if (p >= 0 && epoch != 0) acquire(p, epoch);
+      if (p >= 0 && epoch != 0) {
+        acquire(p, epoch);
+        std::lock_guard lock(mu_);
+        acquiring_.erase(p);
+        work_.notify_all();  // p may be due again (reassigned meanwhile)
+      }
     }
   }
 
@@ -379,6 +397,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
 
   // Fences the stale owner, folds the partition to its end, owns it, announces it.
   void acquire(int32_t p, uint64_t epoch) {
+    const int64_t started_ns = env_.monotonic_ns();
     auto end = ledger_.acquire_partition(p, &stop_);
     Status caught = end.ok() ? catch_up(p, *end, epoch) : end.status();
     {
@@ -388,6 +407,9 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
         owned_.insert(p);
         unannounced_.insert(p);
         changed_.notify_all();
+        std::fprintf(stderr, "kafka ownership: %s owns partition %d (acquired in %lld ms)\n",
+                     options_.self_url.c_str(), p,
+                     static_cast<long long>((env_.monotonic_ns() - started_ns) / 1'000'000));
       } else {
         if (mine) {
           std::fprintf(stderr, "kafka ownership: %s cannot take partition %d yet (retrying): %s\n",
@@ -550,7 +572,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
   rd_kafka_t* rk_ = nullptr;         // the group member
   rd_kafka_t* rk_owners_ = nullptr;  // the announcements' reader
   std::thread group_thread_;
-  std::thread acquirer_;
+  std::vector<std::thread> acquirers_;
   std::thread owners_thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> crash_{false};
@@ -562,6 +584,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
   std::map<int32_t, uint64_t> assigned_;     // by the group: partition -> its assignment's epoch
   std::set<int32_t> owned_;                  // assigned, fenced and folded: commands are taken
   std::map<int32_t, int64_t> todo_;          // assigned, to acquire from this monotonic time on
+  std::set<int32_t> acquiring_;              // being acquired by an acquirer thread
   std::set<int32_t> unannounced_;            // owned, not announced on <topic>.owners yet
   int64_t next_announce_ns_ = 0;
   bool owners_ready_ = false;                // <topic>.owners exists

@@ -4,7 +4,7 @@
 // (cooperative-sticky assignment, the assigned partitions are paused: the group only assigns,
 // the ledger reader does the reading). Its assignment is the set of partitions it may own.
 // librdkafka's rebalance callback makes no broker round trip:
-//  - on assignment of p: p is recorded for the acquirer thread, which (with bounded waits,
+//  - on assignment of p: p is recorded for the acquirer threads; one of them (with bounded waits,
 //    retried every 0.5 s while p stays assigned; cancelled by stop()) calls
 //    Ledger::acquire_partition(p) (init_transactions with the transactional id `<prefix>.p<N>`:
 //    fences the stale owner's producer and aborts its open transaction; waits until no

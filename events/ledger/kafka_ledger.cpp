@@ -630,7 +630,11 @@ class KafkaLedger final : public Ledger {
         err = query_end_offset(rk_hw_, options_.topic, partition, slice, &high);
       }
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR && stable == high) break;
-      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && !deadline.expired()) wait_for_metadata(deadline);
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && !deadline.expired()) {
+        wait_for_metadata(deadline);
+        std::lock_guard<std::mutex> lock(hw_mu_);
+        wait_for_metadata(deadline, rk_hw_);
+      }
       if (deadline.expired()) {
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           return kafka_error(err, "end offsets of partition " + std::to_string(partition), *health_);
@@ -702,10 +706,15 @@ class KafkaLedger final : public Ledger {
   }
 
   // Asks the cluster for the topic's current metadata (a round trip, bounded by the deadline).
-  bool wait_for_metadata(const Deadline& deadline) {
-    rd_kafka_topic_t* topic = rd_kafka_topic_new(rk_, options_.topic.c_str(), nullptr);
+  // `rk` (default: the ledger's client) caches the answer: the partitions' leaders its next
+  // ListOffsets go to. A request queued for a dead leader only times out, and nothing else makes
+  // a client that never produces refresh its metadata soon (topic.metadata.refresh.interval.ms:
+  // 5 min), so every failed question is followed by this.
+  bool wait_for_metadata(const Deadline& deadline, rd_kafka_t* rk = nullptr) {
+    if (rk == nullptr) rk = rk_;
+    rd_kafka_topic_t* topic = rd_kafka_topic_new(rk, options_.topic.c_str(), nullptr);
     const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_metadata(rk_, 0, topic, &md, std::max(1, std::min(1000, deadline.remaining_ms())));
+    rd_kafka_metadata(rk, 0, topic, &md, std::max(1, std::min(1000, deadline.remaining_ms())));
     if (md != nullptr) rd_kafka_metadata_destroy(md);
     rd_kafka_topic_destroy(topic);
     return !deadline.expired();
@@ -738,10 +747,12 @@ class KafkaLedger final : public Ledger {
       // Right after a topic is created, a partition's leader may still be moving, and on a
       // cluster the client's metadata may not list the new partitions yet (the local
       // __UNKNOWN_PARTITION / __UNKNOWN_TOPIC): transient, so ask again (librdkafka refreshes
-      // its metadata) until the deadline.
+      // its metadata) until the deadline. So is a question that timed out (in slices of 2 s):
+      // it was probably sent to a dead leader.
       do {
-        err = query_end_offset(rk_, options_.topic, p, deadline.remaining_ms(), &hi);
-      } while ((err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+        err = query_end_offset(rk_, options_.topic, p, std::min(2000, deadline.remaining_ms()), &hi);
+      } while ((err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+                err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
                 err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
                 err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
                 err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
