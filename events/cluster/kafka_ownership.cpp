@@ -124,6 +124,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
         return make_error(ErrorCode::kInternal, "kafka_client",
                           std::string("kafka ownership: ") + errstr);
       }
+      rd_kafka_poll_set_consumer(rk_owners_);  // one queue, served by the owners' thread
     }
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     Status s = configure(
