@@ -208,7 +208,9 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
       {
         std::lock_guard lock(mu_);
         for (const auto& [p, epoch] : assigned_) held.insert(p);
+        held.insert(owned_.begin(), owned_.end());
         owned_.clear();
+        lost_.clear();
         assigned_.clear();
         todo_.clear();
         unannounced_.clear();
@@ -221,6 +223,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
       {
         std::lock_guard lock(mu_);
         for (const auto& [p, epoch] : assigned_) held.insert(p);
+        held.insert(owned_.begin(), owned_.end());  // lost ones still held
       }
       if (!held.empty()) revoke(held);
     }
@@ -289,12 +292,56 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
         const int64_t now = env_.monotonic_ns();
         for (int32_t p : ps) {
           assigned_[p] = ++epoch_;
+          const bool was_lost = lost_.erase(p) != 0;
+          if (was_lost && owned_.count(p) != 0 && ledger_.holds_partition(p)) {
+            // Lost, still owned and not found fenced since: back without an acquisition (if
+            // another node acquired it meanwhile, the first append finds this producer fenced
+            // and p is acquired again).
+            std::fprintf(stderr, "kafka ownership: %s has partition %d back (still owned)\n",
+                         options_.self_url.c_str(), p);
+            continue;
+          }
+          if (was_lost && owned_.erase(p) != 0) changed_.notify_all();  // fenced meanwhile
           todo_[p] = now;
         }
         work_.notify_all();
       }
+    } else if (rd_kafka_assignment_lost(rk) != 0) {
+      // Lost (this member's session expired, e.g. while the group coordinator moved): unlike a
+      // revocation, no other node waits for this one to let go, and the group has usually given
+      // the same partitions back a few seconds later. The owned ones keep taking commands for
+      // a grace period (what keeps two nodes from both appending is fencing, not the group: a
+      // node that acquires p fences this producer, whose next append fails and gives p up);
+      // the others are dropped.
+      std::set<int32_t> dropped;
+      {
+        std::lock_guard lock(mu_);
+        const int64_t until = env_.monotonic_ns() + 2 * int64_t{options_.session_timeout_ms} * 1'000'000;
+        for (int32_t p : ps) {
+          assigned_.erase(p);
+          todo_.erase(p);
+          if (owned_.count(p) != 0) {
+            lost_[p] = until;
+          } else {
+            dropped.insert(p);
+          }
+        }
+        std::fprintf(stderr, "kafka ownership: %s lost its assignment (session expired); keeps its owned partitions until fenced, reassigned or %d ms\n",
+                     options_.self_url.c_str(), 2 * options_.session_timeout_ms);
+      }
+      for (int32_t p : dropped) ledger_.release_partition(p);
+      if (cooperative) {
+        if (partitions != nullptr) {
+          if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions)) {
+            rd_kafka_error_destroy(e);
+          }
+        }
+      } else {
+        rd_kafka_assign(rk, nullptr);
+      }
     } else {
-      // Revoked (or lost: another node may own them already). Stop first, then hand over.
+      // Revoked: another node is assigned them once this callback returns. Stop first, then
+      // hand over.
       revoke(ps);
       if (cooperative) {
         if (partitions != nullptr) {
@@ -314,6 +361,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
       std::lock_guard lock(mu_);
       for (int32_t p : ps) {
         owned_any = owned_.erase(p) != 0 || owned_any;
+        lost_.erase(p);
         assigned_.erase(p);
         todo_.erase(p);
         unannounced_.erase(p);
@@ -339,6 +387,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
       int32_t p = -1;
       uint64_t epoch = 0;
       std::set<int32_t> announce;
+      std::set<int32_t> give_up;
       {
         std::unique_lock lock(mu_);
         const int64_t now = env_.monotonic_ns();
@@ -348,7 +397,20 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
         // after a heartbeat interval (if this node is the stale one, its heartbeat learns the
         // partition was lost meanwhile, and the revocation cancels the acquisition).
         for (auto it = owned_.begin(); it != owned_.end();) {
-          if (ledger_.holds_partition(*it)) {
+          auto lost = lost_.find(*it);
+          if (lost != lost_.end() && (lost->second <= now || !ledger_.holds_partition(*it))) {
+            // Lost and not given back in time, or fenced (another node has it): given up.
+            std::fprintf(stderr, "kafka ownership: %s gives up lost partition %d (%s)\n",
+                         options_.self_url.c_str(), *it,
+                         lost->second <= now ? "not reassigned in time" : "fenced");
+            give_up_.insert(*it);
+            lost_.erase(lost);
+            unannounced_.erase(*it);
+            it = owned_.erase(it);
+            changed_.notify_all();
+            continue;
+          }
+          if (lost != lost_.end() || ledger_.holds_partition(*it)) {
             ++it;
             continue;
           }
@@ -359,6 +421,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
           it = owned_.erase(it);
           changed_.notify_all();
         }
+        give_up.swap(give_up_);
         if (now >= next_announce_ns_) {
           announce = unannounced_;
           next_announce_ns_ = now + kRetryNs;
@@ -368,7 +431,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
           if (acquiring_.count(it->first) != 0) continue;  // another acquirer's
           if (due == todo_.end() || it->second < due->second) due = it;
         }
-        if (announce.empty()) {
+        if (announce.empty() && give_up.empty()) {
           if (due == todo_.end() || due->second > now) {
             const int64_t wait_ns = due == todo_.end() ? kRetryNs : std::min(kRetryNs, due->second - now);
             work_.wait_for(lock, std::chrono::nanoseconds(wait_ns));
@@ -378,6 +441,17 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
           epoch = assigned_.count(p) != 0 ? assigned_[p] : 0;
           todo_.erase(due);
           if (epoch != 0) acquiring_.insert(p);
+        }
+      }
+      if (!give_up.empty()) {
+        writer_->quiesce();  // the group in flight finishes
+        for (int32_t g : give_up) {
+          std::lock_guard lock(mu_);
+          // Reassigned meanwhile: its acquisition opens a new producer anyway (and must not
+          // lose it to this release).
+          if (owned_.count(g) == 0 && assigned_.count(g) == 0 && acquiring_.count(g) == 0) {
+            ledger_.release_partition(g);
+          }
         }
       }
       for (int32_t a : announce) announce_owner(a);
@@ -586,6 +660,8 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
   std::set<int32_t> owned_;                  // assigned, fenced and folded: commands are taken
   std::map<int32_t, int64_t> todo_;          // assigned, to acquire from this monotonic time on
   std::set<int32_t> acquiring_;              // being acquired by an acquirer thread
+  std::map<int32_t, int64_t> lost_;          // owned, assignment lost: kept until this time
+  std::set<int32_t> give_up_;                // lost owned partitions to release
   std::set<int32_t> unannounced_;            // owned, not announced on <topic>.owners yet
   int64_t next_announce_ns_ = 0;
   bool owners_ready_ = false;                // <topic>.owners exists
