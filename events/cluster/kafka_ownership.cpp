@@ -304,6 +304,17 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
           if (was_lost && owned_.erase(p) != 0) changed_.notify_all();  // fenced meanwhile
           todo_[p] = now;
         }
+        // The first assignment after a loss is this member's whole share: a lost partition not
+        // in it went to another node (which fences this producer): given up at once.
+        for (auto it = lost_.begin(); it != lost_.end();) {
+          std::fprintf(stderr, "kafka ownership: %s gives up lost partition %d (assigned elsewhere)\n",
+                       options_.self_url.c_str(), it->first);
+          owned_.erase(it->first);
+          unannounced_.erase(it->first);
+          give_up_.insert(it->first);
+          it = lost_.erase(it);
+          changed_.notify_all();
+        }
         work_.notify_all();
       }
     } else if (rd_kafka_assignment_lost(rk) != 0) {
