@@ -779,6 +779,10 @@ int cmd_serve(int argc, char** argv) {
     oo.topic = a.values.at("topic");
     oo.self_url = node_url;
     oo.env = &env;
+    // `<topic>.owners` (the owners' announcements) as replicated as the ledger topic.
+    int rf = 1;
+    if (parse_int_flag(a, "replication-factor", 1, 16, &rf) != 0) return 2;
+    oo.replication_factor = static_cast<int16_t>(rf);
     auto created = agritrace::events::KafkaOwnership::create(**ledger, oo);
     if (!created.ok()) return fail("cannot join the writers' group: " + created.status().to_string());
     ownership = std::move(created).value();

@@ -73,6 +73,30 @@ bool is_fenced(rd_kafka_resp_err_t err) {
          err == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
 }
 
+// The end offset of `partition` as `rk`'s isolation.level sees it (read_committed, the default:
+// the last stable offset; read_uncommitted: the high watermark), within timeout_ms.
+// Not rd_kafka_query_watermark_offsets: in librdkafka 2.0.2 its wait ignores its timeout (it
+// returns once both of its ListOffsets requests are answered or failed, and a request queued for
+// a dead broker waits for socket.timeout.ms, 60 s, and is retried): with a broker killed, a
+// node's partition acquisition, an append's wait_visible and the node's stop hung in it.
+// rd_kafka_offsets_for_times (timestamp -1: the latest offset) gives up at its timeout.
+rd_kafka_resp_err_t query_end_offset(rd_kafka_t* rk, const std::string& topic, int32_t partition,
+                                     int32_t timeout_ms, int64_t* end) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_END;
+  rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk, list, std::max<int32_t>(1, timeout_ms));
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = list->elems[0].err;
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (list->elems[0].offset < 0) {
+      err = RD_KAFKA_RESP_ERR__BAD_MSG;
+    } else {
+      *end = list->elems[0].offset;
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  return err;
+}
+
 // Not a secret: keeps the group ids of concurrent readers apart.
 std::string random_suffix(Env& env) {
   static const char kHex[] = "0123456789abcdef";
@@ -313,7 +337,8 @@ class KafkaLedger final : public Ledger {
     if (rk_ != nullptr) rd_kafka_destroy(rk_);
   }
 
-  Status open() {
+  // `cancel` (may be null): init_transactions gives up within about half a second of it.
+  Status open(const std::atomic<bool>* cancel = nullptr) {
     const Deadline deadline(env_, options_.timeout_ms);
     ConfPtr conf(rd_kafka_conf_new());
     Status s = set_confs(conf.get(), {{"bootstrap.servers", options_.brokers},
@@ -356,16 +381,32 @@ class KafkaLedger final : public Ledger {
                             std::to_string(*existing) + " partitions but the ledger is configured "
                             "for " + std::to_string(options_.partitions));
     }
-    s = wait_for_leaders(deadline);
+    s = wait_for_leaders(deadline, cancel);
     if (!s.ok()) return s;
     if (options_.per_partition_writers) {
       s = open_high_watermark_client();
       if (!s.ok()) return s;
     }
     if (writer()) {
-      // Fences any older writer with the same id and aborts its open transaction.
-      rd_kafka_error_t* err = rd_kafka_init_transactions(rk_, deadline.remaining_ms());
-      if (err != nullptr) return consume_txn_error(err, "init_transactions");
+      // Fences any older writer with the same id and aborts its open transaction. In slices
+      // when it may be cancelled: a timed-out init_transactions is resumed by the next call.
+      while (true) {
+        const int32_t slice =
+            cancel != nullptr ? std::min(500, deadline.remaining_ms()) : deadline.remaining_ms();
+        rd_kafka_error_t* err = rd_kafka_init_transactions(rk_, std::max(1, slice));
+        if (err == nullptr) break;
+        if (cancel != nullptr && rd_kafka_error_code(err) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
+            rd_kafka_error_is_retriable(err) && !deadline.expired()) {
+          rd_kafka_error_destroy(err);
+          if (cancel->load()) {
+            return make_error(ErrorCode::kUnavailable, "acquisition_cancelled",
+                              "kafka: init_transactions of " + options_.transactional_id +
+                                  " cancelled");
+          }
+          continue;
+        }
+        return consume_txn_error(err, "init_transactions");
+      }
     }
     health_->up();
     return Status::Ok();
@@ -517,8 +558,13 @@ class KafkaLedger final : public Ledger {
     return first;
   }
 
-  Result<int64_t> acquire_partition(int32_t partition) override {
-    if (!options_.per_partition_writers) return Ledger::acquire_partition(partition);
+  Result<int64_t> acquire_partition(int32_t partition, const std::atomic<bool>* cancel) override {
+    if (!options_.per_partition_writers) return Ledger::acquire_partition(partition, cancel);
+    const auto cancelled = [&]() -> Result<int64_t> {
+      return make_error(ErrorCode::kUnavailable, "acquisition_cancelled",
+                        "kafka: acquisition of partition " + std::to_string(partition) + " of " +
+                            describe() + " cancelled");
+    };
     if (partition < 0 || partition >= options_.partitions) {
       return make_error(ErrorCode::kInvalidArgument, "bad_partition",
                         "kafka: no partition " + std::to_string(partition) + " in " + describe());
@@ -531,21 +577,27 @@ class KafkaLedger final : public Ledger {
     auto writer = std::make_shared<KafkaLedger>(o);
     // init_transactions: bumps the id's epoch (the stale owner's producer is fenced) and aborts
     // its open transaction before it returns.
-    if (Status s = writer->open(); !s.ok()) return s;
+    if (Status s = writer->open(cancel); !s.ok()) return s;
     // No transaction of anyone else (e.g. a single-writer tool) may still be open on the
     // partition: its events could land after ours. Wait until last stable offset = high mark.
+    // Each question bounded (a second at most, so a cancel is heard); after a failure (a dead
+    // leader), fresh metadata before asking again.
     int64_t stable = -1;
     int64_t high = -2;
     while (true) {
-      int64_t lo = 0;
-      rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-          rk_, options_.topic.c_str(), partition, &lo, &stable, std::max(1, deadline.remaining_ms()));
+      if (cancel != nullptr && cancel->load()) return cancelled();
+      const int32_t slice = std::max(1, std::min(1000, deadline.remaining_ms()));
+      rd_kafka_resp_err_t err = query_end_offset(rk_, options_.topic, partition, slice, &stable);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::lock_guard<std::mutex> lock(hw_mu_);
-        err = rd_kafka_query_watermark_offsets(rk_hw_, options_.topic.c_str(), partition, &lo,
-                                               &high, std::max(1, deadline.remaining_ms()));
+        err = query_end_offset(rk_hw_, options_.topic, partition, slice, &high);
       }
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR && stable == high) break;
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && !deadline.expired()) {
+        wait_for_metadata(deadline);
+        std::lock_guard<std::mutex> lock(hw_mu_);
+        wait_for_metadata(deadline, rk_hw_);
+      }
       if (deadline.expired()) {
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           return kafka_error(err, "end offsets of partition " + std::to_string(partition), *health_);
@@ -561,6 +613,28 @@ class KafkaLedger final : public Ledger {
     std::lock_guard<std::mutex> lock(owned_mu_);
     owned_[partition] = std::move(writer);
     return stable;
+  }
+
+  bool holds_partition(int32_t partition) const override {
+    if (!options_.per_partition_writers) return true;
+    std::lock_guard<std::mutex> lock(owned_mu_);
+    return owned_.count(partition) != 0;
+  }
+
+  Status append_fenced_record(int32_t partition, const std::string& topic, const std::string& key,
+                              const std::string& value, int32_t timeout_ms) override {
+    if (!options_.per_partition_writers) {
+      return Ledger::append_fenced_record(partition, topic, key, value, timeout_ms);
+    }
+    std::shared_ptr<KafkaLedger> writer = owned_writer(partition);
+    if (writer == nullptr) return not_owned(partition, "this node has not acquired it");
+    Status s = writer->append_record(topic, key, value, timeout_ms);
+    if (!s.ok() && (s.error().reason == "kafka_writer_fenced" ||
+                    s.error().reason == "kafka_writer_fatal")) {
+      drop_writer(partition, writer);
+      return not_owned(partition, s.error().message);
+    }
+    return s;
   }
 
   void release_partition(int32_t partition) override {
@@ -595,10 +669,15 @@ class KafkaLedger final : public Ledger {
   }
 
   // Asks the cluster for the topic's current metadata (a round trip, bounded by the deadline).
-  bool wait_for_metadata(const Deadline& deadline) {
-    rd_kafka_topic_t* topic = rd_kafka_topic_new(rk_, options_.topic.c_str(), nullptr);
+  // `rk` (default: the ledger's client) caches the answer: the partitions' leaders its next
+  // ListOffsets go to. A request queued for a dead leader only times out, and nothing else makes
+  // a client that never produces refresh its metadata soon (topic.metadata.refresh.interval.ms:
+  // 5 min), so every failed question is followed by this.
+  bool wait_for_metadata(const Deadline& deadline, rd_kafka_t* rk = nullptr) {
+    if (rk == nullptr) rk = rk_;
+    rd_kafka_topic_t* topic = rd_kafka_topic_new(rk, options_.topic.c_str(), nullptr);
     const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_metadata(rk_, 0, topic, &md, std::max(1, std::min(1000, deadline.remaining_ms())));
+    rd_kafka_metadata(rk, 0, topic, &md, std::max(1, std::min(1000, deadline.remaining_ms())));
     if (md != nullptr) rd_kafka_metadata_destroy(md);
     rd_kafka_topic_destroy(topic);
     return !deadline.expired();
@@ -626,17 +705,17 @@ class KafkaLedger final : public Ledger {
     }
     std::vector<int64_t> ends(options_.partitions, 0);
     for (int32_t p = 0; p < options_.partitions; ++p) {
-      int64_t lo = 0;
       int64_t hi = 0;
       rd_kafka_resp_err_t err;
       // Right after a topic is created, a partition's leader may still be moving, and on a
       // cluster the client's metadata may not list the new partitions yet (the local
       // __UNKNOWN_PARTITION / __UNKNOWN_TOPIC): transient, so ask again (librdkafka refreshes
-      // its metadata) until the deadline.
+      // its metadata) until the deadline. So is a question that timed out (in slices of 2 s):
+      // it was probably sent to a dead leader.
       do {
-        err = rd_kafka_query_watermark_offsets(rk_, options_.topic.c_str(), p, &lo, &hi,
-                                               std::max(1, deadline.remaining_ms()));
-      } while ((err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+        err = query_end_offset(rk_, options_.topic, p, std::min(2000, deadline.remaining_ms()), &hi);
+      } while ((err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+                err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
                 err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
                 err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
                 err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
@@ -856,12 +935,17 @@ class KafkaLedger final : public Ledger {
     return result;
   }
 
-  Status wait_for_leaders(const Deadline& deadline) {
+  Status wait_for_leaders(const Deadline& deadline, const std::atomic<bool>* cancel = nullptr) {
     std::string last = "no metadata";
     while (true) {
+      if (cancel != nullptr && cancel->load()) {
+        return make_error(ErrorCode::kUnavailable, "acquisition_cancelled",
+                          "kafka: waiting for the leaders of " + options_.topic + " cancelled");
+      }
       const rd_kafka_metadata_t* md = nullptr;
-      rd_kafka_resp_err_t err =
-          rd_kafka_metadata(rk_, 1, nullptr, &md, std::max(1, deadline.remaining_ms()));
+      const int32_t wait_ms = cancel != nullptr ? std::min(1000, deadline.remaining_ms())
+                                                : deadline.remaining_ms();
+      rd_kafka_resp_err_t err = rd_kafka_metadata(rk_, 1, nullptr, &md, std::max(1, wait_ms));
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         bool ready = false;
         for (int i = 0; i < md->topic_cnt; ++i) {
@@ -908,14 +992,51 @@ class KafkaLedger final : public Ledger {
     }
     for (int32_t p = 0; p < options_.partitions; ++p) {
       while (last[p] >= 0 && !deadline.expired()) {
-        int64_t lo = 0;
         int64_t stable = 0;
-        const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-            rk_, options_.topic.c_str(), p, &lo, &stable, std::max(1, deadline.remaining_ms()));
+        const rd_kafka_resp_err_t err = query_end_offset(
+            rk_, options_.topic, p, std::min(1000, deadline.remaining_ms()), &stable);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR && stable > last[p]) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
     }
+  }
+
+  // One record in a transaction of this (single-partition) writer: see
+  // Ledger::append_fenced_record. Its delivery report is not waited for (the commit says it).
+  Status append_record(const std::string& topic, const std::string& key, const std::string& value,
+                       int32_t timeout_ms) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const PollerPause pause(*this);
+    if (std::string f = fatal(); !f.empty()) {
+      return make_error(ErrorCode::kInternal, "kafka_writer_fatal",
+                        "kafka: writer is unusable after a fatal error: " + f);
+    }
+    const Deadline deadline(env_, timeout_ms);
+    if (Status s = resolve_pending(deadline); !s.ok()) return s;
+    uint64_t batch = 0;
+    {
+      std::lock_guard<std::mutex> dr_lock(dr_mu_);
+      batch = ++batch_id_;
+      slots_.clear();
+    }
+    if (rd_kafka_error_t* err = rd_kafka_begin_transaction(rk_)) {
+      return consume_txn_error(err, "begin_transaction");
+    }
+    void* tag = reinterpret_cast<void*>(static_cast<uintptr_t>(batch << 32));
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
+        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(tag), RD_KAFKA_V_END);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      Error e = kafka_error(err, "produce to " + topic, *health_);
+      abort_txn(deadline);
+      return e;
+    }
+    if (rd_kafka_error_t* e = rd_kafka_commit_transaction(rk_, std::max(1, deadline.remaining_ms()))) {
+      return consume_txn_error(e, "commit_transaction");
+    }
+    return Status::Ok();
   }
 
   // Finishes a commit or abort that timed out in an earlier append (both are resumable).
@@ -1036,7 +1157,7 @@ class KafkaLedger final : public Ledger {
   std::string fatal_;
 
   // per_partition_writers: the producers of the acquired partitions, and the high-mark client.
-  std::mutex owned_mu_;
+  mutable std::mutex owned_mu_;
   std::map<int32_t, std::shared_ptr<KafkaLedger>> owned_;
   std::mutex hw_mu_;
   rd_kafka_t* rk_hw_ = nullptr;

@@ -28,11 +28,21 @@ Status Ledger::append_per_partition(const std::vector<Envelope>& events,
   return s;
 }
 
-Result<int64_t> Ledger::acquire_partition(int32_t /*partition*/) {
+Result<int64_t> Ledger::acquire_partition(int32_t /*partition*/,
+                                          const std::atomic<bool>* /*cancel*/) {
   return make_error(ErrorCode::kInternal, "ownership_unsupported",
                     "this ledger has no per-partition writers: " + describe());
 }
 
 void Ledger::release_partition(int32_t /*partition*/) {}
+
+bool Ledger::holds_partition(int32_t /*partition*/) const { return true; }
+
+Status Ledger::append_fenced_record(int32_t /*partition*/, const std::string& /*topic*/,
+                                    const std::string& /*key*/, const std::string& /*value*/,
+                                    int32_t /*timeout_ms*/) {
+  return make_error(ErrorCode::kInternal, "ownership_unsupported",
+                    "this ledger has no per-partition writers: " + describe());
+}
 
 }  // namespace agritrace::events

@@ -3,6 +3,7 @@
 // Both pass the same contract suite (tests/events/ledger/ledger_contract_test.cpp).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -67,9 +68,24 @@ class Ledger {
   // open on the partition (last stable offset = high watermark). Returns that end offset.
   // Appends to a partition not acquired fail kUnavailable `partition_not_owned`.
   // Default: kInternal `ownership_unsupported`.
-  virtual Result<int64_t> acquire_partition(int32_t partition);
+  // Every wait is bounded by the ledger's timeout; with `cancel`, it also ends (kUnavailable
+  // `acquisition_cancelled`) within about half a second of *cancel becoming true.
+  virtual Result<int64_t> acquire_partition(int32_t partition,
+                                            const std::atomic<bool>* cancel = nullptr);
   // Drops the partition's producer (after the writer finished its in-flight group).
   virtual void release_partition(int32_t partition);
+  // Whether the partition's producer is still held: false once it was released or fenced (an
+  // append found that another node acquired the partition). Default: true (one writer).
+  virtual bool holds_partition(int32_t partition) const;
+  // Appends one record (`key`, `value`) to partition 0 of `topic` in a transaction of
+  // `partition`'s producer, within timeout_ms: fenced like the partition's events, so once
+  // another node has acquired the partition nothing this node writes there becomes visible.
+  // Several nodes announce the partitions they own this way (events/cluster/kafka_ownership.h).
+  // kUnavailable `partition_not_owned` when the producer is not held (or was just fenced).
+  // Default: kInternal `ownership_unsupported`.
+  virtual Status append_fenced_record(int32_t partition, const std::string& topic,
+                                      const std::string& key, const std::string& value,
+                                      int32_t timeout_ms);
 
   // A reader that starts at next_offsets[p] for partition p (missing entries start at 0).
   virtual Result<std::unique_ptr<LedgerReader>> open_reader(

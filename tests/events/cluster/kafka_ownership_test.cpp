@@ -5,6 +5,7 @@
 // changes and on the commands' answers, bounded by the Env's monotonic clock.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
 
 #include <cstdlib>
 #include <future>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/identifiers.h"
@@ -347,6 +349,40 @@ TEST_CASE(
   (*refolded)->stop();
 }
 
+// The values of partition 0 of `topic` a read_committed reader sees, from its beginning.
+std::vector<std::string> committed_values(const std::string& topic) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char errstr[256];
+  for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
+           {"bootstrap.servers", kafka_address()},
+           {"group.id", "test-owners-reader"},
+           {"enable.auto.commit", "false"},
+           {"isolation.level", "read_committed"},
+           {"enable.partition.eof", "true"}}) {
+    REQUIRE(rd_kafka_conf_set(conf, k.c_str(), v.c_str(), errstr, sizeof(errstr)) == RD_KAFKA_CONF_OK);
+  }
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+  REQUIRE(rk != nullptr);
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, topic.c_str(), 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  REQUIRE(rd_kafka_assign(rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_topic_partition_list_destroy(list);
+  std::vector<std::string> values;
+  for (int polls = 0; polls < 100; ++polls) {  // 100 polls of at most 100 ms: a bound, not a wait
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 100);
+    if (m == nullptr) continue;
+    const bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      values.emplace_back(static_cast<const char*>(m->payload), m->len);
+    }
+    rd_kafka_message_destroy(m);
+    if (eof) break;
+  }
+  rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  return values;
+}
+
 events::Envelope test_event(const std::string& tenant, int64_t seq, const std::string& prev,
                             Env& env) {
   events::Envelope e;
@@ -369,7 +405,7 @@ events::Envelope test_event(const std::string& tenant, int64_t seq, const std::s
 
 TEST_CASE(
     "kafka ownership R-8: a stale owner's producer is fenced when another node acquires its "
-    "partition and nothing it appends afterwards is visible [kafka]") {
+    "partition and nothing it appends or announces afterwards is visible [kafka]") {
   events::ControlledEnv env(events::posix_env());
   env.start_at(test_now_ms());
   const std::string topic = unique_name("test-fence");
@@ -418,6 +454,28 @@ TEST_CASE(
     if (polled->at_end) break;
   }
   CHECK(ids == std::vector<std::string>{first.id, next.id});
+
+  // An owner announcement (Ledger::append_fenced_record: KafkaOwnership's `<topic>.owners`) goes
+  // through the partition's producer, so it is fenced like the events: A takes p back (fencing
+  // B), B's stale announcement is refused, A's lands, a read_committed reader sees only A's.
+  const std::string side = topic + ".owners";
+  {
+    auto side_options = ledger_options(side, &env);
+    side_options.partitions = 1;
+    side_options.transactional_id.clear();
+    side_options.per_partition_writers = false;
+    REQUIRE(events::open_kafka_ledger(side_options).ok());  // creates the topic
+  }
+  auto end_again = (*a)->acquire_partition(p);
+  REQUIRE_MESSAGE(end_again.ok(), end_again.status().to_string());
+  Status stale_claim = (*b)->append_fenced_record(p, side, std::to_string(p), "node-b", 10'000);
+  REQUIRE_FALSE(stale_claim.ok());
+  CHECK(stale_claim.error().reason == "partition_not_owned");
+  CHECK_FALSE((*b)->holds_partition(p));  // fenced: dropped
+  CHECK((*a)->holds_partition(p));
+  Status claim = (*a)->append_fenced_record(p, side, std::to_string(p), "node-a", 10'000);
+  REQUIRE_MESSAGE(claim.ok(), claim.to_string());
+  CHECK(committed_values(side) == std::vector<std::string>{"node-a"});
 }
 
 }  // namespace
