@@ -471,7 +471,7 @@ class KafkaLedger final : public Ledger {
         return e;
       }
     }
-    if (rd_kafka_error_t* err = rd_kafka_commit_transaction(rk_, deadline.remaining_ms())) {
+    if (rd_kafka_error_t* err = commit_in_slices(deadline)) {
       return consume_txn_error(err, "commit_transaction");
     }
 
@@ -1037,6 +1037,28 @@ class KafkaLedger final : public Ledger {
       return consume_txn_error(e, "commit_transaction");
     }
     return Status::Ok();
+  }
+
+  // commit_transaction in slices of at most a second, refreshing the metadata between them, until
+  // the deadline. When a broker dies with the transaction under way (its partitions' leader or
+  // the transaction coordinator), librdkafka 2.0.2 may go on waiting for it with stale metadata
+  // until the whole timeout is gone; a timed-out commit may be called again (librdkafka's
+  // contract), and a metadata request makes it learn the new leaders and coordinator.
+  rd_kafka_error_t* commit_in_slices(const Deadline& deadline) {
+    for (;;) {
+      rd_kafka_error_t* err =
+          rd_kafka_commit_transaction(rk_, std::max(1, std::min(1000, deadline.remaining_ms())));
+      if (err == nullptr || deadline.expired() || !rd_kafka_error_is_retriable(err) ||
+          rd_kafka_error_is_fatal(err) || rd_kafka_error_txn_requires_abort(err)) {
+        return err;
+      }
+      rd_kafka_error_destroy(err);
+      const rd_kafka_metadata_t* md = nullptr;
+      if (rd_kafka_metadata(rk_, 0, nullptr, &md, std::max(1, std::min(500, deadline.remaining_ms()))) ==
+          RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_metadata_destroy(md);
+      }
+    }
   }
 
   // Finishes a commit or abort that timed out in an earlier append (both are resumable).
