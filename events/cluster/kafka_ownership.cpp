@@ -341,28 +341,21 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
                      options_.self_url.c_str(), 2 * options_.session_timeout_ms);
       }
       for (int32_t p : dropped) ledger_.release_partition(p);
-      if (cooperative) {
-        if (partitions != nullptr) {
-          if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions)) {
-            rd_kafka_error_destroy(e);
-          }
-        }
-      } else {
-        rd_kafka_assign(rk, nullptr);
-      }
+      give_back(rk, partitions, cooperative);
     } else {
       // Revoked: another node is assigned them once this callback returns. Stop first, then
       // hand over.
       revoke(ps);
-      if (cooperative) {
-        if (partitions != nullptr) {
-          if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions)) {
-            rd_kafka_error_destroy(e);
-          }
-        }
-      } else {
-        rd_kafka_assign(rk, nullptr);
-      }
+      give_back(rk, partitions, cooperative);
+    }
+  }
+
+  // Hands `partitions` back to the group (the whole assignment under the eager protocol).
+  static void give_back(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
+    if (!cooperative) {
+      rd_kafka_assign(rk, nullptr);
+    } else if (partitions != nullptr) {
+      if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions)) rd_kafka_error_destroy(e);
     }
   }
 
