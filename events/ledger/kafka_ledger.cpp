@@ -1065,7 +1065,7 @@ class KafkaLedger final : public Ledger {
   Status resolve_pending(const Deadline& deadline) {
     if (pending_ == Pending::kNone) return Status::Ok();
     const bool commit = pending_ == Pending::kCommit;
-    rd_kafka_error_t* err = commit ? rd_kafka_commit_transaction(rk_, deadline.remaining_ms())
+    rd_kafka_error_t* err = commit ? commit_in_slices(deadline)
                                    : rd_kafka_abort_transaction(rk_, deadline.remaining_ms());
     if (err == nullptr) {
       pending_ = Pending::kNone;
