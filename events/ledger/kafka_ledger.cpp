@@ -186,6 +186,8 @@ class KafkaReader final : public LedgerReader {
                                       // A gap (retention, wrong offsets) must not be skipped.
                                       {"auto.offset.reset", "error"},
                                       {"fetch.wait.max.ms", "100"},
+                                      // Finds a new coordinator sooner (docs/KAFKA.md).
+                                      {"reconnect.backoff.max.ms", "1000"},
                                       {"log.connection.close", "false"}});
     if (!s.ok()) return s;
     rd_kafka_conf_set_log_cb(conf.get(), log_cb);
@@ -343,6 +345,8 @@ class KafkaLedger final : public Ledger {
     ConfPtr conf(rd_kafka_conf_new());
     Status s = set_confs(conf.get(), {{"bootstrap.servers", options_.brokers},
                                       {"client.id", "agritrace-ledger"},
+                                      // Finds a new coordinator sooner (docs/KAFKA.md).
+                                      {"reconnect.backoff.max.ms", "1000"},
                                       {"log.connection.close", "false"}});
     if (!s.ok()) return s;
     if (writer()) {
@@ -785,6 +789,8 @@ class KafkaLedger final : public Ledger {
                                       {"group.id", "agritrace-hw-" + random_suffix(env_)},
                                       {"enable.auto.commit", "false"},
                                       {"isolation.level", "read_uncommitted"},
+                                      // Finds a new coordinator sooner (docs/KAFKA.md).
+                                      {"reconnect.backoff.max.ms", "1000"},
                                       {"log.connection.close", "false"}});
     if (!s.ok()) return s;
     rd_kafka_conf_set_log_cb(conf.get(), log_cb);
@@ -1033,17 +1039,19 @@ class KafkaLedger final : public Ledger {
       abort_txn(deadline);
       return e;
     }
-    if (rd_kafka_error_t* e = rd_kafka_commit_transaction(rk_, std::max(1, deadline.remaining_ms()))) {
+    if (rd_kafka_error_t* e = commit_in_slices(deadline)) {
       return consume_txn_error(e, "commit_transaction");
     }
     return Status::Ok();
   }
 
   // commit_transaction in slices of at most a second, refreshing the metadata between them, until
-  // the deadline. When a broker dies with the transaction under way (its partitions' leader or
-  // the transaction coordinator), librdkafka 2.0.2 may go on waiting for it with stale metadata
-  // until the whole timeout is gone; a timed-out commit may be called again (librdkafka's
-  // contract), and a metadata request makes it learn the new leaders and coordinator.
+  // the deadline. When a partition's leader dies with the transaction under way, librdkafka 2.0.2
+  // may go on waiting for it with stale metadata until the whole timeout is gone; a timed-out
+  // commit may be called again (librdkafka's contract), and a metadata request makes it learn the
+  // new leaders. A dead transaction coordinator is another matter: librdkafka asks who replaced
+  // it only when it tries to reconnect, which it backs off up to reconnect.backoff.max.ms
+  // (default 10 s; 1 s in every client here).
   rd_kafka_error_t* commit_in_slices(const Deadline& deadline) {
     for (;;) {
       rd_kafka_error_t* err =

@@ -85,6 +85,8 @@ class KafkaSink final : public KafkaFeedSink {
         {"acks", "all"},
         {"linger.ms", "5"},
         {"transaction.timeout.ms", std::to_string(std::max(60000, o_.timeout_ms))},
+        // Finds a new coordinator sooner (docs/KAFKA.md).
+        {"reconnect.backoff.max.ms", "1000"},
         {"log.connection.close", "false"}};
     kv.insert(kv.end(), o_.client_config.begin(), o_.client_config.end());
     if (Status s = apply_feed_config(conf, kv); !s.ok()) {

@@ -41,6 +41,7 @@
 #include "events/ledger/ledger.h"
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
+#include "tests/support/kafka_cluster.h"
 #include "tests/support/ledger_census.h"
 #include "tests/support/test_env.h"
 
@@ -100,46 +101,6 @@ size_t json_size(const std::string& body, const char* pointer) {
   if (parser.parse(body).get(doc) || doc.at_pointer(pointer).get(arr)) return 0;
   return arr.size();
 }
-
-// scripts/kafka VERB N DIR (kill-broker / start-broker) on the test cluster.
-int cluster_script(const std::string& verb, int broker) {
-  const std::string cmd = fmt::format("'{}/scripts/kafka' {} {} '{}' >/dev/null", AGRITRACE_SOURCE_DIR, verb, broker,
-                                      cluster_env("AGRITRACE_TEST_KAFKA_CLUSTER_DIR"));
-  return std::system(cmd.c_str());
-}
-
-// The broker (1..3) leading partition 0 of `internal_topic` (__consumer_offsets: the writers'
-// group coordinator; __transaction_state: the transaction coordinator); 1 when unknown.
-int leader_of(const std::string& brokers, const char* internal_topic) {
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  char errstr[256];
-  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), errstr, sizeof(errstr));
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
-  if (rk == nullptr) return 1;
-  int leader = 1;
-  rd_kafka_topic_t* t = rd_kafka_topic_new(rk, internal_topic, nullptr);
-  const rd_kafka_metadata_t* md = nullptr;
-  if (rd_kafka_metadata(rk, 0, t, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    for (int i = 0; i < md->topic_cnt; ++i) {
-      for (int j = 0; j < md->topics[i].partition_cnt; ++j) {
-        const int32_t l = md->topics[i].partitions[j].leader;
-        if (md->topics[i].partitions[j].id == 0 && l >= 1 && l <= 3) leader = l;
-      }
-    }
-    rd_kafka_metadata_destroy(md);
-  }
-  rd_kafka_topic_destroy(t);
-  rd_kafka_destroy(rk);
-  return leader;
-}
-
-// Restarts the killed broker whatever the test's outcome: the next cluster test needs all three.
-struct RestartBrokerOnExit {
-  int broker = 0;
-  ~RestartBrokerOnExit() {
-    if (broker != 0) CHECK(cluster_script("start-broker", broker) == 0);
-  }
-};
 
 struct Node {
   TempDir data;
@@ -201,8 +162,8 @@ struct Load {
   int64_t broker_resumed_ns = 0;  // first acknowledgement of a command submitted after the broker kill
 };
 
-// The whole scenario; with `kill_broker`, phase (c) as well.
-void nodes_scenario(bool kill_broker) {
+// The whole scenario: phases (a) to (c).
+void nodes_scenario() {
   const int64_t test_start_ns = now_ns();
   const std::string brokers = cluster_env("AGRITRACE_TEST_KAFKA_CLUSTER");
   const std::string topic = unique_name("test-nodes");
@@ -439,8 +400,8 @@ void nodes_scenario(bool kill_broker) {
   bool broker_resumed = false;
   // The writers' group coordinator: the hardest broker to lose (the group, and any request the
   // nodes address to the coordinator, must move to another broker).
-  const int victim_broker = kill_broker ? leader_of(brokers, "__consumer_offsets") : 0;
-  if (kill_broker) {
+  const int victim_broker = leader_of(brokers, "__consumer_offsets");
+  {
     {
       std::lock_guard lock(load.mu);
       load.broker_kill_ns = now_ns();
@@ -458,7 +419,7 @@ void nodes_scenario(bool kill_broker) {
   stop.store(true);
   load.cv.notify_all();
   for (auto& t : clients) t.join();
-  if (kill_broker) {
+  {
     // The broker back before anything else (the views' convergence is checked on three brokers).
     CHECK(cluster_script("start-broker", victim_broker) == 0);
     restart_broker.broker = 0;
@@ -471,20 +432,16 @@ void nodes_scenario(bool kill_broker) {
                       started_s, settled_s, load.acked.size(), forwarded.load(), load.refused, resume_s));
   const double broker_resume_s =
       broker_resumed ? static_cast<double>(load.broker_resumed_ns - load.broker_kill_ns) / 1e9 : -1;
-  if (kill_broker) {
-    MESSAGE(fmt::format("broker {} (the writers' group coordinator) killed: writes resumed {:.2f} s after it",
-                        victim_broker, broker_resume_s));
-  }
+  MESSAGE(fmt::format("broker {} (the writers' group coordinator) killed: writes resumed {:.2f} s after it",
+                      victim_broker, broker_resume_s));
   for (const std::string& why : load.reasons) MESSAGE("refused: " << why);
   for (const std::string& what : load.unexpected) MESSAGE("unexpected: " << what);
   CHECK(load.unexpected.empty());
   CHECK(forwarded.load() > 0);
   REQUIRE(resumed);
   CHECK(resume_s <= 10.0);
-  if (kill_broker) {
-    REQUIRE(broker_resumed);
-    CHECK(broker_resume_s <= 10.0);
-  }
+  REQUIRE(broker_resumed);
+  CHECK(broker_resume_s <= 10.0);
 
   // Every acknowledged command is in the topic once, with the events its answer listed.
   const LedgerCensus census = read_census(**topic_ledger);
@@ -528,7 +485,7 @@ TEST_CASE(
     "cluster nodes R-8: three serve nodes forward commands to the owner, a node killed under load hands its "
     "partitions over within 10 s, then the group coordinator's broker is killed and writes resume within 10 s, "
     "nothing lost or doubled, views converge [kafka-cluster]") {
-  nodes_scenario(true);
+  nodes_scenario();
 }
 
 }  // namespace
