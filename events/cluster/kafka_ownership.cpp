@@ -482,6 +482,7 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
   void acquire(int32_t p, uint64_t epoch) {
     const int64_t started_ns = env_.monotonic_ns();
     auto end = ledger_.acquire_partition(p, &stop_);
+    const int64_t fenced_ns = env_.monotonic_ns();
     Status caught = end.ok() ? catch_up(p, *end, epoch) : end.status();
     {
       std::unique_lock lock(mu_);
@@ -490,9 +491,13 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
         owned_.insert(p);
         unannounced_.insert(p);
         changed_.notify_all();
-        std::fprintf(stderr, "kafka ownership: %s owns partition %d (acquired in %lld ms)\n",
+        std::fprintf(stderr,
+                     "kafka ownership: %s owns partition %d (acquired in %lld ms: fenced in %lld, "
+                     "caught up in %lld)\n",
                      options_.self_url.c_str(), p,
-                     static_cast<long long>((env_.monotonic_ns() - started_ns) / 1'000'000));
+                     static_cast<long long>((env_.monotonic_ns() - started_ns) / 1'000'000),
+                     static_cast<long long>((fenced_ns - started_ns) / 1'000'000),
+                     static_cast<long long>((env_.monotonic_ns() - fenced_ns) / 1'000'000));
       } else {
         if (mine) {
           std::fprintf(stderr, "kafka ownership: %s cannot take partition %d yet (retrying): %s\n",
