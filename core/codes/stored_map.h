@@ -170,8 +170,23 @@ class StoredMap final : public StoredMapBase {
   using value_type = typename Map::value_type;
 
   explicit StoredMap(char map) : map_(map) {}
-  StoredMap(const StoredMap&) = default;
-  StoredMap& operator=(const StoredMap&) = default;
+  // A copy of a bound map (decide() of a CommandGroup works on a copy of the state) reads the
+  // store but never writes it: its changes stay in its own memory, and it is in no cache's list.
+  StoredMap(const StoredMap& o)
+      : map_(o.map_), store_(o.store_), tenant_(o.tenant_), cache_(o.cache_), overlay_(o.store_ != nullptr) {}
+  StoredMap& operator=(const StoredMap& o) {
+    if (this != &o) {
+      map_ = o.map_;
+      store_ = o.store_;
+      tenant_ = o.tenant_;
+      registry_ = nullptr;
+      cache_ = o.cache_;
+      dirty_.clear();
+      listed_ = false;
+      overlay_ = o.store_ != nullptr;
+    }
+    return *this;
+  }
 
   iterator find(std::string_view key) {
     auto it = load(key);
@@ -217,6 +232,7 @@ class StoredMap final : public StoredMapBase {
     bind(store, std::move(tenant), cache);
   }
   void bind(CodeStore* store, std::string tenant, StoredMapCache* cache) {
+    overlay_ = false;
     store_ = store;
     tenant_ = std::move(tenant);
     registry_ = cache;
@@ -225,7 +241,7 @@ class StoredMap final : public StoredMapBase {
 
   void flush() override {
     listed_ = false;
-    if (store_ == nullptr) return;
+    if (store_ == nullptr || overlay_) return;
     for (const std::string& key : dirty_) {
       auto it = cache_.find(key);
       if (it == cache_.end()) continue;
@@ -251,7 +267,7 @@ class StoredMap final : public StoredMapBase {
     return cache_.emplace(std::string(key), std::move(v)).first;
   }
   void mark(const std::string& key) {
-    if (store_ == nullptr) return;
+    if (store_ == nullptr || overlay_) return;
     list();
     dirty_.insert(key);
   }
@@ -268,6 +284,7 @@ class StoredMap final : public StoredMapBase {
   mutable Map cache_;                         // unbound: the whole map
   mutable std::set<std::string, std::less<>> dirty_;  // keys changed since the last flush
   mutable bool listed_ = false;               // in the registry's list since the last flush
+  bool overlay_ = false;                      // a copy: reads the store, keeps its changes
 };
 
 }  // namespace agritrace::core

@@ -477,8 +477,9 @@ void entities_on_disk(Backend backend) {
                                .value()
                                .events.at(0)
                                .subject;
-  const core::Date day = *core::parse_date("2026-11-20", "t");
-  const core::Date later = *core::parse_date("2027-11-20", "t");
+  const core::Date today = core::date_from_unix_ms(rig.env.now_ms(), 8 * 60);
+  const core::Date day{today.days_since_epoch - 5};
+  const core::Date later{today.days_since_epoch + 360};
   auto g = [](int64_t n) { return core::Quantity{n, core::Unit::kGram}; };
   core::CreatePurchaseOrder po{"白菜", supplier, g(1000), "S-LOT", day, later, "", 1200, {}};
   REQUIRE(rig.run(po).ok());  // po-1
