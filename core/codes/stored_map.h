@@ -155,9 +155,17 @@ class StoredMapCache {
     for (StoredMapBase* m : maps) m->flush();
   }
   void clear() { touched_.clear(); }  // the maps are gone (WriteModel::clear)
+  // Blind: the event being folded is one whose effects the store already holds (the writer's
+  // start skips what its index covers). The stored maps then neither read nor write the store:
+  // they look empty and forget what is written to them, which leaves the store as it is and
+  // spares a read per entity. Sound because no evolve() lets in-memory state depend on what a
+  // stored map holds (every in-memory field is folded from the events alone); keep it so.
+  void set_blind(bool blind) { blind_ = blind; }
+  bool blind() const { return blind_; }
 
  private:
   std::vector<StoredMapBase*> touched_;
+  bool blind_ = false;
 };
 
 template <class V>
@@ -243,6 +251,7 @@ class StoredMap final : public StoredMapBase {
     listed_ = false;
     if (store_ == nullptr || overlay_) return;
     for (const std::string& key : dirty_) {
+      if (registry_ != nullptr && registry_->blind()) break;
       auto it = cache_.find(key);
       if (it == cache_.end()) continue;
       std::string value;
@@ -258,6 +267,7 @@ class StoredMap final : public StoredMapBase {
   iterator load(std::string_view key) const {
     auto it = cache_.find(key);
     if (it != cache_.end() || store_ == nullptr) return it;
+    if (registry_ != nullptr && registry_->blind()) return it;
     std::optional<std::string> raw = store_->get_serial(tenant_, map_, key);
     if (!raw) return cache_.end();
     stored::In in{*raw};

@@ -36,6 +36,9 @@ class WriteModel final : public CrossTenantFacts {
   // forgets every cached entity (StoredMap, core/codes/stored_map.h). apply() calls it; the writer
   // also calls it after a command it refused (its reads are cached until then).
   void flush() { stored_.flush(); }
+  // While set, the stored maps neither read nor write the code store (StoredMapCache::set_blind):
+  // for the events the store already covers.
+  void set_blind(bool blind) { stored_.set_blind(blind); }
   // Every tenant's generated codes live in `store` (null: in memory). Set before the first use.
   void set_code_store(CodeStore* store) { code_store_ = store; }
   size_t size() const { return states_.size(); }

@@ -141,9 +141,13 @@ class CommandWriterImpl final : public CommandWriter {
           index_->discard();
           return Status::Ok();
         }
-        // Events the index already holds change the in-memory state only.
-        index_->set_skip_writes(index_->covers(se.position));
+        // Events the index already holds change the in-memory state only (and the stored
+        // entities are not even read: core::StoredMapCache::set_blind).
+        const bool covered = index_->covers(se.position);
+        index_->set_skip_writes(covered);
+        states_.set_blind(covered);
         Status s = fold(se, &creds);
+        states_.set_blind(false);
         index_->set_skip_writes(false);
         if (!s.ok()) return s;
       }
