@@ -71,7 +71,7 @@ T round_trip(const T& v) {
 }
 
 TEST_CASE("stored map: every field of every stored entity survives the store") {
-  PurchaseOrderState po{"白菜", "cp-1", Quantity{1000, Unit::kKilogram}, "S-1", Date{20000}, Date{20400},
+  PurchaseOrderState po{"白菜", "cp-1", Quantity{1000, Unit::kMillilitre}, "S-1", Date{20000}, Date{20400},
                         PurchaseOrderStatus::kReceived, "lot-3", 1200,
                         CustomsInfo{"123456789012345678", "NZ", "广州南沙港", "CIQ-1"}};
   const PurchaseOrderState po2 = round_trip(po);
@@ -134,7 +134,7 @@ TEST_CASE("stored map: every field of every stored entity survives the store") {
                                              b.document_sha256s, b.product_id));
   CHECK(b2.quantity == b.quantity);
 
-  SalesOrderState so{"cp-2", "b-1", "菜心", Quantity{3, Unit::kKilogram}, Quantity{1, Unit::kKilogram},
+  SalesOrderState so{"cp-2", "b-1", "菜心", Quantity{3, Unit::kMillilitre}, Quantity{1, Unit::kMillilitre},
                      SalesOrderStatus::kPartiallyShipped, 99, 33};
   const SalesOrderState so2 = round_trip(so);
   CHECK(std::tie(so2.customer_id, so2.batch_id, so2.product, so2.status, so2.price_fen, so2.invoiced_fen) ==
