@@ -230,6 +230,9 @@ TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.4 stored map: a write model on a store decides 
       }
       outcomes[w].push_back(line);
       if (world == &stored_world) {
+        // What a refused command read stays cached until the next flush (the writer flushes
+        // before every command; World only when it applies events).
+        if (!r.ok()) world->states.flush();
         const TenantState* s = world->states.find(farm);
         REQUIRE(s != nullptr);
         CHECK(s->lots.size() == 0);  // nothing cached between commands
