@@ -31,8 +31,21 @@ class CodeStore {
                           std::optional<std::string_view> value) = 0;
 };
 
+// A copy of a bound table or map (decide() of a CommandGroup works on a copy of the state) reads
+// the store but keeps its own writes in memory: only the writer's own state writes the store.
 class CodeTable {
  public:
+  CodeTable() = default;
+  CodeTable(const CodeTable& o) : store_(o.store_), tenant_(o.tenant_), memory_(o.memory_), overlay_(o.store_ != nullptr) {}
+  CodeTable& operator=(const CodeTable& o) {
+    if (this != &o) {
+      store_ = o.store_;
+      tenant_ = o.tenant_;
+      memory_ = o.memory_;
+      overlay_ = o.store_ != nullptr;
+    }
+    return *this;
+  }
   std::optional<TraceCodeState> find(std::string_view serial) const;
   bool contains(std::string_view serial) const { return find(serial).has_value(); }
   void put(const std::string& serial, const TraceCodeState& code);
@@ -44,7 +57,8 @@ class CodeTable {
  private:
   CodeStore* store_ = nullptr;
   std::string tenant_;
-  std::map<std::string, TraceCodeState, std::less<>> memory_;
+  std::map<std::string, TraceCodeState, std::less<>> memory_;  // a copy of a bound one: its writes
+  bool overlay_ = false;
 };
 
 // One per-code index of a tenant's write model: serial -> one value (the shipment a code left with,
@@ -55,6 +69,21 @@ class CodeTable {
 class SerialMap {
  public:
   explicit SerialMap(char map) : map_(map) {}
+  SerialMap(const SerialMap& o)
+      : map_(o.map_), store_(o.store_), tenant_(o.tenant_), memory_(o.memory_), overlay_(o.overlay_) {
+    if (store_ != nullptr && !overlay_) overlay_.emplace();
+  }
+  SerialMap& operator=(const SerialMap& o) {
+    if (this != &o) {
+      map_ = o.map_;
+      store_ = o.store_;
+      tenant_ = o.tenant_;
+      memory_ = o.memory_;
+      overlay_ = o.overlay_;
+      if (store_ != nullptr && !overlay_) overlay_.emplace();
+    }
+    return *this;
+  }
   std::optional<std::string> find(std::string_view serial) const;
   bool contains(std::string_view serial) const { return find(serial).has_value(); }
   void set(std::string_view serial, std::string_view value);            // insert or assign
@@ -70,6 +99,8 @@ class SerialMap {
   CodeStore* store_ = nullptr;
   std::string tenant_;
   std::map<std::string, std::string, std::less<>> memory_;
+  // A copy of a bound map: its own writes (nullopt: erased), read before the store.
+  std::optional<std::map<std::string, std::optional<std::string>, std::less<>>> overlay_;
 };
 
 }  // namespace agritrace::core

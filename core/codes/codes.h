@@ -85,6 +85,12 @@ struct CodeRunState {
 };
 
 // One generated code, keyed by its serial (AI 21) in TenantState::codes.
+namespace stored {
+struct In;
+}
+void store_encode(std::string& out, const CodeRunState& v);  // core/domain/stored_entities.cpp
+void store_decode(stored::In& in, CodeRunState& v);
+
 struct TraceCodeState {
   std::string run_id;      // the generation run
   std::string batch_id;    // production batch the code belongs to

@@ -8,10 +8,12 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/accounts/state.h"
 #include "core/codes/code_table.h"
 #include "core/codes/codes.h"
+#include "core/codes/stored_map.h"
 #include "core/devices/state.h"
 #include "core/market/state.h"
 #include "core/production/state.h"
@@ -30,7 +32,7 @@ namespace agritrace::core {
 // reach the other enterprise's write model through evolve_across() (core/domain/across.h),
 // called by the single writer.
 struct CirculationState {
-  std::map<std::string, InboundShipment, std::less<>> inbound;  // "from_tenant/sh-N"
+  StoredMap<InboundShipment> inbound{'i'};  // "from_tenant/sh-N" (on disk in the writer)
   // Per-code maps, on disk in the writer (SerialMap, core/codes/code_table.h).
   SerialMap inbound_codes{'I'};    // serial -> inbound key
   SerialMap received_codes{'V'};   // serial -> inbound key
@@ -63,10 +65,11 @@ struct TenantState {
   std::map<std::string, CounterpartyRecord, std::less<>> counterparties;
   std::map<std::string, std::string, std::less<>> counterparty_by_uscc;       // uscc -> id
   std::map<std::string, std::string, std::less<>> counterparty_by_id_number;  // id number -> id
-  std::map<std::string, PurchaseOrderState, std::less<>> purchase_orders;
-  std::map<std::string, MaterialLotState, std::less<>> lots;
-  std::map<std::string, BatchState, std::less<>> batches;
-  std::map<std::string, std::string, std::less<>> batch_by_lot_code;  // lot code -> batch id
+  // The per-entity maps are on disk in the writer (StoredMap, core/codes/stored_map.h).
+  StoredMap<PurchaseOrderState> purchase_orders{'a'};
+  StoredMap<MaterialLotState> lots{'l'};
+  StoredMap<BatchState> batches{'b'};
+  StoredMap<std::string> batch_by_lot_code{'c'};  // lot code -> batch id
   IdCounters counters;
   SalesState sales;  // R-4.2.3 / R-4.2.4 (core/sales/state.h)
   // R-4.2.7 (tenant "platform" only): the shared base catalogue, product_id -> product.
@@ -76,19 +79,26 @@ struct TenantState {
   std::map<std::string, PublicationState, std::less<>> publications;     // by product_id
   CodeCounters code_counters;
   CodeTable codes;  // by serial (AI 21); on disk in the writer (core/codes/code_table.h)
-  std::map<std::string, CodeRunState, std::less<>> code_runs;  // run_id -> run
+  StoredMap<CodeRunState> code_runs{'u'};  // run_id -> run (on disk in the writer)
   CirculationState circulation;  // .x (above)
   DevicesState devices;          // lines, devices, print jobs (core/devices/state.h)
   AccountsState accounts;        // users and API keys (core/accounts/state.h, issue 16)
 
   // From now on the generated codes and every per-code map live in `store` under `tenant`.
-  void bind(CodeStore* store, const std::string& tenant) {
+  // `cache` is told which stored maps hold entries until its next flush (StoredMapCache).
+  void bind(CodeStore* store, const std::string& tenant, StoredMapCache* cache) {
     codes.bind(store, tenant);
     for (SerialMap* m : {&sales.shipped_codes, &sales.recalled_codes, &circulation.inbound_codes,
                          &circulation.received_codes, &circulation.held_codes,
                          &circulation.inbound_serials, &devices.printed, &devices.open_job}) {
       m->bind(store, tenant);
     }
+    for (StoredMapBase* m : stored_maps()) m->bind_base(store, tenant, cache);
+  }
+  std::vector<StoredMapBase*> stored_maps() {
+    return {&purchase_orders, &lots, &batches, &batch_by_lot_code, &code_runs,
+            &sales.orders, &sales.batch_shipped, &sales.lot_batches, &sales.batch_lots,
+            &sales.recalled, &sales.recalled_lots, &circulation.inbound};
   }
   PaymentsState payments;        // .P notified vouchers (core/public/payment_state.h)
   SamplingState sampling;        // .S (tenant "platform" only; core/public/sampling_state.h)

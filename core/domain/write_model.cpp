@@ -11,7 +11,7 @@ TenantState& WriteModel::operator[](std::string_view tenant) {
   auto it = states_.find(tenant);
   if (it == states_.end()) {
     it = states_.emplace(std::string(tenant), TenantState{}).first;
-    if (code_store_ != nullptr) it->second.bind(code_store_, it->first);
+    if (code_store_ != nullptr) it->second.bind(code_store_, it->first, &stored_);
   }
   return it->second;
 }
@@ -25,6 +25,7 @@ void WriteModel::apply(std::string_view tenant, const Event& event) {
   evolve((*this)[tenant], event);
   const std::string target = cross_tenant_target(tenant, event);
   if (!target.empty() && target != tenant) evolve_across((*this)[target], tenant, event);
+  stored_.flush();
 }
 
 std::optional<EnterpriseFacts> WriteModel::enterprise(std::string_view tenant) const {

@@ -28,7 +28,17 @@ class WriteModel final : public CrossTenantFacts {
   // shipment to a registered customer, a market order or its answer), into the state of the
   // enterprise it concerns (cross_tenant_target / evolve_across).
   void apply(std::string_view tenant, const Event& event);
-  void clear() { states_.clear(); }
+  void clear() {
+    stored_.clear();
+    states_.clear();
+  }
+  // Writes what the last event (or command) changed in the stored maps to the code store and
+  // forgets every cached entity (StoredMap, core/codes/stored_map.h). apply() calls it; the writer
+  // also calls it after a command it refused (its reads are cached until then).
+  void flush() { stored_.flush(); }
+  // While set, the stored maps neither read nor write the code store (StoredMapCache::set_blind):
+  // for the events the store already covers.
+  void set_blind(bool blind) { stored_.set_blind(blind); }
   // Every tenant's generated codes live in `store` (null: in memory). Set before the first use.
   void set_code_store(CodeStore* store) { code_store_ = store; }
   size_t size() const { return states_.size(); }
@@ -49,6 +59,7 @@ class WriteModel final : public CrossTenantFacts {
   };
   std::unordered_map<std::string, TenantState, Hash, std::equal_to<>> states_;
   CodeStore* code_store_ = nullptr;
+  StoredMapCache stored_;  // the stored maps holding entries now
 };
 
 }  // namespace agritrace::core

@@ -6,13 +6,14 @@
 namespace agritrace::core {
 namespace {
 
-int64_t find_or_zero(const std::map<std::string, int64_t, std::less<>>& m, std::string_view key) {
+template <class Map>
+int64_t find_or_zero(const Map& m, std::string_view key) {
   auto it = m.find(key);
   return it == m.end() ? 0 : it->second;
 }
 
-std::string first_recall(const std::map<std::string, std::vector<std::string>, std::less<>>& m,
-                         std::string_view batch_id) {
+template <class Map>
+std::string first_recall(const Map& m, std::string_view batch_id) {
   auto it = m.find(batch_id);
   return it == m.end() || it->second.empty() ? std::string() : it->second.front();
 }

@@ -8,6 +8,7 @@
 
 #include "core/base/civil_time.h"
 #include "core/base/quantity.h"
+#include "core/codes/stored_map.h"
 #include "core/production/customs.h"
 
 namespace agritrace::core {
@@ -61,5 +62,13 @@ struct BatchState {
   std::set<std::string, std::less<>> document_sha256s;
   std::string product_id;  // catalogue product, may be empty
 };
+
+// How the writer stores them (StoredMap, core/codes/stored_map.h; core/domain/stored_entities.cpp).
+void store_encode(std::string& out, const PurchaseOrderState& v);
+void store_decode(stored::In& in, PurchaseOrderState& v);
+void store_encode(std::string& out, const MaterialLotState& v);
+void store_decode(stored::In& in, MaterialLotState& v);
+void store_encode(std::string& out, const BatchState& v);
+void store_decode(stored::In& in, BatchState& v);
 
 }  // namespace agritrace::core

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/base/quantity.h"
+#include "core/codes/stored_map.h"
 
 namespace agritrace::core {
 
@@ -29,5 +30,8 @@ struct InboundShipment {
   // Its serials are in CirculationState::inbound_serials (on disk in the writer).
   std::string lot_id;  // set by the first receipt
 };
+
+void store_encode(std::string& out, const InboundShipment& v);  // core/domain/stored_entities.cpp
+void store_decode(stored::In& in, InboundShipment& v);
 
 }  // namespace agritrace::core

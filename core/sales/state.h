@@ -10,6 +10,7 @@
 
 #include "core/base/quantity.h"
 #include "core/codes/code_table.h"
+#include "core/codes/stored_map.h"
 #include "core/sales/events.h"
 
 namespace agritrace::core {
@@ -29,17 +30,21 @@ struct SalesOrderState {
 inline constexpr std::string_view kAnonymousConsumer = "consumer";
 
 struct SalesState {
-  std::map<std::string, SalesOrderState, std::less<>> orders;
+  // The per-entity maps are on disk in the writer (StoredMap, core/codes/stored_map.h).
+  StoredMap<SalesOrderState> orders{'o'};
   SerialMap shipped_codes{'S'};  // serial -> shipment id (on disk in the writer)
-  std::map<std::string, int64_t, std::less<>> batch_shipped;      // batch id -> amount shipped
-  std::map<std::string, std::vector<std::string>, std::less<>> lot_batches;  // lot -> batches
-  std::map<std::string, std::vector<std::string>, std::less<>> batch_lots;   // batch -> lots
-  std::map<std::string, std::vector<std::string>, std::less<>> recalled;  // batch -> recall ids
-  std::map<std::string, std::string, std::less<>> recalled_lots;   // lot id -> first recall id
+  StoredMap<int64_t> batch_shipped{'h'};  // batch id -> amount shipped
+  StoredMap<std::vector<std::string>> lot_batches{'x'};  // lot -> batches
+  StoredMap<std::vector<std::string>> batch_lots{'y'};   // batch -> lots
+  StoredMap<std::vector<std::string>> recalled{'r'};  // batch -> recall ids
+  StoredMap<std::string> recalled_lots{'q'};  // lot id -> first recall id
   SerialMap recalled_codes{'R'};  // serial -> first recall id (on disk in the writer)
   int64_t last_order = 0;
   int64_t last_shipment = 0;
   int64_t last_recall = 0;
 };
+
+void store_encode(std::string& out, const SalesOrderState& v);  // core/domain/stored_entities.cpp
+void store_decode(stored::In& in, SalesOrderState& v);
 
 }  // namespace agritrace::core

@@ -39,6 +39,8 @@ namespace agritrace::events {
 namespace {
 
 
+constexpr int64_t kShrinkEveryMs = int64_t{24} * 3600 * 1000;
+
 std::string idem_slot(std::string_view tenant, std::string_view key) {
   return core::tenant_slot(tenant, key);
 }
@@ -107,8 +109,12 @@ class CommandWriterImpl final : public CommandWriter {
       WRITER_TRY(index_->wipe());
       WRITER_TRY(fold_ledger(&stale));
     }
-    // Keys past their retention keep only their instant (enough to answer expired).
-    index_->shrink_keys_before(options_.env->now_ms() - options_.idempotency_retention_ms);
+    // Keys past their retention keep only their instant (enough to answer expired). A pass reads
+    // every keyed record, so it runs at most once a day (expiry itself is decided by the instant,
+    // shrunk or not: this only reclaims space).
+    const int64_t cutoff = options_.env->now_ms() - options_.idempotency_retention_ms;
+    const std::optional<int64_t> last = index_->last_shrink_cutoff();
+    if (!last || cutoff < *last || cutoff - *last >= kShrinkEveryMs) index_->shrink_keys_before(cutoff);
     WRITER_TRY(index_->commit(std::vector<StoredEvent>{}));
     needs_rebuild_ = false;
     return Status::Ok();
@@ -135,9 +141,13 @@ class CommandWriterImpl final : public CommandWriter {
           index_->discard();
           return Status::Ok();
         }
-        // Events the index already holds change the in-memory state only.
-        index_->set_skip_writes(index_->covers(se.position));
+        // Events the index already holds change the in-memory state only (and the stored
+        // entities are not even read: core::StoredMapCache::set_blind).
+        const bool covered = index_->covers(se.position);
+        index_->set_skip_writes(covered);
+        states_.set_blind(covered);
         Status s = fold(se, &creds);
+        states_.set_blind(false);
         index_->set_skip_writes(false);
         if (!s.ok()) return s;
       }
@@ -488,6 +498,8 @@ class CommandWriterImpl final : public CommandWriter {
     std::vector<Pending> pending;
     std::unordered_map<std::string, size_t> pending_by_key;
     for (auto& sub : group) {
+      // What the last command only read (a refusal, a deferral) leaves the write model's cache.
+      states_.flush();
       const int32_t partition = ledger_.partition_for(sub.tenant);
       if (per_partition) {
         if (!options_.ownership->owns(partition)) {
@@ -599,6 +611,7 @@ class CommandWriterImpl final : public CommandWriter {
       }
       pending.push_back(std::move(p));
     }
+    states_.flush();
     if (batch.empty()) {
       index_->discard();
       return;

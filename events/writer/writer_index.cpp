@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/cache.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -18,9 +19,14 @@ namespace {
 constexpr char kCode = 'c', kRun = 'r', kKey = 'k', kSerial = 's';
 const std::string kMetaLedger = "m:ledger";
 const std::string kMetaApplied = "m:applied";
-// The layout's version: an index of another version (1: without the per-code maps) is rebuilt.
+// The layout's version: an index of another version (1: without the per-code maps; 2: without the
+// per-entity maps, core::StoredMap) is rebuilt.
 const std::string kMetaFormat = "m:format";
-const std::string kFormat = "2";
+const std::string kFormat = "3";
+constexpr size_t kBlockCacheBytes = size_t{128} << 20;
+constexpr size_t kWriteBufferBytes = size_t{64} << 20;
+// The cutoff of the last shrink_keys_before pass.
+const std::string kMetaShrunk = "m:shrunk";
 
 void put_u64(std::string& out, uint64_t v) {
   char b[8];
@@ -109,6 +115,44 @@ Error io_error(const rocksdb::Status& s, std::string_view what) {
 
 }  // namespace
 
+rocksdb::Options WriterIndex::db_options() {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.compression = rocksdb::kLZ4Compression;
+  // Most look-ups miss (a new Idempotency-Key, a fresh serial, a new entity): a Bloom filter
+  // answers those without reading a block.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Bounded memory (issue 11): the index holds every entity and code of every tenant (tens of
+  // millions of keys at 10 M events). Its index and filter blocks are partitioned (4 KiB pieces)
+  // and charged to one block cache, only their top levels pinned: a table's whole filter is never
+  // held (nor read) for one look-up, and nothing lives outside the cache in the table readers.
+  rocksdb::LRUCacheOptions cache;
+  cache.capacity = kBlockCacheBytes;
+  cache.high_pri_pool_ratio = 0.5;
+  table.block_cache = rocksdb::NewLRUCache(cache);
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_top_level_index_and_filter = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.optimize_filters_for_memory = true;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.write_buffer_size = kWriteBufferBytes;
+  options.max_write_buffer_number = 2;
+  return options;
+}
+
+Status WriterIndex::open_db() {
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options(), path_, &db);
+  if (!s.ok()) return io_error(s, "cannot open the writer index " + path_);
+  db_.reset(db);
+  return Status::Ok();
+}
+
 WriterIndex::~WriterIndex() {
   if (db_ != nullptr) (void)db_->Flush(rocksdb::FlushOptions());  // written without a WAL
 }
@@ -117,18 +161,9 @@ Result<std::unique_ptr<WriterIndex>> WriterIndex::open(const std::string& path, 
   std::unique_ptr<WriterIndex> index(new WriterIndex());
   index->ledger_ = ledger;
   if (!path.empty()) {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    options.compression = rocksdb::kLZ4Compression;
-    // Most look-ups miss (a new Idempotency-Key, a fresh serial): a Bloom filter answers those
-    // without reading a block.
-    rocksdb::BlockBasedTableOptions table;
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-    rocksdb::DB* db = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(options, path, &db);
-    if (!s.ok()) return io_error(s, "cannot open the writer index " + path);
-    index->db_.reset(db);
+    index->path_ = path;
+    Status opened = index->open_db();
+    if (!opened.ok()) return opened.error();
   }
   // New, another ledger's (worthless here) or of another layout: start it (again).
   if (index->read(kMetaLedger) != ledger || index->read(kMetaFormat) != kFormat) {
@@ -176,11 +211,12 @@ Status WriterIndex::wipe() {
   if (db_ == nullptr) {
     memory_.clear();
   } else {
-    rocksdb::WriteBatch batch;
-    // Every key of ours sorts between "\0" and "\xff" ("c…", "k…", "m…", "r…", "s…").
-    rocksdb::Status s = batch.DeleteRange(std::string(1, '\0'), std::string(1, '\xff'));
-    if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), &batch);
+    // Everything goes: the files are deleted rather than covered by a range tombstone (the old
+    // tables would stay under every look-up of the rebuild until compaction dropped them).
+    db_.reset();
+    rocksdb::Status s = rocksdb::DestroyDB(path_, db_options());
     if (!s.ok()) return io_error(s, "cannot wipe the writer index");
+    if (Status opened = open_db(); !opened.ok()) return opened;
   }
   pending_[kMetaLedger] = ledger_;
   pending_[kMetaFormat] = kFormat;
@@ -396,18 +432,49 @@ void WriterIndex::put_key(std::string_view tenant, std::string_view key, std::st
   write(key_key(tenant, key), std::move(v));
 }
 
+std::optional<int64_t> WriterIndex::last_shrink_cutoff() const {
+  auto v = read(kMetaShrunk);
+  if (!v) return std::nullopt;
+  Reader r{*v};
+  const auto cutoff = static_cast<int64_t>(r.u64());
+  if (!r.ok) return std::nullopt;
+  return cutoff;
+}
+
 size_t WriterIndex::shrink_keys_before(int64_t cutoff_ms) {
   size_t shrunk = 0;
-  for (auto& [k, v] : scan(std::string(1, kKey))) {
-    if (v.size() <= 8) continue;
+  const auto shrink = [&](const std::string& k, std::string_view v) {
+    if (v.size() <= 8) return;
     Reader r{v};
     const uint64_t at = r.u64();
-    if (static_cast<int64_t>(at) >= cutoff_ms) continue;
+    if (static_cast<int64_t>(at) >= cutoff_ms) return;
     std::string small;
     put_u64(small, at);
     write(k, std::move(small));
     ++shrunk;
+  };
+  const std::string prefix(1, kKey);
+  if (db_ == nullptr) {
+    for (auto& [k, v] : scan(prefix)) shrink(k, v);
+  } else {
+    // Streamed, not collected (a scan() of ten million records held them all in memory), and
+    // written in slices so that the pending writes stay small.
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      const std::string k = it->key().ToString();
+      if (auto p = pending_.find(k); p != pending_.end()) {
+        if (p->second) shrink(k, *p->second);
+        continue;
+      }
+      shrink(k, std::string_view(it->value().data(), it->value().size()));
+      if (pending_.size() >= 65536 && !flush().ok()) return shrunk;
+    }
   }
+  std::string mark;
+  put_u64(mark, static_cast<uint64_t>(cutoff_ms));
+  write(kMetaShrunk, std::move(mark));
   return shrunk;
 }
 

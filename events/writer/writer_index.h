@@ -28,6 +28,7 @@
 
 namespace rocksdb {
 class DB;
+struct Options;
 }
 
 namespace agritrace::events {
@@ -82,7 +83,10 @@ class WriterIndex final : public core::CodeStore {
                std::string_view command_id, int64_t at_ms, const std::vector<EventRef>& events);
   // Keyed records older than `cutoff_ms` shrink to their key and instant (enough to answer
   // idempotency_key_expired). Returns how many shrank. Durable at the next commit.
+  // Reads every keyed record (streamed): the writer runs it at most once a day (below).
   size_t shrink_keys_before(int64_t cutoff_ms);
+  // The cutoff of the last shrink_keys_before pass (nullopt: none yet).
+  std::optional<int64_t> last_shrink_cutoff() const;
 
  private:
   WriterIndex() = default;
@@ -93,6 +97,10 @@ class WriterIndex final : public core::CodeStore {
   void note(int32_t partition, int64_t offset, const std::string& event_id);
   Status flush();
 
+  static rocksdb::Options db_options();
+  Status open_db();
+
+  std::string path_;                                // empty: in memory
   std::unique_ptr<rocksdb::DB> db_;                 // null: in memory
   std::map<std::string, std::string> memory_;       // the committed records when db_ is null
   // Written since the last commit; nullopt: erased.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include "tests/core/domain/domain_fixture.h"
@@ -97,7 +98,8 @@ TEST_CASE("replaying the events of decide rebuilds the same state") {
   for (const Event& e : log) evolve(replayed, e);
   CHECK(replayed.lots.at("lot-1").remaining_amount() == h.state.lots.at("lot-1").remaining_amount());
   CHECK(replayed.counters.lot == h.state.counters.lot);
-  CHECK(replayed.batch_by_lot_code == h.state.batch_by_lot_code);
+  CHECK(std::equal(replayed.batch_by_lot_code.begin(), replayed.batch_by_lot_code.end(),
+                   h.state.batch_by_lot_code.begin(), h.state.batch_by_lot_code.end()));
   CHECK(replayed.counterparty_by_uscc == h.state.counterparty_by_uscc);
 }
 

@@ -456,6 +456,97 @@ TEST_CASE(
   serial_maps_on_disk(Backend::kKafka);
 }
 
+// Issue 11: the write model's entities (purchase orders, lots, batches, sales orders, the
+// lot/batch lineage, shipped amounts, recalls: core::StoredMap) live in the index on disk, and the
+// rules read them from there after a restart (the fold skips what the index covers), after the
+// index lags the ledger (a crash between the ledger append and the index commit) and after the
+// index is lost.
+void entities_on_disk(Backend backend) {
+  WriterRig rig(backend);
+  rig.start();
+  rig.codes(2);  // the farm, batch b-1 (5 000 g), a code run
+  const std::string supplier =
+      rig.run(core::RegisterCounterparty{core::testing::enterprise_supplier()}).value().events.at(0).subject;
+  const std::string cust = rig.run(core::RegisterCounterparty{[] {
+                                core::CounterpartyRecord r = core::testing::enterprise_supplier(
+                                    core::testing::kCustomerUscc);
+                                r.roles.supplier = false;
+                                r.roles.customer = true;
+                                return r;
+                              }()})
+                               .value()
+                               .events.at(0)
+                               .subject;
+  const core::Date today = core::date_from_unix_ms(rig.env.now_ms(), 8 * 60);
+  const core::Date day{today.days_since_epoch - 5};
+  const core::Date later{today.days_since_epoch + 360};
+  auto g = [](int64_t n) { return core::Quantity{n, core::Unit::kGram}; };
+  core::CreatePurchaseOrder po{"白菜", supplier, g(1000), "S-LOT", day, later, "", 1200, {}};
+  REQUIRE(rig.run(po).ok());  // po-1
+  REQUIRE(rig.run(po).ok());  // po-2
+  REQUIRE(rig.run(core::ReceivePurchaseOrder{"po-1", g(1000), day, {}}).ok());  // lot-1
+  REQUIRE(rig.run(core::ConsumeMaterial{"b-1", "lot-1", g(600)}).ok());
+  core::CreateSalesOrder so;
+  so.customer_id = cust;
+  so.batch_id = "b-1";
+  so.quantity = g(3000);
+  REQUIRE(rig.run(so).ok());  // so-1
+  // What the rules answer from these entities; the same before and after every restart below.
+  const auto answers = [&](int64_t lot_left, bool po2_open) {
+    CHECK(rig.reason(core::ReceivePurchaseOrder{"po-1", g(1000), day, {}}) == "purchase_order_not_open");
+    CHECK(rig.reason(core::ConsumeMaterial{"b-1", "lot-1", g(lot_left + 1)}) == "lot_over_consumed");
+    CHECK(rig.reason(core::ConsumeMaterial{"b-1", "lot-9", g(1)}) == "lot_not_found");
+    CHECK(rig.reason(core::CreateBatch{"菜心", "L1", g(10), day, std::nullopt, "", {}}) ==
+          "lot_code_duplicate");
+    CHECK(rig.reason(core::ShipSalesOrder{"so-9", {}, std::nullopt, {}, g(1)}) == "sales_order_not_found");
+    if (!po2_open) {
+      CHECK(rig.reason(core::ReceivePurchaseOrder{"po-2", g(1000), day, {}}) == "purchase_order_not_open");
+    }
+  };
+  answers(400, true);
+  rig.start();  // the index covers everything: nothing of it is folded into memory
+  answers(400, true);
+  {
+    rig.writer->stop();
+    rig.writer.reset();
+    auto index = WriterIndex::open(rig.index_path(), rig.ledger->describe()).value();
+    CHECK(index->get_serial(kFarm, 'a', "po-1").has_value());  // purchase orders
+    CHECK(index->get_serial(kFarm, 'l', "lot-1").has_value());  // lots
+    CHECK(index->get_serial(kFarm, 'b', "b-1").has_value());    // batches
+    CHECK(index->get_serial(kFarm, 'o', "so-1").has_value());   // sales orders
+    CHECK(index->get_serial(kFarm, 'x', "lot-1").has_value());  // lot -> batches
+    CHECK(index->get_serial(kFarm, 'y', "b-1").has_value());    // batch -> lots
+  }
+  // Index lagging the ledger: a copy from before these commands catches up at start.
+  std::filesystem::copy(rig.index_path(), rig.dir.path() + "/old-index",
+                        std::filesystem::copy_options::recursive);
+  rig.start();
+  REQUIRE(rig.run(core::ConsumeMaterial{"b-1", "lot-1", g(300)}).ok());
+  REQUIRE(rig.run(core::ReceivePurchaseOrder{"po-2", g(1000), day, {}}).ok());
+  answers(100, false);
+  rig.writer->stop();
+  rig.writer.reset();
+  std::filesystem::remove_all(rig.index_path());
+  std::filesystem::rename(rig.dir.path() + "/old-index", rig.index_path());
+  rig.start();
+  answers(100, false);
+  // Index lost: rebuilt from the ledger, same answers.
+  rig.writer->stop();
+  rig.writer.reset();
+  std::filesystem::remove_all(rig.index_path());
+  rig.start();
+  answers(100, false);
+  CHECK(rig.reason(core::ConsumeMaterial{"b-1", "lot-1", g(100)}) == "ok");
+  CHECK(rig.reason(core::ConsumeMaterial{"b-1", "lot-1", g(1)}) == "lot_over_consumed");
+}
+
+TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.3 command writer: the write model's entities live in the on-disk index [embedded]") {
+  entities_on_disk(Backend::kEmbedded);
+}
+TEST_CASE("R-4.2.1 R-4.2.2 R-4.2.3 command writer: the write model's entities live in the on-disk index [kafka]") {
+  entities_on_disk(Backend::kKafka);
+}
+
 TEST_CASE("command writer: generated codes live in the on-disk index, rebuilt from the ledger [embedded]") {
   codes_on_disk(Backend::kEmbedded);
 }
