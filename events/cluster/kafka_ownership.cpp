@@ -378,7 +378,10 @@ class KafkaOwnershipImpl final : public KafkaOwnership {
     }
     if (!ps.empty()) {
       std::string list;
-      for (int32_t p : ps) list += (list.empty() ? "" : ",") + std::to_string(p);
+      for (int32_t p : ps) {
+        if (!list.empty()) list += ',';
+        list += std::to_string(p);  // not `"," + to_string(p)`: GCC 12 -Wrestrict false positive
+      }
       std::fprintf(stderr, "kafka ownership: %s gives up partition(s) %s (revoked or lost)\n",
                    options_.self_url.c_str(), list.c_str());
     }
