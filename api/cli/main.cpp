@@ -832,11 +832,13 @@ int cmd_serve(int argc, char** argv) {
 
   const std::string vpath = views_path(a);
   const std::string identity_file = vpath + ".ledger";
-  if (read_text_file(env, identity_file) != (*ledger)->describe()) {
-    // Views built from another ledger are meaningless here: rebuild them from this one.
+  const std::string identity = agritrace::projections::views_identity((*ledger)->describe());
+  if (read_text_file(env, identity_file) + "\n" != identity) {
+    // Views built from another ledger, or in another format, are meaningless here: rebuild them
+    // from this ledger.
     Status d = agritrace::projections::destroy_view_store(vpath);
     if (!d.ok()) return fail(d.to_string());
-    Status w = env.write_file_durably(identity_file, (*ledger)->describe() + "\n");
+    Status w = env.write_file_durably(identity_file, identity);
     if (!w.ok()) return fail(w.to_string());
   }
   auto views = agritrace::projections::ViewStore::open(vpath);
@@ -977,8 +979,8 @@ int cmd_replay(int argc, char** argv) {
       pii->get());
   if (tty) std::fprintf(stderr, "\n");
   if (!report.ok()) return fail(report.status().to_string());
-  Status identity = agritrace::events::posix_env().write_file_durably(views_path(a) + ".ledger",
-                                                                     (*ledger)->describe() + "\n");
+  Status identity = agritrace::events::posix_env().write_file_durably(
+      views_path(a) + ".ledger", agritrace::projections::views_identity((*ledger)->describe()));
   if (!identity.ok()) return fail(identity.to_string());
   std::printf("replayed %llu events in %.3f s (%.0f events/s)\nviews digest %s\n",
               static_cast<unsigned long long>(report->events), report->seconds,
@@ -1131,7 +1133,7 @@ int cmd_restore(int argc, char** argv) {
   }
   auto report = agritrace::replay::rebuild_views(env, **ledger, to + "/views", {}, pii.get());
   if (!report.ok()) return fail(report.status().to_string());
-  if (Status s = env.write_file_durably(to + "/views.ledger", (*ledger)->describe() + "\n");
+  if (Status s = env.write_file_durably(to + "/views.ledger", agritrace::projections::views_identity((*ledger)->describe()));
       !s.ok()) {
     return fail(s.to_string());
   }

@@ -436,6 +436,10 @@ std::string ViewStore::digest() const {
   return core::hex_encode(md, len);
 }
 
+std::string views_identity(std::string_view ledger) {
+  return fmt::format("{}\nviews format {}\n", ledger, kViewsFormat);
+}
+
 Status destroy_view_store(const std::string& path) {
   rocksdb::Status s = rocksdb::DestroyDB(path, rocksdb::Options());
   if (!s.ok()) return io_error(s, "views destroy");

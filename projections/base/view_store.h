@@ -131,6 +131,13 @@ class ViewStore {
 };
 
 // Deletes the view database at path (views are disposable; the ledger is the truth).
+// The format of the views this build writes. `serve` keeps it beside the ledger's name in
+// DATA/views.ledger and rebuilds the views from the ledger when either differs (a views folder of
+// an older format is read wrong, not refused). 2: ancestor lists carry each ancestor's label.
+inline constexpr int kViewsFormat = 2;
+// The text of DATA/views.ledger for views built from `ledger` (Ledger::describe()) by this build.
+std::string views_identity(std::string_view ledger);
+
 Status destroy_view_store(const std::string& path);
 
 }  // namespace agritrace::projections

@@ -319,8 +319,8 @@ Result<std::string> LineageQueries::backward(std::string_view, std::string_view 
                                              std::string_view item_id) const {
   if (!valid_item_id(item_id)) return item_not_found(item_id);
   const NodeId id = NodeId::of(tenant, item_id);
-  // The item's document and its ancestor list in one MultiGet, then every ancestor's document in
-  // a second; only the label members of each are decoded.
+  // The item's document and its ancestor list in one MultiGet: the list carries every ancestor's
+  // label (the projection keeps them current), so no ancestor's own document is read.
   auto first = views_.multi_get(
       {trace::keys::node(id.tenant, id.sid), trace::keys::ancestors(id.tenant, id.sid)});
   if (!first[0]) return item_not_found(item_id);
@@ -331,17 +331,10 @@ Result<std::string> LineageQueries::backward(std::string_view, std::string_view 
   write_from(w, self);
   w.end_object().key("upstream").begin_array();
   if (first[1]) {
-    std::vector<NodeId> ids;
-    std::vector<std::string> keys;
-    for (const std::string& a : decode_node_list(*first[1])) {
-      ids.push_back(NodeId::parse(a));
-      keys.push_back(trace::keys::node(ids.back().tenant, ids.back().sid));
-    }
-    const auto docs = views_.multi_get(keys);
-    for (size_t i = 0; i < ids.size(); ++i) {
-      const LineageNode n = docs[i] ? LineageNode::decode_label(*docs[i]) : LineageNode{};
+    for (const auto& [a, label] : decode_ancestor_list(*first[1])) {
+      const LineageNode n = decode_label_text(label);
       w.begin_object();
-      write_item(w, views_, ids[i], n);
+      write_item(w, views_, NodeId::parse(a), n);
       write_from(w, n);
       w.end_object();
     }

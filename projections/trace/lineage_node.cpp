@@ -9,12 +9,15 @@
 namespace agritrace::projections {
 namespace {
 
-// Fields are separated by \x1f and records by \n; neither can be typed into a name.
+// Fields are separated by \x1f and records by \n; a label's upstream items by \x1e. None can be
+// typed into a name.
 constexpr char kField = '\x1f';
+constexpr char kItem = '\x1e';
 
 std::string clean(std::string_view s) {
   std::string out(s);
-  std::replace_if(out.begin(), out.end(), [](char c) { return c == kField || c == '\n'; }, ' ');
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == kField || c == kItem || c == '\n'; }, ' ');
   return out;
 }
 
@@ -186,7 +189,57 @@ LineageNode LineageNode::decode_label(std::string_view text) {
 std::set<std::string> decode_node_list(std::string_view text) {
   std::set<std::string> out;
   for (std::string_view s : split(text, '\n')) {
-    if (!s.empty()) out.emplace(s);
+    if (!s.empty()) out.emplace(s.substr(0, s.find(kField)));
+  }
+  return out;
+}
+
+std::string encode_label(const LineageNode& n) {
+  std::string out = clean(n.product);
+  out += kField;
+  out += clean(n.lot_code);
+  out += kField;
+  bool first = true;
+  for (const std::string& f : n.from) {
+    if (!first) out += kItem;
+    first = false;
+    out += clean(f);
+  }
+  return out;
+}
+
+LineageNode decode_label_text(std::string_view label) {
+  LineageNode n;
+  const size_t a = label.find(kField);
+  if (a == std::string_view::npos) return n;
+  const size_t b = label.find(kField, a + 1);
+  n.product = std::string(label.substr(0, a));
+  n.lot_code = std::string(label.substr(a + 1, b == std::string_view::npos ? b : b - a - 1));
+  if (b == std::string_view::npos || b + 1 >= label.size()) return n;
+  for (std::string_view f : split(label.substr(b + 1), kItem)) {
+    if (!f.empty()) n.from.emplace_hint(n.from.end(), f);
+  }
+  return n;
+}
+
+AncestorList decode_ancestor_list(std::string_view text) {
+  AncestorList out;
+  for (std::string_view line : split(text, '\n')) {
+    if (line.empty()) continue;
+    const size_t sep = line.find(kField);
+    out.emplace_hint(out.end(), std::string(line.substr(0, sep)),
+                     sep == std::string_view::npos ? std::string() : std::string(line.substr(sep + 1)));
+  }
+  return out;
+}
+
+std::string encode_ancestor_list(const AncestorList& list) {
+  std::string out;
+  for (const auto& [id, label] : list) {
+    if (!out.empty()) out += '\n';
+    out += id;
+    out += kField;
+    out += label;
   }
   return out;
 }

@@ -67,8 +67,18 @@ struct LineageNode {
   static LineageNode decode_label(std::string_view text);
 };
 
-// A sorted set of NodeId::str, stored one per line.
+// A sorted set of NodeId::str, stored one per line. Reads the ids of an ancestor list too.
 std::set<std::string> decode_node_list(std::string_view text);
 std::string encode_node_list(const std::set<std::string>& list);
+
+// An item's label as its descendants' ancestor lists carry it: product, lot code and direct
+// upstream items (what a backward trace shows of each ancestor), so a backward trace reads one
+// list instead of every ancestor's document. Equal labels encode to equal text.
+std::string encode_label(const LineageNode& n);
+LineageNode decode_label_text(std::string_view label);
+// Every item upstream of one (the closure, NodeId::str) with its current label, one per line.
+using AncestorList = std::map<std::string, std::string>;  // NodeId::str -> encode_label
+AncestorList decode_ancestor_list(std::string_view text);
+std::string encode_ancestor_list(const AncestorList& list);
 
 }  // namespace agritrace::projections

@@ -42,24 +42,60 @@ class LineageProjection final
     if (cur.size() != before) b.put(key, encode_node_list(cur));
   }
 
+  static AncestorList ancestors_of(const NodeId& id, const ViewBatch& b) {
+    auto text = b.get(trace::keys::ancestors(id.tenant, id.sid));
+    return text ? decode_ancestor_list(*text) : AncestorList{};
+  }
+  // Sets the labels `labels` in the ancestor list of `id` (all but its own); writes only when it
+  // changed.
+  static void merge_ancestors(const NodeId& id, const std::string& self, const AncestorList& labels,
+                              ViewBatch& b) {
+    AncestorList cur = ancestors_of(id, b);
+    bool changed = false;
+    for (const auto& [a, label] : labels) {
+      if (a == self) continue;
+      auto [it, added] = cur.try_emplace(a, label);
+      if (!added) {
+        if (it->second == label) continue;
+        it->second = label;
+      }
+      changed = true;
+    }
+    if (changed) b.put(trace::keys::ancestors(id.tenant, id.sid), encode_ancestor_list(cur));
+  }
+  // The label of `id` changed from `before` to `n`: every item downstream carries the new one in
+  // its ancestor list (what a backward trace answers from).
+  static void relabel(const NodeId& id, const std::string& before, const LineageNode& n,
+                      ViewBatch& b) {
+    const std::string label = encode_label(n);
+    if (label == before) return;
+    const std::string self = id.str();
+    for (const std::string& d : list(trace::keys::descendants(id.tenant, id.sid), b)) {
+      merge_ancestors(NodeId::parse(d), d, AncestorList{{self, label}}, b);
+    }
+  }
+
   // The goods of `from` went into `to`: every item upstream of `from` (and itself) gains every item
   // downstream of `to` (and itself), and the other way round. The closure of the final edge set,
-  // whatever the order the edges came in.
+  // whatever the order the edges came in. Ancestor lists carry each ancestor's current label:
+  // those of `from`'s list are current, `from`'s own is its document's, and `to`'s changed (it
+  // gained `from`) in every list downstream of it.
   static void link(const NodeId& from, const NodeId& to, ViewBatch& b) {
     LineageNode n = load(to, b);
     if (!n.from.insert(from.str()).second) return;
     store(to, n, b);
-    std::set<std::string> up = list(trace::keys::ancestors(from.tenant, from.sid), b);
-    up.insert(from.str());
+    AncestorList up = ancestors_of(from, b);
+    up[from.str()] = encode_label(load(from, b));
     std::set<std::string> down = list(trace::keys::descendants(to.tenant, to.sid), b);
     down.insert(to.str());
-    for (const std::string& a : up) {
+    for (const auto& [a, label] : up) {
       const NodeId id = NodeId::parse(a);
       extend(trace::keys::descendants(id.tenant, id.sid), down, a, b);
     }
+    AncestorList with_to = up;
+    with_to[to.str()] = encode_label(n);
     for (const std::string& d : down) {
-      const NodeId id = NodeId::parse(d);
-      extend(trace::keys::ancestors(id.tenant, id.sid), up, d, b);
+      merge_ancestors(NodeId::parse(d), d, d == to.str() ? up : with_to, b);
     }
   }
 
@@ -76,11 +112,13 @@ class LineageProjection final
   void describe_batch(const std::string& t, const E& e, ViewBatch& b) {
     const NodeId id = NodeId::of(t, e.batch_id);
     LineageNode n = load(id, b);
+    const std::string before = encode_label(n);
     n.product = e.product;
     n.unit = std::string(core::unit_name(e.quantity.unit));
     n.quantity = e.quantity.amount;
     if constexpr (requires { e.lot_code; }) n.lot_code = e.lot_code;
     store(id, n, b);
+    relabel(id, before, n, b);
   }
 
   void on(const std::string& t, int64_t, const core::BatchCreated& e, ViewBatch& b) {
@@ -93,8 +131,10 @@ class LineageProjection final
   void on(const std::string& t, int64_t, const core::PurchaseOrderReceived& e, ViewBatch& b) {
     const NodeId id = NodeId::of(t, e.lot_id);
     LineageNode n = load(id, b);
+    const std::string before = encode_label(n);
     receive(n, e.material, e.supplier_lot, e.quantity);
     store(id, n, b);
+    relabel(id, before, n, b);
   }
 
   void on(const std::string& t, int64_t, const core::CodesGenerated& e, ViewBatch& b) {
@@ -159,10 +199,12 @@ class LineageProjection final
   void on(const std::string& t, int64_t, const core::GoodsReceived& e, ViewBatch& b) {
     const NodeId lot = NodeId::of(t, e.lot_id);
     LineageNode n = load(lot, b);
+    const std::string before = encode_label(n);
     receive(n, e.product, e.lot_code, e.quantity);
     n.codes += static_cast<int64_t>(e.serials.size());
     if (e.quantity_per_code > 0) n.per_code = e.quantity_per_code;
     store(lot, n, b);
+    relabel(lot, before, n, b);
     if (e.from_tenant.empty() || e.from_item_id.empty()) return;  // bought by hand: no upstream
 
     // The sender's shipment: what came in, and the codes recorded missing (each once: a code

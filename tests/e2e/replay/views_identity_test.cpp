@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "projections/base/view_store.h"
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
@@ -39,7 +40,8 @@ TEST_CASE("replay R-6: one data folder named relative or absolute keeps its view
       {}, true);
   INFO(replayed.out);
   REQUIRE(replayed.exit_code == 0);
-  CHECK(read_file(data + "/views.ledger") == "embedded:" + data + "/ledger\n");
+  CHECK(read_file(data + "/views.ledger") ==
+        fmt::format("embedded:{}/ledger\nviews format {}\n", data, projections::kViewsFormat));
   const std::string identity = read_file(data + "/views/IDENTITY");
   REQUIRE(!identity.empty());
 

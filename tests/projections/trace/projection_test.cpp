@@ -817,4 +817,44 @@ TEST_CASE(
   CHECK(one.num("/totals/codes") == 1);
 }
 
+TEST_CASE("R-4.2.4 issue 11 backward trace: ancestors' labels stay current whatever the order") {
+  // The farm corrects its batch's product name after the gift boxes were made from it: the shop's
+  // backward trace (answered from its lot's ancestor list alone) names the corrected product, and
+  // so does every arrival order, with byte-identical views.
+  Chain chain = repack_chain();
+  chain.add(kFarm, core::BatchAmended{"b-1", "菜心(精选)", kg(200),
+                                      day(days_from_today(-6).c_str()), std::nullopt, "更正品名"});
+  const Interleavings orders(chain, 5, 77);
+  orders.check_same_views();
+  const std::string first = ok(projections::LineageQueries(*orders.in_order.store)
+                                   .backward(kShop, kShop, "lot-1"))
+                                .body;
+  for (const Views* v : {&orders.in_order, &orders.backwards, &orders.round_robin,
+                         &orders.random1, &orders.random2}) {
+    projections::LineageQueries lineage(*v->store);
+    Reply back = ok(lineage.backward(kShop, kShop, "lot-1"));
+    INFO(back.body);
+    CHECK(back.body == first);
+    // Upstream in (enterprise, item) order: the wholesaler's gift-box batch and received lot,
+    // then the farm's batch and seed lot, each with its label and what it was made from.
+    REQUIRE(back.size("/upstream") == 4);
+    CHECK(back.str("/upstream/0/enterprise_id") == kWholesaler2);
+    CHECK(back.str("/upstream/0/item_id") == "b-1");
+    CHECK(back.str("/upstream/0/product") == "礼盒菜心");
+    CHECK(back.str("/upstream/0/from/0/item_id") == "lot-1");
+    CHECK(back.str("/upstream/1/item_id") == "lot-1");
+    CHECK(back.str("/upstream/1/from/0/enterprise_id") == kFarm);
+    CHECK(back.str("/upstream/1/from/0/item_id") == "b-1");
+    CHECK(back.str("/upstream/2/enterprise_id") == kFarm);
+    CHECK(back.str("/upstream/2/item_id") == "b-1");
+    CHECK(back.str("/upstream/2/product") == "菜心(精选)");
+    CHECK(back.str("/upstream/2/lot_code") == "FARM-1");
+    CHECK(back.str("/upstream/2/from/0/item_id") == "lot-1");
+    CHECK(back.str("/upstream/3/item_id") == "lot-1");
+    CHECK(back.str("/upstream/3/product") == "菜心种子");
+    CHECK(back.str("/upstream/3/lot_code") == "SEED-26");
+    CHECK(back.size("/upstream/3/from") == 0);
+  }
+}
+
 }  // namespace agritrace::testing
