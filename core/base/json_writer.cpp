@@ -92,12 +92,14 @@ JsonWriter& JsonWriter::value(std::string_view s) {
 }
 JsonWriter& JsonWriter::value(int64_t n) {
   separate();
-  out_ += fmt::format("{}", n);
+  const fmt::format_int text(n);  // no allocation
+  out_.append(text.data(), text.size());
   return *this;
 }
 JsonWriter& JsonWriter::value(uint64_t n) {
   separate();
-  out_ += fmt::format("{}", n);
+  const fmt::format_int text(n);
+  out_.append(text.data(), text.size());
   return *this;
 }
 JsonWriter& JsonWriter::value(bool b) {

@@ -20,8 +20,16 @@ std::string unsort_id(std::string_view sid) {
   const size_t dash = sid.rfind('-');
   if (dash == std::string_view::npos) return std::string(sid);
   const size_t digits = sid.find_first_not_of('0', dash + 1);
-  return std::string(sid.substr(0, dash + 1)) +
-         (digits == std::string_view::npos ? "0" : std::string(sid.substr(digits)));
+  // One allocation: every id of every answer passes here.
+  std::string out;
+  out.reserve(sid.size() + 1);
+  out.append(sid.data(), dash + 1);
+  if (digits == std::string_view::npos) {
+    out.push_back('0');
+  } else {
+    out.append(sid.substr(digits));
+  }
+  return out;
 }
 
 std::string view_key(ViewKind kind, std::string_view tenant, std::string_view part1,

@@ -17,13 +17,14 @@
 namespace agritrace::projections {
 namespace {
 
-void write_item_ref(JsonWriter& w, const NodeId& id) {
+void write_item_ref(JsonWriter& w, std::string_view tenant, std::string_view sid) {
   w.begin_object()
-      .field("enterprise_id", id.tenant)
-      .field("item_id", id.item_id())
-      .field("kind", id.is_batch() ? "batch" : "lot")
+      .field("enterprise_id", tenant)
+      .field("item_id", unsort_id(sid))
+      .field("kind", sid.starts_with("b-") ? "batch" : "lot")
       .end_object();
 }
+void write_item_ref(JsonWriter& w, const NodeId& id) { write_item_ref(w, id.tenant, id.sid); }
 
 void write_item(JsonWriter& w, const ViewStore& v, const NodeId& id, const LineageNode& n) {
   w.field("enterprise_id", id.tenant)
@@ -36,8 +37,26 @@ void write_item(JsonWriter& w, const ViewStore& v, const NodeId& id, const Linea
 
 void write_from(JsonWriter& w, const LineageNode& n) {
   w.key("from").begin_array();
-  for (const std::string& f : n.from) write_item_ref(w, NodeId::parse(f));
+  for (const std::string& f : n.from) {
+    const std::string_view s(f);
+    const size_t slash = s.find('/');
+    if (slash == std::string_view::npos) {
+      write_item_ref(w, s, "");
+    } else {
+      write_item_ref(w, s.substr(0, slash), s.substr(slash + 1));
+    }
+  }
   w.end_array();
+}
+
+// A reach's items in (enterprise, item) order, the root among them.
+std::vector<const std::pair<NodeId, LineageNode>*> sorted_items(const Reach& r) {
+  std::vector<const std::pair<NodeId, LineageNode>*> sorted;
+  sorted.reserve(r.items.size());
+  for (const auto& item : r.items) sorted.push_back(&item);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  return sorted;
 }
 
 // A customer outside the platform, the same way for every viewer: an enterprise by name, USCC and
@@ -130,11 +149,11 @@ Reach LineageQueries::reach(const NodeId& root) const {
 }
 
 std::vector<HolderRow> LineageQueries::holders(const Reach& r) {
-  // Items in (enterprise, item) order, the root among them.
-  std::vector<const std::pair<NodeId, LineageNode>*> sorted;
-  for (const auto& item : r.items) sorted.push_back(&item);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+  return holders_of(sorted_items(r));
+}
+
+std::vector<HolderRow> LineageQueries::holders_of(
+    const std::vector<const std::pair<NodeId, LineageNode>*>& sorted) {
   std::vector<HolderRow> rows;
   for (const auto* item : sorted) {
     const NodeId& id = item->first;
@@ -142,33 +161,33 @@ std::vector<HolderRow> LineageQueries::holders(const Reach& r) {
     const int64_t per_code = n.per_code;
     const auto codes_of = [per_code](int64_t q) { return per_code > 0 ? q / per_code : 0; };
     if (n.stock() > 0)
-      rows.push_back({HolderState::kOwnStock, id, n.stock_codes(), n.stock(), "", "", 0});
+      rows.push_back({HolderState::kOwnStock, &id, &n, n.stock_codes(), n.stock(), {}, {}, 0});
     for (const auto& [sid, s] : n.shipments) {
       if (s.in_transit() > 0) {
-        rows.push_back({HolderState::kInTransit, id, std::max<int64_t>(s.in_transit_codes(), 0),
+        rows.push_back({HolderState::kInTransit, &id, &n, std::max<int64_t>(s.in_transit_codes(), 0),
                         s.in_transit(), sid, s.to, 0});
       }
     }
     for (const auto& [sid, s] : n.shipments) {
       if (s.missing > 0)
-        rows.push_back({HolderState::kMissing, id, s.missing_codes, s.missing, sid, s.to, 0});
+        rows.push_back({HolderState::kMissing, &id, &n, s.missing_codes, s.missing, sid, s.to, 0});
     }
     for (const auto& [batch, amount] : n.consumed_into) {
       if (amount > 0)
         rows.push_back(
-            {HolderState::kConsumedInto, id, codes_of(amount), amount, batch, id.tenant, 0});
+            {HolderState::kConsumedInto, &id, &n, codes_of(amount), amount, batch, id.tenant, 0});
     }
     if (n.written_off > 0) {
       rows.push_back(
-          {HolderState::kWrittenOff, id, n.written_off_codes(), n.written_off, "", "", 0});
+          {HolderState::kWrittenOff, &id, &n, n.written_off_codes(), n.written_off, {}, {}, 0});
     }
     if (n.retail_quantity > 0) {
-      rows.push_back({HolderState::kSoldToConsumers, id, n.retail_codes, n.retail_quantity, "", "",
-                      n.retail_sales});
+      rows.push_back({HolderState::kSoldToConsumers, &id, &n, n.retail_codes, n.retail_quantity, {},
+                      {}, n.retail_sales});
     }
     for (const auto& [key, c] : n.customers) {
       if (c.quantity > 0)
-        rows.push_back({HolderState::kAtCustomer, id, c.codes, c.quantity, key, "", 0});
+        rows.push_back({HolderState::kAtCustomer, &id, &n, c.codes, c.quantity, key, {}, 0});
     }
   }
   return rows;
@@ -224,24 +243,23 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
   (void)viewer;  // every viewer sees the same lineage (other enterprises' customers masked for all)
   if (r.items.empty()) return false;
   const NodeId& root = r.items.front().first;
-  std::map<NodeId, const LineageNode*> docs;
-  for (const auto& [id, n] : r.items) docs.emplace(id, &n);
+  const auto sorted = sorted_items(r);
   w.key("root").begin_object();
   write_item(w, views_, root, r.items.front().second);
   w.end_object();
 
   Totals total;
-  std::map<std::string, Totals> by_state;
+  std::map<std::string_view, Totals> by_state;  // names are literals (holder_state_name)
   w.key("holders").begin_array();
-  for (const HolderRow& h : holders(r)) {
-    const LineageNode& n = *docs.at(h.item);
+  for (const HolderRow& h : holders_of(sorted)) {
+    const LineageNode& n = *h.node;
     const std::string_view state = holder_state_name(h.state);
     w.begin_object()
         .field("state", state)
-        .field("enterprise_id", h.item.tenant)
-        .field("enterprise_name", enterprise_name_of(views_, h.item.tenant));
+        .field("enterprise_id", h.item->tenant)
+        .field("enterprise_name", enterprise_name_of(views_, h.item->tenant));
     w.key("item");
-    write_item_ref(w, h.item);
+    write_item_ref(w, *h.item);
     w.field("product", n.product).field("lot_code", n.lot_code).field("codes", h.codes);
     write_quantity(w, "quantity", h.quantity, n.unit);
     switch (h.state) {
@@ -256,7 +274,7 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
         break;
       case HolderState::kConsumedInto:
         w.key("into");
-        write_item_ref(w, NodeId{h.item.tenant, h.ref});
+        write_item_ref(w, h.item->tenant, h.ref);
         break;
       case HolderState::kSoldToConsumers:
         w.field("sales", h.sales)
@@ -267,13 +285,13 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
         break;
       case HolderState::kAtCustomer:
         w.key("customer");
-        write_customer(w, n.customers.at(h.ref));
+        write_customer(w, n.customers.at(std::string(h.ref)));
         break;
       default:
         break;
     }
     w.end_object();
-    by_state[std::string(state)].add(h.codes, h.quantity, n.unit);
+    by_state[state].add(h.codes, h.quantity, n.unit);
     if (h.state != HolderState::kConsumedInto) total.add(h.codes, h.quantity, n.unit);
   }
   w.end_array();
@@ -287,17 +305,17 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
   w.end_object().end_object();
 
   w.key("batches").begin_array();
-  for (const auto& [id, n] : docs) {
-    if (!id.is_batch()) continue;
+  for (const auto* item : sorted) {
+    if (!item->first.is_batch()) continue;
     w.begin_object();
-    write_item(w, views_, id, *n);
+    write_item(w, views_, item->first, item->second);
     w.end_object();
   }
   w.end_array().key("items").begin_array();
-  for (const auto& [id, n] : docs) {
+  for (const auto* item : sorted) {
     w.begin_object();
-    write_item(w, views_, id, *n);
-    write_from(w, *n);
+    write_item(w, views_, item->first, item->second);
+    write_from(w, item->second);
     w.end_object();
   }
   w.end_array();

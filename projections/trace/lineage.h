@@ -31,13 +31,15 @@ enum class HolderState {
 };
 std::string_view holder_state_name(HolderState s);
 
+// One holder of a reach's goods. Points into the Reach it came from, which must outlive it.
 struct HolderRow {
   HolderState state;
-  NodeId item;
+  const NodeId* item = nullptr;
+  const LineageNode* node = nullptr;  // the item's document
   int64_t codes = 0, quantity = 0;
-  std::string ref;  // in_transit / missing: shipment sort id; consumed_into: batch sort id;
-                    // at_customer: customer key
-  std::string to;   // in_transit / missing: the receiving tenant
+  std::string_view ref;  // in_transit / missing: shipment sort id; consumed_into: batch sort id;
+                         // at_customer: customer key
+  std::string_view to;   // in_transit / missing: the receiving tenant
   int64_t sales = 0;
 };
 
@@ -69,6 +71,9 @@ class LineageQueries {
   std::optional<LineageNode> node(const NodeId& id) const;
   Reach reach(const NodeId& root) const;
   static std::vector<HolderRow> holders(const Reach& r);
+  // The same from a reach's items in (enterprise, item) order.
+  static std::vector<HolderRow> holders_of(
+      const std::vector<const std::pair<NodeId, LineageNode>*>& sorted);
 
   // Whereabouts / forward trace of an item ("lot-N" or "b-N") of `tenant`.
   Result<std::string> forward(std::string_view asker, std::string_view tenant,

@@ -120,11 +120,38 @@ std::string LineageNode::encode() const {
   return out;
 }
 
+// The fields of one line, on the stack (a document has thousands of lines on a big lot: a vector
+// per line was a visible part of a recall's time).
+class Fields {
+ public:
+  explicit Fields(std::string_view line) {
+    size_t start = 0;
+    while (count_ < kMax) {
+      const size_t at = line.find(kField, start);
+      f_[count_++] = line.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start);
+      if (at == std::string_view::npos) break;
+      start = at + 1;
+    }
+  }
+  size_t size() const { return count_; }
+  std::string_view operator[](size_t i) const { return f_[i]; }
+
+ private:
+  static constexpr size_t kMax = 16;  // the longest line ('n') has 15 fields
+  std::string_view f_[kMax];
+  size_t count_ = 0;
+};
+
 LineageNode LineageNode::decode(std::string_view text) {
   LineageNode n;
-  for (std::string_view line : split(text, '\n')) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
     if (line.empty()) continue;
-    const auto f = split(line, kField);
+    const Fields f(line);
     auto str = [&](size_t i) { return i < f.size() ? std::string(f[i]) : std::string(); };
     auto num = [&](size_t i) { return i < f.size() ? to_int(f[i]) : 0; };
     switch (line[0]) {
