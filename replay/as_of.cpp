@@ -8,6 +8,7 @@
 #include "core/base/civil_time.h"
 #include "core/base/json_writer.h"
 #include "projections/base/keys.h"
+#include "projections/base/view_store.h"
 #include "replay/replay.h"
 
 namespace agritrace::replay {
@@ -158,6 +159,7 @@ Result<AsOfReport> build_views_as_of(Env& env, events::Ledger& ledger, const std
       .field("as_of", core::format_rfc3339_utc(as_of_ms))
       .field("as_of_ms", std::to_string(as_of_ms))
       .field("ledger", ledger.describe())
+      .field("views_format", std::to_string(projections::kViewsFormat))
       .field("events", report.events)
       .field("digest", report.digest)
       .end_object();
@@ -176,7 +178,18 @@ Result<AsOfFolder> open_as_of_folder(Env& env, const std::string& dir) {
   f.views = dir + "/views";
   f.ledger = projections::json_string_field(*manifest, "ledger").value_or("");
   f.as_of_ms = std::strtoll(projections::json_string_field(*manifest, "as_of_ms").value_or("0").c_str(), nullptr, 10);
+  // Absent: written before the format was recorded (format 1).
+  f.views_format = std::atoi(projections::json_string_field(*manifest, "views_format").value_or("1").c_str());
   return f;
+}
+
+Status check_views_format(const AsOfFolder& folder) {
+  // Views of another format would be read wrong (e.g. backward traces without their labels).
+  if (folder.views_format == projections::kViewsFormat) return Status::Ok();
+  return make_error(ErrorCode::kConflict, "as_of_views_format",
+                    fmt::format("{} holds views of format {}, this version reads format {}: build it again with "
+                                "`agritrace replay --as-of T --out DIR`",
+                                folder.views, folder.views_format, projections::kViewsFormat));
 }
 
 }  // namespace agritrace::replay

@@ -60,7 +60,10 @@ struct AsOfFolder {
   std::string views;
   int64_t as_of_ms = 0;
   std::string ledger;
+  int views_format = 1;  // projections::kViewsFormat of the build that wrote it
 };
 Result<AsOfFolder> open_as_of_folder(Env& env, const std::string& dir);
+// Refuses (as_of_views_format) a folder whose views another format wrote: read them only if OK.
+Status check_views_format(const AsOfFolder& folder);
 
 }  // namespace agritrace::replay

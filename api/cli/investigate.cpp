@@ -237,6 +237,7 @@ Result<std::unique_ptr<projections::ViewStore>> query_views(const Args& a, Env& 
     }
     auto folder = replay::open_as_of_folder(env, dir);
     if (!folder.ok()) return folder.error();
+    if (Status format = replay::check_views_format(*folder); !format.ok()) return format.error();
     std::fprintf(stderr, "agritrace: views of %s as of %s\n", folder->ledger.c_str(),
                  core::format_rfc3339_utc(folder->as_of_ms).c_str());
     return projections::ViewStore::open(folder->views);
@@ -504,7 +505,7 @@ int exit_code_for(const Error& e) {
   const std::string& r = e.reason;
   if (r == replay::kAsOfBeforeStart || r == replay::kLedgerEmpty) return kExitBeforeStart;
   if (r == replay::kAsOfInFuture) return kExitFuture;
-  if (r == "as_of_folder_missing") return kExitNoViews;
+  if (r == "as_of_folder_missing" || r == "as_of_views_format") return kExitNoViews;
   if (e.code == ErrorCode::kCorruption) return kExitLedgerCorrupt;
   if (e.code == ErrorCode::kNotFound && r != "ledger_missing") return kExitUnknown;
   if (e.code == ErrorCode::kInvalidArgument) return kExitUsage;

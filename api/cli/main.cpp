@@ -515,6 +515,9 @@ class EarlyFront {
 int serve_views(const Args& a, Env& env, bool test_clock, const HttpFront& front) {
   auto folder = agritrace::replay::open_as_of_folder(env, a.values.at("views"));
   if (!folder.ok()) return fail(folder.error().message);
+  if (agritrace::Status format = agritrace::replay::check_views_format(*folder); !format.ok()) {
+    return fail(format.error().message);
+  }
   const sigset_t stop_signals = block_stop_signals();
   const std::string data = a.values.at("data");
   const std::string key_file = a.values.at("admin-key-file").empty() ? data + "/admin.key" : a.values.at("admin-key-file");

@@ -7,14 +7,17 @@
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/base/civil_time.h"
 #include "core/base/digest.h"
+#include "projections/base/view_store.h"
 #include "tests/e2e/base/fixtures.h"
 #include "tests/support/api_client.h"
 #include "tests/support/test_env.h"
@@ -158,6 +161,28 @@ void answers_as_of(Backend backend) {
   CHECK(farm_past.get("/v1/recalls/rc-1").body == recall_then.body);
   check_problem(farm_past.post("/v1/batches", batch_body("NEW-1")), 409, "read_only", "");
   CHECK(past.stop() == 0);
+
+  // A folder whose views an older version wrote (format 1: no "views_format" in as-of.json) is
+  // refused, not read wrong.
+  {
+    const std::string manifest_path = folder.path() + "/as-of.json";
+    std::string manifest;
+    {
+      std::ifstream in(manifest_path);
+      std::ostringstream text;
+      text << in.rdbuf();
+      manifest = text.str();
+    }
+    const size_t at = manifest.find(fmt::format(R"("views_format":"{}",)", projections::kViewsFormat));
+    REQUIRE(at != std::string::npos);
+    manifest.erase(at, fmt::format(R"("views_format":"{}",)", projections::kViewsFormat).size());
+    std::ofstream(manifest_path, std::ios::trunc) << manifest;
+    RunResult old = cli(app, with_flags(split(fmt::format("investigate whereabouts --lot lot-1 --tenant {}", kFarmUscc)),
+                                        from_folder),
+                        true);
+    CHECK(old.exit_code == 13);
+    CHECK(old.out.find("views of format 1") != std::string::npos);
+  }
   CHECK(app.server.stop() == 0);
 }
 
