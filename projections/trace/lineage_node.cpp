@@ -142,15 +142,22 @@ class Fields {
   size_t count_ = 0;
 };
 
-LineageNode LineageNode::decode(std::string_view text) {
-  LineageNode n;
+// Calls fn(line) for every non-empty line of a document.
+template <typename Fn>
+void for_each_line(std::string_view text, Fn&& fn) {
   size_t at = 0;
   while (at < text.size()) {
     size_t end = text.find('\n', at);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view line = text.substr(at, end - at);
     at = end + 1;
-    if (line.empty()) continue;
+    if (!line.empty()) fn(line);
+  }
+}
+
+LineageNode LineageNode::decode(std::string_view text) {
+  LineageNode n;
+  for_each_line(text, [&n](std::string_view line) {
     const Fields f(line);
     auto str = [&](size_t i) { return i < f.size() ? std::string(f[i]) : std::string(); };
     auto num = [&](size_t i) { return i < f.size() ? to_int(f[i]) : 0; };
@@ -186,21 +193,15 @@ LineageNode LineageNode::decode(std::string_view text) {
       default:
         break;
     }
-  }
+  });
   return n;
 }
 
 LineageNode LineageNode::decode_label(std::string_view text) {
   LineageNode n;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(at, end - at);
-    at = end + 1;
-    if (line.empty()) continue;
+  for_each_line(text, [&n](std::string_view line) {
     if (line[0] == 'n') {
-      const auto f = split(line, kField);
+      const Fields f(line);
       if (f.size() > 1) n.product = std::string(f[1]);
       if (f.size() > 2) n.lot_code = std::string(f[2]);
     } else if (line[0] == 'f') {
@@ -209,7 +210,7 @@ LineageNode LineageNode::decode_label(std::string_view text) {
         n.from.emplace_hint(n.from.end(),
                             line.substr(sep + 1, line.find(kField, sep + 1) - sep - 1));
     }
-  }
+  });
   return n;
 }
 
