@@ -142,6 +142,10 @@ rocksdb::Options WriterIndex::db_options() {
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.write_buffer_size = kWriteBufferBytes;
   options.max_write_buffer_number = 2;
+  // The same for the memtables, where a group's entity look-ups mostly land: a miss skips the
+  // skip-list search (a third of the writer's CPU in a bulk load's profile before).
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.05;
   return options;
 }
 
