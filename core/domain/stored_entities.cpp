@@ -1,171 +1,155 @@
 // How the single writer stores the write model's entities in its index (StoredMap,
-// core/codes/stored_map.h): every field, in declaration order. A field added to one of these
-// structs must be added here too (and the writer index's format version raised,
-// events/writer/writer_index.cpp), or it is lost when the entity is stored.
+// core/codes/stored_map.h): every field, in declaration order, listed once per entity for both
+// directions. A field added to one of these structs must be added here too (and the writer
+// index's format version raised, events/writer/writer_index.cpp), or it is lost when the entity is
+// stored.
+#include <type_traits>
+
 #include "core/domain/tenant_state.h"
 
 namespace agritrace::core {
+namespace {
 
 using stored::In;
 
-void store_encode(std::string& out, const PurchaseOrderState& v) {
-  store_encode(out, v.material);
-  store_encode(out, v.supplier_id);
-  store_encode(out, v.quantity);
-  store_encode(out, v.supplier_lot);
-  store_encode(out, v.production_date);
-  store_encode(out, v.expiry_date);
-  stored::put(out, static_cast<uint64_t>(v.status));
-  store_encode(out, v.lot_id);
-  store_encode(out, v.price_fen);
-  store_encode(out, v.customs.declaration_number);
-  store_encode(out, v.customs.origin_country);
-  store_encode(out, v.customs.port_of_entry);
-  store_encode(out, v.customs.ciq_certificate_number);
+// One field each way: enums and flags as a number, the rest by their store_encode/store_decode.
+struct Encoder {
+  std::string& out;
+  template <class T>
+  void operator()(const T& x) const {
+    if constexpr (std::is_enum_v<T>) {
+      stored::put(out, static_cast<uint64_t>(x));
+    } else if constexpr (std::is_same_v<T, bool>) {
+      stored::put(out, x);
+    } else {
+      store_encode(out, x);
+    }
+  }
+};
+struct Decoder {
+  In& in;
+  template <class T>
+  void operator()(T& x) const {
+    if constexpr (std::is_enum_v<T>) {
+      x = static_cast<T>(in.u64());
+    } else if constexpr (std::is_same_v<T, bool>) {
+      x = in.boolean();
+    } else {
+      store_decode(in, x);
+    }
+  }
+};
+
+template <class V, class F>
+  requires std::is_same_v<std::remove_const_t<V>, PurchaseOrderState>
+void each_field(V& v, F&& f) {
+  f(v.material);
+  f(v.supplier_id);
+  f(v.quantity);
+  f(v.supplier_lot);
+  f(v.production_date);
+  f(v.expiry_date);
+  f(v.status);
+  f(v.lot_id);
+  f(v.price_fen);
+  f(v.customs.declaration_number);
+  f(v.customs.origin_country);
+  f(v.customs.port_of_entry);
+  f(v.customs.ciq_certificate_number);
 }
 
-void store_decode(In& in, PurchaseOrderState& v) {
-  store_decode(in, v.material);
-  store_decode(in, v.supplier_id);
-  store_decode(in, v.quantity);
-  store_decode(in, v.supplier_lot);
-  store_decode(in, v.production_date);
-  store_decode(in, v.expiry_date);
-  v.status = static_cast<PurchaseOrderStatus>(in.u64());
-  store_decode(in, v.lot_id);
-  store_decode(in, v.price_fen);
-  store_decode(in, v.customs.declaration_number);
-  store_decode(in, v.customs.origin_country);
-  store_decode(in, v.customs.port_of_entry);
-  store_decode(in, v.customs.ciq_certificate_number);
+template <class V, class F>
+  requires std::is_same_v<std::remove_const_t<V>, MaterialLotState>
+void each_field(V& v, F&& f) {
+  f(v.po_id);
+  f(v.material);
+  f(v.supplier_id);
+  f(v.supplier_lot);
+  f(v.production_date);
+  f(v.expiry_date);
+  f(v.received_on);
+  f(v.received);
+  f(v.consumed_amount);
+  f(v.receipt_id);
+  f(v.lot_code);
+  f(v.product_id);
+  f(v.expiry);
+  f(v.from_tenant);
+  f(v.from_item_id);
+  f(v.origin_tenant);
+  f(v.origin_batch_id);
+  f(v.quantity_per_code);
 }
 
-void store_encode(std::string& out, const MaterialLotState& v) {
-  store_encode(out, v.po_id);
-  store_encode(out, v.material);
-  store_encode(out, v.supplier_id);
-  store_encode(out, v.supplier_lot);
-  store_encode(out, v.production_date);
-  store_encode(out, v.expiry_date);
-  store_encode(out, v.received_on);
-  store_encode(out, v.received);
-  store_encode(out, v.consumed_amount);
-  store_encode(out, v.receipt_id);
-  store_encode(out, v.lot_code);
-  store_encode(out, v.product_id);
-  store_encode(out, v.expiry);
-  store_encode(out, v.from_tenant);
-  store_encode(out, v.from_item_id);
-  store_encode(out, v.origin_tenant);
-  store_encode(out, v.origin_batch_id);
-  store_encode(out, v.quantity_per_code);
+template <class V, class F>
+  requires std::is_same_v<std::remove_const_t<V>, BatchState>
+void each_field(V& v, F&& f) {
+  f(v.product);
+  f(v.lot_code);
+  f(v.quantity);
+  f(v.production_date);
+  f(v.expiry_date);
+  f(v.document_sha256s);
+  f(v.product_id);
 }
 
-void store_decode(In& in, MaterialLotState& v) {
-  store_decode(in, v.po_id);
-  store_decode(in, v.material);
-  store_decode(in, v.supplier_id);
-  store_decode(in, v.supplier_lot);
-  store_decode(in, v.production_date);
-  store_decode(in, v.expiry_date);
-  store_decode(in, v.received_on);
-  store_decode(in, v.received);
-  store_decode(in, v.consumed_amount);
-  store_decode(in, v.receipt_id);
-  store_decode(in, v.lot_code);
-  store_decode(in, v.product_id);
-  store_decode(in, v.expiry);
-  store_decode(in, v.from_tenant);
-  store_decode(in, v.from_item_id);
-  store_decode(in, v.origin_tenant);
-  store_decode(in, v.origin_batch_id);
-  store_decode(in, v.quantity_per_code);
+template <class V, class F>
+  requires std::is_same_v<std::remove_const_t<V>, SalesOrderState>
+void each_field(V& v, F&& f) {
+  f(v.customer_id);
+  f(v.batch_id);
+  f(v.product);
+  f(v.quantity);
+  f(v.shipped);
+  f(v.status);
+  f(v.price_fen);
+  f(v.invoiced_fen);
 }
 
-void store_encode(std::string& out, const BatchState& v) {
-  store_encode(out, v.product);
-  store_encode(out, v.lot_code);
-  store_encode(out, v.quantity);
-  store_encode(out, v.production_date);
-  store_encode(out, v.expiry_date);
-  store_encode(out, v.document_sha256s);
-  store_encode(out, v.product_id);
+template <class V, class F>
+  requires std::is_same_v<std::remove_const_t<V>, InboundShipment>
+void each_field(V& v, F&& f) {
+  f(v.from_tenant);
+  f(v.shipment_id);
+  f(v.from_item_id);
+  f(v.origin_tenant);
+  f(v.origin_batch_id);
+  f(v.mo_id);
+  f(v.product);
+  f(v.lot_code);
+  f(v.per_code);
+  f(v.lot_id);
 }
 
-void store_decode(In& in, BatchState& v) {
-  store_decode(in, v.product);
-  store_decode(in, v.lot_code);
-  store_decode(in, v.quantity);
-  store_decode(in, v.production_date);
-  store_decode(in, v.expiry_date);
-  store_decode(in, v.document_sha256s);
-  store_decode(in, v.product_id);
+template <class V, class F>
+  requires std::is_same_v<std::remove_const_t<V>, CodeRunState>
+void each_field(V& v, F&& f) {
+  f(v.template_id);
+  f(v.batch_id);
+  f(v.gtin);
+  f(v.lot_code);
+  f(v.count);
+  f(v.disabled);
 }
 
-void store_encode(std::string& out, const SalesOrderState& v) {
-  store_encode(out, v.customer_id);
-  store_encode(out, v.batch_id);
-  store_encode(out, v.product);
-  store_encode(out, v.quantity);
-  store_encode(out, v.shipped);
-  stored::put(out, static_cast<uint64_t>(v.status));
-  store_encode(out, v.price_fen);
-  store_encode(out, v.invoiced_fen);
-}
+}  // namespace
 
-void store_decode(In& in, SalesOrderState& v) {
-  store_decode(in, v.customer_id);
-  store_decode(in, v.batch_id);
-  store_decode(in, v.product);
-  store_decode(in, v.quantity);
-  store_decode(in, v.shipped);
-  v.status = static_cast<SalesOrderStatus>(in.u64());
-  store_decode(in, v.price_fen);
-  store_decode(in, v.invoiced_fen);
-}
+void store_encode(std::string& out, const PurchaseOrderState& v) { each_field(v, Encoder{out}); }
+void store_decode(In& in, PurchaseOrderState& v) { each_field(v, Decoder{in}); }
 
-void store_encode(std::string& out, const InboundShipment& v) {
-  store_encode(out, v.from_tenant);
-  store_encode(out, v.shipment_id);
-  store_encode(out, v.from_item_id);
-  store_encode(out, v.origin_tenant);
-  store_encode(out, v.origin_batch_id);
-  store_encode(out, v.mo_id);
-  store_encode(out, v.product);
-  store_encode(out, v.lot_code);
-  store_encode(out, v.per_code);
-  store_encode(out, v.lot_id);
-}
+void store_encode(std::string& out, const MaterialLotState& v) { each_field(v, Encoder{out}); }
+void store_decode(In& in, MaterialLotState& v) { each_field(v, Decoder{in}); }
 
-void store_decode(In& in, InboundShipment& v) {
-  store_decode(in, v.from_tenant);
-  store_decode(in, v.shipment_id);
-  store_decode(in, v.from_item_id);
-  store_decode(in, v.origin_tenant);
-  store_decode(in, v.origin_batch_id);
-  store_decode(in, v.mo_id);
-  store_decode(in, v.product);
-  store_decode(in, v.lot_code);
-  store_decode(in, v.per_code);
-  store_decode(in, v.lot_id);
-}
+void store_encode(std::string& out, const BatchState& v) { each_field(v, Encoder{out}); }
+void store_decode(In& in, BatchState& v) { each_field(v, Decoder{in}); }
 
-void store_encode(std::string& out, const CodeRunState& v) {
-  store_encode(out, v.template_id);
-  store_encode(out, v.batch_id);
-  store_encode(out, v.gtin);
-  store_encode(out, v.lot_code);
-  store_encode(out, v.count);
-  stored::put(out, v.disabled);
-}
+void store_encode(std::string& out, const SalesOrderState& v) { each_field(v, Encoder{out}); }
+void store_decode(In& in, SalesOrderState& v) { each_field(v, Decoder{in}); }
 
-void store_decode(In& in, CodeRunState& v) {
-  store_decode(in, v.template_id);
-  store_decode(in, v.batch_id);
-  store_decode(in, v.gtin);
-  store_decode(in, v.lot_code);
-  store_decode(in, v.count);
-  v.disabled = in.boolean();
-}
+void store_encode(std::string& out, const InboundShipment& v) { each_field(v, Encoder{out}); }
+void store_decode(In& in, InboundShipment& v) { each_field(v, Decoder{in}); }
+
+void store_encode(std::string& out, const CodeRunState& v) { each_field(v, Encoder{out}); }
+void store_decode(In& in, CodeRunState& v) { each_field(v, Decoder{in}); }
 
 }  // namespace agritrace::core

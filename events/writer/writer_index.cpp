@@ -10,6 +10,8 @@
 
 #include <cstring>
 
+#include "core/codes/stored_map.h"
+
 namespace agritrace::events {
 namespace {
 
@@ -28,41 +30,10 @@ constexpr size_t kWriteBufferBytes = size_t{64} << 20;
 // The cutoff of the last shrink_keys_before pass.
 const std::string kMetaShrunk = "m:shrunk";
 
-void put_u64(std::string& out, uint64_t v) {
-  char b[8];
-  std::memcpy(b, &v, 8);
-  out.append(b, 8);
-}
-void put_str(std::string& out, std::string_view s) {
-  put_u64(out, s.size());
-  out.append(s);
-}
-
-// Reads what put_u64 / put_str wrote; any short read leaves ok false.
-struct Reader {
-  std::string_view in;
-  bool ok = true;
-  uint64_t u64() {
-    if (in.size() < 8) {
-      ok = false;
-      return 0;
-    }
-    uint64_t v = 0;
-    std::memcpy(&v, in.data(), 8);
-    in.remove_prefix(8);
-    return v;
-  }
-  std::string str() {
-    const uint64_t n = u64();
-    if (!ok || in.size() < n) {
-      ok = false;
-      return {};
-    }
-    std::string s(in.substr(0, n));
-    in.remove_prefix(n);
-    return s;
-  }
-};
+// Values are encoded like the stored entities' (core/codes/stored_map.h: little-endian u64
+// numbers and lengths; a short read leaves the reader's ok false).
+namespace stored = core::stored;
+using Reader = stored::In;
 
 std::string code_key(std::string_view tenant, std::string_view serial) {
   std::string k(1, kCode);
@@ -89,20 +60,20 @@ std::string run_prefix(std::string_view tenant, std::string_view run_id) {
 std::string key_key(std::string_view tenant, std::string_view key) {
   // XXH3-128 with a length prefix: ("ab","c") != ("a","bc"); 2^-64 odds of any collision.
   std::string bytes;
-  put_str(bytes, tenant);
+  stored::put(bytes, tenant);
   bytes.append(key);
   const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
   std::string k(1, kKey);
-  put_u64(k, h.high64);
-  put_u64(k, h.low64);
+  stored::put(k, h.high64);
+  stored::put(k, h.low64);
   return k;
 }
 
 std::string request_digest(std::string_view request_hash) {
   const XXH128_hash_t h = XXH3_128bits(request_hash.data(), request_hash.size());
   std::string out;
-  put_u64(out, h.high64);
-  put_u64(out, h.low64);
+  stored::put(out, h.high64);
+  stored::put(out, h.low64);
   return out;
 }
 
@@ -254,10 +225,10 @@ Status WriterIndex::commit(const std::vector<Envelope>& events, const std::vecto
 
 Status WriterIndex::flush() {
   std::string applied;
-  put_u64(applied, applied_.size());
+  stored::put(applied, applied_.size());
   for (size_t p = 0; p < applied_.size(); ++p) {
-    put_u64(applied, static_cast<uint64_t>(applied_[p]));
-    put_str(applied, last_ids_[p]);
+    stored::put(applied, static_cast<uint64_t>(applied_[p]));
+    stored::put(applied, last_ids_[p]);
   }
   pending_[kMetaApplied] = std::move(applied);
   if (db_ == nullptr) {
@@ -349,9 +320,9 @@ std::optional<core::TraceCodeState> WriterIndex::get(std::string_view tenant, st
 void WriterIndex::put(std::string_view tenant, std::string_view serial, const core::TraceCodeState& code) {
   if (skip_writes_) return;
   std::string v;
-  put_str(v, code.run_id);
-  put_str(v, code.batch_id);
-  put_u64(v, (code.disabled ? 1u : 0u) | (code.disabled_individually ? 2u : 0u));
+  stored::put(v, code.run_id);
+  stored::put(v, code.batch_id);
+  stored::put(v, uint64_t{(code.disabled ? 1u : 0u) | (code.disabled_individually ? 2u : 0u)});
   write(code_key(tenant, serial), std::move(v));
   write(run_prefix(tenant, code.run_id).append(serial), std::string());
 }
@@ -422,16 +393,16 @@ void WriterIndex::put_key(std::string_view tenant, std::string_view key, std::st
                           std::string_view command_id, int64_t at_ms, const std::vector<EventRef>& events) {
   if (skip_writes_) return;
   std::string v;
-  put_u64(v, static_cast<uint64_t>(at_ms));
-  put_str(v, request_digest(request_hash));
-  put_str(v, command_id);
-  put_u64(v, events.size());
+  stored::put(v, static_cast<uint64_t>(at_ms));
+  stored::put(v, request_digest(request_hash));
+  stored::put(v, command_id);
+  stored::put(v, events.size());
   for (const EventRef& e : events) {
-    put_str(v, e.id);
-    put_str(v, e.type);
-    put_str(v, e.subject);
-    put_u64(v, static_cast<uint64_t>(e.position.partition));
-    put_u64(v, static_cast<uint64_t>(e.position.offset));
+    stored::put(v, e.id);
+    stored::put(v, e.type);
+    stored::put(v, e.subject);
+    stored::put(v, static_cast<uint64_t>(e.position.partition));
+    stored::put(v, static_cast<uint64_t>(e.position.offset));
   }
   write(key_key(tenant, key), std::move(v));
 }
@@ -453,7 +424,7 @@ size_t WriterIndex::shrink_keys_before(int64_t cutoff_ms) {
     const uint64_t at = r.u64();
     if (static_cast<int64_t>(at) >= cutoff_ms) return;
     std::string small;
-    put_u64(small, at);
+    stored::put(small, at);
     write(k, std::move(small));
     ++shrunk;
   };
@@ -477,7 +448,7 @@ size_t WriterIndex::shrink_keys_before(int64_t cutoff_ms) {
     }
   }
   std::string mark;
-  put_u64(mark, static_cast<uint64_t>(cutoff_ms));
+  stored::put(mark, static_cast<uint64_t>(cutoff_ms));
   write(kMetaShrunk, std::move(mark));
   return shrunk;
 }

@@ -79,13 +79,15 @@ class LineageProjection final
   // downstream of `to` (and itself), and the other way round. The closure of the final edge set,
   // whatever the order the edges came in. Ancestor lists carry each ancestor's current label:
   // those of `from`'s list are current, `from`'s own is its document's, and `to`'s changed (it
-  // gained `from`) in every list downstream of it.
-  static void link(const NodeId& from, const NodeId& to, ViewBatch& b) {
+  // gained `from`) in every list downstream of it. `from_node` is `from`'s document as the caller
+  // just stored it.
+  static void link(const NodeId& from, const LineageNode& from_node, const NodeId& to,
+                   ViewBatch& b) {
     LineageNode n = load(to, b);
     if (!n.from.insert(from.str()).second) return;
     store(to, n, b);
     AncestorList up = ancestors_of(from, b);
-    up[from.str()] = encode_label(load(from, b));
+    up[from.str()] = encode_label(from_node);
     std::set<std::string> down = list(trace::keys::descendants(to.tenant, to.sid), b);
     down.insert(to.str());
     for (const auto& [a, label] : up) {
@@ -151,7 +153,7 @@ class LineageProjection final
     n.consumed += e.quantity.amount;
     n.consumed_into[batch.sid] += e.quantity.amount;
     store(lot, n, b);
-    link(lot, batch, b);
+    link(lot, n, batch, b);
   }
 
   void on(const std::string& t, int64_t, const core::StockAdjusted& e, ViewBatch& b) {
@@ -231,7 +233,7 @@ class LineageProjection final
       s.missing_codes += 1;
     }
     store(from, sender, b);
-    link(from, lot, b);
+    link(from, sender, lot, b);
   }
 };
 

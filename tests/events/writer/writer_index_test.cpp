@@ -246,6 +246,13 @@ struct WriterRig {
     return r.ok() ? "ok" : r.error().reason;
   }
   // Registers the farm, a batch, a template and one run of `n` codes; returns the serials.
+  // Registers the test customer enterprise; answers its counterparty id.
+  std::string register_customer() {
+    core::CounterpartyRecord r = core::testing::enterprise_supplier(core::testing::kCustomerUscc);
+    r.roles.supplier = false;
+    r.roles.customer = true;
+    return run(core::RegisterCounterparty{r}).value().events.at(0).subject;
+  }
   std::vector<std::string> codes(int64_t n) {
     REQUIRE(run(core::RegisterEnterprise{kFarm, "农场", "福建省", "key-farm", std::string(64, 'a')}).ok());
     REQUIRE(run(core::CreateBatch{"菜心", "L1", core::Quantity{5000, core::Unit::kGram},
@@ -383,16 +390,7 @@ void serial_maps_on_disk(Backend backend) {
   WriterRig rig(backend);
   rig.start();
   const std::vector<std::string> serials = rig.codes(4);
-  const std::string cust = rig.run(core::RegisterCounterparty{[] {
-                                core::CounterpartyRecord r = core::testing::enterprise_supplier(
-                                    core::testing::kCustomerUscc);
-                                r.roles.supplier = false;
-                                r.roles.customer = true;
-                                return r;
-                              }()})
-                               .value()
-                               .events.at(0)
-                               .subject;
+  const std::string cust = rig.register_customer();
   core::CreateSalesOrder so;
   so.customer_id = cust;
   so.batch_id = "b-1";
@@ -467,16 +465,7 @@ void entities_on_disk(Backend backend) {
   rig.codes(2);  // the farm, batch b-1 (5 000 g), a code run
   const std::string supplier =
       rig.run(core::RegisterCounterparty{core::testing::enterprise_supplier()}).value().events.at(0).subject;
-  const std::string cust = rig.run(core::RegisterCounterparty{[] {
-                                core::CounterpartyRecord r = core::testing::enterprise_supplier(
-                                    core::testing::kCustomerUscc);
-                                r.roles.supplier = false;
-                                r.roles.customer = true;
-                                return r;
-                              }()})
-                               .value()
-                               .events.at(0)
-                               .subject;
+  const std::string cust = rig.register_customer();
   const core::Date today = core::date_from_unix_ms(rig.env.now_ms(), 8 * 60);
   const core::Date day{today.days_since_epoch - 5};
   const core::Date later{today.days_since_epoch + 360};
