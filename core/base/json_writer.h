@@ -37,12 +37,38 @@ class JsonWriter {
     return raw(json);
   }
 
-  const std::string& str() const { return out_; }
-  std::string take() { return std::move(out_); }
+  const std::string& str() const {
+    out_.resize(len_);
+    return out_;
+  }
+  std::string take() {
+    out_.resize(len_);
+    len_ = 0;
+    return std::move(out_);
+  }
 
  private:
-  void separate();
-  std::string out_;
+  // `out_` is grown ahead and written through a pointer, `len_` bytes of it being the text so
+  // far: one capacity check per call instead of one per byte written (a recall answer is tens of
+  // kilobytes of short strings, and std::string's per-append bookkeeping was a visible part).
+  char* room(size_t n) {
+    if (out_.size() - len_ < n) grow(n);
+    return out_.data() + len_;
+  }
+  void grow(size_t n);
+  // Writes the separator a value needs (','), then `n` bytes of room is returned past it.
+  char* next(size_t n) {
+    char* p = room(n + 1);
+    if (need_comma_) {
+      *p++ = ',';
+      ++len_;
+    }
+    need_comma_ = true;
+    return p;
+  }
+  void write_string(std::string_view s, char* p);
+  mutable std::string out_;  // str() trims it to len_
+  size_t len_ = 0;
   bool need_comma_ = false;
 };
 

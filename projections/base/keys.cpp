@@ -1,5 +1,7 @@
 #include "projections/base/keys.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -30,6 +32,23 @@ std::string unsort_id(std::string_view sid) {
     out.append(sid.substr(digits));
   }
   return out;
+}
+
+UnsortedId::UnsortedId(std::string_view sid) {
+  const size_t dash = sid.rfind('-');
+  if (dash == std::string_view::npos || sid.size() > sizeof(buf_)) {
+    long_ = unsort_id(sid);  // empty for "": view() is then "" too
+    return;
+  }
+  const size_t digits = sid.find_first_not_of('0', dash + 1);
+  std::memcpy(buf_, sid.data(), dash + 1);
+  size_ = dash + 1;
+  if (digits == std::string_view::npos) {
+    buf_[size_++] = '0';
+  } else {
+    std::memcpy(buf_ + size_, sid.data() + digits, sid.size() - digits);
+    size_ += sid.size() - digits;
+  }
 }
 
 std::string view_key(ViewKind kind, std::string_view tenant, std::string_view part1,

@@ -17,6 +17,19 @@ std::string sort_id(std::string_view id);
 // The inverse: "po-000000000012" -> "po-12" (the id clients see and send back).
 std::string unsort_id(std::string_view sid);
 
+// unsort_id on the stack, for writing an id into an answer at once (a big recall writes
+// thousands): view() lives as long as this object.
+class UnsortedId {
+ public:
+  explicit UnsortedId(std::string_view sid);
+  std::string_view view() const { return long_.empty() ? std::string_view(buf_, size_) : long_; }
+
+ private:
+  char buf_[48];
+  size_t size_ = 0;
+  std::string long_;  // an id longer than buf_ (none the platform makes)
+};
+
 // prefix/tenant/part1[/part2], the prefix being the kind's (projections/base/view_kind.h). Areas
 // name their keys through their key modules (projections/<area>/keys.h).
 std::string view_key(ViewKind kind, std::string_view tenant, std::string_view part1 = {},

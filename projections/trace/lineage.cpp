@@ -20,7 +20,7 @@ namespace {
 void write_item_ref(JsonWriter& w, std::string_view tenant, std::string_view sid) {
   w.begin_object()
       .field("enterprise_id", tenant)
-      .field("item_id", unsort_id(sid))
+      .field("item_id", UnsortedId(sid).view())
       .field("kind", sid.starts_with("b-") ? "batch" : "lot")
       .end_object();
 }
@@ -28,8 +28,8 @@ void write_item_ref(JsonWriter& w, const NodeId& id) { write_item_ref(w, id.tena
 
 void write_item(JsonWriter& w, const ViewStore& v, const NodeId& id, const LineageNode& n) {
   w.field("enterprise_id", id.tenant)
-      .field("enterprise_name", enterprise_name_of(v, id.tenant))
-      .field("item_id", id.item_id())
+      .field("enterprise_name", enterprise_name_view(v, id.tenant))
+      .field("item_id", UnsortedId(id.sid).view())
       .field("kind", id.is_batch() ? "batch" : "lot")
       .field("product", n.product)
       .field("lot_code", n.lot_code);
@@ -135,15 +135,19 @@ Reach LineageQueries::reach(const NodeId& root) const {
   if (!first[0]) return r;
   r.items.emplace_back(root, LineageNode::decode(*first[0]));
   if (!first[1]) return r;
-  std::vector<NodeId> ids;
+  std::vector<std::string_view> listed;
   std::vector<std::string> keys;
-  for (const std::string& d : decode_node_list(*first[1])) {
-    ids.push_back(NodeId::parse(d));
-    keys.push_back(trace::keys::node(ids.back().tenant, ids.back().sid));
-  }
+  for_each_listed_node(*first[1], [&](std::string_view d) {
+    listed.push_back(d);
+    const size_t slash = d.find('/');
+    keys.push_back(slash == std::string_view::npos
+                       ? trace::keys::node(d, "")
+                       : trace::keys::node(d.substr(0, slash), d.substr(slash + 1)));
+  });
   auto docs = views_.multi_get(keys);
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (docs[i]) r.items.emplace_back(ids[i], LineageNode::decode(*docs[i]));
+  r.items.reserve(1 + listed.size());
+  for (size_t i = 0; i < listed.size(); ++i) {
+    if (docs[i]) r.items.emplace_back(NodeId::parse(listed[i]), LineageNode::decode(*docs[i]));
   }
   return r;
 }
@@ -257,7 +261,7 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
     w.begin_object()
         .field("state", state)
         .field("enterprise_id", h.item->tenant)
-        .field("enterprise_name", enterprise_name_of(views_, h.item->tenant));
+        .field("enterprise_name", enterprise_name_view(views_, h.item->tenant));
     w.key("item");
     write_item_ref(w, *h.item);
     w.field("product", n.product).field("lot_code", n.lot_code).field("codes", h.codes);
@@ -268,9 +272,9 @@ bool LineageQueries::write_forward(JsonWriter& w, std::string_view viewer, const
         w.key("to")
             .begin_object()
             .field("enterprise_id", h.to)
-            .field("enterprise_name", enterprise_name_of(views_, h.to))
+            .field("enterprise_name", enterprise_name_view(views_, h.to))
             .end_object();
-        w.field("shipment_id", unsort_id(h.ref));
+        w.field("shipment_id", UnsortedId(h.ref).view());
         break;
       case HolderState::kConsumedInto:
         w.key("into");
@@ -403,7 +407,7 @@ void LineageQueries::write_code_place(JsonWriter& w, const CodePath& path) const
       .begin_object()
       .field("state", path.state)
       .field("enterprise_id", at.tenant)
-      .field("enterprise_name", enterprise_name_of(views_, at.tenant));
+      .field("enterprise_name", enterprise_name_view(views_, at.tenant));
   w.key("item");
   write_item_ref(w, at);
   w.field("product", doc.product).field("lot_code", path.lot_code).field("codes", int64_t{1});
@@ -471,7 +475,7 @@ std::string recall_status_json(const ViewStore& v, const std::vector<RecallRef>&
         .field("reason", r.str("reason"))
         .field("raised_on", r.str("raised_on"));
     if (ref.tenant != viewer)
-      w.field("enterprise", ref.tenant).field("enterprise_name", enterprise_name_of(v, ref.tenant));
+      w.field("enterprise", ref.tenant).field("enterprise_name", enterprise_name_view(v, ref.tenant));
     w.end_object();
   }
   w.end_array().end_object();

@@ -157,9 +157,11 @@ void for_each_line(std::string_view text, Fn&& fn) {
 
 LineageNode LineageNode::decode(std::string_view text) {
   LineageNode n;
+  // Lines of each kind come in key order (encode() writes them from ordered containers), so every
+  // insert goes at the end with a hint instead of a search.
   for_each_line(text, [&n](std::string_view line) {
     const Fields f(line);
-    auto str = [&](size_t i) { return i < f.size() ? std::string(f[i]) : std::string(); };
+    auto str = [&](size_t i) { return i < f.size() ? f[i] : std::string_view(); };
     auto num = [&](size_t i) { return i < f.size() ? to_int(f[i]) : 0; };
     switch (line[0]) {
       case 'n':
@@ -179,16 +181,24 @@ LineageNode LineageNode::decode(std::string_view text) {
         n.retail_codes = num(14);
         break;
       case 'f':
-        n.from.insert(str(1));
+        n.from.emplace_hint(n.from.end(), str(1));
         break;
       case 'c':
-        n.consumed_into[str(1)] = num(2);
+        n.consumed_into.emplace_hint(n.consumed_into.end(), str(1), num(2));
         break;
       case 's':
-        n.shipments[str(1)] = {str(2), str(3), num(4), num(5), num(6), num(7), num(8), num(9)};
+        n.shipments.emplace_hint(n.shipments.end(), std::piecewise_construct,
+                                 std::forward_as_tuple(str(1)),
+                                 std::forward_as_tuple(LineageShipment{
+                                     std::string(str(2)), std::string(str(3)), num(4), num(5),
+                                     num(6), num(7), num(8), num(9)}));
         break;
       case 'u':
-        n.customers[str(1)] = {str(2), str(3), str(4), str(5), num(6), num(7)};
+        n.customers.emplace_hint(
+            n.customers.end(), std::piecewise_construct, std::forward_as_tuple(str(1)),
+            std::forward_as_tuple(LineageCustomer{std::string(str(2)), std::string(str(3)),
+                                                  std::string(str(4)), std::string(str(5)),
+                                                  num(6), num(7)}));
         break;
       default:
         break;
@@ -216,10 +226,13 @@ LineageNode LineageNode::decode_label(std::string_view text) {
 
 std::set<std::string> decode_node_list(std::string_view text) {
   std::set<std::string> out;
-  for (std::string_view s : split(text, '\n')) {
-    if (!s.empty()) out.emplace(s.substr(0, s.find(kField)));
-  }
+  for_each_listed_node(text, [&out](std::string_view id) { out.emplace_hint(out.end(), id); });
   return out;
+}
+
+void for_each_listed_node(std::string_view text,
+                          const std::function<void(std::string_view)>& fn) {
+  for_each_line(text, [&fn](std::string_view line) { fn(line.substr(0, line.find(kField))); });
 }
 
 std::string encode_label(const LineageNode& n) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -69,6 +70,8 @@ struct LineageNode {
 
 // A sorted set of NodeId::str, stored one per line. Reads the ids of an ancestor list too.
 std::set<std::string> decode_node_list(std::string_view text);
+// The same ids in list order without copying them (the query side reads lists of hundreds).
+void for_each_listed_node(std::string_view text, const std::function<void(std::string_view)>& fn);
 std::string encode_node_list(const std::set<std::string>& list);
 
 // An item's label as its descendants' ancestor lists carry it: product, lot code and direct

@@ -272,6 +272,11 @@ std::string enterprise_name_of(const ViewStore& v, std::string_view t) {
   return label ? label->name : std::string(t);
 }
 
+std::string_view enterprise_name_view(const ViewStore& v, std::string_view t) {
+  const EnterpriseLabel* label = enterprise_label(v, t);
+  return label ? std::string_view(label->name) : t;
+}
+
 std::string enterprise_region_of(const ViewStore& v, std::string_view t) {
   const EnterpriseLabel* label = enterprise_label(v, t);
   return label ? label->region : std::string();

@@ -99,6 +99,9 @@ std::optional<TraceItem> load_trace_item(const ViewStore& v, const ItemRef& ref,
 
 // JSON pieces for `viewer` (see the header comment for what of other enterprises is shown).
 std::string enterprise_name_of(const ViewStore& v, std::string_view tenant);
+// The same without a copy, for writing at once: valid until this thread's next call (the
+// per-thread cache behind it is only cleared when it grows past its bound or the store changes).
+std::string_view enterprise_name_view(const ViewStore& v, std::string_view tenant);
 std::string enterprise_region_of(const ViewStore& v, std::string_view tenant);
 // A counterparty `owner` recorded: as stored (masked) for the owner, else limited and masked.
 void write_counterparty_for(JsonWriter& w, const ViewStore& v, std::string_view viewer,

@@ -58,5 +58,48 @@ TEST_CASE("append_json_string: appends to what is there, empty strings and UTF-8
   CHECK(out == "[\"\",\"广东省\\t\\\"鲜达\\\"\\\\\"]");
 }
 
+TEST_CASE("JsonWriter: strings of every length with an escape at every position, as keys and values") {
+  // The writer checks eight bytes at a time, and a short string's bytes one load each: every
+  // length up to three words, each with no escape and with one at each position.
+  for (size_t len = 0; len <= 24; ++len) {
+    for (size_t pos = 0; pos <= len; ++pos) {  // pos == len: nothing to escape
+      std::string s(len, 'k');
+      if (pos < len) s[pos] = pos % 2 ? '"' : '\x02';
+      JsonWriter w;
+      w.begin_object().field(s, s).field("n", int64_t{-7}).end_object();
+      simdjson::dom::parser parser;
+      simdjson::dom::object obj;
+      const std::string json = w.str();
+      REQUIRE_MESSAGE(!parser.parse(json).get_object().get(obj), json);
+      CAPTURE(len);
+      CAPTURE(pos);
+      std::string_view value;
+      REQUIRE(!obj.at_key(s).get_string().get(value));
+      CHECK(value == s);
+      CHECK(int64_t(obj["n"]) == -7);
+    }
+  }
+}
+
+TEST_CASE("JsonWriter: grows across many writes; str() mid-way and take() give the text so far") {
+  JsonWriter w;
+  w.begin_array();
+  std::string expected = "[";
+  for (int i = 0; i < 2000; ++i) {
+    const std::string item = "菜心-" + std::to_string(i) + (i % 97 == 0 ? "\n" : "");
+    w.value(item);
+    std::string quoted;
+    append_json_string(quoted, item);
+    expected += (i ? "," : "") + quoted;
+    if (i == 1000) CHECK(w.str() == expected);  // trims, then the writer goes on
+  }
+  w.value(true).null().raw("{\"a\":1}").value(uint64_t{18446744073709551615ULL});
+  w.end_array();
+  expected += ",true,null,{\"a\":1},18446744073709551615]";
+  CHECK(w.str() == expected);
+  CHECK(w.take() == expected);
+  CHECK(w.str().empty());  // taken: a new text starts
+}
+
 }  // namespace
 }  // namespace agritrace

@@ -144,7 +144,7 @@ TEST_CASE("R-4.3.5 stocktake refusals name the count's field") {
 
   std::vector<StocktakeCount> wordy;
   for (int i = 0; i < 200; ++i) {
-    const std::string id = h.must(CreateBatch{"荔枝干", "W" + std::to_string(i), pieces(1), day("2026-11-20"),
+    const std::string id = h.must(CreateBatch{"荔枝干", std::string("W").append(std::to_string(i)), pieces(1), day("2026-11-20"),
                                               std::nullopt, "", {}});
     wordy.push_back(StocktakeCount{id, pieces(0), std::string(kMaxNoteBytes, 'r')});
   }

@@ -269,7 +269,7 @@ TEST_CASE(
   }
   const size_t events_at = text.find("\"events\":");
   REQUIRE(events_at != std::string::npos);
-  text.insert(events_at + 9, "1");  // claims more events, keeps the old signature
+  text.insert(events_at + 9, 1, '1');  // claims more events, keeps the old signature
   { std::ofstream(manifest) << text << "\n"; }
   expect_refused(
       app, 8, {"checkpoint_forged", "ledger.manifest line 1", "does not carry a valid signature"});

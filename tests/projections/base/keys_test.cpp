@@ -155,3 +155,18 @@ TEST_CASE("keys: typed builders give the same bytes as the layout") {
 }
 
 }  // namespace agritrace::projections
+
+namespace agritrace::projections {
+
+TEST_CASE("keys: UnsortedId gives unsort_id's text without allocating, long and odd ids too") {
+  for (const std::string_view sid :
+       {"po-000000000012", "lot-000000000000", "b-000000000326", "sh-1", "", "no-dash", "x-",
+        "rc-000000000007", "a-b-000000000042",
+        "a-very-long-prefix-that-does-not-fit-the-buffer-000000000001"}) {
+    CAPTURE(sid);
+    CHECK(UnsortedId(sid).view() == unsort_id(sid));
+  }
+  CHECK(UnsortedId(sort_id("lot-483")).view() == "lot-483");
+}
+
+}  // namespace agritrace::projections
