@@ -1,5 +1,7 @@
 #include "events/pii/pii_vault.h"
 
+#include <fmt/format.h>
+
 #include <openssl/evp.h>
 
 #include <optional>
@@ -158,8 +160,18 @@ Result<std::unique_ptr<PiiVault>> PiiVault::open(Env& env, const std::string& ke
   return vault;
 }
 
+namespace {
+// The associated data a subject key is wrapped with: "ring:<subject>:<key id>".
+std::string ring_context(std::string_view subject, std::string_view key_id) {
+  return fmt::format("ring:{}:{}", subject, key_id);
+}
+// The ring file's path; fmt::format, because GCC 12 warns (-Wrestrict, a false positive) about
+// `key_dir_ + std::string(kRingFile)` in a Release build.
+std::string ring_path(std::string_view key_dir) { return fmt::format("{}{}", key_dir, kRingFile); }
+}  // namespace
+
 Status PiiVault::load_ring() {
-  const std::string path = key_dir_ + std::string(kRingFile);
+  const std::string path = ring_path(key_dir_);
   if (!env_.file_exists(path)) return Status::Ok();
   auto text = env_.read_file(path);
   if (!text.ok()) return text.error();
@@ -176,7 +188,7 @@ Status PiiVault::load_ring() {
     const std::string key_id(line.substr(t1 + 1, t2 - t1 - 1));
     auto wrapped = from_hex(line.substr(t2 + 1));
     if (!subject || !wrapped) return key_invalid(path + ": malformed line");
-    auto key = gcm_open(master_, "ring:" + *subject + ":" + key_id, *wrapped);
+    auto key = gcm_open(master_, ring_context(*subject, key_id), *wrapped);
     if (!key || key->size() != kKeyBytes) {
       return key_invalid(path + ": a subject key does not open with this master key");
     }
@@ -190,11 +202,11 @@ Status PiiVault::save_ring() {
   for (const auto& [subject, k] : keys_) {
     auto nonce = random_string(env_, kNonceBytes);
     if (!nonce.ok()) return nonce.error();
-    auto wrapped = gcm_seal(master_, *nonce, "ring:" + subject + ":" + k.key_id, k.key);
+    auto wrapped = gcm_seal(master_, *nonce, ring_context(subject, k.key_id), k.key);
     if (!wrapped) return make_error(ErrorCode::kInternal, "pii_seal_failed", "cannot wrap a subject key");
     text += to_hex(subject) + "\t" + k.key_id + "\t" + to_hex(*wrapped) + "\n";
   }
-  return env_.write_file_durably(key_dir_ + std::string(kRingFile), text);
+  return env_.write_file_durably(ring_path(key_dir_), text);
 }
 
 Result<PiiVault::SubjectKey> PiiVault::key_for(const std::string& subject) {
