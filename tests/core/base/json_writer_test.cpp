@@ -81,7 +81,7 @@ TEST_CASE("JsonWriter: strings of every length with an escape at every position,
   }
 }
 
-TEST_CASE("JsonWriter: grows across many writes; str() mid-way and take() give the text so far") {
+TEST_CASE("JsonWriter: grows across many writes, str() mid-way and take() give the text so far") {
   JsonWriter w;
   w.begin_array();
   std::string expected = "[";
