@@ -5,7 +5,7 @@ namespace agritrace::core {
 std::string csv_cell(std::string_view text) {
   std::string cell(text);
   if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
-    cell.insert(0, "'");
+    cell.insert(cell.begin(), '\'');
   }
   if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
   std::string out = "\"";

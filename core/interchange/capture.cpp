@@ -1,5 +1,7 @@
 #include "core/interchange/capture.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -147,7 +149,7 @@ Result<std::vector<CreateBatch>> commissioned_batches(const Event& e,
   const std::string hex = hash.substr(std::string_view("ni:///sha-256;").size(), 12);
   for (size_t n = 0; n < gtins.size(); ++n) {
     CreateBatch b = batch_of(gtins[n]);
-    b.lot_code = "E" + hex + (n == 0 ? std::string() : "-" + std::to_string(n));
+    b.lot_code = n == 0 ? fmt::format("E{}", hex) : fmt::format("E{}-{}", hex, n);
     b.quantity = Quantity{count[gtins[n]], Unit::kPiece};
     out.push_back(std::move(b));
   }

@@ -100,8 +100,10 @@ const std::vector<Column>& template_columns(RecordType type) {
 std::string template_csv(RecordType type) {
   std::string header, example;
   for (const Column& c : template_columns(type)) {
-    header += (header.empty() ? "" : ",") + std::string(c.name);
-    example += (example.empty() ? "" : ",") + csv_field(c.example);
+    if (!header.empty()) header += ',';
+    header += c.name;
+    if (!example.empty()) example += ',';
+    example += csv_field(c.example);
   }
   return header + "\r\n" + example + "\r\n";
 }
