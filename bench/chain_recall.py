@@ -839,7 +839,7 @@ def report(t, pg_t, q, queries, pg_lat, pg_size, pg_version, chain, api, seed_s,
         f"**Date.** {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC. "
         f"**Commit.** `{commit}{'+dirty' if dirty else ''}`. **Command.** `bench/chain_recall.py {BIN} {PORT}` "
         f"(CHAIN_SHOPS={SHOPS} CHAIN_SALES={SALES} CHAIN_ITEMS={ITEMS} CHAIN_RUNS={RUNS}); "
-        f"Release `agritrace serve` (embedded ledger, 2 I/O threads); PostgreSQL {pg_version}. "
+        f"Release `agritrace serve` (embedded ledger, default threads); PostgreSQL {pg_version}. "
         f"**Runtime** {total_s:.0f} s; load average at the end {' '.join(load)} (2 CPUs shared with other engineers).")
     out("")
     out(f"**Chain.** {len(chain.enterprises)} registered enterprises: farm → plant → wholesaler → {SHOPS} shops → "

@@ -56,7 +56,7 @@ for k in "lineage-backward batch_ids" "lineage-forward lot_ids" "lineage-forward
     echo "AT $1 $2 threads $th: $("$BIN/agritrace_bench" query --data "$EMB" --kind "$1" --samples "$DIR/csv/$2.txt" --threads $th --seconds "$SECS" | tr '\n' ' ')"
   done
 done
-AGRITRACE_ADMIN_KEY="bench-admin-key-0123456789" "$BIN/agritrace" serve --data "$EMB" --listen "127.0.0.1:$HTTP_PORT" --threads 2 \
+AGRITRACE_ADMIN_KEY="bench-admin-key-0123456789" "$BIN/agritrace" serve --data "$EMB" --listen "127.0.0.1:$HTTP_PORT" \
   --rate-per-key 0 --rate-per-address 0 >"$DIR/serve.log" 2>&1 &
 SP=$!
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

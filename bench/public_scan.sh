@@ -37,7 +37,7 @@ trap cleanup EXIT
 log() { echo "== public_scan: $*" >&2; }
 
 # ---- the server (rate limits off: wrk is one address) and a chain with codes ----
-AGRITRACE_ADMIN_KEY=$ADMIN "$BIN/agritrace" serve --data "$D/data" --listen "127.0.0.1:$PORT" --threads 2 \
+AGRITRACE_ADMIN_KEY=$ADMIN "$BIN/agritrace" serve --data "$D/data" --listen "127.0.0.1:$PORT" \
   --rate-per-address 0 --rate-per-key 0 --max-connections-per-address 1024 ${INLINE_FLAG:+$INLINE_FLAG} >"$D/serve.out" 2>"$D/serve.err" &
 pids+=($!)
 for _ in $(seq 1 300); do curl -sf "$U/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -135,7 +135,7 @@ wait "$BG" || true
 pct() { python3 -c "a,b=float('$1' or 0),float('$2' or 0);print('%.0f%%'%(100*a/b) if b else 'n/a')"; }
 
 cat <<MD
-### 7. Public scan page (issue 12, R-4.4.1; bench/public_scan.sh, \`wrk -t2 -c$CONN -d${SECS}s --latency\`, \`agritrace serve --threads 2\` of $BIN)
+### 7. Public scan page (issue 12, R-4.4.1; bench/public_scan.sh, \`wrk -t2 -c$CONN -d${SECS}s --latency\`, \`agritrace serve\` of $BIN, default threads)
 
 Every scan is recorded (scan log: bounded queue, group commit by a background thread). The page is
 $SIZE bytes; nginx serves a static copy of it (2 workers) on the same 2 CPUs.

@@ -15,7 +15,7 @@ rm -rf "$DIR"; mkdir -p "$DIR"
 /usr/bin/time -f "replay: max RSS %M KiB, %e s" "$BIN/agritrace" replay --data "$DIR/data" 2>&1 | tail -n 2
 t0="$(date +%s.%N)"
 AGRITRACE_ADMIN_KEY="bench-admin-key-0123456789" "$BIN/agritrace" serve --data "$DIR/data" \
-  --listen "127.0.0.1:$PORT" --threads 2 >"$DIR/serve.log" 2>&1 &
+  --listen "127.0.0.1:$PORT" >"$DIR/serve.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do

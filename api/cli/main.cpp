@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/cli/cli_support.h"
@@ -37,6 +38,7 @@
 #include "api/http/problem.h"
 #include "api/http/rate_limit.h"
 #include "api/http/router.h"
+#include "api/http/thread_defaults.h"
 #include "api/production/blob_store.h"
 #include "api/public/complaint_desk.h"
 #include "api/public/payment_notify.h"
@@ -578,9 +580,14 @@ int cmd_serve(int argc, char** argv) {
                                   " (docs/OPERATIONS.md); 0: the only writer of the topic"});
   flags.push_back({"node-url", "", "with --cluster 1: the base URL the other nodes reach"
                                    " this one at (default http://LISTEN-HOST:PORT, the real port)"});
-  flags.push_back({"threads", "2", "HTTP I/O threads"});
+  const agritrace::api::ServerThreads thread_defaults =
+      agritrace::api::default_server_threads(std::thread::hardware_concurrency());
+  flags.push_back({"threads", std::to_string(thread_defaults.io_threads),
+                   "HTTP I/O threads; by default half the CPUs, at least 1"});
   flags.push_back({"max-body-bytes", "8388608", "largest request body accepted (documents included)"});
-  flags.push_back({"workers", "4", "worker threads that run the requests (queries, downloads) off the I/O threads"});
+  flags.push_back({"workers", std::to_string(thread_defaults.workers),
+                   "worker threads that run the requests (queries, downloads) off the I/O threads"
+                   "; by default one per CPU, at least 2"});
   flags.push_back({"scan-workers", "2", "worker threads of their own for consumer scans (resolver GETs, public"
                                         " pages), at a lower CPU priority, so scans never delay commands"});
   flags.push_back({"inline-cached-scans", "0", "1: a scan whose page is cached is answered on the HTTP I/O thread"
