@@ -156,15 +156,11 @@ JsonWriter& JsonWriter::value(std::string_view s) {
 }
 JsonWriter& JsonWriter::value(int64_t n) {
   const fmt::format_int text(n);  // no allocation
-  std::memcpy(next(text.size()), text.data(), text.size());
-  len_ += text.size();
-  return *this;
+  return raw(std::string_view(text.data(), text.size()));
 }
 JsonWriter& JsonWriter::value(uint64_t n) {
   const fmt::format_int text(n);
-  std::memcpy(next(text.size()), text.data(), text.size());
-  len_ += text.size();
-  return *this;
+  return raw(std::string_view(text.data(), text.size()));
 }
 JsonWriter& JsonWriter::value(bool b) {
   return raw(b ? std::string_view("true") : std::string_view("false"));

@@ -1,6 +1,7 @@
 #include "projections/base/keys.h"
 
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -18,37 +19,35 @@ std::string sort_id(std::string_view id) {
   return fmt::format("{}{:0>12}", id.substr(0, dash + 1), id.substr(dash + 1));
 }
 
-std::string unsort_id(std::string_view sid) {
+namespace {
+// The two pieces of an unsorted id: "po-000000000012" -> {"po-", "12"}, all zeros -> {"po-", "0"},
+// no dash -> {sid, ""}. unsort_id and UnsortedId only differ in where they put them.
+std::pair<std::string_view, std::string_view> unsorted_parts(std::string_view sid) {
   const size_t dash = sid.rfind('-');
-  if (dash == std::string_view::npos) return std::string(sid);
+  if (dash == std::string_view::npos) return {sid, {}};
   const size_t digits = sid.find_first_not_of('0', dash + 1);
+  return {sid.substr(0, dash + 1), digits == std::string_view::npos ? "0" : sid.substr(digits)};
+}
+}  // namespace
+
+std::string unsort_id(std::string_view sid) {
+  const auto [head, tail] = unsorted_parts(sid);
   // One allocation: every id of every answer passes here.
   std::string out;
-  out.reserve(sid.size() + 1);
-  out.append(sid.data(), dash + 1);
-  if (digits == std::string_view::npos) {
-    out.push_back('0');
-  } else {
-    out.append(sid.substr(digits));
-  }
+  out.reserve(head.size() + tail.size());
+  out.append(head).append(tail);
   return out;
 }
 
 UnsortedId::UnsortedId(std::string_view sid) {
-  const size_t dash = sid.rfind('-');
-  if (dash == std::string_view::npos || sid.size() > sizeof(buf_)) {
-    long_ = unsort_id(sid);  // empty for "": view() is then "" too
+  const auto [head, tail] = unsorted_parts(sid);
+  if (head.size() + tail.size() > sizeof(buf_)) {
+    long_ = unsort_id(sid);
     return;
   }
-  const size_t digits = sid.find_first_not_of('0', dash + 1);
-  std::memcpy(buf_, sid.data(), dash + 1);
-  size_ = dash + 1;
-  if (digits == std::string_view::npos) {
-    buf_[size_++] = '0';
-  } else {
-    std::memcpy(buf_ + size_, sid.data() + digits, sid.size() - digits);
-    size_ += sid.size() - digits;
-  }
+  std::memcpy(buf_, head.data(), head.size());
+  std::memcpy(buf_ + head.size(), tail.data(), tail.size());
+  size_ = head.size() + tail.size();
 }
 
 std::string view_key(ViewKind kind, std::string_view tenant, std::string_view part1,
